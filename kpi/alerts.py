@@ -1,0 +1,332 @@
+"""Red flags: journey KPIs past a threshold, and funnel steps that got significantly worse.
+
+Each flag is a :class:`RedFlag` with a full sentence carrying the numbers, ready to show on
+the page named in ``page`` and to write in the workbook. Thresholds are configurable through
+:class:`Thresholds`; :data:`DEFAULT_THRESHOLDS_DOC` lists the defaults for the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from kpi.errors import InputError, ParcoursError
+from kpi.stages import Kpi
+
+__all__ = ["DEFAULT_THRESHOLDS_DOC", "RedFlag", "Thresholds", "red_flags"]
+
+_EPS = 1e-12  # a value exactly at a threshold does not fire, whatever the float rounding
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a red flag fires (rates are fractions: 0.02 is 2 %).
+
+    - ``min_conversion``: conversion rate (purchasers / visitors) below this is an alert.
+    - ``max_cart_abandonment``: cart abandonment above this is a warning.
+    - ``max_bounce``: bounce rate on landing pages (all sessions when no landing step is
+      known) above this is a warning.
+    - ``max_session_duration_drop``: average session duration falling by more than this
+      fraction from one month to the next (latest month vs the month before) is a warning.
+    - ``funnel_alpha``: a funnel step whose step conversion fell vs the previous period with a
+      two-proportion test p-value below this is an alert.
+    - ``min_step_conversion``: optional floor on every funnel step's step conversion (off when
+      None): a step below it is a warning.
+    """
+
+    min_conversion: float = 0.02
+    max_cart_abandonment: float = 0.70
+    max_bounce: float = 0.50
+    max_session_duration_drop: float = 0.20
+    funnel_alpha: float = 0.05
+    min_step_conversion: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("min_conversion", "max_cart_abandonment", "max_bounce"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise InputError(
+                    f"The {name.replace('_', ' ')} threshold must be between 0 and 1 "
+                    f"(got {getattr(self, name)}).",
+                    "Give rates as fractions: 0.02 for 2 %.",
+                )
+        if not 0.0 < self.max_session_duration_drop < 1.0:
+            raise InputError(
+                "The session duration drop threshold must be between 0 and 1 (exclusive).",
+                "Give it as a fraction: 0.2 for a 20 % drop.",
+            )
+        if not 0.0 < self.funnel_alpha < 1.0:
+            raise InputError(
+                f"The significance level must be between 0 and 1 (got {self.funnel_alpha}).",
+                "0.05 is the usual choice.",
+            )
+        if self.min_step_conversion is not None and not 0.0 <= self.min_step_conversion <= 1.0:
+            raise InputError(
+                "The minimum step conversion must be between 0 and 1.",
+                "Give it as a fraction, or leave it empty to switch that flag off.",
+            )
+
+
+DEFAULT_THRESHOLDS_DOC = """\
+Red flags and their default thresholds (all configurable):
+
+| flag | level | fires when | default |
+|---|---|---|---|
+| Low conversion | alert | conversion rate (purchasers / visitors) is below the minimum | 2 % |
+| High cart abandonment | warning | cart abandonment (1 − purchases / carts) is above the maximum | 70 % |
+| High bounce rate | warning | bounce rate on landing pages (all sessions if no landing step) is above the maximum | 50 % |
+| Session duration drop | warning | average session duration fell by more than this from the previous month to the latest | 20 % |
+| Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test p < alpha | alpha 0.05 |
+| Weak funnel step | warning | a step's conversion from the previous step is below a floor (off by default) | off |
+
+A value exactly at a threshold does not fire.
+"""
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One red flag: ``message`` is a full sentence with the numbers."""
+
+    code: str
+    level: Literal["warning", "alert"]
+    title: str
+    message: str
+    value: float | None
+    threshold: float | None
+    page: str  # "funnel", "stages", ...
+
+
+def _pct(x: float) -> str:
+    """0.742 -> '74.2 %', 0.005 -> '0.50 %', 0.7 -> '70.0 %'."""
+    return f"{x * 100:.2f} %" if abs(x) < 0.01 else f"{x * 100:.1f} %"
+
+
+def _pct_threshold(x: float) -> str:
+    """0.7 -> '70 %', 0.025 -> '2.5 %' (no trailing zeros)."""
+    text = f"{x * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text} %"
+
+
+def _value(kpis: list[Kpi] | None, code: str) -> float | None:
+    for k in kpis or ():
+        if k.code == code and k.available and k.value is not None:
+            return k.value
+    return None
+
+
+def red_flags(
+    current_kpis: list[Kpi],
+    previous_kpis: list[Kpi] | None = None,
+    *,
+    funnel_current: pl.DataFrame | None = None,
+    funnel_previous: pl.DataFrame | None = None,
+    monthly_duration: pl.DataFrame | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> list[RedFlag]:
+    """Every red flag raised by the current KPIs, alerts first.
+
+    ``current_kpis``/``previous_kpis`` come from :func:`kpi.stages.stage_kpis`;
+    ``funnel_current``/``funnel_previous`` from :func:`kpi.funnel.funnel` (columns ``step``,
+    ``users``, ``conversion``, ``step_conversion``, plus any breakdown columns);
+    ``monthly_duration`` from :func:`kpi.stages.monthly_session_duration` (``month``,
+    ``avg_session_seconds``). Without ``monthly_duration`` the session-duration flag compares
+    the current and previous ``avg_time_on_site`` KPIs.
+    """
+    t = thresholds
+    flags: list[RedFlag] = []
+
+    conversion = _value(current_kpis, "conversion_rate")
+    if conversion is not None and conversion < t.min_conversion - _EPS:
+        flags.append(
+            RedFlag(
+                "low_conversion",
+                "alert",
+                "Low conversion rate",
+                f"Conversion rate is {_pct(conversion)}, below the "
+                f"{_pct_threshold(t.min_conversion)} minimum.",
+                conversion,
+                t.min_conversion,
+                "stages",
+            )
+        )
+
+    abandonment = _value(current_kpis, "cart_abandonment")
+    if abandonment is not None and abandonment > t.max_cart_abandonment + _EPS:
+        flags.append(
+            RedFlag(
+                "high_cart_abandonment",
+                "warning",
+                "High cart abandonment",
+                f"Cart abandonment is {_pct(abandonment)}, above the "
+                f"{_pct_threshold(t.max_cart_abandonment)} threshold.",
+                abandonment,
+                t.max_cart_abandonment,
+                "stages",
+            )
+        )
+
+    bounce = _value(current_kpis, "bounce_rate_landing")
+    where = "on landing pages"
+    if bounce is None:
+        bounce, where = _value(current_kpis, "bounce_rate"), "across all sessions"
+    if bounce is not None and bounce > t.max_bounce + _EPS:
+        flags.append(
+            RedFlag(
+                "high_bounce",
+                "warning",
+                "High bounce rate",
+                f"Bounce rate {where} is {_pct(bounce)}, above the "
+                f"{_pct_threshold(t.max_bounce)} threshold.",
+                bounce,
+                t.max_bounce,
+                "stages",
+            )
+        )
+
+    flags.extend(_duration_drop(current_kpis, previous_kpis, monthly_duration, t))
+    if funnel_current is not None:
+        flags.extend(_funnel_flags(funnel_current, funnel_previous, t))
+    return sorted(flags, key=lambda f: f.level != "alert")  # stable: alerts first
+
+
+def _duration_drop(
+    current: list[Kpi],
+    previous: list[Kpi] | None,
+    monthly: pl.DataFrame | None,
+    t: Thresholds,
+) -> list[RedFlag]:
+    if monthly is not None and {"month", "avg_session_seconds"} <= set(monthly.columns):
+        recent = monthly.drop_nulls("avg_session_seconds").sort("month").tail(2)
+        if recent.height < 2:
+            return []
+        (before, now), (m_before, m_now) = recent["avg_session_seconds"], recent["month"]
+        when = f"from {_month(m_before)} to {_month(m_now)}"
+    else:
+        now, before = _value(current, "avg_time_on_site"), _value(previous, "avg_time_on_site")
+        when = "compared with the previous period"
+        if now is None or before is None:
+            return []
+    if before is None or now is None or before <= 0:
+        return []
+    change = now / before - 1
+    if change < -t.max_session_duration_drop - _EPS:
+        return [
+            RedFlag(
+                "session_duration_drop",
+                "warning",
+                "Session duration dropped",
+                f"Average session duration fell by {_pct(-change)} {when} "
+                f"({before:.0f} s to {now:.0f} s), more than the "
+                f"{_pct_threshold(t.max_session_duration_drop)} threshold.",
+                change,
+                -t.max_session_duration_drop,
+                "stages",
+            )
+        ]
+    return []
+
+
+def _month(value: object) -> str:
+    strftime = getattr(value, "strftime", None)
+    return strftime("%Y-%m") if strftime else str(value)
+
+
+def _funnel_flags(
+    current: pl.DataFrame, previous: pl.DataFrame | None, t: Thresholds
+) -> list[RedFlag]:
+    needed = {"step", "users", "step_conversion"}
+    for frame in (current, previous):
+        if frame is not None and not needed <= set(frame.columns):
+            raise InputError(
+                "A funnel table for red flags needs step, users and step_conversion columns.",
+                "Pass the result of kpi.funnel.funnel().",
+            )
+    keys = [
+        c for c in current.columns if c not in {"step", "users", "conversion", "step_conversion"}
+    ]
+    cur = _with_previous_step_users(current, keys)
+    flags: list[RedFlag] = []
+
+    if t.min_step_conversion is not None:
+        weak = cur.filter(
+            pl.col("entered").is_not_null()
+            & (pl.col("entered") > 0)
+            & (pl.col("step_conversion") < t.min_step_conversion - _EPS)
+        )
+        for row in weak.iter_rows(named=True):  # one row per flagged step: a handful at most
+            flags.append(
+                RedFlag(
+                    "weak_funnel_step",
+                    "warning",
+                    f"Weak step: {row['step']}",
+                    f"Only {_pct(row['step_conversion'])} of users went from {row['from_step']} "
+                    f"to {row['step']}{_segment_text(row, keys)}, below the "
+                    f"{_pct_threshold(t.min_step_conversion)} minimum.",
+                    row["step_conversion"],
+                    t.min_step_conversion,
+                    "funnel",
+                )
+            )
+
+    if previous is None:
+        return flags
+    prev = _with_previous_step_users(previous, keys).select(
+        *keys, "step", pl.col("users").alias("users_prev"), pl.col("entered").alias("entered_prev")
+    )
+    both = cur.join(prev, on=[*keys, "step"], how="inner").filter(
+        (pl.col("entered") > 0) & (pl.col("entered_prev") > 0)
+    )
+    if both.height == 0:
+        return flags
+    from kpi.abtest import compare  # imported here: the A/B module is only needed for this flag
+
+    for row in both.iter_rows(named=True):  # one test per funnel step (and segment)
+        try:
+            result = compare(
+                int(row["users_prev"]),
+                int(row["entered_prev"]),
+                int(row["users"]),
+                int(row["entered"]),
+                alpha=t.funnel_alpha,
+            )
+        except ParcoursError:
+            continue  # impossible counts for this step: no verdict rather than a false flag
+        if result.p_value is None or not result.p_value < t.funnel_alpha:
+            continue
+        if not result.rate_b < result.rate_a:
+            continue
+        flags.append(
+            RedFlag(
+                "funnel_step_drop",
+                "alert",
+                f"Funnel step dropped: {row['step']}",
+                f"Conversion from {row['from_step']} to {row['step']}{_segment_text(row, keys)} "
+                f"fell from {_pct(result.rate_a)} to {_pct(result.rate_b)} vs the previous "
+                f"period (p = {result.p_value:.3g}, below {t.funnel_alpha:g}).",
+                result.rate_b,
+                result.rate_a,
+                "funnel",
+            )
+        )
+    return flags
+
+
+def _with_previous_step_users(frame: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Adds ``entered`` (users of the previous step) and ``from_step``; drops the first step."""
+    over = keys or None
+    shifted = frame.with_columns(
+        pl.col("users").shift(1).over(over).alias("entered")
+        if over
+        else pl.col("users").shift(1).alias("entered"),
+        pl.col("step").shift(1).over(over).alias("from_step")
+        if over
+        else pl.col("step").shift(1).alias("from_step"),
+    )
+    return shifted.filter(pl.col("entered").is_not_null())
+
+
+def _segment_text(row: dict[str, object], keys: list[str]) -> str:
+    if not keys:
+        return ""
+    return " for " + ", ".join(f"{k} {row[k]}" for k in keys)
