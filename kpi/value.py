@@ -1,0 +1,618 @@
+"""Customer value: AOV, revenue per customer, CLV (classic and observed), CAC, ROAS, payback.
+
+Orders are distinct ``order_id`` values when the events have that column (events without one
+count one order each), else purchase events; revenue is the sum of ``revenue`` over purchase
+events. ``purchase_step=None`` treats every event as a purchase (an orders table). Money is in
+the file's currency; rates and ratios are plain numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from kpi.definitions import Definition
+from kpi.errors import InputError, SchemaError
+from kpi.retention import (
+    Grain,
+    _as_datetime,
+    _check_grain,
+    _no_purchase_note,
+    _purchases,
+    _require,
+    _scalar_index,
+    orders_per_customer,
+    period_index,
+    period_label,
+    period_start,
+)
+from kpi.segments import NONE
+
+GUIDE_RATIO = 3.0  # the usual rule of thumb: CLV should be at least 3 × CAC
+DEFAULT_YEARS = 3.0  # years of relationship used when the data is too short to observe them
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+DEFINITIONS: dict[str, Definition] = {
+    "aov": Definition("Average order value", "Revenue ÷ orders.", "currency", "value"),
+    "revenue_per_customer": Definition(
+        "Revenue per customer", "Revenue ÷ customers with at least one order.", "currency", "value"
+    ),
+    "top_customer_share": Definition(
+        "Top-customer revenue share",
+        "Revenue of the top 10 % of customers (by revenue) ÷ total revenue.",
+        "rate",
+        "value",
+    ),
+    "clv": Definition(
+        "Customer lifetime value (CLV)",
+        "Average order value × purchases per customer per year × years of relationship.",
+        "currency",
+        "value",
+    ),
+    "observed_clv": Definition(
+        "Observed CLV",
+        "Cumulative revenue of a first-purchase cohort up to month N ÷ customers in the cohort.",
+        "currency",
+        "value",
+    ),
+    "cac": Definition(
+        "Customer acquisition cost (CAC)",
+        "Spend of a channel ÷ new customers it brought in the same period.",
+        "currency",
+        "value",
+    ),
+    "clv_cac": Definition(
+        "CLV / CAC",
+        "Customer lifetime value ÷ customer acquisition cost (3 or more is the usual guide).",
+        "ratio",
+        "value",
+    ),
+    "payback": Definition(
+        "CAC payback",
+        "CAC ÷ monthly gross revenue per customer: months for a customer to repay their cost.",
+        "months",
+        "value",
+    ),
+    "roas": Definition(
+        "Return on ad spend (ROAS)",
+        "Revenue of customers from a channel ÷ spend of that channel, over the same period.",
+        "ratio",
+        "value",
+    ),
+}
+
+
+def _need_revenue(events: pl.DataFrame, what: str) -> None:
+    if "revenue" not in events.columns:
+        raise SchemaError(
+            f"{what} needs order amounts, and the data has no revenue column.",
+            "Map a column (total, amount, price…) to the revenue role on the data page.",
+        )
+
+
+# ---------------------------------------------------------------- simple value KPIs
+
+
+@dataclass(frozen=True)
+class Aov:
+    """aov = revenue ÷ orders (None without orders)."""
+
+    revenue: float
+    orders: int
+    aov: float | None
+    explanation: str
+
+
+def aov(events: pl.DataFrame, *, purchase_step: str | None = "purchase") -> Aov:
+    """Average order value = revenue ÷ orders."""
+    _need_revenue(events, "Average order value")
+    buys = _purchases(events, purchase_step, "Average order value")
+    if buys.height == 0:
+        return Aov(0.0, 0, None, _no_purchase_note(events, purchase_step))
+    per = orders_per_customer(buys, purchase_step=None)
+    orders = int(per["orders"].sum())
+    revenue = float(per["revenue"].sum())
+    value = revenue / orders
+    return Aov(revenue, orders, value, f"{revenue:,.2f} of revenue over {orders:,} orders.")
+
+
+@dataclass(frozen=True)
+class RevenuePerCustomer:
+    """value = revenue ÷ customers (None without customers)."""
+
+    revenue: float
+    customers: int
+    value: float | None
+    explanation: str
+
+
+def revenue_per_customer(
+    events: pl.DataFrame, *, purchase_step: str | None = "purchase"
+) -> RevenuePerCustomer:
+    """Revenue per customer = revenue ÷ customers with at least one order."""
+    _need_revenue(events, "Revenue per customer")
+    per = orders_per_customer(events, purchase_step=purchase_step)
+    if per.height == 0:
+        return RevenuePerCustomer(0.0, 0, None, _no_purchase_note(events, purchase_step))
+    revenue = float(per["revenue"].sum())
+    value = revenue / per.height
+    return RevenuePerCustomer(
+        revenue, per.height, value, f"{revenue:,.2f} of revenue from {per.height:,} customers."
+    )
+
+
+@dataclass(frozen=True)
+class TopCustomerShare:
+    """share = revenue of the top ``top_customers`` customers ÷ revenue of all customers."""
+
+    top: float
+    top_customers: int
+    customers: int
+    top_revenue: float
+    revenue: float
+    share: float | None
+    explanation: str
+
+
+def top_customer_share(
+    events: pl.DataFrame, top: float = 0.1, *, purchase_step: str | None = "purchase"
+) -> TopCustomerShare:
+    """Share of revenue from the top ``top`` fraction of customers ranked by revenue.
+
+    The top group has ceil(top × customers) customers (at least one).
+    """
+    if not 0 < top <= 1:
+        raise InputError("The top share must be between 0 and 1 (0.1 = top 10 %).", "")
+    _need_revenue(events, "Top-customer share")
+    per = orders_per_customer(events, purchase_step=purchase_step)
+    n = per.height
+    if n == 0:
+        return TopCustomerShare(top, 0, 0, 0.0, 0.0, None, _no_purchase_note(events, purchase_step))
+    k = max(1, math.ceil(top * n - 1e-9))
+    revenue = float(per["revenue"].sum())
+    top_revenue = float(per["revenue"].top_k(k).sum())
+    if revenue <= 0:
+        return TopCustomerShare(
+            top, k, n, top_revenue, revenue, None, "Total revenue is zero, so no share exists."
+        )
+    share = top_revenue / revenue
+    return TopCustomerShare(
+        top, k, n, top_revenue, revenue, share,
+        f"The top {k:,} of {n:,} customers bring {share:.1%} of revenue.",
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- CLV
+
+
+@dataclass(frozen=True)
+class Clv:
+    """clv = aov × purchases_per_year × years; each factor kept for display."""
+
+    aov: float
+    purchases_per_year: float
+    years: float
+    clv: float
+    formula: str
+
+
+def clv_classic(aov: float, purchases_per_year: float, years: float) -> Clv:
+    """Classic CLV = average order value × purchases per year × years of relationship."""
+    for name, value in (("AOV", aov), ("purchases per year", purchases_per_year), ("years", years)):
+        if value is None or not math.isfinite(value) or value < 0:
+            raise InputError(f"The {name} must be a number of 0 or more (got {value}).", "")
+    clv = aov * purchases_per_year * years
+    formula = (
+        f"CLV = AOV × purchases per year × years = {aov:,.2f} × {purchases_per_year:,.2f} × "
+        f"{years:g} = {clv:,.2f}"
+    )
+    return Clv(aov, purchases_per_year, years, clv, formula)
+
+
+@dataclass(frozen=True)
+class ClvInputs:
+    """CLV factors estimated from the data; ``years`` may be replaced by the caller.
+
+    purchases_per_year = orders ÷ customers × 365.25 ÷ days covered by the purchases.
+    ``years_source``: "given", "observed" (mean first-to-last purchase span, used only when the
+    data covers at least ``default_years``) or "default".
+    """
+
+    aov: float | None
+    purchases_per_year: float | None
+    years: float
+    years_source: str
+    customers: int
+    orders: int
+    span_days: float
+    observed_years: float | None
+    explanation: str
+
+    def clv(self, years: float | None = None) -> Clv | None:
+        """The classic CLV with these factors (``years`` overrides the estimate)."""
+        if self.aov is None or self.purchases_per_year is None:
+            return None
+        return clv_classic(
+            self.aov, self.purchases_per_year, self.years if years is None else years
+        )
+
+
+def clv_inputs(
+    events: pl.DataFrame,
+    *,
+    purchase_step: str | None = "purchase",
+    years: float | None = None,
+    default_years: float = DEFAULT_YEARS,
+) -> ClvInputs:
+    """Estimate AOV, purchases per customer per year and years of relationship from events."""
+    _need_revenue(events, "Customer lifetime value")
+    _require(events, ["ts"], "Customer lifetime value")
+    per = orders_per_customer(events, purchase_step=purchase_step)
+    if per.height == 0:
+        note = _no_purchase_note(events, purchase_step)
+        return ClvInputs(None, None, years or default_years, "default", 0, 0, 0.0, None, note)
+    customers = per.height
+    orders = int(per["orders"].sum())
+    revenue = float(per["revenue"].sum())
+    stats = per.select(
+        ((pl.col("last_purchase").max() - pl.col("first_purchase").min()).dt.total_seconds())
+        .truediv(86400)
+        .alias("span"),
+        (
+            (pl.col("last_purchase") - pl.col("first_purchase")).dt.total_seconds().mean() / 86400
+        ).alias("life"),
+    ).row(0, named=True)
+    span_days = float(stats["span"] or 0.0)
+    observed_years = (stats["life"] or 0.0) / DAYS_PER_YEAR
+    per_customer = orders / customers
+    notes = []
+    if span_days < 1:
+        freq = None
+        notes.append("The purchases cover less than a day, so a yearly rate cannot be estimated.")
+    else:
+        freq = per_customer * DAYS_PER_YEAR / span_days
+        notes.append(
+            f"{per_customer:.2f} orders per customer over {span_days:.0f} days "
+            f"= {freq:.2f} per year."
+        )
+        if span_days < 90:
+            notes.append("Less than 3 months of data: the yearly rate is a rough extrapolation.")
+    if years is not None:
+        chosen, source = years, "given"
+    elif span_days / DAYS_PER_YEAR >= default_years and observed_years > 0:
+        chosen, source = observed_years, "observed"
+        notes.append(f"Years of relationship observed: {observed_years:.2f}.")
+    else:
+        chosen, source = default_years, "default"
+        notes.append(
+            f"The data covers {span_days / DAYS_PER_YEAR:.1f} years, too short to observe "
+            f"relationships; {default_years:g} years assumed (change it if you know better)."
+        )
+    return ClvInputs(
+        revenue / orders, freq, chosen, source, customers, orders, span_days, observed_years,
+        " ".join(notes),
+    )  # fmt: skip
+
+
+def observed_clv(
+    events: pl.DataFrame,
+    *,
+    grain: Grain = "month",
+    by: str | None = None,
+    purchase_step: str | None = "purchase",
+    as_of: datetime | None = None,
+) -> pl.DataFrame:
+    """Observed CLV curves: cumulative revenue per customer by first-purchase cohort.
+
+    clv(cohort, N) = revenue of the cohort's customers from their first purchase to the end of
+    period N after it ÷ cohort_size. Columns: [``by``], ``cohort``, ``cohort_start``,
+    ``cohort_size``, ``period``, ``revenue`` (in that period), ``cumulative_revenue``, ``clv``,
+    ``complete`` (same period rules as :func:`kpi.retention.cohort_table`).
+    """
+    _check_grain(grain)
+    _need_revenue(events, "Observed CLV")
+    _require(events, ["user_id", "ts"] + ([by] if by else []), "Observed CLV")
+    schema: dict[str, pl.DataType] = ({by: pl.String()} if by else {}) | {
+        "cohort": pl.String(),
+        "cohort_start": pl.Date(),
+        "cohort_size": pl.Int64(),
+        "period": pl.Int64(),
+        "revenue": pl.Float64(),
+        "cumulative_revenue": pl.Float64(),
+        "clv": pl.Float64(),
+        "complete": pl.Boolean(),
+    }
+    buys = _purchases(events, purchase_step, "Observed CLV").filter(pl.col("ts").is_not_null())
+    if as_of is None:
+        as_of = buys["ts"].max()  # type: ignore[assignment]
+        if as_of is None:
+            return pl.DataFrame(schema=schema)
+    as_of = _as_datetime(as_of)
+    cols = ["user_id", "ts", "revenue"] + ([by] if by else [])
+    buys = buys.lazy().select(cols).filter(pl.col("ts") <= as_of)
+    if by:
+        buys = buys.with_columns(pl.col(by).cast(pl.String).fill_null(NONE))
+    keys = [by] if by else []
+    ckeys = [*keys, "_cidx"]
+    aggs = [period_index(pl.col("ts").min(), grain).alias("_cidx")]
+    if by:
+        aggs.append(pl.col(by).sort_by("ts").first())
+    anchors = buys.group_by("user_id").agg(aggs)
+    sizes = anchors.group_by(ckeys).agg(pl.len().cast(pl.Int64).alias("cohort_size"))
+    revenue = (
+        buys.select("user_id", "revenue", period_index(pl.col("ts"), grain).alias("_pidx"))
+        .join(anchors, on="user_id")
+        .group_by(*ckeys, (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
+        .agg(pl.col("revenue").sum().cast(pl.Float64))
+    )
+    last = pl.lit(_scalar_index(as_of, grain), pl.Int64) - pl.col("_cidx")
+    start_date = period_start(pl.col("_cidx"), grain)
+    next_start = period_start(pl.col("_cidx") + pl.col("period") + 1, grain)
+    out = (
+        sizes.with_columns(pl.int_ranges(0, last + 1).alias("period"))
+        .explode("period")
+        .with_columns(pl.col("period").cast(pl.Int64))
+        .join(revenue, on=[*ckeys, "period"], how="left")
+        .with_columns(pl.col("revenue").fill_null(0.0))
+        .sort([*ckeys, "period"])
+        .with_columns(pl.col("revenue").cum_sum().over(ckeys).alias("cumulative_revenue"))
+        .with_columns(
+            period_label(start_date, grain).alias("cohort"),
+            start_date.alias("cohort_start"),
+            (pl.col("cumulative_revenue") / pl.col("cohort_size")).alias("clv"),
+            (next_start.cast(pl.Datetime("us")) <= pl.lit(as_of, pl.Datetime("us"))).alias(
+                "complete"
+            ),
+        )
+        .select(list(schema))
+        .collect()
+    )
+    return out.cast(schema)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- acquisition: CAC, ROAS
+
+
+def new_customers(
+    events: pl.DataFrame, *, channel: str = "channel", purchase_step: str | None = "purchase"
+) -> pl.DataFrame:
+    """One row per customer: ``user_id``, the channel (value at the first purchase) and
+    ``first_purchase`` (the first purchase event's ``ts``)."""
+    _require(events, ["user_id", "ts", channel], "New customers")
+    buys = _purchases(events, purchase_step, "New customers").filter(pl.col("ts").is_not_null())
+    return buys.group_by("user_id").agg(
+        pl.col(channel).cast(pl.String).fill_null(NONE).sort_by("ts").first(),
+        pl.col("ts").min().alias("first_purchase"),
+    )
+
+
+def _spend_frame(spend: pl.DataFrame, channel: str, grain: Grain) -> pl.DataFrame:
+    _require(spend, [channel, "period", "spend"], "Acquisition cost")
+    if spend.height and spend["spend"].min() < 0:  # type: ignore[operator]
+        raise InputError(
+            "The spend table has negative amounts.", "Check the spend column (refunds?)."
+        )
+    return spend.select(
+        pl.col(channel).cast(pl.String).fill_null(NONE),
+        period_index(pl.col("period").cast(pl.Datetime("us")), grain).alias("_pidx"),
+        pl.col("spend").cast(pl.Float64).fill_null(0.0),
+    )
+
+
+def _acquisition_notes(money: str, per_customer: str) -> pl.Expr:
+    has_money = pl.col(money) > 0
+    has_people = pl.col(per_customer) > 0
+    return (
+        pl.when(has_money & ~has_people)
+        .then(pl.lit("spend but no new customers"))
+        .when(~has_money & has_people)
+        .then(pl.lit("no spend"))
+        .when(~has_money & ~has_people)
+        .then(pl.lit("no spend and no new customers"))
+        .otherwise(pl.lit(None, pl.String))
+    )
+
+
+def cac_by_channel(
+    spend: pl.DataFrame,
+    customers: pl.DataFrame,
+    *,
+    channel: str = "channel",
+    grain: Grain = "month",
+    per_period: bool = False,
+    purchase_step: str | None = "purchase",
+) -> pl.DataFrame:
+    """CAC = spend ÷ new customers, per channel (and per period when ``per_period``).
+
+    ``customers``: one row per customer with ``channel`` and ``first_purchase`` (see
+    :func:`new_customers`), or events with ``ts``, ``step`` and the channel column. ``grain`` is
+    the length of the spend table's periods; only customers whose first purchase falls inside
+    the periods covered by the spend table count. Columns: ``channel``, [``period`` (Date)],
+    ``spend``, ``new_customers``, ``cac``, ``note``. ``cac`` is None with a note when a channel
+    has spend but no new customers, or new customers but no spend (organic, direct).
+    """
+    _check_grain(grain)
+    if "first_purchase" not in customers.columns:
+        customers = new_customers(customers, channel=channel, purchase_step=purchase_step)
+    _require(customers, ["user_id", channel, "first_purchase"], "Acquisition cost")
+    sp = _spend_frame(spend, channel, grain)
+    if sp.height == 0:
+        raise InputError(
+            "The spend table is empty, so acquisition cost cannot be computed.",
+            "Add an ad-spend export (channel, period, spend).",
+        )
+    lo, hi = sp["_pidx"].min(), sp["_pidx"].max()
+    new = customers.select(
+        pl.col(channel).cast(pl.String).fill_null(NONE),
+        period_index(pl.col("first_purchase").cast(pl.Datetime("us")), grain).alias("_pidx"),
+        pl.col("user_id"),
+    ).filter(pl.col("_pidx").is_between(lo, hi))
+    keys = [channel, "_pidx"] if per_period else [channel]
+    spend_agg = sp.group_by(keys).agg(pl.col("spend").sum())
+    new_agg = new.group_by(keys).agg(
+        pl.col("user_id").n_unique().cast(pl.Int64).alias("new_customers")
+    )
+    out = (
+        spend_agg.join(new_agg, on=keys, how="full", coalesce=True)
+        .with_columns(pl.col("spend").fill_null(0.0), pl.col("new_customers").fill_null(0))
+        .with_columns(
+            pl.when((pl.col("spend") > 0) & (pl.col("new_customers") > 0))
+            .then(pl.col("spend") / pl.col("new_customers"))
+            .otherwise(None)
+            .alias("cac"),
+            _acquisition_notes("spend", "new_customers").alias("note"),
+        )
+    )
+    if per_period:
+        out = out.with_columns(period_start(pl.col("_pidx"), grain).alias("period"))
+        return out.sort(channel, "period").select(
+            channel, "period", "spend", "new_customers", "cac", "note"
+        )
+    return out.sort(channel).select(channel, "spend", "new_customers", "cac", "note")
+
+
+def payback_months(
+    cac: float | None, monthly_revenue_per_customer: float | None, *, margin: float = 1.0
+) -> float | None:
+    """CAC payback (months) = CAC ÷ (monthly revenue per customer × gross margin).
+
+    None when CAC is unknown or the monthly gross revenue is not positive.
+    """
+    if not 0 < margin <= 1:
+        raise InputError("The gross margin must be between 0 and 1 (1 = use revenue).", "")
+    if cac is None or monthly_revenue_per_customer is None:
+        return None
+    gross = monthly_revenue_per_customer * margin
+    return cac / gross if gross > 0 else None
+
+
+def monthly_revenue_per_customer(
+    events: pl.DataFrame, *, purchase_step: str | None = "purchase"
+) -> float | None:
+    """Revenue ÷ customers ÷ months covered by the purchases (at least one month)."""
+    _need_revenue(events, "Monthly revenue per customer")
+    per = orders_per_customer(events, purchase_step=purchase_step)
+    if per.height == 0:
+        return None
+    span = per.select(
+        (pl.col("last_purchase").max() - pl.col("first_purchase").min()).dt.total_seconds()
+    ).item()
+    months = max(1.0, (span or 0) / 86400 / DAYS_PER_MONTH)
+    return float(per["revenue"].sum()) / per.height / months
+
+
+def clv_cac(
+    cac_table: pl.DataFrame,
+    clv: float | pl.DataFrame,
+    *,
+    channel: str = "channel",
+    monthly_revenue: float | None = None,
+    margin: float = 1.0,
+) -> pl.DataFrame:
+    """CLV / CAC per channel, with ``meets_guide`` = ratio ≥ :data:`GUIDE_RATIO` (3).
+
+    ``clv`` is one value for every channel or a frame with ``channel`` and ``clv`` columns.
+    With ``monthly_revenue`` (per customer) the ``payback_months`` column is filled too.
+    Columns: ``channel``, ``cac``, ``clv``, ``clv_cac``, ``meets_guide``, ``payback_months``,
+    ``note``.
+    """
+    base = cac_table.select(channel, "cac", "note")
+    if isinstance(clv, pl.DataFrame):
+        _require(clv, [channel, "clv"], "CLV / CAC")
+        base = base.join(
+            clv.select(pl.col(channel).cast(pl.String), pl.col("clv").cast(pl.Float64)),
+            on=channel,
+            how="left",
+        )
+    else:
+        base = base.with_columns(pl.lit(float(clv), pl.Float64).alias("clv"))
+    gross = None if monthly_revenue is None else monthly_revenue * margin
+    if gross is not None and gross <= 0:
+        gross = None
+    ratio = pl.when(pl.col("cac") > 0).then(pl.col("clv") / pl.col("cac")).otherwise(None)
+    return base.with_columns(ratio.alias("clv_cac")).select(
+        channel,
+        "cac",
+        "clv",
+        "clv_cac",
+        (pl.col("clv_cac") >= GUIDE_RATIO).alias("meets_guide"),
+        (pl.col("cac") / gross if gross else pl.lit(None, pl.Float64)).alias("payback_months"),
+        pl.when(pl.col("clv").is_null())
+        .then(pl.lit("no CLV for this channel"))
+        .otherwise(pl.col("note"))
+        .alias("note"),
+    )
+
+
+def roas(
+    spend: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    channel: str = "channel",
+    grain: Grain = "month",
+    purchase_step: str | None = "purchase",
+) -> pl.DataFrame:
+    """ROAS = attributable revenue ÷ spend, per channel.
+
+    Attributable revenue = revenue of purchase events, inside the periods covered by the spend
+    table, of users whose ``channel`` (a user attribute joined onto the events) is that channel.
+    Columns: ``channel``, ``spend``, ``revenue``, ``roas``, ``note`` (None when ROAS exists).
+    """
+    _check_grain(grain)
+    _need_revenue(events, "ROAS")
+    _require(events, ["ts", channel], "ROAS")
+    sp = _spend_frame(spend, channel, grain)
+    if sp.height == 0:
+        raise InputError(
+            "The spend table is empty, so ROAS cannot be computed.",
+            "Add an ad-spend export (channel, period, spend).",
+        )
+    lo, hi = sp["_pidx"].min(), sp["_pidx"].max()
+    buys = _purchases(events, purchase_step, "ROAS").filter(
+        period_index(pl.col("ts"), grain).is_between(lo, hi)
+    )
+    rev = buys.group_by(pl.col(channel).cast(pl.String).fill_null(NONE)).agg(
+        pl.col("revenue").sum().cast(pl.Float64)
+    )
+    out = (
+        sp.group_by(channel)
+        .agg(pl.col("spend").sum())
+        .join(rev, on=channel, how="full", coalesce=True)
+        .with_columns(pl.col("spend").fill_null(0.0), pl.col("revenue").fill_null(0.0))
+    )
+    has_spend = pl.col("spend") > 0
+    return out.sort(channel).select(
+        channel,
+        "spend",
+        "revenue",
+        pl.when(has_spend).then(pl.col("revenue") / pl.col("spend")).otherwise(None).alias("roas"),
+        pl.when(has_spend).then(None).otherwise(pl.lit("no spend")).alias("note"),
+    )
+
+
+__all__ = [
+    "DEFAULT_YEARS",
+    "DEFINITIONS",
+    "GUIDE_RATIO",
+    "Aov",
+    "Clv",
+    "ClvInputs",
+    "RevenuePerCustomer",
+    "TopCustomerShare",
+    "aov",
+    "cac_by_channel",
+    "clv_cac",
+    "clv_classic",
+    "clv_inputs",
+    "monthly_revenue_per_customer",
+    "new_customers",
+    "observed_clv",
+    "payback_months",
+    "revenue_per_customer",
+    "roas",
+    "top_customer_share",
+]
