@@ -52,8 +52,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "new_users": Definition(
         "New users",
-        "Users whose first-ever event (first-seen date) falls in the period. Without earlier "
-        "history every user of the data counts as new.",
+        "Users whose first-ever event (first-seen date) falls in the period, which starts on "
+        "the day of the earliest event. Without earlier history every user of the data "
+        "counts as new.",
         "count",
         "awareness",
     ),
@@ -370,7 +371,10 @@ def _step_arguments(**steps: str | None) -> dict[str, str | None]:
 
 
 def _period_start(events: pl.DataFrame) -> object:
-    return events["ts"].min() if _has_values(events, "ts") else None
+    """Midnight of the day of the earliest event (signup dates are often dates only)."""
+    if not _has_values(events, "ts"):
+        return None
+    return events.select(pl.col("ts").min().dt.truncate("1d")).item()
 
 
 def _compute(
@@ -714,6 +718,8 @@ def stage_kpis_by(
             .otherwise(pl.lit("Other"))
             .alias("_segment")
         )
+        if "Other" not in values and (spend["_segment"] == "Other").any():  # type: ignore[index]
+            values.append("Other")  # spend of channels nobody came from: kept, so totals add up
     rows: list[dict[str, object]] = []
     for value in values:  # one pass per segment (at most n + 1), not per row
         ids = segment_of.filter(pl.col(by) == value).select("user_id")
