@@ -1,0 +1,382 @@
+"""Advocacy: NPS (with a confidence interval), CSAT, CES, referral rate.
+
+Scores outside the scale (or not whole numbers) are never silently used: they are counted as
+``invalid``, left out and reported; empty answers are counted as ``missing``. NPS is a fraction
+from −1 to 1 in code (0.25); the page shows it as points from −100 to 100 (+25).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+from scipy.stats import norm
+
+from kpi.definitions import Definition
+from kpi.errors import InputError
+from kpi.retention import Grain, _check_grain, _require, period_index, period_label, period_start
+from kpi.segments import NONE
+
+DEFINITIONS: dict[str, Definition] = {
+    "nps": Definition(
+        "Net Promoter Score (NPS)",
+        "Share of promoters (9–10) − share of detractors (0–6) among valid 0–10 answers; "
+        "shown from −100 to +100.",
+        "number",
+        "advocacy",
+    ),
+    "csat": Definition(
+        "Customer satisfaction (CSAT)",
+        "Answers in the top two boxes (4–5 on a 1–5 scale, 6–7 on 1–7) ÷ valid answers.",
+        "rate",
+        "advocacy",
+    ),
+    "ces": Definition(
+        "Customer effort score (CES)",
+        "Mean of the valid effort answers (1–7 or 1–5; the scale's wording says which end "
+        "is easy).",
+        "number",
+        "advocacy",
+    ),
+    "referral_rate": Definition(
+        "Referral rate",
+        "Customers who came through a referral (channel or flag) ÷ customers.",
+        "rate",
+        "advocacy",
+    ),
+}
+
+Scores = pl.Series | Sequence[float | int | None]
+REFERRAL_WORDS = ("referral", "refer a friend", "referred", "word of mouth", "parrainage")
+
+
+def _series(scores: Scores) -> pl.Series:
+    if isinstance(scores, pl.Series):
+        return scores.cast(pl.Float64, strict=False).rename("score")
+    return pl.Series("score", list(scores), dtype=pl.Float64, strict=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _valid(col: pl.Expr, low: int, high: int) -> pl.Expr:
+    return col.is_not_null() & col.is_between(low, high) & (col == col.round(0))
+
+
+# ---------------------------------------------------------------- NPS
+
+
+@dataclass(frozen=True)
+class Nps:
+    """nps = promoters/n − detractors/n; CI from var = (p_pro + p_det − (p_pro − p_det)²) / n.
+
+    Fields are None when there is no valid answer (``explanation`` says so).
+    """
+
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    invalid: int
+    missing: int
+    promoter_share: float | None
+    passive_share: float | None
+    detractor_share: float | None
+    nps: float | None
+    ci_low: float | None
+    ci_high: float | None
+    confidence: float
+    explanation: str
+
+
+def _nps_counts(
+    frame: pl.LazyFrame | pl.DataFrame, keys: list[str], confidence: float = 0.95
+) -> pl.LazyFrame:
+    s = pl.col("score")
+    valid = _valid(s, 0, 10)
+    aggs = [
+        valid.sum().cast(pl.Int64).alias("n"),
+        (valid & (s >= 9)).sum().cast(pl.Int64).alias("promoters"),
+        (valid & s.is_between(7, 8)).sum().cast(pl.Int64).alias("passives"),
+        (valid & (s <= 6)).sum().cast(pl.Int64).alias("detractors"),
+        (s.is_not_null() & ~valid).sum().cast(pl.Int64).alias("invalid"),
+        s.is_null().sum().cast(pl.Int64).alias("missing"),
+    ]
+    lazy = frame.lazy()
+    grouped = lazy.group_by(keys) if keys else lazy
+    counts = grouped.agg(aggs) if keys else lazy.select(aggs)
+    return _with_nps(counts, confidence)
+
+
+def _with_nps(counts: pl.LazyFrame, confidence: float) -> pl.LazyFrame:
+    z = float(norm.ppf(0.5 + confidence / 2))
+    n = pl.col("n")
+    has = n > 0
+    p_pro = pl.col("promoters") / n
+    p_det = pl.col("detractors") / n
+    score = p_pro - p_det
+    half = z * ((p_pro + p_det - score**2).clip(lower_bound=0) / n).sqrt()
+    return counts.with_columns(
+        pl.when(has).then(p_pro).alias("promoter_share"),
+        pl.when(has).then(pl.col("passives") / n).alias("passive_share"),
+        pl.when(has).then(p_det).alias("detractor_share"),
+        pl.when(has).then(score).alias("nps"),
+        pl.when(has).then((score - half).clip(-1.0, 1.0)).alias("ci_low"),
+        pl.when(has).then((score + half).clip(-1.0, 1.0)).alias("ci_high"),
+    )
+
+
+def nps(scores: Scores, *, confidence: float = 0.95) -> Nps:
+    """Net Promoter Score of 0–10 answers, with a normal confidence interval.
+
+    NPS = %promoters (9–10) − %detractors (0–6); var(NPS) = (p_pro + p_det − NPS²) / n (the
+    difference of two multinomial proportions); CI = NPS ± z·√var, clipped to [−1, 1].
+    """
+    if not 0 < confidence < 1:
+        raise InputError("The confidence level must be between 0 and 1 (e.g. 0.95).", "")
+    frame = pl.DataFrame({"score": _series(scores)})
+    row = _nps_counts(frame, [], confidence).collect().row(0, named=True)
+    skipped = []
+    if row["invalid"]:
+        skipped.append(f"{_count(row['invalid'], 'answer')} outside 0–10 left out")
+    if row["missing"]:
+        skipped.append(f"{_count(row['missing'], 'empty answer')} left out")
+    tail = f" ({'; '.join(skipped)})." if skipped else "."
+    if row["n"] == 0:
+        text = "No valid 0–10 answer, so there is no NPS" + tail
+    else:
+        text = (
+            f"NPS {row['nps'] * 100:+.0f} from {row['n']:,} answers: "
+            f"{row['promoter_share']:.0%} promoters, {row['detractor_share']:.0%} detractors; "
+            f"{confidence:.0%} CI {row['ci_low'] * 100:+.0f} to {row['ci_high'] * 100:+.0f}" + tail
+        )
+    return Nps(
+        n=row["n"],
+        promoters=row["promoters"],
+        passives=row["passives"],
+        detractors=row["detractors"],
+        invalid=row["invalid"],
+        missing=row["missing"],
+        promoter_share=row["promoter_share"],
+        passive_share=row["passive_share"],
+        detractor_share=row["detractor_share"],
+        nps=row["nps"],
+        ci_low=row["ci_low"],
+        ci_high=row["ci_high"],
+        confidence=confidence,
+        explanation=text,
+    )
+
+
+_NPS_COLUMNS = [
+    "n",
+    "promoters",
+    "passives",
+    "detractors",
+    "invalid",
+    "missing",
+    "promoter_share",
+    "passive_share",
+    "detractor_share",
+    "nps",
+    "ci_low",
+    "ci_high",
+]
+
+
+def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
+    """NPS per calendar period of the answer date (95 % CI), oldest first.
+
+    Columns: ``period`` (label), ``period_start`` (Date), then n, promoters, passives,
+    detractors, invalid, missing, the three shares, ``nps``, ``ci_low``, ``ci_high``. Answers
+    without a date are left out.
+    """
+    _check_grain(grain)
+    _require(survey, ["score", "ts"], "NPS over time")
+    frame = (
+        survey.lazy()
+        .filter(pl.col("ts").is_not_null())
+        .select(
+            pl.col("score").cast(pl.Float64, strict=False),
+            period_index(pl.col("ts"), grain).alias("_pidx"),
+        )
+    )
+    start = period_start(pl.col("_pidx"), grain)
+    return (
+        _nps_counts(frame, ["_pidx"])
+        .sort("_pidx")
+        .select(
+            period_label(start, grain).alias("period"), start.alias("period_start"), *_NPS_COLUMNS
+        )
+        .collect()
+    )
+
+
+def nps_by(survey: pl.DataFrame, by: str) -> pl.DataFrame:
+    """NPS per segment value (95 % CI). Columns: ``by``, then as :func:`nps_over_time`."""
+    _require(survey, ["score", by], "NPS by segment")
+    frame = survey.lazy().select(
+        pl.col(by).cast(pl.String).fill_null(NONE),
+        pl.col("score").cast(pl.Float64, strict=False),
+    )
+    return _nps_counts(frame, [by]).sort(by).select(by, *_NPS_COLUMNS).collect()
+
+
+# ---------------------------------------------------------------- CSAT, CES
+
+
+def _scale_of(s: pl.Series, scale: int | Literal["auto"], allowed: tuple[int, ...]) -> int:
+    if scale != "auto":
+        if scale not in allowed:
+            raise InputError(
+                f"Unsupported scale 1–{scale}.",
+                f"Choose one of: {', '.join(f'1–{a}' for a in allowed)}.",
+            )
+        return int(scale)
+    top = s.drop_nulls().max()
+    if top is None or float(top) <= 5:  # type: ignore[arg-type]
+        return 5
+    if float(top) <= 7:  # type: ignore[arg-type]
+        return 7
+    raise InputError(
+        f"Answers go up to {top:g}, more than a 1–7 scale.",
+        "If this is a 0–10 'would you recommend' question, read it as NPS.",
+    )
+
+
+@dataclass(frozen=True)
+class Csat:
+    """csat = satisfied (top two boxes: 4–5 of 5, 6–7 of 7) ÷ n valid answers."""
+
+    n: int
+    satisfied: int
+    invalid: int
+    csat: float | None
+    scale: int
+    explanation: str
+
+
+def csat(scores: Scores, scale: int | Literal["auto"] = 5) -> Csat:
+    """CSAT = share of answers in the top two boxes of a 1–5 or 1–7 scale (``"auto"`` picks
+    1–5 when no answer exceeds 5, else 1–7)."""
+    s = _series(scores)
+    size = _scale_of(s, scale, (5, 7))
+    frame = pl.DataFrame({"score": s})
+    col = pl.col("score")
+    valid = _valid(col, 1, size)
+    row = frame.select(
+        valid.sum().alias("n"),
+        (valid & (col >= size - 1)).sum().alias("sat"),
+        (col.is_not_null() & ~valid).sum().alias("bad"),
+    ).row(0)
+    n, sat, bad = (int(v) for v in row)
+    tail = f" ({_count(bad, 'answer')} outside 1–{size} left out)." if bad else "."
+    if n == 0:
+        return Csat(0, 0, bad, None, size, f"No valid 1–{size} answer, so no CSAT" + tail)
+    rate = sat / n
+    return Csat(
+        n, sat, bad, rate, size,
+        f"{sat:,} of {n:,} answers are {size - 1} or {size} on 1–{size} ({rate:.0%})" + tail,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ces:
+    """ces = mean of n valid answers on a 1–``scale`` effort scale."""
+
+    n: int
+    invalid: int
+    ces: float | None
+    scale: int
+    explanation: str
+
+
+def ces(scores: Scores, scale: int | Literal["auto"] = 7) -> Ces:
+    """Customer effort score = mean effort answer on a 1–7 (default) or 1–5 scale."""
+    s = _series(scores)
+    size = _scale_of(s, scale, (5, 7))
+    col = pl.col("score")
+    valid = _valid(col, 1, size)
+    row = pl.DataFrame({"score": s}).select(
+        valid.sum().alias("n"),
+        col.filter(valid).mean().alias("mean"),
+        (col.is_not_null() & ~valid).sum().alias("bad"),
+    )
+    n, mean, bad = row.row(0)
+    tail = f" ({_count(bad, 'answer')} outside 1–{size} left out)." if bad else "."
+    if not n:
+        return Ces(0, int(bad), None, size, f"No valid 1–{size} answer, so no CES" + tail)
+    return Ces(
+        int(n), int(bad), float(mean), size,
+        f"Mean effort {mean:.2f} on 1–{size} from {n:,} answers" + tail,
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- referral
+
+
+@dataclass(frozen=True)
+class Referral:
+    """rate = referred customers ÷ customers; ``rule`` says what counted as a referral."""
+
+    customers: int
+    referred: int
+    rate: float | None
+    rule: str
+    explanation: str
+
+
+def referral_rate(
+    users: pl.DataFrame,
+    *,
+    channel_col: str | None = "channel",
+    flag_col: str | None = None,
+    referral_words: Sequence[str] = REFERRAL_WORDS,
+) -> Referral:
+    """Referral rate = customers who came via a referral ÷ customers (rows of ``users``).
+
+    With ``flag_col``: referred when the flag is true (true/1/yes). Otherwise referred when
+    the channel, lower-cased, contains one of ``referral_words``.
+    """
+    if flag_col is not None:
+        _require(users, [flag_col], "Referral rate")
+        col = pl.col(flag_col)
+        dtype = users.schema[flag_col]
+        if dtype == pl.Boolean:
+            hit = col.fill_null(False)
+        elif dtype.is_numeric():
+            hit = col.fill_null(0) != 0
+        else:
+            hit = (
+                col.cast(pl.String)
+                .str.strip_chars()
+                .str.to_lowercase()
+                .is_in(["true", "1", "yes", "y", "oui", "x"])
+                .fill_null(False)
+            )
+        rule = f"Referred = the '{flag_col}' flag is true."
+    elif channel_col is not None:
+        _require(users, [channel_col], "Referral rate")
+        text = pl.col(channel_col).cast(pl.String).str.to_lowercase()
+        hit = pl.any_horizontal(
+            [text.str.contains(w.lower(), literal=True) for w in referral_words]
+        ).fill_null(False)
+        rule = f"Referred = the '{channel_col}' value contains: {', '.join(referral_words)}."
+    else:
+        raise InputError("Say which column marks referrals (a channel or a flag).", "")
+    if "user_id" in users.columns:
+        per = users.group_by("user_id").agg(hit.any().alias("_hit"))
+    else:
+        per = users.select(hit.alias("_hit"))
+    customers = per.height
+    if customers == 0:
+        return Referral(0, 0, None, rule, "There are no customers, so no referral rate.")
+    referred = int(per["_hit"].sum())
+    rate = referred / customers
+    return Referral(
+        customers, referred, rate, rule,
+        f"{referred:,} of {customers:,} customers came through a referral ({rate:.1%}).",
+    )  # fmt: skip
