@@ -1,0 +1,255 @@
+"""Red flags fire exactly past their thresholds, with the numbers in the sentence.
+
+Funnel-step significance is checked against statsmodels' pooled two-proportion z-test
+(test-only reference), on both sides of alpha.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from kpi.alerts import DEFAULT_THRESHOLDS_DOC, RedFlag, Thresholds, red_flags
+from kpi.dataset import Dataset
+from kpi.errors import InputError
+from kpi.stages import DEFINITIONS, Kpi, monthly_session_duration, stage_kpis
+
+
+def kpi(code: str, value: float | None) -> Kpi:
+    d = DEFINITIONS[code]
+    return Kpi(code, d.label, d.stage, value, d.unit, d.formula, value is not None)
+
+
+def codes(flags: list[RedFlag]) -> list[str]:
+    return [f.code for f in flags]
+
+
+def test_defaults_are_documented() -> None:
+    t = Thresholds()
+    assert (t.min_conversion, t.max_cart_abandonment, t.max_bounce) == (0.02, 0.70, 0.50)
+    assert (t.max_session_duration_drop, t.funnel_alpha, t.min_step_conversion) == (
+        0.20,
+        0.05,
+        None,
+    )
+    for text in ("2 %", "70 %", "50 %", "20 %", "0.05"):
+        assert text in DEFAULT_THRESHOLDS_DOC
+
+
+def test_nothing_to_flag() -> None:
+    assert red_flags([]) == []
+    assert red_flags([kpi("conversion_rate", None), kpi("cart_abandonment", None)]) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "fires"), [(0.02, False), (0.0201, False), (0.0199, True), (0.0, True)]
+)
+def test_low_conversion_at_its_threshold(value: float, fires: bool) -> None:
+    flags = red_flags([kpi("conversion_rate", value)])
+    assert codes(flags) == (["low_conversion"] if fires else [])
+
+
+def test_low_conversion_message() -> None:
+    (flag,) = red_flags([kpi("conversion_rate", 0.015)])
+    assert flag.level == "alert" and flag.page == "stages"
+    assert flag.message == "Conversion rate is 1.5 %, below the 2 % minimum."
+    assert (flag.value, flag.threshold) == (0.015, 0.02)
+    (flag,) = red_flags([kpi("conversion_rate", 0.005)])
+    assert flag.message == "Conversion rate is 0.50 %, below the 2 % minimum."
+
+
+@pytest.mark.parametrize(("value", "fires"), [(0.70, False), (1 - 0.3, False), (0.7001, True)])
+def test_cart_abandonment_at_its_threshold(value: float, fires: bool) -> None:
+    flags = red_flags([kpi("cart_abandonment", value)])
+    assert codes(flags) == (["high_cart_abandonment"] if fires else [])
+
+
+def test_cart_abandonment_message() -> None:
+    (flag,) = red_flags([kpi("cart_abandonment", 0.742)])
+    assert flag.message == "Cart abandonment is 74.2 %, above the 70 % threshold."
+    assert flag.level == "warning"
+
+
+def test_bounce_on_landing_pages_then_all_sessions() -> None:
+    assert red_flags([kpi("bounce_rate_landing", 0.50), kpi("bounce_rate", 0.9)]) == []
+    (flag,) = red_flags([kpi("bounce_rate_landing", 0.5001), kpi("bounce_rate", 0.1)])
+    assert flag.message.startswith("Bounce rate on landing pages is 50.0 %, above the 50 %")
+    (flag,) = red_flags([kpi("bounce_rate_landing", None), kpi("bounce_rate", 0.6)])
+    assert flag.message == "Bounce rate across all sessions is 60.0 %, above the 50 % threshold."
+
+
+def _monthly(before: float, now: float) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "month": [dt.date(2025, 3, 1), dt.date(2025, 1, 1), dt.date(2025, 2, 1)],
+            "avg_session_seconds": [now, 300.0, before],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "fires"),
+    [(100.0, 80.0, False), (100.0, 80.1, False), (100.0, 79.9, True), (100.0, 150.0, False)],
+)
+def test_session_duration_drop_month_over_month(before: float, now: float, fires: bool) -> None:
+    flags = red_flags([], monthly_duration=_monthly(before, now))
+    assert codes(flags) == (["session_duration_drop"] if fires else [])
+
+
+def test_session_duration_drop_message_and_kpi_fallback() -> None:
+    (flag,) = red_flags([], monthly_duration=_monthly(200.0, 150.0))
+    assert flag.message == (
+        "Average session duration fell by 25.0 % from 2025-02 to 2025-03 (200 s to 150 s), "
+        "more than the 20 % threshold."
+    )
+    assert flag.value == pytest.approx(-0.25)
+    # without a monthly table, the previous period's KPI is the reference
+    (flag,) = red_flags([kpi("avg_time_on_site", 70.0)], [kpi("avg_time_on_site", 100.0)])
+    assert "compared with the previous period" in flag.message
+    assert red_flags([kpi("avg_time_on_site", 80.0)], [kpi("avg_time_on_site", 100.0)]) == []
+    assert red_flags([], monthly_duration=_monthly(100.0, 10.0).head(1)) == []  # one month
+
+
+def _funnel(users: list[int], steps: tuple[str, ...] = ("landing", "cart", "purchase")):
+    frame = pl.DataFrame({"step": list(steps), "users": users})
+    return frame.with_columns(
+        (pl.col("users") / pl.col("users").first()).alias("conversion"),
+        (pl.col("users") / pl.col("users").shift(1)).fill_null(1.0).alias("step_conversion"),
+    )
+
+
+def _z_p(x_a: int, n_a: int, x_b: int, n_b: int) -> float:
+    proportion = pytest.importorskip("statsmodels.stats.proportion")
+    return float(proportion.proportions_ztest([x_a, x_b], [n_a, n_b])[1])
+
+
+@pytest.mark.parametrize("carts_now", [456, 457])
+def test_funnel_step_drop_on_both_sides_of_alpha(carts_now: int) -> None:
+    pytest.importorskip("kpi.abtest")
+    previous = _funnel([1000, 500, 100])
+    current = _funnel([1000, carts_now, 100])
+    p = _z_p(500, 1000, carts_now, 1000)  # 456: p = 0.0489, 457: p = 0.0543
+    flags = red_flags([], funnel_current=current, funnel_previous=previous)
+    if p < 0.05:
+        (flag,) = flags
+        assert flag.code == "funnel_step_drop" and flag.level == "alert"
+        assert flag.page == "funnel"
+        assert flag.message == (
+            f"Conversion from landing to cart fell from 50.0 % to {carts_now / 10:.1f} % vs the "
+            f"previous period (p = {p:.3g}, below 0.05)."
+        )
+        assert (flag.value, flag.threshold) == (pytest.approx(carts_now / 1000), 0.5)
+    else:
+        assert flags == []
+    # the purchase step *rose* (100/500 -> 100/456): never flagged
+    assert all(f.title.endswith("cart") for f in flags)
+
+
+def test_funnel_alpha_is_configurable_and_rises_are_not_flagged() -> None:
+    pytest.importorskip("kpi.abtest")
+    previous, current = _funnel([1000, 500, 100]), _funnel([1000, 440, 60])
+    flags = red_flags([], funnel_current=current, funnel_previous=previous)
+    assert [f.title for f in flags] == [
+        "Funnel step dropped: cart",
+        "Funnel step dropped: purchase",
+    ]
+    strict = red_flags(
+        [],
+        funnel_current=current,
+        funnel_previous=previous,
+        thresholds=Thresholds(funnel_alpha=1e-4),
+    )
+    # cart: p = 0.0072 > 1e-4; purchase: 100/500 -> 60/440, p = 0.0156 > 1e-4
+    assert _z_p(500, 1000, 440, 1000) > 1e-4 and _z_p(100, 500, 60, 440) > 1e-4
+    assert strict == []
+    assert red_flags([], funnel_current=previous, funnel_previous=current) == []
+
+
+def test_funnel_by_segment_and_weak_step_floor() -> None:
+    pytest.importorskip("kpi.abtest")
+    prev = pl.concat(
+        [
+            _funnel([1000, 500, 100]).with_columns(device=pl.lit("mobile")),
+            _funnel([1000, 500, 250]).with_columns(device=pl.lit("desktop")),
+        ]
+    ).select("device", "step", "users", "conversion", "step_conversion")
+    cur = pl.concat(
+        [
+            _funnel([1000, 400, 200]).with_columns(device=pl.lit("mobile")),
+            _funnel([1000, 500, 250]).with_columns(device=pl.lit("desktop")),
+        ]
+    ).select("device", "step", "users", "conversion", "step_conversion")
+    flags = red_flags([], funnel_current=cur, funnel_previous=prev)
+    assert len(flags) == 1 and "for device mobile" in flags[0].message
+    weak = red_flags([], funnel_current=cur, thresholds=Thresholds(min_step_conversion=0.45))
+    assert codes(weak) == ["weak_funnel_step"]
+    assert weak[0].message == (
+        "Only 40.0 % of users went from landing to cart for device mobile, below the 45 % minimum."
+    )
+    # exactly at the floor: no flag (every other step is at 50 %)
+    assert red_flags([], funnel_current=cur, thresholds=Thresholds(min_step_conversion=0.4)) == []
+    with pytest.raises(InputError, match="step_conversion"):
+        red_flags([], funnel_current=cur.drop("step_conversion"))
+
+
+def test_alerts_come_first_and_thresholds_are_validated() -> None:
+    flags = red_flags([kpi("cart_abandonment", 0.9), kpi("conversion_rate", 0.01)])
+    assert [f.level for f in flags] == ["alert", "warning"]
+    custom = Thresholds(min_conversion=0.005, max_cart_abandonment=0.95)
+    assert (
+        red_flags([kpi("cart_abandonment", 0.9), kpi("conversion_rate", 0.01)], thresholds=custom)
+        == []
+    )
+    with pytest.raises(InputError, match="between 0 and 1"):
+        Thresholds(min_conversion=2)
+    with pytest.raises(InputError, match="significance level"):
+        Thresholds(funnel_alpha=0)
+
+
+def test_end_to_end_from_a_dataset() -> None:
+    """Flags computed from real KPI objects and kpi.funnel on a hand-built month pair."""
+    funnel_module = pytest.importorskip("kpi.funnel")
+    pytest.importorskip("kpi.abtest")
+    d = dt.datetime
+    rows = []
+    # January: 40 users land, 20 add to cart, 10 buy; sessions of 100 s
+    # February: 40 users land, 4 add to cart, 1 buys; sessions of 60 s
+    for month, carts, buyers, seconds in ((1, 20, 10, 100), (2, 4, 1, 60)):
+        for i in range(40):
+            user, start = f"m{month}u{i}", d(2025, month, 1 + i % 20, 10)
+            rows.append((user, f"{user}s", start, "landing"))
+            rows.append((user, f"{user}s", start + dt.timedelta(seconds=seconds), "product_view"))
+            if i < carts:
+                rows.append(
+                    (user, f"{user}s", start + dt.timedelta(seconds=seconds), "add_to_cart")
+                )
+            if i < buyers:
+                rows.append((user, f"{user}s", start + dt.timedelta(seconds=seconds), "purchase"))
+    ev = pl.DataFrame(
+        rows, schema={"user_id": pl.String, "session_id": pl.String, "ts": pl.Datetime("us"), "step": pl.String},
+        orient="row",
+    )  # fmt: skip
+    steps = ("landing", "product_view", "add_to_cart", "purchase")
+    jan, feb = (ev.filter(pl.col("ts").dt.month() == m) for m in (1, 2))
+    current = stage_kpis(Dataset(events=feb, users=feb.select("user_id").unique(), steps=steps))
+    previous = stage_kpis(Dataset(events=jan, users=jan.select("user_id").unique(), steps=steps))
+    flags = red_flags(
+        current,
+        previous,
+        funnel_current=funnel_module.funnel(feb, list(steps)),
+        funnel_previous=funnel_module.funnel(jan, list(steps)),
+        monthly_duration=monthly_session_duration(ev),
+    )
+    by = {f.code: f for f in flags}
+    # Feb: 1 of 40 bought (2.5 %): above 2 %, no conversion flag; carts 4, 3 abandoned = 75 %
+    assert "low_conversion" not in by
+    assert by["high_cart_abandonment"].message == (
+        "Cart abandonment is 75.0 %, above the 70 % threshold."
+    )
+    assert by["session_duration_drop"].value == pytest.approx(60 / 100 - 1)
+    # product_view -> add_to_cart fell from 20/40 to 4/40: p from the z-test reference
+    drop = [f for f in flags if f.code == "funnel_step_drop"]
+    assert [f.title for f in drop] == ["Funnel step dropped: add_to_cart"]
+    assert f"p = {_z_p(20, 40, 4, 40):.3g}" in drop[0].message
