@@ -95,9 +95,11 @@ MAX_SESSIONS = 16
 
 # --- marketing -----------------------------------------------------------------------------
 # target CLV / CAC per paid channel (spend is calibrated from the simulated customers)
-CLV_TO_CAC = {"paid_search": 3.8, "social": 1.7, "email": 11.0, "referral": 6.0}
-CLV_YEARS = 2.0  # years of relationship assumed in CLV = AOV x purchases/year x years
-CTR = {"paid_search": 0.045, "social": 0.011, "email": 0.028, "referral": 0.015}
+CLV_TO_CAC = {"paid_search": 3.8, "social": 1.6, "email": 11.0, "referral": 6.0}
+# CLV = AOV x purchases per customer per year x years of relationship (kpi.value defaults:
+# purchases per year = orders per customer x 365 / days between first and last purchase)
+CLV_YEARS = 3.0
+CTR = {"paid_search": 0.045, "social": 0.005, "email": 0.028, "referral": 0.015}
 CLICKS_PER_NEW_USER = {"paid_search": 1.25, "social": 1.45, "email": 1.30, "referral": 1.20}
 
 # --- NPS -----------------------------------------------------------------------------------
@@ -289,8 +291,9 @@ def sessions_per_month(events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFram
 
 def customer_value(events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
     """Per channel: customers, orders, revenue, AOV, CLV (the formula of data/README.md)."""
-    months = 6
     buys = events.filter(pl.col("event_name") == "purchase").join(users, on="user_id")
+    span = buys["event_time"].max() - buys["event_time"].min()
+    per_year = 365.25 * 86400 / span.total_seconds()
     return (
         buys.group_by("channel")
         .agg(
@@ -300,7 +303,7 @@ def customer_value(events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(
             (pl.col("revenue") / pl.col("orders")).alias("aov"),
-            (pl.col("orders") / pl.col("customers") * 12 / months).alias("purchases_per_year"),
+            (pl.col("orders") / pl.col("customers") * per_year).alias("purchases_per_year"),
         )
         .with_columns((pl.col("aov") * pl.col("purchases_per_year") * CLV_YEARS).alias("clv"))
         .sort("channel")
