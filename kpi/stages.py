@@ -400,7 +400,7 @@ def _compute(
             aggs += [
                 pl.col("ts").min().alias("start"),
                 (pl.col("ts").max() - pl.col("ts").min()).dt.total_seconds(fractional=True).alias("duration"),
-                pl.col("step").sort_by("ts", maintain_order=True, nulls_last=True).first().alias("first_step"),
+                pl.col("step").get(pl.col("ts").arg_min()).alias("first_step"),
             ]  # fmt: skip
         sessions = sess_ev.group_by("user_id", "session_id").agg(aggs)
         n_sessions = float(sessions.height)

@@ -486,3 +486,26 @@ def test_online_retail_aov_matches_published_figure() -> None:
     assert kpis["revenue"].value == pytest.approx(8_911_407.90, abs=0.01)
     assert round(kpis["aov"].value or math.nan, 2) == 480.87
     assert kpis["conversion_rate"].value == 1.0  # an orders file: every customer bought
+
+
+def test_segment_from_an_event_column_uses_first_touch() -> None:
+    # u1 starts on mobile then comes back on desktop: all of u1 counts under mobile
+    ev = events().with_columns(
+        pl.when(pl.col("session_id") == "s2")
+        .then(pl.lit("desktop"))
+        .otherwise(pl.lit("mobile"))
+        .alias("platform")
+    )
+    table = stage_kpis_by(dataset(events=ev), "platform").sort("platform")
+    assert table["platform"].to_list() == ["mobile"]
+    assert table["sessions"].to_list() == [7]
+    ev = ev.with_columns(
+        pl.when(pl.col("user_id") == "u2")
+        .then(pl.lit("desktop"))
+        .otherwise("platform")
+        .alias("platform")
+    )
+    table = stage_kpis_by(dataset(events=ev), "platform").sort("platform")
+    assert table["platform"].to_list() == ["desktop", "mobile"]
+    assert table["users"].to_list() == [1, 4]
+    assert table["sessions"].to_list() == [1, 6]
