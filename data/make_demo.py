@@ -275,12 +275,12 @@ def build_tables(seed: int = SEED) -> dict[str, pl.DataFrame]:
         pl.col("variant").replace_strict([0, 1], ["A", "B"], return_dtype=pl.String),
         pl.col("country").replace_strict(list(range(8)), list(COUNTRIES), return_dtype=pl.String),
     )
-    spend = make_spend(rng, events, users_out, sessions_per_month(events, users_out))
+    spend = make_spend(rng, events, users_out, new_users_per_month(users_out))
     nps = make_nps(rng, events, users_out)
     return {"events": events, "users": users_out, "ad_spend": spend, "nps_survey": nps}
 
 
-def sessions_per_month(events: pl.DataFrame, users: pl.DataFrame) -> pl.DataFrame:
+def new_users_per_month(users: pl.DataFrame) -> pl.DataFrame:
     """New visitors per channel and month (used to size clicks)."""
     return (
         users.group_by(pl.col("signup_date").dt.truncate("1mo").alias("month"), "channel")
