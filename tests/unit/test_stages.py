@@ -509,3 +509,12 @@ def test_segment_from_an_event_column_uses_first_touch() -> None:
     assert table["platform"].to_list() == ["desktop", "mobile"]
     assert table["users"].to_list() == [1, 4]
     assert table["sessions"].to_list() == [1, 6]
+
+
+def test_aov_agrees_with_kpi_value() -> None:
+    """AOV is defined in kpi.value too (the "value" page): both must give the same number."""
+    value_module = pytest.importorskip("kpi.value")
+    result = value_module.aov(events(), purchase_step="purchase")
+    kpis = by_code(stage_kpis(dataset()))
+    assert (result.revenue, result.orders) == (110.0, 4)
+    assert kpis["aov"].value == pytest.approx(result.aov)
