@@ -32,6 +32,7 @@ from kpi.errors import InputError, SchemaError
 from kpi.segments import NONE, top_values
 
 __all__ = [
+    "ADDITIVE",
     "DEFINITIONS",
     "STEP_SYNONYMS",
     "Kpi",
