@@ -1,0 +1,281 @@
+"""kpi.value: AOV, revenue per customer, top share, CLV, observed CLV, CAC, CLV/CAC, payback, ROAS.
+
+Hand-built tables with the arithmetic in comments, then Online Retail against plain polars and
+the published figures (notes §5.2).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from kpi.errors import InputError, SchemaError
+from kpi.value import (
+    DEFINITIONS,
+    GUIDE_RATIO,
+    aov,
+    cac_by_channel,
+    clv_cac,
+    clv_classic,
+    clv_inputs,
+    monthly_revenue_per_customer,
+    new_customers,
+    observed_clv,
+    payback_months,
+    revenue_per_customer,
+    roas,
+    top_customer_share,
+)
+
+RETAIL = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "online_retail.csv"
+
+# x: o1 (10 + 20) and o2 (30) = 60; y: o3 (5 + 5) = 10; z: two lines without id (40, 60) = 100
+ORDERS = pl.DataFrame(
+    {
+        "user_id": ["x", "x", "x", "y", "y", "z", "z", "w"],
+        "step": ["purchase"] * 7 + ["visit"],
+        "order_id": ["o1", "o1", "o2", "o3", "o3", None, None, None],
+        "revenue": [10.0, 20.0, 30.0, 5.0, 5.0, 40.0, 60.0, 999.0],
+    }
+)
+
+
+def test_aov_revenue_per_customer_top_share() -> None:
+    a = aov(ORDERS)
+    assert (a.revenue, a.orders) == (170.0, 5)  # w's visit revenue is not a purchase
+    assert a.aov == pytest.approx(34.0)
+    r = revenue_per_customer(ORDERS)
+    assert (r.customers, r.value) == (3, pytest.approx(170 / 3))
+    top = top_customer_share(ORDERS)  # ceil(0.1 × 3) = 1 customer: z with 100
+    assert top.top_customers == 1 and top.share == pytest.approx(100 / 170)
+    two = top_customer_share(ORDERS, top=0.34)  # ceil(1.02) = 2: z + x = 160
+    assert two.top_customers == 2 and two.share == pytest.approx(160 / 170)
+    assert top_customer_share(ORDERS, top=0.5).top_customers == 2  # exactly 1.5 -> 2
+    every = aov(ORDERS, purchase_step=None)  # w's event becomes an order too
+    assert every.orders == 6 and every.revenue == pytest.approx(1169.0)
+
+
+def test_value_degenerate_and_errors() -> None:
+    none = aov(ORDERS, purchase_step="buy")
+    assert none.aov is None and "buy" in none.explanation
+    assert revenue_per_customer(ORDERS.clear()).value is None
+    assert top_customer_share(ORDERS.clear()).share is None
+    zero = top_customer_share(ORDERS.with_columns(pl.lit(0.0).alias("revenue")))
+    assert zero.share is None
+    with pytest.raises(SchemaError, match="revenue"):
+        aov(ORDERS.drop("revenue"))
+    with pytest.raises(InputError):
+        top_customer_share(ORDERS, top=0)
+
+
+def test_clv_classic_and_inputs() -> None:
+    clv = clv_classic(50.0, 4.0, 3.0)
+    assert clv.clv == 600.0
+    assert (clv.aov, clv.purchases_per_year, clv.years) == (50.0, 4.0, 3.0)
+    assert "50.00 × 4.00 × 3 = 600.00" in clv.formula
+    with pytest.raises(InputError):
+        clv_classic(-1.0, 4.0, 3.0)
+    with pytest.raises(InputError):
+        clv_classic(50.0, math.nan, 3.0)
+
+    # p: 2024-01-01 (100) and 2024-07-01 (50); q: 2024-12-31 (30). 3 orders, 2 customers,
+    # span 365 days -> 1.5 × 365.25 / 365 per year; AOV 180 / 3 = 60; years default 3.
+    ev = pl.DataFrame(
+        {
+            "user_id": ["p", "p", "q"],
+            "step": ["purchase"] * 3,
+            "ts": [datetime(2024, 1, 1), datetime(2024, 7, 1), datetime(2024, 12, 31)],
+            "revenue": [100.0, 50.0, 30.0],
+        }
+    )
+    inp = clv_inputs(ev)
+    assert inp.aov == pytest.approx(60.0)
+    assert inp.purchases_per_year == pytest.approx(1.5 * 365.25 / 365)
+    assert (inp.years, inp.years_source) == (3.0, "default")
+    assert inp.clv().clv == pytest.approx(60 * 1.5 * 365.25 / 365 * 3)
+    assert inp.clv(years=1).clv == pytest.approx(60 * 1.5 * 365.25 / 365)
+    assert clv_inputs(ev, years=2).years_source == "given"
+    # over 3 years of data the observed relationship is used: p spans 2020-01-01..2023-01-02
+    # (1,097 days), q a single day (0) -> mean 548.5 days
+    long = ev.with_columns(
+        pl.Series("ts", [datetime(2020, 1, 1), datetime(2023, 1, 2), datetime(2021, 6, 1)])
+    )
+    obs = clv_inputs(long)
+    assert obs.years_source == "observed"
+    assert obs.years == pytest.approx(548.5 / 365.25)
+    empty = clv_inputs(ev.clear())
+    assert empty.clv() is None and empty.customers == 0
+
+
+def test_observed_clv_hand_checked() -> None:
+    # p: Jan 10 (10), Feb 3 (20); q: Jan 20 (30), Mar 2 (5); r: Feb 8 (100). Ends 2025-03-02.
+    ev = pl.DataFrame(
+        {
+            "user_id": ["p", "p", "q", "q", "r"],
+            "step": ["purchase"] * 5,
+            "ts": [
+                datetime(2025, 1, 10),
+                datetime(2025, 2, 3),
+                datetime(2025, 1, 20),
+                datetime(2025, 3, 2),
+                datetime(2025, 2, 8),
+            ],
+            "revenue": [10.0, 20.0, 30.0, 5.0, 100.0],
+            "channel": ["ads", "ads", "seo", "seo", "ads"],
+        }
+    )
+    out = observed_clv(ev)
+    jan = out.filter(pl.col("cohort") == "2025-01")
+    assert jan["cumulative_revenue"].to_list() == [40.0, 60.0, 65.0]
+    assert jan["clv"].to_list() == [20.0, 30.0, 32.5]
+    assert jan["complete"].to_list() == [True, True, False]
+    feb = out.filter(pl.col("cohort") == "2025-02")
+    assert feb["clv"].to_list() == [100.0, 100.0]
+    seg = observed_clv(ev, by="channel")
+    assert seg.filter(pl.col("channel") == "seo")["clv"].to_list() == [30.0, 30.0, 35.0]
+    assert observed_clv(ev.clear()).height == 0
+
+
+# Spend: search Jan 1000 + Feb 500, social Jan 300, display Jan 200 (no customers).
+SPEND = pl.DataFrame(
+    {
+        "channel": ["search", "search", "social", "display"],
+        "period": [date(2025, 1, 1), date(2025, 2, 1), date(2025, 1, 1), date(2025, 1, 1)],
+        "spend": [1000.0, 500.0, 300.0, 200.0],
+    }
+)
+
+
+def acquisition_events() -> pl.DataFrame:
+    """search: 3 new in Jan, 2 in Feb, 1 in Mar (outside the spend periods); social: 2 in Jan;
+    organic: 4 in Jan. s1 buys again in Feb (still one new customer)."""
+    rows = (
+        [(f"s{i}", "search", datetime(2025, 1, 5 + i), 100.0) for i in range(1, 4)]
+        + [(f"s{i}", "search", datetime(2025, 2, 5 + i), 100.0) for i in range(4, 6)]
+        + [("s6", "search", datetime(2025, 3, 3), 100.0)]
+        + [("s1", "search", datetime(2025, 2, 20), 50.0)]
+        + [(f"m{i}", "social", datetime(2025, 1, 10 + i), 150.0) for i in range(2)]
+        + [(f"o{i}", "organic", datetime(2025, 1, 20 + i), 10.0) for i in range(4)]
+    )
+    frame = pl.DataFrame(rows, schema=["user_id", "channel", "ts", "revenue"], orient="row")
+    return frame.with_columns(step=pl.lit("purchase"))
+
+
+def test_cac_by_channel_hand_checked() -> None:
+    ev = acquisition_events()
+    cac = cac_by_channel(SPEND, ev)
+    rows = {r["channel"]: r for r in cac.iter_rows(named=True)}
+    assert rows["search"]["new_customers"] == 5 and rows["search"]["cac"] == pytest.approx(300.0)
+    assert rows["social"]["cac"] == pytest.approx(150.0)
+    assert rows["display"]["cac"] is None
+    assert rows["display"]["note"] == "spend but no new customers"
+    assert rows["organic"]["cac"] is None and rows["organic"]["note"] == "no spend"
+    assert rows["organic"]["new_customers"] == 4 and rows["organic"]["spend"] == 0.0
+    # the same from a one-row-per-customer table
+    same = cac_by_channel(SPEND, new_customers(ev))
+    assert same.equals(cac)
+    per = cac_by_channel(SPEND, ev, per_period=True)
+    search = per.filter(pl.col("channel") == "search").sort("period")
+    assert search["period"].to_list() == [date(2025, 1, 1), date(2025, 2, 1)]
+    assert search["cac"].to_list() == pytest.approx([1000 / 3, 250.0])
+    with pytest.raises(InputError):
+        cac_by_channel(SPEND.with_columns(pl.lit(-1.0).alias("spend")), ev)
+    with pytest.raises(InputError):
+        cac_by_channel(SPEND.clear(), ev)
+
+
+def test_clv_cac_payback_roas() -> None:
+    cac = cac_by_channel(SPEND, acquisition_events())
+    ratio = clv_cac(cac, 900.0, monthly_revenue=50.0)
+    rows = {r["channel"]: r for r in ratio.iter_rows(named=True)}
+    assert GUIDE_RATIO == 3.0
+    assert rows["search"]["clv_cac"] == pytest.approx(3.0) and rows["search"]["meets_guide"]
+    assert rows["social"]["clv_cac"] == pytest.approx(6.0)
+    assert rows["search"]["payback_months"] == pytest.approx(6.0)  # 300 / 50
+    assert rows["display"]["clv_cac"] is None and rows["display"]["note"]
+    per_channel = clv_cac(cac, pl.DataFrame({"channel": ["search"], "clv": [600.0]}))
+    rows = {r["channel"]: r for r in per_channel.iter_rows(named=True)}
+    assert rows["search"]["clv_cac"] == pytest.approx(2.0) and not rows["search"]["meets_guide"]
+    assert rows["social"]["note"] == "no CLV for this channel"
+
+    assert payback_months(300.0, 50.0) == pytest.approx(6.0)
+    assert payback_months(300.0, 50.0, margin=0.5) == pytest.approx(12.0)
+    assert payback_months(None, 50.0) is None and payback_months(300.0, 0.0) is None
+    with pytest.raises(InputError):
+        payback_months(300.0, 50.0, margin=1.5)
+
+    r = {x["channel"]: x for x in roas(SPEND, acquisition_events()).iter_rows(named=True)}
+    # search: 5 × 100 + 50 (s1 again in Feb) in Jan–Feb; s6's March order is outside
+    assert r["search"]["revenue"] == pytest.approx(550.0)
+    assert r["search"]["roas"] == pytest.approx(550 / 1500)
+    assert r["social"]["roas"] == pytest.approx(1.0)
+    assert r["display"]["roas"] == pytest.approx(0.0)
+    assert r["organic"]["roas"] is None and r["organic"]["note"] == "no spend"
+
+
+def test_definitions() -> None:
+    keys = {"aov", "revenue_per_customer", "top_customer_share", "clv", "observed_clv", "cac"}
+    keys |= {"clv_cac", "payback", "roas"}
+    assert keys <= set(DEFINITIONS)
+    assert all(d.stage == "value" for d in DEFINITIONS.values())
+
+
+# ---------------------------------------------------------------- UCI Online Retail
+
+
+@pytest.fixture(scope="module")
+def retail() -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not RETAIL.exists():
+        pytest.skip("shared datasets folder not available")
+    raw = pl.read_csv(
+        RETAIL,
+        try_parse_dates=True,
+        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
+    )
+    clean = raw.filter(
+        ~pl.col("InvoiceNo").str.starts_with("C"),
+        pl.col("CustomerID").is_not_null(),
+        pl.col("Quantity") > 0,
+        pl.col("UnitPrice") > 0,
+    )
+    events = clean.select(
+        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
+        pl.lit("purchase").alias("step"),
+        pl.col("InvoiceDate").alias("ts"),
+        pl.col("InvoiceNo").alias("order_id"),
+        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
+    )
+    return clean, events
+
+
+def test_online_retail_value(retail: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    clean, events = retail
+    a = aov(events)
+    assert a.orders == 18532 == clean["InvoiceNo"].n_unique()
+    assert round(a.revenue, 2) == 8911407.90
+    assert round(a.aov, 2) == 480.87
+    r = revenue_per_customer(events)
+    assert r.customers == 4338 and round(r.value) == 2054
+    # top 10 %: plain polars over per-customer sums
+    per = events.group_by("user_id").agg(pl.col("revenue").sum()).sort("revenue", descending=True)
+    k = math.ceil(0.1 * per.height)
+    top = top_customer_share(events)
+    assert top.top_customers == k == 434
+    assert top.share == pytest.approx(per["revenue"].head(k).sum() / per["revenue"].sum())
+    # observed CLV of the 2010-12 cohort in month 0 and after 6 months, with plain polars
+    first = events.group_by("user_id").agg(pl.col("ts").min().dt.truncate("1mo").alias("c"))
+    dec = events.join(first.filter(pl.col("c") == datetime(2010, 12, 1)), on="user_id")
+    m0 = dec.filter(pl.col("ts") < datetime(2011, 1, 1))["revenue"].sum() / 885
+    m6 = dec.filter(pl.col("ts") < datetime(2011, 7, 1))["revenue"].sum() / 885
+    curve = observed_clv(events).filter(pl.col("cohort") == "2010-12").sort("period")
+    assert curve["clv"][0] == pytest.approx(m0) and curve["clv"][6] == pytest.approx(m6)
+    inp = clv_inputs(events)
+    assert inp.years_source == "default"
+    assert inp.purchases_per_year == pytest.approx(18532 / 4338 * 365.25 / inp.span_days)
+    assert monthly_revenue_per_customer(events) == pytest.approx(
+        8911407.904 / 4338 / (inp.span_days / (365.25 / 12))
+    )
