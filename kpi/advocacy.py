@@ -52,10 +52,22 @@ Scores = pl.Series | Sequence[float | int | None]
 REFERRAL_WORDS = ("referral", "refer a friend", "referred", "word of mouth", "parrainage")
 
 
+def _score_expr(survey: pl.DataFrame) -> pl.Expr:
+    """The ``score`` column as Float64; text that is not a number becomes NaN, so that it is
+    counted as invalid rather than as an empty answer."""
+    col = pl.col("score")
+    if survey.schema["score"] != pl.String:
+        return col.cast(pl.Float64, strict=False)
+    num = col.str.strip_chars().str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    return (
+        pl.when(col.is_not_null() & num.is_null()).then(float("nan")).otherwise(num).alias("score")
+    )
+
+
 def _series(scores: Scores) -> pl.Series:
-    if isinstance(scores, pl.Series):
-        return scores.cast(pl.Float64, strict=False).rename("score")
-    return pl.Series("score", list(scores), dtype=pl.Float64, strict=False)
+    raw = scores if isinstance(scores, pl.Series) else pl.Series(list(scores), strict=False)
+    frame = pl.DataFrame({"score": raw})
+    return frame.select(_score_expr(frame)).to_series()
 
 
 def _count(n: int, noun: str) -> str:
@@ -200,7 +212,7 @@ def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
         survey.lazy()
         .filter(pl.col("ts").is_not_null())
         .select(
-            pl.col("score").cast(pl.Float64, strict=False),
+            _score_expr(survey),
             period_index(pl.col("ts"), grain).alias("_pidx"),
         )
     )
@@ -220,7 +232,7 @@ def nps_by(survey: pl.DataFrame, by: str) -> pl.DataFrame:
     _require(survey, ["score", by], "NPS by segment")
     frame = survey.lazy().select(
         pl.col(by).cast(pl.String).fill_null(NONE),
-        pl.col("score").cast(pl.Float64, strict=False),
+        _score_expr(survey),
     )
     return _nps_counts(frame, [by]).sort(by).select(by, *_NPS_COLUMNS).collect()
 

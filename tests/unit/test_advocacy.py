@@ -1,0 +1,156 @@
+"""kpi.advocacy: NPS (CI checked against a bootstrap), NPS over time / by segment, CSAT, CES,
+referral rate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+import pytest
+
+from kpi.advocacy import (
+    DEFINITIONS,
+    ces,
+    csat,
+    nps,
+    nps_by,
+    nps_over_time,
+    referral_rate,
+)
+from kpi.errors import InputError, SchemaError
+
+
+def test_nps_hand_checked() -> None:
+    # 6 promoters, 2 passives, 2 detractors: NPS = 0.6 − 0.2 = 0.4
+    # var = (0.6 + 0.2 − 0.4²) / 10 = 0.064; half-width = 1.959964 × √0.064 = 0.495836
+    res = nps([10] * 6 + [8, 7] + [2, 6])
+    assert (res.n, res.promoters, res.passives, res.detractors) == (10, 6, 2, 2)
+    assert (res.promoter_share, res.passive_share, res.detractor_share) == pytest.approx(
+        (0.6, 0.2, 0.2)
+    )
+    assert res.nps == pytest.approx(0.4)
+    assert res.ci_low == pytest.approx(0.4 - 0.495836, abs=1e-6)
+    assert res.ci_high == pytest.approx(0.4 + 0.495836, abs=1e-6)
+    assert "+40" in res.explanation
+    # boundaries: 9 is a promoter, 7 a passive, 6 a detractor, 0 a detractor
+    b = nps(pl.Series([9, 7, 6, 0]))
+    assert (b.promoters, b.passives, b.detractors) == (1, 1, 2)
+    assert b.nps == pytest.approx(-0.25)
+    # a wider level gives a wider interval
+    wide = nps([10] * 6 + [8, 7] + [2, 6], confidence=0.99)
+    assert wide.ci_high - wide.ci_low > res.ci_high - res.ci_low
+
+
+def test_nps_invalid_missing_and_empty() -> None:
+    res = nps([10, 11, -1, 9.5, None, 3])
+    assert (res.n, res.invalid, res.missing) == (2, 3, 1)
+    assert res.nps == pytest.approx(0.0)
+    assert "3 answers outside 0–10" in res.explanation and "1 empty answer" in res.explanation
+    assert nps(pl.Series(["9", "ten", "4"])).invalid == 1  # text that is not a number
+    empty = nps([])
+    assert empty.n == 0 and empty.nps is None and empty.ci_low is None
+    assert "No valid" in empty.explanation
+    only_bad = nps([12, 42])
+    assert only_bad.nps is None and only_bad.invalid == 2
+    # everybody a promoter: NPS 1 with a zero-width interval (no exception)
+    all_pro = nps([10, 9, 9])
+    assert all_pro.nps == 1.0 and all_pro.ci_low == all_pro.ci_high == 1.0
+    with pytest.raises(InputError):
+        nps([9], confidence=1.5)
+
+
+def test_nps_ci_matches_bootstrap() -> None:
+    rng = np.random.default_rng(20250301)
+    scores = rng.choice(np.arange(11), size=600, p=[0.03] * 7 + [0.1, 0.12, 0.25, 0.32])
+    res = nps(scores.tolist())
+    counts = np.array([res.promoters, res.passives, res.detractors])
+    draws = rng.multinomial(res.n, counts / res.n, size=20000)
+    boot = (draws[:, 0] - draws[:, 2]) / res.n
+    low, high = np.percentile(boot, [2.5, 97.5])
+    assert res.ci_low == pytest.approx(low, abs=0.006)
+    assert res.ci_high == pytest.approx(high, abs=0.006)
+    assert boot.std() == pytest.approx((res.ci_high - res.nps) / 1.959964, rel=0.03)
+
+
+SURVEY = pl.DataFrame(
+    {
+        "score": [10.0, 9, 3, 8, 10, 2, 15],
+        "ts": [
+            datetime(2025, 1, 5),
+            datetime(2025, 1, 9),
+            datetime(2025, 2, 1),
+            datetime(2025, 2, 3),
+            None,
+            datetime(2025, 3, 1),
+            datetime(2025, 3, 2),
+        ],
+        "device": ["mobile", "desktop", "mobile", None, "desktop", "mobile", "mobile"],
+    }
+)
+
+
+def test_nps_over_time_and_by_segment() -> None:
+    t = nps_over_time(SURVEY)
+    assert t["period"].to_list() == ["2025-01", "2025-02", "2025-03"]
+    assert t["n"].to_list() == [2, 2, 1]
+    assert t["nps"].to_list() == pytest.approx([1.0, -0.5, -1.0])
+    assert t["invalid"].to_list() == [0, 0, 1]  # the 15 in March
+    by = nps_by(SURVEY, "device")
+    rows = {r["device"]: r for r in by.iter_rows(named=True)}
+    assert rows["desktop"]["nps"] == pytest.approx(1.0)  # 9 and 10 (the undated one counts)
+    assert rows["mobile"]["nps"] == pytest.approx((1 - 2) / 3)  # 10, 3, 2 (15 invalid)
+    assert rows["(none)"]["n"] == 1
+    assert by["n"].sum() == nps(SURVEY["score"]).n  # segments reconcile with the total
+    weekly = nps_over_time(SURVEY, grain="week")
+    assert weekly["period"][0] == "2025-W01"
+    with pytest.raises(SchemaError):
+        nps_over_time(SURVEY.drop("ts"))
+    assert nps_over_time(SURVEY.clear()).height == 0
+
+
+def test_csat_and_ces() -> None:
+    c = csat([5, 4, 3, 2, 1, 4])
+    assert (c.n, c.satisfied, c.scale) == (6, 3, 5)
+    assert c.csat == pytest.approx(0.5)
+    bad = csat([5, 6, 0, 4.5])
+    assert (bad.n, bad.invalid) == (1, 3)
+    auto7 = csat([7, 6, 5, 1], scale="auto")
+    assert auto7.scale == 7 and auto7.csat == pytest.approx(0.5)
+    assert csat([5, 4, 1], scale="auto").scale == 5
+    with pytest.raises(InputError, match="NPS"):
+        csat([10, 9], scale="auto")
+    with pytest.raises(InputError):
+        csat([1], scale=10)
+    assert csat([]).csat is None
+    e = ces([1, 2, 3, 6, 9])
+    assert (e.n, e.invalid, e.scale) == (4, 1, 7)
+    assert e.ces == pytest.approx(3.0)
+    assert ces([2, 4], scale=5).ces == pytest.approx(3.0)
+    assert ces([None]).ces is None
+
+
+def test_referral_rate() -> None:
+    users = pl.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "e"],
+            "channel": ["Referral", "organic", None, "Refer a friend", "paid search"],
+            "referred": [False, True, None, True, False],
+        }
+    )
+    r = referral_rate(users)
+    assert (r.customers, r.referred) == (5, 2)
+    assert r.rate == pytest.approx(0.4)
+    assert "channel" in r.rule
+    f = referral_rate(users, flag_col="referred")
+    assert f.referred == 2 and "flag" in f.rule
+    text_flag = users.with_columns(pl.Series("referred", ["no", "Yes", None, "1", "0"]))
+    assert referral_rate(text_flag, flag_col="referred").referred == 2
+    assert referral_rate(users.clear()).rate is None
+    with pytest.raises(SchemaError):
+        referral_rate(users.drop("channel"))
+
+
+def test_definitions() -> None:
+    assert {"nps", "csat", "ces", "referral_rate"} <= set(DEFINITIONS)
+    assert all(d.stage == "advocacy" for d in DEFINITIONS.values())
