@@ -38,7 +38,7 @@ TRUE_WORDS = ("true", "yes", "oui", "vrai", "ja", "si", "sí", "y", "t", "1")
 FALSE_WORDS = ("false", "no", "non", "faux", "nein", "n", "f", "0")
 
 DATE_NAME = re.compile(r"date|day|jour|datum|fecha|month|period", re.I)
-TIME_NAME = re.compile(r"time|timestamp|^ts$|_ts$|_at$|created|updated|epoch", re.I)
+TIME_NAME = re.compile(r"time|timestamp|^ts($|_)|_ts$|_at$|created|updated|epoch", re.I)
 FLAG_NAME = re.compile(
     r"^(is|has|was|did|can)[_ ]|[_ ]flag$|^flag|convert|subscri|churn|retention|retained|clicked|opened|purchased|bounced",
     re.I,

@@ -665,9 +665,8 @@ def _find_blocks(grid: pl.DataFrame, flags: pl.DataFrame) -> list[_Block]:
         prev = blocks[-1] if blocks else None
         if prev is not None:
             gap_comment = comment_cum[r["start"]] > comment_cum[prev.end]
-            same = r["width"] == prev.width
             if not gap_comment and (
-                many or (same and not header_like(list(grid.row(r["start"])), prev.width))
+                many or not header_like(list(grid.row(r["start"])), prev.width)
             ):
                 prev.end, prev.rows = r["end"], prev.rows + r["rows"]
                 prev.max_width = max(prev.max_width, r["max_width"])
@@ -788,7 +787,7 @@ def _build_table(
     else:
         header = None
         for offset, row in enumerate(scan.iter_rows()):
-            if scan_fields[offset] >= block.width and header_like(list(row), width):
+            if scan_fields[offset] >= 0.75 * block.width and header_like(list(row), width):
                 header = block.start + offset
                 break
         if header is None:
@@ -834,7 +833,9 @@ def _build_table(
     )
     all_null = pl.all_horizontal(pl.col(n).is_null() for n in names) if names else pl.lit(True)
     too_many = (
-        (body_flags["n_fields"] > width) if not ctx.excel else pl.Series([False] * body.height)
+        body_flags["n_fields"] > width
+        if not ctx.excel
+        else pl.repeat(False, body.height, eager=True)
     )
     reason = frame.select(
         pl.when(all_null)
