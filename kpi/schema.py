@@ -474,9 +474,14 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         and "unit_price" not in taken
     ):
         ts_col = next(c for c, r in roles.items() if r == "ts")
-        if "user_id" in taken and stats[ts_col]["unique_ratio"] < 1.0 and "score" not in taken:
-            if "signup" not in taken and not any(r == "step_flag" for r in roles.values()):
-                roles[ts_col] = "signup"
+        if (
+            "user_id" in taken
+            and stats[ts_col]["unique_ratio"] < 1.0
+            and "score" not in taken
+            and "signup" not in taken
+            and not any(r == "step_flag" for r in roles.values())
+        ):
+            roles[ts_col] = "signup"
     # integer user ids stored as floats (17850.0) are still ids; numeric ids with no name
     if "user_id" not in taken:
         for col in frame.columns:
@@ -539,9 +544,8 @@ def _column_stats(s: pl.Series, n: int) -> dict:
 
 def _check_values(role: str, st: dict, col: str) -> str | None:
     """Reject a name-based guess that the values contradict (``None``: decide by values)."""
-    if role in ("ts", "signup", "period") and not (st["temporal"] or st["text"]):
-        if st["numeric"]:
-            return None
+    if role in ("ts", "signup", "period") and not (st["temporal"] or st["text"]) and st["numeric"]:
+        return None
     if (
         role in ("revenue", "unit_price", "quantity", "spend", "impressions", "clicks", "count")
         and not st["numeric"]
@@ -1061,3 +1065,16 @@ def describe_roles(roles: Mapping[str, str]) -> str:
 def table_name(filename: str | None, index: int = 0) -> str:
     """The table's display name: the file name without folders (``home_page_table.csv``)."""
     return PurePath(filename).name if filename else f"table {index + 1}"
+
+
+def rederive_cohort(ds: Dataset, grain: Literal["week", "month"] = "month") -> Dataset:
+    """The same Dataset with its derived cohort recomputed at another grain (week/month).
+
+    A cohort column that came from the file is left as it is.
+    """
+    derived = any(n.startswith("Cohort = ") for n in ds.notes)
+    anchor = "signup" if "signup" in ds.users.columns else "first_seen"
+    if not derived or anchor not in ds.users.columns:
+        return ds
+    users = ds.users.with_columns(cohort_of(pl.col(anchor), grain).alias("cohort"))
+    return ds.with_tables(users=users)

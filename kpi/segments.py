@@ -10,7 +10,9 @@ OTHER = "Other"
 NONE = "(none)"
 
 
-def top_values(frame: pl.DataFrame, column: str, n: int = 8, *, weight: str | None = None) -> list[str]:
+def top_values(
+    frame: pl.DataFrame, column: str, n: int = 8, *, weight: str | None = None
+) -> list[str]:
     """The ``n`` most frequent values of ``column`` (by row count, or by sum of ``weight``)."""
     agg = pl.len() if weight is None else pl.col(weight).sum()
     ranked = (

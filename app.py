@@ -1,0 +1,48 @@
+"""Parcours: the frame of the app (page config, navigation, data source, shared filters).
+
+Pages are registered with ``st.Page`` and a ``url_path`` that differs from the file stem, so
+that a deep link (``/funnel?device=mobile``) on a freshly started server still runs this frame
+(see DESIGN.md and notes/streamlit.md §1.2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages._ui import sidebar, state
+
+st.set_page_config(page_title="Parcours", page_icon="🧭", layout="wide")
+
+HERE = Path(__file__).parent
+PAGES = [
+    # (file, title, url_path, icon)
+    ("pages/home_view.py", "Overview", "overview", "🧭"),
+    ("pages/data_view.py", "Data", "data", "🗂️"),
+    ("pages/funnel_view.py", "Funnel", "funnel", "🔻"),
+    ("pages/stages_view.py", "Stage KPIs", "stages", "📊"),
+    ("pages/retention_view.py", "Retention", "retention", "🔁"),
+    ("pages/value_view.py", "Value", "value", "💶"),
+    ("pages/advocacy_view.py", "Advocacy", "advocacy", "📣"),
+    ("pages/abtest_view.py", "A/B test", "ab-test", "🧪"),
+    ("pages/export_view.py", "Export", "export", "📥"),
+]
+
+pages = [
+    st.Page(file, title=title, url_path=url, icon=icon, default=(i == 0))
+    for i, (file, title, url, icon) in enumerate(PAGES)
+    if (HERE / file).exists()
+]
+nav = st.navigation(pages)
+
+sidebar.data_source()
+grain = sidebar.cohort_grain()
+ds, error = state.dataset(grain)
+if ds is None:
+    st.error(error or "No data.")
+    st.info("Upload an event log, orders, a user table or aggregated counts in the sidebar.")
+    st.session_state["filters"] = None
+else:
+    sidebar.filters(ds)
+nav.run()

@@ -1,0 +1,85 @@
+"""Altair conventions shared by every page: projector-readable sizes and stable segment colours.
+
+A segment value keeps the same colour on every page: colours are assigned from a fixed
+palette by the value's position in the sorted list of the segment's values in the whole
+(unfiltered) dataset, so filtering never reshuffles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+# Okabe-Ito-based, colour-blind safe, then a few extra distinct hues.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#8C564B",
+    "#7F7F7F",
+]
+OTHER_COLOUR = "#B0B0B0"
+PRIMARY = "#1f5fbf"
+BAD = "#C0392B"
+GOOD = "#1E8449"
+FONT_SIZE = 16
+TITLE_SIZE = 20
+
+
+def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Large labels and titles, readable on a projector."""
+    return (
+        chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=200)
+        .configure_title(fontSize=TITLE_SIZE, anchor="start")
+        .configure_text(fontSize=FONT_SIZE)
+        .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+    )
+
+
+def segment_values(segment: str) -> list[str]:
+    """All values of a segment in the unfiltered data, sorted (the colour order)."""
+    ds = st.session_state.get("dataset")
+    if ds is None or segment not in ds.users.columns:
+        return []
+    return sorted(str(v) for v in ds.users[segment].drop_nulls().unique().to_list())
+
+
+def segment_scale(segment: str, shown: Sequence[str]) -> alt.Scale:
+    """A colour scale for ``segment`` with stable colours per value; "Other" is grey."""
+    order = segment_values(segment)
+    domain = list(dict.fromkeys(str(v) for v in shown))
+    colours = []
+    for v in domain:
+        if v in ("Other", "(none)"):
+            colours.append(OTHER_COLOUR)
+        elif v in order:
+            colours.append(PALETTE[order.index(v) % len(PALETTE)])
+        else:
+            colours.append(PALETTE[len(colours) % len(PALETTE)])
+    return alt.Scale(domain=domain, range=colours)
+
+
+def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
+    """Draw a chart full width with the shared configuration."""
+    st.altair_chart(configure(chart), width="stretch", key=key)
+
+
+def percent_axis(title: str) -> alt.Axis:
+    return alt.Axis(format="%", title=title)
+
+
+def empty_note(frame: pl.DataFrame | None, what: str) -> bool:
+    """Say so (and return True) when there is nothing to draw."""
+    if frame is None or frame.height == 0:
+        st.info(f"No {what} for this view.")
+        return True
+    return False

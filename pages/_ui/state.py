@@ -1,0 +1,184 @@
+"""Session state: the uploaded (or demo) data, its parse, and the filtered view.
+
+Everything of one user's data lives in ``st.session_state`` (per browser session). Only the
+committed demo data is cached globally. Pages call :func:`dataset` / :func:`view` and never
+parse files themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kpi.dataset import Dataset
+from kpi.errors import ParcoursError
+from kpi.filters import Filters
+from kpi.load import Table, read_table
+from kpi.schema import TableInput, build_dataset, detect_roles, rederive_cohort
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_DIR = ROOT / "data" / "demo"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "parquet"]
+
+
+@dataclass
+class ParsedFile:
+    """One uploaded file: its bytes' digest, what load understood, and its column roles."""
+
+    name: str
+    digest: str
+    data: bytes
+    table: Table | None = None
+    error: ParcoursError | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def parse(name: str, data: bytes, options: dict[str, Any] | None = None) -> ParsedFile:
+    """Read one file with kpi.load (user overrides in ``options``) and detect its roles."""
+    options = {k: v for k, v in (options or {}).items() if v not in (None, "")}
+    pf = ParsedFile(name=name, digest=_digest(data), data=data, options=options)
+    try:
+        pf.table = read_table(data, filename=name, **options)
+        pf.roles = detect_roles(pf.table.frame, filename=name)
+    except ParcoursError as exc:
+        pf.error = exc
+    return pf
+
+
+def build(files: list[ParsedFile], grain: str = "month") -> tuple[Dataset | None, str | None]:
+    """The Dataset from every readable file, or a message saying why there is none."""
+    inputs = [
+        TableInput(
+            f.name,
+            f.table.frame,
+            roles=dict(f.roles),
+            rows_read=f.table.report.rows_read,
+            dropped=dict(f.table.report.dropped),
+        )
+        for f in files
+        if f.table is not None
+    ]
+    if not inputs:
+        return None, "None of the uploaded files could be read."
+    try:
+        return build_dataset(inputs, cohort_grain=grain), None  # type: ignore[arg-type]
+    except ParcoursError as exc:
+        return None, str(exc)
+
+
+@st.cache_resource(show_spinner="Loading the demo data…")
+def demo_files() -> list[ParsedFile]:
+    """The committed demo files, parsed once per server (they hold no user data)."""
+    return [parse(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
+
+
+def files() -> list[ParsedFile]:
+    """The files behind the current view: this session's uploads, else the demo data."""
+    return st.session_state.get("uploads") or demo_files()
+
+
+def using_demo() -> bool:
+    return not st.session_state.get("uploads")
+
+
+def ingest_uploads(uploaded: list[Any]) -> None:
+    """Parse new uploads (by file id) into session state; forget removed ones."""
+    current: dict[str, ParsedFile] = st.session_state.setdefault("upload_cache", {})
+    ids = [u.file_id for u in uploaded]
+    if ids == st.session_state.get("upload_ids"):
+        return
+    fresh: dict[str, ParsedFile] = {}
+    for u in uploaded:
+        fresh[u.file_id] = current.get(u.file_id) or parse(u.name, u.getvalue())
+    st.session_state["upload_cache"] = fresh
+    st.session_state["upload_ids"] = ids
+    st.session_state["uploads"] = list(fresh.values())
+    st.session_state.pop("dataset_key", None)
+
+
+def reparse(index: int, options: dict[str, Any]) -> None:
+    """Read one uploaded file again with the user's overrides (encoding, delimiter...)."""
+    ups: list[ParsedFile] = st.session_state["uploads"]
+    old = ups[index]
+    ups[index] = parse(old.name, old.data, options)
+    st.session_state.pop("dataset_key", None)
+
+
+def set_roles(index: int, roles: dict[str, str]) -> None:
+    ups: list[ParsedFile] = st.session_state["uploads"]
+    ups[index].roles = roles
+    st.session_state.pop("dataset_key", None)
+
+
+def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
+    """The unfiltered Dataset of this session (rebuilt only when files or roles change)."""
+    fs = files()
+    key = (
+        tuple(
+            (f.digest, tuple(sorted(f.roles.items())), tuple(sorted(f.options.items()))) for f in fs
+        ),
+        grain,
+    )
+    if st.session_state.get("dataset_key") != key:
+        if using_demo():
+            ds, err = _demo_dataset()
+            ds = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
+        else:
+            ds, err = build(fs, grain)
+        st.session_state["dataset"] = ds
+        st.session_state["dataset_error"] = err
+        st.session_state["dataset_key"] = key
+        st.session_state["views"] = {}
+    return st.session_state["dataset"], st.session_state["dataset_error"]
+
+
+@st.cache_resource(show_spinner="Preparing the demo data…")
+def _demo_dataset() -> tuple[Dataset | None, str | None]:
+    return build(demo_files())
+
+
+def digest() -> str:
+    """Identity of the data behind the view (for cache keys)."""
+    return "-".join(f.digest for f in files()) + "|" + str(st.session_state.get("dataset_key"))
+
+
+def view(filters: Filters) -> Dataset | None:
+    """The filtered Dataset, memoised in this session (a few recent filter sets)."""
+    ds = st.session_state.get("dataset")
+    if ds is None:
+        return None
+    memo: dict = st.session_state.setdefault("views", {})
+    k = filters.key()
+    if k not in memo:
+        if len(memo) >= 6:
+            memo.pop(next(iter(memo)))
+        memo[k] = filters.apply(ds)
+    return memo[k]
+
+
+def current_filters() -> Filters:
+    return st.session_state.get("filters", Filters())
+
+
+def view_key() -> str:
+    """Cache key for derived results: data digest + filters (use as a hashed argument)."""
+    return f"{digest()}|{current_filters().key()}"
+
+
+def require_view() -> Dataset:
+    """The filtered Dataset for the page, or a friendly stop when there is no data."""
+    f = st.session_state.get("filters")
+    ds = view(f) if f is not None else None
+    if ds is None:
+        st.info("No data to show yet: upload files in the sidebar (or fix the ones that failed).")
+        st.stop()
+    return ds  # type: ignore[return-value]

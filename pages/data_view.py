@@ -1,0 +1,211 @@
+"""Data page: what was read, what each column means, and every row accounted for."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from kpi.quality import quality_summary
+from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, detect_kind
+from pages._ui import state, widgets
+
+st.title("Data")
+widgets.view_caption()
+
+files = state.files()
+ds, error = st.session_state.get("dataset"), st.session_state.get("dataset_error")
+
+if state.using_demo():
+    st.info(
+        "You are looking at the **demo data set** (a fictional shop: events, users, ad spend, "
+        "NPS answers). Upload your own exports in the sidebar: Parcours reads them, shows here "
+        "what it understood, and lets you correct it."
+    )
+if error:
+    st.error(error)
+
+ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-16"]
+DELIMITERS = {"": "detect", ",": "comma ,", ";": "semicolon ;", "\t": "tab", "|": "pipe |"}
+
+for i, pf in enumerate(files):
+    with st.container(border=True):
+        st.subheader(pf.name)
+        if pf.error is not None:
+            st.error(f"{pf.error.message}")
+            if pf.error.hint:
+                st.info(f"What to do: {pf.error.hint}")
+            continue
+        table = pf.table
+        assert table is not None
+        rep = table.report
+        try:
+            kind = KIND_LABELS.get(detect_kind(pf.roles), "?")
+        except Exception as exc:  # a SchemaError: say it, keep going
+            kind = f"not usable yet: {exc}"
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Rows read", f"{rep.rows_read:,}")
+        c2.metric("Rows kept", f"{rep.rows_kept:,}")
+        c3.metric("Rows dropped", f"{sum(rep.dropped.values()):,}")
+        c4.metric("Columns", f"{table.frame.width}")
+        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
+            rep.delimiter or "", rep.delimiter or "–"
+        )
+        st.markdown(
+            f"**Understood as:** {kind} · format **{rep.format}** · encoding **{rep.encoding or '–'}** "
+            f"· delimiter **{delim}** · header on line **{(rep.header_row or 0) + 1}**"
+        )
+        for note in rep.notes:
+            st.caption(f"• {note}")
+        for warning in rep.warnings:
+            st.warning(warning)
+        for col in rep.ambiguous_dates:
+            st.warning(
+                f"Dates in **{col}** read both ways (every day ≤ 12). Parcours assumed "
+                f"{'day first (dd/mm)' if (pf.options.get('date_order') or rep.date_order) == 'dmy' else 'month first (mm/dd)'}; "
+                "change it below if that is wrong."
+            )
+
+        with st.expander(
+            "Reading options (override what was detected)", expanded=bool(rep.ambiguous_dates)
+        ), st.form(f"opts_{i}"):
+            o1, o2, o3 = st.columns(3)
+            enc = o1.selectbox(
+                "Encoding",
+                ENCODINGS,
+                index=ENCODINGS.index(pf.options.get("encoding", ""))
+                if pf.options.get("encoding", "") in ENCODINGS
+                else 0,
+                format_func=lambda x: x or "detect",
+            )
+            delim_opt = o2.selectbox(
+                "Delimiter",
+                list(DELIMITERS),
+                format_func=DELIMITERS.get,
+                index=list(DELIMITERS).index(pf.options.get("delimiter", ""))
+                if pf.options.get("delimiter", "") in DELIMITERS
+                else 0,
+            )
+            dec = o3.selectbox(
+                "Decimal mark",
+                ["", ",", "."],
+                format_func=lambda x: {"": "detect", ",": "comma 1,5", ".": "point 1.5"}[x],
+            )
+            o4, o5, o6 = st.columns(3)
+            order = o4.selectbox(
+                "Dates",
+                ["", "dmy", "mdy"],
+                format_func=lambda x: {
+                    "": "detect",
+                    "dmy": "day first 31/12",
+                    "mdy": "month first 12/31",
+                }[x],
+            )
+            header = o5.number_input(
+                "Header line (1 = first)", min_value=0, value=0, help="0 = detect"
+            )
+            sheet = ""
+            if table.sheets and len(table.sheets) > 1:
+                sheet = o6.selectbox(
+                    "Sheet", ["", *table.sheets], format_func=lambda x: x or "largest"
+                )
+            if st.form_submit_button(
+                "Read again with these options", disabled=state.using_demo()
+            ):
+                state.reparse(
+                    i,
+                    {
+                        "encoding": enc,
+                        "delimiter": delim_opt,
+                        "decimal": dec,
+                        "date_order": order,
+                        "header_row": int(header) - 1 if header else None,
+                        "sheet": sheet,
+                    },
+                )
+                st.rerun()
+
+        st.markdown("**Columns and their roles** — correct a role and the analyses follow.")
+        understood = (
+            {c.name: c for c in rep.columns}
+            if isinstance(rep.columns, list | tuple)
+            else dict(rep.columns)
+        )
+        editor = pl.DataFrame(
+            {
+                "column": list(pf.roles),
+                "role": list(pf.roles.values()),
+                "read as": [
+                    getattr(understood.get(c), "label", str(table.frame.schema[c]))
+                    for c in pf.roles
+                ],
+                "unreadable values": [
+                    getattr(understood.get(c), "failed_count", 0) for c in pf.roles
+                ],
+            }
+        )
+        edited = st.data_editor(
+            editor,
+            key=f"roles_{i}_{pf.digest}",
+            disabled=state.using_demo() or ["column", "read as", "unreadable values"],
+            hide_index=True,
+            column_config={
+                "role": st.column_config.SelectboxColumn(
+                    "role",
+                    options=list(ROLES),
+                    required=True,
+                    format_func=lambda r: ROLE_LABELS.get(r, r),
+                ),
+            },
+            width="stretch",
+        )
+        new_roles = (
+            dict(zip(edited["column"], edited["role"], strict=True))
+            if edited is not None
+            else pf.roles
+        )
+        if new_roles != pf.roles and not state.using_demo():
+            state.set_roles(i, new_roles)
+            st.rerun()
+
+        if rep.dropped:
+            st.markdown("**Rows dropped while reading**")
+            examples = getattr(rep, "drop_examples", {}) or {}
+            st.dataframe(
+                pl.DataFrame(
+                    {
+                        "reason": list(rep.dropped),
+                        "rows": list(rep.dropped.values()),
+                        "examples": [" | ".join(examples.get(r, [])[:3]) for r in rep.dropped],
+                    }
+                ),
+                hide_index=True,
+            )
+        if table.extra_tables:
+            st.caption(
+                "Other tables found in this file (not used): "
+                + ", ".join(
+                    f"{getattr(t, 'title', 'table')} ({getattr(t, 'frame', t).height} rows)"
+                    for t in table.extra_tables
+                )
+            )
+        st.markdown("**Preview** (first 50 rows as read)")
+        st.dataframe(table.frame.head(50), height=260)
+
+if ds is not None:
+    st.header("Data quality")
+    q = quality_summary(ds)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Users", f"{q.users:,}")
+    c2.metric("Events", f"{q.events:,}")
+    c3.metric("Period", q.period or "no dates")
+    c4.metric("Duplicate events", f"{q.duplicate_events:,}")
+    st.markdown("**Every input row, accounted for**")
+    st.dataframe(q.accounting, hide_index=True)
+    if q.steps:
+        st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
+    if q.segments:
+        st.markdown(f"**Segments:** {', '.join(q.segments)}")
+    for note in ds.notes:
+        st.caption(f"• {note}")
+    st.markdown("**Missing values per column** (after building the canonical tables)")
+    st.dataframe(q.missing, hide_index=True)

@@ -1,0 +1,70 @@
+"""Overview: the headline KPIs of the view, its red flags, and where to go next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.definitions import all_definitions
+from pages._ui import compute, state, widgets
+
+st.title("Parcours")
+st.markdown(
+    "Customer-journey KPIs from the exports you already have: **upload a file**, pick segments "
+    "in the sidebar, read the funnel and every stage's KPIs, check an A/B test, download the "
+    "Excel summary."
+)
+widgets.view_caption()
+ds = state.require_view()
+
+key = state.view_key()
+kpis = {k.code: k for k in compute.stage_kpis(key, ds)}
+prev = compute.previous_view()
+prev_kpis = {k.code: k for k in compute.stage_kpis(*prev)} if prev else {}
+definitions = all_definitions()
+
+HEADLINE = ["users", "sessions", "conversion_rate", "aov", "cart_abandonment", "bounce_rate"]
+LOWER_IS_BETTER = {"cart_abandonment", "bounce_rate"}
+shown = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].available]
+if shown:
+    cols = st.columns(len(shown))
+    for col, k in zip(cols, shown, strict=True):
+        with col:
+            p = prev_kpis.get(k.code)
+            widgets.kpi_card(
+                k.label,
+                k.value,
+                k.unit,
+                previous=p.value if p and p.available else None,
+                definition=definitions.get(k.code),
+                lower_is_better=k.code in LOWER_IS_BETTER,
+            )
+    if prev:
+        st.caption("Changes are against the previous period of the same length.")
+    else:
+        st.caption("Pick a period in the sidebar to compare with the period before it.")
+
+flags = compute.red_flags(ds)
+st.subheader("Red flags" if flags else "No red flags")
+if flags:
+    widgets.red_flags(flags)
+else:
+    st.success("Every KPI is within its threshold for this view.")
+
+st.subheader("Go further")
+c1, c2, c3, c4 = st.columns(4)
+for col, (page, label, text) in zip(
+    (c1, c2, c3, c4),
+    [
+        ("pages/funnel_view.py", "Funnel", "Where users drop off, by segment and over time."),
+        ("pages/stages_view.py", "Stage KPIs", "Awareness, consideration, decision."),
+        ("pages/abtest_view.py", "A/B test", "A verdict a statistician would sign."),
+        ("pages/data_view.py", "Data", "What was read, and every dropped row."),
+    ],
+    strict=True,
+):
+    with col.container(border=True):
+        try:
+            st.page_link(page, label=f"**{label}**")
+        except Exception:  # the page is not registered in this build
+            st.markdown(f"**{label}**")
+        st.caption(text)

@@ -1,0 +1,79 @@
+"""AppTest of the frame and the Data page: demo data at start, uploads, URL filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import DATASETS, errors_and_exceptions
+
+
+def _main_text(at) -> str:
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [str(m.value) for m in at.metric]
+        + [c.value for c in at.caption]
+    )
+
+
+def test_starts_on_demo_data(app):
+    app.run()
+    assert errors_and_exceptions(app) == []
+    ds = app.session_state["dataset"]
+    assert ds is not None and ds.users.height > 40_000
+    assert {"device", "channel", "variant", "cohort"} <= set(ds.segments)
+    assert [m.label for m in app.metric][:1]  # the overview shows headline numbers
+
+
+def test_data_page_lists_demo_files(app):
+    app.run()
+    app.switch_page("pages/data_view.py").run()
+    assert errors_and_exceptions(app) == []
+    headers = [h.value for h in app.subheader]
+    assert any("events" in h for h in headers)
+    assert any("users" in h for h in headers)
+    assert "Every input row, accounted for" in _main_text(app)
+
+
+def test_query_params_filter_the_view(app):
+    app.query_params["device"] = ["mobile"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"device": ("mobile",)}
+    full = app.session_state["dataset"]
+    view = f.apply(full)
+    assert set(view.users["device"].unique()) == {"mobile"}
+    assert 0 < view.users.height < full.users.height
+
+
+def test_upload_replaces_demo_and_changes_data_page(app):
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    app.run()
+    app.switch_page("pages/data_view.py").run()
+    data = (DATASETS / "page_redesign_ab.csv").read_bytes()
+    app.sidebar.file_uploader[0].set_value(("page_redesign_ab.csv", data, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert next(h.value for h in app.subheader) == "page_redesign_ab.csv"
+    ds = app.session_state["dataset"]
+    assert ds.users.height == 476
+    assert "variant" in ds.segments
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("empty.csv", b""),
+        ("image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20),
+        ("one_col.csv", b"x\n1\n2\n3\n"),
+        ("nohead.csv", b"1,2,3\n4,5,6\n"),
+    ],
+)
+def test_bad_uploads_show_a_message_not_a_traceback(app, name, payload):
+    app.run()
+    app.switch_page("pages/data_view.py").run()
+    app.sidebar.file_uploader[0].set_value((name, payload, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    shown = [e.value for e in app.error] + [e.value for e in app.sidebar.error]
+    shown += [w.value for w in app.warning] + [i.value for i in app.info]
+    assert shown, "the user must be told what is wrong"
