@@ -13,20 +13,20 @@ import streamlit as st
 
 from pages._ui import sidebar, state
 
-st.set_page_config(page_title="Parcours", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
 HERE = Path(__file__).parent
 PAGES = [
     # (file, title, url_path, icon)
-    ("pages/home_view.py", "Overview", "overview", "🧭"),
-    ("pages/data_view.py", "Data", "data", "🗂️"),
-    ("pages/funnel_view.py", "Funnel", "funnel", "🔻"),
-    ("pages/stages_view.py", "Stage KPIs", "stages", "📊"),
-    ("pages/retention_view.py", "Retention", "retention", "🔁"),
-    ("pages/value_view.py", "Value", "value", "💶"),
-    ("pages/advocacy_view.py", "Advocacy", "advocacy", "📣"),
-    ("pages/abtest_view.py", "A/B test", "ab-test", "🧪"),
-    ("pages/export_view.py", "Export", "export", "📥"),
+    ("pages/home_view.py", "Overview", "overview", ":material/explore:"),
+    ("pages/data_view.py", "Data", "data", ":material/table_view:"),
+    ("pages/funnel_view.py", "Funnel", "funnel", ":material/filter_alt:"),
+    ("pages/stages_view.py", "Stage KPIs", "stages", ":material/bar_chart:"),
+    ("pages/retention_view.py", "Retention", "retention", ":material/autorenew:"),
+    ("pages/value_view.py", "Value", "value", ":material/payments:"),
+    ("pages/advocacy_view.py", "Advocacy", "advocacy", ":material/campaign:"),
+    ("pages/abtest_view.py", "A/B test", "ab-test", ":material/science:"),
+    ("pages/export_view.py", "Export", "export", ":material/download:"),
 ]
 
 pages = [

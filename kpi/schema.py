@@ -938,6 +938,7 @@ def build_dataset(
             if dup:
                 notes.append(f"{t.name}: {dup:,} repeated user ids; the first row of each is used.")
                 u = u.unique("user_id", keep="first", maintain_order=True)
+                dropped["repeated user id (first row kept)"] = dup
             kept = u.height
             user_tables.append(u)
         elif kind == "spend":

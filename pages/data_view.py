@@ -24,11 +24,49 @@ if state.using_demo():
 if error:
     st.error(error)
 
+if ds is not None:
+    st.header("Data quality")
+    q = quality_summary(ds)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Users", f"{q.users:,}")
+    c2.metric("Events", f"{q.events:,}")
+    c3.metric(
+        "Duplicate events", f"{q.duplicate_events:,}", help="Rows identical in every column (kept)."
+    )
+    st.markdown(f"**Period covered:** {q.period or 'no dates in the data'}")
+    st.markdown("**Every input row, accounted for**")
+    st.dataframe(
+        q.accounting,
+        hide_index=True,
+        column_config={
+            "rows_read": st.column_config.NumberColumn("rows read", format="localized"),
+            "rows_kept": st.column_config.NumberColumn("rows kept", format="localized"),
+            "rows_dropped": st.column_config.NumberColumn("rows dropped", format="localized"),
+        },
+    )
+    if q.steps:
+        st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
+    if q.segments:
+        st.markdown(f"**Segments:** {', '.join(q.segments)}")
+    for note in ds.notes:
+        st.caption(f"• {note}")
+    st.markdown("**Missing values per column** (after building the canonical tables)")
+    st.dataframe(
+        q.missing,
+        hide_index=True,
+        column_config={
+            "missing": st.column_config.NumberColumn("missing", format="localized"),
+            "missing_share": st.column_config.NumberColumn("share", format="percent"),
+        },
+    )
+
+st.header("Files")
 ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-16"]
 DELIMITERS = {"": "detect", ",": "comma ,", ";": "semicolon ;", "\t": "tab", "|": "pipe |"}
 
+tabs = st.tabs([f.name for f in files])
 for i, pf in enumerate(files):
-    with st.container(border=True):
+    with tabs[i]:
         st.subheader(pf.name)
         if pf.error is not None:
             st.error(f"{pf.error.message}")
@@ -65,9 +103,12 @@ for i, pf in enumerate(files):
                 "change it below if that is wrong."
             )
 
-        with st.expander(
-            "Reading options (override what was detected)", expanded=bool(rep.ambiguous_dates)
-        ), st.form(f"opts_{i}"):
+        with (
+            st.expander(
+                "Reading options (override what was detected)", expanded=bool(rep.ambiguous_dates)
+            ),
+            st.form(f"opts_{i}"),
+        ):
             o1, o2, o3 = st.columns(3)
             enc = o1.selectbox(
                 "Encoding",
@@ -108,9 +149,7 @@ for i, pf in enumerate(files):
                 sheet = o6.selectbox(
                     "Sheet", ["", *table.sheets], format_func=lambda x: x or "largest"
                 )
-            if st.form_submit_button(
-                "Read again with these options", disabled=state.using_demo()
-            ):
+            if st.form_submit_button("Read again with these options", disabled=state.using_demo()):
                 state.reparse(
                     i,
                     {
@@ -190,22 +229,3 @@ for i, pf in enumerate(files):
             )
         st.markdown("**Preview** (first 50 rows as read)")
         st.dataframe(table.frame.head(50), height=260)
-
-if ds is not None:
-    st.header("Data quality")
-    q = quality_summary(ds)
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Users", f"{q.users:,}")
-    c2.metric("Events", f"{q.events:,}")
-    c3.metric("Period", q.period or "no dates")
-    c4.metric("Duplicate events", f"{q.duplicate_events:,}")
-    st.markdown("**Every input row, accounted for**")
-    st.dataframe(q.accounting, hide_index=True)
-    if q.steps:
-        st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
-    if q.segments:
-        st.markdown(f"**Segments:** {', '.join(q.segments)}")
-    for note in ds.notes:
-        st.caption(f"• {note}")
-    st.markdown("**Missing values per column** (after building the canonical tables)")
-    st.dataframe(q.missing, hide_index=True)

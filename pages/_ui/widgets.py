@@ -66,6 +66,6 @@ def red_flags(flags: Sequence[object]) -> None:
         level = getattr(flag, "level", "warning")
         text = f"**{getattr(flag, 'title', '')}** — {getattr(flag, 'message', '')}"
         if level == "alert":
-            st.error(text, icon="🚩")
+            st.error(text, icon=":material/flag:")
         else:
-            st.warning(text, icon="⚠️")
+            st.warning(text, icon=":material/warning:")

@@ -56,7 +56,14 @@ def test_upload_replaces_demo_and_changes_data_page(app):
     assert errors_and_exceptions(app) == []
     assert next(h.value for h in app.subheader) == "page_redesign_ab.csv"
     ds = app.session_state["dataset"]
-    assert ds.users.height == 476
+    # two user ids appear twice: the first row is kept and the drop is counted
+    assert ds.users.height == 474
+    (src,) = ds.sources
+    assert (src.rows_read, src.rows_kept, src.dropped) == (
+        476,
+        474,
+        {"repeated user id (first row kept)": 2},
+    )
     assert "variant" in ds.segments
 
 
