@@ -63,6 +63,8 @@ DATE_FORMATS: dict[str, str] = {
     "%d.%m.%y": "dd.mm.yy",
 }
 DATETIME_FORMATS: dict[str, str] = {
+    "%Y-%m-%d %H:%M:%S": "yyyy-mm-dd hh:mm:ss",
+    "%Y-%m-%dT%H:%M:%S": "yyyy-mm-ddThh:mm:ss",
     "%Y-%m-%d %H:%M:%S%.f": "yyyy-mm-dd hh:mm:ss",
     "%Y-%m-%dT%H:%M:%S%.f": "yyyy-mm-ddThh:mm:ss",
     "%Y-%m-%dT%H:%M:%S%.fZ": "yyyy-mm-ddThh:mm:ssZ (UTC)",
@@ -128,8 +130,7 @@ class Typed:
 
 def null_tokens_to_null(expr: pl.Expr) -> pl.Expr:
     """Empty strings and the usual null spellings (NA, N/A, null, \\N, (not set), -) -> null."""
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped.is_in(NULL_TOKENS)).then(None).otherwise(expr)
+    return pl.when(expr.is_in(NULL_TOKENS) | expr.str.contains(r"^\s*$")).then(None).otherwise(expr)
 
 
 def _sample(s: pl.Series, n: int = 600) -> pl.Series:

@@ -26,6 +26,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +98,15 @@ class _Context:
     warnings: list[str]
     excel: bool = False
     sheet: str | None = None
-    line_fields: pl.Series | None = None
+    line_fields: Callable[[], pl.Series | None] | None = None  # field count per physical line
+    _line_cache: list[pl.Series | None] = field(default_factory=list)
+
+    def fields_per_line(self) -> pl.Series | None:
+        if self.line_fields is None:
+            return None
+        if not self._line_cache:
+            self._line_cache.append(self.line_fields())
+        return self._line_cache[0]
 
 
 # =========================================================================== public API
@@ -299,7 +308,7 @@ def _fallback_8bit(data: bytes) -> tuple[bytes, str, str]:
 def _check_binary(head: str, name_hint: str = "The file") -> None:
     if not head:
         return
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    controls = len(re.findall(r"[\x00-\x08\x0e-\x1f]", head))
     if controls > 0.01 * len(head) or "\x00" in head[:1024]:
         raise UnreadableFileError(
             f"{name_hint} looks binary (it contains control bytes), not a text table.",
@@ -394,7 +403,7 @@ def _read_text(
         warnings=warnings,
     )
     if len(utf8) <= SHORT_ROW_CHECK_MAX_BYTES:
-        ctx.line_fields = _line_field_counts(utf8, d, grid.height)
+        ctx.line_fields = lambda: _line_field_counts(utf8, d, grid.height)
     return _tables_from_grid(grid, ctx, header_row=header_row)
 
 
@@ -609,18 +618,24 @@ class _Block:
     title: str = ""
 
 
-def _cells_nonempty(grid: pl.DataFrame) -> list[pl.Expr]:
-    return [pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "") for c in grid.columns]
-
-
 def _row_flags(grid: pl.DataFrame) -> pl.DataFrame:
-    nonempty = _cells_nonempty(grid)
+    # polars reads empty fields as null; whitespace-only cells are checked on 1-field rows only
     n_fields = pl.max_horizontal(
-        [pl.when(e).then(i + 1).otherwise(0) for i, e in enumerate(nonempty)]
+        [
+            pl.when(pl.col(c).is_not_null()).then(i + 1).otherwise(0)
+            for i, c in enumerate(grid.columns)
+        ]
     )
-    comment = pl.col("c0").str.strip_chars_start().str.starts_with("#").fill_null(False)
-    return grid.select(n_fields.alias("n_fields"), comment.alias("comment")).with_columns(
-        blank=pl.col("n_fields") == 0
+    comment = pl.col("c0").str.starts_with("#") | pl.col("c0").str.contains(r"^\s+#")
+    return (
+        grid.select(n_fields.alias("n_fields"), comment.fill_null(False).alias("comment"))
+        .with_columns(
+            pl.when((pl.col("n_fields") == 1) & grid["c0"].str.contains(r"^\s*$").fill_null(False))
+            .then(0)
+            .otherwise(pl.col("n_fields"))
+            .alias("n_fields")
+        )
+        .with_columns(blank=pl.col("n_fields") == 0)
     )
 
 
@@ -635,6 +650,10 @@ def header_like(cells: list[str | None], width: int) -> bool:
 
 def _find_blocks(grid: pl.DataFrame, flags: pl.DataFrame) -> list[_Block]:
     sep = flags["blank"] | flags["comment"]
+    if not sep.any():  # one clean table (the common case): skip the per-run group-by
+        fields = flags["n_fields"]
+        width = int(fields.head(10_000).mode().max())
+        return [_Block(0, grid.height - 1, grid.height, width, int(fields.max()), 0)]
     run = (sep != sep.shift(1)).fill_null(True).cum_sum()
     comment_cum = flags["comment"].cast(pl.Int64).cum_sum()
     frame = pl.DataFrame(
@@ -852,8 +871,10 @@ def _build_table(
         first_cells = [v for v in frame.row(last)[:2] if isinstance(v, str)]
         if any(TOTAL_LABEL.match(v) for v in first_cells):
             reason = reason.scatter(last, "totals row")
-    if ctx.line_fields is not None and not ctx.excel:
-        short = ((ctx.line_fields.slice(body_start, body.height) < width) & reason.is_null()).sum()
+    maybe_short = ((body_flags["n_fields"] < width) & reason.is_null()).any()
+    line_fields = ctx.fields_per_line() if maybe_short and not ctx.excel else None
+    if line_fields is not None:
+        short = ((line_fields.slice(body_start, body.height) < width) & reason.is_null()).sum()
         if short:
             warnings.append(
                 f"{short} rows had fewer fields than the header; their missing cells are empty."
