@@ -34,6 +34,7 @@ NULL_TOKENS = (
     "nan",
     "#N/A",
 )
+NULL_TOKENS_WITH_BLANKS = (*NULL_TOKENS, " ", "  ", "\t", " NA ", " -", "- ")
 TRUE_WORDS = ("true", "yes", "oui", "vrai", "ja", "si", "sí", "y", "t", "1")
 FALSE_WORDS = ("false", "no", "non", "faux", "nein", "n", "f", "0")
 
@@ -130,7 +131,7 @@ class Typed:
 
 def null_tokens_to_null(expr: pl.Expr) -> pl.Expr:
     """Empty strings and the usual null spellings (NA, N/A, null, \\N, (not set), -) -> null."""
-    return pl.when(expr.is_in(NULL_TOKENS) | expr.str.contains(r"^\s*$")).then(None).otherwise(expr)
+    return pl.when(expr.is_in(NULL_TOKENS_WITH_BLANKS)).then(None).otherwise(expr)
 
 
 def _sample(s: pl.Series, n: int = 600) -> pl.Series:
