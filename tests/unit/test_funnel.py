@@ -105,6 +105,36 @@ def ref_levels(rows, steps, window_min, order="sequential", open_funnel=False) -
     return out
 
 
+def ref_times(rows, steps, window_min) -> dict:
+    """Per user: minutes of each step in the best attempt (latest start reaching the user's
+    last step; greedy earliest events from it)."""
+    first = _tie_key(steps)
+    per: dict = {}
+    for i, (u, s, t) in enumerate(rows):
+        if s in first:
+            per.setdefault(u, []).append((t, first[s], i, s))
+    out = {}
+    for u, evs in per.items():
+        evs.sort()
+        best: tuple = (0, -1, [])
+        for i, e in enumerate(evs):
+            if e[3] != steps[0]:
+                continue
+            chain, pos = [e[0]], i
+            while len(chain) < len(steps):
+                nxt = next(
+                    (q for q in range(pos + 1, len(evs)) if evs[q][3] == steps[len(chain)]), None
+                )
+                if nxt is None or (window_min is not None and evs[nxt][0] - e[0] > window_min):
+                    break
+                chain.append(evs[nxt][0])
+                pos = nxt
+            best = max(best, (len(chain), i, chain))
+        if best[0]:
+            out[u] = best[2]
+    return out
+
+
 def ref_users(rows, steps, window_min, order="sequential", open_funnel=False) -> list[int]:
     levels = ref_levels(rows, steps, window_min, order, open_funnel)
     if open_funnel:
@@ -133,6 +163,29 @@ def test_sequential_matches_brute_force(rows, steps, window) -> None:
     ref = ref_levels(rows, steps, window)
     assert dict(zip(prog["user_id"].to_list(), prog["steps_reached"].to_list(), strict=True)) == ref
     assert prog.schema["steps_reached"] == pl.Int32
+    timed = user_progress(ev, steps, window=w, with_times=True)
+    got = {}
+    for row in timed.iter_rows(named=True):
+        if row["steps_reached"]:
+            got[row["user_id"]] = [
+                (row[f"ts_{j + 1}"] - T0) / dt.timedelta(minutes=1)
+                for j in range(row["steps_reached"])
+            ]
+    assert got == ref_times(rows, steps, window)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=event_rows, steps=step_lists, window=windows)
+def test_wide_ids_and_microseconds_take_the_general_sort(rows, steps, window) -> None:
+    """Huge user ids (no room for a single sort key) and microsecond times give the same."""
+    ev = log(rows).with_columns(
+        pl.col("user_id") * 2**58 - 2**61, pl.col("ts") + dt.timedelta(microseconds=3)
+    )
+    w = None if window is None else dt.timedelta(minutes=window)
+    assert users_of(funnel(ev, steps, window=w)) == ref_users(rows, steps, window)
+    assert users_of(funnel(ev, steps, window=w, order="any")) == ref_users(
+        rows, steps, window, order="any"
+    )
 
 
 @settings(max_examples=100, deadline=None)
