@@ -17,7 +17,7 @@ from scipy.stats import norm
 from kpi.definitions import Definition
 from kpi.errors import InputError
 from kpi.retention import Grain, _check_grain, _require, period_index, period_label, period_start
-from kpi.segments import NONE
+from kpi.segments import NONE, with_top_values
 
 DEFINITIONS: dict[str, Definition] = {
     "nps": Definition(
@@ -392,3 +392,114 @@ def referral_rate(
         customers, referred, rate, rule,
         f"{referred:,} of {customers:,} customers came through a referral ({rate:.1%}).",
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- page / workbook summary
+
+SURVEY_HINT = (
+    "Upload survey answers (a CSV or Excel file with a 0–10 'score' column, ideally with the "
+    "answer date and the user id) to see NPS."
+)
+SurveyKind = Literal["nps", "csat", "ces"]
+
+
+def survey_kind(survey: pl.DataFrame) -> SurveyKind:
+    """What the ``score`` column most likely measures: NPS when an answer is above 7 or 0,
+    else CSAT (1–5 or 1–7). CES cannot be told from CSAT by the numbers: the user says so."""
+    s = survey.select(_score_expr(survey)).to_series().drop_nulls().drop_nans()
+    if s.len() == 0 or float(s.max()) > 7 or float(s.min()) < 1:  # type: ignore[arg-type]
+        return "nps"
+    return "csat"
+
+
+def referral_flag(users: pl.DataFrame) -> str | None:
+    """A boolean user column that marks referrals (``referred``, ``is_referral``...), if any."""
+    for col in users.columns:
+        low = col.lower()
+        if users.schema[col] == pl.Boolean and ("referr" in low or "referral" in low):
+            return col
+    return None
+
+
+@dataclass(frozen=True)
+class AdvocacySummary:
+    """Everything the Advocacy page (and the workbook) shows about advocacy.
+
+    ``kind``: what the survey score measures; ``nps`` / ``over_time`` / ``by_segment`` are
+    filled for NPS surveys (``over_time`` needs answer dates, ``by_segment`` a segment column
+    on the survey); ``csat`` / ``ces`` for those scales; ``referral`` when the users have a
+    referral flag or a channel; ``notes``: what is missing and which file would unlock it.
+    """
+
+    kind: SurveyKind | None
+    nps: Nps | None
+    over_time: pl.DataFrame | None
+    by_segment: pl.DataFrame | None
+    by: str | None
+    csat: Csat | None
+    ces: Ces | None
+    referral: Referral | None
+    notes: tuple[str, ...]
+
+
+def advocacy_summary(
+    survey: pl.DataFrame | None,
+    users: pl.DataFrame | None = None,
+    *,
+    kind: SurveyKind | Literal["auto"] = "auto",
+    by: str | None = None,
+    grain: Grain = "month",
+    confidence: float = 0.95,
+    customers: pl.DataFrame | None = None,
+    top: int = 8,
+) -> AdvocacySummary:
+    """NPS (CI, shares, over time, per segment) or CSAT / CES of the survey, and the referral
+    rate of ``users`` (restricted to ``customers``' ``user_id`` when given).
+
+    ``kind="auto"`` uses :func:`survey_kind`. ``by`` is a segment column of the survey (the
+    Dataset joins user segments onto answers that carry a user id), cut to its ``top`` values
+    (by answers) + "Other".
+    """
+    notes: list[str] = []
+    nps_res = over = seg = None
+    csat_res = ces_res = None
+    chosen: SurveyKind | None = None
+    if survey is None or survey.height == 0 or "score" not in survey.columns:
+        notes.append(SURVEY_HINT)
+    else:
+        chosen = survey_kind(survey) if kind == "auto" else kind
+        if chosen == "nps":
+            nps_res = nps(survey["score"], confidence=confidence)
+            if "ts" in survey.columns and survey["ts"].null_count() < survey.height:
+                over = nps_over_time(survey, grain)
+            else:
+                notes.append("Add the answer date to the survey file to see NPS over time.")
+            if by and by in survey.columns:
+                seg = nps_by(with_top_values(survey, by, top), by)
+            elif by:
+                notes.append(
+                    f"The survey answers have no '{by}': add the user id to the survey file so "
+                    "that answers can be joined to the user table."
+                )
+        elif chosen == "csat":
+            csat_res = csat(survey["score"], "auto")
+        else:
+            ces_res = ces(survey["score"], "auto")
+    referral = None
+    if users is not None and users.height:
+        pool = users
+        if customers is not None and "user_id" in users.columns:
+            pool = users.join(customers.select("user_id").unique(), on="user_id", how="semi")
+        flag = referral_flag(users)
+        if flag is not None:
+            referral = referral_rate(pool, flag_col=flag)
+        elif "channel" in users.columns:
+            referral = referral_rate(pool, channel_col="channel")
+        else:
+            notes.append(
+                "Add an acquisition channel (with a 'referral' value) or a referral flag to the "
+                "user table to see the referral rate."
+            )
+    return AdvocacySummary(
+        chosen, nps_res, over, seg, by, csat_res, ces_res, referral, tuple(notes)
+    )

@@ -31,7 +31,7 @@ import polars as pl
 
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
-from kpi.segments import NONE
+from kpi.segments import NONE, OTHER, top_values
 
 Grain = Literal["day", "week", "month"]
 Mode = Literal["on", "on_or_after"]
@@ -590,4 +590,221 @@ def retention_rate(
         period_end=period_end,
         inactivity_days=inactivity_days,
         activity_step=activity_step,
+    )
+
+
+# ---------------------------------------------------------------- page / workbook summary
+
+AVERAGE_LABEL = "Average (weighted)"
+RETURN_LABELS = {None: "any event"}
+
+
+def top_segment(events: pl.DataFrame, by: str, n: int = 6) -> pl.DataFrame:
+    """``events`` with ``by`` relabelled to its ``n`` most common values (by users) + "Other".
+
+    Ranking counts users (their first-touch value), not events, so one very active user
+    cannot push a value into the top list. Totals over the relabelled column reconcile.
+    """
+    _require(events, ["user_id", by], "A segment breakdown")
+    col = pl.col(by).cast(pl.String).fill_null(NONE)
+    ordered = events.lazy().sort("ts") if "ts" in events.columns else events.lazy()
+    per_user = ordered.select("user_id", col).group_by("user_id").agg(pl.col(by).first()).collect()
+    keep = top_values(per_user, by, n)
+    return events.with_columns(
+        pl.when(col.is_in(keep)).then(col).otherwise(pl.lit(OTHER)).alias(by)
+    )
+
+
+def cohort_long(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Cohort cells plus the weighted-average row, ready for a heatmap or a sheet.
+
+    Columns: [segment], ``cohort`` (label; the average row is ``Average (weighted)``),
+    ``cohort_size`` (the average row: sum of the cohort sizes), ``period``, ``retained``,
+    ``retention``, ``complete``, ``is_average``, ``row`` (display order, 0 first).
+    """
+    keys = _segment_keys(table)
+    if average is None:
+        average = weighted_average(table)
+    cells = table.select(
+        *keys,
+        "cohort",
+        "cohort_size",
+        "period",
+        "retained",
+        "retention",
+        "complete",
+        pl.lit(False).alias("is_average"),
+    )
+    totals = (
+        table.filter(pl.col("period") == 0)
+        .group_by(keys or pl.lit(0).alias("_k"))
+        .agg(pl.col("cohort_size").sum().cast(pl.Int64))
+    )
+    avg = average.select(
+        *keys,
+        pl.lit(AVERAGE_LABEL).alias("cohort"),
+        "period",
+        "retained",
+        "retention",
+        pl.lit(True).alias("complete"),
+        pl.lit(True).alias("is_average"),
+    )
+    avg = (
+        avg.join(totals, on=keys, how="left")
+        if keys
+        else avg.with_columns(pl.lit(totals["cohort_size"].sum(), pl.Int64).alias("cohort_size"))
+    )
+    out = pl.concat([cells, avg.select(cells.columns)], how="vertical_relaxed")
+    return out.with_columns(
+        pl.struct(*keys, "is_average", "cohort").rank("dense").sub(1).cast(pl.Int64).alias("row")
+    ).sort("row", "period")
+
+
+def cohort_matrix(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The cohort table pivoted wide: [segment], ``cohort``, ``cohort_size``, ``P0``..``PN``
+    (retention fractions; null where the period has not started), the weighted-average row
+    last (per segment)."""
+    keys = _segment_keys(table)
+    long = cohort_long(table, average)
+    if long.height == 0:
+        schema = {k: pl.String() for k in keys} | {"cohort": pl.String(), "cohort_size": pl.Int64()}
+        return pl.DataFrame(schema=schema)
+    n_max = int(long["period"].max())  # type: ignore[arg-type]
+    cols = [f"P{i}" for i in range(n_max + 1)]
+    wide = (
+        long.with_columns(pl.format("P{}", pl.col("period")).alias("_p"))
+        .pivot("_p", index=[*keys, "cohort", "cohort_size", "row"], values="retention")
+        .sort("row")
+    )
+    return wide.select(
+        *keys,
+        "cohort",
+        "cohort_size",
+        *(pl.col(c).cast(pl.Float64) if c in wide.columns else pl.lit(None, pl.Float64).alias(c)
+          for c in cols),
+    )  # fmt: skip
+
+
+def describe_return(return_step: str | None, purchase_step: str = "purchase") -> str:
+    """The return criterion in words: "any event", "a purchase", "a 'checkout' event"."""
+    if return_step is None:
+        return "any event"
+    if return_step == purchase_step:
+        return "a purchase"
+    return f"a '{return_step}' event"
+
+
+@dataclass(frozen=True)
+class RetentionSummary:
+    """Everything the Retention page (and the workbook's Retention sheet) shows.
+
+    ``table``: :func:`cohort_table`; ``average``: :func:`weighted_average`; ``matrix``:
+    :func:`cohort_matrix`; ``long``: :func:`cohort_long`; ``trend``: :func:`period_n_trend` for
+    ``trend_period``; ``note``: why the table is empty (None otherwise); ``settings``: the
+    choices in words; ``repeat``, ``frequency``: purchase KPIs; ``churn``: over the last
+    ``inactivity_days`` days of the data (None when the data has no dates).
+    """
+
+    table: pl.DataFrame
+    average: pl.DataFrame
+    matrix: pl.DataFrame
+    long: pl.DataFrame
+    trend: pl.DataFrame
+    trend_period: int
+    note: str | None
+    settings: str
+    as_of: datetime | None
+    by: str | None
+    repeat: RepeatPurchase
+    frequency: PurchaseFrequency
+    churn: Churn | None
+
+
+def retention_summary(
+    events: pl.DataFrame,
+    *,
+    grain: Grain = "month",
+    cohort_by: str = "first_event",
+    return_step: str | None = None,
+    mode: Mode = "on",
+    periods: int | None = 12,
+    by: str | None = None,
+    top: int = 6,
+    trend_period: int = 1,
+    inactivity_days: int = 90,
+    purchase_step: str = "purchase",
+    as_of: datetime | None = None,
+) -> RetentionSummary:
+    """Cohort table, averages, curves, repeat purchase, frequency and churn in one call.
+
+    ``events`` must carry ``by`` (and a signup column when ``cohort_by`` names one):
+    pass ``Dataset.events_with([...])``. ``by`` is cut to its ``top`` values + "Other".
+    Churn: customers = users with a purchase when the data has the ``purchase_step``,
+    else any active user; period = the last ``inactivity_days`` calendar days up to the day of
+    ``as_of`` (default: the last event), so "lost" = active in the ``inactivity_days`` days
+    before that period and not during it.
+    """
+    if by:
+        events = top_segment(events, by, top)
+    table = cohort_table(
+        events,
+        grain=grain,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        mode=mode,
+        periods=periods,
+        by=by,
+        as_of=as_of,
+        purchase_step=purchase_step,
+    )
+    note = None
+    if table.height == 0:
+        note = (
+            cohort_table_note(
+                events, cohort_by=cohort_by, return_step=return_step, purchase_step=purchase_step
+            )
+            or "No user has an event in the chosen cohorts."
+        )
+    average = weighted_average(table)
+    anchor = {"first_event": "first visit (first event)", "first_purchase": "first purchase"}.get(
+        cohort_by, f"'{cohort_by}' date"
+    )
+    settings = (
+        f"Cohort = {grain} of the {anchor}. Retained in period N = did "
+        f"{describe_return(return_step, purchase_step)} "
+        + ("in period N." if mode == "on" else "in period N or any later period (on or after).")
+    )
+    has_buys = (
+        "step" in events.columns
+        and events.height > 0
+        and bool((events["step"] == purchase_step).any())
+    )
+    end = as_of
+    if end is None and "ts" in events.columns and events.height:
+        end = events["ts"].max()  # type: ignore[assignment]
+    churn = None
+    if end is not None:
+        last_day = _as_datetime(end).date()
+        churn = churn_rate(
+            events,
+            period_start=last_day - timedelta(days=inactivity_days - 1),
+            period_end=last_day,
+            inactivity_days=inactivity_days,
+            activity_step=purchase_step if has_buys else None,
+        )
+    step = purchase_step if "step" in events.columns else None
+    return RetentionSummary(
+        table=table,
+        average=average,
+        matrix=cohort_matrix(table, average),
+        long=cohort_long(table, average),
+        trend=period_n_trend(table, trend_period),
+        trend_period=trend_period,
+        note=note,
+        settings=settings,
+        as_of=end,
+        by=by,
+        repeat=repeat_purchase_rate(events, step),
+        frequency=purchase_frequency(events, step),
+        churn=churn,
     )

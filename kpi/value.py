@@ -594,17 +594,212 @@ def roas(
     )
 
 
+_average_order_value = aov  # value_summary's ``aov`` argument shadows the function
+
+SPEND_HINT = "Upload an ad-spend export with channel, month and spend columns to see CAC."
+
+
+def clv_by(
+    events: pl.DataFrame,
+    by: str,
+    *,
+    years: float | None = None,
+    purchase_step: str | None = "purchase",
+    default_years: float = DEFAULT_YEARS,
+) -> pl.DataFrame:
+    """Classic CLV per segment value (e.g. per acquisition channel).
+
+    clv(s) = aov(s) × purchases_per_year(s) × years, with aov(s) = revenue ÷ orders of the
+    segment's customers, purchases_per_year(s) = orders ÷ customers × 365.25 ÷ days covered by
+    all purchases (the shop-wide span, as :func:`clv_inputs`), and the shop-wide years.
+    A customer takes the segment value of their first purchase. Columns: ``by``,
+    ``customers``, ``orders``, ``revenue``, ``aov``, ``purchases_per_year``, ``years``, ``clv``.
+    """
+    _need_revenue(events, "CLV by segment")
+    _require(events, ["user_id", by], "CLV by segment")
+    shop = clv_inputs(events, purchase_step=purchase_step, years=years, default_years=default_years)
+    buys = _purchases(events, purchase_step, "CLV by segment")
+    if "ts" in buys.columns:
+        buys = buys.sort("ts")
+    seg = buys.group_by("user_id").agg(pl.col(by).cast(pl.String).fill_null(NONE).first())
+    per = orders_per_customer(buys, purchase_step=None).join(seg, on="user_id", how="left")
+    span = shop.span_days
+    freq = (
+        pl.col("orders") / pl.col("customers") * DAYS_PER_YEAR / span
+        if span >= 1
+        else pl.lit(None, pl.Float64)
+    )
+    return (
+        per.group_by(by)
+        .agg(
+            pl.len().cast(pl.Int64).alias("customers"),
+            pl.col("orders").sum().cast(pl.Int64),
+            pl.col("revenue").sum(),
+        )
+        .with_columns(
+            (pl.col("revenue") / pl.col("orders")).alias("aov"),
+            freq.alias("purchases_per_year"),
+            pl.lit(float(shop.years)).alias("years"),
+        )
+        .with_columns((pl.col("aov") * pl.col("purchases_per_year") * pl.col("years")).alias("clv"))
+        .sort(by)
+    )
+
+
+@dataclass(frozen=True)
+class ValueSummary:
+    """Everything the Value page (and the workbook's Value sheet) shows.
+
+    ``inputs``: the CLV factors estimated from the data; ``clv``: the classic CLV with the
+    caller's overrides (None without purchases); ``observed``: :func:`observed_clv` by month;
+    ``channels``: one row per channel with ``spend``, ``new_customers``, ``cac``, ``revenue``,
+    ``roas``, ``clv``, ``clv_cac``, ``meets_guide``, ``payback_months``, ``note`` (None
+    without spend, ``spend_note`` says why); ``total``: the same figures over all paid
+    channels (``channel`` = "All paid channels").
+    """
+
+    aov: Aov
+    revenue_per_customer: RevenuePerCustomer
+    top_share: TopCustomerShare
+    inputs: ClvInputs
+    clv: Clv | None
+    clv_basis: str
+    observed: pl.DataFrame
+    monthly_revenue: float | None
+    channels: pl.DataFrame | None
+    total: dict[str, float | int | str | None] | None
+    spend_note: str | None
+
+
+def _channel_table(
+    events: pl.DataFrame,
+    spend: pl.DataFrame,
+    clv: float | pl.DataFrame,
+    *,
+    channel: str,
+    purchase_step: str | None,
+    monthly_revenue: float | None,
+    margin: float,
+) -> tuple[pl.DataFrame, dict[str, float | int | str | None]]:
+    cac = cac_by_channel(spend, events, channel=channel, purchase_step=purchase_step)
+    ratio = clv_cac(cac, clv, channel=channel, monthly_revenue=monthly_revenue, margin=margin)
+    ret = roas(spend, events, channel=channel, purchase_step=purchase_step)
+    table = (
+        cac.select(channel, "spend", "new_customers", "cac")
+        .join(ret.select(channel, "revenue", "roas"), on=channel, how="left")
+        .join(ratio.drop("cac"), on=channel, how="left")
+        .with_columns(pl.col("revenue").fill_null(0.0))
+    )
+    paid = table.filter(pl.col("spend") > 0)
+    spent = float(paid["spend"].sum())
+    new = int(paid["new_customers"].sum())
+    revenue = float(paid["revenue"].sum())
+    total_cac = spent / new if new else None
+    shop_clv = clv if isinstance(clv, float | int) else None
+    gross = None if monthly_revenue is None else monthly_revenue * margin
+    total: dict[str, float | int | str | None] = {
+        channel: "All paid channels",
+        "spend": spent,
+        "new_customers": new,
+        "cac": total_cac,
+        "revenue": revenue,
+        "roas": revenue / spent if spent else None,
+        "clv": shop_clv,
+        "clv_cac": shop_clv / total_cac if shop_clv is not None and total_cac else None,
+        "payback_months": total_cac / gross if total_cac is not None and gross else None,
+    }
+    return table, total
+
+
+def value_summary(
+    events: pl.DataFrame,
+    spend: pl.DataFrame | None = None,
+    *,
+    purchase_step: str | None = "purchase",
+    aov: float | None = None,
+    purchases_per_year: float | None = None,
+    years: float | None = None,
+    clv_basis: str = "channel",
+    channel: str = "channel",
+    top: float = 0.1,
+    margin: float = 1.0,
+) -> ValueSummary:
+    """AOV, revenue per customer, top-customer share, CLV (classic with overrides, observed),
+    and per channel CAC, ROAS, CLV/CAC and payback.
+
+    ``aov``, ``purchases_per_year``, ``years`` override the estimates of :func:`clv_inputs`
+    (the page's editable factors). ``clv_basis``: ``"channel"`` = each channel's own CLV
+    (:func:`clv_by`, with the chosen years) or ``"shop"`` = the one classic CLV for every
+    channel. ``events`` must carry ``channel`` (``Dataset.events_with(["channel"])``) for the
+    channel table.
+    """
+    if clv_basis not in ("channel", "shop"):
+        raise InputError(f"Unknown CLV basis '{clv_basis}'.", "Choose 'channel' or 'shop'.")
+    inputs = clv_inputs(events, purchase_step=purchase_step, years=years)
+    clv = None
+    if inputs.aov is not None or aov is not None:
+        a = aov if aov is not None else inputs.aov
+        f = purchases_per_year if purchases_per_year is not None else inputs.purchases_per_year
+        if a is not None and f is not None:
+            clv = clv_classic(a, f, inputs.years)
+    monthly = monthly_revenue_per_customer(events, purchase_step=purchase_step)
+    channels = total = None
+    spend_note = None
+    if spend is None or spend.height == 0:
+        spend_note = SPEND_HINT
+    elif channel not in events.columns:
+        spend_note = (
+            "CAC needs each customer's acquisition channel: upload a user table with a channel "
+            "column (or map one on the data page)."
+        )
+    elif clv is None:
+        spend_note = "CAC needs purchases: " + inputs.explanation
+    else:
+        per_channel: float | pl.DataFrame = clv.clv
+        if clv_basis == "channel":
+            per_channel = clv_by(
+                events, channel, years=inputs.years, purchase_step=purchase_step
+            ).select(pl.col(channel), "clv")
+        channels, total = _channel_table(
+            events,
+            spend,
+            per_channel,
+            channel=channel,
+            purchase_step=purchase_step,
+            monthly_revenue=monthly,
+            margin=margin,
+        )
+        total["clv"] = clv.clv
+        total["clv_cac"] = clv.clv / total["cac"] if total["cac"] else None  # type: ignore[operator]
+    return ValueSummary(
+        aov=_average_order_value(events, purchase_step=purchase_step),
+        revenue_per_customer=revenue_per_customer(events, purchase_step=purchase_step),
+        top_share=top_customer_share(events, top, purchase_step=purchase_step),
+        inputs=inputs,
+        clv=clv,
+        clv_basis=clv_basis,
+        observed=observed_clv(events, grain="month", purchase_step=purchase_step),
+        monthly_revenue=monthly,
+        channels=channels,
+        total=total,
+        spend_note=spend_note,
+    )
+
+
 __all__ = [
     "DEFAULT_YEARS",
     "DEFINITIONS",
     "GUIDE_RATIO",
+    "SPEND_HINT",
     "Aov",
     "Clv",
     "ClvInputs",
     "RevenuePerCustomer",
     "TopCustomerShare",
+    "ValueSummary",
     "aov",
     "cac_by_channel",
+    "clv_by",
     "clv_cac",
     "clv_classic",
     "clv_inputs",
@@ -615,4 +810,5 @@ __all__ = [
     "revenue_per_customer",
     "roas",
     "top_customer_share",
+    "value_summary",
 ]
