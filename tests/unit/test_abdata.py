@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 from scipy import stats as sps
+from statsmodels.stats.contingency_tables import StratifiedTable
+from statsmodels.stats.multitest import multipletests
 
-from kpi.abdata import count_variants, variant_counts
+from kpi.abdata import (
+    ab_counts,
+    ab_export,
+    ab_summary_rows,
+    analyse,
+    count_variants,
+    counts_from_table,
+    default_control,
+    parse_counts_text,
+    parse_split,
+    variant_counts,
+    with_reached_step,
+    with_revenue,
+)
+from kpi.abplan import plan as ab_plan
 from kpi.abtest import compare, srm_check, srm_p_value, welch_from_sums
-from kpi.errors import SchemaError
+from kpi.errors import InputError, SchemaError
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
@@ -147,3 +165,197 @@ def test_sufficient_statistics_reproduce_variance() -> None:
 def test_schema_errors_are_for_people(frame, kwargs, words) -> None:
     with pytest.raises(SchemaError, match=words):
         variant_counts(frame, "v", "o", **kwargs)
+
+
+# --------------------------------------------------------------------------- page helpers
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gate_30\t44,700\t8502\ngate_40\t45 489\t8,279\n",  # Excel copy with thousands
+        "name;visitors;conversions\r\ngate_30;44700;8502\r\ngate_40;45489;8279",
+        "group,conversions,visitors\ngate_30,8502,44700\ngate_40,8279,45489",  # swapped header
+        "gate_30 44700 8502\n\ngate_40 45489 8279.0",
+    ],
+)
+def test_pasted_tables_are_read(text) -> None:
+    t = parse_counts_text(text)
+    assert t.rows() == [("gate_30", 44700, 8502), ("gate_40", 45489, 8279)]
+
+
+@pytest.mark.parametrize(
+    "rows, words",
+    [
+        ([("A", "100", "ten"), ("B", "100", "5")], "'ten' is not a whole number"),
+        ([("A", "100", "-3"), ("B", "100", "5")], "cannot be negative"),
+        ([("A", "10", "50"), ("B", "100", "5")], "more conversions"),
+        ([("A", "100", "2.5"), ("B", "100", "5")], "not a whole number"),
+        ([("A", "100", "5"), ("A", "100", "5")], "used twice"),
+        ([("", "100", "5"), ("B", "100", "5")], "has no name"),
+        ([("A", "100", ""), ("B", "100", "5")], "has no conversions"),
+        ([("A", "100", "5"), (None, None, None)], "at least two groups"),
+    ],
+)
+def test_typed_tables_explain_every_problem(rows, words) -> None:
+    frame = pl.DataFrame(rows, schema=["n", "v", "c"], orient="row")
+    with pytest.raises(InputError, match=words):
+        counts_from_table(frame)
+
+
+def test_typed_numbers_and_empty_arm_are_accepted() -> None:
+    frame = pl.DataFrame({"n": ["A", "B", None], "v": [1000, 0, None], "c": [10, 0, None]})
+    assert counts_from_table(frame).rows() == [("A", 1000, 10), ("B", 0, 0)]
+    a = analyse(counts_from_table(frame))
+    assert a.comparisons["method"][0] == "none"
+    assert "no visitors" in a.verdicts["B"].sentence
+
+
+def test_split_and_control() -> None:
+    assert parse_split("96/4", 2) == pytest.approx((0.96, 0.04))
+    assert parse_split("1:1:2", 3) == pytest.approx((0.25, 0.25, 0.5))
+    assert parse_split("", 4) == (0.25,) * 4
+    with pytest.raises(InputError, match="3 groups"):
+        parse_split("50/50", 3)
+    with pytest.raises(InputError, match="positive"):
+        parse_split("100/0", 2)
+    assert default_control(["treatment", "Control"]) == "Control"
+    assert default_control(["gate_40", "gate_30"]) == "gate_30"
+    assert default_control(["b", "a"]) == "a"
+
+
+def test_cookie_cats_analysis_matches_compare_and_note() -> None:
+    t = parse_counts_text("gate_30\t44700\t8502\ngate_40\t45489\t8279")
+    a = analyse(t, mde=0.05)
+    ref = compare(8502, 44700, 8279, 45489)
+    row = a.comparisons.row(0, named=True)
+    assert a.control == "gate_30"
+    assert row["p_value"] == pytest.approx(0.00155425, rel=1e-5) == ref.p_value
+    assert row["abs_diff_low"] == pytest.approx(ref.ci_abs_diff[0], rel=1e-12)
+    assert row["method"] == "z"
+    assert a.srm.p_value == pytest.approx(0.00860799, rel=1e-5) and a.srm.level == "warn"
+    assert "worse" in a.verdicts["gate_40"].sentence
+    assert any("SRM" in c for c in a.verdicts["gate_40"].caveats)
+    # mde_for_sample inverts power.prop.test: the plan for that MDE needs the visitors we have
+    need = ab_plan(8502 / 44700, a.mde_reachable).rows[0].visitors_per_variant
+    assert need == pytest.approx(44700, abs=1)
+
+
+def test_multi_arm_matches_note_m1_and_statsmodels() -> None:
+    t = pl.DataFrame(
+        {"variant": ["A", "B", "C"], "visitors": [2000] * 3, "conversions": [100, 120, 150]}
+    )
+    a = analyse(t, correction="holm")
+    assert a.many.chi2 == pytest.approx(10.9452, rel=1e-5)
+    assert a.many.chi2_p_value == pytest.approx(0.00420024, rel=1e-5)
+    adj = dict(zip(a.comparisons["variant"], a.comparisons["adjusted_p_value"], strict=True))
+    assert adj["B"] == pytest.approx(0.165416, rel=1e-5)
+    assert adj["C"] == pytest.approx(0.00218167, rel=1e-5)
+    assert a.arms.filter(pl.col("variant") == "C")["prob_best"][0] == pytest.approx(
+        0.9699, abs=3e-3
+    )
+    assert any("comparisons" in c for c in a.verdicts["C"].caveats)
+
+
+def test_segments_simpson_cmh_and_family() -> None:
+    seg = pl.DataFrame(
+        {
+            "device": ["desktop", "desktop", "mobile", "mobile"],
+            "variant": ["A", "B", "A", "B"],
+            "visitors": [1000, 4000, 4000, 1000],
+            "conversions": [200, 760, 200, 40],
+        }
+    )
+    a = analyse(seg, by="device", correction="bh", family="variants")
+    s = a.simpson["B"]
+    assert s.paradox and "paradox" in s.message.lower()
+    tables = [np.array([[760, 3240], [200, 800]]), np.array([[40, 960], [200, 3800]])]
+    st = StratifiedTable(tables)
+    assert s.cmh.p_value == pytest.approx(st.test_null_odds(correction=False).pvalue, rel=1e-9)
+    assert s.cmh.p_value == pytest.approx(0.206891, rel=1e-5)
+    # family "variants": one comparison per segment, so nothing to adjust
+    assert a.segments["adjusted_p_value"].to_list() == pytest.approx(
+        a.segments["p_value"].to_list()
+    )
+    b = analyse(seg, by="device", correction="bh", family="variants x segments")
+    ref = multipletests(b.segments["p_value"].to_list(), method="fdr_bh")[1]
+    assert b.segments["adjusted_p_value"].to_list() == pytest.approx(list(ref), rel=1e-12)
+    assert any("paradox" in c.lower() for c in a.verdicts["B"].caveats)
+
+
+def test_reached_step_in_order_within_window_and_revenue() -> None:
+    t0 = _dt.datetime(2025, 1, 1)
+    h = _dt.timedelta(hours=1)
+    events = pl.DataFrame(
+        {
+            "user_id": ["1", "1", "1", "2", "2", "3", "3", "3"],
+            "ts": [t0, t0 + h, t0 + 2 * h, t0, t0 + 50 * h, t0 + 2 * h, t0 + h, t0],
+            "step": ["s1", "s2", "s3", "s1", "s2", "s1", "s2", "s3"],
+            "revenue": [None, None, 9.5, None, 2.0, None, None, 1.0],
+        }
+    )
+    users = pl.DataFrame({"user_id": ["1", "2", "3", "4"], "variant": ["A", "B", "A", "B"]})
+    r = with_reached_step(users, events, ["s1", "s2", "s3"], "s2", column="ok")
+    assert r["ok"].to_list() == [True, True, False, False]  # 3 did s2 before s1; 4 no events
+    r = with_reached_step(users, events, ["s1", "s2", "s3"], "s2", window=_dt.timedelta(days=1))
+    assert r["reached_step"].to_list() == [True, False, False, False]  # 2 took 50 h
+    rev = with_revenue(users, events)
+    assert rev["revenue_per_user"].to_list() == [9.5, 2.0, 1.0, 0.0]
+    vc = ab_counts(
+        users, events, variant="variant", step="s3", steps=["s1", "s2", "s3"], revenue=True
+    )
+    assert vc.table.rows() == [("A", 2, 1, 10.5, 9.5**2 + 1.0), ("B", 2, 0, 2.0, 4.0)]
+
+
+def test_funnel_5step_step3_and_welch_through_analyse() -> None:
+    raw = _csv("funnel_ab_5step.csv")
+    users = raw.select(
+        pl.col("user id").cast(pl.String).alias("user_id"), pl.col("test group").alias("variant")
+    )
+    steps = [f"step{i}" for i in range(1, 6)]
+    events = raw.unpivot(steps, index="user id").filter(pl.col("value").cast(pl.Boolean))
+    events = events.select(
+        pl.col("user id").cast(pl.String).alias("user_id"), pl.col("variable").alias("step")
+    )
+    vc = ab_counts(users, events, variant="variant", step="step3", steps=steps)
+    # reached step 3 = did steps 1, 2 and 3 (membership funnel), counted by plain polars
+    ref = raw.filter(
+        pl.col("step1").cast(pl.Boolean)
+        & pl.col("step2").cast(pl.Boolean)
+        & pl.col("step3").cast(pl.Boolean)
+    )
+    ref = ref.group_by("test group").len().sort("test group")["len"].to_list()
+    assert vc.table["conversions"].to_list() == ref
+    a = analyse(vc.table)
+    assert a.srm.level == "warn" and a.srm.p_value == pytest.approx(0.001091, rel=5e-4)
+
+    rng = np.random.default_rng(7)
+    amounts = rng.gamma(2.0, 30.0, 400) * (rng.random(400) < 0.3)
+    arm = np.where(np.arange(400) < 200, "A", "B")
+    frame = pl.DataFrame({"v": arm, "c": amounts > 0, "r": amounts})
+    a = analyse(variant_counts(frame, "v", "c", revenue="r"), variant="v")
+    ref = sps.ttest_ind(amounts[200:], amounts[:200], equal_var=False)
+    assert a.revenue["B"].p_value == pytest.approx(ref.pvalue, rel=1e-9)
+    assert a.arms["revenue_per_visitor"].to_list() == pytest.approx(
+        [amounts[:200].mean(), amounts[200:].mean()]
+    )
+
+
+def test_export_is_plain_and_flattens() -> None:
+    t = parse_counts_text("A\t2000\t100\nB\t2000\t120\nC\t2000\t150")
+    a = analyse(t, mde=0.1, planned_split=parse_split("40/30/30", 3))
+    e = ab_export(
+        a, plan=ab_plan(0.05, 0.1, daily_visitors=500, variants=3), inputs={"mode": "quick"}
+    )
+    assert json.loads(json.dumps(e)) == e
+    assert {"arms", "comparisons", "verdicts", "srm", "plan", "omnibus", "methods"} <= set(e)
+    assert e["comparisons"][1]["p_value"] == pytest.approx(compare(100, 2000, 150, 2000).p_value)
+    assert e["srm"]["planned_split"] == pytest.approx([0.4, 0.3, 0.3])
+    assert (
+        e["plan"]["rows"][0]["visitors_per_variant"]
+        == ab_plan(0.05, 0.1).rows[0].visitors_per_variant
+    )
+    rows = ab_summary_rows(e)
+    labels = [r[0] for r in rows]
+    assert "verdict B" in labels and "srm p_value" in labels and "## Plan" in labels
+    assert all(isinstance(r[1], str | int | float | bool | type(None)) for r in rows)
