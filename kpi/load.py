@@ -823,6 +823,10 @@ def _build_table(
                 body_start = block.start + first_wide
             else:
                 header = block.start + first_wide
+    if header is not None and not ctx.excel:
+        # sparse trailing columns (empty on most rows) make the modal width too small: the
+        # header line says how many columns the table really has
+        width = max(width, min(int(flags["n_fields"][header]), grid.width))
     if header is not None:
         body_start = header + 1
         titles = header - block.start if forced_header is None else 0

@@ -345,3 +345,14 @@ def test_online_retail() -> None:
     ref = pl.read_csv(_real("online_retail.csv"), infer_schema_length=None)
     assert f["Quantity"].sum() == ref["Quantity"].sum()
     assert f["UnitPrice"].sum() == pytest.approx(ref["UnitPrice"].sum())
+
+
+def test_sparse_trailing_columns_keep_the_header_width():
+    """Most rows leave the last columns empty (GA4, Amplitude): no row is 'too many fields'."""
+    rows = ["user_id,ts,event,session_id,revenue,order_id"]
+    rows += [f"u{i},2025-06-01T06:02:24,landing,s{i},," for i in range(3000)]
+    rows += [f"u{i},2025-06-02T06:02:24,purchase,s{i},12.5,o{i}" for i in range(5)]
+    t = read_table("\n".join(rows).encode(), filename="sparse.csv")
+    assert t.frame.columns == ["user_id", "ts", "event", "session_id", "revenue", "order_id"]
+    assert (t.report.rows_read, t.report.rows_kept, t.report.dropped) == (3005, 3005, {})
+    assert t.frame["revenue"].sum() == 62.5
