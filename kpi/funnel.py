@@ -176,21 +176,17 @@ def _prepare(
     if use_ts:
         cols.append(_ts_us(events).alias("_t"))
     need_users = bool(by) or keep_ids
-    frame = events.select(cols)
+    lazy = events.lazy().select(cols)
     if need_users:
-        frame = frame.with_row_index("_i")
-    frame = frame.filter(pl.col("_u").is_not_null())
+        lazy = lazy.with_row_index("_i")
+    lazy = lazy.filter(pl.col("_u").is_not_null())
     if use_ts:
-        frame = frame.filter(pl.col("_t").is_not_null())
+        lazy = lazy.filter(pl.col("_t").is_not_null())
     if not need_users:
-        frame = frame.filter(pl.col("_p") < k)
-
-    scale, t0 = 1, 0
-    if frame.height == 0:
-        keys = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
-        frame = frame.sort(keys)
-    else:
-        stats = frame.select(
+        lazy = lazy.filter(pl.col("_p") < k)
+    stats = (
+        lazy.select(
+            pl.len().alias("n"),
             pl.col("_u").min().alias("umin"),
             pl.col("_u").max().alias("umax"),
             *(
@@ -203,7 +199,17 @@ def _prepare(
                 if use_ts
                 else []
             ),
-        ).row(0, named=True)
+        )
+        .collect()
+        .row(0, named=True)
+    )
+
+    scale, t0 = 1, 0
+    keys = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
+    rest = ["_i"] if need_users else []
+    if stats["n"] == 0:
+        frame = lazy.sort(keys).collect()
+    else:
         if use_ts:
             scale = 1_000_000 if stats["s"] else 1_000 if stats["ms"] else 1
             t0 = stats["tmin"]
@@ -219,20 +225,19 @@ def _prepare(
             )
             if rel_t is not None:
                 key = key + rel_t * 2**pbits
-            keep = ["_key", *(["_i"] if need_users else [])]
-            frame = frame.select(key.alias("_key"), *keep[1:]).sort("_key")
             decoded = [
                 ((pl.col("_key") // 2 ** (tbits + pbits)) + stats["umin"]).alias("_u"),
                 (pl.col("_key") % 2**pbits).cast(dtype).alias("_p"),
             ]
             if use_ts:
                 decoded.append(((pl.col("_key") // 2**pbits) % 2**tbits).alias("_t"))
-            frame = frame.select(*decoded, *keep[1:])
+            frame = (
+                lazy.select(key.alias("_key"), *rest).sort("_key").select(*decoded, *rest).collect()
+            )
         else:
             if rel_t is not None:
-                frame = frame.with_columns(rel_t.alias("_t"))
-            keys = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
-            frame = frame.sort(keys)
+                lazy = lazy.with_columns(rel_t.alias("_t"))
+            frame = lazy.sort(keys).collect()
 
     users: pl.DataFrame | None = None
     aligned = False
@@ -251,7 +256,7 @@ def _prepare(
     return _Prepared(frame.select(cols_out), users, codes, scale, t0, aligned)
 
 
-def _with_user_bounds(frame: pl.DataFrame) -> pl.DataFrame:
+def _with_user_bounds(frame: pl.LazyFrame) -> pl.LazyFrame:
     r = pl.int_range(pl.len(), dtype=pl.Int64)
     return frame.with_columns(
         _r=r,
@@ -273,8 +278,8 @@ def _sequential(
     frame: pl.DataFrame, codes: list[int], window: int | None, *, open_funnel: bool
 ) -> pl.DataFrame:
     """Add ``_s{j}``: the latest valid start row of a chain ending at this event as step j."""
-    f = _with_user_bounds(frame)
-    use_ts = "_t" in f.columns
+    use_ts = "_t" in frame.columns
+    f = _with_user_bounds(frame.lazy())
     if open_funnel:
         f = f.with_columns(_e=pl.col("_p").gather(pl.col("_us")))  # entry = first event's step
     for j, code in enumerate(codes):
@@ -293,7 +298,7 @@ def _sequential(
         if open_funnel:
             expr = pl.when(here & (pl.col("_e") == j)).then(pl.col("_r")).when(ok).then("_cm")
         f = f.with_columns(expr.otherwise(-1).alias(f"_s{j}"))
-    return f.drop("_cm", strict=False)
+    return f.drop("_cm", strict=False).collect()
 
 
 def _per_user_level(f: pl.DataFrame, k: int, *, open_funnel: bool) -> pl.DataFrame:
@@ -319,7 +324,7 @@ def _any_order(
     frame: pl.DataFrame, steps: Sequence[str], codes: list[int], window: int | None
 ) -> pl.DataFrame:
     """One row per user (``_u``, ``_lvl``, ``_e``) for the any-order funnel (module docstring)."""
-    f = _with_user_bounds(frame)
+    f = _with_user_bounds(frame.lazy()).collect()
     k = len(steps)
     distinct = sorted(set(codes))
     f = f.with_columns(
