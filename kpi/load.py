@@ -36,7 +36,7 @@ import polars as pl
 from kpi.errors import UnreadableFileError
 from kpi.formats import ColumnReport, ReadOptions, looks_numeric, null_tokens_to_null, type_column
 
-MAX_UPLOAD_MB = 200
+MAX_UPLOAD_MB = 100
 """Largest file (and largest decompressed .gz) read, in MiB."""
 MAX_ZIP_ENTRIES = 1000
 MAX_UNZIPPED_BYTES = 200 * 2**20

@@ -6,6 +6,7 @@ import io
 import time
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import polars as pl
@@ -83,7 +84,9 @@ def test_size_limit_checked_before_reading(monkeypatch: pytest.MonkeyPatch, tmp_
     )
     with pytest.raises(UnreadableFileError, match="limit"):
         read_table(path, max_mb=1)
-    assert load.MAX_UPLOAD_MB == 200
+    # the app's limit and Streamlit's server.maxUploadSize say the same number
+    config = (Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text()
+    assert f"maxUploadSize = {load.MAX_UPLOAD_MB}" in config
 
 
 def test_gzip_bomb_stops_at_the_limit() -> None:
