@@ -26,8 +26,8 @@ HEADLINE = ["users", "sessions", "conversion_rate", "aov", "cart_abandonment", "
 LOWER_IS_BETTER = {"cart_abandonment", "bounce_rate"}
 shown = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].available]
 if shown:
-    cols = st.columns(len(shown))
-    for col, k in zip(cols, shown, strict=True):
+    cols = st.columns(3) * 2
+    for col, k in zip(cols, shown, strict=False):
         with col:
             p = prev_kpis.get(k.code)
             widgets.kpi_card(
