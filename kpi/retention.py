@@ -660,6 +660,31 @@ def cohort_long(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.
     ).sort("row", "period")
 
 
+def average_long(average: pl.DataFrame) -> pl.DataFrame:
+    """Weighted averages per segment in the :func:`cohort_long` layout (one row per segment
+    value): ``cohort`` = the segment value, ``cohort_size`` = users behind period 0."""
+    keys = _segment_keys(average.drop("cohorts", "users", strict=False))
+    if not keys:
+        raise InputError("average_long needs a weighted average with a segment column.", "")
+    by = keys[0]
+    sizes = average.filter(pl.col("period") == 0).select(by, pl.col("users").alias("cohort_size"))
+    return (
+        average.join(sizes, on=by, how="left")
+        .select(
+            by,
+            pl.col(by).alias("cohort"),
+            pl.col("cohort_size").fill_null(0).cast(pl.Int64),
+            "period",
+            "retained",
+            "retention",
+            pl.lit(True).alias("complete"),
+            pl.lit(False).alias("is_average"),
+            pl.col(by).rank("dense").sub(1).cast(pl.Int64).alias("row"),
+        )
+        .sort("row", "period")
+    )
+
+
 def cohort_matrix(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.DataFrame:
     """The cohort table pivoted wide: [segment], ``cohort``, ``cohort_size``, ``P0``..``PN``
     (retention fractions; null where the period has not started), the weighted-average row

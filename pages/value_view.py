@@ -1,0 +1,233 @@
+"""Value: AOV, revenue per customer, CLV (editable factors, observed curves), CAC and ROAS."""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+import streamlit as st
+
+from kpi import value
+from kpi.dataset import Dataset
+from kpi.errors import ParcoursError
+from pages._ui import charts, cohort_charts, state, widgets
+from pages._ui import format as fmt
+
+PURCHASE = "purchase"
+BASIS = {"channel": "Each channel's own CLV", "shop": "One CLV for every channel"}
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def _inputs(key: str, _ds: Dataset) -> value.ClvInputs:
+    return value.clv_inputs(_ds.events, purchase_step=PURCHASE)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner="Computing customer value…")
+def _summary(
+    key: str,
+    aov: float | None,
+    per_year: float | None,
+    years: float,
+    basis: str,
+    _ds: Dataset,
+) -> value.ValueSummary:
+    events = _ds.events_with(["channel"]) if "channel" in _ds.users.columns else _ds.events
+    return value.value_summary(
+        events,
+        _ds.spend,
+        purchase_step=PURCHASE,
+        aov=aov,
+        purchases_per_year=per_year,
+        years=years,
+        clv_basis=basis,
+    )
+
+
+def _stop_on(exc: ParcoursError) -> None:
+    st.error(exc.message)
+    if exc.hint:
+        st.info(f"What to do: {exc.hint}")
+    st.stop()
+
+
+st.title("Customer value")
+widgets.view_caption()
+ds = state.require_view()
+key = state.view_key()
+defs = value.DEFINITIONS
+try:
+    est = _inputs(key, ds)
+except ParcoursError as exc:
+    _stop_on(exc)
+if est.aov is None:
+    st.info(est.explanation + " Customer value needs orders with amounts (a revenue column).")
+    st.stop()
+
+# ---------------------------------------------------------------- CLV factors (editable)
+st.subheader("Customer lifetime value")
+st.markdown(
+    f"**{defs['clv'].formula}** Each factor is estimated from the data; change any of them."
+)
+tag = hashlib.sha256(key.encode()).hexdigest()[:8]  # new data or filters: new estimates
+aov_est = round(est.aov, 2)
+freq_est = round(est.purchases_per_year or 0.0, 2)
+f1, f2, f3, f4 = st.columns([1, 1, 1, 1.4])
+aov_in = f1.number_input(
+    "Average order value",
+    min_value=0.0,
+    value=aov_est,
+    step=1.0,
+    format="%.2f",
+    key=f"va_aov_{tag}",
+    help=f"From the data: {fmt.money(est.aov)} ({defs['aov'].formula})",
+)
+freq_in = f2.number_input(
+    "Purchases per customer per year",
+    min_value=0.0,
+    value=freq_est,
+    step=0.1,
+    format="%.2f",
+    key=f"va_freq_{tag}",
+    help="From the data: orders ÷ customers × 365.25 ÷ days covered by the purchases.",
+)
+years_in = f3.number_input(
+    "Years of relationship",
+    min_value=0.1,
+    max_value=30.0,
+    value=float(round(est.years, 2)),
+    step=0.5,
+    key="va_years",
+    bind="query-params",
+    help="How long a customer keeps buying. Short data cannot show it: 3 years is assumed.",
+)
+aov_override = None if aov_in == aov_est else float(aov_in)
+freq_override = None if freq_in == freq_est else float(freq_in)
+basis = (
+    f4.segmented_control(
+        "CLV used for CLV / CAC",
+        list(BASIS),
+        format_func=BASIS.get,
+        default="channel",
+        key="va_clv_basis",
+        bind="query-params",
+        help="Each channel's own AOV and purchase frequency (with the years above), or the one "
+        "CLV above for every channel.",
+    )
+    or "channel"
+)
+try:
+    s = _summary(key, aov_override, freq_override, float(years_in), basis, ds)
+except ParcoursError as exc:
+    _stop_on(exc)
+
+if s.clv is not None:
+    st.markdown(f"### {s.clv.formula}")
+st.caption(est.explanation)
+if aov_override is not None or freq_override is not None:
+    st.caption("You changed a factor: the CLV above uses your value, not the data's estimate.")
+
+cards = st.columns(4)
+with cards[0]:
+    widgets.kpi_card(
+        defs["clv"].label, s.clv.clv if s.clv else None, "currency", definition=defs["clv"]
+    )
+with cards[1]:
+    widgets.kpi_card(defs["aov"].label, s.aov.aov, "currency", definition=defs["aov"])
+    st.caption(s.aov.explanation)
+with cards[2]:
+    widgets.kpi_card(
+        defs["revenue_per_customer"].label, s.revenue_per_customer.value, "currency",
+        definition=defs["revenue_per_customer"],
+    )  # fmt: skip
+    st.caption(s.revenue_per_customer.explanation)
+with cards[3]:
+    widgets.kpi_card(
+        "Revenue from the top 10 % of customers", s.top_share.share, "rate",
+        definition=defs["top_customer_share"],
+    )  # fmt: skip
+    st.caption(s.top_share.explanation)
+
+# ---------------------------------------------------------------- observed CLV
+st.subheader("Observed CLV: what customers have really spent so far")
+if not charts.empty_note(s.observed, "first-purchase cohort"):
+    charts.show(
+        cohort_charts.curves(
+            s.observed,
+            grain="month",
+            title="Cumulative revenue per customer, by month of first purchase",
+            series="cohort",
+            users="cohort_size",
+            series_title="First purchase",
+            y="clv",
+            y_title="Revenue per customer so far",
+            y_format=",.0f",
+        ),
+        key="va_observed",
+    )
+    st.caption(f"{defs['observed_clv'].label}: {defs['observed_clv'].formula}")
+
+# ---------------------------------------------------------------- acquisition
+st.subheader("Acquisition cost and return")
+if s.spend_note:
+    st.info(s.spend_note, icon=":material/upload_file:")
+    st.stop()
+assert s.channels is not None and s.total is not None
+t = s.total
+cards = st.columns(4)
+with cards[0]:
+    widgets.kpi_card(
+        "CAC (all paid channels)",
+        t["cac"],
+        "currency",
+        definition=defs["cac"],
+        lower_is_better=True,
+    )  # type: ignore[arg-type]
+    st.caption(f"{fmt.money(t['spend'])} spent ÷ {fmt.num(t['new_customers'])} new customers.")  # type: ignore[arg-type]
+with cards[1]:
+    widgets.kpi_card(defs["roas"].label, t["roas"], "ratio", definition=defs["roas"])  # type: ignore[arg-type]
+    st.caption(f"{fmt.money(t['revenue'])} of revenue from paid channels.")  # type: ignore[arg-type]
+with cards[2]:
+    widgets.kpi_card(defs["clv_cac"].label, t["clv_cac"], "ratio", definition=defs["clv_cac"])  # type: ignore[arg-type]
+    st.caption("CLV above ÷ CAC of all paid channels.")
+with cards[3]:
+    widgets.kpi_card(
+        defs["payback"].label,
+        t["payback_months"],
+        "months",
+        definition=defs["payback"],
+        lower_is_better=True,
+    )  # type: ignore[arg-type]
+    st.caption(f"At {fmt.money(s.monthly_revenue)} of revenue per customer per month.")
+
+charts.show(cohort_charts.clv_cac_bars(s.channels, guide=value.GUIDE_RATIO), key="va_clv_cac")
+below = s.channels.filter(pl.col("meets_guide").not_() & pl.col("clv_cac").is_not_null())[
+    "channel"
+].to_list()
+if below:
+    st.warning(
+        f"Below the 3 : 1 guide: **{', '.join(below)}**. These customers cost more than a third "
+        "of what they bring over their lifetime."
+    )
+st.dataframe(
+    s.channels,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "channel": st.column_config.TextColumn("Channel"),
+        "spend": st.column_config.NumberColumn("Spend", format="%.2f"),
+        "new_customers": st.column_config.NumberColumn("New customers", format="localized"),
+        "cac": st.column_config.NumberColumn("CAC", format="%.2f"),
+        "revenue": st.column_config.NumberColumn("Revenue", format="%.2f"),
+        "roas": st.column_config.NumberColumn("ROAS", format="%.2f"),
+        "clv": st.column_config.NumberColumn("CLV", format="%.2f"),
+        "clv_cac": st.column_config.NumberColumn("CLV / CAC", format="%.1f"),
+        "meets_guide": st.column_config.CheckboxColumn("≥ 3 : 1"),
+        "payback_months": st.column_config.NumberColumn("Payback (months)", format="%.1f"),
+        "note": st.column_config.TextColumn("Note"),
+    },
+)
+st.caption(
+    f"{defs['cac'].label}: {defs['cac'].formula} New customers are matched to the spend by "
+    "their channel (first touch) and the month of their first purchase. "
+    f"{defs['payback'].label}: {defs['payback'].formula}"
+)
