@@ -57,3 +57,28 @@ def test_deep_link_first_then_upload_and_quality_report(server, page, tmp_path):
     for n in ("90,400", "45,200", "6,030", "452"):
         assert n in text
     assert "demo data set" not in text
+
+
+def test_one_sessions_upload_is_not_visible_to_another(server, browser, tmp_path):
+    """Session A uploads a file; session B, opened afterwards, still sees only the demo data."""
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets not available")
+    a = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    b = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    for pg in (a, b):
+        pg.set_default_timeout(60_000)
+    a.goto(f"{server}/data")
+    wait_for_app(a)
+    a.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(DATASETS / "page_redesign_ab.csv")
+    )
+    a.wait_for_timeout(1500)
+    wait_for_app(a)
+    a.get_by_text("page_redesign_ab.csv").first.wait_for()
+    b.goto(f"{server}/data")
+    wait_for_app(b)
+    text_b = b.get_by_test_id("stMain").inner_text()
+    assert "page_redesign_ab.csv" not in text_b
+    assert "demo data set" in text_b
+    a.context.close()
+    b.context.close()
