@@ -151,7 +151,7 @@ step_lists = st.lists(st.sampled_from("ABCD"), min_size=1, max_size=4)
 windows = st.one_of(st.none(), st.integers(0, 20))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rows=event_rows, steps=step_lists, window=windows)
 def test_sequential_matches_brute_force(rows, steps, window) -> None:
     ev = log(rows)
