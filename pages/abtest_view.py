@@ -1,0 +1,855 @@
+"""A/B test: a verdict a statistician would sign, from four numbers typed in or from the data.
+
+Two ways in (``?ab_mode=``): **Quick check** (type or paste visitors and conversions per
+variant) and **From data** (variant column, a yes/no outcome or "reached step X", control,
+optional segment). Every statistic comes from :mod:`kpi.abdata` / :mod:`kpi.abtest` /
+:mod:`kpi.abplan`; this page only draws.
+
+``st.session_state["ab_result_export"]`` holds every number shown, as a plain dict built by
+:func:`kpi.abdata.ab_export` (flatten it with :func:`kpi.abdata.ab_summary_rows` for a
+two-column sheet). Keys:
+
+- ``inputs``: ``mode`` ("quick check" / "from data"), ``source`` (typed / pasted / file
+  names), ``view`` (filters), ``variant_column``, ``conversion``, ``window_days``,
+  ``segment``, ``rows_read``, ``rows_kept``, ``dropped`` (reason -> rows), ``notes``.
+- ``metric``, ``control``, ``alpha``, ``confidence``, ``correction`` ("holm"/"bh"/None),
+  ``family`` ("variants" / "variants x segments").
+- ``arms``: per variant ``variant, visitors, conversions, rate, rate_low, rate_high`` (Wilson),
+  ``share, planned_share, prob_best, is_control`` (+ ``revenue_sum, revenue_per_visitor``).
+- ``comparisons``: per variant vs control ``visitors_/conversions_control|variant,
+  rate_control, rate_variant, abs_diff, abs_diff_low, abs_diff_high`` (Newcombe),
+  ``rel_lift, rel_lift_low, rel_lift_high`` (Katz), ``z, z_p_value, fisher_p_value, p_value,
+  method, method_reason, adjusted_p_value, prob_beats_control, expected_loss_control,
+  expected_loss_variant, significant, explanation``.
+- ``omnibus``: ``chi2, df, p_value, explanation``.
+- ``verdicts``: list of ``{variant, sentence, caveats}``.
+- ``srm``: ``planned_split, observed, expected, p_value, level`` (ok/warn/alert/too_few),
+  ``message``.
+- ``segment_column``, ``segments`` (the comparison fields per ``segment`` with
+  ``adjusted_p_value`` over the family), ``simpson`` (per variant: ``paradox, message,
+  naive_p_value, cmh_p_value, cmh_statistic, cmh_odds_ratio(_low/_high)``).
+- ``sequential``: per variant ``rel_lift, low, high, p_value, significant, tuning``.
+- ``revenue``: per variant (Welch) ``mean_control, mean_variant, diff, diff_low, diff_high,
+  t, df, p_value, significant``.
+- ``mde``: ``value, relative, power, reachable, note``; ``plan``: ``baseline, target_rate,
+  mde, relative, alpha, power, variants, daily_visitors, rows`` (``method, formula,
+  visitors_per_variant, visitors_total, days``); ``methods``: name -> formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import polars as pl
+import streamlit as st
+
+from kpi import abdata, abplan, abtest
+from kpi.abdata import ABAnalysis, VariantCounts
+from kpi.dataset import Dataset
+from kpi.errors import InputError, ParcoursError
+from pages._ui import ab_charts, charts, state, widgets
+from pages._ui import format as fmt
+
+QUICK, DATA = "Quick check", "From data"
+NO_SEGMENT = "(no breakdown)"
+CORRECTIONS = {"Holm": "holm", "Benjamini–Hochberg": "bh", "None": None}
+FAMILIES = {"variants": "variants", "variants × segments": "variants x segments"}
+DEFS = abtest.DEFINITIONS
+EXAMPLE = pl.DataFrame(
+    {"Variant": ["A", "B"], "Visitors": ["10,000", "10,000"], "Conversions": ["500", "560"]}
+)
+
+
+def loss_text(x: float | None) -> str:
+    """An expected loss (a rate given up) in percentage points, 3 significant digits."""
+    return "–" if x is None else f"{x * 100:.3g} pp"
+
+
+def p_text(p: float | None) -> str:
+    return "–" if p is None else f"{p:.3g}"
+
+
+def ci_text(ci: tuple[float | None, float | None], kind: str = "pct") -> str:
+    lo, hi = ci
+    if lo is None or hi is None:
+        return "–"
+    if kind == "pts":
+        return f"{fmt.pts(lo)} to {fmt.pts(hi)}"
+    if kind == "signed":
+        return f"{fmt.signed_pct(lo)} to {fmt.signed_pct(hi)}"
+    return f"{fmt.pct(lo)} to {fmt.pct(hi)}"
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner="Counting users per variant…")
+def _counts(
+    key: str,
+    variant: str,
+    flag: str | None,
+    step: str | None,
+    window_days: float,
+    by: str | None,
+    revenue: bool,
+    _ds: Dataset,
+) -> VariantCounts:
+    window = dt.timedelta(days=window_days) if window_days and window_days > 0 else None
+    return abdata.ab_counts(
+        _ds.users,
+        _ds.events,
+        variant=variant,
+        flag=flag,
+        step=step,
+        steps=_ds.steps,
+        window=window,
+        by=by,
+        revenue=revenue,
+    )
+
+
+# --------------------------------------------------------------------------- page head
+
+st.title("A/B test")
+st.markdown(
+    "Is the variant really better than the control? Type the numbers (**Quick check**) or "
+    "pick the columns of your data (**From data**): you get a verdict in plain words, the "
+    "statistics behind it, and the checks that say whether to trust it."
+)
+mode = st.segmented_control(
+    "Start from",
+    [QUICK, DATA],
+    default=QUICK,
+    required=True,
+    key="ab_mode",
+    bind="query-params",
+    help="Quick check: four numbers, no file needed. From data: the uploaded (or demo) data.",
+)
+verdict_area = st.container()
+
+with st.expander(
+    "Settings: confidence, corrections, planned split, smallest effect", expanded=False
+):
+    s1, s2, s3, s4 = st.columns(4)
+    alpha = s1.selectbox(
+        "Significance level",
+        [0.05, 0.01, 0.10],
+        format_func=lambda a: f"{a:g} ({1 - a:.0%} confidence)",
+        key="ab_alpha",
+        bind="query-params",
+        help="A difference is called significant when p is below this level.",
+    )
+    correction_label = s2.selectbox(
+        "Correction for several comparisons",
+        list(CORRECTIONS),
+        key="ab_correction",
+        bind="query-params",
+        help="Holm keeps the chance of any false alarm at the level (strict); "
+        "Benjamini–Hochberg keeps the share of false alarms among the 'wins' at the level.",
+    )
+    family_label = s3.selectbox(
+        "Correct over",
+        list(FAMILIES),
+        key="ab_family",
+        bind="query-params",
+        help="Which comparisons count together: the variants vs the control, or every "
+        "variant in every segment of the breakdown.",
+    )
+    split_text = s4.text_input(
+        "Planned split",
+        value="",
+        placeholder="equal, e.g. 50/50 or 96/4",
+        key="ab_split",
+        bind="query-params",
+        help="The traffic share each variant was meant to get, in the order of the table. "
+        "Empty = equal shares.",
+    )
+    m1, m2, m3, m4 = st.columns(4)
+    mde_kind = m1.segmented_control(
+        "Smallest effect worth detecting (MDE)",
+        ["relative %", "absolute pp"],
+        default="relative %",
+        required=True,
+        key="ab_mde_kind",
+        bind="query-params",
+        help="Relative: +5 % means 2.0 % → 2.1 %. Absolute: +0.5 pp means 2.0 % → 2.5 %.",
+    )
+    mde_input = m2.number_input(
+        "MDE value",
+        min_value=0.001,
+        max_value=1000.0,
+        value=5.0,
+        step=0.5,
+        format="%.3f",
+        key="ab_mde",
+        bind="query-params",
+        help="In % of the control's rate (relative) or in percentage points (absolute); "
+        "values below 1 are fine (e.g. 0.2).",
+    )
+    power = m3.selectbox(
+        "Power",
+        [0.8, 0.9, 0.95],
+        format_func=lambda p: f"{p:.0%}",
+        key="ab_power",
+        bind="query-params",
+        help="Chance of detecting the MDE if it is real.",
+    )
+    peeked = m4.toggle(
+        "I peeked",
+        key="ab_peeked",
+        bind="query-params",
+        help="Looked at the results several times and stopped when they looked good? Then "
+        "ordinary p-values are too optimistic: show always-valid (sequential) results too.",
+    )
+mde_relative = mde_kind != "absolute pp"
+mde = float(mde_input) / 100
+correction = CORRECTIONS[correction_label]
+family = FAMILIES[family_label]
+
+# --------------------------------------------------------------------------- inputs
+
+counts: pl.DataFrame | None = None
+by: str | None = None
+variant_column: str | None = None
+inputs: dict[str, object] = {}
+row_account: VariantCounts | None = None
+metric = "Conversion"
+
+if mode == QUICK:
+    st.subheader("Your numbers")
+    left, right = st.columns([3, 2])
+    edited = left.data_editor(
+        EXAMPLE,
+        num_rows="dynamic",
+        hide_index=True,
+        key="ab_quick_table",
+        width="stretch",
+        column_config={
+            "Variant": st.column_config.TextColumn(
+                "Variant",
+                help="Name of the group; the first row is the control unless you pick another.",
+            ),
+            "Visitors": st.column_config.TextColumn("Visitors", help="People who saw the variant."),
+            "Conversions": st.column_config.TextColumn(
+                "Conversions", help="People who converted (at most the visitors)."
+            ),
+        },
+    )
+    pasted = right.text_area(
+        "…or paste a table (name, visitors, conversions)",
+        value="",
+        height=120,
+        placeholder="A\t10000\t500\nB\t10000\t560",
+        key="ab_paste",
+        bind="query-params",
+        help="Copied from Excel (tabs) or typed with commas or semicolons; a header line is "
+        "fine. When filled, it replaces the table on the left.",
+    )
+    try:
+        if pasted.strip():
+            counts = abdata.parse_counts_text(pasted)
+            inputs = {"mode": "quick check", "source": "pasted table"}
+            right.caption("Using the pasted table. Clear it to use the table on the left.")
+        else:
+            table = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+            counts = abdata.counts_from_table(table)
+            inputs = {"mode": "quick check", "source": "typed in"}
+    except ParcoursError as exc:
+        st.error(str(exc), icon="✋")
+        st.stop()
+    control_options = counts["variant"].to_list()
+    control = st.selectbox(
+        "Control (the group the others are compared with)",
+        control_options,
+        index=control_options.index(abdata.default_control(control_options)),
+        key="ab_quick_control",
+    )
+else:
+    widgets.view_caption()
+    ds = state.require_view()
+    if not ds.segments:
+        st.info(
+            "The data has no column saying which variant each user saw (e.g. `variant`, "
+            "`group`, `version`). Upload a user table with one, or use the **Quick check**."
+        )
+        st.stop()
+    outcomes = list(ds.flags) + [f"reached {s}" for s in ds.steps]
+    if not outcomes:
+        st.info(
+            "Nothing in the data says who converted: upload a yes/no column (e.g. `converted`, "
+            "`retention_7`) or an event log with funnel steps, or use the **Quick check**."
+        )
+        st.stop()
+    c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
+    variant_column = c1.selectbox(
+        "Variant column",
+        list(ds.segments),
+        index=list(ds.segments).index("variant") if "variant" in ds.segments else 0,
+        key="ab_variant",
+        bind="query-params",
+        help="The column that says which version each user saw.",
+    )
+    outcome = c2.selectbox(
+        "Counts as a conversion",
+        outcomes,
+        index=0 if ds.flags else len(outcomes) - 1,
+        key="ab_outcome",
+        bind="query-params",
+        help="A yes/no column of the users, or 'reached X': the user did the funnel steps up "
+        "to X in order (within the window, from the first step).",
+    )
+    step = outcome[len("reached ") :] if outcome not in ds.flags else None
+    flag = outcome if step is None else None
+    window_days = 0.0
+    if step is not None and ds.has_timestamps:
+        window_days = c3.number_input(
+            "Window (days, 0 = none)",
+            min_value=0.0,
+            value=0.0,
+            step=1.0,
+            key="ab_window",
+            bind="query-params",
+            help="A user counts as reaching the step only within this many days of step 1.",
+        )
+    by_options = [NO_SEGMENT] + [s for s in ds.segments if s != variant_column]
+    by_label = c4.selectbox(
+        "Break down by",
+        by_options,
+        key="ab_by",
+        bind="query-params",
+        help="Compare the variants within each segment (top 8 values + Other) and check "
+        "for Simpson's paradox.",
+    )
+    by = None if by_label == NO_SEGMENT else by_label
+    try:
+        row_account = _counts(
+            state.view_key(), variant_column, flag, step, float(window_days), by, ds.has_revenue, ds
+        )
+    except ParcoursError as exc:
+        st.error(str(exc), icon="✋")
+        st.stop()
+    counts = row_account.table
+    names = [str(v) for v in counts[variant_column].unique(maintain_order=True).to_list()]
+    if len(names) < 2:
+        st.warning(
+            f"The column `{variant_column}` has {len(names)} value(s) in this view "
+            f"({', '.join(names) or 'none'}); an A/B test needs at least two. Pick another "
+            "column or widen the filters in the sidebar."
+        )
+        st.stop()
+    default_ctrl = abdata.default_control(names)
+    control = st.selectbox(
+        "Control",
+        names,
+        index=names.index(default_ctrl),
+        key="ab_control",
+        bind="query-params",
+        help="The group the others are compared with (usually the current version).",
+    )
+    metric = outcome.capitalize() if step is None else f"Reached {step}"
+    dropped = dict(row_account.dropped)
+    inputs = {
+        "mode": "from data",
+        "source": "demo data" if state.using_demo() else ", ".join(f.name for f in state.files()),
+        "view": state.current_filters().describe(),
+        "variant_column": variant_column,
+        "conversion": outcome,
+        "window_days": window_days or None,
+        "segment": by,
+        "rows_read": row_account.rows_read,
+        "rows_kept": row_account.rows_kept,
+        "dropped": dropped,
+        "notes": dict(row_account.notes),
+    }
+    account = f"{row_account.rows_kept:,} of {row_account.rows_read:,} users counted"
+    if dropped:
+        account += " · left out: " + ", ".join(f"{n:,} {r}" for r, n in dropped.items())
+    if row_account.notes:
+        account += " · " + ", ".join(f"{n:,} {r}" for r, n in row_account.notes.items())
+    st.caption(account)
+
+# --------------------------------------------------------------------------- analysis
+
+group_count = counts.select(pl.col(variant_column or "variant").n_unique()).item()
+try:
+    split = abdata.parse_split(split_text, group_count)
+except ParcoursError as exc:
+    st.warning(f"{exc} Using an equal split instead.")
+    split = None
+try:
+    a: ABAnalysis = abdata.analyse(
+        counts,
+        variant=variant_column or "variant",
+        control=control,
+        by=by,
+        alpha=alpha,
+        correction=correction,
+        family=family,
+        planned_split=split,
+        mde=mde,
+        mde_relative=mde_relative,
+        power=power,
+        metric=metric,
+    )
+except ParcoursError as exc:
+    st.error(str(exc), icon="✋")
+    st.stop()
+
+confidence = 1 - a.alpha
+level = f"{confidence:.0%}".replace("%", " %")
+names = a.arms["variant"].to_list()
+scale = ab_charts.variant_scale(variant_column or "variant", names)
+k = len(names)
+
+# --------------------------------------------------------------------------- verdict (top)
+
+with verdict_area:
+    if a.srm is not None and a.srm.level == "alert":
+        st.error(f"**Sample-ratio mismatch.** {a.srm.message}", icon="🚨")
+    elif a.srm is not None and a.srm.level == "warn":
+        st.warning(f"**Sample-ratio mismatch?** {a.srm.message}", icon="⚠️")
+    for cmp in a.comparisons.iter_rows(named=True):
+        v = a.verdicts[cmp["variant"]]
+        colour = "#7F7F7F"
+        if cmp["significant"] and cmp["abs_diff"] is not None:
+            colour = charts.GOOD if cmp["abs_diff"] > 0 else charts.BAD
+        st.markdown(
+            f"<div style='border-left:8px solid {colour};padding:0.4rem 1rem;margin:0.3rem 0;"
+            f"font-size:1.55rem;line-height:1.35;font-weight:500'>{html.escape(v.sentence)}</div>",
+            unsafe_allow_html=True,
+        )
+        shown_elsewhere = {cmp["explanation"], a.srm.message if a.srm is not None else None}
+        caveats = [c for c in v.caveats if c not in shown_elsewhere]
+        if caveats:
+            st.markdown("\n".join(f"- {c}" for c in caveats))
+        if cmp["explanation"]:
+            st.warning(cmp["explanation"], icon="ℹ️")
+    if k > 2 and a.many.chi2_p_value is not None:
+        st.caption(
+            f"All {k} groups equal? Chi-square {a.many.chi2:.4g} (df {a.many.chi2_df}), "
+            f"p = {p_text(a.many.chi2_p_value)}."
+        )
+
+# --------------------------------------------------------------------------- numbers
+
+st.subheader("Per variant")
+arms_view = pl.DataFrame(
+    {
+        "Variant": names,
+        "Visitors": a.arms["visitors"],
+        "Conversions": a.arms["conversions"],
+        "Rate": a.arms["rate"],
+        f"{level} CI (Wilson)": [
+            ci_text((lo, hi))
+            for lo, hi in zip(a.arms["rate_low"], a.arms["rate_high"], strict=True)
+        ],
+        "Share of visitors": a.arms["share"],
+        "Planned share": a.arms["planned_share"],
+        "P(best)": a.arms["prob_best"],
+        "Role": ["control" if c else "variant" for c in a.arms["is_control"]],
+    }
+)
+st.dataframe(
+    arms_view,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Visitors": st.column_config.NumberColumn(format="localized"),
+        "Conversions": st.column_config.NumberColumn(format="localized"),
+        "Rate": st.column_config.NumberColumn(
+            format="percent", help=DEFS["ab_conversion_rate"].formula
+        ),
+        "Share of visitors": st.column_config.NumberColumn(format="percent"),
+        "Planned share": st.column_config.NumberColumn(format="percent"),
+        "P(best)": st.column_config.NumberColumn(
+            format="percent",
+            help="Chance that this group has the highest true rate (Beta(1, 1) posteriors).",
+        ),
+    },
+)
+
+st.subheader(f"Each variant vs {a.control}")
+for cmp in a.comparisons.iter_rows(named=True):
+    if k > 2:
+        st.markdown(f"**{cmp['variant']}**")
+    m = st.columns(5)
+    m[0].metric(
+        "Difference",
+        fmt.pts(cmp["abs_diff"]),
+        help=DEFS["ab_abs_diff"].formula
+        + f" {level} CI: {ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}.",
+        border=True,
+    )
+    m[1].metric(
+        "Relative lift",
+        fmt.signed_pct(cmp["rel_lift"]),
+        help=DEFS["ab_rel_lift"].formula
+        + f" {level} CI: {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}.",
+        border=True,
+    )
+    m[2].metric(
+        "p-value",
+        p_text(cmp["p_value"]),
+        delta=(
+            "Fisher exact"
+            if cmp["method"] == "fisher"
+            else "z-test"
+            if cmp["method"] == "z"
+            else "no test"
+        ),
+        delta_color="off",
+        help=DEFS["ab_p_value"].formula,
+        border=True,
+    )
+    m[3].metric(
+        f"P({cmp['variant']} beats {a.control})",
+        fmt.pct(cmp["prob_beats_control"], 1),
+        help=DEFS["ab_prob_b_beats_a"].formula,
+        border=True,
+    )
+    m[4].metric(
+        f"Expected loss if {cmp['variant']}",
+        loss_text(cmp["expected_loss_variant"]),
+        help=DEFS["ab_expected_loss"].formula
+        + f" Keeping {a.control}: {loss_text(cmp['expected_loss_control'])}.",
+        border=True,
+    )
+    st.caption(f"**Why this test:** {cmp['method_reason']}")
+
+comp_view = pl.DataFrame(
+    {
+        "Variant": a.comparisons["variant"],
+        f"Rate {a.control}": a.comparisons["rate_control"],
+        "Rate variant": a.comparisons["rate_variant"],
+        "Difference (pp)": a.comparisons["abs_diff"] * 100,
+        f"{level} CI difference (Newcombe)": [
+            ci_text((lo, hi), "pts")
+            for lo, hi in zip(
+                a.comparisons["abs_diff_low"], a.comparisons["abs_diff_high"], strict=True
+            )
+        ],
+        "Relative lift": a.comparisons["rel_lift"],
+        f"{level} CI lift (Katz)": [
+            ci_text((lo, hi), "signed")
+            for lo, hi in zip(
+                a.comparisons["rel_lift_low"], a.comparisons["rel_lift_high"], strict=True
+            )
+        ],
+        "z": a.comparisons["z"],
+        "p (z-test)": a.comparisons["z_p_value"],
+        "p (Fisher)": a.comparisons["fisher_p_value"],
+        "p-value": a.comparisons["p_value"],
+        "Test used": a.comparisons["method"],
+        f"p corrected ({correction_label})": a.comparisons["adjusted_p_value"],
+        "P(beats control)": a.comparisons["prob_beats_control"],
+        "Significant": a.comparisons["significant"],
+    }
+)
+st.dataframe(
+    comp_view,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        f"Rate {a.control}": st.column_config.NumberColumn(format="percent"),
+        "Rate variant": st.column_config.NumberColumn(format="percent"),
+        "Difference (pp)": st.column_config.NumberColumn(format="%+.2f"),
+        "Relative lift": st.column_config.NumberColumn(format="percent"),
+        "z": st.column_config.NumberColumn(format="%.3f"),
+        "p (z-test)": st.column_config.NumberColumn(format="%.3g"),
+        "p (Fisher)": st.column_config.NumberColumn(format="%.3g"),
+        "p-value": st.column_config.NumberColumn(format="%.3g", help=DEFS["ab_p_value"].formula),
+        f"p corrected ({correction_label})": st.column_config.NumberColumn(
+            format="%.3g", help=f"Corrected over the {k - 1} variant(s) compared with the control."
+        ),
+        "P(beats control)": st.column_config.NumberColumn(format="percent"),
+    },
+)
+
+ch1, ch2 = st.columns(2)
+with ch1:
+    charts.show(
+        ab_charts.rates_chart(a.arms, scale, confidence=confidence, metric=metric), key="ab_rates"
+    )
+with ch2:
+    rate_c = a.arms.filter(pl.col("is_control"))["rate"][0]
+    mde_abs = (mde * rate_c if rate_c is not None else None) if mde_relative else mde
+    if a.comparisons["abs_diff"].is_not_null().any():
+        charts.show(
+            ab_charts.diff_chart(
+                a.comparisons, scale, confidence=confidence, control=a.control, mde_abs=mde_abs
+            ),
+            key="ab_diff",
+        )
+    else:
+        st.info("No difference to draw: a group has no visitors.")
+
+# --------------------------------------------------------------------------- trust checks
+
+st.subheader("Can we trust it?")
+if a.srm is not None:
+    srm_text = f"**Traffic split (SRM check):** {a.srm.message}"
+    {"alert": st.error, "warn": st.warning, "too_few": st.info}.get(a.srm.level, st.success)(
+        srm_text
+        + " Warn below p = 0.01, alert below p = 0.001, not checked under 8 visitors per group."
+    )
+    st.caption(
+        "Visitors observed vs expected from the planned split: "
+        + ", ".join(
+            f"{n} {o:,} vs {e:,.0f}"
+            for n, o, e in zip(names, a.srm.observed, a.srm.expected, strict=True)
+        )
+        + f". {DEFS['ab_srm_p_value'].formula}"
+    )
+elif a.srm_error:
+    st.warning(a.srm_error)
+
+if a.segments is not None and by is not None:
+    st.markdown(f"**By {by.replace('_', ' ')}**")
+    seg = a.segments
+    seg_view = pl.DataFrame(
+        {
+            by: seg["segment"],
+            "Variant": seg["variant"],
+            f"Visitors {a.control}": seg["visitors_control"],
+            "Visitors variant": seg["visitors_variant"],
+            f"Rate {a.control}": seg["rate_control"],
+            "Rate variant": seg["rate_variant"],
+            "Difference (pp)": seg["abs_diff"] * 100,
+            f"{level} CI (pp)": [
+                ci_text((lo, hi), "pts")
+                for lo, hi in zip(seg["abs_diff_low"], seg["abs_diff_high"], strict=True)
+            ],
+            "p-value": seg["p_value"],
+            "Test": seg["method"],
+            f"p corrected ({correction_label}, over {family_label})": seg["adjusted_p_value"],
+            "Significant": seg["significant"],
+        }
+    )
+    st.dataframe(
+        seg_view,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            f"Visitors {a.control}": st.column_config.NumberColumn(format="localized"),
+            "Visitors variant": st.column_config.NumberColumn(format="localized"),
+            f"Rate {a.control}": st.column_config.NumberColumn(format="percent"),
+            "Rate variant": st.column_config.NumberColumn(format="percent"),
+            "Difference (pp)": st.column_config.NumberColumn(format="%+.2f"),
+            "p-value": st.column_config.NumberColumn(format="%.3g"),
+            f"p corrected ({correction_label}, over {family_label})": st.column_config.NumberColumn(
+                format="%.3g"
+            ),
+        },
+    )
+    charts.show(
+        ab_charts.forest_chart(
+            seg, a.comparisons, scale, segment=by, confidence=confidence, control=a.control
+        ),
+        key="ab_forest",
+    )
+    simpson_rows = []
+    for v, s in a.simpson.items():
+        if s.paradox:
+            st.warning(f"**{v} vs {a.control}: Simpson's paradox.** {s.message}", icon="⚠️")
+        simpson_rows.append(
+            {
+                "Variant": v,
+                "Naive p (all users pooled)": s.pooled.p_value,
+                f"CMH p (within each {by})": s.cmh.p_value,
+                "MH odds ratio": s.cmh.odds_ratio,
+                f"{level} CI odds ratio": "–"
+                if s.cmh.ci_odds_ratio is None
+                else f"{s.cmh.ci_odds_ratio[0]:.3f} to {s.cmh.ci_odds_ratio[1]:.3f}",
+                "Verdict": s.message,
+            }
+        )
+    st.dataframe(
+        pl.DataFrame(simpson_rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Naive p (all users pooled)": st.column_config.NumberColumn(format="%.3g"),
+            f"CMH p (within each {by})": st.column_config.NumberColumn(
+                format="%.3g",
+                help="Cochran–Mantel–Haenszel: compares the variants within each segment, so a "
+                "different segment mix between groups cannot fake a difference.",
+            ),
+            "MH odds ratio": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+elif mode == DATA:
+    st.caption("Pick a **Break down by** column above to check each segment and Simpson's paradox.")
+
+# --------------------------------------------------------------------------- peeking
+
+if peeked:
+    st.subheader("Always-valid results (you peeked)")
+    seq_rows = [
+        {
+            "Variant": v,
+            "Relative lift": s.estimate,
+            f"{level} always-valid CI": ci_text(s.ci or (None, None), "signed"),
+            "Always-valid p": s.p_value,
+            "Significant": s.significant,
+            "Note": s.explanation or "",
+        }
+        for v, s in a.sequential.items()
+    ]
+    st.dataframe(
+        pl.DataFrame(seq_rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Relative lift": st.column_config.NumberColumn(format="percent"),
+            "Always-valid p": st.column_config.NumberColumn(format="%.3g"),
+        },
+    )
+    st.caption(
+        "GrowthBook's asymptotic confidence sequence (tuning N* = 5,000 visitors): these "
+        "intervals and p-values stay valid however often you look, at the price of being wider."
+    )
+
+# --------------------------------------------------------------------------- revenue
+
+if a.revenue:
+    st.subheader("Revenue per visitor (Welch's t-test)")
+    rev_rows = [
+        {
+            "Variant": v,
+            f"Revenue per visitor {a.control}": w.mean_a,
+            "Revenue per visitor variant": w.mean_b,
+            "Difference": w.diff,
+            f"{level} CI": "–"
+            if w.ci_diff is None
+            else f"{w.ci_diff[0]:+,.2f} to {w.ci_diff[1]:+,.2f}",
+            "t": w.t,
+            "df": w.df,
+            "p-value": w.p_value,
+            "Significant": w.significant,
+            "Note": w.explanation or "",
+        }
+        for v, w in a.revenue.items()
+    ]
+    st.dataframe(
+        pl.DataFrame(rev_rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            f"Revenue per visitor {a.control}": st.column_config.NumberColumn(format="%.2f"),
+            "Revenue per visitor variant": st.column_config.NumberColumn(format="%.2f"),
+            "Difference": st.column_config.NumberColumn(format="%+.2f"),
+            "t": st.column_config.NumberColumn(format="%.3f"),
+            "df": st.column_config.NumberColumn(format="%.0f"),
+            "p-value": st.column_config.NumberColumn(format="%.3g"),
+        },
+    )
+    st.caption(
+        "Revenue per visitor = total revenue of the group's users / visitors (non-buyers count "
+        "as 0). Welch's t-test does not assume equal variances; a few very large orders can "
+        "dominate it."
+    )
+elif mode == DATA:
+    st.caption(
+        "Revenue per visitor: upload events or orders with an amount (revenue) column to "
+        "compare it with Welch's t-test."
+    )
+
+# --------------------------------------------------------------------------- planning
+
+plan = None
+with st.expander("Plan a test: visitors and days needed", expanded=False):
+    base_default = a.arms.filter(pl.col("is_control"))["rate"][0]
+    p1, p2, p3 = st.columns(3)
+    baseline_pct = p1.number_input(
+        "Baseline conversion (%)",
+        min_value=0.001,
+        max_value=99.999,
+        value=None,
+        step=0.1,
+        format="%.3f",
+        placeholder=f"{(base_default or 0) * 100:.3f} (the control now)",
+        key="ab_plan_base",
+        bind="query-params",
+        help="Empty = the control's observed rate.",
+    )
+    daily = p2.number_input(
+        "Visitors per day (all variants)",
+        min_value=1,
+        value=1000,
+        step=100,
+        key="ab_plan_daily",
+        bind="query-params",
+    )
+    variants = p3.number_input(
+        "Groups (control included)",
+        min_value=2,
+        max_value=20,
+        value=max(2, k),
+        step=1,
+        key="ab_plan_groups",
+    )
+    baseline = baseline_pct / 100 if baseline_pct is not None else base_default
+    mde_words = f"{mde_input:g} % relative" if mde_relative else f"{mde_input:g} percentage points"
+    try:
+        if baseline is None or not 0 < baseline < 1:
+            raise InputError(
+                "The baseline rate must lie strictly between 0 % and 100 %.",
+                "Type the conversion rate you expect for the control.",
+            )
+        plan = abplan.plan(
+            baseline,
+            mde,
+            relative=mde_relative,
+            alpha=a.alpha,
+            power=power,
+            daily_visitors=float(daily),
+            variants=int(variants),
+        )
+    except ParcoursError as exc:
+        st.warning(str(exc))
+    if plan is not None:
+        st.markdown(
+            f"To detect **{fmt.pct(plan.baseline, 3)} → {fmt.pct(plan.target_rate, 3)}** "
+            f"({mde_words}) with {fmt.pct(power, 0)} power at {level} confidence:"
+        )
+        st.dataframe(
+            pl.DataFrame(
+                {
+                    "Formula": [r.method for r in plan.rows],
+                    "Visitors per group": [r.visitors_per_variant for r in plan.rows],
+                    "Visitors in total": [r.visitors_total for r in plan.rows],
+                    "Days": [r.days for r in plan.rows],
+                    "How": [r.formula for r in plan.rows],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Visitors per group": st.column_config.NumberColumn(format="localized"),
+                "Visitors in total": st.column_config.NumberColumn(format="localized"),
+            },
+        )
+        st.caption(
+            "The first row (R's power.prop.test) is the one Parcours uses. Online calculators "
+            "disagree by up to ~15 % because they estimate the variance differently: Evan Miller "
+            "uses the baseline's variance twice, power.prop.test the average rate, and the "
+            "relative (delta-method) formula tests the lift as a ratio, which needs more visitors."
+        )
+    if a.mde_reachable is not None:
+        have = int(min(a.arms["visitors"]))
+        reach = (
+            f"{a.mde_reachable * 100:.3g} % relative"
+            if mde_relative
+            else f"{a.mde_reachable * 100:.3g} percentage points"
+        )
+        st.info(
+            f"With the traffic you have ({have:,} visitors in the smallest group), this test can "
+            f"reliably detect a change of **{reach}** or more ({fmt.pct(power, 0)} power, "
+            f"{level} confidence, from {fmt.pct(base_default, 3)})."
+        )
+    elif a.mde_reachable_note:
+        st.caption(a.mde_reachable_note)
+
+with st.expander("How these numbers are computed"):
+    for d in DEFS.values():
+        st.markdown(f"**{d.label}.** {d.formula}")
+
+st.session_state["ab_result_export"] = abdata.ab_export(a, plan=plan, inputs=inputs)

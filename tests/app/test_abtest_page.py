@@ -1,0 +1,182 @@
+"""AppTest of the A/B page: quick check from typed numbers, from data (demo and real uploads).
+
+Every number on screen is checked against kpi.abtest / kpi.funnel computed here, on counts
+made independently (plain polars on the CSV, or kpi.funnel.funnel on the demo events).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kpi.abtest import compare, srm_check
+from kpi.funnel import funnel
+from tests.app.conftest import DATASETS, errors_and_exceptions
+
+PAGE = "pages/abtest_view.py"
+
+
+def _open(app, mode: str | None = None):
+    app.run()
+    app.switch_page(PAGE).run()
+    if mode is not None:
+        app.segmented_control(key="ab_mode").set_value(mode).run()
+    assert errors_and_exceptions(app) == []
+    return app
+
+
+def _metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def _text(app) -> str:
+    return "\n".join(
+        [m.value for m in app.markdown]
+        + [w.value for w in app.warning]
+        + [e.value for e in app.error]
+        + [i.value for i in app.info]
+        + [c.value for c in app.caption]
+    )
+
+
+def _comparison_table(app):
+    for df in app.dataframe:
+        frame = df.value
+        if "p-value" in frame.columns and "Test used" in frame.columns:
+            return frame
+    raise AssertionError("no comparison table on the page")
+
+
+def _upload(app, name: str) -> None:
+    path = DATASETS / name
+    if not path.exists():
+        pytest.skip(f"{path} missing")
+    app.sidebar.file_uploader[0].set_value((name, path.read_bytes(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+
+
+def test_quick_check_cookie_cats_numbers(app):
+    _open(app)
+    app.text_area(key="ab_paste").set_value("gate_30\t44,700\t8502\ngate_40\t45489\t8279").run()
+    assert errors_and_exceptions(app) == []
+    ref = compare(8502, 44700, 8279, 45489)
+    assert ref.p_value == pytest.approx(0.00155, abs=5e-6)
+    m = _metrics(app)
+    assert m["p-value"] == f"{ref.p_value:.3g}" == "0.00155"
+    assert m["Difference"] == f"{ref.abs_diff * 100:+.2f} pp"
+    table = _comparison_table(app)
+    assert table["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-12)
+    assert table["p (Fisher)"].iloc[0] == pytest.approx(ref.fisher_p_value, rel=1e-12)
+    assert table["Test used"].iloc[0] == "z"
+    verdict = next(x.value for x in app.markdown if "border-left" in x.value)
+    assert "worse" in verdict and "gate_40" in verdict
+    srm = srm_check([44700, 45489])
+    assert srm.level == "warn"
+    assert any(f"{srm.p_value:.2g}" in w.value for w in app.warning)  # SRM p 0.0086
+    export = app.session_state["ab_result_export"]
+    assert export["comparisons"][0]["p_value"] == pytest.approx(ref.p_value, rel=1e-12)
+    assert export["arms"][0]["visitors"] == 44700 and export["srm"]["level"] == "warn"
+    assert export["inputs"]["source"] == "pasted table"
+    assert export["plan"]["rows"][0]["method"].startswith("power.prop.test")
+
+
+def test_quick_check_degenerate_inputs_explain(app):
+    _open(app)
+    app.text_area(key="ab_paste").set_value("A;100;0\nB;100;0").run()
+    assert errors_and_exceptions(app) == []
+    assert "no conversions in either group" in _text(app)
+    assert app.session_state["ab_result_export"]["comparisons"][0]["method"] == "fisher"
+    for pasted, words in [
+        ("A,100,abc\nB,100,5", "'abc' is not a whole number"),
+        ("A,10,50\nB,100,5", "more conversions"),
+        ("A,-10,5\nB,100,5", "cannot be negative"),
+        ("A,100,5", "at least two groups"),
+    ]:
+        app.text_area(key="ab_paste").set_value(pasted).run()
+        assert errors_and_exceptions(app) == []
+        assert any(words in e.value for e in app.error), pasted
+    app.text_area(key="ab_paste").set_value("A\t100\t100\nB\t0\t0").run()  # 100 % and empty
+    assert errors_and_exceptions(app) == []
+    assert "no visitors" in _text(app)
+
+
+def test_quick_check_three_arms_holm(app):
+    _open(app)
+    app.text_area(key="ab_paste").set_value("A\t2000\t100\nB\t2000\t120\nC\t2000\t150").run()
+    assert errors_and_exceptions(app) == []
+    table = _comparison_table(app)
+    assert list(table["Variant"]) == ["B", "C"]
+    corrected = table["p corrected (Holm)"].tolist()
+    assert corrected == pytest.approx([0.165416, 0.00218167], rel=1e-5)  # notes M1
+    assert "Chi-square 10.95" in _text(app)
+
+
+def test_from_data_on_demo(app):
+    _open(app, "From data")
+    ds = app.session_state["dataset"]
+    step = ds.steps[-1]
+    assert app.selectbox(key="ab_outcome").value == f"reached {step}"
+    # independent counts: kpi.funnel.funnel by variant (users reaching the step) + users table
+    events = ds.events_with(["variant"])
+    f = funnel(events, list(ds.steps), by=["variant"]).filter(pl.col("step") == step)
+    reached = dict(zip(f["variant"], f["users"], strict=True))
+    visitors = dict(ds.users.group_by("variant").len().iter_rows())
+    ref = compare(reached["A"], visitors["A"], reached["B"], visitors["B"])
+    table = _comparison_table(app)
+    assert table["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
+    assert _metrics(app)["p-value"] == f"{ref.p_value:.3g}"
+    export = app.session_state["ab_result_export"]
+    assert export["arms"][0]["conversions"] == reached["A"]
+    assert export["inputs"]["rows_kept"] == ds.users.height
+
+    app.selectbox(key="ab_by").set_value("device").run()
+    assert errors_and_exceptions(app) == []
+    seg = next(d.value for d in app.dataframe if "device" in d.value.columns)
+    assert sorted(seg["device"]) == sorted(ds.users["device"].unique().to_list())
+    mobile = ds.users.filter(pl.col("device") == "mobile")["user_id"]
+    fm = funnel(events.filter(pl.col("user_id").is_in(mobile)), list(ds.steps), by=["variant"])
+    fm = dict(fm.filter(pl.col("step") == step).select("variant", "users").iter_rows())
+    vm = dict(ds.users.filter(pl.col("device") == "mobile").group_by("variant").len().iter_rows())
+    ref_m = compare(fm["A"], vm["A"], fm["B"], vm["B"])
+    row = seg[seg["device"] == "mobile"].iloc[0]
+    assert row["p-value"] == pytest.approx(ref_m.p_value, rel=1e-9)
+    assert any("CMH" in c for d in app.dataframe for c in d.value.columns)
+
+
+def test_upload_funnel_5step_step3_and_srm(app):
+    _open(app, "From data")
+    _upload(app, "funnel_ab_5step.csv")
+    app.selectbox(key="ab_outcome").set_value("reached step3").run()
+    assert errors_and_exceptions(app) == []
+    raw = pl.read_csv(DATASETS / "funnel_ab_5step.csv")
+    done = pl.col("step1").cast(pl.Boolean) & pl.col("step2").cast(pl.Boolean)
+    done = done & pl.col("step3").cast(pl.Boolean)
+    counts = raw.group_by("test group").agg(pl.len().alias("n"), done.sum().alias("x"))
+    c = {g: (x, n) for g, n, x in counts.iter_rows()}
+    assert c["a"][1] == 2874 and c["b"][1] == 3127
+    ref = compare(*c["a"], *c["b"])
+    assert _metrics(app)["p-value"] == f"{ref.p_value:.3g}"
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
+    srm = srm_check([2874, 3127])
+    assert srm.p_value == pytest.approx(0.00109, abs=1e-5) and srm.level == "warn"
+    assert any("SRM p = 0.0011" in w.value for w in app.warning)
+    assert not any("SRM" in e.value for e in app.error)  # not an alert: p is above 0.001
+    # the 'converted' flag of the same file
+    app.selectbox(key="ab_outcome").set_value("converted").run()
+    ref = compare(656, 2874, 624, 3127)
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
+
+
+def test_upload_page_redesign_subscribed(app):
+    _open(app, "From data")
+    _upload(app, "page_redesign_ab.csv")
+    assert app.selectbox(key="ab_outcome").value == "subscribed"
+    assert app.selectbox(key="ab_control").value == "control"
+    # the file repeats 2 control users (identical rows): one row per user is 17/236 vs 45/238
+    raw = pl.read_csv(DATASETS / "page_redesign_ab.csv").unique("user_id")
+    c = {g: (x, n) for g, n, x in raw.group_by("group").agg(pl.len(), pl.sum("subscribed")).rows()}
+    assert c == {"control": (17, 236), "experimental": (45, 238)}
+    ref = compare(*c["control"], *c["experimental"])
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
+    verdict = next(x.value for x in app.markdown if "border-left" in x.value)
+    assert "better" in verdict
