@@ -1,0 +1,280 @@
+"""Command line: ``python -m kpi report FILE... -o OUT.xlsx`` builds the app's Excel summary.
+
+Files are read with :func:`kpi.load.read_table` and turned into a Dataset by
+:mod:`kpi.schema` exactly as the app does; the workbook comes from
+:func:`kpi.report.build_workbook`, the function behind the app's download button.
+Progress goes to stderr; a problem is one line on stderr and exit code 2; with
+``--fail-on-red-flags`` the exit code is 3 when a red flag fires (each flag listed on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from kpi.errors import InputError, ParcoursError
+
+EXIT_OK, EXIT_ERROR, EXIT_RED_FLAGS = 0, 2, 3
+
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)\s*$", re.I)
+_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
+
+
+class _Fail(Exception):
+    """A problem to report on one line (exit code 2)."""
+
+
+def parse_window(text: str) -> timedelta:
+    """'14d' -> 14 days, '2h', '30m', '45s', '1w'."""
+    m = _WINDOW.match(text)
+    if not m:
+        raise InputError(
+            f"Cannot read the conversion window {text!r}.",
+            "Write a number and a unit: 14d, 2h, 30m, 45s or 1w.",
+        )
+    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def _rate(text: str) -> float:
+    """'2%' or '0.02' -> 0.02."""
+    t = text.strip()
+    try:
+        return float(t[:-1]) / 100 if t.endswith("%") else float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate: {text!r} (use 0.02 or 2%)") from None
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi",
+        description="Parcours from the command line: headless Excel summaries of "
+        "customer-journey KPIs, the same workbook as the app's download button.",
+        epilog="Run 'python -m kpi report --help' for every option of the report.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    r = sub.add_parser(
+        "report",
+        help="build the Excel summary from exports (CSV, TSV, XLSX, Parquet, .gz)",
+        description="Build the Excel summary (Summary, Funnel, Stage KPIs, Retention, Value, "
+        "A/B test, Definitions, Data quality) from one or several exports, read and mapped "
+        "exactly as the app does. Exit codes: 0 done, 2 error, 3 red flags with "
+        "--fail-on-red-flags.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    r.add_argument("files", nargs="+", metavar="FILE", help="input files (several at once)")
+    r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="workbook to write")
+    g = r.add_argument_group("reading")
+    g.add_argument("--encoding", help="text encoding of every CSV (default: detected)")
+    g.add_argument("--delimiter", help="field separator of every CSV, e.g. ';' (default: detected)")
+    g.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        metavar="FILE:COLUMN=ROLE",
+        help="set a column's role when detection needs help (repeatable), e.g. "
+        "orders.csv:Client=user_id; ROLE is one of kpi.schema.ROLES (user_id, ts, step, "
+        "session_id, revenue, order_id, device, channel, variant, ignore, ...)",
+    )
+    g.add_argument("--cohort-grain", choices=["week", "month"], default="month")
+    g = r.add_argument_group("funnel")
+    g.add_argument("--steps", help="funnel steps in order, comma-separated (default: from data)")
+    g.add_argument("--window", help="conversion window from step 1: 14d, 2h, 30m (default: none)")
+    g.add_argument("--order", choices=["sequential", "any"], default="sequential")
+    g.add_argument("--segment", metavar="NAME", help="breakdown segment (e.g. device, channel)")
+    g = r.add_argument_group("view")
+    g.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE[,VALUE]",
+        help="keep users whose segment has one of the values (repeatable)",
+    )
+    g.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="period start")
+    g.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="period end")
+    g = r.add_argument_group("red flags (rates as 0.02 or 2%%)")
+    g.add_argument("--min-conversion", type=_rate, default=0.02)
+    g.add_argument("--max-cart-abandonment", type=_rate, default=0.70)
+    g.add_argument("--max-bounce", type=_rate, default=0.50)
+    g.add_argument(
+        "--max-duration-drop",
+        type=_rate,
+        default=0.20,
+        help="largest allowed month-on-month drop of the average session duration",
+    )
+    g.add_argument(
+        "--fail-on-red-flags",
+        action="store_true",
+        help="exit with code 3 when any red flag fires, listing them on stderr",
+    )
+    g = r.add_argument_group("workbook")
+    g.add_argument(
+        "--sheets",
+        help="comma-separated sheet codes (default: all): summary, funnel, stages, retention, "
+        "value, ab, definitions, quality",
+    )
+    g.add_argument("--title", default="Parcours summary", help="title on the Summary sheet")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _roles(specs: Sequence[str], files: Sequence[Path]) -> dict[str, dict[str, str]]:
+    from kpi.schema import ROLES
+
+    out: dict[str, dict[str, str]] = {}
+    for spec in specs:
+        m = re.match(r"^(.+):([^:=]+)=([A-Za-z_]+)$", spec)
+        if not m:
+            raise _Fail(f"--role {spec!r}: write FILE:COLUMN=ROLE, e.g. orders.csv:Client=user_id.")
+        file, column, role = m.groups()
+        if role not in ROLES:
+            raise _Fail(f"--role {spec!r}: unknown role {role!r}; roles: {', '.join(ROLES)}.")
+        matches = [p for p in files if file in (str(p), p.name)]
+        if not matches:
+            raise _Fail(f"--role {spec!r}: {file!r} is not one of the input files.")
+        out.setdefault(str(matches[0]), {})[column] = role
+    return out
+
+
+def _segments(specs: Sequence[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for spec in specs:
+        column, sep, values = spec.partition("=")
+        vals = [v.strip() for v in values.split(",") if v.strip()]
+        if not sep or not column.strip() or not vals:
+            raise _Fail(f"--filter {spec!r}: write COLUMN=VALUE[,VALUE], e.g. device=mobile.")
+        out.setdefault(column.strip(), []).extend(vals)
+    return out
+
+
+def _report(args: argparse.Namespace) -> int:
+    from kpi import alerts
+    from kpi.filters import Filters
+    from kpi.load import read_table
+    from kpi.report import SECTIONS, ReportOptions, build_workbook, report_flags
+    from kpi.schema import TableInput, build_dataset, detect_roles, table_name
+
+    started = time.perf_counter()
+    files = [Path(f) for f in args.files]
+    for p in files:
+        if not p.is_file():
+            raise _Fail(f"{p}: no such file.")
+    roles = _roles(args.role, files)
+    inputs = []
+    for p in files:
+        t0 = time.perf_counter()
+        table = read_table(
+            p, filename=p.name, encoding=args.encoding, delimiter=args.delimiter, max_mb=None
+        )
+        detected = detect_roles(table.frame, filename=p.name)
+        given = roles.get(str(p), {})
+        missing = [c for c in given if c not in table.frame.columns]
+        if missing:
+            raise _Fail(
+                f"{p.name}: no column {missing[0]!r} for --role; columns: "
+                f"{', '.join(table.frame.columns)}."
+            )
+        inputs.append(
+            TableInput(
+                table_name(p.name),
+                table.frame,
+                roles={**detected, **given},
+                rows_read=table.report.rows_read,
+                dropped=dict(table.report.dropped),
+            )
+        )
+        _say(
+            args,
+            f"read {p.name}: {table.report.rows_kept:,} of {table.report.rows_read:,} rows kept "
+            f"({inputs[-1].kind}) in {time.perf_counter() - t0:.1f} s",
+        )
+    ds = build_dataset(inputs, cohort_grain=args.cohort_grain)
+    segments = _segments(args.filter)
+    for col in segments:
+        if col not in ds.users.columns:
+            raise _Fail(
+                f"--filter {col}: no such segment; segments: {', '.join(ds.segments) or '(none)'}."
+            )
+    if args.start and args.end and args.start > args.end:
+        raise _Fail("--from is after --to.")
+    filters = Filters(start=args.start, end=args.end, segments=segments)
+    thresholds = alerts.Thresholds(
+        min_conversion=args.min_conversion,
+        max_cart_abandonment=args.max_cart_abandonment,
+        max_bounce=args.max_bounce,
+        max_session_duration_drop=args.max_duration_drop,
+    )
+    steps = tuple(s.strip() for s in args.steps.split(",") if s.strip()) if args.steps else None
+    options = ReportOptions(
+        steps=steps or None,
+        window=parse_window(args.window) if args.window else None,
+        order=args.order,
+        segment=args.segment,
+        cohort_grain=args.cohort_grain,
+        thresholds=thresholds,
+        title=args.title,
+        source_label=", ".join(p.name for p in files),
+    )
+    sections = (
+        [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
+    )
+    _say(args, f"view: {filters.describe()}; building the workbook…")
+    data = build_workbook(ds, filters, options=options, sections=sections)
+    out = Path(args.output)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise _Fail(f"cannot write {out}: {exc.strerror or exc}.") from None
+    _say(args, f"wrote {out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
+    if args.fail_on_red_flags:
+        flags = report_flags(ds, filters, options=options)
+        if flags:
+            for f in flags:
+                print(f"red flag ({f.level}): {f.title}: {f.message}", file=sys.stderr)
+            return EXIT_RED_FLAGS
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return _report(args)
+    except (ParcoursError, _Fail) as exc:
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        print("error: not enough memory for these files.", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted.", file=sys.stderr)
+        return 130
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
