@@ -1,0 +1,364 @@
+"""Funnel and stage charts (altair) and the display tables of the Funnel and Stage KPIs pages.
+
+Every function takes a small, already aggregated kpi result (one row per step, segment or
+period) and only reshapes it for drawing: no statistics here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from kpi import alerts
+from kpi.errors import ParcoursError
+from pages._ui import charts
+from pages._ui import format as fmt
+
+LOST_COLOUR = "#F2B8B5"
+REACHED = "Reached the step"
+LOST = "Lost since the previous step"
+
+
+def _step_sort(steps: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(str(s) for s in steps))
+
+
+def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
+    """Users reaching each step (solid) with the users lost since the previous step stacked on
+    top (light red), so each bar's full height is the previous step's users. Labels: conversion
+    from the start and drop-off rate."""
+    steps = _step_sort(table["step"].to_list())
+    base = table.select(
+        "step",
+        "users",
+        "conversion",
+        pl.col("drop_off").fill_null(0).clip(lower_bound=0).alias("lost"),
+        pl.col("drop_off_rate"),
+        pl.col("step_conversion"),
+    )
+    long = pl.concat(
+        [
+            base.select(
+                "step",
+                pl.lit(REACHED).alias("part"),
+                pl.col("users").alias("count"),
+                "conversion",
+                "drop_off_rate",
+                "step_conversion",
+            ),
+            base.select(
+                "step",
+                pl.lit(LOST).alias("part"),
+                pl.col("lost").alias("count"),
+                "conversion",
+                "drop_off_rate",
+                "step_conversion",
+            ),
+        ]
+    ).with_columns(
+        order=pl.when(pl.col("part") == REACHED).then(0).otherwise(1),
+    )
+    tooltip = [
+        alt.Tooltip("step:N", title="Step"),
+        alt.Tooltip("part:N", title="Part"),
+        alt.Tooltip("count:Q", title="Users", format=","),
+        alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
+        alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
+        alt.Tooltip("drop_off_rate:Q", title="Drop-off rate", format=".2%"),
+    ]
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title="Users", stack="zero"),
+            color=alt.Color(
+                "part:N",
+                scale=alt.Scale(domain=[REACHED, LOST], range=[charts.PRIMARY, LOST_COLOUR]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=tooltip,
+        )
+    )
+    labels_frame = base.with_columns(
+        label=pl.concat_str(
+            [
+                (pl.col("conversion") * 100).round(2).cast(pl.String),
+                pl.lit(" %"),
+            ]
+        ).fill_null("–"),
+        top=pl.col("users") + pl.col("lost"),
+    )
+    labels = (
+        alt.Chart(labels_frame)
+        .mark_text(dy=-12, fontSize=charts.FONT_SIZE, fontWeight="bold")
+        .encode(
+            x=alt.X("step:N", sort=steps),
+            y=alt.Y("top:Q"),
+            text="label:N",
+        )
+    )
+    return (bars + labels).properties(
+        height=380,
+        title="Users reaching each step (label: % of users who started)",
+    )
+
+
+def segment_bars(frame: pl.DataFrame, segment: str, metric: str = "conversion") -> alt.Chart:
+    """Grouped bars: conversion from the start per step, one bar per segment value, with the
+    segment's stable colour."""
+    steps = _step_sort(frame["step"].to_list())
+    shown = frame[segment].unique(maintain_order=True).to_list()
+    scale = charts.segment_scale(segment, [str(v) for v in shown])
+    title = segment.replace("_", " ").capitalize()
+    return (
+        alt.Chart(frame.with_columns(pl.col(segment).cast(pl.String)))
+        .mark_bar()
+        .encode(
+            x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset(f"{segment}:N", sort=scale.domain),
+            y=alt.Y(f"{metric}:Q", axis=charts.percent_axis("Conversion from the first step")),
+            color=alt.Color(f"{segment}:N", scale=scale, title=title),
+            tooltip=[
+                alt.Tooltip(f"{segment}:N", title=title),
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("users:Q", title="Users", format=","),
+                alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
+                alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
+            ],
+        )
+        .properties(height=380, title=f"Conversion from the first step, by {title.lower()}")
+    )
+
+
+def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
+    """Conversion from the first step per entry period, one line per later step."""
+    steps = _step_sort(frame["step"].to_list())
+    later = steps[1:] or steps
+    data = frame.filter(pl.col("step").is_in(later))
+    colours = [charts.PALETTE[(i + 1) % len(charts.PALETTE)] for i in range(len(later))]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("period:T", title=f"Entry {grain} (first time at {steps[0]})"),
+            y=alt.Y("conversion:Q", axis=charts.percent_axis("Reached the step (% of entrants)")),
+            color=alt.Color(
+                "step:N",
+                sort=later,
+                scale=alt.Scale(domain=later, range=colours),
+                title="Step",
+            ),
+            tooltip=[
+                alt.Tooltip("period:T", title=f"Entry {grain}"),
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("users:Q", title="Users", format=","),
+                alt.Tooltip("conversion:Q", title="Conversion", format=".2%"),
+            ],
+        )
+        .properties(height=360, title=f"Conversion by entry {grain}")
+    )
+
+
+def time_to_convert_bars(frame: pl.DataFrame, first: str, last: str) -> alt.Chart:
+    """Histogram of the time from the first to the last step, bins labelled as durations."""
+    labels = [
+        f"{fmt.duration(a)} – {fmt.duration(b)}"
+        for a, b in zip(frame["bin_start"].to_list(), frame["bin_end"].to_list(), strict=True)
+    ]
+    data = frame.with_columns(pl.Series("bin", labels, dtype=pl.String))
+    return (
+        alt.Chart(data)
+        .mark_bar(color=charts.PRIMARY)
+        .encode(
+            x=alt.X("bin:N", sort=labels, title=f"Time from {first} to {last}"),
+            y=alt.Y("users:Q", title="Users who converted"),
+            tooltip=[
+                alt.Tooltip("bin:N", title="Time"),
+                alt.Tooltip("users:Q", title="Users", format=","),
+                alt.Tooltip("share:Q", title="Share of converters", format=".1%"),
+            ],
+        )
+        .properties(height=340, title="How long converting users took")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Display tables (strings for durations, fractions with a percent format for rates)
+# --------------------------------------------------------------------------------------------
+
+TIME_COLUMNS = {
+    "median_from_previous_s": "Median time from previous step",
+    "p90_from_previous_s": "90th pct. from previous step",
+    "median_from_start_s": "Median time from first step",
+    "p90_from_start_s": "90th pct. from first step",
+}
+
+
+def step_table(table: pl.DataFrame, by: Sequence[str] = ()) -> tuple[pl.DataFrame, dict]:
+    """The per-step table for st.dataframe, and its column configuration."""
+    cols = [*by, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"]
+    out = table.select([c for c in cols if c in table.columns])
+    for col, label in TIME_COLUMNS.items():
+        if col in table.columns:
+            values = [fmt.duration(v) if v is not None else "–" for v in table[col].to_list()]
+            out = out.with_columns(pl.Series(label, values, dtype=pl.String))
+    pct = "percent"
+    config = {
+        "step": st.column_config.TextColumn("Step"),
+        "users": st.column_config.NumberColumn("Users", format="localized"),
+        "conversion": st.column_config.NumberColumn(
+            "Conversion from start", format=pct, help="Users at this step ÷ users at step 1."
+        ),
+        "step_conversion": st.column_config.NumberColumn(
+            "From previous step", format=pct, help="Users at this step ÷ users at the step before."
+        ),
+        "drop_off": st.column_config.NumberColumn(
+            "Drop-off (users)", format="localized", help="Users at the previous step − users here."
+        ),
+        "drop_off_rate": st.column_config.NumberColumn(
+            "Drop-off rate", format=pct, help="Drop-off ÷ users at the previous step."
+        ),
+    }
+    for b in by:
+        config[b] = st.column_config.TextColumn(b.replace("_", " ").capitalize())
+    return out, config
+
+
+def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """kpi.funnel.compare_periods result for st.dataframe."""
+    out = frame.select(
+        "step",
+        "users_current",
+        "users_previous",
+        "conversion_current",
+        "conversion_previous",
+        "abs_change",
+        "rel_change",
+        "p_value",
+        pl.when(pl.col("significant"))
+        .then(pl.lit("yes"))
+        .when(pl.col("method") == "none")
+        .then(pl.lit("–"))
+        .otherwise(pl.lit("no"))
+        .alias("significant"),
+    )
+    abs_text = [fmt.pts(v) for v in frame["abs_change"].to_list()]
+    out = out.with_columns(pl.Series("abs_change", abs_text, dtype=pl.String))
+    config = {
+        "step": st.column_config.TextColumn("Step"),
+        "users_current": st.column_config.NumberColumn("Users (this period)", format="localized"),
+        "users_previous": st.column_config.NumberColumn("Users (previous)", format="localized"),
+        "conversion_current": st.column_config.NumberColumn("Conversion (this)", format="percent"),
+        "conversion_previous": st.column_config.NumberColumn(
+            "Conversion (previous)", format="percent"
+        ),
+        "abs_change": st.column_config.TextColumn("Change (points)"),
+        "rel_change": st.column_config.NumberColumn("Relative change", format="percent"),
+        "p_value": st.column_config.NumberColumn("p-value", format="%.4f"),
+        "significant": st.column_config.TextColumn(
+            "Significant?",
+            help="Two-proportion test of conversion from the first step (Fisher exact when "
+            "counts are small), at the 5 % level.",
+        ),
+    }
+    return out, config
+
+
+# --------------------------------------------------------------------------------------------
+# Red-flag thresholds (shared by the Funnel and Stage KPIs pages)
+# --------------------------------------------------------------------------------------------
+
+
+def current_thresholds() -> alerts.Thresholds:
+    t = st.session_state.get("thresholds")
+    return t if isinstance(t, alerts.Thresholds) else alerts.Thresholds()
+
+
+def thresholds_editor(prefix: str) -> alerts.Thresholds:
+    """An expander to set the red-flag thresholds; stored in st.session_state["thresholds"]
+    so that the Overview, the other pages and the export use the same ones."""
+    t = current_thresholds()
+    with st.expander("Red-flag thresholds", icon=":material/tune:"):
+        c1, c2, c3 = st.columns(3)
+        conv = c1.number_input(
+            "Minimum conversion rate (%)",
+            0.0,
+            100.0,
+            value=t.min_conversion * 100,
+            step=0.5,
+            key=f"{prefix}th_conv",
+        )
+        cart = c2.number_input(
+            "Maximum cart abandonment (%)",
+            0.0,
+            100.0,
+            value=t.max_cart_abandonment * 100,
+            step=5.0,
+            key=f"{prefix}th_cart",
+        )
+        bounce = c3.number_input(
+            "Maximum bounce rate (%)",
+            0.0,
+            100.0,
+            value=t.max_bounce * 100,
+            step=5.0,
+            key=f"{prefix}th_bounce",
+        )
+        d1, d2, d3 = st.columns(3)
+        drop = d1.number_input(
+            "Session duration drop (%)",
+            1.0,
+            99.0,
+            value=t.max_session_duration_drop * 100,
+            step=5.0,
+            key=f"{prefix}th_drop",
+        )
+        alpha = d2.number_input(
+            "Significance level (funnel step drop)",
+            0.001,
+            0.5,
+            value=t.funnel_alpha,
+            step=0.01,
+            format="%.3f",
+            key=f"{prefix}th_alpha",
+        )
+        floor = d3.number_input(
+            "Minimum step conversion (%, 0 = off)",
+            0.0,
+            100.0,
+            value=(t.min_step_conversion or 0.0) * 100,
+            step=5.0,
+            key=f"{prefix}th_floor",
+        )
+        try:
+            new = alerts.Thresholds(
+                min_conversion=conv / 100,
+                max_cart_abandonment=cart / 100,
+                max_bounce=bounce / 100,
+                max_session_duration_drop=drop / 100,
+                funnel_alpha=alpha,
+                min_step_conversion=floor / 100 if floor > 0 else None,
+            )
+        except ParcoursError as exc:
+            st.error(str(exc))
+            new = t
+        st.session_state["thresholds"] = new
+        st.caption("These thresholds apply on every page and in the Excel export.")
+        st.markdown(alerts.DEFAULT_THRESHOLDS_DOC)
+    return new
+
+
+def reconciliation(by_frame: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
+    """Per step: the sum of segment users, the unsegmented total and whether they match."""
+    sums = by_frame.group_by("step", maintain_order=True).agg(
+        pl.col("users").sum().alias("segment_sum")
+    )
+    out = total.select("step", pl.col("users").alias("total")).join(
+        sums, on="step", how="left", maintain_order="left"
+    )
+    return out.with_columns(matches=pl.col("segment_sum") == pl.col("total"))
