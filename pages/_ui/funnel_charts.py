@@ -279,78 +279,95 @@ def current_thresholds() -> alerts.Thresholds:
     return t if isinstance(t, alerts.Thresholds) else alerts.Thresholds()
 
 
+_FIELDS = ("conv", "cart", "bounce", "drop", "alpha", "floor")
+
+
+def _build_thresholds(values: dict[str, float]) -> alerts.Thresholds:
+    return alerts.Thresholds(
+        min_conversion=values["conv"] / 100,
+        max_cart_abandonment=values["cart"] / 100,
+        max_bounce=values["bounce"] / 100,
+        max_session_duration_drop=values["drop"] / 100,
+        funnel_alpha=values["alpha"],
+        min_step_conversion=values["floor"] / 100 if values["floor"] > 0 else None,
+    )
+
+
+def _store_thresholds(prefix: str) -> None:
+    """Widget callback: runs before the rerun, so flags drawn above the editor are current."""
+    values = {f: st.session_state.get(f"{prefix}th_{f}") for f in _FIELDS}
+    if any(v is None for v in values.values()):
+        return
+    try:
+        st.session_state["thresholds"] = _build_thresholds(values)  # type: ignore[arg-type]
+        st.session_state.pop("thresholds_error", None)
+    except ParcoursError as exc:
+        st.session_state["thresholds_error"] = str(exc)
+
+
 def thresholds_editor(prefix: str) -> alerts.Thresholds:
     """An expander to set the red-flag thresholds; stored in st.session_state["thresholds"]
     so that the Overview, the other pages and the export use the same ones."""
     t = current_thresholds()
-    with st.expander("Red-flag thresholds", icon=":material/tune:"):
-        c1, c2, c3 = st.columns(3)
-        conv = c1.number_input(
-            "Minimum conversion rate (%)",
-            0.0,
-            100.0,
-            value=t.min_conversion * 100,
-            step=0.5,
-            key=f"{prefix}th_conv",
-        )
-        cart = c2.number_input(
+    specs = [
+        ("conv", "Minimum conversion rate (%)", 0.0, 100.0, t.min_conversion * 100, 0.5, None),
+        (
+            "cart",
             "Maximum cart abandonment (%)",
             0.0,
             100.0,
-            value=t.max_cart_abandonment * 100,
-            step=5.0,
-            key=f"{prefix}th_cart",
-        )
-        bounce = c3.number_input(
-            "Maximum bounce rate (%)",
-            0.0,
-            100.0,
-            value=t.max_bounce * 100,
-            step=5.0,
-            key=f"{prefix}th_bounce",
-        )
-        d1, d2, d3 = st.columns(3)
-        drop = d1.number_input(
+            t.max_cart_abandonment * 100,
+            5.0,
+            None,
+        ),
+        ("bounce", "Maximum bounce rate (%)", 0.0, 100.0, t.max_bounce * 100, 5.0, None),
+        (
+            "drop",
             "Session duration drop (%)",
             1.0,
             99.0,
-            value=t.max_session_duration_drop * 100,
-            step=5.0,
-            key=f"{prefix}th_drop",
-        )
-        alpha = d2.number_input(
+            t.max_session_duration_drop * 100,
+            5.0,
+            None,
+        ),
+        (
+            "alpha",
             "Significance level (funnel step drop)",
             0.001,
             0.5,
-            value=t.funnel_alpha,
-            step=0.01,
-            format="%.3f",
-            key=f"{prefix}th_alpha",
-        )
-        floor = d3.number_input(
+            t.funnel_alpha,
+            0.01,
+            "%.3f",
+        ),
+        (
+            "floor",
             "Minimum step conversion (%, 0 = off)",
             0.0,
             100.0,
-            value=(t.min_step_conversion or 0.0) * 100,
-            step=5.0,
-            key=f"{prefix}th_floor",
-        )
-        try:
-            new = alerts.Thresholds(
-                min_conversion=conv / 100,
-                max_cart_abandonment=cart / 100,
-                max_bounce=bounce / 100,
-                max_session_duration_drop=drop / 100,
-                funnel_alpha=alpha,
-                min_step_conversion=floor / 100 if floor > 0 else None,
+            (t.min_step_conversion or 0.0) * 100,
+            5.0,
+            None,
+        ),
+    ]
+    with st.expander("Red-flag thresholds", icon=":material/tune:"):
+        cols = st.columns(3) * 2
+        for col, (name, label, lo, hi, value, step, number_format) in zip(cols, specs, strict=True):
+            col.number_input(
+                label,
+                lo,
+                hi,
+                value=float(value),
+                step=step,
+                format=number_format,
+                key=f"{prefix}th_{name}",
+                on_change=_store_thresholds,
+                args=(prefix,),
             )
-        except ParcoursError as exc:
-            st.error(str(exc))
-            new = t
-        st.session_state["thresholds"] = new
+        if st.session_state.get("thresholds_error"):
+            st.error(st.session_state["thresholds_error"])
         st.caption("These thresholds apply on every page and in the Excel export.")
         st.markdown(alerts.DEFAULT_THRESHOLDS_DOC)
-    return new
+    return current_thresholds()
 
 
 def reconciliation(by_frame: pl.DataFrame, total: pl.DataFrame) -> pl.DataFrame:
