@@ -1,0 +1,296 @@
+"""The Excel summary read back (openpyxl and calamine) against independent polars figures."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import fastexcel
+import openpyxl
+import polars as pl
+import pytest
+
+from kpi import funnel
+from kpi.dataset import Dataset, Source
+from kpi.errors import InputError
+from kpi.filters import Filters
+from kpi.load import read_table
+from kpi.report import SECTIONS, ReportOptions, build_workbook, report_flags
+from kpi.schema import TableInput, build_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "demo"
+DATASETS = ROOT.parent / "shared" / "datasets"
+OCTOBER_MOBILE = Filters(
+    start=date(2025, 10, 1), end=date(2025, 10, 31), segments={"device": ["mobile"]}
+)
+
+
+def _dataset(paths: list[Path]) -> Dataset:
+    inputs = []
+    for p in paths:
+        t = read_table(p, max_mb=None)
+        inputs.append(
+            TableInput(
+                p.name, t.frame, rows_read=t.report.rows_read, dropped=dict(t.report.dropped)
+            )
+        )
+    return build_dataset(inputs)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    return _dataset(sorted(p for p in DEMO.iterdir() if p.is_file()))
+
+
+@pytest.fixture(scope="module")
+def october(demo: Dataset) -> bytes:
+    return build_workbook(
+        demo, OCTOBER_MOBILE, options=ReportOptions(generated_at=datetime(2025, 12, 1))
+    )
+
+
+@pytest.fixture(scope="module")
+def whole(demo: Dataset) -> bytes:
+    return build_workbook(demo, Filters())
+
+
+def _table(data: bytes, name: str) -> pl.DataFrame:
+    return fastexcel.read_excel(data).load_table(name).to_polars()
+
+
+def _kpi_table(data: bytes, name: str) -> pl.DataFrame:
+    """An Excel table read with openpyxl (KPI tables mix numbers and h:mm:ss durations)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = next(ws for ws in wb if name in ws.tables)
+    rows = [[c.value for c in row] for row in ws[ws.tables[name].ref]]
+    cols = {h: [r[j] for r in rows[1:]] for j, h in enumerate(rows[0])}
+    return pl.DataFrame(
+        {
+            h: [v.total_seconds() if isinstance(v, timedelta) else v for v in vs]
+            for h, vs in cols.items()
+        },
+        strict=False,
+    )
+
+
+def _raw_events() -> pl.DataFrame:
+    """The demo events and users read with plain polars (the independent reference)."""
+    ev = pl.read_csv(
+        DEMO / "events.csv.gz",
+        try_parse_dates=True,
+        schema_overrides={"order_id": pl.String, "revenue": pl.Float64},
+    )
+    users = pl.read_csv(DEMO / "users.csv")
+    return ev.join(users.select("user_id", "device"), on="user_id")
+
+
+def test_sheets_properties_and_structure(october: bytes) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(october))
+    assert wb.sheetnames == list(SECTIONS.values())
+    assert wb.properties.creator == "Parcours"
+    assert wb.properties.title == "Parcours summary"
+    assert "device: mobile" in wb.properties.subject
+    assert "funnel" in wb.properties.keywords
+    funnel_ws = wb["Funnel"]
+    assert {"tblFunnel", "tblFunnelBySegment"} <= set(funnel_ws.tables)
+    assert len(funnel_ws._charts) == 2  # the funnel and the conversion by segment
+    assert funnel_ws.freeze_panes is not None
+    assert wb["Stage KPIs"].freeze_panes == "C4"
+    for ws in wb:
+        assert any(d.width for d in ws.column_dimensions.values()), ws.title
+
+
+def test_numbers_are_numbers_with_formats(october: bytes) -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(october))["Funnel"]
+    ref = ws.tables["tblFunnel"].ref
+    first = ws[ref.split(":")[0]].row
+    users, conv = ws.cell(first + 1, 2), ws.cell(first + 1, 3)
+    assert users.data_type == "n" and users.number_format == "#,##0"
+    assert conv.data_type == "n" and conv.number_format == "0.00%"
+
+
+def test_funnel_users_per_step_match_kpi_and_plain_polars(demo: Dataset, october: bytes) -> None:
+    got = _table(october, "tblFunnel")
+    view = OCTOBER_MOBILE.apply(demo)
+    expected = funnel.funnel(view.events, list(demo.steps))
+    assert got["Step"].to_list() == expected["step"].to_list()
+    assert got["Users"].cast(pl.Int64).to_list() == expected["users"].to_list()
+    assert got["Conversion from step 1"].to_list() == pytest.approx(
+        expected["conversion"].to_list()
+    )
+    # step 1: distinct mobile users with a landing event in October (plain polars)
+    raw = _raw_events().filter(
+        (pl.col("device") == "mobile")
+        & (pl.col("event_time") >= datetime(2025, 10, 1))
+        & (pl.col("event_time") < datetime(2025, 11, 1))
+    )
+    landing = raw.filter(pl.col("event_name") == "landing")["user_id"].n_unique()
+    assert got["Users"][0] == landing
+
+
+def test_stage_kpi_and_previous_period_match_plain_polars(october: bytes) -> None:
+    kpis = _kpi_table(october, "tblStageKpis")
+    row = kpis.filter(pl.col("KPI") == "Conversion rate").row(0, named=True)
+    raw = _raw_events().filter(pl.col("device") == "mobile")
+
+    def conversion(lo: datetime, hi: datetime) -> float:
+        p = raw.filter((pl.col("event_time") >= lo) & (pl.col("event_time") < hi))
+        buyers = p.filter(pl.col("event_name") == "purchase")["user_id"].n_unique()
+        return buyers / p["user_id"].n_unique()
+
+    now = conversion(datetime(2025, 10, 1), datetime(2025, 11, 1))
+    before = conversion(datetime(2025, 8, 31), datetime(2025, 10, 1))  # same 31 days before
+    assert float(row["Value"]) == pytest.approx(now)
+    assert float(row["Previous period"]) == pytest.approx(before)
+    assert float(row["Change"]) == pytest.approx(now - before)
+
+
+def test_retention_cell_matches_plain_polars(whole: bytes) -> None:
+    ret = openpyxl.load_workbook(io.BytesIO(whole))["Retention"]
+    assert "tblRetention" in ret.tables
+    assert len(list(ret.conditional_formatting)) == 1  # the colour scale
+    got = _table(whole, "tblRetention")
+    raw = _raw_events().with_columns(pl.col("event_time").dt.strftime("%Y-%m").alias("month"))
+    first = raw.group_by("user_id").agg(pl.col("month").min().alias("cohort"))
+    june = first.filter(pl.col("cohort") == "2025-06")
+    back = raw.filter(pl.col("month") == "2025-07").join(june, on="user_id", how="semi")
+    expected = back["user_id"].n_unique() / june.height
+    row = got.filter(pl.col("Cohort") == "2025-06").row(0, named=True)
+    assert row["Users"] == june.height
+    assert row["Month 1"] == pytest.approx(expected)
+    assert row["Month 0"] == 1.0
+
+
+def test_aov_matches_plain_polars(whole: bytes) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(whole))
+    ws = wb["Value"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    buys = _raw_events().filter(pl.col("event_name") == "purchase")
+    assert values["Average order value (AOV)"] == pytest.approx(
+        buys["revenue"].sum() / buys["order_id"].n_unique()
+    )
+    assert (
+        ws.cell(next(r for r in range(1, 30) if ws.cell(r, 1).value == "Orders"), 2).number_format
+        == "#,##0"
+    )
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(1)", "-2+3", "\t=1"]
+
+
+def test_formula_injection_stays_text() -> None:
+    n = 12
+    users = pl.DataFrame(
+        {
+            "user_id": [f"u{i}" for i in range(n)],
+            "channel": [HOSTILE[i % len(HOSTILE)] for i in range(n)],
+            "device": [HOSTILE[(i + 1) % len(HOSTILE)] for i in range(n)],
+            "variant": ["A", "B"] * (n // 2),
+        }
+    )
+    steps = ["landing", "=cmd|' /C calc'!A0"]
+    events = pl.DataFrame(
+        {
+            "user_id": [f"u{i}" for i in range(n)] + [f"u{i}" for i in range(0, n, 2)],
+            "ts": [datetime(2025, 1, 1 + i % 20, 10) for i in range(n)]
+            + [datetime(2025, 1, 1 + i % 20, 11) for i in range(0, n, 2)],
+            "step": ["landing"] * n + [steps[1]] * (n // 2),
+        }
+    )
+    ds = Dataset(
+        events=events,
+        users=users,
+        steps=tuple(steps),
+        segments=("channel", "device", "variant"),
+        sources=(Source("=evil.csv", "events", n, n, {"@bad reason": 0}),),
+    )
+    f = Filters(segments={"channel": HOSTILE})
+    data = build_workbook(ds, f, options=ReportOptions(segment="channel", title="=1+2"))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets
+        for name in sheets:
+            xml = z.read(name).decode()
+            assert "<f>" not in xml and "<f " not in xml, name
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    seen = set()
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t")):
+                    assert c.quotePrefix, (ws.title, c.coordinate, c.value)
+                    seen.add(c.value)
+    assert {'=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(1)", steps[1], "=evil.csv"} <= seen
+
+
+def test_sections_choice_and_unknown_sheet(demo: Dataset) -> None:
+    data = build_workbook(demo, Filters(), sections=["definitions", "summary"])
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Summary", "Definitions"]
+    with pytest.raises(InputError, match="Unknown sheet"):
+        build_workbook(demo, Filters(), sections=["pivot"])
+    with pytest.raises(InputError, match="Unknown funnel step"):
+        build_workbook(demo, Filters(), options=ReportOptions(steps=("landing", "nope")))
+
+
+def test_ab_sheet_from_data_and_from_app_rows(demo: Dataset) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(demo, Filters(), sections=["ab"])))
+    ws = wb["AB test"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    users = pl.read_csv(DEMO / "users.csv")
+    buys = pl.read_csv(DEMO / "events.csv.gz").filter(pl.col("event_name") == "purchase")
+    buyers = users.join(buys.select("user_id").unique(), on="user_id", how="semi")
+    for arm in ("A", "B"):
+        n = users.filter(pl.col("variant") == arm).height
+        x = buyers.filter(pl.col("variant") == arm).height
+        assert values[f"Visitors {arm}"] == n
+        assert values[f"Conversion rate {arm}"] == pytest.approx(x / n)
+    assert "pooled two-proportion z-test" in values["B vs A: test reported"]
+    assert values["B vs A: verdict"].startswith("B converts")
+    rows = [("Method", "Fisher exact"), ("p-value", 0.0312), ("Relative lift", 0.12)]
+    wb = openpyxl.load_workbook(
+        io.BytesIO(
+            build_workbook(demo, Filters(), options=ReportOptions(ab_result=rows), sections=["ab"])
+        )
+    )
+    ws = wb["AB test"]
+    got = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
+    assert got["p-value"].value == 0.0312 and got["p-value"].number_format == "0.0000"
+    assert got["Relative lift"].number_format.startswith("+0.00%")
+
+
+def test_red_flags_follow_thresholds(demo: Dataset) -> None:
+    strict = ReportOptions(
+        thresholds=__import__("kpi.alerts").alerts.Thresholds(min_conversion=0.5)
+    )
+    codes = {f.code for f in report_flags(demo, Filters(), options=strict)}
+    assert "low_conversion" in codes
+    data = build_workbook(demo, Filters(), options=strict, sections=["summary"])
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("below the 50 % minimum" in t for t in texts)
+
+
+@pytest.mark.skipif(not (DATASETS / "online_retail.csv").exists(), reason="datasets missing")
+def test_online_retail_workbook() -> None:
+    ds = _dataset([DATASETS / "online_retail.csv"])
+    data = build_workbook(ds, Filters())
+    kpis = _kpi_table(data, "tblStageKpis")
+    raw = pl.read_csv(DATASETS / "online_retail.csv", infer_schema_length=0).with_columns(
+        pl.col("Quantity").cast(pl.Float64), pl.col("UnitPrice").cast(pl.Float64)
+    )
+    kept = raw.filter(
+        pl.col("CustomerID").is_not_null()
+        & ~pl.col("InvoiceNo").str.starts_with("C")
+        & (pl.col("UnitPrice") > 0)
+    )
+    aov = (kept["Quantity"] * kept["UnitPrice"]).sum() / kept["InvoiceNo"].n_unique()
+    row = kpis.filter(pl.col("KPI") == "Average order value").row(0, named=True)
+    assert float(row["Value"]) == pytest.approx(aov, rel=1e-9)
+    assert (
+        kpis.filter(pl.col("KPI") == "Orders")["Value"].cast(pl.Float64)[0]
+        == kept["InvoiceNo"].n_unique()
+    )
