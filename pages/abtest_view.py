@@ -63,7 +63,7 @@ EXAMPLE = pl.DataFrame(
 
 def loss_text(x: float | None) -> str:
     """An expected loss (a rate given up) in percentage points, 3 significant digits."""
-    return "–" if x is None else f"{x * 100:.3g} pp"
+    return "–" if x is None else f"{x * 100:.2g} pp"
 
 
 def p_text(p: float | None) -> str:
@@ -256,7 +256,7 @@ if mode == QUICK:
         st.error(str(exc), icon="✋")
         st.stop()
     control_options = counts["variant"].to_list()
-    control = st.selectbox(
+    control = left.selectbox(
         "Control (the group the others are compared with)",
         control_options,
         index=control_options.index(abdata.default_control(control_options)),
@@ -336,7 +336,7 @@ else:
         )
         st.stop()
     default_ctrl = abdata.default_control(names)
-    control = st.selectbox(
+    control = st.columns([2, 3])[0].selectbox(
         "Control",
         names,
         index=names.index(default_ctrl),
@@ -436,14 +436,14 @@ arms_view = pl.DataFrame(
         "Variant": names,
         "Visitors": a.arms["visitors"],
         "Conversions": a.arms["conversions"],
-        "Rate": a.arms["rate"],
+        "Rate": a.arms["rate"] * 100,
         f"{level} CI (Wilson)": [
             ci_text((lo, hi))
             for lo, hi in zip(a.arms["rate_low"], a.arms["rate_high"], strict=True)
         ],
-        "Share of visitors": a.arms["share"],
-        "Planned share": a.arms["planned_share"],
-        "P(best)": a.arms["prob_best"],
+        "Share of visitors": a.arms["share"] * 100,
+        "Planned share": a.arms["planned_share"] * 100,
+        "P(best)": a.arms["prob_best"] * 100,
         "Role": ["control" if c else "variant" for c in a.arms["is_control"]],
     }
 )
@@ -455,12 +455,12 @@ st.dataframe(
         "Visitors": st.column_config.NumberColumn(format="localized"),
         "Conversions": st.column_config.NumberColumn(format="localized"),
         "Rate": st.column_config.NumberColumn(
-            format="percent", help=DEFS["ab_conversion_rate"].formula
+            format="%.2f %%", help=DEFS["ab_conversion_rate"].formula
         ),
-        "Share of visitors": st.column_config.NumberColumn(format="percent"),
-        "Planned share": st.column_config.NumberColumn(format="percent"),
+        "Share of visitors": st.column_config.NumberColumn(format="%.2f %%"),
+        "Planned share": st.column_config.NumberColumn(format="%.2f %%"),
         "P(best)": st.column_config.NumberColumn(
-            format="percent",
+            format="%.2f %%",
             help="Chance that this group has the highest true rate (Beta(1, 1) posteriors).",
         ),
     },
@@ -500,16 +500,17 @@ for cmp in a.comparisons.iter_rows(named=True):
         border=True,
     )
     m[3].metric(
-        f"P({cmp['variant']} beats {a.control})",
+        f"Chance to beat {a.control}",
         fmt.pct(cmp["prob_beats_control"], 1),
         help=DEFS["ab_prob_b_beats_a"].formula,
         border=True,
     )
     m[4].metric(
-        f"Expected loss if {cmp['variant']}",
+        "Expected loss if shipped",
         loss_text(cmp["expected_loss_variant"]),
         help=DEFS["ab_expected_loss"].formula
-        + f" Keeping {a.control}: {loss_text(cmp['expected_loss_control'])}.",
+        + f" Choosing {cmp['variant']}: {loss_text(cmp['expected_loss_variant'])}; keeping "
+        f"{a.control}: {loss_text(cmp['expected_loss_control'])}.",
         border=True,
     )
     st.caption(f"**Why this test:** {cmp['method_reason']}")
@@ -517,8 +518,8 @@ for cmp in a.comparisons.iter_rows(named=True):
 comp_view = pl.DataFrame(
     {
         "Variant": a.comparisons["variant"],
-        f"Rate {a.control}": a.comparisons["rate_control"],
-        "Rate variant": a.comparisons["rate_variant"],
+        f"Rate {a.control}": a.comparisons["rate_control"] * 100,
+        "Rate variant": a.comparisons["rate_variant"] * 100,
         "Difference (pp)": a.comparisons["abs_diff"] * 100,
         f"{level} CI difference (Newcombe)": [
             ci_text((lo, hi), "pts")
@@ -526,7 +527,7 @@ comp_view = pl.DataFrame(
                 a.comparisons["abs_diff_low"], a.comparisons["abs_diff_high"], strict=True
             )
         ],
-        "Relative lift": a.comparisons["rel_lift"],
+        "Relative lift": a.comparisons["rel_lift"] * 100,
         f"{level} CI lift (Katz)": [
             ci_text((lo, hi), "signed")
             for lo, hi in zip(
@@ -538,8 +539,8 @@ comp_view = pl.DataFrame(
         "p (Fisher)": a.comparisons["fisher_p_value"],
         "p-value": a.comparisons["p_value"],
         "Test used": a.comparisons["method"],
-        f"p corrected ({correction_label})": a.comparisons["adjusted_p_value"],
-        "P(beats control)": a.comparisons["prob_beats_control"],
+        "p corrected": a.comparisons["adjusted_p_value"],
+        "P(beats control)": a.comparisons["prob_beats_control"] * 100,
         "Significant": a.comparisons["significant"],
     }
 )
@@ -548,18 +549,20 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
-        f"Rate {a.control}": st.column_config.NumberColumn(format="percent"),
-        "Rate variant": st.column_config.NumberColumn(format="percent"),
+        f"Rate {a.control}": st.column_config.NumberColumn(format="%.2f %%"),
+        "Rate variant": st.column_config.NumberColumn(format="%.2f %%"),
         "Difference (pp)": st.column_config.NumberColumn(format="%+.2f"),
-        "Relative lift": st.column_config.NumberColumn(format="percent"),
+        "Relative lift": st.column_config.NumberColumn(format="%+.2f %%"),
         "z": st.column_config.NumberColumn(format="%.3f"),
         "p (z-test)": st.column_config.NumberColumn(format="%.3g"),
         "p (Fisher)": st.column_config.NumberColumn(format="%.3g"),
         "p-value": st.column_config.NumberColumn(format="%.3g", help=DEFS["ab_p_value"].formula),
-        f"p corrected ({correction_label})": st.column_config.NumberColumn(
-            format="%.3g", help=f"Corrected over the {k - 1} variant(s) compared with the control."
+        "p corrected": st.column_config.NumberColumn(
+            format="%.3g",
+            help=f"p-value corrected by {correction_label} over the {k - 1} variant(s) "
+            "compared with the control; 'Significant' uses it.",
         ),
-        "P(beats control)": st.column_config.NumberColumn(format="percent"),
+        "P(beats control)": st.column_config.NumberColumn(format="%.1f %%"),
     },
 )
 
@@ -610,8 +613,8 @@ if a.segments is not None and by is not None:
             "Variant": seg["variant"],
             f"Visitors {a.control}": seg["visitors_control"],
             "Visitors variant": seg["visitors_variant"],
-            f"Rate {a.control}": seg["rate_control"],
-            "Rate variant": seg["rate_variant"],
+            f"Rate {a.control}": seg["rate_control"] * 100,
+            "Rate variant": seg["rate_variant"] * 100,
             "Difference (pp)": seg["abs_diff"] * 100,
             f"{level} CI (pp)": [
                 ci_text((lo, hi), "pts")
@@ -619,7 +622,7 @@ if a.segments is not None and by is not None:
             ],
             "p-value": seg["p_value"],
             "Test": seg["method"],
-            f"p corrected ({correction_label}, over {family_label})": seg["adjusted_p_value"],
+            "p corrected": seg["adjusted_p_value"],
             "Significant": seg["significant"],
         }
     )
@@ -630,12 +633,18 @@ if a.segments is not None and by is not None:
         column_config={
             f"Visitors {a.control}": st.column_config.NumberColumn(format="localized"),
             "Visitors variant": st.column_config.NumberColumn(format="localized"),
-            f"Rate {a.control}": st.column_config.NumberColumn(format="percent"),
-            "Rate variant": st.column_config.NumberColumn(format="percent"),
+            f"Rate {a.control}": st.column_config.NumberColumn(format="%.2f %%"),
+            "Rate variant": st.column_config.NumberColumn(format="%.2f %%"),
             "Difference (pp)": st.column_config.NumberColumn(format="%+.2f"),
             "p-value": st.column_config.NumberColumn(format="%.3g"),
-            f"p corrected ({correction_label}, over {family_label})": st.column_config.NumberColumn(
-                format="%.3g"
+            "p corrected": st.column_config.NumberColumn(
+                format="%.3g",
+                help=f"Corrected by {correction_label} over {family_label}: "
+                + (
+                    "the variants within each segment."
+                    if family == "variants"
+                    else "every variant in every segment together."
+                ),
             ),
         },
     )
@@ -685,7 +694,7 @@ if peeked:
     seq_rows = [
         {
             "Variant": v,
-            "Relative lift": s.estimate,
+            "Relative lift": None if s.estimate is None else s.estimate * 100,
             f"{level} always-valid CI": ci_text(s.ci or (None, None), "signed"),
             "Always-valid p": s.p_value,
             "Significant": s.significant,
@@ -698,7 +707,7 @@ if peeked:
         hide_index=True,
         width="stretch",
         column_config={
-            "Relative lift": st.column_config.NumberColumn(format="percent"),
+            "Relative lift": st.column_config.NumberColumn(format="%+.2f %%"),
             "Always-valid p": st.column_config.NumberColumn(format="%.3g"),
         },
     )

@@ -66,25 +66,30 @@ def rates_chart(
             subtitle=f"Dot: observed rate. Bar: {level} interval (Wilson) — where the true rate "
             "probably lies.",
         ),
-        height=max(140, 70 * data.height),
+        height=150 + 60 * data.height,  # includes titles and axes (autosize fit)
     )
 
 
-def _mde_rules(mde_abs: float | None) -> alt.Chart | None:
+def _zero_rule(data: pl.DataFrame) -> alt.Chart:
+    """A vertical line at 0 (no difference), drawn on the chart's own data (no extra dataset)."""
+    return alt.Chart(data).mark_rule(color="#333", strokeWidth=2).encode(x=alt.datum(0))
+
+
+def _mde_rules(data: pl.DataFrame, mde_abs: float | None) -> alt.LayerChart | None:
+    """Dashed lines at ± the minimum detectable effect, labelled at the top."""
     if mde_abs is None or not mde_abs > 0:
         return None
-    frame = pl.DataFrame({"x": [-mde_abs, mde_abs], "label": ["−MDE", "+MDE"]})
-    return (
-        alt.Chart(frame)
-        .mark_rule(strokeDash=[6, 4], color=charts.BAD, strokeWidth=2)
-        .encode(
-            x="x:Q",
-            tooltip=[
-                alt.Tooltip("label:N", title="Line"),
-                alt.Tooltip("x:Q", title="Change", format="+.2%"),
-            ],
+    layers = []
+    for x, label in ((-mde_abs, "−MDE"), (mde_abs, "+MDE")):
+        rule = alt.Chart(data).mark_rule(strokeDash=[6, 4], color=charts.BAD, strokeWidth=2)
+        text = alt.Chart(data).mark_text(
+            color=charts.BAD, fontSize=charts.FONT_SIZE - 2, dy=-8, baseline="bottom"
         )
-    )
+        layers += [
+            rule.encode(x=alt.datum(x)),
+            text.encode(x=alt.datum(x), y=alt.value(0), text=alt.value(label)),
+        ]
+    return alt.layer(*layers)
 
 
 def diff_chart(
@@ -122,11 +127,8 @@ def diff_chart(
     labels = base.mark_text(dy=-18, fontSize=charts.FONT_SIZE, fontWeight="bold").encode(
         x="abs_diff:Q", text=alt.Text("abs_diff:Q", format="+.2%")
     )
-    zero = (
-        alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="#333", strokeWidth=2).encode(x="x:Q")
-    )
-    layers = [zero, bars, dots, labels]
-    rules = _mde_rules(mde_abs)
+    layers = [_zero_rule(data), bars, dots, labels]
+    rules = _mde_rules(data, mde_abs)
     if rules is not None:
         layers.insert(1, rules)
     subtitle = "Bar: interval (Newcombe). Crossing the black line: no clear difference."
@@ -134,7 +136,7 @@ def diff_chart(
         subtitle += " Red dashes: the smallest change worth detecting (MDE)."
     return alt.layer(*layers).properties(
         title=alt.Title(f"Difference vs {control}, with its {level} interval", subtitle=subtitle),
-        height=max(120, 70 * max(data.height, 1)),
+        height=160 + 60 * max(data.height, 1),
     )
 
 
@@ -187,14 +189,11 @@ def forest_chart(
             "datum.segment == 'All users'", alt.value("diamond"), alt.value("circle")
         ),
     )
-    zero = (
-        alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="#333", strokeWidth=2).encode(x="x:Q")
-    )
-    return alt.layer(zero, bars, dots).properties(
+    return alt.layer(_zero_rule(data), bars, dots).properties(
         title=alt.Title(
             f"Difference vs {control} in each {segment.replace('_', ' ')}",
             subtitle=f"Diamond: all users. Bars: {level} intervals; a bar crossing the black "
             "line is no clear difference in that segment.",
         ),
-        height=max(160, 48 * len(order) * (data["variant"].n_unique() if several else 1)),
+        height=140 + 44 * len(order) * (data["variant"].n_unique() if several else 1),
     )
