@@ -18,6 +18,7 @@ from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
 from kpi.retention import (
     Grain,
+    RepeatPurchase,
     _as_datetime,
     _check_grain,
     _no_purchase_note,
@@ -28,6 +29,7 @@ from kpi.retention import (
     period_index,
     period_label,
     period_start,
+    repeat_purchase_rate,
 )
 from kpi.segments import NONE
 
@@ -655,7 +657,7 @@ class ValueSummary:
     ``channels``: one row per channel with ``spend``, ``new_customers``, ``cac``, ``revenue``,
     ``roas``, ``clv``, ``clv_cac``, ``meets_guide``, ``payback_months``, ``note`` (None
     without spend, ``spend_note`` says why); ``total``: the same figures over all paid
-    channels (``channel`` = "All paid channels").
+    channels (``channel`` = "All paid channels"); ``repeat``: the repeat-purchase rate.
     """
 
     aov: Aov
@@ -669,6 +671,7 @@ class ValueSummary:
     channels: pl.DataFrame | None
     total: dict[str, float | int | str | None] | None
     spend_note: str | None
+    repeat: RepeatPurchase
 
 
 def _channel_table(
@@ -783,6 +786,7 @@ def value_summary(
         channels=channels,
         total=total,
         spend_note=spend_note,
+        repeat=repeat_purchase_rate(events, purchase_step),
     )
 
 

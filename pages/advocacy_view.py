@@ -12,7 +12,9 @@ from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
 PURCHASE = "purchase"
-KINDS = {"nps": "NPS (0–10)", "csat": "Satisfaction (CSAT)", "ces": "Effort (CES)"}
+# option (what the URL carries, ?ad_kind=CSAT) -> kpi value
+KINDS = {"NPS": "nps", "CSAT": "csat", "CES": "ces"}
+KIND_OPTION = {v: k for k, v in KINDS.items()}
 NO_SEGMENT = "none"
 
 
@@ -48,24 +50,23 @@ survey = ds.survey
 kind, by, grain = "auto", None, "month"
 if survey is not None and survey.height:
     c1, c2, c3 = st.columns([1.4, 1.2, 1])
-    kind = c1.segmented_control(
+    detected = KIND_OPTION[advocacy.survey_kind(survey)]
+    picked = c1.segmented_control(
         "The survey score measures",
         list(KINDS),
-        format_func=KINDS.get,
-        default=advocacy.survey_kind(survey),
+        default=detected,
         key="ad_kind",
         bind="query-params",
-        help="Detected from the answers (above 7 = a 0–10 NPS question); correct it if needed.",
-    ) or advocacy.survey_kind(survey)
+        help="NPS: 0–10 'would you recommend'. CSAT: satisfaction 1–5 or 1–7. CES: effort "
+        "1–7. Detected from the answers (above 7 = NPS); correct it if needed.",
+    )
+    kind = KINDS[picked or detected]
     seg_options = [s for s in ds.segments if s in survey.columns]
     if seg_options:
         seg = c2.selectbox(
             "NPS by",
             [NO_SEGMENT, *seg_options],
             index=1 + seg_options.index("device") if "device" in seg_options else 1,
-            format_func=lambda s: (
-                "No breakdown" if s == NO_SEGMENT else s.replace("_", " ").capitalize()
-            ),
             key="ad_segment",
             bind="query-params",
             help="Segments come from the user table, joined to the answers by user id.",
@@ -96,7 +97,7 @@ if s.nps is not None:
     cards = st.columns(5)
     ci = f"{_points(n.ci_low)} to {_points(n.ci_high)}" if n.nps is not None else "–"
     cards[0].metric(
-        defs["nps"].label, _points(n.nps), help=defs["nps"].formula, border=True,
+        "NPS (points)", _points(n.nps), help=defs["nps"].formula, border=True,
     )  # fmt: skip
     cards[0].caption(f"{n.confidence:.0%} confidence interval: **{ci}** points")
     cards[1].metric("Promoters (9–10)", fmt.pct(n.promoter_share, 1), border=True)

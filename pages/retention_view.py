@@ -12,12 +12,14 @@ from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
 PURCHASE = "purchase"
+# options are what the URL carries (?rt_anchor=first+purchase), values what kpi expects
 ANCHORS = {
-    "first_event": "First visit",
-    "first_purchase": "First purchase",
-    "signup": "Signup date",
+    "first visit": "first_event",
+    "first purchase": "first_purchase",
+    "signup date": "signup",
 }
-MODES = {"on": "On period N", "on_or_after": "On or after period N"}
+MODES = {"on": "on", "on or after": "on_or_after"}
+ANY = "any event"
 NO_SEGMENT = "none"
 
 
@@ -34,7 +36,7 @@ def _summary(
     inactive_days: int,
     _ds: Dataset,
 ) -> retention.RetentionSummary:
-    extra = [c for c in (by, "signup" if anchor == "signup" else None) if c]
+    extra = [c for c in (by, "signup" if anchor == "signup" else None) if c]  # anchor: kpi name
     return retention.retention_summary(
         _ds.events_with(extra),
         grain=grain,  # type: ignore[arg-type]
@@ -63,26 +65,15 @@ grain = st.session_state.get("cohort_by") or "month"
 unit = {"month": "Month", "week": "Week"}.get(grain, "Period")
 steps = [s for s in dict.fromkeys([*ds.steps, *ds.events["step"].unique().sort().to_list()]) if s]
 has_purchase = PURCHASE in steps
-anchors = ["first_event"] + (["first_purchase"] if has_purchase else [])
-anchors += ["signup"] if "signup" in ds.users.columns else []
-return_options = [
-    "any",
-    *([PURCHASE] if has_purchase else []),
-    *[s for s in steps if s != PURCHASE],
-]
-
-
-def _return_label(value: str) -> str:
-    if value == "any":
-        return "Any event"
-    return "A purchase" if value == PURCHASE else f"A '{value}' event"
+anchors = ["first visit"] + (["first purchase"] if has_purchase else [])
+anchors += ["signup date"] if "signup" in ds.users.columns else []
+return_options = [ANY, *([PURCHASE] if has_purchase else []), *[s for s in steps if s != PURCHASE]]
 
 
 c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.3, 0.8, 1.1])
 anchor = c1.selectbox(
     "Cohort by",
     anchors,
-    format_func=ANCHORS.get,
     index=1 if has_purchase and set(steps) == {PURCHASE} else 0,
     key="rt_anchor",
     bind="query-params",
@@ -91,16 +82,14 @@ anchor = c1.selectbox(
 returned = c2.selectbox(
     "Counts as a return",
     return_options,
-    format_func=_return_label,
     key="rt_return",
     bind="query-params",
-    help="What a user must do in a later period to count as retained.",
+    help="What a user must do in a later period to count as retained (an event of that step).",
 )
 mode = (
     c3.segmented_control(
         "Retained",
         list(MODES),
-        format_func=MODES.get,
         default="on",
         key="rt_mode",
         bind="query-params",
@@ -125,13 +114,14 @@ segment_options = [NO_SEGMENT, *ds.segments]
 segment = c5.selectbox(
     "Break down by",
     segment_options,
-    format_func=lambda s: "No breakdown" if s == NO_SEGMENT else s.replace("_", " ").capitalize(),
     key="rt_segment",
     bind="query-params",
     help="Top values by users, the rest grouped as Other (totals reconcile).",
 )
 by = None if segment in (None, NO_SEGMENT) else segment
-return_step = None if returned in (None, "any") else returned
+return_step = None if returned in (None, ANY) else returned
+cohort_by = ANCHORS.get(anchor or "", "first_event")
+mode = MODES.get(mode or "on", "on")
 
 k1, k2 = st.columns([1, 3])
 inactive = int(
@@ -161,13 +151,13 @@ trend_n = int(
 key = state.view_key()
 try:
     summary = _summary(
-        key, grain, anchor or "first_event", return_step, mode, periods, None, trend_n, inactive, ds
+        key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, ds
     )
     by_summary = (
         _summary(
             key,
             grain,
-            anchor or "first_event",
+            cohort_by,
             return_step,
             mode,
             periods,
@@ -228,11 +218,11 @@ charts.show(
         summary.long,
         grain=grain,
         title=f"Share of each {grain}ly cohort retained, {unit.lower()} by {unit.lower()}",
-        subtitle=(
-            f"Rows: cohorts with their size. Grey cells with * : {unit.lower()} still in progress "
-            f"on {as_of} (will grow). Last row: average weighted by cohort size, complete "
-            "cells only."
-        ),
+        subtitle=[
+            "Rows: cohorts with their size. Last row: average weighted by cohort size "
+            "(complete cells only).",
+            f"Grey cells with * : {unit.lower()} still in progress on {as_of} (will grow).",
+        ],
     ),
     key="rt_heatmap",
 )
@@ -265,11 +255,10 @@ with tabs[0]:
     if not charts.empty_note(curve, "retention curve"):
         charts.show(
             cohort_charts.curves(
-                pl.concat(
-                    [curve, average.with_columns(pl.lit(retention.AVERAGE_LABEL).alias("series"))]
-                ),
+                curve,
                 grain=grain,
-                title="Retention curve of each cohort (and the weighted average)",
+                title="Retention curve of each cohort",
+                average=average,
             ),
             key="rt_curves",
         )

@@ -7,14 +7,15 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from kpi import value
+from kpi import retention, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
 PURCHASE = "purchase"
-BASIS = {"channel": "Each channel's own CLV", "shop": "One CLV for every channel"}
+# option (what the URL carries, ?va_clv_basis=one+for+all) -> kpi value
+BASIS = {"per channel": "channel", "one for all": "shop"}
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -106,15 +107,15 @@ basis = (
     f4.segmented_control(
         "CLV used for CLV / CAC",
         list(BASIS),
-        format_func=BASIS.get,
-        default="channel",
+        default="per channel",
         key="va_clv_basis",
         bind="query-params",
         help="Each channel's own AOV and purchase frequency (with the years above), or the one "
         "CLV above for every channel.",
     )
-    or "channel"
+    or "per channel"
 )
+basis = BASIS.get(basis, "channel")
 try:
     s = _summary(key, aov_override, freq_override, float(years_in), basis, ds)
 except ParcoursError as exc:
@@ -126,7 +127,11 @@ st.caption(est.explanation)
 if aov_override is not None or freq_override is not None:
     st.caption("You changed a factor: the CLV above uses your value, not the data's estimate.")
 
-cards = st.columns(4)
+cards = st.columns(5)
+with cards[4]:
+    rdef = retention.DEFINITIONS["repeat_purchase_rate"]
+    widgets.kpi_card(rdef.label, s.repeat.rate, "rate", definition=rdef)
+    st.caption(s.repeat.explanation)
 with cards[0]:
     widgets.kpi_card(
         defs["clv"].label, s.clv.clv if s.clv else None, "currency", definition=defs["clv"]
@@ -142,7 +147,7 @@ with cards[2]:
     st.caption(s.revenue_per_customer.explanation)
 with cards[3]:
     widgets.kpi_card(
-        "Revenue from the top 10 % of customers", s.top_share.share, "rate",
+        "Top 10 % customers' revenue share", s.top_share.share, "rate",
         definition=defs["top_customer_share"],
     )  # fmt: skip
     st.caption(s.top_share.explanation)

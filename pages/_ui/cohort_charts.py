@@ -24,7 +24,7 @@ def retention_heatmap(
     *,
     grain: str,
     title: str,
-    subtitle: str,
+    subtitle: str | list[str],
     label: str = "cohort",
 ) -> alt.LayerChart:
     """Cohort × period heatmap with % labels; grey = period in progress; average row in bold.
@@ -88,7 +88,7 @@ def retention_heatmap(
     cols = long["period"].n_unique() if long.height else 1
     return (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
-        height=max(120, 34 * rows),
+        height=130 + 34 * rows,  # autosize "fit": the titles and axes take ~130 px
         width=max(300, min(70 * cols, 1100)),
     )
 
@@ -105,7 +105,8 @@ def curves(
     y_format: str = "%",
     series: str = "series",
     users: str = "users",
-) -> alt.Chart:
+    average: pl.DataFrame | None = None,
+) -> alt.Chart | alt.LayerChart:
     """One line per series over periods since the start (kpi.retention.retention_curve or
     kpi.value.observed_clv renamed). Dashed points = period still in progress."""
     unit = _unit_word(grain)
@@ -132,7 +133,26 @@ def curves(
             ],
         )
     )
-    return line.properties(title=title, height=380)
+    if average is None or average.height == 0:
+        return line.properties(title=title, height=380)
+    avg = (
+        alt.Chart(average)
+        .mark_line(color="black", strokeWidth=4, strokeDash=[8, 4])
+        .encode(
+            x="period:Q",
+            y=f"{y}:Q",
+            tooltip=[
+                alt.Tooltip("period:Q", title=f"{unit}s after"),
+                alt.Tooltip(f"{y}:Q", title="Weighted average", format=".1%"),
+            ],
+        )
+    )
+    return alt.layer(line, avg).properties(
+        title=alt.Title(
+            title, subtitle="Black dashed line: weighted average over cohorts.", subtitleFontSize=15
+        ),
+        height=380,
+    )
 
 
 def period_trend(
@@ -144,7 +164,12 @@ def period_trend(
         alt.Chart(frame)
         .mark_bar(color=charts.PRIMARY)
         .encode(
-            x=alt.X("cohort:N", title="Cohort", sort=alt.SortField("cohort_start")),
+            x=alt.X(
+                "cohort:N",
+                title="Cohort",
+                sort=alt.SortField("cohort_start"),
+                axis=alt.Axis(labelAngle=-45 if frame.height > 14 else 0),
+            ),
             y=alt.Y(
                 "retention:Q", title=f"Retained in {unit.lower()} {n}", axis=alt.Axis(format="%")
             ),
@@ -219,7 +244,7 @@ def clv_cac_bars(
             subtitle=f"Green: at least {guide:g} : 1 (the usual guide). Red: below it.",
             subtitleFontSize=15,
         ),
-        height=max(160, 48 * data.height),
+        height=130 + 52 * data.height,  # autosize fit: titles and axes included
     )
 
 
@@ -260,7 +285,7 @@ def nps_shares(
         x=alt.X("share:Q", stack="normalize", bandPosition=0.5),
     )
     return (bars + text.transform_filter("datum.share >= 0.06")).properties(
-        height=max(70, 46 * frame.height)
+        height=110 + 46 * frame.height
     )
 
 
@@ -268,7 +293,12 @@ def nps_over_time(frame: pl.DataFrame) -> alt.LayerChart:
     """NPS per period (points −100..100) with its 95 % confidence band."""
     data = frame.with_columns((pl.col(c) * 100).alias(c) for c in ("nps", "ci_low", "ci_high"))
     base = alt.Chart(data).encode(
-        x=alt.X("period_start:T", title="Month of the answer", axis=alt.Axis(format="%b %Y")),
+        x=alt.X(
+            "period:O",
+            title="Period of the answer",
+            sort=alt.SortField("period_start"),
+            axis=alt.Axis(labelAngle=0 if data.height <= 12 else -45),
+        ),
     )
     band = base.mark_area(opacity=0.2, color=charts.PRIMARY).encode(
         y=alt.Y("ci_low:Q", title="NPS (points, −100 to +100)"), y2="ci_high:Q"
@@ -335,5 +365,5 @@ def nps_by_segment(
             subtitle="Lines: 95 % confidence intervals. Dashed: overall NPS.",
             subtitleFontSize=15,
         ),
-        height=max(140, 56 * data.height),
+        height=130 + 56 * data.height,
     )

@@ -1,0 +1,114 @@
+"""AppTest of the Retention page: demo data and the Online Retail upload, against plain polars."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import polars as pl
+import pytest
+
+from tests.app.conftest import DATASETS, ROOT, errors_and_exceptions
+
+PAGE = "pages/retention_view.py"
+RETAIL = DATASETS / "online_retail.csv"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _matrix(at) -> pl.DataFrame:
+    """The cohort table the page shows (the first dataframe)."""
+    return pl.from_pandas(at.dataframe[0].value)
+
+
+def demo_events() -> pl.DataFrame:
+    """The demo events read with plain polars (independent of kpi.load / kpi.schema)."""
+    return pl.read_csv(
+        ROOT / "data" / "demo" / "events.csv.gz",
+        try_parse_dates=True,
+        schema_overrides={"order_id": pl.String, "revenue": pl.Float64},
+    )
+
+
+def test_demo_cohorts_and_cards_match_plain_polars(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    ev = demo_events()
+    month = pl.col("event_time").dt.truncate("1mo")
+    first = ev.group_by("user_id").agg(month.min().alias("c"))
+    active = ev.select("user_id", month.alias("m")).unique().join(first, on="user_id")
+    june = first.filter(pl.col("c").dt.month() == 6).height
+    june_m1 = active.filter(pl.col("c").dt.month() == 6, pl.col("m").dt.month() == 7).height
+    table = _matrix(app)
+    row = table.filter(pl.col("cohort") == "2025-06").row(0, named=True)
+    assert row["cohort_size"] == june
+    assert row["M1"] == pytest.approx(june_m1 / june)
+    assert table["cohort"].to_list()[-1] == "Average (weighted)"
+    # repeat purchase: customers with 2+ distinct orders / customers
+    orders = (
+        ev.filter(pl.col("event_name") == "purchase")
+        .group_by("user_id")
+        .agg(pl.col("order_id").n_unique().alias("n"))
+    )
+    repeat = orders.filter(pl.col("n") >= 2).height / orders.height
+    assert _metrics(app)["Repeat-purchase rate"] == f"{repeat * 100:.2f} %"
+    assert _metrics(app)["Purchase frequency"] == f"{orders['n'].sum() / orders.height:.2f}"
+    # the churn rule is stated in words with the chosen inactivity limit
+    captions = " ".join(c.value for c in app.caption)
+    assert "within 90 days" in captions and "Churn = lost" in captions
+    # heatmap: one rect per cell, incomplete cells greyed with a note
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert spec["layer"][0]["mark"]["type"] == "rect"
+    assert "in progress" in json.dumps(spec["title"])
+
+
+def test_url_view_on_or_after_weekly_by_device(app):
+    app.query_params["rt_mode"] = ["on or after"]
+    app.query_params["rt_segment"] = ["device"]
+    app.query_params["cohort_by"] = ["week"]
+    app.query_params["rt_inactive"] = ["30"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    table = _matrix(app)
+    assert table["cohort"][0].startswith("2025-W")
+    # on or after never rises along a cohort
+    cells = table.filter(pl.col("cohort") != "Average (weighted)").select(
+        [c for c in table.columns if c.startswith("W")]
+    )
+    for r in cells.iter_rows():
+        vals = [v for v in r if v is not None]
+        assert all(a >= b - 1e-12 for a, b in itertools.pairwise(vals))
+    assert "within 30 days" in " ".join(c.value for c in app.caption)
+    titles = [json.loads(c.proto.spec).get("title") for c in app.get("vega_lite_chart")]
+    assert any("device" in json.dumps(t) for t in titles)
+
+
+def test_online_retail_upload_shows_published_cohort(app):
+    if not RETAIL.exists():
+        pytest.skip("../shared/datasets missing")
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(
+        ("online_retail.csv", RETAIL.read_bytes(), "text/csv")
+    ).run()
+    assert errors_and_exceptions(app) == []
+    ds = app.session_state["dataset"]
+    (src,) = ds.sources
+    # the published cleaning rules, each drop counted with its reason
+    assert src.rows_read == 541_909 and src.rows_kept == 397_884
+    assert src.dropped == {
+        "missing user id": 135_080,
+        "cancellation (order id starting with C)": 8_905,
+        "zero or negative unit price": 40,
+    }
+    table = _matrix(app)
+    dec = table.filter(pl.col("cohort") == "2010-12").row(0, named=True)
+    assert dec["cohort_size"] == 885
+    assert round(dec["M1"] * 100, 1) == 36.6
+    assert [round(dec[f"M{i}"] * 100, 1) for i in range(2, 7)] == [32.3, 38.4, 36.3, 39.8, 36.3]
+    assert _metrics(app)["Repeat-purchase rate"] == "65.58 %"
+    assert _metrics(app)["Purchase frequency"] == "4.27"
