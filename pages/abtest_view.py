@@ -63,7 +63,9 @@ EXAMPLE = pl.DataFrame(
 
 def loss_text(x: float | None) -> str:
     """An expected loss (a rate given up) in percentage points, 3 significant digits."""
-    return "–" if x is None else f"{x * 100:.2g} pp"
+    if x is None:
+        return "–"
+    return "< 0.001 pp" if x * 100 < 0.001 else f"{x * 100:.2g} pp"
 
 
 def p_text(p: float | None) -> str:
@@ -485,18 +487,19 @@ for cmp in a.comparisons.iter_rows(named=True):
         + f" {level} CI: {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}.",
         border=True,
     )
+    test_name = {"fisher": "Fisher exact", "z": "z-test"}.get(cmp["method"], "no test")
+    corrected = k > 2 and correction is not None
     m[2].metric(
-        "p-value",
-        p_text(cmp["p_value"]),
-        delta=(
-            "Fisher exact"
-            if cmp["method"] == "fisher"
-            else "z-test"
-            if cmp["method"] == "z"
-            else "no test"
-        ),
+        f"p-value ({correction_label})" if corrected else "p-value",
+        p_text(cmp["adjusted_p_value"] if corrected else cmp["p_value"]),
+        delta=f"{test_name}, raw p {p_text(cmp['p_value'])}" if corrected else test_name,
         delta_color="off",
-        help=DEFS["ab_p_value"].formula,
+        help=DEFS["ab_p_value"].formula
+        + (
+            f" Corrected by {correction_label} over the {k - 1} variants compared with {a.control}."
+            if corrected
+            else ""
+        ),
         border=True,
     )
     m[3].metric(
@@ -506,7 +509,7 @@ for cmp in a.comparisons.iter_rows(named=True):
         border=True,
     )
     m[4].metric(
-        "Expected loss if shipped",
+        "Risk if shipped",
         loss_text(cmp["expected_loss_variant"]),
         help=DEFS["ab_expected_loss"].formula
         + f" Choosing {cmp['variant']}: {loss_text(cmp['expected_loss_variant'])}; keeping "

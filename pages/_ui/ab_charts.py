@@ -80,10 +80,15 @@ def _mde_rules(data: pl.DataFrame, mde_abs: float | None) -> alt.LayerChart | No
     if mde_abs is None or not mde_abs > 0:
         return None
     layers = []
-    for x, label in ((-mde_abs, "−MDE"), (mde_abs, "+MDE")):
+    for x, label, align, dx in ((-mde_abs, "−MDE", "right", -4), (mde_abs, "+MDE", "left", 4)):
         rule = alt.Chart(data).mark_rule(strokeDash=[6, 4], color=charts.BAD, strokeWidth=2)
         text = alt.Chart(data).mark_text(
-            color=charts.BAD, fontSize=charts.FONT_SIZE - 2, dy=-8, baseline="bottom"
+            color=charts.BAD,
+            fontSize=charts.FONT_SIZE - 2,
+            dy=-8,
+            dx=dx,
+            align=align,
+            baseline="bottom",
         )
         layers += [
             rule.encode(x=alt.datum(x)),

@@ -109,6 +109,13 @@ def test_quick_check_three_arms_holm(app):
     corrected = table["p corrected"].tolist()
     assert corrected == pytest.approx([0.165416, 0.00218167], rel=1e-5)  # notes M1
     assert "Chi-square 10.95" in _text(app)
+    shown = [m.value for m in app.metric if m.label == "p-value (Holm)"]
+    assert shown == [f"{p:.3g}" for p in corrected] == ["0.165", "0.00218"]
+    export = app.session_state["ab_result_export"]
+    assert export["omnibus"]["chi2"] == pytest.approx(10.9452, rel=1e-5)
+    assert [a["prob_best"] for a in export["arms"]] == pytest.approx(
+        [0.00033, 0.02979, 0.9699], abs=3e-3
+    )
 
 
 def test_from_data_on_demo(app):
