@@ -1,0 +1,101 @@
+"""AppTest of the Value page: demo CAC / CLV effects (data/README.md) and the Online Retail upload."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from tests.app.conftest import DATASETS, ROOT, errors_and_exceptions
+
+PAGE = "pages/value_view.py"
+RETAIL = DATASETS / "online_retail.csv"
+DEMO = ROOT / "data" / "demo"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _channels(at) -> pl.DataFrame:
+    return pl.from_pandas(at.dataframe[0].value)
+
+
+def plain_demo() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Demo purchases with each buyer's channel, and spend per channel, with plain polars."""
+    ev = pl.read_csv(
+        DEMO / "events.csv.gz",
+        try_parse_dates=True,
+        schema_overrides={"order_id": pl.String, "revenue": pl.Float64},
+    ).filter(pl.col("event_name") == "purchase")
+    users = pl.read_csv(DEMO / "users.csv").select("user_id", "channel")
+    spend = pl.read_csv(DEMO / "ad_spend.csv").group_by("channel").agg(pl.col("spend").sum())
+    return ev.join(users, on="user_id"), spend
+
+
+def test_demo_cac_clv_and_guide(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    buys, spend = plain_demo()
+    aov = buys["revenue"].sum() / buys["order_id"].n_unique()
+    m = _metrics(app)
+    assert m["Average order value"] == f"{aov:,.2f}"
+    # CAC = spend / customers of the channel (all first purchases fall inside the spend months)
+    new = buys.group_by("channel").agg(pl.col("user_id").n_unique().alias("new"))
+    cac = dict(
+        spend.join(new, on="channel").select("channel", pl.col("spend") / pl.col("new")).iter_rows()
+    )
+    table = _channels(app)
+    shown = dict(zip(table["channel"], table["cac"], strict=True))
+    assert shown["email"] == pytest.approx(cac["email"]) and round(shown["email"], 2) == 57.73
+    assert shown["social"] == pytest.approx(cac["social"]) and round(shown["social"], 2) == 289.55
+    ratio = dict(zip(table["channel"], table["clv_cac"], strict=True))
+    assert ratio["social"] < 3 <= ratio["paid_search"] < ratio["referral"] < ratio["email"]
+    assert [round(ratio[c], 1) for c in ("email", "referral", "paid_search", "social")] == [
+        11.2,
+        6.0,
+        4.0,
+        1.6,
+    ]
+    assert any("social" in w.value for w in app.warning)  # named as below the guide
+    # the guide line at 3 is drawn
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert any('"guide": 3.0' in json.dumps(s) or "3 : 1" in json.dumps(s) for s in specs)
+    assert m["Customer lifetime value (CLV)"] == "586.56"
+
+
+def test_one_clv_for_all_channels_and_edited_factor(app):
+    app.query_params["va_clv_basis"] = ["one for all"]
+    app.query_params["va_years"] = ["2"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    # shop-wide CLV with 2 years: 586.56 / 3 * 2; social CAC 289.55 -> 1.35
+    assert _metrics(app)["Customer lifetime value (CLV)"] == f"{586.5591854840103 / 3 * 2:,.2f}"
+    ratio = dict(zip(_channels(app)["channel"], _channels(app)["clv_cac"], strict=True))
+    assert round(ratio["social"], 2) == round(586.5591854840103 / 3 * 2 / 289.548346, 2)
+    app.number_input[0].set_value(100.0).run()  # AOV edited by the user
+    assert errors_and_exceptions(app) == []
+    freq = 2485 / 2045 * 365.25 / 181.37520833333335
+    assert (
+        _metrics(app)["Customer lifetime value (CLV)"] == f"{100 * freq * 2:,.2f}"
+    )  # unedited factors keep the exact estimate
+
+
+def test_online_retail_upload_value_and_missing_spend(app):
+    if not RETAIL.exists():
+        pytest.skip("../shared/datasets missing")
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(
+        ("online_retail.csv", RETAIL.read_bytes(), "text/csv")
+    ).run()
+    assert errors_and_exceptions(app) == []
+    m = _metrics(app)
+    assert m["Average order value"] == "480.87"
+    assert m["Repeat-purchase rate"] == "65.58 %"  # 65.6 % published
+    assert m["Revenue per customer"] == f"{8_911_407.904 / 4338:,.2f}"
+    info = " ".join(i.value for i in app.info)
+    assert "upload an ad-spend export with channel, month and spend columns" in info.lower()
