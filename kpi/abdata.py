@@ -3,6 +3,12 @@
 One row per user in, one row per variant (and segment) out, ready for
 :func:`kpi.abtest.compare`, :func:`kpi.abtest.srm_check` and :func:`kpi.abtest.welch_from_sums`.
 Every input row is accounted for: rows without a variant are dropped and counted.
+
+For the A/B page and the CLI: :func:`parse_counts_text` / :func:`counts_from_table` read
+counts typed or pasted by a person, :func:`parse_split` the planned traffic split,
+:func:`ab_counts` builds counts from a Dataset's users and events (a yes/no flag or "reached
+step X" of the funnel, revenue per user), :func:`analyse` computes every statistic of the page
+and :func:`ab_export` / :func:`ab_summary_rows` turn it into a plain dict / sheet rows.
 """
 
 from __future__ import annotations
