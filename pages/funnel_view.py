@@ -16,7 +16,7 @@ from pages._ui import format as fmt
 from pages._ui import funnel_charts as fc
 
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400, "months": 30 * 86400}
-ORDERS = {"sequential": "In order", "any": "Any order"}
+ORDERS = {"sequential": "in order", "any": "any order"}
 NO_SEGMENT = "(no breakdown)"
 TOP_N = 8
 BASE = ["step", "users", "conversion", "step_conversion"]
@@ -114,6 +114,12 @@ if not options:
     st.info("These data have no steps (event names). Map a step column on the Data page.")
     st.stop()
 
+# New data (another upload): forget step and segment choices that no longer exist
+remembered = st.session_state.get("fn_steps")
+if remembered is not None and any(s not in options for s in remembered):
+    del st.session_state["fn_steps"]
+if st.session_state.get("fn_by") not in (None, NO_SEGMENT, *ds.segments):
+    del st.session_state["fn_by"]
 steps = st.multiselect(
     "Funnel steps, in order",
     options,
@@ -141,13 +147,12 @@ order = (
     c1.segmented_control(
         "Order",
         list(ORDERS),
-        format_func=ORDERS.get,
         default="sequential",
         key="fn_order",
         bind="query-params",
         disabled=not timed,
         help=(
-            "In order: steps 1..k done one after the other (the best attempt counts). Any order: "
+            "sequential: steps 1..k done one after the other (the best attempt counts). any: "
             "all of steps 1..k done within the window, in whatever order."
         ),
     )
@@ -195,7 +200,6 @@ segment = st.selectbox(
     [NO_SEGMENT, *ds.segments],
     key="fn_by",
     bind="query-params",
-    format_func=lambda s: s if s == NO_SEGMENT else s.replace("_", " ").capitalize(),
     help=f"The top {TOP_N} values, the rest grouped as 'Other' so totals add up.",
 )
 
@@ -282,7 +286,7 @@ if len(steps) >= 2:
                 f"through this funnel.** {missing:,} of them have no {steps[-2]} event at all "
                 f"in the data (for example a 'buy now' button, or an export that misses some "
                 f"events), so a strict sequence can never count them. To count them, choose "
-                f"**Any order** or the **open funnel**, or remove {steps[-2]} from the steps.",
+                f"**any** order or the **open funnel**, or remove {steps[-2]} from the steps.",
                 icon=":material/info:",
             )
         else:

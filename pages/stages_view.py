@@ -108,13 +108,14 @@ else:
 segment = None
 if ds.segments:
     default = "channel" if "channel" in ds.segments else ds.segments[0]
+    if st.session_state.get("st_by") not in (None, *ds.segments):
+        del st.session_state["st_by"]  # new data without the segment chosen before
     segment = st.selectbox(
         "Segment for the tables",
         list(ds.segments),
         index=list(ds.segments).index(default),
         key="st_by",
         bind="query-params",
-        format_func=lambda s: s.replace("_", " ").capitalize(),
         help="Each stage's KPIs per value of this segment (top 8 values, the rest as 'Other').",
     )
 by_frame: pl.DataFrame | None = None

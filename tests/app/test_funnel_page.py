@@ -1,0 +1,173 @@
+"""AppTest of the Funnel page: real uploads and the demo data, numbers checked independently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from kpi import funnel
+from tests.app.conftest import DATASETS, errors_and_exceptions
+
+PAGE = "pages/funnel_view.py"
+FUNNEL_FILES = [
+    ("home_page_table.csv", "home_page"),
+    ("search_page_table.csv", "search_page"),
+    ("payment_page_table.csv", "payment_page"),
+    ("payment_confirmation_table.csv", "payment_confirmation_page"),
+]
+
+
+def _frame(at, *columns: str) -> pl.DataFrame:
+    """The first dataframe on screen that has these columns (as polars)."""
+    for df in at.dataframe:
+        value = df.value
+        if set(columns) <= set(value.columns):
+            return pl.from_pandas(value)
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _text(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def _reference_ecommerce() -> tuple[list[int], dict[str, list[int]], dict[str, list[int]]]:
+    """Membership funnel with plain polars: a user reaches page k when they are in the tables
+    of pages 1..k (overall, by device, by signup month)."""
+    folder = DATASETS / "ecommerce_funnel"
+    users = pl.read_csv(folder / "user_table.csv").with_columns(
+        pl.col("user_id").cast(pl.String),
+        pl.col("date").str.slice(0, 7).alias("month"),
+    )
+    reached = users.select("user_id", "device", "month")
+    totals, by_device, by_month = [], {}, {}
+    for i, (name, _) in enumerate(FUNNEL_FILES):
+        ids = pl.read_csv(folder / name).select(pl.col("user_id").cast(pl.String)).unique()
+        reached = reached.join(ids, on="user_id", how="semi")
+        totals.append(reached.height)
+        for key, out in (("device", by_device), ("month", by_month)):
+            counts = dict(reached.group_by(key).len().iter_rows())
+            for value in users[key].unique().to_list():
+                out.setdefault(value, [0] * len(FUNNEL_FILES))[i] = counts.get(value, 0)
+    return totals, by_device, by_month
+
+
+def _upload_ecommerce(app) -> None:
+    folder = DATASETS / "ecommerce_funnel"
+    files = [(n, (folder / n).read_bytes(), "text/csv") for n, _ in FUNNEL_FILES]
+    files.append(("user_table.csv", (folder / "user_table.csv").read_bytes(), "text/csv"))
+    app.sidebar.file_uploader[0].set_value(files).run()
+
+
+def test_ecommerce_upload_funnel_by_device_and_cohort(app):
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    totals, by_device, by_month = _reference_ecommerce()
+    assert totals == [90_400, 45_200, 6_030, 452]
+    assert by_device["Desktop"] == [60_200, 30_100, 3_010, 150]
+    assert by_device["Mobile"] == [30_200, 15_100, 3_020, 302]
+    assert by_month["2015-03"] == [22_600, 8_879, 631, 44]
+
+    app.run()
+    app.switch_page(PAGE).run()
+    _upload_ecommerce(app)
+    assert errors_and_exceptions(app) == []
+    table = _frame(app, "step", "users", "drop_off")
+    assert table["step"].to_list() == [s for _, s in FUNNEL_FILES]
+    assert table["users"].to_list() == totals
+    assert table["drop_off"].to_list()[1:] == [90_400 - 45_200, 45_200 - 6_030, 6_030 - 452]
+    assert table["conversion"].to_list()[-1] == pytest.approx(452 / 90_400)
+    text = _text(app)
+    assert "Membership funnel" in text  # no timestamps: said so, controls disabled
+    assert app.segmented_control(key="fn_order").disabled
+    assert app.number_input(key="fn_window").disabled
+    assert "The biggest drop-off is from payment_page to payment_confirmation_page: 92.50 %" in text
+
+    app.selectbox(key="fn_by").set_value("device").run()
+    assert errors_and_exceptions(app) == []
+    seg = _frame(app, "device", "step", "users")
+    for device in ("Desktop", "Mobile"):
+        assert seg.filter(pl.col("device") == device)["users"].to_list() == by_device[device]
+    assert "Segment users add up to the total at every step" in _text(app)
+    assert "✓" in _text(app)
+
+    app.selectbox(key="fn_by").set_value("cohort").run()
+    assert errors_and_exceptions(app) == []
+    seg = _frame(app, "cohort", "step", "users")
+    assert seg.filter(pl.col("cohort") == "2015-03")["users"].to_list() == by_month["2015-03"]
+    sums = seg.group_by("step", maintain_order=True).agg(pl.col("users").sum())
+    assert sums["users"].to_list() == totals
+
+
+def test_demo_funnel_matches_kpi_and_comparison(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    ds = app.session_state["dataset"]
+    expected = funnel.funnel(ds.events, list(ds.steps), window=dt.timedelta(days=14))
+    table = _frame(app, "step", "users", "conversion")
+    assert table["step"].to_list() == list(ds.steps)
+    assert table["users"].to_list() == expected["users"].to_list()
+    assert table["step_conversion"].to_list() == pytest.approx(
+        expected["step_conversion"].to_list()
+    )
+    assert "Pick a **Period** in the sidebar" in _text(app)
+    # a period: the comparison with the previous period of the same length appears
+    app.date_input(key="period").set_value((dt.date(2025, 10, 1), dt.date(2025, 10, 31))).run()
+    assert errors_and_exceptions(app) == []
+    comp = _frame(app, "users_current", "users_previous", "p_value")
+    october = ds.events.filter(
+        pl.col("ts").is_between(dt.datetime(2025, 10, 1), dt.datetime(2025, 11, 1), closed="left")
+    )
+    september = ds.events.filter(
+        pl.col("ts").is_between(dt.datetime(2025, 8, 31), dt.datetime(2025, 10, 1), closed="left")
+    )
+    now = funnel.funnel(october, list(ds.steps), window=dt.timedelta(days=14))
+    # the previous period has the same length (31 days): 2025-08-31 to 2025-09-30
+    before = funnel.funnel(september, list(ds.steps), window=dt.timedelta(days=14))
+    assert comp["users_current"].to_list() == now["users"].to_list()
+    assert comp["users_previous"].to_list() == before["users"].to_list()
+
+
+def test_url_params_steps_order_and_segment(app):
+    steps = ["landing", "add_to_cart", "purchase"]
+    app.query_params["fn_steps"] = steps
+    app.query_params["fn_order"] = ["any"]
+    app.query_params["fn_window"] = ["3"]
+    app.query_params["fn_unit"] = ["days"]
+    app.query_params["device"] = ["mobile"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert app.multiselect(key="fn_steps").value == steps
+    assert app.segmented_control(key="fn_order").value == "any"
+    ds = app.session_state["dataset"]
+    mobile = ds.users.filter(pl.col("device") == "mobile").select("user_id")
+    events = ds.events.join(mobile, on="user_id", how="semi")
+    expected = funnel.funnel(events, steps, order="any", window=dt.timedelta(days=3))
+    table = _frame(app, "step", "users", "conversion")
+    assert table["step"].to_list() == steps
+    assert table["users"].to_list() == expected["users"].to_list()
+    assert table["users"][0] == mobile.height  # every demo user lands
+
+
+def test_rees46_strict_sequence_undercount_is_explained(app):
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    raw = pl.read_csv(DATASETS / "rees46_events_sample.csv")
+    buyers = raw.filter(pl.col("event_type") == "purchase").select("user_id").unique()
+    carts = raw.filter(pl.col("event_type") == "cart").select("user_id").unique()
+    no_cart = buyers.join(carts, on="user_id", how="anti").height
+    app.run()
+    app.switch_page(PAGE).run()
+    data = (DATASETS / "rees46_events_sample.csv").read_bytes()
+    app.sidebar.file_uploader[0].set_value(("rees46_events_sample.csv", data, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert app.multiselect(key="fn_steps").value == ["view", "cart", "purchase"]
+    warning = "\n".join(w.value for w in app.warning)
+    assert f"{buyers.height:,} users did purchase" in warning
+    assert f"{no_cart:,} of them have no cart event" in warning
+    assert "**any** order" in warning and "open funnel" in warning
