@@ -104,6 +104,12 @@ def _norm(name: str) -> str:
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "user_id": (
         "userid",
+        "identifiantclient",
+        "identifiantutilisateur",
+        "codeclient",
+        "refclient",
+        "idcontact",
+        "contactid",
         "user",
         "userpseudoid",
         "distinctid",
@@ -145,6 +151,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dateheure",
         "dateevenement",
         "datecommande",
+        "datedecommande",
+        "datedevenement",
+        "dateevenement",
+        "datedachat",
+        "dateachat",
         "answeredat",
         "submittedat",
         "occurredat",
@@ -466,6 +477,43 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
             roles[col] = "metric"
         else:
             roles[col] = "ignore"
+    # Several time columns (GA4: event_date and event_timestamp): keep the most precise one.
+    ts_cols = [c for c, r in roles.items() if r == "ts"]
+    candidates = [
+        c
+        for c in frame.columns
+        if stats[c]["temporal"] and roles.get(c) in (None, "ts", "ignore", "metric")
+    ]
+    if ts_cols and len(candidates) > 1:
+
+        def precision(c: str) -> tuple[int, int]:
+            dt = stats[c]["dtype"]
+            return (int(isinstance(dt, pl.Datetime)), int("time" in _norm(c)))
+
+        best = max(candidates, key=precision)
+        if precision(best) > precision(ts_cols[0]):
+            roles[ts_cols[0]] = "ignore"
+            roles[best] = "ts"
+    # Shopify: the order is the "Name" column holding "#1001"-like values.
+    if "order_id" not in taken:
+        for col in frame.columns:
+            if (
+                roles.get(col) in (None, "segment", "ignore")
+                and stats[col]["text"]
+                and _norm(col) in ("name", "ordername", "order")
+            ):
+                sample = frame[col].drop_nulls().head(200)
+                if sample.len() and bool(sample.str.contains(r"^#?\d+$").all()):
+                    roles[col] = "order_id"
+                    taken.add("order_id")
+                    break
+    # HubSpot contacts: "Became a ... Date" columns make a wide table; a lifecycle-stage column
+    # next to them is an attribute, not an event name.
+    if any(r == "step_flag" for r in roles.values()):
+        for col, r in list(roles.items()):
+            if r == "step" and stats[col]["n_unique"] <= MAX_SEGMENT_VALUES:
+                roles[col] = "segment"
+                taken.discard("step")
     # A date column in a table without events is a signup / first-seen date.
     if (
         "ts" in taken
