@@ -1,0 +1,87 @@
+"""AppTest of the Advocacy page: demo NPS effects (data/README.md) against plain polars."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from tests.app.conftest import DATASETS, ROOT, errors_and_exceptions
+
+PAGE = "pages/advocacy_view.py"
+DEMO = ROOT / "data" / "demo"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def plain_nps(scores: pl.Series) -> float:
+    """NPS in points: % of 9-10 minus % of 0-6."""
+    return float(((scores >= 9).mean() - (scores <= 6).mean()) * 100)
+
+
+def test_demo_nps_overall_by_device_and_over_time(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    survey = pl.read_csv(DEMO / "nps_survey.csv").join(
+        pl.read_csv(DEMO / "users.csv").select("user_id", "device"), on="user_id"
+    )
+    m = _metrics(app)
+    overall = plain_nps(survey["score"])
+    assert m["NPS (points)"] == f"{overall:+.1f}" == "+33.3"
+    assert m["Valid answers"] == "1,057"
+    assert m["Promoters (9–10)"] == f"{(survey['score'] >= 9).mean() * 100:.1f} %"
+    # per device (segment joined through the user id), default breakdown
+    table = pl.from_pandas(app.dataframe[0].value)
+    shown = dict(zip(table["device"], table["NPS"], strict=True))
+    for device in ("desktop", "mobile", "tablet"):
+        expected = plain_nps(survey.filter(pl.col("device") == device)["score"])
+        assert shown[device] == pytest.approx(expected)
+    assert round(shown["desktop"], 1) == 40.5 > round(shown["mobile"], 1) == 19.7
+    # the confidence interval is shown and contains the score
+    lo, hi = (
+        float(x)
+        for x in table.filter(pl.col("device") == "mobile").select("CI low", "CI high").row(0)
+    )
+    assert lo < shown["mobile"] < hi
+    # NPS over time: one point per answer month, with a CI band
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    over = next(s for s in specs if "NPS over time" in json.dumps(s.get("title")))
+    assert any(
+        layer["mark"] == "area" or layer["mark"].get("type") == "area" for layer in over["layer"]
+    )
+    # referral rate: customers whose channel is referral / customers (data/README.md: 180 / 2,045)
+    assert m["Referral rate"] == f"{180 / 2045 * 100:.2f} %"
+
+
+def test_url_segment_channel_and_weekly(app):
+    app.query_params["ad_segment"] = ["channel"]
+    app.query_params["ad_grain"] = ["week"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    table = pl.from_pandas(app.dataframe[0].value)
+    assert set(table["channel"]) == {
+        "organic",
+        "paid_search",
+        "social",
+        "direct",
+        "referral",
+        "email",
+    }
+    assert int(table["n"].sum()) == 1057  # segments reconcile with the total
+
+
+def test_no_survey_says_which_file_unlocks_it(app):
+    path = DATASETS / "page_redesign_ab.csv"
+    if not path.exists():
+        pytest.skip("../shared/datasets missing")
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    info = " ".join(i.value for i in app.info)
+    assert "Upload survey answers" in info and "score" in info
