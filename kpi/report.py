@@ -60,6 +60,7 @@ __all__ = [
     "build_workbook",
     "file_name",
     "report_flags",
+    "window_text",
 ]
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -347,7 +348,7 @@ def _summary(ws: Worksheet, ctx: _Context) -> None:
     w.pair("Events in view", ctx.view.events.height, COUNT)
     funnel_text = " → ".join(ctx.steps) if ctx.steps else "(no steps)"
     w.pair("Funnel steps", funnel_text, wrap_chars=90)
-    window = _window_text(o.window)
+    window = window_text(o.window)
     w.pair("Funnel rules", f"{o.order} order, conversion window {window}")
     w.pair("Breakdown segment", ctx.segment or "(none)")
     if o.source_label:
@@ -442,7 +443,8 @@ def _summary(ws: Worksheet, ctx: _Context) -> None:
     ws.sheet_view.showGridLines = False
 
 
-def _window_text(window: timedelta | None) -> str:
+def window_text(window: timedelta | None) -> str:
+    """A conversion window in words: "14 days", "2 hours", "none (whole period)"."""
     if window is None:
         return "none (whole period)"
     secs = int(window.total_seconds())
@@ -488,7 +490,7 @@ def _funnel_sheet(ws: Worksheet, ctx: _Context) -> None:
     w.title("Funnel")
     w.note(
         f"Unique users per step ({ctx.options.order} order, window "
-        f"{_window_text(ctx.options.window)}). {ctx.filters.describe()}."
+        f"{window_text(ctx.options.window)}). {ctx.filters.describe()}."
     )
     table = ctx.funnel()
     if table is None:
@@ -905,7 +907,10 @@ def _compute_ab_rows(ctx: _Context) -> list[Row] | None:
 def _rows_from_given(given: Any) -> list[Row]:
     if isinstance(given, abtest.ABResult):
         return _result_rows(given, ("A", "B"), None)
-    if isinstance(given, Mapping):
+    summary_rows = getattr(abdata, "ab_summary_rows", None)
+    if isinstance(given, Mapping) and "arms" in given and summary_rows is not None:
+        given = summary_rows(given)  # the A/B page's export (kpi.abdata.ab_export)
+    elif isinstance(given, Mapping):
         items: Iterable[Any] = given.items()
     elif dataclasses.is_dataclass(given) and not isinstance(given, type):
         items = dataclasses.asdict(given).items()
@@ -1074,11 +1079,11 @@ def _guess_unit(label: str, val: Any) -> str | None:
     low = label.lower()
     if isinstance(val, bool) or not isinstance(val, int | float):
         return "text"
-    if "p-value" in low or "p value" in low or low.startswith("p "):
+    if any(k in low for k in ("p-value", "p value", "p_value")) or low.startswith("p "):
         return "p"
     if any(k in low for k in ("lift", "difference", "diff")):
         return "signed_rate"
-    if any(k in low for k in ("rate", "probability", "share", "ci ", "interval")):
+    if any(k in low for k in ("rate", "prob", "share", "ci ", "interval", "_low", "_high")):
         return "rate"
     if isinstance(val, int):
         return "count"
@@ -1092,6 +1097,10 @@ def _ab_sheet(ws: Worksheet, ctx: _Context) -> None:
     source = "the A/B test page" if ctx.options.ab_result is not None else "the data"
     w.note(f"Every number of the test, from {source}. Methods are named in each row.")
     for label, val, unit in rows:
+        if label.startswith("## ") and val is None:
+            w.skip()
+            w.section(label[3:])
+            continue
         unit = unit or _guess_unit(label, val)
         verdict_row = label.endswith("verdict")
         w.pair(
