@@ -1,0 +1,91 @@
+"""AppTest of the Stage KPIs page: demo KPIs vs kpi.stages, missing-input cards, segments."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from kpi import stages
+from pages._ui import format as fmt
+from tests.app.conftest import DATASETS, errors_and_exceptions
+
+PAGE = "pages/stages_view.py"
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def test_demo_stage_kpis_match_kpi_stages(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    ds = app.session_state["dataset"]
+    expected = {
+        k.code: k
+        for k in stages.stage_kpis(ds, first_seen=ds.users.select("user_id", "first_seen"))
+    }
+    shown = _metrics(app)
+    assert shown["Conversion rate"] == fmt.pct(expected["conversion_rate"].value)
+    assert shown["Average order value"] == fmt.money(expected["aov"].value)
+    assert shown["Users"] == fmt.num(expected["users"].value) == "50,000"
+    # AOV by hand: revenue of purchase events / distinct orders
+    purchases = ds.events.filter(pl.col("step") == "purchase")
+    aov = purchases["revenue"].sum() / purchases["order_id"].n_unique()
+    assert expected["aov"].value == pytest.approx(aov)
+    # formulas one hover away
+    helps = {m.label: m.help for m in app.metric}
+    assert "Revenue / orders" in helps["Average order value"]
+    # the demo has no reach column and no lead steps: said so, not blank
+    assert "Not available: needs an ad-spend export with a reach column" in _captions(app)
+    # segment table (channel by default): additive KPIs add up to the total
+    table = next(pl.from_pandas(d.value) for d in app.dataframe if "channel" in d.value.columns)
+    if "users" in table.columns:
+        assert table["users"].sum() == expected["users"].value
+    assert "Conversion rate is" not in "\n".join(w.value for w in app.error)  # 4.09 % > 2 %
+
+
+def test_thresholds_change_the_red_flags(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    app.number_input(key="st_th_conv").set_value(5.0).run()
+    assert errors_and_exceptions(app) == []
+    assert app.session_state["thresholds"].min_conversion == pytest.approx(0.05)
+    assert any("Conversion rate is 4.1 %, below the 5 % minimum" in e.value for e in app.error)
+
+
+def test_ecommerce_upload_shows_missing_input_cards(app):
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    folder = DATASETS / "ecommerce_funnel"
+    names = [
+        "home_page_table.csv",
+        "search_page_table.csv",
+        "payment_page_table.csv",
+        "payment_confirmation_table.csv",
+        "user_table.csv",
+    ]
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(
+        [(n, (folder / n).read_bytes(), "text/csv") for n in names]
+    ).run()
+    assert errors_and_exceptions(app) == []
+    captions = _captions(app)
+    assert "Impressions" in [m.value.strip("*") for m in app.markdown]
+    assert "Not available: needs an ad-spend export" in captions
+    assert "Not available: needs a session_id column" in captions
+    shown = _metrics(app)
+    assert shown["Users"] == "90,400"
+    assert shown["Purchasers"] == "452"
+    assert shown["Conversion rate"] == fmt.pct(452 / 90_400)
+    # per-device table: Desktop and Mobile users add up to all users
+    table = next(pl.from_pandas(d.value) for d in app.dataframe if "device" in d.value.columns)
+    assert dict(zip(table["device"], table["users"], strict=True)) == {
+        "Desktop": 60_200,
+        "Mobile": 30_200,
+    }
