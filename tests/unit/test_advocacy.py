@@ -154,3 +154,43 @@ def test_referral_rate() -> None:
 def test_definitions() -> None:
     assert {"nps", "csat", "ces", "referral_rate"} <= set(DEFINITIONS)
     assert all(d.stage == "advocacy" for d in DEFINITIONS.values())
+
+
+# ---------------------------------------------------------------- summary for pages / workbook
+
+
+def test_advocacy_summary_and_kind() -> None:
+    from kpi.advocacy import SURVEY_HINT, advocacy_summary, survey_kind
+
+    survey = pl.DataFrame(
+        {
+            "score": [10.0, 9, 8, 6, 0, 10, 7, 3],
+            "ts": [datetime(2025, 1, 5)] * 4 + [datetime(2025, 2, 5)] * 4,
+            "device": ["desktop"] * 3 + ["mobile"] * 5,
+        }
+    )
+    users = pl.DataFrame(
+        {"user_id": ["a", "b", "c", "d"], "channel": ["referral", "ads", None, "Referral"]}
+    )
+    s = advocacy_summary(survey, users, by="device")
+    assert s.kind == "nps" and survey_kind(survey) == "nps"
+    # 3 promoters, 2 passives, 3 detractors of 8 -> 0
+    assert (s.nps.promoters, s.nps.passives, s.nps.detractors, s.nps.nps) == (3, 2, 3, 0.0)
+    assert s.over_time["n"].to_list() == [4, 4]
+    by = dict(zip(s.by_segment["device"], s.by_segment["nps"], strict=True))
+    assert by["desktop"] == pytest.approx(2 / 3) and by["mobile"] == pytest.approx(-2 / 5)
+    assert s.referral.referred == 2 and s.referral.customers == 4
+    # restricted to customers
+    buyers = pl.DataFrame({"user_id": ["a", "b"]})
+    assert advocacy_summary(survey, users, customers=buyers).referral.rate == 0.5
+    # a 1-5 survey reads as CSAT; the user may say CES
+    five = pl.DataFrame({"score": [5.0, 4, 3, 1]})
+    assert advocacy_summary(five).kind == "csat"
+    assert advocacy_summary(five).csat.csat == 0.5
+    assert advocacy_summary(five, kind="ces").ces.ces == pytest.approx(3.25)
+    # no survey: say which file would unlock it; no date: no trend, with a note
+    assert advocacy_summary(None).notes == (SURVEY_HINT,)
+    no_date = advocacy_summary(survey.drop("ts"))
+    assert no_date.over_time is None and any("date" in n for n in no_date.notes)
+    no_seg = advocacy_summary(survey, by="country")
+    assert no_seg.by_segment is None and any("user id" in n for n in no_seg.notes)

@@ -7,7 +7,7 @@ against plain polars group-bys and the published figures (notes §5.2).
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -512,3 +512,88 @@ def test_online_retail_matches_plain_group_bys(retail: pl.DataFrame) -> None:
     assert avg.filter(pl.col("period") == 1)["retention"].item() == pytest.approx(
         p1["retained"].sum() / sizes["retained"].sum()
     )
+
+
+# ---------------------------------------------------------------- summary for pages / workbook
+
+
+def test_cohort_long_and_matrix_hand_checked() -> None:
+    from kpi.retention import AVERAGE_LABEL, cohort_long, cohort_matrix
+
+    table = cohort_table(EVENTS)
+    wide = cohort_matrix(table)
+    assert wide.columns == ["cohort", "cohort_size", "P0", "P1", "P2", "P3"]
+    assert wide["cohort"].to_list() == ["2025-01", "2025-02", AVERAGE_LABEL]
+    assert wide["cohort_size"].to_list() == [3, 2, 5]
+    jan, feb, avg = wide.rows()
+    assert jan[2:] == pytest.approx((1.0, 1 / 3, 1 / 3, 1 / 3))
+    assert feb[2:4] == pytest.approx((1.0, 0.5)) and feb[4] == pytest.approx(0.5) and feb[5] is None
+    # average: P1 = (1 + 1) / 5, P2 = Jan only (Feb's P2 incomplete), P3 has no complete cell
+    assert avg[2:5] == pytest.approx((1.0, 0.4, 1 / 3)) and avg[5] is None
+    long = cohort_long(table)
+    assert long.filter(pl.col("is_average"))["row"].unique().to_list() == [2]
+    assert long.filter(~pl.col("complete")).height == 2
+
+
+def test_top_segment_ranks_by_users_and_reconciles() -> None:
+    from kpi.retention import top_segment
+
+    # one very active desktop user vs two mobile users: mobile ranks first by users
+    ev = log(
+        [
+            ("a", "visit", datetime(2025, 1, 1), "desktop"),
+            *[("a", "visit", datetime(2025, 1, d), "desktop") for d in range(2, 9)],
+            ("b", "visit", datetime(2025, 1, 1), "mobile"),
+            ("c", "visit", datetime(2025, 1, 1), "mobile"),
+            ("d", "visit", datetime(2025, 1, 1), "tablet"),
+        ]
+    )
+    out = top_segment(ev, "device", 1)
+    assert out.height == ev.height
+    assert sorted(out.unique("user_id").sort("user_id")["device"].to_list()) == [
+        "Other",
+        "Other",
+        "mobile",
+        "mobile",
+    ]
+
+
+def test_retention_summary_hand_checked() -> None:
+    from kpi.retention import retention_summary
+
+    s = retention_summary(EVENTS, by="device", top=5, inactivity_days=30)
+    assert s.by == "device"
+    assert s.table["cohort_size"].filter(s.table["period"] == 0).sum() == 5
+    assert "any event" in s.settings and "month of the first visit" in s.settings
+    assert s.trend_period == 1 and s.trend.height == 4  # 2 cohorts x 2 devices reached month 1
+    # churn over the last 30 days (2025-03-17 .. 2025-04-15): active in the 30 days before
+    # (2025-02-15 .. 03-16): d (03-01, 03-20 is inside), e (02-28), b (03-03) -> 3 at start;
+    # a: last before = 02-10, outside; in the period: d (03-20), e (04-15) -> b lost: 1 / 3.
+    assert s.churn is not None
+    assert (s.churn.customers_at_start, s.churn.customers_lost) == (3, 1)
+    assert s.churn.churn == pytest.approx(1 / 3)
+    assert "within 30 days" in s.churn.rule
+    # no purchase step in these events: repeat purchase says so
+    assert s.repeat.rate is None and "purchase" in s.repeat.explanation
+    empty = retention_summary(EVENTS.clear())
+    assert empty.note and empty.table.height == 0 and empty.churn is None
+
+
+def test_retention_summary_online_retail(retail: pl.DataFrame) -> None:
+    from kpi.retention import retention_summary
+
+    s = retention_summary(retail, cohort_by="first_purchase", return_step="purchase")
+    dec = s.matrix.row(0, named=True)
+    assert (dec["cohort"], dec["cohort_size"], round(dec["P1"] * 100, 1)) == ("2010-12", 885, 36.6)
+    assert round(s.repeat.rate * 100, 1) == 65.6
+    assert s.matrix["cohort"][-1] == "Average (weighted)" and s.matrix["cohort_size"][-1] == 4338
+    # churn with plain polars: active in the 90 days before the last 90 days, none inside
+    end = retail["ts"].max().date()
+    last_day = datetime(end.year, end.month, end.day)
+    p_start = last_day - timedelta(days=89)
+    before = retail.filter(pl.col("ts") < p_start, pl.col("ts") >= p_start - timedelta(days=90))
+    during = retail.filter(pl.col("ts") >= p_start)
+    at_start = set(before["user_id"])
+    lost = at_start - set(during["user_id"])
+    assert s.churn.customers_at_start == len(at_start)
+    assert s.churn.customers_lost == len(lost)

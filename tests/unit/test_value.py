@@ -279,3 +279,78 @@ def test_online_retail_value(retail: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     assert monthly_revenue_per_customer(events) == pytest.approx(
         8911407.904 / 4338 / (inp.span_days / (365.25 / 12))
     )
+
+
+# ---------------------------------------------------------------- summary for pages / workbook
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Demo events with the buyer's channel and the spend table, read with plain polars."""
+    ev = pl.read_csv(
+        DEMO / "events.csv.gz",
+        try_parse_dates=True,
+        schema_overrides={"order_id": pl.String, "revenue": pl.Float64},
+    ).rename({"event_time": "ts", "event_name": "step"})
+    users = pl.read_csv(DEMO / "users.csv").select("user_id", "channel")
+    spend = pl.read_csv(DEMO / "ad_spend.csv", try_parse_dates=True).rename({"month": "period"})
+    return ev.join(users, on="user_id"), spend
+
+
+def test_clv_by_channel_matches_readme(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    from kpi.value import clv_by
+
+    events, _ = demo
+    got = {r["channel"]: r for r in clv_by(events, "channel").iter_rows(named=True)}
+    # data/README.md table (AOV, purchases / year, CLV)
+    for ch, (a, f, c) in {
+        "email": (85.02, 2.53, 644.88),
+        "social": (66.16, 2.29, 453.82),
+        "direct": (83.60, 2.62, 657.15),
+    }.items():
+        assert (round(got[ch]["aov"], 2), round(got[ch]["purchases_per_year"], 2)) == (a, f)
+        assert round(got[ch]["clv"], 2) == c
+    # plain polars: per channel revenue / orders
+    buys = events.filter(pl.col("step") == "purchase")
+    plain = buys.group_by("channel").agg(
+        (pl.col("revenue").sum() / pl.col("order_id").n_unique()).alias("aov")
+    )
+    for ch, a in plain.iter_rows():
+        assert got[ch]["aov"] == pytest.approx(a)
+
+
+def test_value_summary_demo(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    from kpi.value import value_summary
+
+    events, spend = demo
+    s = value_summary(events, spend)
+    assert round(s.clv.clv, 2) == 586.56 and s.inputs.years_source == "default"
+    ch = {r["channel"]: r for r in s.channels.iter_rows(named=True)}
+    assert round(ch["email"]["cac"], 2) == 57.73 and round(ch["social"]["cac"], 2) == 289.55
+    assert [round(ch[c]["clv_cac"], 1) for c in ("email", "referral", "paid_search", "social")] == [
+        11.2,
+        6.0,
+        4.0,
+        1.6,
+    ]
+    assert not ch["social"]["meets_guide"] and ch["paid_search"]["meets_guide"]
+    assert ch["organic"]["cac"] is None and ch["organic"]["note"] == "no spend"
+    # totals over paid channels: spend / new customers of those channels
+    assert s.total["spend"] == pytest.approx(spend["spend"].sum())
+    assert s.total["new_customers"] == 321 + 180 + 369 + 133
+    assert s.total["payback_months"] == pytest.approx(s.total["cac"] / s.monthly_revenue)
+    # one CLV for all channels (README: social 2.0)
+    shop = value_summary(events, spend, clv_basis="shop")
+    social = shop.channels.filter(pl.col("channel") == "social")["clv_cac"].item()
+    assert round(social, 1) == 2.0
+    # overrides: AOV 100, 2 per year, 1 year -> 200
+    assert value_summary(events, spend, aov=100, purchases_per_year=2, years=1).clv.clv == 200
+    # no spend: the message says which file unlocks CAC
+    none = value_summary(events, None)
+    assert none.channels is None and "ad-spend export" in none.spend_note
+    no_channel = value_summary(events.drop("channel"), spend)
+    assert no_channel.channels is None and "channel" in no_channel.spend_note
+    with pytest.raises(InputError):
+        value_summary(events, spend, clv_basis="segment")
