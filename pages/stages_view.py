@@ -71,7 +71,7 @@ def _segment_table(frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi]) ->
         number_format = {
             "rate": "percent",
             "count": "localized",
-            "currency": "%.2f",
+            "currency": "accounting",
             "ratio": "%.2f",
         }.get(k.unit, "%.2f")
         config[k.code] = st.column_config.NumberColumn(

@@ -78,7 +78,7 @@ def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
             color=alt.Color(
                 "part:N",
                 scale=alt.Scale(domain=[REACHED, LOST], range=[charts.PRIMARY, LOST_COLOUR]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", labelLimit=400),
             ),
             order=alt.Order("order:Q"),
             tooltip=tooltip,
@@ -164,18 +164,31 @@ def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     )
 
 
+def _time_unit(seconds: float) -> tuple[str, float]:
+    for name, size in (("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+        if seconds >= 2 * size:
+            return name, size
+    return "seconds", 1.0
+
+
 def time_to_convert_bars(frame: pl.DataFrame, first: str, last: str) -> alt.Chart:
-    """Histogram of the time from the first to the last step, bins labelled as durations."""
+    """Histogram of the time from the first to the last step, in a readable unit."""
+    unit, size = _time_unit(float(frame["bin_end"].max() or 0.0))
     labels = [
         f"{fmt.duration(a)} – {fmt.duration(b)}"
         for a, b in zip(frame["bin_start"].to_list(), frame["bin_end"].to_list(), strict=True)
     ]
-    data = frame.with_columns(pl.Series("bin", labels, dtype=pl.String))
+    data = frame.with_columns(
+        (pl.col("bin_start") / size).alias("start"),
+        (pl.col("bin_end") / size).alias("end"),
+        pl.Series("bin", labels, dtype=pl.String),
+    )
     return (
         alt.Chart(data)
-        .mark_bar(color=charts.PRIMARY)
+        .mark_bar(color=charts.PRIMARY, stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("bin:N", sort=labels, title=f"Time from {first} to {last}"),
+            x=alt.X("start:Q", bin="binned", title=f"Time from {first} to {last} ({unit})"),
+            x2="end:Q",
             y=alt.Y("users:Q", title="Users who converted"),
             tooltip=[
                 alt.Tooltip("bin:N", title="Time"),
