@@ -660,14 +660,21 @@ def cohort_long(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.
     ).sort("row", "period")
 
 
-def average_long(average: pl.DataFrame) -> pl.DataFrame:
+def average_long(table: pl.DataFrame, average: pl.DataFrame | None = None) -> pl.DataFrame:
     """Weighted averages per segment in the :func:`cohort_long` layout (one row per segment
-    value): ``cohort`` = the segment value, ``cohort_size`` = users behind period 0."""
-    keys = _segment_keys(average.drop("cohorts", "users", strict=False))
+    value): ``cohort`` = the segment value, ``cohort_size`` = all users of that segment's
+    cohorts (so the rows add up to every user)."""
+    keys = _segment_keys(table)
     if not keys:
-        raise InputError("average_long needs a weighted average with a segment column.", "")
+        raise InputError("average_long needs a cohort table with a segment column.", "")
     by = keys[0]
-    sizes = average.filter(pl.col("period") == 0).select(by, pl.col("users").alias("cohort_size"))
+    if average is None:
+        average = weighted_average(table)
+    sizes = (
+        table.filter(pl.col("period") == 0)
+        .group_by(by)
+        .agg(pl.col("cohort_size").sum().cast(pl.Int64))
+    )
     return (
         average.join(sizes, on=by, how="left")
         .select(

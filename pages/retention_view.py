@@ -280,7 +280,7 @@ with tabs[1]:
         )
         charts.show(
             cohort_charts.retention_heatmap(
-                retention.average_long(by_summary.average),
+                retention.average_long(by_summary.table, by_summary.average),
                 grain=grain,
                 title=f"Average retention by {by.replace('_', ' ')}",
                 subtitle="Each row: weighted average over that segment's complete cohort cells.",

@@ -597,3 +597,15 @@ def test_retention_summary_online_retail(retail: pl.DataFrame) -> None:
     lost = at_start - set(during["user_id"])
     assert s.churn.customers_at_start == len(at_start)
     assert s.churn.customers_lost == len(lost)
+
+
+def test_average_long_rows_add_up_to_every_user() -> None:
+    from kpi.retention import average_long
+
+    table = cohort_table(EVENTS, by="device")
+    rows = average_long(table)
+    sizes = dict(rows.filter(pl.col("period") == 0).select("cohort", "cohort_size").iter_rows())
+    assert sizes == {"desktop": 2, "mobile": 3}  # c, d / a, b, e
+    # Jan mobile (a, b): P1 a -> 1; Feb mobile (e): P1 = March, complete, e inactive -> 0
+    p1 = rows.filter(pl.col("cohort") == "mobile", pl.col("period") == 1)["retention"].item()
+    assert p1 == pytest.approx(1 / 3)
