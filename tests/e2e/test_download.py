@@ -1,0 +1,57 @@
+"""Real browser: click the Excel summary button on the demo data and open the file."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import polars as pl
+import pytest
+
+from kpi.report import SECTIONS
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _button(page):
+    return page.get_by_test_id("stMain").get_by_role("button", name=re.compile("Excel summary"))
+
+
+def _click_download(page, tmp_path):
+    """Click inside expect_download; once more after a reload if the page was still busy."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(2):
+        _button(page).wait_for()
+        page.screenshot(path=str(tmp_path / f"before_click_{attempt}.png"))
+        try:
+            with page.expect_download(timeout=90_000) as info:
+                _button(page).click(timeout=30_000)
+            return info.value
+        except PlaywrightError:
+            if attempt:
+                raise
+            page.reload()
+            wait_for_app(page)
+    raise AssertionError("unreachable")
+
+
+def test_download_excel_summary(server, page, tmp_path):
+    page.goto(f"{server}/export")
+    wait_for_app(page)
+    download = _click_download(page, tmp_path)
+    assert re.fullmatch(r"parcours-summary-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    page.screenshot(path=str(tmp_path / "export_page.png"), full_page=True)
+
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == list(SECTIONS.values())
+    assert wb.properties.creator == "Parcours"
+    # one number: users in the view = distinct users of the demo events (plain polars)
+    summary = {c.value: wb["Summary"].cell(c.row, 2).value for c in wb["Summary"]["A"]}
+    events = pl.read_csv("data/demo/events.csv.gz", columns=["user_id"])
+    assert summary["Users in view"] == events["user_id"].n_unique()
+    # the page did not rerun into an error
+    assert page.get_by_test_id("stException").count() == 0
