@@ -15,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 ## Set up .venv if needed and serve the app on the demo data at http://localhost:$(PORT)
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/python pages/_ui/serve.py --server.port $(PORT) --browser.gatherUsageStats false
 
 ## Set up .venv if needed, check lint/format, and run every test (unit, app, browser)
 test: $(STAMP)

@@ -35,15 +35,12 @@ if ds is not None:
     )
     st.markdown(f"**Period covered:** {q.period or 'no dates in the data'}")
     st.markdown("**Every input row, accounted for**")
-    st.dataframe(
-        q.accounting,
-        hide_index=True,
-        column_config={
-            "rows_read": st.column_config.NumberColumn("rows read", format="localized"),
-            "rows_kept": st.column_config.NumberColumn("rows kept", format="localized"),
-            "rows_dropped": st.column_config.NumberColumn("rows dropped", format="localized"),
-        },
-    )
+    shown = q.accounting.with_columns(
+        pl.col("rows_read", "rows_kept", "rows_dropped").map_elements(
+            lambda n: f"{n:,}", return_dtype=pl.String
+        )
+    ).rename({"rows_read": "rows read", "rows_kept": "rows kept", "rows_dropped": "rows dropped"})
+    st.table(shown)
     if q.steps:
         st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
     if q.segments:

@@ -50,10 +50,7 @@ def server(tmp_path_factory) -> Iterator[str]:
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "pages" / "_ui" / "serve.py"),  # what `make run` starts
                 "--server.headless",
                 "true",
                 "--server.port",

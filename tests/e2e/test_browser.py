@@ -36,6 +36,8 @@ def test_deep_link_first_then_upload_and_quality_report(server, page, tmp_path):
     assert sidebar.get_by_text("mobile").count() >= 1
     assert sidebar.get_by_text("email").count() >= 1
     assert "device=mobile" in page.url
+    # ... and without a "Page not found" dialog from Streamlit's legacy pages/ router
+    assert page.get_by_text("Page not found").count() == 0
 
     # 2. Upload the five Kaggle funnel files through the real file input.
     if not DATASETS.exists():
