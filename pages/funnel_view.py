@@ -296,88 +296,100 @@ if len(steps) >= 2:
                 f"window. A longer window or any order counts more of them."
             )
 
-# ---- Breakdown ------------------------------------------------------------------------------
-st.subheader("By segment")
-if by_res is None:
-    st.caption("Choose a segment in **Break down by** above to compare its values side by side.")
-else:
-    charts.show(fc.segment_bars(by_res, segment), key="fn_segment_chart")
-    seg_table, seg_config = fc.step_table(
-        by_res.with_columns(drop_off=None, drop_off_rate=None), [segment]
-    )
-    seg_table = seg_table.drop("drop_off", "drop_off_rate")
-    st.dataframe(
-        seg_table, column_config=seg_config, hide_index=True, width="stretch", key="fn_seg_table"
-    )
-    recon = fc.reconciliation(by_res, base)
-    ok = recon["matches"].all()
-    st.caption(
-        ("✓ " if ok else "⚠ ")
-        + "Segment users add up to the total at every step: "
-        + "; ".join(
-            f"{s}: {fmt.num(a)} = {fmt.num(b)}"
-            for s, a, b in recon.select("step", "segment_sum", "total").iter_rows()
-        )
-        + ". Each user counts in the segment of their first event (first touch)."
-    )
-
-# ---- Over time and vs the previous period ---------------------------------------------------
-st.subheader("Over time")
-if not timed:
-    st.info("Conversion over time needs event timestamps; these data have none.")
-elif len(steps) < 2:
-    st.caption("Pick two or more steps to see conversion over time.")
-else:
-    grain = (
-        st.segmented_control(
-            "Entry period",
-            ["day", "week", "month"],
-            default="week",
-            key="fn_grain",
-            bind="query-params",
-            help="Users are grouped by when they first did the first step.",
-        )
-        or "week"
-    )
-    trend = _trend(key, steps_t, order, window_s, grain, ds)
-    if not charts.empty_note(trend, "entries in this period"):
-        charts.show(fc.trend_lines(trend, grain), key="fn_trend")
-        st.caption(
-            "The last periods may look low: their users have had less time to convert."
-            + (" The open funnel option does not apply to this chart." if open_f else "")
-        )
-
-if prev_base is None:
-    st.info(
-        "Pick a **Period** in the sidebar to compare each step with the previous period of the "
-        "same length (with a significance test).",
-        icon=":material/compare_arrows:",
-    )
-else:
-    st.markdown(
-        f"**Compared with the previous period** ({state.current_filters().previous().describe()})"
-    )  # type: ignore[union-attr]
-    comp = funnel.compare_periods(base, prev_base)
-    comp_table, comp_config = fc.comparison_table(comp)
-    st.dataframe(
-        comp_table, column_config=comp_config, hide_index=True, width="stretch", key="fn_compare"
-    )
-
-# ---- Time to convert ------------------------------------------------------------------------
-st.subheader("Time to convert")
-if not timed:
-    st.info("Time to convert needs event timestamps; these data have none.")
-elif len(steps) < 2:
-    st.caption("Pick two or more steps.")
-else:
-    ttc = _time_to_convert(key, steps_t, window_s, ds)
-    if int(ttc["users"].sum()) == 0:
-        st.info(f"Nobody reached {steps[-1]} in this view.")
-    else:
-        charts.show(fc.time_to_convert_bars(ttc, steps[0], steps[-1]), key="fn_ttc")
-        st.caption(
-            f"Users who reached {steps[-1]} in order, time from their {steps[0]} event "
-            "(best attempt)."
-        )
+# ---- Breakdown, trends, previous period, time to convert (only the open tab is computed) ------
+TABS = ["By segment", "Over time", "Vs previous period", "Time to convert"]
+t_seg, t_time, t_prev, t_ttc = st.tabs(TABS, key="fn_tab", bind="query-params", on_change="rerun")
+with t_seg:
+    if t_seg.open:
+        if by_res is None:
+            st.caption(
+                "Choose a segment in **Break down by** above to compare its values side by side."
+            )
+        else:
+            charts.show(fc.segment_bars(by_res, segment), key="fn_segment_chart")
+            seg_table, seg_config = fc.step_table(
+                by_res.with_columns(drop_off=None, drop_off_rate=None), [segment]
+            )
+            seg_table = seg_table.drop("drop_off", "drop_off_rate")
+            st.dataframe(
+                seg_table,
+                column_config=seg_config,
+                hide_index=True,
+                width="stretch",
+                key="fn_seg_table",
+            )
+            recon = fc.reconciliation(by_res, base)
+            ok = recon["matches"].all()
+            st.caption(
+                ("✓ " if ok else "⚠ ")
+                + "Segment users add up to the total at every step: "
+                + "; ".join(
+                    f"{s}: {fmt.num(a)} = {fmt.num(b)}"
+                    for s, a, b in recon.select("step", "segment_sum", "total").iter_rows()
+                )
+                + ". Each user counts in the segment of their first event (first touch)."
+            )
+with t_time:
+    if t_time.open:
+        if not timed:
+            st.info("Conversion over time needs event timestamps; these data have none.")
+        elif len(steps) < 2:
+            st.caption("Pick two or more steps to see conversion over time.")
+        else:
+            grain = (
+                st.segmented_control(
+                    "Entry period",
+                    ["day", "week", "month"],
+                    default="week",
+                    key="fn_grain",
+                    bind="query-params",
+                    help="Users are grouped by when they first did the first step.",
+                )
+                or "week"
+            )
+            trend = _trend(key, steps_t, order, window_s, grain, ds)
+            if not charts.empty_note(trend, "entries in this period"):
+                charts.show(fc.trend_lines(trend, grain), key="fn_trend")
+                st.caption(
+                    "The last periods may look low: their users have had less time to convert."
+                    + (" The open funnel option does not apply to this chart." if open_f else "")
+                )
+with t_prev:
+    if t_prev.open:
+        if prev_base is None:
+            st.info(
+                "Pick a **Period** in the sidebar to compare each step with the previous period of the "
+                "same length (with a significance test).",
+                icon=":material/compare_arrows:",
+            )
+        else:
+            st.markdown(
+                f"**Compared with the previous period** ({state.current_filters().previous().describe()})"
+            )  # type: ignore[union-attr]
+            comp = funnel.compare_periods(base, prev_base)
+            comp_table, comp_config = fc.comparison_table(comp)
+            st.dataframe(
+                comp_table,
+                column_config=comp_config,
+                hide_index=True,
+                width="stretch",
+                key="fn_compare",
+            )
+with t_ttc:
+    if t_ttc.open:
+        if not timed:
+            st.info("Time to convert needs event timestamps; these data have none.")
+        elif len(steps) < 2:
+            st.caption("Pick two or more steps.")
+        else:
+            ttc = _time_to_convert(key, steps_t, window_s, ds)
+            if int(ttc["users"].sum()) == 0:
+                st.info(f"Nobody reached {steps[-1]} in this view.")
+            else:
+                charts.show(fc.time_to_convert_bars(ttc, steps[0], steps[-1]), key="fn_ttc")
+                st.caption(
+                    f"Users who reached {steps[-1]} in order, time from their {steps[0]} event "
+                    "(best attempt)."
+                )
 
 fc.thresholds_editor("fn_")

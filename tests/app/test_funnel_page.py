@@ -103,6 +103,7 @@ def test_ecommerce_upload_funnel_by_device_and_cohort(app):
 
 
 def test_demo_funnel_matches_kpi_and_comparison(app):
+    app.query_params["fn_tab"] = ["Vs previous period"]  # only the open tab is computed
     app.run()
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
@@ -171,3 +172,36 @@ def test_rees46_strict_sequence_undercount_is_explained(app):
     assert f"{buyers.height:,} users did purchase" in warning
     assert f"{no_cart:,} of them have no cart event" in warning
     assert "**any** order" in warning and "open funnel" in warning
+
+
+def _chart_data(at, title: str) -> pl.DataFrame:
+    """The data of the chart with this title (Arrow bytes sent to the browser)."""
+    import json
+
+    import pyarrow as pa
+
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if title in json.dumps(spec.get("title", "")):
+            data = chart.proto.datasets[0].data.data
+            return pl.from_arrow(pa.ipc.open_stream(data).read_all())  # type: ignore[return-value]
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+@pytest.mark.parametrize("tab", ["Over time", "Time to convert"])
+def test_trend_and_time_to_convert_tabs(app, tab):
+    app.query_params["fn_tab"] = [tab]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    ds = app.session_state["dataset"]
+    steps = list(ds.steps)
+    expected = funnel.funnel(ds.events, steps, window=dt.timedelta(days=14))
+    if tab == "Time to convert":
+        hist = _chart_data(app, "How long converting users took")
+        assert hist["users"].sum() == expected["users"][-1]  # every converter is in one bin
+    else:
+        trend = _chart_data(app, "Conversion by entry week")
+        assert set(trend["step"]) == set(steps[1:])
+        first_week = trend["period"].min()
+        assert trend.filter(pl.col("period") == first_week)["conversion"].max() <= 1.0
