@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages._ui import sidebar, state
+from pages._ui import download, sidebar, state
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
@@ -45,4 +45,5 @@ if ds is None:
     st.session_state["filters"] = None
 else:
     sidebar.filters(ds)
+    download.report_button("sidebar")
 nav.run()
