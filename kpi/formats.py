@@ -183,14 +183,30 @@ def _to_bool(raw: pl.Series) -> pl.Series:
 # --------------------------------------------------------------------------- dates
 
 
-def _parse_format(raw: pl.Series, fmt: str) -> pl.Series:
-    s = raw.str.strip_chars()
-    if fmt in DATE_FORMATS:
-        return s.str.to_date(fmt, strict=False)
-    out = s.str.to_datetime(fmt, strict=False, time_unit="us")
+def _parse_format(raw: pl.Series, fmt: str, *, cache: bool = True) -> pl.Series:
+    """``fmt`` applied to the values with surrounding spaces removed (unparsable -> null).
+
+    Spaces are only stripped (a full copy of the column) when a value fails without it: a value
+    that parses as it is parses to the same date once stripped. ``cache`` (parse each distinct
+    string once) pays off on repeated dates and costs 2-3x on unique timestamps.
+    """
+
+    def parse(s: pl.Series) -> pl.Series:
+        if fmt in DATE_FORMATS:
+            return s.str.to_date(fmt, strict=False, cache=cache)
+        return s.str.to_datetime(fmt, strict=False, time_unit="us", cache=cache)
+
+    out = parse(raw)
+    if out.null_count() > raw.null_count():
+        out = parse(raw.str.strip_chars())
     if isinstance(out.dtype, pl.Datetime) and out.dtype.time_zone is not None:
         out = out.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     return out
+
+
+def _repeated(sample: pl.Series) -> bool:
+    """True when the sampled values repeat (dates, not unique timestamps): worth a parse cache."""
+    return sample.n_unique() <= 0.5 * sample.len()
 
 
 def _date_candidates(sample: pl.Series) -> list[tuple[str, int]]:
@@ -218,11 +234,12 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
     notes: list[str] = []
     ambiguous = False
     twin = _MONTH_FIRST_TWIN.get(best) or _DAY_FIRST_TWIN.get(best)
+    cache = _repeated(sample)
     if twin:
         day_fmt = best if best in _MONTH_FIRST_TWIN else twin
         month_fmt = twin if best in _MONTH_FIRST_TWIN else best
-        day = _parse_format(raw, day_fmt)
-        month = _parse_format(raw, month_fmt)
+        day = _parse_format(raw, day_fmt, cache=cache)
+        month = _parse_format(raw, month_fmt, cache=cache)
         day_ok, month_ok = day.len() - day.null_count(), month.len() - month.null_count()
         if opts.date_order in ("dmy", "mdy"):
             best = day_fmt if opts.date_order == "dmy" else month_fmt
@@ -242,7 +259,7 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
             best = day_fmt if day_ok > month_ok else month_fmt
         parsed = day if best == day_fmt else month
     else:
-        parsed = _parse_format(raw, best)
+        parsed = _parse_format(raw, best, cache=cache)
     if _share(raw, parsed) < MIN_PARSED_SHARE:
         return None
     pattern = {**DATE_FORMATS, **DATETIME_FORMATS}[best]
@@ -333,6 +350,24 @@ def number_expr(raw: pl.Series, decimal: str, *, percent: bool) -> pl.Series:
     return out / 100 if percent else out
 
 
+def _plain_number(raw: pl.Series) -> pl.Series:
+    """Digits with '.' decimals: Int64 when every value is a whole number, else Float64.
+
+    Values are cast as they are first; spaces are stripped (a full copy) only when some value
+    fails, since a value that casts without spaces around it is unchanged by stripping.
+    """
+    n_null = raw.null_count()
+    as_int = raw.cast(pl.Int64, strict=False)
+    if as_int.null_count() == n_null:
+        return as_int
+    as_float = raw.cast(pl.Float64, strict=False)
+    if as_float.null_count() == n_null:
+        return as_float
+    stripped = raw.str.strip_chars()
+    as_int = stripped.cast(pl.Int64, strict=False)
+    return as_int if as_int.null_count() == n_null else stripped.cast(pl.Float64, strict=False)
+
+
 def _type_number(
     raw: pl.Series, sample: pl.Series, opts: ReadOptions
 ) -> tuple[Typed | None, str | None]:
@@ -352,13 +387,7 @@ def _type_number(
     percent = sample.str.ends_with("%").sum() >= 0.5 * sample.len()
     decimal = _decide_decimal(sample, opts)
     if plain and decimal == ".":
-        stripped = raw.str.strip_chars()
-        as_int = stripped.cast(pl.Int64, strict=False)
-        parsed = (
-            as_int
-            if as_int.null_count() == raw.null_count()
-            else stripped.cast(pl.Float64, strict=False)
-        )
+        parsed = _plain_number(raw)
     else:
         parsed = number_expr(raw, decimal, percent=percent)
         if not percent and parsed.dtype == pl.Float64:
@@ -384,7 +413,11 @@ def _type_number(
                 f"(not numbers: {', '.join(repr(e) for e in examples)})."
             )
         return None, None
-    if parsed.dtype == pl.Float64 and raw.str.contains(r"^\d{16,}$").any():
+    if (
+        parsed.dtype == pl.Float64
+        and (raw.str.len_bytes() >= 16).any()
+        and raw.str.contains(r"^\d{16,}$").any()
+    ):
         return (
             None,
             f"{name}: kept as text: numbers with 16+ digits are identifiers (would lose digits).",

@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,14 @@ import defusedxml.ElementTree as safe_xml
 import polars as pl
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import ColumnReport, ReadOptions, looks_numeric, null_tokens_to_null, type_column
+from kpi.formats import (
+    ColumnReport,
+    ReadOptions,
+    Typed,
+    looks_numeric,
+    null_tokens_to_null,
+    type_column,
+)
 
 MAX_UPLOAD_MB = 100
 """Largest file (and largest decompressed .gz) read, in MiB."""
@@ -626,16 +634,23 @@ def _row_flags(grid: pl.DataFrame) -> pl.DataFrame:
             for i, c in enumerate(grid.columns)
         ]
     )
-    comment = pl.col("c0").str.starts_with("#") | pl.col("c0").str.contains(r"^\s+#")
-    return (
-        grid.select(n_fields.alias("n_fields"), comment.fill_null(False).alias("comment"))
-        .with_columns(
-            pl.when((pl.col("n_fields") == 1) & grid["c0"].str.contains(r"^\s*$").fill_null(False))
-            .then(0)
-            .otherwise(pl.col("n_fields"))
-            .alias("n_fields")
+    c0 = grid["c0"]
+    n_fields = grid.select(n_fields.alias("n_fields"))["n_fields"]
+    # regexes only on the few cells that can match (a full-column regex costs ~20 ns a cell)
+    comment = c0.str.starts_with("#").fill_null(False)
+    # a comment after leading spaces starts with a control/space (< "!") or non-ASCII character:
+    # string comparisons are cheap, so only those cells go through the regex
+    indented = (((c0 < "!") | (c0 >= "\u0080")).fill_null(False) & ~comment).arg_true()
+    if indented.len():
+        comment = comment.scatter(
+            indented, c0.gather(indented).str.contains(r"^\s+#").fill_null(False)
         )
-        .with_columns(blank=pl.col("n_fields") == 0)
+    single = (n_fields == 1).arg_true()
+    if single.len():
+        spaces = c0.gather(single).str.contains(r"^\s*$").fill_null(False)
+        n_fields = n_fields.scatter(single.filter(spaces), 0)
+    return pl.DataFrame({"n_fields": n_fields, "comment": comment}).with_columns(
+        blank=pl.col("n_fields") == 0
     )
 
 
@@ -885,8 +900,7 @@ def _build_table(
             )
     kept = frame.filter(reason.is_null())
     typed_columns, reports, ambiguous = [], [], []
-    for name in kept.columns:
-        typed = type_column(kept[name], ctx.options)
+    for name, typed in zip(kept.columns, _type_columns(kept, ctx.options), strict=True):
         typed_columns.append(typed.series)
         reports.append(typed.report)
         notes.extend(typed.notes)
@@ -940,6 +954,24 @@ def _build_table(
         sheet=ctx.sheet,
     )
     return Table(kept, report, block.title)
+
+
+PARALLEL_TYPING_MIN_ROWS = 50_000
+"""Tables at least this long type their columns in parallel threads."""
+
+
+def _type_columns(frame: pl.DataFrame, options: ReadOptions) -> list[Typed]:
+    """:func:`kpi.formats.type_column` on every column, in column order.
+
+    Columns are independent, and polars releases the GIL while it parses, so on long tables they
+    are typed in up to ``pl.thread_pool_size()`` threads (the POLARS_MAX_THREADS budget).
+    """
+    columns = [frame[c] for c in frame.columns]
+    workers = min(len(columns), pl.thread_pool_size())
+    if workers <= 1 or frame.height < PARALLEL_TYPING_MIN_ROWS:
+        return [type_column(c, options) for c in columns]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda c: type_column(c, options), columns))
 
 
 def _drop_sum_row(frame: pl.DataFrame, reason: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
