@@ -7,9 +7,10 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from kpi import alerts, funnel
+from kpi import alerts, funnel, funnel_view_data
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
+from kpi.filters import date_bounds
 from kpi.segments import with_top_values
 from pages._ui import charts, compute, state, widgets
 from pages._ui import format as fmt
@@ -97,6 +98,17 @@ def _suggested_order(key: str, _ds: Dataset) -> list[str]:
     return funnel.default_step_order(_ds.events)
 
 
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def _from_counts(
+    key: str, steps: tuple[str, ...], segment: str | None, _ds: Dataset
+) -> pl.DataFrame:
+    counts = _ds.counts
+    if segment is None:
+        return funnel_view_data.funnel_from_counts(counts, steps)  # type: ignore[arg-type]
+    top = with_top_values(counts, segment, TOP_N, weight="users")  # type: ignore[arg-type]
+    return funnel_view_data.funnel_from_counts(top, steps, by=[segment])
+
+
 def _use_order(order: list[str]) -> None:
     st.session_state["fn_steps"] = order
 
@@ -108,7 +120,12 @@ key = state.view_key()
 data_key = state.digest()
 
 # ---- Controls -------------------------------------------------------------------------------
-all_steps = [s for s in ds.events["step"].unique().drop_nulls().sort().to_list() if s]
+counts_mode = ds.events.height == 0 and ds.counts is not None and ds.counts.height > 0
+step_source = ds.counts if counts_mode else ds.events
+all_steps = [
+    s for s in step_source["step"].cast(pl.String).unique().drop_nulls().sort().to_list() if s
+]  # type: ignore[index]
+segments = funnel_view_data.count_segments(ds.counts) if counts_mode else list(ds.segments)  # type: ignore[arg-type]
 options = list(dict.fromkeys([*ds.steps, *all_steps]))
 if not options:
     st.info("These data have no steps (event names). Map a step column on the Data page.")
@@ -118,7 +135,7 @@ if not options:
 remembered = st.session_state.get("fn_steps")
 if remembered is not None and any(s not in options for s in remembered):
     del st.session_state["fn_steps"]
-if st.session_state.get("fn_by") not in (None, NO_SEGMENT, *ds.segments):
+if st.session_state.get("fn_by") not in (None, NO_SEGMENT, *segments):
     del st.session_state["fn_by"]
 steps = st.multiselect(
     "Funnel steps, in order",
@@ -131,8 +148,8 @@ steps = st.multiselect(
         "again: it goes to the end. Any number of steps."
     ),
 )
-suggested = [s for s in _suggested_order(data_key, st.session_state["dataset"]) if s in steps]
-if len(steps) >= 2 and suggested != list(steps):
+suggested = [] if counts_mode else [s for s in _suggested_order(data_key, ds) if s in steps]
+if len(steps) >= 2 and suggested and suggested != list(steps):
     st.button(
         f"Use the usual journey order: {' → '.join(suggested)}",
         on_click=_use_order,
@@ -141,7 +158,7 @@ if len(steps) >= 2 and suggested != list(steps):
         type="tertiary",
     )
 
-timed = ds.has_timestamps
+timed = ds.has_timestamps and not counts_mode
 c1, c2, c3, c4 = st.columns([1.3, 0.8, 0.9, 1.0])
 order = (
     c1.segmented_control(
@@ -183,11 +200,19 @@ open_f = c4.toggle(
     value=False,
     key="fn_open",
     bind="query-params",
+    disabled=counts_mode,
     help="Users may enter at any step (like GA4's open funnel): they count from the step of "
     "their first funnel event onwards.",
 )
 window_s = int(amount) * UNITS[unit] if timed and unit in UNITS else None
-if not timed:
+if counts_mode:
+    st.info(
+        "**Aggregated counts**: each step's number is read from the file as it is (summed over "
+        "its rows). Without one row per user, the funnel cannot check that the same people went "
+        "through the steps, so the order, window and open-funnel options do not apply.",
+        icon=":material/info:",
+    )
+elif not timed:
     order = "sequential"
     st.info(
         "**Membership funnel**: these events have no timestamps, so the order and the time "
@@ -197,7 +222,7 @@ if not timed:
     )
 segment = st.selectbox(
     "Break down by",
-    [NO_SEGMENT, *ds.segments],
+    [NO_SEGMENT, *segments],
     key="fn_by",
     bind="query-params",
     help=f"The top {TOP_N} values, the rest grouped as 'Other' so totals add up.",
@@ -209,16 +234,30 @@ if not steps:
 steps_t = tuple(steps)
 
 try:
-    table = _table(key, steps_t, order, window_s, open_f, ds)
+    if counts_mode:
+        table = _from_counts(key, steps_t, None, ds)
+        by_res = _from_counts(key, steps_t, segment, ds) if segment != NO_SEGMENT else None
+        by_res = by_res.select(segment, *BASE) if by_res is not None else None
+    else:
+        table = _table(key, steps_t, order, window_s, open_f, ds)
+        by_res = (
+            _by_segment(key, steps_t, order, window_s, open_f, segment, ds)
+            if segment != NO_SEGMENT
+            else None
+        )
     base = table.select(BASE)
-    by_res = (
-        _by_segment(key, steps_t, order, window_s, open_f, segment, ds)
-        if segment != NO_SEGMENT
-        else None
-    )
 except ParcoursError as exc:
     st.error(str(exc))
     st.stop()
+
+users_col = table["users"]
+if counts_mode and not users_col.dtype.is_integer() and (users_col.round() != users_col).any():
+    st.warning(
+        "Some step values are not whole numbers: they may be rates rather than counts of "
+        "users (e.g. 'visit_to_cart' = 0.03). Check the column roles on the Data page; a "
+        "funnel needs the number of users (or sessions) at each step.",
+        icon=":material/warning:",
+    )
 
 # ---- Insights and red flags -----------------------------------------------------------------
 insight_frame = by_res if by_res is not None else base
@@ -227,7 +266,7 @@ for sentence in funnel.insights(insight_frame, by=[segment] if by_res is not Non
 
 prev = compute.previous_view()
 prev_base: pl.DataFrame | None = None
-if prev is not None:
+if prev is not None and not counts_mode:
     try:
         prev_base = _plain(prev[0], steps_t, order, window_s, open_f, prev[1])
     except ParcoursError:
@@ -275,7 +314,7 @@ with st.popover("Definitions", icon=":material/help:"):
         st.markdown(f"**Conversion window**: {int(amount)} {unit}, measured from step 1.")
 
 # REES46-type data: the last step done without the step before it
-if len(steps) >= 2:
+if len(steps) >= 2 and not counts_mode:
     did_last, with_before = _did_last(key, steps[-1], steps[-2], ds)
     reached_last = int(table["users"][-1])
     if reached_last < did_last:
@@ -327,7 +366,11 @@ with t_seg:
                     f"{s}: {fmt.num(a)} = {fmt.num(b)}"
                     for s, a, b in recon.select("step", "segment_sum", "total").iter_rows()
                 )
-                + ". Each user counts in the segment of their first event (first touch)."
+                + (
+                    ". The file's rows are summed per segment."
+                    if counts_mode
+                    else ". Each user counts in the segment of their first event (first touch)."
+                )
             )
 with t_time:
     if t_time.open:
@@ -356,7 +399,11 @@ with t_time:
                 )
 with t_prev:
     if t_prev.open:
-        if prev_base is None:
+        if prev_base is None and date_bounds(st.session_state["dataset"]) is None:
+            st.info(
+                "Comparing periods needs dates (event times or signup dates); these data have none."
+            )
+        elif prev_base is None:
             st.info(
                 "Pick a **Period** in the sidebar to compare each step with the previous period of the "
                 "same length (with a significance test).",

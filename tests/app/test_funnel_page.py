@@ -205,3 +205,24 @@ def test_trend_and_time_to_convert_tabs(app, tab):
         assert set(trend["step"]) == set(steps[1:])
         first_week = trend["period"].min()
         assert trend.filter(pl.col("period") == first_week)["conversion"].max() <= 1.0
+
+
+def test_aggregated_counts_upload(app):
+    csv = (
+        b"device,step,users\nmobile,visit,600\nmobile,cart,60\nmobile,buy,6\n"
+        b"desktop,visit,400\ndesktop,cart,100\ndesktop,buy,30\n"
+    )
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(("counts.csv", csv, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert "Aggregated counts" in _text(app)
+    table = _frame(app, "step", "users", "drop_off")
+    assert table["users"].to_list() == [1000, 160, 36]  # 600 + 400, 60 + 100, 6 + 30
+    assert table["step_conversion"].to_list() == pytest.approx([1.0, 0.16, 36 / 160])
+    app.selectbox(key="fn_by").set_value("device").run()
+    seg = _frame(app, "device", "step", "users")
+    assert seg.filter(pl.col("device") == "desktop")["conversion"].to_list() == pytest.approx(
+        [1.0, 0.25, 0.075]
+    )
+    assert "mobile converts 1.00 % vs 3.60 % overall (the weakest segment)" in _text(app)
