@@ -24,8 +24,8 @@ def _expected_flags(app, thresholds: alerts.Thresholds) -> list[alerts.RedFlag]:
 
 def test_export_page_defaults(app):
     _open_export(app)
-    assert [b.label for b in app.download_button] == ["Excel summary"]
-    assert app.download_button[0].proto.ignore_rerun  # on_click="ignore": no rerun
+    assert [b.label for b in app.main.download_button] == ["Excel summary"]
+    assert app.main.download_button[0].proto.ignore_rerun  # on_click="ignore": no rerun
     assert app.multiselect(key="ex_sheets").value == list(SECTIONS)
     assert app.session_state["export_sections"] == list(SECTIONS)
     expected = _expected_flags(app, alerts.Thresholds())
@@ -46,4 +46,4 @@ def test_thresholds_and_sheets_from_the_url(app):
     expected = _expected_flags(app, t)
     assert any(f.code == "low_conversion" for f in expected)
     assert any("below the 50 % minimum" in e.value for e in app.error)
-    assert len(app.download_button) == 1
+    assert len(app.main.download_button) == 1
