@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi import alerts, stages
+from kpi import alerts, report, stages
 from kpi.dataset import Dataset
 from kpi.filters import Filters
 from pages._ui import state
@@ -47,15 +47,27 @@ def monthly_duration(key: str, _ds: Dataset) -> pl.DataFrame | None:
         return None
 
 
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def _report_flags(
+    key: str, settings: str, _full: Dataset, _filters: Filters, _options: report.ReportOptions
+) -> list[alerts.RedFlag]:
+    return report.report_flags(_full, _filters, options=_options)
+
+
 def red_flags(ds: Dataset, thresholds: alerts.Thresholds | None = None) -> list[alerts.RedFlag]:
-    """Red flags of the current view (vs the previous period when there is one)."""
-    key = state.view_key()
-    current = stage_kpis(key, ds)
-    prev = previous_view()
-    previous = stage_kpis(prev[0], prev[1]) if prev else None
-    return alerts.red_flags(
-        current,
-        previous,
-        monthly_duration=monthly_duration(key, ds),
-        thresholds=thresholds or st.session_state.get("thresholds") or alerts.Thresholds(),
-    )
+    """Red flags of the current view, the same list as the workbook's Summary sheet.
+
+    One computation (``kpi.report.report_flags``): stage KPIs and the Funnel page's funnel
+    (steps, order, window) vs the previous period of the same length, with the session's
+    thresholds. ``ds`` is the filtered view the page shows (flags follow the same filters).
+    """
+    from pages._ui import download  # imported here: download imports this module's siblings
+
+    full = st.session_state.get("dataset")
+    filters = st.session_state.get("filters")
+    if full is None or filters is None:
+        return []
+    overrides = {"thresholds": thresholds} if thresholds is not None else {}
+    options = download.current_options(**overrides)
+    settings = repr((options.steps, options.order, options.window, options.thresholds))
+    return _report_flags(state.view_key(), settings, full, filters, options)
