@@ -131,16 +131,18 @@ if not options:
     st.info("These data have no steps (event names). Map a step column on the Data page.")
     st.stop()
 
-# New data (another upload): forget step and segment choices that no longer exist
+# New data (another upload): replace step and segment choices that no longer exist. Set, not
+# deleted, so that the browser's widgets show the new values too.
+default_steps = list(ds.steps) or options[:5]
 remembered = st.session_state.get("fn_steps")
 if remembered is not None and any(s not in options for s in remembered):
-    del st.session_state["fn_steps"]
+    st.session_state["fn_steps"] = default_steps
 if st.session_state.get("fn_by") not in (None, NO_SEGMENT, *segments):
-    del st.session_state["fn_by"]
+    st.session_state["fn_by"] = NO_SEGMENT
 steps = st.multiselect(
     "Funnel steps, in order",
     options,
-    default=list(ds.steps) or options[:5],
+    default=default_steps,
     key="fn_steps",
     bind="query-params",
     help=(

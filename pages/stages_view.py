@@ -109,7 +109,7 @@ segment = None
 if ds.segments:
     default = "channel" if "channel" in ds.segments else ds.segments[0]
     if st.session_state.get("st_by") not in (None, *ds.segments):
-        del st.session_state["st_by"]  # new data without the segment chosen before
+        st.session_state["st_by"] = default  # new data without the segment chosen before
     segment = st.selectbox(
         "Segment for the tables",
         list(ds.segments),
