@@ -190,15 +190,7 @@ def _report(args: argparse.Namespace) -> int:
                 f"{p.name}: no column {missing[0]!r} for --role; columns: "
                 f"{', '.join(table.frame.columns)}."
             )
-        inputs.append(
-            TableInput(
-                table_name(p.name),
-                table.frame,
-                roles={**detected, **given},
-                rows_read=table.report.rows_read,
-                dropped=dict(table.report.dropped),
-            )
-        )
+        inputs.append(TableInput.from_table(table_name(p.name), table, roles={**detected, **given}))
         _say(
             args,
             f"read {p.name}: {table.report.rows_kept:,} of {table.report.rows_read:,} rows kept "

@@ -32,6 +32,7 @@ class Source:
     rows_read: int
     rows_kept: int
     dropped: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)  # up to 3 dropped rows a reason
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ def accounting(ds: Dataset) -> pl.DataFrame:
     rows = []
     for s in ds.sources:
         if not s.dropped:
-            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, "(none dropped)", 0))
+            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, "(none dropped)", 0, ""))
         for reason, n in s.dropped.items():
-            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, reason, n))
+            example = " | ".join(s.examples.get(reason, [])[:3])
+            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, reason, n, example))
     return pl.DataFrame(
         rows,
         schema={
@@ -40,6 +41,7 @@ def accounting(ds: Dataset) -> pl.DataFrame:
             "rows_kept": pl.Int64,
             "reason": pl.String,
             "rows_dropped": pl.Int64,
+            "examples": pl.String,
         },
         orient="row",
     )

@@ -18,6 +18,7 @@ import polars as pl
 
 from kpi.dataset import Dataset, Source
 from kpi.errors import SchemaError
+from kpi.load import Table
 from kpi.segments import cohort_of
 
 Role = Literal[
@@ -656,6 +657,21 @@ class TableInput:
     roles: dict[str, str] = field(default_factory=dict)
     rows_read: int | None = None
     dropped: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(
+        cls, name: str, table: Table, roles: Mapping[str, str] | None = None
+    ) -> TableInput:
+        """A loaded table (kpi.load) with its read accounting; roles detected unless given."""
+        return cls(
+            name,
+            table.frame,
+            roles=dict(roles or {}),
+            rows_read=table.report.rows_read,
+            dropped=dict(table.report.dropped),
+            examples={k: list(v) for k, v in table.report.drop_examples.items()},
+        )
 
     def __post_init__(self) -> None:
         if not self.roles:
@@ -706,13 +722,24 @@ class _Drops:
 
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
+        self.examples: dict[str, list[str]] = {}
 
     def apply(self, frame: pl.DataFrame, keep: pl.Expr, reason: str) -> pl.DataFrame:
-        kept = frame.filter(keep.fill_null(False))
+        mask = frame.select(keep.fill_null(False).alias("_keep"))["_keep"]
+        kept = frame.filter(mask)
         lost = frame.height - kept.height
         if lost:
             self.counts[reason] = self.counts.get(reason, 0) + lost
+            self.examples.setdefault(reason, []).extend(_examples(frame.filter(~mask)))
         return kept
+
+
+def _examples(rows: pl.DataFrame, n: int = 3) -> list[str]:
+    """Up to ``n`` dropped rows as short text ('user_id=…, ts=…') for the quality report."""
+    return [
+        ", ".join(f"{k}={'' if v is None else v}" for k, v in row.items())[:160]
+        for row in rows.head(n).iter_rows(named=True)
+    ]
 
 
 def _segment_cols(t: TableInput) -> dict[str, str]:
@@ -783,7 +810,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             f"{t.name}: wide table, {len(step_cols)} step columns turned into "
             f"{events.height:,} step events."
         )
-        return events, attrs, drops.counts, notes
+        return events, attrs, drops, notes
 
     extra = []
     for role in ("session_id", "order_id"):
@@ -849,7 +876,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         *seg.values(),
         *flags,
     ]
-    return g.select(event_cols), g.select(list(dict.fromkeys(attrs_cols))), drops.counts, notes
+    return g.select(event_cols), g.select(list(dict.fromkeys(attrs_cols))), drops, notes
 
 
 def _first_touch(attrs: pl.DataFrame) -> pl.DataFrame:
@@ -931,7 +958,7 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
     s = f.select(cols)
     s = drops.apply(s, pl.col("score").is_not_null(), "missing score")
     s = drops.apply(s, pl.col("score").is_between(0, 10), "score outside 0-10")
-    return s, drops.counts
+    return s, drops
 
 
 def build_dataset(
@@ -955,11 +982,13 @@ def build_dataset(
     for t in tables:
         kind = t.kind
         dropped = dict(t.dropped)
+        examples = {k: list(v) for k, v in t.examples.items()}
         kept = t.frame.height
         if kind in ("events", "orders", "wide"):
             ev, attrs, d, n = _events_from(t)
-            dropped.update(d)
-            kept = t.frame.height - sum(d.values())
+            dropped.update(d.counts)
+            examples.update(d.examples)
+            kept = t.frame.height - sum(d.counts.values())
             notes += n
             events_parts.append(ev)
             attr_parts.append(attrs)
@@ -977,16 +1006,24 @@ def build_dataset(
             cols += [pl.col(c).alias(c) for c in t.cols("metric")]
             if signup:
                 cols.append(_to_datetime(pl.col(signup), f.schema[signup]).alias("signup"))
-            u = f.select(cols)
-            before = u.height
-            u = u.filter(pl.col("user_id").is_not_null() & (pl.col("user_id") != ""))
-            if before - u.height:
-                dropped["missing user id"] = before - u.height
-            dup = u.height - u["user_id"].n_unique()
-            if dup:
-                notes.append(f"{t.name}: {dup:,} repeated user ids; the first row of each is used.")
-                u = u.unique("user_id", keep="first", maintain_order=True)
-                dropped["repeated user id (first row kept)"] = dup
+            drops = _Drops()
+            u = drops.apply(
+                f.select(cols),
+                pl.col("user_id").is_not_null() & (pl.col("user_id") != ""),
+                "missing user id",
+            )
+            if u.height - u["user_id"].n_unique():
+                u = drops.apply(
+                    u,
+                    pl.int_range(pl.len()).over("user_id") == 0,
+                    "repeated user id (first row kept)",
+                )
+                notes.append(
+                    f"{t.name}: {drops.counts['repeated user id (first row kept)']:,} repeated "
+                    "user ids; the first row of each is used."
+                )
+            dropped.update(drops.counts)
+            examples.update(drops.examples)
             kept = u.height
             user_tables.append(u)
         elif kind == "spend":
@@ -997,7 +1034,8 @@ def build_dataset(
             )
         elif kind == "survey":
             s, d = _survey_from(t)
-            dropped.update(d)
+            dropped.update(d.counts)
+            examples.update(d.examples)
             kept = s.height
             survey = s if survey is None else pl.concat([survey, s], how="diagonal_relaxed")
         elif kind == "counts":
@@ -1007,7 +1045,7 @@ def build_dataset(
                 s for s in c["step"].unique(maintain_order=True).to_list() if s not in step_order
             ]
         rows_read = t.rows_read if t.rows_read is not None else t.frame.height
-        sources.append(Source(t.name, kind, rows_read, kept, dropped))
+        sources.append(Source(t.name, kind, rows_read, kept, dropped, examples))
 
     if events_parts:
         events = pl.concat(events_parts, how="diagonal_relaxed")

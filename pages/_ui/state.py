@@ -57,15 +57,7 @@ def parse(name: str, data: bytes, options: dict[str, Any] | None = None) -> Pars
 def build(files: list[ParsedFile], grain: str = "month") -> tuple[Dataset | None, str | None]:
     """The Dataset from every readable file, or a message saying why there is none."""
     inputs = [
-        TableInput(
-            f.name,
-            f.table.frame,
-            roles=dict(f.roles),
-            rows_read=f.table.report.rows_read,
-            dropped=dict(f.table.report.dropped),
-        )
-        for f in files
-        if f.table is not None
+        TableInput.from_table(f.name, f.table, roles=f.roles) for f in files if f.table is not None
     ]
     if not inputs:
         return None, "None of the uploaded files could be read."

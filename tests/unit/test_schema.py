@@ -309,5 +309,10 @@ def test_first_touch_segment_and_dropped_rows_counted():
     (src,) = ds.sources
     assert src.dropped == {"missing user id": 1, "missing event name": 1}
     assert src.rows_kept == 2
+    # each reason comes with the rows themselves, for the quality report
+    assert src.examples["missing event name"] == [
+        "user_id=b, device=desktop, ts=2025-01-01 12:00:00, step="
+    ]
+    assert len(src.examples["missing user id"]) == 1
     # first touch: a's first event was on mobile
     assert ds.users.filter(pl.col("user_id") == "a")["device"].item() == "mobile"
