@@ -10,6 +10,7 @@ text and, when it was close, a note says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -134,6 +135,12 @@ def null_tokens_to_null(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr.is_in(NULL_TOKENS_WITH_BLANKS)).then(None).otherwise(expr)
 
 
+def _on_column(raw: pl.Series, op: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``op`` applied to the whole column by polars' query engine, which runs it on the column's
+    chunks in parallel (an eager Series method runs on one thread)."""
+    return raw.alias("v").to_frame().select(op(pl.col("v"))).to_series().alias(raw.name)
+
+
 def _sample(s: pl.Series, n: int = 600) -> pl.Series:
     """Non-null values from the start and spread over the whole column (for type detection)."""
     values = s.drop_nulls()
@@ -193,8 +200,10 @@ def _parse_format(raw: pl.Series, fmt: str, *, cache: bool = True) -> pl.Series:
 
     def parse(s: pl.Series) -> pl.Series:
         if fmt in DATE_FORMATS:
-            return s.str.to_date(fmt, strict=False, cache=cache)
-        return s.str.to_datetime(fmt, strict=False, time_unit="us", cache=cache)
+            return _on_column(s, lambda v: v.str.to_date(fmt, strict=False, cache=cache))
+        return _on_column(
+            s, lambda v: v.str.to_datetime(fmt, strict=False, time_unit="us", cache=cache)
+        )
 
     out = parse(raw)
     if out.null_count() > raw.null_count():
@@ -357,10 +366,10 @@ def _plain_number(raw: pl.Series) -> pl.Series:
     fails, since a value that casts without spaces around it is unchanged by stripping.
     """
     n_null = raw.null_count()
-    as_int = raw.cast(pl.Int64, strict=False)
+    as_int = _on_column(raw, lambda v: v.cast(pl.Int64, strict=False))
     if as_int.null_count() == n_null:
         return as_int
-    as_float = raw.cast(pl.Float64, strict=False)
+    as_float = _on_column(raw, lambda v: v.cast(pl.Float64, strict=False))
     if as_float.null_count() == n_null:
         return as_float
     stripped = raw.str.strip_chars()

@@ -143,8 +143,21 @@ def read_table(
         raise UnreadableFileError(f"Unknown date order {date_order!r}.", 'Choose "dmy" or "mdy".')
     if delimiter is not None and len(delimiter) != 1:
         raise UnreadableFileError(f"The separator must be one character, not {delimiter!r}.", "")
-    data, name = _read_source(source, filename, max_mb)
     opts = ReadOptions(decimal=decimal, date_order=date_order)
+    if encoding is None and isinstance(source, str | Path):
+        on_disk = _utf8_text_on_disk(Path(source), filename, max_mb)
+        if on_disk is not None:
+            head, name, size = on_disk
+            return _read_text(
+                head,
+                _sniff_kind(head, name)[1],
+                encoding=None,
+                delimiter=delimiter,
+                header_row=header_row,
+                opts=opts,
+                on_disk=(Path(source), size),
+            )
+    data, name = _read_source(source, filename, max_mb)
     kind, fmt = _sniff_kind(data, name)
     if kind == "gzip":
         data = _gunzip(data, max_mb)
@@ -198,6 +211,36 @@ def _read_source(
             f"{name} is empty.", "Export the data again and check that the file has rows in it."
         )
     return data, name
+
+
+def _utf8_text_on_disk(
+    path: Path, filename: str | None, max_mb: float | None
+) -> tuple[bytes, str, int] | None:
+    """(head bytes, name, size) of a plain UTF-8 text file (no BOM, valid head), else None.
+
+    Such a file is handed to polars by path (memory-mapped) instead of being copied into Python
+    first; anything else (compressed, spreadsheet, UTF-16, BOM, not UTF-8, blank head, too
+    large) goes through the general reader, which reports the problem.
+    """
+    name = filename or path.name
+    try:
+        size = path.stat().st_size
+        if not path.is_file() or (max_mb is not None and size > int(max_mb * 2**20)):
+            return None
+        with path.open("rb") as f:
+            head = f.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if _sniff_kind(head, name)[0] != "text" or not head[:4096].strip(b" \t\r\n"):
+        return None
+    if _decode(head[:4096], None)[1] != "utf-8":
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if size <= _HEAD_BYTES or exc.start < len(head) - 4:
+            return None
+    return head, name, size
 
 
 def _too_large(name: str, size: int, max_mb: float | None) -> None:
@@ -366,11 +409,20 @@ def _read_text(
     delimiter: str | None,
     header_row: int | None,
     opts: ReadOptions,
+    on_disk: tuple[Path, int] | None = None,
 ) -> Table:
+    """``on_disk=(path, size)``: ``data`` is the file's head, already checked to be UTF-8."""
     notes: list[str] = []
     warnings: list[str] = []
-    utf8, enc, note = _decode(data, encoding)
-    head_bytes = utf8[:_HEAD_BYTES]
+    utf8: bytes | Path
+    if on_disk is None:
+        utf8, enc, note = _decode(data, encoding)
+        source: bytes | Path = data
+        size = len(utf8)
+    else:
+        (utf8, size), enc, note = on_disk, "utf-8", None
+        source = utf8
+    head_bytes = (utf8 if on_disk is None else data)[:_HEAD_BYTES]
     try:
         head = head_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -382,7 +434,7 @@ def _read_text(
     _check_binary(head)
     if not head.strip():
         raise UnreadableFileError("The file is empty (only blank space).", "Export the data again.")
-    if len(utf8) > _HEAD_BYTES:
+    if size > _HEAD_BYTES:
         head = head[: head.rfind("\n") + 1] or head
     lines = _clean_sample_lines(head)
     if delimiter:
@@ -392,26 +444,30 @@ def _read_text(
         d, single = sniff_delimiter(lines)
         notes.append(single if single else f"Separator: {_show(d)} (detected)")
     width = max(_field_counts(lines, d) or [1]) + 1
-    grid, utf8, enc, note = _grid_from_csv(utf8, data, enc, note, d, width, notes)
+    european = d == ";" or bool(
+        re.search(r"\d,\d{1,2}(?:\s*[%€])?\s*(?:;|\t|$)", head, re.M) and d != ","
+    )
+    options = ReadOptions(opts.decimal, opts.date_order, european_hint=european)
+    grid, utf8, enc, note = _grid_from_csv(utf8, source, enc, note, d, width, notes)
+    if isinstance(utf8, bytes):
+        size = len(utf8)
     if note:
         notes.insert(0, note)
     elif enc == "utf-8":
         notes.insert(0, "Encoding: UTF-8")
     if fmt == "csv" and d == "\t":
         fmt = "tsv"
-    decimal_comma_hint = d == ";" or bool(
-        re.search(r"\d,\d{1,2}(?:\s*[%€])?\s*(?:;|\t|$)", head, re.M) and d != ","
-    )
     ctx = _Context(
         format=fmt,
         encoding=enc,
         delimiter=d,
-        options=ReadOptions(opts.decimal, opts.date_order, european_hint=decimal_comma_hint),
+        options=options,
         notes=notes,
         warnings=warnings,
     )
-    if len(utf8) <= SHORT_ROW_CHECK_MAX_BYTES:
-        ctx.line_fields = lambda: _line_field_counts(utf8, d, grid.height)
+    if size <= SHORT_ROW_CHECK_MAX_BYTES:
+        text = utf8
+        ctx.line_fields = lambda: _line_field_counts(text, d, grid.height)
     return _tables_from_grid(grid, ctx, header_row=header_row)
 
 
@@ -420,8 +476,14 @@ def _show(d: str) -> str:
 
 
 def _grid_from_csv(
-    utf8: bytes, original: bytes, enc: str, note: str | None, d: str, width: int, notes: list[str]
-) -> tuple[pl.DataFrame, bytes, str, str | None]:
+    utf8: bytes | Path,
+    original: bytes | Path,
+    enc: str,
+    note: str | None,
+    d: str,
+    width: int,
+    notes: list[str],
+) -> tuple[pl.DataFrame, bytes | Path, str, str | None]:
     schema = {f"c{i}": pl.String for i in range(width)}
     kwargs = dict(
         has_header=False,
@@ -443,7 +505,9 @@ def _grid_from_csv(
                         "The file mixes text encodings and cannot be decoded.",
                         "Save it again as UTF-8 CSV.",
                     ) from exc
-                utf8, enc, note = _fallback_8bit(original)
+                utf8, enc, note = _fallback_8bit(
+                    original if isinstance(original, bytes) else original.read_bytes()
+                )
                 continue
             if kwargs.get("quote_char", '"') is None:
                 raise UnreadableFileError(
@@ -454,7 +518,7 @@ def _grid_from_csv(
     raise UnreadableFileError("The file cannot be read as a table.", "Save it again as UTF-8 CSV.")
 
 
-def _line_field_counts(utf8: bytes, d: str, expected: int) -> pl.Series | None:
+def _line_field_counts(utf8: bytes | Path, d: str, expected: int) -> pl.Series | None:
     """Field count of each physical line (quoted parts removed), when lines map 1:1 to rows."""
     try:
         lines = pl.read_csv(
@@ -899,19 +963,7 @@ def _build_table(
                 f"{short} rows had fewer fields than the header; their missing cells are empty."
             )
     kept = frame.filter(reason.is_null())
-    typed_columns, reports, ambiguous = [], [], []
-    for name, typed in zip(kept.columns, _type_columns(kept, ctx.options), strict=True):
-        typed_columns.append(typed.series)
-        reports.append(typed.report)
-        notes.extend(typed.notes)
-        if typed.ambiguous_date:
-            ambiguous.append(name)
-        if typed.report.failed_count:
-            warnings.append(
-                f"{name}: {typed.report.failed_count} values could not be read as {typed.report.label} and are "
-                f"left empty (e.g. {', '.join(repr(e) for e in typed.report.failed_examples)})"
-            )
-    kept = pl.DataFrame(typed_columns) if typed_columns else kept
+    kept, reports, ambiguous = _apply_types(kept, _type_columns(kept, ctx.options), ctx)
     kept, reason = _drop_sum_row(kept, reason)
     dropped = (
         {k: int(v) for k, v in Counter(reason.drop_nulls().to_list()).items()}
@@ -954,6 +1006,24 @@ def _build_table(
         sheet=ctx.sheet,
     )
     return Table(kept, report, block.title)
+
+
+def _apply_types(
+    frame: pl.DataFrame, typed: list[Typed], ctx: _Context
+) -> tuple[pl.DataFrame, list[ColumnReport], list[str]]:
+    """Typed frame, column reports and ambiguous date columns; notes and warnings go to ctx."""
+    reports, ambiguous = [], []
+    for name, t in zip(frame.columns, typed, strict=True):
+        reports.append(t.report)
+        ctx.notes.extend(t.notes)
+        if t.ambiguous_date:
+            ambiguous.append(name)
+        if t.report.failed_count:
+            ctx.warnings.append(
+                f"{name}: {t.report.failed_count} values could not be read as {t.report.label} and are "
+                f"left empty (e.g. {', '.join(repr(e) for e in t.report.failed_examples)})"
+            )
+    return (pl.DataFrame([t.series for t in typed]) if typed else frame), reports, ambiguous
 
 
 PARALLEL_TYPING_MIN_ROWS = 50_000
