@@ -356,3 +356,185 @@ def test_sparse_trailing_columns_keep_the_header_width():
     assert t.frame.columns == ["user_id", "ts", "event", "session_id", "revenue", "order_id"]
     assert (t.report.rows_read, t.report.rows_kept, t.report.dropped) == (3005, 3005, {})
     assert t.frame["revenue"].sum() == 62.5
+
+
+# ----------------------------------------------------------------------------- speed-ups keep behaviour
+
+
+def _same(a, b) -> None:
+    assert a.frame.equals(b.frame) and a.frame.schema == b.frame.schema
+    assert a.report == b.report
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ecommerce_funnel/user_table.csv",
+        "ga4_merch_store/BigQuery_conversion_funnel.csv",
+        "funnel_ab_5step.csv",
+        "cookie_cats.csv",
+        "rees46_events_sample.csv",
+    ],
+)
+def test_path_and_bytes_read_the_same(name: str) -> None:
+    """A file on disk goes to polars by path; the same bytes uploaded give the same table."""
+    path = _real(name)
+    _same(read_table(path), read_table(path.read_bytes(), filename=path.name))
+
+
+def _late_problem_file(tmp_path: Path, tail: str) -> Path:
+    """20,000 clean event rows (the head looks plain), then ``tail``."""
+    rows = ["user_id,ts,event,amount"]
+    rows += [
+        f"{i},2025-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d},view,{i % 7}"
+        for i in range(20_000)
+    ]
+    path = tmp_path / "late.csv"
+    path.write_text("\n".join(rows) + "\n" + tail)
+    return path
+
+
+def test_type_change_after_row_10000(tmp_path: Path) -> None:
+    path = _late_problem_file(tmp_path, "20000,2025-01-02T00:00:00,buy,3.5\n20001,oops,buy,x\n")
+    t = read_table(path)
+    f, r = t.frame, t.report
+    assert (r.rows_read, r.rows_kept, r.dropped) == (20_002, 20_002, {})
+    assert f.schema["amount"] == pl.Float64 and f["amount"][20_000] == 3.5
+    assert f["amount"][20_001] is None and f["ts"][20_001] is None
+    assert f.schema["ts"] == pl.Datetime("us") and f["ts"][20_000] == dt.datetime(2025, 1, 2)
+    cols = {c.name: c for c in r.columns}
+    assert (cols["amount"].failed_count, cols["amount"].failed_examples) == (1, ("x",))
+    assert (cols["ts"].failed_count, cols["ts"].failed_examples) == (1, ("oops",))
+    assert f["amount"].sum() == pytest.approx(sum(i % 7 for i in range(20_000)) + 3.5)
+    _same(t, read_table(path.read_bytes(), filename="late.csv"))
+
+
+def test_ragged_row_near_the_end(tmp_path: Path) -> None:
+    path = _late_problem_file(
+        tmp_path, "20000,2025-01-02T00:00:00,buy,1,EXTRA\n20001,2025-01-02T00:00:01,buy,2\n"
+    )
+    t = read_table(path)
+    r = t.report
+    assert (r.rows_read, r.rows_kept, r.dropped) == (20_002, 20_001, {"too many fields": 1})
+    assert r.drop_examples["too many fields"] == ["20000,2025-01-02T00:00:00,buy,1,EXTRA"]
+    assert t.frame["user_id"][-1] == 20_001 and t.frame.schema["user_id"] == pl.Int64
+    accounted(t)
+
+
+def test_totals_row_at_the_end(tmp_path: Path) -> None:
+    total = sum(i % 7 for i in range(20_000))
+    t = read_table(_late_problem_file(tmp_path, f"Total,,,{total}\n"))
+    assert t.report.dropped == {"totals row": 1} and t.frame.height == 20_000
+    assert t.frame.schema["user_id"] == pl.Int64 and t.frame["amount"].sum() == total
+    accounted(t)
+
+
+def test_second_table_after_a_blank_line_at_the_end(tmp_path: Path) -> None:
+    t = read_table(
+        _late_problem_file(tmp_path, "\n  # Devices\ndevice,users\nmobile,10\ndesktop,7\n")
+    )
+    assert t.frame.height == 20_000 and t.frame.columns == ["user_id", "ts", "event", "amount"]
+    [extra] = t.extra_tables
+    assert extra.title == "Devices" and extra.frame.rows() == [("mobile", 10), ("desktop", 7)]
+
+
+def test_parallel_typing_equals_one_column_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kpi.load as load
+
+    path = _late_problem_file(tmp_path, "20000,2025-01-02T00:00:00,buy,3.5\n")
+    monkeypatch.setattr(load, "PARALLEL_TYPING_MIN_ROWS", 0)
+    parallel = read_table(path)
+    monkeypatch.setattr(load, "PARALLEL_TYPING_MIN_ROWS", 10**12)
+    _same(parallel, read_table(path))
+
+
+def test_row_flags_match_the_full_column_regexes() -> None:
+    """_row_flags runs its regexes on the few candidate cells only; reference: on every cell."""
+    from kpi.load import _row_flags
+
+    c0 = [
+        "name",
+        "Émile",
+        "\u00a0Zoé",
+        "  #x",
+        "\u00a0# y",
+        "#z",
+        "   ",
+        "\t",
+        None,
+        "a#b",
+        " b",
+        "é#",
+    ]
+    grid = pl.DataFrame(
+        {
+            "c0": c0,
+            "c1": ["n", "1", "2", None, None, None, None, None, None, "3", None, "4"],
+            "c2": [None] * len(c0),
+        },
+        schema={"c0": pl.String, "c1": pl.String, "c2": pl.String},
+    )
+    n_fields = [
+        max([i + 1 for i, v in enumerate(row) if v is not None], default=0) for row in grid.rows()
+    ]
+    comment = grid["c0"].str.contains(r"^\s*#").fill_null(False).to_list()
+    blank = [n == 0 or (n == 1 and grid["c0"][k].strip() == "") for k, n in enumerate(n_fields)]
+    flags = _row_flags(grid)
+    assert flags["comment"].to_list() == comment
+    assert flags["blank"].to_list() == blank
+    assert flags["n_fields"].to_list() == [
+        0 if b else n for n, b in zip(n_fields, blank, strict=True)
+    ]
+    assert comment == [False, False, False, True, True, True] + [False] * 6
+    assert blank == [False] * 6 + [True, True, True, False, False, False]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2024-01-02", " 2024-01-03", "2024-01-04 ", "x", None, "2024-13-01"],
+        ["2024-01-02 10:00:00", "2024-01-02 10:00:01 ", "\t2024-01-02 10:00:02", None],
+        ["2024-01-02 10:00:00", "2024-01-02 10:00:01"],
+    ],
+)
+def test_dates_parse_as_if_every_value_were_stripped(values: list[str | None]) -> None:
+    """_parse_format strips only when a value fails; reference: strip every value first."""
+    from kpi.formats import _parse_format
+
+    raw = pl.Series("d", values, dtype=pl.String)
+    stripped = raw.str.strip_chars()
+    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):
+        expected = (
+            stripped.str.to_date(fmt, strict=False)
+            if fmt == "%Y-%m-%d"
+            else stripped.str.to_datetime(fmt, strict=False, time_unit="us")
+        )
+        for cache in (True, False):
+            assert _parse_format(raw, fmt, cache=cache).equals(expected)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", "22", "-3", None],
+        ["1", " 22", "3 ", None],
+        ["1.5", "2", None],
+        ["1.5", " 2", "x"],
+        ["+4", "5"],
+    ],
+)
+def test_plain_numbers_cast_as_if_every_value_were_stripped(values: list[str | None]) -> None:
+    from kpi.formats import _plain_number
+
+    raw = pl.Series("n", values, dtype=pl.String)
+    stripped = raw.str.strip_chars()
+    as_int = stripped.cast(pl.Int64, strict=False)
+    expected = (
+        as_int
+        if as_int.null_count() == raw.null_count()
+        else stripped.cast(pl.Float64, strict=False)
+    )
+    got = _plain_number(raw)
+    assert got.dtype == expected.dtype and got.equals(expected)
