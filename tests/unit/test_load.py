@@ -538,3 +538,16 @@ def test_plain_numbers_cast_as_if_every_value_were_stripped(values: list[str | N
     )
     got = _plain_number(raw)
     assert got.dtype == expected.dtype and got.equals(expected)
+
+
+def test_file_on_disk_that_is_not_utf8_after_the_head(tmp_path: Path) -> None:
+    """The head (256 KB) is UTF-8, a cp1252 byte comes later: polars stops, cp1252 is used."""
+    rows = ["city,n"] + [f"Paris,{i}" for i in range(40_000)] + ["Orléans,7"]
+    data = "\n".join(rows).encode("cp1252")
+    assert len(data) > 300_000
+    path = tmp_path / "late_cp1252.csv"
+    path.write_bytes(data)
+    t = read_table(path)
+    assert t.report.encoding == "cp1252" and t.frame["city"][-1] == "Orléans"
+    assert t.frame.height == 40_001 and t.frame["n"].sum() == sum(range(40_000)) + 7
+    _same(t, read_table(data, filename=path.name))
