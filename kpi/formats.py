@@ -377,6 +377,11 @@ def _plain_number(raw: pl.Series) -> pl.Series:
     return as_int if as_int.null_count() == n_null else stripped.cast(pl.Float64, strict=False)
 
 
+def _id_name(name: str) -> bool:
+    """Column names of identifiers: user_pseudo_id, ga_session_id, CustomerID, Id…"""
+    return bool(re.search(r"(^|[_\s.\-])[iI][dD]$|[a-z]Id$|ID$", name.strip()))
+
+
 def _type_number(
     raw: pl.Series, sample: pl.Series, opts: ReadOptions
 ) -> tuple[Typed | None, str | None]:
@@ -392,6 +397,9 @@ def _type_number(
             None,
             f"{name}: kept as text: values like '{sample.filter(sample.str.contains(r'^0[0-9]+$'))[0]}' have leading zeros (a code, not a number).",
         )
+    if _id_name(name) and sample.str.contains(r"^\d+\.\d*[1-9]\d*$").any():
+        # GA4's user_pseudo_id "1234567.1234567890": an identifier, a float would lose digits
+        return None, f"{name}: kept as text: an identifier with a dot, not a decimal number."
     plain = not sample.str.contains(r"[^\d.eE+-]").any()
     percent = sample.str.ends_with("%").sum() >= 0.5 * sample.len()
     decimal = _decide_decimal(sample, opts)

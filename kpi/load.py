@@ -709,6 +709,13 @@ def _row_flags(grid: pl.DataFrame) -> pl.DataFrame:
         comment = comment.scatter(
             indented, c0.gather(indented).str.contains(r"^\s+#").fill_null(False)
         )
+    if comment.any():
+        # "#1001,a@x.com,…" (Shopify order names) is data, not a comment: a comment line is
+        # narrower than the table (GA4 preambles hold one or two fields)
+        others = n_fields.filter(~comment & (n_fields > 0)).head(10_000)
+        if others.len():
+            width = int(others.mode().max() or 0)
+            comment = comment & (n_fields < max(3, 0.75 * width))
     single = (n_fields == 1).arg_true()
     if single.len():
         spaces = c0.gather(single).str.contains(r"^\s*$").fill_null(False)

@@ -551,3 +551,29 @@ def test_file_on_disk_that_is_not_utf8_after_the_head(tmp_path: Path) -> None:
     assert t.report.encoding == "cp1252" and t.frame["city"][-1] == "Orléans"
     assert t.frame.height == 40_001 and t.frame["n"].sum() == sum(range(40_000)) + 7
     _same(t, read_table(data, filename=path.name))
+
+
+def test_hash_prefixed_values_are_data_not_comments():
+    """Shopify order names ("#1001") start with '#': full-width rows are data, not a preamble."""
+    text = (
+        "Name,Email,Created at,Lineitem quantity,Lineitem price,Total\n"
+        "#1001,a@x.com,2026-05-01 10:00:00 +0200,2,12.50,25.00\n"
+        "#1002,b@x.com,2026-05-02 11:00:00 +0200,1,20.00,31.00\n"
+        "#1002,b@x.com,2026-05-02 11:00:00 +0200,1,11.00,\n"
+    )
+    t = read_table(text.encode(), filename="orders_export.csv")
+    assert t.frame["Name"].to_list() == ["#1001", "#1002", "#1002"]
+    assert (t.report.rows_read, t.report.rows_kept) == (3, 3)
+    # times with an offset are converted to UTC
+    assert t.frame["Created at"][0] == dt.datetime(2026, 5, 1, 8, 0)
+
+
+def test_identifier_with_a_dot_stays_text():
+    """GA4 user_pseudo_id '1234567.1234567890' would lose digits as a float."""
+    t = read_table(
+        b"user_pseudo_id,CustomerID,paid\n1234567.1234567890,17850.0,1.5\n333.4445,1.0,2\n",
+        filename="ga4.csv",
+    )
+    assert t.frame["user_pseudo_id"].to_list() == ["1234567.1234567890", "333.4445"]
+    assert t.frame.schema["CustomerID"] == pl.Float64  # 17850.0: a whole number, kept numeric
+    assert t.frame.schema["paid"] == pl.Float64
