@@ -71,12 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "A/B test, Definitions, Data quality) from one or several exports, read and mapped "
         "exactly as the app does. Exit codes: 0 done, 2 error, 3 red flags with "
         "--fail-on-red-flags.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     r.add_argument("files", nargs="+", metavar="FILE", help="input files (several at once)")
     r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="workbook to write")
     g = r.add_argument_group("reading")
-    g.add_argument("--encoding", help="text encoding of every CSV (default: detected)")
+    g.add_argument("--encoding", help="text encoding of every CSV, e.g. cp1252 (default: detected)")
     g.add_argument("--delimiter", help="field separator of every CSV, e.g. ';' (default: detected)")
     g.add_argument(
         "--role",
@@ -84,14 +83,37 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FILE:COLUMN=ROLE",
         help="set a column's role when detection needs help (repeatable), e.g. "
-        "orders.csv:Client=user_id; ROLE is one of kpi.schema.ROLES (user_id, ts, step, "
-        "session_id, revenue, order_id, device, channel, variant, ignore, ...)",
+        "orders.csv:Client=user_id; ROLE is one of: user_id, ts, step, session_id, revenue, "
+        "quantity, unit_price, order_id, device, channel, variant, cohort, signup, segment, "
+        "converted, step_flag, spend, impressions, clicks, score, count, rate, period, "
+        "metric, ignore",
     )
-    g.add_argument("--cohort-grain", choices=["week", "month"], default="month")
+    g.add_argument(
+        "--cohort-grain",
+        choices=["week", "month"],
+        default="month",
+        help="cohorts by first-seen (or signup) month or ISO week (default: month)",
+    )
     g = r.add_argument_group("funnel")
     g.add_argument("--steps", help="funnel steps in order, comma-separated (default: from data)")
-    g.add_argument("--window", help="conversion window from step 1: 14d, 2h, 30m (default: none)")
-    g.add_argument("--order", choices=["sequential", "any"], default="sequential")
+    g.add_argument(
+        "--window",
+        default="14d",
+        help="conversion window from step 1: 14d, 2h, 30m, or 'none' (default: 14d, as in the "
+        "app; ignored for data without timestamps)",
+    )
+    g.add_argument(
+        "--order",
+        choices=["sequential", "any"],
+        default="sequential",
+        help="sequential: steps in order, other events may come between; any: in any order "
+        "(default: sequential)",
+    )
+    g.add_argument(
+        "--open-funnel",
+        action="store_true",
+        help="users may enter at any step (GA4's open funnel); default: closed, from step 1",
+    )
     g.add_argument("--segment", metavar="NAME", help="breakdown segment (e.g. device, channel)")
     g = r.add_argument_group("view")
     g.add_argument(
@@ -104,14 +126,30 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="period start")
     g.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="period end")
     g = r.add_argument_group("red flags (rates as 0.02 or 2%%)")
-    g.add_argument("--min-conversion", type=_rate, default=0.02)
-    g.add_argument("--max-cart-abandonment", type=_rate, default=0.70)
-    g.add_argument("--max-bounce", type=_rate, default=0.50)
+    g.add_argument(
+        "--min-conversion",
+        type=_rate,
+        default=0.02,
+        help="alert below this conversion rate, purchasers / visitors (default: 0.02)",
+    )
+    g.add_argument(
+        "--max-cart-abandonment",
+        type=_rate,
+        default=0.70,
+        help="warn above this cart abandonment, 1 - purchasers / cart users (default: 0.70)",
+    )
+    g.add_argument(
+        "--max-bounce",
+        type=_rate,
+        default=0.50,
+        help="warn above this bounce rate on landing pages (default: 0.50)",
+    )
     g.add_argument(
         "--max-duration-drop",
         type=_rate,
         default=0.20,
-        help="largest allowed month-on-month drop of the average session duration",
+        help="warn when the average session duration falls by more than this from one month "
+        "to the next (default: 0.20)",
     )
     g.add_argument(
         "--fail-on-red-flags",
@@ -215,7 +253,8 @@ def _report(args: argparse.Namespace) -> int:
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip()) if args.steps else None
     options = ReportOptions(
         steps=steps or None,
-        window=parse_window(args.window) if args.window else None,
+        window=None if args.window.strip().lower() in ("", "none") else parse_window(args.window),
+        open_funnel=args.open_funnel,
         order=args.order,
         segment=args.segment,
         cohort_grain=args.cohort_grain,

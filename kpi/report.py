@@ -107,6 +107,7 @@ class ReportOptions:
     steps: tuple[str, ...] | None = None
     window: timedelta | None = None
     order: Literal["sequential", "any"] = "sequential"
+    open_funnel: bool = False
     segment: str | None = None
     top_n: int = 8
     cohort_grain: Literal["week", "month"] = "month"
@@ -155,10 +156,15 @@ class _Context:
     def _funnel(self, ds: Dataset) -> pl.DataFrame | None:
         if len(self.steps) < 1 or ds.events.height == 0:
             return None
-        ev = ds.events if ds.has_timestamps else ds.events.drop("ts", strict=False)
+        timed = ds.has_timestamps
+        ev = ds.events if timed else ds.events.drop("ts", strict=False)
         try:
             return funnel.funnel_table(
-                ev, self.steps, window=self.options.window, order=self.options.order
+                ev,
+                self.steps,
+                window=self.options.window if timed else None,  # membership: no window
+                order=self.options.order if timed else "sequential",
+                open_funnel=self.options.open_funnel,
             )
         except ParcoursError:
             return None

@@ -865,3 +865,5 @@ with st.expander("How these numbers are computed"):
         st.markdown(f"**{d.label}.** {d.formula}")
 
 st.session_state["ab_result_export"] = abdata.ab_export(a, plan=plan, inputs=inputs)
+# typed-in numbers hold for any view; a result from the data only for this data and filters
+st.session_state["ab_result_view_key"] = None if mode == QUICK else state.view_key()

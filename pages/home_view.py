@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.definitions import all_definitions
+from kpi.errors import ParcoursError
 from pages._ui import compute, state, widgets
 
 st.title("Parcours")
@@ -17,9 +18,13 @@ widgets.view_caption()
 ds = state.require_view()
 
 key = state.view_key()
-kpis = {k.code: k for k in compute.stage_kpis(key, ds)}
-prev = compute.previous_view()
-prev_kpis = {k.code: k for k in compute.stage_kpis(*prev)} if prev else {}
+try:
+    kpis = {k.code: k for k in compute.stage_kpis(key, ds)}
+    prev = compute.previous_view()
+    prev_kpis = {k.code: k for k in compute.stage_kpis(*prev)} if prev else {}
+except ParcoursError as exc:
+    st.info(f"Headline KPIs need an event log: {exc}")
+    kpis, prev, prev_kpis = {}, None, {}
 definitions = all_definitions()
 
 HEADLINE = ["users", "sessions", "conversion_rate", "aov", "cart_abandonment", "bounce_rate"]

@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi import alerts, report, stages
 from kpi.dataset import Dataset
+from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from pages._ui import state
 
@@ -70,4 +71,8 @@ def red_flags(ds: Dataset, thresholds: alerts.Thresholds | None = None) -> list[
     overrides = {"thresholds": thresholds} if thresholds is not None else {}
     options = download.current_options(**overrides)
     settings = repr((options.steps, options.order, options.window, options.thresholds))
-    return _report_flags(state.view_key(), settings, full, filters, options)
+    try:
+        return _report_flags(state.view_key(), settings, full, filters, options)
+    except ParcoursError as exc:
+        st.warning(f"Red flags could not be checked: {exc}")
+        return []

@@ -50,12 +50,32 @@ def funnel_settings() -> dict:
     by = _param("fn_by")
     ds = st.session_state.get("dataset")
     segments = ds.segments if ds is not None else ()
+    if ds is not None:
+        # a shared link may name steps of someone else's data: keep the ones this data has
+        known = set(ds.steps) | set(
+            ds.events["step"].unique().to_list() if ds.events.height else []
+        )
+        steps = [s for s in steps or () if s in known]
+        if not ds.has_timestamps:
+            window = None  # a membership funnel has no conversion window
     return {
         "steps": tuple(str(s) for s in steps) if steps else None,
         "order": order if order in ("sequential", "any") else "sequential",
         "window": window,
+        "open_funnel": str(_param("fn_open")).lower() == "true",
         "segment": by if by in segments else None,
     }
+
+
+def _current_ab_result() -> object | None:
+    """The A/B page's result, only if it was computed on the data and filters of this view."""
+    stored = st.session_state.get("ab_result_export")
+    if stored is None:
+        return None
+    key = st.session_state.get("ab_result_view_key")
+    if key is not None and key != state.view_key():
+        return None
+    return stored
 
 
 def current_options(**overrides: object) -> ReportOptions:
@@ -66,7 +86,7 @@ def current_options(**overrides: object) -> ReportOptions:
         **funnel_settings(),
         "cohort_grain": grain,
         "thresholds": st.session_state.get("thresholds") or alerts.Thresholds(),
-        "ab_result": st.session_state.get("ab_result_export"),
+        "ab_result": _current_ab_result(),
         "source_label": source,
     }
     opts.update(overrides)

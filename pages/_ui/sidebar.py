@@ -45,6 +45,13 @@ def data_source() -> None:
                 st.sidebar.caption(f"✓ {f.name}: {f.table.report.rows_kept:,} rows")  # type: ignore[union-attr]
 
 
+def filter_key(segment: str) -> str:
+    """Widget key (and URL parameter) of a segment filter: ``device`` for the four main
+    segments (``?device=mobile``), ``seg_<name>`` for columns of the user's data, so that a
+    column named like an app setting (``period``, ``upload``…) cannot collide with it."""
+    return segment if segment in MAIN_SEGMENTS else f"seg_{segment}"
+
+
 def _options(ds: Dataset, col: str) -> list[str]:
     counts = (
         ds.users.group_by(pl.col(col).cast(pl.String).fill_null("(none)").alias(col))
@@ -107,7 +114,7 @@ def filters(ds: Dataset) -> Filters:
         values = st.sidebar.multiselect(
             seg.replace("_", " ").capitalize(),
             _options(ds, seg),
-            key=seg,
+            key=filter_key(seg),
             bind="query-params",
             placeholder="All",
         )

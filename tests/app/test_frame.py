@@ -84,3 +84,19 @@ def test_bad_uploads_show_a_message_not_a_traceback(app, name, payload):
     shown = [e.value for e in app.error] + [e.value for e in app.sidebar.error]
     shown += [w.value for w in app.warning] + [i.value for i in app.info]
     assert shown, "the user must be told what is wrong"
+
+
+def test_a_column_named_like_an_app_setting_is_just_a_segment(app):
+    """User columns become URL filters under seg_<name>: 'dataset' or 'period' cannot clash."""
+    csv = b"user_id,event,ts,dataset,period\n" + b"".join(
+        f"u{i},view,2025-01-0{i % 9 + 1} 10:00,{'a' if i % 2 else 'b'},p{i % 3}\n".encode()
+        for i in range(40)
+    )
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("log.csv", csv, "text/csv")).run()
+    app.sidebar.multiselect(key="more_segments").set_value(["dataset", "period"]).run()
+    app.sidebar.multiselect(key="seg_dataset").set_value(["a"]).run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"dataset": ("a",)}
+    assert set(f.apply(app.session_state["dataset"]).users["dataset"]) == {"a"}

@@ -38,6 +38,8 @@ def test_help_documents_every_option() -> None:
     for action in report._actions:
         for flag in action.option_strings:
             assert flag in sub.stdout, flag
+        assert action.help, f"{action.dest} has no help text"
+    assert "(default: None)" not in sub.stdout
     for word in ("--fail-on-red-flags", "--role", "FILE:COLUMN=ROLE", "--window", "14d"):
         assert word in sub.stdout
 
