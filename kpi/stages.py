@@ -251,6 +251,15 @@ def detect_steps(steps: tuple[str, ...] | list[str]) -> dict[str, str | None]:
     return out
 
 
+def purchase_step(dataset: Dataset) -> str:
+    """The step that is a purchase in this data (``purchase``, ``order``, ``transaction``,
+    ``payment_confirmation_page``…, see :data:`STEP_SYNONYMS`); ``"purchase"`` when none is."""
+    names = list(dataset.steps)
+    if "step" in dataset.events.columns and dataset.events.height:
+        names += [s for s in dataset.events["step"].unique().to_list() if s not in names]
+    return detect_steps(names).get("purchase") or "purchase"
+
+
 def _ok(code: str, value: float | None, num: float | None = None, den: float | None = None,
         formula: str | None = None) -> Kpi:  # fmt: skip
     d = DEFINITIONS[code]

@@ -5,13 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi import advocacy
+from kpi import advocacy, stages
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
-PURCHASE = "purchase"
 # option (what the URL carries, ?ad_kind=CSAT) -> kpi value
 KINDS = {"NPS": "nps", "CSAT": "csat", "CES": "ces"}
 KIND_OPTION = {v: k for k, v in KINDS.items()}
@@ -43,6 +42,7 @@ def _points(x: float | None) -> str:
 st.title("Advocacy")
 widgets.view_caption()
 ds = state.require_view()
+PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
 defs = advocacy.DEFINITIONS
 survey = ds.survey

@@ -6,12 +6,14 @@ The thresholds chosen here also drive the red flags shown on the other pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.report import SECTIONS, window_text
 from pages._ui import compute, download, state, widgets
+from pages._ui import funnel_charts as fc
 
 CONTENTS = {
     "summary": "title, period vs previous period, filters in words, source files, headline "
@@ -55,7 +57,7 @@ with left:
 
 with right:
     st.subheader("Red-flag thresholds")
-    t0 = alerts.Thresholds()
+    t0 = fc.current_thresholds()  # the ones set on the Funnel / Stage KPIs pages, if any
     min_conv = st.number_input(
         "Minimum conversion rate (%)", 0.0, 100.0, t0.min_conversion * 100, 0.5,
         key="ex_min_conversion", bind="query-params",
@@ -78,7 +80,8 @@ with right:
         help="Average session duration falling by more than this from one month to the next.",
     )  # fmt: skip
     try:
-        thresholds = alerts.Thresholds(
+        thresholds = replace(
+            t0,  # keeps the funnel significance level and step floor set elsewhere
             min_conversion=min_conv / 100,
             max_cart_abandonment=max_cart / 100,
             max_bounce=max_bounce / 100,

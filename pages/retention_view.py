@@ -5,13 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi import retention
+from kpi import retention, stages
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
-PURCHASE = "purchase"
 # options are what the URL carries (?rt_anchor=first+purchase), values what kpi expects
 ANCHORS = {
     "first visit": "first_event",
@@ -54,6 +53,7 @@ def _summary(
 st.title("Retention")
 widgets.view_caption()
 ds = state.require_view()
+PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 if not ds.has_timestamps:
     st.info(
         "Retention needs a date on every event (a timestamp column). Map one on the Data page, "

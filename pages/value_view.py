@@ -7,13 +7,12 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from kpi import retention, value
+from kpi import retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
-PURCHASE = "purchase"
 # option (what the URL carries, ?va_clv_basis=one+for+all) -> kpi value
 BASIS = {"per channel": "channel", "one for all": "shop"}
 
@@ -54,6 +53,7 @@ def _stop_on(exc: ParcoursError) -> None:
 st.title("Customer value")
 widgets.view_caption()
 ds = state.require_view()
+PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
 defs = value.DEFINITIONS
 try:

@@ -47,3 +47,13 @@ def test_thresholds_and_sheets_from_the_url(app):
     assert any(f.code == "low_conversion" for f in expected)
     assert any("below the 50 % minimum" in e.value for e in app.error)
     assert len(app.main.download_button) == 1
+
+
+def test_visiting_export_keeps_thresholds_set_elsewhere(app):
+    """Thresholds set on the Funnel page survive a visit to the Export page."""
+    app.run()
+    app.session_state["thresholds"] = alerts.Thresholds(min_conversion=0.1, funnel_alpha=0.01)
+    app.switch_page("pages/export_view.py").run()
+    assert not app.exception
+    t = app.session_state["thresholds"]
+    assert (t.min_conversion, t.funnel_alpha) == (0.1, 0.01)

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kpi import stages
 from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
@@ -518,3 +519,15 @@ def test_aov_agrees_with_kpi_value() -> None:
     kpis = by_code(stage_kpis(dataset()))
     assert (result.revenue, result.orders) == (110.0, 4)
     assert kpis["aov"].value == pytest.approx(result.aov)
+
+
+def test_purchase_step_is_found_by_its_synonyms():
+    def ds_with(*steps: str) -> Dataset:
+        events = pl.DataFrame({"user_id": ["u"] * len(steps), "step": list(steps)})
+        return Dataset(events=events, users=pl.DataFrame({"user_id": ["u"]}))
+
+    assert stages.purchase_step(ds_with("view", "transaction")) == "transaction"
+    assert stages.purchase_step(ds_with("home_page", "payment_confirmation_page")) == (
+        "payment_confirmation_page"
+    )
+    assert stages.purchase_step(ds_with("view", "cart")) == "purchase"  # none: the usual name
