@@ -131,13 +131,15 @@ with st.expander(
     "Settings: confidence, corrections, planned split, smallest effect", expanded=False
 ):
     s1, s2, s3, s4 = st.columns(4)
+    # options are what the URL carries (?ab_alpha=0.01); a bound format_func would put the
+    # label in the URL instead
     alpha = s1.selectbox(
-        "Significance level",
+        "Significance level (95 % confidence = 0.05)",
         [0.05, 0.01, 0.10],
-        format_func=lambda a: f"{a:g} ({1 - a:.0%} confidence)",
         key="ab_alpha",
         bind="query-params",
-        help="A difference is called significant when p is below this level.",
+        help="A difference is called significant when p is below this level: 0.05 is 95 % "
+        "confidence, 0.01 is 99 %, 0.10 is 90 %.",
     )
     correction_label = s2.selectbox(
         "Correction for several comparisons",
@@ -187,9 +189,8 @@ with st.expander(
         "values below 1 are fine (e.g. 0.2).",
     )
     power = m3.selectbox(
-        "Power",
+        "Power (0.8 = 80 %)",
         [0.8, 0.9, 0.95],
-        format_func=lambda p: f"{p:.0%}",
         key="ab_power",
         bind="query-params",
         help="Chance of detecting the MDE if it is real.",

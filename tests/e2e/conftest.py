@@ -6,6 +6,7 @@ except in CI (PARCOURS_REQUIRE_BROWSER=1) where a missing browser is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -40,12 +41,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> Iterator[str]:
-    """A freshly started server: the first request a test makes is its first request."""
+@contextlib.contextmanager
+def _serve(log_dir: Path) -> Iterator[str]:
+    """Start the app as `make run` does, on a free port; yield its URL once healthy."""
     _require_browser()
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = log_dir / "streamlit.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [
@@ -70,6 +71,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited: {log.read_text()[-2000:]}")
             try:
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                     break
@@ -84,6 +87,20 @@ def server(tmp_path_factory) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    """One server shared by the tests that do not care about its first request."""
+    with _serve(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(tmp_path) -> Iterator[str]:
+    """A server of the test's own: the first request the test makes is the server's first."""
+    with _serve(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ KAGGLE = [
 ]
 
 
-def test_deep_link_first_then_upload_and_quality_report(server, page, tmp_path):
+def test_deep_link_first_then_upload_and_quality_report(fresh_server, page, tmp_path):
+    server = fresh_server
     # 1. The very first request to a fresh server is a deep link with filters in the URL.
     page.goto(f"{server}/funnel?device=mobile&channel=email")
     wait_for_app(page)
