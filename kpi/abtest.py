@@ -136,7 +136,7 @@ def _wilson(x: int, n: int, alpha: float) -> Interval | None:
     """Wilson score interval: (p̂ + z²/2n ± z·√(p̂q̂/n + z²/4n²)) / (1 + z²/n), clipped to [0, 1]."""
     if n == 0:
         return None
-    z = stats.norm.isf(alpha / 2)
+    z = float(stats.norm.isf(alpha / 2))
     p = x / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
@@ -360,9 +360,13 @@ def compare(
     smallest_cell, smallest = min(expected.items(), key=lambda kv: kv[1])
     explanation = None
     if xa + xb == 0 or xa + xb == n:
-        what = "no conversions in either group" if xa + xb == 0 else "every visitor converted"
+        what = (
+            "There are no conversions in either group"
+            if xa + xb == 0
+            else "Every visitor converted in both groups"
+        )
         explanation = (
-            f"There are {what}, so the two rates are identical and no difference can be tested; "
+            f"{what}, so the two rates are identical and no difference can be tested; "
             "the z-test is undefined and Fisher's exact test gives p = 1. Wait for more data."
         )
     if smallest < 5:
