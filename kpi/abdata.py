@@ -596,7 +596,7 @@ def analyse(
     by: str | None = None,
     alpha: float = 0.05,
     correction: Literal["holm", "bh"] | None = "holm",
-    family: Literal["variants", "variants x segments"] = "variants",
+    family: Literal["variants", "variants x segments"] = "variants x segments",
     planned_split: Sequence[float] | None = None,
     mde: float | None = None,
     mde_relative: bool = True,

@@ -159,8 +159,8 @@ def _newcombe(xa: int, na: int, xb: int, nb: int, alpha: float) -> Interval | No
 
 def _katz(xa: int, na: int, xb: int, nb: int, alpha: float) -> Interval | None:
     """Katz log interval for pB/pA − 1: exp(ln(pB/pA) ± z·√(1/xB − 1/nB + 1/xA − 1/nA)) − 1."""
-    if na == 0 or nb == 0 or xa == 0 or xb == 0:
-        return None
+    if na == 0 or nb == 0 or xa == 0 or xb == 0 or (xa == na and xb == nb):
+        return None  # undefined, or no variance at all (both at 100 %)
     z = stats.norm.isf(alpha / 2)
     log_ratio = math.log((xb / nb) / (xa / na))
     se = math.sqrt(max(0.0, 1 / xb - 1 / nb + 1 / xa - 1 / na))
@@ -682,7 +682,9 @@ def srm_check(
 ) -> SRMCheck:
     """Two-tier SRM banner (Statsig style): p < ``alert`` → "alert", p < ``warn`` → "warn".
 
-    "too_few" when a group has fewer than ``min_per_arm`` visitors (GrowthBook's guard, 8).
+    "too_few" when the planned split expects fewer than ``min_per_arm`` visitors in a group
+    (GrowthBook's guard, 8): the guard is on the expected counts, so an arm that is empty while
+    thousands were expected in it is an alert, not "too few".
     """
     obs, w = _observed(observed, weights)
     p = srm_p_value(obs, w)
@@ -690,11 +692,11 @@ def srm_check(
     expected = tuple(x / sum(w) * total for x in w)
     shares = " / ".join(f"{o / total:.1%}" if total else "0 %" for o in obs)
     planned = " / ".join(f"{x / sum(w):.1%}" for x in w)
-    if min(obs) < min_per_arm:
+    if not expected or min(expected) < min_per_arm:
         level: Literal["ok", "warn", "alert", "too_few"] = "too_few"
         message = (
-            f"Too few visitors to check the traffic split (fewest in a group: {min(obs)}, "
-            f"need {min_per_arm})."
+            f"Too few visitors to check the traffic split (the plan expects "
+            f"{min(expected, default=0):.0f} in the smallest group, need {min_per_arm})."
         )
     elif p < alert:
         level = "alert"
@@ -1093,8 +1095,15 @@ def _chance(p: float) -> str:
     return _pct(p, sig=3)
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+def _p(p: float, alpha: float = 0.05) -> str:
+    """p for people: two significant digits, three near the level so that 0.0496 and 0.0504
+    do not both read "p = 0.05" with opposite verdicts."""
+    if p < 0.001:
+        return "p < 0.001"
+    text = f"p = {p:.2g}"
+    if f"{p:.2g}" == f"{alpha:.2g}" or abs(p - alpha) < 0.1 * alpha:
+        text = f"p = {p:.3g}"
+    return text
 
 
 def verdict(
@@ -1149,10 +1158,22 @@ def verdict(
             rates = f"{_pct(result.rate_b, sig=3)} vs {_pct(result.rate_a, sig=3)}"
             head = f"{b} converts {size} than {a} ({rates}; {ci})"
         if p < result.alpha:
-            tail = f"this is unlikely to be chance ({_p(p)})."
+            tail = f"this is unlikely to be chance ({_p(p, result.alpha)})."
         else:
-            tail = f"this could well be chance ({_p(p)}), so the test cannot tell them apart yet."
+            tail = (
+                f"this could well be chance ({_p(p, result.alpha)}), so the test cannot tell "
+                "them apart yet."
+            )
         sentence = f"{head}; {tail}"
+        lo_hi = result.ci_rel_lift if result.ci_rel_lift is not None else result.ci_abs_diff
+        if lo_hi is not None and adjusted_p_value is None:
+            excludes_zero = lo_hi[0] > 0 or lo_hi[1] < 0
+            if excludes_zero != (p < result.alpha):
+                caveats.append(
+                    "Borderline: the interval and the test disagree slightly (they use different "
+                    "approximations, which matters in small samples). Treat this as inconclusive "
+                    "and collect more data."
+                )
         if result.prob_b_beats_a is not None and result.explanation is None:
             caveats.append(
                 f"Bayesian view: the chance that {b} truly converts better than {a} is "

@@ -54,7 +54,9 @@ from pages._ui import format as fmt
 QUICK, DATA = "Quick check", "From data"
 NO_SEGMENT = "(no breakdown)"
 CORRECTIONS = {"Holm": "holm", "Benjamini–Hochberg": "bh", "None": None}
-FAMILIES = {"variants": "variants", "variants × segments": "variants x segments"}
+# every variant in every segment by default (the same as "variants" without a breakdown):
+# segment "wins" found by looking at many segments are corrected for it
+FAMILIES = {"variants × segments": "variants x segments", "variants": "variants"}
 DEFS = abtest.DEFINITIONS
 EXAMPLE = pl.DataFrame(
     {"Variant": ["A", "B"], "Visitors": ["10,000", "10,000"], "Conversions": ["500", "560"]}

@@ -470,7 +470,10 @@ def test_srm_note_rows_and_scipy(observed, weights, p, level) -> None:
 
 
 def test_srm_guards() -> None:
-    assert srm_check([3, 20]).level == "too_few"
+    assert srm_check([3, 8]).level == "too_few"  # the plan expects 5.5 a group: below 8
+    # an arm almost empty while thousands were expected is the clearest mismatch there is
+    assert srm_check([3, 5000]).level == "alert"
+    assert srm_check([3, 20]).level == "alert"  # 11.5 expected a group, p = 0.0005
     assert srm_p_value([0, 0]) == 1.0
     assert srm_check([564577, 23524]).level == "alert"  # a naive 50/50 would flag it
     with pytest.raises(InputError, match="planned share"):
@@ -634,3 +637,26 @@ def test_no_streamlit_import() -> None:
 
     for module in (abtest, abplan, abdata):
         assert "import streamlit" not in Path(module.__file__).read_text(encoding="utf-8")
+
+
+def test_verdict_flags_an_interval_that_disagrees_with_the_test() -> None:
+    """Fisher p 0.076 next to a Katz CI excluding 0 (small B): said to be borderline."""
+    v = verdict(compare(47, 352, 7, 26))
+    assert "could well be chance (p = 0.076)" in v.sentence
+    assert any(c.startswith("Borderline") for c in v.caveats)
+    # a clear result has no such caveat
+    assert not any(
+        c.startswith("Borderline") for c in verdict(compare(200, 10000, 300, 10000)).caveats
+    )
+
+
+def test_p_near_the_level_keeps_three_digits() -> None:
+    """0.0496 and 0.0504 must not both read 'p = 0.05' with opposite verdicts."""
+    from kpi.abtest import _p
+
+    assert _p(0.0496) == "p = 0.0496" and _p(0.0504) == "p = 0.0504"
+    assert _p(0.0031) == "p = 0.0031" and _p(0.00005) == "p < 0.001"
+
+
+def test_relative_interval_undefined_when_both_convert_everyone() -> None:
+    assert compare(1, 1, 1, 1).ci_rel_lift is None
