@@ -130,22 +130,32 @@ def _with_nps(counts: pl.LazyFrame, confidence: float) -> pl.LazyFrame:
     p_pro = pl.col("promoters") / n
     p_det = pl.col("detractors") / n
     score = p_pro - p_det
-    half = z * ((p_pro + p_det - score**2).clip(lower_bound=0) / n).sqrt()
+    # adjusted Wald (Rocks 2016): add 3 answers, 3/4 of a promoter and of a detractor, so
+    # that all-promoter or all-passive samples still get an interval of honest width
+    n_adj = n + 3
+    a_pro = (pl.col("promoters") + 0.75) / n_adj
+    a_det = (pl.col("detractors") + 0.75) / n_adj
+    centre = a_pro - a_det
+    half = z * ((a_pro + a_det - centre**2).clip(lower_bound=0) / n_adj).sqrt()
     return counts.with_columns(
         pl.when(has).then(p_pro).alias("promoter_share"),
         pl.when(has).then(pl.col("passives") / n).alias("passive_share"),
         pl.when(has).then(p_det).alias("detractor_share"),
         pl.when(has).then(score).alias("nps"),
-        pl.when(has).then((score - half).clip(-1.0, 1.0)).alias("ci_low"),
-        pl.when(has).then((score + half).clip(-1.0, 1.0)).alias("ci_high"),
+        # the interval always contains the observed NPS (tiny samples can push it out)
+        pl.when(has).then(pl.min_horizontal(centre - half, score).clip(-1.0, 1.0)).alias("ci_low"),
+        pl.when(has).then(pl.max_horizontal(centre + half, score).clip(-1.0, 1.0)).alias("ci_high"),
     )
 
 
 def nps(scores: Scores, *, confidence: float = 0.95) -> Nps:
     """Net Promoter Score of 0–10 answers, with a normal confidence interval.
 
-    NPS = %promoters (9–10) − %detractors (0–6); var(NPS) = (p_pro + p_det − NPS²) / n (the
-    difference of two multinomial proportions); CI = NPS ± z·√var, clipped to [−1, 1].
+    NPS = %promoters (9–10) − %detractors (0–6). CI: adjusted Wald (Rocks 2016, The American
+    Statistician): with n' = n + 3, p' = (promoters + ¾)/n', d' = (detractors + ¾)/n',
+    NPS' = p' − d', var = (p' + d' − NPS'²)/n', CI = NPS' ± z·√var, widened to contain the
+    observed NPS and clipped to [−1, 1]. Unlike the plain Wald interval it does not collapse
+    to a point when every answer is a promoter (or a passive).
     """
     if not 0 < confidence < 1:
         raise InputError("The confidence level must be between 0 and 1 (e.g. 0.95).", "")

@@ -23,15 +23,16 @@ from kpi.errors import InputError, SchemaError
 
 def test_nps_hand_checked() -> None:
     # 6 promoters, 2 passives, 2 detractors: NPS = 0.6 − 0.2 = 0.4
-    # var = (0.6 + 0.2 − 0.4²) / 10 = 0.064; half-width = 1.959964 × √0.064 = 0.495836
+    # adjusted Wald (Rocks 2016): n' = 13, p' = 6.75/13, d' = 2.75/13, NPS' = 4/13 = 0.307692
+    # var = (p' + d' − NPS'²) / 13 = 0.048930; half-width = 1.959964 × √var = 0.433548
     res = nps([10] * 6 + [8, 7] + [2, 6])
     assert (res.n, res.promoters, res.passives, res.detractors) == (10, 6, 2, 2)
     assert (res.promoter_share, res.passive_share, res.detractor_share) == pytest.approx(
         (0.6, 0.2, 0.2)
     )
     assert res.nps == pytest.approx(0.4)
-    assert res.ci_low == pytest.approx(0.4 - 0.495836, abs=1e-6)
-    assert res.ci_high == pytest.approx(0.4 + 0.495836, abs=1e-6)
+    assert res.ci_low == pytest.approx(-0.125856, abs=1e-6)
+    assert res.ci_high == pytest.approx(0.741240, abs=1e-6)
     assert "+40" in res.explanation
     # boundaries: 9 is a promoter, 7 a passive, 6 a detractor, 0 a detractor
     b = nps(pl.Series([9, 7, 6, 0]))
@@ -53,9 +54,16 @@ def test_nps_invalid_missing_and_empty() -> None:
     assert "No valid" in empty.explanation
     only_bad = nps([12, 42])
     assert only_bad.nps is None and only_bad.invalid == 2
-    # everybody a promoter: NPS 1 with a zero-width interval (no exception)
+    # everybody a promoter: NPS 1, and still an honest interval (the plain Wald one would be
+    # the single point 1): adjusted Wald with 3 answers gives 0.5 ± 0.565793, capped at 1
     all_pro = nps([10, 9, 9])
-    assert all_pro.nps == 1.0 and all_pro.ci_low == all_pro.ci_high == 1.0
+    assert all_pro.nps == 1.0 and all_pro.ci_high == 1.0
+    assert all_pro.ci_low == pytest.approx(-0.065793, abs=1e-6)
+    # Rocks' published example shape: ten 10s -> [+47.5, +100]; twenty 8s -> [-10.4, +10.4]
+    ten = nps([10] * 10)
+    assert (round(ten.ci_low * 100, 1), ten.ci_high) == (47.5, 1.0)
+    passives = nps([8] * 20)
+    assert round(passives.ci_low * 100, 1) == -10.4 and round(passives.ci_high * 100, 1) == 10.4
     with pytest.raises(InputError):
         nps([9], confidence=1.5)
 
@@ -68,9 +76,11 @@ def test_nps_ci_matches_bootstrap() -> None:
     draws = rng.multinomial(res.n, counts / res.n, size=20000)
     boot = (draws[:, 0] - draws[:, 2]) / res.n
     low, high = np.percentile(boot, [2.5, 97.5])
+    # at n = 600 the adjustment (3 answers) barely moves the interval: it matches the
+    # bootstrap percentiles and the bootstrap standard error
     assert res.ci_low == pytest.approx(low, abs=0.006)
     assert res.ci_high == pytest.approx(high, abs=0.006)
-    assert boot.std() == pytest.approx((res.ci_high - res.nps) / 1.959964, rel=0.03)
+    assert boot.std() == pytest.approx((res.ci_high - res.ci_low) / (2 * 1.959964), rel=0.03)
 
 
 SURVEY = pl.DataFrame(
