@@ -165,12 +165,20 @@ def read_table(
         kind, inner = _sniff_kind(data, inner_name)
         fmt = f"{inner}.gz"
     if kind == "parquet":
-        return _read_parquet(data, fmt)
-    if kind == "excel":
-        return _read_excel(data, fmt, sheet=sheet, header_row=header_row, opts=opts)
-    return _read_text(
-        data, fmt, encoding=encoding, delimiter=delimiter, header_row=header_row, opts=opts
-    )
+        table = _read_parquet(data, fmt)
+    elif kind == "excel":
+        table = _read_excel(data, fmt, sheet=sheet, header_row=header_row, opts=opts)
+    else:
+        table = _read_text(
+            data, fmt, encoding=encoding, delimiter=delimiter, header_row=header_row, opts=opts
+        )
+    if table.report.rows_read == 0:
+        where = f"The sheet '{table.report.sheet}'" if table.report.sheet else name or "The file"
+        raise UnreadableFileError(
+            f"{where} has a header ({', '.join(table.frame.columns[:6])}) but no rows of data.",
+            "Export it again with its data, or check that the export's filters matched rows.",
+        )
+    return table
 
 
 def list_sheets(source: bytes | str | Path) -> list[str]:

@@ -912,6 +912,8 @@ def _counts_from(t: TableInput) -> pl.DataFrame:
                 "Mark the column holding users or sessions as 'Count'.",
             )
         base = counts[0]
+        if len(counts) > 1:
+            rates = []  # rates next to two counts are derived from them (purchases / sessions)
         cols = [pl.col(base).cast(pl.Float64).alias(base)]
         cols += [pl.col(c).cast(pl.Float64).alias(c) for c in counts[1:]]
         cols += [(pl.col(base) * pl.col(r)).alias(r) for r in rates]
@@ -979,6 +981,7 @@ def build_dataset(
     sources: list[Source] = []
     notes: list[str] = []
     step_order: list[str] = []
+    per_step_files: list[tuple[str, int]] = []  # one file per funnel step: (step, users)
     for t in tables:
         kind = t.kind
         dropped = dict(t.dropped)
@@ -995,7 +998,7 @@ def build_dataset(
             if kind == "wide":
                 step_order += [_step_name_from(c) for c in t.cols("step_flag")]
             elif kind == "events" and ev["step"].n_unique() == 1 and ev.height:
-                step_order.append(ev["step"][0])  # one file per step: file order is step order
+                per_step_files.append((ev["step"][0], ev["user_id"].n_unique()))
         elif kind == "users":
             f = t.frame
             uid = t.col("user_id")
@@ -1077,6 +1080,12 @@ def build_dataset(
         extra = [c for c in segments if c not in survey.columns]
         if extra:
             survey = survey.join(users.select("user_id", *extra), on="user_id", how="left")
+    if per_step_files:
+        # a funnel narrows: the file with the most users is the first step (stable sort keeps
+        # the upload order for ties), whatever order the browser sent the files in
+        step_order += [s for s, _ in sorted(per_step_files, key=lambda x: -x[1])]
+        if len(per_step_files) > 1:
+            notes.append("Steps ordered by users, most first (one file per step).")
     if not step_order and events.height:
         step_order = _default_steps(events)
     seen: set[str] = set()

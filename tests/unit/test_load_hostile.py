@@ -214,3 +214,8 @@ def test_row_accounting_always_holds(
         assert r.rows_kept + sum(r.dropped.values()) == r.rows_read
         assert table.frame.height == r.rows_kept
         assert isinstance(table.frame, pl.DataFrame)
+
+
+def test_header_without_rows_says_so() -> None:
+    with pytest.raises(UnreadableFileError, match="no rows of data"):
+        read_table(b"user_id,event,timestamp,revenue\n", filename="header_only.csv")

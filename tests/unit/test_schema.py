@@ -316,3 +316,20 @@ def test_first_touch_segment_and_dropped_rows_counted():
     assert len(src.examples["missing user id"]) == 1
     # first touch: a's first event was on mobile
     assert ds.users.filter(pl.col("user_id") == "a")["device"].item() == "mobile"
+
+
+@needs_data
+def test_per_step_files_are_ordered_by_users_whatever_the_upload_order():
+    """Browsers send files alphabetically; a funnel narrows, so the biggest file comes first."""
+    shuffled = sorted(KAGGLE)  # home, payment_confirmation, payment, search, user
+    ds = build_dataset([_table(DATASETS / "ecommerce_funnel" / f) for f in shuffled])
+    assert ds.steps == ("home_page", "search_page", "payment_page", "payment_confirmation_page")
+
+
+@needs_data
+def test_a_rate_next_to_its_counts_is_not_a_step():
+    """GA4 landing pages: unique_sessions, purchases and conversion_rate = purchases / sessions."""
+    ds = build_dataset(
+        [_table(DATASETS / "ga4_merch_store" / "BigQuery_landing_page_conversion.csv")]
+    )
+    assert ds.steps == ("unique_sessions", "purchases")
