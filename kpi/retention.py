@@ -29,8 +29,10 @@ from typing import Literal
 
 import polars as pl
 
+from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
+from kpi.filters import Filters
 from kpi.segments import NONE, OTHER, top_values
 
 Grain = Literal["day", "week", "month"]
@@ -593,6 +595,54 @@ def retention_rate(
     )
 
 
+# ---------------------------------------------------------------- the view of a cohort page
+
+
+def cohort_view(
+    ds_full: Dataset,
+    filters: Filters,
+    *,
+    cohort_by: str = "first_event",
+    purchase_step: str = "purchase",
+) -> Dataset:
+    """The cohorts that *started* in the filter's period, followed over their whole history.
+
+    A date filter cuts events at the period start, so a user first seen in June looks new in
+    November. Here: the segment filters are applied to the full data
+    (``Filters(segments=filters.segments).apply(ds_full)``), then only users whose anchor falls
+    in [``filters.start``, ``filters.end``] (whole days) are kept, with *all* their events
+    (before the end of the period and after it). Anchor (as :func:`cohort_table`): the first
+    event (``"first_event"``), the first ``purchase_step`` event (``"first_purchase"``) or the
+    earliest value of that users column (``"signup"``...). Without a start or an end, that side
+    is open; without either, the result is the segment-filtered data.
+    """
+    seg = Filters(segments=filters.segments).apply(ds_full)
+    if filters.start is None and filters.end is None:
+        return seg
+    if cohort_by in ("first_event", "first_purchase"):
+        if "ts" not in seg.events.columns:
+            return seg
+        ev = seg.events.lazy().filter(pl.col("ts").is_not_null())
+        if cohort_by == "first_purchase":
+            ev = ev.filter(pl.col("step") == purchase_step)
+        anchors = ev.group_by("user_id").agg(pl.col("ts").min().alias("_anchor")).collect()
+    else:
+        _require(seg.users, ["user_id", cohort_by], "Cohorts by date")
+        anchors = seg.users.select("user_id", pl.col(cohort_by).alias("_anchor"))
+    inside = pl.col("_anchor").is_not_null()
+    if filters.start is not None:
+        inside &= pl.col("_anchor") >= datetime.combine(filters.start, datetime.min.time())
+    if filters.end is not None:
+        inside &= pl.col("_anchor") < datetime.combine(
+            filters.end + timedelta(days=1), datetime.min.time()
+        )
+    keep = anchors.filter(inside).select("user_id")
+    return seg.with_tables(
+        events=seg.events.join(keep, on="user_id", how="semi"),
+        users=seg.users.join(keep, on="user_id", how="semi"),
+    )
+
+
 # ---------------------------------------------------------------- page / workbook summary
 
 AVERAGE_LABEL = "Average (weighted)"
@@ -766,6 +816,8 @@ def retention_summary(
     inactivity_days: int = 90,
     purchase_step: str = "purchase",
     as_of: datetime | None = None,
+    churn_events: pl.DataFrame | None = None,
+    churn_end: date | datetime | None = None,
 ) -> RetentionSummary:
     """Cohort table, averages, curves, repeat purchase, frequency and churn in one call.
 
@@ -774,7 +826,10 @@ def retention_summary(
     Churn: customers = users with a purchase when the data has the ``purchase_step``,
     else any active user; period = the last ``inactivity_days`` calendar days up to the day of
     ``as_of`` (default: the last event), so "lost" = active in the ``inactivity_days`` days
-    before that period and not during it.
+    before that period and not during it. ``churn_events`` (default ``events``) are the events
+    churn is measured on (a cohort page passes every user of the segment, not only the cohorts
+    shown); ``churn_end`` (default ``as_of``) is the last day of the churn period (the end of
+    the chosen period on a page), so the rule's dates follow the view.
     """
     if by:
         events = top_segment(events, by, top)
@@ -815,10 +870,14 @@ def retention_summary(
     if end is None and "ts" in events.columns and events.height:
         end = events["ts"].max()  # type: ignore[assignment]
     churn = None
-    if end is not None:
-        last_day = _as_datetime(end).date()
+    churn_on = events if churn_events is None else churn_events
+    if churn_events is not None and "step" in churn_on.columns:
+        has_buys = churn_on.height > 0 and bool((churn_on["step"] == purchase_step).any())
+    churn_last = churn_end if churn_end is not None else end
+    if churn_last is not None:
+        last_day = _as_datetime(churn_last).date()
         churn = churn_rate(
-            events,
+            churn_on,
             period_start=last_day - timedelta(days=inactivity_days - 1),
             period_end=last_day,
             inactivity_days=inactivity_days,

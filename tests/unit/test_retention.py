@@ -609,3 +609,66 @@ def test_average_long_rows_add_up_to_every_user() -> None:
     # Jan mobile (a, b): P1 a -> 1; Feb mobile (e): P1 = March, complete, e inactive -> 0
     p1 = rows.filter(pl.col("cohort") == "mobile", pl.col("period") == 1)["retention"].item()
     assert p1 == pytest.approx(1 / 3)
+
+
+def _dataset_of_events():
+    from kpi.dataset import Dataset
+
+    users = EVENTS.group_by("user_id").agg(
+        pl.col("device").first(), pl.col("ts").min().alias("first_seen")
+    )
+    users = users.with_columns(
+        pl.when(pl.col("user_id") == "a")
+        .then(pl.lit(datetime(2025, 2, 2)))
+        .otherwise(pl.col("first_seen"))
+        .alias("signup")
+    )
+    return Dataset(events=EVENTS.drop("device"), users=users, segments=("device",))
+
+
+def test_cohort_view_keeps_cohorts_started_in_the_period_with_all_their_history() -> None:
+    from kpi.filters import Filters
+    from kpi.retention import cohort_view
+
+    ds = _dataset_of_events()
+    feb = Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))
+    # a date filter alone would keep a (visit 02-10), d and e, all looking new in February
+    assert sorted(feb.apply(ds).users["user_id"]) == ["a", "d", "e"]
+    view = cohort_view(ds, feb)  # first event in February: d (02-14) and e (02-28)
+    assert sorted(view.users["user_id"]) == ["d", "e"]
+    assert view.events.height == 5  # d: 3, e: 2 (e's April visit after the period kept)
+    assert view.events["ts"].max() == datetime(2025, 4, 15, 10)
+    mobile = cohort_view(ds, Filters(start=feb.start, end=feb.end, segments={"device": ["mobile"]}))
+    assert mobile.users["user_id"].to_list() == ["e"]
+    # first 'visit' (the purchase step here) in February: a (02-10) with its January signup event
+    buyers = cohort_view(ds, feb, cohort_by="first_purchase", purchase_step="visit")
+    assert buyers.users["user_id"].to_list() == ["a"] and buyers.events.height == 3
+    # a users date column: a's signup moved to 02-02; d (02-14) and e (02-28) as before
+    by_signup = cohort_view(ds, feb, cohort_by="signup")
+    assert sorted(by_signup.users["user_id"]) == ["a", "d", "e"]
+    # the end day is whole (e at 02-28 00:00 counts); no dates: just the segment filter
+    assert cohort_view(ds, Filters(end=date(2025, 1, 31))).users.height == 3  # a, b, c 23:59
+    assert cohort_view(ds, Filters()).events.height == EVENTS.height
+    # cohort table of the view: one February cohort of 2, followed to April
+    table = cohort_table(view.events)
+    assert table["cohort"].unique().to_list() == ["2025-02"]
+    assert table.filter(pl.col("period") == 2)["retained"].item() == 1  # e in April
+
+
+def test_retention_summary_churn_follows_the_view_end() -> None:
+    from kpi.retention import retention_summary
+
+    # churn on every user, period = the 30 days ending 2025-03-16 (2025-02-15 .. 03-16):
+    # at the start (active 2025-01-16 .. 02-14): a (02-10), b (01-20), c (01-31), d (02-14)
+    # during: b (03-03), d (03-01); lost: a, c -> 2 / 4; e (02-28) is new.
+    s = retention_summary(
+        EVENTS.filter(pl.col("user_id") == "e"),
+        inactivity_days=30,
+        churn_events=EVENTS,
+        churn_end=date(2025, 3, 16),
+    )
+    assert s.churn is not None
+    assert (s.churn.customers_at_start, s.churn.customers_lost, s.churn.new_customers) == (4, 2, 1)
+    assert s.churn.churn == pytest.approx(0.5)
+    assert "2025-03-16" in s.churn.rule and "2025-02-15" in s.churn.rule
+    assert s.table["cohort_size"].max() == 1  # the cohorts come from ``events`` only
