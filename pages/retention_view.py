@@ -8,6 +8,7 @@ import streamlit as st
 from kpi import retention, stages
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
+from kpi.filters import Filters
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
@@ -33,11 +34,16 @@ def _summary(
     by: str | None,
     trend_n: int,
     inactive_days: int,
-    _ds: Dataset,
+    _full: Dataset,
+    _filters: Filters,
 ) -> retention.RetentionSummary:
+    # cohorts that STARTED in the period, with their whole history (before and after it);
+    # churn on every user of the segment filters, over the days ending at the period's end
+    cohorts = retention.cohort_view(_full, _filters, cohort_by=anchor, purchase_step=PURCHASE)
+    everyone = Filters(segments=_filters.segments).apply(_full)
     extra = [c for c in (by, "signup" if anchor == "signup" else None) if c]  # anchor: kpi name
     return retention.retention_summary(
-        _ds.events_with(extra),
+        cohorts.events_with(extra),
         grain=grain,  # type: ignore[arg-type]
         cohort_by=anchor,
         return_step=return_step,
@@ -47,6 +53,8 @@ def _summary(
         trend_period=trend_n,
         inactivity_days=inactive_days,
         purchase_step=PURCHASE,
+        churn_events=everyone.events,
+        churn_end=_filters.end,
     )
 
 
@@ -123,7 +131,7 @@ return_step = None if returned in (None, ANY) else returned
 cohort_by = ANCHORS.get(anchor or "", "first_event")
 mode = MODES.get(mode or "on", "on")
 
-k1, k2 = st.columns([1, 3])
+k1, k2, _ = st.columns([1, 1, 2])
 inactive = int(
     k1.number_input(
         "Churned after (days without a purchase)"
@@ -149,9 +157,11 @@ trend_n = int(
 )
 
 key = state.view_key()
+full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts are followed past the period
+filters = state.current_filters()
 try:
     summary = _summary(
-        key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, ds
+        key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, full, filters
     )
     by_summary = (
         _summary(
@@ -164,7 +174,8 @@ try:
             by,
             trend_n,
             inactive,
-            ds,
+            full,
+            filters,
         )
         if by
         else None
@@ -176,6 +187,14 @@ except ParcoursError as exc:
     st.stop()
 
 defs = retention.DEFINITIONS
+as_of = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "the end of the data"
+if filters.start or filters.end:
+    first = f"{filters.start:%Y-%m-%d}" if filters.start else "the start of the data"
+    last = f"{filters.end:%Y-%m-%d}" if filters.end else "the end of the data"
+    st.caption(
+        f"**Cohorts that started between {first} and {last}** ({anchor or 'first visit'}), "
+        f"followed until the end of the data ({as_of}), also after the chosen period."
+    )
 st.caption(summary.settings)
 
 # ---------------------------------------------------------------- KPI cards
@@ -205,14 +224,18 @@ with cards[3]:
         definition=defs["retention_rate"],
     )  # fmt: skip
 if churn:
-    st.caption(f"**Churn rule:** {churn.rule}")
+    until = "the end of the chosen period" if filters.end else "the end of the data"
+    st.caption(
+        f"**Churn rule:** {churn.rule} The churn period is the {inactive} days ending on "
+        f"{churn.period_end:%Y-%m-%d} ({until}); churn counts every user of the chosen "
+        "segments, not only the cohorts above."
+    )
 
 # ---------------------------------------------------------------- heatmap and table
 st.subheader("Cohort retention")
 if summary.note:
     st.info(summary.note)
     st.stop()
-as_of = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "the end of the data"
 charts.show(
     cohort_charts.retention_heatmap(
         summary.long,

@@ -112,3 +112,32 @@ def test_online_retail_upload_shows_published_cohort(app):
     assert [round(dec[f"M{i}"] * 100, 1) for i in range(2, 7)] == [32.3, 38.4, 36.3, 39.8, 36.3]
     assert _metrics(app)["Repeat-purchase rate"] == "65.58 %"
     assert _metrics(app)["Purchase frequency"] == "4.27"
+
+
+def test_period_filter_shows_cohorts_that_started_in_it(app):
+    """?device=mobile&period=2025-09-01..2025-09-30: the September mobile cohort only, with
+    its October and November, not every mobile user active in September."""
+    app.query_params["device"] = ["mobile"]
+    app.query_params["period"] = ["2025-09-01", "2025-09-30"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    ev = demo_events()
+    users = pl.read_csv(ROOT / "data" / "demo" / "users.csv").filter(pl.col("device") == "mobile")
+    ev = ev.join(users.select("user_id"), on="user_id", how="semi")
+    first = ev.group_by("user_id").agg(pl.col("event_time").min().alias("f"))
+    sept = first.filter(pl.col("f").dt.month() == 9)
+    oct_active = (
+        ev.join(sept, on="user_id", how="semi").filter(pl.col("event_time").dt.month() == 10)
+    )["user_id"].n_unique()
+    table = _matrix(app)
+    row = table.filter(pl.col("cohort") == "2025-09").row(0, named=True)
+    assert table["cohort"].to_list() == ["2025-09", "Average (weighted)"]
+    assert row["cohort_size"] == sept.height
+    assert row["M1"] == pytest.approx(oct_active / sept.height)
+    assert row["M2"] is not None  # followed after the period (November)
+    captions = " ".join(c.value for c in app.caption)
+    assert "Cohorts that started between 2025-09-01 and 2025-09-30" in captions
+    # churn: the 90 days ending on the period's end, stated with that date, and a number
+    assert "to 2025-09-30" in captions and "ending on 2025-09-30" in captions
+    assert _metrics(app)["Churn rate"] not in ("–", "-", "")
