@@ -33,9 +33,14 @@ class Filters:
         return (self.start, self.end, tuple(sorted(self.active_segments.items())))
 
     def previous(self) -> Filters | None:
-        """The period of the same length just before this one (None without a full range)."""
+        """The period just before this one: the same number of whole calendar months when the
+        range is whole months (November -> October 1-31), else the same number of days."""
         if self.start is None or self.end is None:
             return None
+        months = _whole_months(self.start, self.end)
+        if months:
+            y, m = divmod(self.start.year * 12 + self.start.month - 1 - months, 12)
+            return replace(self, start=date(y, m + 1, 1), end=self.start - timedelta(days=1))
         days = (self.end - self.start).days + 1
         return replace(
             self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1)
@@ -96,6 +101,14 @@ class Filters:
         if self.start or self.end:
             parts.append(f"{self.start or 'start'} to {self.end or 'end'}")
         return "; ".join(parts) if parts else "all users, whole period"
+
+
+def _whole_months(start: date, end: date) -> int:
+    """How many calendar months [start, end] covers exactly (0 when not whole months)."""
+    after_end = end + timedelta(days=1)
+    if start.day != 1 or after_end.day != 1:
+        return 0
+    return (after_end.year - start.year) * 12 + after_end.month - start.month
 
 
 def date_bounds(ds: Dataset) -> tuple[date, date] | None:
