@@ -966,18 +966,104 @@ def ab_export(
     return _plain(out)  # type: ignore[return-value]
 
 
-def ab_summary_rows(export: Mapping[str, object]) -> list[tuple[str, object]]:
-    """:func:`ab_export`'s dict flattened to (label, value) rows for a two-column sheet.
+# units understood by kpi.report's A/B sheet ("rate" 0.00 %, "signed_rate" +0.00 %, "p",
+# "count", "number", "currency", "text"); differences of two rates are percentage points,
+# written ×100 as plain numbers with "(percentage points)" in the label, never as "+0.51%"
+_RATE_KEYS = {
+    "rate",
+    "rate_low",
+    "rate_high",
+    "rate_control",
+    "rate_variant",
+    "share",
+    "planned_share",
+    "prob_best",
+    "prob_beats_control",
+    "confidence",
+    "baseline",
+    "target_rate",
+}
+_LIFT_KEYS = {"rel_lift", "rel_lift_low", "rel_lift_high"}
+_P_KEYS = {
+    "p_value",
+    "z_p_value",
+    "fisher_p_value",
+    "adjusted_p_value",
+    "naive_p_value",
+    "cmh_p_value",
+}
+_COUNT_KEYS = {
+    "visitors",
+    "conversions",
+    "visitors_control",
+    "visitors_variant",
+    "conversions_control",
+    "conversions_variant",
+    "rows_read",
+    "rows_kept",
+    "visitors_per_variant",
+    "visitors_total",
+}
+_POINTS_KEYS = {
+    "abs_diff",
+    "abs_diff_low",
+    "abs_diff_high",
+    "expected_loss_control",
+    "expected_loss_variant",
+}
+_MONEY_KEYS = {"revenue_sum", "revenue_per_visitor", "mean_control", "mean_variant"}
+
+
+def _unit(key: str, value: object, section: str, relative: bool = True) -> tuple[str, object, str]:
+    """(label suffix, value, unit) of one exported field for the workbook.
+
+    Differences of rates (and expected losses, a rate given up) are percentage points:
+    value × 100 with " (percentage points)" appended to the label.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "", value, "text"
+    if key in _POINTS_KEYS or (key in {"value", "mde", "reachable"} and not relative):
+        return " (percentage points)", value * 100, "number"
+    if section == "revenue" and key in {"diff", "diff_low", "diff_high"}:
+        return " (money per visitor)", value, "currency"
+    if section == "sequential" and key in {"rel_lift", "low", "high"}:
+        return " (relative lift)", value, "signed_rate"
+    if key in {"value", "mde", "reachable"}:  # a relative minimum detectable effect
+        return " (relative change)", value, "signed_rate"
+    if key in _RATE_KEYS:
+        return "", value, "rate"
+    if key in _LIFT_KEYS:
+        return "", value, "signed_rate"
+    if key in _P_KEYS:
+        return "", value, "p"
+    if key in _COUNT_KEYS:
+        return "", value, "count"
+    if key in _MONEY_KEYS:
+        return "", value, "currency"
+    return "", value, "number"
+
+
+def ab_summary_rows(export: Mapping[str, object]) -> list[tuple[str, object, str | None]]:
+    """:func:`ab_export`'s dict flattened to (label, value, unit) rows for a two-column sheet.
 
     Section titles are rows whose value is ``None`` and whose label starts with ``"## "``;
-    nested lists become ``"<section> <variant>: <field>"`` labels, in a stable order.
+    nested lists become ``"<section> <variant>: <field>"`` labels, in a stable order. The unit
+    is one :mod:`kpi.report` formats ("rate", "signed_rate", "p", "count", "number",
+    "currency", "text"); differences of two rates are given in percentage points (× 100) and
+    say so in the label.
     """
-    rows: list[tuple[str, object]] = []
+    rows: list[tuple[str, object, str | None]] = []
 
     def section(title: str) -> None:
-        rows.append((f"## {title}", None))
+        rows.append((f"## {title}", None, None))
 
-    def put(prefix: str, mapping: Mapping[str, object], skip: Sequence[str] = ()) -> None:
+    def put(
+        prefix: str,
+        mapping: Mapping[str, object],
+        skip: Sequence[str] = (),
+        kind: str = "",
+        relative: bool = True,
+    ) -> None:
         for k, v in mapping.items():
             if k in skip:
                 continue
@@ -985,17 +1071,25 @@ def ab_summary_rows(export: Mapping[str, object]) -> list[tuple[str, object]]:
                 v = "; ".join(str(x) for x in v)
             elif isinstance(v, dict):
                 v = "; ".join(f"{kk}: {vv}" for kk, vv in v.items())
-            rows.append((f"{prefix}{k}", v))
+            if v is None:
+                rows.append((f"{prefix}{k}", None, "text"))
+                continue
+            suffix, shown, unit = _unit(k, v, kind, relative)
+            rows.append((f"{prefix}{k}{suffix}", shown, unit))
 
     section("Verdict")
     for v in export.get("verdicts") or []:  # type: ignore[union-attr]
-        rows.append((f"verdict {v['variant']}", v["sentence"]))
+        rows.append((f"verdict {v['variant']}", v["sentence"], "text"))
         for i, c in enumerate(v["caveats"], 1):
-            rows.append((f"caveat {v['variant']} {i}", c))
+            rows.append((f"caveat {v['variant']} {i}", c, "text"))
     section("Inputs")
     put("", export.get("inputs") or {})  # type: ignore[arg-type]
     for k in ("metric", "control", "alpha", "confidence", "correction", "family"):
-        rows.append((k, export.get(k)))
+        value = export.get(k)
+        unit = (
+            "text" if k not in ("alpha", "confidence") else ("number" if k == "alpha" else "rate")
+        )
+        rows.append((k, value, unit))
     section("Groups")
     for arm in export.get("arms") or []:  # type: ignore[union-attr]
         put(f"group {arm['variant']}: ", arm, skip=("variant",))
@@ -1014,19 +1108,26 @@ def ab_summary_rows(export: Mapping[str, object]) -> list[tuple[str, object]]:
             put(f"simpson {s['variant']}: ", s, skip=("variant",))
     section("Always-valid (sequential) results")
     for s in export.get("sequential") or []:  # type: ignore[union-attr]
-        put(f"sequential {s['variant']}: ", s, skip=("variant",))
+        put(f"sequential {s['variant']}: ", s, skip=("variant",), kind="sequential")
     if export.get("revenue"):
         section("Revenue per visitor (Welch)")
         for s in export["revenue"]:  # type: ignore[union-attr]
-            put(f"revenue {s['variant']}: ", s, skip=("variant",))
+            put(f"revenue {s['variant']}: ", s, skip=("variant",), kind="revenue")
     section("Minimum detectable effect")
-    put("mde ", export.get("mde") or {})  # type: ignore[arg-type]
+    mde = export.get("mde") or {}
+    put("mde ", mde, relative=bool(mde.get("relative", True)))  # type: ignore[arg-type, union-attr]
     plan = export.get("plan")
     if plan:
         section("Plan")
-        put("plan ", plan, skip=("rows",))  # type: ignore[arg-type]
+        put(
+            "plan ",
+            plan,  # type: ignore[arg-type]
+            skip=("rows",),
+            relative=bool(plan.get("relative", True)),  # type: ignore[union-attr]
+        )
         for r in plan["rows"]:  # type: ignore[index]
             put(f"plan {r['method']}: ", r, skip=("method",))
     section("Methods")
-    put("", export.get("methods") or {})  # type: ignore[arg-type]
+    for label, formula in (export.get("methods") or {}).items():  # type: ignore[union-attr]
+        rows.append((str(label), formula, "text"))
     return rows

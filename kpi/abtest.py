@@ -352,12 +352,15 @@ def compare(
     fisher_p = min(1.0, fisher_p)
 
     expected = {
-        "conversions in A": na * (xa + xb) / n,
-        "conversions in B": nb * (xa + xb) / n,
-        "non-conversions in A": na * (n - xa - xb) / n,
-        "non-conversions in B": nb * (n - xa - xb) / n,
+        "expected conversions in group A": na * (xa + xb) / n,
+        "expected conversions in group B": nb * (xa + xb) / n,
+        "expected non-conversions in group A": na * (n - xa - xb) / n,
+        "expected non-conversions in group B": nb * (n - xa - xb) / n,
     }
     smallest_cell, smallest = min(expected.items(), key=lambda kv: kv[1])
+    # expected counts are not whole: 3 significant digits when small, thousands separators
+    # (never 1.99e+04) when large
+    smallest_text = f"{smallest:,.0f}" if smallest >= 100 else f"{smallest:.3g}"
     explanation = None
     if xa + xb == 0 or xa + xb == n:
         what = (
@@ -372,15 +375,16 @@ def compare(
     if smallest < 5:
         method: Literal["z", "fisher", "none"] = "fisher"
         reason = (
-            f"Fisher's exact test is used because the expected number of {smallest_cell} is "
-            f"{smallest:.3g}, below 5, where the z-test's normal approximation is unreliable."
+            f"Fisher's exact test is used because the {smallest_cell} (if both groups "
+            f"converted alike) are {smallest_text}, below 5, where the z-test's normal "
+            "approximation is unreliable."
         )
         p_value = fisher_p
     else:
         method = "z"
         reason = (
-            f"Pooled two-proportion z-test: every expected cell count is at least 5 "
-            f"(smallest: {smallest:.4g} {smallest_cell})."
+            "Pooled two-proportion z-test: every expected count (if both groups converted "
+            f"alike) is at least 5; the smallest is {smallest_text} {smallest_cell}."
         )
         p_value = z_p
 
@@ -714,7 +718,8 @@ def srm_check(
         )
     else:
         level = "ok"
-        message = f"Traffic split {shares} matches the planned {planned} (SRM p = {p:.2g})."
+        shown = f"{p:.2f}" if p >= 0.1 else f"{p:.2g}"  # 1.00, not 1
+        message = f"Traffic split {shares} matches the planned {planned} (SRM p = {shown})."
     return SRMCheck(p_value=p, level=level, message=message, observed=tuple(obs), expected=expected)
 
 

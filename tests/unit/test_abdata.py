@@ -359,3 +359,23 @@ def test_export_is_plain_and_flattens() -> None:
     labels = [r[0] for r in rows]
     assert "verdict B" in labels and "srm p_value" in labels and "## Plan" in labels
     assert all(isinstance(r[1], str | int | float | bool | type(None)) for r in rows)
+
+
+def test_summary_rows_give_units_and_points() -> None:
+    """Differences of rates are percentage points in the workbook, never "+0.51%"."""
+    a = analyse(parse_counts_text("gate_30\t44700\t20034\ngate_40\t45489\t20119"))
+    e = ab_export(a)
+    rows = {r[0]: (r[1], r[2]) for r in ab_summary_rows(e)}
+    diff = 20119 / 45489 - 20034 / 44700  # independent of kpi: the two rates by hand
+    value, unit = rows["gate_40 vs gate_30: abs_diff (percentage points)"]
+    assert value == pytest.approx(diff * 100, rel=1e-12) and unit == "number"
+    low, _ = rows["gate_40 vs gate_30: abs_diff_low (percentage points)"]
+    assert low == pytest.approx(e["comparisons"][0]["abs_diff_low"] * 100, rel=1e-12)
+    assert rows["gate_40 vs gate_30: rate_variant"] == (pytest.approx(20119 / 45489), "rate")
+    assert rows["gate_40 vs gate_30: rel_lift"][1] == "signed_rate"
+    assert rows["gate_40 vs gate_30: p_value"][1] == "p"
+    assert rows["group gate_30: visitors"] == (44700, "count")
+    assert not any(label.endswith(": abs_diff") for label in rows)
+    reason = rows["gate_40 vs gate_30: method_reason"][0]
+    assert "19,901 expected conversions in group A" in reason and "e+" not in reason
+
