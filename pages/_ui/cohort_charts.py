@@ -69,7 +69,15 @@ def retention_heatmap(
                 "retention:Q",
                 title="Retention",
                 scale=alt.Scale(scheme="blues", domain=[0, top], clamp=True),
-                legend=alt.Legend(format="%", orient="right", gradientLength=220),
+                # below the grid: a right-hand legend was clipped on narrow (few-period) grids
+                legend=alt.Legend(
+                    format="%",
+                    orient="bottom",
+                    direction="horizontal",
+                    gradientLength=260,
+                    titleOrient="left",
+                    titleAnchor="middle",
+                ),
             ),
             alt.value(INCOMPLETE),
         )
@@ -88,7 +96,7 @@ def retention_heatmap(
     cols = long["period"].n_unique() if long.height else 1
     return (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
-        height=130 + 34 * rows,  # autosize "fit": the titles and axes take ~130 px
+        height=180 + 34 * rows,  # autosize "fit": titles, axis and legend take ~180 px
         width=max(300, min(70 * cols, 1100)),
     )
 
@@ -111,12 +119,17 @@ def curves(
     kpi.value.observed_clv renamed). Dashed points = period still in progress."""
     unit = _unit_word(grain)
     scale = colour or alt.Scale(scheme="viridis")
+    periods = frame["period"].max() if frame.height else None
+    last = max(1, int(periods)) if periods is not None else 1  # type: ignore[arg-type]
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
         .encode(
             x=alt.X(
-                "period:Q", title=f"{unit}s since the cohort's start", axis=alt.Axis(tickMinStep=1)
+                "period:Q",
+                title=f"{unit}s since the cohort's start",
+                axis=alt.Axis(tickMinStep=1, format="d"),  # whole periods, even with one period
+                scale=alt.Scale(domain=[0, last], nice=False),
             ),
             y=alt.Y(
                 f"{y}:Q",
