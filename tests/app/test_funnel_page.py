@@ -124,10 +124,10 @@ def test_demo_funnel_matches_kpi_and_comparison(app):
         pl.col("ts").is_between(dt.datetime(2025, 10, 1), dt.datetime(2025, 11, 1), closed="left")
     )
     september = ds.events.filter(
-        pl.col("ts").is_between(dt.datetime(2025, 8, 31), dt.datetime(2025, 10, 1), closed="left")
+        pl.col("ts").is_between(dt.datetime(2025, 9, 1), dt.datetime(2025, 10, 1), closed="left")
     )
     now = funnel.funnel(october, list(ds.steps), window=dt.timedelta(days=14))
-    # the previous period has the same length (31 days): 2025-08-31 to 2025-09-30
+    # the previous period of a whole month is the previous calendar month: September 1-30
     before = funnel.funnel(september, list(ds.steps), window=dt.timedelta(days=14))
     assert comp["users_current"].to_list() == now["users"].to_list()
     assert comp["users_previous"].to_list() == before["users"].to_list()

@@ -142,7 +142,7 @@ def test_stage_kpi_and_previous_period_match_plain_polars(october: bytes) -> Non
         return buyers / p["user_id"].n_unique()
 
     now = conversion(datetime(2025, 10, 1), datetime(2025, 11, 1))
-    before = conversion(datetime(2025, 8, 31), datetime(2025, 10, 1))  # same 31 days before
+    before = conversion(datetime(2025, 9, 1), datetime(2025, 10, 1))  # the previous month
     assert float(row["Value"]) == pytest.approx(now)
     assert float(row["Previous period"]) == pytest.approx(before)
     assert float(row["Change"]) == pytest.approx(now - before)
