@@ -517,24 +517,34 @@ def clv_cac(
 ) -> pl.DataFrame:
     """CLV / CAC per channel, with ``meets_guide`` = ratio ≥ :data:`GUIDE_RATIO` (3).
 
-    ``clv`` is one value for every channel or a frame with ``channel`` and ``clv`` columns.
-    With ``monthly_revenue`` (per customer) the ``payback_months`` column is filled too.
+    ``clv`` is one value for every channel or a frame with ``channel`` and ``clv`` columns
+    (and optionally ``monthly_revenue``: each channel's own monthly revenue per customer).
+    payback_months = cac ÷ (monthly revenue per customer × margin), with the channel's own
+    monthly revenue when the frame has it, else ``monthly_revenue`` (one for all channels).
     Columns: ``channel``, ``cac``, ``clv``, ``clv_cac``, ``meets_guide``, ``payback_months``,
     ``note``.
     """
     base = cac_table.select(channel, "cac", "note")
+    one = pl.lit(monthly_revenue, pl.Float64)
     if isinstance(clv, pl.DataFrame):
         _require(clv, [channel, "clv"], "CLV / CAC")
+        own = (
+            pl.col("monthly_revenue").cast(pl.Float64) if "monthly_revenue" in clv.columns else one
+        )
         base = base.join(
-            clv.select(pl.col(channel).cast(pl.String), pl.col("clv").cast(pl.Float64)),
+            clv.select(
+                pl.col(channel).cast(pl.String),
+                pl.col("clv").cast(pl.Float64),
+                own.alias("_monthly"),
+            ),
             on=channel,
             how="left",
         )
     else:
-        base = base.with_columns(pl.lit(float(clv), pl.Float64).alias("clv"))
-    gross = None if monthly_revenue is None else monthly_revenue * margin
-    if gross is not None and gross <= 0:
-        gross = None
+        base = base.with_columns(pl.lit(float(clv), pl.Float64).alias("clv"), one.alias("_monthly"))
+    if not 0 < margin <= 1:
+        raise InputError("The gross margin must be between 0 and 1 (1 = use revenue).", "")
+    gross = pl.col("_monthly").fill_null(one) * margin
     ratio = pl.when(pl.col("cac") > 0).then(pl.col("clv") / pl.col("cac")).otherwise(None)
     return base.with_columns(ratio.alias("clv_cac")).select(
         channel,
@@ -542,7 +552,7 @@ def clv_cac(
         "clv",
         "clv_cac",
         (pl.col("clv_cac") >= GUIDE_RATIO).alias("meets_guide"),
-        (pl.col("cac") / gross if gross else pl.lit(None, pl.Float64)).alias("payback_months"),
+        pl.when(gross > 0).then(pl.col("cac") / gross).otherwise(None).alias("payback_months"),
         pl.when(pl.col("clv").is_null())
         .then(pl.lit("no CLV for this channel"))
         .otherwise(pl.col("note"))
@@ -615,7 +625,9 @@ def clv_by(
     segment's customers, purchases_per_year(s) = orders ÷ customers × 365.25 ÷ days covered by
     all purchases (the shop-wide span, as :func:`clv_inputs`), and the shop-wide years.
     A customer takes the segment value of their first purchase. Columns: ``by``,
-    ``customers``, ``orders``, ``revenue``, ``aov``, ``purchases_per_year``, ``years``, ``clv``.
+    ``customers``, ``orders``, ``revenue``, ``aov``, ``purchases_per_year``, ``years``, ``clv``,
+    ``monthly_revenue`` (revenue ÷ customers ÷ months covered by all purchases, at least one:
+    the segment's own :func:`monthly_revenue_per_customer`, used for its CAC payback).
     """
     _need_revenue(events, "CLV by segment")
     _require(events, ["user_id", by], "CLV by segment")
@@ -643,7 +655,12 @@ def clv_by(
             freq.alias("purchases_per_year"),
             pl.lit(float(shop.years)).alias("years"),
         )
-        .with_columns((pl.col("aov") * pl.col("purchases_per_year") * pl.col("years")).alias("clv"))
+        .with_columns(
+            (pl.col("aov") * pl.col("purchases_per_year") * pl.col("years")).alias("clv"),
+            (pl.col("revenue") / pl.col("customers") / max(1.0, span / DAYS_PER_MONTH)).alias(
+                "monthly_revenue"
+            ),
+        )
         .sort(by)
     )
 
@@ -672,6 +689,7 @@ class ValueSummary:
     total: dict[str, float | int | str | None] | None
     spend_note: str | None
     repeat: RepeatPurchase
+    channel_clv_note: str | None = None
 
 
 def _channel_table(
@@ -735,6 +753,11 @@ def value_summary(
     (:func:`clv_by`, with the chosen years) or ``"shop"`` = the one classic CLV for every
     channel. ``events`` must carry ``channel`` (``Dataset.events_with(["channel"])``) for the
     channel table.
+
+    Per channel (``"channel"``): each channel's CLV uses its own AOV and purchase frequency; when
+    the caller overrides ``aov`` or ``purchases_per_year``, every channel's CLV is scaled by
+    override ÷ shop-wide estimate (the same relative change), and each channel's CAC payback
+    uses its own monthly revenue per customer. ``channel_clv_note`` says so in words.
     """
     if clv_basis not in ("channel", "shop"):
         raise InputError(f"Unknown CLV basis '{clv_basis}'.", "Choose 'channel' or 'shop'.")
@@ -747,7 +770,7 @@ def value_summary(
             clv = clv_classic(a, f, inputs.years)
     monthly = monthly_revenue_per_customer(events, purchase_step=purchase_step)
     channels = total = None
-    spend_note = None
+    spend_note = channel_note = None
     if spend is None or spend.height == 0:
         spend_note = SPEND_HINT
     elif channel not in events.columns:
@@ -760,9 +783,30 @@ def value_summary(
     else:
         per_channel: float | pl.DataFrame = clv.clv
         if clv_basis == "channel":
+            scale = 1.0
+            changed = []
+            if aov is not None and inputs.aov:
+                scale *= aov / inputs.aov
+                changed.append(f"AOV {aov:,.2f} ÷ {inputs.aov:,.2f}")
+            if purchases_per_year is not None and inputs.purchases_per_year:
+                scale *= purchases_per_year / inputs.purchases_per_year
+                changed.append(
+                    f"purchases per year {purchases_per_year:,.2f} ÷ "
+                    f"{inputs.purchases_per_year:,.2f}"
+                )
             per_channel = clv_by(
                 events, channel, years=inputs.years, purchase_step=purchase_step
-            ).select(pl.col(channel), "clv")
+            ).select(pl.col(channel), pl.col("clv") * scale, "monthly_revenue")
+            channel_note = (
+                "Per-channel CLV = the channel's own AOV × its own purchases per year × "
+                f"{inputs.years:g} years"
+                + (
+                    f", scaled by your change ({' and '.join(changed)} = × {scale:.3g})."
+                    if changed
+                    else "."
+                )
+                + " Payback per channel uses the channel's own monthly revenue per customer."
+            )
         channels, total = _channel_table(
             events,
             spend,
@@ -787,6 +831,7 @@ def value_summary(
         total=total,
         spend_note=spend_note,
         repeat=repeat_purchase_rate(events, purchase_step),
+        channel_clv_note=channel_note,
     )
 
 

@@ -354,3 +354,41 @@ def test_value_summary_demo(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     assert no_channel.channels is None and "channel" in no_channel.spend_note
     with pytest.raises(InputError):
         value_summary(events, spend, clv_basis="segment")
+
+
+def test_per_channel_payback_and_overrides(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
+    from kpi.value import value_summary
+
+    events, spend = demo
+    buys = events.filter(pl.col("step") == "purchase")
+    # plain polars: each channel's revenue / its customers / months covered by all purchases
+    months = (buys["ts"].max() - buys["ts"].min()).total_seconds() / 86400 / (365.25 / 12)
+    own = dict(
+        buys.group_by("channel")
+        .agg((pl.col("revenue").sum() / pl.col("user_id").n_unique() / months).alias("m"))
+        .iter_rows()
+    )
+    s = value_summary(events, spend)
+    ch = {r["channel"]: r for r in s.channels.iter_rows(named=True)}
+    for c in ("email", "social"):
+        assert ch[c]["payback_months"] == pytest.approx(ch[c]["cac"] / own[c])
+    assert ch["organic"]["payback_months"] is None  # no CAC, no payback
+    assert "own monthly revenue" in s.channel_clv_note and "scaled" not in s.channel_clv_note
+    # the user's AOV (×2 the estimate) and frequency (×0.5) scale every channel's CLV by 1
+    # and AOV alone by 2; payback (observed revenue) does not move
+    a, f = s.inputs.aov, s.inputs.purchases_per_year
+    same = value_summary(events, spend, aov=a * 2, purchases_per_year=f / 2)
+    double = value_summary(events, spend, aov=a * 2)
+    for c in ("email", "social"):
+        base = ch[c]["clv"]
+        assert same.channels.filter(pl.col("channel") == c)["clv"].item() == pytest.approx(base)
+        row = double.channels.filter(pl.col("channel") == c).row(0, named=True)
+        assert row["clv"] == pytest.approx(2 * base)
+        assert row["clv_cac"] == pytest.approx(2 * ch[c]["clv_cac"])
+        assert row["payback_months"] == pytest.approx(ch[c]["payback_months"])
+    assert "scaled by your change" in double.channel_clv_note and "× 2" in double.channel_clv_note
+    # one CLV for all channels: one monthly revenue for all (the shop's)
+    shop = value_summary(events, spend, clv_basis="shop")
+    row = shop.channels.filter(pl.col("channel") == "email").row(0, named=True)
+    assert row["payback_months"] == pytest.approx(row["cac"] / shop.monthly_revenue)
+    assert shop.channel_clv_note is None
