@@ -61,6 +61,7 @@ st.header("Files")
 ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-16"]
 DELIMITERS = {"": "detect", ",": "comma ,", ";": "semicolon ;", "\t": "tab", "|": "pipe |"}
 
+sources = {s.name: s for s in ds.sources} if ds is not None else {}
 tabs = st.tabs([f.name for f in files])
 for i, pf in enumerate(files):
     with tabs[i]:
@@ -78,9 +79,14 @@ for i, pf in enumerate(files):
         except Exception as exc:  # a SchemaError: say it, keep going
             kind = f"not usable yet: {exc}"
         c1, c2, c3, c4 = st.columns(4)
+        # after reading AND building the dataset (orders rules, missing ids…), as in the table
+        src = sources.get(pf.name)
+        kept = src.rows_kept if src else rep.rows_kept
+        dropped = dict(src.dropped) if src else dict(rep.dropped)
+        examples = dict(src.examples) if src else dict(rep.drop_examples)
         c1.metric("Rows read", f"{rep.rows_read:,}")
-        c2.metric("Rows kept", f"{rep.rows_kept:,}")
-        c3.metric("Rows dropped", f"{sum(rep.dropped.values()):,}")
+        c2.metric("Rows kept", f"{kept:,}")
+        c3.metric("Rows dropped", f"{sum(dropped.values()):,}")
         c4.metric("Columns", f"{table.frame.width}")
         delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
             rep.delimiter or "", rep.delimiter or "–"
@@ -203,18 +209,18 @@ for i, pf in enumerate(files):
             state.set_roles(i, new_roles)
             st.rerun()
 
-        if rep.dropped:
-            st.markdown("**Rows dropped while reading**")
-            examples = getattr(rep, "drop_examples", {}) or {}
+        if dropped:
+            st.markdown("**Rows dropped, by reason** (with up to three examples each)")
             st.dataframe(
                 pl.DataFrame(
                     {
-                        "reason": list(rep.dropped),
-                        "rows": list(rep.dropped.values()),
-                        "examples": [" | ".join(examples.get(r, [])[:3]) for r in rep.dropped],
+                        "reason": list(dropped),
+                        "rows": list(dropped.values()),
+                        "examples": [" | ".join(examples.get(r, [])[:3]) for r in dropped],
                     }
                 ),
                 hide_index=True,
+                column_config={"rows": st.column_config.NumberColumn(format="localized")},
             )
         if table.extra_tables:
             st.caption(

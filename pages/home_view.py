@@ -29,6 +29,19 @@ definitions = all_definitions()
 
 HEADLINE = ["users", "sessions", "conversion_rate", "aov", "cart_abandonment", "bounce_rate"]
 LOWER_IS_BETTER = {"cart_abandonment", "bounce_rate"}
+if ds.events.height == 0:
+    kpis = {}  # no event log: the cards would read 0 users
+    what = "aggregated counts" if ds.counts is not None else "a user table"
+    st.info(
+        f"This data is {what}, not an event log, so there are no journey KPIs to headline. "
+        + (
+            "Its funnel is on the **Funnel** page."
+            if ds.counts is not None
+            else "Check an A/B test on the **A/B test** page, or upload the event log too."
+        )
+    )
+elif len(set(ds.steps)) == 1:
+    kpis.pop("conversion_rate", None)  # orders only: every user "converted" by construction
 shown = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].available]
 if shown:
     cols = st.columns(3) * 2

@@ -100,3 +100,14 @@ def test_a_column_named_like_an_app_setting_is_just_a_segment(app):
     f = app.session_state["filters"]
     assert dict(f.active_segments) == {"dataset": ("a",)}
     assert set(f.apply(app.session_state["dataset"]).users["dataset"]) == {"a"}
+
+
+def test_overview_of_aggregated_counts_says_what_it_is(app):
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    data = (DATASETS / "ga4_merch_store" / "BigQuery_conversion_funnel.csv").read_bytes()
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("ga4.csv", data, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert not [m for m in app.metric if m.label == "Users"]  # no "Users 0" card
+    assert any("aggregated counts" in i.value for i in app.info)
