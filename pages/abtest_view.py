@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import polars as pl
 import streamlit as st
@@ -71,7 +72,28 @@ def loss_text(x: float | None) -> str:
 
 
 def p_text(p: float | None) -> str:
-    return "–" if p is None else f"{p:.3g}"
+    """A p-value for people: 3 significant digits, "< 0.001" below 0.001."""
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3g}"
+
+
+def srm_text(message: str) -> str:
+    """kpi's SRM sentence with its p-value readable (no scientific notation)."""
+
+    def readable(m: re.Match[str]) -> str:
+        p = float(m.group(1))
+        if p < 0.001:
+            return "SRM p < 0.001"
+        return f"SRM p = {p:.2f}" if p >= 0.1 else f"SRM p = {p:.2g}"
+
+    return re.sub(r"SRM p = ([0-9.]+(?:e[+-]?[0-9]+)?)", readable, message)
+
+
+def reason_text(reason: str, control: str, variant: str) -> str:
+    """kpi's "why this test" with the group names instead of A and B."""
+    names = {"A": control, "B": variant}
+    return re.sub(r"\bgroup ([AB])\b", lambda m: f"group {names[m.group(1)]}", reason)
 
 
 def ci_text(ci: tuple[float | None, float | None], kind: str = "pct") -> str:
@@ -118,10 +140,29 @@ st.markdown(
     "pick the columns of your data (**From data**): you get a verdict in plain words, the "
     "statistics behind it, and the checks that say whether to trust it."
 )
+# uploaded data with a variant column opens on it; the demo data and the URL (?ab_mode=)
+# keep their say. New files reset the mode to their default.
+_loaded = st.session_state.get("dataset")
+mode_default = (
+    DATA
+    if not state.using_demo()
+    and _loaded is not None
+    and bool(_loaded.segments)
+    and bool(_loaded.flags or _loaded.steps)
+    else QUICK
+)
+_files_id = "-".join(f.digest for f in state.files())
+_seen = st.session_state.get("ab_mode_files")
+mode_reset = _seen is not None and _seen != _files_id
+if mode_reset:
+    st.session_state["ab_mode"] = mode_default
+st.session_state["ab_mode_files"] = _files_id
+
+
 mode = st.segmented_control(
     "Start from",
     [QUICK, DATA],
-    default=QUICK,
+    default=None if mode_reset else mode_default,
     required=True,
     key="ab_mode",
     bind="query-params",
@@ -408,9 +449,9 @@ k = len(names)
 
 with verdict_area:
     if a.srm is not None and a.srm.level == "alert":
-        st.error(f"**Sample-ratio mismatch.** {a.srm.message}", icon="🚨")
+        st.error(f"**Sample-ratio mismatch.** {srm_text(a.srm.message)}", icon="🚨")
     elif a.srm is not None and a.srm.level == "warn":
-        st.warning(f"**Sample-ratio mismatch?** {a.srm.message}", icon="⚠️")
+        st.warning(f"**Sample-ratio mismatch?** {srm_text(a.srm.message)}", icon="⚠️")
     for cmp in a.comparisons.iter_rows(named=True):
         v = a.verdicts[cmp["variant"]]
         colour = "#7F7F7F"
@@ -424,7 +465,11 @@ with verdict_area:
         shown_elsewhere = {cmp["explanation"], a.srm.message if a.srm is not None else None}
         caveats = [c for c in v.caveats if c not in shown_elsewhere]
         if caveats:
-            st.markdown("\n".join(f"- {c}" for c in caveats))
+            st.markdown(
+                "\n".join(
+                    f"- {srm_text(reason_text(c, a.control, cmp['variant']))}" for c in caveats
+                )
+            )
         if cmp["explanation"]:
             st.warning(cmp["explanation"], icon="ℹ️")
     if k > 2 and a.many.chi2_p_value is not None:
@@ -519,7 +564,7 @@ for cmp in a.comparisons.iter_rows(named=True):
         f"{a.control}: {loss_text(cmp['expected_loss_control'])}.",
         border=True,
     )
-    st.caption(f"**Why this test:** {cmp['method_reason']}")
+    st.caption("**Why this test:** " + reason_text(cmp["method_reason"], a.control, cmp["variant"]))
 
 comp_view = pl.DataFrame(
     {
@@ -594,9 +639,9 @@ with ch2:
 
 st.subheader("Can we trust it?")
 if a.srm is not None:
-    srm_text = f"**Traffic split (SRM check):** {a.srm.message}"
+    srm_line = f"**Traffic split (SRM check):** {srm_text(a.srm.message)}"
     {"alert": st.error, "warn": st.warning, "too_few": st.info}.get(a.srm.level, st.success)(
-        srm_text
+        srm_line
         + " Warn below p = 0.01, alert below p = 0.001, not checked under 8 visitors per group."
     )
     st.caption(

@@ -187,3 +187,43 @@ def test_upload_page_redesign_subscribed(app):
     assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
     verdict = next(x.value for x in app.markdown if "border-left" in x.value)
     assert "better" in verdict
+
+
+def test_upload_cookie_cats_opens_on_the_data(app):
+    """An uploaded A/B file opens on 'From data' (demo stays on Quick check): the verdict is
+    about gate_30 vs gate_40, with readable p-values and the arms' names in the test choice."""
+    _open(app)
+    assert app.segmented_control(key="ab_mode").value == "Quick check"  # demo data
+    _upload(app, "cookie_cats.csv")
+    assert app.segmented_control(key="ab_mode").value == "From data"
+    assert app.selectbox(key="ab_outcome").value == "retention_1"
+    raw = pl.read_csv(DATASETS / "cookie_cats.csv")
+    c = {
+        g: (int(x), n)
+        for g, n, x in raw.group_by("version").agg(pl.len(), pl.sum("retention_1")).rows()
+    }
+    assert c["gate_30"][1] == 44700 and c["gate_40"][1] == 45489
+    ref = compare(*c["gate_30"], *c["gate_40"])
+    verdict = next(x.value for x in app.markdown if "border-left" in x.value)
+    assert "gate_30" in verdict and "gate_40" in verdict
+    assert f"{ref.rate_b * 100:.1f} % vs {ref.rate_a * 100:.1f} %" in verdict  # 44.2 vs 44.8
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
+    text = _text(app)
+    assert "expected conversions in group gate_30" in text and "e+0" not in text
+    assert "19,901" in text  # 44,700 × 40,153 / 90,189 expected conversions, not 1.99e+04
+    # retention_7: p is tiny, shown as "< 0.001" on the metric, never 1.6e-05
+    app.selectbox(key="ab_outcome").set_value("retention_7").run()
+    assert errors_and_exceptions(app) == []
+    ref7 = compare(8502, 44700, 8279, 45489)
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref7.p_value, rel=1e-9)
+    srm = srm_check([44700, 45489])
+    assert any(f"SRM p = {srm.p_value:.2g}" in w.value for w in app.warning)
+    assert all("e-0" not in m for m in _metrics(app).values())
+    assert not any("Session State API" in w.value for w in app.warning)  # mode reset cleanly
+    # a tiny p-value reads "< 0.001" for people (1.6e-06 stays in the analysts' table)
+    app.segmented_control(key="ab_mode").set_value("Quick check").run()
+    app.text_area(key="ab_paste").set_value("A\t10000\t500\nB\t10000\t640").run()
+    tiny = compare(500, 10000, 640, 10000).p_value
+    assert tiny < 0.001 and _metrics(app)["p-value"] == "< 0.001"
+    assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(tiny, rel=1e-9)
+    assert any("SRM p = 1.00" in s.value for s in app.success)  # not "SRM p = 1"
