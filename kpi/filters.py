@@ -93,6 +93,8 @@ class Filters:
         counts = ds.counts
         if counts is not None:
             counts = counts.filter(self._segment_expr(counts.columns))
+            if dated and "ts" in counts.columns:
+                counts = counts.filter(self._date_expr("ts"))
         return ds.with_tables(events=events, users=users, survey=survey, spend=spend, counts=counts)
 
     def describe(self) -> str:
@@ -117,6 +119,8 @@ def date_bounds(ds: Dataset) -> tuple[date, date] | None:
         s = ds.events["ts"]
     elif "signup" in ds.users.columns:
         s = ds.users["signup"]
+    elif ds.counts is not None and "ts" in ds.counts.columns:
+        s = ds.counts["ts"]  # aggregated rows with a date (GA4 exports per day)
     else:
         return None
     lo, hi = s.min(), s.max()

@@ -899,6 +899,11 @@ def _counts_from(t: TableInput) -> pl.DataFrame:
     counts = t.cols("count")
     rates = t.cols("rate")
     keys = [pl.col(c).cast(pl.String).alias(name) for c, name in seg.items()]
+    index = list(seg.values())
+    when = t.col("ts") or t.col("period")
+    if when:  # keep the date: the period filter then applies to aggregated rows too
+        keys.append(_to_datetime(pl.col(when), f.schema[when]).alias("ts"))
+        index.append("ts")
     if steps and counts:  # long: step + users
         out = f.select(
             *keys,
@@ -918,10 +923,10 @@ def _counts_from(t: TableInput) -> pl.DataFrame:
         cols += [pl.col(c).cast(pl.Float64).alias(c) for c in counts[1:]]
         cols += [(pl.col(base) * pl.col(r)).alias(r) for r in rates]
         wide = f.select(*keys, *cols)
-        out = wide.unpivot(
-            index=list(seg.values()), variable_name="step", value_name="users"
-        ).with_columns(pl.col("users").round(0).cast(pl.Int64))
-    group = [*seg.values(), "step"]
+        out = wide.unpivot(index=index, variable_name="step", value_name="users").with_columns(
+            pl.col("users").round(0).cast(pl.Int64)
+        )
+    group = [*index, "step"]
     return out.group_by(group, maintain_order=True).agg(pl.col("users").sum())
 
 
