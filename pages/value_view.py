@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -127,7 +128,7 @@ st.caption(est.explanation)
 if aov_override is not None or freq_override is not None:
     st.caption("You changed a factor: the CLV above uses your value, not the data's estimate.")
 
-cards = st.columns(5)
+cards = [*st.columns(3), *st.columns(3)]  # 3 a row: the labels stay whole
 with cards[4]:
     rdef = retention.DEFINITIONS["repeat_purchase_rate"]
     widgets.kpi_card(rdef.label, s.repeat.rate, "rate", definition=rdef)
@@ -147,7 +148,7 @@ with cards[2]:
     st.caption(s.revenue_per_customer.explanation)
 with cards[3]:
     widgets.kpi_card(
-        "Top 10 % customers' revenue share", s.top_share.share, "rate",
+        "Top 10 % revenue share", s.top_share.share, "rate",
         definition=defs["top_customer_share"],
     )  # fmt: skip
     st.caption(s.top_share.explanation)
@@ -176,6 +177,20 @@ st.subheader("Acquisition cost and return")
 if s.spend_note:
     st.info(s.spend_note, icon=":material/upload_file:")
     st.stop()
+# ad spend is known per channel and period only: a device (or any non-channel) filter would
+# divide every channel's spend by that device's customers alone
+not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
+if not_channel:
+    named = ", ".join(c.replace("_", " ") for c in not_channel)
+    st.info(
+        f"CAC, ROAS, CLV / CAC and payback are hidden because the view is filtered by {named}. "
+        "Ad spend is known per channel and month only, not per "
+        f"{named}, so dividing it by the new customers of this filter would overstate CAC. "
+        f"Remove the {named} filter in the sidebar (a channel filter and the period are fine: "
+        "CAC is per channel).",
+        icon=":material/filter_alt_off:",
+    )
+    st.stop()
 assert s.channels is not None and s.total is not None
 t = s.total
 cards = st.columns(4)
@@ -202,7 +217,9 @@ with cards[3]:
         definition=defs["payback"],
         lower_is_better=True,
     )  # type: ignore[arg-type]
-    st.caption(f"At {fmt.money(s.monthly_revenue)} of revenue per customer per month.")
+    st.caption(
+        f"At {fmt.money(s.monthly_revenue)} of revenue per customer per month (all customers)."
+    )
 
 charts.show(cohort_charts.clv_cac_bars(s.channels, guide=value.GUIDE_RATIO), key="va_clv_cac")
 below = s.channels.filter(pl.col("meets_guide").not_() & pl.col("clv_cac").is_not_null())[
@@ -213,24 +230,42 @@ if below:
         f"Below the 3 : 1 guide: **{', '.join(below)}**. These customers cost more than a third "
         "of what they bring over their lifetime."
     )
+# numbers as text with "–" where a figure does not exist (organic, direct: no spend)
+shown = s.channels.select(
+    "channel",
+    pl.col("spend").map_elements(fmt.money, return_dtype=pl.String),
+    pl.col("new_customers").map_elements(fmt.num, return_dtype=pl.String),
+    *(
+        pl.col(c).map_elements(partial(fmt.num, digits=d), return_dtype=pl.String)
+        for c, d in (("cac", 2), ("revenue", 2), ("roas", 2), ("clv", 2), ("clv_cac", 1))
+    ),
+    pl.when(pl.col("meets_guide")).then(pl.lit("yes")).when(pl.col("meets_guide").not_())
+    .then(pl.lit("no")).otherwise(None).alias("meets_guide"),
+    pl.col("payback_months").map_elements(partial(fmt.num, digits=1), return_dtype=pl.String),
+    pl.col("note").replace({"no spend": "no ad spend: no CAC, ROAS or payback"}),
+).fill_null("–")  # fmt: skip
 st.dataframe(
-    s.channels,
+    shown,
     hide_index=True,
     width="stretch",
     column_config={
         "channel": st.column_config.TextColumn("Channel"),
-        "spend": st.column_config.NumberColumn("Spend", format="%.2f"),
-        "new_customers": st.column_config.NumberColumn("New customers", format="localized"),
-        "cac": st.column_config.NumberColumn("CAC", format="%.2f"),
-        "revenue": st.column_config.NumberColumn("Revenue", format="%.2f"),
-        "roas": st.column_config.NumberColumn("ROAS", format="%.2f"),
-        "clv": st.column_config.NumberColumn("CLV", format="%.2f"),
-        "clv_cac": st.column_config.NumberColumn("CLV / CAC", format="%.1f"),
-        "meets_guide": st.column_config.CheckboxColumn("≥ 3 : 1"),
-        "payback_months": st.column_config.NumberColumn("Payback (months)", format="%.1f"),
-        "note": st.column_config.TextColumn("Note"),
+        "spend": st.column_config.TextColumn("Spend"),
+        "new_customers": st.column_config.TextColumn("New customers"),
+        "cac": st.column_config.TextColumn("CAC"),
+        "revenue": st.column_config.TextColumn("Revenue"),
+        "roas": st.column_config.TextColumn("ROAS"),
+        "clv": st.column_config.TextColumn("CLV"),
+        "clv_cac": st.column_config.TextColumn("CLV / CAC"),
+        "meets_guide": st.column_config.TextColumn("≥ 3 : 1"),
+        "payback_months": st.column_config.TextColumn("Payback (months)"),
+        "note": st.column_config.TextColumn("Note", width="large"),
     },
 )
+if s.channel_clv_note:
+    st.caption(s.channel_clv_note)
+elif basis == "shop":
+    st.caption("One CLV for every channel (the CLV above); payback at the shop's monthly revenue.")
 st.caption(
     f"{defs['cac'].label}: {defs['cac'].formula} New customers are matched to the spend by "
     "their channel (first touch) and the month of their first purchase. "
