@@ -14,6 +14,7 @@ people went through the steps, so the funnel is read as it is:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import polars as pl
@@ -21,7 +22,9 @@ import polars as pl
 from kpi.errors import InputError, SchemaError
 from kpi.segments import NONE
 
-__all__ = ["count_segments", "funnel_from_counts"]
+__all__ = ["count_segments", "funnel_from_counts", "plain_insights"]
+
+SMALL_SEGMENT = 30  # users at the last step below which a segment's rank may be chance
 
 
 def count_segments(counts: pl.DataFrame) -> list[str]:
@@ -86,3 +89,46 @@ def funnel_from_counts(
     return out.select(
         *by, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"
     )
+
+
+_SEGMENT_SENTENCE = re.compile(
+    r"^(?P<label>.+) converts .+ \(the (?:weakest|strongest) segment\)\.$"
+)
+
+
+def plain_insights(
+    sentences: Sequence[str],
+    by_frame: pl.DataFrame | None = None,
+    segment: str | None = None,
+    *,
+    last_step: str | None = None,
+    aggregated: bool = False,
+    min_users: int = SMALL_SEGMENT,
+) -> list[str]:
+    """:func:`kpi.funnel.insights` sentences made safe to read out.
+
+    - A "weakest/strongest segment" sentence whose segment has fewer than ``min_users`` at the
+      ``last_step`` (default: the step of the last row) of ``by_frame`` (columns ``segment``,
+      ``step``, ``users``) gets "(few users: may be chance)" with the count.
+    - ``aggregated=True`` (counts read from an export: sessions or rows, not people): "of
+      users are lost" becomes "of the count is lost" and "of users who did X reached Y"
+      becomes "of X's count reached Y".
+    """
+    small: dict[str, int] = {}
+    if by_frame is not None and segment is not None and by_frame.height:
+        last = last_step if last_step is not None else by_frame["step"][-1]
+        at_last = by_frame.filter(pl.col("step") == last).select(
+            pl.col(segment).cast(pl.String).fill_null(NONE), pl.col("users")
+        )
+        small = {str(k): int(v) for k, v in at_last.filter(pl.col("users") < min_users).iter_rows()}
+    out: list[str] = []
+    for text in sentences:
+        m = _SEGMENT_SENTENCE.match(text)
+        if m and m.group("label") in small:
+            n = small[m.group("label")]
+            text = f"{text[:-2]}; only {n:,} at the last step: few users, may be chance)."
+        if aggregated:
+            text = text.replace(" of users are lost (", " of the count is lost (")
+            text = re.sub(r" of users who did (.+?) reached ", r" of \1's count reached ", text)
+        out.append(text)
+    return out

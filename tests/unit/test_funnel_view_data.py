@@ -7,8 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from kpi import funnel
 from kpi.errors import InputError, SchemaError
-from kpi.funnel_view_data import count_segments, funnel_from_counts
+from kpi.funnel_view_data import count_segments, funnel_from_counts, plain_insights
 from kpi.segments import with_top_values
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
@@ -91,3 +92,26 @@ def test_ga4_merch_store_sums_match_plain_polars():
     assert row["conversion"][0] == pytest.approx(
         google["visit_to_purchase"].sum() / google["visit"].sum()
     )
+
+
+def test_plain_insights_small_segments_and_counts():
+    by = funnel_from_counts(COUNTS.drop_nulls(), ["visit", "cart", "buy"], by=["device"])
+    sentences = funnel.insights(by.select("device", *by.columns[1:5]), by=["device"])
+    out = plain_insights(sentences, by, "device", last_step="buy", aggregated=True)
+    # mobile: 6 at "buy" (< 30) gets the caveat; desktop: 30 does not
+    assert out[2] == (
+        "mobile converts 1.00 % vs 3.60 % overall (the weakest segment; only 6 at the last "
+        "step: few users, may be chance)."
+    )
+    assert out[3] == "desktop converts 7.50 % vs 3.60 % overall (the strongest segment)."
+    # counts of sessions or rows are not "users"
+    assert (
+        out[0]
+        == "The biggest drop-off is from visit to cart: 84.00 % of the count is lost (1,000 → 160)."
+    )
+    assert out[1] == "Overall, 3.60 % of visit's count reached buy (36 of 1,000)."
+    assert "users" not in " ".join(out[:2])
+    # event data: wording kept, only the caveat is added
+    kept = plain_insights(sentences, by, "device", last_step="buy")
+    assert kept[0] == sentences[0] and kept[3] == sentences[3]
+    assert plain_insights(sentences) == sentences
