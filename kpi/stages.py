@@ -148,13 +148,15 @@ DEFINITIONS: dict[str, Definition] = {
         "Revenue per visitor", "Revenue / users (visitors).", "currency", "decision"
     ),
     "time_to_convert_median": Definition(
-        "Median time to convert",
-        "Median over purchasers of (first purchase time − first event time), in seconds.",
+        "Median time from first visit to purchase",
+        "Median over purchasers of (first purchase time − first event time), in seconds. "
+        "Not the funnel's time to convert, which runs from the funnel's first step within one "
+        "attempt.",
         "seconds",
         "decision",
     ),
     "time_to_convert_mean": Definition(
-        "Average time to convert",
+        "Average time from first visit to purchase",
         "Mean over purchasers of (first purchase time − first event time), in seconds.",
         "seconds",
         "decision",

@@ -48,6 +48,10 @@ if ds is not None:
     for note in ds.notes:
         st.caption(f"• {note}")
     st.markdown("**Missing values per column** (after building the canonical tables)")
+    st.caption(
+        "Expected gaps: revenue and order_id are empty on events that are not purchases; "
+        "segments are empty for users the files say nothing about (shown as “(none)”)."
+    )
     st.dataframe(
         q.missing,
         hide_index=True,
