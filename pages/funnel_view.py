@@ -262,8 +262,17 @@ if counts_mode and not users_col.dtype.is_integer() and (users_col.round() != us
     )
 
 # ---- Insights and red flags -----------------------------------------------------------------
+# aggregated exports count sessions or rows as often as people: say "count", not "users"
+unit = "Count" if counts_mode else "Users"
 insight_frame = by_res if by_res is not None else base
-for sentence in funnel.insights(insight_frame, by=[segment] if by_res is not None else []):
+sentences = funnel.insights(insight_frame, by=[segment] if by_res is not None else [])
+for sentence in funnel_view_data.plain_insights(
+    sentences,
+    by_res,
+    segment if by_res is not None else None,
+    last_step=steps[-1],
+    aggregated=counts_mode,
+):
     st.markdown(f"- {sentence}")
 
 prev = compute.previous_view()
@@ -295,11 +304,11 @@ widgets.red_flags(flags)
 
 # ---- The funnel -----------------------------------------------------------------------------
 if len(steps) == 1:
-    st.metric(f"Users who did {steps[0]}", fmt.num(table["users"][0]), border=True)
+    st.metric(f"{unit} at {steps[0]}", fmt.num(table["users"][0]), border=True)
 else:
-    charts.show(fc.funnel_bars(table), key="fn_chart")
+    charts.show(fc.funnel_bars(table, unit), key="fn_chart")
 
-shown, config = fc.step_table(table)
+shown, config = fc.step_table(table, unit=unit)
 st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="fn_table")
 if timed and order == "sequential" and not open_f:
     st.caption(
@@ -326,11 +335,17 @@ if len(steps) >= 2 and not counts_mode:
                 f"**{did_last:,} users did {steps[-1]}, but only {reached_last:,} reached it "
                 f"through this funnel.** {missing:,} of them have no {steps[-2]} event at all "
                 f"in the data (for example a 'buy now' button, or an export that misses some "
-                f"events), so a strict sequence can never count them. To count them, choose "
-                f"**any** order or the **open funnel**, or remove {steps[-2]} from the steps.",
+                f"events), so a strict sequence can never count them. To count them, "
+                + (
+                    f"choose **any** order or the **open funnel**, or remove {steps[-2]} "
+                    "from the steps."
+                    if timed
+                    # no timestamps: order and window are switched off, only the steps help
+                    else f"remove {steps[-2]} from the steps."
+                ),
                 icon=":material/info:",
             )
-        else:
+        elif timed:
             st.caption(
                 f"{did_last:,} users did {steps[-1]} at some point; {reached_last:,} did it after "
                 f"the earlier steps{' in order' if order == 'sequential' else ''} within the "

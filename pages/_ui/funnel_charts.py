@@ -26,10 +26,11 @@ def _step_sort(steps: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(str(s) for s in steps))
 
 
-def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
+def funnel_bars(table: pl.DataFrame, unit: str = "Users") -> alt.LayerChart:
     """Users reaching each step (solid) with the users lost since the previous step stacked on
     top (light red), so each bar's full height is the previous step's users. Labels: conversion
-    from the start and drop-off rate."""
+    from the start, just above the solid bar they belong to. ``unit`` names what is counted
+    ("Users", or "Count" for aggregated exports of sessions or rows)."""
     steps = _step_sort(table["step"].to_list())
     base = table.select(
         "step",
@@ -64,7 +65,7 @@ def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
     tooltip = [
         alt.Tooltip("step:N", title="Step"),
         alt.Tooltip("part:N", title="Part"),
-        alt.Tooltip("count:Q", title="Users", format=","),
+        alt.Tooltip("count:Q", title=unit, format=","),
         alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
         alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
         alt.Tooltip("drop_off_rate:Q", title="Drop-off rate", format=".2%"),
@@ -74,7 +75,7 @@ def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title="Users", stack="zero"),
+            y=alt.Y("count:Q", title=unit, stack="zero"),
             color=alt.Color(
                 "part:N",
                 scale=alt.Scale(domain=[REACHED, LOST], range=[charts.PRIMARY, LOST_COLOUR]),
@@ -91,20 +92,24 @@ def funnel_bars(table: pl.DataFrame) -> alt.LayerChart:
                 pl.lit(" %"),
             ]
         ).fill_null("–"),
-        top=pl.col("users") + pl.col("lost"),
     )
+    # the label sits just above the solid (reached) bar, over the light "lost" part
     labels = (
         alt.Chart(labels_frame)
-        .mark_text(dy=-12, fontSize=charts.FONT_SIZE, fontWeight="bold")
+        .mark_text(
+            dy=-6, fontSize=charts.FONT_SIZE, fontWeight="bold", color="#1F1F1F", baseline="bottom"
+        )
         .encode(
             x=alt.X("step:N", sort=steps),
-            y=alt.Y("top:Q"),
+            y=alt.Y("users:Q", stack=None),
             text="label:N",
+            tooltip=tooltip[:1] + tooltip[3:],
         )
     )
+    what = "users who started" if unit == "Users" else "the first step's count"
     return (bars + labels).properties(
         height=380,
-        title="Users reaching each step (label: % of users who started)",
+        title=f"{unit} reaching each step (label: % of {what})",
     )
 
 
@@ -141,11 +146,20 @@ def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     later = steps[1:] or steps
     data = frame.filter(pl.col("step").is_in(later))
     colours = [charts.PALETTE[(i + 1) % len(charts.PALETTE)] for i in range(len(later))]
+    # one tick per period (every few periods when there are many), never daily ticks on weeks
+    periods = max(1, data["period"].n_unique())
+    every = max(1, -(-periods // 12))
+    axis = alt.Axis(
+        tickCount={"interval": grain, "step": every},
+        format={"day": "%d %b", "week": "%d %b %Y", "month": "%b %Y"}.get(grain, "%d %b %Y"),
+        labelAngle=0 if grain == "month" else -30,
+        grid=False,
+    )
     return (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("period:T", title=f"Entry {grain} (first time at {steps[0]})"),
+            x=alt.X("period:T", title=f"Entry {grain} (first time at {steps[0]})", axis=axis),
             y=alt.Y("conversion:Q", axis=charts.percent_axis("Reached the step (% of entrants)")),
             color=alt.Color(
                 "step:N",
@@ -212,10 +226,23 @@ TIME_COLUMNS = {
 }
 
 
-def step_table(table: pl.DataFrame, by: Sequence[str] = ()) -> tuple[pl.DataFrame, dict]:
-    """The per-step table for st.dataframe, and its column configuration."""
+def step_table(
+    table: pl.DataFrame, by: Sequence[str] = (), unit: str = "Users"
+) -> tuple[pl.DataFrame, dict]:
+    """The per-step table for st.dataframe, and its column configuration. The drop-off of the
+    first step (nothing before it) reads "–", not "None"."""
     cols = [*by, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"]
     out = table.select([c for c in cols if c in table.columns])
+    if "drop_off" in out.columns:
+        out = out.with_columns(
+            pl.Series("drop_off", [fmt.num(v) for v in out["drop_off"].to_list()], pl.String)
+        )
+    if "drop_off_rate" in out.columns:
+        out = out.with_columns(
+            pl.Series(
+                "drop_off_rate", [fmt.pct(v) for v in out["drop_off_rate"].to_list()], pl.String
+            )
+        )
     for col, label in TIME_COLUMNS.items():
         if col in table.columns:
             values = [fmt.duration(v) if v is not None else "–" for v in table[col].to_list()]
@@ -223,18 +250,19 @@ def step_table(table: pl.DataFrame, by: Sequence[str] = ()) -> tuple[pl.DataFram
     pct = "percent"
     config = {
         "step": st.column_config.TextColumn("Step"),
-        "users": st.column_config.NumberColumn("Users", format="localized"),
+        "users": st.column_config.NumberColumn(unit, format="localized"),
         "conversion": st.column_config.NumberColumn(
             "Conversion from start", format=pct, help="Users at this step ÷ users at step 1."
         ),
         "step_conversion": st.column_config.NumberColumn(
             "From previous step", format=pct, help="Users at this step ÷ users at the step before."
         ),
-        "drop_off": st.column_config.NumberColumn(
-            "Drop-off (users)", format="localized", help="Users at the previous step − users here."
+        "drop_off": st.column_config.TextColumn(
+            f"Drop-off ({unit.lower()})",
+            help=f"{unit} at the previous step − {unit.lower()} here (– for the first step).",
         ),
-        "drop_off_rate": st.column_config.NumberColumn(
-            "Drop-off rate", format=pct, help="Drop-off ÷ users at the previous step."
+        "drop_off_rate": st.column_config.TextColumn(
+            "Drop-off rate", help="Drop-off ÷ the previous step (– for the first step)."
         ),
     }
     for b in by:
