@@ -242,7 +242,7 @@ shown = s.channels.select(
     pl.when(pl.col("meets_guide")).then(pl.lit("yes")).when(pl.col("meets_guide").not_())
     .then(pl.lit("no")).otherwise(None).alias("meets_guide"),
     pl.col("payback_months").map_elements(partial(fmt.num, digits=1), return_dtype=pl.String),
-    pl.col("note").replace({"no spend": "no ad spend: no CAC, ROAS or payback"}),
+    pl.col("note").replace({"no spend": "no ad spend"}),
 ).fill_null("–")  # fmt: skip
 st.dataframe(
     shown,
