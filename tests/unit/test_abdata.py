@@ -378,4 +378,3 @@ def test_summary_rows_give_units_and_points() -> None:
     assert not any(label.endswith(": abs_diff") for label in rows)
     reason = rows["gate_40 vs gate_30: method_reason"][0]
     assert "19,901 expected conversions in group A" in reason and "e+" not in reason
-
