@@ -1023,7 +1023,7 @@ def _unit(key: str, value: object, section: str, relative: bool = True) -> tuple
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "", value, "text"
     if key in _POINTS_KEYS or (key in {"value", "mde", "reachable"} and not relative):
-        return " (percentage points)", value * 100, "number"
+        return " (percentage points)", value * 100, "pp"
     if section == "revenue" and key in {"diff", "diff_low", "diff_high"}:
         return " (money per visitor)", value, "currency"
     if section == "sequential" and key in {"rel_lift", "low", "high"}:

@@ -336,7 +336,7 @@ def _period_text(ctx: _Context) -> tuple[str, str]:
         comparison = f"{p.start} to {p.end}: no data in that period"
     else:
         p = ctx.previous_filters
-        comparison = f"{p.start} to {p.end} (the same number of days just before)"
+        comparison = f"{p.start} to {p.end} (the period just before: previous calendar months, or the same number of days)"
     return period, comparison
 
 
@@ -1078,6 +1078,7 @@ _AB_FORMATS = {
     "number": "0.000",
     "p": P_VALUE,
     "currency": MONEY,
+    "pp": '+0.00" pp";-0.00" pp";0.00" pp"',  # percentage points (already ×100)
 }
 
 

@@ -368,7 +368,7 @@ def test_summary_rows_give_units_and_points() -> None:
     rows = {r[0]: (r[1], r[2]) for r in ab_summary_rows(e)}
     diff = 20119 / 45489 - 20034 / 44700  # independent of kpi: the two rates by hand
     value, unit = rows["gate_40 vs gate_30: abs_diff (percentage points)"]
-    assert value == pytest.approx(diff * 100, rel=1e-12) and unit == "number"
+    assert value == pytest.approx(diff * 100, rel=1e-12) and unit == "pp"
     low, _ = rows["gate_40 vs gate_30: abs_diff_low (percentage points)"]
     assert low == pytest.approx(e["comparisons"][0]["abs_diff_low"] * 100, rel=1e-12)
     assert rows["gate_40 vs gate_30: rate_variant"] == (pytest.approx(20119 / 45489), "rate")

@@ -76,7 +76,7 @@ def test_report_on_demo_files_with_options(tmp_path: Path) -> None:
     assert summary["Funnel steps"] == "landing → add_to_cart → purchase"
     assert summary["Funnel rules"] == "sequential order, conversion window 2 hours"
     assert summary["Breakdown segment"] == "channel"
-    assert summary["Compared with"].startswith("2025-08-31 to 2025-09-30")
+    assert summary["Compared with"].startswith("2025-09-01 to 2025-09-30")
 
 
 def test_fail_on_red_flags_exit_code(tmp_path: Path) -> None:
