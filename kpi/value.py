@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
+from kpi.filters import Filters
 from kpi.retention import (
     Grain,
     RepeatPurchase,
@@ -63,7 +65,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "cac": Definition(
         "Customer acquisition cost (CAC)",
-        "Spend of a channel ÷ new customers it brought in the same period.",
+        "Spend of a channel ÷ new customers it brought in the same period (customers whose "
+        "first-ever purchase falls in the period; earlier buyers who come back are not new).",
         "currency",
         "value",
     ),
@@ -81,7 +84,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "roas": Definition(
         "Return on ad spend (ROAS)",
-        "Revenue of customers from a channel ÷ spend of that channel, over the same period.",
+        "Revenue in the period of all customers from a channel (new and returning) ÷ spend of "
+        "that channel in the same period.",
         "ratio",
         "value",
     ),
@@ -380,15 +384,64 @@ def observed_clv(
 
 
 def new_customers(
-    events: pl.DataFrame, *, channel: str = "channel", purchase_step: str | None = "purchase"
+    events: pl.DataFrame,
+    *,
+    channel: str = "channel",
+    purchase_step: str | None = "purchase",
+    start: date | None = None,
+    end: date | None = None,
 ) -> pl.DataFrame:
     """One row per customer: ``user_id``, the channel (value at the first purchase) and
-    ``first_purchase`` (the first purchase event's ``ts``)."""
+    ``first_purchase`` (the first purchase event's ``ts``).
+
+    Pass the customers' *whole* history: the first purchase is the first one in ``events``.
+    With ``start`` / ``end`` (inclusive whole days) only customers whose first purchase falls
+    in [start, end] are kept: the period's new customers (a June buyer back in November is not
+    new in November).
+    """
     _require(events, ["user_id", "ts", channel], "New customers")
     buys = _purchases(events, purchase_step, "New customers").filter(pl.col("ts").is_not_null())
-    return buys.group_by("user_id").agg(
+    out = buys.group_by("user_id").agg(
         pl.col(channel).cast(pl.String).fill_null(NONE).sort_by("ts").first(),
         pl.col("ts").min().alias("first_purchase"),
+    )
+    inside = pl.lit(True)
+    if start is not None:
+        inside &= pl.col("first_purchase") >= datetime.combine(start, datetime.min.time())
+    if end is not None:
+        inside &= pl.col("first_purchase") < datetime.combine(
+            end + timedelta(days=1), datetime.min.time()
+        )
+    return out.filter(inside)
+
+
+def new_customers_in_view(
+    ds_full: Dataset,
+    filters: Filters,
+    *,
+    channel: str = "channel",
+    purchase_step: str | None = "purchase",
+) -> pl.DataFrame | None:
+    """The view's new customers, judged on the full history (for CAC under a period filter).
+
+    A date filter cuts events at the period start, so a customer who first bought in June looks
+    new in November. Here the segment filters are applied to the unfiltered ``ds_full``, each
+    customer's first purchase is taken over their whole history, and only customers whose
+    first purchase falls in [``filters.start``, ``filters.end``] are kept (see
+    :func:`new_customers`). None when the data has no timestamps or no ``channel`` user column
+    (CAC cannot be computed then anyway).
+    """
+    seg = Filters(segments=filters.segments).apply(ds_full)
+    if not seg.has_timestamps or (
+        channel not in seg.users.columns and channel not in seg.events.columns
+    ):
+        return None
+    return new_customers(
+        seg.events_with([channel]),
+        channel=channel,
+        purchase_step=purchase_step,
+        start=filters.start,
+        end=filters.end,
     )
 
 
@@ -701,8 +754,10 @@ def _channel_table(
     purchase_step: str | None,
     monthly_revenue: float | None,
     margin: float,
+    first_purchases: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, dict[str, float | int | str | None]]:
-    cac = cac_by_channel(spend, events, channel=channel, purchase_step=purchase_step)
+    customers = events if first_purchases is None else first_purchases
+    cac = cac_by_channel(spend, customers, channel=channel, purchase_step=purchase_step)
     ratio = clv_cac(cac, clv, channel=channel, monthly_revenue=monthly_revenue, margin=margin)
     ret = roas(spend, events, channel=channel, purchase_step=purchase_step)
     table = (
@@ -744,6 +799,7 @@ def value_summary(
     channel: str = "channel",
     top: float = 0.1,
     margin: float = 1.0,
+    first_purchases: pl.DataFrame | None = None,
 ) -> ValueSummary:
     """AOV, revenue per customer, top-customer share, CLV (classic with overrides, observed),
     and per channel CAC, ROAS, CLV/CAC and payback.
@@ -758,6 +814,12 @@ def value_summary(
     the caller overrides ``aov`` or ``purchases_per_year``, every channel's CLV is scaled by
     override ÷ shop-wide estimate (the same relative change), and each channel's CAC payback
     uses its own monthly revenue per customer. ``channel_clv_note`` says so in words.
+
+    ``first_purchases``: the period's new customers judged on the full history (user_id,
+    channel, first_purchase: :func:`new_customers_in_view`). Without it CAC's new customers are
+    the first purchases *within* ``events``, which is wrong when ``events`` are cut to a period
+    (earlier customers buying again would count as new). ROAS always uses the revenue in
+    ``events`` of all the channel's customers, new and returning.
     """
     if clv_basis not in ("channel", "shop"):
         raise InputError(f"Unknown CLV basis '{clv_basis}'.", "Choose 'channel' or 'shop'.")
@@ -815,6 +877,7 @@ def value_summary(
             purchase_step=purchase_step,
             monthly_revenue=monthly,
             margin=margin,
+            first_purchases=first_purchases,
         )
         total["clv"] = clv.clv
         total["clv_cac"] = clv.clv / total["cac"] if total["cac"] else None  # type: ignore[operator]
@@ -854,6 +917,7 @@ __all__ = [
     "clv_inputs",
     "monthly_revenue_per_customer",
     "new_customers",
+    "new_customers_in_view",
     "observed_clv",
     "payback_months",
     "revenue_per_customer",

@@ -392,3 +392,76 @@ def test_per_channel_payback_and_overrides(demo: tuple[pl.DataFrame, pl.DataFram
     row = shop.channels.filter(pl.col("channel") == "email").row(0, named=True)
     assert row["payback_months"] == pytest.approx(row["cac"] / shop.monthly_revenue)
     assert shop.channel_clv_note is None
+
+
+# ---------------------------------------------------------------- new customers under a period
+
+
+def period_dataset():
+    """j1 (search) first buys in June and again on Nov 5: a returning customer, not new in
+    November. n1 (search, Nov 3), n2 (search, Nov 15) and m1 (social, Nov 20) first buy in
+    November. Spend: search Jun 999 + Nov 600, social Nov 300."""
+    from kpi.dataset import Dataset
+
+    rows = [
+        ("j1", datetime(2025, 6, 10), 40.0),
+        ("j1", datetime(2025, 11, 5), 60.0),
+        ("n1", datetime(2025, 11, 3), 100.0),
+        ("n2", datetime(2025, 11, 15), 80.0),
+        ("m1", datetime(2025, 11, 20), 30.0),
+    ]
+    events = pl.DataFrame(rows, schema=["user_id", "ts", "revenue"], orient="row").with_columns(
+        step=pl.lit("purchase")
+    )
+    users = pl.DataFrame(
+        {"user_id": ["j1", "n1", "n2", "m1"], "channel": ["search"] * 3 + ["social"]}
+    )
+    spend = pl.DataFrame(
+        {
+            "channel": ["search", "search", "social"],
+            "period": [date(2025, 6, 1), date(2025, 11, 1), date(2025, 11, 1)],
+            "spend": [999.0, 600.0, 300.0],
+        }
+    )
+    return Dataset(events=events, users=users, spend=spend, segments=("channel",))
+
+
+def test_returning_buyer_is_not_new_in_the_period() -> None:
+    from kpi.filters import Filters
+    from kpi.value import new_customers_in_view, value_summary
+
+    full = period_dataset()
+    nov = Filters(start=date(2025, 11, 1), end=date(2025, 11, 30))
+    view = nov.apply(full)  # November events only: j1's June order is cut off
+    events = view.events_with(["channel"])
+    first = new_customers_in_view(full, nov)
+    assert sorted(first["user_id"]) == ["m1", "n1", "n2"]  # j1 first bought in June
+    assert first.filter(pl.col("user_id") == "n1")["first_purchase"].item() == datetime(2025, 11, 3)
+    s = value_summary(events, view.spend, first_purchases=first)
+    ch = {r["channel"]: r for r in s.channels.iter_rows(named=True)}
+    # search: 600 ÷ 2 new (n1, n2) = 300, not 600 ÷ 3 = 200 as when j1 looked new
+    assert ch["search"]["new_customers"] == 2 and ch["search"]["cac"] == pytest.approx(300.0)
+    assert ch["social"]["new_customers"] == 1 and ch["social"]["cac"] == pytest.approx(300.0)
+    # ROAS: November revenue of ALL search customers (j1 60 + n1 100 + n2 80) ÷ 600
+    assert ch["search"]["revenue"] == pytest.approx(240.0)
+    assert ch["search"]["roas"] == pytest.approx(240 / 600)
+    assert s.total["new_customers"] == 3 and s.total["cac"] == pytest.approx(900 / 3)
+    # without the full history the cut-off data makes j1 new (the old mistake)
+    cut = value_summary(events, view.spend)
+    assert cut.channels.filter(pl.col("channel") == "search")["new_customers"].item() == 3
+    # a part of the month: Nov 1-10 -> only n1 is new (n2 and m1 come later)
+    early = Filters(start=date(2025, 11, 1), end=date(2025, 11, 10))
+    assert new_customers_in_view(full, early)["user_id"].to_list() == ["n1"]
+    # a channel filter keeps that channel's customers only; no filter = every first purchase
+    social = Filters(
+        start=date(2025, 11, 1), end=date(2025, 11, 30), segments={"channel": ["social"]}
+    )
+    assert new_customers_in_view(full, social)["user_id"].to_list() == ["m1"]
+    assert new_customers_in_view(full, Filters()).height == 4
+    # June: j1 is new then
+    june = new_customers(
+        full.events_with(["channel"]), start=date(2025, 6, 1), end=date(2025, 6, 30)
+    )
+    assert june["user_id"].to_list() == ["j1"]
+    # no channel column: nothing to count per channel
+    assert new_customers_in_view(full.with_tables(users=full.users.drop("channel")), nov) is None
