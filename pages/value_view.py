@@ -11,6 +11,7 @@ import streamlit as st
 from kpi import retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
+from kpi.filters import Filters
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui import format as fmt
 
@@ -31,8 +32,12 @@ def _summary(
     years: float,
     basis: str,
     _ds: Dataset,
+    _full: Dataset,
+    _filters: Filters,
 ) -> value.ValueSummary:
     events = _ds.events_with(["channel"]) if "channel" in _ds.users.columns else _ds.events
+    # CAC's new customers: first-ever purchase in the period, judged on the unfiltered history
+    first = value.new_customers_in_view(_full, _filters, purchase_step=PURCHASE)
     return value.value_summary(
         events,
         _ds.spend,
@@ -41,6 +46,7 @@ def _summary(
         purchases_per_year=per_year,
         years=years,
         clv_basis=basis,
+        first_purchases=first,
     )
 
 
@@ -118,7 +124,10 @@ basis = (
 )
 basis = BASIS.get(basis, "channel")
 try:
-    s = _summary(key, aov_override, freq_override, float(years_in), basis, ds)
+    s = _summary(
+        key, aov_override, freq_override, float(years_in), basis, ds,
+        st.session_state["dataset"], state.current_filters(),
+    )  # fmt: skip
 except ParcoursError as exc:
     _stop_on(exc)
 
@@ -268,6 +277,7 @@ elif basis == "shop":
     st.caption("One CLV for every channel (the CLV above); payback at the shop's monthly revenue.")
 st.caption(
     f"{defs['cac'].label}: {defs['cac'].formula} New customers are matched to the spend by "
-    "their channel (first touch) and the month of their first purchase. "
+    "their channel (first touch) and the month of their first-ever purchase. "
+    f"{defs['roas'].label}: {defs['roas'].formula} "
     f"{defs['payback'].label}: {defs['payback'].formula}"
 )

@@ -154,3 +154,47 @@ def test_device_filter_hides_cac_and_says_why(app):
     assert "CAC (all paid channels)" not in labels and defs_label("roas") not in labels
     assert len(app.dataframe) == 0
     assert "Average order value" in labels  # the rest of the page still shows
+
+
+def test_november_cac_counts_first_ever_purchases_only(app):
+    """With the November period, a customer who first bought before November is not new."""
+    from datetime import date, datetime
+
+    app.query_params["period"] = ["2025-11-01", "2025-11-30"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    buys, _ = plain_demo()
+    # plain polars: each buyer's first-ever purchase (whole history), kept when in November
+    first = buys.group_by("user_id", "channel").agg(pl.col("event_time").min().alias("first"))
+    nov = first.filter(
+        pl.col("first").is_between(datetime(2025, 11, 1), datetime(2025, 12, 1), closed="left")
+    )
+    new = dict(nov.group_by("channel").agg(pl.len()).iter_rows())
+    returning = buys.filter(
+        pl.col("event_time") >= datetime(2025, 11, 1), pl.col("event_time") < datetime(2025, 12, 1)
+    ).join(nov, on="user_id", how="anti")
+    assert returning["user_id"].n_unique() > 0  # the demo has November buyers who are not new
+    spend = pl.read_csv(DEMO / "ad_spend.csv", try_parse_dates=True).filter(
+        pl.col("month") == date(2025, 11, 1)
+    )
+    nov_spend = dict(spend.group_by("channel").agg(pl.col("spend").sum()).iter_rows())
+    table = _channels(app)
+    rows = {r["channel"]: r for r in table.iter_rows(named=True)}
+    assert set(new) <= set(rows)
+    for ch, n in new.items():
+        assert rows[ch]["new_customers"] == n, ch
+    for ch, sp in nov_spend.items():
+        assert rows[ch]["spend"] == pytest.approx(sp, abs=0.005)
+        assert rows[ch]["cac"] == pytest.approx(sp / new[ch], abs=0.005), ch
+    paid = sum(new[c] for c in nov_spend)
+    cac_all = sum(nov_spend.values()) / paid
+    m = _metrics(app)
+    assert m["CAC (all paid channels)"] == f"{cac_all:,.2f}"
+    # ROAS: November revenue of all the channel's customers (new and returning) ÷ its spend
+    in_nov = buys.filter(
+        pl.col("event_time").dt.month() == 11, pl.col("event_time").dt.year() == 2025
+    )
+    rev = dict(in_nov.group_by("channel").agg(pl.col("revenue").sum()).iter_rows())
+    for ch, sp in nov_spend.items():
+        assert rows[ch]["roas"] == pytest.approx(rev[ch] / sp, abs=0.005), ch
