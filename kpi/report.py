@@ -827,7 +827,11 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
         w.note("Needs an ad-spend file (channel, period, spend) and a channel for each user.")
     else:
         ev_ch = ctx.view.events_with(["channel"])
-        cac, err = _try(lambda: value.cac_by_channel(spend, ev_ch, purchase_step=ps))
+        # new customers = first-ever purchase in the period (from the whole history), so a
+        # returning buyer is not counted as acquired again
+        firsts = value.new_customers_in_view(ctx.full, ctx.filters, purchase_step=ps)
+        customers = firsts if firsts is not None else ev_ch
+        cac, err = _try(lambda: value.cac_by_channel(spend, customers, purchase_step=ps))
         if cac is None:
             w.note(f"CAC: {err}")
         else:
