@@ -93,11 +93,10 @@ def retention_heatmap(
         .mark_text(fontSize=15, fontWeight="bold")
         .encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
     )
-    rows = long["row"].n_unique() if long.height else 1
     cols = long["period"].n_unique() if long.height else 1
     return (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
-        height=180 + 34 * rows,  # autosize "fit": titles, axis and legend take ~180 px
+        height=alt.Step(38),  # a fixed height per row: one cohort is as readable as twenty
         width=max(300, min(70 * cols, 1100)),
     )
 
