@@ -425,8 +425,10 @@ def _reached(j: int) -> pl.Expr:
     return (pl.col("_e") <= j) & (pl.col("_lvl") > j)
 
 
-def _rates(counts: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
-    """Add conversion and step_conversion to ``by``, ``_j``, step, users (sorted by step)."""
+def add_rates(counts: pl.DataFrame, by: Sequence[str]) -> pl.DataFrame:
+    """Add ``conversion`` = users(k)/users(1) and ``step_conversion`` = users(k)/users(k−1)
+    to a frame of ``by``, ``_j`` (0-based step index), step, users sorted by step; a rate with
+    a 0 denominator is null, step 1's step_conversion is 1."""
     over = list(by) if by else None
     first = pl.col("users").first().over(over) if over else pl.col("users").first()
     prev = pl.col("users").shift(1).over(over) if over else pl.col("users").shift(1)
@@ -489,7 +491,7 @@ def funnel(
         schema={"_j": pl.Int32, "step": pl.String},
     )
     long = long.join(names, on="_j").sort([*by, "_j"], nulls_last=True)
-    out = _rates(long, by)
+    out = add_rates(long, by)
     return out.select(*by, "step", "users", "conversion", "step_conversion")
 
 

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
+from kpi.funnel import add_rates
 from kpi.segments import NONE
 
 __all__ = ["count_segments", "funnel_from_counts", "plain_insights"]
@@ -71,18 +72,8 @@ def funnel_from_counts(
     out = grid.join(sums, on=["step", *by], how="left").with_columns(pl.col("users").fill_null(0))
     out = out.sort([*by, "_j"])
     over = by or None
-    first = pl.col("users").first().over(over) if over else pl.col("users").first()
     prev = pl.col("users").shift(1).over(over) if over else pl.col("users").shift(1)
-    users = pl.col("users").cast(pl.Float64)
-    out = out.with_columns(
-        conversion=pl.when(first > 0).then(users / first).otherwise(None),
-        step_conversion=pl.when(pl.col("_j") == 0)
-        .then(pl.when(pl.col("users") > 0).then(1.0).otherwise(None))
-        .when(prev > 0)
-        .then(users / prev)
-        .otherwise(None),
-        drop_off=prev - pl.col("users"),
-    )
+    out = add_rates(out, by).with_columns(drop_off=prev - pl.col("users"))
     out = out.with_columns(
         drop_off_rate=pl.when(prev > 0).then(pl.col("drop_off") / prev).otherwise(None)
     )

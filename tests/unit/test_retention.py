@@ -27,6 +27,7 @@ from kpi.retention import (
     retention_rate,
     weighted_average,
 )
+from tests.unit.retail import clean_lines, purchase_events
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 RETAIL = DATASETS / "online_retail.csv"
@@ -399,25 +400,7 @@ def test_definitions() -> None:
 
 def retail_events(per_invoice: bool = False) -> pl.DataFrame:
     """The published cleaning rules, with plain polars (not kpi.load / kpi.schema)."""
-    raw = pl.read_csv(
-        RETAIL,
-        try_parse_dates=True,
-        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
-    )
-    clean = raw.filter(
-        ~pl.col("InvoiceNo").str.starts_with("C"),
-        pl.col("CustomerID").is_not_null(),
-        pl.col("Quantity") > 0,
-        pl.col("UnitPrice") > 0,
-    )
-    events = clean.select(
-        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
-        pl.lit("purchase").alias("step"),
-        pl.col("InvoiceDate").alias("ts"),
-        pl.col("InvoiceNo").alias("order_id"),
-        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
-        pl.col("Country").alias("country"),
-    )
+    events = purchase_events(clean_lines())
     if per_invoice:
         events = events.group_by("order_id").agg(
             pl.col("user_id", "step", "ts", "country").first(), pl.col("revenue").sum()

@@ -30,6 +30,7 @@ from kpi.value import (
     roas,
     top_customer_share,
 )
+from tests.unit.retail import clean_lines, purchase_events
 
 RETAIL = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "online_retail.csv"
 
@@ -231,24 +232,8 @@ def test_definitions() -> None:
 def retail() -> tuple[pl.DataFrame, pl.DataFrame]:
     if not RETAIL.exists():
         pytest.skip("shared datasets folder not available")
-    raw = pl.read_csv(
-        RETAIL,
-        try_parse_dates=True,
-        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
-    )
-    clean = raw.filter(
-        ~pl.col("InvoiceNo").str.starts_with("C"),
-        pl.col("CustomerID").is_not_null(),
-        pl.col("Quantity") > 0,
-        pl.col("UnitPrice") > 0,
-    )
-    events = clean.select(
-        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
-        pl.lit("purchase").alias("step"),
-        pl.col("InvoiceDate").alias("ts"),
-        pl.col("InvoiceNo").alias("order_id"),
-        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
-    )
+    clean = clean_lines()
+    events = purchase_events(clean).drop("country")
     return clean, events
 
 
