@@ -77,7 +77,7 @@ Red flags and their default thresholds (all configurable):
 | High cart abandonment | warning | cart abandonment (1 − purchases / carts) is above the maximum | 70 % |
 | High bounce rate | warning | bounce rate on landing pages (all sessions if no landing step) is above the maximum | 50 % |
 | Session duration drop | warning | average session duration fell by more than this from the previous month to the latest | 20 % |
-| Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test p < alpha | alpha 0.05 |
+| Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test, p Holm-corrected over every step (× segment) compared < alpha | alpha 0.05 |
 | Weak funnel step | warning | a step's conversion from the previous step is below a floor (off by default) | off |
 
 A value exactly at a threshold does not fire.
@@ -279,8 +279,9 @@ def _funnel_flags(
     )
     if both.height == 0:
         return flags
-    from kpi.abtest import compare  # imported here: the A/B module is only needed for this flag
+    from kpi.abtest import adjust_p_values, compare  # only needed for this flag
 
+    tested = []
     for row in both.iter_rows(named=True):  # one test per funnel step (and segment)
         try:
             result = compare(
@@ -292,10 +293,15 @@ def _funnel_flags(
             )
         except ParcoursError:
             continue  # impossible counts for this step: no verdict rather than a false flag
-        if result.p_value is None or not result.p_value < t.funnel_alpha:
+        if result.p_value is not None:
+            tested.append((row, result))
+    # every step (× segment) is a chance of a false alarm: Holm over the whole family
+    adjusted = adjust_p_values([r.p_value for _, r in tested], "holm") if tested else []
+    family = len(tested)
+    for (row, result), p_adj in zip(tested, adjusted, strict=True):
+        if not p_adj < t.funnel_alpha or not result.rate_b < result.rate_a:
             continue
-        if not result.rate_b < result.rate_a:
-            continue
+        corrected = f", Holm-corrected over {family} step comparisons" if family > 1 else ""
         flags.append(
             RedFlag(
                 "funnel_step_drop",
@@ -303,7 +309,7 @@ def _funnel_flags(
                 f"Funnel step dropped: {row['step']}",
                 f"Conversion from {row['from_step']} to {row['step']}{_segment_text(row, keys)} "
                 f"fell from {_pct(result.rate_a)} to {_pct(result.rate_b)} vs the previous "
-                f"period (p = {result.p_value:.3g}, below {t.funnel_alpha:g}).",
+                f"period (p = {p_adj:.3g}{corrected}, below {t.funnel_alpha:g}).",
                 result.rate_b,
                 result.rate_a,
                 "funnel",

@@ -125,24 +125,32 @@ def _z_p(x_a: int, n_a: int, x_b: int, n_b: int) -> float:
     return float(proportion.proportions_ztest([x_a, x_b], [n_a, n_b])[1])
 
 
-@pytest.mark.parametrize("carts_now", [456, 457])
-def test_funnel_step_drop_on_both_sides_of_alpha(carts_now: int) -> None:
-    pytest.importorskip("kpi.abtest")
+@pytest.mark.parametrize("carts_now", [456, 457, 440])
+def test_funnel_step_drop_on_both_sides_of_alpha_holm_corrected(carts_now: int) -> None:
+    """Two steps are tested (cart, purchase): a drop fires when its Holm-adjusted p < 0.05.
+
+    456 carts: raw p 0.0489 < 0.05 but adjusted over 2 comparisons > 0.05 -> no false alarm;
+    440 carts: adjusted p still far below 0.05 -> alert.
+    """
+    multipletests = pytest.importorskip("statsmodels.stats.multitest").multipletests
     previous = _funnel([1000, 500, 100])
     current = _funnel([1000, carts_now, 100])
-    p = _z_p(500, 1000, carts_now, 1000)  # 456: p = 0.0489, 457: p = 0.0543
+    raw = [_z_p(500, 1000, carts_now, 1000), _z_p(100, 500, 100, carts_now)]
+    adjusted = multipletests(raw, method="holm")[1]
     flags = red_flags([], funnel_current=current, funnel_previous=previous)
-    if p < 0.05:
+    if adjusted[0] < 0.05:
         (flag,) = flags
         assert flag.code == "funnel_step_drop" and flag.level == "alert"
         assert flag.page == "funnel"
         assert flag.message == (
             f"Conversion from landing to cart fell from 50.0 % to {carts_now / 10:.1f} % vs the "
-            f"previous period (p = {p:.3g}, below 0.05)."
+            f"previous period (p = {adjusted[0]:.3g}, Holm-corrected over 2 step comparisons, "
+            "below 0.05)."
         )
         assert (flag.value, flag.threshold) == (pytest.approx(carts_now / 1000), 0.5)
     else:
         assert flags == []
+    assert (carts_now == 440) == bool(flags)
     # the purchase step *rose* (100/500 -> 100/456): never flagged
     assert all(f.title.endswith("cart") for f in flags)
 
@@ -252,4 +260,8 @@ def test_end_to_end_from_a_dataset() -> None:
     # product_view -> add_to_cart fell from 20/40 to 4/40: p from the z-test reference
     drop = [f for f in flags if f.code == "funnel_step_drop"]
     assert [f.title for f in drop] == ["Funnel step dropped: add_to_cart"]
-    assert f"p = {_z_p(20, 40, 4, 40):.3g}" in drop[0].message
+    # the smallest of 3 step p-values, Holm-corrected: 3 × p
+    assert (
+        f"p = {3 * _z_p(20, 40, 4, 40):.3g}, Holm-corrected over 3 step comparisons"
+        in drop[0].message
+    )
