@@ -79,13 +79,6 @@ SIGNED_UNIT_FORMAT: dict[str, str] = {
 }
 
 
-def unit_value(value: float | None, unit: str) -> float | None:
-    """A KPI value as stored in a cell: seconds become Excel days (formatted h:mm:ss)."""
-    if value is None:
-        return None
-    return value / 86_400 if unit == "seconds" else value
-
-
 def put(
     ws: Worksheet,
     row: int,

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from kpi.quality import quality_summary
-from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, detect_kind
+from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, describe_roles, detect_kind
 from pages._ui import state, widgets
 
 st.title("Data")
@@ -99,6 +99,8 @@ for i, pf in enumerate(files):
             f"**Understood as:** {kind} · format **{rep.format}** · encoding **{rep.encoding or '–'}** "
             f"· delimiter **{delim}** · header on line **{(rep.header_row or 0) + 1}**"
         )
+        if pf.roles:
+            st.markdown(f"**Columns understood:** {describe_roles(pf.roles) or 'none'}")
         for note in rep.notes:
             st.caption(f"• {note}")
         for warning in rep.warnings:

@@ -41,14 +41,6 @@ def previous_view() -> tuple[str, Dataset] | None:
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def monthly_duration(key: str, _ds: Dataset) -> pl.DataFrame | None:
-    try:
-        return stages.monthly_session_duration(_ds.events)
-    except Exception:  # no sessions or timestamps: the flag is simply not computed
-        return None
-
-
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def _report_flags(
     key: str, settings: str, _full: Dataset, _filters: Filters, _options: report.ReportOptions
 ) -> list[alerts.RedFlag]:
