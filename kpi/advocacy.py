@@ -16,7 +16,14 @@ from scipy.stats import norm
 
 from kpi.definitions import Definition
 from kpi.errors import InputError
-from kpi.retention import Grain, _check_grain, _require, period_index, period_label, period_start
+from kpi.periods import (
+    Grain,
+    check_grain,
+    period_index,
+    period_label,
+    period_start,
+    require_columns,
+)
 from kpi.segments import NONE, with_top_values
 
 DEFINITIONS: dict[str, Definition] = {
@@ -216,8 +223,8 @@ def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
     detractors, invalid, missing, the three shares, ``nps``, ``ci_low``, ``ci_high``. Answers
     without a date are left out.
     """
-    _check_grain(grain)
-    _require(survey, ["score", "ts"], "NPS over time")
+    check_grain(grain)
+    require_columns(survey, ["score", "ts"], "NPS over time")
     frame = (
         survey.lazy()
         .filter(pl.col("ts").is_not_null())
@@ -239,7 +246,7 @@ def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
 
 def nps_by(survey: pl.DataFrame, by: str) -> pl.DataFrame:
     """NPS per segment value (95 % CI). Columns: ``by``, then as :func:`nps_over_time`."""
-    _require(survey, ["score", by], "NPS by segment")
+    require_columns(survey, ["score", by], "NPS by segment")
     frame = survey.lazy().select(
         pl.col(by).cast(pl.String).fill_null(NONE),
         _score_expr(survey),
@@ -364,7 +371,7 @@ def referral_rate(
     the channel, lower-cased, contains one of ``referral_words``.
     """
     if flag_col is not None:
-        _require(users, [flag_col], "Referral rate")
+        require_columns(users, [flag_col], "Referral rate")
         col = pl.col(flag_col)
         dtype = users.schema[flag_col]
         if dtype == pl.Boolean:
@@ -381,7 +388,7 @@ def referral_rate(
             )
         rule = f"Referred = the '{flag_col}' flag is true."
     elif channel_col is not None:
-        _require(users, [channel_col], "Referral rate")
+        require_columns(users, [channel_col], "Referral rate")
         text = pl.col(channel_col).cast(pl.String).str.to_lowercase()
         hit = pl.any_horizontal(
             [text.str.contains(w.lower(), literal=True) for w in referral_words]

@@ -31,11 +31,20 @@ import polars as pl
 
 from kpi.dataset import Dataset
 from kpi.definitions import Definition
-from kpi.errors import InputError, SchemaError
+from kpi.errors import InputError
 from kpi.filters import Filters
+from kpi.periods import (
+    Grain,
+    as_datetime,
+    check_grain,
+    period_index,
+    period_label,
+    period_start,
+    require_columns,
+    scalar_index,
+)
 from kpi.segments import NONE, OTHER, top_values
 
-Grain = Literal["day", "week", "month"]
 Mode = Literal["on", "on_or_after"]
 
 DEFINITIONS: dict[str, Definition] = {
@@ -93,60 +102,6 @@ _TABLE_SCHEMA: dict[str, pl.DataType] = {
 _KNOWN = frozenset(_TABLE_SCHEMA)
 
 
-# ---------------------------------------------------------------- calendar periods (shared)
-
-
-def period_index(ts: pl.Expr, grain: Grain) -> pl.Expr:
-    """Integer index of the calendar period holding ``ts`` (consecutive periods differ by 1)."""
-    if grain == "month":
-        return (ts.dt.year().cast(pl.Int32) * 12 + ts.dt.month().cast(pl.Int32) - 1).cast(pl.Int64)
-    days = ts.dt.date().cast(pl.Int32).cast(pl.Int64)
-    if grain == "week":  # 1970-01-01 is a Thursday: +3 puts Mondays on multiples of 7
-        return (days + 3) // 7
-    return days
-
-
-def period_start(index: pl.Expr, grain: Grain) -> pl.Expr:
-    """First day (Date) of the period with the given index."""
-    if grain == "month":
-        return pl.date(index // 12, index % 12 + 1, 1)
-    if grain == "week":
-        return (index * 7 - 3).cast(pl.Int32).cast(pl.Date)
-    return index.cast(pl.Int32).cast(pl.Date)
-
-
-def period_label(start: pl.Expr, grain: Grain) -> pl.Expr:
-    """``2025-03`` (month), ``2025-W11`` (ISO week), ``2025-03-14`` (day)."""
-    fmt = {"month": "%Y-%m", "week": "%G-W%V", "day": "%Y-%m-%d"}[grain]
-    return start.dt.strftime(fmt)
-
-
-def _scalar_index(moment: datetime, grain: Grain) -> int:
-    if grain == "month":
-        return moment.year * 12 + moment.month - 1
-    days = (moment.date() - date(1970, 1, 1)).days
-    return (days + 3) // 7 if grain == "week" else days
-
-
-def _check_grain(grain: str, allowed: tuple[str, ...] = ("day", "week", "month")) -> None:
-    if grain not in allowed:
-        raise InputError(f"Unknown period '{grain}'.", f"Choose one of: {', '.join(allowed)}.")
-
-
-def _require(frame: pl.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"{what} needs the column(s) {', '.join(missing)}, which the data does not have.",
-            "Map a column to that role on the data page (or join the segment with "
-            "Dataset.events_with).",
-        )
-
-
-def _as_datetime(value: date | datetime) -> datetime:
-    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-
-
 # ---------------------------------------------------------------- cohort table
 
 
@@ -179,7 +134,7 @@ def cohort_table(
     a user takes the value of their anchor event (first touch). No events gives an empty table
     (see :func:`cohort_table_note` for the reason to show).
     """
-    _check_grain(grain)
+    check_grain(grain)
     if mode not in ("on", "on_or_after"):
         raise InputError(f"Unknown retention mode '{mode}'.", "Choose 'on' or 'on_or_after'.")
     if periods is not None and periods < 0:
@@ -207,7 +162,7 @@ def cohort_table(
         needed.append(signup)
     if by:
         needed.append(by)
-    _require(events, needed, "Retention")
+    require_columns(events, needed, "Retention")
 
     cols = list(dict.fromkeys(needed))
     ev = events.lazy().select(cols).filter(pl.col("ts").is_not_null())
@@ -215,7 +170,7 @@ def cohort_table(
         as_of = ev.select(pl.col("ts").max()).collect().item()
         if as_of is None:
             return _empty_table(by)
-    as_of = _as_datetime(as_of)
+    as_of = as_datetime(as_of)
     ev = ev.filter(pl.col("ts") <= as_of)
     if by:
         ev = ev.with_columns(pl.col(by).cast(pl.String).fill_null(NONE))
@@ -251,7 +206,7 @@ def cohort_table(
         .select(*ckeys, "user_id", (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
     )
 
-    as_of_idx = _scalar_index(as_of, grain)
+    as_of_idx = scalar_index(as_of, grain)
     last = pl.lit(as_of_idx, pl.Int64) - pl.col("_cidx")
     if periods is not None:
         last = pl.min_horizontal(last, pl.lit(periods, pl.Int64))
@@ -391,9 +346,9 @@ def period_n_trend(table: pl.DataFrame, n: int) -> pl.DataFrame:
 # ---------------------------------------------------------------- customers and orders
 
 
-def _purchases(events: pl.DataFrame, purchase_step: str | None, what: str) -> pl.DataFrame:
+def purchase_events(events: pl.DataFrame, purchase_step: str | None, what: str) -> pl.DataFrame:
     needed = ["user_id"] + (["step"] if purchase_step is not None else [])
-    _require(events, needed, what)
+    require_columns(events, needed, what)
     if purchase_step is None:
         return events
     return events.filter(pl.col("step") == purchase_step)
@@ -416,7 +371,7 @@ def orders_per_customer(
     one order each), else purchase events. ``purchase_step=None`` treats every event as a
     purchase (an orders table).
     """
-    buys = _purchases(events, purchase_step, "Counting orders")
+    buys = purchase_events(events, purchase_step, "Counting orders")
     orders = _order_count() if "order_id" in buys.columns else pl.len().cast(pl.Int64)
     revenue = pl.col("revenue").sum() if "revenue" in buys.columns else pl.lit(0.0)
     ts_first = pl.col("ts").min() if "ts" in buys.columns else pl.lit(None, pl.Datetime("us"))
@@ -429,7 +384,7 @@ def orders_per_customer(
     )
 
 
-def _no_purchase_note(events: pl.DataFrame, purchase_step: str | None) -> str:
+def no_purchase_note(events: pl.DataFrame, purchase_step: str | None) -> str:
     if events.height == 0:
         return "There are no events, so there are no customers yet."
     if purchase_step is None or "step" not in events.columns:
@@ -455,7 +410,7 @@ def repeat_purchase_rate(
     per = orders_per_customer(events, purchase_step=purchase_step)
     customers = per.height
     if customers == 0:
-        return RepeatPurchase(0, 0, None, _no_purchase_note(events, purchase_step))
+        return RepeatPurchase(0, 0, None, no_purchase_note(events, purchase_step))
     repeat = int(per.filter(pl.col("orders") >= 2).height)
     rate = repeat / customers
     return RepeatPurchase(
@@ -483,7 +438,7 @@ def purchase_frequency(
     per = orders_per_customer(events, purchase_step=purchase_step)
     customers = per.height
     if customers == 0:
-        return PurchaseFrequency(0, 0, None, _no_purchase_note(events, purchase_step))
+        return PurchaseFrequency(0, 0, None, no_purchase_note(events, purchase_step))
     orders = int(per["orders"].sum())
     freq = orders / customers
     return PurchaseFrequency(
@@ -530,8 +485,8 @@ def churn_rate(
         raise InputError(
             "The inactivity limit must be at least one day.", "Give a number of days, e.g. 90."
         )
-    start = _as_datetime(period_start)
-    end = _as_datetime(period_end)
+    start = as_datetime(period_start)
+    end = as_datetime(period_end)
     if not isinstance(period_end, datetime):
         end = end + timedelta(days=1) - timedelta(microseconds=1)
     if end < start:
@@ -539,7 +494,7 @@ def churn_rate(
             "The period ends before it starts.", "Pick an end date on or after the start date."
         )
     needed = ["user_id", "ts"] + (["step"] if activity_step is not None else [])
-    _require(events, needed, "Churn")
+    require_columns(events, needed, "Churn")
     ev = events.lazy().select(needed).filter(pl.col("ts").is_not_null())
     if activity_step is not None:
         ev = ev.filter(pl.col("step") == activity_step)
@@ -627,7 +582,7 @@ def cohort_view(
             ev = ev.filter(pl.col("step") == purchase_step)
         anchors = ev.group_by("user_id").agg(pl.col("ts").min().alias("_anchor")).collect()
     else:
-        _require(seg.users, ["user_id", cohort_by], "Cohorts by date")
+        require_columns(seg.users, ["user_id", cohort_by], "Cohorts by date")
         anchors = seg.users.select("user_id", pl.col(cohort_by).alias("_anchor"))
     inside = pl.col("_anchor").is_not_null()
     if filters.start is not None:
@@ -655,7 +610,7 @@ def top_segment(events: pl.DataFrame, by: str, n: int = 6) -> pl.DataFrame:
     Ranking counts users (their first-touch value), not events, so one very active user
     cannot push a value into the top list. Totals over the relabelled column reconcile.
     """
-    _require(events, ["user_id", by], "A segment breakdown")
+    require_columns(events, ["user_id", by], "A segment breakdown")
     col = pl.col(by).cast(pl.String).fill_null(NONE)
     ordered = events.lazy().sort("ts") if "ts" in events.columns else events.lazy()
     per_user = ordered.select("user_id", col).group_by("user_id").agg(pl.col(by).first()).collect()
@@ -875,7 +830,7 @@ def retention_summary(
         has_buys = churn_on.height > 0 and bool((churn_on["step"] == purchase_step).any())
     churn_last = churn_end if churn_end is not None else end
     if churn_last is not None:
-        last_day = _as_datetime(churn_last).date()
+        last_day = as_datetime(churn_last).date()
         churn = churn_rate(
             churn_on,
             period_start=last_day - timedelta(days=inactivity_days - 1),

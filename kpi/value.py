@@ -18,19 +18,21 @@ from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
-from kpi.retention import (
+from kpi.periods import (
     Grain,
-    RepeatPurchase,
-    _as_datetime,
-    _check_grain,
-    _no_purchase_note,
-    _purchases,
-    _require,
-    _scalar_index,
-    orders_per_customer,
+    as_datetime,
+    check_grain,
     period_index,
     period_label,
     period_start,
+    require_columns,
+    scalar_index,
+)
+from kpi.retention import (
+    RepeatPurchase,
+    no_purchase_note,
+    orders_per_customer,
+    purchase_events,
     repeat_purchase_rate,
 )
 from kpi.segments import NONE
@@ -116,9 +118,9 @@ class Aov:
 def aov(events: pl.DataFrame, *, purchase_step: str | None = "purchase") -> Aov:
     """Average order value = revenue ÷ orders."""
     _need_revenue(events, "Average order value")
-    buys = _purchases(events, purchase_step, "Average order value")
+    buys = purchase_events(events, purchase_step, "Average order value")
     if buys.height == 0:
-        return Aov(0.0, 0, None, _no_purchase_note(events, purchase_step))
+        return Aov(0.0, 0, None, no_purchase_note(events, purchase_step))
     per = orders_per_customer(buys, purchase_step=None)
     orders = int(per["orders"].sum())
     revenue = float(per["revenue"].sum())
@@ -143,7 +145,7 @@ def revenue_per_customer(
     _need_revenue(events, "Revenue per customer")
     per = orders_per_customer(events, purchase_step=purchase_step)
     if per.height == 0:
-        return RevenuePerCustomer(0.0, 0, None, _no_purchase_note(events, purchase_step))
+        return RevenuePerCustomer(0.0, 0, None, no_purchase_note(events, purchase_step))
     revenue = float(per["revenue"].sum())
     value = revenue / per.height
     return RevenuePerCustomer(
@@ -177,7 +179,7 @@ def top_customer_share(
     per = orders_per_customer(events, purchase_step=purchase_step)
     n = per.height
     if n == 0:
-        return TopCustomerShare(top, 0, 0, 0.0, 0.0, None, _no_purchase_note(events, purchase_step))
+        return TopCustomerShare(top, 0, 0, 0.0, 0.0, None, no_purchase_note(events, purchase_step))
     k = max(1, math.ceil(top * n - 1e-9))
     revenue = float(per["revenue"].sum())
     top_revenue = float(per["revenue"].top_k(k).sum())
@@ -256,10 +258,10 @@ def clv_inputs(
 ) -> ClvInputs:
     """Estimate AOV, purchases per customer per year and years of relationship from events."""
     _need_revenue(events, "Customer lifetime value")
-    _require(events, ["ts"], "Customer lifetime value")
+    require_columns(events, ["ts"], "Customer lifetime value")
     per = orders_per_customer(events, purchase_step=purchase_step)
     if per.height == 0:
-        note = _no_purchase_note(events, purchase_step)
+        note = no_purchase_note(events, purchase_step)
         return ClvInputs(None, None, years or default_years, "default", 0, 0, 0.0, None, note)
     customers = per.height
     orders = int(per["orders"].sum())
@@ -319,9 +321,9 @@ def observed_clv(
     ``cohort_size``, ``period``, ``revenue`` (in that period), ``cumulative_revenue``, ``clv``,
     ``complete`` (same period rules as :func:`kpi.retention.cohort_table`).
     """
-    _check_grain(grain)
+    check_grain(grain)
     _need_revenue(events, "Observed CLV")
-    _require(events, ["user_id", "ts"] + ([by] if by else []), "Observed CLV")
+    require_columns(events, ["user_id", "ts"] + ([by] if by else []), "Observed CLV")
     schema: dict[str, pl.DataType] = ({by: pl.String()} if by else {}) | {
         "cohort": pl.String(),
         "cohort_start": pl.Date(),
@@ -332,12 +334,12 @@ def observed_clv(
         "clv": pl.Float64(),
         "complete": pl.Boolean(),
     }
-    buys = _purchases(events, purchase_step, "Observed CLV").filter(pl.col("ts").is_not_null())
+    buys = purchase_events(events, purchase_step, "Observed CLV").filter(pl.col("ts").is_not_null())
     if as_of is None:
         as_of = buys["ts"].max()  # type: ignore[assignment]
         if as_of is None:
             return pl.DataFrame(schema=schema)
-    as_of = _as_datetime(as_of)
+    as_of = as_datetime(as_of)
     cols = ["user_id", "ts", "revenue"] + ([by] if by else [])
     buys = buys.lazy().select(cols).filter(pl.col("ts") <= as_of)
     if by:
@@ -355,7 +357,7 @@ def observed_clv(
         .group_by(*ckeys, (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
         .agg(pl.col("revenue").sum().cast(pl.Float64))
     )
-    last = pl.lit(_scalar_index(as_of, grain), pl.Int64) - pl.col("_cidx")
+    last = pl.lit(scalar_index(as_of, grain), pl.Int64) - pl.col("_cidx")
     start_date = period_start(pl.col("_cidx"), grain)
     next_start = period_start(pl.col("_cidx") + pl.col("period") + 1, grain)
     out = (
@@ -399,8 +401,10 @@ def new_customers(
     in [start, end] are kept: the period's new customers (a June buyer back in November is not
     new in November).
     """
-    _require(events, ["user_id", "ts", channel], "New customers")
-    buys = _purchases(events, purchase_step, "New customers").filter(pl.col("ts").is_not_null())
+    require_columns(events, ["user_id", "ts", channel], "New customers")
+    buys = purchase_events(events, purchase_step, "New customers").filter(
+        pl.col("ts").is_not_null()
+    )
     out = buys.group_by("user_id").agg(
         pl.col(channel).cast(pl.String).fill_null(NONE).sort_by("ts").first(),
         pl.col("ts").min().alias("first_purchase"),
@@ -446,7 +450,7 @@ def new_customers_in_view(
 
 
 def _spend_frame(spend: pl.DataFrame, channel: str, grain: Grain) -> pl.DataFrame:
-    _require(spend, [channel, "period", "spend"], "Acquisition cost")
+    require_columns(spend, [channel, "period", "spend"], "Acquisition cost")
     if spend.height and spend["spend"].min() < 0:  # type: ignore[operator]
         raise InputError(
             "The spend table has negative amounts.", "Check the spend column (refunds?)."
@@ -490,10 +494,10 @@ def cac_by_channel(
     ``spend``, ``new_customers``, ``cac``, ``note``. ``cac`` is None with a note when a channel
     has spend but no new customers, or new customers but no spend (organic, direct).
     """
-    _check_grain(grain)
+    check_grain(grain)
     if "first_purchase" not in customers.columns:
         customers = new_customers(customers, channel=channel, purchase_step=purchase_step)
-    _require(customers, ["user_id", channel, "first_purchase"], "Acquisition cost")
+    require_columns(customers, ["user_id", channel, "first_purchase"], "Acquisition cost")
     sp = _spend_frame(spend, channel, grain)
     if sp.height == 0:
         raise InputError(
@@ -580,7 +584,7 @@ def clv_cac(
     base = cac_table.select(channel, "cac", "note")
     one = pl.lit(monthly_revenue, pl.Float64)
     if isinstance(clv, pl.DataFrame):
-        _require(clv, [channel, "clv"], "CLV / CAC")
+        require_columns(clv, [channel, "clv"], "CLV / CAC")
         own = (
             pl.col("monthly_revenue").cast(pl.Float64) if "monthly_revenue" in clv.columns else one
         )
@@ -627,9 +631,9 @@ def roas(
     table, of users whose ``channel`` (a user attribute joined onto the events) is that channel.
     Columns: ``channel``, ``spend``, ``revenue``, ``roas``, ``note`` (None when ROAS exists).
     """
-    _check_grain(grain)
+    check_grain(grain)
     _need_revenue(events, "ROAS")
-    _require(events, ["ts", channel], "ROAS")
+    require_columns(events, ["ts", channel], "ROAS")
     sp = _spend_frame(spend, channel, grain)
     if sp.height == 0:
         raise InputError(
@@ -637,7 +641,7 @@ def roas(
             "Add an ad-spend export (channel, period, spend).",
         )
     lo, hi = sp["_pidx"].min(), sp["_pidx"].max()
-    buys = _purchases(events, purchase_step, "ROAS").filter(
+    buys = purchase_events(events, purchase_step, "ROAS").filter(
         period_index(pl.col("ts"), grain).is_between(lo, hi)
     )
     rev = buys.group_by(pl.col(channel).cast(pl.String).fill_null(NONE)).agg(
@@ -683,9 +687,9 @@ def clv_by(
     the segment's own :func:`monthly_revenue_per_customer`, used for its CAC payback).
     """
     _need_revenue(events, "CLV by segment")
-    _require(events, ["user_id", by], "CLV by segment")
+    require_columns(events, ["user_id", by], "CLV by segment")
     shop = clv_inputs(events, purchase_step=purchase_step, years=years, default_years=default_years)
-    buys = _purchases(events, purchase_step, "CLV by segment")
+    buys = purchase_events(events, purchase_step, "CLV by segment")
     if "ts" in buys.columns:
         buys = buys.sort("ts")
     seg = buys.group_by("user_id").agg(pl.col(by).cast(pl.String).fill_null(NONE).first())
