@@ -842,7 +842,7 @@ with st.expander("Plan a test: visitors and days needed", expanded=False):
         "Groups (control included)",
         min_value=2,
         max_value=20,
-        value=max(2, k),
+        value=min(20, max(2, k)),
         step=1,
         key="ab_plan_groups",
     )
