@@ -47,3 +47,52 @@ def test_every_page_shows_something_without_a_traceback(app, names):
         assert errors_and_exceptions(app) == [], page
         shown = [*app.title, *app.header, *app.subheader, *app.markdown, *app.info, *app.error]
         assert shown, f"{page} is blank for {names[0]}"
+
+
+GENERATED = {
+    "french_crm.csv": (
+        "Identifiant client;Date de commande;Montant TTC;Canal;Appareil;Étape\n"
+        + "".join(
+            f"{i % 40};{1 + i % 28:02d}/0{1 + i % 3}/2024;{i * 3},50 €;"
+            f"{'Email' if i % 2 else 'SEO'};{'Mobile' if i % 3 else 'Ordinateur'};"
+            f"{['visite', 'panier', 'achat'][i % 3]}\n"
+            for i in range(150)
+        )
+    ).encode("cp1252"),
+    "orders_export.csv": (
+        "Name,Email,Created at,Lineitem quantity,Lineitem price,Total,Billing Country\n"
+        + "".join(
+            f"#{1000 + i // 2},c{i % 17}@x.com,2026-0{1 + i % 5}-1{i % 9} 10:00:00 +0200,"
+            f"{1 + i % 3},{5 + i % 7}.50,{'' if i % 2 else 20 + i},{'FR' if i % 4 else 'DE'}\n"
+            for i in range(120)
+        )
+    ).encode(),
+    "hubspot_contacts.csv": (
+        "Record ID,Lifecycle Stage,Create Date,Original Source,Became a Lead Date,"
+        "Became a Customer Date\n"
+        + "".join(
+            f"{i},{'Customer' if i % 4 == 0 else 'Lead'},2026-01-{1 + i % 27:02d} 10:00,"
+            f"{['Organic Search', 'Paid Search', 'Direct Traffic'][i % 3]},"
+            f"2026-01-{1 + i % 27:02d} 11:00,{f'2026-02-{1 + i % 27:02d} 12:00' if i % 4 == 0 else ''}\n"
+            for i in range(80)
+        )
+    ).encode(),
+    "hyperlink_channels.csv": (
+        "user_id,event,ts,channel\n"
+        + "".join(
+            f'u{i},{["view", "buy"][i % 2]},2025-01-{1 + i % 28:02d} 10:00,"=HYPERLINK(""http://x"",""y"")"\n'
+            for i in range(60)
+        )
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("name", list(GENERATED))
+def test_every_page_on_typical_exports(app, name):
+    app.run()
+    app.sidebar.file_uploader[0].set_value((name, GENERATED[name], "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert app.session_state["dataset"] is not None, app.session_state["dataset_error"]
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert errors_and_exceptions(app) == [], page
