@@ -59,7 +59,10 @@ if shown:
     if prev:
         st.caption("Changes are against the previous period of the same length.")
     else:
-        st.caption("Pick a period in the sidebar to compare with the period before it.")
+        st.caption(
+            "No earlier period to compare with: narrow the Period in the sidebar (e.g. one month, with data before it) to "
+            "compare with the period before it."
+        )
 
 flags = compute.red_flags(ds)
 st.subheader("Red flags" if flags else "No red flags")

@@ -103,7 +103,10 @@ else:
 if prev:
     st.caption("Changes are against the previous period of the same length.")
 else:
-    st.caption("Pick a **Period** in the sidebar to see each KPI's change vs the period before it.")
+    st.caption(
+        "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one month, with data before it) to "
+        "see each KPI's change vs the period before it."
+    )
 
 segment = None
 if ds.segments:

@@ -124,7 +124,10 @@ def diff_chart(
             alt.Tooltip("method:N", title="Test"),
         ],
     )
-    axis = alt.Axis(format="+%", title=f"Difference vs {control} (percentage points)")
+    axis = alt.Axis(
+        title=f"Difference vs {control} (percentage points)",
+        labelExpr="format(datum.value * 100, '+.2~f') + ' pp'",  # a difference of rates: pp
+    )
     bars = base.mark_rule(strokeWidth=BAR_WIDTH, opacity=0.55).encode(
         x=alt.X("abs_diff_low:Q", axis=axis), x2="abs_diff_high:Q"
     )
@@ -184,7 +187,10 @@ def forest_chart(
     if several:
         enc["yOffset"] = alt.YOffset("variant:N")
     base = alt.Chart(data).encode(**enc)
-    axis = alt.Axis(format="+%", title=f"Difference vs {control} (percentage points)")
+    axis = alt.Axis(
+        title=f"Difference vs {control} (percentage points)",
+        labelExpr="format(datum.value * 100, '+.2~f') + ' pp'",  # a difference of rates: pp
+    )
     bars = base.mark_rule(strokeWidth=BAR_WIDTH, opacity=0.55).encode(
         x=alt.X("abs_diff_low:Q", axis=axis), x2="abs_diff_high:Q"
     )

@@ -116,11 +116,15 @@ def curves(
     average: pl.DataFrame | None = None,
 ) -> alt.Chart | alt.LayerChart:
     """One line per series over periods since the start (kpi.retention.retention_curve or
-    kpi.value.observed_clv renamed). Dashed points = period still in progress."""
+    kpi.value.observed_clv renamed). Periods still in progress are left out (they would read
+    as drops); the heatmap shows them greyed."""
     unit = _unit_word(grain)
     scale = colour or alt.Scale(scheme="viridis")
     periods = frame["period"].max() if frame.height else None
     last = max(1, int(periods)) if periods is not None else 1  # type: ignore[arg-type]
+    # periods still in progress would look like drops at the end of every line: leave them out
+    if "complete" in frame.columns:
+        frame = frame.filter(pl.col("complete").fill_null(True))
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
@@ -136,7 +140,13 @@ def curves(
                 title=y_title,
                 axis=alt.Axis(format=y_format) if y_format else alt.Axis(),
             ),
-            color=alt.Color(f"{series}:N", title=series_title, scale=scale),
+            color=alt.Color(
+                f"{series}:N",
+                title=series_title,
+                scale=scale,
+                # below the chart in columns: 13 monthly cohorts do not fit a side legend
+                legend=alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=200),
+            ),
             tooltip=[
                 alt.Tooltip(f"{series}:N", title=series_title),
                 alt.Tooltip("period:Q", title=f"{unit}s after"),
@@ -147,7 +157,14 @@ def curves(
         )
     )
     if average is None or average.height == 0:
-        return line.properties(title=title, height=380)
+        return line.properties(
+            title=alt.Title(
+                title,
+                subtitle="Complete periods only (the one in progress is left out).",
+                subtitleFontSize=15,
+            ),
+            height=380,
+        )
     avg = (
         alt.Chart(average)
         .mark_line(color="black", strokeWidth=4, strokeDash=[8, 4])
@@ -162,7 +179,9 @@ def curves(
     )
     return alt.layer(line, avg).properties(
         title=alt.Title(
-            title, subtitle="Black dashed line: weighted average over cohorts.", subtitleFontSize=15
+            title,
+            subtitle="Black dashed line: weighted average over cohorts. Complete periods only.",
+            subtitleFontSize=15,
         ),
         height=380,
     )

@@ -120,7 +120,7 @@ def test_demo_funnel_matches_kpi_and_comparison(app):
     assert table["step_conversion"].to_list() == pytest.approx(
         expected["step_conversion"].to_list()
     )
-    assert "Pick a **Period** in the sidebar" in _text(app)
+    assert "No earlier period to compare with" in _text(app)
     # a period: the comparison with the previous period of the same length appears
     app.date_input(key="period").set_value((dt.date(2025, 10, 1), dt.date(2025, 10, 31))).run()
     assert errors_and_exceptions(app) == []
