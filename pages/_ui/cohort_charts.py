@@ -120,11 +120,11 @@ def curves(
     as drops); the heatmap shows them greyed."""
     unit = _unit_word(grain)
     scale = colour or alt.Scale(scheme="viridis")
-    periods = frame["period"].max() if frame.height else None
-    last = max(1, int(periods)) if periods is not None else 1  # type: ignore[arg-type]
     # periods still in progress would look like drops at the end of every line: leave them out
     if "complete" in frame.columns:
         frame = frame.filter(pl.col("complete").fill_null(True))
+    periods = frame["period"].max() if frame.height else None
+    last = max(1, int(periods)) if periods is not None else 1  # type: ignore[arg-type]
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
