@@ -351,6 +351,7 @@ else:
             min_value=0.0,
             value=0.0,
             step=1.0,
+            format="%g",  # "0", "14", "0.5" rather than "0.00"
             key="ab_window",
             bind="query-params",
             help="A user counts as reaching the step only within this many days of step 1.",
