@@ -112,21 +112,22 @@ def set_roles(index: int, roles: dict[str, str]) -> None:
 
 
 def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
-    """The unfiltered Dataset of this session (rebuilt only when files or roles change)."""
+    """The unfiltered Dataset of this session.
+
+    Built once per set of files, roles and reading options; a change of cohort grain only
+    re-derives the cohort column (:func:`kpi.schema.rederive_cohort`), for uploads and demo alike.
+    """
     fs = files()
-    key = (
-        tuple(
-            (f.digest, tuple(sorted(f.roles.items())), tuple(sorted(f.options.items()))) for f in fs
-        ),
-        grain,
+    files_key = tuple(
+        (f.digest, tuple(sorted(f.roles.items())), tuple(sorted(f.options.items()))) for f in fs
     )
+    if st.session_state.get("built_key") != files_key:
+        st.session_state["built"] = _demo_dataset() if using_demo() else build(fs)
+        st.session_state["built_key"] = files_key
+    key = (files_key, grain)
     if st.session_state.get("dataset_key") != key:
-        if using_demo():
-            ds, err = _demo_dataset()
-            ds = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
-        else:
-            ds, err = build(fs, grain)
-        st.session_state["dataset"] = ds
+        ds, err = st.session_state["built"]
+        st.session_state["dataset"] = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
         st.session_state["dataset_error"] = err
         st.session_state["dataset_key"] = key
         st.session_state["views"] = {}
@@ -151,7 +152,7 @@ def view(filters: Filters) -> Dataset | None:
     memo: dict = st.session_state.setdefault("views", {})
     k = filters.key()
     if k not in memo:
-        if len(memo) >= 6:
+        if len(memo) >= 3:  # each view is a filtered copy of the data: keep few
             memo.pop(next(iter(memo)))
         memo[k] = filters.apply(ds)
     return memo[k]

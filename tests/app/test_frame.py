@@ -111,3 +111,17 @@ def test_overview_of_aggregated_counts_says_what_it_is(app):
     assert errors_and_exceptions(app) == []
     assert not [m for m in app.metric if m.label == "Users"]  # no "Users 0" card
     assert any("aggregated counts" in i.value for i in app.info)
+
+
+def test_cohort_grain_on_an_upload_rederives_without_rebuilding(app):
+    csv = b"user_id,event,ts\n" + b"".join(
+        f"u{i},view,2025-03-{1 + i % 28:02d} 10:00\n".encode() for i in range(30)
+    )
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("log.csv", csv, "text/csv")).run()
+    built = app.session_state["built"]
+    assert set(app.session_state["dataset"].users["cohort"]) == {"2025-03"}
+    app.sidebar.segmented_control(key="cohort_by").set_value("week").run()
+    assert errors_and_exceptions(app) == []
+    assert app.session_state["built"] is built  # the files were not read or mapped again
+    assert "2025-W10" in set(app.session_state["dataset"].users["cohort"])
