@@ -5,9 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi.quality import quality_summary
 from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, describe_roles, detect_kind
-from pages._ui import state, widgets
+from pages._ui import compute, state, widgets
 
 st.title("Data")
 widgets.view_caption()
@@ -26,7 +25,7 @@ if error:
 
 if ds is not None:
     st.header("Data quality")
-    q = quality_summary(ds)
+    q = compute.quality_summary(state.digest(), ds)
     c1, c2, c3 = st.columns(3)
     c1.metric("Users", f"{q.users:,}")
     c2.metric("Events", f"{q.events:,}")

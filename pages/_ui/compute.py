@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi import alerts, report, stages
+from kpi import alerts, quality, report, stages
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
@@ -19,6 +19,12 @@ from pages._ui import state
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def stage_kpis(key: str, _ds: Dataset) -> list[stages.Kpi]:
     return stages.stage_kpis(_ds, first_seen=_first_seen())
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def quality_summary(key: str, _ds: Dataset) -> quality.Quality:
+    """The Data page's quality report of the unfiltered data (``key``: state.digest())."""
+    return quality.quality_summary(_ds)
 
 
 def _first_seen() -> pl.DataFrame | None:
