@@ -218,10 +218,24 @@ def _context(ds_full: Dataset, filters: Filters, options: ReportOptions) -> _Con
 
 
 def report_flags(
-    ds_full: Dataset, filters: Filters, *, options: ReportOptions | None = None
+    ds_full: Dataset,
+    filters: Filters,
+    *,
+    options: ReportOptions | None = None,
+    kpis: list[stages.Kpi] | None = None,
+    previous_kpis: list[stages.Kpi] | None = None,
 ) -> list[alerts.RedFlag]:
-    """Every red flag of the view (vs the previous period when the filters give one)."""
-    return _flags(_context(ds_full, filters, options or ReportOptions()))
+    """Every red flag of the view (vs the previous period when the filters give one).
+
+    ``kpis`` / ``previous_kpis``: the stage KPIs of the view and of the previous period when
+    the caller already has them (the app caches them per page), so they are not computed twice.
+    """
+    ctx = _context(ds_full, filters, options or ReportOptions())
+    if kpis is not None:
+        ctx._memo["kpis"] = kpis
+    if previous_kpis is not None and ctx.previous is not None:
+        ctx._memo["prev_kpis"] = previous_kpis
+    return _flags(ctx)
 
 
 def _flags(ctx: _Context) -> list[alerts.RedFlag]:

@@ -50,15 +50,24 @@ def previous_view() -> tuple[str, Dataset] | None:
 def _report_flags(
     key: str, settings: str, _full: Dataset, _filters: Filters, _options: report.ReportOptions
 ) -> list[alerts.RedFlag]:
-    return report.report_flags(_full, _filters, options=_options)
+    # the stage KPIs come from this module's cache: the pages have usually computed them already
+    kpis = stage_kpis(key, state.view(_filters)) if state.view(_filters) is not None else None
+    prev = previous_view()
+    return report.report_flags(
+        _full,
+        _filters,
+        options=_options,
+        kpis=kpis,
+        previous_kpis=stage_kpis(*prev) if prev else None,
+    )
 
 
 def red_flags(ds: Dataset, thresholds: alerts.Thresholds | None = None) -> list[alerts.RedFlag]:
     """Red flags of the current view, the same list as the workbook's Summary sheet.
 
-    One computation (``kpi.report.report_flags``): stage KPIs and the Funnel page's funnel
-    (steps, order, window) vs the previous period of the same length, with the session's
-    thresholds. ``ds`` is the filtered view the page shows (flags follow the same filters).
+    One computation (``kpi.report.report_flags``, fed with the cached stage KPIs): stage KPIs
+    and the Funnel page's funnel (steps, order, window) vs the previous period, with the
+    session's thresholds. The flags follow the session's filters (``ds`` is that view).
     """
     from pages._ui import download  # imported here: download imports this module's siblings
 
