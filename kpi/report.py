@@ -839,58 +839,48 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
     w.section("Acquisition cost and return per channel")
     if spend is None or spend.height == 0 or "channel" not in ctx.view.users.columns:
         w.note("Needs an ad-spend file (channel, period, spend) and a channel for each user.")
+    elif any(k != "channel" for k in ctx.filters.active_segments):
+        w.note(
+            "Ad spend is known per channel and period only: with a filter on another segment "
+            "(device, cohort…) CAC would divide all spend by that segment's customers, so it is "
+            "left out. Remove that filter to see CAC."
+        )
     else:
-        ev_ch = ctx.view.events_with(["channel"])
-        # new customers = first-ever purchase in the period (from the whole history), so a
-        # returning buyer is not counted as acquired again
-        firsts = value.new_customers_in_view(ctx.full, ctx.filters, purchase_step=ps)
-        customers = firsts if firsts is not None else ev_ch
-        cac, err = _try(lambda: value.cac_by_channel(spend, customers, purchase_step=ps))
-        if cac is None:
-            w.note(f"CAC: {err}")
+        # the Value page's computation: new customers = first-ever purchase in the period (from
+        # the whole history), each channel's own CLV and payback, ROAS on all its customers
+        summary, err = _try(
+            lambda: value.value_summary(
+                ctx.view.events_with(["channel"]),
+                spend,
+                purchase_step=ps,
+                clv_basis="channel",
+                first_purchases=value.new_customers_in_view(
+                    ctx.full, ctx.filters, purchase_step=ps
+                ),
+            )
+        )
+        if summary is None or summary.channels is None:
+            w.note(f"CAC: {err or (summary.spend_note if summary else 'not available')}")
         else:
             w.table(
-                cac,
+                summary.channels,
                 [
                     Col("channel", "Channel"),
                     Col("spend", "Spend", MONEY),
                     Col("new_customers", "New customers", COUNT),
                     Col("cac", "CAC", MONEY),
-                    Col("note", "Note"),
-                ],
-                name="tblCac",
-            )
-            if clv is not None:
-                monthly = value.monthly_revenue_per_customer(ev, purchase_step=ps)
-                ratio = value.clv_cac(cac, clv.clv, monthly_revenue=monthly)
-                w.table(
-                    ratio,
-                    [
-                        Col("channel", "Channel"),
-                        Col("cac", "CAC", MONEY),
-                        Col("clv", "CLV", MONEY),
-                        Col("clv_cac", "CLV / CAC", NUMBER),
-                        Col("meets_guide", f"CLV/CAC ≥ {value.GUIDE_RATIO:g}"),
-                        Col("payback_months", "Payback (months)", "0.0"),
-                        Col("note", "Note"),
-                    ],
-                    name="tblClvCac",
-                )
-        r, err = _try(lambda: value.roas(spend, ev_ch, purchase_step=ps))
-        if r is None:
-            w.note(f"ROAS: {err}")
-        else:
-            w.table(
-                r,
-                [
-                    Col("channel", "Channel"),
-                    Col("spend", "Spend", MONEY),
                     Col("revenue", "Revenue", MONEY),
                     Col("roas", "ROAS (revenue ÷ spend)", NUMBER),
+                    Col("clv", "CLV (channel's own)", MONEY),
+                    Col("clv_cac", "CLV / CAC", NUMBER),
+                    Col("meets_guide", f"CLV/CAC ≥ {value.GUIDE_RATIO:g}"),
+                    Col("payback_months", "Payback (months)", "0.0"),
                     Col("note", "Note"),
                 ],
-                name="tblRoas",
+                name="tblChannels",
             )
+            if summary.channel_clv_note:
+                w.note(summary.channel_clv_note)
     survey = ctx.view.survey
     if survey is not None and "score" in survey.columns:
         w.section("Net Promoter Score (survey)")
