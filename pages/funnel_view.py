@@ -98,6 +98,12 @@ def _suggested_order(key: str, _ds: Dataset) -> list[str]:
     return funnel.default_step_order(_ds.events)
 
 
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def _step_names(key: str, _frame: pl.DataFrame) -> list[str]:
+    """Every step name of the unfiltered data, sorted (the same choices whatever the filters)."""
+    return [s for s in _frame["step"].cast(pl.String).unique().drop_nulls().sort().to_list() if s]
+
+
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def _from_counts(
     key: str, steps: tuple[str, ...], segment: str | None, _ds: Dataset
@@ -121,10 +127,9 @@ data_key = state.digest()
 
 # ---- Controls -------------------------------------------------------------------------------
 counts_mode = ds.events.height == 0 and ds.counts is not None and ds.counts.height > 0
-step_source = ds.counts if counts_mode else ds.events
-all_steps = [
-    s for s in step_source["step"].cast(pl.String).unique().drop_nulls().sort().to_list() if s
-]  # type: ignore[index]
+full = st.session_state["dataset"]  # unfiltered: step choices and order do not move with filters
+step_source = full.counts if counts_mode else full.events
+all_steps = _step_names(f"{data_key}|{counts_mode}", step_source)
 segments = funnel_view_data.count_segments(ds.counts) if counts_mode else list(ds.segments)  # type: ignore[arg-type]
 options = list(dict.fromkeys([*ds.steps, *all_steps]))
 if not options:
@@ -150,7 +155,7 @@ steps = st.multiselect(
         "again: it goes to the end. Any number of steps."
     ),
 )
-suggested = [] if counts_mode else [s for s in _suggested_order(data_key, ds) if s in steps]
+suggested = [] if counts_mode else [s for s in _suggested_order(data_key, full) if s in steps]
 if len(steps) >= 2 and suggested and suggested != list(steps):
     st.button(
         f"Use the usual journey order: {' → '.join(suggested)}",
