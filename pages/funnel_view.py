@@ -427,8 +427,8 @@ with t_prev:
             )
         elif prev_base is None:
             st.info(
-                "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one month, with data before it) to compare each step with the previous period of the "
-                "same length (with a significance test).",
+                "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one month, with data before it) to compare each step with the previous period "
+                "(with a significance test).",
                 icon=":material/compare_arrows:",
             )
         else:

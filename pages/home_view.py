@@ -57,7 +57,7 @@ if shown:
                 lower_is_better=k.code in LOWER_IS_BETTER,
             )
     if prev:
-        st.caption("Changes are against the previous period of the same length.")
+        widgets.previous_period_caption()
     else:
         st.caption(
             "No earlier period to compare with: narrow the Period in the sidebar (e.g. one month, with data before it) to "

@@ -101,7 +101,7 @@ else:
         "No red flag: every KPI is within its threshold for this view.", icon=":material/check:"
     )
 if prev:
-    st.caption("Changes are against the previous period of the same length.")
+    widgets.previous_period_caption()
 else:
     st.caption(
         "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one month, with data before it) to "

@@ -35,7 +35,7 @@ def _first_seen() -> pl.DataFrame | None:
 
 
 def previous_view() -> tuple[str, Dataset] | None:
-    """(key, dataset) of the previous period of the same length, when a period is chosen."""
+    """(key, dataset) of the previous period (:meth:`kpi.filters.Filters.previous`), when a period is chosen."""
     f: Filters | None = st.session_state.get("filters")
     prev = f.previous() if f is not None else None
     if prev is None:

@@ -69,3 +69,11 @@ def red_flags(flags: Sequence[object]) -> None:
             st.error(text, icon=":material/flag:")
         else:
             st.warning(text, icon=":material/warning:")
+
+
+def previous_period_caption() -> None:
+    """Which period the changes compare with, in dates."""
+    f = state.current_filters()
+    prev = f.previous() if f else None
+    if prev is not None:
+        st.caption(f"Changes are against the previous period: {prev.start} to {prev.end}.")

@@ -121,7 +121,7 @@ def test_demo_funnel_matches_kpi_and_comparison(app):
         expected["step_conversion"].to_list()
     )
     assert "No earlier period to compare with" in _text(app)
-    # a period: the comparison with the previous period of the same length appears
+    # a period: the comparison with the previous period appears
     app.date_input(key="period").set_value((dt.date(2025, 10, 1), dt.date(2025, 10, 31))).run()
     assert errors_and_exceptions(app) == []
     comp = _frame(app, "users_current", "users_previous", "p_value")
