@@ -377,6 +377,14 @@ def _plain_number(raw: pl.Series) -> pl.Series:
     return as_int if as_int.null_count() == n_null else stripped.cast(pl.Float64, strict=False)
 
 
+CODE_NAME = re.compile(
+    r"phone|t[ée]l[ée]phone|^t[ée]l\b|\bfax\b|\bzip\b|postal|post ?code|code postal|^cp$|"
+    r"siret|siren|\biban\b",
+    re.I,
+)
+"""Columns of codes written with digits (phone numbers, postcodes): text, never numbers."""
+
+
 def _id_name(name: str) -> bool:
     """Column names of identifiers: user_pseudo_id, ga_session_id, CustomerID, Id…"""
     return bool(re.search(r"(^|[_\s.\-])[iI][dD]$|[a-z]Id$|ID$", name.strip()))
@@ -392,6 +400,8 @@ def _type_number(
     share = shaped.sum() / max(1, sample.len())
     if share < 0.5:
         return None, None
+    if CODE_NAME.search(name):
+        return None, f"{name}: kept as text: phone numbers and postcodes are codes, not numbers."
     if sample.str.contains(r"^0\d+$").any():
         return (
             None,

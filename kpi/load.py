@@ -718,12 +718,7 @@ def _row_flags(grid: pl.DataFrame) -> pl.DataFrame:
             indented, c0.gather(indented).str.contains(r"^\s+#").fill_null(False)
         )
     if comment.any():
-        # "#1001,a@x.com,…" (Shopify order names) is data, not a comment: a comment line is
-        # narrower than the table (GA4 preambles hold one or two fields)
-        others = n_fields.filter(~comment & (n_fields > 0)).head(10_000)
-        if others.len():
-            width = int(others.mode().max() or 0)
-            comment = comment & (n_fields < max(3, 0.75 * width))
+        comment = comment & ~_hash_data_rows(grid, comment, n_fields)
     single = (n_fields == 1).arg_true()
     if single.len():
         spaces = c0.gather(single).str.contains(r"^\s*$").fill_null(False)
@@ -731,6 +726,38 @@ def _row_flags(grid: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame({"n_fields": n_fields, "comment": comment}).with_columns(
         blank=pl.col("n_fields") == 0
     )
+
+
+_HASH_VALUE = r"^\s*#[^\s#\-=*_~]"
+"""A first cell like '#1001' or '#SH-1001' (an order name), unlike GA4's '# Title' or '# ----'."""
+
+
+def _hash_data_rows(grid: pl.DataFrame, comment: pl.Series, n_fields: pl.Series) -> pl.Series:
+    """Rows starting with '#' that are data, not comments (mask over all rows).
+
+    GA4 writes comments as lines of one cell: '# Title', '# Start date: 20240101', '# ----'.
+    A Shopify line item starts with its order name ('#1001') and holds other cells, however
+    many of its fields are empty (once such rows exist, a bare '#1003' is a name too); a row as
+    wide as the table is data too.
+    """
+    idx = comment.arg_true()
+    c0 = grid["c0"].gather(idx)
+    value_like = c0.str.contains(_HASH_VALUE).fill_null(False)
+    others_filled = (
+        grid.select(pl.sum_horizontal(pl.col(c).is_not_null() for c in grid.columns[1:]))
+        .to_series()
+        .gather(idx)
+        if grid.width > 1
+        else pl.repeat(0, idx.len(), eager=True)
+    )
+    data = value_like & (others_filled >= 1)
+    if data.any():  # the first column holds '#1001' names: a bare '#1003' is one of them
+        data = value_like
+    rest = n_fields.filter(~comment & (n_fields > 0)).head(10_000)
+    if rest.len():
+        width = int(rest.mode().max() or 0)
+        data = data | (n_fields.gather(idx) >= max(3, 0.75 * width))
+    return pl.repeat(False, grid.height, eager=True).scatter(idx.filter(data), True)
 
 
 def header_like(cells: list[str | None], width: int) -> bool:
