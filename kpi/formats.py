@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi.epoch import UNIT_NAMES, epoch_unit, from_epoch
+
 MIN_PARSED_SHARE = 0.95
 """A column takes a type when at least this share of its non-null values parse as that type."""
 
@@ -94,10 +96,6 @@ _MONTH_FIRST_TWIN = {
 }
 _DAY_FIRST_TWIN = {v: k for k, v in _MONTH_FIRST_TWIN.items()}
 
-# Epoch bounds (1990-01-01 .. 2100-01-01) per unit, for numbers in time-named columns.
-_EPOCH_UNITS = (("s", 1), ("ms", 1_000), ("us", 1_000_000), ("ns", 1_000_000_000))
-_EPOCH_MIN, _EPOCH_MAX = 631_152_000, 4_102_444_800
-
 
 @dataclass(frozen=True)
 class ColumnReport:
@@ -108,6 +106,7 @@ class ColumnReport:
     label: str
     failed_count: int = 0
     failed_examples: tuple[str, ...] = ()
+    epoch_unit: str | None = None  # "s", "ms", "us" or "ns" when read from epoch numbers
 
 
 @dataclass(frozen=True)
@@ -313,18 +312,15 @@ def _type_yyyymmdd(raw: pl.Series, sample: pl.Series) -> Typed | None:
 
 
 def _maybe_epoch(name: str, numbers: pl.Series) -> Typed | None:
-    if not TIME_NAME.search(name) or numbers.dtype not in (pl.Int64, pl.Float64):
+    """A time-named column of 1990..2100 epoch numbers -> UTC datetimes, unit by magnitude."""
+    if not (TIME_NAME.search(name) or DATE_NAME.search(name)) or not numbers.dtype.is_numeric():
         return None
-    values = numbers.drop_nulls()
-    if values.len() == 0:
+    unit = epoch_unit(numbers)
+    if unit is None:
         return None
-    lo, hi = values.min(), values.max()
-    for unit, factor in _EPOCH_UNITS:
-        if _EPOCH_MIN * factor <= lo and hi <= _EPOCH_MAX * factor:
-            ts = pl.from_epoch(numbers.cast(pl.Int64), time_unit=unit).dt.cast_time_unit("us")
-            label = f"date and time from epoch {dict(s='seconds', ms='milliseconds', us='microseconds', ns='nanoseconds')[unit]} (UTC)"
-            return Typed(ts.alias(name), ColumnReport(name, str(ts.dtype), label), [])
-    return None
+    ts = from_epoch(numbers, unit)
+    label = f"date and time from epoch {UNIT_NAMES[unit]} (UTC)"
+    return Typed(ts.alias(name), ColumnReport(name, str(ts.dtype), label, epoch_unit=unit), [])
 
 
 # --------------------------------------------------------------------------- numbers
@@ -487,6 +483,8 @@ def type_column(raw: pl.Series, opts: ReadOptions) -> Typed:
     """Decide and apply the type of one String column (nulls already mapped)."""
     name = raw.name
     if raw.dtype != pl.String:
+        if raw.dtype.is_numeric() and (epoch := _maybe_epoch(name, raw)) is not None:
+            return epoch
         return Typed(raw, ColumnReport(name, str(raw.dtype), _label_for(raw.dtype)), [])
     sample = _sample(raw)
     if sample.len() == 0:

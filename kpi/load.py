@@ -43,6 +43,7 @@ from kpi.formats import (
     null_tokens_to_null,
     type_column,
 )
+from kpi.nested import Flattened, flatten
 
 MAX_UPLOAD_MB = 100
 """Largest file (and largest decompressed .gz) read, in MiB."""
@@ -83,6 +84,15 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sheet: str | None = None
+    flattened: dict[str, list[str]] = field(default_factory=dict)
+    """Nested source column -> the columns read from it (device -> device.category, …)."""
+    summarised: dict[str, str] = field(default_factory=dict)
+    """List-of-records column -> the column summarising it (items -> items.count)."""
+
+    @property
+    def epoch_units(self) -> dict[str, str]:
+        """Columns read from epoch numbers -> their unit ("s", "ms", "us" or "ns")."""
+        return {c.name: c.epoch_unit for c in self.columns if c.epoch_unit}
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,8 @@ def read_table(
         fmt = f"{inner}.gz"
     if kind == "parquet":
         table = _read_parquet(data, fmt)
+    elif kind == "json":
+        table = _read_json(data, fmt, encoding=encoding)
     elif kind == "excel":
         table = _read_excel(data, fmt, sheet=sheet, header_row=header_row, opts=opts)
     else:
@@ -285,7 +297,18 @@ def _sniff_kind(data: bytes, name: str) -> tuple[str, str]:
             f"{name} is named .{ext} but is not a spreadsheet (it may be corrupted).",
             "Open it in Excel and save it again as .xlsx, or export it as CSV.",
         )
+    if ext in JSON_EXTENSIONS or (ext not in TEXT_EXTENSIONS and _starts_like_json(data)):
+        return "json", "ndjson" if ext in ("jsonl", "ndjson") else "json"
     return "text", ext if ext in ("tsv", "txt", "tab") else "csv"
+
+
+JSON_EXTENSIONS = ("json", "jsonl", "ndjson")
+TEXT_EXTENSIONS = ("csv", "tsv", "txt", "tab")
+
+
+def _starts_like_json(data: bytes) -> bool:
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1] == b"{" or (head[:1] == b"[" and head[1:].lstrip()[:1] in (b"{", b"]"))
 
 
 def _gunzip(data: bytes, max_mb: float | None) -> bytes:
@@ -670,18 +693,206 @@ def _read_parquet(data: bytes, fmt: str) -> Table:
             f"The Parquet file is damaged or incomplete ({str(exc).splitlines()[0][:160]}).",
             "Export it again, or upload it as CSV.",
         ) from exc
-    columns = [type_column(frame[c], ReadOptions()).report for c in frame.columns]
+    return _typed_records(
+        frame, fmt, "binary (Parquet)", ["Parquet: column types taken from the file"]
+    )
+
+
+# =========================================================================== JSON
+
+MAX_JSON_DEPTH = 64
+"""JSON nested deeper than this is refused before any parser sees it (a known attack)."""
+_JSON_CHUNK = 8 * 2**20
+
+
+def _json_depth(data: bytes, limit: int) -> int:
+    """Deepest nesting of ``[`` and ``{`` outside strings (stops counting once over ``limit``).
+
+    Vectorised: escaped backslashes and quotes are removed, the quotes' running parity marks
+    the bytes inside strings, and the running sum of opening minus closing brackets outside
+    strings is the depth. Works chunk by chunk so a 100 MB file costs a few hundred MB at most.
+    """
+    import numpy as np
+
+    clean = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    depth, inside, deepest = 0, 0, 0
+    table = np.zeros(256, dtype=np.int8)
+    table[ord("[")] = table[ord("{")] = 1
+    table[ord("]")] = table[ord("}")] = -1
+    for start in range(0, len(clean), _JSON_CHUNK):
+        chunk = np.frombuffer(
+            clean, dtype=np.uint8, count=min(_JSON_CHUNK, len(clean) - start), offset=start
+        )
+        quote = (chunk == ord('"')).astype(np.uint8)
+        parity = (np.bitwise_xor.accumulate(quote) ^ inside).astype(bool)
+        # a quote opens (parity 1 from it on) or closes a string: brackets count outside only
+        step = np.where(parity | (quote == 1), 0, table[chunk]).astype(np.int32)
+        running = np.cumsum(step) + depth
+        if running.size:
+            deepest = max(deepest, int(running.max()))
+            depth = int(running[-1])
+            inside = int(parity[-1])
+        if deepest > limit:
+            break
+    return deepest
+
+
+def _read_json(data: bytes, fmt: str, *, encoding: str | None) -> Table:
+    """A JSON array of records, newline-delimited JSON (BigQuery, Mixpanel) or one object."""
+    utf8, enc, note = _decode(data, encoding)
+    try:
+        utf8.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"The JSON file is not valid UTF-8 text (byte {exc.start}).",
+            "JSON is always UTF-8: export it again, or save it as UTF-8.",
+        ) from exc
+    _check_binary(utf8[:4096].decode("utf-8", errors="ignore"), "The JSON file")
+    depth = _json_depth(utf8, MAX_JSON_DEPTH)
+    if depth > MAX_JSON_DEPTH:
+        raise UnreadableFileError(
+            f"The JSON file is nested more than {MAX_JSON_DEPTH} levels deep, so it was not "
+            "opened (exports of events are a few levels deep).",
+            "Export the records as newline-delimited JSON or CSV.",
+        )
+    body = utf8.lstrip()
+    notes = [note or "Encoding: UTF-8"]
+    if body[:1] == b"[":
+        shape = "JSON array of records"
+        frame = _parse_json(lambda: pl.read_json(io.BytesIO(body), infer_schema_length=None), body)
+        if (frame.width == 1 and frame.columns[0] in ("", "column_0")) or not frame.width:
+            raise UnreadableFileError(
+                "The JSON array does not hold records (objects with named fields).",
+                'Export the table as records: [{"column": value, …}, …] or one object a line.',
+            )
+    elif body[:1] == b"{":
+        frame, shape = _parse_json_objects(body)
+    else:
+        raise UnreadableFileError(
+            "The file is named .json but does not hold JSON records.",
+            "Upload the export itself (JSON, newline-delimited JSON, CSV or Parquet).",
+        )
+    notes.append(f"JSON: {shape}")
+    return _typed_records(frame, fmt, enc, notes)
+
+
+def _parse_json_objects(body: bytes) -> tuple[pl.DataFrame, str]:
+    """One object a line (NDJSON), or a single object (possibly holding a list of records)."""
+    first_line = body.split(b"\n", 1)[0].strip()
+    one_line_object = first_line.endswith(b"}")
+    if one_line_object:
+        frame = _parse_json(
+            lambda: pl.read_ndjson(io.BytesIO(body), infer_schema_length=None), body, ndjson=True
+        )
+        if frame.height == 1:
+            records = _records_inside(frame)
+            if records is not None:
+                return records
+        return frame, "newline-delimited, one record a line"
+    frame = _parse_json(lambda: pl.read_json(io.BytesIO(body), infer_schema_length=None), body)
+    records = _records_inside(frame)
+    return records if records is not None else (frame, "a single record")
+
+
+def _records_inside(frame: pl.DataFrame) -> tuple[pl.DataFrame, str] | None:
+    """{"data": [{…}, {…}]}: the one field that is a list of records, one row each."""
+    lists = [
+        c
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.List) and isinstance(t.inner, pl.Struct)
+    ]
+    if frame.height != 1 or len(lists) != 1:
+        return None
+    inner = frame.select(pl.col(lists[0]).explode()).unnest(lists[0])
+    return inner, f"the records listed under {lists[0]!r}"
+
+
+def _parse_json(
+    read: Callable[[], pl.DataFrame], body: bytes, *, ndjson: bool = False
+) -> pl.DataFrame:
+    try:
+        return read()
+    except Exception as exc:  # polars raises ComputeError, or panics on some inputs
+        where = _first_json_error(body, ndjson)
+        raise UnreadableFileError(
+            f"The file is not valid JSON{where} ({str(exc).splitlines()[0][:120]}).",
+            "Export it again; JSON records are one object a line, or an array of objects.",
+        ) from exc
+
+
+def _first_json_error(body: bytes, ndjson: bool) -> str:
+    """' (line 12)' for the first line that is not JSON (NDJSON), else the parser's position."""
+    import json
+
+    if ndjson:
+        for number, line in enumerate(body.splitlines()[:1_000_000], start=1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except (ValueError, RecursionError):
+                return f" (line {number})"
+        return ""
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as exc:
+        return f" (line {exc.lineno}, column {exc.colno})"
+    except (ValueError, RecursionError):
+        return ""
+    return ""
+
+
+def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[str]) -> Table:
+    """Parquet or JSON: nested records flattened, text cells typed, epoch numbers as dates."""
+    frame, flat = flatten(frame)
+    notes = [*notes, *_flatten_notes(flat)]
+    warnings: list[str] = []
+    typed: list[Typed] = []
+    for c in frame.columns:
+        s = frame[c]
+        if s.dtype == pl.String:
+            s = s.to_frame().select(null_tokens_to_null(pl.col(c)).alias(c)).to_series()
+        elif s.dtype == pl.Null:
+            s = s.cast(pl.String)
+        typed.append(type_column(s, ReadOptions()))
+    ctx = _Context(fmt, encoding, "", ReadOptions(), notes, warnings)
+    out, reports, ambiguous = _apply_types(frame, typed, ctx)
     report = LoadReport(
         format=fmt,
-        encoding="binary (Parquet)",
+        encoding=encoding,
         delimiter="",
         header_row=None,
-        rows_read=frame.height,
-        rows_kept=frame.height,
-        columns=columns,
-        notes=["Parquet: column types taken from the file"],
+        rows_read=out.height,
+        rows_kept=out.height,
+        columns=reports,
+        ambiguous_dates=ambiguous,
+        notes=notes,
+        warnings=warnings,
+        flattened={**flat.records, **flat.key_values},
+        summarised=dict(flat.summarised),
     )
-    return Table(frame, report)
+    return Table(out, report)
+
+
+def _flatten_notes(flat: Flattened) -> list[str]:
+    notes = []
+    for name, cols in flat.records.items():
+        notes.append(
+            f"{name}: a record, read as {len(cols)} columns ({', '.join(cols[:4])}{', …' if len(cols) > 4 else ''})"
+        )
+    for name, cols in flat.key_values.items():
+        notes.append(
+            f"{name}: key/value list, one column per key ({', '.join(cols[:6])}{', …' if len(cols) > 6 else ''})"
+        )
+    for name, col in flat.summarised.items():
+        notes.append(
+            f"{name}: a list of records per row, summarised as {col} (how many); not expanded, so one row per record of the file is kept"
+        )
+    for name in flat.joined:
+        notes.append(f"{name}: a list per row, read as text joined with ', '")
+    for name in flat.as_json:
+        notes.append(f"{name}: nested too deep, kept as JSON text")
+    return notes
 
 
 # =========================================================================== tables in a grid

@@ -17,6 +17,7 @@ from typing import Literal
 import polars as pl
 
 from kpi.dataset import Dataset, Source
+from kpi.epoch import epoch_to_datetime
 from kpi.errors import SchemaError
 from kpi.load import Table
 from kpi.segments import cohort_of
@@ -708,6 +709,13 @@ def _as_id(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 def _to_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Any column chosen as a date or time -> naive UTC Datetime(us).
+
+    Numbers are epoch timestamps, their unit (s, ms, µs, ns) told apart by magnitude
+    (:func:`kpi.epoch.epoch_to_datetime`); yyyymmdd integers are dates.
+    """
+    if dtype.is_numeric() and dtype != pl.Boolean:
+        return epoch_to_datetime(expr, dtype)
     if dtype == pl.Date:
         return expr.cast(pl.Datetime("us"))
     if isinstance(dtype, pl.Datetime):

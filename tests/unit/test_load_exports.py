@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
-import io
 import json
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from kpi.errors import UnreadableFileError
 from kpi.load import read_table
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -132,3 +132,200 @@ def test_ga4_ui_export_with_preamble_and_tables_still_split() -> None:
     assert len(t.extra_tables) == 1
     assert t.extra_tables[0].frame["Users"].to_list() == [70, 40, 5]
     assert any("Skipped GA4 comment preamble (6 lines" in n for n in t.report.notes)
+
+
+# --------------------------------------------------------------------------- GA4 BigQuery
+
+
+def _ga4_json_rows() -> list[dict]:
+    lines = (FIXTURES / "ga4_events.ndjson").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _param(row: dict, key: str) -> object:
+    for p in row["event_params"]:
+        if p["key"] == key:
+            v = p["value"]
+            return next((x for x in v.values() if x is not None), None)
+    return None
+
+
+def test_ga4_fixtures_are_what_the_generator_writes(tmp_path: Path) -> None:
+    gen = _generator()
+    rows = gen.ga4_events()
+    assert (FIXTURES / "ga4_events.ndjson").read_text(encoding="utf-8") == gen.ga4_ndjson(rows)
+    gen.ga4_parquet(rows, tmp_path / "again.parquet")
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "again.parquet").equals(
+        pq.read_table(FIXTURES / "ga4_events.parquet")
+    )
+
+
+@pytest.mark.parametrize("name", ["ga4_events.parquet", "ga4_events.ndjson"])
+def test_ga4_bigquery_export_flattened(name: str) -> None:
+    raw = _ga4_json_rows()
+    t = read_table(FIXTURES / name)
+    f = t.frame
+    assert (t.report.rows_read, t.report.rows_kept, t.report.dropped) == (len(raw), len(raw), {})
+    assert len(raw) == 323
+    for col in (
+        "device.category",
+        "device.operating_system",
+        "geo.country",
+        "traffic_source.source",
+        "traffic_source.medium",
+        "ecommerce.purchase_revenue",
+        "ecommerce.transaction_id",
+        "event_params.ga_session_id",
+        "event_params.page_location",
+        "event_params.page_title",
+        "event_params.engagement_time_msec",
+        "user_properties.customer_tier",
+        "items.count",
+    ):
+        assert col in f.columns, col
+    assert not any(isinstance(t, pl.Struct | pl.List) for t in f.schema.values())
+    # every event_params key present in the file is a column
+    keys = {p["key"] for r in raw for p in r["event_params"]}
+    assert {c for c in f.columns if c.startswith("event_params.")} == {
+        f"event_params.{k}" for k in keys
+    }
+    assert t.report.flattened["event_params"] == [
+        c for c in f.columns if c.startswith("event_params.")
+    ]
+    assert t.report.summarised == {"items": "items.count"}
+    # typed from whichever value field is filled
+    assert f.schema["event_params.ga_session_id"] == pl.Int64
+    assert f.schema["event_params.engagement_time_msec"] == pl.Int64
+    assert f.schema["event_params.page_location"] == pl.String
+    assert f.schema["event_params.value"] == pl.Float64
+    assert f["event_params.ga_session_id"].to_list() == [
+        int(_param(r, "ga_session_id")) for r in raw
+    ]
+    assert f["event_params.page_title"].to_list() == [_param(r, "page_title") for r in raw]
+    # event_timestamp: INT64 microseconds -> UTC datetime, unit reported
+    assert t.report.epoch_units["event_timestamp"] == "us"
+    expected = [
+        dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=int(r["event_timestamp"])) for r in raw
+    ]
+    assert f["event_timestamp"].to_list() == expected
+    assert f["event_date"].to_list() == [
+        dt.date(int(r["event_date"][:4]), int(r["event_date"][4:6]), int(r["event_date"][6:]))
+        for r in raw
+    ]
+    # revenue and items: one row per event, nothing exploded
+    purchases = [r for r in raw if r["event_name"] == "purchase"]
+    assert len(purchases) >= 5
+    assert f["ecommerce.purchase_revenue"].sum() == pytest.approx(
+        sum(r["ecommerce"]["purchase_revenue"] for r in purchases)
+    )
+    assert f["ecommerce.transaction_id"].drop_nulls().to_list() == [
+        r["ecommerce"]["transaction_id"] for r in purchases
+    ]
+    assert f["items.count"].to_list() == [len(r["items"]) for r in raw]
+    assert f["device.category"].to_list() == [r["device"]["category"] for r in raw]
+    assert f.schema["user_pseudo_id"] == pl.String  # '1234567890.1700000000' keeps its digits
+    assert f["user_pseudo_id"].to_list() == [r["user_pseudo_id"] for r in raw]
+
+
+def test_ga4_parquet_and_ndjson_give_the_same_frame() -> None:
+    a = read_table(FIXTURES / "ga4_events.parquet").frame
+    b = read_table(FIXTURES / "ga4_events.ndjson").frame
+    assert a.columns == b.columns
+    # event_previous_timestamp is null everywhere: INT64 in Parquet, untyped in JSON
+    empty = [c for c in a.columns if a[c].null_count() == a.height]
+    assert empty == ["event_previous_timestamp", "user_id"]
+    a, b = a.drop(empty), b.drop(empty)
+    assert a.schema == b.schema
+    assert a.equals(b)
+
+
+def test_ga4_revenue_matches_pyarrow() -> None:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    arrow = pq.read_table(FIXTURES / "ga4_events.parquet")
+    revenue = pc.sum(pc.struct_field(arrow["ecommerce"], "purchase_revenue")).as_py()
+    f = read_table(FIXTURES / "ga4_events.parquet").frame
+    assert f["ecommerce.purchase_revenue"].sum() == pytest.approx(revenue, rel=1e-12)
+
+
+def test_json_array_and_jsonl_and_extension_variants() -> None:
+    rows = _ga4_json_rows()[:40]
+    array = json.dumps(rows).encode()
+    ndjson = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    a = read_table(array, filename="events.json").frame
+    for name in ("events.jsonl", "events.ndjson", "events.json", "upload"):
+        assert read_table(ndjson, filename=name).frame.equals(a), name
+    assert a.height == 40 and a["event_params.page_location"][0] == _param(rows[0], "page_location")
+    # one object holding a list of records: the records are the table
+    wrapped = json.dumps({"exported": "2025-01-01", "data": rows}, indent=2).encode()
+    t = read_table(wrapped, filename="api.json")
+    assert t.frame.equals(a) and any("'data'" in n for n in t.report.notes)
+
+
+def test_mixpanel_export_properties_unprefixed_time_in_seconds() -> None:
+    lines = (FIXTURES / "mixpanel_events.ndjson").read_text(encoding="utf-8").splitlines()
+    raw = [json.loads(x) for x in lines]
+    t = read_table(FIXTURES / "mixpanel_events.ndjson")
+    f = t.frame
+    assert (t.report.rows_read, t.report.rows_kept) == (120, 120)
+    assert f.columns[:3] == ["event", "time", "distinct_id"]
+    assert t.report.epoch_units == {"time": "s"}
+    assert f["time"].to_list() == [
+        dt.datetime.fromtimestamp(r["properties"]["time"], dt.UTC).replace(tzinfo=None) for r in raw
+    ]
+    assert f["distinct_id"].to_list() == [r["properties"]["distinct_id"] for r in raw]
+    assert f["amount"].sum() == pytest.approx(sum(r["properties"].get("amount", 0) for r in raw))
+
+
+# --------------------------------------------------------------------------- bad and hostile JSON
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b'{"a": 1}\n{"a": 2, oops}\n', "line 2"),
+        (b'[{"a": 1}, {"a": 2}', "not valid JSON"),
+        (b"[1, 2, 3]", "records"),
+        (b"hello world", "does not hold JSON"),
+        (b'{"a": "\xff\xfe bad"}\n', "UTF-8"),
+    ],
+)
+def test_bad_json_is_refused_with_a_message(data: bytes, words: str) -> None:
+    with pytest.raises(UnreadableFileError) as info:
+        read_table(data, filename="export.json")
+    assert words in str(info.value) and info.value.hint
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_deeply_nested_json_is_refused_before_parsing(opener: str) -> None:
+    # polars itself crashes the process on ~500 levels: the guard must answer first
+    closer = "]" if opener == "[" else "}"
+    for depth in (65, 600, 100_000):
+        data = (opener * depth + "1" + closer * depth).encode()
+        if opener == "[":
+            data = b"[{" + b'"x":' + data + b"}]"
+        with pytest.raises(UnreadableFileError, match="nested more than 64"):
+            read_table(data, filename="deep.json")
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = json.dumps({"note": "[[[[{{{{" * 50 + '\\"]]]', "n": 1}) + "\n"
+    t = read_table(text.encode(), filename="x.ndjson")
+    assert t.frame["note"][0].startswith("[[[[{{{{") and t.frame["n"][0] == 1
+
+
+def test_nesting_depth_counter() -> None:
+    from kpi.load import _json_depth
+
+    assert _json_depth(b'{"a": [1, {"b": "[[[[\\\\\\"[["}]}', 64) == 3
+    assert _json_depth(b"[[[]]]", 64) == 3
+    assert _json_depth(b'"{{{{"', 64) == 0
+
+
+def test_json_with_too_many_fields_is_refused() -> None:
+    record = {f"f{i}": i for i in range(20_001)}
+    with pytest.raises(UnreadableFileError, match="more than 20,000 fields"):
+        read_table(json.dumps({"r": record}).encode(), filename="wide.ndjson")
