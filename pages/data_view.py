@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from kpi.epoch import UNIT_NAMES, unit_by_magnitude
 from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, describe_roles, detect_kind
 from pages._ui import compute, state, widgets
 
@@ -100,6 +101,19 @@ for i, pf in enumerate(files):
         )
         if pf.roles:
             st.markdown(f"**Columns understood:** {describe_roles(pf.roles) or 'none'}")
+        epochs = dict(getattr(rep, "epoch_units", {}))
+        for c, r in pf.roles.items():  # a Timestamp role chosen by hand on a number column
+            if r in ("ts", "signup") and c not in epochs and table.frame.schema[c].is_numeric():
+                epochs[c] = unit_by_magnitude(table.frame[c]) or ""
+        epochs = {c: u for c, u in epochs.items() if u}
+        if epochs:
+            st.markdown(
+                "**Epoch timestamps** (read as UTC): "
+                + " · ".join(
+                    f"{c}: {'a yyyymmdd date' if u == 'yyyymmdd' else 'epoch ' + UNIT_NAMES.get(u, u)}"
+                    for c, u in epochs.items()
+                )
+            )
         for note in rep.notes:
             st.caption(f"• {note}")
         for warning in rep.warnings:

@@ -29,7 +29,8 @@ def data_source() -> None:
         accept_multiple_files=True,
         key="upload",
         help=(
-            "CSV / TSV / TXT (any delimiter), .csv.gz, Excel (.xlsx) or Parquet. Several files "
+            "CSV / TSV / TXT (any delimiter), .csv.gz, Excel (.xlsx), Parquet or JSON (.json, "
+            ".jsonl, .ndjson: BigQuery and Mixpanel exports). Several files "
             "at once: an event log, a user table, one file per funnel step, ad spend, survey "
             f"answers. Up to {MAX_UPLOAD_MB} MB per file."
         ),

@@ -22,7 +22,19 @@ from kpi.schema import TableInput, build_dataset, detect_roles, rederive_cohort
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
-UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "parquet"]
+UPLOAD_TYPES = [
+    "csv",
+    "tsv",
+    "txt",
+    "gz",
+    "xlsx",
+    "xlsm",
+    "xls",
+    "parquet",
+    "json",
+    "jsonl",
+    "ndjson",
+]
 
 
 @dataclass

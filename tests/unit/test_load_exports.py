@@ -329,3 +329,100 @@ def test_json_with_too_many_fields_is_refused() -> None:
     record = {f"f{i}": i for i in range(20_001)}
     with pytest.raises(UnreadableFileError, match="more than 20,000 fields"):
         read_table(json.dumps({"r": record}).encode(), filename="wide.ndjson")
+
+
+# --------------------------------------------------------------------------- epoch timestamps
+
+T0 = dt.datetime(2024, 3, 5, 14, 30, 15, 123456)
+T0_S = int((T0 - dt.datetime(1970, 1, 1)).total_seconds())  # whole seconds
+
+
+def test_epoch_columns_by_magnitude_and_name() -> None:
+    us = T0_S * 1_000_000 + 123_456
+    text = (
+        "user_id,created,event_time_ms,event_timestamp,time_ns,phone,revenue_cents,visits\n"
+        f"{T0_S},{T0_S},{us // 1000},{us},{us * 1000},33612345678,{T0_S * 100},3\n"
+        f"{T0_S + 1},{T0_S + 60},{us // 1000 + 1},{us + 1},{us * 1000 + 1000},33612345679,100,4\n"
+    )
+    t = read_table(text.encode(), filename="events.csv")
+    f = t.frame
+    assert t.report.epoch_units == {
+        "created": "s",
+        "event_time_ms": "ms",
+        "event_timestamp": "us",
+        "time_ns": "ns",
+    }
+    assert f["created"].to_list() == [
+        T0.replace(microsecond=0),
+        T0.replace(microsecond=0) + dt.timedelta(minutes=1),
+    ]
+    assert f["event_time_ms"][0] == T0.replace(microsecond=123_000)
+    assert f["event_timestamp"][0] == T0 and f["time_ns"][0] == T0
+    labels = {c.name: c.label for c in t.report.columns}
+    assert labels["event_timestamp"] == "date and time from epoch microseconds (UTC)"
+    # big integers that are not timestamps stay numbers (ids, phone numbers, cents, counts)
+    assert f.schema["user_id"] == pl.Int64 and f["user_id"][0] == T0_S
+    assert f.schema["revenue_cents"] == pl.Int64 and f.schema["visits"] == pl.Int64
+    assert f.schema["phone"] == pl.String  # a code: kept as written
+
+
+def test_time_named_numbers_out_of_range_stay_numbers() -> None:
+    t = read_table(b"time_on_page,duration_ts\n35,12\n120,4\n", filename="x.csv")
+    assert t.report.epoch_units == {} and t.frame.schema["time_on_page"] == pl.Int64
+
+
+@pytest.mark.parametrize(
+    ("values", "unit"),
+    [
+        ([T0_S, T0_S + 3600], "s"),
+        ([T0_S * 1000 + 123, T0_S * 1000 + 3_600_000], "ms"),
+        ([T0_S * 10**6 + 123_456, (T0_S + 3600) * 10**6], "us"),
+        ([T0_S * 10**9 + 123_456_789, (T0_S + 3600) * 10**9], "ns"),
+    ],
+)
+def test_timestamp_role_chosen_by_hand_on_epoch_integers(values: list[int], unit: str) -> None:
+    """The user picks Timestamp for an integer column: no row is dropped, the unit is found."""
+    from kpi.epoch import unit_by_magnitude
+    from kpi.schema import TableInput, build_dataset
+
+    frame = pl.DataFrame(
+        {"visitor": ["u1", "u2"], "action": ["view", "buy"], "when": pl.Series(values)}
+    )
+    assert frame.schema["when"] == pl.Int64
+    roles = {"visitor": "user_id", "action": "step", "when": "ts"}
+    ds = build_dataset([TableInput("events.csv", frame, roles=roles)])
+    per = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+    expected = [
+        dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=v * 1_000_000 // per) for v in values
+    ]
+    assert ds.events.sort("ts")["ts"].to_list() == expected
+    assert ds.events.height == 2
+    assert unit_by_magnitude(frame["when"]) == unit
+
+
+def test_timestamp_role_chosen_by_hand_on_ga4_event_timestamp() -> None:
+    """GA4 BigQuery event_timestamp kept as integers (e.g. from a CSV extract): all rows kept."""
+    from kpi.schema import TableInput, build_dataset
+
+    raw = _ga4_json_rows()
+    frame = pl.DataFrame(
+        {
+            "user_pseudo_id": [r["user_pseudo_id"] for r in raw],
+            "event_name": [r["event_name"] for r in raw],
+            "event_timestamp": [int(r["event_timestamp"]) for r in raw],
+        }
+    )
+    roles = {"user_pseudo_id": "user_id", "event_name": "step", "event_timestamp": "ts"}
+    ds = build_dataset([TableInput("ga4.csv", frame, roles=roles)])
+    assert ds.events.height == len(raw)
+    assert ds.events["ts"].min() == dt.datetime(1970, 1, 1) + dt.timedelta(
+        microseconds=min(int(r["event_timestamp"]) for r in raw)
+    )
+
+
+def test_yyyymmdd_integers_chosen_as_timestamp_are_dates() -> None:
+    from kpi.epoch import epoch_to_datetime
+
+    s = pl.DataFrame({"d": [20231114, 20231201]})
+    out = s.select(epoch_to_datetime(pl.col("d"), pl.Int64))["d"].to_list()
+    assert out == [dt.datetime(2023, 11, 14), dt.datetime(2023, 12, 1)]
