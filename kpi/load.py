@@ -42,6 +42,7 @@ from kpi.formats import (
     looks_numeric,
     null_tokens_to_null,
     type_column,
+    type_columns,
 )
 from kpi.nested import Flattened, flatten
 
@@ -1292,7 +1293,7 @@ def _type_columns(frame: pl.DataFrame, options: ReadOptions) -> list[Typed]:
     columns = [frame[c] for c in frame.columns]
     workers = min(len(columns), pl.thread_pool_size())
     if workers <= 1 or frame.height < PARALLEL_TYPING_MIN_ROWS:
-        return [type_column(c, options) for c in columns]
+        return type_columns(frame, options)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda c: type_column(c, options), columns))
 

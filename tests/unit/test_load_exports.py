@@ -426,3 +426,116 @@ def test_yyyymmdd_integers_chosen_as_timestamp_are_dates() -> None:
     s = pl.DataFrame({"d": [20231114, 20231201]})
     out = s.select(epoch_to_datetime(pl.col("d"), pl.Int64))["d"].to_list()
     assert out == [dt.datetime(2023, 11, 14), dt.datetime(2023, 12, 1)]
+
+
+# --------------------------------------------------------------------------- wide files
+
+
+def _wide_csv(n_cols: int = 5_000, n_rows: int = 200, seed: int = 5) -> bytes:
+    import random
+
+    rng = random.Random(seed)
+    header = ["user_id", "event_date", "event_name"] + [f"feature_{i}" for i in range(n_cols - 3)]
+    lines = [",".join(header)]
+    for r in range(n_rows):
+        row = [f"u{r % 50}", f"2024-01-{1 + r % 28:02d}", rng.choice(["view", "cart", "buy"])]
+        for i in range(n_cols - 3):
+            k = i % 5
+            row.append(
+                str(rng.randint(0, 1000))
+                if k == 0
+                else f"{rng.random():.3f}"
+                if k == 1
+                else rng.choice(["a", "b", "c"])
+                if k == 2
+                else ""
+                if k == 3
+                else f"x{rng.randint(0, 10**6)}"
+            )
+        lines.append(",".join(row))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_wide_file_reads_every_row_and_column() -> None:
+    import time
+
+    from kpi.schema import detect_roles
+
+    data = _wide_csv()
+    start = time.perf_counter()
+    t = read_table(data, filename="wide.csv")
+    read_s = time.perf_counter() - start
+    roles = detect_roles(t.frame, filename="wide.csv")
+    total_s = time.perf_counter() - start
+    print(f"5,000 columns x 200 rows: read_table {read_s:.2f} s, + detect_roles {total_s:.2f} s")
+    assert t.frame.shape == (200, 5_000)
+    assert (t.report.rows_read, t.report.rows_kept) == (200, 200)
+    assert t.frame.columns[:3] == ["user_id", "event_date", "event_name"]
+    assert t.frame.schema["feature_0"] == pl.Int64 and t.frame.schema["feature_1"] == pl.Float64
+    assert t.frame.schema["feature_2"] == pl.String and t.frame.schema["event_date"] == pl.Date
+    first = data.decode().splitlines()[1].split(",")
+    assert t.frame["feature_0"][0] == int(first[3]) and t.frame["feature_1"][0] == float(first[4])
+    assert len(roles) == 5_000
+
+
+def _tricky_columns(n: int = 40) -> pl.DataFrame:
+    """String columns of every shape the per-column typing distinguishes."""
+    import random
+
+    rng = random.Random(1)
+
+    def pick(kind: int) -> str | None:
+        if rng.random() < 0.1:
+            return None
+        return [
+            lambda: str(rng.randint(-50, 10**6)),  # ints
+            lambda: f"{rng.uniform(-5, 5):.3f}",  # 3 decimals: dot or thousands?
+            lambda: f"{rng.uniform(0, 100):.2f}",  # decimals
+            lambda: rng.choice(["0", "1"]),  # flags or counts
+            lambda: f"0{rng.randint(100, 999)}",  # leading zeros
+            lambda: rng.choice(["yes", "no"]),  # booleans
+            lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",  # dates
+            lambda: rng.choice(["mobile", "desktop", "tablet"]),  # text
+            lambda: f"{rng.randint(1, 99)},{rng.randint(10, 99)}",  # decimal comma
+            lambda: f"{rng.randint(1, 99)} %",  # percentages
+            lambda: rng.choice(["12", "x3", "14", "15"]),  # mostly numbers
+            lambda: str(rng.randint(10**15, 10**17)),  # 16+ digit ids
+            lambda: f"1.{rng.randint(10**8, 10**9)}",  # id with a dot
+            lambda: str(rng.randint(1_700_000_000, 1_800_000_000)),  # epoch seconds
+            lambda: f"(1{rng.randint(0, 9)}.50)",  # accounting negatives
+            lambda: f"{rng.randint(19000101, 20991231)}",  # yyyymmdd-like
+        ][kind]()
+
+    names = ["n", "ratio", "price", "is_member", "zip", "opt_in", "day", "device", "montant",
+             "share", "qty", "order_ref", "visitor_id", "created", "balance", "event_date"]  # fmt: skip
+    cols = {}
+    for i in range(n * 16):
+        kind = i % 16
+        name = f"{names[kind]}_{i}" if i % 3 else names[kind] + f"{i}"
+        cols[name] = pl.Series(name, [pick(kind) for _ in range(150)], dtype=pl.String)
+    cols["blank"] = pl.Series("blank", [None] * 150, dtype=pl.String)
+    return pl.DataFrame(list(cols.values()))
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {},
+        {"european_hint": True},
+        {"decimal": ","},
+        {"decimal": "."},
+        {"date_order": "dmy", "european_hint": True},
+    ],
+)
+def test_wide_screening_types_exactly_like_one_column_at_a_time(opts: dict) -> None:
+    from kpi.formats import BATCH_MIN_COLUMNS, ReadOptions, type_column, type_columns
+
+    frame = _tricky_columns()
+    assert frame.width >= BATCH_MIN_COLUMNS
+    options = ReadOptions(**opts)
+    fast = type_columns(frame, options)
+    slow = [type_column(frame[c], options) for c in frame.columns]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.report == b.report, a.report.name
+        assert a.notes == b.notes and a.ambiguous_date == b.ambiguous_date
+        assert a.series.equals(b.series, check_names=True), a.report.name
