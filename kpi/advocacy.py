@@ -431,9 +431,9 @@ def survey_kind(survey: pl.DataFrame) -> SurveyKind:
 
 def referral_flag(users: pl.DataFrame) -> str | None:
     """A boolean user column that marks referrals (``referred``, ``is_referral``...), if any."""
-    for col in users.columns:
+    for col, dtype in users.schema.items():
         low = col.lower()
-        if users.schema[col] == pl.Boolean and ("referr" in low or "referral" in low):
+        if dtype == pl.Boolean and ("referr" in low or "referral" in low):
             return col
     return None
 

@@ -69,8 +69,9 @@ class Dataset:
             return self.events
         attrs = self.users.select("user_id", *cols)
         joined = self.events.join(attrs, on="user_id", how="left")
+        schema = joined.schema  # once: .schema rebuilds the whole mapping on every access
         return joined.with_columns(
-            pl.col(c).fill_null("(none)") for c in cols if joined.schema[c] == pl.String
+            pl.col(c).fill_null("(none)") for c in cols if schema[c] == pl.String
         )
 
     def with_tables(self, **tables: object) -> Dataset:

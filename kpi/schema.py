@@ -1070,8 +1070,8 @@ def build_dataset(
     users = _users_table(attr_parts, user_tables, events)
     segments = [
         c
-        for c in users.columns
-        if c not in ("user_id", "first_seen", "signup") and users.schema[c] == pl.String
+        for c, dtype in users.schema.items()  # one schema: users.schema[c] rebuilds it per call
+        if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
     ]
     # cohort derived from first-seen (or signup) unless the file has one
     if "cohort" not in users.columns:
@@ -1088,7 +1088,7 @@ def build_dataset(
             notes.append(
                 f"Cohort = {'signup' if anchor == 'signup' else 'first-seen'} {cohort_grain}."
             )
-    flags = [c for c in users.columns if users.schema[c] == pl.Boolean]
+    flags = [c for c, dtype in users.schema.items() if dtype == pl.Boolean]
     if survey is not None and "user_id" in survey.columns:
         extra = [c for c in segments if c not in survey.columns]
         if extra:

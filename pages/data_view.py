@@ -101,9 +101,10 @@ for i, pf in enumerate(files):
         )
         if pf.roles:
             st.markdown(f"**Columns understood:** {describe_roles(pf.roles) or 'none'}")
+        schema = table.frame.schema  # once: each .schema access rebuilds it (5,000 columns)
         epochs = dict(getattr(rep, "epoch_units", {}))
         for c, r in pf.roles.items():  # a Timestamp role chosen by hand on a number column
-            if r in ("ts", "signup") and c not in epochs and table.frame.schema[c].is_numeric():
+            if r in ("ts", "signup") and c not in epochs and schema[c].is_numeric():
                 epochs[c] = unit_by_magnitude(table.frame[c]) or ""
         epochs = {c: u for c, u in epochs.items() if u}
         if epochs:
@@ -195,10 +196,7 @@ for i, pf in enumerate(files):
             {
                 "column": list(pf.roles),
                 "role": list(pf.roles.values()),
-                "read as": [
-                    getattr(understood.get(c), "label", str(table.frame.schema[c]))
-                    for c in pf.roles
-                ],
+                "read as": [getattr(understood.get(c), "label", str(schema[c])) for c in pf.roles],
                 "unreadable values": [
                     getattr(understood.get(c), "failed_count", 0) for c in pf.roles
                 ],
