@@ -738,6 +738,31 @@ def _json_depth(data: bytes, limit: int) -> int:
     return deepest
 
 
+MAX_JSON_KEYS = 20_000
+"""A JSON file with more distinct field names than this is refused before parsing."""
+
+
+def _json_key_count(utf8: bytes) -> int:
+    """How many different field names ("name": ...) the file holds, counted without parsing it.
+
+    Each distinct name becomes a column (polars gives a 20,000-name file 20,000 columns and
+    takes ~20 s to do it), so this bounds the work before any parser runs. Vectorised: the
+    text is split in lines and the quoted names before a colon are extracted by polars.
+    """
+    lines = pl.read_csv(
+        utf8,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        schema={"line": pl.String},
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+    )["line"]
+    names = lines.str.extract_all(r'"(?:[^"\\]|\\.){0,300}"\s*:').explode().drop_nulls()
+    return names.n_unique()
+
+
 def _read_json(data: bytes, fmt: str, *, encoding: str | None) -> Table:
     """A JSON array of records, newline-delimited JSON (BigQuery, Mixpanel) or one object."""
     utf8, enc, note = _decode(data, encoding)
@@ -755,6 +780,13 @@ def _read_json(data: bytes, fmt: str, *, encoding: str | None) -> Table:
             f"The JSON file is nested more than {MAX_JSON_DEPTH} levels deep, so it was not "
             "opened (exports of events are a few levels deep).",
             "Export the records as newline-delimited JSON or CSV.",
+        )
+    keys = _json_key_count(utf8)
+    if keys > MAX_JSON_KEYS:
+        raise UnreadableFileError(
+            f"The JSON file uses {keys:,} different field names (more than {MAX_JSON_KEYS:,}), "
+            "so it was not opened: every name would become a column.",
+            "Export the records with a fixed set of fields (or as CSV) and upload again.",
         )
     body = utf8.lstrip()
     notes = [note or "Encoding: UTF-8"]

@@ -327,7 +327,7 @@ def test_nesting_depth_counter() -> None:
 
 def test_json_with_too_many_fields_is_refused() -> None:
     record = {f"f{i}": i for i in range(20_001)}
-    with pytest.raises(UnreadableFileError, match="more than 20,000 fields"):
+    with pytest.raises(UnreadableFileError, match="more than 20,000"):
         read_table(json.dumps({"r": record}).encode(), filename="wide.ndjson")
 
 
@@ -539,3 +539,9 @@ def test_wide_screening_types_exactly_like_one_column_at_a_time(opts: dict) -> N
         assert a.report == b.report, a.report.name
         assert a.notes == b.notes and a.ambiguous_date == b.ambiguous_date
         assert a.series.equals(b.series, check_names=True), a.report.name
+
+
+def test_json_with_too_many_field_names_is_refused_before_parsing() -> None:
+    data = "".join(json.dumps({f"k{i}": i}) + "\n" for i in range(20_001)).encode()
+    with pytest.raises(UnreadableFileError, match="20,001 different field names"):
+        read_table(data, filename="keys.ndjson")
