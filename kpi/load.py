@@ -880,14 +880,12 @@ def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[str
     frame, flat = flatten(frame)
     notes = [*notes, *_flatten_notes(flat)]
     warnings: list[str] = []
-    typed: list[Typed] = []
-    for c in frame.columns:
-        s = frame[c]
-        if s.dtype == pl.String:
-            s = s.to_frame().select(null_tokens_to_null(pl.col(c)).alias(c)).to_series()
-        elif s.dtype == pl.Null:
-            s = s.cast(pl.String)
-        typed.append(type_column(s, ReadOptions()))
+    frame = frame.with_columns(
+        null_tokens_to_null(pl.col(c)).alias(c) if t == pl.String else pl.col(c).cast(pl.String)
+        for c, t in frame.schema.items()
+        if t in (pl.String, pl.Null)
+    )
+    typed = _type_columns(frame, ReadOptions())
     ctx = _Context(fmt, encoding, "", ReadOptions(), notes, warnings)
     out, reports, ambiguous = _apply_types(frame, typed, ctx)
     report = LoadReport(
