@@ -553,23 +553,24 @@ def type_columns(frame: pl.DataFrame, opts: ReadOptions) -> list[Typed]:
 
 def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
     """Columns whose type is certain from one pass over all cells (see :func:`type_columns`)."""
-    v = pl.col("value").str.strip_chars()
-    cleaned = v.str.replace(r"^\((.*)\)$", "-$1").str.replace_all(_STRIP, "")
+    v, cleaned = pl.col("v"), pl.col("cleaned")
     stats = (
-        frame.with_columns(pl.all().cast(pl.String))
-        .unpivot(variable_name="column", value_name="value")
+        frame.unpivot(variable_name="column", value_name="value")
         .filter(pl.col("value").is_not_null())
-        .group_by("column")
-        .agg(
-            n=pl.len(),
-            ints=v.str.contains(_INT_TEXT).sum(),
-            floats=v.str.contains(_FLOAT_TEXT).sum(),
-            dot_decimal=cleaned.str.contains(_DOT_DECIMAL.pattern).sum(),
-            zero_one=v.is_in(["0", "1"]).sum(),
-            not_bool=(~v.str.to_lowercase().is_in(_BOOL_WORDS)).sum(),
-            number_shaped=cleaned.str.contains(_NUMBER_SHAPE.pattern).sum(),
-            date_shaped=v.str.contains(_DATE_SHAPE.pattern).sum(),
+        .select("column", v=pl.col("value").str.strip_chars())
+        .with_columns(cleaned=v.str.replace(r"^\((.*)\)$", "-$1").str.replace_all(_STRIP, ""))
+        .select(
+            "column",
+            ints=v.str.contains(_INT_TEXT),
+            floats=v.str.contains(_FLOAT_TEXT),
+            dot_decimal=cleaned.str.contains(_DOT_DECIMAL.pattern),
+            zero_one=v.is_in(["0", "1"]),
+            not_bool=~v.str.to_lowercase().is_in(_BOOL_WORDS),
+            number_shaped=cleaned.str.contains(_NUMBER_SHAPE.pattern),
+            date_shaped=v.str.contains(_DATE_SHAPE.pattern),
         )
+        .group_by("column")
+        .agg(pl.len().alias("n"), pl.all().sum())
     )
     present = set(stats["column"].to_list())
     out: dict[str, Typed] = {}
