@@ -44,7 +44,7 @@ from kpi.formats import (
     type_column,
     type_columns,
 )
-from kpi.nested import Flattened, flatten
+from kpi.nested import Flattened, flatten, is_key_value
 
 MAX_UPLOAD_MB = 100
 """Largest file (and largest decompressed .gz) read, in MiB."""
@@ -832,7 +832,7 @@ def _records_inside(frame: pl.DataFrame) -> tuple[pl.DataFrame, str] | None:
     lists = [
         c
         for c, t in frame.schema.items()
-        if isinstance(t, pl.List) and isinstance(t.inner, pl.Struct)
+        if isinstance(t, pl.List) and isinstance(t.inner, pl.Struct) and not is_key_value(t.inner)
     ]
     if frame.height != 1 or len(lists) != 1:
         return None
@@ -845,16 +845,23 @@ def _parse_json(
 ) -> pl.DataFrame:
     try:
         return read()
-    except Exception as exc:  # polars raises ComputeError, or panics on some inputs
+    except (Exception, pl.exceptions.PanicException) as exc:  # polars errors, or panics
         where = _first_json_error(body, ndjson)
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        if where is None:  # valid JSON that polars cannot put in one table
+            raise UnreadableFileError(
+                "The JSON records cannot be put in one table: a field changes shape between "
+                f"records (a record in some, a plain value or a list in others; {detail}).",
+                "Export the records with one shape per field, or as CSV.",
+            ) from exc
         raise UnreadableFileError(
-            f"The file is not valid JSON{where} ({str(exc).splitlines()[0][:120]}).",
+            f"The file is not valid JSON{where} ({detail}).",
             "Export it again; JSON records are one object a line, or an array of objects.",
         ) from exc
 
 
-def _first_json_error(body: bytes, ndjson: bool) -> str:
-    """' (line 12)' for the first line that is not JSON (NDJSON), else the parser's position."""
+def _first_json_error(body: bytes, ndjson: bool) -> str | None:
+    """' (line 12)': where the JSON is broken ('' when unknown); None when it is valid JSON."""
     import json
 
     if ndjson:
@@ -865,19 +872,30 @@ def _first_json_error(body: bytes, ndjson: bool) -> str:
                 json.loads(line)
             except (ValueError, RecursionError):
                 return f" (line {number})"
-        return ""
+        return None
     try:
         json.loads(body)
     except json.JSONDecodeError as exc:
         return f" (line {exc.lineno}, column {exc.colno})"
     except (ValueError, RecursionError):
         return ""
-    return ""
+    return None
 
 
 def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[str]) -> Table:
     """Parquet or JSON: nested records flattened, text cells typed, epoch numbers as dates."""
-    frame, flat = flatten(frame)
+    try:
+        frame, flat = flatten(frame)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        raise UnreadableFileError(
+            f"The nested records could not be read as columns ({str(exc).splitlines()[0][:120]}).",
+            "Export the fields you need as flat columns (or as CSV) and upload again.",
+        ) from exc
+    if frame.width == 0:
+        raise UnreadableFileError(
+            "The records have no fields (every record is empty).",
+            "Export the records with their fields, or upload the CSV export.",
+        )
     notes = [*notes, *_flatten_notes(flat)]
     warnings: list[str] = []
     frame = frame.with_columns(

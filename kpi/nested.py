@@ -120,7 +120,7 @@ def _list(s: pl.Series, name: str, facts: Flattened, depth: int) -> list[pl.Seri
     if isinstance(s.dtype, pl.Array):
         s = s.cast(pl.List(s.dtype.inner))
     inner = s.dtype.inner  # type: ignore[union-attr]
-    if isinstance(inner, pl.Struct) and _is_key_value(inner):
+    if isinstance(inner, pl.Struct) and is_key_value(inner):
         made = _key_values(s, name)
         if made is not None:
             facts.key_values[name] = [m.name for m in made]
@@ -136,7 +136,8 @@ def _list(s: pl.Series, name: str, facts: Flattened, depth: int) -> list[pl.Seri
     return [joined.to_series().alias(name)]
 
 
-def _is_key_value(dtype: pl.Struct) -> bool:
+def is_key_value(dtype: pl.Struct) -> bool:
+    """A {key, value} record (GA4 event_params, user_properties), value plain or typed fields."""
     names = {f.name: f.dtype for f in dtype.fields}
     if "key" not in names or "value" not in names or names["key"] != pl.String:
         return False
@@ -224,4 +225,4 @@ def _unique_names(series: list[pl.Series]) -> list[pl.Series]:
     return out
 
 
-__all__ = ["MAX_COLUMNS", "MAX_DEPTH", "Flattened", "flatten", "is_nested"]
+__all__ = ["MAX_COLUMNS", "MAX_DEPTH", "Flattened", "flatten", "is_key_value", "is_nested"]

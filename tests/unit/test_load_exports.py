@@ -291,6 +291,8 @@ def test_mixpanel_export_properties_unprefixed_time_in_seconds() -> None:
         (b"[1, 2, 3]", "records"),
         (b"hello world", "does not hold JSON"),
         (b'{"a": "\xff\xfe bad"}\n', "UTF-8"),
+        (b"{}\n{}\n", "no fields"),
+        (b'{"properties": 5}\n{"properties": {"a": 1}}\n', "changes shape"),
     ],
 )
 def test_bad_json_is_refused_with_a_message(data: bytes, words: str) -> None:
