@@ -13,7 +13,13 @@ Pipeline (every step says what it guessed in ``LoadReport.notes``):
 5. Rows are kept or dropped with a reason (blank row, too many fields, totals row):
    ``rows_read == rows_kept + sum(dropped.values())`` always.
 6. Each column is typed by :func:`kpi.formats.type_column` (numbers in any locale,
-   percentages, dates, booleans), failures counted, never silently lost.
+   percentages, dates, booleans, epoch timestamps in time-named columns), failures counted,
+   never silently lost; wide tables are screened in one pass (:func:`kpi.formats.type_columns`).
+
+Parquet and JSON (an array of records, newline-delimited JSON as BigQuery and Mixpanel export
+it, or one object holding a list of records) keep their rows as they are: nested records are
+flattened into dotted columns by :mod:`kpi.nested`, then text columns are typed as above. JSON
+is checked for nesting depth and the number of distinct field names before any parser runs.
 """
 
 from __future__ import annotations
@@ -709,30 +715,31 @@ _JSON_CHUNK = 8 * 2**20
 def _json_depth(data: bytes, limit: int) -> int:
     """Deepest nesting of ``[`` and ``{`` outside strings (stops counting once over ``limit``).
 
-    Vectorised: escaped backslashes and quotes are removed, the quotes' running parity marks
-    the bytes inside strings, and the running sum of opening minus closing brackets outside
-    strings is the depth. Works chunk by chunk so a 100 MB file costs a few hundred MB at most.
+    Vectorised: escaped backslashes and quotes are removed; of the remaining bytes only quotes
+    and brackets are kept; the running count of quotes says which brackets sit inside strings,
+    and the running sum of the others (+1 opening, -1 closing) is the depth. Chunk by chunk,
+    so a 100 MB file needs a few hundred MB at most (about 0.5 s for 40 MB).
     """
     import numpy as np
 
     clean = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    depth, inside, deepest = 0, 0, 0
-    table = np.zeros(256, dtype=np.int8)
-    table[ord("[")] = table[ord("{")] = 1
-    table[ord("]")] = table[ord("}")] = -1
+    code = np.zeros(256, dtype=np.int8)
+    code[ord("[")] = code[ord("{")] = 1
+    code[ord("]")] = code[ord("}")] = -1
+    code[ord('"')] = 2
+    depth = inside = deepest = 0
     for start in range(0, len(clean), _JSON_CHUNK):
         chunk = np.frombuffer(
             clean, dtype=np.uint8, count=min(_JSON_CHUNK, len(clean) - start), offset=start
         )
-        quote = (chunk == ord('"')).astype(np.uint8)
-        parity = (np.bitwise_xor.accumulate(quote) ^ inside).astype(bool)
-        # a quote opens (parity 1 from it on) or closes a string: brackets count outside only
-        step = np.where(parity | (quote == 1), 0, table[chunk]).astype(np.int32)
-        running = np.cumsum(step) + depth
+        codes = code[chunk]
+        codes = codes[np.flatnonzero(codes)]
+        quote = codes == 2
+        in_string = ((np.cumsum(quote, dtype=np.int64) + inside) & 1) == 1
+        running = np.cumsum(np.where(quote | in_string, 0, codes), dtype=np.int64) + depth
         if running.size:
             deepest = max(deepest, int(running.max()))
-            depth = int(running[-1])
-            inside = int(parity[-1])
+            depth, inside = int(running[-1]), int(in_string[-1])
         if deepest > limit:
             break
     return deepest
