@@ -1011,9 +1011,9 @@ def _hash_data_rows(grid: pl.DataFrame, comment: pl.Series, n_fields: pl.Series)
     c0 = grid["c0"].gather(idx)
     value_like = c0.str.contains(_HASH_VALUE).fill_null(False)
     others_filled = (
-        grid.select(pl.sum_horizontal(pl.col(c).is_not_null() for c in grid.columns[1:]))
-        .to_series()
-        .gather(idx)
+        grid.select(
+            pl.sum_horizontal(pl.col(c).gather(idx).is_not_null() for c in grid.columns[1:])
+        ).to_series()
         if grid.width > 1
         else pl.repeat(0, idx.len(), eager=True)
     )
