@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     r = sub.add_parser(
         "report",
-        help="build the Excel summary from exports (CSV, TSV, XLSX, Parquet, .gz)",
+        help="build the Excel summary from exports (CSV, TSV, XLSX, Parquet, JSON/NDJSON, .gz)",
         description="Build the Excel summary (Summary, Funnel, Stage KPIs, Retention, Value, "
         "A/B test, Definitions, Data quality) from one or several exports, read and mapped "
         "exactly as the app does. Exit codes: 0 done, 2 error, 3 red flags with "
