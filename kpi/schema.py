@@ -712,7 +712,8 @@ def _to_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """Any column chosen as a date or time -> naive UTC Datetime(us).
 
     Numbers are epoch timestamps, their unit (s, ms, µs, ns) told apart by magnitude
-    (:func:`kpi.epoch.epoch_to_datetime`); yyyymmdd integers are dates.
+    (:func:`kpi.epoch.epoch_to_datetime`); yyyymmdd integers are dates; so is text made of
+    such digits when none of the column's values reads as a date text.
     """
     if dtype.is_numeric() and dtype != pl.Boolean:
         return epoch_to_datetime(expr, dtype)
@@ -722,7 +723,15 @@ def _to_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         if dtype.time_zone is not None:
             expr = expr.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         return expr.cast(pl.Datetime("us"))
-    return expr.cast(pl.String).str.to_datetime(strict=False).cast(pl.Datetime("us"))
+    text = expr.cast(pl.String)
+    parsed = text.str.to_datetime(strict=False).cast(pl.Datetime("us"))
+    # epoch numbers kept as text ("1700000000123"): read as such when no value is a date text
+    digits = text.str.strip_chars().cast(pl.Int64, strict=False)
+    return (
+        pl.when(parsed.is_not_null().any())
+        .then(parsed)
+        .otherwise(epoch_to_datetime(digits, pl.Int64))
+    )
 
 
 class _Drops:

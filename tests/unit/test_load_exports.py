@@ -547,3 +547,24 @@ def test_json_with_too_many_field_names_is_refused_before_parsing() -> None:
     data = "".join(json.dumps({f"k{i}": i}) + "\n" for i in range(20_001)).encode()
     with pytest.raises(UnreadableFileError, match="20,001 different field names"):
         read_table(data, filename="keys.ndjson")
+
+
+def test_timestamp_role_on_epoch_digits_kept_as_text() -> None:
+    from kpi.schema import TableInput, build_dataset
+
+    ms = [T0_S * 1000 + 123, T0_S * 1000 + 60_000]
+    frame = pl.DataFrame({"uid": ["a", "b"], "step": ["x", "y"], "when": [str(v) for v in ms]})
+    ds = build_dataset(
+        [TableInput("e.csv", frame, roles={"uid": "user_id", "step": "step", "when": "ts"})]
+    )
+    assert ds.events.sort("ts")["ts"].to_list() == [
+        dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=v) for v in ms
+    ]
+    # date texts stay date texts (a stray number among them is not an epoch)
+    frame = pl.DataFrame(
+        {"uid": ["a", "b"], "step": ["x", "y"], "when": ["2024-03-05 10:00:00", "5"]}
+    )
+    ds = build_dataset(
+        [TableInput("e.csv", frame, roles={"uid": "user_id", "step": "step", "when": "ts"})]
+    )
+    assert ds.events["ts"].to_list() == [dt.datetime(2024, 3, 5, 10)]
