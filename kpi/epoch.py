@@ -77,7 +77,7 @@ def epoch_to_datetime(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """A numeric column chosen as a timestamp -> naive UTC Datetime(us), unit by magnitude.
 
     The unit is decided once for the column, from its median magnitude (yyyymmdd integers such
-    as 20231114 are read as dates); values out of range for that unit become null.
+    as 20231114 are read as dates); values that would overflow in that unit become null.
     """
     as_float = expr.cast(pl.Float64)
     m = as_float.abs().median()
