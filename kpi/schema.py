@@ -19,7 +19,7 @@ import polars as pl
 from kpi.dataset import Dataset, Source
 from kpi.errors import SchemaError
 from kpi.load import Table
-from kpi.segments import cohort_of
+from kpi.segments import NONE, cohort_of
 
 Role = Literal[
     "user_id",
@@ -373,8 +373,39 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "categorycode",
         "market",
         "geocountry",
+        "discountcode",
+        "shippingmethod",
+        "billingcountry",
+        "shippingcountry",
+        "paymentmethod",
+        "financialstatus",
+        "fulfillmentstatus",
+        "currency",
+        "vendor",
     ),
 }
+
+# Flattened GA4 BigQuery names (``device.category``...), matched in full before any synonym:
+# they settle which of several candidates takes a role (``device.category`` over ``platform``,
+# ``ecommerce.purchase_revenue`` over ``event_value_in_usd``, ``user_pseudo_id`` over the
+# mostly empty ``user_id``, ``traffic_source.medium`` as the channel).
+FULL_NAMES: dict[str, str] = {
+    "userpseudoid": "user_id",
+    "ecommercepurchaserevenue": "revenue",
+    "ecommercetransactionid": "order_id",
+    "devicecategory": "device",
+    "trafficsourcemedium": "channel",
+    "geocountry": "segment",
+    "eventparamsgasessionid": "session_id",
+}
+# Never a role by name: a user's lifetime value is not the revenue of an event, GA4's
+# bookkeeping timestamps are not the event time.
+_NOT_BY_NAME = (
+    "userltv",
+    "eventprevioustimestamp",
+    "eventservertimestampoffset",
+    "eventbundlesequenceid",
+)
 
 _STEP_FLAG_RE = re.compile(r"^(step|etape|stage)[\s_\-]*\d+$", re.I)
 _BECAME_RE = re.compile(r"^became an? (.+?) date$", re.I)
@@ -382,18 +413,38 @@ _RETENTION_RE = re.compile(r"^(retention|retained|ret)[\s_\-]*\d+", re.I)
 
 
 def _name_role(name: str) -> str | None:
+    match = _name_match(name)
+    return match[0] if match else None
+
+
+def _name_match(name: str) -> tuple[str, int] | None:
+    """(role, rank) the header suggests; a lower rank wins when several columns claim a role.
+
+    Full GA4 names first, then exact synonyms (in the order of :data:`SYNONYMS`), then the part
+    after the last dot of a flattened name (``traffic_source.source`` -> ``source``), then
+    patterns and partial matches.
+    """
     key = _norm(name)
+    if key.startswith(_NOT_BY_NAME):
+        return None
+    if key in FULL_NAMES:
+        return FULL_NAMES[key], -1
     for role, words in SYNONYMS.items():
         if key in words:
-            return role
+            return role, words.index(key)
+    if "." in name:
+        tail = _norm(name.rsplit(".", 1)[1])
+        for role, words in SYNONYMS.items():
+            if tail in words:
+                return role, 100 + words.index(tail)
     if _BECAME_RE.match(name.strip()):
-        return "step_flag"
+        return "step_flag", 200
     if _STEP_FLAG_RE.match(name.strip()):
-        return "step_flag"
+        return "step_flag", 200
     if _RETENTION_RE.match(name.strip()):
-        return "converted"
+        return "converted", 200
     if key.endswith("rate") or key.startswith("visitto"):
-        return "rate"
+        return "rate", 200
     # partial matches for common composite names ("Customer ID", "event_time_utc", ...)
     for role, stem in (
         ("user_id", "userid"),
@@ -406,7 +457,7 @@ def _name_role(name: str) -> str | None:
         ("spend", "spend"),
     ):
         if stem in key:
-            return role
+            return role, 300
     return None
 
 
@@ -449,26 +500,40 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         if role in singular:
             taken.add(role)
 
-    # 1. headers
-    for col in frame.columns:
-        role = _name_role(col)
+    # 1. headers; when several columns claim a role, the best-ranked name wins, and a column
+    # without values (GA4's user_id next to user_pseudo_id) loses to a filled one
+    named: list[tuple[tuple, str, str]] = []
+    for i, col in enumerate(frame.columns):
+        match = _name_match(col)
+        if match is None:
+            if _norm(col).startswith("lineitem"):  # Shopify line fields: not segments
+                roles[col] = "ignore"
+            continue
+        role = _check_values(match[0], stats[col], col)
         if role is None:
             continue
-        role = _check_values(role, stats[col], col)
-        if role is not None:
-            claim(col, role)
+        filled = stats[col]["non_null"] / n
+        sparse = filled == 0 or (role == "user_id" and filled < 0.5)
+        named.append(((sparse, match[1], i), col, role))
+    for _, col, role in sorted(named, key=lambda x: x[0]):
+        claim(col, role)
     # 2. values, for columns the names did not settle
     for col in frame.columns:
         if col in roles:
             continue
         st = stats[col]
-        if st["index_like"]:
+        if st["index_like"] or st["non_null"] == 0:  # an empty column (Shopify's Notes) says nothing
             roles[col] = "ignore"
         elif st["temporal"] and "ts" not in taken:
             claim(col, "ts")
         elif st["boolean"]:
             roles[col] = "converted"
-        elif st["constant_text"] and "step" not in taken and frame.height > 1:
+        elif (
+            st["constant_text"]
+            and "step" not in taken
+            and frame.height > 1
+            and not {"revenue", "unit_price", "order_id"} & taken
+        ):
             claim(col, "step")  # one file per funnel step: the column holds the step name
         elif st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
             roles[col] = "segment"
@@ -555,6 +620,8 @@ def _fallback_role(st: dict) -> str:
 
 def _column_stats(s: pl.Series, n: int) -> dict:
     dtype = s.dtype
+    if dtype.is_nested() or dtype == pl.Object:  # records / lists: never a segment or an id
+        return {**_NESTED_STATS, "dtype": dtype, "non_null": s.len() - s.null_count()}
     non_null = s.drop_nulls()
     n_unique = non_null.n_unique() if non_null.len() else 0
     numeric = dtype.is_numeric()
@@ -571,6 +638,7 @@ def _column_stats(s: pl.Series, n: int) -> dict:
         )
     return {
         "dtype": dtype,
+        "non_null": non_null.len(),
         "n_unique": n_unique,
         "unique_ratio": n_unique / max(non_null.len(), 1),
         "numeric": numeric,
@@ -591,9 +659,43 @@ def _column_stats(s: pl.Series, n: int) -> dict:
     }
 
 
+_NESTED_STATS: dict = {
+    "nested": True,
+    "n_unique": 0,
+    "unique_ratio": 0.0,
+    "numeric": False,
+    "integral": False,
+    "temporal": False,
+    "boolean": False,
+    "text": False,
+    "constant_text": False,
+    "index_like": False,
+    "min": None,
+    "max": None,
+}
+
+# Integer epoch timestamps: plausible years 2000-2100 in seconds, ms, µs or ns.
+_EPOCH_SPANS = ((9.4e8, 4.2e9), (9.4e11, 4.2e12), (9.4e14, 4.2e15), (9.4e17, 4.2e18))
+
+
+def _looks_epoch(st: dict) -> bool:
+    """Integers whose range is that of epoch seconds/ms/µs/ns (``event_timestamp``)."""
+    lo, hi = st["min"], st["max"]
+    if not (st["numeric"] and st["integral"]) or lo is None:
+        return False
+    return any(a <= lo and hi <= b for a, b in _EPOCH_SPANS)
+
+
 def _check_values(role: str, st: dict, col: str) -> str | None:
     """Reject a name-based guess that the values contradict (``None``: decide by values)."""
-    if role in ("ts", "signup", "period") and not (st["temporal"] or st["text"]) and st["numeric"]:
+    if st.get("nested"):
+        return "ignore"  # a record or a list shown as a segment would read {"mobile", ...}
+    if (
+        role in ("ts", "signup", "period")
+        and not (st["temporal"] or st["text"])
+        and st["numeric"]
+        and not (role in ("ts", "signup") and _looks_epoch(st))
+    ):
         return None
     if (
         role in ("revenue", "unit_price", "quantity", "spend", "impressions", "clicks", "count")
@@ -764,8 +866,12 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
     flags = t.cols("converted")
     signup = t.col("signup")
     ts = t.col("ts")
+    uid_expr = _as_id(pl.col(uid), f.schema[uid])
+    if "email" in _norm(uid) and f.schema[uid] == pl.String:
+        uid_expr = uid_expr.str.to_lowercase()  # Anna@x.com and anna@x.com: one customer
+        notes.append(f"{t.name}: customers identified by {uid} (compared in lower case).")
     base = [
-        _as_id(pl.col(uid), f.schema[uid]).alias("user_id"),
+        uid_expr.alias("user_id"),
         *[pl.col(c).cast(pl.String).alias(name) for c, name in seg.items()],
         *[pl.col(c).cast(pl.Boolean).alias(c) for c in flags],
     ]
@@ -813,21 +919,48 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         return events, attrs, drops, notes
 
     extra = []
-    for role in ("session_id", "order_id"):
-        c = t.col(role)
-        if c:
-            extra.append(_as_id(pl.col(c), f.schema[c]).alias(role))
+    sid, oid = t.col("session_id"), t.col("order_id")
+    if sid:
+        sid_expr = _as_id(pl.col(sid), f.schema[sid])
+        if _norm(sid.rsplit(".", 1)[-1]) == "gasessionid":
+            # GA4 numbers sessions per user (ga_session_id is a start time): user + number
+            sid_expr = pl.concat_str([base[0], pl.lit(":"), sid_expr])
+            notes.append(f"{t.name}: session = {uid} + ':' + {sid} (GA4 numbers sessions per user).")
+        extra.append(sid_expr.alias("session_id"))
+    if oid:
+        extra.append(_as_id(pl.col(oid), f.schema[oid]).alias("order_id"))
     rev, qty, price = t.col("revenue"), t.col("quantity"), t.col("unit_price")
     if kind == "events":
         step = t.col("step")
         extra.append(pl.col(step).cast(pl.String).str.strip_chars().alias("step"))
     g = f.select(*base, *extra, *[pl.col(c) for c in (rev, qty, price) if c])
+    order_level_rev = False
+    cancellations = False
+    if kind == "orders" and "order_id" in g.columns:
+        # Shopify: an order's fields are on its first line only; its other lines take them
+        order_fields = [
+            c
+            for c in ("user_id", "ts", "signup", *seg.values(), *flags)
+            if c in g.columns and c != "order_id"
+        ]
+        order_level_rev = bool(rev) and _order_level(g, rev)
+        if order_level_rev:
+            order_fields.append(rev)
+        g, filled = _fill_within_orders(g, order_fields)
+        if filled:
+            notes.append(
+                f"{t.name}: {filled:,} order lines without the order's own fields (e-mail, date, "
+                "total…) took them from the order's first line."
+            )
+        cancellations, c_note = _cancellation_convention(g, qty or rev, t.name)
+        if c_note:
+            notes.append(c_note)
     g = drops.apply(
         g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
     )
     if kind == "orders":
         g = g.with_columns(pl.lit("purchase").alias("step"))
-        if "order_id" in g.columns:
+        if cancellations:
             g = drops.apply(
                 g,
                 ~pl.col("order_id").str.starts_with("C"),
@@ -835,7 +968,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             )
         if qty:
             g = drops.apply(g, pl.col(qty) > 0, "zero or negative quantity")
-        if price:
+        if price and not rev:  # a free line (gift wrap) is no error when an amount is given
             g = drops.apply(g, pl.col(price) > 0, "zero or negative unit price")
     else:
         g = drops.apply(
@@ -843,19 +976,47 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         )
     if "ts" in g.columns:
         g = drops.apply(g, pl.col("ts").is_not_null(), "missing or unreadable timestamp")
+    purchase = _purchase_step(g) if kind == "events" and price and not rev else None
     if rev:
         g = g.with_columns(pl.col(rev).cast(pl.Float64).alias("revenue"))
+        if order_level_rev:
+            notes.append(
+                f"{t.name}: revenue = {rev}, once per order (an order-level amount, not summed "
+                "over the order's lines)."
+            )
+    elif purchase:
+        # REES46: a price on every event; only purchase rows are sales, one unit each
+        amount = pl.col(price) * pl.col(qty) if qty else pl.col(price)
+        g = g.with_columns(
+            pl.when(pl.col("step") == purchase)
+            .then(amount.cast(pl.Float64))
+            .otherwise(None)
+            .alias("revenue")
+        )
+        unit = f"× {qty}" if qty else "one unit per row"
+        notes.append(
+            f"{t.name}: revenue = {price} on '{purchase}' rows ({unit}); the price on other "
+            "events (views, carts…) is not revenue."
+        )
     elif qty and price:
         g = g.with_columns((pl.col(qty) * pl.col(price)).cast(pl.Float64).alias("revenue"))
         notes.append(f"{t.name}: revenue = {qty} × {price} (no amount column).")
     if kind == "orders" and "order_id" in g.columns:
         lines = g.height
         keys = ["user_id", "order_id"]
+        if "revenue" in g.columns:
+            revenue = (
+                pl.col("revenue").drop_nulls().first()
+                if order_level_rev
+                else pl.col("revenue").sum()
+            )
+        else:
+            revenue = pl.lit(None).alias("_r")
         g = (
             g.group_by(keys, maintain_order=True)
             .agg(
                 pl.col("ts").min() if "ts" in g.columns else pl.lit(None).alias("_"),
-                pl.col("revenue").sum() if "revenue" in g.columns else pl.lit(None).alias("_r"),
+                revenue,
                 pl.col("step").first(),
                 *[
                     pl.col(name).first()
@@ -863,6 +1024,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
                 ],
             )
             .select(pl.exclude("_", "_r"))
+            # an order without a discount code (or any order-level segment) is "(none)", so
+            # that a customer's first order decides their segment even when it is empty
+            .with_columns(pl.col(name).fill_null(NONE) for name in seg.values())
         )
         notes.append(
             f"{t.name}: {lines:,} order lines grouped into {g.height:,} orders (one per order id)."
@@ -877,6 +1041,72 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         *flags,
     ]
     return g.select(event_cols), g.select(list(dict.fromkeys(attrs_cols))), drops, notes
+
+
+def _order_level(g: pl.DataFrame, amount: str) -> bool:
+    """True when ``amount`` is an order's total (one value per order id, Shopify's ``Total``
+    on the order's first line), not a line amount to be summed: every order of several lines
+    holds at most one distinct value."""
+    multi = g.filter(pl.col("order_id").is_not_null() & (pl.len().over("order_id") > 1))
+    if multi.height == 0:
+        return False
+    distinct = multi.group_by("order_id").agg(pl.col(amount).drop_nulls().n_unique().alias("n"))
+    return bool((distinct["n"] <= 1).all())
+
+
+def _fill_within_orders(g: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.DataFrame, int]:
+    """Empty order-level fields of a line filled with the order's first value; (frame, lines
+    that were missing their user id and got it from their order)."""
+    if not columns:
+        return g, 0
+    has_order = pl.col("order_id").is_not_null()
+    empty_uid = pl.col("user_id").is_null() | (pl.col("user_id") == "")
+    filled = g.select(
+        (has_order & empty_uid & (~empty_uid).any().over("order_id")).sum()
+    ).item()
+    missing = g.select(pl.col(c).null_count() for c in columns).row(0)
+    if not any(missing) and not filled:
+        return g, 0
+    g = g.with_columns(pl.when(pl.col("user_id") == "").then(None).otherwise(pl.col("user_id")))
+    g = g.with_columns(
+        pl.when(has_order)
+        .then(pl.col(c).fill_null(pl.col(c).drop_nulls().first().over("order_id")))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, n in zip(columns, missing, strict=True)
+        if n
+    )
+    return g, int(filled)
+
+
+def _cancellation_convention(
+    g: pl.DataFrame, sign_col: str | None, name: str
+) -> tuple[bool, str | None]:
+    """Whether ids starting with "C" are cancellations *in this file*: they are when at least
+    90 % of such lines carry a negative quantity (or amount), as in UCI Online Retail
+    (``C536379``). Elsewhere (``CMD-1001``) they are ordinary orders. (applies, note)."""
+    c_ids = pl.col("order_id").str.starts_with("C").fill_null(False)
+    n_c = int(g.select(c_ids.sum()).item())
+    if not n_c:
+        return False, None
+    negative = int(g.select((c_ids & (pl.col(sign_col) < 0)).sum()).item()) if sign_col else 0
+    if negative >= 0.9 * n_c:
+        return True, (
+            f"{name}: order ids starting with C are cancellations in this file ({negative:,} of "
+            f"{n_c:,} such lines have a negative {sign_col}); they are set aside."
+        )
+    return False, (
+        f"{name}: {n_c:,} lines with an order id starting with C are kept as orders (their "
+        f"{sign_col or 'quantities'} are not negative: no cancellation convention here)."
+    )
+
+
+def _purchase_step(g: pl.DataFrame) -> str | None:
+    """The purchase step among the event names (``purchase``, ``order``…), see kpi.stages."""
+    from kpi.stages import detect_steps  # kpi.stages builds on the Dataset this module makes
+
+    names = g["step"].drop_nulls().unique(maintain_order=True).to_list()
+    return detect_steps(names).get("purchase") if names else None
 
 
 def _first_touch(attrs: pl.DataFrame) -> pl.DataFrame:
@@ -1053,7 +1283,8 @@ def build_dataset(
                 s for s in c["step"].unique(maintain_order=True).to_list() if s not in step_order
             ]
         rows_read = t.rows_read if t.rows_read is not None else t.frame.height
-        sources.append(Source(t.name, kind, rows_read, kept, dropped, examples))
+        duplicates = _duplicate_rows(t.frame) if kind in ("events", "orders", "wide") else 0
+        sources.append(Source(t.name, kind, rows_read, kept, dropped, examples, duplicates))
 
     if events_parts:
         events = pl.concat(events_parts, how="diagonal_relaxed")
@@ -1065,6 +1296,7 @@ def build_dataset(
         for c in users.columns
         if c not in ("user_id", "first_seen", "signup") and users.schema[c] == pl.String
     ]
+    segments, extra_segments = rank_segments(users, segments)
     # cohort derived from first-seen (or signup) unless the file has one
     if "cohort" not in users.columns:
         anchor = (
@@ -1103,10 +1335,61 @@ def build_dataset(
         counts=counts,
         steps=steps,
         segments=tuple(dict.fromkeys(segments)),
+        extra_segments=tuple(extra_segments),
         flags=tuple(flags),
         sources=tuple(sources),
         notes=tuple(notes),
     )
+
+
+SEGMENTS_SHOWN = 12  # segment columns offered by default; the others are one click away
+
+
+def rank_segments(
+    users: pl.DataFrame, candidates: Sequence[str], shown: int = SEGMENTS_SHOWN
+) -> tuple[list[str], list[str]]:
+    """(segments shown by default, in the table's order; the other candidates, best first).
+
+    ``device``, ``channel``, ``variant`` and ``cohort`` are always shown. The others are ranked:
+    more than one value first, then mostly filled, then a name that says segment (country,
+    plan, discount code…), then values shared by many users (not one per user), then fewer
+    distinct values.
+    """
+    candidates = list(dict.fromkeys(candidates))
+    fixed = [c for c in candidates if c in SEGMENT_ROLES and c != "segment"]
+    others = [c for c in candidates if c not in fixed]
+    if len(fixed) + len(others) <= shown:
+        return candidates, []
+    height = max(users.height, 1)
+    distinct = users.select(pl.col(others).drop_nulls().n_unique()).row(0) if others else ()
+    nulls = users.select(pl.col(others).null_count()).row(0) if others else ()
+
+    def key(item: tuple[int, str]) -> tuple:
+        i, c = item
+        filled = height - nulls[i]
+        named = (_name_match(c) or ("",))[0] in SEGMENT_ROLES
+        return (
+            distinct[i] < 2,
+            nulls[i] / height > 0.5,
+            not named,
+            filled > 0 and distinct[i] / filled > 0.5,
+            distinct[i],
+            i,
+        )
+
+    ranked = [c for _, c in sorted(enumerate(others), key=key)]
+    keep = set(fixed) | set(ranked[: max(shown - len(fixed), 0)])
+    return [c for c in candidates if c in keep], [c for c in ranked if c not in keep]
+
+
+def _duplicate_rows(frame: pl.DataFrame) -> int:
+    """Rows identical to another row in every column (the extra copies)."""
+    if frame.height < 2:
+        return 0
+    try:
+        return frame.height - frame.n_unique()
+    except pl.exceptions.PolarsError:  # columns polars cannot compare (objects)
+        return frame.height - frame.hash_rows().n_unique()
 
 
 def _users_table(
