@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Literal
 
@@ -522,7 +522,9 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         if col in roles:
             continue
         st = stats[col]
-        if st["index_like"] or st["non_null"] == 0:  # an empty column (Shopify's Notes) says nothing
+        if (
+            st["index_like"] or st["non_null"] == 0
+        ):  # an empty column (Shopify's Notes) says nothing
             roles[col] = "ignore"
         elif st["temporal"] and "ts" not in taken:
             claim(col, "ts")
@@ -532,6 +534,7 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
             st["constant_text"]
             and "step" not in taken
             and frame.height > 1
+            and frame.width <= 4  # a per-step file: a user column and the step's name
             and not {"revenue", "unit_price", "order_id"} & taken
         ):
             claim(col, "step")  # one file per funnel step: the column holds the step name
@@ -611,6 +614,8 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
 
 
 def _fallback_role(st: dict) -> str:
+    if st.get("non_null") == 0:
+        return "ignore"
     if st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
         return "segment"
     if st["numeric"]:
@@ -786,7 +791,8 @@ class TableInput:
         return detect_kind(self.roles)
 
     def cols(self, role: str) -> list[str]:
-        return [c for c, r in self.roles.items() if r == role and c in self.frame.columns]
+        present = set(self.frame.columns)
+        return [c for c, r in self.roles.items() if r == role and c in present]
 
     def col(self, role: str) -> str | None:
         found = self.cols(role)
@@ -844,13 +850,17 @@ def _examples(rows: pl.DataFrame, n: int = 3) -> list[str]:
     ]
 
 
+# canonical column names a segment may not take (GA4's empty user_id next to user_pseudo_id)
+_CANONICAL = ("user_id", "ts", "step", "session_id", "revenue", "order_id", "signup", "first_seen")
+
+
 def _segment_cols(t: TableInput) -> dict[str, str]:
     """Source column -> canonical segment name (device, channel, variant, cohort or as is)."""
     out: dict[str, str] = {}
     for col, role in t.roles.items():
         if role in ("device", "channel", "variant", "cohort"):
             out[col] = role
-        elif role == "segment":
+        elif role == "segment" and col not in _CANONICAL:
             out[col] = col
     return out
 
@@ -887,8 +897,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
         )
         parts = []
+        schema = f.schema
         for c in step_cols:
-            dt = f.schema[c]
+            dt = schema[c]
             if dt.is_temporal():
                 reached = pl.col(c).is_not_null()
                 when = _to_datetime(pl.col(c), dt)
@@ -925,7 +936,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         if _norm(sid.rsplit(".", 1)[-1]) == "gasessionid":
             # GA4 numbers sessions per user (ga_session_id is a start time): user + number
             sid_expr = pl.concat_str([base[0], pl.lit(":"), sid_expr])
-            notes.append(f"{t.name}: session = {uid} + ':' + {sid} (GA4 numbers sessions per user).")
+            notes.append(
+                f"{t.name}: session = {uid} + ':' + {sid} (GA4 numbers sessions per user)."
+            )
         extra.append(sid_expr.alias("session_id"))
     if oid:
         extra.append(_as_id(pl.col(oid), f.schema[oid]).alias("order_id"))
@@ -1061,9 +1074,7 @@ def _fill_within_orders(g: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.Dat
         return g, 0
     has_order = pl.col("order_id").is_not_null()
     empty_uid = pl.col("user_id").is_null() | (pl.col("user_id") == "")
-    filled = g.select(
-        (has_order & empty_uid & (~empty_uid).any().over("order_id")).sum()
-    ).item()
+    filled = g.select((has_order & empty_uid & (~empty_uid).any().over("order_id")).sum()).item()
     missing = g.select(pl.col(c).null_count() for c in columns).row(0)
     if not any(missing) and not filled:
         return g, 0
@@ -1198,6 +1209,165 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
     return s, drops
 
 
+@dataclass(frozen=True)
+class SharedId:
+    """The column that identifies users across several files, and the facts behind the choice.
+
+    ``overlap``: share of the column's distinct values (over all files) found in at least two
+    files. ``others``: other columns the files share, with why they lost: ``("few values",
+    n)``, ``("less overlap", share)``, ``("not in every file", files)``.
+    """
+
+    column: str
+    files: int  # files holding the column
+    of_files: int  # files with users in them
+    overlap: float
+    distinct: int
+    others: tuple[tuple[str, str, float], ...] = ()
+    changed: tuple[str, ...] = ()  # files whose user id role was set or corrected
+
+    def note(self) -> str:
+        share = "all" if self.files == self.of_files else f"{self.files} of {self.of_files}"
+        text = (
+            f"user id = {self.column}: shared by {share} {self.of_files} files, "
+            f"{self.overlap:.0%} of its values overlap"
+        ).replace("%", " %")
+        why = {
+            "few values": lambda v: f"{int(v)} values",
+            "less overlap": lambda v: f"{v:.0%} overlap".replace("%", " %"),
+            "not in every file": lambda v: f"in {int(v)} files",
+        }
+        if self.others:
+            text += "; not " + ", ".join(f"{c} ({why[r](v)})" for c, r, v in self.others[:3])
+        if self.changed:
+            text += f" (set in {', '.join(self.changed)})"
+        return text + "."
+
+
+_MEASURE_ROLES = {"revenue", "quantity", "unit_price", "spend", "score", "count", "rate", "metric"}
+_AGGREGATE_ROLES = {"spend", "count", "rate", "impressions", "clicks"}
+
+
+def shared_user_id(tables: Sequence[TableInput]) -> SharedId | None:
+    """The column the files share that identifies a user, decided by the values.
+
+    Candidates are the column names held by at least two of the files with users (aggregates
+    and ad spend left out), not dates, decimals, flags or records. Ranked by: files holding
+    it, being already a user id somewhere (by name), looking like an id (many distinct values,
+    more than :data:`MAX_SEGMENT_VALUES`, or one a row in some file), the overlap of values
+    between files, then distinct values. None with fewer than two such files.
+    """
+    considered = [
+        t
+        for t in tables
+        if t.roles.get(t.col("user_id") or "", "") == "user_id"
+        or not (set(t.roles.values()) & _AGGREGATE_ROLES)
+    ]
+    if len(considered) < 2:
+        return None
+    holders: dict[str, list[TableInput]] = {}
+    for t in considered:
+        for c in t.frame.columns:
+            holders.setdefault(c, []).append(t)
+    scored = []
+    for col, ts in holders.items():
+        if len(ts) < 2:
+            continue
+        if not all(_can_be_id(t.frame[col]) for t in ts):
+            continue
+        if all(t.roles.get(col) in _MEASURE_ROLES | {"order_id", "session_id", "ts"} for t in ts):
+            continue
+        values = pl.concat(
+            [
+                t.frame.select(_as_id(pl.col(col), t.frame.schema[col]).alias("v"))
+                .drop_nulls()
+                .unique()
+                .with_columns(pl.lit(i).alias("file"))
+                for i, t in enumerate(ts)
+            ]
+        )
+        per_value = values.group_by("v").agg(pl.len().alias("n"))
+        distinct = per_value.height
+        if distinct == 0:
+            continue
+        overlap = per_value.filter(pl.col("n") >= 2).height / distinct
+        one_a_row = any(
+            t.frame[col].drop_nulls().n_unique() >= 0.9 * max(t.frame[col].drop_nulls().len(), 1)
+            and t.frame.height > 1
+            for t in ts
+        )
+        id_like = distinct > MAX_SEGMENT_VALUES or (one_a_row and distinct > 2)
+        named = _name_role(col) == "user_id"  # by its header, not by a guess from values
+        scored.append(
+            ((len(ts), named, id_like, overlap, distinct), col, len(ts), overlap, distinct, id_like)
+        )
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0], reverse=True)
+    best = next((x for x in scored if x[5] and x[3] > 0), None)
+    if best is None:
+        return None
+    _, col, n_files, overlap, distinct, _ = best
+    others = []
+    for _, c, nf, ov, dist, id_like in scored:
+        if c == col:
+            continue
+        if not id_like:
+            others.append((c, "few values", float(dist)))
+        elif nf < n_files:
+            others.append((c, "not in every file", float(nf)))
+        else:
+            others.append((c, "less overlap", ov))
+    return SharedId(col, n_files, len(considered), overlap, distinct, tuple(others))
+
+
+def _can_be_id(s: pl.Series) -> bool:
+    """Text or whole numbers (``17850.0`` included): not dates, flags, decimals or records."""
+    d = s.dtype
+    if d.is_temporal() or d.is_nested() or d in (pl.Boolean, pl.Null, pl.Object):
+        return False
+    if d.is_float():
+        nn = s.drop_nulls()
+        return bool(nn.len()) and bool((nn % 1 == 0).all())
+    return True
+
+
+def align_user_ids(
+    tables: Sequence[TableInput], *, only_missing: bool = False
+) -> tuple[list[TableInput], SharedId | None]:
+    """Tables whose user id role is the column the files share (:func:`shared_user_id`).
+
+    A file without a user id, or whose user id is another column while the shared one is in
+    it, gets the shared column as its user id (the former one becomes a segment or is ignored).
+    Files without the shared column are left as they are. ``only_missing``: correct only the
+    files that have no user id (the user's own choices stand).
+    """
+    choice = shared_user_id(tables)
+    if choice is None:
+        return list(tables), None
+    out: list[TableInput] = []
+    changed: list[str] = []
+    for t in tables:
+        current = t.col("user_id")
+        if (
+            choice.column not in t.frame.columns
+            or current == choice.column
+            or (only_missing and current is not None)
+        ):
+            out.append(t)
+            continue
+        roles = dict(t.roles)
+        if current is not None:
+            st = _column_stats(t.frame[current], max(t.frame.height, 1))
+            roles[current] = (
+                _fallback_role(st) if st["n_unique"] <= MAX_SEGMENT_VALUES else "ignore"
+            )
+        roles[choice.column] = "user_id"
+        out.append(replace(t, roles=roles))
+        changed.append(t.name)
+    return out, replace(choice, changed=tuple(changed))
+
+
 def build_dataset(
     tables: Sequence[TableInput], *, cohort_grain: Literal["week", "month"] = "month"
 ) -> Dataset:
@@ -1209,6 +1379,9 @@ def build_dataset(
     """
     if not tables:
         raise SchemaError("No table to analyse.", "Upload at least one file.")
+    # several files: a file with no recognised user id takes the column the others share
+    tables, _ = align_user_ids(tables, only_missing=True) if len(tables) > 1 else (tables, None)
+    shared = shared_user_id(tables) if len(tables) > 1 else None
     events_parts: list[pl.DataFrame] = []
     attr_parts: list[pl.DataFrame] = []
     user_tables: list[pl.DataFrame] = []
@@ -1286,15 +1459,20 @@ def build_dataset(
         duplicates = _duplicate_rows(t.frame) if kind in ("events", "orders", "wide") else 0
         sources.append(Source(t.name, kind, rows_read, kept, dropped, examples, duplicates))
 
+    if shared is not None and all(
+        t.col("user_id") == shared.column for t in tables if shared.column in t.frame.columns
+    ):
+        notes.insert(0, shared.note())
     if events_parts:
         events = pl.concat(events_parts, how="diagonal_relaxed")
     else:
         events = pl.DataFrame(schema={"user_id": pl.String, "step": pl.String})
     users = _users_table(attr_parts, user_tables, events)
+    user_schema = users.schema  # once: a wide table has thousands of columns
     segments = [
         c
-        for c in users.columns
-        if c not in ("user_id", "first_seen", "signup") and users.schema[c] == pl.String
+        for c, dtype in user_schema.items()
+        if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
     ]
     segments, extra_segments = rank_segments(users, segments)
     # cohort derived from first-seen (or signup) unless the file has one
@@ -1312,7 +1490,7 @@ def build_dataset(
             notes.append(
                 f"Cohort = {'signup' if anchor == 'signup' else 'first-seen'} {cohort_grain}."
             )
-    flags = [c for c in users.columns if users.schema[c] == pl.Boolean]
+    flags = [c for c, dtype in users.schema.items() if dtype == pl.Boolean]
     if survey is not None and "user_id" in survey.columns:
         extra = [c for c in segments if c not in survey.columns]
         if extra:
