@@ -933,7 +933,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
     sid, oid = t.col("session_id"), t.col("order_id")
     if sid:
         sid_expr = _as_id(pl.col(sid), f.schema[sid])
-        if _norm(sid.rsplit(".", 1)[-1]) == "gasessionid":
+        if _norm(sid).endswith("gasessionid"):
             # GA4 numbers sessions per user (ga_session_id is a start time): user + number
             sid_expr = pl.concat_str([base[0], pl.lit(":"), sid_expr])
             notes.append(
@@ -1075,8 +1075,10 @@ def _fill_within_orders(g: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.Dat
     has_order = pl.col("order_id").is_not_null()
     empty_uid = pl.col("user_id").is_null() | (pl.col("user_id") == "")
     filled = g.select((has_order & empty_uid & (~empty_uid).any().over("order_id")).sum()).item()
-    missing = g.select(pl.col(c).null_count() for c in columns).row(0)
-    if not any(missing) and not filled:
+    missing = list(g.select(pl.col(c).null_count() for c in columns).row(0))
+    if "user_id" in columns and not filled:
+        missing[list(columns).index("user_id")] = 0  # whole orders without a customer
+    if not any(missing):
         return g, 0
     g = g.with_columns(pl.when(pl.col("user_id") == "").then(None).otherwise(pl.col("user_id")))
     g = g.with_columns(
@@ -1260,8 +1262,7 @@ def shared_user_id(tables: Sequence[TableInput]) -> SharedId | None:
     considered = [
         t
         for t in tables
-        if t.roles.get(t.col("user_id") or "", "") == "user_id"
-        or not (set(t.roles.values()) & _AGGREGATE_ROLES)
+        if t.col("user_id") is not None or not (set(t.roles.values()) & _AGGREGATE_ROLES)
     ]
     if len(considered) < 2:
         return None
@@ -1380,8 +1381,12 @@ def build_dataset(
     if not tables:
         raise SchemaError("No table to analyse.", "Upload at least one file.")
     # several files: a file with no recognised user id takes the column the others share
-    tables, _ = align_user_ids(tables, only_missing=True) if len(tables) > 1 else (tables, None)
-    shared = shared_user_id(tables) if len(tables) > 1 else None
+    shared = None
+    if len(tables) > 1:
+        tables, fixed = align_user_ids(tables, only_missing=True)
+        shared = shared_user_id(tables)
+        if shared is not None and fixed is not None and fixed.changed:
+            shared = replace(shared, changed=fixed.changed)
     events_parts: list[pl.DataFrame] = []
     attr_parts: list[pl.DataFrame] = []
     user_tables: list[pl.DataFrame] = []

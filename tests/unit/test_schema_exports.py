@@ -453,3 +453,12 @@ def test_wide_file_segments_ranked_and_capped():
     assert kinds == sorted(kinds, key=["attr", "sparse", "const"].index)
     assert set(ds.extra_segments) <= set(ds.users.columns)  # filterable, one click away
     assert elapsed < 5, elapsed  # was 70 s: a schema lookup per column
+
+
+def test_build_dataset_gives_the_shared_user_id_to_a_file_without_one_only():
+    """The user's own choice in a file stands; a file with no user id takes the shared one."""
+    events, contacts, answers = _three_files()
+    contacts.roles.update({"legacy_ref": "ignore", "contact_ref": "user_id"})
+    ds = build_dataset([events, contacts, answers])
+    assert ds.notes[0].endswith("(set in events.csv).")
+    assert ds.events.height == 300 and ds.users.height == 100
