@@ -512,7 +512,7 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         role = _check_values(match[0], stats[col], col)
         if role is None:
             continue
-        filled = stats[col]["non_null"] / n
+        filled = stats[col].get("non_null", n) / n
         sparse = filled == 0 or (role == "user_id" and filled < 0.5)
         named.append(((sparse, match[1], i), col, role))
     for _, col, role in sorted(named, key=lambda x: x[0]):
@@ -522,9 +522,7 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         if col in roles:
             continue
         st = stats[col]
-        if (
-            st["index_like"] or st["non_null"] == 0
-        ):  # an empty column (Shopify's Notes) says nothing
+        if st["index_like"] or st.get("non_null") == 0:  # an empty column says nothing
             roles[col] = "ignore"
         elif st["temporal"] and "ts" not in taken:
             claim(col, "ts")
