@@ -1227,9 +1227,12 @@ class SharedId:
     changed: tuple[str, ...] = ()  # files whose user id role was set or corrected
 
     def note(self) -> str:
-        share = "all" if self.files == self.of_files else f"{self.files} of {self.of_files}"
+        if self.files == self.of_files:
+            share = "both files" if self.files == 2 else f"all {self.files} files"
+        else:
+            share = f"{self.files} of {self.of_files} files"
         text = (
-            f"user id = {self.column}: shared by {share} {self.of_files} files, "
+            f"user id = {self.column}: shared by {share}, "
             f"{self.overlap:.0%} of its values overlap"
         ).replace("%", " %")
         why = {
