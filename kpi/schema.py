@@ -1232,8 +1232,7 @@ class SharedId:
         else:
             share = f"{self.files} of {self.of_files} files"
         text = (
-            f"user id = {self.column}: shared by {share}, "
-            f"{self.overlap:.0%} of its values overlap"
+            f"user id = {self.column}: shared by {share}, {self.overlap:.0%} of its values overlap"
         ).replace("%", " %")
         why = {
             "few values": lambda v: f"{int(v)} values",

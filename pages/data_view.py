@@ -177,14 +177,12 @@ for i, pf in enumerate(files):
             if isinstance(rep.columns, list | tuple)
             else dict(rep.columns)
         )
+        schema = table.frame.schema  # once: a wide file has thousands of columns
         editor = pl.DataFrame(
             {
                 "column": list(pf.roles),
                 "role": list(pf.roles.values()),
-                "read as": [
-                    getattr(understood.get(c), "label", str(table.frame.schema[c]))
-                    for c in pf.roles
-                ],
+                "read as": [getattr(understood.get(c), "label", str(schema[c])) for c in pf.roles],
                 "unreadable values": [
                     getattr(understood.get(c), "failed_count", 0) for c in pf.roles
                 ],
