@@ -927,6 +927,12 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         )
         return events, attrs, drops, notes
 
+    channel = t.col("channel")
+    if channel and _norm(channel).endswith("trafficsourcemedium"):
+        notes.append(
+            f"{t.name}: channel = {channel}, the medium that first brought the user (organic, "
+            "cpc, referral, (none) for direct); the source (google, …) is a segment of its own."
+        )
     extra = []
     sid, oid = t.col("session_id"), t.col("order_id")
     if sid:
@@ -1227,16 +1233,21 @@ class SharedId:
     changed: tuple[str, ...] = ()  # files whose user id role was set or corrected
 
     def note(self) -> str:
+        """The Data page's sentence: which column, and why (files, overlap, the others)."""
         if self.files == self.of_files:
             share = "both files" if self.files == 2 else f"all {self.files} files"
         else:
             share = f"{self.files} of {self.of_files} files"
+
+        def pct(x: float) -> str:
+            return f"{x * 100:.0f} %"
+
         text = (
-            f"user id = {self.column}: shared by {share}, {self.overlap:.0%} of its values overlap"
-        ).replace("%", " %")
+            f"user id = {self.column}: shared by {share}, {pct(self.overlap)} of its values overlap"
+        )
         why = {
             "few values": lambda v: f"{int(v)} values",
-            "less overlap": lambda v: f"{v:.0%} overlap".replace("%", " %"),
+            "less overlap": lambda v: f"{pct(v)} overlap",
             "not in every file": lambda v: f"in {int(v)} files",
         }
         if self.others:

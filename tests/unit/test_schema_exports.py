@@ -256,6 +256,9 @@ def test_ga4_bigquery_dataset():
     assert not {"app_info", "items"} & set(ds.users.columns)
     assert all(not str(v).startswith("{") for v in ds.users["device"].to_list())
     assert any("ga_session_id" in n for n in ds.notes)
+    assert any(
+        n.startswith("ga4_events.parquet: channel = traffic_source.medium") for n in ds.notes
+    )
     # organic share is the organic medium's share of sessions, not 100 %
     assert _kpi(ds, "organic_share") == pytest.approx(1 / 4)
 
