@@ -13,6 +13,10 @@ Tables and their canonical columns:
   ``impressions``, ``clicks`` (Float64).
 - ``survey``: ``score`` (Float64), optional ``user_id``, ``ts``, segment columns.
 - ``counts``: aggregated rows: segment columns, ``step`` (String), ``users`` (Int64).
+
+Segments: ``segments`` are the columns offered by default (at most
+:data:`kpi.schema.SEGMENTS_SHOWN` ranked candidates, plus ``cohort``); ``extra_segments`` are
+the other candidate columns, best first, also in ``users`` and filterable ("more segments").
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Source:
     rows_kept: int
     dropped: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)  # up to 3 dropped rows a reason
+    duplicate_rows: int = 0  # rows identical to an earlier row in every column of the file
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,8 @@ class Dataset:
     survey: pl.DataFrame | None = None
     counts: pl.DataFrame | None = None
     steps: tuple[str, ...] = ()
-    segments: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()  # shown by default (the best-ranked, in the file's order)
+    extra_segments: tuple[str, ...] = ()  # further candidates, ranked, offered on demand
     flags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     notes: tuple[str, ...] = ()

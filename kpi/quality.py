@@ -72,7 +72,12 @@ def missing_values(ds: Dataset) -> pl.DataFrame:
 
 
 def quality_summary(ds: Dataset) -> Quality:
-    """Users, events, period covered, exact duplicate events, accounting and missing values."""
+    """Users, events, period covered, exact duplicate events, accounting and missing values.
+
+    Duplicate events are rows of the event files identical to another row in *every* column
+    of the file (not merely the same user, step and time: GA4 logs several events a
+    microsecond apart with different parameters).
+    """
     ev = ds.events
     period = None
     if ds.has_timestamps:
@@ -85,7 +90,7 @@ def quality_summary(ds: Dataset) -> Quality:
         users=ds.users.height,
         events=ev.height,
         period=period,
-        duplicate_events=ev.height - ev.unique().height if ev.height else 0,
+        duplicate_events=sum(s.duplicate_rows for s in ds.sources),
         accounting=accounting(ds),
         missing=missing_values(ds),
         steps=ds.steps,

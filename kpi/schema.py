@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Literal
 
@@ -20,7 +20,7 @@ from kpi.dataset import Dataset, Source
 from kpi.epoch import epoch_to_datetime
 from kpi.errors import SchemaError
 from kpi.load import Table
-from kpi.segments import cohort_of
+from kpi.segments import NONE, cohort_of
 
 Role = Literal[
     "user_id",
@@ -374,8 +374,39 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "categorycode",
         "market",
         "geocountry",
+        "discountcode",
+        "shippingmethod",
+        "billingcountry",
+        "shippingcountry",
+        "paymentmethod",
+        "financialstatus",
+        "fulfillmentstatus",
+        "currency",
+        "vendor",
     ),
 }
+
+# Flattened GA4 BigQuery names (``device.category``...), matched in full before any synonym:
+# they settle which of several candidates takes a role (``device.category`` over ``platform``,
+# ``ecommerce.purchase_revenue`` over ``event_value_in_usd``, ``user_pseudo_id`` over the
+# mostly empty ``user_id``, ``traffic_source.medium`` as the channel).
+FULL_NAMES: dict[str, str] = {
+    "userpseudoid": "user_id",
+    "ecommercepurchaserevenue": "revenue",
+    "ecommercetransactionid": "order_id",
+    "devicecategory": "device",
+    "trafficsourcemedium": "channel",
+    "geocountry": "segment",
+    "eventparamsgasessionid": "session_id",
+}
+# Never a role by name: a user's lifetime value is not the revenue of an event, GA4's
+# bookkeeping timestamps are not the event time.
+_NOT_BY_NAME = (
+    "userltv",
+    "eventprevioustimestamp",
+    "eventservertimestampoffset",
+    "eventbundlesequenceid",
+)
 
 _STEP_FLAG_RE = re.compile(r"^(step|etape|stage)[\s_\-]*\d+$", re.I)
 _BECAME_RE = re.compile(r"^became an? (.+?) date$", re.I)
@@ -383,18 +414,38 @@ _RETENTION_RE = re.compile(r"^(retention|retained|ret)[\s_\-]*\d+", re.I)
 
 
 def _name_role(name: str) -> str | None:
+    match = _name_match(name)
+    return match[0] if match else None
+
+
+def _name_match(name: str) -> tuple[str, int] | None:
+    """(role, rank) the header suggests; a lower rank wins when several columns claim a role.
+
+    Full GA4 names first, then exact synonyms (in the order of :data:`SYNONYMS`), then the part
+    after the last dot of a flattened name (``traffic_source.source`` -> ``source``), then
+    patterns and partial matches.
+    """
     key = _norm(name)
+    if key.startswith(_NOT_BY_NAME):
+        return None
+    if key in FULL_NAMES:
+        return FULL_NAMES[key], -1
     for role, words in SYNONYMS.items():
         if key in words:
-            return role
+            return role, words.index(key)
+    if "." in name:
+        tail = _norm(name.rsplit(".", 1)[1])
+        for role, words in SYNONYMS.items():
+            if tail in words:
+                return role, 100 + words.index(tail)
     if _BECAME_RE.match(name.strip()):
-        return "step_flag"
+        return "step_flag", 200
     if _STEP_FLAG_RE.match(name.strip()):
-        return "step_flag"
+        return "step_flag", 200
     if _RETENTION_RE.match(name.strip()):
-        return "converted"
+        return "converted", 200
     if key.endswith("rate") or key.startswith("visitto"):
-        return "rate"
+        return "rate", 200
     # partial matches for common composite names ("Customer ID", "event_time_utc", ...)
     for role, stem in (
         ("user_id", "userid"),
@@ -407,7 +458,7 @@ def _name_role(name: str) -> str | None:
         ("spend", "spend"),
     ):
         if stem in key:
-            return role
+            return role, 300
     return None
 
 
@@ -450,26 +501,41 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         if role in singular:
             taken.add(role)
 
-    # 1. headers
-    for col in frame.columns:
-        role = _name_role(col)
+    # 1. headers; when several columns claim a role, the best-ranked name wins, and a column
+    # without values (GA4's user_id next to user_pseudo_id) loses to a filled one
+    named: list[tuple[tuple, str, str]] = []
+    for i, col in enumerate(frame.columns):
+        match = _name_match(col)
+        if match is None:
+            if _norm(col).startswith("lineitem"):  # Shopify line fields: not segments
+                roles[col] = "ignore"
+            continue
+        role = _check_values(match[0], stats[col], col)
         if role is None:
             continue
-        role = _check_values(role, stats[col], col)
-        if role is not None:
-            claim(col, role)
+        filled = stats[col].get("non_null", n) / n
+        sparse = filled == 0 or (role == "user_id" and filled < 0.5)
+        named.append(((sparse, match[1], i), col, role))
+    for _, col, role in sorted(named, key=lambda x: x[0]):
+        claim(col, role)
     # 2. values, for columns the names did not settle
     for col in frame.columns:
         if col in roles:
             continue
         st = stats[col]
-        if st["index_like"]:
+        if st["index_like"] or st.get("non_null") == 0:  # an empty column says nothing
             roles[col] = "ignore"
         elif st["temporal"] and "ts" not in taken:
             claim(col, "ts")
         elif st["boolean"]:
             roles[col] = "converted"
-        elif st["constant_text"] and "step" not in taken and frame.height > 1:
+        elif (
+            st["constant_text"]
+            and "step" not in taken
+            and frame.height > 1
+            and frame.width <= 4  # a per-step file: a user column and the step's name
+            and not {"revenue", "unit_price", "order_id"} & taken
+        ):
             claim(col, "step")  # one file per funnel step: the column holds the step name
         elif st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
             roles[col] = "segment"
@@ -547,6 +613,8 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
 
 
 def _fallback_role(st: dict) -> str:
+    if st.get("non_null") == 0:
+        return "ignore"
     if st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
         return "segment"
     if st["numeric"]:
@@ -556,6 +624,8 @@ def _fallback_role(st: dict) -> str:
 
 def _column_stats(s: pl.Series, n: int) -> dict:
     dtype = s.dtype
+    if dtype.is_nested() or dtype == pl.Object:  # records / lists: never a segment or an id
+        return {**_NESTED_STATS, "dtype": dtype, "non_null": s.len() - s.null_count()}
     non_null = s.drop_nulls()
     n_unique = non_null.n_unique() if non_null.len() else 0
     numeric = dtype.is_numeric()
@@ -572,6 +642,7 @@ def _column_stats(s: pl.Series, n: int) -> dict:
         )
     return {
         "dtype": dtype,
+        "non_null": non_null.len(),
         "n_unique": n_unique,
         "unique_ratio": n_unique / max(non_null.len(), 1),
         "numeric": numeric,
@@ -592,9 +663,43 @@ def _column_stats(s: pl.Series, n: int) -> dict:
     }
 
 
+_NESTED_STATS: dict = {
+    "nested": True,
+    "n_unique": 0,
+    "unique_ratio": 0.0,
+    "numeric": False,
+    "integral": False,
+    "temporal": False,
+    "boolean": False,
+    "text": False,
+    "constant_text": False,
+    "index_like": False,
+    "min": None,
+    "max": None,
+}
+
+# Integer epoch timestamps: plausible years 2000-2100 in seconds, ms, µs or ns.
+_EPOCH_SPANS = ((9.4e8, 4.2e9), (9.4e11, 4.2e12), (9.4e14, 4.2e15), (9.4e17, 4.2e18))
+
+
+def _looks_epoch(st: dict) -> bool:
+    """Integers whose range is that of epoch seconds/ms/µs/ns (``event_timestamp``)."""
+    lo, hi = st["min"], st["max"]
+    if not (st["numeric"] and st["integral"]) or lo is None:
+        return False
+    return any(a <= lo and hi <= b for a, b in _EPOCH_SPANS)
+
+
 def _check_values(role: str, st: dict, col: str) -> str | None:
     """Reject a name-based guess that the values contradict (``None``: decide by values)."""
-    if role in ("ts", "signup", "period") and not (st["temporal"] or st["text"]) and st["numeric"]:
+    if st.get("nested"):
+        return "ignore"  # a record or a list shown as a segment would read {"mobile", ...}
+    if (
+        role in ("ts", "signup", "period")
+        and not (st["temporal"] or st["text"])
+        and st["numeric"]
+        and not (role in ("ts", "signup") and _looks_epoch(st))
+    ):
         return None
     if (
         role in ("revenue", "unit_price", "quantity", "spend", "impressions", "clicks", "count")
@@ -685,7 +790,8 @@ class TableInput:
         return detect_kind(self.roles)
 
     def cols(self, role: str) -> list[str]:
-        return [c for c, r in self.roles.items() if r == role and c in self.frame.columns]
+        present = set(self.frame.columns)
+        return [c for c, r in self.roles.items() if r == role and c in present]
 
     def col(self, role: str) -> str | None:
         found = self.cols(role)
@@ -759,13 +865,17 @@ def _examples(rows: pl.DataFrame, n: int = 3) -> list[str]:
     ]
 
 
+# canonical column names a segment may not take (GA4's empty user_id next to user_pseudo_id)
+_CANONICAL = ("user_id", "ts", "step", "session_id", "revenue", "order_id", "signup", "first_seen")
+
+
 def _segment_cols(t: TableInput) -> dict[str, str]:
     """Source column -> canonical segment name (device, channel, variant, cohort or as is)."""
     out: dict[str, str] = {}
     for col, role in t.roles.items():
         if role in ("device", "channel", "variant", "cohort"):
             out[col] = role
-        elif role == "segment":
+        elif role == "segment" and col not in _CANONICAL:
             out[col] = col
     return out
 
@@ -781,8 +891,12 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
     flags = t.cols("converted")
     signup = t.col("signup")
     ts = t.col("ts")
+    uid_expr = _as_id(pl.col(uid), f.schema[uid])
+    if "email" in _norm(uid) and f.schema[uid] == pl.String:
+        uid_expr = uid_expr.str.to_lowercase()  # Anna@x.com and anna@x.com: one customer
+        notes.append(f"{t.name}: customers identified by {uid} (compared in lower case).")
     base = [
-        _as_id(pl.col(uid), f.schema[uid]).alias("user_id"),
+        uid_expr.alias("user_id"),
         *[pl.col(c).cast(pl.String).alias(name) for c, name in seg.items()],
         *[pl.col(c).cast(pl.Boolean).alias(c) for c in flags],
     ]
@@ -798,8 +912,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
         )
         parts = []
+        schema = f.schema
         for c in step_cols:
-            dt = f.schema[c]
+            dt = schema[c]
             if dt.is_temporal():
                 reached = pl.col(c).is_not_null()
                 when = _to_datetime(pl.col(c), dt)
@@ -829,22 +944,57 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         )
         return events, attrs, drops, notes
 
+    channel = t.col("channel")
+    if channel and _norm(channel).endswith("trafficsourcemedium"):
+        notes.append(
+            f"{t.name}: channel = {channel}, the medium that first brought the user (organic, "
+            "cpc, referral, (none) for direct); the source (google, …) is a segment of its own."
+        )
     extra = []
-    for role in ("session_id", "order_id"):
-        c = t.col(role)
-        if c:
-            extra.append(_as_id(pl.col(c), f.schema[c]).alias(role))
+    sid, oid = t.col("session_id"), t.col("order_id")
+    if sid:
+        sid_expr = _as_id(pl.col(sid), f.schema[sid])
+        if _norm(sid).endswith("gasessionid"):
+            # GA4 numbers sessions per user (ga_session_id is a start time): user + number
+            sid_expr = pl.concat_str([base[0], pl.lit(":"), sid_expr])
+            notes.append(
+                f"{t.name}: session = {uid} + ':' + {sid} (GA4 numbers sessions per user)."
+            )
+        extra.append(sid_expr.alias("session_id"))
+    if oid:
+        extra.append(_as_id(pl.col(oid), f.schema[oid]).alias("order_id"))
     rev, qty, price = t.col("revenue"), t.col("quantity"), t.col("unit_price")
     if kind == "events":
         step = t.col("step")
         extra.append(pl.col(step).cast(pl.String).str.strip_chars().alias("step"))
     g = f.select(*base, *extra, *[pl.col(c) for c in (rev, qty, price) if c])
+    order_level_rev = False
+    cancellations = False
+    if kind == "orders" and "order_id" in g.columns:
+        # Shopify: an order's fields are on its first line only; its other lines take them
+        order_fields = [
+            c
+            for c in ("user_id", "ts", "signup", *seg.values(), *flags)
+            if c in g.columns and c != "order_id"
+        ]
+        order_level_rev = bool(rev) and _order_level(g, rev)
+        if order_level_rev:
+            order_fields.append(rev)
+        g, filled = _fill_within_orders(g, order_fields)
+        if filled:
+            notes.append(
+                f"{t.name}: {filled:,} order lines without the order's own fields (e-mail, date, "
+                "total…) took them from the order's first line."
+            )
+        cancellations, c_note = _cancellation_convention(g, qty or rev, t.name)
+        if c_note:
+            notes.append(c_note)
     g = drops.apply(
         g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
     )
     if kind == "orders":
         g = g.with_columns(pl.lit("purchase").alias("step"))
-        if "order_id" in g.columns:
+        if cancellations:
             g = drops.apply(
                 g,
                 ~pl.col("order_id").str.starts_with("C"),
@@ -852,7 +1002,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             )
         if qty:
             g = drops.apply(g, pl.col(qty) > 0, "zero or negative quantity")
-        if price:
+        if price and not rev:  # a free line (gift wrap) is no error when an amount is given
             g = drops.apply(g, pl.col(price) > 0, "zero or negative unit price")
     else:
         g = drops.apply(
@@ -860,19 +1010,47 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         )
     if "ts" in g.columns:
         g = drops.apply(g, pl.col("ts").is_not_null(), "missing or unreadable timestamp")
+    purchase = _purchase_step(g) if kind == "events" and price and not rev else None
     if rev:
         g = g.with_columns(pl.col(rev).cast(pl.Float64).alias("revenue"))
+        if order_level_rev:
+            notes.append(
+                f"{t.name}: revenue = {rev}, once per order (an order-level amount, not summed "
+                "over the order's lines)."
+            )
+    elif purchase:
+        # REES46: a price on every event; only purchase rows are sales, one unit each
+        amount = pl.col(price) * pl.col(qty) if qty else pl.col(price)
+        g = g.with_columns(
+            pl.when(pl.col("step") == purchase)
+            .then(amount.cast(pl.Float64))
+            .otherwise(None)
+            .alias("revenue")
+        )
+        unit = f"× {qty}" if qty else "one unit per row"
+        notes.append(
+            f"{t.name}: revenue = {price} on '{purchase}' rows ({unit}); the price on other "
+            "events (views, carts…) is not revenue."
+        )
     elif qty and price:
         g = g.with_columns((pl.col(qty) * pl.col(price)).cast(pl.Float64).alias("revenue"))
         notes.append(f"{t.name}: revenue = {qty} × {price} (no amount column).")
     if kind == "orders" and "order_id" in g.columns:
         lines = g.height
         keys = ["user_id", "order_id"]
+        if "revenue" in g.columns:
+            revenue = (
+                pl.col("revenue").drop_nulls().first()
+                if order_level_rev
+                else pl.col("revenue").sum()
+            )
+        else:
+            revenue = pl.lit(None).alias("_r")
         g = (
             g.group_by(keys, maintain_order=True)
             .agg(
                 pl.col("ts").min() if "ts" in g.columns else pl.lit(None).alias("_"),
-                pl.col("revenue").sum() if "revenue" in g.columns else pl.lit(None).alias("_r"),
+                revenue,
                 pl.col("step").first(),
                 *[
                     pl.col(name).first()
@@ -880,6 +1058,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
                 ],
             )
             .select(pl.exclude("_", "_r"))
+            # an order without a discount code (or any order-level segment) is "(none)", so
+            # that a customer's first order decides their segment even when it is empty
+            .with_columns(pl.col(name).fill_null(NONE) for name in seg.values())
         )
         notes.append(
             f"{t.name}: {lines:,} order lines grouped into {g.height:,} orders (one per order id)."
@@ -894,6 +1075,72 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         *flags,
     ]
     return g.select(event_cols), g.select(list(dict.fromkeys(attrs_cols))), drops, notes
+
+
+def _order_level(g: pl.DataFrame, amount: str) -> bool:
+    """True when ``amount`` is an order's total (one value per order id, Shopify's ``Total``
+    on the order's first line), not a line amount to be summed: every order of several lines
+    holds at most one distinct value."""
+    multi = g.filter(pl.col("order_id").is_not_null() & (pl.len().over("order_id") > 1))
+    if multi.height == 0:
+        return False
+    distinct = multi.group_by("order_id").agg(pl.col(amount).drop_nulls().n_unique().alias("n"))
+    return bool((distinct["n"] <= 1).all())
+
+
+def _fill_within_orders(g: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.DataFrame, int]:
+    """Empty order-level fields of a line filled with the order's first value; (frame, lines
+    that were missing their user id and got it from their order)."""
+    if not columns:
+        return g, 0
+    has_order = pl.col("order_id").is_not_null()
+    empty_uid = pl.col("user_id").is_null() | (pl.col("user_id") == "")
+    filled = g.select((has_order & empty_uid & (~empty_uid).any().over("order_id")).sum()).item()
+    missing = list(g.select(pl.col(c).null_count() for c in columns).row(0))
+    if "user_id" in columns and not filled:
+        missing[list(columns).index("user_id")] = 0  # whole orders without a customer
+    if not any(missing):
+        return g, 0
+    g = g.with_columns(pl.when(pl.col("user_id") == "").then(None).otherwise(pl.col("user_id")))
+    g = g.with_columns(
+        pl.when(has_order)
+        .then(pl.col(c).fill_null(pl.col(c).drop_nulls().first().over("order_id")))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, n in zip(columns, missing, strict=True)
+        if n
+    )
+    return g, int(filled)
+
+
+def _cancellation_convention(
+    g: pl.DataFrame, sign_col: str | None, name: str
+) -> tuple[bool, str | None]:
+    """Whether ids starting with "C" are cancellations *in this file*: they are when at least
+    90 % of such lines carry a negative quantity (or amount), as in UCI Online Retail
+    (``C536379``). Elsewhere (``CMD-1001``) they are ordinary orders. (applies, note)."""
+    c_ids = pl.col("order_id").str.starts_with("C").fill_null(False)
+    n_c = int(g.select(c_ids.sum()).item())
+    if not n_c:
+        return False, None
+    negative = int(g.select((c_ids & (pl.col(sign_col) < 0)).sum()).item()) if sign_col else 0
+    if negative >= 0.9 * n_c:
+        return True, (
+            f"{name}: order ids starting with C are cancellations in this file ({negative:,} of "
+            f"{n_c:,} such lines have a negative {sign_col}); they are set aside."
+        )
+    return False, (
+        f"{name}: {n_c:,} lines with an order id starting with C are kept as orders (their "
+        f"{sign_col or 'quantities'} are not negative: no cancellation convention here)."
+    )
+
+
+def _purchase_step(g: pl.DataFrame) -> str | None:
+    """The purchase step among the event names (``purchase``, ``order``…), see kpi.stages."""
+    from kpi.stages import detect_steps  # kpi.stages builds on the Dataset this module makes
+
+    names = g["step"].drop_nulls().unique(maintain_order=True).to_list()
+    return detect_steps(names).get("purchase") if names else None
 
 
 def _first_touch(attrs: pl.DataFrame) -> pl.DataFrame:
@@ -985,6 +1232,171 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
     return s, drops
 
 
+@dataclass(frozen=True)
+class SharedId:
+    """The column that identifies users across several files, and the facts behind the choice.
+
+    ``overlap``: share of the column's distinct values (over all files) found in at least two
+    files. ``others``: other columns the files share, with why they lost: ``("few values",
+    n)``, ``("less overlap", share)``, ``("not in every file", files)``.
+    """
+
+    column: str
+    files: int  # files holding the column
+    of_files: int  # files with users in them
+    overlap: float
+    distinct: int
+    others: tuple[tuple[str, str, float], ...] = ()
+    changed: tuple[str, ...] = ()  # files whose user id role was set or corrected
+
+    def note(self) -> str:
+        """The Data page's sentence: which column, and why (files, overlap, the others)."""
+        if self.files == self.of_files:
+            share = "both files" if self.files == 2 else f"all {self.files} files"
+        else:
+            share = f"{self.files} of {self.of_files} files"
+
+        def pct(x: float) -> str:
+            return f"{x * 100:.0f} %"
+
+        text = (
+            f"user id = {self.column}: shared by {share}, {pct(self.overlap)} of its values overlap"
+        )
+        why = {
+            "few values": lambda v: f"{int(v)} values",
+            "less overlap": lambda v: f"{pct(v)} overlap",
+            "not in every file": lambda v: f"in {int(v)} files",
+        }
+        if self.others:
+            text += "; not " + ", ".join(f"{c} ({why[r](v)})" for c, r, v in self.others[:3])
+        if self.changed:
+            text += f" (set in {', '.join(self.changed)})"
+        return text + "."
+
+
+_MEASURE_ROLES = {"revenue", "quantity", "unit_price", "spend", "score", "count", "rate", "metric"}
+_AGGREGATE_ROLES = {"spend", "count", "rate", "impressions", "clicks"}
+
+
+def shared_user_id(tables: Sequence[TableInput]) -> SharedId | None:
+    """The column the files share that identifies a user, decided by the values.
+
+    Candidates are the column names held by at least two of the files with users (aggregates
+    and ad spend left out), not dates, decimals, flags or records. Ranked by: files holding
+    it, being already a user id somewhere (by name), looking like an id (many distinct values,
+    more than :data:`MAX_SEGMENT_VALUES`, or one a row in some file), the overlap of values
+    between files, then distinct values. None with fewer than two such files.
+    """
+    considered = [
+        t
+        for t in tables
+        if t.col("user_id") is not None or not (set(t.roles.values()) & _AGGREGATE_ROLES)
+    ]
+    if len(considered) < 2:
+        return None
+    holders: dict[str, list[TableInput]] = {}
+    for t in considered:
+        for c in t.frame.columns:
+            holders.setdefault(c, []).append(t)
+    scored = []
+    for col, ts in holders.items():
+        if len(ts) < 2:
+            continue
+        if not all(_can_be_id(t.frame[col]) for t in ts):
+            continue
+        if all(t.roles.get(col) in _MEASURE_ROLES | {"order_id", "session_id", "ts"} for t in ts):
+            continue
+        values = pl.concat(
+            [
+                t.frame.select(_as_id(pl.col(col), t.frame.schema[col]).alias("v"))
+                .drop_nulls()
+                .unique()
+                .with_columns(pl.lit(i).alias("file"))
+                for i, t in enumerate(ts)
+            ]
+        )
+        per_value = values.group_by("v").agg(pl.len().alias("n"))
+        distinct = per_value.height
+        if distinct == 0:
+            continue
+        overlap = per_value.filter(pl.col("n") >= 2).height / distinct
+        one_a_row = any(
+            t.frame[col].drop_nulls().n_unique() >= 0.9 * max(t.frame[col].drop_nulls().len(), 1)
+            and t.frame.height > 1
+            for t in ts
+        )
+        id_like = distinct > MAX_SEGMENT_VALUES or (one_a_row and distinct > 2)
+        named = _name_role(col) == "user_id"  # by its header, not by a guess from values
+        scored.append(
+            ((len(ts), named, id_like, overlap, distinct), col, len(ts), overlap, distinct, id_like)
+        )
+    if not scored:
+        return None
+    scored.sort(key=lambda x: x[0], reverse=True)
+    best = next((x for x in scored if x[5] and x[3] > 0), None)
+    if best is None:
+        return None
+    _, col, n_files, overlap, distinct, _ = best
+    others = []
+    for _, c, nf, ov, dist, id_like in scored:
+        if c == col:
+            continue
+        if not id_like:
+            others.append((c, "few values", float(dist)))
+        elif nf < n_files:
+            others.append((c, "not in every file", float(nf)))
+        else:
+            others.append((c, "less overlap", ov))
+    return SharedId(col, n_files, len(considered), overlap, distinct, tuple(others))
+
+
+def _can_be_id(s: pl.Series) -> bool:
+    """Text or whole numbers (``17850.0`` included): not dates, flags, decimals or records."""
+    d = s.dtype
+    if d.is_temporal() or d.is_nested() or d in (pl.Boolean, pl.Null, pl.Object):
+        return False
+    if d.is_float():
+        nn = s.drop_nulls()
+        return bool(nn.len()) and bool((nn % 1 == 0).all())
+    return True
+
+
+def align_user_ids(
+    tables: Sequence[TableInput], *, only_missing: bool = False
+) -> tuple[list[TableInput], SharedId | None]:
+    """Tables whose user id role is the column the files share (:func:`shared_user_id`).
+
+    A file without a user id, or whose user id is another column while the shared one is in
+    it, gets the shared column as its user id (the former one becomes a segment or is ignored).
+    Files without the shared column are left as they are. ``only_missing``: correct only the
+    files that have no user id (the user's own choices stand).
+    """
+    choice = shared_user_id(tables)
+    if choice is None:
+        return list(tables), None
+    out: list[TableInput] = []
+    changed: list[str] = []
+    for t in tables:
+        current = t.col("user_id")
+        if (
+            choice.column not in t.frame.columns
+            or current == choice.column
+            or (only_missing and current is not None)
+        ):
+            out.append(t)
+            continue
+        roles = dict(t.roles)
+        if current is not None:
+            st = _column_stats(t.frame[current], max(t.frame.height, 1))
+            roles[current] = (
+                _fallback_role(st) if st["n_unique"] <= MAX_SEGMENT_VALUES else "ignore"
+            )
+        roles[choice.column] = "user_id"
+        out.append(replace(t, roles=roles))
+        changed.append(t.name)
+    return out, replace(choice, changed=tuple(changed))
+
+
 def build_dataset(
     tables: Sequence[TableInput], *, cohort_grain: Literal["week", "month"] = "month"
 ) -> Dataset:
@@ -996,6 +1408,13 @@ def build_dataset(
     """
     if not tables:
         raise SchemaError("No table to analyse.", "Upload at least one file.")
+    # several files: a file with no recognised user id takes the column the others share
+    shared = None
+    if len(tables) > 1:
+        tables, fixed = align_user_ids(tables, only_missing=True)
+        shared = shared_user_id(tables)
+        if shared is not None and fixed is not None and fixed.changed:
+            shared = replace(shared, changed=fixed.changed)
     events_parts: list[pl.DataFrame] = []
     attr_parts: list[pl.DataFrame] = []
     user_tables: list[pl.DataFrame] = []
@@ -1070,18 +1489,25 @@ def build_dataset(
                 s for s in c["step"].unique(maintain_order=True).to_list() if s not in step_order
             ]
         rows_read = t.rows_read if t.rows_read is not None else t.frame.height
-        sources.append(Source(t.name, kind, rows_read, kept, dropped, examples))
+        duplicates = _duplicate_rows(t.frame) if kind in ("events", "orders", "wide") else 0
+        sources.append(Source(t.name, kind, rows_read, kept, dropped, examples, duplicates))
 
+    if shared is not None and all(
+        t.col("user_id") == shared.column for t in tables if shared.column in t.frame.columns
+    ):
+        notes.insert(0, shared.note())
     if events_parts:
         events = pl.concat(events_parts, how="diagonal_relaxed")
     else:
         events = pl.DataFrame(schema={"user_id": pl.String, "step": pl.String})
     users = _users_table(attr_parts, user_tables, events)
+    user_schema = users.schema  # once: a wide table has thousands of columns
     segments = [
         c
-        for c, dtype in users.schema.items()  # one schema: users.schema[c] rebuilds it per call
+        for c, dtype in user_schema.items()
         if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
     ]
+    segments, extra_segments = rank_segments(users, segments)
     # cohort derived from first-seen (or signup) unless the file has one
     if "cohort" not in users.columns:
         anchor = (
@@ -1120,10 +1546,61 @@ def build_dataset(
         counts=counts,
         steps=steps,
         segments=tuple(dict.fromkeys(segments)),
+        extra_segments=tuple(extra_segments),
         flags=tuple(flags),
         sources=tuple(sources),
         notes=tuple(notes),
     )
+
+
+SEGMENTS_SHOWN = 12  # segment columns offered by default; the others are one click away
+
+
+def rank_segments(
+    users: pl.DataFrame, candidates: Sequence[str], shown: int = SEGMENTS_SHOWN
+) -> tuple[list[str], list[str]]:
+    """(segments shown by default, in the table's order; the other candidates, best first).
+
+    ``device``, ``channel``, ``variant`` and ``cohort`` are always shown. The others are ranked:
+    more than one value first, then mostly filled, then a name that says segment (country,
+    plan, discount code…), then values shared by many users (not one per user), then fewer
+    distinct values.
+    """
+    candidates = list(dict.fromkeys(candidates))
+    fixed = [c for c in candidates if c in SEGMENT_ROLES and c != "segment"]
+    others = [c for c in candidates if c not in fixed]
+    if len(fixed) + len(others) <= shown:
+        return candidates, []
+    height = max(users.height, 1)
+    distinct = users.select(pl.col(others).drop_nulls().n_unique()).row(0) if others else ()
+    nulls = users.select(pl.col(others).null_count()).row(0) if others else ()
+
+    def key(item: tuple[int, str]) -> tuple:
+        i, c = item
+        filled = height - nulls[i]
+        named = (_name_match(c) or ("",))[0] in SEGMENT_ROLES
+        return (
+            distinct[i] < 2,
+            nulls[i] / height > 0.5,
+            not named,
+            filled > 0 and distinct[i] / filled > 0.5,
+            distinct[i],
+            i,
+        )
+
+    ranked = [c for _, c in sorted(enumerate(others), key=key)]
+    keep = set(fixed) | set(ranked[: max(shown - len(fixed), 0)])
+    return [c for c in candidates if c in keep], [c for c in ranked if c not in keep]
+
+
+def _duplicate_rows(frame: pl.DataFrame) -> int:
+    """Rows identical to another row in every column (the extra copies)."""
+    if frame.height < 2:
+        return 0
+    try:
+        return frame.height - frame.n_unique()
+    except pl.exceptions.PolarsError:  # columns polars cannot compare (objects)
+        return frame.height - frame.hash_rows().n_unique()
 
 
 def _users_table(

@@ -192,6 +192,7 @@ for i, pf in enumerate(files):
             if isinstance(rep.columns, list | tuple)
             else dict(rep.columns)
         )
+        schema = table.frame.schema  # once: a wide file has thousands of columns
         editor = pl.DataFrame(
             {
                 "column": list(pf.roles),

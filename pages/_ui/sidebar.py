@@ -101,6 +101,7 @@ def filters(ds: Dataset) -> Filters:
             start = end = None  # whole period: no date filter, the previous period is undefined
     shown = [s for s in MAIN_SEGMENTS if s in ds.segments]
     extra_options = [s for s in ds.segments if s not in MAIN_SEGMENTS]
+    extra_options += list(getattr(ds, "extra_segments", ()))  # ranked candidates not shown
     if extra_options:
         more = st.sidebar.multiselect(
             "More segments",

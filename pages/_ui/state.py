@@ -18,7 +18,7 @@ from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.load import Table, read_table
-from kpi.schema import TableInput, build_dataset, detect_roles, rederive_cohort
+from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, rederive_cohort
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
@@ -106,7 +106,19 @@ def ingest_uploads(uploaded: list[Any]) -> None:
     st.session_state["upload_cache"] = fresh
     st.session_state["upload_ids"] = ids
     st.session_state["uploads"] = list(fresh.values())
+    _align_user_ids(st.session_state["uploads"])
     st.session_state.pop("dataset_key", None)
+
+
+def _align_user_ids(files: list[ParsedFile]) -> None:
+    """Several files: the column they share becomes the user id of each (kpi.schema)."""
+    readable = [f for f in files if f.table is not None]
+    if len(readable) < 2:
+        return
+    inputs = [TableInput(f.name, f.table.frame, roles=dict(f.roles)) for f in readable]  # type: ignore[union-attr]
+    aligned, _ = align_user_ids(inputs)
+    for f, t in zip(readable, aligned, strict=True):
+        f.roles = t.roles
 
 
 def reparse(index: int, options: dict[str, Any]) -> None:
@@ -114,6 +126,7 @@ def reparse(index: int, options: dict[str, Any]) -> None:
     ups: list[ParsedFile] = st.session_state["uploads"]
     old = ups[index]
     ups[index] = parse(old.name, old.data, options)
+    _align_user_ids(ups)
     st.session_state.pop("dataset_key", None)
 
 
