@@ -562,7 +562,14 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         if precision(best) > precision(ts_cols[0]):
             roles[ts_cols[0]] = "ignore"
             roles[best] = "ts"
-    # Shopify: the order is the "Name" column holding "#1001"-like values.
+    # Shopify: the order is the "Name" column holding "#1001"-like values (it wins over a
+    # mostly empty order-like column such as a POS "Receipt Number").
+    order_col = next((c for c, r in roles.items() if r == "order_id"), None)
+    if order_col is not None and stats[order_col].get("non_null", n) / n < 0.5:
+        shopify_name = [c for c in frame.columns if _norm(c) in ("name", "ordername", "order")]
+        if shopify_name:
+            roles[order_col] = "ignore"
+            taken.discard("order_id")
     if "order_id" not in taken:
         for col in frame.columns:
             if (
