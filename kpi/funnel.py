@@ -6,8 +6,9 @@ Semantics (DESIGN.md, "Semantics"):
   steps 1..k in order (``ts`` non-decreasing), the last of them at most ``window`` after the
   step-1 event (inclusive: exactly ``window`` later still counts). Any step-1 event may start
   an attempt and the best attempt counts, so ``users(k) <= users(k-1)``. Events with equal
-  timestamps are taken in step order (the event whose name comes first in ``steps`` first),
-  so a tie counts as "in order". A step listed twice means doing it twice (two events).
+  timestamps are taken in whichever order lets the user progress furthest (steps A → B → A
+  with A at t, B and A both at t + 1 s reach step 3), each event serving one step only. A
+  step listed twice means doing it twice (two events).
 - **Any order**: a user reaches step k when some interval of length ``window`` (unlimited
   when None) holds distinct events for every step 1..k (a step listed twice needs two events).
 - **Membership** (no ``ts`` column): reached k = has events for steps 1..k (order unknown).
@@ -21,9 +22,11 @@ step 1). A rate whose denominator is 0 is null. Segments (``by`` columns of ``ev
 the value on the user's first event (first touch); a missing text value becomes "(none)".
 
 Speed: the sequential funnel never joins per step-1 event. Events are sorted once by
-(user, ts, step position); for each step one vectorised pass carries the latest valid start of
-a chain (a running maximum of the start's row number, restarted at each user by comparing it
-with the user's first row), see the note "Computing the sequential funnel fast".
+(user, ts, step position); events at one (user, ts) are collapsed into one row counting each
+step (only when the data has such ties); for each step one vectorised pass carries the latest
+valid start of a chain (a running maximum of the start's row number, restarted at each user
+by comparing it with the user's first row), see the note "Computing the sequential funnel
+fast". A row holding several steps extends a chain by several steps at once.
 """
 
 from __future__ import annotations
@@ -274,31 +277,105 @@ def _with_user_bounds(frame: pl.LazyFrame) -> pl.LazyFrame:
 # --------------------------------------------------------------------------------------------
 
 
+def _tie_groups(
+    frame: pl.DataFrame, codes: list[int], *, open_funnel: bool
+) -> tuple[pl.LazyFrame, int, dict[int, pl.Expr]]:
+    """Events at the same (user, ts) collapsed into one row, the largest such group's size,
+    and per step code c an expression for how many events of the row have code c (digits of
+    one packed running sum when they fit in 62 bits). Without ties the frame is returned as
+    it is (size 1) and the count is ``_p == c``."""
+    u, t = pl.col("_u"), pl.col("_t")
+    new = ((u != u.shift(1)) | (t != t.shift(1))).fill_null(True)
+    lf = frame.lazy()
+    if open_funnel:  # entry = the user's first event's step (ties: the earliest listed step)
+        first = (u != u.shift(1)).fill_null(True)
+        lf = lf.with_columns(_e=pl.when(first).then(pl.col("_p")).otherwise(None).forward_fill())
+    if frame.height == 0 or frame.select(new.all()).item():
+        return lf, 1, {c: (pl.col("_p") == c).cast(pl.Int32) for c in set(codes)}
+    starts = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).filter(new).alias("i"))
+    size = int(
+        starts.select(pl.col("i").diff().max().fill_null(0).alias("d"), pl.col("i").max())
+        .with_columns(pl.max_horizontal("d", frame.height - pl.col("i")))
+        .item(0, 0)
+    )
+    distinct = sorted(set(codes))
+    base = size + 1  # a group holds at most `size` events of a code: one base-`base` digit each
+    packed = base ** len(distinct) < 2**62
+    if packed:  # one running sum of base**digit(code) instead of one per code
+        weight = {c: base**d for d, c in enumerate(distinct)}
+        counts = [pl.col("_p").replace_strict(weight, default=0, return_dtype=pl.Int64).alias("_m")]
+    else:
+        counts = [(pl.col("_p") == c).cast(pl.Int32).alias(f"_n{c}") for c in distinct]
+    names = [c.meta.output_name() for c in counts]
+    lf = lf.with_columns(*(c.cum_sum() for c in counts), _gl=new.shift(-1).fill_null(True)).filter(
+        pl.col("_gl")
+    )
+    lf = lf.with_columns(pl.col(n) - pl.col(n).shift(1, fill_value=0) for n in names)
+    keep = ["_u", "_t", *(["_e"] if open_funnel else []), *names]
+    if packed:
+        count = {c: (pl.col("_m") // weight[c]) % base for c in distinct}
+    else:
+        count = {c: pl.col(f"_n{c}") for c in distinct}
+    return lf.select(keep), size, count
+
+
 def _sequential(
     frame: pl.DataFrame, codes: list[int], window: int | None, *, open_funnel: bool
 ) -> pl.DataFrame:
-    """Add ``_s{j}``: the latest valid start row of a chain ending at this event as step j."""
-    use_ts = "_t" in frame.columns
-    f = _with_user_bounds(frame.lazy())
-    if open_funnel:
-        f = f.with_columns(_e=pl.col("_p").gather(pl.col("_us")))  # entry = first event's step
-    for j, code in enumerate(codes):
-        here = pl.col("_p") == code
-        if j == 0:
-            start = here & (pl.col("_e") == 0) if open_funnel else here
-            f = f.with_columns(pl.when(start).then(pl.col("_r")).otherwise(-1).alias("_s0"))
-            continue
-        cm = pl.col(f"_s{j - 1}").cum_max().shift(1, fill_value=-1)
-        f = f.with_columns(_cm=cm)
-        ok = here & (pl.col("_cm") >= pl.col("_us"))
-        if window is not None and use_ts:
-            elapsed = pl.col("_t") - pl.col("_t").gather(pl.col("_cm").clip(0))
-            ok = ok & (elapsed <= window)
-        expr = pl.when(ok).then(pl.col("_cm"))
-        if open_funnel:
-            expr = pl.when(here & (pl.col("_e") == j)).then(pl.col("_r")).when(ok).then("_cm")
-        f = f.with_columns(expr.otherwise(-1).alias(f"_s{j}"))
-    return f.drop("_cm", strict=False).collect()
+    """Add ``_s{j}``: the latest valid start row of a chain whose step j is in this row.
+
+    Rows are the user's tie groups (events at one timestamp, see :func:`_tie_groups`): a
+    chain may take events of a group in any order, so it reaches step j in group G when it
+    reached some step i < j in an earlier group (latest such start: running maximum of
+    ``_s{i}`` over the earlier rows) and G holds the steps i+1..j (as a multiset), or when G
+    alone holds steps 1..j (a start in G; open funnel: the entry step..j).
+    """
+    g, size, count = _tie_groups(frame, codes, open_funnel=open_funnel)
+    f = _with_user_bounds(g)
+    k = len(codes)
+
+    def holds(a: int, b: int) -> pl.Expr | None:
+        """The row holds the steps a..b (0-based, inclusive) as a multiset, or None if never."""
+        span = codes[a : b + 1]
+        if len(span) > size:
+            return None
+        need = {c: span.count(c) for c in span}
+        if size == 1:
+            return pl.col("_p") == span[0]
+        cond = pl.lit(True)
+        for c, n in need.items():
+            cond = cond & (count[c] >= n)
+        return cond
+
+    for j in range(k):
+        cands: list[pl.Expr] = []
+        entries = range(j + 1) if open_funnel else [0]
+        for e in entries:  # a chain starting in this row
+            cond = holds(e, j)
+            if cond is None:
+                continue
+            if open_funnel:
+                cond = cond & (pl.col("_e") == e)
+            cands.append(pl.when(cond).then(pl.col("_r")))
+        for i in range(max(0, j - size), j):  # a chain at step i before this row
+            cond = holds(i + 1, j)
+            if cond is None:
+                continue
+            cm = pl.col(f"_cm{i}")
+            cands.append(pl.when(cond & (cm >= pl.col("_us"))).then(cm))
+        f = f.with_columns(pl.max_horizontal(cands).fill_null(-1).alias(f"_s{j}"))
+        if window is not None:
+            start = pl.col(f"_s{j}")
+            elapsed = pl.col("_t") - pl.col("_t").gather(start.clip(0))
+            f = f.with_columns(
+                pl.when((start >= 0) & (elapsed <= window))
+                .then(start)
+                .otherwise(-1)
+                .alias(f"_s{j}")
+            )
+        if j < k - 1:
+            f = f.with_columns(pl.col(f"_s{j}").cum_max().shift(1, fill_value=-1).alias(f"_cm{j}"))
+    return f.drop([f"_cm{i}" for i in range(k - 1)]).collect()
 
 
 def _per_user_level(f: pl.DataFrame, k: int, *, open_funnel: bool) -> pl.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import polars as pl
@@ -595,3 +596,126 @@ def test_agrees_with_duckdb_sql_on_generated_log() -> None:
     assert users_of(funnel(ev, steps, window=window)) == [
         sum(1 for v in ref.values() if v > j) for j in range(4)
     ]
+
+
+# ---------------------------------------------------------------- ties: every ordering of tied events
+
+
+def _orderings(evs: list[tuple]) -> list[list[tuple]]:
+    """Every way to order events at equal timestamps (distinct step sequences only), the
+    timestamps themselves kept in order. ``evs``: (t, step) sorted by t."""
+    groups: dict = {}
+    for t, s in evs:
+        groups.setdefault(t, []).append(s)
+    out: list[list[tuple]] = [[]]
+    for t in sorted(groups):
+        perms = set(itertools.permutations(groups[t]))
+        out = [done + [(t, s) for s in p] for done in out for p in perms]
+    return out
+
+
+def _best_strict(seq: list[tuple], sub: list[str], window_min) -> tuple[int, list]:
+    """Strict-order funnel on one ordering: best (level, start time, step times) over every
+    start, greedy earliest next event (each event used once)."""
+    best: tuple = (0, None, [])
+    for i, (t0, s) in enumerate(seq):
+        if s != sub[0]:
+            continue
+        chain, pos = [t0], i
+        while len(chain) < len(sub):
+            nxt = next((q for q in range(pos + 1, len(seq)) if seq[q][1] == sub[len(chain)]), None)
+            if nxt is None or (window_min is not None and seq[nxt][0] - t0 > window_min):
+                break
+            chain.append(seq[nxt][0])
+            pos = nxt
+        key = (len(chain), t0)
+        if best[1] is None or key > (best[0], best[1]):
+            best = (len(chain), t0, chain)
+        elif key == (best[0], best[1]):
+            best = (best[0], best[1], [min(a, b) for a, b in zip(best[2], chain, strict=True)])
+    return best
+
+
+def ref_ties(rows, steps, window_min, open_funnel=False) -> dict:
+    """Per user: (entry, level, step times) trying every ordering of tied events and keeping
+    the best (highest level, then latest start, then earliest step times). Open funnel: the
+    entry is the earliest listed step among the user's earliest events."""
+    per: dict = {}
+    for u, s, t in rows:
+        per.setdefault(u, [])
+        if s in steps:
+            per[u].append((t, s))
+    out = {}
+    for u, evs in per.items():
+        evs.sort()
+        if not evs:
+            out[u] = (0, 0, [])
+            continue
+        entry = 0
+        if open_funnel:
+            entry = min(steps.index(s) for t, s in evs if t == evs[0][0])
+        best: tuple = (0, None, [])
+        for seq in _orderings(evs):
+            lv, t0, chain = _best_strict(seq, steps[entry:], window_min)
+            if lv == 0:
+                continue
+            if best[1] is None or (lv, t0) > (best[0], best[1]):
+                best = (lv, t0, chain)
+            elif (lv, t0) == (best[0], best[1]):
+                best = (lv, t0, [min(a, b) for a, b in zip(best[2], chain, strict=True)])
+        out[u] = (entry, best[0], best[2])
+    return out
+
+
+tied_rows = st.lists(
+    st.tuples(st.integers(0, 3), st.sampled_from("ABCX"), st.integers(0, 4)), max_size=18
+)
+tied_steps = st.lists(st.sampled_from("ABC"), min_size=1, max_size=4)
+tied_windows = st.one_of(st.none(), st.integers(0, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=tied_rows, steps=tied_steps, window=tied_windows)
+def test_ties_take_the_order_that_lets_the_user_progress(rows, steps, window) -> None:
+    """Many events at equal times and repeated steps: the kernel equals the best over every
+    ordering of the tied events (levels, counts, best-attempt step times)."""
+    ev = log(rows)
+    w = None if window is None else dt.timedelta(minutes=window)
+    ref = ref_ties(rows, steps, window)
+    prog = user_progress(ev, steps, window=w, with_times=True)
+    got = {}
+    for row in prog.iter_rows(named=True):
+        n = row["steps_reached"]
+        times = [(row[f"ts_{j + 1}"] - T0) / dt.timedelta(minutes=1) for j in range(n)]
+        got[row["user_id"]] = (0, n, times)
+    assert got == ref
+    expect = [sum(1 for _, lv, _ in ref.values() if lv > j) for j in range(len(steps))]
+    assert users_of(funnel(ev, steps, window=w)) == expect
+    # the open funnel on the same data
+    ref_open = ref_ties(rows, steps, window, open_funnel=True)
+    expect_open = [
+        sum(1 for e, lv, _ in ref_open.values() if lv and e <= j < e + lv)
+        for j in range(len(steps))
+    ]
+    assert users_of(funnel(ev, steps, window=w, open_funnel=True)) == expect_open
+
+
+def test_tie_after_the_first_step_lets_the_user_reach_a_repeated_step() -> None:
+    """PostHog's case: A at t, then B and A both at t+1 s: A → B → A is reached."""
+    t = dt.datetime(2025, 3, 1, 12)
+    ev = pl.DataFrame(
+        {
+            "user_id": [1, 1, 1],
+            "step": ["A", "B", "A"],
+            "ts": [t, t + dt.timedelta(seconds=1), t + dt.timedelta(seconds=1)],
+        }
+    )
+    assert users_of(funnel(ev, ["A", "B", "A"])) == [1, 1, 1]
+    # whatever the row order of the file
+    assert users_of(funnel(ev.reverse(), ["A", "B", "A"])) == [1, 1, 1]
+    # the tied pair cannot serve both orders at once: B, A, B needs a second B
+    assert users_of(funnel(ev, ["A", "B", "A", "B"])) == [1, 1, 1, 0]
+    # a window of exactly one second still counts; with none, only the tied pair is left
+    # (A, B at t+1 s) and one A cannot be steps 1 and 3
+    assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(seconds=1))) == [1, 1, 1]
+    assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(0))) == [1, 1, 0]
