@@ -11,11 +11,16 @@ Semantics (DESIGN.md, "Semantics"):
   step listed twice means doing it twice (two events).
 - **Any order**: a user reaches step k when some interval of length ``window`` (unlimited
   when None) holds distinct events for every step 1..k (a step listed twice needs two events).
+  This is not PostHog's unordered funnel, where step k counts users who completed *any* k of
+  the steps: here steps 1..k themselves must all be done, so counts can be lower.
 - **Membership** (no ``ts`` column): reached k = has events for steps 1..k (order unknown).
-- **Open funnel** (``open_funnel=True``, like GA4): a user enters at the step of their first
-  funnel event (earliest ``ts``; without timestamps, the first listed step they did) and then
-  progresses with the rules above from there; they count at their entry step and at each
-  later step reached. ``users(k)`` may then exceed ``users(k-1)``.
+- **Open funnel** (``open_funnel=True``, like GA4): users may enter at any step. Sequential:
+  a user enters at the step of their first funnel event (earliest ``ts``; at equal times the
+  earliest listed step) and then progresses with the rules above from there. Any order (and
+  membership): a user enters at the first listed step they did (ever), and reaches step
+  k >= entry when one interval of length ``window`` holds steps entry..k (any order). They
+  count at their entry step and at each later step reached; ``users(k)`` may then exceed
+  ``users(k-1)``.
 
 ``conversion`` = users(k) / users(1); ``step_conversion`` = users(k) / users(k-1) (1.0 for
 step 1). A rate whose denominator is 0 is null. Segments (``by`` columns of ``events``) take
@@ -398,10 +403,20 @@ def _per_user_level(f: pl.DataFrame, k: int, *, open_funnel: bool) -> pl.DataFra
 
 
 def _any_order(
-    frame: pl.DataFrame, steps: Sequence[str], codes: list[int], window: int | None
+    frame: pl.DataFrame,
+    steps: Sequence[str],
+    codes: list[int],
+    window: int | None,
+    *,
+    open_funnel: bool = False,
 ) -> pl.DataFrame:
-    """One row per user (``_u``, ``_lvl``, ``_e``) for the any-order funnel (module docstring)."""
-    f = _with_user_bounds(frame.lazy()).collect()
+    """One row per user (``_u``, ``_lvl``, ``_e``) for the any-order funnel (module docstring);
+    open: the entry ``_e`` is the first listed step the user did, and the interval must hold
+    steps entry..k."""
+    f = _with_user_bounds(frame.lazy())
+    if open_funnel:
+        f = f.with_columns(_e=pl.col("_p").min().over("_u"))
+    f = f.collect()
     k = len(steps)
     distinct = sorted(set(codes))
     f = f.with_columns(
@@ -431,17 +446,29 @@ def _any_order(
         for c in distinct
     }
     f = f.with_columns(counts[c].alias(f"_n{c}") for c in distinct)
-    level = pl.lit(0, dtype=pl.Int32)
-    need: dict[int, int] = {}
-    ok = pl.lit(True)
-    for j in range(k):
-        need[codes[j]] = need.get(codes[j], 0) + 1
-        ok = ok & (pl.col(f"_n{codes[j]}") >= need[codes[j]])
-        level = level + ok.cast(pl.Int32)
+
+    def level_from(e: int) -> pl.Expr:
+        """Last step reached (1-based) by an interval holding steps e..j for j = e, e+1, …"""
+        level = pl.lit(e, dtype=pl.Int32)
+        need: dict[int, int] = {}
+        ok = pl.lit(True)
+        for j in range(e, k):
+            need[codes[j]] = need.get(codes[j], 0) + 1
+            ok = ok & (pl.col(f"_n{codes[j]}") >= need[codes[j]])
+            level = level + ok.cast(pl.Int32)
+        return level
+
+    if open_funnel:
+        level = pl.lit(0, dtype=pl.Int32)
+        for e in sorted(set(codes)):
+            level = pl.when(pl.col("_e") == e).then(level_from(e)).otherwise(level)
+    else:
+        level = level_from(0)
     ordinal = (pl.col("_r") == pl.col("_us")).cast(pl.Int64).cum_sum()
     packed = (ordinal * 256 + level).cum_max() - ordinal * 256
-    users = f.select("_u", packed.cast(pl.Int32).alias("_lvl"), "_last").filter(pl.col("_last"))
-    return users.select("_u", "_lvl", _e=pl.lit(0, dtype=pl.Int32))
+    entry = pl.col("_e").cast(pl.Int32) if open_funnel else pl.lit(0, dtype=pl.Int32)
+    users = f.select("_u", packed.cast(pl.Int32).alias("_lvl"), entry.alias("_e"), "_last")
+    return users.filter(pl.col("_last")).select("_u", "_lvl", "_e")
 
 
 def _open_membership(frame: pl.DataFrame, steps: Sequence[str], codes: list[int]) -> pl.DataFrame:
@@ -493,7 +520,7 @@ def _reach(
     if not use_ts and open_funnel:
         return _open_membership(prep.frame, steps, prep.codes), None, prep
     if order == "any" or not use_ts:
-        return _any_order(prep.frame, steps, prep.codes, units), None, prep
+        return _any_order(prep.frame, steps, prep.codes, units, open_funnel=open_funnel), None, prep
     f = _sequential(prep.frame, prep.codes, units, open_funnel=open_funnel)
     return _per_user_level(f, len(steps), open_funnel=open_funnel), f, prep
 

@@ -719,3 +719,61 @@ def test_tie_after_the_first_step_lets_the_user_reach_a_repeated_step() -> None:
     # (A, B at t+1 s) and one A cannot be steps 1 and 3
     assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(seconds=1))) == [1, 1, 1]
     assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(0))) == [1, 1, 0]
+
+
+# ---------------------------------------------------------------- open funnel, any order
+
+
+def ref_open_any(rows, steps, window_min) -> list[int]:
+    """Brute force: entry = first listed step the user did; from every event as the start of
+    an interval [t0, t0 + window], the longest run entry..k held by the interval's events."""
+    per: dict = {}
+    for u, s, t in rows:
+        if s in steps:
+            per.setdefault(u, []).append((t, s))
+    counts = [0] * len(steps)
+    for evs in per.values():
+        entry = min(steps.index(s) for _, s in evs)
+        best = entry
+        for t0, _ in evs:
+            end = t0 + window_min if window_min is not None else float("inf")
+            inside = [s for t, s in evs if t0 <= t <= end]
+            level = entry
+            for k in range(entry, len(steps)):
+                need = steps[entry : k + 1]
+                if all(inside.count(n) >= need.count(n) for n in set(need)):
+                    level = k + 1
+                else:
+                    break
+            best = max(best, level)
+        for j in range(entry, best):
+            counts[j] += 1
+    return counts
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=event_rows, steps=step_lists, window=windows)
+def test_open_any_order_matches_brute_force(rows, steps, window) -> None:
+    ev = log(rows)
+    w = None if window is None else dt.timedelta(minutes=window)
+    assert users_of(funnel(ev, steps, window=w, order="any", open_funnel=True)) == ref_open_any(
+        rows, steps, window
+    )
+    if window is None:  # without a window it is the open membership funnel
+        assert users_of(funnel(ev, steps, order="any", open_funnel=True)) == users_of(
+            funnel(ev.drop("ts"), steps, open_funnel=True)
+        )
+
+
+def test_open_any_order_is_not_ignored() -> None:
+    """User 1 did only B and C (any order): an open funnel counts them from B; a closed one
+    does not count them at all."""
+    ev = log([(1, "C", 0), (1, "B", 1), (2, "A", 0), (2, "C", 1), (2, "B", 2), (3, "A", 0)])
+    assert users_of(funnel(ev, ["A", "B", "C"], order="any")) == [2, 1, 1]
+    assert users_of(funnel(ev, ["A", "B", "C"], order="any", open_funnel=True)) == [2, 2, 2]
+    # user 1 entered at B: their C counts only when it is in one window with B
+    assert users_of(
+        funnel(ev, ["A", "B", "C"], order="any", open_funnel=True, window=dt.timedelta(0))
+    ) == [2, 1, 0]
+    prog = user_progress(ev, ["A", "B", "C"], order="any", open_funnel=True)
+    assert dict(zip(prog["user_id"], prog["entry_step"], strict=True)) == {1: 2, 2: 1, 3: 1}
