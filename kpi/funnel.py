@@ -250,8 +250,20 @@ def _prepare(
     users: pl.DataFrame | None = None
     aligned = False
     if need_users:
-        firsts = frame.filter(pl.col("_u") != pl.col("_u").shift(1).fill_null(pl.col("_u") - 1))
-        idx = firsts.get_column("_i")
+        # first touch: the user's earliest event, and among equal times (or without
+        # timestamps) the one that comes first in the file
+        u = pl.col("_u")
+        is_first = u != u.shift(1).fill_null(u - 1)
+        if use_ts:
+            first_t = pl.when(is_first).then(pl.col("_t")).otherwise(None).forward_fill()
+            firsts = frame.filter(pl.col("_t") == first_t)
+        else:
+            firsts = frame
+        if firsts.select(is_first.all()).item():
+            idx = firsts.get_column("_i")
+        else:
+            firsts = firsts.group_by("_u", maintain_order=True).agg(pl.col("_i").min())
+            idx = firsts.get_column("_i")
         extra = [*(["user_id"] if keep_ids else []), *by]
         users = pl.concat([firsts.select("_u"), events.select(extra).gather(idx)], how="horizontal")
         users = users.with_columns(

@@ -777,3 +777,69 @@ def test_open_any_order_is_not_ignored() -> None:
     ) == [2, 1, 0]
     prog = user_progress(ev, ["A", "B", "C"], order="any", open_funnel=True)
     assert dict(zip(prog["user_id"], prog["entry_step"], strict=True)) == {1: 2, 2: 1, 3: 1}
+
+
+# ---------------------------------------------------------------- first touch
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from("ABCX"),
+            st.integers(0, 3),
+            st.sampled_from(["mobile", "desktop"]),
+        ),
+        max_size=30,
+    ),
+    steps=st.lists(st.sampled_from("ABC"), min_size=1, max_size=3),
+    timed=st.booleans(),
+)
+def test_segment_is_the_first_rows_value(rows, steps, timed) -> None:
+    """A user's segment is the one on their first row: the earliest event, the file's first
+    row among equal times; without timestamps (membership funnel) simply the first row."""
+    ev = log(rows) if rows else log([(0, "X", 0, "mobile")]).head(0)
+    if not timed:
+        ev = ev.drop("ts")
+    res = funnel(ev, steps, by=["device"])
+    first: dict = {}
+    for i, (u, _, t, d) in enumerate(rows):
+        key = (t, i) if timed else (i,)
+        if u not in first or key < first[u][0]:
+            first[u] = (key, d)
+    levels = ref_ties([r[:3] for r in rows], steps, None) if timed else None
+    expect = {}
+    for u, (_, d) in first.items():
+        if timed:
+            lv = levels[u][1]
+        else:
+            done = [r[1] for r in rows if r[0] == u]
+            lv = 0
+            while lv < len(steps) and all(
+                done.count(n) >= steps[: lv + 1].count(n) for n in set(steps[: lv + 1])
+            ):
+                lv += 1
+        for j in range(len(steps)):
+            expect[(d, j)] = expect.get((d, j), 0) + (lv > j)
+    got = {
+        (d, j % len(steps)): n for j, (d, n) in enumerate(res.select("device", "users").iter_rows())
+    }
+    assert got == expect
+
+
+def test_membership_segment_is_first_row_not_first_step() -> None:
+    ev = pl.DataFrame(
+        {
+            "user_id": [1, 1, 2, 2],
+            "step": ["B", "A", "A", "B"],
+            "device": ["mobile", "desktop", "desktop", "mobile"],
+        }
+    )
+    res = funnel(ev, ["A", "B"], by=["device"])
+    assert res.select("device", "step", "users").rows() == [
+        ("desktop", "A", 1),
+        ("desktop", "B", 1),
+        ("mobile", "A", 1),
+        ("mobile", "B", 1),
+    ]
