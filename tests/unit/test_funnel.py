@@ -56,8 +56,9 @@ def _tie_key(steps: list[str]) -> dict[str, int]:
 
 
 def ref_levels(rows, steps, window_min, order="sequential", open_funnel=False) -> dict:
-    """Pure Python: greedy earliest matching from every possible start (sequential), or an
-    interval scan over every event as the interval start (any order)."""
+    """Pure Python: an interval scan over every event as the interval start (any order), or
+    :func:`ref_ties` (sequential: greedy earliest matching from every start, over every
+    ordering of tied events)."""
     first = _tie_key(steps)
     per: dict = {}
     for i, (u, s, t) in enumerate(rows):
@@ -89,50 +90,9 @@ def ref_levels(rows, steps, window_min, order="sequential", open_funnel=False) -
                 best = max(best, k)
             out[u] = best
             continue
-        entry = first[evs[0][3]] if open_funnel else 0
-        sub = steps[entry:]
-        best = 0
-        for i, e in enumerate(evs):
-            if e[3] != sub[0]:
-                continue
-            level, pos = 1, i
-            while level < len(sub):
-                nxt = next((q for q in range(pos + 1, len(evs)) if evs[q][3] == sub[level]), None)
-                if nxt is None or (window_min is not None and evs[nxt][0] - e[0] > window_min):
-                    break
-                level, pos = level + 1, nxt
-            best = max(best, level)
-        out[u] = (entry, best) if open_funnel else best
-    return out
-
-
-def ref_times(rows, steps, window_min) -> dict:
-    """Per user: minutes of each step in the best attempt (latest start reaching the user's
-    last step; greedy earliest events from it)."""
-    first = _tie_key(steps)
-    per: dict = {}
-    for i, (u, s, t) in enumerate(rows):
-        if s in first:
-            per.setdefault(u, []).append((t, first[s], i, s))
-    out = {}
-    for u, evs in per.items():
-        evs.sort()
-        best: tuple = (0, -1, [])
-        for i, e in enumerate(evs):
-            if e[3] != steps[0]:
-                continue
-            chain, pos = [e[0]], i
-            while len(chain) < len(steps):
-                nxt = next(
-                    (q for q in range(pos + 1, len(evs)) if evs[q][3] == steps[len(chain)]), None
-                )
-                if nxt is None or (window_min is not None and evs[nxt][0] - e[0] > window_min):
-                    break
-                chain.append(evs[nxt][0])
-                pos = nxt
-            best = max(best, (len(chain), i, chain))
-        if best[0]:
-            out[u] = best[2]
+    if order != "any":  # sequential: every ordering of tied events, the best one
+        ties = ref_ties(rows, steps, window_min, open_funnel=open_funnel)
+        return {u: (e, lv) if open_funnel else lv for u, (e, lv, _) in ties.items()}
     return out
 
 
@@ -172,7 +132,7 @@ def test_sequential_matches_brute_force(rows, steps, window) -> None:
                 (row[f"ts_{j + 1}"] - T0) / dt.timedelta(minutes=1)
                 for j in range(row["steps_reached"])
             ]
-    assert got == ref_times(rows, steps, window)
+    assert got == {u: times for u, (_, lv, times) in ref_ties(rows, steps, window).items() if lv}
 
 
 @settings(max_examples=60, deadline=None)
