@@ -58,7 +58,10 @@ class TrackingGap:
 
     ``first_day``/``last_day`` span all its gaps, ``days`` and ``next_step_count`` add them
     up, ``runs`` lists them; ``reliable_from`` is the first day after the last gap on which
-    the step counts again; ``data_first_day``/``data_last_day`` bound the data."""
+    the step counts again; ``data_first_day``/``data_last_day`` bound the data;
+    ``from_start`` is True when the first gap begins near the start of the data (within a
+    week, or the first tenth of its days): the step is then unreliable *before*
+    ``reliable_from`` rather than between two dates."""
 
     step: str
     next_step: str
@@ -70,6 +73,7 @@ class TrackingGap:
     reliable_from: dt.date | None
     data_first_day: dt.date
     data_last_day: dt.date
+    from_start: bool
 
 
 def _day(ts: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -188,6 +192,8 @@ def tracking_gaps(
                 reliable_from=after["day"].min() if after.height else None,
                 data_first_day=first_day,
                 data_last_day=last_day,
+                from_start=(items[0].first_day - first_day).days
+                <= max(7, ((last_day - first_day).days + 1) // 10),
             )
         )
     return out

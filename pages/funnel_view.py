@@ -15,6 +15,7 @@ from kpi.segments import OTHER, with_top_values
 from pages._ui import charts, compute, state, widgets
 from pages._ui import format as fmt
 from pages._ui import funnel_charts as fc
+from pages._ui import gaps as gap_notes
 
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400, "months": 30 * 86400}
 ORDERS = {"sequential": "in order", "any": "any order"}
@@ -326,6 +327,7 @@ flags = [
 if changes is not None:  # the breakdown's own flags, e.g. mobile checkout → purchase
     flags += alerts.step_drop_flags(changes, thresholds)
 widgets.red_flags(flags)
+gap_notes.show(gap_notes.find(key, steps_t, ds), aggregated=counts_mode)
 
 # ---- The funnel -----------------------------------------------------------------------------
 if len(steps) == 1:

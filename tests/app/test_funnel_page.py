@@ -309,3 +309,35 @@ def test_breakdown_flags_the_segment_whose_step_fell(app):
     assert table["p_adjusted"].to_list() == pytest.approx(expected["p_adjusted"].to_list())
     flagged = table.filter(pl.col("flag") == "▼ significant drop")
     assert flagged.select("device", "step").rows() == [("mobile", "checkout → purchase")]
+
+
+def test_tracking_gap_on_the_data_and_funnel_pages(app):
+    """GA4 merchandise store (aggregated counts): add-to-cart is 0 on 18 days in November 2020
+    while checkout is not; both pages say which step, the dates, the days and what it means."""
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    data = (DATASETS / "ga4_merch_store" / "BigQuery_conversion_funnel.csv").read_bytes()
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("ga4.csv", data, "text/csv")).run()
+    expected = (
+        "**Tracking gap: visit_to_cart** is 0 on 18 days between 2020-11-02 and 2020-11-24 "
+        "(2020-11-02 to 2020-11-15, 14 days; 2020-11-21 to 2020-11-24, 4 days), while "
+        "visit_to_checkout counted "
+    )
+    meaning = (
+        "The step was probably not tracked then; conversions from that step are unreliable "
+        "before 2020-11-25."
+    )
+    for page in ("pages/data_view.py", PAGE):
+        app.switch_page(page).run()
+        assert errors_and_exceptions(app) == []
+        gaps = [w.value for w in app.warning if "Tracking gap" in w.value]
+        assert len(gaps) == 1, page
+        assert gaps[0].startswith(expected) and gaps[0].endswith(meaning)
+
+
+def test_no_tracking_gap_on_the_demo(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert not [w for w in app.warning if "Tracking gap" in w.value]

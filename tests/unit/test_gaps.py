@@ -52,6 +52,7 @@ def test_ga4_add_to_cart_hole_in_november_2020() -> None:
         18,
     )
     assert gap.reliable_from == dt.date(2020, 11, 25)
+    assert gap.from_start  # one day of data before it: "unreliable before 2020-11-25"
     assert (gap.data_first_day, gap.data_last_day) == (dt.date(2020, 11, 1), dt.date(2021, 1, 31))
 
     # independently, from the raw file: sessions × rate per row, summed per day
@@ -111,6 +112,7 @@ def test_generated_log_with_a_known_hole() -> None:
         (dt.date(2025, 1, 10), dt.date(2025, 1, 16), 7)
     ]
     assert gap.reliable_from == dt.date(2025, 1, 17)
+    assert not gap.from_start  # nine days of good data before it
     checkouts = (
         ev.filter(
             pl.col("step") == "checkout",
