@@ -368,7 +368,7 @@ def segment_change_table(changes: pl.DataFrame, segment: str) -> tuple[pl.DataFr
         "p_value",
         "p_adjusted",
         pl.when(pl.col("dropped"))
-        .then(pl.lit(f"{DROP_MARK} significant drop"))
+        .then(pl.lit(f"{DROP_MARK} fell"))
         .when(pl.col("p_adjusted").is_null())
         .then(pl.lit("– (nobody at the previous step)"))
         .otherwise(pl.lit(""))
@@ -379,15 +379,17 @@ def segment_change_table(changes: pl.DataFrame, segment: str) -> tuple[pl.DataFr
         segment: st.column_config.TextColumn(segment.replace("_", " ").capitalize()),
         "step": st.column_config.TextColumn("Step"),
         "step_conversion_previous": st.column_config.NumberColumn(
-            "From previous step (previous period)", format="percent"
+            "Previous period",
+            format="percent",
+            help="Conversion from the previous step in the previous period.",
         ),
         "step_conversion_current": st.column_config.NumberColumn(
-            "From previous step (this period)", format="percent"
+            "This period", format="percent", help="Conversion from the previous step now."
         ),
         "change": st.column_config.TextColumn("Change (points)"),
         "p_value": st.column_config.NumberColumn("p-value", format="%.2g"),
         "p_adjusted": st.column_config.NumberColumn(
-            "p-value (Holm)",
+            "p (Holm)",
             format="%.2g",
             help=f"Holm-corrected over the {family} step × segment comparisons of this table.",
         ),

@@ -307,7 +307,7 @@ def test_breakdown_flags_the_segment_whose_step_fell(app):
     expected = step_changes(cur, prev)
     assert table["device"].to_list() == expected["device"].to_list()
     assert table["p_adjusted"].to_list() == pytest.approx(expected["p_adjusted"].to_list())
-    flagged = table.filter(pl.col("flag") == "▼ significant drop")
+    flagged = table.filter(pl.col("flag") == "▼ fell")
     assert flagged.select("device", "step").rows() == [("mobile", "checkout → purchase")]
 
 
