@@ -27,8 +27,9 @@ step 1). A rate whose denominator is 0 is null. Segments (``by`` columns of ``ev
 the value on the user's first event (first touch); a missing text value becomes "(none)".
 
 Speed: the sequential funnel never joins per step-1 event. Events are sorted once by
-(user, ts, step position); events at one (user, ts) are collapsed into one row counting each
-step (only when the data has such ties); for each step one vectorised pass carries the latest
+(user, ts, step position); when a step is listed twice and the data has events at equal
+(user, ts), those events are collapsed into one row counting each step (without repeated
+steps, the sort by step position already takes ties in the best order); for each step one vectorised pass carries the latest
 valid start of a chain (a running maximum of the start's row number, restarted at each user
 by comparing it with the user's first row), see the note "Computing the sequential funnel
 fast". A row holding several steps extends a chain by several steps at once.
@@ -37,6 +38,7 @@ fast". A row holding several steps extends a chain by several steps at once.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -307,8 +309,13 @@ def _tie_groups(
     if open_funnel:  # entry = the user's first event's step (ties: the earliest listed step)
         first = (u != u.shift(1)).fill_null(True)
         lf = lf.with_columns(_e=pl.when(first).then(pl.col("_p")).otherwise(None).forward_fill())
+    single = {c: (pl.col("_p") == c).cast(pl.Int32) for c in set(codes)}
+    if all(a < b for a, b in itertools.pairwise(codes)):
+        # no step listed twice: codes increase along the funnel, so events sorted by code
+        # within a timestamp already serve every chain in order (no collapse needed)
+        return lf, 1, single
     if frame.height == 0 or frame.select(new.all()).item():
-        return lf, 1, {c: (pl.col("_p") == c).cast(pl.Int32) for c in set(codes)}
+        return lf, 1, single
     starts = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).filter(new).alias("i"))
     size = int(
         starts.select(pl.col("i").diff().max().fill_null(0).alias("d"), pl.col("i").max())
