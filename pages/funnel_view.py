@@ -184,8 +184,10 @@ order = (
         bind="query-params",
         disabled=not timed,
         help=(
-            "sequential: steps 1..k done one after the other (the best attempt counts). any: "
-            "all of steps 1..k done within the window, in whatever order."
+            "sequential: steps 1..k done one after the other (the best attempt counts; events "
+            "at the same time count in the order that lets the user progress). any: all of "
+            "steps 1..k done within the window, in whatever order (not PostHog's 'any k of "
+            "the steps')."
         ),
     )
     or "sequential"
@@ -216,8 +218,9 @@ open_f = c4.toggle(
     key="fn_open",
     bind="query-params",
     disabled=counts_mode,
-    help="Users may enter at any step (like GA4's open funnel): they count from the step of "
-    "their first funnel event onwards.",
+    help="Users may enter at any step (like GA4's open funnel) and count from there: in "
+    "order, from the step of their first funnel event; in any order, from the first listed "
+    "step they did.",
 )
 window_s = int(amount) * UNITS[unit] if timed and unit in UNITS else None
 if counts_mode:
