@@ -301,8 +301,9 @@ def _tie_groups(
 ) -> tuple[pl.LazyFrame, int, dict[int, pl.Expr]]:
     """Events at the same (user, ts) collapsed into one row, the largest such group's size,
     and per step code c an expression for how many events of the row have code c (digits of
-    one packed running sum when they fit in 62 bits). Without ties the frame is returned as
-    it is (size 1) and the count is ``_p == c``."""
+    one packed running sum when they fit in 62 bits, then one column per code). Without ties,
+    or when no step is listed twice, the frame is returned as it is (size 1) and the count is
+    ``_p == c``."""
     u, t = pl.col("_u"), pl.col("_t")
     new = ((u != u.shift(1)) | (t != t.shift(1))).fill_null(True)
     lf = frame.lazy()
@@ -336,11 +337,13 @@ def _tie_groups(
     )
     lf = lf.with_columns(pl.col(n) - pl.col(n).shift(1, fill_value=0) for n in names)
     keep = ["_u", "_t", *(["_e"] if open_funnel else []), *names]
-    if packed:
-        count = {c: (pl.col("_m") // weight[c]) % base for c in distinct}
-    else:
-        count = {c: pl.col(f"_n{c}") for c in distinct}
-    return lf.select(keep), size, count
+    lf = lf.select(keep)
+    if packed:  # one small column per code, read by every step's pass
+        small = pl.Int16 if base < 2**15 else pl.Int32
+        lf = lf.with_columns(
+            ((pl.col("_m") // weight[c]) % base).cast(small).alias(f"_n{c}") for c in distinct
+        ).drop("_m")
+    return lf, size, {c: pl.col(f"_n{c}") for c in distinct}
 
 
 def _sequential(
