@@ -803,3 +803,15 @@ def test_membership_segment_is_first_row_not_first_step() -> None:
         ("mobile", "A", 1),
         ("mobile", "B", 1),
     ]
+
+
+def test_large_tie_group_with_many_steps_takes_the_unpacked_counts() -> None:
+    """One timestamp holding 80 events of 11 steps (too many to pack the per-step counts
+    into one 62-bit number): steps A..K then A again are reached when A appears twice."""
+    steps = [*"ABCDEFGHIJK", "A"]
+    rows = [(1, s, 5) for s in "ABCDEFGHIJK"] + [(1, "B", 5)] * 69
+    assert users_of(funnel(log(rows), steps)) == [1] * 11 + [0]
+    rows.append((1, "A", 5))
+    assert users_of(funnel(log(rows), steps)) == [1] * 12
+    # and an A one minute earlier serves as step 1 just as well
+    assert users_of(funnel(log([*rows[:-1], (1, "A", 4)]), steps)) == [1] * 12
