@@ -15,7 +15,14 @@ import polars as pl
 from kpi.errors import InputError, ParcoursError
 from kpi.stages import Kpi
 
-__all__ = ["DEFAULT_THRESHOLDS_DOC", "RedFlag", "Thresholds", "red_flags"]
+__all__ = [
+    "DEFAULT_THRESHOLDS_DOC",
+    "RedFlag",
+    "Thresholds",
+    "red_flags",
+    "step_changes",
+    "step_drop_flags",
+]
 
 _EPS = 1e-12  # a value exactly at a threshold does not fire, whatever the float rounding
 
@@ -271,47 +278,140 @@ def _funnel_flags(
 
     if previous is None:
         return flags
-    prev = _with_previous_step_users(previous, keys).select(
-        *keys, "step", pl.col("users").alias("users_prev"), pl.col("entered").alias("entered_prev")
-    )
-    both = cur.join(prev, on=[*keys, "step"], how="inner").filter(
-        (pl.col("entered") > 0) & (pl.col("entered_prev") > 0)
-    )
-    if both.height == 0:
-        return flags
-    from kpi.abtest import adjust_p_values, compare  # only needed for this flag
+    return flags + step_drop_flags(step_changes(current, previous, alpha=t.funnel_alpha), t)
 
-    tested = []
-    for row in both.iter_rows(named=True):  # one test per funnel step (and segment)
-        try:
-            result = compare(
-                int(row["users_prev"]),
-                int(row["entered_prev"]),
-                int(row["users"]),
-                int(row["entered"]),
-                alpha=t.funnel_alpha,
+
+_CHANGE_COLUMNS = [
+    "from_step",
+    "step",
+    "entered_previous",
+    "users_previous",
+    "step_conversion_previous",
+    "entered_current",
+    "users_current",
+    "step_conversion_current",
+    "change",
+    "p_value",
+    "p_adjusted",
+    "method",
+    "dropped",
+]
+
+
+def step_changes(
+    current: pl.DataFrame, previous: pl.DataFrame, *, alpha: float = 0.05
+) -> pl.DataFrame:
+    """Step conversion of each funnel step (× segment) now vs the previous period.
+
+    ``current``/``previous`` are :func:`kpi.funnel.funnel` results with the same breakdown
+    columns (none, or e.g. ``device``). One row per segment and step from the second step on,
+    in the order of ``current``, for segments present in both periods: the breakdown columns,
+    ``from_step``, ``step``, ``entered_*`` (users at the previous step), ``users_*`` (users at
+    the step) and ``step_conversion_*`` = users ÷ entered for each period, ``change`` =
+    step_conversion_current − step_conversion_previous (a fraction: 0.05 is 5 points),
+    ``p_value`` (two-proportion test of :func:`kpi.abtest.compare`: pooled z, Fisher exact for
+    small counts), ``p_adjusted`` (Holm over every step × segment tested: the family) and
+    ``method``; ``dropped`` is True when the step conversion fell and p_adjusted < ``alpha``.
+    A step nobody entered in a period is not tested (nulls, ``method`` "none").
+    """
+    from kpi.abtest import adjust_p_values, compare
+
+    needed = {"step", "users", "step_conversion"}
+    for frame in (current, previous):
+        if not needed <= set(frame.columns):
+            raise InputError(
+                "A funnel table for red flags needs step, users and step_conversion columns.",
+                "Pass the result of kpi.funnel.funnel().",
             )
-        except ParcoursError:
-            continue  # impossible counts for this step: no verdict rather than a false flag
-        if result.p_value is not None:
-            tested.append((row, result))
+    keys = [
+        c for c in current.columns if c not in {"step", "users", "conversion", "step_conversion"}
+    ]
+    missing = [k for k in keys if k not in previous.columns]
+    if missing:
+        raise InputError(
+            f"The previous period's funnel is not broken down by {', '.join(missing)}.",
+            "Break both periods down by the same segment.",
+        )
+
+    def numbered(frame: pl.DataFrame) -> pl.DataFrame:
+        j = pl.int_range(pl.len(), dtype=pl.Int32)
+        out = frame.with_columns(_j=j.over(keys) if keys else j)
+        return _with_previous_step_users(out, keys)
+
+    cur = numbered(current).select(
+        *keys, "_j", "from_step", "step", pl.col("entered"), pl.col("users")
+    )
+    prev = numbered(previous).select(
+        *keys,
+        "_j",
+        pl.col("entered").alias("entered_previous"),
+        pl.col("users").alias("users_previous"),
+    )
+    both = cur.join(prev, on=[*keys, "_j"], how="inner", nulls_equal=True, maintain_order="left")
+    both = both.rename({"entered": "entered_current", "users": "users_current"})
+    p_values: list[float | None] = []
+    methods: list[str] = []
+    for row in both.iter_rows(named=True):  # one test per step and segment: a handful
+        p, method = None, "none"
+        if row["entered_current"] and row["entered_previous"]:
+            try:
+                res = compare(
+                    int(row["users_previous"]),
+                    int(row["entered_previous"]),
+                    int(row["users_current"]),
+                    int(row["entered_current"]),
+                    alpha=alpha,
+                )
+                p, method = res.p_value, res.method
+            except ParcoursError:
+                pass  # impossible counts (more users than entered): no test, no false flag
+        p_values.append(p)
+        methods.append(method if p is not None else "none")
+    tested = [p for p in p_values if p is not None]
     # every step (× segment) is a chance of a false alarm: Holm over the whole family
-    adjusted = adjust_p_values([r.p_value for _, r in tested], "holm") if tested else []
-    family = len(tested)
-    for (row, result), p_adj in zip(tested, adjusted, strict=True):
-        if not p_adj < t.funnel_alpha or not result.rate_b < result.rate_a:
-            continue
+    adjusted = iter(adjust_p_values(tested, "holm") if tested else [])
+    p_adjusted = [next(adjusted) if p is not None else None for p in p_values]
+
+    def rate(users: str, entered: str) -> pl.Expr:
+        return pl.when(pl.col(entered) > 0).then(pl.col(users) / pl.col(entered)).otherwise(None)
+
+    out = both.with_columns(
+        step_conversion_previous=rate("users_previous", "entered_previous"),
+        step_conversion_current=rate("users_current", "entered_current"),
+        p_value=pl.Series(p_values, dtype=pl.Float64),
+        p_adjusted=pl.Series(p_adjusted, dtype=pl.Float64),
+        method=pl.Series(methods, dtype=pl.String),
+    ).with_columns(
+        change=pl.col("step_conversion_current") - pl.col("step_conversion_previous"),
+    )
+    out = out.with_columns(
+        dropped=(
+            (pl.col("p_adjusted") < alpha)
+            & (pl.col("step_conversion_current") < pl.col("step_conversion_previous"))
+        ).fill_null(False)
+    )
+    return out.select(*keys, *_CHANGE_COLUMNS)
+
+
+def step_drop_flags(changes: pl.DataFrame, thresholds: Thresholds = Thresholds()) -> list[RedFlag]:
+    """One "funnel step dropped" alert per row of :func:`step_changes` marked ``dropped``."""
+    keys = [c for c in changes.columns if c not in _CHANGE_COLUMNS]
+    family = int(changes["p_value"].is_not_null().sum())
+    flags = []
+    for row in changes.filter(pl.col("dropped")).iter_rows(named=True):
         corrected = f", Holm-corrected over {family} step comparisons" if family > 1 else ""
+        before, now = row["step_conversion_previous"], row["step_conversion_current"]
         flags.append(
             RedFlag(
                 "funnel_step_drop",
                 "alert",
                 f"Funnel step dropped: {row['step']}",
                 f"Conversion from {row['from_step']} to {row['step']}{_segment_text(row, keys)} "
-                f"fell from {_pct(result.rate_a)} to {_pct(result.rate_b)} vs the previous "
-                f"period (p = {p_adj:.3g}{corrected}, below {t.funnel_alpha:g}).",
-                result.rate_b,
-                result.rate_a,
+                f"fell from {_pct(before)} to {_pct(now)} vs the previous "
+                f"period (p = {row['p_adjusted']:.3g}{corrected}, below "
+                f"{thresholds.funnel_alpha:g}).",
+                now,
+                before,
                 "funnel",
             )
         )

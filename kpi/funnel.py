@@ -6,29 +6,39 @@ Semantics (DESIGN.md, "Semantics"):
   steps 1..k in order (``ts`` non-decreasing), the last of them at most ``window`` after the
   step-1 event (inclusive: exactly ``window`` later still counts). Any step-1 event may start
   an attempt and the best attempt counts, so ``users(k) <= users(k-1)``. Events with equal
-  timestamps are taken in step order (the event whose name comes first in ``steps`` first),
-  so a tie counts as "in order". A step listed twice means doing it twice (two events).
+  timestamps are taken in whichever order lets the user progress furthest (steps A → B → A
+  with A at t, B and A both at t + 1 s reach step 3), each event serving one step only. A
+  step listed twice means doing it twice (two events).
 - **Any order**: a user reaches step k when some interval of length ``window`` (unlimited
   when None) holds distinct events for every step 1..k (a step listed twice needs two events).
+  This is not PostHog's unordered funnel, where step k counts users who completed *any* k of
+  the steps: here steps 1..k themselves must all be done, so counts can be lower.
 - **Membership** (no ``ts`` column): reached k = has events for steps 1..k (order unknown).
-- **Open funnel** (``open_funnel=True``, like GA4): a user enters at the step of their first
-  funnel event (earliest ``ts``; without timestamps, the first listed step they did) and then
-  progresses with the rules above from there; they count at their entry step and at each
-  later step reached. ``users(k)`` may then exceed ``users(k-1)``.
+- **Open funnel** (``open_funnel=True``, like GA4): users may enter at any step. Sequential:
+  a user enters at the step of their first funnel event (earliest ``ts``; at equal times the
+  earliest listed step) and then progresses with the rules above from there. Any order (and
+  membership): a user enters at the first listed step they did (ever), and reaches step
+  k >= entry when one interval of length ``window`` holds steps entry..k (any order). They
+  count at their entry step and at each later step reached; ``users(k)`` may then exceed
+  ``users(k-1)``.
 
 ``conversion`` = users(k) / users(1); ``step_conversion`` = users(k) / users(k-1) (1.0 for
 step 1). A rate whose denominator is 0 is null. Segments (``by`` columns of ``events``) take
 the value on the user's first event (first touch); a missing text value becomes "(none)".
 
 Speed: the sequential funnel never joins per step-1 event. Events are sorted once by
-(user, ts, step position); for each step one vectorised pass carries the latest valid start of
-a chain (a running maximum of the start's row number, restarted at each user by comparing it
-with the user's first row), see the note "Computing the sequential funnel fast".
+(user, ts, step position); when a step is listed twice and the data has events at equal
+(user, ts), those events are collapsed into one row counting each step (without repeated
+steps, the sort by step position already takes ties in the best order); for each step one vectorised pass carries the latest
+valid start of a chain (a running maximum of the start's row number, restarted at each user
+by comparing it with the user's first row), see the note "Computing the sequential funnel
+fast". A row holding several steps extends a chain by several steps at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -242,8 +252,20 @@ def _prepare(
     users: pl.DataFrame | None = None
     aligned = False
     if need_users:
-        firsts = frame.filter(pl.col("_u") != pl.col("_u").shift(1).fill_null(pl.col("_u") - 1))
-        idx = firsts.get_column("_i")
+        # first touch: the user's earliest event, and among equal times (or without
+        # timestamps) the one that comes first in the file
+        u = pl.col("_u")
+        is_first = u != u.shift(1).fill_null(u - 1)
+        if use_ts:
+            first_t = pl.when(is_first).then(pl.col("_t")).otherwise(None).forward_fill()
+            firsts = frame.filter(pl.col("_t") == first_t)
+        else:
+            firsts = frame
+        if firsts.select(is_first.all()).item():
+            idx = firsts.get_column("_i")
+        else:
+            firsts = firsts.group_by("_u", maintain_order=True).agg(pl.col("_i").min())
+            idx = firsts.get_column("_i")
         extra = [*(["user_id"] if keep_ids else []), *by]
         users = pl.concat([firsts.select("_u"), events.select(extra).gather(idx)], how="horizontal")
         users = users.with_columns(
@@ -274,31 +296,113 @@ def _with_user_bounds(frame: pl.LazyFrame) -> pl.LazyFrame:
 # --------------------------------------------------------------------------------------------
 
 
+def _tie_groups(
+    frame: pl.DataFrame, codes: list[int], *, open_funnel: bool
+) -> tuple[pl.LazyFrame, int, dict[int, pl.Expr]]:
+    """Events at the same (user, ts) collapsed into one row, the largest such group's size,
+    and per step code c an expression for how many events of the row have code c (digits of
+    one packed running sum when they fit in 62 bits, then one column per code). Without ties,
+    or when no step is listed twice, the frame is returned as it is (size 1) and the count is
+    ``_p == c``."""
+    u, t = pl.col("_u"), pl.col("_t")
+    new = ((u != u.shift(1)) | (t != t.shift(1))).fill_null(True)
+    lf = frame.lazy()
+    if open_funnel:  # entry = the user's first event's step (ties: the earliest listed step)
+        first = (u != u.shift(1)).fill_null(True)
+        lf = lf.with_columns(_e=pl.when(first).then(pl.col("_p")).otherwise(None).forward_fill())
+    single = {c: (pl.col("_p") == c).cast(pl.Int32) for c in set(codes)}
+    if all(a < b for a, b in itertools.pairwise(codes)):
+        # no step listed twice: codes increase along the funnel, so events sorted by code
+        # within a timestamp already serve every chain in order (no collapse needed)
+        return lf, 1, single
+    if frame.height == 0 or frame.select(new.all()).item():
+        return lf, 1, single
+    starts = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).filter(new).alias("i"))
+    size = int(
+        starts.select(pl.col("i").diff().max().fill_null(0).alias("d"), pl.col("i").max())
+        .with_columns(pl.max_horizontal("d", frame.height - pl.col("i")))
+        .item(0, 0)
+    )
+    distinct = sorted(set(codes))
+    base = size + 1  # a group holds at most `size` events of a code: one base-`base` digit each
+    packed = base ** len(distinct) < 2**62
+    if packed:  # one running sum of base**digit(code) instead of one per code
+        weight = {c: base**d for d, c in enumerate(distinct)}
+        counts = [pl.col("_p").replace_strict(weight, default=0, return_dtype=pl.Int64).alias("_m")]
+    else:
+        counts = [(pl.col("_p") == c).cast(pl.Int32).alias(f"_n{c}") for c in distinct]
+    names = [c.meta.output_name() for c in counts]
+    lf = lf.with_columns(*(c.cum_sum() for c in counts), _gl=new.shift(-1).fill_null(True)).filter(
+        pl.col("_gl")
+    )
+    lf = lf.with_columns(pl.col(n) - pl.col(n).shift(1, fill_value=0) for n in names)
+    keep = ["_u", "_t", *(["_e"] if open_funnel else []), *names]
+    lf = lf.select(keep)
+    if packed:  # one small column per code, read by every step's pass
+        small = pl.Int16 if base < 2**15 else pl.Int32
+        lf = lf.with_columns(
+            ((pl.col("_m") // weight[c]) % base).cast(small).alias(f"_n{c}") for c in distinct
+        ).drop("_m")
+    return lf, size, {c: pl.col(f"_n{c}") for c in distinct}
+
+
 def _sequential(
     frame: pl.DataFrame, codes: list[int], window: int | None, *, open_funnel: bool
 ) -> pl.DataFrame:
-    """Add ``_s{j}``: the latest valid start row of a chain ending at this event as step j."""
-    use_ts = "_t" in frame.columns
-    f = _with_user_bounds(frame.lazy())
-    if open_funnel:
-        f = f.with_columns(_e=pl.col("_p").gather(pl.col("_us")))  # entry = first event's step
-    for j, code in enumerate(codes):
-        here = pl.col("_p") == code
-        if j == 0:
-            start = here & (pl.col("_e") == 0) if open_funnel else here
-            f = f.with_columns(pl.when(start).then(pl.col("_r")).otherwise(-1).alias("_s0"))
-            continue
-        cm = pl.col(f"_s{j - 1}").cum_max().shift(1, fill_value=-1)
-        f = f.with_columns(_cm=cm)
-        ok = here & (pl.col("_cm") >= pl.col("_us"))
-        if window is not None and use_ts:
-            elapsed = pl.col("_t") - pl.col("_t").gather(pl.col("_cm").clip(0))
-            ok = ok & (elapsed <= window)
-        expr = pl.when(ok).then(pl.col("_cm"))
-        if open_funnel:
-            expr = pl.when(here & (pl.col("_e") == j)).then(pl.col("_r")).when(ok).then("_cm")
-        f = f.with_columns(expr.otherwise(-1).alias(f"_s{j}"))
-    return f.drop("_cm", strict=False).collect()
+    """Add ``_s{j}``: the latest valid start row of a chain whose step j is in this row.
+
+    Rows are the user's tie groups (events at one timestamp, see :func:`_tie_groups`): a
+    chain may take events of a group in any order, so it reaches step j in group G when it
+    reached some step i < j in an earlier group (latest such start: running maximum of
+    ``_s{i}`` over the earlier rows) and G holds the steps i+1..j (as a multiset), or when G
+    alone holds steps 1..j (a start in G; open funnel: the entry step..j).
+    """
+    g, size, count = _tie_groups(frame, codes, open_funnel=open_funnel)
+    f = _with_user_bounds(g)
+    k = len(codes)
+
+    def holds(a: int, b: int) -> pl.Expr | None:
+        """The row holds the steps a..b (0-based, inclusive) as a multiset, or None if never."""
+        span = codes[a : b + 1]
+        if len(span) > size:
+            return None
+        need = {c: span.count(c) for c in span}
+        if size == 1:
+            return pl.col("_p") == span[0]
+        cond = pl.lit(True)
+        for c, n in need.items():
+            cond = cond & (count[c] >= n)
+        return cond
+
+    for j in range(k):
+        cands: list[pl.Expr] = []
+        entries = range(j + 1) if open_funnel else [0]
+        for e in entries:  # a chain starting in this row
+            cond = holds(e, j)
+            if cond is None:
+                continue
+            if open_funnel:
+                cond = cond & (pl.col("_e") == e)
+            cands.append(pl.when(cond).then(pl.col("_r")))
+        for i in range(max(0, j - size), j):  # a chain at step i before this row
+            cond = holds(i + 1, j)
+            if cond is None:
+                continue
+            cm = pl.col(f"_cm{i}")
+            cands.append(pl.when(cond & (cm >= pl.col("_us"))).then(cm))
+        f = f.with_columns(pl.max_horizontal(cands).fill_null(-1).alias(f"_s{j}"))
+        if window is not None:
+            start = pl.col(f"_s{j}")
+            elapsed = pl.col("_t") - pl.col("_t").gather(start.clip(0))
+            f = f.with_columns(
+                pl.when((start >= 0) & (elapsed <= window))
+                .then(start)
+                .otherwise(-1)
+                .alias(f"_s{j}")
+            )
+        if j < k - 1:
+            f = f.with_columns(pl.col(f"_s{j}").cum_max().shift(1, fill_value=-1).alias(f"_cm{j}"))
+    return f.drop([f"_cm{i}" for i in range(k - 1)]).collect()
 
 
 def _per_user_level(f: pl.DataFrame, k: int, *, open_funnel: bool) -> pl.DataFrame:
@@ -321,10 +425,20 @@ def _per_user_level(f: pl.DataFrame, k: int, *, open_funnel: bool) -> pl.DataFra
 
 
 def _any_order(
-    frame: pl.DataFrame, steps: Sequence[str], codes: list[int], window: int | None
+    frame: pl.DataFrame,
+    steps: Sequence[str],
+    codes: list[int],
+    window: int | None,
+    *,
+    open_funnel: bool = False,
 ) -> pl.DataFrame:
-    """One row per user (``_u``, ``_lvl``, ``_e``) for the any-order funnel (module docstring)."""
-    f = _with_user_bounds(frame.lazy()).collect()
+    """One row per user (``_u``, ``_lvl``, ``_e``) for the any-order funnel (module docstring);
+    open: the entry ``_e`` is the first listed step the user did, and the interval must hold
+    steps entry..k."""
+    f = _with_user_bounds(frame.lazy())
+    if open_funnel:
+        f = f.with_columns(_e=pl.col("_p").min().over("_u"))
+    f = f.collect()
     k = len(steps)
     distinct = sorted(set(codes))
     f = f.with_columns(
@@ -354,17 +468,29 @@ def _any_order(
         for c in distinct
     }
     f = f.with_columns(counts[c].alias(f"_n{c}") for c in distinct)
-    level = pl.lit(0, dtype=pl.Int32)
-    need: dict[int, int] = {}
-    ok = pl.lit(True)
-    for j in range(k):
-        need[codes[j]] = need.get(codes[j], 0) + 1
-        ok = ok & (pl.col(f"_n{codes[j]}") >= need[codes[j]])
-        level = level + ok.cast(pl.Int32)
+
+    def level_from(e: int) -> pl.Expr:
+        """Last step reached (1-based) by an interval holding steps e..j for j = e, e+1, …"""
+        level = pl.lit(e, dtype=pl.Int32)
+        need: dict[int, int] = {}
+        ok = pl.lit(True)
+        for j in range(e, k):
+            need[codes[j]] = need.get(codes[j], 0) + 1
+            ok = ok & (pl.col(f"_n{codes[j]}") >= need[codes[j]])
+            level = level + ok.cast(pl.Int32)
+        return level
+
+    if open_funnel:
+        level = pl.lit(0, dtype=pl.Int32)
+        for e in sorted(set(codes)):
+            level = pl.when(pl.col("_e") == e).then(level_from(e)).otherwise(level)
+    else:
+        level = level_from(0)
     ordinal = (pl.col("_r") == pl.col("_us")).cast(pl.Int64).cum_sum()
     packed = (ordinal * 256 + level).cum_max() - ordinal * 256
-    users = f.select("_u", packed.cast(pl.Int32).alias("_lvl"), "_last").filter(pl.col("_last"))
-    return users.select("_u", "_lvl", _e=pl.lit(0, dtype=pl.Int32))
+    entry = pl.col("_e").cast(pl.Int32) if open_funnel else pl.lit(0, dtype=pl.Int32)
+    users = f.select("_u", packed.cast(pl.Int32).alias("_lvl"), entry.alias("_e"), "_last")
+    return users.filter(pl.col("_last")).select("_u", "_lvl", "_e")
 
 
 def _open_membership(frame: pl.DataFrame, steps: Sequence[str], codes: list[int]) -> pl.DataFrame:
@@ -416,7 +542,7 @@ def _reach(
     if not use_ts and open_funnel:
         return _open_membership(prep.frame, steps, prep.codes), None, prep
     if order == "any" or not use_ts:
-        return _any_order(prep.frame, steps, prep.codes, units), None, prep
+        return _any_order(prep.frame, steps, prep.codes, units, open_funnel=open_funnel), None, prep
     f = _sequential(prep.frame, prep.codes, units, open_funnel=open_funnel)
     return _per_user_level(f, len(steps), open_funnel=open_funnel), f, prep
 

@@ -21,9 +21,9 @@ import polars as pl
 
 from kpi.errors import InputError, SchemaError
 from kpi.funnel import add_rates
-from kpi.segments import NONE
+from kpi.segments import NONE, OTHER
 
-__all__ = ["count_segments", "funnel_from_counts", "plain_insights"]
+__all__ = ["count_segments", "funnel_from_counts", "plain_insights", "with_values"]
 
 SMALL_SEGMENT = 30  # users at the last step below which a segment's rank may be chance
 
@@ -123,3 +123,12 @@ def plain_insights(
             text = re.sub(r" of users who did (.+?) reached ", r" of \1's count reached ", text)
         out.append(text)
     return out
+
+
+def with_values(frame: pl.DataFrame, column: str, keep: Sequence[str]) -> pl.DataFrame:
+    """``column`` with every value not in ``keep`` relabelled "Other" (missing as "(none)"):
+    the previous period broken down into the same segments as the current one."""
+    col = pl.col(column).cast(pl.String).fill_null(NONE)
+    return frame.with_columns(
+        pl.when(col.is_in(list(keep))).then(col).otherwise(pl.lit(OTHER)).alias(column)
+    )

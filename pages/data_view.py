@@ -8,6 +8,7 @@ import streamlit as st
 from kpi.epoch import UNIT_NAMES, unit_by_magnitude
 from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, describe_roles, detect_kind
 from pages._ui import compute, state, widgets
+from pages._ui import gaps as gap_notes
 
 st.title("Data")
 widgets.view_caption()
@@ -43,6 +44,9 @@ if ds is not None:
     st.table(shown)
     if q.steps:
         st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
+        # tracking gaps: a step at 0 on days when the next step is not (kpi.gaps)
+        found = gap_notes.find(state.digest(), tuple(q.steps), ds)
+        gap_notes.show(found, aggregated=ds.events.height == 0)
     if q.segments:
         st.markdown(f"**Segments:** {', '.join(q.segments)}")
     for note in ds.notes:

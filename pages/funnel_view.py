@@ -11,10 +11,11 @@ from kpi import alerts, funnel, funnel_view_data
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import date_bounds
-from kpi.segments import with_top_values
+from kpi.segments import OTHER, with_top_values
 from pages._ui import charts, compute, state, widgets
 from pages._ui import format as fmt
 from pages._ui import funnel_charts as fc
+from pages._ui import gaps as gap_notes
 
 UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400, "months": 30 * 86400}
 ORDERS = {"sequential": "in order", "any": "any order"}
@@ -62,8 +63,15 @@ def _by_segment(
     open_f: bool,
     segment: str,
     _ds: Dataset,
+    keep: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
-    ev = with_top_values(_events(_ds, (segment,)), segment, TOP_N)
+    """By segment: the top values + "Other", or the values ``keep`` (the previous period
+    broken down into the current period's segments)."""
+    ev = _events(_ds, (segment,))
+    if keep is None:
+        ev = with_top_values(ev, segment, TOP_N)
+    else:
+        ev = funnel_view_data.with_values(ev, segment, keep)
     return funnel.funnel(
         ev, steps, by=[segment], window=_window(window_s), order=order, open_funnel=open_f
     )  # type: ignore[arg-type]
@@ -176,8 +184,10 @@ order = (
         bind="query-params",
         disabled=not timed,
         help=(
-            "sequential: steps 1..k done one after the other (the best attempt counts). any: "
-            "all of steps 1..k done within the window, in whatever order."
+            "sequential: steps 1..k done one after the other (the best attempt counts; events "
+            "at the same time count in the order that lets the user progress). any: all of "
+            "steps 1..k done within the window, in whatever order (not PostHog's 'any k of "
+            "the steps')."
         ),
     )
     or "sequential"
@@ -208,8 +218,9 @@ open_f = c4.toggle(
     key="fn_open",
     bind="query-params",
     disabled=counts_mode,
-    help="Users may enter at any step (like GA4's open funnel): they count from the step of "
-    "their first funnel event onwards.",
+    help="Users may enter at any step (like GA4's open funnel) and count from there: in "
+    "order, from the step of their first funnel event; in any order, from the first listed "
+    "step they did.",
 )
 window_s = int(amount) * UNITS[unit] if timed and unit in UNITS else None
 if counts_mode:
@@ -289,6 +300,17 @@ if prev is not None and not counts_mode:
         prev_base = None
 
 thresholds = fc.current_thresholds()
+# each segment's own step conversions vs the previous period (Holm over segment × step)
+changes: pl.DataFrame | None = None
+if by_res is not None and prev is not None and prev_base is not None:
+    try:
+        shown_values = tuple(str(v) for v in by_res[segment].unique().to_list() if v != OTHER)
+        prev_by = _by_segment(
+            prev[0], steps_t, order, window_s, open_f, segment, prev[1], shown_values
+        )
+        changes = alerts.step_changes(by_res, prev_by, alpha=thresholds.funnel_alpha)
+    except ParcoursError:
+        changes = None
 try:
     current_kpis = compute.stage_kpis(key, ds)
     previous_kpis = compute.stage_kpis(*prev) if prev else None
@@ -305,7 +327,10 @@ except ParcoursError:
 flags = [
     f for f in flags if f.page == "funnel" or f.code in ("low_conversion", "high_cart_abandonment")
 ]
+if changes is not None:  # the breakdown's own flags, e.g. mobile checkout → purchase
+    flags += alerts.step_drop_flags(changes, thresholds)
 widgets.red_flags(flags)
+gap_notes.show(gap_notes.find(key, steps_t, ds), aggregated=counts_mode)
 
 # ---- The funnel -----------------------------------------------------------------------------
 if len(steps) == 1:
@@ -367,11 +392,25 @@ with t_seg:
                 "Choose a segment in **Break down by** above to compare its values side by side."
             )
         else:
-            charts.show(fc.segment_bars(by_res, segment), key="fn_segment_chart")
+            marks = fc.flag_column(by_res, segment, changes) if changes is not None else None
+            charts.show(fc.segment_bars(by_res, segment, flags=marks), key="fn_segment_chart")
             seg_table, seg_config = fc.step_table(
                 by_res.with_columns(drop_off=None, drop_off_rate=None), [segment]
             )
             seg_table = seg_table.drop("drop_off", "drop_off_rate")
+            if marks is not None and (marks != "").any():
+                seg_table = seg_table.with_columns(marks.alias("vs_previous"))
+                seg_config["vs_previous"] = st.column_config.TextColumn(
+                    "Vs previous period",
+                    help="▼: this segment's conversion from the previous step fell "
+                    "significantly vs the previous period (two-proportion test, p "
+                    "Holm-corrected over every step × segment).",
+                )
+                st.caption(
+                    f"{fc.DROP_MARK} marks a segment's step whose conversion from the previous "
+                    "step fell significantly against the previous period (see **Vs previous "
+                    "period**)."
+                )
             st.dataframe(
                 seg_table,
                 column_config=seg_config,
@@ -444,6 +483,22 @@ with t_prev:
                 width="stretch",
                 key="fn_compare",
             )
+            if by_res is not None and changes is None:
+                st.caption(f"The previous period has no data to compare by {segment}.")
+            elif changes is not None:
+                family = int(changes["p_value"].is_not_null().sum())
+                st.markdown(
+                    f"**By {segment.replace('_', ' ')}: conversion from the previous step**, "
+                    f"p-values Holm-corrected over the {family} step × segment comparisons"
+                )
+                seg_comp, seg_comp_config = fc.segment_change_table(changes, segment)
+                st.dataframe(
+                    seg_comp,
+                    column_config=seg_comp_config,
+                    hide_index=True,
+                    width="stretch",
+                    key="fn_compare_segments",
+                )
 with t_ttc:
     if t_ttc.open:
         if not timed:

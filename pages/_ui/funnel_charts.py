@@ -113,15 +113,43 @@ def funnel_bars(table: pl.DataFrame, unit: str = "Users") -> alt.LayerChart:
     )
 
 
-def segment_bars(frame: pl.DataFrame, segment: str, metric: str = "conversion") -> alt.Chart:
+DROP_MARK = "▼"
+
+
+def flag_column(by_frame: pl.DataFrame, segment: str, changes: pl.DataFrame | None) -> pl.Series:
+    """Per row of a by-segment funnel: "▼ fell -20.68 pp (p = 9e-06)" where the segment's
+    step conversion fell significantly vs the previous period (alerts.step_changes), else ""."""
+    marks: dict[tuple[str, int], str] = {}
+    if changes is not None and changes.height:
+        j = pl.int_range(pl.len(), dtype=pl.Int32).over(segment) + 1
+        numbered = changes.with_columns(_j=j)
+        for row in numbered.filter(pl.col("dropped")).iter_rows(named=True):
+            marks[(str(row[segment]), row["_j"])] = (
+                f"{DROP_MARK} fell {fmt.pts(row['change'])} vs previous period "
+                f"(p = {row['p_adjusted']:.2g}, Holm)"
+            )
+    j = by_frame.select(pl.int_range(pl.len(), dtype=pl.Int32).over(segment).alias("j"))["j"]
+    keys = by_frame[segment].cast(pl.String).to_list()
+    return pl.Series(
+        "flag", [marks.get((k, i), "") for k, i in zip(keys, j.to_list(), strict=True)], pl.String
+    )
+
+
+def segment_bars(
+    frame: pl.DataFrame, segment: str, metric: str = "conversion", flags: pl.Series | None = None
+) -> alt.Chart | alt.LayerChart:
     """Grouped bars: conversion from the start per step, one bar per segment value, with the
-    segment's stable colour."""
+    segment's stable colour; ``flags`` (:func:`flag_column`) puts a red ▼ above each bar whose
+    step conversion fell significantly vs the previous period."""
     steps = _step_sort(frame["step"].to_list())
     shown = frame[segment].unique(maintain_order=True).to_list()
     scale = charts.segment_scale(segment, [str(v) for v in shown])
     title = segment.replace("_", " ").capitalize()
-    return (
-        alt.Chart(frame.with_columns(pl.col(segment).cast(pl.String)))
+    data = frame.with_columns(pl.col(segment).cast(pl.String))
+    if flags is not None:
+        data = data.with_columns(flags.alias("flag"))
+    bars = (
+        alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
@@ -134,10 +162,28 @@ def segment_bars(frame: pl.DataFrame, segment: str, metric: str = "conversion") 
                 alt.Tooltip("users:Q", title="Users", format=","),
                 alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
                 alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
+                *([alt.Tooltip("flag:N", title="Vs previous period")] if flags is not None else []),
             ],
         )
         .properties(height=380, title=f"Conversion from the first step, by {title.lower()}")
     )
+    if flags is None or not (flags != "").any():
+        return bars
+    marks = (
+        alt.Chart(data.filter(pl.col("flag") != ""))
+        .mark_text(text=DROP_MARK, color="#c62828", fontSize=16, dy=-10, fontWeight="bold")
+        .encode(
+            x=alt.X("step:N", sort=steps),
+            xOffset=alt.XOffset(f"{segment}:N", sort=scale.domain),
+            y=alt.Y(f"{metric}:Q"),
+            tooltip=[
+                alt.Tooltip(f"{segment}:N", title=title),
+                alt.Tooltip("step:N", title="Step"),
+                alt.Tooltip("flag:N", title="Vs previous period"),
+            ],
+        )
+    )
+    return alt.layer(bars, marks)
 
 
 def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
@@ -306,6 +352,48 @@ def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
             help="Two-proportion test of conversion from the first step (Fisher exact when "
             "counts are small), at the 5 % level.",
         ),
+    }
+    return out, config
+
+
+def segment_change_table(changes: pl.DataFrame, segment: str) -> tuple[pl.DataFrame, dict]:
+    """alerts.step_changes by segment for st.dataframe: previous, current, change in points,
+    p-value Holm-corrected over the family, and a ▼ on significant drops."""
+    out = changes.select(
+        pl.col(segment).cast(pl.String),
+        pl.concat_str([pl.col("from_step"), pl.col("step")], separator=" → ").alias("step"),
+        "step_conversion_previous",
+        "step_conversion_current",
+        pl.Series("change", [fmt.pts(v) for v in changes["change"].to_list()], pl.String),
+        "p_value",
+        "p_adjusted",
+        pl.when(pl.col("dropped"))
+        .then(pl.lit(f"{DROP_MARK} fell"))
+        .when(pl.col("p_adjusted").is_null())
+        .then(pl.lit("– (nobody at the previous step)"))
+        .otherwise(pl.lit(""))
+        .alias("flag"),
+    )
+    family = int(changes["p_value"].is_not_null().sum())
+    config = {
+        segment: st.column_config.TextColumn(segment.replace("_", " ").capitalize()),
+        "step": st.column_config.TextColumn("Step"),
+        "step_conversion_previous": st.column_config.NumberColumn(
+            "Previous period",
+            format="percent",
+            help="Conversion from the previous step in the previous period.",
+        ),
+        "step_conversion_current": st.column_config.NumberColumn(
+            "This period", format="percent", help="Conversion from the previous step now."
+        ),
+        "change": st.column_config.TextColumn("Change (points)"),
+        "p_value": st.column_config.NumberColumn("p-value", format="%.2g"),
+        "p_adjusted": st.column_config.NumberColumn(
+            "p (Holm)",
+            format="%.2g",
+            help=f"Holm-corrected over the {family} step × segment comparisons of this table.",
+        ),
+        "flag": st.column_config.TextColumn("Flag"),
     }
     return out, config
 

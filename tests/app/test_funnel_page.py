@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import polars as pl
 import pytest
@@ -254,3 +255,89 @@ def test_aggregated_counts_upload(app):
     assert "few users, may be chance" in text
     assert "84.00 % of the count is lost (1,000 → 160)" in text
     assert "of users" not in text
+
+
+def test_breakdown_flags_the_segment_whose_step_fell(app):
+    """Demo data, November by device: mobile checkout → purchase fell significantly vs October
+    (the 2025-11-03 release): a ▼ on mobile's purchase row and bar, a red flag naming mobile,
+    and per segment × step changes in 'Vs previous period'; desktop is not flagged."""
+    from kpi.alerts import step_changes
+    from kpi.filters import Filters
+
+    app.query_params["fn_by"] = ["device"]
+    app.run()
+    app.switch_page(PAGE).run()
+    app.date_input(key="period").set_value((dt.date(2025, 11, 1), dt.date(2025, 11, 30))).run()
+    assert errors_and_exceptions(app) == []
+    seg = _frame(app, "device", "step", "users", "vs_previous")
+    marked = seg.filter(pl.col("vs_previous") != "")
+    assert marked.select("device", "step").rows() == [("mobile", "purchase")]
+    assert marked["vs_previous"][0].startswith("▼ fell -20.68 pp vs previous period")
+    alerts_text = [e.value for e in app.error]
+    assert any(
+        "Conversion from checkout to purchase for device mobile fell from 58.2 % to 37.5 %" in t
+        for t in alerts_text
+    )
+    assert not any("device desktop" in t for t in alerts_text)
+
+    # the chart carries the marker layer
+    layers = [
+        layer
+        for c in app.get("vega_lite_chart")
+        for layer in json.loads(c.proto.spec).get("layer", [])
+    ]
+    assert any(layer["mark"].get("text") == "▼" for layer in layers)
+
+    app.query_params["fn_tab"] = ["Vs previous period"]
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    table = _frame(app, "device", "step_conversion_previous", "p_adjusted")
+    ds = app.session_state["dataset"]
+    window = dt.timedelta(days=14)
+    nov = Filters(start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30))
+    cur = funnel.funnel(
+        nov.apply(ds).events_with(["device"]), list(ds.steps), by=["device"], window=window
+    )
+    prev = funnel.funnel(
+        nov.previous().apply(ds).events_with(["device"]),
+        list(ds.steps),
+        by=["device"],
+        window=window,
+    )
+    expected = step_changes(cur, prev)
+    assert table["device"].to_list() == expected["device"].to_list()
+    assert table["p_adjusted"].to_list() == pytest.approx(expected["p_adjusted"].to_list())
+    flagged = table.filter(pl.col("flag") == "▼ fell")
+    assert flagged.select("device", "step").rows() == [("mobile", "checkout → purchase")]
+
+
+def test_tracking_gap_on_the_data_and_funnel_pages(app):
+    """GA4 merchandise store (aggregated counts): add-to-cart is 0 on 18 days in November 2020
+    while checkout is not; both pages say which step, the dates, the days and what it means."""
+    if not DATASETS.exists():
+        pytest.skip("../shared/datasets missing")
+    data = (DATASETS / "ga4_merch_store" / "BigQuery_conversion_funnel.csv").read_bytes()
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("ga4.csv", data, "text/csv")).run()
+    expected = (
+        "**Tracking gap: visit_to_cart** is 0 on 18 days between 2020-11-02 and 2020-11-24 "
+        "(2020-11-02 to 2020-11-15, 14 days; 2020-11-21 to 2020-11-24, 4 days), while "
+        "visit_to_checkout counted "
+    )
+    meaning = (
+        "The step was probably not tracked then; conversions from that step are unreliable "
+        "before 2020-11-25."
+    )
+    for page in ("pages/data_view.py", PAGE):
+        app.switch_page(page).run()
+        assert errors_and_exceptions(app) == []
+        gaps = [w.value for w in app.warning if "Tracking gap" in w.value]
+        assert len(gaps) == 1, page
+        assert gaps[0].startswith(expected) and gaps[0].endswith(meaning)
+
+
+def test_no_tracking_gap_on_the_demo(app):
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert not [w for w in app.warning if "Tracking gap" in w.value]

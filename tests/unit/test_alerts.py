@@ -265,3 +265,128 @@ def test_end_to_end_from_a_dataset() -> None:
         f"p = {3 * _z_p(20, 40, 4, 40):.3g}, Holm-corrected over 3 step comparisons"
         in drop[0].message
     )
+
+
+# ---------------------------------------------------------------- segments' own flags (demo data)
+
+
+def _demo_dataset():
+    from pathlib import Path
+
+    from kpi.load import read_table
+    from kpi.schema import TableInput, build_dataset, detect_roles, table_name
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "demo"
+    inputs = []
+    for p in sorted(folder.iterdir()):
+        if p.is_file():
+            t = read_table(p, filename=p.name)
+            roles = detect_roles(t.frame, filename=p.name)
+            inputs.append(TableInput.from_table(table_name(p.name), t, roles=roles))
+    return build_dataset(inputs)
+
+
+def _plain_funnel_by_device(
+    events: pl.DataFrame, users: pl.DataFrame, steps: list[str], days: int
+) -> dict[tuple[str, str], int]:
+    """Independent sequential funnel: from every step-1 event, the earliest next step event
+    at or after the previous one (polars join_asof, forward), within `days` of the start;
+    a user reaches step k when one of their starts does. (device, step) -> users."""
+    e = events.select("user_id", "step", "ts")
+    chain = e.filter(pl.col("step") == steps[0]).select(
+        "user_id", pl.col("ts").alias("start"), pl.col("ts").alias("t")
+    )
+    chain = chain.with_columns(lvl=pl.lit(1))
+    for k, step in enumerate(steps[1:], start=2):
+        nxt = e.filter(pl.col("step") == step).select("user_id", pl.col("ts").alias("t_next"))
+        chain = (
+            chain.sort("t")
+            .join_asof(
+                nxt.sort("t_next"),
+                left_on="t",
+                right_on="t_next",
+                by="user_id",
+                strategy="forward",
+                check_sortedness=False,
+            )
+            .with_columns(
+                ok=(pl.col("lvl") == k - 1)
+                & pl.col("t_next").is_not_null()
+                & (pl.col("t_next") - pl.col("start") <= dt.timedelta(days=days))
+            )
+            .with_columns(
+                lvl=pl.when("ok").then(k).otherwise("lvl"),
+                t=pl.when("ok").then("t_next").otherwise("t"),
+            )
+            .drop("t_next", "ok")
+        )
+    best = chain.group_by("user_id").agg(pl.col("lvl").max())
+    best = best.join(users.select("user_id", "device"), on="user_id", how="left")
+    out = {}
+    for k, step in enumerate(steps, start=1):
+        for device, n in best.filter(pl.col("lvl") >= k).group_by("device").len().iter_rows():
+            out[(device, step)] = n
+    return out
+
+
+def test_segment_step_drop_on_the_demo_november_mobile_checkout() -> None:
+    """The 2025-11-03 release broke mobile checkout → purchase: November vs October by device
+    flags mobile (and no other device or step); numbers recomputed with plain polars and
+    statsmodels (pooled two-proportion z-test, Holm over the 12 step × device comparisons)."""
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import proportions_ztest
+
+    from kpi.alerts import step_changes, step_drop_flags
+    from kpi.filters import Filters
+    from kpi.funnel import funnel
+
+    ds = _demo_dataset()
+    steps = list(ds.steps)
+    november = Filters(start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30))
+    october = november.previous()
+    assert october == Filters(start=dt.date(2025, 10, 1), end=dt.date(2025, 10, 31))
+    window = dt.timedelta(days=14)
+    by = {}
+    for name, f in (("current", november), ("previous", october)):
+        view = f.apply(ds)
+        by[name] = funnel(view.events_with(["device"]), steps, by=["device"], window=window)
+    changes = step_changes(by["current"], by["previous"])
+    assert changes.height == 3 * 4
+    dropped = changes.filter(pl.col("dropped"))
+    assert dropped.select("device", "from_step", "step").rows() == [
+        ("mobile", "checkout", "purchase")
+    ]
+    assert not changes.filter(pl.col("device") == "desktop")["dropped"].any()
+
+    # independent recomputation
+    plain = {}
+    for name, (lo, hi) in {
+        "current": (dt.datetime(2025, 11, 1), dt.datetime(2025, 12, 1)),
+        "previous": (dt.datetime(2025, 10, 1), dt.datetime(2025, 11, 1)),
+    }.items():
+        ev = ds.events.filter(pl.col("ts") >= lo, pl.col("ts") < hi)
+        plain[name] = _plain_funnel_by_device(ev, ds.users, steps, 14)
+    p_raw = []
+    for row in changes.iter_rows(named=True):
+        d, a, b = row["device"], row["from_step"], row["step"]
+        n_cur, x_cur = plain["current"][(d, a)], plain["current"][(d, b)]
+        n_prev, x_prev = plain["previous"][(d, a)], plain["previous"][(d, b)]
+        assert (row["entered_current"], row["users_current"]) == (n_cur, x_cur)
+        assert (row["entered_previous"], row["users_previous"]) == (n_prev, x_prev)
+        assert row["change"] == pytest.approx(x_cur / n_cur - x_prev / n_prev, abs=1e-12)
+        _, p = proportions_ztest([x_cur, x_prev], [n_cur, n_prev])
+        assert row["p_value"] == pytest.approx(p, rel=1e-6)
+        p_raw.append(p)
+    holm = multipletests(p_raw, method="holm")[1]
+    assert changes["p_adjusted"].to_list() == pytest.approx(list(holm), rel=1e-6)
+    mobile = changes.row(
+        changes["device"].to_list().index("mobile") + 3, named=True
+    )  # mobile checkout → purchase
+    assert (mobile["users_previous"], mobile["entered_previous"]) == (160, 275)
+    assert (mobile["users_current"], mobile["entered_current"]) == (111, 296)
+    assert round(mobile["step_conversion_previous"] * 100, 1) == 58.2
+    assert round(mobile["step_conversion_current"] * 100, 1) == 37.5
+    flags = step_drop_flags(changes)
+    assert [f.title for f in flags] == ["Funnel step dropped: purchase"]
+    assert "for device mobile fell from 58.2 % to 37.5 %" in flags[0].message
+    assert "Holm-corrected over 12 step comparisons" in flags[0].message

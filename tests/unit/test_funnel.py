@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import polars as pl
@@ -55,8 +56,9 @@ def _tie_key(steps: list[str]) -> dict[str, int]:
 
 
 def ref_levels(rows, steps, window_min, order="sequential", open_funnel=False) -> dict:
-    """Pure Python: greedy earliest matching from every possible start (sequential), or an
-    interval scan over every event as the interval start (any order)."""
+    """Pure Python: an interval scan over every event as the interval start (any order), or
+    :func:`ref_ties` (sequential: greedy earliest matching from every start, over every
+    ordering of tied events)."""
     first = _tie_key(steps)
     per: dict = {}
     for i, (u, s, t) in enumerate(rows):
@@ -88,50 +90,9 @@ def ref_levels(rows, steps, window_min, order="sequential", open_funnel=False) -
                 best = max(best, k)
             out[u] = best
             continue
-        entry = first[evs[0][3]] if open_funnel else 0
-        sub = steps[entry:]
-        best = 0
-        for i, e in enumerate(evs):
-            if e[3] != sub[0]:
-                continue
-            level, pos = 1, i
-            while level < len(sub):
-                nxt = next((q for q in range(pos + 1, len(evs)) if evs[q][3] == sub[level]), None)
-                if nxt is None or (window_min is not None and evs[nxt][0] - e[0] > window_min):
-                    break
-                level, pos = level + 1, nxt
-            best = max(best, level)
-        out[u] = (entry, best) if open_funnel else best
-    return out
-
-
-def ref_times(rows, steps, window_min) -> dict:
-    """Per user: minutes of each step in the best attempt (latest start reaching the user's
-    last step; greedy earliest events from it)."""
-    first = _tie_key(steps)
-    per: dict = {}
-    for i, (u, s, t) in enumerate(rows):
-        if s in first:
-            per.setdefault(u, []).append((t, first[s], i, s))
-    out = {}
-    for u, evs in per.items():
-        evs.sort()
-        best: tuple = (0, -1, [])
-        for i, e in enumerate(evs):
-            if e[3] != steps[0]:
-                continue
-            chain, pos = [e[0]], i
-            while len(chain) < len(steps):
-                nxt = next(
-                    (q for q in range(pos + 1, len(evs)) if evs[q][3] == steps[len(chain)]), None
-                )
-                if nxt is None or (window_min is not None and evs[nxt][0] - e[0] > window_min):
-                    break
-                chain.append(evs[nxt][0])
-                pos = nxt
-            best = max(best, (len(chain), i, chain))
-        if best[0]:
-            out[u] = best[2]
+    if order != "any":  # sequential: every ordering of tied events, the best one
+        ties = ref_ties(rows, steps, window_min, open_funnel=open_funnel)
+        return {u: (e, lv) if open_funnel else lv for u, (e, lv, _) in ties.items()}
     return out
 
 
@@ -171,7 +132,7 @@ def test_sequential_matches_brute_force(rows, steps, window) -> None:
                 (row[f"ts_{j + 1}"] - T0) / dt.timedelta(minutes=1)
                 for j in range(row["steps_reached"])
             ]
-    assert got == ref_times(rows, steps, window)
+    assert got == {u: times for u, (_, lv, times) in ref_ties(rows, steps, window).items() if lv}
 
 
 @settings(max_examples=60, deadline=None)
@@ -595,3 +556,262 @@ def test_agrees_with_duckdb_sql_on_generated_log() -> None:
     assert users_of(funnel(ev, steps, window=window)) == [
         sum(1 for v in ref.values() if v > j) for j in range(4)
     ]
+
+
+# ---------------------------------------------------------------- ties: every ordering of tied events
+
+
+def _orderings(evs: list[tuple]) -> list[list[tuple]]:
+    """Every way to order events at equal timestamps (distinct step sequences only), the
+    timestamps themselves kept in order. ``evs``: (t, step) sorted by t."""
+    groups: dict = {}
+    for t, s in evs:
+        groups.setdefault(t, []).append(s)
+    out: list[list[tuple]] = [[]]
+    for t in sorted(groups):
+        perms = set(itertools.permutations(groups[t]))
+        out = [done + [(t, s) for s in p] for done in out for p in perms]
+    return out
+
+
+def _best_strict(seq: list[tuple], sub: list[str], window_min) -> tuple[int, list]:
+    """Strict-order funnel on one ordering: best (level, start time, step times) over every
+    start, greedy earliest next event (each event used once)."""
+    best: tuple = (0, None, [])
+    for i, (t0, s) in enumerate(seq):
+        if s != sub[0]:
+            continue
+        chain, pos = [t0], i
+        while len(chain) < len(sub):
+            nxt = next((q for q in range(pos + 1, len(seq)) if seq[q][1] == sub[len(chain)]), None)
+            if nxt is None or (window_min is not None and seq[nxt][0] - t0 > window_min):
+                break
+            chain.append(seq[nxt][0])
+            pos = nxt
+        key = (len(chain), t0)
+        if best[1] is None or key > (best[0], best[1]):
+            best = (len(chain), t0, chain)
+        elif key == (best[0], best[1]):
+            best = (best[0], best[1], [min(a, b) for a, b in zip(best[2], chain, strict=True)])
+    return best
+
+
+def ref_ties(rows, steps, window_min, open_funnel=False) -> dict:
+    """Per user: (entry, level, step times) trying every ordering of tied events and keeping
+    the best (highest level, then latest start, then earliest step times). Open funnel: the
+    entry is the earliest listed step among the user's earliest events."""
+    per: dict = {}
+    for u, s, t in rows:
+        per.setdefault(u, [])
+        if s in steps:
+            per[u].append((t, s))
+    out = {}
+    for u, evs in per.items():
+        evs.sort()
+        if not evs:
+            out[u] = (0, 0, [])
+            continue
+        entry = 0
+        if open_funnel:
+            entry = min(steps.index(s) for t, s in evs if t == evs[0][0])
+        best: tuple = (0, None, [])
+        for seq in _orderings(evs):
+            lv, t0, chain = _best_strict(seq, steps[entry:], window_min)
+            if lv == 0:
+                continue
+            if best[1] is None or (lv, t0) > (best[0], best[1]):
+                best = (lv, t0, chain)
+            elif (lv, t0) == (best[0], best[1]):
+                best = (lv, t0, [min(a, b) for a, b in zip(best[2], chain, strict=True)])
+        out[u] = (entry, best[0], best[2])
+    return out
+
+
+tied_rows = st.lists(
+    st.tuples(st.integers(0, 3), st.sampled_from("ABCX"), st.integers(0, 4)), max_size=18
+)
+tied_steps = st.lists(st.sampled_from("ABC"), min_size=1, max_size=4)
+tied_windows = st.one_of(st.none(), st.integers(0, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=tied_rows, steps=tied_steps, window=tied_windows)
+def test_ties_take_the_order_that_lets_the_user_progress(rows, steps, window) -> None:
+    """Many events at equal times and repeated steps: the kernel equals the best over every
+    ordering of the tied events (levels, counts, best-attempt step times)."""
+    ev = log(rows)
+    w = None if window is None else dt.timedelta(minutes=window)
+    ref = ref_ties(rows, steps, window)
+    prog = user_progress(ev, steps, window=w, with_times=True)
+    got = {}
+    for row in prog.iter_rows(named=True):
+        n = row["steps_reached"]
+        times = [(row[f"ts_{j + 1}"] - T0) / dt.timedelta(minutes=1) for j in range(n)]
+        got[row["user_id"]] = (0, n, times)
+    assert got == ref
+    expect = [sum(1 for _, lv, _ in ref.values() if lv > j) for j in range(len(steps))]
+    assert users_of(funnel(ev, steps, window=w)) == expect
+    # the open funnel on the same data
+    ref_open = ref_ties(rows, steps, window, open_funnel=True)
+    expect_open = [
+        sum(1 for e, lv, _ in ref_open.values() if lv and e <= j < e + lv)
+        for j in range(len(steps))
+    ]
+    assert users_of(funnel(ev, steps, window=w, open_funnel=True)) == expect_open
+
+
+def test_tie_after_the_first_step_lets_the_user_reach_a_repeated_step() -> None:
+    """PostHog's case: A at t, then B and A both at t+1 s: A → B → A is reached."""
+    t = dt.datetime(2025, 3, 1, 12)
+    ev = pl.DataFrame(
+        {
+            "user_id": [1, 1, 1],
+            "step": ["A", "B", "A"],
+            "ts": [t, t + dt.timedelta(seconds=1), t + dt.timedelta(seconds=1)],
+        }
+    )
+    assert users_of(funnel(ev, ["A", "B", "A"])) == [1, 1, 1]
+    # whatever the row order of the file
+    assert users_of(funnel(ev.reverse(), ["A", "B", "A"])) == [1, 1, 1]
+    # the tied pair cannot serve both orders at once: B, A, B needs a second B
+    assert users_of(funnel(ev, ["A", "B", "A", "B"])) == [1, 1, 1, 0]
+    # a window of exactly one second still counts; with none, only the tied pair is left
+    # (A, B at t+1 s) and one A cannot be steps 1 and 3
+    assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(seconds=1))) == [1, 1, 1]
+    assert users_of(funnel(ev, ["A", "B", "A"], window=dt.timedelta(0))) == [1, 1, 0]
+
+
+# ---------------------------------------------------------------- open funnel, any order
+
+
+def ref_open_any(rows, steps, window_min) -> list[int]:
+    """Brute force: entry = first listed step the user did; from every event as the start of
+    an interval [t0, t0 + window], the longest run entry..k held by the interval's events."""
+    per: dict = {}
+    for u, s, t in rows:
+        if s in steps:
+            per.setdefault(u, []).append((t, s))
+    counts = [0] * len(steps)
+    for evs in per.values():
+        entry = min(steps.index(s) for _, s in evs)
+        best = entry
+        for t0, _ in evs:
+            end = t0 + window_min if window_min is not None else float("inf")
+            inside = [s for t, s in evs if t0 <= t <= end]
+            level = entry
+            for k in range(entry, len(steps)):
+                need = steps[entry : k + 1]
+                if all(inside.count(n) >= need.count(n) for n in set(need)):
+                    level = k + 1
+                else:
+                    break
+            best = max(best, level)
+        for j in range(entry, best):
+            counts[j] += 1
+    return counts
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=event_rows, steps=step_lists, window=windows)
+def test_open_any_order_matches_brute_force(rows, steps, window) -> None:
+    ev = log(rows)
+    w = None if window is None else dt.timedelta(minutes=window)
+    assert users_of(funnel(ev, steps, window=w, order="any", open_funnel=True)) == ref_open_any(
+        rows, steps, window
+    )
+    if window is None:  # without a window it is the open membership funnel
+        assert users_of(funnel(ev, steps, order="any", open_funnel=True)) == users_of(
+            funnel(ev.drop("ts"), steps, open_funnel=True)
+        )
+
+
+def test_open_any_order_is_not_ignored() -> None:
+    """User 1 did only B and C (any order): an open funnel counts them from B; a closed one
+    does not count them at all."""
+    ev = log([(1, "C", 0), (1, "B", 1), (2, "A", 0), (2, "C", 1), (2, "B", 2), (3, "A", 0)])
+    assert users_of(funnel(ev, ["A", "B", "C"], order="any")) == [2, 1, 1]
+    assert users_of(funnel(ev, ["A", "B", "C"], order="any", open_funnel=True)) == [2, 2, 2]
+    # user 1 entered at B: their C counts only when it is in one window with B
+    assert users_of(
+        funnel(ev, ["A", "B", "C"], order="any", open_funnel=True, window=dt.timedelta(0))
+    ) == [2, 1, 0]
+    prog = user_progress(ev, ["A", "B", "C"], order="any", open_funnel=True)
+    assert dict(zip(prog["user_id"], prog["entry_step"], strict=True)) == {1: 2, 2: 1, 3: 1}
+
+
+# ---------------------------------------------------------------- first touch
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from("ABCX"),
+            st.integers(0, 3),
+            st.sampled_from(["mobile", "desktop"]),
+        ),
+        max_size=30,
+    ),
+    steps=st.lists(st.sampled_from("ABC"), min_size=1, max_size=3),
+    timed=st.booleans(),
+)
+def test_segment_is_the_first_rows_value(rows, steps, timed) -> None:
+    """A user's segment is the one on their first row: the earliest event, the file's first
+    row among equal times; without timestamps (membership funnel) simply the first row."""
+    ev = log(rows) if rows else log([(0, "X", 0, "mobile")]).head(0)
+    if not timed:
+        ev = ev.drop("ts")
+    res = funnel(ev, steps, by=["device"])
+    first: dict = {}
+    for i, (u, _, t, d) in enumerate(rows):
+        key = (t, i) if timed else (i,)
+        if u not in first or key < first[u][0]:
+            first[u] = (key, d)
+    levels = ref_ties([r[:3] for r in rows], steps, None) if timed else None
+    expect = {}
+    for u, (_, d) in first.items():
+        if timed:
+            lv = levels[u][1]
+        else:
+            done = [r[1] for r in rows if r[0] == u]
+            lv = 0
+            while lv < len(steps) and all(
+                done.count(n) >= steps[: lv + 1].count(n) for n in set(steps[: lv + 1])
+            ):
+                lv += 1
+        for j in range(len(steps)):
+            expect[(d, j)] = expect.get((d, j), 0) + (lv > j)
+    got = {
+        (d, j % len(steps)): n for j, (d, n) in enumerate(res.select("device", "users").iter_rows())
+    }
+    assert got == expect
+
+
+def test_membership_segment_is_first_row_not_first_step() -> None:
+    ev = pl.DataFrame(
+        {
+            "user_id": [1, 1, 2, 2],
+            "step": ["B", "A", "A", "B"],
+            "device": ["mobile", "desktop", "desktop", "mobile"],
+        }
+    )
+    res = funnel(ev, ["A", "B"], by=["device"])
+    assert res.select("device", "step", "users").rows() == [
+        ("desktop", "A", 1),
+        ("desktop", "B", 1),
+        ("mobile", "A", 1),
+        ("mobile", "B", 1),
+    ]
+
+
+def test_large_tie_group_with_many_steps_takes_the_unpacked_counts() -> None:
+    """One timestamp holding 80 events of 11 steps (too many to pack the per-step counts
+    into one 62-bit number): steps A..K then A again are reached when A appears twice."""
+    steps = [*"ABCDEFGHIJK", "A"]
+    rows = [(1, s, 5) for s in "ABCDEFGHIJK"] + [(1, "B", 5)] * 69
+    assert users_of(funnel(log(rows), steps)) == [1] * 11 + [0]
+    rows.append((1, "A", 5))
+    assert users_of(funnel(log(rows), steps)) == [1] * 12
+    # and an A one minute earlier serves as step 1 just as well
+    assert users_of(funnel(log([*rows[:-1], (1, "A", 4)]), steps)) == [1] * 12
