@@ -656,7 +656,8 @@ def _segment_funnel(w: SheetWriter, ctx: _Context) -> None:
     w.skip()
     # conversion from step 1, one column per segment value, and a clustered bar chart
     wide = table.pivot(on="_segment", index="step", values="conversion", aggregate_function="first")
-    order = [v for v in [*keep, "Other", "(none)"] if v in wide.columns]
+    # keep may already hold "(none)" (users without a value among the top values): once only
+    order = [v for v in dict.fromkeys([*keep, "Other", "(none)"]) if v in wide.columns]
     wide = wide.select("step", *order)
     w.section(f"Conversion from step 1 by {label}")
     cols = [Col("step", "Step")] + [Col(v, v, RATE) for v in order]
