@@ -486,7 +486,11 @@ def _kpi_rows(ctx: _Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame,
     frame = table.with_columns(
         pl.Series("stage", [k.stage for k in kpis], dtype=pl.String),
         pl.Series("formula", [k.formula for k in kpis], dtype=pl.String),
-        pl.Series("available", ["yes" if k.available else "no" for k in kpis], dtype=pl.String),
+        pl.Series(
+            "available",
+            ["yes" if k.available else "does not apply" if k.reason else "no" for k in kpis],
+            dtype=pl.String,
+        ),
         pl.Series("missing", [k.missing or "" for k in kpis], dtype=pl.String),
     )
     secs = pl.Series("u", units, dtype=pl.String) == "seconds"
@@ -703,7 +707,12 @@ def _stages_sheet(ws: Worksheet, ctx: _Context) -> None:
             Col("rel_change", "Change %", SIGNED_RATE),
             Col("formula", "Formula", width=60, wrap=True),
             Col("available", "Available"),
-            Col("missing", "Missing: what would unlock it", width=45, wrap=True),
+            Col(
+                "missing",
+                "Why not shown (what is missing, or why it does not apply)",
+                width=45,
+                wrap=True,
+            ),
         ],
         name="tblStageKpis",
         row_formats=formats["value"],
