@@ -28,7 +28,19 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi import abdata, abtest, advocacy, alerts, funnel, quality, retention, stages, value
+from kpi import (
+    abdata,
+    abtest,
+    advocacy,
+    alerts,
+    funnel,
+    pipeline,
+    quality,
+    reasons,
+    retention,
+    stages,
+    value,
+)
 from kpi.dataset import Dataset
 from kpi.definitions import all_definitions
 from kpi.errors import InputError, ParcoursError
@@ -721,7 +733,43 @@ def _stages_sheet(ws: Worksheet, ctx: _Context) -> None:
     _apply_signed(ws, first, 5, formats["unit"])
     ws.freeze_panes = ws.cell(top + 1, 3)
     w.note("Durations are h:mm:ss. Change = value − previous (points for rates).")
+    if pipeline.is_contacts(ctx.view):
+        crm = pipeline.pipeline_summary(ctx.view)
+        if crm is not None:
+            _pipeline_rows(w, crm)
     w.finish()
+
+
+def _pipeline_rows(w: SheetWriter, crm: pipeline.PipelineSummary) -> None:
+    w.skip()
+    w.section(f"Pipeline: contacts by stage (column {crm.column}, {crm.kind} pipeline)")
+    w.table(
+        crm.by_stage.drop("canonical"),
+        [
+            Col("stage", "Stage"),
+            Col("contacts", "Contacts at this stage", COUNT),
+            Col("share", "Share of contacts", RATE),
+            Col("reached", "Reached (this stage or beyond)", COUNT),
+            Col("conversion", "Conversion from the first stage", RATE),
+            Col("step_conversion", "From the stage before", RATE),
+        ],
+        name="tblPipeline",
+    )
+    w.row -= 1
+    w.note(
+        "A contact at a stage has passed the stages before it: reached = contacts at that stage "
+        "or beyond. Lost deals and contacts outside the pipeline (Other) are not progress."
+    )
+    if crm.leads is not None:
+        w.note(
+            f"Lead conversion rate = customers ÷ leads = {crm.customers:,} ÷ {crm.leads:,} "
+            "(leads: contacts at Lead or beyond; customers: at Customer or beyond)."
+        )
+    if crm.has_amount:
+        w.note(
+            "Won deal value = sum of the amount over customers; average deal value = won deal "
+            f"value ÷ the {crm.won_with_amount:,} customers with an amount."
+        )
 
 
 # =========================================================================== Retention
@@ -837,7 +885,8 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
     if clv is None:
         w.pair("CLV", err or (inputs.explanation if inputs else "not available"), wrap_chars=90)
     else:
-        w.pair("CLV", clv.clv, MONEY)
+        extrapolated = value.extrapolation_note(inputs)
+        w.pair(f"CLV ({extrapolated})" if extrapolated else "CLV", clv.clv, MONEY)
         w.pair("× Average order value", clv.aov, MONEY)
         w.pair("× Purchases per customer per year", clv.purchases_per_year, NUMBER)
         w.pair("× Years of relationship", clv.years, "0.00")
@@ -847,8 +896,10 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
 
     spend = ctx.view.spend
     w.section("Acquisition cost and return per channel")
-    if spend is None or spend.height == 0 or "channel" not in ctx.view.users.columns:
-        w.note("Needs an ad-spend file (channel, period, spend) and a channel for each user.")
+    if spend is None or spend.height == 0:
+        w.note("CAC " + reasons.sentence("no_spend") + ".")
+    elif "channel" not in ctx.view.users.columns:
+        w.note("CAC " + reasons.sentence("customers_without_channel") + ".")
     elif any(k != "channel" for k in ctx.filters.active_segments):
         w.note(
             "Ad spend is known per channel and period only: with a filter on another segment "
