@@ -668,7 +668,7 @@ def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | 
 
 def _lead_conversion(dataset: Dataset, ev: pl.DataFrame, roles: Mapping[str, str | None]) -> Kpi:
     lead, customer = roles["lead"], roles["customer"]
-    if lead is not None and customer is not None:
+    if lead is not None and customer is not None and not pipeline.is_contacts(dataset):
         flags = ev.group_by("user_id").agg(
             (pl.col("step") == lead).any().alias("lead"),
             (pl.col("step") == customer).any().alias("customer"),
@@ -878,7 +878,10 @@ def stage_kpis_by(
     overall = _compute(dataset, roles, first_seen, period_start, only_orders)
     codes = [k.code for k in overall if k.available]
     events = dataset.events_with([by])
-    if by in dataset.events.columns:  # a per-event column: the user's first touch value
+    if pipeline.is_contacts(dataset) and by in dataset.users.columns:
+        # contacts: every contact has a segment, also those outside the pipeline (no events)
+        segment_of = dataset.users.select("user_id", by)
+    elif by in dataset.events.columns:  # a per-event column: the user's first touch value
         ordered = events.sort("ts", nulls_last=True) if "ts" in events.columns else events
         segment_of = ordered.group_by("user_id", maintain_order=True).agg(pl.col(by).first())
     else:
