@@ -963,6 +963,7 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
     f = t.frame
     drops = _Drops()
     cols = [pl.col(t.col("score")).cast(pl.Float64).alias("score")]
+    cols.append(pl.lit(t.col("score"), pl.String).alias("score_column"))  # NPS/CSAT/CES by name
     uid, ts = t.col("user_id"), t.col("ts") or t.col("signup")
     if uid:
         cols.append(_as_id(pl.col(uid), f.schema[uid]).alias("user_id"))
