@@ -101,6 +101,12 @@ HEADLINE = (
     "aov",
     "cart_abandonment",
     "revenue_per_visitor",
+    # a CRM contacts table (kpi.pipeline): shown only when they apply
+    "contacts",
+    "lead_conversion",
+    "customers",
+    "won_deal_value",
+    "avg_deal_value",
 )
 LOWER_IS_BETTER = {"bounce_rate", "bounce_rate_landing", "cart_abandonment"}
 
@@ -409,6 +415,9 @@ def _summary(ws: Worksheet, ctx: _Context) -> None:
             "Change = value − previous (percentage points for rates); Change % = value ÷ "
             "previous − 1. Formulas: Definitions sheet."
         )
+        for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
+            if k.code in HEADLINE and k.reason:
+                w.note(f"{k.label}: {k.missing}.")
     else:
         w.note("No KPI could be computed for this view (no events).")
     w.skip()
@@ -862,6 +871,13 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
     ps = ctx.purchase_step
     if ps is None and "order_id" not in ev.columns:
         ps = "purchase"
+    if pipeline.is_contacts(ctx.view):
+        w.note(
+            "A CRM contacts table: value from orders (AOV, CLV, CAC) does not apply. Won deal "
+            "value, average deal value and the lead conversion rate are on the Stage KPIs sheet."
+        )
+        w.finish()
+        return
 
     w.section("Orders and customers")
     a, err = _try(lambda: value.aov(ev, purchase_step=ps))

@@ -85,6 +85,8 @@ def test_orders_only_workbook_shows_no_number_for_them() -> None:
     assert rows["Orders"][2] == 20
     summary = [r[0] for r in wb["Summary"].iter_rows(values_only=True)]
     assert "Conversion rate" not in summary and "Average order value" in summary
+    assert any(str(c).startswith("Conversion rate: does not apply: the data holds purchases only")
+               for c in summary)  # fmt: skip
 
 
 def test_online_retail_is_orders_only() -> None:
@@ -113,7 +115,7 @@ def test_time_to_purchase_leaves_out_purchasers_without_an_earlier_visit() -> No
                 t,
                 t + timedelta(seconds=50),
                 t + timedelta(seconds=400),
-            ],  # fmt: skip
+            ],
         }
     )
     ds = Dataset(events=ev, users=ev.select("user_id").unique())
