@@ -411,6 +411,11 @@ def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, 
         + (f"; {n_other:,} outside the pipeline (Other or unknown stage)" if n_other else "")
         + ". Contacts are not orders: amounts are deal values."
     ]
+    # the contact's stage keeps the export's own header (a segment the user recognises:
+    # "Étape du cycle de vie"), unless that name could not be found again as a stage column
+    header = stage_col if any(h in _key(stage_col) for h in _NAME_HINTS) else "stage"
+    if header != "stage" and header not in g.columns:
+        g = g.rename({"stage": header})
     return events, g, drops, notes
 
 

@@ -102,7 +102,8 @@ DEFINITIONS: dict[str, Definition] = {
     "ctr": Definition("Click-through rate", "Clicks / impressions.", "rate", "awareness"),
     "organic_share": Definition(
         "Organic share of traffic",
-        "Sessions (users when there are no sessions) whose channel contains 'organic' / all "
+        "Sessions (users when there are no sessions) whose channel says organic ('organic', "
+        "'organique', 'naturel' or 'SEO') / all "
         "sessions (users). The channel is the user's first-touch channel.",
         "rate",
         "awareness",
@@ -648,6 +649,11 @@ def _spend_kpis(spend: pl.DataFrame | None) -> list[Kpi]:
     return out
 
 
+#: a channel is organic when its name says so (English and French: "Organic Search",
+#: "Recherche organique", "Référencement naturel", "SEO")
+ORGANIC = r"(?i)organic|organique|naturel|\bseo\b"
+
+
 def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | None) -> Kpi:
     if "channel" not in dataset.users.columns and "channel" not in ev.columns:
         return _missing("organic_share", _MISSING["channel"])
@@ -658,9 +664,7 @@ def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | 
         channel = dataset.users.select("user_id", "channel")
     unit = sessions.select("user_id") if sessions is not None else ev.select("user_id").unique()
     joined = unit.join(channel, on="user_id", how="left")
-    organic = joined.filter(
-        pl.col("channel").cast(pl.String).str.to_lowercase().str.contains("organic")
-    ).height
+    organic = joined.filter(pl.col("channel").cast(pl.String).str.contains(ORGANIC)).height
     return _rate(
         "organic_share", float(organic), float(joined.height), "no traffic in this selection"
     )

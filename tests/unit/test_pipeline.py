@@ -99,7 +99,8 @@ def test_french_crm_stage_funnel_lead_conversion_and_deal_values() -> None:
     ds, _ = _dataset(FRENCH)
     assert ds.steps == tuple(FR_ORDER)  # the canonical pipeline order, not by frequency
     assert ds.sources[0].kind == "contacts" and ds.sources[0].rows_kept == 42
-    assert "stage" in ds.segments and "channel" in ds.segments
+    # the stage keeps the export's header: a segment the user recognises in the sidebar
+    assert "Étape du cycle de vie" in ds.segments and "channel" in ds.segments
     # contacts by stage and the stage funnel (a contact at stage k passed 1..k-1)
     p = pipeline.pipeline_summary(ds)
     assert p is not None and p.kind == "lifecycle"

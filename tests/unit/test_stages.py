@@ -535,3 +535,21 @@ def test_purchase_step_is_found_by_its_synonyms():
         "payment_confirmation_page"
     )
     assert stages.purchase_step(ds_with("view", "cart")) == "purchase"  # none: the usual name
+
+
+def test_organic_share_reads_french_channel_names() -> None:
+    ev = pl.DataFrame({"user_id": list("abcde"), "step": ["visit"] * 5})
+    users = pl.DataFrame(
+        {
+            "user_id": list("abcde"),
+            "channel": [
+                "Recherche organique",
+                "Référencement naturel",
+                "SEO",
+                "Publicité",
+                "Emailing",
+            ],
+        }
+    )
+    share = by_code(stage_kpis(Dataset(events=ev, users=users)))["organic_share"]
+    assert (share.value, share.numerator, share.denominator) == (pytest.approx(3 / 5), 3, 5)
