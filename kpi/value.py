@@ -62,11 +62,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "clv": Definition(
         "Customer lifetime value (CLV)",
-        "Average order value × purchases per customer per year × years of relationship. "
-        "Purchases per year come from each customer's observed history: repeat orders ÷ the "
-        "years each customer was observed (from their first purchase to the end of the data, "
-        "at least 30 days), summed over customers, + the first purchase spread over the years "
-        "(1 ÷ years); under a year of data it is an extrapolation and says from how many days.",
+        "Average order value × purchases per customer per year × years of relationship; "
+        "purchases per year from each customer's observed history (repeat orders per "
+        "customer-year observed, + 1 ÷ years for the first purchase).",
         "currency",
         "value",
     ),

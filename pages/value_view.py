@@ -158,7 +158,7 @@ with cards[4]:
     st.caption(s.repeat.explanation)
 with cards[0]:
     widgets.kpi_card(
-        defs["clv"].label + (f" ({extrapolated})" if extrapolated else ""),
+        f"CLV ({extrapolated})" if extrapolated else defs["clv"].label,
         s.clv.clv if s.clv else None,
         "currency",
         definition=defs["clv"],
