@@ -780,15 +780,13 @@ def _time_to_purchase(
     )
     if first_buy.height == 0:
         return [_missing(c, "no purchases in this selection") for c in codes]
-    visits = ev.filter(pl.col("ts").is_not_null()).join(
-        purchases.select("user_id", "ts").with_columns(pl.lit(True).alias("_is_buy")).unique(),
-        on=["user_id", "ts"],
-        how="left",
-    )
+    visits = ev.filter(pl.col("ts").is_not_null())
     if purchase_step is not None:  # a visit event is any event that is not a purchase
         visits = visits.filter(pl.col("step") != purchase_step)
-    else:
-        visits = visits.filter(pl.col("_is_buy").is_null())
+    else:  # purchases are the events with an order id (or revenue): the others are visits
+        visits = visits.join(
+            purchases.select("user_id", "ts").unique(), on=["user_id", "ts"], how="anti"
+        )
     measured = (
         visits.join(first_buy, on="user_id")
         .filter(pl.col("ts") <= pl.col("buy"))

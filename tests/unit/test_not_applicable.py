@@ -161,3 +161,19 @@ def test_cac_without_a_channel_is_not_a_number() -> None:
     assert s.spend_reason is None and s.channels is not None
     search = s.channels.filter(pl.col("channel") == "search").row(0, named=True)
     assert search["cac"] == pytest.approx(900.0 / 1)  # only a's first purchase is in January
+
+
+def test_time_to_purchase_when_purchases_are_the_events_with_an_order_id() -> None:
+    t = datetime(2025, 1, 1)
+    ev = pl.DataFrame(
+        {
+            "user_id": ["a", "a", "b", "b"],
+            "step": ["page", "page", "page", "page"],
+            "ts": [t, t + timedelta(seconds=90), t, t + timedelta(seconds=30)],
+            "order_id": [None, "o1", "o2", None],
+        }
+    )
+    kpis = {k.code: k for k in stage_kpis(Dataset(events=ev, users=ev.select("user_id").unique()))}
+    # a: visit at t, order at t+90 s -> 90 s; b ordered on their first event: left out
+    assert kpis["time_to_convert_median"].value == pytest.approx(90.0)
+    assert kpis["time_to_convert_median"].denominator == 1
