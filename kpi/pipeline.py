@@ -39,7 +39,7 @@ from kpi.definitions import Definition
 
 if TYPE_CHECKING:  # pragma: no cover
     from kpi.dataset import Dataset
-    from kpi.schema import TableInput
+    from kpi.schema import TableInput, _Drops
 
 __all__ = [
     "DEFINITIONS",
@@ -47,7 +47,9 @@ __all__ = [
     "PipelineSummary",
     "canonical_stage",
     "contacts_from",
+    "is_contacts",
     "ordered_steps",
+    "pipeline_of",
     "pipeline_summary",
     "refine_roles",
     "stage_column",
@@ -341,7 +343,7 @@ def _rank_frame(users: pl.DataFrame, column: str, kind: PipelineKind) -> pl.Data
     )
 
 
-def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], list[str]]:
+def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, list[str]]:
     """(events, contact attributes, drops, notes) of a contacts table (kind ``contacts``).
 
     Attributes: ``user_id``, ``stage`` (as written), segments, ``signup`` (creation date),
@@ -493,7 +495,6 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
     present = [s for s in order if s in per_stage]
     lost = int((u["_rank"] == -1).sum())
     outside = int(u["_rank"].is_null().sum() + (u["_rank"] == -2).sum())
-    in_pipe = contacts - outside
     reached_prev: int | None = None
     first: int | None = None
     for i, stage in enumerate(present):
@@ -562,7 +563,6 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
             .sum()
         )
     win_rate = customers / (customers + lost) if kind == "deal" and customers + lost else None
-    del in_pipe
     return PipelineSummary(
         kind=kind,
         column=column,
