@@ -373,11 +373,24 @@ def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, li
     g = drops.apply(
         g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing contact id"
     )
-    g = drops.apply(
-        g, pl.int_range(pl.len()).over("user_id") == 0, "repeated contact id (first row kept)"
-    )
     kind = _kind_of(g["stage"].drop_nulls().unique().to_list())
     ranks = _rank_frame(g, "stage", kind)
+    # a contact on several rows (a stage-history export): their furthest stage is kept, a won
+    # deal before a lost one, the first row among equals
+    furthest = (
+        pl.when(pl.col("_rank") == -1).then(pl.lit(-0.5)).otherwise(pl.col("_rank").cast(pl.Float64))
+    )  # fmt: skip
+    g = (
+        g.join(ranks.select("_label", "_rank"), left_on="stage", right_on="_label", how="left")
+        .with_columns(pl.int_range(pl.len()).alias("_row"))
+        .sort([furthest.fill_null(-9.0), "_row"], descending=[True, False])
+    )
+    g = drops.apply(
+        g,
+        pl.int_range(pl.len()).over("user_id") == 0,
+        "repeated contact id (the row with the furthest stage kept)",
+    )
+    g = g.sort("_row").drop("_rank", "_row")
     ranked = g.join(ranks, left_on="stage", right_on="_label", how="left")
     present = ranks.filter(pl.col("_rank") >= 0).unique("_stage").sort("_rank")
     # the data's own spelling of each canonical stage (the most frequent one)

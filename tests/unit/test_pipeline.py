@@ -239,3 +239,23 @@ def test_cli_report_on_the_crm_fixtures(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         assert "(contacts)" in r.stderr
         assert "Stage KPIs" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_a_stage_history_keeps_each_contacts_furthest_stage() -> None:
+    frame = pl.DataFrame(
+        {
+            "Contact ID": ["a", "a", "a", "b", "b", "c"],
+            "Lifecycle Stage": ["Lead", "Customer", "Opportunity", "Subscriber", "Lead", "Lead"],
+        }
+    )
+    roles = detect_roles(frame)
+    assert roles == {"Contact ID": "user_id", "Lifecycle Stage": "stage"}
+    ds = build_dataset([TableInput("history.csv", frame, roles=roles)])
+    assert ds.sources[0].rows_kept == 3
+    assert ds.sources[0].dropped == {
+        "repeated contact id (the row with the furthest stage kept)": 3
+    }
+    stage_of = dict(zip(ds.users["user_id"], ds.users["Lifecycle Stage"], strict=True))
+    assert stage_of == {"a": "Customer", "b": "Lead", "c": "Lead"}
+    kpis = _by(stage_kpis(ds))
+    assert (kpis["lead_conversion"].numerator, kpis["lead_conversion"].denominator) == (1, 3)
