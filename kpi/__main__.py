@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "orders.csv:Client=user_id; ROLE is one of: user_id, ts, step, session_id, revenue, "
         "quantity, unit_price, order_id, device, channel, variant, cohort, signup, segment, "
         "converted, step_flag, spend, impressions, clicks, score, count, rate, period, "
-        "metric, ignore",
+        "metric, stage (a CRM lifecycle or deal stage), ignore",
     )
     g.add_argument(
         "--cohort-grain",

@@ -8,7 +8,7 @@ from −1 to 1 in code (0.25); the page shows it as points from −100 to 100 (+
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import polars as pl
@@ -420,13 +420,67 @@ SURVEY_HINT = (
 SurveyKind = Literal["nps", "csat", "ces"]
 
 
-def survey_kind(survey: pl.DataFrame) -> SurveyKind:
-    """What the ``score`` column most likely measures: NPS when an answer is above 7 or 0,
-    else CSAT (1–5 or 1–7). CES cannot be told from CSAT by the numbers: the user says so."""
+_NAME_WORDS: tuple[tuple[SurveyKind, tuple[str, ...]], ...] = (
+    ("ces", ("ces", "effort", "customereffort", "facilite", "easeof")),
+    ("csat", ("csat", "satisf", "satisfaction", "contentement")),
+    ("nps", ("nps", "recommend", "recommand", "likelihood", "promoter", "netpromoter")),
+)
+
+
+@dataclass(frozen=True)
+class SurveyScale:
+    """What a survey score measures and how that was decided.
+
+    ``basis``: ``"name"`` (the column's name says NPS, CSAT or CES), ``"values"`` (an answer of
+    0 or above 7 can only be a 0–10 NPS scale), ``"assumed"`` (neither: the kind is assumed,
+    the page says so and lets the user choose) or ``"given"`` (the user chose).
+    ``low``/``high``: the smallest and largest answer.
+    """
+
+    kind: SurveyKind
+    basis: Literal["name", "values", "assumed", "given"]
+    column: str | None
+    low: float | None
+    high: float | None
+
+    @property
+    def assumed(self) -> bool:
+        return self.basis == "assumed"
+
+
+def _name_kind(name: str | None) -> SurveyKind | None:
+    if not name:
+        return None
+    key = "".join(ch for ch in name.lower() if ch.isalnum())
+    for kind, words in _NAME_WORDS:
+        if any(key.startswith(w) or (len(w) > 3 and w in key) for w in words):
+            return kind
+    return None
+
+
+def survey_scale(survey: pl.DataFrame, *, column: str | None = None) -> SurveyScale:
+    """What the ``score`` column measures. CSAT or CES only when the column's name says so
+    (csat, satisfaction, ces, effort); NPS when the name says NPS / recommend, or when an
+    answer is 0 or above 7 (only a 0–10 scale has those); otherwise assumed NPS (0–10), and
+    ``basis == "assumed"``: a 0–10 survey whose answers happen to be 1–7 is not silently read
+    as CSAT. ``column`` is the score's original header (default: the ``score_column`` the
+    Dataset keeps, else the column's own name)."""
+    if column is None and "score_column" in survey.columns and survey.height:
+        column = survey["score_column"].drop_nulls().first()  # type: ignore[assignment]
     s = survey.select(_score_expr(survey)).to_series().drop_nulls().drop_nans()
-    if s.len() == 0 or float(s.max()) > 7 or float(s.min()) < 1:  # type: ignore[arg-type]
-        return "nps"
-    return "csat"
+    low = float(s.min()) if s.len() else None  # type: ignore[arg-type]
+    high = float(s.max()) if s.len() else None  # type: ignore[arg-type]
+    by_name = _name_kind(column)
+    if by_name is not None:
+        return SurveyScale(by_name, "name", column, low, high)
+    if low is not None and high is not None and (low < 1 or high > 7):
+        return SurveyScale("nps", "values", column, low, high)
+    return SurveyScale("nps", "assumed", column, low, high)
+
+
+def survey_kind(survey: pl.DataFrame, *, column: str | None = None) -> SurveyKind:
+    """The kind of :func:`survey_scale` (NPS, CSAT or CES)."""
+    return survey_scale(survey, column=column).kind
 
 
 def referral_flag(users: pl.DataFrame) -> str | None:
@@ -457,6 +511,7 @@ class AdvocacySummary:
     ces: Ces | None
     referral: Referral | None
     notes: tuple[str, ...]
+    scale: SurveyScale | None = None
 
 
 def advocacy_summary(
@@ -479,12 +534,15 @@ def advocacy_summary(
     """
     notes: list[str] = []
     nps_res = over = seg = None
-    csat_res = ces_res = None
+    csat_res = ces_res = scale = None
     chosen: SurveyKind | None = None
     if survey is None or survey.height == 0 or "score" not in survey.columns:
         notes.append(SURVEY_HINT)
     else:
-        chosen = survey_kind(survey) if kind == "auto" else kind
+        scale = survey_scale(survey)
+        if kind != "auto":
+            scale = replace(scale, kind=kind, basis="given")
+        chosen = scale.kind
         if chosen == "nps":
             nps_res = nps(survey["score"], confidence=confidence)
             if "ts" in survey.columns and survey["ts"].null_count() < survey.height:
@@ -518,5 +576,5 @@ def advocacy_summary(
                 "user table to see the referral rate."
             )
     return AdvocacySummary(
-        chosen, nps_res, over, seg, by, csat_res, ces_res, referral, tuple(notes)
+        chosen, nps_res, over, seg, by, csat_res, ces_res, referral, tuple(notes), scale
     )

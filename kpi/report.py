@@ -28,7 +28,19 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi import abdata, abtest, advocacy, alerts, funnel, quality, retention, stages, value
+from kpi import (
+    abdata,
+    abtest,
+    advocacy,
+    alerts,
+    funnel,
+    pipeline,
+    quality,
+    reasons,
+    retention,
+    stages,
+    value,
+)
 from kpi.dataset import Dataset
 from kpi.definitions import all_definitions
 from kpi.errors import InputError, ParcoursError
@@ -89,6 +101,12 @@ HEADLINE = (
     "aov",
     "cart_abandonment",
     "revenue_per_visitor",
+    # a CRM contacts table (kpi.pipeline): shown only when they apply
+    "contacts",
+    "lead_conversion",
+    "customers",
+    "won_deal_value",
+    "avg_deal_value",
 )
 LOWER_IS_BETTER = {"bounce_rate", "bounce_rate_landing", "cart_abandonment"}
 
@@ -397,6 +415,9 @@ def _summary(ws: Worksheet, ctx: _Context) -> None:
             "Change = value − previous (percentage points for rates); Change % = value ÷ "
             "previous − 1. Formulas: Definitions sheet."
         )
+        for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
+            if k.code in HEADLINE and k.reason:
+                w.note(f"{k.label}: {k.missing}.")
     else:
         w.note("No KPI could be computed for this view (no events).")
     w.skip()
@@ -486,7 +507,11 @@ def _kpi_rows(ctx: _Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame,
     frame = table.with_columns(
         pl.Series("stage", [k.stage for k in kpis], dtype=pl.String),
         pl.Series("formula", [k.formula for k in kpis], dtype=pl.String),
-        pl.Series("available", ["yes" if k.available else "no" for k in kpis], dtype=pl.String),
+        pl.Series(
+            "available",
+            ["yes" if k.available else "does not apply" if k.reason else "no" for k in kpis],
+            dtype=pl.String,
+        ),
         pl.Series("missing", [k.missing or "" for k in kpis], dtype=pl.String),
     )
     secs = pl.Series("u", units, dtype=pl.String) == "seconds"
@@ -656,7 +681,8 @@ def _segment_funnel(w: SheetWriter, ctx: _Context) -> None:
     w.skip()
     # conversion from step 1, one column per segment value, and a clustered bar chart
     wide = table.pivot(on="_segment", index="step", values="conversion", aggregate_function="first")
-    order = [v for v in [*keep, "Other", "(none)"] if v in wide.columns]
+    # keep may already hold "(none)" (users without a value among the top values): once only
+    order = [v for v in dict.fromkeys([*keep, "Other", "(none)"]) if v in wide.columns]
     wide = wide.select("step", *order)
     w.section(f"Conversion from step 1 by {label}")
     cols = [Col("step", "Step")] + [Col(v, v, RATE) for v in order]
@@ -702,7 +728,12 @@ def _stages_sheet(ws: Worksheet, ctx: _Context) -> None:
             Col("rel_change", "Change %", SIGNED_RATE),
             Col("formula", "Formula", width=60, wrap=True),
             Col("available", "Available"),
-            Col("missing", "Missing: what would unlock it", width=45, wrap=True),
+            Col(
+                "missing",
+                "Why not shown (what is missing, or why it does not apply)",
+                width=45,
+                wrap=True,
+            ),
         ],
         name="tblStageKpis",
         row_formats=formats["value"],
@@ -711,7 +742,43 @@ def _stages_sheet(ws: Worksheet, ctx: _Context) -> None:
     _apply_signed(ws, first, 5, formats["unit"])
     ws.freeze_panes = ws.cell(top + 1, 3)
     w.note("Durations are h:mm:ss. Change = value − previous (points for rates).")
+    if pipeline.is_contacts(ctx.view):
+        crm = pipeline.pipeline_summary(ctx.view)
+        if crm is not None:
+            _pipeline_rows(w, crm)
     w.finish()
+
+
+def _pipeline_rows(w: SheetWriter, crm: pipeline.PipelineSummary) -> None:
+    w.skip()
+    w.section(f"Pipeline: contacts by stage (column {crm.column}, {crm.kind} pipeline)")
+    w.table(
+        crm.by_stage.drop("canonical"),
+        [
+            Col("stage", "Stage"),
+            Col("contacts", "Contacts at this stage", COUNT),
+            Col("share", "Share of contacts", RATE),
+            Col("reached", "Reached (this stage or beyond)", COUNT),
+            Col("conversion", "Conversion from the first stage", RATE),
+            Col("step_conversion", "From the stage before", RATE),
+        ],
+        name="tblPipeline",
+    )
+    w.row -= 1
+    w.note(
+        "A contact at a stage has passed the stages before it: reached = contacts at that stage "
+        "or beyond. Lost deals and contacts outside the pipeline (Other) are not progress."
+    )
+    if crm.leads is not None:
+        w.note(
+            f"Lead conversion rate = customers ÷ leads = {crm.customers:,} ÷ {crm.leads:,} "
+            "(leads: contacts at Lead or beyond; customers: at Customer or beyond)."
+        )
+    if crm.has_amount:
+        w.note(
+            "Won deal value = sum of the amount over customers; average deal value = won deal "
+            f"value ÷ the {crm.won_with_amount:,} customers with an amount."
+        )
 
 
 # =========================================================================== Retention
@@ -804,6 +871,13 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
     ps = ctx.purchase_step
     if ps is None and "order_id" not in ev.columns:
         ps = "purchase"
+    if pipeline.is_contacts(ctx.view):
+        w.note(
+            "A CRM contacts table: value from orders (AOV, CLV, CAC) does not apply. Won deal "
+            "value, average deal value and the lead conversion rate are on the Stage KPIs sheet."
+        )
+        w.finish()
+        return
 
     w.section("Orders and customers")
     a, err = _try(lambda: value.aov(ev, purchase_step=ps))
@@ -827,7 +901,8 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
     if clv is None:
         w.pair("CLV", err or (inputs.explanation if inputs else "not available"), wrap_chars=90)
     else:
-        w.pair("CLV", clv.clv, MONEY)
+        extrapolated = value.extrapolation_note(inputs)
+        w.pair(f"CLV ({extrapolated})" if extrapolated else "CLV", clv.clv, MONEY)
         w.pair("× Average order value", clv.aov, MONEY)
         w.pair("× Purchases per customer per year", clv.purchases_per_year, NUMBER)
         w.pair("× Years of relationship", clv.years, "0.00")
@@ -837,8 +912,10 @@ def _value_sheet(ws: Worksheet, ctx: _Context) -> None:
 
     spend = ctx.view.spend
     w.section("Acquisition cost and return per channel")
-    if spend is None or spend.height == 0 or "channel" not in ctx.view.users.columns:
-        w.note("Needs an ad-spend file (channel, period, spend) and a channel for each user.")
+    if spend is None or spend.height == 0:
+        w.note("CAC " + reasons.sentence("no_spend") + ".")
+    elif "channel" not in ctx.view.users.columns:
+        w.note("CAC " + reasons.sentence("customers_without_channel") + ".")
     elif any(k != "channel" for k in ctx.filters.active_segments):
         w.note(
             "Ad spend is known per channel and period only: with a filter on another segment "

@@ -16,6 +16,7 @@ from typing import Literal
 
 import polars as pl
 
+from kpi import pipeline
 from kpi.dataset import Dataset, Source
 from kpi.epoch import epoch_to_datetime
 from kpi.errors import SchemaError
@@ -47,6 +48,7 @@ Role = Literal[
     "rate",
     "period",
     "metric",
+    "stage",
     "ignore",
 ]
 
@@ -77,10 +79,11 @@ ROLE_LABELS: dict[str, str] = {
     "rate": "Rate (aggregated)",
     "period": "Period (month/week)",
     "metric": "Numeric metric",
+    "stage": "Pipeline stage (CRM lifecycle / deal stage)",
     "ignore": "Ignore",
 }
 
-Kind = Literal["events", "orders", "users", "wide", "spend", "survey", "counts"]
+Kind = Literal["events", "orders", "users", "wide", "spend", "survey", "counts", "contacts"]
 
 KIND_LABELS: dict[str, str] = {
     "events": "event log (one row per event)",
@@ -90,6 +93,7 @@ KIND_LABELS: dict[str, str] = {
     "spend": "ad-spend export",
     "survey": "survey answers",
     "counts": "aggregated counts",
+    "contacts": "CRM contacts / deals (one row per contact, a pipeline stage)",
 }
 
 SEGMENT_ROLES = ("device", "channel", "variant", "cohort", "segment")
@@ -616,6 +620,7 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
             ):
                 roles[col] = "user_id"
                 break
+    roles = pipeline.refine_roles(frame, roles)  # CRM: French headers, the pipeline stage
     return {c: roles.get(c, "ignore") for c in frame.columns}
 
 
@@ -744,6 +749,8 @@ def detect_kind(roles: Mapping[str, str]) -> str:
         return "spend"
     if "score" in have and "step" not in have:
         return "survey"
+    if "user_id" in have and "stage" in have:
+        return "contacts"  # a CRM pipeline: contacts are not orders (kpi.pipeline)
     if "user_id" in have and "step" in have:
         return "events"
     if "user_id" in have and ({"revenue", "unit_price"} & have) and ({"ts", "order_id"} & have):
@@ -1227,6 +1234,7 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
     f = t.frame
     drops = _Drops()
     cols = [pl.col(t.col("score")).cast(pl.Float64).alias("score")]
+    cols.append(pl.lit(t.col("score"), pl.String).alias("score_column"))  # NPS/CSAT/CES by name
     uid, ts = t.col("user_id"), t.col("ts") or t.col("signup")
     if uid:
         cols.append(_as_id(pl.col(uid), f.schema[uid]).alias("user_id"))
@@ -1435,8 +1443,8 @@ def build_dataset(
         dropped = dict(t.dropped)
         examples = {k: list(v) for k, v in t.examples.items()}
         kept = t.frame.height
-        if kind in ("events", "orders", "wide"):
-            ev, attrs, d, n = _events_from(t)
+        if kind in ("events", "orders", "wide", "contacts"):
+            ev, attrs, d, n = pipeline.contacts_from(t) if kind == "contacts" else _events_from(t)
             dropped.update(d.counts)
             examples.update(d.examples)
             kept = t.frame.height - sum(d.counts.values())
@@ -1445,6 +1453,8 @@ def build_dataset(
             attr_parts.append(attrs)
             if kind == "wide":
                 step_order += [_step_name_from(c) for c in t.cols("step_flag")]
+            elif kind == "contacts":
+                step_order += pipeline.ordered_steps(ev["step"].unique(maintain_order=True))
             elif kind == "events" and ev["step"].n_unique() == 1 and ev.height:
                 per_step_files.append((ev["step"][0], ev["user_id"].n_unique()))
         elif kind == "users":

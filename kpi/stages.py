@@ -26,9 +26,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi import pipeline
 from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
+from kpi.reasons import sentence
 from kpi.segments import NONE, top_values
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "compare",
     "detect_steps",
     "monthly_session_duration",
+    "orders_only",
     "stage_kpis",
     "stage_kpis_by",
 ]
@@ -99,7 +102,8 @@ DEFINITIONS: dict[str, Definition] = {
     "ctr": Definition("Click-through rate", "Clicks / impressions.", "rate", "awareness"),
     "organic_share": Definition(
         "Organic share of traffic",
-        "Sessions (users when there are no sessions) whose channel contains 'organic' / all "
+        "Sessions (users when there are no sessions) whose channel says organic ('organic', "
+        "'organique', 'naturel' or 'SEO') / all "
         "sessions (users). The channel is the user's first-touch channel.",
         "rate",
         "awareness",
@@ -117,8 +121,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "lead_conversion": Definition(
         "Lead conversion rate",
-        "Leads who became customers / leads (lead and customer steps, or a lifecycle-stage "
-        "column: leads are at stage Lead or later, customers at Customer or later).",
+        "Customers ÷ leads (lead and customer steps, or a lifecycle-stage column: leads are "
+        "contacts at stage Lead or beyond, customers at Customer or beyond).",
         "rate",
         "consideration",
     ),
@@ -149,18 +153,22 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "time_to_convert_median": Definition(
         "Median time from first visit to purchase",
-        "Median over purchasers of (first purchase time − first event time), in seconds. "
-        "Not the funnel's time to convert, which runs from the funnel's first step within one "
-        "attempt.",
+        "Median over purchasers of (first purchase time − first event time), in seconds, "
+        "counting only purchasers with an event other than a purchase at or before their first "
+        "purchase (for the others the first visit is not in the data). Not the funnel's time "
+        "to convert, which runs from the funnel's first step within one attempt.",
         "seconds",
         "decision",
     ),
     "time_to_convert_mean": Definition(
         "Average time from first visit to purchase",
-        "Mean over purchasers of (first purchase time − first event time), in seconds.",
+        "Mean over purchasers of (first purchase time − first event time), in seconds, "
+        "counting only purchasers with a non-purchase event at or before their first purchase.",
         "seconds",
         "decision",
     ),
+    # CRM pipelines (kpi.pipeline): shown when the data is a contacts table
+    **pipeline.DEFINITIONS,
 }
 
 #: Step-name synonyms per role, in order of preference. Names are compared after
@@ -222,20 +230,7 @@ STEP_SYNONYMS: dict[str, tuple[str, ...]] = {
         "confirmation_commande",
     ),
     "lead": ("lead", "generate_lead", "lead_created"),
-    "customer": ("customer", "closed_won", "won"),
-}
-
-_LIFECYCLE_COLUMNS = ("lifecycle_stage", "lifecyclestage", "lifecycle")
-_LIFECYCLE_RANK = {
-    "subscriber": 0,
-    "lead": 1,
-    "marketingqualifiedlead": 2,
-    "mql": 2,
-    "salesqualifiedlead": 3,
-    "sql": 3,
-    "opportunity": 4,
-    "customer": 5,
-    "evangelist": 6,
+    "customer": ("customer", "closed_won", "won", "client", "gagne", "conclu_gagne"),
 }
 
 _MISSING = {
@@ -277,6 +272,13 @@ class Kpi:
     missing: str | None = None
     numerator: float | None = None
     denominator: float | None = None
+    reason: str | None = None  # a code of kpi.reasons when the KPI does not apply to the data
+
+    @property
+    def not_applicable(self) -> bool:
+        """True when the KPI does not apply to this data (``reason`` says why), as opposed
+        to missing a column that would unlock it."""
+        return self.reason is not None
 
 
 def _norm(name: str) -> str:
@@ -313,6 +315,14 @@ def _ok(code: str, value: float | None, num: float | None = None, den: float | N
 def _missing(code: str, missing: str, num: float | None = None, den: float | None = None) -> Kpi:
     d = DEFINITIONS[code]
     return Kpi(code, d.label, d.stage, None, d.unit, d.formula, False, missing, num, den)
+
+
+def _not_applicable(code: str, reason: str, num: float | None = None, den: float | None = None
+                    ) -> Kpi:  # fmt: skip
+    """A KPI that does not apply to this data: no value, ``reason`` a code of kpi.reasons."""
+    d = DEFINITIONS[code]
+    return Kpi(code, d.label, d.stage, None, d.unit, d.formula, False, sentence(reason), num, den,
+               reason)  # fmt: skip
 
 
 def _rate(code: str, num: float, den: float, empty: str) -> Kpi:
@@ -376,10 +386,6 @@ def _purchase_events(events: pl.DataFrame, purchase_step: str | None) -> pl.Data
     return None
 
 
-def _lifecycle_column(users: pl.DataFrame) -> str | None:
-    return next((c for c in users.columns if _norm(c) in _LIFECYCLE_COLUMNS), None)
-
-
 def stage_kpis(
     dataset: Dataset,
     *,
@@ -431,14 +437,29 @@ def _period_start(events: pl.DataFrame) -> object:
     return events.select(pl.col("ts").min().dt.truncate("1d")).item()
 
 
+def orders_only(dataset: Dataset, purchase_step: str | None = None) -> bool:
+    """True when every event of the data is a purchase (an orders file, no visits): then every
+    user in it bought, and conversion or engagement rates do not apply."""
+    ev = dataset.events
+    if ev.height == 0 or "step" not in ev.columns or pipeline.is_contacts(dataset):
+        return False
+    step = purchase_step or detect_steps(_known_steps(dataset)).get("purchase")
+    purchases = _purchase_events(ev, step)
+    return purchases is not None and purchases.height == ev.height
+
+
 def _compute(
     dataset: Dataset,
     roles: Mapping[str, str | None],
     first_seen: pl.DataFrame | None,
     period_start: object,
+    only_orders: bool | None = None,
 ) -> list[Kpi]:
     ev = dataset.events
     ev = ev.filter(pl.col("user_id").is_not_null())
+    if only_orders is None:
+        only_orders = orders_only(dataset, roles["purchase"])
+    crm = pipeline.pipeline_summary(dataset) if pipeline.is_contacts(dataset) else None
     has_ts = _has_values(ev, "ts")
     has_sessions = _has_values(ev, "session_id")
     visitors = float(ev["user_id"].n_unique())
@@ -512,11 +533,65 @@ def _compute(
         (pl.len() >= 2).alias("many"), pl.col("step").is_in(interaction).any().alias("interacted")
     )
     engaged = float(per_user.filter(pl.col("many") | pl.col("interacted")).height)
-    out.append(_rate("engagement_rate", engaged, visitors, no_users))
+    if crm is not None:
+        out.append(_not_applicable("engagement_rate", "crm_contacts"))
+    elif only_orders:
+        out.append(_not_applicable("engagement_rate", "orders_only", engaged, visitors))
+    else:
+        out.append(_rate("engagement_rate", engaged, visitors, no_users))
     out.append(_lead_conversion(dataset, ev, roles))
 
     # ---- Decision ---------------------------------------------------------------------
-    out.extend(_decision_kpis(dataset, ev, roles, visitors, has_ts))
+    if crm is not None:
+        out.extend(_pipeline_kpis(crm, visitors))
+        return out
+    out.extend(_decision_kpis(dataset, ev, roles, visitors, has_ts, only_orders))
+    return out
+
+
+_ORDER_CODES = ("orders", "revenue", "aov", "revenue_per_visitor")
+
+
+def _pipeline_kpis(crm: pipeline.PipelineSummary, contacts: float) -> list[Kpi]:
+    """Decision KPIs of a CRM contacts table: the order KPIs do not apply; customers, won
+    deal value, average deal value, open pipeline value and (deal pipeline) win rate do."""
+    out = [
+        _not_applicable("conversion_rate", "crm_contacts"),
+        _not_applicable("purchasers", "crm_contacts"),
+    ]
+    out += [_not_applicable(c, "crm_deals") for c in _ORDER_CODES[:3]]
+    out.append(_not_applicable("cart_abandonment", "crm_contacts"))
+    out.append(_not_applicable("revenue_per_visitor", "crm_deals"))
+    out += [
+        _not_applicable(c, "crm_contacts")
+        for c in ("time_to_convert_median", "time_to_convert_mean")
+    ]
+    out.append(_ok("contacts", float(crm.contacts)))
+    out.append(_ok("customers", float(crm.customers), float(crm.customers), contacts))
+    if not crm.has_amount:
+        out += [
+            _not_applicable(c, "crm_no_amount")
+            for c in ("won_deal_value", "avg_deal_value", "open_pipeline_value")
+        ]
+    else:
+        out.append(_ok("won_deal_value", crm.won_deal_value))
+        if crm.avg_deal_value is None:
+            out.append(_not_applicable("avg_deal_value", "crm_no_customers"))
+        else:
+            out.append(
+                _ok(
+                    "avg_deal_value",
+                    crm.avg_deal_value,
+                    crm.won_deal_value,
+                    float(crm.won_with_amount),
+                )
+            )
+        out.append(_ok("open_pipeline_value", crm.open_pipeline_value))
+    if crm.kind == "deal":
+        closed = float(crm.customers + crm.lost)
+        out.append(
+            _rate("win_rate", float(crm.customers), closed, "no closed deal in this selection")
+        )
     return out
 
 
@@ -574,6 +649,11 @@ def _spend_kpis(spend: pl.DataFrame | None) -> list[Kpi]:
     return out
 
 
+#: a channel is organic when its name says so (English and French: "Organic Search",
+#: "Recherche organique", "Référencement naturel", "SEO")
+ORGANIC = r"(?i)organic|organique|naturel|\bseo\b"
+
+
 def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | None) -> Kpi:
     if "channel" not in dataset.users.columns and "channel" not in ev.columns:
         return _missing("organic_share", _MISSING["channel"])
@@ -584,9 +664,7 @@ def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | 
         channel = dataset.users.select("user_id", "channel")
     unit = sessions.select("user_id") if sessions is not None else ev.select("user_id").unique()
     joined = unit.join(channel, on="user_id", how="left")
-    organic = joined.filter(
-        pl.col("channel").cast(pl.String).str.to_lowercase().str.contains("organic")
-    ).height
+    organic = joined.filter(pl.col("channel").cast(pl.String).str.contains(ORGANIC)).height
     return _rate(
         "organic_share", float(organic), float(joined.height), "no traffic in this selection"
     )
@@ -594,7 +672,7 @@ def _organic_share(dataset: Dataset, ev: pl.DataFrame, sessions: pl.DataFrame | 
 
 def _lead_conversion(dataset: Dataset, ev: pl.DataFrame, roles: Mapping[str, str | None]) -> Kpi:
     lead, customer = roles["lead"], roles["customer"]
-    if lead is not None and customer is not None:
+    if lead is not None and customer is not None and not pipeline.is_contacts(dataset):
         flags = ev.group_by("user_id").agg(
             (pl.col("step") == lead).any().alias("lead"),
             (pl.col("step") == customer).any().alias("customer"),
@@ -602,19 +680,22 @@ def _lead_conversion(dataset: Dataset, ev: pl.DataFrame, roles: Mapping[str, str
         leads = flags.filter(pl.col("lead"))
         won = float(leads.filter(pl.col("customer")).height)
         return _rate("lead_conversion", won, float(leads.height), "no leads in this selection")
-    column = _lifecycle_column(dataset.users)
-    if column is None:
+    crm = pipeline.pipeline_summary(dataset)
+    if crm is None:
         return _missing("lead_conversion", _MISSING["lead"])
-    rank = (
-        dataset.users[column]
-        .cast(pl.String)
-        .str.to_lowercase()
-        .str.replace_all(r"[^a-z]", "")
-        .replace_strict(_LIFECYCLE_RANK, default=None, return_dtype=pl.Int64)
+    if crm.kind == "deal" or crm.leads is None:
+        return _not_applicable("lead_conversion", "deal_pipeline")
+    kpi = _rate("lead_conversion", float(crm.customers), float(crm.leads), "no leads in this selection")  # fmt: skip
+    if not kpi.available:
+        return kpi
+    formula = (
+        "Customers ÷ leads, from the stage column "
+        f"'{crm.column}': leads are contacts at Lead or beyond (Lead, MQL, SQL, Opportunity, "
+        "Customer, Evangelist), customers at Customer or beyond; a contact at a stage has "
+        "passed the stages before it. Subscribers and contacts outside the pipeline are not "
+        "leads."
     )
-    leads = float((rank >= _LIFECYCLE_RANK["lead"]).sum())
-    won = float((rank >= _LIFECYCLE_RANK["customer"]).sum())
-    return _rate("lead_conversion", won, leads, "no leads in this selection")
+    return _ok("lead_conversion", kpi.value, kpi.numerator, kpi.denominator, formula=formula)
 
 
 def _decision_kpis(
@@ -623,6 +704,7 @@ def _decision_kpis(
     roles: Mapping[str, str | None],
     visitors: float,
     has_ts: bool,
+    only_orders: bool = False,
 ) -> list[Kpi]:
     no_users = "no users in this selection"
     codes = ("conversion_rate", "purchasers", "orders", "revenue", "aov", "cart_abandonment")
@@ -637,7 +719,11 @@ def _decision_kpis(
         return out
     buyers = purchases.select("user_id").unique()
     n_buyers = float(buyers.height)
-    out = [_rate("conversion_rate", n_buyers, visitors, no_users), _ok("purchasers", n_buyers)]
+    if only_orders:  # every user of an orders file bought: 100 % by construction
+        out = [_not_applicable("conversion_rate", "orders_only", n_buyers, visitors)]
+    else:
+        out = [_rate("conversion_rate", n_buyers, visitors, no_users)]
+    out.append(_ok("purchasers", n_buyers))
 
     if _has_values(purchases, "order_id"):
         n_orders = float(
@@ -666,6 +752,8 @@ def _decision_kpis(
 
     if revenue is None:
         out.append(_missing("revenue_per_visitor", _MISSING["revenue"]))
+    elif only_orders:
+        out.append(_not_applicable("revenue_per_visitor", "orders_only_per_visitor"))
     else:
         out.append(_rate("revenue_per_visitor", revenue, visitors, no_users))
 
@@ -674,20 +762,55 @@ def _decision_kpis(
             _missing(c, _MISSING["ts"]) for c in ("time_to_convert_median", "time_to_convert_mean")
         ]
         return out
-    first_event = ev.group_by("user_id").agg(pl.col("ts").min().alias("first"))
-    first_buy = purchases.group_by("user_id").agg(pl.col("ts").min().alias("buy"))
-    delays = (
-        first_buy.join(first_event, on="user_id")
-        .select((pl.col("buy") - pl.col("first")).dt.total_seconds(fractional=True).alias("s"))["s"]
-        .drop_nulls()
-    )
-    if delays.len() == 0:
-        out += [_missing(c, "no purchases in this selection") for c in ("time_to_convert_median", "time_to_convert_mean")]  # fmt: skip
-    else:
-        n = float(delays.len())
-        out.append(_ok("time_to_convert_median", float(delays.median()), None, n))  # type: ignore[arg-type]
-        out.append(_ok("time_to_convert_mean", float(delays.mean()), float(delays.sum()), n))  # type: ignore[arg-type]
+    out += _time_to_purchase(ev, purchases, roles["purchase"])
     return out
+
+
+def _time_to_purchase(
+    ev: pl.DataFrame, purchases: pl.DataFrame, purchase_step: str | None
+) -> list[Kpi]:
+    """Median and mean of (first purchase − first event) over the purchasers whose first visit
+    is in the data: an event other than a purchase at or before their first purchase. A
+    purchaser whose first event is the purchase has no visit to measure from (not 0 s)."""
+    codes = ("time_to_convert_median", "time_to_convert_mean")
+    first_buy = (
+        purchases.filter(pl.col("ts").is_not_null())
+        .group_by("user_id")
+        .agg(pl.col("ts").min().alias("buy"))
+    )
+    if first_buy.height == 0:
+        return [_missing(c, "no purchases in this selection") for c in codes]
+    visits = ev.filter(pl.col("ts").is_not_null())
+    if purchase_step is not None:  # a visit event is any event that is not a purchase
+        visits = visits.filter(pl.col("step") != purchase_step)
+    else:  # purchases are the events with an order id (or revenue): the others are visits
+        visits = visits.join(
+            purchases.select("user_id", "ts").unique(), on=["user_id", "ts"], how="anti"
+        )
+    measured = (
+        visits.join(first_buy, on="user_id")
+        .filter(pl.col("ts") <= pl.col("buy"))
+        .group_by("user_id")
+        .agg(pl.col("ts").min().alias("first"), pl.col("buy").first())
+    )
+    delays = measured.select(
+        (pl.col("buy") - pl.col("first")).dt.total_seconds(fractional=True).alias("s")
+    )["s"].drop_nulls()
+    left_out = first_buy.height - delays.len()
+    if delays.len() == 0:
+        return [_not_applicable(c, "no_visit_before_purchase", None, 0.0) for c in codes]
+    n = float(delays.len())
+    note = (
+        f" Here {left_out:,} of {first_buy.height:,} purchasers have no earlier event and are "
+        "left out."
+        if left_out
+        else ""
+    )
+    median_d, mean_d = DEFINITIONS[codes[0]].formula, DEFINITIONS[codes[1]].formula
+    return [
+        _ok(codes[0], float(delays.median()), None, n, formula=median_d + note),  # type: ignore[arg-type]
+        _ok(codes[1], float(delays.mean()), float(delays.sum()), n, formula=mean_d + note),  # type: ignore[arg-type]
+    ]
 
 
 def compare(current: list[Kpi], previous: list[Kpi]) -> pl.DataFrame:
@@ -724,6 +847,10 @@ ADDITIVE = (
     "purchasers",
     "orders",
     "revenue",
+    "contacts",
+    "customers",
+    "won_deal_value",
+    "open_pipeline_value",
 )
 
 
@@ -749,10 +876,14 @@ def stage_kpis_by(
         )
     roles = _resolve_steps(dataset, _step_arguments(**steps))
     period_start = _period_start(dataset.events)
-    overall = _compute(dataset, roles, first_seen, period_start)
+    only_orders = orders_only(dataset, roles["purchase"])
+    overall = _compute(dataset, roles, first_seen, period_start, only_orders)
     codes = [k.code for k in overall if k.available]
     events = dataset.events_with([by])
-    if by in dataset.events.columns:  # a per-event column: the user's first touch value
+    if pipeline.is_contacts(dataset) and by in dataset.users.columns:
+        # contacts: every contact has a segment, also those outside the pipeline (no events)
+        segment_of = dataset.users.select("user_id", by)
+    elif by in dataset.events.columns:  # a per-event column: the user's first touch value
         ordered = events.sort("ts", nulls_last=True) if "ts" in events.columns else events
         segment_of = ordered.group_by("user_id", maintain_order=True).agg(pl.col(by).first())
     else:
@@ -784,7 +915,9 @@ def stage_kpis_by(
             if split_spend
             else None,  # type: ignore[union-attr]
         )
-        kpis = {k.code: k.value for k in _compute(part, roles, first_seen, period_start)}
+        kpis = {
+            k.code: k.value for k in _compute(part, roles, first_seen, period_start, only_orders)
+        }
         rows.append({by: value, **{c: kpis.get(c) for c in codes}})
     schema = {by: pl.String, **dict.fromkeys(codes, pl.Float64)}
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -28,6 +28,7 @@ from kpi.periods import (
     require_columns,
     scalar_index,
 )
+from kpi.reasons import sentence
 from kpi.retention import (
     RepeatPurchase,
     no_purchase_note,
@@ -41,6 +42,12 @@ GUIDE_RATIO = 3.0  # the usual rule of thumb: CLV should be at least 3 × CAC
 DEFAULT_YEARS = 3.0  # years of relationship used when the data is too short to observe them
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+NO_CHANNEL = "(all)"  # kpi.schema's channel of a spend file without a channel column
+#: a customer is observed for at least this many days when rating their purchases per year,
+#: so that a customer first seen on the last day of the data does not count × 365
+MIN_OBSERVED_DAYS = 30.0
+#: below a year of data the yearly purchase rate is an extrapolation (the headline says so)
+FULL_YEAR_DAYS = 365.0
 
 DEFINITIONS: dict[str, Definition] = {
     "aov": Definition("Average order value", "Revenue ÷ orders.", "currency", "value"),
@@ -55,7 +62,9 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "clv": Definition(
         "Customer lifetime value (CLV)",
-        "Average order value × purchases per customer per year × years of relationship.",
+        "Average order value × purchases per customer per year × years of relationship; "
+        "purchases per year from each customer's observed history (repeat orders per "
+        "customer-year observed, + 1 ÷ years for the first purchase).",
         "currency",
         "value",
     ),
@@ -225,7 +234,16 @@ def clv_classic(aov: float, purchases_per_year: float, years: float) -> Clv:
 class ClvInputs:
     """CLV factors estimated from the data; ``years`` may be replaced by the caller.
 
-    purchases_per_year = orders ÷ customers × 365.25 ÷ days covered by the purchases.
+    From each customer's observed history: ``repeat_per_year`` = Σ repeat orders (orders after
+    the first) ÷ Σ customer-years observed, each customer observed from their first purchase
+    to the end of the data (the last event), at least :data:`MIN_OBSERVED_DAYS` days.
+    purchases_per_year = repeat_per_year + 1 ÷ years: the first purchase spread over the years
+    of relationship, so that AOV × purchases_per_year × years = AOV × (1 + repeat_per_year ×
+    years), the expected orders of a customer's relationship. (Counting the first purchase in
+    the rate over the time after it would inflate it for recent customers.)
+    ``observed_days``: the data's window (first to last event); ``extrapolated_days``: that
+    window when it is shorter than a year (the yearly rate is then an extrapolation from that
+    many days, and the headline must say so), else None.
     ``years_source``: "given", "observed" (mean first-to-last purchase span, used only when the
     data covers at least ``default_years``) or "default".
     """
@@ -239,14 +257,24 @@ class ClvInputs:
     span_days: float
     observed_years: float | None
     explanation: str
+    customer_years: float = 0.0
+    observed_days: float = 0.0
+    extrapolated_days: float | None = None
+    repeat_per_year: float | None = None
+
+    def per_year(self, years: float) -> float | None:
+        """Purchases per year for a relationship of ``years``: repeat rate + 1 ÷ years."""
+        if self.repeat_per_year is None or years <= 0:
+            return self.purchases_per_year
+        return self.repeat_per_year + 1 / years
 
     def clv(self, years: float | None = None) -> Clv | None:
-        """The classic CLV with these factors (``years`` overrides the estimate)."""
+        """The classic CLV with these factors (``years`` overrides the estimate, and the
+        purchases per year follow: repeat rate + 1 ÷ years)."""
         if self.aov is None or self.purchases_per_year is None:
             return None
-        return clv_classic(
-            self.aov, self.purchases_per_year, self.years if years is None else years
-        )
+        y = self.years if years is None else years
+        return clv_classic(self.aov, self.per_year(y) or 0.0, y)
 
 
 def clv_inputs(
@@ -276,34 +304,71 @@ def clv_inputs(
     ).row(0, named=True)
     span_days = float(stats["span"] or 0.0)
     observed_years = (stats["life"] or 0.0) / DAYS_PER_YEAR
-    per_customer = orders / customers
+    start, end = events.select(pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b")).row(0)
+    observed_days = (end - start).total_seconds() / 86400 if start is not None else 0.0
+    customer_years = _customer_years(per, end)
     notes = []
-    if span_days < 1:
-        freq = None
-        notes.append("The purchases cover less than a day, so a yearly rate cannot be estimated.")
-    else:
-        freq = per_customer * DAYS_PER_YEAR / span_days
-        notes.append(
-            f"{per_customer:.2f} orders per customer over {span_days:.0f} days "
-            f"= {freq:.2f} per year."
-        )
-        if span_days < 90:
-            notes.append("Less than 3 months of data: the yearly rate is a rough extrapolation.")
     if years is not None:
         chosen, source = years, "given"
     elif span_days / DAYS_PER_YEAR >= default_years and observed_years > 0:
         chosen, source = observed_years, "observed"
-        notes.append(f"Years of relationship observed: {observed_years:.2f}.")
     else:
         chosen, source = default_years, "default"
+    extrapolated = repeat = freq = None
+    if observed_days < 1:
+        notes.append("The data covers less than a day, so a yearly rate cannot be estimated.")
+    else:
+        repeats = orders - customers
+        repeat = repeats / customer_years
+        freq = repeat + 1 / chosen
+        notes.append(
+            f"Purchases per year from each customer's own history: {repeats:,} repeat orders "
+            f"over {customer_years:,.1f} customer-years observed (each customer from their first "
+            f"purchase to the end of the data, at least {MIN_OBSERVED_DAYS:g} days) = "
+            f"{repeat:.2f} a year, + the first purchase over {chosen:g} years = {freq:.2f} per "
+            "year."
+        )
+        if observed_days < FULL_YEAR_DAYS:
+            extrapolated = observed_days
+            notes.append(
+                f"The data covers {observed_days:.0f} days: the yearly rate is extrapolated "
+                f"from {observed_days:.0f} days."
+            )
+    if source == "observed":
+        notes.append(f"Years of relationship observed: {observed_years:.2f}.")
+    elif source == "default":
         notes.append(
             f"The data covers {span_days / DAYS_PER_YEAR:.1f} years, too short to observe "
             f"relationships; {default_years:g} years assumed (change it if you know better)."
         )
     return ClvInputs(
         revenue / orders, freq, chosen, source, customers, orders, span_days, observed_years,
-        " ".join(notes),
+        " ".join(notes), customer_years, observed_days, extrapolated, repeat,
     )  # fmt: skip
+
+
+def _exposure_days(end: object) -> pl.Expr:
+    """Days each customer was observed: first purchase to ``end``, at least the minimum."""
+    return (
+        ((pl.lit(end) - pl.col("first_purchase")).dt.total_seconds(fractional=True) / 86400)
+        .clip(lower_bound=MIN_OBSERVED_DAYS)
+        .alias("observed_days")
+    )
+
+
+def _customer_years(per: pl.DataFrame, end: object) -> float:
+    """Σ over customers of the years observed (:func:`_exposure_days` ÷ 365.25)."""
+    if per.height == 0 or end is None:
+        return 0.0
+    return float(per.select(_exposure_days(end).sum())["observed_days"][0]) / DAYS_PER_YEAR
+
+
+def extrapolation_note(inputs: ClvInputs) -> str | None:
+    """ "extrapolated from N days" when the yearly purchase rate comes from under a year of
+    data (to sit in the CLV headline), else None."""
+    if inputs.extrapolated_days is None:
+        return None
+    return f"extrapolated from {inputs.extrapolated_days:.0f} days"
 
 
 def observed_clv(
@@ -679,8 +744,9 @@ def clv_by(
     """Classic CLV per segment value (e.g. per acquisition channel).
 
     clv(s) = aov(s) × purchases_per_year(s) × years, with aov(s) = revenue ÷ orders of the
-    segment's customers, purchases_per_year(s) = orders ÷ customers × 365.25 ÷ days covered by
-    all purchases (the shop-wide span, as :func:`clv_inputs`), and the shop-wide years.
+    segment's customers, purchases_per_year(s) = the segment's repeat orders ÷ its
+    customer-years observed (each customer from first purchase to the end of the data, at least
+    :data:`MIN_OBSERVED_DAYS`) + 1 ÷ years, as :func:`clv_inputs`, and the shop-wide years.
     A customer takes the segment value of their first purchase. Columns: ``by``,
     ``customers``, ``orders``, ``revenue``, ``aov``, ``purchases_per_year``, ``years``, ``clv``,
     ``monthly_revenue`` (revenue ÷ customers ÷ months covered by all purchases, at least one:
@@ -695,9 +761,12 @@ def clv_by(
     seg = buys.group_by("user_id").agg(pl.col(by).cast(pl.String).fill_null(NONE).first())
     per = orders_per_customer(buys, purchase_step=None).join(seg, on="user_id", how="left")
     span = shop.span_days
-    freq = (
-        pl.col("orders") / pl.col("customers") * DAYS_PER_YEAR / span
-        if span >= 1
+    end = events.select(pl.col("ts").max()).item() if "ts" in events.columns else None
+    per = per.with_columns(_exposure_days(end) if end is not None else pl.lit(None).alias("observed_days"))  # fmt: skip
+    freq = (  # the segment's repeat orders per customer-year observed + 1 ÷ years
+        (pl.col("orders") - pl.col("customers")) / (pl.col("observed_days") / DAYS_PER_YEAR)
+        + 1 / shop.years
+        if shop.purchases_per_year is not None
         else pl.lit(None, pl.Float64)
     )
     return (
@@ -706,12 +775,14 @@ def clv_by(
             pl.len().cast(pl.Int64).alias("customers"),
             pl.col("orders").sum().cast(pl.Int64),
             pl.col("revenue").sum(),
+            pl.col("observed_days").sum(),
         )
         .with_columns(
             (pl.col("revenue") / pl.col("orders")).alias("aov"),
             freq.alias("purchases_per_year"),
             pl.lit(float(shop.years)).alias("years"),
         )
+        .drop("observed_days")
         .with_columns(
             (pl.col("aov") * pl.col("purchases_per_year") * pl.col("years")).alias("clv"),
             (pl.col("revenue") / pl.col("customers") / max(1.0, span / DAYS_PER_MONTH)).alias(
@@ -747,6 +818,7 @@ class ValueSummary:
     spend_note: str | None
     repeat: RepeatPurchase
     channel_clv_note: str | None = None
+    spend_reason: str | None = None  # a kpi.reasons code when CAC is not shown
 
 
 def _channel_table(
@@ -836,15 +908,19 @@ def value_summary(
             clv = clv_classic(a, f, inputs.years)
     monthly = monthly_revenue_per_customer(events, purchase_step=purchase_step)
     channels = total = None
-    spend_note = channel_note = None
+    spend_note = channel_note = spend_reason = None
     if spend is None or spend.height == 0:
-        spend_note = SPEND_HINT
+        spend_note, spend_reason = SPEND_HINT, "no_spend"
     elif channel not in events.columns:
-        spend_note = (
-            "CAC needs each customer's acquisition channel: upload a user table with a channel "
-            "column (or map one on the data page)."
-        )
+        spend_reason = "customers_without_channel"
+        spend_note = "CAC " + sentence(spend_reason) + "."
+    elif "channel" not in spend.columns or set(
+        spend["channel"].cast(pl.String).fill_null(NO_CHANNEL).unique().to_list()
+    ) <= {NO_CHANNEL}:
+        spend_reason = "spend_without_channel"  # one total: no spend per channel to divide
+        spend_note = "CAC " + sentence(spend_reason) + "."
     elif clv is None:
+        spend_reason = "no_purchases"
         spend_note = "CAC needs purchases: " + inputs.explanation
     else:
         per_channel: float | pl.DataFrame = clv.clv
@@ -899,6 +975,7 @@ def value_summary(
         spend_note=spend_note,
         repeat=repeat_purchase_rate(events, purchase_step),
         channel_clv_note=channel_note,
+        spend_reason=spend_reason,
     )
 
 

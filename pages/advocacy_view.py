@@ -50,7 +50,8 @@ survey = ds.survey
 kind, by, grain = "auto", None, "month"
 if survey is not None and survey.height:
     c1, c2, c3 = st.columns([1.4, 1.2, 1])
-    detected = KIND_OPTION[advocacy.survey_kind(survey)]
+    scale = advocacy.survey_scale(survey)
+    detected = KIND_OPTION[scale.kind]
     picked = c1.segmented_control(
         "The survey score measures",
         list(KINDS),
@@ -58,9 +59,30 @@ if survey is not None and survey.height:
         key="ad_kind",
         bind="query-params",
         help="NPS: 0–10 'would you recommend'. CSAT: satisfaction 1–5 or 1–7. CES: effort "
-        "1–7. Detected from the answers (above 7 = NPS); correct it if needed.",
+        "1–7. Read from the column's name (nps, recommend, csat, satisfaction, ces, effort), "
+        "or NPS when an answer is 0 or above 7; otherwise assumed: correct it if needed.",
     )
     kind = KINDS[picked or detected]
+    span = (
+        f"{scale.low:g} to {scale.high:g}"
+        if scale.low is not None and scale.high is not None
+        else "none"
+    )
+    if picked in (None, detected) and scale.assumed:
+        st.warning(
+            f"**Scale assumed: NPS (0–10).** The answers go from {span} and the column "
+            f"*{scale.column or 'score'}* does not say what was asked: that fits a 0–10 "
+            "'would you recommend' question whose answers happen to stay low, a 1–7 "
+            "satisfaction (CSAT) or an effort (CES) question. Pick what the question was above.",
+            icon=":material/help:",
+        )
+    elif picked in (None, detected):
+        why = (
+            f"the column *{scale.column}* says so"
+            if scale.basis == "name"
+            else f"answers go from {span}, which only a 0–10 scale has"
+        )
+        st.caption(f"Read as {detected}: {why}. Change it above if needed.")
     seg_options = [s for s in ds.segments if s in survey.columns]
     if seg_options:
         seg = c2.selectbox(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import pipeline
 from kpi.definitions import all_definitions
 from kpi.errors import ParcoursError
 from pages._ui import compute, state, widgets
@@ -40,9 +41,11 @@ if ds.events.height == 0:
             else "Check an A/B test on the **A/B test** page, or upload the event log too."
         )
     )
-elif len(set(ds.steps)) == 1:
-    kpis.pop("conversion_rate", None)  # orders only: every user "converted" by construction
+elif pipeline.is_contacts(ds):  # a CRM contacts table: the pipeline's headline KPIs
+    HEADLINE = ["contacts", "lead_conversion", "customers", "won_deal_value", "avg_deal_value"]
 shown = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].available]
+# headline KPIs that do not apply to this data (orders only, contacts): said, not shown as 100 %
+not_applicable = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].reason]
 if shown:
     cols = st.columns(3) * 2
     for col, k in zip(cols, shown, strict=False):
@@ -56,6 +59,9 @@ if shown:
                 definition=definitions.get(k.code),
                 lower_is_better=k.code in LOWER_IS_BETTER,
             )
+    for k in not_applicable:
+        text = k.missing or ""
+        st.caption(f":material/block: **{k.label}** {text}.")
     if prev:
         widgets.previous_period_caption()
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from kpi import stages
+from kpi import pipeline, stages
 from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import ParcoursError
@@ -50,7 +50,70 @@ def _definition(k: stages.Kpi) -> Definition:
 def _missing_card(k: stages.Kpi) -> None:
     with st.container(border=True):
         st.markdown(f"**{k.label}**")
-        st.caption(f":material/lock: Not available: {k.missing}.")
+        if k.reason:  # does not apply to this data: say why, never a 100 % or a 0
+            text = k.missing or ""
+            st.caption(f":material/block: {text[:1].upper()}{text[1:]}.")
+        else:
+            st.caption(f":material/lock: Not available: {k.missing}.")
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def _pipeline(key: str, _ds: Dataset) -> pipeline.PipelineSummary | None:
+    return pipeline.pipeline_summary(_ds)
+
+
+def _pipeline_section(p: pipeline.PipelineSummary) -> None:
+    """Contacts by stage and the stage funnel of a CRM contacts table."""
+    kind = "lifecycle stages" if p.kind == "lifecycle" else "deal stages"
+    st.markdown(f"#### Pipeline: contacts by stage ({kind}, column *{p.column}*)")
+    st.caption(
+        "A contact at a stage has passed the stages before it, so *reached* counts the "
+        "contacts at that stage or beyond (the stage funnel). "
+        + (
+            "Lost deals entered the pipeline and went no further: they are not progress. "
+            if p.lost
+            else ""
+        )
+        + (f"{fmt.num(p.outside)} contacts are outside the pipeline (Other). " if p.outside else "")
+    )
+    funnel_rows = p.by_stage.filter(pl.col("reached").is_not_null())
+    if funnel_rows.height:
+        chart_frame = funnel_rows.select(
+            "stage",
+            pl.col("reached").alias("users"),
+            "conversion",
+            "step_conversion",
+        ).with_columns(
+            (pl.col("users").shift(1) - pl.col("users")).alias("drop_off"),
+            (1 - pl.col("step_conversion")).alias("drop_off_rate"),
+        )
+        chart_frame = chart_frame.rename({"stage": "step"})
+        st.altair_chart(fc.funnel_bars(chart_frame, unit="Contacts"), width="stretch")
+    st.dataframe(
+        p.by_stage.drop("canonical"),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "stage": st.column_config.TextColumn("Stage"),
+            "contacts": st.column_config.NumberColumn("Contacts at this stage", format="localized"),
+            "share": st.column_config.NumberColumn("Share of contacts", format="percent"),
+            "reached": st.column_config.NumberColumn(
+                "Reached (this stage or beyond)", format="localized"
+            ),
+            "conversion": st.column_config.NumberColumn(
+                "Conversion from the first stage", format="percent"
+            ),
+            "step_conversion": st.column_config.NumberColumn(
+                "From the stage before", format="percent"
+            ),
+        },
+    )
+    if p.leads is not None:
+        st.caption(
+            f"Lead conversion rate = customers ÷ leads = {fmt.num(p.customers)} ÷ "
+            f"{fmt.num(p.leads)} = {fmt.pct(p.lead_conversion)} (leads: contacts at Lead or "
+            "beyond; customers: at Customer or beyond)."
+        )
 
 
 def _segment_table(frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi]) -> None:
@@ -153,6 +216,9 @@ for stage, (title, blurb) in STAGES.items():
                     )
                 else:
                     _missing_card(k)
+    crm = _pipeline(key, ds) if stage == "decision" and pipeline.is_contacts(ds) else None
+    if crm is not None:
+        _pipeline_section(crm)
     if by_frame is not None and segment is not None and available:
         with st.expander(f"{title} by {segment.replace('_', ' ')}", expanded=stage == "decision"):
             _segment_table(by_frame, segment, available)

@@ -8,7 +8,7 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
-from kpi import retention, stages, value
+from kpi import pipeline, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
@@ -63,6 +63,14 @@ ds = state.require_view()
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
 defs = value.DEFINITIONS
+if pipeline.is_contacts(ds):  # a CRM contacts table: amounts are deal values, not orders
+    st.info(
+        "This data is a CRM contacts table (a pipeline of stages), not orders: customer value "
+        "from orders does not apply. Won deal value, average deal value and the lead "
+        "conversion rate are on the **Stage KPIs** page (decision stage).",
+        icon=":material/contacts:",
+    )
+    st.stop()
 try:
     est = _inputs(key, ds)
 except ParcoursError as exc:
@@ -78,8 +86,19 @@ st.markdown(
 )
 tag = hashlib.sha256(key.encode()).hexdigest()[:8]  # new data or filters: new estimates
 aov_est = round(est.aov, 2)
-freq_est = round(est.purchases_per_year or 0.0, 2)
 f1, f2, f3, f4 = st.columns([1, 1, 1, 1.4])
+years_in = f3.number_input(
+    "Years of relationship",
+    min_value=0.1,
+    max_value=30.0,
+    value=float(round(est.years, 2)),
+    step=0.5,
+    key="va_years",
+    bind="query-params",
+    help="How long a customer keeps buying. Short data cannot show it: 3 years is assumed.",
+)
+# purchases per year = repeat orders per customer-year + the first purchase over the years
+freq_est = round(est.per_year(float(years_in)) or 0.0, 2)
 aov_in = f1.number_input(
     "Average order value",
     min_value=0.0,
@@ -95,18 +114,11 @@ freq_in = f2.number_input(
     value=freq_est,
     step=0.1,
     format="%.2f",
-    key=f"va_freq_{tag}",
-    help="From the data: orders ÷ customers × 365.25 ÷ days covered by the purchases.",
-)
-years_in = f3.number_input(
-    "Years of relationship",
-    min_value=0.1,
-    max_value=30.0,
-    value=float(round(est.years, 2)),
-    step=0.5,
-    key="va_years",
-    bind="query-params",
-    help="How long a customer keeps buying. Short data cannot show it: 3 years is assumed.",
+    key=f"va_freq_{tag}_{years_in:g}",
+    help="From each customer's own history: repeat orders ÷ the years each customer was "
+    "observed (first purchase to the end of the data, at least 30 days), + the first purchase "
+    "spread over the years of relationship."
+    + (f" {value.extrapolation_note(est).capitalize()} of data." if est.extrapolated_days else ""),
 )
 aov_override = None if aov_in == aov_est else float(aov_in)
 freq_override = None if freq_in == freq_est else float(freq_in)
@@ -131,8 +143,10 @@ try:
 except ParcoursError as exc:
     _stop_on(exc)
 
+extrapolated = value.extrapolation_note(s.inputs)
 if s.clv is not None:
-    st.markdown(f"### {s.clv.formula}")
+    # under a year of data the yearly purchase rate is an extrapolation: the headline says so
+    st.markdown(f"### {s.clv.formula}" + (f" ({extrapolated})" if extrapolated else ""))
 st.caption(est.explanation)
 if aov_override is not None or freq_override is not None:
     st.caption("You changed a factor: the CLV above uses your value, not the data's estimate.")
@@ -144,7 +158,10 @@ with cards[4]:
     st.caption(s.repeat.explanation)
 with cards[0]:
     widgets.kpi_card(
-        defs["clv"].label, s.clv.clv if s.clv else None, "currency", definition=defs["clv"]
+        f"CLV ({extrapolated})" if extrapolated else defs["clv"].label,
+        s.clv.clv if s.clv else None,
+        "currency",
+        definition=defs["clv"],
     )
 with cards[1]:
     widgets.kpi_card(defs["aov"].label, s.aov.aov, "currency", definition=defs["aov"])
@@ -183,8 +200,9 @@ if not charts.empty_note(s.observed, "first-purchase cohort"):
 
 # ---------------------------------------------------------------- acquisition
 st.subheader("Acquisition cost and return")
-if s.spend_note:
-    st.info(s.spend_note, icon=":material/upload_file:")
+if s.spend_note:  # CAC not shown: no spend, or no channel to match spend to customers
+    icon = ":material/upload_file:" if s.spend_reason == "no_spend" else ":material/block:"
+    st.info(s.spend_note, icon=icon)
     st.stop()
 # ad spend is known per channel and period only: a device (or any non-channel) filter would
 # divide every channel's spend by that device's customers alone

@@ -85,3 +85,25 @@ def test_no_survey_says_which_file_unlocks_it(app):
     assert errors_and_exceptions(app) == []
     info = " ".join(i.value for i in app.info)
     assert "Upload survey answers" in info and "score" in info
+
+
+def test_low_answers_on_a_plain_score_column_are_not_silently_csat(app):
+    # answers 1–7 under a bare 'score' header: NPS assumed and said, the user may choose
+    lines = ["user_id,answered_at,score"] + [
+        f"u{i},2025-03-{1 + i % 28:02d},{1 + i % 7}" for i in range(40)
+    ]
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(
+        ("survey.csv", ("\n".join(lines) + "\n").encode(), "text/csv")
+    ).run()
+    assert errors_and_exceptions(app) == []
+    assert any("Scale assumed: NPS (0–10)" in w.value for w in app.warning)
+    assert "NPS (points)" in _metrics(app) and "Customer satisfaction (CSAT)" not in _metrics(app)
+    app.segmented_control(key="ad_kind").set_value("CSAT").run()
+    assert errors_and_exceptions(app) == []
+    assert not any("Scale assumed" in w.value for w in app.warning)
+    # CSAT = top two boxes of 1–7 (6 and 7) ÷ answers
+    scores = [1 + i % 7 for i in range(40)]
+    expected = sum(s >= 6 for s in scores) / 40
+    assert _metrics(app)["Customer satisfaction (CSAT)"] == f"{expected * 100:.1f} %"

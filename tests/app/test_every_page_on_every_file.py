@@ -96,3 +96,19 @@ def test_every_page_on_typical_exports(app, name):
     for page in PAGES:
         app.switch_page(page).run()
         assert errors_and_exceptions(app) == [], page
+
+
+@pytest.mark.parametrize("name", ["crm_contacts_fr.csv", "hubspot_contacts.csv"])
+def test_every_page_on_crm_contact_exports(app, name):
+    from tests.app.conftest import ROOT
+
+    data = (ROOT / "tests" / "fixtures" / name).read_bytes()
+    app.run()
+    app.sidebar.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert app.session_state["dataset"].sources[0].kind == "contacts"
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert errors_and_exceptions(app) == [], page
+        shown = [*app.title, *app.header, *app.subheader, *app.markdown, *app.info, *app.error]
+        assert shown, f"{page} is blank for {name}"

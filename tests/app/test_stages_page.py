@@ -89,3 +89,77 @@ def test_ecommerce_upload_shows_missing_input_cards(app):
         "Desktop": 60_200,
         "Mobile": 30_200,
     }
+
+
+def _upload(app, name: str, data: bytes) -> None:
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+
+
+def test_french_crm_contacts_show_the_pipeline_not_orders(app):
+    import csv
+    import io
+    from datetime import datetime
+
+    from tests.app.conftest import ROOT
+
+    path = ROOT / "tests" / "fixtures" / "crm_contacts_fr.csv"
+    _upload(app, path.name, path.read_bytes())
+    # recomputed from the raw file for the sidebar's period (contacts created in it)
+    f = app.session_state["filters"]
+    rows = [
+        r
+        for r in csv.DictReader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";")
+        if (
+            f.start is None
+            or datetime.strptime(r["Date de création"], "%d/%m/%Y").date() >= f.start
+        )
+        and (f.end is None or datetime.strptime(r["Date de création"], "%d/%m/%Y").date() <= f.end)
+    ]
+    order = ["Abonné", "Lead", "MQL", "SQL", "Opportunité", "Client"]
+    rank = [order.index(r["Étape du cycle de vie"]) for r in rows]
+    leads, customers = sum(k >= 1 for k in rank), sum(k >= 5 for k in rank)
+    won = sum(
+        float(r["Montant (€)"].replace("\u00a0", "").replace(",", "."))
+        for r, k in zip(rows, rank, strict=True)
+        if k == 5 and r["Montant (€)"]
+    )
+    shown = _metrics(app)
+    assert shown["Lead conversion rate"] == fmt.pct(customers / leads)
+    assert shown["Customers"] == str(customers) and shown["Contacts"] == str(len(rows))
+    assert shown["Won deal value"] == fmt.money(won)
+    # no conversion, purchasers or AOV on contacts: said why instead
+    for label in ("Conversion rate", "Purchasers", "Average order value"):
+        assert label not in shown, label
+    captions = _captions(app)
+    assert "Does not apply: this is a CRM contacts table" in captions
+    assert "Does not apply: amounts in a contacts table are deal values" in captions
+    # contacts by stage and the stage funnel, in the pipeline's order
+    table = next(pl.from_pandas(d.value) for d in app.dataframe if "reached" in d.value.columns)
+    assert table["stage"].to_list() == [
+        s for s in order if s in {r["Étape du cycle de vie"] for r in rows}
+    ]
+    assert table["reached"].to_list()[0] == len(rows)
+    assert f"Lead conversion rate = customers ÷ leads = {customers} ÷ {leads}" in captions
+    # the whole file (no period): 6 customers ÷ 33 leads, as tests/unit/test_pipeline.py finds
+    assert (len(rows) == 42) == (leads == 33 and customers == 6)
+
+
+def test_orders_only_upload_says_conversion_does_not_apply(app):
+    lines = ["order_id,customer_id,order_date,total"] + [
+        f"A{i},c{i % 9},2025-02-{1 + i % 27:02d} 10:00,{20 + i}.50" for i in range(30)
+    ]
+    _upload(app, "orders.csv", ("\n".join(lines) + "\n").encode())
+    shown = _metrics(app)
+    assert "Conversion rate" not in shown and "Engagement rate" not in shown
+    assert shown["Orders"] == "30" and shown["Purchasers"] == "9"
+    captions = _captions(app)
+    assert "Does not apply: the data holds purchases only" in captions
+    assert "time from first visit to purchase is unknown, not 0 s" in captions
+    # the Overview says it too instead of a 100 % conversion
+    app.switch_page("pages/home_view.py").run()
+    assert errors_and_exceptions(app) == []
+    assert "Conversion rate" not in _metrics(app)
+    assert "the data holds purchases only" in _captions(app)

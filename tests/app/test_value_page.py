@@ -71,18 +71,20 @@ def test_demo_cac_clv_and_guide(app):
         and round(shown["social"], 2) == 289.55
     )
     ratio = dict(zip(table["channel"], table["clv_cac"], strict=True))
-    assert ratio["social"] < 3 <= ratio["paid_search"] < ratio["referral"] < ratio["email"]
+    assert ratio["social"] < ratio["paid_search"] < ratio["referral"] < 3 <= ratio["email"]
     assert [round(ratio[c], 1) for c in ("email", "referral", "paid_search", "social")] == [
-        11.2,
-        6.0,
-        4.0,
-        1.6,
+        6.8,
+        2.8,
+        1.8,
+        0.6,
     ]
     assert any("social" in w.value for w in app.warning)  # named as below the guide
     # the guide line at 3 is drawn
     specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     assert any('"guide": 3.0' in json.dumps(s) or "3 : 1" in json.dumps(s) for s in specs)
-    assert m["Customer lifetime value (CLV)"] == "586.56"
+    # six months of data: the yearly purchase rate is an extrapolation, and the headline says so
+    assert m["CLV (extrapolated from 183 days)"] == "309.25"
+    assert any("(extrapolated from 183 days)" in x.value for x in app.markdown)
 
 
 def test_one_clv_for_all_channels_and_edited_factor(app):
@@ -91,16 +93,34 @@ def test_one_clv_for_all_channels_and_edited_factor(app):
     app.run()
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
-    # shop-wide CLV with 2 years: 586.56 / 3 * 2; social CAC 289.55 -> 1.35
-    assert _metrics(app)["Customer lifetime value (CLV)"] == f"{586.5591854840103 / 3 * 2:,.2f}"
+    # shop-wide CLV with 2 years: AOV × (1 + repeat rate × 2); social CAC 289.55
+    repeat = _repeat_rate()
+    buys, _ = plain_demo()
+    aov = buys["revenue"].sum() / buys["order_id"].n_unique()
+    label = "CLV (extrapolated from 183 days)"
+    assert _metrics(app)[label] == f"{aov * (1 + 2 * repeat):,.2f}"
     ratio = dict(zip(_channels(app)["channel"], _channels(app)["clv_cac"], strict=True))
-    assert ratio["social"] == pytest.approx(586.5591854840103 / 3 * 2 / 289.548346, abs=0.05)
+    assert ratio["social"] == pytest.approx(aov * (1 + 2 * repeat) / 289.548346, abs=0.05)
+    # the purchases-per-year field follows the years: repeat rate + 1 ÷ 2
+    assert app.number_input[1].value == round(repeat + 1 / 2, 2)
     app.number_input[0].set_value(100.0).run()  # AOV edited by the user
     assert errors_and_exceptions(app) == []
-    freq = 2485 / 2045 * 365.25 / 181.37520833333335
     assert (
-        _metrics(app)["Customer lifetime value (CLV)"] == f"{100 * freq * 2:,.2f}"
+        _metrics(app)[label] == f"{100 * (repeat + 1 / 2) * 2:,.2f}"
     )  # unedited factors keep the exact estimate
+
+
+def _repeat_rate() -> float:
+    """Demo repeat orders per customer-year observed (first purchase to the last event of the
+    data, at least 30 days), in plain polars."""
+    ev = pl.read_csv(DEMO / "events.csv.gz", try_parse_dates=True)
+    end = ev["event_time"].max()
+    buys = ev.filter(pl.col("event_name") == "purchase")
+    per = buys.group_by("user_id").agg(
+        pl.col("order_id").n_unique().alias("n"), pl.col("event_time").min().alias("f")
+    )
+    days = ((end - per["f"]).dt.total_seconds() / 86400).clip(lower_bound=30)
+    return (per["n"].sum() - per.height) / (days.sum() / 365.25)
 
 
 def test_online_retail_upload_value_and_missing_spend(app):

@@ -193,9 +193,10 @@ def test_advocacy_summary_and_kind() -> None:
     # restricted to customers
     buyers = pl.DataFrame({"user_id": ["a", "b"]})
     assert advocacy_summary(survey, users, customers=buyers).referral.rate == 0.5
-    # a 1-5 survey reads as CSAT; the user may say CES
-    five = pl.DataFrame({"score": [5.0, 4, 3, 1]})
+    # a 1-5 survey named CSAT reads as CSAT; the user may say CES
+    five = pl.DataFrame({"score": [5.0, 4, 3, 1], "score_column": ["CSAT"] * 4})
     assert advocacy_summary(five).kind == "csat"
+    assert advocacy_summary(five).scale.basis == "name"
     assert advocacy_summary(five).csat.csat == 0.5
     assert advocacy_summary(five, kind="ces").ces.ces == pytest.approx(3.25)
     # no survey: say which file would unlock it; no date: no trend, with a note
@@ -204,3 +205,56 @@ def test_advocacy_summary_and_kind() -> None:
     assert no_date.over_time is None and any("date" in n for n in no_date.notes)
     no_seg = advocacy_summary(survey, by="country")
     assert no_seg.by_segment is None and any("user id" in n for n in no_seg.notes)
+
+
+# ---------------------------------------------------------------- which scale
+
+
+@pytest.mark.parametrize(
+    ("column", "scores", "kind", "basis"),
+    [
+        # a 0–10 "how likely to recommend" survey whose answers happen to be 1–7: not CSAT
+        ("score", [1.0, 4, 7, 6, 5, 7, 2], "nps", "assumed"),
+        ("Note", [1.0, 4, 7, 6, 5, 7, 2], "nps", "assumed"),
+        ("How likely are you to recommend us?", [1.0, 4, 7, 6, 5], "nps", "name"),
+        ("NPS_score", [3.0, 5, 7], "nps", "name"),
+        # the values say 0–10 unambiguously: a 0, or an answer above 7
+        ("rating", [0.0, 3, 5], "nps", "values"),
+        ("rating", [2.0, 9, 5], "nps", "values"),
+        # CSAT / CES only when the name says so
+        ("CSAT", [1.0, 5, 4, 4], "csat", "name"),
+        ("Satisfaction (1-5)", [1.0, 5, 4], "csat", "name"),
+        ("Customer effort", [1.0, 7, 2], "ces", "name"),
+        ("CES", [1.0, 7, 2], "ces", "name"),
+        ("services_rating", [1.0, 5, 3], "nps", "assumed"),  # 'ces' inside a word is not CES
+    ],
+)
+def test_survey_scale_from_name_then_values_else_assumed(
+    column: str, scores: list[float], kind: str, basis: str
+) -> None:
+    from kpi.advocacy import survey_scale
+
+    survey = pl.DataFrame({"score": scores, "score_column": [column] * len(scores)})
+    scale = survey_scale(survey)
+    assert (scale.kind, scale.basis, scale.column) == (kind, basis, column)
+    assert (scale.low, scale.high) == (min(scores), max(scores))
+    assert scale.assumed == (basis == "assumed")
+
+
+def test_the_dataset_keeps_the_score_header_for_the_scale() -> None:
+    from kpi.advocacy import advocacy_summary
+    from kpi.load import read_table
+    from kpi.schema import TableInput, build_dataset
+
+    csv = b"user_id,answered_at,likelihood_to_recommend\n" + b"".join(
+        f"u{i},2025-03-{1 + i:02d},{1 + i % 7}\n".encode() for i in range(14)
+    )
+    t = read_table(csv, filename="survey.csv")
+    ds = build_dataset([TableInput.from_table("survey.csv", t)])
+    assert ds.survey is not None and ds.survey["score_column"][0] == "likelihood_to_recommend"
+    s = advocacy_summary(ds.survey)
+    assert s.kind == "nps" and s.scale.basis == "name" and s.csat is None
+    plain = ds.survey.with_columns(pl.lit("score").alias("score_column"))
+    s = advocacy_summary(plain)
+    assert s.kind == "nps" and s.scale.assumed  # said, and the user may choose
+    assert advocacy_summary(plain, kind="csat").scale.basis == "given"

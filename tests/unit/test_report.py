@@ -178,6 +178,30 @@ def test_aov_matches_plain_polars(whole: bytes) -> None:
     )
 
 
+def test_value_sheet_clv_says_it_is_extrapolated(demo: Dataset, whole: bytes) -> None:
+    """Six months of demo data: the CLV row names the extrapolation; purchases per year are
+    repeat orders per customer-year observed + 1 ÷ 3 years, recomputed with plain polars."""
+    wb = openpyxl.load_workbook(io.BytesIO(whole))
+    ws = wb["Value"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    ev = _raw_events()
+    end = ev["event_time"].max()
+    buys = ev.filter(pl.col("event_name") == "purchase")
+    per = buys.group_by("user_id").agg(
+        pl.col("order_id").n_unique().alias("n"), pl.col("event_time").min().alias("f")
+    )
+    days = ((end - per["f"]).dt.total_seconds() / 86400).clip(lower_bound=30)
+    repeat = (per["n"].sum() - per.height) / (days.sum() / 365.25)
+    aov = buys["revenue"].sum() / buys["order_id"].n_unique()
+    assert values["× Purchases per customer per year"] == pytest.approx(repeat + 1 / 3)
+    assert values["CLV (extrapolated from 183 days)"] == pytest.approx(aov * (1 + 3 * repeat))
+    # one month: extrapolated from 30 days
+    nov = build_workbook(demo, Filters(start=date(2025, 11, 1), end=date(2025, 11, 30)))
+    ws = openpyxl.load_workbook(io.BytesIO(nov))["Value"]
+    labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert "CLV (extrapolated from 30 days)" in labels
+
+
 HOSTILE = ['=HYPERLINK("http://x","y")', "=1+1", "+1", "@SUM(1)", "-2+3", "\t=1"]
 
 

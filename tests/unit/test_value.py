@@ -7,7 +7,7 @@ the published figures (notes §5.2).
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -83,8 +83,10 @@ def test_clv_classic_and_inputs() -> None:
     with pytest.raises(InputError):
         clv_classic(50.0, math.nan, 3.0)
 
-    # p: 2024-01-01 (100) and 2024-07-01 (50); q: 2024-12-31 (30). 3 orders, 2 customers,
-    # span 365 days -> 1.5 × 365.25 / 365 per year; AOV 180 / 3 = 60; years default 3.
+    # p: 2024-01-01 (100) and 2024-07-01 (50); q: 2024-12-31 (30). 3 orders, 2 customers, 1
+    # repeat order; the data ends 2024-12-31: p observed 365 days, q 0 days -> the 30-day
+    # minimum. Repeat rate = 1 ÷ (395 / 365.25) customer-years; purchases per year = repeat
+    # rate + 1 ÷ 3 years; AOV 180 / 3 = 60; years default 3.
     ev = pl.DataFrame(
         {
             "user_id": ["p", "p", "q"],
@@ -95,10 +97,15 @@ def test_clv_classic_and_inputs() -> None:
     )
     inp = clv_inputs(ev)
     assert inp.aov == pytest.approx(60.0)
-    assert inp.purchases_per_year == pytest.approx(1.5 * 365.25 / 365)
+    repeat = 1 / (395 / 365.25)
+    assert inp.repeat_per_year == pytest.approx(repeat)
+    assert inp.purchases_per_year == pytest.approx(repeat + 1 / 3)
+    assert inp.customer_years == pytest.approx(395 / 365.25)
+    assert inp.extrapolated_days is None  # a full year of data: not an extrapolation
     assert (inp.years, inp.years_source) == (3.0, "default")
-    assert inp.clv().clv == pytest.approx(60 * 1.5 * 365.25 / 365 * 3)
-    assert inp.clv(years=1).clv == pytest.approx(60 * 1.5 * 365.25 / 365)
+    # AOV × purchases per year × years = AOV × (1 + repeat rate × years): expected orders
+    assert inp.clv().clv == pytest.approx(60 * (1 + 3 * repeat))
+    assert inp.clv(years=1).clv == pytest.approx(60 * (1 + repeat))
     assert clv_inputs(ev, years=2).years_source == "given"
     # over 3 years of data the observed relationship is used: p spans 2020-01-01..2023-01-02
     # (1,097 days), q a single day (0) -> mean 548.5 days
@@ -260,7 +267,18 @@ def test_online_retail_value(retail: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     assert curve["clv"][0] == pytest.approx(m0) and curve["clv"][6] == pytest.approx(m6)
     inp = clv_inputs(events)
     assert inp.years_source == "default"
-    assert inp.purchases_per_year == pytest.approx(18532 / 4338 * 365.25 / inp.span_days)
+    # purchases per year from each customer's own history, recomputed with plain polars:
+    # Σ repeat invoices ÷ Σ years from the customer's first invoice to the end of the data
+    # (at least 30 days), + 1 ÷ 3 years for the first purchase
+    invoices = clean.group_by("CustomerID", "InvoiceNo").agg(pl.col("InvoiceDate").min())
+    end = invoices["InvoiceDate"].max()
+    per_c = invoices.group_by("CustomerID").agg(pl.len().alias("n"), pl.col("InvoiceDate").min())
+    days = ((end - per_c["InvoiceDate"]).dt.total_seconds() / 86400).clip(lower_bound=30)
+    repeat = (per_c["n"].sum() - per_c.height) / (days.sum() / 365.25)
+    assert inp.repeat_per_year == pytest.approx(repeat)
+    assert inp.purchases_per_year == pytest.approx(repeat + 1 / 3)
+    assert round(inp.purchases_per_year, 2) == 5.68
+    assert inp.extrapolated_days is None  # 373 days of data: a whole year, not extrapolated
     assert monthly_revenue_per_customer(events) == pytest.approx(
         8911407.904 / 4338 / (inp.span_days / (365.25 / 12))
     )
@@ -291,9 +309,9 @@ def test_clv_by_channel_matches_readme(demo: tuple[pl.DataFrame, pl.DataFrame]) 
     got = {r["channel"]: r for r in clv_by(events, "channel").iter_rows(named=True)}
     # data/README.md table (AOV, purchases / year, CLV)
     for ch, (a, f, c) in {
-        "email": (85.02, 2.53, 644.88),
-        "social": (66.16, 2.29, 453.82),
-        "direct": (83.60, 2.62, 657.15),
+        "email": (85.02, 1.54, 391.70),
+        "social": (66.16, 0.92, 182.62),
+        "direct": (83.60, 1.72, 432.16),
     }.items():
         assert (round(got[ch]["aov"], 2), round(got[ch]["purchases_per_year"], 2)) == (a, f)
         assert round(got[ch]["clv"], 2) == c
@@ -311,25 +329,26 @@ def test_value_summary_demo(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
 
     events, spend = demo
     s = value_summary(events, spend)
-    assert round(s.clv.clv, 2) == 586.56 and s.inputs.years_source == "default"
+    assert round(s.clv.clv, 2) == 309.25 and s.inputs.years_source == "default"
+    assert round(s.inputs.extrapolated_days) == 183  # six months: the headline says so
     ch = {r["channel"]: r for r in s.channels.iter_rows(named=True)}
     assert round(ch["email"]["cac"], 2) == 57.73 and round(ch["social"]["cac"], 2) == 289.55
     assert [round(ch[c]["clv_cac"], 1) for c in ("email", "referral", "paid_search", "social")] == [
-        11.2,
-        6.0,
-        4.0,
-        1.6,
+        6.8,
+        2.8,
+        1.8,
+        0.6,
     ]
-    assert not ch["social"]["meets_guide"] and ch["paid_search"]["meets_guide"]
+    assert ch["email"]["meets_guide"] and not ch["referral"]["meets_guide"]
     assert ch["organic"]["cac"] is None and ch["organic"]["note"] == "no spend"
     # totals over paid channels: spend / new customers of those channels
     assert s.total["spend"] == pytest.approx(spend["spend"].sum())
     assert s.total["new_customers"] == 321 + 180 + 369 + 133
     assert s.total["payback_months"] == pytest.approx(s.total["cac"] / s.monthly_revenue)
-    # one CLV for all channels (README: social 2.0)
+    # one CLV for all channels (README: social 1.1)
     shop = value_summary(events, spend, clv_basis="shop")
     social = shop.channels.filter(pl.col("channel") == "social")["clv_cac"].item()
-    assert round(social, 1) == 2.0
+    assert round(social, 1) == 1.1
     # overrides: AOV 100, 2 per year, 1 year -> 200
     assert value_summary(events, spend, aov=100, purchases_per_year=2, years=1).clv.clv == 200
     # no spend: the message says which file unlocks CAC
@@ -450,3 +469,51 @@ def test_returning_buyer_is_not_new_in_the_period() -> None:
     assert june["user_id"].to_list() == ["j1"]
     # no channel column: nothing to count per channel
     assert new_customers_in_view(full.with_tables(users=full.users.drop("channel")), nov) is None
+
+
+def test_clv_on_a_one_month_view_says_it_is_extrapolated(
+    demo: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    """November 2025 alone: purchases per year from each customer's history in the view,
+    recomputed with plain polars, and the extrapolation named in days."""
+    from kpi.value import extrapolation_note
+
+    events, _ = demo
+    nov = events.filter(pl.col("ts") >= datetime(2025, 11, 1), pl.col("ts") < datetime(2025, 12, 1))
+    inp = clv_inputs(nov)
+    buys = nov.filter(pl.col("step") == "purchase")
+    end = nov["ts"].max()
+    per = buys.group_by("user_id").agg(pl.col("order_id").n_unique().alias("n"), pl.col("ts").min())
+    days = ((end - per["ts"]).dt.total_seconds() / 86400).clip(lower_bound=30)
+    repeat = (per["n"].sum() - per.height) / (days.sum() / 365.25)
+    assert inp.repeat_per_year == pytest.approx(repeat)
+    assert inp.purchases_per_year == pytest.approx(repeat + 1 / 3)
+    # nobody is observed less than 30 days, so a one-day customer is not × 365
+    assert inp.repeat_per_year <= (per["n"].sum() - per.height) / per.height * 365.25 / 30
+    span = (end - nov["ts"].min()).total_seconds() / 86400
+    assert inp.extrapolated_days == pytest.approx(span) and 29 < span < 30
+    assert extrapolation_note(inp) == "extrapolated from 30 days"
+    assert "extrapolated from 30 days" in inp.explanation
+
+
+def test_purchase_rate_predicts_what_customers_really_did(
+    demo: tuple[pl.DataFrame, pl.DataFrame],
+) -> None:
+    """The estimator checked against behaviour: customers who first bought in June 2025 made
+    on average 1 + repeat rate × 150 days of orders in their first 150 days (within 5 %),
+    which counting the first purchase in the rate (≈ 2.2) or spreading orders over the whole
+    span (≈ 1.0) both miss."""
+    events, _ = demo
+    inp = clv_inputs(events)
+    buys = (
+        events.filter(pl.col("step") == "purchase")
+        .group_by("user_id", "order_id")
+        .agg(pl.col("ts").min())
+    )
+    first = buys.group_by("user_id").agg(pl.col("ts").min().alias("f"))
+    june = buys.join(first.filter(pl.col("f") < datetime(2025, 7, 1)), on="user_id")
+    within = june.filter(pl.col("ts") <= pl.col("f") + timedelta(days=150))
+    observed = within.height / june["user_id"].n_unique()
+    predicted = 1 + inp.repeat_per_year * 150 / 365.25
+    assert observed == pytest.approx(1.418, abs=0.001)
+    assert predicted == pytest.approx(observed, rel=0.05)
