@@ -204,8 +204,9 @@ def stage_column(frame: pl.DataFrame) -> Pipeline | None:
     cycle de vie, phase, status…) and its values (at least 2 distinct stages of one pipeline,
     and 80 % of the non-empty values known stages, lost or Other); None when there is none."""
     best: Pipeline | None = None
+    schema = frame.schema  # once: polars rebuilds it on every access (5,000 columns: 30 s)
     for col in frame.columns:
-        if frame.schema[col] not in (pl.String, pl.Categorical, pl.Enum):
+        if schema[col] not in (pl.String, pl.Categorical, pl.Enum):
             continue
         name = _key(col)
         if not any(h in name for h in _NAME_HINTS):
@@ -268,13 +269,17 @@ def refine_roles(frame: pl.DataFrame, roles: Mapping[str, str]) -> dict[str, str
     columns (a HubSpot wide table keeps its dated steps; the stage stays a segment).
     """
     out = dict(roles)
+    schema = frame.schema  # once: polars rebuilds it on every access
     # a bare id column (Identifiant, Record ID) identifies the contact better than an e-mail
     by_mail = [c for c, r in out.items() if r == "user_id" and "mail" in _key(c)]
     if by_mail:
         for col in frame.columns:
             if _HEADERS.get(_key(col)) == "user_id" and out.get(col) in _WEAK:
                 values = frame[col].drop_nulls()
-                if values.len() and values.n_unique() == values.len():
+                # filled on (nearly) every row: a Shopify 'Id' only on an order's first line
+                # is the order's, not the customer's
+                filled = values.len() >= 0.9 * frame.height
+                if filled and values.len() and values.n_unique() == values.len():
                     out[by_mail[0]] = "ignore"
                     out[col] = "user_id"
                     break
@@ -283,7 +288,7 @@ def refine_roles(frame: pl.DataFrame, roles: Mapping[str, str]) -> dict[str, str
         role = _HEADERS.get(_key(col))
         if role is None or role in taken or out.get(col) not in _WEAK:
             continue
-        dtype = frame.schema[col]
+        dtype = schema[col]
         if role == "signup" and not dtype.is_temporal():
             continue
         if role == "user_id" and frame[col].drop_nulls().n_unique() < 0.5 * max(
@@ -301,7 +306,7 @@ def refine_roles(frame: pl.DataFrame, roles: Mapping[str, str]) -> dict[str, str
     out[found.column] = "stage"
     if "user_id" not in out.values():  # contacts identified by e-mail or name only
         for col in frame.columns:
-            if out.get(col) in _WEAK and frame.schema[col] == pl.String and "mail" in _key(col):
+            if out.get(col) in _WEAK and schema[col] == pl.String and "mail" in _key(col):
                 out[col] = "user_id"
                 break
     # names, e-mails and phone numbers are personal data, not segments
