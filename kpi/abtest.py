@@ -37,6 +37,7 @@ from kpi.abplan import (
     PlanRow,
     mde_for_sample,
     plan,
+    power_at,
     sample_size,
     sample_size_evan_miller,
     sample_size_relative_delta,
@@ -64,6 +65,7 @@ __all__ = [
     "compare_many",
     "mde_for_sample",
     "plan",
+    "power_at",
     "prob_best",
     "prob_greater",
     "sample_size",
@@ -1130,6 +1132,21 @@ def _p(p: float, alpha: float = 0.05) -> str:
     return text
 
 
+def _level_text(alpha: float) -> str:
+    """1 − alpha as a confidence level: 0.05 -> "95 %", 0.05/3 -> "98.3 %"."""
+    v = (1 - alpha) * 100
+    text = f"{v:.0f}" if abs(v - round(v)) < 1e-9 else f"{v:.3g}" if v < 99.9 else f"{v:.4g}"
+    return f"{text} %"
+
+
+def _pp(x: float) -> str:
+    """A difference of rates in percentage points, signed: 0.0051 -> "+0.51 pp"."""
+    return f"{x * 100:+.2g} pp".replace("-", "−")
+
+
+_CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg"}
+
+
 def verdict(
     result: ABResult,
     *,
@@ -1141,20 +1158,42 @@ def verdict(
     simpson: SimpsonCheck | None = None,
     comparisons: int = 1,
     adjusted_p_value: float | None = None,
+    correction: str | None = None,
+    ci_result: ABResult | None = None,
+    observational: bool = False,
 ) -> Verdict:
-    """The result in one sentence a manager understands, plus caveats.
+    """The result in one sentence a manager understands, plus caveats a statistician can audit.
 
-    Caveats: the explanation of degenerate input; an SRM warning; a test switched to Fisher;
-    too few visitors to detect ``mde`` (by :func:`sample_size` at the observed control rate);
-    several comparisons (``comparisons`` > 1; pass ``adjusted_p_value`` to judge on it);
-    a segment paradox.
+    - The interval in the sentence is ``ci_result``'s when given (the same counts at a
+      corrected level, e.g. Bonferroni α/m next to Holm-corrected p-values), else
+      ``result``'s; its level is written out, and an interval next to a corrected p-value
+      that is not itself corrected says "not corrected". Differences of rates are in
+      percentage points ("pp"), relative lifts in %.
+    - ``adjusted_p_value`` (with ``correction`` "holm"/"bh") is the p judged on, and is named
+      "corrected p" in the sentence.
+    - Underpowered: the power (R's ``power.prop.test``) to detect ``mde`` (the effect the
+      user set) with the smaller group, or, without ``mde``, the observed difference; the
+      caveat appears only below ``power`` and says which effect it is about.
+    - ``observational``: the groups were not assigned at random (a segment such as device):
+      the sentence describes the difference, with no "chance"/significance wording, and
+      no SRM, Bayesian or power caveats (there is no planned split or experiment).
+    Other caveats: the explanation of degenerate input; an SRM warning; a test switched to
+    Fisher; several comparisons; a segment paradox.
     """
     a, b = names
-    level = f"{1 - result.alpha:.0%}".replace("%", " %")
     caveats: list[str] = []
     if result.explanation:
         caveats.append(result.explanation)
     p = adjusted_p_value if adjusted_p_value is not None else result.p_value
+    shown = ci_result if ci_result is not None else result
+    level = _level_text(shown.alpha)
+    corrected_ci = ci_result is not None and ci_result.alpha < result.alpha
+    if corrected_ci and comparisons > 1:
+        note = f", Bonferroni-corrected for {comparisons} comparisons"
+    elif adjusted_p_value is not None and comparisons > 1:
+        note = f", not corrected for the {comparisons} comparisons"
+    else:
+        note = ""
 
     if result.rate_a is None or result.rate_b is None or p is None:
         sentence = f"{a} and {b} cannot be compared yet: " + (
@@ -1166,31 +1205,45 @@ def verdict(
             "so there is no difference to test yet."
         )
     else:
-        if result.rel_lift is not None and result.ci_rel_lift is not None:
+        d = result.abs_diff or 0.0
+        rates = f"{_pct(result.rate_b, sig=3)} vs {_pct(result.rate_a, sig=3)}"
+        if shown.ci_rel_lift is not None and result.rel_lift is not None:
+            lo, hi = shown.ci_rel_lift
             lift = result.rel_lift
-            lo, hi = result.ci_rel_lift
             size = f"{_pct(lift)} {'better' if lift >= 0 else 'worse'}"
-            ci = f"{level} CI {_pct(lo, True)} to {_pct(hi, True)}"
+            ci = f"{level} CI of the lift {_pct(lo, True)} to {_pct(hi, True)}{note}"
         else:
-            d = result.abs_diff or 0.0
-            lo, hi = result.ci_abs_diff or (0.0, 0.0)
-            size = f"{abs(d) * 100:.2g} percentage points {'better' if d >= 0 else 'worse'}"
-            ci = f"{level} CI {lo * 100:+.2g} to {hi * 100:+.2g} points".replace("-", "−")
-        if result.abs_diff == 0:
-            head = f"{b} and {a} convert at the same rate ({_pct(result.rate_a, sig=3)})"
-        else:
-            rates = f"{_pct(result.rate_b, sig=3)} vs {_pct(result.rate_a, sig=3)}"
-            head = f"{b} converts {size} than {a} ({rates}; {ci})"
-        if p < result.alpha:
-            tail = f"this is unlikely to be chance ({_p(p, result.alpha)})."
-        else:
-            tail = (
-                f"this could well be chance ({_p(p, result.alpha)}), so the test cannot tell "
-                "them apart yet."
+            lo, hi = shown.ci_abs_diff or (0.0, 0.0)
+            size = f"{abs(d) * 100:.2g} pp {'better' if d >= 0 else 'worse'}"
+            ci = f"{level} CI of the difference {_pp(lo)} to {_pp(hi)}{note}"
+        if observational:
+            lo_d, hi_d = shown.ci_abs_diff or (None, None)
+            ci_d = f" ({level} CI {_pp(lo_d)} to {_pp(hi_d)}{note})" if lo_d is not None else ""
+            sentence = (
+                f"{b} converts at {_pct(result.rate_b, sig=3)} and {a} at "
+                f"{_pct(result.rate_a, sig=3)}: a difference of {_pp(d)}{ci_d}. These groups "
+                "were not assigned at random, so this describes them; it does not show that "
+                f"being in {b} causes the difference."
             )
-        sentence = f"{head}; {tail}"
+        else:
+            if result.abs_diff == 0:
+                head = f"{b} and {a} convert at the same rate ({_pct(result.rate_a, sig=3)})"
+            else:
+                head = f"{b} converts {size} than {a} ({rates}, {_pp(d)}; {ci})"
+            p_words = _p(p, result.alpha)
+            if adjusted_p_value is not None:
+                name = _CORRECTION_NAMES.get(correction or "", "corrected")
+                p_words = p_words.replace("p ", f"{name}-corrected p ", 1)
+            if p < result.alpha:
+                tail = f"this is unlikely to be chance ({p_words})."
+            else:
+                tail = (
+                    f"this could well be chance ({p_words}), so the test cannot tell "
+                    "them apart yet."
+                )
+            sentence = f"{head}; {tail}"
         lo_hi = result.ci_rel_lift if result.ci_rel_lift is not None else result.ci_abs_diff
-        if lo_hi is not None and adjusted_p_value is None:
+        if lo_hi is not None and adjusted_p_value is None and not observational:
             excludes_zero = lo_hi[0] > 0 or lo_hi[1] < 0
             if excludes_zero != (p < result.alpha):
                 caveats.append(
@@ -1198,48 +1251,74 @@ def verdict(
                     "approximations, which matters in small samples). Treat this as inconclusive "
                     "and collect more data."
                 )
-        if result.prob_b_beats_a is not None and result.explanation is None:
+        if result.prob_b_beats_a is not None and not observational:
             caveats.append(
                 f"Bayesian view: the chance that {b} truly converts better than {a} is "
                 f"{_chance(result.prob_b_beats_a)} (this is not 1 − p)."
             )
 
-    if srm is not None and srm.level in ("warn", "alert"):
+    if srm is not None and srm.level in ("warn", "alert") and not observational:
         caveats.append(srm.message)
     if result.method == "fisher" and result.explanation is None:
         caveats.append(result.method_reason)
-    if comparisons > 1:
+    if comparisons > 1 and not observational:
         caveats.append(
             f"{comparisons} comparisons were made; the more comparisons, the more likely one "
             "looks significant by chance"
             + (
-                " (the p-value above is corrected for this)."
+                f" (the p-value above is {_CORRECTION_NAMES.get(correction or '', 'corrected')}"
+                "-corrected for this"
+                + (", and so is the interval)." if corrected_ci else "; the interval is not).")
                 if adjusted_p_value is not None
                 else ": use the corrected p-values."
             )
         )
-    if mde is not None and result.rate_a and 0 < result.rate_a < 1:
-        try:
-            need = sample_size(
-                result.rate_a, mde, relative=mde_relative, alpha=result.alpha, power=power
-            )
-        except InputError:
-            need = None
-        have = min(result.visitors_a, result.visitors_b)
-        if need is not None and have < need:
-            change = _pct(mde) if mde_relative else f"{mde * 100:.2g} percentage points"
-            consequence = (
-                "Significant results from small tests tend to overstate the effect."
-                if p is not None and p < result.alpha
-                else "A 'no difference' here is not evidence that there is none."
-            )
-            caveats.append(
-                f"Underpowered: detecting a {change} change reliably ({_pct(power)} power) "
-                f"needs about {need:,} visitors per group; this test has {have:,}. {consequence}"
-            )
+    if not observational:
+        caveat = _power_caveat(result, p, mde=mde, mde_relative=mde_relative, power=power)
+        if caveat:
+            caveats.append(caveat)
     if simpson is not None and simpson.paradox:
         caveats.append(simpson.message)
     return Verdict(sentence=sentence, caveats=tuple(caveats))
+
+
+def _power_caveat(
+    result: ABResult, p: float | None, *, mde: float | None, mde_relative: bool, power: float
+) -> str | None:
+    """ "Underpowered: …" when the power to detect the MDE (or the observed effect) is low."""
+    base = result.rate_a
+    have = min(result.visitors_a, result.visitors_b)
+    if base is None or not 0 < base < 1 or have < 2 or result.explanation is not None:
+        return None
+    if mde is not None and mde != 0:
+        effect, relative = mde, mde_relative
+        what = (
+            f"a {_pct(abs(mde))} relative change (the smallest effect set as worth detecting)"
+            if mde_relative
+            else f"a {abs(mde) * 100:.2g} pp change (the smallest effect set as worth detecting)"
+        )
+    elif result.abs_diff:
+        effect, relative = abs(result.abs_diff), False
+        what = f"the observed difference of {abs(result.abs_diff) * 100:.2g} pp"
+    else:
+        return None
+    try:
+        achieved = power_at(base, effect, have, relative=relative, alpha=result.alpha)
+        need = sample_size(base, effect, relative=relative, alpha=result.alpha, power=power)
+    except InputError:
+        return None
+    if achieved >= power:
+        return None
+    consequence = (
+        "Significant results from small tests tend to overstate the effect."
+        if p is not None and p < result.alpha
+        else "A 'no difference' here is not evidence that there is none."
+    )
+    return (
+        f"Underpowered for {what}: with {have:,} visitors in the smaller group the test has "
+        f"{_pct(achieved)} power to detect it ({_pct(power)} wanted, about {need:,} visitors "
+        f"per group). {consequence}"
+    )
 
 
 # --------------------------------------------------------------------------- definitions

@@ -655,7 +655,9 @@ def test_welch_degenerate_and_bad_input() -> None:
 
 def test_verdict_significant_sentence() -> None:
     v = verdict(compare(200, 10000, 250, 10000))
-    assert v.sentence.startswith("B converts 25 % better than A (2.50 % vs 2.00 %; 95 % CI +4.0 %")
+    assert v.sentence.startswith(
+        "B converts 25 % better than A (2.50 % vs 2.00 %, +0.5 pp; 95 % CI of the lift +4.0 %"
+    )
     assert "unlikely to be chance (p = 0.017)" in v.sentence
     assert any("not 1 − p" in c for c in v.caveats)
 
@@ -681,7 +683,9 @@ def test_verdict_degenerate_and_zero_control() -> None:
     assert "cannot be told apart" in verdict(compare(0, 500, 0, 500)).sentence
     assert "cannot be compared" in verdict(compare(0, 0, 3, 10)).sentence
     v = verdict(compare(0, 1000, 8, 1000))
-    assert "0.8 percentage points better" in v.sentence
+    assert "0.8 pp better" in v.sentence and "95 % CI of the difference +0.25 pp to +1.6 pp" in (
+        v.sentence
+    )
 
 
 def test_definitions() -> None:
@@ -732,3 +736,44 @@ def test_p_near_the_level_keeps_three_digits() -> None:
 
 def test_relative_interval_undefined_when_both_convert_everyone() -> None:
     assert compare(1, 1, 1, 1).ci_rel_lift is None
+
+
+def test_verdict_underpowered_says_for_which_effect() -> None:
+    r = compare(500, 10000, 510, 10000)
+    at_mde = " ".join(verdict(r, mde=0.05).caveats)
+    need = abtest.sample_size(0.05, 0.05)
+    achieved = abtest.power_at(0.05, 0.05, 10000)
+    assert "Underpowered for a 5.0 % relative change (the smallest effect set" in at_mde
+    assert f"{achieved * 100:.2g} % power" in at_mde and f"about {need:,} visitors" in at_mde
+    big = " ".join(verdict(compare(6500, 130000, 6630, 130000), mde=0.05).caveats)
+    assert "Underpowered" not in big  # 130,000 per group: above the 122,124 needed
+    assert abtest.power_at(0.05, 0.05, 130000) > 0.8
+    observed = " ".join(verdict(r).caveats)
+    assert "Underpowered for the observed difference of 0.1 pp" in observed
+
+
+def test_verdict_intervals_match_the_corrected_p_values() -> None:
+    r = compare(100, 2000, 150, 2000)
+    bonf = compare(100, 2000, 150, 2000, alpha=0.025)
+    holm = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="holm", ci_result=bonf)
+    lo, hi = bonf.ci_rel_lift
+    assert f"97.5 % CI of the lift +{lo * 100:.2g} % to +{hi * 100:.2g} %" in holm.sentence
+    assert "Bonferroni-corrected for 2 comparisons" in holm.sentence
+    assert "Holm-corrected p = 0.004" in holm.sentence
+    bh = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="bh")
+    assert "95 % CI of the lift" in bh.sentence and "not corrected for the 2 comparisons" in (
+        bh.sentence
+    )
+    assert any("the interval is not" in c for c in bh.caveats)
+
+
+def test_observational_verdict_has_no_verdict_words() -> None:
+    r = compare(800, 10000, 3210, 10000)
+    v = verdict(
+        r, names=("Desktop", "Mobile"), srm=srm_check([10000, 20000]), mde=0.05, observational=True
+    )
+    text = " ".join([v.sentence, *v.caveats])
+    assert v.sentence.startswith("Mobile converts at 32.1 % and Desktop at 8.00 %")
+    assert "+24 pp" in v.sentence and "not assigned at random" in v.sentence
+    for words in ("chance", "better", "SRM", "Underpowered", "significant", "beats"):
+        assert words not in text
