@@ -353,10 +353,10 @@ def test_device_picked_by_hand_is_observational(app):
 
 def test_ab_summary_file_goes_straight_to_the_page(app):
     csv = (
-        "variant,visitors,conversions,revenue_sum,revenue_sq_sum\n"
-        "control,10234,512,25600.5,3100000.25\n"
-        "treatment,10188,581,29050.0,3600000.5\n"
-    ).encode()
+        b"variant,visitors,conversions,revenue_sum,revenue_sq_sum\n"
+        b"control,10234,512,25600.5,3100000.25\n"
+        b"treatment,10188,581,29050.0,3600000.5\n"
+    )
     _open(app)
     app.sidebar.file_uploader[0].set_value(("ab_summary.csv", csv, "text/csv")).run()
     assert errors_and_exceptions(app) == []
