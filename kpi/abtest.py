@@ -1140,8 +1140,11 @@ def _level_text(alpha: float) -> str:
 
 
 def _pp(x: float) -> str:
-    """A difference of rates in percentage points, signed: 0.0051 -> "+0.51 pp"."""
-    return f"{x * 100:+.2g} pp".replace("-", "−")
+    """A difference of rates in percentage points, signed, two significant digits (at least
+    one decimal): 0.0051 -> "+0.51 pp", 0.01 -> "+1.0 pp", −0.123 -> "−12.3 pp"."""
+    v = x * 100
+    digits = 1 if v == 0 else max(1, 1 - math.floor(math.log10(abs(v))))
+    return f"{v:+.{digits}f} pp".replace("-", "−")
 
 
 _CORRECTION_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg"}

@@ -656,7 +656,7 @@ def test_welch_degenerate_and_bad_input() -> None:
 def test_verdict_significant_sentence() -> None:
     v = verdict(compare(200, 10000, 250, 10000))
     assert v.sentence.startswith(
-        "B converts 25 % better than A (2.50 % vs 2.00 %, +0.5 pp; 95 % CI of the lift +4.0 %"
+        "B converts 25 % better than A (2.50 % vs 2.00 %, +0.50 pp; 95 % CI of the lift +4.0 %"
     )
     assert "unlikely to be chance (p = 0.017)" in v.sentence
     assert any("not 1 − p" in c for c in v.caveats)
@@ -774,6 +774,6 @@ def test_observational_verdict_has_no_verdict_words() -> None:
     )
     text = " ".join([v.sentence, *v.caveats])
     assert v.sentence.startswith("Mobile converts at 32.1 % and Desktop at 8.00 %")
-    assert "+24 pp" in v.sentence and "not assigned at random" in v.sentence
+    assert "+24.1 pp" in v.sentence and "not assigned at random" in v.sentence
     for words in ("chance", "better", "SRM", "Underpowered", "significant", "beats"):
         assert words not in text
