@@ -310,6 +310,111 @@ mde = float(mde_input) / 100
 correction = CORRECTIONS[correction_label]
 family = FAMILIES[family_label]
 
+
+def plan_section(a: ABAnalysis | None, k: int) -> abplan.Plan | None:
+    """The test planner; without an analysis (nothing typed yet) it needs a baseline typed in."""
+    plan = None
+    alpha_now = a.alpha if a is not None else float(alpha)
+    level_now = f"{1 - alpha_now:.0%}".replace("%", " %")
+    with st.expander("Plan a test: visitors and days needed", expanded=False):
+        base_default = a.arms.filter(pl.col("is_control"))["rate"][0] if a is not None else None
+        p1, p2, p3 = st.columns(3)
+        baseline_pct = p1.number_input(
+            "Baseline conversion (%)",
+            min_value=0.001,
+            max_value=99.999,
+            value=None,
+            step=0.1,
+            format="%.3f",
+            placeholder=f"{base_default * 100:.3f} (the control now)"
+            if base_default is not None
+            else "e.g. 4.5",
+            key="ab_plan_base",
+            bind="query-params",
+            help="Empty = the control's observed rate (type one when there is none yet).",
+        )
+        daily = p2.number_input(
+            "Visitors per day (all variants)",
+            min_value=1,
+            value=1000,
+            step=100,
+            key="ab_plan_daily",
+            bind="query-params",
+        )
+        variants = p3.number_input(
+            "Groups (control included)",
+            min_value=2,
+            max_value=20,
+            value=min(20, max(2, k)),
+            step=1,
+            key="ab_plan_groups",
+        )
+        baseline = baseline_pct / 100 if baseline_pct is not None else base_default
+        mde_words = (
+            f"{mde_input:g} % relative" if mde_relative else f"{mde_input:g} percentage points"
+        )
+        try:
+            if baseline is None or not 0 < baseline < 1:
+                raise InputError(
+                    "The baseline rate must lie strictly between 0 % and 100 %.",
+                    "Type the conversion rate you expect for the control.",
+                )
+            plan = abplan.plan(
+                baseline,
+                mde,
+                relative=mde_relative,
+                alpha=alpha_now,
+                power=power,
+                daily_visitors=float(daily),
+                variants=int(variants),
+            )
+        except ParcoursError as exc:
+            st.warning(str(exc))
+        if plan is not None:
+            st.markdown(
+                f"To detect **{fmt.pct(plan.baseline, 3)} → {fmt.pct(plan.target_rate, 3)}** "
+                f"({mde_words}) with {fmt.pct(power, 0)} power at {level_now} confidence:"
+            )
+            st.dataframe(
+                pl.DataFrame(
+                    {
+                        "Formula": [r.method for r in plan.rows],
+                        "Visitors per group": [r.visitors_per_variant for r in plan.rows],
+                        "Visitors in total": [r.visitors_total for r in plan.rows],
+                        "Days": [r.days for r in plan.rows],
+                        "How": [r.formula for r in plan.rows],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "Visitors per group": st.column_config.NumberColumn(format="localized"),
+                    "Visitors in total": st.column_config.NumberColumn(format="localized"),
+                },
+            )
+            st.caption(
+                "The first row (R's power.prop.test) is the one Parcours uses. Online calculators "
+                "disagree by up to ~15 % because they estimate the variance differently: Evan Miller "
+                "uses the baseline's variance twice, power.prop.test the average rate, and the "
+                "relative (delta-method) formula tests the lift as a ratio, which needs more visitors."
+            )
+        if a is not None and a.mde_reachable is not None:
+            have = int(min(a.arms["visitors"]))
+            reach = (
+                f"{a.mde_reachable * 100:.3g} % relative"
+                if mde_relative
+                else f"{a.mde_reachable * 100:.3g} percentage points"
+            )
+            st.info(
+                f"With the traffic you have ({have:,} visitors in the smallest group), this test can "
+                f"reliably detect a change of **{reach}** or more ({fmt.pct(power, 0)} power, "
+                f"{level_now} confidence, from {fmt.pct(base_default, 3)})."
+            )
+        elif a is not None and a.mde_reachable_note:
+            st.caption(a.mde_reachable_note)
+    return plan
+
+
 # --------------------------------------------------------------------------- inputs
 
 counts: pl.DataFrame | None = None
@@ -384,6 +489,7 @@ if mode == QUICK:
                     "fill in the example numbers) to get a verdict. The numbers you type are "
                     "kept in the page's link, so a copied link shows the same verdict."
                 )
+                plan_section(None, 2)
                 _no_result()
             table = pl.DataFrame(
                 {
@@ -1080,99 +1186,7 @@ elif mode == DATA:
 
 # --------------------------------------------------------------------------- planning
 
-plan = None
-with st.expander("Plan a test: visitors and days needed", expanded=False):
-    base_default = a.arms.filter(pl.col("is_control"))["rate"][0]
-    p1, p2, p3 = st.columns(3)
-    baseline_pct = p1.number_input(
-        "Baseline conversion (%)",
-        min_value=0.001,
-        max_value=99.999,
-        value=None,
-        step=0.1,
-        format="%.3f",
-        placeholder=f"{(base_default or 0) * 100:.3f} (the control now)",
-        key="ab_plan_base",
-        bind="query-params",
-        help="Empty = the control's observed rate.",
-    )
-    daily = p2.number_input(
-        "Visitors per day (all variants)",
-        min_value=1,
-        value=1000,
-        step=100,
-        key="ab_plan_daily",
-        bind="query-params",
-    )
-    variants = p3.number_input(
-        "Groups (control included)",
-        min_value=2,
-        max_value=20,
-        value=min(20, max(2, k)),
-        step=1,
-        key="ab_plan_groups",
-    )
-    baseline = baseline_pct / 100 if baseline_pct is not None else base_default
-    mde_words = f"{mde_input:g} % relative" if mde_relative else f"{mde_input:g} percentage points"
-    try:
-        if baseline is None or not 0 < baseline < 1:
-            raise InputError(
-                "The baseline rate must lie strictly between 0 % and 100 %.",
-                "Type the conversion rate you expect for the control.",
-            )
-        plan = abplan.plan(
-            baseline,
-            mde,
-            relative=mde_relative,
-            alpha=a.alpha,
-            power=power,
-            daily_visitors=float(daily),
-            variants=int(variants),
-        )
-    except ParcoursError as exc:
-        st.warning(str(exc))
-    if plan is not None:
-        st.markdown(
-            f"To detect **{fmt.pct(plan.baseline, 3)} → {fmt.pct(plan.target_rate, 3)}** "
-            f"({mde_words}) with {fmt.pct(power, 0)} power at {level} confidence:"
-        )
-        st.dataframe(
-            pl.DataFrame(
-                {
-                    "Formula": [r.method for r in plan.rows],
-                    "Visitors per group": [r.visitors_per_variant for r in plan.rows],
-                    "Visitors in total": [r.visitors_total for r in plan.rows],
-                    "Days": [r.days for r in plan.rows],
-                    "How": [r.formula for r in plan.rows],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Visitors per group": st.column_config.NumberColumn(format="localized"),
-                "Visitors in total": st.column_config.NumberColumn(format="localized"),
-            },
-        )
-        st.caption(
-            "The first row (R's power.prop.test) is the one Parcours uses. Online calculators "
-            "disagree by up to ~15 % because they estimate the variance differently: Evan Miller "
-            "uses the baseline's variance twice, power.prop.test the average rate, and the "
-            "relative (delta-method) formula tests the lift as a ratio, which needs more visitors."
-        )
-    if a.mde_reachable is not None:
-        have = int(min(a.arms["visitors"]))
-        reach = (
-            f"{a.mde_reachable * 100:.3g} % relative"
-            if mde_relative
-            else f"{a.mde_reachable * 100:.3g} percentage points"
-        )
-        st.info(
-            f"With the traffic you have ({have:,} visitors in the smallest group), this test can "
-            f"reliably detect a change of **{reach}** or more ({fmt.pct(power, 0)} power, "
-            f"{level} confidence, from {fmt.pct(base_default, 3)})."
-        )
-    elif a.mde_reachable_note:
-        st.caption(a.mde_reachable_note)
+plan = plan_section(a, k)
 
 with st.expander("How these numbers are computed"):
     for d in DEFS.values():

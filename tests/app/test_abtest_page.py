@@ -241,6 +241,13 @@ def test_quick_check_starts_without_a_verdict_and_marks_the_example(app):
     assert _verdicts(app) == [] and "ab_result_export" not in app.session_state
     assert any("Type the visitors and conversions" in i.value for i in app.info)
     assert not app.metric  # no p-value, no lift on numbers nobody typed
+    # the planner still works before any result: a baseline typed in gives the sample size
+    app.number_input(key="ab_plan_base").set_value(5.0).run()
+    planned = next(d.value for d in app.dataframe if "Visitors per group" in d.value.columns)
+    from kpi.abplan import sample_size
+
+    assert planned["Visitors per group"].iloc[0] == sample_size(0.05, 0.05) == 122_124
+    assert "ab_result_export" not in app.session_state
     next(b for b in app.button if b.label == "Fill in example numbers").click().run()
     assert errors_and_exceptions(app) == []
     verdict = _verdicts(app)
