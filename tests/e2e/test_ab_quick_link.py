@@ -61,8 +61,11 @@ def test_typed_quick_check_survives_a_shared_link(server, browser, tmp_path):
     b.screenshot(path=str(tmp_path / "shared.png"), full_page=True)
     assert shared == verdict
     main_b = b.get_by_test_id("stMain")
-    for label, value in TYPED.items():
-        assert main_b.get_by_label(label, exact=True).input_value() == value, label
+    from playwright.sync_api import expect
+
+    for label, value in TYPED.items():  # the inputs hold the link's numbers (polled: the
+        # frontend may fill a bound text input a moment after the first render)
+        expect(main_b.get_by_label(label, exact=True)).to_have_value(value, timeout=15_000)
     metric = main_b.get_by_test_id("stMetric").filter(has_text="p-value").first
     assert f"{ref.p_value:.3g}" in metric.inner_text()  # 0.00155
     a.context.close()
