@@ -1049,6 +1049,8 @@ if a.segments is not None and by is not None:
             "Significant": seg["significant"],
         }
     )
+    if a.observational:
+        seg_view = seg_view.drop("Significant")
     st.dataframe(
         seg_view,
         hide_index=True,
