@@ -86,6 +86,7 @@ _ARM_PREFIX = r"(?:group|groupe|variant|variante|variation|version|arm|bucket|te
 _LETTER = re.compile(rf"^(?:{_ARM_PREFIX}[\s_-]*)?[a-h]$")
 _NUMBERED = re.compile(rf"^{_ARM_PREFIX}[\s_-]*\d{{1,2}}$")
 _PREFIXED = re.compile(r"^([a-z][a-z ]*[a-z])[\s_-]?(\d{1,4}|[a-z])$")
+_SOFTWARE_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+.]?[a-z0-9]+)?$")
 _YES_NO = frozenset({"yes", "no", "true", "false", "y", "n", "oui", "non", "vrai", "faux"})
 
 
@@ -158,6 +159,12 @@ def is_assignment(column: str, values: Sequence[str]) -> Assignment | None:
     pattern = _value_pattern(distinct) if len(distinct) <= MAX_ARMS else None
     if word is None and pattern is None:
         return None
+    if (
+        pattern is None
+        and word in ("version", "versions")
+        and all(_SOFTWARE_VERSION.match(v.strip().lower()) for v in distinct)
+    ):
+        return None  # app_version 2.3.1 / 2.4.0: releases, not arms of a test
     if word is None and len(distinct) > MAX_ARMS:
         return None
     reasons = tuple(r for r, ok in (("name", word), ("values", pattern)) if ok)

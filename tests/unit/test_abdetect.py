@@ -107,6 +107,8 @@ def test_files_without_an_experiment_have_no_assignment(paths):
         ("lp", ["old_page", "new_page"], ("values",)),
         ("cell", ["v1", "v2"], ("name", "values")),
         ("flag", ["yes", "no"], None),
+        ("app_version", ["2.3.1", "2.4.0", "2.4.1"], None),  # releases, not arms
+        ("version", ["v1", "v2"], ("name", "values")),
         ("x", ["control", "treatment_1", "treatment_2"], ("values",)),
         ("x", ["A"], None),  # a single value is no test
         ("x", ["ad", "psa"], None),  # nothing says "arm": the user picks it explicitly
