@@ -854,13 +854,15 @@ st.subheader(f"Each variant vs {a.control}")
 for cmp in a.comparisons.iter_rows(named=True):
     if k > 2:
         st.markdown(f"**{cmp['variant']}**")
+    ci_line = (
+        f"**{ci_label}:** difference "
+        f"{ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}, relative lift "
+        f"{ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}."
+    )
     m = st.columns(3 if a.observational else 5)
     m[0].metric(
         "Difference (pp)",
         fmt.pts(cmp["abs_diff"]),
-        delta=f"{ci_label} {ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}",
-        delta_color="off",
-        delta_arrow="off",
         help=DEFS["ab_abs_diff"].formula
         + f" {ci_label}: {ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}.",
         border=True,
@@ -868,9 +870,6 @@ for cmp in a.comparisons.iter_rows(named=True):
     m[1].metric(
         "Relative lift",
         fmt.signed_pct(cmp["rel_lift"]),
-        delta=f"{ci_label} {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}",
-        delta_color="off",
-        delta_arrow="off",
         help=DEFS["ab_rel_lift"].formula
         + f" {ci_label}: {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}.",
         border=True,
@@ -882,6 +881,7 @@ for cmp in a.comparisons.iter_rows(named=True):
         p_text(cmp["adjusted_p_value"] if corrected else cmp["p_value"]),
         delta=f"{test_name}, raw p {p_text(cmp['p_value'])}" if corrected else test_name,
         delta_color="off",
+        delta_arrow="off",  # a label, not a change
         help=DEFS["ab_p_value"].formula
         + (
             f" Corrected by {correction_label} over the {k - 1} variants compared with {a.control}."
@@ -892,7 +892,8 @@ for cmp in a.comparisons.iter_rows(named=True):
     )
     if a.observational:
         st.caption(
-            "**Why this test:** "
+            ci_line
+            + " **Why this test:** "
             + reason_text(cmp["method_reason"], a.control, cmp["variant"])
             + " For groups that were not assigned at random, p only says whether the groups "
             "differ by more than noise, not why."
@@ -912,7 +913,11 @@ for cmp in a.comparisons.iter_rows(named=True):
         f"{a.control}: {loss_text(cmp['expected_loss_control'])}.",
         border=True,
     )
-    st.caption("**Why this test:** " + reason_text(cmp["method_reason"], a.control, cmp["variant"]))
+    st.caption(
+        ci_line
+        + " **Why this test:** "
+        + reason_text(cmp["method_reason"], a.control, cmp["variant"])
+    )
 
 comp_view = pl.DataFrame(
     {
