@@ -961,8 +961,9 @@ def _headless_ab(ctx: _Context) -> list[Row] | None:
 
     From an A/B summary file (``Dataset.counts`` with a variant and visitors/conversions),
     else from the users' A/B assignment column (:func:`kpi.abdetect.assignment_columns`:
-    a device, country or category column is never taken) with the converted flag or
-    "reached the purchase (last) step" as the conversion. None when there is no test.
+    a device, country or category column is never taken) with the converted flag (else the
+    first yes/no column, as the page) or "reached the purchase (last) step" as the
+    conversion. None when there is no test.
     """
     summary = abdetect.summary_from_counts(ctx.view.counts)
     if summary is not None:
@@ -982,8 +983,9 @@ def _headless_ab(ctx: _Context) -> list[Row] | None:
     variant = found[0].column
     if users[variant].drop_nulls().n_unique() < 2:
         return None
-    if ctx.full.flags and "converted" in ctx.full.flags:
-        outcome, goal = "converted", "the converted flag"
+    if ctx.full.flags:  # as the A/B page: the converted flag, else the first yes/no column
+        outcome = "converted" if "converted" in ctx.full.flags else ctx.full.flags[0]
+        goal = f"the {outcome} flag"
         table_src = users
     else:
         target = ctx.purchase_step or (ctx.steps[-1] if ctx.steps else None)

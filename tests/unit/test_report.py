@@ -335,3 +335,22 @@ def test_no_ab_sheet_on_a_segment_that_is_not_an_assignment() -> None:
     ds = _dataset([folder / n for n in names])
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters())))
     assert "AB test" not in wb.sheetnames  # device (Desktop/Mobile) is not an experiment
+
+
+def test_ab_sheet_on_cookie_cats_uses_the_first_flag_as_the_page() -> None:
+    path = DATASETS / "cookie_cats.csv"
+    if not path.exists():
+        pytest.skip("datasets missing")
+    ds = _dataset([path])
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters(), sections=["ab"])))
+    ws = wb["AB test"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    raw = pl.read_csv(path)
+    c = {
+        g: (int(x), n)
+        for g, n, x in raw.group_by("version").agg(pl.len(), pl.sum("retention_1")).rows()
+    }
+    ref = compare(*c["gate_30"], *c["gate_40"])
+    assert values["Conversion means"] == "the retention_1 flag"
+    assert values["gate_40 vs gate_30: p_value"] == pytest.approx(ref.p_value, rel=1e-12)
+    assert values["srm level"] == "warn"  # 44,700 vs 45,489: SRM p = 0.0086
