@@ -1378,6 +1378,24 @@ DEFINITIONS: dict[str, Definition] = {
         "number",
         "ab",
     ),
+    "ab_interval_correction": Definition(
+        "Intervals with several comparisons",
+        "With Holm-corrected p-values over m comparisons, the intervals of the differences and "
+        "lifts are Bonferroni intervals at level 1 − α/m (e.g. 97.5 % for 2 comparisons), so "
+        "that they agree with the corrected test; with Benjamini–Hochberg they stay at 1 − α "
+        "and are labelled 'not corrected'. Per-group (Wilson) intervals are never corrected.",
+        "rate",
+        "ab",
+    ),
+    "ab_power": Definition(
+        "Power (underpowered)",
+        "Chance that the test detects a given change: R's power.prop.test, "
+        "Φ((|p2 − p1|·√n − z_{1−α/2}·√(2·p̄·q̄)) / √(p1·q1 + p2·q2)) with n the smaller group. "
+        "'Underpowered' is said only when the power for the MDE set in the settings (or, "
+        "without one, for the observed difference) is below the chosen power, and says which.",
+        "rate",
+        "ab",
+    ),
     "ab_sample_size": Definition(
         "Sample size per group",
         "Visitors needed per group to detect the minimum effect with the chosen power and "
