@@ -520,6 +520,10 @@ class ABAnalysis:
     power: float
     mde_reachable: float | None
     mde_reachable_note: str | None
+    observational: bool = False
+    ci_alpha: float = 0.05
+    ci_correction: str | None = None
+    segment_ci_alpha: float | None = None
 
 
 def _comparison_row(name: str, control: str, r: ABResult) -> dict[str, object]:
@@ -602,6 +606,7 @@ def analyse(
     mde_relative: bool = True,
     power: float = 0.8,
     metric: str = "conversion",
+    observational: bool = False,
 ) -> ABAnalysis:
     """Every statistic of the A/B page from a counts table.
 
@@ -614,6 +619,18 @@ def analyse(
     check with the CMH test is made per variant. SRM against ``planned_split`` (equal when
     None); sequential (always-valid) results; Welch's t-test on revenue per visitor; a verdict
     per variant; the smallest change detectable with the visitors at hand (power.prop.test).
+
+    Intervals agree with the p-values beside them: with ``correction="holm"`` over m > 1
+    comparisons, the difference and lift intervals are Bonferroni intervals at level
+    1 − α/m (``ci_alpha``, ``ci_correction="bonferroni"``; simultaneous, a bit more
+    conservative than Holm); with Benjamini–Hochberg or no correction they are at 1 − α and
+    ``ci_correction`` is None (the page and workbook label them "not corrected"). The same
+    holds per segment over the segment family (``segment_ci_alpha``).
+
+    ``observational``: the groups are a segment, not a random assignment (the user chose a
+    column that :func:`kpi.abdetect.assignment_columns` does not recognise): no SRM check
+    (there is no planned split), and verdicts describe the difference without
+    significance or "chance" wording (:func:`kpi.abtest.verdict`).
     """
     if family not in ("variants", "variants x segments"):
         raise InputError(f"Unknown family {family!r}.", "Use 'variants' or 'variants x segments'.")
@@ -645,15 +662,19 @@ def analyse(
         correction=correction,
     )
     k = len(names)
+    ci_alpha = alpha / (k - 1) if correction == "holm" and k > 2 else alpha
+    ci_correction = "bonferroni" if ci_alpha < alpha else None
     split = tuple(planned_split) if planned_split is not None else tuple([1.0 / k] * k)
     srm = srm_error = None
-    try:
-        srm = srm_check([arms[n][1] for n in names], split)
-    except InputError as exc:
-        srm_error = str(exc)
+    if not observational:
+        try:
+            srm = srm_check([arms[n][1] for n in names], split)
+        except InputError as exc:
+            srm_error = str(exc)
 
     # per segment
     seg_frame = None
+    seg_ci_alpha: float | None = None
     simpson: dict[str, SimpsonCheck] = {}
     if by is not None:
         keyed = {
@@ -661,6 +682,18 @@ def analyse(
             for s, v, x, n in c.select(by, variant, "conversions", "visitors").iter_rows()
         }
         seg_names = list(dict.fromkeys(str(s) for s in c[by].to_list()))
+        testable = [
+            (s, v)
+            for s in seg_names
+            for v in names
+            if v != control
+            and keyed.get((s, control), (0, 0))[1] > 0
+            and keyed.get((s, v), (0, 0))[1] > 0
+        ]
+        per_family = len(testable) if family == "variants x segments" else k - 1
+        seg_ci_alpha = (
+            alpha / per_family if correction == "holm" and per_family > 1 else float(alpha)
+        )
         rows = []
         for s in seg_names:
             xa, na = keyed.get((s, control), (0, 0))
@@ -671,7 +704,7 @@ def analyse(
                 rows.append(
                     {
                         "segment": s,
-                        **_comparison_row(v, control, compare(xa, na, xb, nb, alpha=alpha)),
+                        **_comparison_row(v, control, compare(xa, na, xb, nb, alpha=seg_ci_alpha)),
                     }
                 )
         seg_frame = pl.DataFrame(rows, schema={"segment": pl.String, **_COMPARISON_SCHEMA})
@@ -692,7 +725,8 @@ def analyse(
                 .drop("_i")
             )
         seg_frame = seg_frame.with_columns(
-            significant=pl.col("adjusted_p_value").fill_null(1.0) < alpha
+            significant=pl.col("adjusted_p_value").fill_null(1.0) < alpha,
+            ci_level=pl.lit(1 - seg_ci_alpha, dtype=pl.Float64),
         )
         for v in names:
             if v == control:
@@ -702,12 +736,33 @@ def analyse(
             }
             simpson[v] = simpson_check(strata, alpha=alpha)
 
-    comp_rows = [_comparison_row(vc.name, control, vc.result) for vc in many.comparisons]
+    ci_results = {
+        vc.name: (
+            compare(
+                vc.result.conversions_a,
+                vc.result.visitors_a,
+                vc.result.conversions_b,
+                vc.result.visitors_b,
+                alpha=ci_alpha,
+            )
+            if ci_alpha < alpha
+            else vc.result
+        )
+        for vc in many.comparisons
+    }
+    comp_rows = []
+    for vc in many.comparisons:
+        row = _comparison_row(vc.name, control, vc.result)
+        shown = _comparison_row(vc.name, control, ci_results[vc.name])
+        for key in ("abs_diff_low", "abs_diff_high", "rel_lift_low", "rel_lift_high"):
+            row[key] = shown[key]
+        comp_rows.append(row)
     comp = pl.DataFrame(comp_rows, schema=_COMPARISON_SCHEMA).with_columns(
         adjusted_p_value=pl.Series(
             [vc.adjusted_p_value for vc in many.comparisons], dtype=pl.Float64
         ),
         significant=pl.Series([vc.significant for vc in many.comparisons], dtype=pl.Boolean),
+        ci_level=pl.lit(1 - ci_alpha, dtype=pl.Float64),
     )
 
     verdicts: dict[str, Verdict] = {}
@@ -726,6 +781,9 @@ def analyse(
             simpson=simpson.get(vc.name),
             comparisons=k - 1,
             adjusted_p_value=vc.adjusted_p_value if k > 2 and correction else None,
+            correction=correction if k > 2 else None,
+            ci_result=ci_results[vc.name] if ci_alpha < alpha else None,
+            observational=observational,
         )
         seq[vc.name] = sequential(
             r.conversions_a, r.visitors_a, r.conversions_b, r.visitors_b, alpha=alpha
@@ -808,6 +866,10 @@ def analyse(
         power=float(power),
         mde_reachable=reachable,
         mde_reachable_note=note,
+        observational=observational,
+        ci_alpha=ci_alpha,
+        ci_correction=ci_correction,
+        segment_ci_alpha=seg_ci_alpha,
     )
 
 
@@ -935,6 +997,10 @@ def ab_export(
         "confidence": 1 - a.alpha,
         "correction": a.correction,
         "family": a.family,
+        "observational": a.observational,
+        "ci_level": 1 - a.ci_alpha,
+        "ci_correction": a.ci_correction or "none",
+        "segment_ci_level": None if a.segment_ci_alpha is None else 1 - a.segment_ci_alpha,
         "arms": a.arms.to_dicts(),
         "comparisons": a.comparisons.to_dicts(),
         "omnibus": {
@@ -982,6 +1048,8 @@ _RATE_KEYS = {
     "confidence",
     "baseline",
     "target_rate",
+    "ci_level",
+    "segment_ci_level",
 }
 _LIFT_KEYS = {"rel_lift", "rel_lift_low", "rel_lift_high"}
 _P_KEYS = {
@@ -1090,6 +1158,28 @@ def ab_summary_rows(export: Mapping[str, object]) -> list[tuple[str, object, str
             "text" if k not in ("alpha", "confidence") else ("number" if k == "alpha" else "rate")
         )
         rows.append((k, value, unit))
+    if export.get("observational"):
+        rows.append(
+            (
+                "comparison type",
+                "observational: the groups are a segment, not a random assignment; the "
+                "differences describe the groups, they are not the effect of an experiment",
+                "text",
+            )
+        )
+    if "ci_level" in export:
+        rows.append(("interval level of the differences", export.get("ci_level"), "rate"))
+        rows.append(
+            (
+                "interval correction",
+                "Bonferroni (alpha / number of comparisons), matching the Holm-corrected p-values"
+                if export.get("ci_correction") == "bonferroni"
+                else "none: the intervals are not corrected for several comparisons"
+                if (export.get("correction") and len(export.get("comparisons") or []) > 1)
+                else "none (a single comparison)",
+                "text",
+            )
+        )
     section("Groups")
     for arm in export.get("arms") or []:  # type: ignore[union-attr]
         put(f"group {arm['variant']}: ", arm, skip=("variant",))

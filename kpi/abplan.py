@@ -26,6 +26,7 @@ __all__ = [
     "PlanRow",
     "mde_for_sample",
     "plan",
+    "power_at",
     "sample_size",
     "sample_size_evan_miller",
     "sample_size_relative_delta",
@@ -275,3 +276,34 @@ def mde_for_sample(
         maxiter=500,
     )
     return delta / p1 if relative else delta
+
+
+def power_at(
+    baseline: float,
+    mde: float,
+    visitors_per_variant: float,
+    *,
+    relative: bool = True,
+    alpha: float = 0.05,
+) -> float:
+    """Power of the two-sided test to detect ``mde`` with ``visitors_per_variant`` per variant.
+
+    R's ``power.prop.test(n, p1, p2)`` (``strict = FALSE``), the inverse of
+    :func:`sample_size`: power = Φ((|p2 − p1|·√n − z_{1−α/2}·√(2·p̄·q̄)) / √(p1·q1 + p2·q2)),
+    p̄ = (p1 + p2)/2, p2 = baseline·(1 + mde) when ``relative`` else baseline + mde.
+    """
+    alpha = _check_level("significance level (alpha)", alpha)
+    p1, p2 = _rates(baseline, mde, relative)
+    try:
+        n = float(visitors_per_variant)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"Visitors per variant must be a number; got {visitors_per_variant!r}."
+        ) from None
+    if not n > 0 or math.isinf(n):
+        raise InputError(f"Visitors per variant must be positive; got {visitors_per_variant}.")
+    p_bar = (p1 + p2) / 2
+    z = (abs(p2 - p1) * math.sqrt(n) - norm.isf(alpha / 2) * math.sqrt(2 * p_bar * (1 - p_bar))) / (
+        math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    )
+    return float(norm.cdf(z))

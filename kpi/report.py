@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import (
     abdata,
+    abdetect,
     abtest,
     advocacy,
     alerts,
@@ -1022,11 +1023,36 @@ def _rows_from_given(given: Any) -> list[Row]:
 
 
 def _headless_ab(ctx: _Context) -> list[Row] | None:
+    """The A/B sheet without the page: the same computation (:func:`kpi.abdata.analyse`)
+    and rows (:func:`kpi.abdata.ab_summary_rows`) as the A/B page's export.
+
+    From an A/B summary file (``Dataset.counts`` with a variant and visitors/conversions),
+    else from the users' A/B assignment column (:func:`kpi.abdetect.assignment_columns`:
+    a device, country or category column is never taken) with the converted flag (else the
+    first yes/no column, as the page) or "reached the purchase (last) step" as the
+    conversion. None when there is no test.
+    """
+    summary = abdetect.summary_from_counts(ctx.view.counts)
+    if summary is not None:
+        inputs = {
+            "mode": "from data",
+            "kind": "A/B summary file",
+            "source": ", ".join(s.name for s in ctx.full.sources if s.kind == "counts"),
+            "rows_read": summary.rows_read,
+            "rows_kept": summary.rows_kept,
+            "dropped": dict(summary.dropped),
+        }
+        return _analysed_rows(summary.table, "variant", inputs, "the A/B summary file's counts")
     users = ctx.view.users
-    if "variant" not in users.columns or users["variant"].drop_nulls().n_unique() < 2:
+    found = abdetect.assignment_columns(users, ctx.full.segments)
+    if not found:
         return None
-    if ctx.full.flags and "converted" in ctx.full.flags:
-        outcome, goal = "converted", "the converted flag"
+    variant = found[0].column
+    if users[variant].drop_nulls().n_unique() < 2:
+        return None
+    if ctx.full.flags:  # as the A/B page: the converted flag, else the first yes/no column
+        outcome = "converted" if "converted" in ctx.full.flags else ctx.full.flags[0]
+        goal = f"the {outcome} flag"
         table_src = users
     else:
         target = ctx.purchase_step or (ctx.steps[-1] if ctx.steps else None)
@@ -1043,52 +1069,39 @@ def _headless_ab(ctx: _Context) -> list[Row] | None:
         except ParcoursError:
             return None
         outcome, goal = "reached_step", f"reached '{target}'"
-    counts = abdata.count_variants(table_src, "variant", outcome)
-    t = counts.table
-    names = [str(v) for v in t["variant"].to_list()]
+    counts = abdata.count_variants(table_src, variant, outcome)
+    inputs = {
+        "mode": "from data",
+        "variant_column": variant,
+        "assignment": "detected",
+        "conversion": goal,
+        "rows_read": counts.rows_read,
+        "rows_kept": counts.rows_kept,
+        "dropped": dict(counts.dropped),
+    }
+    return _analysed_rows(counts.table, variant, inputs, goal)
+
+
+def _analysed_rows(counts: pl.DataFrame, variant: str, inputs: dict, goal: str) -> list[Row] | None:
+    names = [str(v) for v in counts[variant].drop_nulls().unique().to_list()]
     if len(names) < 2:
         return None
-    control = abdata.default_control(names)
-    rows: list[Row] = [
-        ("Computed from", "the data (variant segment of the users)", "text"),
-        ("Conversion means", goal, "text"),
-        ("Control group", control, "text"),
-    ]
-    for name, n, x in zip(names, t["visitors"].to_list(), t["conversions"].to_list(), strict=True):
-        rows += [
-            (f"Visitors {name}", int(n), "count"),
-            (f"Conversions {name}", int(x), "count"),
-            (f"Conversion rate {name}", x / n if n else None, "rate"),
-        ]
-    srm = abtest.srm_check([int(v) for v in t["visitors"].to_list()])
-    if len(names) == 2:
-        variant = next(n for n in names if n != control)
-        a = t.filter(pl.col("variant") == control).row(0, named=True)
-        b = t.filter(pl.col("variant") == variant).row(0, named=True)
-        res = abtest.compare(a["conversions"], a["visitors"], b["conversions"], b["visitors"])
-        rows += _result_rows(res, (control, variant), srm)
-    else:
-        many = abtest.compare_many(
-            {
-                n: (int(x), int(v))
-                for n, x, v in t.select("variant", "conversions", "visitors").iter_rows()
-            },
-            control=control,
+    try:
+        analysis = abdata.analyse(  # the A/B page's defaults: MDE +5 % relative, power 80 %
+            counts, variant=variant, control=abdata.default_control(names), mde=0.05, power=0.8
         )
-        rows += [
-            ("Omnibus chi-square", many.chi2, "number"),
-            ("Omnibus p-value", many.chi2_p_value, "p"),
-            ("Correction for several comparisons", many.correction or "none", "text"),
-        ]
-        for comp in many.comparisons:
-            rows += _result_rows(
-                comp.result,
-                (control, comp.name),
-                srm,
-                comparisons=len(many.comparisons),
-                adjusted=comp.adjusted_p_value,
-            )
-    return rows
+    except ParcoursError:
+        return None
+    rows: list[Row] = [
+        (
+            "Computed from",
+            f"the data ({inputs.get('kind') or 'assignment column ' + variant})",
+            "text",
+        ),
+        ("Conversion means", goal, "text"),
+        ("Control group", analysis.control, "text"),
+    ]
+    return rows + abdata.ab_summary_rows(abdata.ab_export(analysis, inputs=inputs))
 
 
 def _result_rows(
@@ -1111,9 +1124,17 @@ def _result_rows(
         (f"{b} vs {a}: {level} interval {a} (Wilson), high", _hi(r.ci_a), "rate"),
         (f"{b} vs {a}: {level} interval {b} (Wilson), low", _lo(r.ci_b), "rate"),
         (f"{b} vs {a}: {level} interval {b} (Wilson), high", _hi(r.ci_b), "rate"),
-        (f"{b} vs {a}: absolute difference ({b} − {a})", r.abs_diff, "signed_rate"),
-        (f"{b} vs {a}: difference interval (Newcombe), low", _lo(r.ci_abs_diff), "signed_rate"),
-        (f"{b} vs {a}: difference interval (Newcombe), high", _hi(r.ci_abs_diff), "signed_rate"),
+        (f"{b} vs {a}: absolute difference ({b} − {a}, percentage points)", _pp(r.abs_diff), "pp"),
+        (
+            f"{b} vs {a}: difference interval (Newcombe, percentage points), low",
+            _pp(_lo(r.ci_abs_diff)),
+            "pp",
+        ),
+        (
+            f"{b} vs {a}: difference interval (Newcombe, percentage points), high",
+            _pp(_hi(r.ci_abs_diff)),
+            "pp",
+        ),
         (f"{b} vs {a}: relative lift ({b} ÷ {a} − 1)", r.rel_lift, "signed_rate"),
         (f"{b} vs {a}: lift interval (Katz log), low", _lo(r.ci_rel_lift), "signed_rate"),
         (f"{b} vs {a}: lift interval (Katz log), high", _hi(r.ci_rel_lift), "signed_rate"),
@@ -1146,6 +1167,11 @@ def _result_rows(
     rows.append((f"{b} vs {a}: verdict", v.sentence, "text"))
     rows += [(f"{b} vs {a}: caveat", c, "text") for c in v.caveats]
     return rows
+
+
+def _pp(x: float | None) -> float | None:
+    """A difference of two rates in percentage points (× 100), for the "pp" format."""
+    return None if x is None else x * 100
 
 
 def _lo(ci: tuple[float, float] | None) -> float | None:
@@ -1194,7 +1220,7 @@ def _ab_sheet(ws: Worksheet, ctx: _Context) -> None:
             w.section(label[3:])
             continue
         unit = unit or _guess_unit(label, val)
-        verdict_row = label.endswith("verdict")
+        verdict_row = label.endswith("verdict") or label.startswith("verdict ")
         w.pair(
             label,
             val,

@@ -45,8 +45,9 @@ import re
 import polars as pl
 import streamlit as st
 
-from kpi import abdata, abplan, abtest
+from kpi import abdata, abdetect, abplan, abtest
 from kpi.abdata import ABAnalysis, VariantCounts
+from kpi.abdetect import Assignment, SummaryCounts
 from kpi.dataset import Dataset
 from kpi.errors import InputError, ParcoursError
 from pages._ui import ab_charts, charts, state, widgets
@@ -59,9 +60,62 @@ CORRECTIONS = {"Holm": "holm", "Benjamini–Hochberg": "bh", "None": None}
 # segment "wins" found by looking at many segments are corrected for it
 FAMILIES = {"variants × segments": "variants x segments", "variants": "variants"}
 DEFS = abtest.DEFINITIONS
-EXAMPLE = pl.DataFrame(
-    {"Variant": ["A", "B"], "Visitors": ["10,000", "10,000"], "Conversions": ["500", "560"]}
-)
+# Quick check: two groups typed in, every number bound to the URL (a shared link carries
+# them); the page starts empty, and the example fills the same inputs (and says so)
+QUICK_GROUPS = (("a", "A", "Control"), ("b", "B", "Variant"))
+EXAMPLE = {"ab_q_n_a": 10000, "ab_q_x_a": 500, "ab_q_n_b": 10000, "ab_q_x_b": 560}
+PATTERNS = {
+    "letters": "letters such as A/B",
+    "numbered": "numbered arms such as v1/v2",
+    "control": "control/treatment words",
+    "prefix": "one prefix with short suffixes such as gate_30/gate_40",
+}
+
+
+def _fill_example() -> None:
+    st.session_state["ab_paste"] = ""
+    st.session_state["ab_q_name_a"], st.session_state["ab_q_name_b"] = "A", "B"
+    for key, value in EXAMPLE.items():
+        st.session_state[key] = value
+
+
+def assignment_reason(a: Assignment) -> str:
+    """Why a column was taken for the assignment, in words."""
+    parts = []
+    if a.name_word:
+        parts.append(f"its name says *{a.name_word}*")
+    if a.value_pattern:
+        parts.append(f"its values are {PATTERNS.get(a.value_pattern, a.value_pattern)}")
+    return f"{a.arms} values ({', '.join(a.values)}); " + " and ".join(parts)
+
+
+def _no_result() -> None:
+    """Nothing computed: the workbook must not carry an older result."""
+    st.session_state.pop("ab_result_export", None)
+    st.session_state.pop("ab_result_view_key", None)
+    st.stop()
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def _summary(digest: str, _frame: pl.DataFrame) -> SummaryCounts | None:
+    return abdetect.summary_counts(_frame)
+
+
+def summary_file() -> tuple[str, SummaryCounts] | None:
+    """The first uploaded file that is an A/B summary (variant, visitors, conversions …)."""
+    if state.using_demo():
+        return None
+    for f in state.files():
+        if f.table is not None:
+            found = _summary(f.digest, f.table.frame)
+            if found is not None:
+                return f.name, found
+    return None
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def _assignments(key: str, _ds: Dataset) -> list[Assignment]:
+    return abdetect.assignment_columns(_ds.users, _ds.segments)
 
 
 def loss_text(x: float | None) -> str:
@@ -140,15 +194,21 @@ st.markdown(
     "pick the columns of your data (**From data**): you get a verdict in plain words, the "
     "statistics behind it, and the checks that say whether to trust it."
 )
-# uploaded data with a variant column opens on it; the demo data and the URL (?ab_mode=)
-# keep their say. New files reset the mode to their default.
+# uploaded data with an A/B assignment column (or an A/B summary file) opens on it; the
+# demo data and the URL (?ab_mode=) keep their say. New files reset the mode to their default.
 _loaded = st.session_state.get("dataset")
+_summary_found = summary_file()
 mode_default = (
     DATA
     if not state.using_demo()
-    and _loaded is not None
-    and bool(_loaded.segments)
-    and bool(_loaded.flags or _loaded.steps)
+    and (
+        _summary_found is not None
+        or (
+            _loaded is not None
+            and bool(_loaded.flags or _loaded.steps)
+            and bool(abdetect.assignment_columns(_loaded.users, _loaded.segments))
+        )
+    )
     else QUICK
 )
 _files_id = "-".join(f.digest for f in state.files())
@@ -250,6 +310,111 @@ mde = float(mde_input) / 100
 correction = CORRECTIONS[correction_label]
 family = FAMILIES[family_label]
 
+
+def plan_section(a: ABAnalysis | None, k: int) -> abplan.Plan | None:
+    """The test planner; without an analysis (nothing typed yet) it needs a baseline typed in."""
+    plan = None
+    alpha_now = a.alpha if a is not None else float(alpha)
+    level_now = f"{1 - alpha_now:.0%}".replace("%", " %")
+    with st.expander("Plan a test: visitors and days needed", expanded=False):
+        base_default = a.arms.filter(pl.col("is_control"))["rate"][0] if a is not None else None
+        p1, p2, p3 = st.columns(3)
+        baseline_pct = p1.number_input(
+            "Baseline conversion (%)",
+            min_value=0.001,
+            max_value=99.999,
+            value=None,
+            step=0.1,
+            format="%.3f",
+            placeholder=f"{base_default * 100:.3f} (the control now)"
+            if base_default is not None
+            else "e.g. 4.5",
+            key="ab_plan_base",
+            bind="query-params",
+            help="Empty = the control's observed rate (type one when there is none yet).",
+        )
+        daily = p2.number_input(
+            "Visitors per day (all variants)",
+            min_value=1,
+            value=1000,
+            step=100,
+            key="ab_plan_daily",
+            bind="query-params",
+        )
+        variants = p3.number_input(
+            "Groups (control included)",
+            min_value=2,
+            max_value=20,
+            value=min(20, max(2, k)),
+            step=1,
+            key="ab_plan_groups",
+        )
+        baseline = baseline_pct / 100 if baseline_pct is not None else base_default
+        mde_words = (
+            f"{mde_input:g} % relative" if mde_relative else f"{mde_input:g} percentage points"
+        )
+        try:
+            if baseline is None or not 0 < baseline < 1:
+                raise InputError(
+                    "The baseline rate must lie strictly between 0 % and 100 %.",
+                    "Type the conversion rate you expect for the control.",
+                )
+            plan = abplan.plan(
+                baseline,
+                mde,
+                relative=mde_relative,
+                alpha=alpha_now,
+                power=power,
+                daily_visitors=float(daily),
+                variants=int(variants),
+            )
+        except ParcoursError as exc:
+            st.warning(str(exc))
+        if plan is not None:
+            st.markdown(
+                f"To detect **{fmt.pct(plan.baseline, 3)} → {fmt.pct(plan.target_rate, 3)}** "
+                f"({mde_words}) with {fmt.pct(power, 0)} power at {level_now} confidence:"
+            )
+            st.dataframe(
+                pl.DataFrame(
+                    {
+                        "Formula": [r.method for r in plan.rows],
+                        "Visitors per group": [r.visitors_per_variant for r in plan.rows],
+                        "Visitors in total": [r.visitors_total for r in plan.rows],
+                        "Days": [r.days for r in plan.rows],
+                        "How": [r.formula for r in plan.rows],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "Visitors per group": st.column_config.NumberColumn(format="localized"),
+                    "Visitors in total": st.column_config.NumberColumn(format="localized"),
+                },
+            )
+            st.caption(
+                "The first row (R's power.prop.test) is the one Parcours uses. Online calculators "
+                "disagree by up to ~15 % because they estimate the variance differently: Evan Miller "
+                "uses the baseline's variance twice, power.prop.test the average rate, and the "
+                "relative (delta-method) formula tests the lift as a ratio, which needs more visitors."
+            )
+        if a is not None and a.mde_reachable is not None:
+            have = int(min(a.arms["visitors"]))
+            reach = (
+                f"{a.mde_reachable * 100:.3g} % relative"
+                if mde_relative
+                else f"{a.mde_reachable * 100:.3g} percentage points"
+            )
+            st.info(
+                f"With the traffic you have ({have:,} visitors in the smallest group), this test can "
+                f"reliably detect a change of **{reach}** or more ({fmt.pct(power, 0)} power, "
+                f"{level_now} confidence, from {fmt.pct(base_default, 3)})."
+            )
+        elif a is not None and a.mde_reachable_note:
+            st.caption(a.mde_reachable_note)
+    return plan
+
+
 # --------------------------------------------------------------------------- inputs
 
 counts: pl.DataFrame | None = None
@@ -259,55 +424,163 @@ inputs: dict[str, object] = {}
 row_account: VariantCounts | None = None
 metric = "Conversion"
 
+observational = False
+is_example = False
 if mode == QUICK:
     st.subheader("Your numbers")
     left, right = st.columns([3, 2])
-    edited = left.data_editor(
-        EXAMPLE,
-        num_rows="dynamic",
-        hide_index=True,
-        key="ab_quick_table",
-        width="stretch",
-        column_config={
-            "Variant": st.column_config.TextColumn(
-                "Variant",
-                help="Name of the group; the first row is the control unless you pick another.",
-            ),
-            "Visitors": st.column_config.TextColumn("Visitors", help="People who saw the variant."),
-            "Conversions": st.column_config.TextColumn(
-                "Conversions", help="People who converted (at most the visitors)."
-            ),
-        },
-    )
+    typed: dict[str, tuple[str, int | None, int | None]] = {}
+    with left:
+        for g, default, role in QUICK_GROUPS:
+            c1, c2, c3 = st.columns([2, 3, 3])
+            name = c1.text_input(
+                role,
+                value=default,
+                key=f"ab_q_name_{g}",
+                bind="query-params",
+                help="Name of the group." + (" It is the control." if g == "a" else ""),
+            )
+            n = c2.number_input(
+                f"Visitors ({role.lower()})",
+                min_value=0,
+                value=None,
+                step=1,
+                placeholder="e.g. 10000",
+                key=f"ab_q_n_{g}",
+                bind="query-params",
+                help="People who saw this version.",
+            )
+            x = c3.number_input(
+                f"Conversions ({role.lower()})",
+                min_value=0,
+                value=None,
+                step=1,
+                placeholder="e.g. 500",
+                key=f"ab_q_x_{g}",
+                bind="query-params",
+                help="People who converted (at most the visitors).",
+            )
+            typed[g] = ((name or default).strip() or default, n, x)
+        st.button(
+            "Fill in example numbers",
+            on_click=_fill_example,
+            help="10,000 visitors per group, 500 vs 560 conversions: to see what the page "
+            "shows. The verdict then says these are example numbers.",
+        )
     pasted = right.text_area(
         "…or paste a table (name, visitors, conversions)",
         value="",
         height=120,
-        placeholder="A\t10000\t500\nB\t10000\t560",
+        placeholder="A\t10000\t500\nB\t10000\t560\nC\t10000\t610",
         key="ab_paste",
         bind="query-params",
         help="Copied from Excel (tabs) or typed with commas or semicolons; a header line is "
-        "fine. When filled, it replaces the table on the left.",
+        "fine; as many groups as you like. When filled, it replaces the numbers on the left.",
     )
     try:
         if pasted.strip():
             counts = abdata.parse_counts_text(pasted)
             inputs = {"mode": "quick check", "source": "pasted table"}
-            right.caption("Using the pasted table. Clear it to use the table on the left.")
+            right.caption("Using the pasted table. Clear it to use the numbers on the left.")
         else:
-            table = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+            if any(v is None for _, n, x in typed.values() for v in (n, x)):
+                st.info(
+                    "Type the visitors and conversions of both groups (or paste a table, or "
+                    "fill in the example numbers) to get a verdict. The numbers you type are "
+                    "kept in the page's link, so a copied link shows the same verdict."
+                )
+                plan_section(None, 2)
+                _no_result()
+            table = pl.DataFrame(
+                {
+                    "variant": [t[0] for t in typed.values()],
+                    "visitors": [str(t[1]) for t in typed.values()],
+                    "conversions": [str(t[2]) for t in typed.values()],
+                }
+            )
             counts = abdata.counts_from_table(table)
-            inputs = {"mode": "quick check", "source": "typed in"}
+            is_example = all(st.session_state.get(k) == v for k, v in EXAMPLE.items())
+            inputs = {
+                "mode": "quick check",
+                "source": "example numbers" if is_example else "typed in",
+            }
     except ParcoursError as exc:
         st.error(str(exc), icon="✋")
-        st.stop()
+        _no_result()
     control_options = counts["variant"].to_list()
     control = left.selectbox(
         "Control (the group the others are compared with)",
         control_options,
-        index=control_options.index(abdata.default_control(control_options)),
+        index=control_options.index(
+            control_options[0] if not pasted.strip() else abdata.default_control(control_options)
+        ),
         key="ab_quick_control",
+        bind="query-params",
     )
+elif _summary_found is not None:
+    # an aggregated A/B file: its counts straight in (no per-user data to count from)
+    file_name, summary = _summary_found
+    variant_column = "variant"
+    cols = summary.columns
+    st.caption(
+        f"**Data:** the A/B summary `{file_name}`: groups from `{cols['variant']}` "
+        f"({assignment_reason(summary.assignment)}), visitors from `{cols['visitors']}`, "
+        f"conversions from `{cols['conversions']}`"
+        + (
+            f", revenue from `{cols['revenue_sum']}`"
+            + (
+                f" with its spread from `{cols.get('revenue_sumsq') or cols.get('revenue_sd')}`"
+                if summary.revenue == "sums"
+                else " (no sum of squares or standard deviation: revenue per visitor is "
+                "shown without a test)"
+            )
+            if "revenue_sum" in cols
+            else ""
+        )
+        + f". {summary.rows_kept:,} of {summary.rows_read:,} rows used"
+        + (
+            " · left out: " + ", ".join(f"{n:,} {r}" for r, n in summary.dropped.items())
+            if summary.dropped
+            else ""
+        )
+        + ". The sidebar filters do not apply to a summary's totals."
+    )
+    by_options = [NO_SEGMENT, *summary.segments]
+    by_label = (
+        st.columns([2, 3])[0].selectbox(
+            "Break down by",
+            by_options,
+            key="ab_by",
+            bind="query-params",
+            help="Compare the variants within each segment and check for Simpson's paradox.",
+        )
+        if summary.segments
+        else NO_SEGMENT
+    )
+    by = None if by_label == NO_SEGMENT else by_label
+    counts = summary.table
+    if summary.revenue != "sums":
+        counts = counts.drop("revenue_sum", "revenue_sumsq", strict=False)
+    names = [str(v) for v in counts["variant"].unique(maintain_order=True).to_list()]
+    control = st.columns([2, 3])[0].selectbox(
+        "Control",
+        names,
+        index=names.index(abdata.default_control(names)),
+        key="ab_control",
+        bind="query-params",
+        help="The group the others are compared with (usually the current version).",
+    )
+    inputs = {
+        "mode": "from data",
+        "source": file_name,
+        "kind": "A/B summary file",
+        "variant_column": cols["variant"],
+        "columns": dict(cols),
+        "segment": by,
+        "rows_read": summary.rows_read,
+        "rows_kept": summary.rows_kept,
+        "dropped": dict(summary.dropped),
+    }
 else:
     widgets.view_caption()
     ds = state.require_view()
@@ -316,23 +589,56 @@ else:
             "The data has no column saying which variant each user saw (e.g. `variant`, "
             "`group`, `version`). Upload a user table with one, or use the **Quick check**."
         )
-        st.stop()
+        _no_result()
     outcomes = list(ds.flags) + [f"reached {s}" for s in ds.steps]
     if not outcomes:
         st.info(
             "Nothing in the data says who converted: upload a yes/no column (e.g. `converted`, "
             "`retention_7`) or an event log with funnel steps, or use the **Quick check**."
         )
-        st.stop()
+        _no_result()
+    found = {a.column: a for a in _assignments(state.view_key(), ds)}
+    # detected assignments first; any other segment only when the user picks it
+    variant_options = list(found) + [c for c in ds.segments if c not in found]
     c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
     variant_column = c1.selectbox(
-        "Variant column",
-        list(ds.segments),
-        index=list(ds.segments).index("variant") if "variant" in ds.segments else 0,
+        "Variant column (the A/B assignment)",
+        variant_options,
+        index=0 if found else None,
+        placeholder="pick the assignment column",
         key="ab_variant",
         bind="query-params",
-        help="The column that says which version each user saw.",
+        help="The column that says which version each user was assigned to. Columns that look "
+        "like an assignment (a few values, a name such as variant/group/version/test/arm/"
+        "bucket, or values such as A/B, control/treatment) come first.",
     )
+    if not found:
+        st.info(
+            "**No column looks like an A/B assignment**: that is a column with a few values "
+            "(2 to 6) and a name such as *variant*, *group*, *version*, *test*, *arm* or "
+            "*bucket*, or values such as A/B, control/treatment, gate_30/gate_40. Columns such "
+            f"as {', '.join(f'`{c}`' for c in ds.segments[:4])} describe who the users are; "
+            "comparing them is not an experiment. Pick the column that says which version "
+            "each user saw, or use the **Quick check** with your test's numbers."
+        )
+    if variant_column is None:
+        _no_result()
+    if variant_column in found:
+        st.caption(
+            f"**Assignment:** `{variant_column}`, {assignment_reason(found[variant_column])}."
+        )
+    else:
+        observational = True
+        values = ds.users[variant_column].drop_nulls().unique().sort().to_list()
+        st.warning(
+            f"**`{variant_column}` is not an A/B assignment** ({len(values)} values"
+            + (f": {', '.join(map(str, values[:6]))}" if len(values) <= 6 else "")
+            + "). Comparing its groups is an **observational comparison, not an experiment**: "
+            "the groups differ in more than this column, so the page describes the "
+            "differences and gives no verdict, no 'chance to beat' and no sample-ratio check "
+            "(there was no planned split).",
+            icon="⚠️",
+        )
     outcome = c2.selectbox(
         "Counts as a conversion",
         outcomes,
@@ -372,7 +678,7 @@ else:
         )
     except ParcoursError as exc:
         st.error(str(exc), icon="✋")
-        st.stop()
+        _no_result()
     counts = row_account.table
     names = [str(v) for v in counts[variant_column].unique(maintain_order=True).to_list()]
     if len(names) < 2:
@@ -381,7 +687,7 @@ else:
             f"({', '.join(names) or 'none'}); an A/B test needs at least two. Pick another "
             "column or widen the filters in the sidebar."
         )
-        st.stop()
+        _no_result()
     default_ctrl = abdata.default_control(names)
     control = st.columns([2, 3])[0].selectbox(
         "Control",
@@ -398,6 +704,7 @@ else:
         "source": "demo data" if state.using_demo() else ", ".join(f.name for f in state.files()),
         "view": state.current_filters().describe(),
         "variant_column": variant_column,
+        "assignment": "detected" if not observational else "chosen by the user (observational)",
         "conversion": outcome,
         "window_days": window_days or None,
         "segment": by,
@@ -435,13 +742,26 @@ try:
         mde_relative=mde_relative,
         power=power,
         metric=metric,
+        observational=observational,
     )
 except ParcoursError as exc:
     st.error(str(exc), icon="✋")
-    st.stop()
+    _no_result()
 
 confidence = 1 - a.alpha
 level = f"{confidence:.0%}".replace("%", " %")
+# the intervals of the differences sit next to (corrected) p-values: same correction, or
+# labelled as not corrected
+ci_confidence = 1 - a.ci_alpha
+ci_level = abtest._level_text(a.ci_alpha)
+several = k_compared = a.comparisons.height
+if a.ci_correction == "bonferroni":
+    ci_note = f"Bonferroni, {k_compared} comparisons"
+elif a.correction and k_compared > 1:
+    ci_note = "not corrected"
+else:
+    ci_note = ""
+ci_label = f"{ci_level} CI" + (f" ({ci_note})" if ci_note else "")
 names = a.arms["variant"].to_list()
 scale = ab_charts.variant_scale(variant_column or "variant", names)
 k = len(names)
@@ -449,6 +769,16 @@ k = len(names)
 # --------------------------------------------------------------------------- verdict (top)
 
 with verdict_area:
+    if is_example:
+        st.info(
+            "**Example numbers**, not yours: the verdict below is about 10,000 visitors per "
+            "group with 500 vs 560 conversions. Type your own numbers above.",
+            icon="🧪",
+        )
+    if a.observational:
+        st.markdown(
+            f"**Observational comparison of `{variant_column}` groups (not an experiment)**"
+        )
     if a.srm is not None and a.srm.level == "alert":
         st.error(f"**Sample-ratio mismatch.** {srm_text(a.srm.message)}", icon="🚨")
     elif a.srm is not None and a.srm.level == "warn":
@@ -456,11 +786,12 @@ with verdict_area:
     for cmp in a.comparisons.iter_rows(named=True):
         v = a.verdicts[cmp["variant"]]
         colour = "#7F7F7F"
-        if cmp["significant"] and cmp["abs_diff"] is not None:
+        if cmp["significant"] and cmp["abs_diff"] is not None and not a.observational:
             colour = charts.GOOD if cmp["abs_diff"] > 0 else charts.BAD
         st.markdown(
             f"<div style='border-left:8px solid {colour};padding:0.4rem 1rem;margin:0.3rem 0;"
-            f"font-size:1.55rem;line-height:1.35;font-weight:500'>{html.escape(v.sentence)}</div>",
+            f"font-size:1.55rem;line-height:1.35;font-weight:500'>"
+            f"{'Example: ' if is_example else ''}{html.escape(v.sentence)}</div>",
             unsafe_allow_html=True,
         )
         shown_elsewhere = {cmp["explanation"], a.srm.message if a.srm is not None else None}
@@ -498,6 +829,8 @@ arms_view = pl.DataFrame(
         "Role": ["control" if c else "variant" for c in a.arms["is_control"]],
     }
 )
+if a.observational:  # no planned split, no "best arm" of an experiment
+    arms_view = arms_view.drop("Planned share", "P(best)")
 st.dataframe(
     arms_view,
     hide_index=True,
@@ -521,19 +854,24 @@ st.subheader(f"Each variant vs {a.control}")
 for cmp in a.comparisons.iter_rows(named=True):
     if k > 2:
         st.markdown(f"**{cmp['variant']}**")
-    m = st.columns(5)
+    ci_line = (
+        f"**{ci_label}:** difference "
+        f"{ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}, relative lift "
+        f"{ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}."
+    )
+    m = st.columns(3 if a.observational else 5)
     m[0].metric(
-        "Difference",
+        "Difference (pp)",
         fmt.pts(cmp["abs_diff"]),
         help=DEFS["ab_abs_diff"].formula
-        + f" {level} CI: {ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}.",
+        + f" {ci_label}: {ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}.",
         border=True,
     )
     m[1].metric(
         "Relative lift",
         fmt.signed_pct(cmp["rel_lift"]),
         help=DEFS["ab_rel_lift"].formula
-        + f" {level} CI: {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}.",
+        + f" {ci_label}: {ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}.",
         border=True,
     )
     test_name = {"fisher": "Fisher exact", "z": "z-test"}.get(cmp["method"], "no test")
@@ -543,6 +881,7 @@ for cmp in a.comparisons.iter_rows(named=True):
         p_text(cmp["adjusted_p_value"] if corrected else cmp["p_value"]),
         delta=f"{test_name}, raw p {p_text(cmp['p_value'])}" if corrected else test_name,
         delta_color="off",
+        delta_arrow="off",  # a label, not a change
         help=DEFS["ab_p_value"].formula
         + (
             f" Corrected by {correction_label} over the {k - 1} variants compared with {a.control}."
@@ -551,6 +890,15 @@ for cmp in a.comparisons.iter_rows(named=True):
         ),
         border=True,
     )
+    if a.observational:
+        st.caption(
+            ci_line
+            + " **Why this test:** "
+            + reason_text(cmp["method_reason"], a.control, cmp["variant"])
+            + " For groups that were not assigned at random, p only says whether the groups "
+            "differ by more than noise, not why."
+        )
+        continue
     m[3].metric(
         f"Chance to beat {a.control}",
         fmt.pct(cmp["prob_beats_control"], 1),
@@ -565,7 +913,11 @@ for cmp in a.comparisons.iter_rows(named=True):
         f"{a.control}: {loss_text(cmp['expected_loss_control'])}.",
         border=True,
     )
-    st.caption("**Why this test:** " + reason_text(cmp["method_reason"], a.control, cmp["variant"]))
+    st.caption(
+        ci_line
+        + " **Why this test:** "
+        + reason_text(cmp["method_reason"], a.control, cmp["variant"])
+    )
 
 comp_view = pl.DataFrame(
     {
@@ -573,14 +925,14 @@ comp_view = pl.DataFrame(
         f"Rate {a.control}": a.comparisons["rate_control"] * 100,
         "Rate variant": a.comparisons["rate_variant"] * 100,
         "Difference (pp)": a.comparisons["abs_diff"] * 100,
-        f"{level} CI difference (Newcombe)": [
+        f"{ci_label} difference, pp (Newcombe)": [
             ci_text((lo, hi), "pts")
             for lo, hi in zip(
                 a.comparisons["abs_diff_low"], a.comparisons["abs_diff_high"], strict=True
             )
         ],
         "Relative lift": a.comparisons["rel_lift"] * 100,
-        f"{level} CI lift (Katz)": [
+        f"{ci_label} lift (Katz)": [
             ci_text((lo, hi), "signed")
             for lo, hi in zip(
                 a.comparisons["rel_lift_low"], a.comparisons["rel_lift_high"], strict=True
@@ -596,6 +948,8 @@ comp_view = pl.DataFrame(
         "Significant": a.comparisons["significant"],
     }
 )
+if a.observational:
+    comp_view = comp_view.drop("P(beats control)", "Significant")
 st.dataframe(
     comp_view,
     hide_index=True,
@@ -629,7 +983,12 @@ with ch2:
     if a.comparisons["abs_diff"].is_not_null().any():
         charts.show(
             ab_charts.diff_chart(
-                a.comparisons, scale, confidence=confidence, control=a.control, mde_abs=mde_abs
+                a.comparisons,
+                scale,
+                confidence=ci_confidence,
+                control=a.control,
+                mde_abs=mde_abs,
+                note=ci_note,
             ),
             key="ab_diff",
         )
@@ -655,10 +1014,27 @@ if a.srm is not None:
     )
 elif a.srm_error:
     st.warning(a.srm_error)
+elif a.observational:
+    st.info(
+        f"**No sample-ratio check:** the `{variant_column}` groups were not meant to have any "
+        "particular size (nobody planned a split), so their sizes say nothing about tracking."
+    )
 
 if a.segments is not None and by is not None:
     st.markdown(f"**By {by.replace('_', ' ')}**")
     seg = a.segments
+    seg_alpha = a.segment_ci_alpha if a.segment_ci_alpha is not None else a.alpha
+    seg_ci = (
+        abtest._level_text(seg_alpha)
+        + " CI"
+        + (
+            f" (Bonferroni, {seg.filter(pl.col('p_value').is_not_null()).height if family != 'variants' else k - 1} comparisons)"
+            if seg_alpha < a.alpha
+            else " (not corrected)"
+            if correction
+            else ""
+        )
+    )
     seg_view = pl.DataFrame(
         {
             by: seg["segment"],
@@ -668,7 +1044,7 @@ if a.segments is not None and by is not None:
             f"Rate {a.control}": seg["rate_control"] * 100,
             "Rate variant": seg["rate_variant"] * 100,
             "Difference (pp)": seg["abs_diff"] * 100,
-            f"{level} CI (pp)": [
+            f"{seg_ci}, pp": [
                 ci_text((lo, hi), "pts")
                 for lo, hi in zip(seg["abs_diff_low"], seg["abs_diff_high"], strict=True)
             ],
@@ -678,6 +1054,8 @@ if a.segments is not None and by is not None:
             "Significant": seg["significant"],
         }
     )
+    if a.observational:
+        seg_view = seg_view.drop("Significant")
     st.dataframe(
         seg_view,
         hide_index=True,
@@ -702,7 +1080,7 @@ if a.segments is not None and by is not None:
     )
     charts.show(
         ab_charts.forest_chart(
-            seg, a.comparisons, scale, segment=by, confidence=confidence, control=a.control
+            seg, a.comparisons, scale, segment=by, confidence=1 - seg_alpha, control=a.control
         ),
         key="ab_forest",
     )
@@ -815,99 +1193,7 @@ elif mode == DATA:
 
 # --------------------------------------------------------------------------- planning
 
-plan = None
-with st.expander("Plan a test: visitors and days needed", expanded=False):
-    base_default = a.arms.filter(pl.col("is_control"))["rate"][0]
-    p1, p2, p3 = st.columns(3)
-    baseline_pct = p1.number_input(
-        "Baseline conversion (%)",
-        min_value=0.001,
-        max_value=99.999,
-        value=None,
-        step=0.1,
-        format="%.3f",
-        placeholder=f"{(base_default or 0) * 100:.3f} (the control now)",
-        key="ab_plan_base",
-        bind="query-params",
-        help="Empty = the control's observed rate.",
-    )
-    daily = p2.number_input(
-        "Visitors per day (all variants)",
-        min_value=1,
-        value=1000,
-        step=100,
-        key="ab_plan_daily",
-        bind="query-params",
-    )
-    variants = p3.number_input(
-        "Groups (control included)",
-        min_value=2,
-        max_value=20,
-        value=min(20, max(2, k)),
-        step=1,
-        key="ab_plan_groups",
-    )
-    baseline = baseline_pct / 100 if baseline_pct is not None else base_default
-    mde_words = f"{mde_input:g} % relative" if mde_relative else f"{mde_input:g} percentage points"
-    try:
-        if baseline is None or not 0 < baseline < 1:
-            raise InputError(
-                "The baseline rate must lie strictly between 0 % and 100 %.",
-                "Type the conversion rate you expect for the control.",
-            )
-        plan = abplan.plan(
-            baseline,
-            mde,
-            relative=mde_relative,
-            alpha=a.alpha,
-            power=power,
-            daily_visitors=float(daily),
-            variants=int(variants),
-        )
-    except ParcoursError as exc:
-        st.warning(str(exc))
-    if plan is not None:
-        st.markdown(
-            f"To detect **{fmt.pct(plan.baseline, 3)} → {fmt.pct(plan.target_rate, 3)}** "
-            f"({mde_words}) with {fmt.pct(power, 0)} power at {level} confidence:"
-        )
-        st.dataframe(
-            pl.DataFrame(
-                {
-                    "Formula": [r.method for r in plan.rows],
-                    "Visitors per group": [r.visitors_per_variant for r in plan.rows],
-                    "Visitors in total": [r.visitors_total for r in plan.rows],
-                    "Days": [r.days for r in plan.rows],
-                    "How": [r.formula for r in plan.rows],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Visitors per group": st.column_config.NumberColumn(format="localized"),
-                "Visitors in total": st.column_config.NumberColumn(format="localized"),
-            },
-        )
-        st.caption(
-            "The first row (R's power.prop.test) is the one Parcours uses. Online calculators "
-            "disagree by up to ~15 % because they estimate the variance differently: Evan Miller "
-            "uses the baseline's variance twice, power.prop.test the average rate, and the "
-            "relative (delta-method) formula tests the lift as a ratio, which needs more visitors."
-        )
-    if a.mde_reachable is not None:
-        have = int(min(a.arms["visitors"]))
-        reach = (
-            f"{a.mde_reachable * 100:.3g} % relative"
-            if mde_relative
-            else f"{a.mde_reachable * 100:.3g} percentage points"
-        )
-        st.info(
-            f"With the traffic you have ({have:,} visitors in the smallest group), this test can "
-            f"reliably detect a change of **{reach}** or more ({fmt.pct(power, 0)} power, "
-            f"{level} confidence, from {fmt.pct(base_default, 3)})."
-        )
-    elif a.mde_reachable_note:
-        st.caption(a.mde_reachable_note)
+plan = plan_section(a, k)
 
 with st.expander("How these numbers are computed"):
     for d in DEFS.values():

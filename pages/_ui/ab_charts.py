@@ -70,6 +70,18 @@ def rates_chart(
     )
 
 
+def _with_pp(data: pl.DataFrame) -> pl.DataFrame:
+    """The differences in percentage points for tooltips and labels (0.0051 -> 0.51, "+0.51 pp")."""
+    return data.with_columns(
+        diff_pp=pl.col("abs_diff") * 100,
+        low_pp=pl.col("abs_diff_low") * 100,
+        high_pp=pl.col("abs_diff_high") * 100,
+        label_pp=pl.format("{} pp", (pl.col("abs_diff") * 100).round(2))
+        .str.replace(r"^([0-9])", "+$1")
+        .str.replace(r"^-", "−"),
+    )
+
+
 def _zero_rule(data: pl.DataFrame) -> alt.Chart:
     """A vertical line at 0 (no difference), drawn on the chart's own data (no extra dataset)."""
     return alt.Chart(data).mark_rule(color="#333", strokeWidth=2).encode(x=alt.datum(0))
@@ -104,12 +116,19 @@ def diff_chart(
     confidence: float,
     control: str,
     mde_abs: float | None,
+    note: str = "",
 ) -> alt.LayerChart:
     """Difference of each variant vs the control (dot) with its Newcombe interval, a line at
-    zero (no difference) and dashed lines at ± the minimum detectable effect."""
-    data = comparisons.select(
-        "variant", "abs_diff", "abs_diff_low", "abs_diff_high", "p_value", "method"
-    ).filter(pl.col("abs_diff").is_not_null())
+    zero (no difference) and dashed lines at ± the minimum detectable effect.
+
+    ``confidence`` is the intervals' level (1 − α/m for Bonferroni intervals); ``note`` says
+    how they are corrected ("Bonferroni, 2 comparisons", "not corrected"). Differences of
+    rates are in percentage points everywhere (axis, labels, tooltips)."""
+    data = _with_pp(
+        comparisons.select(
+            "variant", "abs_diff", "abs_diff_low", "abs_diff_high", "p_value", "method"
+        ).filter(pl.col("abs_diff").is_not_null())
+    )
     level = _level(confidence)
     order = data["variant"].to_list()
     base = alt.Chart(data).encode(
@@ -117,9 +136,9 @@ def diff_chart(
         color=alt.Color("variant:N", scale=scale, legend=None),
         tooltip=[
             alt.Tooltip("variant:N", title="Variant"),
-            alt.Tooltip("abs_diff:Q", title=f"Difference vs {control}", format="+.2%"),
-            alt.Tooltip("abs_diff_low:Q", title=f"{level} CI from", format="+.2%"),
-            alt.Tooltip("abs_diff_high:Q", title=f"{level} CI to", format="+.2%"),
+            alt.Tooltip("diff_pp:Q", title=f"Difference vs {control} (pp)", format="+.2f"),
+            alt.Tooltip("low_pp:Q", title=f"{level} CI from (pp)", format="+.2f"),
+            alt.Tooltip("high_pp:Q", title=f"{level} CI to (pp)", format="+.2f"),
             alt.Tooltip("p_value:Q", title="p-value", format=".3g"),
             alt.Tooltip("method:N", title="Test"),
         ],
@@ -133,13 +152,16 @@ def diff_chart(
     )
     dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(x="abs_diff:Q")
     labels = base.mark_text(dy=-18, fontSize=charts.FONT_SIZE, fontWeight="bold").encode(
-        x="abs_diff:Q", text=alt.Text("abs_diff:Q", format="+.2%")
+        x="abs_diff:Q", text=alt.Text("label_pp:N")
     )
     layers = [_zero_rule(data), bars, dots, labels]
     rules = _mde_rules(data, mde_abs)
     if rules is not None:
         layers.insert(1, rules)
-    subtitle = "Bar: interval (Newcombe). Crossing the black line: no clear difference."
+    subtitle = (
+        f"Bar: interval (Newcombe{', ' + note if note else ''}). Crossing the black line: "
+        "no clear difference."
+    )
     if rules is not None:
         subtitle += " Red dashes: the smallest change worth detecting (MDE)."
     return alt.layer(*layers).properties(
@@ -163,7 +185,9 @@ def forest_chart(
     allrow = overall.select(
         pl.lit("All users").alias("segment"), *cols, "visitors_control", "visitors_variant"
     )
-    data = pl.concat([allrow, seg], how="vertical_relaxed").filter(pl.col("abs_diff").is_not_null())
+    data = _with_pp(
+        pl.concat([allrow, seg], how="vertical_relaxed").filter(pl.col("abs_diff").is_not_null())
+    )
     level = _level(confidence)
     order = ["All users"] + [s for s in dict.fromkeys(seg["segment"].to_list())]
     several = data["variant"].n_unique() > 1
@@ -175,9 +199,9 @@ def forest_chart(
         "tooltip": [
             alt.Tooltip("segment:N", title=segment),
             alt.Tooltip("variant:N", title="Variant"),
-            alt.Tooltip("abs_diff:Q", title=f"Difference vs {control}", format="+.2%"),
-            alt.Tooltip("abs_diff_low:Q", title=f"{level} CI from", format="+.2%"),
-            alt.Tooltip("abs_diff_high:Q", title=f"{level} CI to", format="+.2%"),
+            alt.Tooltip("diff_pp:Q", title=f"Difference vs {control} (pp)", format="+.2f"),
+            alt.Tooltip("low_pp:Q", title=f"{level} CI from (pp)", format="+.2f"),
+            alt.Tooltip("high_pp:Q", title=f"{level} CI to (pp)", format="+.2f"),
             alt.Tooltip("p_value:Q", title="p-value", format=".3g"),
             alt.Tooltip("adjusted_p_value:Q", title="corrected p", format=".3g"),
             alt.Tooltip("visitors_control:Q", title=f"visitors {control}", format=","),

@@ -63,7 +63,7 @@ def test_quick_check_cookie_cats_numbers(app):
     assert ref.p_value == pytest.approx(0.00155, abs=5e-6)
     m = _metrics(app)
     assert m["p-value"] == f"{ref.p_value:.3g}" == "0.00155"
-    assert m["Difference"] == f"{ref.abs_diff * 100:+.2f} pp"
+    assert m["Difference (pp)"] == f"{ref.abs_diff * 100:+.2f} pp"
     table = _comparison_table(app)
     assert table["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-12)
     assert table["p (Fisher)"].iloc[0] == pytest.approx(ref.fisher_p_value, rel=1e-12)
@@ -227,3 +227,157 @@ def test_upload_cookie_cats_opens_on_the_data(app):
     assert tiny < 0.001 and _metrics(app)["p-value"] == "< 0.001"
     assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(tiny, rel=1e-9)
     assert any("SRM p = 1.00" in s.value for s in app.success)  # not "SRM p = 1"
+
+
+# --------------------------------------------------------------------------- issue 9
+
+
+def _verdicts(app) -> list[str]:
+    return [x.value for x in app.markdown if "border-left" in x.value]
+
+
+def test_quick_check_starts_without_a_verdict_and_marks_the_example(app):
+    _open(app)
+    assert _verdicts(app) == [] and "ab_result_export" not in app.session_state
+    assert any("Type the visitors and conversions" in i.value for i in app.info)
+    assert not app.metric  # no p-value, no lift on numbers nobody typed
+    # the planner still works before any result: a baseline typed in gives the sample size
+    app.number_input(key="ab_plan_base").set_value(5.0).run()
+    planned = next(d.value for d in app.dataframe if "Visitors per group" in d.value.columns)
+    from kpi.abplan import sample_size
+
+    assert planned["Visitors per group"].iloc[0] == sample_size(0.05, 0.05) == 122_124
+    assert "ab_result_export" not in app.session_state
+    next(b for b in app.button if b.label == "Fill in example numbers").click().run()
+    assert errors_and_exceptions(app) == []
+    verdict = _verdicts(app)
+    assert len(verdict) == 1 and "Example: " in verdict[0]
+    assert any("Example numbers" in i.value for i in app.info)
+    export = app.session_state["ab_result_export"]
+    assert export["inputs"]["source"] == "example numbers"
+    # typing one number of your own: no longer the example
+    app.number_input(key="ab_q_x_b").set_value(575).run()
+    assert "Example: " not in _verdicts(app)[0]
+    assert app.session_state["ab_result_export"]["inputs"]["source"] == "typed in"
+    ref = compare(500, 10000, 575, 10000)
+    assert app.session_state["ab_result_export"]["comparisons"][0]["p_value"] == pytest.approx(
+        ref.p_value, rel=1e-12
+    )
+
+
+def test_quick_check_numbers_travel_in_the_link(app):
+    """The typed numbers are bound to the URL: a fresh session opened on those query params
+    shows the same numbers and the same verdict (AppTest seeds the URL; the browser test in
+    tests/e2e checks that typing really writes it)."""
+    _open(app)
+    app.text_input(key="ab_q_name_a").set_value("gate_30").run()
+    app.text_input(key="ab_q_name_b").set_value("gate_40").run()
+    for key, value in (("ab_q_n_a", 44700), ("ab_q_x_a", 8502), ("ab_q_n_b", 45489)):
+        app.number_input(key=key).set_value(value).run()
+    app.number_input(key="ab_q_x_b").set_value(8279).run()
+    assert errors_and_exceptions(app) == []
+    verdict = _verdicts(app)
+    assert len(verdict) == 1 and "gate_40" in verdict[0] and "Example" not in verdict[0]
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    link = {
+        "ab_q_name_a": "gate_30",
+        "ab_q_name_b": "gate_40",
+        "ab_q_n_a": "44700",
+        "ab_q_x_a": "8502",
+        "ab_q_n_b": "45489",
+        "ab_q_x_b": "8279",
+    }
+    for k, v in link.items():
+        fresh.query_params[k] = [v]
+    fresh.run()
+    fresh.switch_page(PAGE).run()
+    assert errors_and_exceptions(fresh) == []
+    assert fresh.number_input(key="ab_q_x_b").value == 8279
+    assert _verdicts(fresh) == verdict
+    ref = compare(8502, 44700, 8279, 45489)
+    assert _metrics(fresh)["p-value"] == f"{ref.p_value:.3g}"
+
+
+def test_from_data_on_non_experiment_data_gives_no_verdict(app):
+    """REES46 events: category_code (47 values), brand: nothing is an assignment. The page
+    says what it needs; a segment picked by hand is an observational comparison."""
+    _open(app, "From data")
+    _upload(app, "rees46_events_sample.csv")
+    assert app.segmented_control(key="ab_mode").value == "Quick check"  # not opened on it
+    app.segmented_control(key="ab_mode").set_value("From data").run()
+    assert errors_and_exceptions(app) == []
+    assert app.selectbox(key="ab_variant").value is None
+    assert any("No column looks like an A/B assignment" in i.value for i in app.info)
+    assert _verdicts(app) == [] and "ab_result_export" not in app.session_state
+
+
+def test_device_picked_by_hand_is_observational(app):
+    folder = DATASETS / "ecommerce_funnel"
+    if not folder.exists():
+        pytest.skip("ecommerce_funnel missing")
+    names = [
+        "user_table.csv",
+        "home_page_table.csv",
+        "search_page_table.csv",
+        "payment_page_table.csv",
+        "payment_confirmation_table.csv",
+    ]
+    _open(app)
+    files = [(n, (folder / n).read_bytes(), "text/csv") for n in names]
+    app.sidebar.file_uploader[0].set_value(files).run()
+    assert app.segmented_control(key="ab_mode").value == "Quick check"
+    app.segmented_control(key="ab_mode").set_value("From data").run()
+    assert app.selectbox(key="ab_variant").value is None
+    app.selectbox(key="ab_variant").set_value("device").run()
+    assert errors_and_exceptions(app) == []
+    assert any("is not an A/B assignment" in w.value for w in app.warning)
+    verdict = " ".join(_verdicts(app))
+    assert "not assigned at random" in verdict
+    for words in ("better", "chance", "unlikely"):
+        assert words not in verdict
+    banners = [x.value for x in [*app.error, *app.warning, *app.success]]
+    assert not any("SRM" in b or "Sample-ratio" in b or "Traffic split" in b for b in banners)
+    assert any("No sample-ratio check" in i.value for i in app.info)
+    labels = [m.label for m in app.metric]
+    assert not any("Chance to beat" in x or "Risk if shipped" in x for x in labels)
+    export = app.session_state["ab_result_export"]
+    assert export["observational"] is True and export["srm"] is None
+    # the numbers are still right: payment confirmation per device, from the raw files
+    users = pl.read_csv(folder / "user_table.csv")
+    conf = set(pl.read_csv(folder / "payment_confirmation_table.csv")["user_id"].to_list())
+    by = users.with_columns(pl.col("user_id").is_in(list(conf)).alias("c")).group_by("device")
+    c = {d: (int(x), n) for d, n, x in by.agg(pl.len(), pl.sum("c")).rows()}
+    control = export["control"]
+    other = next(d for d in c if d != control)
+    ref = compare(*c[control], *c[other])
+    assert export["comparisons"][0]["p_value"] == pytest.approx(ref.p_value, rel=1e-9)
+
+
+def test_ab_summary_file_goes_straight_to_the_page(app):
+    csv = (
+        b"variant,visitors,conversions,revenue_sum,revenue_sq_sum\n"
+        b"control,10234,512,25600.5,3100000.25\n"
+        b"treatment,10188,581,29050.0,3600000.5\n"
+    )
+    _open(app)
+    app.sidebar.file_uploader[0].set_value(("ab_summary.csv", csv, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="ab_mode").value == "From data"
+    from statsmodels.stats.proportion import proportions_ztest
+
+    z, p = proportions_ztest([581, 512], [10188, 10234])
+    table = _comparison_table(app)
+    assert table["z"].iloc[0] == pytest.approx(z, rel=1e-12)
+    assert table["p-value"].iloc[0] == pytest.approx(p, rel=1e-10)
+    assert _metrics(app)["p-value"] == f"{p:.3g}"
+    assert "Example" not in " ".join(_verdicts(app))
+    export = app.session_state["ab_result_export"]
+    assert [a["visitors"] for a in export["arms"]] == [10234, 10188]
+    assert export["inputs"]["kind"] == "A/B summary file"
+    assert export["revenue"][0]["mean_variant"] == pytest.approx(29050.0 / 10188, rel=1e-12)
+    assert any("ab_summary.csv" in c.value for c in app.caption)

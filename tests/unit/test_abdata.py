@@ -378,3 +378,54 @@ def test_summary_rows_give_units_and_points() -> None:
     assert not any(label.endswith(": abs_diff") for label in rows)
     reason = rows["gate_40 vs gate_30: method_reason"][0]
     assert "19,901 expected conversions in group A" in reason and "e+" not in reason
+
+
+def test_intervals_are_corrected_like_the_p_values() -> None:
+    counts = pl.DataFrame(
+        {"variant": ["A", "B", "C"], "visitors": [2000, 2000, 2000], "conversions": [100, 120, 150]}
+    )
+    holm = analyse(counts, correction="holm")
+    assert holm.ci_alpha == pytest.approx(0.025) and holm.ci_correction == "bonferroni"
+    c = holm.comparisons.row(1, named=True)
+    ref = compare(100, 2000, 150, 2000, alpha=0.025)
+    assert (c["abs_diff_low"], c["abs_diff_high"]) == pytest.approx(ref.ci_abs_diff, rel=1e-12)
+    assert (c["rel_lift_low"], c["rel_lift_high"]) == pytest.approx(ref.ci_rel_lift, rel=1e-12)
+    assert c["ci_level"] == pytest.approx(0.975)
+    assert "97.5 % CI" in holm.verdicts["C"].sentence
+    bh = analyse(counts, correction="bh")
+    assert bh.ci_correction is None and bh.comparisons["ci_level"][0] == pytest.approx(0.95)
+    assert "not corrected for the 2 comparisons" in bh.verdicts["C"].sentence
+    rows = dict((label, value) for label, value, _ in ab_summary_rows(ab_export(holm)))
+    assert rows["interval level of the differences"] == pytest.approx(0.975)
+    assert rows["interval correction"].startswith("Bonferroni")
+    assert rows["C vs A: abs_diff_low (percentage points)"] == pytest.approx(
+        ref.ci_abs_diff[0] * 100
+    )
+    # per segment: Bonferroni over the family of every variant × segment comparison
+    seg = pl.DataFrame(
+        {
+            "variant": ["A", "B", "A", "B"],
+            "device": ["m", "m", "d", "d"],
+            "visitors": [1000, 1000, 1000, 1000],
+            "conversions": [50, 70, 60, 61],
+        }
+    )
+    a = analyse(seg, by="device", correction="holm")
+    assert a.segment_ci_alpha == pytest.approx(0.025)
+    m = a.segments.filter(pl.col("segment") == "m").row(0, named=True)
+    ref_m = compare(50, 1000, 70, 1000, alpha=0.025)
+    assert (m["abs_diff_low"], m["abs_diff_high"]) == pytest.approx(ref_m.ci_abs_diff, rel=1e-12)
+
+
+def test_observational_analysis_has_no_srm_and_no_verdict_words() -> None:
+    counts = pl.DataFrame(
+        {"device": ["Desktop", "Mobile"], "visitors": [60000, 30000], "conversions": [600, 1210]}
+    )
+    a = analyse(counts, variant="device", control="Desktop", observational=True)
+    assert a.srm is None and a.srm_error is None and a.observational
+    sentence = a.verdicts["Mobile"].sentence
+    assert "not assigned at random" in sentence and "chance" not in sentence
+    export = ab_export(a)
+    assert export["observational"] is True and export["srm"] is None
+    labels = [label for label, _, _ in ab_summary_rows(export)]
+    assert "comparison type" in labels

@@ -139,3 +139,19 @@ def test_negative_mde_is_a_drop() -> None:
     down = abplan._power_prop_test_n(0.25, 0.2, 0.05, 0.8)
     assert sample_size(0.25, -0.05, relative=False) == math.ceil(down)
     assert sample_size(0.25, -0.2) == math.ceil(down)
+
+
+def test_power_at_inverts_power_prop_test() -> None:
+    """R: power.prop.test(p1 = .50, p2 = .75, power = .90) prints n = 76.7 (76.70693); and
+    power.prop.test(n = 1000, p1 = 0.1, p2 = 0.12)$power = 0.2951 (computed by the formula)."""
+    assert abplan.power_at(0.5, 0.25, 76.70693, relative=False) == pytest.approx(0.9, abs=1e-6)
+    n = abplan.sample_size(0.02, 0.1)
+    assert abplan.power_at(0.02, 0.1, n) >= 0.8 > abplan.power_at(0.02, 0.1, n - 1)
+    p1, p2, n = 0.1, 0.12, 1000
+    pbar = (p1 + p2) / 2
+    z = (0.02 * math.sqrt(n) - norm.isf(0.025) * math.sqrt(2 * pbar * (1 - pbar))) / math.sqrt(
+        p1 * (1 - p1) + p2 * (1 - p2)
+    )
+    assert abplan.power_at(0.1, 0.2, 1000) == pytest.approx(norm.cdf(z), rel=1e-12)
+    with pytest.raises(InputError):
+        abplan.power_at(0.1, 0.2, 0)

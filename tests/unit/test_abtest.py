@@ -6,6 +6,7 @@ Reference note: shared/notes/ab-statistics.md (§4 test vectors, §1.3 GrowthBoo
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -220,12 +221,83 @@ def test_expected_loss_against_scipy_quad(case: str) -> None:
     assert r.expected_loss_a == pytest.approx(loss(pb, pa), rel=1e-7)
 
 
-def test_prob_greater_large_counts_uses_quadrature_consistently(monkeypatch) -> None:
-    exact = prob_greater(1001, 9001, 951, 9051)
-    monkeypatch.setattr(abtest, "_SUM_LIMIT", 10)
-    assert prob_greater(1001, 9001, 951, 9051) == pytest.approx(exact, rel=1e-8)
-    monkeypatch.setattr(abtest, "_SUM_LIMIT", 960)  # forces the complement form
-    assert prob_greater(1001, 9001, 951, 9051) == pytest.approx(exact, rel=1e-8)
+def _exact_prob_greater(a1: int, b1: int, a2: int, b2: int) -> Fraction:
+    """P(X > Y) as an exact rational: Evan Miller's closed-form sum with integer Beta functions,
+    B(a, b) = (a − 1)!(b − 1)!/(a + b − 1)!, in exact arithmetic (a reference, small counts)."""
+
+    def beta(a: int, b: int) -> Fraction:
+        return Fraction(math.factorial(a - 1) * math.factorial(b - 1), math.factorial(a + b - 1))
+
+    return sum(
+        (beta(a2 + i, b1 + b2) / ((b1 + i) * beta(1 + i, b1) * beta(a2, b2)) for i in range(a1)),
+        Fraction(0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("xa", "na", "xb", "nb"),
+    [
+        (3, 10, 5, 12),
+        (20, 200, 30, 210),
+        (100, 2000, 120, 2000),
+        (100, 1000, 40, 1000),  # P(B > A) ≈ 5e-8: a tiny probability keeps its digits
+        (0, 1000, 100, 1000),  # P ≈ 1 − 2.8e-32
+        (100, 1000, 0, 1000),  # P ≈ 2.8e-32
+        (50, 50, 0, 50),  # P ≈ 2.5e-30
+        (0, 50, 0, 50),
+    ],
+)
+def test_prob_greater_equals_exact_rational(xa: int, na: int, xb: int, nb: int) -> None:
+    exact = float(_exact_prob_greater(xb + 1, nb - xb + 1, xa + 1, na - xa + 1))
+    got = prob_greater(xb + 1, nb - xb + 1, xa + 1, na - xa + 1)
+    assert got == pytest.approx(exact, rel=1e-12, abs=1e-15 if exact > 1e-3 else 0)
+
+
+@pytest.mark.parametrize("n", [10**6, 10**8, 10**9])
+def test_identical_arms_at_a_billion_visitors_give_one_half(n: int) -> None:
+    """The review's case: the un-normalised integral gave 0.5000012 for identical arms."""
+    x = n // 20
+    assert prob_greater(x + 1, n - x + 1, x + 1, n - x + 1) == pytest.approx(0.5, abs=1e-9)
+    r = compare(x, n, x, n)
+    assert r.prob_b_beats_a == pytest.approx(0.5, abs=1e-9)
+    two = prob_best([(x, n), (x, n)])
+    three = prob_best([(x, n), (x, n), (x, n)])
+    assert two == pytest.approx([0.5, 0.5], abs=1e-9)
+    assert three == pytest.approx([1 / 3] * 3, abs=1e-9)
+    # identical posteriors, normal limit: expected loss = σ_diff·φ(0) = σ√2/√(2π) = σ/√π
+    a, b = x + 1, n - x + 1
+    sd = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    assert r.expected_loss_a == pytest.approx(sd / math.sqrt(math.pi), rel=1e-5)  # normal limit
+
+
+def test_prob_greater_at_huge_counts_against_monte_carlo_and_normal_limit() -> None:
+    """10⁹ visitors per arm, 0.1 % vs 0.1001 %: brute-force draws (4 million) and the normal
+    limit of the Beta posteriors (exact up to O(1/√x) skewness terms, ~1e-7 here)."""
+    xa, xb, n = 10**6, 1_001_000, 10**9
+    a1, b1, a2, b2 = xb + 1, n - xb + 1, xa + 1, n - xa + 1
+    got = prob_greater(a1, b1, a2, b2)
+    rng = np.random.default_rng(20260)
+    draws = 4_000_000
+    mc = float(np.mean(rng.beta(a1, b1, draws) > rng.beta(a2, b2, draws)))
+    assert abs(got - mc) < 5 * math.sqrt(mc * (1 - mc) / draws)
+    m1, m2 = a1 / (a1 + b1), a2 / (a2 + b2)
+    v1 = a1 * b1 / ((a1 + b1) ** 2 * (a1 + b1 + 1))
+    v2 = a2 * b2 / ((a2 + b2) ** 2 * (a2 + b2 + 1))
+    assert got == pytest.approx(float(sps.norm.cdf((m1 - m2) / math.sqrt(v1 + v2))), abs=1e-6)
+    pa, pb = prob_best([(xa, n), (xb, n)])
+    assert pb == pytest.approx(got, abs=1e-12) and pa + pb == pytest.approx(1.0, abs=1e-12)
+
+
+def test_prob_best_three_arms_against_monte_carlo_at_huge_counts() -> None:
+    arms = [(5_000_000, 10**8), (5_002_000, 10**8), (4_999_000, 10**8)]
+    got = prob_best(arms)
+    rng = np.random.default_rng(7)
+    draws = 2_000_000
+    samples = np.stack([rng.beta(x + 1, n - x + 1, draws) for x, n in arms])
+    mc = np.bincount(samples.argmax(axis=0), minlength=3) / draws
+    for g, m in zip(got, mc, strict=True):
+        assert abs(g - m) < 5 * math.sqrt(m * (1 - m) / draws) + 1e-6
+    assert sum(got) == pytest.approx(1.0, abs=1e-9)
 
 
 # --------------------------------------------------------------------------- degenerate input
@@ -583,7 +655,9 @@ def test_welch_degenerate_and_bad_input() -> None:
 
 def test_verdict_significant_sentence() -> None:
     v = verdict(compare(200, 10000, 250, 10000))
-    assert v.sentence.startswith("B converts 25 % better than A (2.50 % vs 2.00 %; 95 % CI +4.0 %")
+    assert v.sentence.startswith(
+        "B converts 25 % better than A (2.50 % vs 2.00 %, +0.50 pp; 95 % CI of the lift +4.0 %"
+    )
     assert "unlikely to be chance (p = 0.017)" in v.sentence
     assert any("not 1 − p" in c for c in v.caveats)
 
@@ -609,7 +683,9 @@ def test_verdict_degenerate_and_zero_control() -> None:
     assert "cannot be told apart" in verdict(compare(0, 500, 0, 500)).sentence
     assert "cannot be compared" in verdict(compare(0, 0, 3, 10)).sentence
     v = verdict(compare(0, 1000, 8, 1000))
-    assert "0.8 percentage points better" in v.sentence
+    assert "0.8 pp better" in v.sentence and "95 % CI of the difference +0.25 pp to +1.6 pp" in (
+        v.sentence
+    )
 
 
 def test_definitions() -> None:
@@ -660,3 +736,44 @@ def test_p_near_the_level_keeps_three_digits() -> None:
 
 def test_relative_interval_undefined_when_both_convert_everyone() -> None:
     assert compare(1, 1, 1, 1).ci_rel_lift is None
+
+
+def test_verdict_underpowered_says_for_which_effect() -> None:
+    r = compare(500, 10000, 510, 10000)
+    at_mde = " ".join(verdict(r, mde=0.05).caveats)
+    need = abtest.sample_size(0.05, 0.05)
+    achieved = abtest.power_at(0.05, 0.05, 10000)
+    assert "Underpowered for a 5.0 % relative change (the smallest effect set" in at_mde
+    assert f"{achieved * 100:.2g} % power" in at_mde and f"about {need:,} visitors" in at_mde
+    big = " ".join(verdict(compare(6500, 130000, 6630, 130000), mde=0.05).caveats)
+    assert "Underpowered" not in big  # 130,000 per group: above the 122,124 needed
+    assert abtest.power_at(0.05, 0.05, 130000) > 0.8
+    observed = " ".join(verdict(r).caveats)
+    assert "Underpowered for the observed difference of 0.1 pp" in observed
+
+
+def test_verdict_intervals_match_the_corrected_p_values() -> None:
+    r = compare(100, 2000, 150, 2000)
+    bonf = compare(100, 2000, 150, 2000, alpha=0.025)
+    holm = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="holm", ci_result=bonf)
+    lo, hi = bonf.ci_rel_lift
+    assert f"97.5 % CI of the lift +{lo * 100:.2g} % to +{hi * 100:.2g} %" in holm.sentence
+    assert "Bonferroni-corrected for 2 comparisons" in holm.sentence
+    assert "Holm-corrected p = 0.004" in holm.sentence
+    bh = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="bh")
+    assert "95 % CI of the lift" in bh.sentence and "not corrected for the 2 comparisons" in (
+        bh.sentence
+    )
+    assert any("the interval is not" in c for c in bh.caveats)
+
+
+def test_observational_verdict_has_no_verdict_words() -> None:
+    r = compare(800, 10000, 3210, 10000)
+    v = verdict(
+        r, names=("Desktop", "Mobile"), srm=srm_check([10000, 20000]), mde=0.05, observational=True
+    )
+    text = " ".join([v.sentence, *v.caveats])
+    assert v.sentence.startswith("Mobile converts at 32.1 % and Desktop at 8.00 %")
+    assert "+24.1 pp" in v.sentence and "not assigned at random" in v.sentence
+    for words in ("chance", "better", "SRM", "Underpowered", "significant", "beats"):
+        assert words not in text
