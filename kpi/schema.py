@@ -1201,8 +1201,11 @@ def _counts_from(t: TableInput) -> pl.DataFrame:
         cols += [pl.col(c).cast(pl.Float64).alias(c) for c in counts[1:]]
         cols += [(pl.col(base) * pl.col(r)).alias(r) for r in rates]
         wide = f.select(*keys, *cols)
-        out = wide.unpivot(index=index, variable_name="step", value_name="users").with_columns(
-            pl.col("users").round(0).cast(pl.Int64)
+        # temporary names: a count column may itself be called "users" or "step"
+        out = (
+            wide.unpivot(index=index, variable_name="__step", value_name="__users")
+            .with_columns(pl.col("__users").round(0).cast(pl.Int64))
+            .rename({"__step": "step", "__users": "users"})
         )
     group = [*index, "step"]
     return out.group_by(group, maintain_order=True).agg(pl.col("users").sum())
