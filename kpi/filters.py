@@ -174,7 +174,12 @@ def requested_view(params: Mapping[str, Sequence[str]]) -> RequestedView:
 
 
 MismatchReason = Literal[
-    "no_column", "no_value", "period_outside", "period_clipped", "period_unreadable", "no_dates"
+    "no_column",
+    "no_value",
+    "period_outside",
+    "period_partly_outside",
+    "period_unreadable",
+    "no_dates",
 ]
 
 
@@ -185,6 +190,7 @@ class LinkMismatch:
     ``filter`` is a segment name or ``"period"``. ``requested`` are the link's values (ISO dates
     for the period), ``missing`` those the data does not have, ``applied`` what the view uses
     instead: the values kept, or the period's first and last day; empty = no filter at all.
+    ``covered`` is the part of a link's period that the data has (first and last day).
     """
 
     filter: str
@@ -192,6 +198,7 @@ class LinkMismatch:
     requested: tuple[str, ...]
     missing: tuple[str, ...]
     applied: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()
 
 
 def _parse_day(text: str) -> date | None:
@@ -204,11 +211,12 @@ def _parse_day(text: str) -> date | None:
 def link_period(
     requested: Sequence[str], bounds: tuple[date, date] | None
 ) -> tuple[tuple[date, date] | None, LinkMismatch | None]:
-    """The period to show for a link's ``period`` values, and what differs from the link.
+    """The period a link's ``period`` values give on this data, and what differs from the link.
 
     One value means "from that day to the end of the data", as the date widget reads it. A
-    period that overlaps the data is cut to the days the data covers; one that misses it, or
-    that cannot be read, gives the whole period (None).
+    period the data does not cover entirely, or that cannot be read, gives the whole period
+    (None), as the date widget does; for a period that overlaps the data, ``covered`` says
+    which of its days the data has.
     """
     req = tuple(requested)
     if not req:
@@ -229,13 +237,11 @@ def link_period(
         return (start, end), None
     if end < lo or start > hi:
         return None, LinkMismatch("period", "period_outside", req, req, whole)
-    cut = (max(start, lo), min(end, hi))
     outside = tuple(
         v for v, d in zip(req, days, strict=False) if d is not None and not lo <= d <= hi
     )
-    return cut, LinkMismatch(
-        "period", "period_clipped", req, outside, (cut[0].isoformat(), cut[1].isoformat())
-    )
+    covered = (max(start, lo).isoformat(), min(end, hi).isoformat())
+    return None, LinkMismatch("period", "period_partly_outside", req, outside, whole, covered)
 
 
 def link_mismatches(

@@ -91,7 +91,7 @@ def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
 
 
 def percent_axis(title: str) -> alt.Axis:
-    return alt.Axis(format="%", title=title)
+    return alt.Axis(format="%", title=lines(title))
 
 
 def empty_note(frame: pl.DataFrame | None, what: str) -> bool:

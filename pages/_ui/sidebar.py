@@ -21,7 +21,6 @@ from kpi.filters import (
     RequestedView,
     date_bounds,
     link_mismatches,
-    link_period,
     requested_view,
     segment_param,
 )
@@ -120,9 +119,10 @@ def cohort_grain(box: DeltaGenerator) -> str:
 def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None) -> Filters:
     """Draw the filter widgets for this data and return the view state they describe.
 
-    ``link`` is what the URL asked for (read before the widgets): a period that overlaps the
-    data is cut to it, and every filter the data cannot apply is kept in
-    ``st.session_state["link_mismatches"]`` for the page to say so.
+    ``link`` is what the URL asked for (read before the widgets): every filter the data cannot
+    apply is kept in ``st.session_state["link_mismatches"]`` for the page to say so. (A period
+    the data covers only in part is not cut to it: a widget value set by code does not reach
+    the URL, and the URL must stay the view.)
     """
     link = link or RequestedView()
     box.markdown("### Filters")
@@ -130,10 +130,6 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     start = end = None
     if bounds is not None:
         lo, hi = bounds
-        cut, mismatch = link_period(link.period, bounds)
-        clipped = mismatch is not None and mismatch.reason == "period_clipped"
-        if clipped and "period" not in st.session_state:
-            st.session_state["period"] = cut  # the part of the link's period the data covers
         picked = box.date_input(
             "Period",
             value=(lo, hi),

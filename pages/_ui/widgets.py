@@ -91,15 +91,10 @@ def link_mismatch_sentence(m: LinkMismatch) -> str:
         return (
             f"The link's period, {asked}, is outside this data ({shown}): showing the whole period."
         )
-    # period_clipped: say which end the data does not reach
-    ends = []
-    if m.requested[0] < m.applied[0]:
-        ends.append(f"starts on {m.applied[0]}")
-    if len(m.requested) > 1 and m.requested[1] > m.applied[1]:
-        ends.append(f"ends on {m.applied[1]}")
+    # period_partly_outside: the whole period, and the part of the link's the data has
     return (
-        f"The link's period, {asked}, goes beyond this data (it {' and '.join(ends)}): "
-        f"showing {shown}."
+        f"The link's period, {asked}, goes beyond this data ({shown}): showing the whole "
+        f"period. Pick {' to '.join(m.covered)} in **Period** for the part the data covers."
     )
 
 
