@@ -75,7 +75,7 @@ def link_mismatch_sentence(m: LinkMismatch) -> str:
             return f"The link adds the segment **{name}**, a column this data does not have."
         return (
             f"The link filters **{name}** on {_values(m.requested)}, but this data has no "
-            f"{name} column: no {name} filter, every user is shown."
+            f"{name} column: the view is not filtered on {name}."
         )
     asked = " to ".join(m.requested)
     if m.reason == "no_dates":
