@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from pages._ui import download, sidebar, state, widgets
 
@@ -56,4 +57,9 @@ else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
 with running.spinner("Computing…", show_time=True):
-    nav.run()
+    try:
+        nav.run()
+    except StopException:  # the page ended early on purpose (e.g. "upload a file first")
+        state.mark_shown()
+        raise
+    state.mark_shown()  # not reached when a newer rerun cut this one short

@@ -96,12 +96,20 @@ def pending_uploads() -> list[Any]:
 
 
 def data_changing() -> bool:
-    """True when this run shows other data than the previous one: new or removed uploads,
-    other reading options, other column roles (the previous page must not stay on screen)."""
+    """True when this run shows other data than the last page drawn to the end: new or removed
+    uploads, other reading options, other column roles (the previous page must not stay on
+    screen). A run cut short by a newer rerun leaves the flag on for the next one."""
     if uploads_changed(pending_uploads()):
         return True
+    key = _files_key(files())
     built = st.session_state.get("built_key")
-    return built is not None and built != _files_key(files())
+    shown = st.session_state.get("shown_files_key")
+    return (built is not None and built != key) or (shown is not None and shown != key)
+
+
+def mark_shown() -> None:
+    """The page of the current data was drawn to its end (see :func:`data_changing`)."""
+    st.session_state["shown_files_key"] = st.session_state.get("built_key")
 
 
 def _files_key(fs: list[ParsedFile]) -> tuple:
