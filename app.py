@@ -10,15 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import download, sidebar, state
+from pages._ui import download, sidebar, state, widgets
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
 HERE = Path(__file__).parent
 PAGES = [
     # (file, title, url_path, icon)
-    ("pages/home_view.py", "Overview", "overview", ":material/explore:"),
+    ("pages/home_view.py", "Overview", "home", ":material/explore:"),
     ("pages/data_view.py", "Data", "data", ":material/table_view:"),
     ("pages/funnel_view.py", "Funnel", "funnel", ":material/filter_alt:"),
     ("pages/stages_view.py", "Stage KPIs", "stages", ":material/bar_chart:"),
@@ -34,16 +35,31 @@ pages = [
     for i, (file, title, url, icon) in enumerate(PAGES)
     if (HERE / file).exists()
 ]
-nav = st.navigation(pages)
+# `/overview` opens the Overview too (the default page's own address is `/`): a hidden page
+# with the same file; st.navigation runs the one the URL names.
+pages.append(st.Page(PAGES[0][0], title=PAGES[0][1], url_path="overview", visibility="hidden"))
+# the pages in the top bar: the whole sidebar is left to the filters and the data source
+nav = st.navigation(pages, position="top")
 
-sidebar.data_source()
-grain = sidebar.cohort_grain()
-ds, error = state.dataset(grain)
+widgets.frame_styles(state.data_changing())
+side = sidebar.regions()
+link = sidebar.requested()  # before the widgets drop what they cannot take
+running = st.container(key=widgets.RUNNING_KEY)
+with running.spinner("Reading the data…", show_time=True):
+    sidebar.data_source(side.data)
+    grain = sidebar.cohort_grain(side.grain)
+    ds, error = state.dataset(grain)
 if ds is None:
     st.error(error or "No data.")
     st.info("Upload an event log, orders, a user table or aggregated counts in the sidebar.")
     st.session_state["filters"] = None
 else:
-    sidebar.filters(ds)
+    sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
-nav.run()
+with running.spinner("Computing…", show_time=True):
+    try:
+        nav.run()
+    except StopException:  # the page ended early on purpose (e.g. "upload a file first")
+        state.mark_shown()
+        raise
+    state.mark_shown()  # not reached when a newer rerun cut this one short

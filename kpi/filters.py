@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 import polars as pl
 
@@ -127,3 +128,146 @@ def date_bounds(ds: Dataset) -> tuple[date, date] | None:
     if lo is None or hi is None:
         return None
     return lo.date(), hi.date()  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the view a shared link asks for
+
+MAIN_SEGMENTS = ("device", "channel", "cohort", "variant")
+PERIOD_PARAM = "period"
+MORE_SEGMENTS_PARAM = "more_segments"
+
+
+def segment_param(segment: str) -> str:
+    """URL parameter of a segment filter: ``device`` for the four main segments
+    (``?device=mobile``), ``seg_<name>`` for other columns of the user's data, so that a column
+    named like an app setting (``period``, ``upload``…) cannot collide with it."""
+    return segment if segment in MAIN_SEGMENTS else f"seg_{segment}"
+
+
+@dataclass(frozen=True)
+class RequestedView:
+    """The filters a link asks for, as written in its URL (before the data is consulted)."""
+
+    segments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    more_segments: tuple[str, ...] = ()
+    period: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.segments or self.more_segments or self.period)
+
+
+def requested_view(params: Mapping[str, Sequence[str]]) -> RequestedView:
+    """Read the filter parameters of a URL's query string (every value of each key)."""
+    segments: dict[str, tuple[str, ...]] = {}
+    for key, values in params.items():
+        vals = tuple(str(v) for v in values if str(v) != "")
+        if not vals:
+            continue
+        if key in MAIN_SEGMENTS:
+            segments[key] = vals
+        elif key.startswith("seg_") and len(key) > 4:
+            segments[key[4:]] = vals
+    more = tuple(str(v) for v in params.get(MORE_SEGMENTS_PARAM, ()) if str(v) != "")
+    period = tuple(str(v) for v in params.get(PERIOD_PARAM, ()) if str(v) != "")
+    return RequestedView(segments=segments, more_segments=more, period=period)
+
+
+MismatchReason = Literal[
+    "no_column",
+    "no_value",
+    "period_outside",
+    "period_partly_outside",
+    "period_unreadable",
+    "no_dates",
+]
+
+
+@dataclass(frozen=True)
+class LinkMismatch:
+    """A filter of a link that the current data cannot apply as asked.
+
+    ``filter`` is a segment name or ``"period"``. ``requested`` are the link's values (ISO dates
+    for the period), ``missing`` those the data does not have, ``applied`` what the view uses
+    instead: the values kept, or the period's first and last day; empty = no filter at all.
+    ``covered`` is the part of a link's period that the data has (first and last day).
+    """
+
+    filter: str
+    reason: MismatchReason
+    requested: tuple[str, ...]
+    missing: tuple[str, ...]
+    applied: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def link_period(
+    requested: Sequence[str], bounds: tuple[date, date] | None
+) -> tuple[tuple[date, date] | None, LinkMismatch | None]:
+    """The period a link's ``period`` values give on this data, and what differs from the link.
+
+    One value means "from that day to the end of the data", as the date widget reads it. A
+    period the data does not cover entirely, or that cannot be read, gives the whole period
+    (None), as the date widget does; for a period that overlaps the data, ``covered`` says
+    which of its days the data has.
+    """
+    req = tuple(requested)
+    if not req:
+        return None, None
+    if bounds is None:
+        return None, LinkMismatch("period", "no_dates", req, req)
+    lo, hi = bounds
+    whole = (lo.isoformat(), hi.isoformat())
+    days = [_parse_day(v) for v in req[:2]]
+    if len(req) > 2 or any(d is None for d in days):
+        return None, LinkMismatch("period", "period_unreadable", req, req, whole)
+    start = days[0]
+    end = days[1] if len(days) == 2 else hi
+    assert start is not None and end is not None
+    if end < start:
+        return None, LinkMismatch("period", "period_unreadable", req, req, whole)
+    if start >= lo and end <= hi:
+        return (start, end), None
+    if end < lo or start > hi:
+        return None, LinkMismatch("period", "period_outside", req, req, whole)
+    outside = tuple(
+        v for v, d in zip(req, days, strict=False) if d is not None and not lo <= d <= hi
+    )
+    covered = (max(start, lo).isoformat(), min(end, hi).isoformat())
+    return None, LinkMismatch("period", "period_partly_outside", req, outside, whole, covered)
+
+
+def link_mismatches(
+    requested: RequestedView,
+    available: Mapping[str, Sequence[str]],
+    bounds: tuple[date, date] | None = None,
+) -> list[LinkMismatch]:
+    """Every filter of a link that this data cannot apply as asked, in the link's order.
+
+    ``available`` maps each segment the data has to the values a filter can take; ``bounds``
+    is the data's first and last day (:func:`date_bounds`).
+    """
+    out: list[LinkMismatch] = []
+    _, period = link_period(requested.period, bounds)
+    if period is not None:
+        out.append(period)
+    for segment, values in requested.segments.items():
+        if segment not in available:
+            out.append(LinkMismatch(segment, "no_column", values, values))
+            continue
+        known = {str(v) for v in available[segment]}
+        missing = tuple(v for v in values if v not in known)
+        if missing:
+            kept = tuple(v for v in values if v in known)
+            out.append(LinkMismatch(segment, "no_value", values, missing, kept))
+    for segment in requested.more_segments:
+        if segment not in available and segment not in requested.segments:
+            out.append(LinkMismatch(segment, "no_column", (), ()))
+    return out

@@ -45,6 +45,23 @@ def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
+def lines(title: str, width: int = 22) -> str | list[str]:
+    """A long axis title as several lines (altair draws a list as lines).
+
+    A vertical title longer than its chart's plot is taller than the plot; Streamlit's
+    ``fit`` sizing then pushes the chart's own title above the drawing, where it is cut.
+    """
+    if len(title) <= width:
+        return title
+    out: list[str] = []
+    for word in title.split():
+        if out and len(out[-1]) + 1 + len(word) <= width:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
 def segment_values(segment: str) -> list[str]:
     """All values of a segment in the unfiltered data, sorted (the colour order)."""
     ds = st.session_state.get("dataset")
@@ -74,7 +91,7 @@ def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
 
 
 def percent_axis(title: str) -> alt.Axis:
-    return alt.Axis(format="%", title=title)
+    return alt.Axis(format="%", title=lines(title))
 
 
 def empty_note(frame: pl.DataFrame | None, what: str) -> bool:

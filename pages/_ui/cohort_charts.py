@@ -137,7 +137,7 @@ def curves(
             ),
             y=alt.Y(
                 f"{y}:Q",
-                title=y_title,
+                title=charts.lines(y_title),
                 axis=alt.Axis(format=y_format) if y_format else alt.Axis(),
             ),
             color=alt.Color(

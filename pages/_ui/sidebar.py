@@ -6,51 +6,93 @@ reproduces the view. Values come from the data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from kpi.dataset import Dataset
-from kpi.filters import Filters, date_bounds
+from kpi.filters import (
+    MAIN_SEGMENTS,
+    Filters,
+    LinkMismatch,
+    RequestedView,
+    date_bounds,
+    link_mismatches,
+    requested_view,
+    segment_param,
+)
 from kpi.load import MAX_UPLOAD_MB
 from pages._ui import state
 
-MAIN_SEGMENTS = ("device", "channel", "cohort", "variant")
 MAX_OPTIONS = 200
 
 
-def data_source() -> None:
-    """File uploader (several files at once); the demo data is used until something is uploaded."""
-    st.sidebar.markdown("### Data")
-    uploaded = st.sidebar.file_uploader(
-        "Upload exports",
-        type=state.UPLOAD_TYPES,
-        accept_multiple_files=True,
-        key="upload",
-        help=(
-            "CSV / TSV / TXT (any delimiter), .csv.gz, Excel (.xlsx), Parquet or JSON (.json, "
-            ".jsonl, .ndjson: BigQuery and Mixpanel exports). Several files "
-            "at once: an event log, a user table, one file per funnel step, ad spend, survey "
-            f"answers. Up to {MAX_UPLOAD_MB} MB per file."
-        ),
+@dataclass(frozen=True)
+class Regions:
+    """The sidebar's parts, top to bottom: the filters first, so that they are reachable without
+    scrolling on a 1280×720 projector; then the cohort grain; then the data source."""
+
+    filters: DeltaGenerator
+    grain: DeltaGenerator
+    data: DeltaGenerator
+
+
+def regions() -> Regions:
+    """Create the sidebar's parts in display order (they are filled in any order)."""
+    return Regions(
+        filters=st.sidebar.container(key="sidebar_filters"),
+        grain=st.sidebar.container(key="sidebar_grain"),
+        data=st.sidebar.container(key="sidebar_data"),
     )
+
+
+def data_source(box: DeltaGenerator) -> None:
+    """File uploader (several files at once); the demo data is used until something is uploaded.
+
+    On the demo data the uploader is open; once files are uploaded it folds into an expander
+    named after them, and the files read are listed below it.
+    """
+    pending = state.pending_uploads()
+    label = (
+        "Data: demo data set"
+        if not pending
+        else f"Data: {len(pending)} file{'s' if len(pending) > 1 else ''} uploaded"
+    )
+    with box.expander(label, expanded=not pending, icon=":material/upload_file:"):
+        uploaded = st.file_uploader(
+            "Upload exports",
+            type=state.UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key="upload",
+            help=(
+                "CSV / TSV / TXT (any delimiter), .csv.gz, Excel (.xlsx), Parquet or JSON (.json, "
+                ".jsonl, .ndjson: BigQuery and Mixpanel exports). Several files at once: an "
+                "event log, a user table, one file per funnel step, ad spend, survey answers. "
+                f"Up to {MAX_UPLOAD_MB} MB per file."
+            ),
+        )
+        if state.using_demo() and not uploaded:
+            st.caption("Showing the **demo data set**. Upload your own files to replace it.")
     state.ingest_uploads(list(uploaded or []))
-    if state.using_demo():
-        st.sidebar.caption("Showing the **demo data set**. Upload your own files to replace it.")
-    else:
+    if not state.using_demo():
         for f in state.files():
             if f.error is not None:
-                st.sidebar.error(f"**{f.name}**: {f.error}")
+                box.error(f"**{f.name}**: {f.error}")
             else:
-                st.sidebar.caption(f"✓ {f.name}: {f.table.report.rows_kept:,} rows")  # type: ignore[union-attr]
+                box.caption(f"✓ {f.name}: {f.table.report.rows_kept:,} rows")  # type: ignore[union-attr]
 
 
 def filter_key(segment: str) -> str:
-    """Widget key (and URL parameter) of a segment filter: ``device`` for the four main
-    segments (``?device=mobile``), ``seg_<name>`` for columns of the user's data, so that a
-    column named like an app setting (``period``, ``upload``…) cannot collide with it."""
-    return segment if segment in MAIN_SEGMENTS else f"seg_{segment}"
+    """Widget key (and URL parameter) of a segment filter (:func:`kpi.filters.segment_param`)."""
+    return segment_param(segment)
+
+
+def requested() -> RequestedView:
+    """The filters the URL asks for, read before the widgets drop the values they cannot take."""
+    return requested_view({k: st.query_params.get_all(k) for k in st.query_params})
 
 
 def _options(ds: Dataset, col: str) -> list[str]:
@@ -62,9 +104,9 @@ def _options(ds: Dataset, col: str) -> list[str]:
     return counts[col].head(MAX_OPTIONS).to_list()
 
 
-def cohort_grain() -> str:
+def cohort_grain(box: DeltaGenerator) -> str:
     """Cohorts by first-seen month or week (applies when the cohort is derived from dates)."""
-    grain = st.sidebar.segmented_control(
+    grain = box.segmented_control(
         "Cohorts by",
         ["month", "week"],
         default="month",
@@ -75,14 +117,21 @@ def cohort_grain() -> str:
     return grain or "month"
 
 
-def filters(ds: Dataset) -> Filters:
-    """Draw the filter widgets for this data and return the view state they describe."""
-    st.sidebar.markdown("### Filters")
+def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None) -> Filters:
+    """Draw the filter widgets for this data and return the view state they describe.
+
+    ``link`` is what the URL asked for (read before the widgets): every filter the data cannot
+    apply is kept in ``st.session_state["link_mismatches"]`` for the page to say so. (A period
+    the data covers only in part is not cut to it: a widget value set by code does not reach
+    the URL, and the URL must stay the view.)
+    """
+    link = link or RequestedView()
+    box.markdown("### Filters")
     bounds = date_bounds(ds)
     start = end = None
     if bounds is not None:
         lo, hi = bounds
-        picked = st.sidebar.date_input(
+        picked = box.date_input(
             "Period",
             value=(lo, hi),
             min_value=lo,
@@ -102,20 +151,29 @@ def filters(ds: Dataset) -> Filters:
     shown = [s for s in MAIN_SEGMENTS if s in ds.segments]
     extra_options = [s for s in ds.segments if s not in MAIN_SEGMENTS]
     extra_options += list(getattr(ds, "extra_segments", ()))  # ranked candidates not shown
+    chosen: dict[str, list[str]] = {}
+    available: dict[str, list[str]] = {}
+    seg_box = box.container()
+    # drawn below the main segments' filters, but read first: it decides which filters exist
+    more_box = box.container()
     if extra_options:
-        more = st.sidebar.multiselect(
+        more = more_box.multiselect(
             "More segments",
             extra_options,
             key="more_segments",
             bind="query-params",
             help="Other categorical columns of your data to filter and break down by.",
         )
-        shown += [s for s in more if s in extra_options]
-    chosen: dict[str, list[str]] = {}
+        # a link's filter on another column shows that column's filter even if the link
+        # does not list it in "More segments"
+        linked = [s for s in link.segments if s in extra_options]
+        shown += [s for s in dict.fromkeys([*more, *linked]) if s in extra_options]
     for seg in shown:
-        values = st.sidebar.multiselect(
+        options = _options(ds, seg)
+        available[seg] = options
+        values = seg_box.multiselect(
             seg.replace("_", " ").capitalize(),
-            _options(ds, seg),
+            options,
             key=filter_key(seg),
             bind="query-params",
             placeholder="All",
@@ -123,10 +181,44 @@ def filters(ds: Dataset) -> Filters:
         if values:
             chosen[seg] = list(values)
     if any(s in ds.segments for s in ("device", "channel")) and ds.has_timestamps:
-        st.sidebar.caption(
+        box.caption(
             "A user whose device or channel changes is counted under the value of their "
             "first event (first touch)."
         )
     f = Filters(start=start, end=end, segments=chosen)
     st.session_state["filters"] = f
+    _remember_mismatches(ds, link, available, bounds, f)
     return f
+
+
+def _remember_mismatches(
+    ds: Dataset,
+    link: RequestedView,
+    available: dict[str, list[str]],
+    bounds: tuple[date, date] | None,
+    f: Filters,
+) -> None:
+    """Keep what the link asked for and this data lacks, for as long as the view is the one
+    the link opened (same data, same filters); any change of data or filters forgets it."""
+    for seg in ds.segments:  # segments without a drawn filter still exist in the data
+        available.setdefault(seg, [])
+    found = link_mismatches(link, available, bounds)
+    # a value of a segment whose filter is not drawn cannot be checked: only say "no column"
+    found = [m for m in found if m.reason != "no_value" or available.get(m.filter)]
+    view = (state.digest(), f.key())
+    if found:
+        st.session_state["link_mismatches"] = (view, found)
+    elif st.session_state.get("link_mismatches", (None,))[0] != view:
+        st.session_state.pop("link_mismatches", None)
+
+
+def link_mismatches_for_view() -> list[LinkMismatch]:
+    """The shared link's filters that the current view could not apply (empty when none)."""
+    stored = st.session_state.get("link_mismatches")
+    if not stored:
+        return []
+    view, found = stored
+    f = st.session_state.get("filters")
+    if f is None or view != (state.digest(), f.key()):
+        return []
+    return list(found)

@@ -94,6 +94,42 @@ def using_demo() -> bool:
     return not st.session_state.get("uploads")
 
 
+def uploads_changed(uploaded: list[Any]) -> bool:
+    """True when the uploader holds other files than the ones the current data was read from."""
+    return [u.file_id for u in uploaded] != list(st.session_state.get("upload_ids") or [])
+
+
+def pending_uploads() -> list[Any]:
+    """The uploader's files for this run, read before the widget is drawn (empty if unknown)."""
+    try:
+        return list(st.session_state.get("upload") or [])
+    except Exception:  # the widget's value cannot be read before it is drawn: assume no change
+        return []
+
+
+def data_changing() -> bool:
+    """True when this run shows other data than the last page drawn to the end: new or removed
+    uploads, other reading options, other column roles (the previous page must not stay on
+    screen). A run cut short by a newer rerun leaves the flag on for the next one."""
+    if uploads_changed(pending_uploads()):
+        return True
+    key = _files_key(files())
+    built = st.session_state.get("built_key")
+    shown = st.session_state.get("shown_files_key")
+    return (built is not None and built != key) or (shown is not None and shown != key)
+
+
+def mark_shown() -> None:
+    """The page of the current data was drawn to its end (see :func:`data_changing`)."""
+    st.session_state["shown_files_key"] = st.session_state.get("built_key")
+
+
+def _files_key(fs: list[ParsedFile]) -> tuple:
+    return tuple(
+        (f.digest, tuple(sorted(f.roles.items())), tuple(sorted(f.options.items()))) for f in fs
+    )
+
+
 def ingest_uploads(uploaded: list[Any]) -> None:
     """Parse new uploads (by file id) into session state; forget removed ones."""
     current: dict[str, ParsedFile] = st.session_state.setdefault("upload_cache", {})
@@ -143,9 +179,7 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
     re-derives the cohort column (:func:`kpi.schema.rederive_cohort`), for uploads and demo alike.
     """
     fs = files()
-    files_key = tuple(
-        (f.digest, tuple(sorted(f.roles.items())), tuple(sorted(f.options.items()))) for f in fs
-    )
+    files_key = _files_key(fs)
     if st.session_state.get("built_key") != files_key:
         st.session_state["built"] = _demo_dataset() if using_demo() else build(fs)
         st.session_state["built_key"] = files_key

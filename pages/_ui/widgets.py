@@ -1,4 +1,5 @@
-"""Small shared widgets: the view sentence, KPI cards with formulas, red-flag badges."""
+"""Small shared widgets: the frame's styles, the view sentence (with what a shared link asked
+for and this data lacks), KPI cards with formulas, red-flag badges."""
 
 from __future__ import annotations
 
@@ -7,15 +8,103 @@ from collections.abc import Sequence
 import streamlit as st
 
 from kpi.definitions import Definition
+from kpi.filters import LinkMismatch
 from pages._ui import format as fmt
-from pages._ui import state
+from pages._ui import sidebar, state
+
+RUNNING_KEY = "parcours_running"
+
+# The "working" pill: the frame's spinner (shown by Streamlit after 0.5 s, so fast reruns show
+# nothing) floats at the top of the window, visible wherever the page is scrolled.
+FRAME_CSS = f"""<style>
+.st-key-{RUNNING_KEY} {{
+  position: fixed; top: 4.2rem; right: 1.5rem; z-index: 999990; width: auto;
+  pointer-events: none;
+}}
+.st-key-{RUNNING_KEY} [data-testid="stSpinner"] {{
+  background: #fff8e1; border: 1px solid #f0c36d; border-radius: 2rem;
+  padding: 0.35rem 1rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.18); font-weight: 600;
+}}
+</style>"""
+# While other data is being read and computed, the previous data's charts and numbers (greyed
+# "stale" elements by default) are hidden, so a page never mixes two files. Streamlit marks
+# elements (not blocks) as stale: an expander, popover or tabs block is hidden while none of
+# its elements is from the current run.
+HIDE_STALE_CSS = f"""<style>
+[data-testid="stMain"] [data-stale="true"],
+[data-testid="stMain"] [data-testid="stLayoutWrapper"]:not(:has([data-stale="false"])):not(
+  :has(.st-key-{RUNNING_KEY})),
+[data-testid="stMain"] [data-testid="stTabs"]:not(:has([data-stale="false"])) {{
+  display: none !important;
+}}
+</style>"""
+
+
+def frame_styles(data_changing: bool) -> None:
+    """The frame's two style elements, always both and in this order (each replaces its
+    predecessor of the previous run, so hiding stale elements lasts one run only)."""
+    st.html(FRAME_CSS)
+    st.html(HIDE_STALE_CSS if data_changing else "<style></style>")
 
 
 def view_caption() -> None:
-    """One line saying which data and which filters the page shows."""
+    """One line saying which data and which filters the page shows, and what a shared link
+    asked for that this data does not have."""
     f = state.current_filters()
     source = "demo data" if state.using_demo() else ", ".join(x.name for x in state.files())
     st.caption(f"**Data:** {source} · **View:** {f.describe() if f else 'all'}")
+    link_notes(sidebar.link_mismatches_for_view())
+
+
+def _values(values: Sequence[str]) -> str:
+    return ", ".join(f"**{v}**" for v in values)
+
+
+def link_mismatch_sentence(m: LinkMismatch) -> str:
+    """One sentence: which filter of the link, which value is not in the data, what is shown."""
+    name = m.filter.replace("_", " ")
+    many = len(m.missing) > 1
+    if m.reason == "no_value":
+        instead = f"showing {_values(m.applied)} only" if m.applied else f"showing every {name}"
+        return (
+            f"The link filters **{name}** on {_values(m.missing)}, "
+            f"{'values' if many else 'a value'} this data does not have: {instead}."
+        )
+    if m.reason == "no_column":
+        if not m.requested:
+            return f"The link adds the segment **{name}**, a column this data does not have."
+        return (
+            f"The link filters **{name}** on {_values(m.requested)}, but this data has no "
+            f"{name} column: the view is not filtered on {name}."
+        )
+    asked = " to ".join(m.requested)
+    if m.reason == "no_dates":
+        return (
+            f"The link's period ({asked}) cannot apply: this data has no dates. Every row is shown."
+        )
+    shown = " to ".join(m.applied)
+    if m.reason == "period_unreadable":
+        return (
+            f"The link's period ({asked}) is not a date range: showing the whole period, {shown}."
+        )
+    if m.reason == "period_outside":
+        return (
+            f"The link's period, {asked}, is outside this data ({shown}): showing the whole period."
+        )
+    # period_partly_outside: the whole period, and the part of the link's the data has
+    return (
+        f"The link's period, {asked}, goes beyond this data ({shown}): showing the whole "
+        f"period. Pick {' to '.join(m.covered)} in **Period** for the part the data covers."
+    )
+
+
+def link_notes(mismatches: Sequence[LinkMismatch]) -> None:
+    """A warning listing the link's filters that the data cannot apply (nothing when none)."""
+    if not mismatches:
+        return
+    lines = [link_mismatch_sentence(m) for m in mismatches]
+    head = "This view is not exactly the one in the link."
+    st.warning(head + "\n\n" + "\n".join(f"- {x}" for x in lines), icon=":material/link_off:")
 
 
 def format_value(value: float | None, unit: str) -> str:

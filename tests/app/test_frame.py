@@ -125,3 +125,102 @@ def test_cohort_grain_on_an_upload_rederives_without_rebuilding(app):
     assert errors_and_exceptions(app) == []
     assert app.session_state["built"] is built  # the files were not read or mapped again
     assert "2025-W10" in set(app.session_state["dataset"].users["cohort"])
+
+
+def _link_warnings(at) -> list[str]:
+    return [w.value for w in at.warning if "not exactly the one in the link" in w.value]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "applied"),
+    [
+        (
+            {"device": ["tv"]},
+            ["**device** on **tv**", "showing every device"],
+            {},
+        ),
+        (
+            {"device": ["mobile", "tv"]},
+            ["**device** on **tv**", "showing **mobile** only"],
+            {"device": ("mobile",)},
+        ),
+        (
+            {"channel": ["tiktok"], "device": ["desktop"]},
+            ["**channel** on **tiktok**", "showing every channel"],
+            {"device": ("desktop",)},
+        ),
+        (
+            {"seg_plan": ["pro"]},
+            ["**plan** on **pro**", "no plan column"],
+            {},
+        ),
+    ],
+    ids=["unknown-device", "one-of-two", "unknown-channel", "no-such-column"],
+)
+def test_a_link_with_filters_the_data_lacks_says_so(app, params, expected, applied):
+    for k, v in params.items():
+        app.query_params[k] = v
+    app.run()
+    assert errors_and_exceptions(app) == []
+    (warning,) = _link_warnings(app)
+    for text in expected:
+        assert text in warning
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == applied
+    # what the page shows is what the warning says: the full data restricted to `applied`
+    full = app.session_state["dataset"]
+    users = f.apply(full).users
+    for seg, values in applied.items():
+        assert set(users[seg]) == set(values)
+    if not applied:
+        assert users.height == full.users.height
+
+
+def test_a_link_period_outside_the_data_shows_the_whole_period_and_says_so(app):
+    app.query_params["period"] = ["2024-01-01", "2024-01-31"]
+    app.run()
+    (warning,) = _link_warnings(app)
+    assert "2024-01-01 to 2024-01-31, is outside this data (2025-06-01 to 2025-11-30)" in warning
+    f = app.session_state["filters"]
+    assert (f.start, f.end) == (None, None)
+
+
+def test_a_link_period_beyond_the_data_says_which_part_it_covers(app):
+    app.query_params["period"] = ["2025-10-01", "2026-03-31"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    (warning,) = _link_warnings(app)
+    assert "2025-10-01 to 2026-03-31, goes beyond this data (2025-06-01 to 2025-11-30)" in warning
+    assert "Pick 2025-10-01 to 2025-11-30 in **Period**" in warning
+    f = app.session_state["filters"]
+    assert (f.start, f.end) == (None, None)  # the whole period, as the warning says
+
+
+def test_the_link_warning_stays_with_the_view_and_goes_when_the_filters_change(app):
+    app.query_params["device"] = ["mobile", "tv"]
+    app.run()
+    assert len(_link_warnings(app)) == 1
+    app.switch_page("pages/funnel_view.py").run()  # same view on another page: still said
+    assert errors_and_exceptions(app) == []
+    assert len(_link_warnings(app)) == 1
+    app.sidebar.multiselect(key="device").set_value(["desktop"]).run()
+    assert _link_warnings(app) == []
+
+
+def test_a_link_whose_filters_all_exist_has_no_warning(app):
+    app.query_params["device"] = ["mobile"]
+    app.query_params["channel"] = ["email"]
+    app.query_params["period"] = ["2025-09-01", "2025-09-30"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    assert _link_warnings(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"device": ("mobile",), "channel": ("email",)}
+
+
+def test_overview_has_its_own_address(app):
+    """`/overview` is a page of the navigation (hidden from the menu), on the Overview's file."""
+    app.run()
+    app.switch_page("pages/home_view.py").run()
+    assert errors_and_exceptions(app) == []
+    assert [t.value for t in app.title] == ["Parcours"]

@@ -26,9 +26,9 @@ def test_deep_link_first_then_upload_and_quality_report(fresh_server, page, tmp_
     page.goto(f"{server}/funnel?device=mobile&channel=email")
     wait_for_app(page)
     page.screenshot(path=str(tmp_path / "deep_link.png"), full_page=True)
-    # the frame ran (uploader in the sidebar, page titles in the navigation) ...
+    # the frame ran (uploader in the sidebar, page titles in the navigation bar) ...
     assert page.get_by_test_id("stFileUploaderDropzone").count() == 1
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.get_by_test_id("stTopNav")
     assert nav.get_by_text("Funnel").count() >= 1
     assert nav.get_by_text("funnel_view").count() == 0
     # ... on the Funnel page, with the filters from the URL applied in the widgets
@@ -77,7 +77,8 @@ def test_one_sessions_upload_is_not_visible_to_another(server, browser, tmp_path
     )
     a.wait_for_timeout(1500)
     wait_for_app(a)
-    a.get_by_text("page_redesign_ab.csv").first.wait_for()
+    # (the sidebar lists it under a folded "Data" expander; the Data page names it)
+    a.get_by_test_id("stMain").get_by_text("page_redesign_ab.csv").first.wait_for()
     b.goto(f"{server}/data")
     wait_for_app(b)
     text_b = b.get_by_test_id("stMain").inner_text()

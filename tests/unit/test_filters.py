@@ -8,7 +8,16 @@ import polars as pl
 import pytest
 
 from kpi.dataset import Dataset
-from kpi.filters import Filters, date_bounds
+from kpi.filters import (
+    Filters,
+    LinkMismatch,
+    RequestedView,
+    date_bounds,
+    link_mismatches,
+    link_period,
+    requested_view,
+    segment_param,
+)
 
 
 @pytest.mark.parametrize(
@@ -81,3 +90,174 @@ def test_apply_segments_including_missing_values():
 
 def test_date_bounds():
     assert date_bounds(DS) == (date(2025, 1, 1), date(2025, 2, 2))
+
+
+# ---------------------------------------------------------------- a shared link's filters
+
+
+BOUNDS = (date(2025, 6, 1), date(2025, 11, 30))
+AVAILABLE = {"device": ["mobile", "desktop"], "channel": ["email", "organic"], "plan": ["pro"]}
+
+
+def test_requested_view_reads_the_filter_parameters_only():
+    params = {
+        "device": ["mobile", "tv"],
+        "seg_plan": ["pro"],
+        "more_segments": ["plan", "country"],
+        "period": ["2025-10-01", "2026-03-31"],
+        "fn_steps": ["landing"],  # a page setting, not a filter
+        "seg_": ["x"],
+        "channel": [""],
+    }
+    assert requested_view(params) == RequestedView(
+        segments={"device": ("mobile", "tv"), "plan": ("pro",)},
+        more_segments=("plan", "country"),
+        period=("2025-10-01", "2026-03-31"),
+    )
+    assert [segment_param(s) for s in ("device", "plan", "period")] == [
+        "device",
+        "seg_plan",
+        "seg_period",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("requested", "cut", "mismatch"),
+    [
+        ((), None, None),
+        (("2025-07-01", "2025-07-31"), (date(2025, 7, 1), date(2025, 7, 31)), None),
+        (("2025-07-01",), (date(2025, 7, 1), date(2025, 11, 30)), None),
+        (
+            ("2025-10-01", "2026-03-31"),
+            None,
+            LinkMismatch(
+                "period",
+                "period_partly_outside",
+                ("2025-10-01", "2026-03-31"),
+                ("2026-03-31",),
+                ("2025-06-01", "2025-11-30"),
+                ("2025-10-01", "2025-11-30"),
+            ),
+        ),
+        (
+            ("2025-01-15", "2025-06-10"),
+            None,
+            LinkMismatch(
+                "period",
+                "period_partly_outside",
+                ("2025-01-15", "2025-06-10"),
+                ("2025-01-15",),
+                ("2025-06-01", "2025-11-30"),
+                ("2025-06-01", "2025-06-10"),
+            ),
+        ),
+        (
+            ("2024-01-01", "2024-01-31"),
+            None,
+            LinkMismatch(
+                "period",
+                "period_outside",
+                ("2024-01-01", "2024-01-31"),
+                ("2024-01-01", "2024-01-31"),
+                ("2025-06-01", "2025-11-30"),
+            ),
+        ),
+        (
+            ("garbage",),
+            None,
+            LinkMismatch(
+                "period",
+                "period_unreadable",
+                ("garbage",),
+                ("garbage",),
+                ("2025-06-01", "2025-11-30"),
+            ),
+        ),
+        (
+            ("2025-09-30", "2025-09-01"),
+            None,
+            LinkMismatch(
+                "period",
+                "period_unreadable",
+                ("2025-09-30", "2025-09-01"),
+                ("2025-09-30", "2025-09-01"),
+                ("2025-06-01", "2025-11-30"),
+            ),
+        ),
+    ],
+    ids=[
+        "none",
+        "inside",
+        "start-only",
+        "beyond-end",
+        "before-start",
+        "outside",
+        "garbage",
+        "reversed",
+    ],
+)
+def test_link_period(requested, cut, mismatch):
+    assert link_period(requested, BOUNDS) == (cut, mismatch)
+
+
+def test_link_period_on_data_without_dates():
+    assert link_period(("2025-07-01", "2025-07-31"), None) == (
+        None,
+        LinkMismatch(
+            "period", "no_dates", ("2025-07-01", "2025-07-31"), ("2025-07-01", "2025-07-31")
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("requested", "expected"),
+    [
+        (RequestedView(segments={"device": ("mobile",), "channel": ("email",)}), []),
+        (
+            RequestedView(segments={"device": ("tablet",)}),
+            [LinkMismatch("device", "no_value", ("tablet",), ("tablet",), ())],
+        ),
+        (
+            RequestedView(segments={"device": ("mobile", "tablet", "tv")}),
+            [
+                LinkMismatch(
+                    "device", "no_value", ("mobile", "tablet", "tv"), ("tablet", "tv"), ("mobile",)
+                )
+            ],
+        ),
+        (
+            RequestedView(segments={"channel": ("tiktok",), "plan": ("pro",)}),
+            [LinkMismatch("channel", "no_value", ("tiktok",), ("tiktok",), ())],
+        ),
+        (
+            RequestedView(segments={"country": ("FR",)}, more_segments=("country", "plan", "age")),
+            [
+                LinkMismatch("country", "no_column", ("FR",), ("FR",)),
+                LinkMismatch("age", "no_column", (), ()),
+            ],
+        ),
+        (
+            RequestedView(segments={"device": ("tv",)}, period=("2024-01-01", "2024-01-31")),
+            [
+                LinkMismatch(
+                    "period",
+                    "period_outside",
+                    ("2024-01-01", "2024-01-31"),
+                    ("2024-01-01", "2024-01-31"),
+                    ("2025-06-01", "2025-11-30"),
+                ),
+                LinkMismatch("device", "no_value", ("tv",), ("tv",), ()),
+            ],
+        ),
+    ],
+    ids=[
+        "all-found",
+        "unknown-value",
+        "some-unknown",
+        "unknown-channel",
+        "no-column",
+        "period-too",
+    ],
+)
+def test_link_mismatches(requested, expected):
+    assert link_mismatches(requested, AVAILABLE, BOUNDS) == expected
