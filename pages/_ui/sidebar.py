@@ -117,6 +117,18 @@ def cohort_grain(box: DeltaGenerator) -> str:
     return grain or "month"
 
 
+def _follow_new_bounds(lo: date, hi: date) -> None:
+    """New data, new dates: a period that covered the whole of the previous data ("no filter")
+    covers the whole of the new data, instead of silently filtering it to the old dates."""
+    previous = st.session_state.get("period_bounds")
+    st.session_state["period_bounds"] = (lo, hi)
+    if previous is None or previous == (lo, hi):
+        return
+    current = st.session_state.get("period")
+    if current is None or tuple(current) == tuple(previous):
+        st.session_state["period"] = (lo, hi)
+
+
 def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None) -> Filters:
     """Draw the filter widgets for this data and return the view state they describe.
 
@@ -131,6 +143,7 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     start = end = None
     if bounds is not None:
         lo, hi = bounds
+        _follow_new_bounds(lo, hi)
         picked = box.date_input(
             "Period",
             value=(lo, hi),

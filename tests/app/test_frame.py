@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import DATASETS, errors_and_exceptions
+from tests.app.conftest import DATASETS, ROOT, errors_and_exceptions
 
 
 def _main_text(at) -> str:
@@ -224,3 +224,22 @@ def test_overview_has_its_own_address(app):
     app.switch_page("pages/home_view.py").run()
     assert errors_and_exceptions(app) == []
     assert [t.value for t in app.title] == ["Parcours"]
+
+
+def test_a_new_upload_is_not_filtered_to_the_demo_period(app):
+    """The demo's whole period means 'no filter'; after an upload whose dates reach beyond it,
+    the whole of the new data is shown, not the demo's June-November."""
+    import csv
+    import io
+    from datetime import datetime
+
+    path = ROOT / "tests" / "fixtures" / "crm_contacts_fr.csv"
+    app.run()
+    assert app.session_state["filters"].start is None
+    app.sidebar.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert (f.start, f.end) == (None, None)
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
+    days = [datetime.strptime(r["Date de création"], "%d/%m/%Y").date() for r in rows]
+    assert app.sidebar.date_input[0].value == (min(days), max(days))
