@@ -17,7 +17,9 @@ A column is a candidate when it has a few values (2 to :data:`MAX_ARMS`, or up t
   ``new_page``, ``témoin``), or one prefix with short suffixes (``gate_30``/``gate_40``).
 
 A name that names an attribute of people or products (device, country, category, channel,
-source, brand, sex, cohort, …) is never a candidate, whatever its values. Facts only: the
+source, brand, sex, cohort, grade, team, level, …) is never a candidate, whatever its values;
+nor is a flag (``is_test``) or a measurement of a test (``test_score``, ``experiment_name``),
+nor values whose common prefix names such an attribute (``zone_a``/``zone_b``). Facts only: the
 reasons are codes (``"name"``, ``"values"``) with the matched word or pattern; pages word them.
 
 :func:`summary_counts` reads an aggregated A/B file (one row per variant, or per variant and
@@ -67,7 +69,16 @@ _NOT_ASSIGNMENT = frozenset(
         "genre", "sexe", "age", "cohort", "cohorte", "segment", "plan", "tier", "type",
         "status", "statut", "stage", "etape", "étape", "step", "event",
         "referrer", "utm", "store", "shop", "customer", "client", "payment",
-        "shipping", "size", "color", "colour",
+        "shipping", "size", "color", "colour", "grade", "rating", "rank", "score", "class",
+        "priority", "risk", "team", "zone", "sku", "level", "niveau", "equipe", "équipe",
+    }
+)  # fmt: skip
+# a test/group word followed by one of these names a measurement of something else
+# (``test_score``, ``test_date``, ``group_size``), not the arm a user was assigned to
+_MEASURE_WORDS = frozenset(
+    {
+        "score", "scores", "result", "results", "date", "time", "duration", "count", "size",
+        "name", "names", "note", "resultat", "résultat",
     }
 )  # fmt: skip
 _CONTROL_WORDS = frozenset(
@@ -121,7 +132,12 @@ def _name_word(column: str) -> tuple[str | None, bool]:
     words = _words(column)
     if any(w in _NOT_ASSIGNMENT for w in words):
         return None, True
-    return next((w for w in words if w in _NAME_WORDS), None), False
+    word = next((w for w in words if w in _NAME_WORDS), None)
+    if word is not None and words[0] in ("is", "has", "was", "est"):
+        return None, True  # is_test true/false: a flag on the row (test orders), not an arm
+    if word is not None and words[-1] in _MEASURE_WORDS:
+        return None, True  # test_score, experiment_name: about a test, not its arms
+    return word, False
 
 
 def _value_pattern(values: Sequence[str]) -> str | None:
@@ -145,8 +161,9 @@ def _value_pattern(values: Sequence[str]) -> str | None:
     prefixed = [_PREFIXED.match(v) for v in vals]
     if all(prefixed):
         heads = {m.group(1).strip() for m in prefixed if m}
-        if len(heads) == 1 and len(next(iter(heads))) >= 2:
-            return "prefix"
+        head = next(iter(heads))
+        if len(heads) == 1 and len(head) >= 2 and not set(_words(head)) & _NOT_ASSIGNMENT:
+            return "prefix"  # team_1/team_2, zone_a/zone_b, level 1/2: attributes, not arms
     return None
 
 

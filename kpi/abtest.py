@@ -1254,6 +1254,21 @@ def verdict(
                     "approximations, which matters in small samples). Treat this as inconclusive "
                     "and collect more data."
                 )
+        shown_ci = shown.ci_rel_lift if shown.ci_rel_lift is not None else shown.ci_abs_diff
+        if corrected_ci and adjusted_p_value is not None and shown_ci is not None:
+            excludes_zero = shown_ci[0] > 0 or shown_ci[1] < 0
+            if excludes_zero != (p < result.alpha) and not observational:
+                # Holm is less strict than the Bonferroni interval beside it: from its second
+                # step on, a difference can be Holm-significant while the interval touches 0
+                name = _CORRECTION_NAMES.get(correction or "", "corrected")
+                caveats.append(
+                    f"Borderline: the {level} interval (Bonferroni-corrected, stricter than the "
+                    f"{name} correction of the p-value) "
+                    + ("excludes 0" if excludes_zero else "still includes no difference")
+                    + " although the corrected p-value says "
+                    + ("significant" if p < result.alpha else "not significant")
+                    + ". Treat this as inconclusive and collect more data."
+                )
         if result.prob_b_beats_a is not None and not observational:
             caveats.append(
                 f"Bayesian view: the chance that {b} truly converts better than {a} is "
@@ -1271,7 +1286,11 @@ def verdict(
             + (
                 f" (the p-value above is {_CORRECTION_NAMES.get(correction or '', 'corrected')}"
                 "-corrected for this"
-                + (", and so is the interval)." if corrected_ci else "; the interval is not).")
+                + (
+                    ", and the interval is Bonferroni-corrected)."
+                    if corrected_ci
+                    else "; the interval is not)."
+                )
                 if adjusted_p_value is not None
                 else ": use the corrected p-values."
             )
@@ -1382,7 +1401,9 @@ DEFINITIONS: dict[str, Definition] = {
         "Intervals with several comparisons",
         "With Holm-corrected p-values over m comparisons, the intervals of the differences and "
         "lifts are Bonferroni intervals at level 1 − α/m (e.g. 97.5 % for 2 comparisons), so "
-        "that they agree with the corrected test; with Benjamini–Hochberg they stay at 1 − α "
+        "that they agree with the corrected test (Bonferroni is a little stricter than Holm: "
+        "when a Holm-significant difference's interval still includes 0, the verdict says it "
+        "is borderline); with Benjamini–Hochberg they stay at 1 − α "
         "and are labelled 'not corrected'. Per-group (Wilson) intervals are never corrected.",
         "rate",
         "ab",

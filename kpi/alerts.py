@@ -81,7 +81,7 @@ Red flags and their default thresholds (all configurable):
 | flag | level | fires when | default |
 |---|---|---|---|
 | Low conversion | alert | conversion rate (purchasers / visitors) is below the minimum | 2 % |
-| High cart abandonment | warning | cart abandonment (1 − purchases / carts) is above the maximum | 70 % |
+| High cart abandonment | warning | cart abandonment (cart users who did not purchase / cart users) is above the maximum | 70 % |
 | High bounce rate | warning | bounce rate on landing pages (all sessions if no landing step) is above the maximum | 50 % |
 | Session duration drop | warning | average session duration fell by more than this from the previous month to the latest | 20 % |
 | Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test, p Holm-corrected over every step (× segment) compared < alpha | alpha 0.05 |

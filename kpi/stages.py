@@ -143,8 +143,8 @@ DEFINITIONS: dict[str, Definition] = {
     "aov": Definition("Average order value", "Revenue / orders.", "currency", "decision"),
     "cart_abandonment": Definition(
         "Cart abandonment rate",
-        "1 − purchases / carts, counted in users: users who added to cart and did not "
-        "purchase / users who added to cart.",
+        "Users who added to cart and did not purchase / users who added to cart (a purchaser "
+        "who never added to cart does not lower it, so it is not 1 − purchasers / carts).",
         "rate",
         "decision",
     ),

@@ -66,7 +66,7 @@ with right:
     max_cart = st.number_input(
         "Maximum cart abandonment (%)", 0.0, 100.0, t0.max_cart_abandonment * 100, 1.0,
         key="ex_max_cart", bind="query-params",
-        help="1 − purchases / carts above this is a warning.",
+        help="Cart users who did not purchase / cart users above this is a warning.",
     )  # fmt: skip
     max_bounce = st.number_input(
         "Maximum bounce rate (%)", 0.0, 100.0, t0.max_bounce * 100, 1.0,

@@ -429,3 +429,34 @@ def test_observational_analysis_has_no_srm_and_no_verdict_words() -> None:
     assert export["observational"] is True and export["srm"] is None
     labels = [label for label, _, _ in ab_summary_rows(export)]
     assert "comparison type" in labels
+
+
+def test_holm_significant_but_bonferroni_interval_touching_zero_is_called_borderline():
+    """Review of issue 9: A 1000/10000, B 1110/10000, C 1085/10000. Pooled z p-values (by
+    hand below) 0.0113 and 0.0492; Holm: B 2 × 0.0113 = 0.0227, C max(0.0227, 0.0492) = 0.0492,
+    both significant at 5 %; but C's 97.5 % (Bonferroni) interval includes 0, so its verdict
+    says the interval and the corrected p disagree instead of reading as a clean result."""
+    import math
+
+    from scipy.stats import norm
+
+    def pooled_p(xa, na, xb, nb):
+        p = (xa + xb) / (na + nb)
+        z = (xb / nb - xa / na) / math.sqrt(p * (1 - p) * (1 / na + 1 / nb))
+        return 2 * norm.sf(abs(z))
+
+    pb, pc = pooled_p(1000, 10000, 1110, 10000), pooled_p(1000, 10000, 1085, 10000)
+    counts = pl.DataFrame(
+        {"variant": ["A", "B", "C"], "visitors": [10000] * 3, "conversions": [1000, 1110, 1085]}
+    )
+    a = analyse(counts, variant="variant", control="A")
+    rows = {r["variant"]: r for r in a.comparisons.iter_rows(named=True)}
+    assert rows["B"]["adjusted_p_value"] == pytest.approx(2 * pb, rel=1e-9)
+    assert rows["C"]["adjusted_p_value"] == pytest.approx(max(2 * pb, pc), rel=1e-9)
+    assert rows["B"]["significant"] and rows["C"]["significant"]
+    assert rows["C"]["ci_level"] == pytest.approx(0.975)
+    assert rows["C"]["abs_diff_low"] < 0 < rows["B"]["abs_diff_low"]
+    borderline = [c for c in a.verdicts["C"].caveats if c.startswith("Borderline")]
+    assert borderline and "97.5 % interval" in borderline[0] and "Holm" in borderline[0]
+    assert not any(c.startswith("Borderline") for c in a.verdicts["B"].caveats)
+    assert any("the interval is Bonferroni-corrected" in c for c in a.verdicts["B"].caveats)

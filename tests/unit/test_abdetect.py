@@ -113,6 +113,21 @@ def test_files_without_an_experiment_have_no_assignment(paths):
         ("x", ["A"], None),  # a single value is no test
         ("x", ["ad", "psa"], None),  # nothing says "arm": the user picks it explicitly
         ("x", ["a", "b", "c", "d", "e", "f", "g"], None),  # 7 letters: too many without a name
+        # attributes and measurements that look like arms (review of issue 9)
+        ("plan", ["basic", "pro"], None),
+        ("gender", ["M", "F"], None),
+        ("source", ["google", "facebook"], None),
+        ("grade", ["A", "B", "C"], None),
+        ("rating", ["a", "b", "c", "d"], None),
+        ("team", ["team_1", "team_2", "team_3"], None),
+        ("x", ["zone_a", "zone_b"], None),  # the values' own prefix names an attribute
+        ("x", ["level 1", "level 2", "level 3"], None),
+        ("test_score", ["low", "high"], None),
+        ("experiment_name", ["home_cta", "checkout_v2"], None),  # several tests, not arms
+        ("is_test", ["true", "false"], None),  # test orders flag
+        ("experiment_group", ["control", "variant_1", "variant_2"], ("name", "values")),
+        ("Variation", ["Control", "Variation 1", "Variation 2"], ("name", "values")),
+        ("x", ["Design_A", "Design_B"], ("values",)),
     ],
 )
 def test_is_assignment_rules(column, values, expected):

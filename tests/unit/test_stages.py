@@ -159,7 +159,11 @@ def test_definitions_cover_every_kpi_with_a_formula() -> None:
     assert all(isinstance(d, Definition) and d.formula and d.stage for d in DEFINITIONS.values())
     assert "single-page sessions / sessions" in DEFINITIONS["bounce_rate"].formula.lower()
     assert DEFINITIONS["aov"].formula == "Revenue / orders."
-    assert "1 − purchases / carts" in DEFINITIONS["cart_abandonment"].formula
+    # u5 purchased without a cart: 1 − purchasers / carts would give 1 − 3/3 = 0, not 1/3
+    assert DEFINITIONS["cart_abandonment"].formula.startswith(
+        "Users who added to cart and did not purchase / users who added to cart"
+    )
+    assert "1 − purchases / carts" not in DEFINITIONS["cart_abandonment"].formula
 
 
 def test_new_users_from_first_seen_history() -> None:
