@@ -251,14 +251,7 @@ def mde_for_sample(
     alpha = _check_level("significance level (alpha)", alpha)
     power = _check_level("power", power)
     p1 = _check_level("baseline conversion rate", baseline)
-    try:
-        n = float(visitors_per_variant)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"Visitors per variant must be a number; got {visitors_per_variant!r}."
-        ) from None
-    if not n > 0 or math.isinf(n):
-        raise InputError(f"Visitors per variant must be positive; got {visitors_per_variant}.")
+    n = _visitors(visitors_per_variant)
     hi = 1 - p1 - 1e-12 * max(1.0, 1 - p1)
     if _power_prop_test_n(p1, p1 + hi, alpha, power) > n:
         raise InputError(
@@ -294,6 +287,16 @@ def power_at(
     """
     alpha = _check_level("significance level (alpha)", alpha)
     p1, p2 = _rates(baseline, mde, relative)
+    n = _visitors(visitors_per_variant)
+    p_bar = (p1 + p2) / 2
+    z = (abs(p2 - p1) * math.sqrt(n) - norm.isf(alpha / 2) * math.sqrt(2 * p_bar * (1 - p_bar))) / (
+        math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    )
+    return float(norm.cdf(z))
+
+
+def _visitors(visitors_per_variant: float) -> float:
+    """Visitors per variant as a positive finite number, or an InputError saying what is wrong."""
     try:
         n = float(visitors_per_variant)
     except (TypeError, ValueError):
@@ -302,8 +305,4 @@ def power_at(
         ) from None
     if not n > 0 or math.isinf(n):
         raise InputError(f"Visitors per variant must be positive; got {visitors_per_variant}.")
-    p_bar = (p1 + p2) / 2
-    z = (abs(p2 - p1) * math.sqrt(n) - norm.isf(alpha / 2) * math.sqrt(2 * p_bar * (1 - p_bar))) / (
-        math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
-    )
-    return float(norm.cdf(z))
+    return n

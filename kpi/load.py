@@ -556,19 +556,24 @@ def _grid_from_csv(
     raise UnreadableFileError("The file cannot be read as a table.", "Save it again as UTF-8 CSV.")
 
 
+def _physical_lines(utf8: bytes | Path) -> pl.Series:
+    """The file's physical lines as one text column (no quoting, no splitting into fields)."""
+    return pl.read_csv(
+        utf8,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        infer_schema=False,
+        schema={"line": pl.String},
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+    )["line"]
+
+
 def _line_field_counts(utf8: bytes | Path, d: str, expected: int) -> pl.Series | None:
     """Field count of each physical line (quoted parts removed), when lines map 1:1 to rows."""
     try:
-        lines = pl.read_csv(
-            utf8,
-            has_header=False,
-            separator="\x1f",
-            quote_char=None,
-            infer_schema=False,
-            schema={"line": pl.String},
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )["line"]
+        lines = _physical_lines(utf8)
     except pl.exceptions.PolarsError:
         return None
     if lines.len() != expected:
@@ -756,16 +761,7 @@ def _json_key_count(utf8: bytes) -> int:
     takes ~20 s to do it), so this bounds the work before any parser runs. Vectorised: the
     text is split in lines and the quoted names before a colon are extracted by polars.
     """
-    lines = pl.read_csv(
-        utf8,
-        has_header=False,
-        separator="\x1f",
-        quote_char=None,
-        infer_schema=False,
-        schema={"line": pl.String},
-        truncate_ragged_lines=True,
-        raise_if_empty=False,
-    )["line"]
+    lines = _physical_lines(utf8)
     names = lines.str.extract_all(r'"(?:[^"\\]|\\.){0,300}"\s*:').explode().drop_nulls()
     return names.n_unique()
 
