@@ -122,7 +122,9 @@ DEFINITIONS: dict[str, Definition] = {
         "Engagement rate",
         "Engaged users / users. A user is engaged with at least 2 events (GA4's session_start, "
         "first_visit, first_open and user_engagement markers not counted), or at least one "
-        "event of an interaction step (product view, add to cart, checkout or purchase).",
+        "event of an interaction step (product view, add to cart, checkout or purchase; "
+        "without a landing step a product view is how visitors arrive, so it does not count "
+        "alone).",
         "rate",
         "consideration",
     ),
@@ -545,7 +547,11 @@ def _compute(
         out.append(
             _ok("product_page_views", float(ev.filter(pl.col("step") == roles["product"]).height))
         )
-    interaction = [roles[r] for r in ("product", "cart", "checkout", "purchase") if roles[r]]
+    # Without a landing step the product view is how visitors arrive (REES46: every event is
+    # a product view), so one product view alone is a visit, not an engagement (it made the
+    # engagement rate 100 % by construction).
+    kinds = ("product", "cart", "checkout", "purchase") if roles["landing"] else ("cart", "checkout", "purchase")  # fmt: skip
+    interaction = [roles[r] for r in kinds if roles[r]]
     per_user = ev.group_by("user_id").agg(
         (_PAGE.sum() >= 2).alias("many"),
         pl.col("step").is_in(interaction).any().alias("interacted"),

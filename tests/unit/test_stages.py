@@ -458,6 +458,14 @@ def test_rees46_sample_against_duckdb() -> None:
     ).fetchone()
     assert kpis["time_to_convert_median"].value == pytest.approx(ttc[0])
     assert kpis["time_to_convert_mean"].value == pytest.approx(ttc[1])
+    # engagement: no landing step, so a single product view is the visit itself; engaged =
+    # at least 2 events or a cart/purchase (195 of 330; was 100 % by construction)
+    engaged = con.execute(
+        """SELECT count(*) FROM (SELECT u FROM e GROUP BY u
+           HAVING count(*) >= 2 OR count(*) FILTER (WHERE k IN ('cart', 'purchase')) > 0)"""
+    ).fetchone()[0]
+    assert engaged == 195
+    assert kpis["engagement_rate"].value == pytest.approx(engaged / 330)
 
 
 def test_online_retail_aov_matches_published_figure() -> None:
