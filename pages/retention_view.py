@@ -61,6 +61,7 @@ def _summary(
 st.title("Retention")
 widgets.view_caption()
 ds = state.require_view()
+widgets.stop_on_aggregated_counts(ds, "cohorts, repeat purchases and churn")
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 if not ds.has_timestamps:
     st.info(
