@@ -25,6 +25,10 @@ FRAME_CSS = f"""<style>
   background: #fff8e1; border: 1px solid #f0c36d; border-radius: 2rem;
   padding: 0.35rem 1rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.18); font-weight: 600;
 }}
+/* KPI card labels wrap instead of being cut with "…" at 1280 px ("Bounce rate on landi…") */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 </style>"""
 # While other data is being read and computed, the previous data's charts and numbers (greyed
 # "stale" elements by default) are hidden, so a page never mixes two files. Streamlit marks

@@ -40,3 +40,14 @@ def test_ab_chart_titles_are_wrapped_and_cards_three_a_row(app):
     assert all(len(line) <= 60 for line in _lines(rates["title"]["subtitle"]))
     # the plot keeps its height: the extra title lines are added to the chart's height
     assert diff["height"] == 160 + 60 + 22 * (1 + len(_lines(diff["title"]["subtitle"])) - 1)
+
+
+def test_kpi_card_labels_wrap_instead_of_being_cut():
+    """Four cards a row at 1280 px cut "Bounce rate on landing pages" to "Bounce rate on
+    landi…" (checked in chromium at 1280×720: the label now wraps on two lines). The frame's
+    style element carries the rule on every page."""
+    from pages._ui.widgets import FRAME_CSS
+
+    rule = FRAME_CSS.split('[data-testid="stMetricLabel"]', 1)[1]
+    assert "white-space: normal !important" in rule.split("}")[0]
+    assert "text-overflow: clip !important" in rule.split("}")[0]
