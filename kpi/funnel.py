@@ -992,7 +992,9 @@ def insights(funnel_result: pl.DataFrame, by: str | Sequence[str] | None = None)
             for i in range(1, len(users))
             if users[i - 1] > 0
         ]
-        if lost:
+        if lost and max(lost)[0] <= 0:
+            out.append(f"No user is lost between the steps ({users[0]:,} at every step).")
+        elif lost:
             share, i = max(lost)
             out.append(
                 f"The biggest drop-off is from {names[i - 1]} to {names[i]}: {_pct(share)} of "

@@ -82,6 +82,12 @@ def quality_summary(ds: Dataset) -> Quality:
     period = None
     if ds.has_timestamps:
         period = f"{ev['ts'].min():%Y-%m-%d} → {ev['ts'].max():%Y-%m-%d}"
+    elif (
+        ds.counts is not None
+        and "ts" in ds.counts.columns
+        and ds.counts["ts"].null_count() < ds.counts.height
+    ):  # aggregated counts per day (GA4 BigQuery funnel export)
+        period = f"{ds.counts['ts'].min():%Y-%m-%d} → {ds.counts['ts'].max():%Y-%m-%d}"
     elif "signup" in ds.users.columns and ds.users["signup"].null_count() < ds.users.height:
         period = (
             f"{ds.users['signup'].min():%Y-%m-%d} → {ds.users['signup'].max():%Y-%m-%d} (signups)"

@@ -17,6 +17,9 @@ REASONS: dict[str, str] = {
     "export) to measure it",
     "orders_only_per_visitor": "does not apply: the data holds purchases only, so the "
     "'visitors' are the buyers; see revenue per customer on the Value page",
+    "orders_only_traffic": "does not apply: the data holds purchases only, no visits, so "
+    "there is no traffic to split by channel (a Shopify 'Source' is the sales channel: web, "
+    "POS, draft order). Add the visits (an event log or a sessions export) to measure it",
     "no_visit_before_purchase": "does not apply: no purchaser has an event before their "
     "purchase in this data (the purchase is the only event), so the time from first visit to "
     "purchase is unknown, not 0 s",

@@ -558,6 +558,12 @@ def _funnel_sheet(ws: Worksheet, ctx: _Context) -> None:
             Col("p90_from_previous_s", "90th percentile from previous", DURATION, 1 / 86400),
             Col("median_from_start_s", "Median time from step 1", DURATION, 1 / 86400),
         ]
+    if timed:  # step 1 has no previous step: its times are blank, not 0:00:00
+        first = pl.int_range(pl.len()) == 0
+        table = table.with_columns(
+            pl.when(first).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("median_from_previous_s", "p90_from_previous_s", "median_from_start_s")
+        )
     top = w.row
     w.table(table, cols, name="tblFunnel")
     ws.freeze_panes = ws.cell(top + 1, 2)

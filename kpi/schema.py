@@ -620,6 +620,20 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
             ):
                 roles[col] = "user_id"
                 break
+    # An aggregated table (a count column, no user id): a 'converted' column holding whole
+    # numbers beyond 0/1 counts conversions (an A/B summary 'group,users,converted').
+    if "user_id" not in taken and "count" in roles.values():
+        for col in frame.columns:
+            st = stats[col]
+            if (
+                roles.get(col) == "metric"
+                and _norm(col) in SYNONYMS["converted"]
+                and st["integral"]
+                and st["min"] is not None
+                and st["min"] >= 0
+                and (st["max"] or 0) > 1
+            ):
+                roles[col] = "count"
     roles = pipeline.refine_roles(frame, roles)  # CRM: French headers, the pipeline stage
     return {c: roles.get(c, "ignore") for c in frame.columns}
 

@@ -11,6 +11,10 @@ Conventions (also in :data:`DEFINITIONS`):
   unique per user, so the pair is the safe key.
 - Events are read as page views for bounce rate and pages per session (one event = one page or
   screen view). With event logs that also hold clicks, both KPIs count those events too.
+  GA4's automatically collected markers (``session_start``, ``first_visit``, ``first_open``,
+  ``user_engagement``) are not pages: GA4 writes ``session_start`` beside the first
+  ``page_view`` of every session, so counting it would make every session "two pages" (bounce
+  0 %, engagement 100 % on any GA4 export).
 - *Purchase events* are the events of the purchase step; without a purchase step, the events
   that carry an ``order_id``; without ``order_id``, the events with ``revenue`` > 0.
 - Revenue is the sum of ``revenue`` over purchase events; orders are the distinct ``order_id``
@@ -64,7 +68,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "bounce_rate": Definition(
         "Bounce rate",
-        "Single-page sessions / sessions (a session with exactly one event bounced).",
+        "Single-page sessions / sessions (a session with at most one event bounced; GA4's "
+        "session_start, first_visit, first_open and user_engagement markers are not pages).",
         "rate",
         "awareness",
     ),
@@ -77,7 +82,8 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "pages_per_session": Definition(
         "Pages per session",
-        "Events / sessions (each event is read as one page or screen view).",
+        "Events / sessions (each event is read as one page or screen view; GA4's "
+        "session_start, first_visit, first_open and user_engagement markers are not counted).",
         "ratio",
         "awareness",
     ),
@@ -114,8 +120,11 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "engagement_rate": Definition(
         "Engagement rate",
-        "Engaged users / users. A user is engaged with at least 2 events, or at least one "
-        "event of an interaction step (product view, add to cart, checkout or purchase).",
+        "Engaged users / users. A user is engaged with at least 2 events (GA4's session_start, "
+        "first_visit, first_open and user_engagement markers not counted), or at least one "
+        "event of an interaction step (product view, add to cart, checkout or purchase; "
+        "without a landing step a product view is how visitors arrive, so it does not count "
+        "alone).",
         "rate",
         "consideration",
     ),
@@ -437,6 +446,12 @@ def _period_start(events: pl.DataFrame) -> object:
     return events.select(pl.col("ts").min().dt.truncate("1d")).item()
 
 
+#: GA4 automatically collected events that mark a session or a user, not a page they saw.
+GA4_MARKERS: tuple[str, ...] = ("session_start", "first_visit", "first_open", "user_engagement")
+#: 1 for an event read as a page (or screen) view, 0 for a GA4 marker.
+_PAGE = (~pl.col("step").cast(pl.String).is_in(GA4_MARKERS)).fill_null(True).cast(pl.Int64)
+
+
 def orders_only(dataset: Dataset, purchase_step: str | None = None) -> bool:
     """True when every event of the data is a purchase (an orders file, no visits): then every
     user in it bought, and conversion or engagement rates do not apply."""
@@ -470,7 +485,7 @@ def _compute(
     sessions: pl.DataFrame | None = None
     if has_sessions:
         sess_ev = ev.filter(pl.col("session_id").is_not_null())
-        aggs = [pl.len().alias("events")]
+        aggs = [_PAGE.sum().alias("events")]
         if has_ts:
             aggs += [
                 pl.col("ts").min().alias("start"),
@@ -486,7 +501,7 @@ def _compute(
     out.append(_new_users(dataset, ev, first_seen, period_start, visitors))
 
     if sessions is not None:
-        bounced = float(sessions.filter(pl.col("events") == 1).height)
+        bounced = float(sessions.filter(pl.col("events") <= 1).height)
         out.append(_rate("bounce_rate", bounced, n_sessions, "no sessions in this selection"))
         if not has_ts:
             out.append(_missing("bounce_rate_landing", _MISSING["ts"]))
@@ -497,12 +512,13 @@ def _compute(
             out.append(
                 _rate(
                     "bounce_rate_landing",
-                    float(landing.filter(pl.col("events") == 1).height),
+                    float(landing.filter(pl.col("events") <= 1).height),
                     float(landing.height),
                     "no session starts on the landing step in this selection",
                 )
             )
-        out.append(_rate("pages_per_session", float(sess_ev.height), n_sessions, "no sessions"))
+        pages = float(sess_ev.select(_PAGE.sum()).item())
+        out.append(_rate("pages_per_session", pages, n_sessions, "no sessions"))
         if has_ts:
             durations = sessions["duration"].drop_nulls()
             if durations.len():
@@ -519,7 +535,10 @@ def _compute(
             out.append(_missing(code, _MISSING["sessions"]))
 
     out.extend(_spend_kpis(dataset.spend))
-    out.append(_organic_share(dataset, ev, sessions))
+    if only_orders and sessions is None:
+        out.append(_not_applicable("organic_share", "orders_only_traffic"))
+    else:
+        out.append(_organic_share(dataset, ev, sessions))
 
     # ---- Consideration ----------------------------------------------------------------
     if roles["product"] is None:
@@ -528,9 +547,14 @@ def _compute(
         out.append(
             _ok("product_page_views", float(ev.filter(pl.col("step") == roles["product"]).height))
         )
-    interaction = [roles[r] for r in ("product", "cart", "checkout", "purchase") if roles[r]]
+    # Without a landing step the product view is how visitors arrive (REES46: every event is
+    # a product view), so one product view alone is a visit, not an engagement (it made the
+    # engagement rate 100 % by construction).
+    kinds = ("product", "cart", "checkout", "purchase") if roles["landing"] else ("cart", "checkout", "purchase")  # fmt: skip
+    interaction = [roles[r] for r in kinds if roles[r]]
     per_user = ev.group_by("user_id").agg(
-        (pl.len() >= 2).alias("many"), pl.col("step").is_in(interaction).any().alias("interacted")
+        (_PAGE.sum() >= 2).alias("many"),
+        pl.col("step").is_in(interaction).any().alias("interacted"),
     )
     engaged = float(per_user.filter(pl.col("many") | pl.col("interacted")).height)
     if crm is not None:

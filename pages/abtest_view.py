@@ -859,7 +859,10 @@ for cmp in a.comparisons.iter_rows(named=True):
         f"{ci_text((cmp['abs_diff_low'], cmp['abs_diff_high']), 'pts')}, relative lift "
         f"{ci_text((cmp['rel_lift_low'], cmp['rel_lift_high']), 'signed')}."
     )
-    m = st.columns(3 if a.observational else 5)
+    # three cards a row: five in a row clipped "+0.60 pp" to "+0.60…" at 1280 px
+    m = st.columns(3)
+    if not a.observational:
+        m += st.columns(3)[:2]
     m[0].metric(
         "Difference (pp)",
         fmt.pts(cmp["abs_diff"]),

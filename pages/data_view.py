@@ -29,8 +29,13 @@ if ds is not None:
     st.header("Data quality")
     q = compute.quality_summary(state.digest(), ds)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Users", f"{q.users:,}")
-    c2.metric("Events", f"{q.events:,}")
+    if ds.counts is not None and ds.events.height == 0:  # totals, not people: no 0 users
+        kept = int(q.accounting["rows_kept"].sum())
+        c1.metric("Users", "–", help="Aggregated counts: the file holds totals, not users.")
+        c2.metric("Rows of counts", f"{kept:,}", help="Rows of totals read from the file.")
+    else:
+        c1.metric("Users", f"{q.users:,}")
+        c2.metric("Events", f"{q.events:,}")
     c3.metric(
         "Duplicate events", f"{q.duplicate_events:,}", help="Rows identical in every column (kept)."
     )

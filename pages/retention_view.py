@@ -61,6 +61,7 @@ def _summary(
 st.title("Retention")
 widgets.view_caption()
 ds = state.require_view()
+widgets.stop_on_aggregated_counts(ds, "cohorts, repeat purchases and churn")
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 if not ds.has_timestamps:
     st.info(
@@ -317,7 +318,24 @@ with tabs[1]:
 
 # ---------------------------------------------------------------- period-N trend
 st.subheader(f"{unit} {trend_n} retention across cohorts")
-if not charts.empty_note(summary.trend, f"cohort that reached {unit.lower()} {trend_n}"):
+trend_done = (
+    summary.trend.filter(pl.col("complete")) if summary.trend is not None else summary.trend
+)
+if (
+    summary.trend is not None
+    and summary.trend.height
+    and trend_done is not None
+    and trend_done.height == 0
+):  # only months still in progress: an empty chart with a 0.000000% axis said nothing
+    parts = [
+        f"{r['cohort']}: {r['retained']:,} of {r['cohort_size']:,} so far"
+        for r in summary.trend.iter_rows(named=True)
+    ]
+    st.info(
+        f"No cohort has a complete {unit.lower()} {trend_n} yet: it is still in progress "
+        f"({'; '.join(parts)}). Come back later, or choose a smaller N."
+    )
+elif not charts.empty_note(summary.trend, f"cohort that reached {unit.lower()} {trend_n}"):
     avg_row = summary.average.filter(pl.col("period") == trend_n)
     avg = float(avg_row["retention"][0]) if avg_row.height else None
     charts.show(

@@ -146,6 +146,7 @@ def _segment_table(frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi]) ->
 st.title("Stage KPIs")
 widgets.view_caption()
 ds = state.require_view()
+widgets.stop_on_aggregated_counts(ds, "the stage KPIs (users, sessions, conversion, orders)")
 key = state.view_key()
 
 try:

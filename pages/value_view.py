@@ -60,6 +60,7 @@ def _stop_on(exc: ParcoursError) -> None:
 st.title("Customer value")
 widgets.view_caption()
 ds = state.require_view()
+widgets.stop_on_aggregated_counts(ds, "customer value (orders per customer, CLV)")
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
 defs = value.DEFINITIONS

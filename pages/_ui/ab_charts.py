@@ -60,13 +60,11 @@ def rates_chart(
     labels = base.mark_text(dy=-18, fontSize=charts.FONT_SIZE, fontWeight="bold").encode(
         x="rate:Q", text=alt.Text("rate:Q", format=".2%")
     )
+    head = f"{metric} rate per variant"
+    sub = f"Dot: observed rate. Bar: {level} interval (Wilson) — where the true rate probably lies."
     return (bars + dots + labels).properties(
-        title=alt.Title(
-            f"{metric} rate per variant",
-            subtitle=f"Dot: observed rate. Bar: {level} interval (Wilson) — where the true rate "
-            "probably lies.",
-        ),
-        height=150 + 60 * data.height,  # includes titles and axes (autosize fit)
+        title=charts.title(head, sub),
+        height=150 + 60 * data.height + charts.title_extra_height(head, sub),  # titles, axes
     )
 
 
@@ -164,9 +162,10 @@ def diff_chart(
     )
     if rules is not None:
         subtitle += " Red dashes: the smallest change worth detecting (MDE)."
+    head = f"Difference vs {control}, with its {level} interval"
     return alt.layer(*layers).properties(
-        title=alt.Title(f"Difference vs {control}, with its {level} interval", subtitle=subtitle),
-        height=160 + 60 * max(data.height, 1),
+        title=charts.title(head, subtitle),
+        height=160 + 60 * max(data.height, 1) + charts.title_extra_height(head, subtitle),
     )
 
 
@@ -224,11 +223,14 @@ def forest_chart(
             "datum.segment == 'All users'", alt.value("diamond"), alt.value("circle")
         ),
     )
+    head = f"Difference vs {control} in each {segment.replace('_', ' ')}"
+    sub = (
+        f"Diamond: all users. Bars: {level} intervals; a bar crossing the black line is no "
+        "clear difference in that segment."
+    )
     return alt.layer(_zero_rule(data), bars, dots).properties(
-        title=alt.Title(
-            f"Difference vs {control} in each {segment.replace('_', ' ')}",
-            subtitle=f"Diamond: all users. Bars: {level} intervals; a bar crossing the black "
-            "line is no clear difference in that segment.",
-        ),
-        height=140 + 44 * len(order) * (data["variant"].n_unique() if several else 1),
+        title=charts.title(head, sub, width=60),
+        height=140
+        + 44 * len(order) * (data["variant"].n_unique() if several else 1)
+        + charts.title_extra_height(head, sub, width=60),
     )

@@ -62,6 +62,23 @@ def lines(title: str, width: int = 22) -> str | list[str]:
     return out
 
 
+def title(text: str, subtitle: str | None = None, *, width: int = 30) -> alt.Title:
+    """A chart title and subtitle wrapped into lines: a chart in half of the page at 1280 px
+    is about 400 px wide, and vega cuts a longer one line title with "…"."""
+    if subtitle is None:
+        return alt.Title(lines(text, width))
+    return alt.Title(lines(text, width), subtitle=lines(subtitle, width * 2))
+
+
+def title_extra_height(text: str, subtitle: str | None = None, *, width: int = 30) -> int:
+    """Pixels the wrapped lines of :func:`title` add beyond one title and one subtitle line
+    (a chart sized with ``autosize fit`` otherwise squeezes its plot to make room)."""
+    n = len(lines(text, width)) if len(text) > width else 1
+    if subtitle is not None and len(subtitle) > width * 2:
+        n += len(lines(subtitle, width * 2)) - 1
+    return 22 * (n - 1)
+
+
 def segment_values(segment: str) -> list[str]:
     """All values of a segment in the unfiltered data, sorted (the colour order)."""
     ds = st.session_state.get("dataset")

@@ -25,6 +25,10 @@ FRAME_CSS = f"""<style>
   background: #fff8e1; border: 1px solid #f0c36d; border-radius: 2rem;
   padding: 0.35rem 1rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.18); font-weight: 600;
 }}
+/* KPI card labels wrap instead of being cut with "…" at 1280 px ("Bounce rate on landi…") */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 </style>"""
 # While other data is being read and computed, the previous data's charts and numbers (greyed
 # "stale" elements by default) are hidden, so a page never mixes two files. Streamlit marks
@@ -166,3 +170,17 @@ def previous_period_caption() -> None:
     prev = f.previous() if f else None
     if prev is not None:
         st.caption(f"Changes are against the previous period: {prev.start} to {prev.end}.")
+
+
+def stop_on_aggregated_counts(ds: object, page: str) -> None:
+    """Aggregated counts (totals per day, segment and step; an A/B summary) have no users:
+    say so and stop, instead of KPI cards reading 0 users or "map a timestamp column"."""
+    if getattr(ds, "counts", None) is None or ds.events.height != 0:  # type: ignore[attr-defined]
+        return
+    st.info(
+        f"This data is aggregated counts (totals per step, not one row per user), so {page} "
+        "cannot be computed from it: they need each user's events. Its funnel is on the "
+        "**Funnel** page (and an A/B summary on the **A/B test** page); upload an event log "
+        "or orders for the rest."
+    )
+    st.stop()

@@ -141,3 +141,22 @@ def test_period_filter_shows_cohorts_that_started_in_it(app):
     # churn: the 90 days ending on the period's end, stated with that date, and a number
     assert "to 2025-09-30" in captions and "ending on 2025-09-30" in captions
     assert _metrics(app)["Churn rate"] not in ("–", "-", "")
+
+
+def test_a_month_still_in_progress_is_said_not_drawn_as_zero(app):
+    """Shopify fixture (2025-03-01 → 2025-04-02): month 1 of the March cohort is in progress,
+    so the month-1 trend chart was an empty plot with a '0.000000%' axis."""
+    shop = ROOT / "tests" / "fixtures" / "shopify_orders.csv"
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value((shop.name, shop.read_bytes(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    raw = pl.read_csv(shop, infer_schema_length=0).filter(pl.col("Email").is_not_null())
+    first = raw.group_by(pl.col("Email").str.to_lowercase()).agg(pl.col("Created at").min())
+    march = first.filter(pl.col("Created at").str.starts_with("2025-03")).height
+    assert march == 24
+    info = " ".join(i.value for i in app.info)
+    assert "No cohort has a complete month 1 yet" in info
+    assert f"2025-03: 0 of {march} so far" in info
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert not any("Month 1 retention of each cohort" in json.dumps(s.get("title")) for s in specs)

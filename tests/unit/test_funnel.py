@@ -815,3 +815,15 @@ def test_large_tie_group_with_many_steps_takes_the_unpacked_counts() -> None:
     assert users_of(funnel(log(rows), steps)) == [1] * 12
     # and an A one minute earlier serves as step 1 just as well
     assert users_of(funnel(log([*rows[:-1], (1, "A", 4)]), steps)) == [1] * 12
+
+
+def test_insights_without_any_drop_off_do_not_name_a_biggest_one() -> None:
+    """Everyone at every step: 'the biggest drop-off ... 0.00 % of users are lost' read as a
+    finding (a 5,000-column test file); it says no user is lost."""
+    res = pl.DataFrame({"step": ["view", "cart", "purchase"], "users": [50, 50, 50]}).with_columns(
+        conversion=pl.col("users") / 50, step_conversion=pl.lit(1.0)
+    )
+    text = insights(res)
+    assert text[0] == "No user is lost between the steps (50 at every step)."
+    assert not any("biggest" in t for t in text)
+    assert text[1] == "Overall, 100.00 % of users who did view reached purchase (50 of 50)."

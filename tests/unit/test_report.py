@@ -378,3 +378,17 @@ def test_ab_sheet_on_cookie_cats_uses_the_first_flag_as_the_page() -> None:
     assert values["Conversion means"] == "the retention_1 flag"
     assert values["gate_40 vs gate_30: p_value"] == pytest.approx(ref.p_value, rel=1e-12)
     assert values["srm level"] == "warn"  # 44,700 vs 45,489: SRM p = 0.0086
+
+
+def test_funnel_sheet_leaves_step_one_times_blank(demo: Dataset, october: bytes) -> None:
+    """Step 1 has no previous step: its times were written as 0:00:00 (a Shopify orders file
+    read '0 s' for its only step); later steps keep their medians."""
+    got = _kpi_table(october, "tblFunnel")
+    for col in ("Median time from previous step", "90th percentile from previous",
+                "Median time from step 1"):  # fmt: skip
+        assert got[col][0] is None, col
+    times = funnel.step_times(OCTOBER_MOBILE.apply(demo).events, list(demo.steps))
+    assert got["Median time from previous step"][1] == pytest.approx(
+        times["median_from_previous_s"][1], abs=0.5
+    )
+    assert got["Median time from previous step"][1] > 0

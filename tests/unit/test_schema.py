@@ -352,3 +352,28 @@ def test_ga4_daily_aggregates_keep_their_date_so_the_period_filter_works():
         return by["visit_to_cart"] / by["user_sessions_count"]
 
     assert cart_share(early) < 0.001 < 0.01 < cart_share(late)
+
+
+def test_an_ab_summary_with_a_converted_count_column_has_both_steps():
+    """'group,users,converted,revenue': 'converted' holds whole numbers (250, 301), so it is a
+    count of conversions, not a metric (the Funnel and Data pages showed the step 'users' only)."""
+    text = (
+        b"group,users,converted,revenue\ncontrol,5000,250,12500.50\ntreatment,5100,301,15890.25\n"
+    )
+    t = read_table(text, filename="ab.csv")
+    roles = detect_roles(t.frame, filename="ab.csv")
+    assert roles == {
+        "group": "variant",
+        "users": "count",
+        "converted": "count",
+        "revenue": "revenue",
+    }
+    ds = build_dataset([TableInput("ab.csv", t.frame, roles=roles)])
+    assert ds.counts is not None
+    totals = dict(ds.counts.group_by("step").agg(pl.col("users").sum()).iter_rows())
+    assert totals == {"users": 5000 + 5100, "converted": 250 + 301}
+    # a per-user 0/1 'converted' flag stays an outcome, and a per-user table is not a summary
+    flags = pl.DataFrame(
+        {"user_id": ["a", "b", "c"], "variant": ["A", "B", "A"], "converted": [0, 1, 1]}
+    )
+    assert detect_roles(flags)["converted"] == "converted"

@@ -462,6 +462,14 @@ def test_rees46_sample_against_duckdb() -> None:
     ).fetchone()
     assert kpis["time_to_convert_median"].value == pytest.approx(ttc[0])
     assert kpis["time_to_convert_mean"].value == pytest.approx(ttc[1])
+    # engagement: no landing step, so a single product view is the visit itself; engaged =
+    # at least 2 events or a cart/purchase (195 of 330; was 100 % by construction)
+    engaged = con.execute(
+        """SELECT count(*) FROM (SELECT u FROM e GROUP BY u
+           HAVING count(*) >= 2 OR count(*) FILTER (WHERE k IN ('cart', 'purchase')) > 0)"""
+    ).fetchone()[0]
+    assert engaged == 195
+    assert kpis["engagement_rate"].value == pytest.approx(engaged / 330)
 
 
 def test_online_retail_aov_matches_published_figure() -> None:
@@ -557,3 +565,63 @@ def test_organic_share_reads_french_channel_names() -> None:
     )
     share = by_code(stage_kpis(Dataset(events=ev, users=users)))["organic_share"]
     assert (share.value, share.numerator, share.denominator) == (pytest.approx(3 / 5), 3, 5)
+
+
+def test_ga4_session_start_is_not_a_page() -> None:
+    """GA4 writes session_start beside the first page_view of every session: counting it as a
+    page made every GA4 session 'two pages' (bounce 0 %, engagement 100 % on the GA4 fixture)."""
+    t = D(2025, 1, 1, 10)
+    rows = [  # user, session, seconds, step
+        ("u1", "1", 0, "session_start"), ("u1", "1", 0, "page_view"),  # bounced
+        ("u2", "1", 0, "first_visit"), ("u2", "1", 0, "session_start"),
+        ("u2", "1", 0, "page_view"), ("u2", "1", 9, "user_engagement"),  # bounced
+        ("u3", "1", 0, "session_start"), ("u3", "1", 0, "page_view"),
+        ("u3", "1", 30, "view_item"),  # two pages
+        ("u3", "2", 0, "session_start"),  # nothing but the marker: bounced
+        ("u4", "1", 0, "session_start"), ("u4", "1", 0, "page_view"),
+        ("u4", "1", 40, "page_view"),  # two pages
+    ]  # fmt: skip
+    ev = pl.DataFrame(
+        {
+            "user_id": [r[0] for r in rows],
+            "session_id": [r[1] for r in rows],
+            "ts": [t + dt.timedelta(seconds=r[2]) for r in rows],
+            "step": [r[3] for r in rows],
+        }
+    )
+    ds = Dataset(events=ev, users=ev.select("user_id").unique())
+    kpis = by_code(stage_kpis(ds))
+    # plain polars: a page is any event but the four GA4 markers
+    pages = ev.filter(~pl.col("step").is_in(stages.GA4_MARKERS))
+    per_session = (
+        ev.select("user_id", "session_id")
+        .unique()
+        .join(
+            pages.group_by("user_id", "session_id").len(), on=["user_id", "session_id"], how="left"
+        )
+    )
+    assert per_session.height == 5
+    bounced = per_session.filter(pl.col("len").fill_null(0) <= 1).height
+    assert bounced == 3
+    assert kpis["bounce_rate"].value == pytest.approx(3 / 5)
+    assert kpis["pages_per_session"].value == pytest.approx(pages.height / 5)  # 6 / 5
+    # engaged: u3 (view_item), u4 (two page views); u1, u2 saw one page
+    assert kpis["engagement_rate"].value == pytest.approx(2 / 4)
+    assert kpis["avg_time_on_site"].value == pytest.approx((0 + 9 + 30 + 0 + 40) / 5)
+
+
+def test_organic_share_does_not_apply_to_an_orders_file() -> None:
+    ev = pl.DataFrame(
+        {
+            "user_id": ["a", "a", "b"],
+            "ts": [D(2025, 3, 1), D(2025, 3, 5), D(2025, 3, 2)],
+            "step": ["purchase"] * 3,
+            "revenue": [10.0, 20.0, 30.0],
+            "order_id": ["#1", "#2", "#3"],
+            "channel": ["web", "web", "shopify_draft_order"],
+        }
+    )
+    ds = Dataset(events=ev, users=ev.select("user_id").unique())
+    share = by_code(stage_kpis(ds))["organic_share"]
+    assert share.value is None and share.reason == "orders_only_traffic"
+    assert "purchases only" in share.missing
