@@ -103,7 +103,7 @@ def plain_insights(
       ``step``, ``users``) gets "(few users: may be chance)" with the count.
     - ``aggregated=True`` (counts read from an export: sessions or rows, not people): "of
       users are lost" becomes "of the count is lost" and "of users who did X reached Y"
-      becomes "of X's count reached Y".
+      becomes "of the X count reached Y".
     """
     small: dict[str, int] = {}
     if by_frame is not None and segment is not None and by_frame.height:
@@ -120,7 +120,7 @@ def plain_insights(
             text = f"{text[:-2]}; only {n:,} at the last step: few users, may be chance)."
         if aggregated:
             text = text.replace(" of users are lost (", " of the count is lost (")
-            text = re.sub(r" of users who did (.+?) reached ", r" of \1's count reached ", text)
+            text = re.sub(r" of users who did (.+?) reached ", r" of the \1 count reached ", text)
         out.append(text)
     return out
 

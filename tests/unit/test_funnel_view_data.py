@@ -109,7 +109,7 @@ def test_plain_insights_small_segments_and_counts():
         out[0]
         == "The biggest drop-off is from visit to cart: 84.00 % of the count is lost (1,000 → 160)."
     )
-    assert out[1] == "Overall, 3.60 % of visit's count reached buy (36 of 1,000)."
+    assert out[1] == "Overall, 3.60 % of the visit count reached buy (36 of 1,000)."
     assert "users" not in " ".join(out[:2])
     # event data: wording kept, only the caveat is added
     kept = plain_insights(sentences, by, "device", last_step="buy")
