@@ -995,7 +995,9 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
     if kind == "events":
         step = t.col("step")
         extra.append(pl.col(step).cast(pl.String).str.strip_chars().alias("step"))
-    g = f.select(*base, *extra, *[pl.col(c) for c in (rev, qty, price) if c])
+    # refunds come off the order's total (what the customer paid), not off a subtotal
+    refund = _refund_column(t) if kind == "orders" and rev and "sub" not in _norm(rev) else None
+    g = f.select(*base, *extra, *[pl.col(c) for c in (rev, qty, price, refund) if c])
     order_level_rev = False
     cancellations = False
     if kind == "orders" and "order_id" in g.columns:
@@ -1008,6 +1010,8 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         order_level_rev = bool(rev) and _order_level(g, rev)
         if order_level_rev:
             order_fields.append(rev)
+            if refund:
+                order_fields.append(refund)
         g, filled = _fill_within_orders(g, order_fields)
         if filled:
             notes.append(
@@ -1046,6 +1050,11 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
                 f"{t.name}: revenue = {rev}, once per order (an order-level amount, not summed "
                 "over the order's lines)."
             )
+            if refund:
+                g, note = _net_of_refunds(g, rev, refund, t.name)
+                notes += note
+        if refund and refund in g.columns:
+            g = g.drop(refund)
     elif purchase:
         # REES46: a price on every event; only purchase rows are sales, one unit each
         amount = pl.col(price) * pl.col(qty) if qty else pl.col(price)
@@ -1103,6 +1112,44 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         *flags,
     ]
     return g.select(event_cols), g.select(list(dict.fromkeys(attrs_cols))), drops, notes
+
+
+_REFUND_NAMES = ("refundedamount", "amountrefunded", "montantrembourse", "rembourse")
+
+
+def _refund_column(t: TableInput) -> str | None:
+    """Shopify's "Refunded Amount" (or a French "Montant remboursé"), when numeric."""
+    schema = t.frame.schema
+    for col in t.frame.columns:
+        if _norm(col) in _REFUND_NAMES and schema[col].is_numeric():
+            return col
+    return None
+
+
+def _net_of_refunds(
+    g: pl.DataFrame, rev: str, refund: str, name: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """Order revenue (the ``revenue`` column, from ``rev``) net of what was refunded."""
+    refunded = g.select(
+        pl.col(refund)
+        .fill_null(0)
+        .gt(0)
+        .and_(pl.col("order_id").is_first_distinct())
+        .sum()
+        .alias("orders"),
+        pl.col(refund)
+        .fill_null(0)
+        .filter(pl.col("order_id").is_first_distinct())
+        .sum()
+        .alias("amount"),
+    ).row(0)
+    g = g.with_columns((pl.col("revenue") - pl.col(refund).fill_null(0)).alias("revenue"))
+    if not refunded[0]:
+        return g, []
+    return g, [
+        f"{name}: revenue net of refunds ({rev} − {refund}): {refunded[0]:,} refunded orders, "
+        f"{refunded[1]:,.2f} refunded; a fully refunded order stays an order with 0 revenue."
+    ]
 
 
 def _order_level(g: pl.DataFrame, amount: str) -> bool:

@@ -51,8 +51,9 @@ def _shopify_frame() -> pl.DataFrame:
 def _shopify_orders(raw: pl.DataFrame, amount: str = "Total") -> pl.DataFrame:
     """Reference: one row per order from the order's first line (plain polars)."""
     first = raw.group_by("Name", maintain_order=True).first()
+    net = pl.col(amount) - (pl.col("Refunded Amount").fill_null(0) if amount == "Total" else 0)
     return first.filter(pl.col("Email").is_not_null()).with_columns(
-        pl.col("Email").str.to_lowercase(), pl.col(amount).alias("amount")
+        pl.col("Email").str.to_lowercase(), net.alias("amount")
     )
 
 

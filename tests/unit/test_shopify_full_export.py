@@ -1,5 +1,5 @@
 """The full Shopify orders export (every real column, a POS 'Receipt Number' mostly empty):
-orders are the 'Name' column, customers the e-mail, revenue the order Total once per order."""
+orders are the 'Name' column, customers the e-mail, revenue the order Total once per order, net of refunds."""
 
 from pathlib import Path
 
@@ -24,6 +24,10 @@ def test_full_shopify_export_orders_customers_revenue() -> None:
     orders = raw.filter(pl.col("Email").is_not_null())
     assert ds.events.height == orders.height == 72
     assert ds.users.height == orders["Email"].str.to_lowercase().n_unique() == 26
-    assert abs(ds.events["revenue"].sum() - orders["Total"].cast(pl.Float64).sum()) < 1e-6
+    # revenue net of refunds: Total - Refunded Amount (7 orders refunded in full, 406.82)
+    net = orders["Total"].cast(pl.Float64) - orders["Refunded Amount"].cast(pl.Float64).fill_null(0)
+    assert abs(ds.events["revenue"].sum() - net.sum()) < 1e-6
+    assert abs(net.sum() - 5_243.98) < 1e-6
+    assert any("7 refunded orders, 406.82 refunded" in n for n in ds.notes)
     assert sum(ds.sources[0].dropped.values()) == 0
     assert "Discount Code" in ds.segments and "Shipping Method" in ds.segments
