@@ -402,6 +402,7 @@ FULL_NAMES: dict[str, str] = {
     "trafficsourcemedium": "channel",
     "geocountry": "segment",
     "eventparamsgasessionid": "session_id",
+    "itemscount": "metric",  # kpi.nested summarises GA4 items as a count per event
 }
 # Never a role by name: a user's lifetime value is not the revenue of an event, GA4's
 # bookkeeping timestamps are not the event time.
