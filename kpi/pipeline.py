@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from kpi.definitions import Definition
+from kpi.funnel import add_rates
 
 if TYPE_CHECKING:  # pragma: no cover
     from kpi.dataset import Dataset
@@ -513,25 +514,36 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
     present = [s for s in order if s in per_stage]
     lost = int((u["_rank"] == -1).sum())
     outside = int(u["_rank"].is_null().sum() + (u["_rank"] == -2).sum())
-    reached_prev: int | None = None
-    first: int | None = None
-    for i, stage in enumerate(present):
-        beyond = sum(per_stage[s] for s in present[i:]) + (lost if i == 0 else 0)
-        first = beyond if first is None else first
-        rows.append(
-            {
-                "stage": spelled[stage],
-                "canonical": stage,
-                "contacts": per_stage[stage],
-                "share": per_stage[stage] / contacts if contacts else None,
-                "reached": beyond,
-                "conversion": beyond / first if first else None,
-                "step_conversion": beyond / reached_prev
-                if reached_prev
-                else (1.0 if reached_prev is None and beyond else None),
-            }
+    # reached = at this stage or beyond (lost deals passed the first stage); the rates are the
+    # funnel's own (kpi.funnel.add_rates), on reached
+    stages = pl.DataFrame(
+        {
+            "stage": [spelled[s] for s in present],
+            "canonical": present,
+            "contacts": [per_stage[s] for s in present],
+        },
+        schema={"stage": pl.String, "canonical": pl.String, "contacts": pl.Int64},
+    ).with_columns(
+        pl.int_range(pl.len()).alias("_j"),
+        (pl.col("contacts").cum_sum(reverse=True) + pl.when(pl.int_range(pl.len()) == 0)
+         .then(lost).otherwise(0)).cast(pl.Int64).alias("users"),
+    )  # fmt: skip
+    stages = (
+        add_rates(stages, ())
+        .rename({"users": "reached"})
+        .select(
+            "stage",
+            "canonical",
+            "contacts",
+            (pl.col("contacts") / contacts if contacts else pl.lit(None, pl.Float64)).alias(
+                "share"
+            ),
+            "reached",
+            "conversion",
+            "step_conversion",
         )
-        reached_prev = beyond
+    )
+    rows = []
     for label, n, canon in (("Lost", lost, "lost"), ("Other / unknown", outside, "other")):
         if n:
             if canon == "lost":
@@ -549,18 +561,8 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
                     "step_conversion": None,
                 }
             )
-    by_stage = pl.DataFrame(
-        rows,
-        schema={
-            "stage": pl.String,
-            "canonical": pl.String,
-            "contacts": pl.Int64,
-            "share": pl.Float64,
-            "reached": pl.Int64,
-            "conversion": pl.Float64,
-            "step_conversion": pl.Float64,
-        },
-        orient="row",
+    by_stage = pl.concat(
+        [stages, pl.DataFrame(rows, schema=stages.schema, orient="row")], how="vertical"
     )
     cust_rank = order.index(_CUSTOMER[kind])
     won = u.filter(pl.col("_rank") >= cust_rank)
