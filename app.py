@@ -12,37 +12,39 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import download, sidebar, state, widgets
+from pages._ui import download, lang, sidebar, state, widgets
+from pages._ui.lang import tx
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
 HERE = Path(__file__).parent
 PAGES = [
-    # (file, title, url_path, icon)
-    ("pages/home_view.py", "Overview", "home", ":material/explore:"),
-    ("pages/data_view.py", "Data", "data", ":material/table_view:"),
-    ("pages/funnel_view.py", "Funnel", "funnel", ":material/filter_alt:"),
-    ("pages/stages_view.py", "Stage KPIs", "stages", ":material/bar_chart:"),
-    ("pages/retention_view.py", "Retention", "retention", ":material/autorenew:"),
-    ("pages/value_view.py", "Value", "value", ":material/payments:"),
-    ("pages/advocacy_view.py", "Advocacy", "advocacy", ":material/campaign:"),
-    ("pages/abtest_view.py", "A/B test", "ab-test", ":material/science:"),
-    ("pages/export_view.py", "Export", "export", ":material/download:"),
+    # (file, title code, url_path, icon)
+    ("pages/home_view.py", "nav.home", "home", ":material/explore:"),
+    ("pages/data_view.py", "nav.data", "data", ":material/table_view:"),
+    ("pages/funnel_view.py", "nav.funnel", "funnel", ":material/filter_alt:"),
+    ("pages/stages_view.py", "nav.stages", "stages", ":material/bar_chart:"),
+    ("pages/retention_view.py", "nav.retention", "retention", ":material/autorenew:"),
+    ("pages/value_view.py", "nav.value", "value", ":material/payments:"),
+    ("pages/advocacy_view.py", "nav.advocacy", "advocacy", ":material/campaign:"),
+    ("pages/abtest_view.py", "nav.ab", "ab-test", ":material/science:"),
+    ("pages/export_view.py", "nav.export", "export", ":material/download:"),
 ]
 
 pages = [
-    st.Page(file, title=title, url_path=url, icon=icon, default=(i == 0))
+    st.Page(file, title=tx(title), url_path=url, icon=icon, default=(i == 0))
     for i, (file, title, url, icon) in enumerate(PAGES)
     if (HERE / file).exists()
 ]
 # `/overview` opens the Overview too (the default page's own address is `/`): a hidden page
 # with the same file; st.navigation runs the one the URL names.
-pages.append(st.Page(PAGES[0][0], title=PAGES[0][1], url_path="overview", visibility="hidden"))
+pages.append(st.Page(PAGES[0][0], title=tx(PAGES[0][1]), url_path="overview", visibility="hidden"))
 # the pages in the top bar: the whole sidebar is left to the filters and the data source
 nav = st.navigation(pages, position="top")
 
 widgets.frame_styles(state.data_changing())
 side = sidebar.regions()
+lang.switch(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner("Reading the data…", show_time=True):

@@ -35,6 +35,7 @@ class Regions:
     """The sidebar's parts, top to bottom: the filters first, so that they are reachable without
     scrolling on a 1280×720 projector; then the cohort grain; then the data source."""
 
+    lang: DeltaGenerator
     filters: DeltaGenerator
     grain: DeltaGenerator
     data: DeltaGenerator
@@ -43,6 +44,7 @@ class Regions:
 def regions() -> Regions:
     """Create the sidebar's parts in display order (they are filled in any order)."""
     return Regions(
+        lang=st.sidebar.container(key="sidebar_lang"),
         filters=st.sidebar.container(key="sidebar_filters"),
         grain=st.sidebar.container(key="sidebar_grain"),
         data=st.sidebar.container(key="sidebar_data"),

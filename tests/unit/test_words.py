@@ -1,0 +1,58 @@
+"""The words layer: every message in both languages, figures as babel writes them, user values
+kept as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from kpi.words import Fact, escape_markdown, render
+from kpi.words import format as fmt
+from kpi.words.catalogue import catalogue
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+@pytest.mark.parametrize("code", sorted(catalogue()))
+def test_every_message_has_both_languages_with_the_same_fields(code: str) -> None:
+    en, fr = catalogue()[code]
+    assert en.strip() and fr.strip(), code
+    assert _fields(en) == _fields(fr), code
+
+
+def test_figures_are_babels_own() -> None:
+    assert fmt.percent(0.125, "fr") == format_percent(0.125, "#,##0.0\u00a0%", locale="fr_FR")
+    assert fmt.percent(0.125, "fr") == "12,5\u00a0%"
+    assert fmt.percent(0.125, "en") == "12.5%"
+    assert fmt.percent(0.0411, "en") == "4.11%"
+    assert fmt.percent(0.396, "fr") == "39,6\u00a0%"
+    assert fmt.points(0.0051, "fr") == "+0,51\u00a0pt"
+    assert fmt.points(0.0051, "en") == "+0.51 pp"
+    assert fmt.money(1234.56, "fr", "EUR") == format_currency(1234.56, "EUR", locale="fr_FR")
+    assert fmt.money(1234.56, "fr", "€") == "1\u202f234,56\u00a0€"
+    assert fmt.money(1234.56, "en", "USD") == "$1,234.56"
+    assert fmt.money(1234.56, "en") == "1,234.56"  # no currency in the data: no symbol
+    assert (
+        fmt.integer(1234567, "fr")
+        == format_decimal(1234567, locale="fr_FR")
+        == "1\u202f234\u202f567"
+    )
+    assert fmt.number(1234.5, "en", 2) == "1,234.50"
+    day = dt.date(2026, 12, 1)
+    assert fmt.date(day, "fr") == format_date(day, "medium", locale="fr_FR") == "1 déc. 2026"
+    assert fmt.date(day, "en") == "Dec 1, 2026"
+    assert fmt.first_weekday("fr") == 0  # weeks start on Monday
+    assert fmt.percent(None, "fr") == fmt.MISSING
+
+
+def test_render_formats_fields_and_escapes_user_values() -> None:
+    fact = Fact("common.yes")
+    assert render(fact, "fr") == "oui" and str(fact) == "yes"
+    assert escape_markdown("**promo**") == r"\*\*promo\*\*"
+    assert "](" not in escape_markdown("![x](http://example.invalid/p.png)")
