@@ -36,3 +36,17 @@ def all_definitions() -> dict[str, Definition]:
             continue
         out.update(getattr(module, "DEFINITIONS", {}))
     return out
+
+
+def label(code: str, lang: str = "en") -> str:
+    """The KPI's name in ``lang`` (catalogue ``def.<code>.label``)."""
+    from kpi.words import render
+
+    return render(f"def.{code}.label", lang)  # type: ignore[arg-type]
+
+
+def formula(code: str, lang: str = "en") -> str:
+    """The KPI's definition in words in ``lang`` (catalogue ``def.<code>.formula``)."""
+    from kpi.words import render
+
+    return render(f"def.{code}.formula", lang)  # type: ignore[arg-type]

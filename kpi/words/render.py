@@ -44,6 +44,9 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r", " ").replace("\n", " "))
 
 
+_CODE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_\-]+)+$")
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: Lang, markdown: bool, values: Mapping[str, Any]) -> None:
         self.lang = lang
@@ -139,7 +142,12 @@ def render(
         code, vals = message.code, {**message.values, **values}
     else:
         code, vals = message, values
-    template = message_template(code, lang)
+    try:
+        template = message_template(code, lang)
+    except KeyError:
+        if not _CODE.match(code):  # TRANSITIONAL: English prose of a module not yet converted
+            return escape_markdown(code) if markdown else code
+        raise
     return _Formatter(lang, markdown, vals).vformat(template, (), vals)
 
 
