@@ -3,9 +3,9 @@
 Runs in a checkout given by ``--repo`` (default: this one) so that two versions can be compared
 on the same machine in the same minute: ``bench_pages.py --repo /tmp/old --repo .`` prints one
 column per checkout and the ratio of the last to the first. After a warm-up run (imports, the
-demo data read once per process), each page is run in a fresh AppTest session (first render: the session computes its analyses) and then rerun (a click that changes
-nothing: what caching leaves). The workbook is ``python -m kpi report`` on the demo files, the
-whole command, and ``build_workbook`` alone.
+demo data read once per process), each page is run in a fresh AppTest session (first render:
+the session computes its analyses) and then rerun (a click that changes nothing: what caching
+leaves). The workbook is ``python -m kpi report`` on the demo files, the whole command.
 """
 
 from __future__ import annotations
