@@ -41,6 +41,9 @@ class Fact(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._values)
 
+    def __bool__(self) -> bool:  # a fact without values is still a message (Mapping says False)
+        return True
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Fact is immutable")
 
