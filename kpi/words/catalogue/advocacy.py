@@ -149,4 +149,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "«\u00a0parrainage\u00a0») ou un indicateur de recommandation à la table des "
         "utilisateurs pour voir le taux de recommandation.",
     ),
+    # ------------------------------------------------------------ charts
+    "advocacy.chart.promoters": ("Promoters (9–10)", "Promoteurs (9–10)"),
+    "advocacy.chart.passives": ("Passives (7–8)", "Passifs (7–8)"),
+    "advocacy.chart.detractors": ("Detractors (0–6)", "Détracteurs (0–6)"),
+    "advocacy.chart.share_of_answers": ("Share of answers", "Part des réponses"),
+    "advocacy.chart.answers_of": ("Answers of", "Réponses de"),
+    "advocacy.chart.group": ("Group", "Groupe"),
+    "advocacy.chart.share": ("Share", "Part"),
+    "advocacy.chart.answers": ("Answers", "Réponses"),
+    "advocacy.chart.period_of_answer": ("Period of the answer", "Période de la réponse"),
+    "advocacy.chart.nps_axis": ("NPS (points, −100 to +100)", "NPS (points, de −100 à +100)"),
+    "advocacy.chart.period": ("Period", "Période"),
+    "advocacy.chart.ci_low": ("95 % CI low", "IC à 95\u00a0%, borne basse"),
+    "advocacy.chart.ci_high": ("95 % CI high", "IC à 95\u00a0%, borne haute"),
+    "advocacy.chart.over_time_title": ("NPS over time", "Évolution du NPS"),
+    "advocacy.chart.over_time_subtitle": (
+        "Band: 95 % confidence interval (wide = few answers).",
+        "Bande\u00a0: intervalle de confiance à 95\u00a0% (large = peu de réponses).",
+    ),
+    "advocacy.chart.by_segment_title": ("NPS by {segment}", "NPS par {segment}"),
+    "advocacy.chart.by_segment_subtitle": (
+        "Lines: 95 % confidence intervals. Dashed: overall NPS.",
+        "Traits\u00a0: intervalles de confiance à 95\u00a0%. Pointillés\u00a0: NPS global.",
+    ),
 }

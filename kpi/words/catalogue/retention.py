@@ -232,4 +232,310 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(N ou après).",
     ),
     "retention.average_row": ("Average (weighted)", "Moyenne (pondérée)"),
+    # ------------------------------------------------------------ the Retention page
+    "retention.page.what_to_do": ("What to do: {hint}", "Que faire\u00a0: {hint}"),
+    "retention.page.aggregated_what": (
+        "cohorts, repeat purchases and churn",
+        "les cohortes, les achats répétés et le taux de churn",
+    ),
+    "retention.page.needs_dates": (
+        "Retention needs a date on every event (a timestamp column). Map one on the Data page, "
+        "or upload an event log or orders with dates.",
+        "La rétention a besoin d'une date sur chaque événement (une colonne d'horodatage). "
+        "Associez-en une sur la page Données, ou importez un journal d'événements ou des "
+        "commandes datées.",
+    ),
+    "retention.page.computing": ("Computing cohorts…", "Calcul des cohortes…"),
+    "retention.page.cohort_by": ("Cohort by", "Cohorte selon"),
+    "retention.page.cohort_by_help": (
+        "Users are grouped by the {grain} of this date (change month / week in the sidebar).",
+        "Les utilisateurs sont regroupés par {grain} de cette date (choisissez mois ou semaine "
+        "dans la barre latérale).",
+    ),
+    "retention.page.anchor.first_event": ("first visit", "première visite"),
+    "retention.page.anchor.first_purchase": ("first purchase", "premier achat"),
+    "retention.page.anchor.signup": ("signup date", "date d'inscription"),
+    "retention.page.return": ("Counts as a return", "Compte comme un retour"),
+    "retention.page.return_help": (
+        "What a user must do in a later period to count as retained (an event of that step).",
+        "Ce qu'un utilisateur doit faire lors d'une période ultérieure pour être compté comme "
+        "retenu (un événement de cette étape).",
+    ),
+    "retention.page.retained": ("Retained", "Retenu"),
+    "retention.page.retained_help": (
+        "On: active in that exact period. On or after: active in that period or any later one "
+        "(rolling retention; the curve never rises).",
+        "Pendant N\u00a0: actif pendant cette période précise. N ou après\u00a0: actif pendant "
+        "cette période ou une période ultérieure (rétention glissante\u00a0; la courbe ne "
+        "remonte jamais).",
+    ),
+    "retention.page.mode.on": ("on", "pendant N"),
+    "retention.page.mode.on_or_after": ("on or after", "N ou après"),
+    "retention.page.periods_shown.month": ("Months shown", "Mois affichés"),
+    "retention.page.periods_shown.week": ("Weeks shown", "Semaines affichées"),
+    "retention.page.periods_shown.day": ("Days shown", "Jours affichés"),
+    "retention.page.breakdown": ("Break down by", "Répartir par"),
+    "retention.page.breakdown_help": (
+        "Top values by users, the rest grouped as Other (totals reconcile).",
+        "Les valeurs les plus fréquentes (en utilisateurs), le reste regroupé dans Autres (les "
+        "totaux se recoupent).",
+    ),
+    "retention.page.inactive_purchase": (
+        "Churned after (days without a purchase)",
+        "Perdu après (jours sans achat)",
+    ),
+    "retention.page.inactive_any": (
+        "Churned after (days inactive)",
+        "Perdu après (jours d'inactivité)",
+    ),
+    "retention.page.trend_n.month": (
+        "Month N for the retention trend",
+        "Mois N pour l'évolution de la rétention",
+    ),
+    "retention.page.trend_n.week": (
+        "Week N for the retention trend",
+        "Semaine N pour l'évolution de la rétention",
+    ),
+    "retention.page.trend_n.day": (
+        "Day N for the retention trend",
+        "Jour N pour l'évolution de la rétention",
+    ),
+    "retention.page.as_of": ("{day:date}", "{day:date}"),
+    "retention.page.end_of_data": ("the end of the data", "la fin des données"),
+    "retention.page.start_of_data": ("the start of the data", "le début des données"),
+    "retention.page.end_of_period": (
+        "the end of the chosen period",
+        "la fin de la période choisie",
+    ),
+    "retention.page.cohorts_started": (
+        "**Cohorts that started between {first} and {last}** ({anchor}), followed until "
+        "{until}, also after the chosen period.",
+        "**Cohortes commencées entre {first} et {last}** ({anchor}), suivies jusqu'à {until}, "
+        "y compris après la période choisie.",
+    ),
+    "retention.page.no_churn": (
+        "No dates, so no churn.",
+        "Pas de dates, donc pas de taux de churn.",
+    ),
+    "retention.page.churn_rule": (
+        "**Churn rule:** {rule} The churn period is the {days:int} days ending on {end:date} "
+        "({until}); churn counts every user of the chosen segments, not only the cohorts above.",
+        "**Règle du taux de churn\u00a0:** {rule} La période mesurée couvre les {days:int} jours "
+        "se terminant le {end:date} ({until})\u00a0; le taux de churn compte tous les "
+        "utilisateurs des segments choisis, pas seulement les cohortes ci-dessus.",
+    ),
+    "retention.page.heatmap_title.month": (
+        "Share of each monthly cohort retained, month by month",
+        "Part de chaque cohorte mensuelle retenue, mois par mois",
+    ),
+    "retention.page.heatmap_title.week": (
+        "Share of each weekly cohort retained, week by week",
+        "Part de chaque cohorte hebdomadaire retenue, semaine par semaine",
+    ),
+    "retention.page.heatmap_title.day": (
+        "Share of each daily cohort retained, day by day",
+        "Part de chaque cohorte quotidienne retenue, jour par jour",
+    ),
+    "retention.page.heatmap_rows": (
+        "Rows: cohorts with their size. Last row: average weighted by cohort size (complete "
+        "cells only).",
+        "Lignes\u00a0: les cohortes et leur taille. Dernière ligne\u00a0: moyenne pondérée par "
+        "la taille des cohortes (cellules terminées uniquement).",
+    ),
+    "retention.page.heatmap_grey.month": (
+        "Grey cells with * : month still in progress on {until} (will grow).",
+        "Cellules grises avec *\u00a0: mois encore en cours au {until} (la valeur va augmenter).",
+    ),
+    "retention.page.heatmap_grey.week": (
+        "Grey cells with * : week still in progress on {until} (will grow).",
+        "Cellules grises avec *\u00a0: semaine encore en cours au {until} (la valeur va "
+        "augmenter).",
+    ),
+    "retention.page.heatmap_grey.day": (
+        "Grey cells with * : day still in progress on {until} (will grow).",
+        "Cellules grises avec *\u00a0: jour encore en cours au {until} (la valeur va augmenter).",
+    ),
+    "retention.page.period_short.month": ("M{n}", "M{n}"),
+    "retention.page.period_short.week": ("W{n}", "S{n}"),
+    "retention.page.period_short.day": ("D{n}", "J{n}"),
+    "retention.page.table_title": ("Cohort table (numbers)", "Table des cohortes (chiffres)"),
+    "retention.page.col.cohort": ("Cohort", "Cohorte"),
+    "retention.page.col.users": ("Users", "Utilisateurs"),
+    "retention.page.definitions": (
+        "{cohort}: {cohort_formula} {weighted}: {weighted_formula}",
+        "{cohort}\u00a0: {cohort_formula} {weighted}\u00a0: {weighted_formula}",
+    ),
+    "retention.page.curves": ("Retention curves", "Courbes de rétention"),
+    "retention.page.per_cohort": ("Per cohort", "Par cohorte"),
+    "retention.page.per_segment": ("Per segment", "Par segment"),
+    "retention.page.per_segment_choose": (
+        "Per segment (choose a breakdown)",
+        "Par segment (choisissez une répartition)",
+    ),
+    "retention.page.nothing_to_draw": (
+        "No retention curve for this view.",
+        "Aucune courbe de rétention pour cette vue.",
+    ),
+    "retention.page.curves_title": (
+        "Retention curve of each cohort",
+        "Courbe de rétention de chaque cohorte",
+    ),
+    "retention.page.choose_breakdown": (
+        "Choose a segment in **Break down by** above to compare retention per segment.",
+        "Choisissez un segment dans **Répartir par** ci-dessus pour comparer la rétention par "
+        "segment.",
+    ),
+    "retention.page.by_segment_title": (
+        "Retention by {segment} (weighted average over cohorts)",
+        "Rétention par {segment} (moyenne pondérée des cohortes)",
+    ),
+    "retention.page.by_segment_heatmap": (
+        "Average retention by {segment}",
+        "Rétention moyenne par {segment}",
+    ),
+    "retention.page.by_segment_rows": (
+        "Each row: weighted average over that segment's complete cohort cells.",
+        "Chaque ligne\u00a0: moyenne pondérée des cellules terminées des cohortes de ce segment.",
+    ),
+    "retention.page.first_touch": (
+        "A user counts under the segment value of their first event (first touch); values "
+        "outside the top ones are grouped as Other, so the rows add up to every user.",
+        "Un utilisateur compte dans la valeur de segment de son premier événement (premier "
+        "contact)\u00a0; les valeurs hors des plus fréquentes sont regroupées dans Autres, si "
+        "bien que les lignes totalisent tous les utilisateurs.",
+    ),
+    "retention.page.trend_title.month": (
+        "Month {n} retention across cohorts",
+        "Rétention au mois {n}, cohorte par cohorte",
+    ),
+    "retention.page.trend_title.week": (
+        "Week {n} retention across cohorts",
+        "Rétention à la semaine {n}, cohorte par cohorte",
+    ),
+    "retention.page.trend_title.day": (
+        "Day {n} retention across cohorts",
+        "Rétention au jour {n}, cohorte par cohorte",
+    ),
+    "retention.page.so_far": (
+        "{cohort}: {retained:int} of {size:int} so far",
+        "{cohort}\u00a0: {retained:int} sur {size:int} pour l'instant",
+    ),
+    "retention.page.trend_in_progress.month": (
+        "No cohort has a complete month {n} yet: it is still in progress ({parts:list}). Come "
+        "back later, or choose a smaller N.",
+        "Aucune cohorte n'a encore de mois {n} terminé\u00a0: il est en cours ({parts:list}). "
+        "Revenez plus tard, ou choisissez un N plus petit.",
+    ),
+    "retention.page.trend_in_progress.week": (
+        "No cohort has a complete week {n} yet: it is still in progress ({parts:list}). Come "
+        "back later, or choose a smaller N.",
+        "Aucune cohorte n'a encore de semaine {n} terminée\u00a0: elle est en cours "
+        "({parts:list}). Revenez plus tard, ou choisissez un N plus petit.",
+    ),
+    "retention.page.trend_in_progress.day": (
+        "No cohort has a complete day {n} yet: it is still in progress ({parts:list}). Come "
+        "back later, or choose a smaller N.",
+        "Aucune cohorte n'a encore de jour {n} terminé\u00a0: il est en cours ({parts:list}). "
+        "Revenez plus tard, ou choisissez un N plus petit.",
+    ),
+    "retention.page.trend_none.month": (
+        "No cohort of this view has reached month {n}.",
+        "Aucune cohorte de cette vue n'a atteint le mois {n}.",
+    ),
+    "retention.page.trend_none.week": (
+        "No cohort of this view has reached week {n}.",
+        "Aucune cohorte de cette vue n'a atteint la semaine {n}.",
+    ),
+    "retention.page.trend_none.day": (
+        "No cohort of this view has reached day {n}.",
+        "Aucune cohorte de cette vue n'a atteint le jour {n}.",
+    ),
+    "retention.page.trend_average.month": (
+        "Weighted average month {n} retention: **{rate:pct}**.",
+        "Rétention moyenne pondérée au mois {n}\u00a0: **{rate:pct}**.",
+    ),
+    "retention.page.trend_average.week": (
+        "Weighted average week {n} retention: **{rate:pct}**.",
+        "Rétention moyenne pondérée à la semaine {n}\u00a0: **{rate:pct}**.",
+    ),
+    "retention.page.trend_average.day": (
+        "Weighted average day {n} retention: **{rate:pct}**.",
+        "Rétention moyenne pondérée au jour {n}\u00a0: **{rate:pct}**.",
+    ),
+    "retention.page.months": ("{n:num1} months", "{n:num1}\u00a0mois"),
+    "retention.page.days": ("{n:num1} days", "{n:num1}\u00a0jours"),
+    "retention.page.week_of": ("Week of {start:date}", "Sem. du {start:date}"),
+    # ------------------------------------------------------------ cohort charts
+    "retention.chart.in_progress": (
+        "in progress (will still grow)",
+        "en cours (va encore augmenter)",
+    ),
+    "retention.chart.complete": ("complete", "terminée"),
+    "retention.chart.row_label": (
+        "{cohort} · {users:int} users",
+        "{cohort} · {users:int} utilisateurs",
+    ),
+    "retention.chart.periods_since.month": (
+        "Months since the cohort's start (M0 = its own month)",
+        "Mois depuis le début de la cohorte (M0 = son propre mois)",
+    ),
+    "retention.chart.periods_since.week": (
+        "Weeks since the cohort's start (W0 = its own week)",
+        "Semaines depuis le début de la cohorte (S0 = sa propre semaine)",
+    ),
+    "retention.chart.periods_since.day": (
+        "Days since the cohort's start (D0 = its own day)",
+        "Jours depuis le début de la cohorte (J0 = son propre jour)",
+    ),
+    "retention.chart.periods_since_start.month": (
+        "Months since the cohort's start",
+        "Mois depuis le début de la cohorte",
+    ),
+    "retention.chart.periods_since_start.week": (
+        "Weeks since the cohort's start",
+        "Semaines depuis le début de la cohorte",
+    ),
+    "retention.chart.periods_since_start.day": (
+        "Days since the cohort's start",
+        "Jours depuis le début de la cohorte",
+    ),
+    "retention.chart.periods_after.month": ("Months after", "Mois après"),
+    "retention.chart.periods_after.week": ("Weeks after", "Semaines après"),
+    "retention.chart.periods_after.day": ("Days after", "Jours après"),
+    "retention.chart.users_in_cohort": ("Users in cohort", "Utilisateurs de la cohorte"),
+    "retention.chart.users_retained": ("Users retained", "Utilisateurs retenus"),
+    "retention.chart.retention": ("Retention", "Rétention"),
+    "retention.chart.period": ("Period", "Période"),
+    "retention.chart.period_complete": ("Period complete", "Période terminée"),
+    "retention.chart.complete_only": (
+        "Complete periods only (the one in progress is left out).",
+        "Périodes terminées uniquement (la période en cours est écartée).",
+    ),
+    "retention.chart.weighted_average": ("Weighted average", "Moyenne pondérée"),
+    "retention.chart.dashed_average": (
+        "Black dashed line: weighted average over cohorts. Complete periods only.",
+        "Ligne noire en pointillés\u00a0: moyenne pondérée des cohortes. Périodes terminées "
+        "uniquement.",
+    ),
+    "retention.chart.retained_in.month": ("Retained in month {n}", "Retenus au mois {n}"),
+    "retention.chart.retained_in.week": ("Retained in week {n}", "Retenus à la semaine {n}"),
+    "retention.chart.retained_in.day": ("Retained in day {n}", "Retenus au jour {n}"),
+    "retention.chart.trend_title.month": (
+        "Month {n} retention of each cohort",
+        "Rétention au mois {n} de chaque cohorte",
+    ),
+    "retention.chart.trend_title.week": (
+        "Week {n} retention of each cohort",
+        "Rétention à la semaine {n} de chaque cohorte",
+    ),
+    "retention.chart.trend_title.day": (
+        "Day {n} retention of each cohort",
+        "Rétention au jour {n} de chaque cohorte",
+    ),
+    "retention.chart.trend_subtitle": (
+        "Dashed line: weighted average over complete cohorts. Pale bars: still in progress.",
+        "Ligne en pointillés\u00a0: moyenne pondérée des cohortes terminées. Barres pâles\u00a0: "
+        "encore en cours.",
+    ),
+    "retention.page.col.users_retained": ("Users retained", "Utilisateurs retenus"),
 }

@@ -250,4 +250,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sur investissement de chaque canal utilise son propre chiffre d'affaires mensuel par "
         "client.",
     ),
+    # ------------------------------------------------------------ charts
+    "value.chart.channel": ("Channel", "Canal"),
+    "value.chart.ratio_axis": (
+        "CLV ÷ CAC (how many times a customer repays their cost)",
+        "CLV ÷ CAC (combien de fois un client rembourse son coût)",
+    ),
+    "value.chart.guide": ("{guide:num} : 1 guide", "repère {guide:num}:1"),
+    "value.chart.clv_cac_title": ("CLV / CAC per paid channel", "Ratio CLV/CAC par canal payant"),
+    "value.chart.clv_cac_subtitle": (
+        "Green: at least {guide:num} : 1 (the usual guide). Red: below it.",
+        "Vert\u00a0: au moins {guide:num}:1 (jugé sain). Rouge\u00a0: en dessous.",
+    ),
 }
