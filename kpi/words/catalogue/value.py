@@ -262,4 +262,140 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Green: at least {guide:num} : 1 (the usual guide). Red: below it.",
         "Vert\u00a0: au moins {guide:num}:1 (jugé sain). Rouge\u00a0: en dessous.",
     ),
+    # ------------------------------------------------------------ the Value page
+    "value.page.title": ("Customer value", "Valeur client"),
+    "value.page.aggregated_what": (
+        "customer value (orders per customer, CLV)",
+        "la valeur client (commandes par client, CLV)",
+    ),
+    "value.page.contacts": (
+        "This data is a CRM contacts table (a pipeline of stages), not orders: customer value "
+        "from orders does not apply. Won deal value, average deal value and the lead conversion "
+        "rate are on the **Stage KPIs** page (decision stage).",
+        "Ces données sont une table de contacts CRM (un pipeline d'étapes), pas des "
+        "commandes\u00a0: la valeur client issue des commandes ne s'applique pas. La valeur des "
+        "affaires gagnées, la valeur moyenne d'une affaire et le taux de conversion des leads "
+        "sont sur la page **KPI par étape** (étape de décision).",
+    ),
+    "value.page.needs_orders": (
+        "{why} Customer value needs orders with amounts (a revenue column).",
+        "{why} La valeur client a besoin de commandes avec leurs montants (une colonne de "
+        "chiffre d'affaires).",
+    ),
+    "value.page.clv_intro": (
+        "**{formula}** Each factor is estimated from the data; change any of them.",
+        "**{formula}** Chaque facteur est estimé à partir des données\u00a0; vous pouvez les "
+        "modifier.",
+    ),
+    "value.page.years": ("Years of relationship", "Durée de la relation (années)"),
+    "value.page.years_help": (
+        "How long a customer keeps buying. Short data cannot show it: 3 years is assumed.",
+        "Combien de temps un client continue d'acheter. Des données courtes ne le montrent "
+        "pas\u00a0: 3 ans sont supposés.",
+    ),
+    "value.page.aov_help": (
+        "From the data: {aov:money} ({formula})",
+        "D'après les données\u00a0: {aov:money} ({formula})",
+    ),
+    "value.page.per_year": ("Purchases per customer per year", "Achats par client et par an"),
+    "value.page.per_year_help": (
+        "From each customer's own history: repeat orders ÷ the years each customer was observed "
+        "(first purchase to the end of the data, at least 30 days), + the first purchase spread "
+        "over the years of relationship.",
+        "D'après l'historique de chaque client\u00a0: commandes répétées ÷ années d'observation "
+        "de chaque client (du premier achat à la fin des données, au moins 30 jours), + le "
+        "premier achat réparti sur la durée de la relation.",
+    ),
+    "value.page.per_year_extrapolated": (
+        "Extrapolated from {days:num0} days of data.",
+        "Extrapolé à partir de {days:num0} jours de données.",
+    ),
+    "value.page.basis": ("CLV used for CLV / CAC", "CLV utilisée pour le ratio CLV/CAC"),
+    "value.page.basis.channel": ("per channel", "par canal"),
+    "value.page.basis.shop": ("one for all", "une pour tous"),
+    "value.page.basis_help": (
+        "Each channel's own AOV and purchase frequency (with the years above), or the one CLV "
+        "above for every channel.",
+        "Le panier moyen et la fréquence d'achat propres à chaque canal (avec la durée "
+        "ci-dessus), ou la CLV ci-dessus pour tous les canaux.",
+    ),
+    "value.page.headline_extrapolated": ("{formula} ({note})", "{formula} ({note})"),
+    "value.page.you_changed": (
+        "You changed a factor: the CLV above uses your value, not the data's estimate.",
+        "Vous avez modifié un facteur\u00a0: la CLV ci-dessus utilise votre valeur, pas "
+        "l'estimation tirée des données.",
+    ),
+    "value.page.clv_extrapolated": ("CLV ({note})", "CLV ({note})"),
+    "value.page.observed_title": (
+        "Observed CLV: what customers have really spent so far",
+        "CLV observée\u00a0: ce que les clients ont réellement dépensé jusqu'ici",
+    ),
+    "value.page.no_observed": (
+        "No first-purchase cohort for this view.",
+        "Aucune cohorte de premier achat pour cette vue.",
+    ),
+    "value.page.observed_chart": (
+        "Cumulative revenue per customer, by month of first purchase",
+        "Chiffre d'affaires cumulé par client, par mois de premier achat",
+    ),
+    "value.page.first_purchase": ("First purchase", "Premier achat"),
+    "value.page.revenue_so_far": ("Revenue per customer so far", "CA par client à ce jour"),
+    "value.page.definition": ("{name}: {formula}", "{name}\u00a0: {formula}"),
+    "value.page.acquisition": ("Acquisition cost and return", "Coût d'acquisition et retour"),
+    "value.page.hidden_by_filter": (
+        "CAC, ROAS, CLV / CAC and payback are hidden because the view is filtered by "
+        "{segments:list}. Ad spend is known per channel and month only, not per {segments:list}, "
+        "so dividing it by the new customers of this filter would overstate CAC. Remove the "
+        "{segments:list} filter in the sidebar (a channel filter and the period are fine: CAC is "
+        "per channel).",
+        "Le CAC, le ROAS, le ratio CLV/CAC et le délai de retour sur investissement sont masqués "
+        "car la vue est filtrée par {segments:list}. Les dépenses publicitaires ne sont connues "
+        "que par canal et par mois, pas par {segments:list}\u00a0: les diviser par les nouveaux "
+        "clients de ce filtre surestimerait le CAC. Retirez le filtre {segments:list} dans la "
+        "barre latérale (un filtre sur le canal et la période conviennent\u00a0: le CAC est "
+        "calculé par canal).",
+    ),
+    "value.page.cac_all": ("CAC (all paid channels)", "CAC (tous les canaux payants)"),
+    "value.page.cac_caption": (
+        "{spend:money} spent ÷ {new:int} new customers.",
+        "{spend:money} dépensés ÷ {new:int} nouveaux clients.",
+    ),
+    "value.page.roas_caption": (
+        "{revenue:money} of revenue from paid channels.",
+        "{revenue:money} de chiffre d'affaires issu des canaux payants.",
+    ),
+    "value.page.clv_cac_caption": (
+        "CLV above ÷ CAC of all paid channels.",
+        "CLV ci-dessus ÷ CAC de l'ensemble des canaux payants.",
+    ),
+    "value.page.payback_caption": (
+        "At {monthly:money} of revenue per customer per month (all customers).",
+        "Sur la base de {monthly:money} de chiffre d'affaires par client et par mois (tous les "
+        "clients).",
+    ),
+    "value.page.below_guide": (
+        "Below the {guide:num} : 1 guide: **{channels:list}**. These customers cost more than a "
+        "third of what they bring over their lifetime.",
+        "Sous le repère de {guide:num}:1\u00a0: **{channels:list}**. Ces clients coûtent plus "
+        "du tiers de ce qu'ils rapportent sur toute leur vie de client.",
+    ),
+    "value.page.col.spend": ("Spend", "Dépenses"),
+    "value.page.col.new_customers": ("New customers", "Nouveaux clients"),
+    "value.page.col.revenue": ("Revenue", "Chiffre d'affaires"),
+    "value.page.col.meets_guide": ("≥ {guide:num} : 1", "≥ {guide:num}:1"),
+    "value.page.col.payback": ("Payback (months)", "Retour sur investissement (mois)"),
+    "value.page.col.note": ("Note", "Remarque"),
+    "value.page.one_clv": (
+        "One CLV for every channel (the CLV above); payback at the shop's monthly revenue.",
+        "Une seule CLV pour tous les canaux (celle ci-dessus)\u00a0; délai de retour calculé sur "
+        "le chiffre d'affaires mensuel de la boutique.",
+    ),
+    "value.page.acquisition_definitions": (
+        "{cac}: {cac_formula} New customers are matched to the spend by their channel (first "
+        "touch) and the month of their first-ever purchase. {roas}: {roas_formula} {payback}: "
+        "{payback_formula}",
+        "{cac}\u00a0: {cac_formula} Les nouveaux clients sont rapprochés des dépenses par leur "
+        "canal (premier contact) et le mois de leur tout premier achat. {roas}\u00a0: "
+        "{roas_formula} {payback}\u00a0: {payback_formula}",
+    ),
 }
