@@ -173,4 +173,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lines: 95 % confidence intervals. Dashed: overall NPS.",
         "Traits\u00a0: intervalles de confiance à 95\u00a0%. Pointillés\u00a0: NPS global.",
     ),
+    # ------------------------------------------------------------ the Advocacy page
+    "advocacy.page.kind": ("The survey score measures", "Le score de l'enquête mesure"),
+    "advocacy.page.kind_help": (
+        "NPS: 0–10 'would you recommend'. CSAT: satisfaction 1–5 or 1–7. CES: effort 1–7. Read "
+        "from the column's name (nps, recommend, csat, satisfaction, ces, effort), or NPS when an "
+        "answer is 0 or above 7; otherwise assumed: correct it if needed.",
+        "NPS\u00a0: «\u00a0recommanderiez-vous\u00a0» de 0 à 10. CSAT\u00a0: satisfaction de 1 "
+        "à 5 ou de 1 à 7. CES\u00a0: effort de 1 à 7. Déduit du nom de la colonne (nps, "
+        "recommandation, csat, satisfaction, ces, effort), ou NPS quand une réponse vaut 0 ou "
+        "plus de 7\u00a0; sinon supposé\u00a0: corrigez-le si besoin.",
+    ),
+    "advocacy.page.span": ("{low:num} to {high:num}", "{low:num} à {high:num}"),
+    "advocacy.page.assumed": (
+        "**Scale assumed: NPS (0–10).** The answers go from {span} and the column *{column}* "
+        "does not say what was asked: that fits a 0–10 'would you recommend' question whose "
+        "answers happen to stay low, a 1–7 satisfaction (CSAT) or an effort (CES) question. Pick "
+        "what the question was above.",
+        "**Échelle supposée\u00a0: NPS (0 à 10).** Les réponses vont de {span} et la colonne "
+        "*{column}* ne dit pas quelle question a été posée\u00a0: cela correspond aussi bien à "
+        "une question «\u00a0recommanderiez-vous\u00a0» de 0 à 10 dont les réponses restent "
+        "basses qu'à une question de satisfaction (CSAT) ou d'effort (CES) de 1 à 7. Indiquez "
+        "ci-dessus quelle était la question.",
+    ),
+    "advocacy.page.why_name": ("the column *{column}* says so", "la colonne *{column}* l'indique"),
+    "advocacy.page.why_values": (
+        "answers go from {span}, which only a 0–10 scale has",
+        "les réponses vont de {span}, ce que seule une échelle de 0 à 10 permet",
+    ),
+    "advocacy.page.read_as": (
+        "Read as {kind}: {why}. Change it above if needed.",
+        "Lu comme un {kind}\u00a0: {why}. Modifiez-le ci-dessus si besoin.",
+    ),
+    "advocacy.page.by": ("NPS by", "NPS par"),
+    "advocacy.page.by_help": (
+        "Segments come from the user table, joined to the answers by user id.",
+        "Les segments viennent de la table des utilisateurs, reliée aux réponses par "
+        "l'identifiant utilisateur.",
+    ),
+    "advocacy.page.per": ("NPS per", "NPS par période"),
+    "advocacy.page.grain.month": ("month", "mois"),
+    "advocacy.page.grain.week": ("week", "semaine"),
+    "advocacy.page.nps_points": ("NPS (points)", "NPS (points)"),
+    "advocacy.page.ci": (
+        "{level}% confidence interval: **{low} to {high}** points",
+        "Intervalle de confiance à {level}\u00a0%\u00a0: **{low} à {high}** points",
+    ),
+    "advocacy.page.valid_answers": ("Valid answers", "Réponses valides"),
+    "advocacy.page.all_answers": ("All answers", "Toutes les réponses"),
+    "advocacy.page.shares_title": (
+        "Promoters, passives and detractors",
+        "Promoteurs, passifs et détracteurs",
+    ),
+    "advocacy.page.overlap": (
+        "A segment's NPS differs from another's when their confidence intervals do not overlap "
+        "much; small segments have wide intervals.",
+        "Le NPS de deux segments diffère quand leurs intervalles de confiance se recouvrent "
+        "peu\u00a0; les petits segments ont des intervalles larges.",
+    ),
+    "advocacy.page.csat_title": ("Customer satisfaction", "Satisfaction client"),
+    "advocacy.page.ces_title": ("Customer effort", "Effort client"),
+    "advocacy.page.referrals": ("Referrals", "Recommandations"),
+    "advocacy.page.referred_customers": ("Referred customers", "Clients recommandés"),
+    "advocacy.page.referred_users": ("Referred users", "Utilisateurs recommandés"),
+    "advocacy.page.all_customers": ("All customers", "Tous les clients"),
+    "advocacy.page.all_users": ("All users", "Tous les utilisateurs"),
+    "advocacy.page.referral_caption": ("{explanation} {rule}", "{explanation} {rule}"),
 }
