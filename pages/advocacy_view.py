@@ -46,6 +46,12 @@ def _points(x: float | None) -> str:
     return fmt.MISSING if fact is None else render(fact, lang)
 
 
+def word(code: str, **values: object) -> str:
+    """Plain words in the page's language fixed at this run (a format_func may be called
+    outside the run, e.g. by AppTest, where the language cannot be read)."""
+    return render(code, lang, **values)
+
+
 st.title(tx("nav.advocacy"))
 widgets.view_caption()
 ds = state.require_view()
@@ -92,7 +98,7 @@ if survey is not None and survey.height:
             [NO_SEGMENT, *seg_options],
             index=1 + seg_options.index("device") if "device" in seg_options else 1,
             format_func=lambda o: (
-                tx("common.none") if o == NO_SEGMENT else str(o).replace("_", " ")
+                word("common.none") if o == NO_SEGMENT else str(o).replace("_", " ")
             ),
             key="ad_segment",
             bind="query-params",
@@ -103,7 +109,7 @@ if survey is not None and survey.height:
         c3.segmented_control(
             t("advocacy.page.per"),
             GRAINS,
-            format_func=lambda o: tx(f"advocacy.page.grain.{o}"),
+            format_func=lambda o: word(f"advocacy.page.grain.{o}"),
             default="month",
             key="ad_grain",
             bind="query-params",

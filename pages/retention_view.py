@@ -10,7 +10,7 @@ from kpi.dataset import Dataset
 from kpi.definitions import label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
-from kpi.words import Fact
+from kpi.words import Fact, render
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui.kpi_figures import card, cohort_name
 from pages._ui.lang import current, t, tx
@@ -82,6 +82,12 @@ def _renamed(frame: pl.DataFrame, column: str, names: dict[str, str]) -> pl.Data
     return frame.with_columns(pl.col(column).replace(names))
 
 
+def word(code: str, **values: object) -> str:
+    """Plain words in the page's language fixed at this run (a format_func may be called
+    outside the run, e.g. by AppTest, where the language cannot be read)."""
+    return render(code, lang, **values)
+
+
 st.title(tx("nav.retention"))
 widgets.view_caption()
 ds = state.require_view()
@@ -105,7 +111,7 @@ anchor = c1.selectbox(
     t("retention.page.cohort_by"),
     anchors,
     index=1 if has_purchase and set(steps) == {PURCHASE} else 0,
-    format_func=lambda o: tx(f"retention.page.anchor.{ANCHORS.get(o, 'first_event')}"),
+    format_func=lambda o: word(f"retention.page.anchor.{ANCHORS.get(o, 'first_event')}"),
     key="rt_anchor",
     bind="query-params",
     help=t("retention.page.cohort_by_help", grain=Fact(f"retention.grain.{grain}")),
@@ -113,7 +119,7 @@ anchor = c1.selectbox(
 returned = c2.selectbox(
     t("retention.page.return"),
     return_options,
-    format_func=lambda o: tx("retention.return.any") if o == ANY else str(o),
+    format_func=lambda o: word("retention.return.any") if o == ANY else str(o),
     key="rt_return",
     bind="query-params",
     help=t("retention.page.return_help"),
@@ -122,7 +128,7 @@ mode = (
     c3.segmented_control(
         t("retention.page.retained"),
         list(MODES),
-        format_func=lambda o: tx(f"retention.page.mode.{MODES.get(o, 'on')}"),
+        format_func=lambda o: word(f"retention.page.mode.{MODES.get(o, 'on')}"),
         default="on",
         key="rt_mode",
         bind="query-params",
@@ -144,7 +150,7 @@ segment_options = [NO_SEGMENT, *ds.segments]
 segment = c5.selectbox(
     t("retention.page.breakdown"),
     segment_options,
-    format_func=lambda o: tx("common.none") if o == NO_SEGMENT else str(o).replace("_", " "),
+    format_func=lambda o: word("common.none") if o == NO_SEGMENT else str(o).replace("_", " "),
     key="rt_segment",
     bind="query-params",
     help=t("retention.page.breakdown_help"),

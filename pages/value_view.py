@@ -13,7 +13,7 @@ from kpi.dataset import Dataset
 from kpi.definitions import label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
-from kpi.words import Fact
+from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui.kpi_figures import card, cohort_name, currency_of
@@ -61,6 +61,12 @@ def _stop_on(exc: ParcoursError) -> None:
     if exc.hint is not None:
         st.info(t("retention.page.what_to_do", hint=exc.hint))
     st.stop()
+
+
+def word(code: str, **values: object) -> str:
+    """Plain words in the page's language fixed at this run (a format_func may be called
+    outside the run, e.g. by AppTest, where the language cannot be read)."""
+    return render(code, lang, **values)
 
 
 st.title(tx("value.page.title"))
@@ -137,7 +143,7 @@ basis = (
     f4.segmented_control(
         t("value.page.basis"),
         list(BASIS),
-        format_func=lambda o: tx(f"value.page.basis.{BASIS.get(o, 'channel')}"),
+        format_func=lambda o: word(f"value.page.basis.{BASIS.get(o, 'channel')}"),
         default="per channel",
         key="va_clv_basis",
         bind="query-params",

@@ -113,3 +113,29 @@ def test_low_answers_on_a_plain_score_column_are_not_silently_csat(app):
     scores = [1 + i % 7 for i in range(40)]
     expected = sum(s >= 6 for s in scores) / 40
     assert _metrics(app)["Customer satisfaction (CSAT)"] == f"{expected * 100:.1f}%"
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_advocacy_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    m = _metrics(app)
+    assert "Taux de recommandation" in m
+    if upload:
+        # orders only: no survey, said in French; the referral rate of the 26 customers
+        assert "Importez les réponses à une enquête" in text
+        assert m["Taux de recommandation"] == "0,00\u00a0%"
+        assert m["Tous les clients"] == "26"
+    else:
+        assert m["NPS (points)"] == "+33,3"
+        assert m["Promoteurs (9–10)"] == "51,2\u00a0%"
+        assert m["Réponses valides"] == "1\u202f057"
+        assert "Passifs (7–8)" in text and "Détracteurs (0–6)" in text
+        assert "Évolution du NPS" in text  # the chart's title
+        table = pl.from_pandas(app.dataframe[0].value)
+        assert points(table.filter(pl.col("device") == "desktop")["NPS"].item()) == 40.5

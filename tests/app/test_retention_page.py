@@ -161,3 +161,27 @@ def test_a_month_still_in_progress_is_said_not_drawn_as_zero(app):
     assert f"Mar 2025: 0 of {march} so far" in info
     specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     assert not any("Month 1 retention of each cohort" in json.dumps(s.get("title")) for s in specs)
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_retention_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    for words in ("Taux d'achat répété", "Fréquence d'achat", "Taux de churn", "Cohorte selon"):
+        assert words in text
+    metrics = _metrics(app)
+    # a figure written the French way: decimal comma, no-break space before %
+    repeat = metrics["Taux d'achat répété"]
+    assert repeat == ("84,6\u00a0%" if upload else "17,3\u00a0%")
+    # cohorts are months named in French, the average row in French
+    table = _matrix(app)
+    assert table["cohort"].to_list()[-1] == "Moyenne (pondérée)"
+    assert ("mars 2025" if upload else "juin 2025") in table["cohort"].to_list()
+    if not upload:
+        assert "Mois depuis le début de la cohorte (M0 = son propre mois)" in text
+        assert "M1" in table.columns

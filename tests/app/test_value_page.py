@@ -218,3 +218,29 @@ def test_november_cac_counts_first_ever_purchases_only(app):
     rev = dict(in_nov.group_by("channel").agg(pl.col("revenue").sum()).iter_rows())
     for ch, sp in nov_spend.items():
         assert rows[ch]["roas"] == pytest.approx(rev[ch] / sp, abs=0.005), ch
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_value_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    for words in ("Valeur vie client (CLV)", "Panier moyen", "Taux d'achat répété"):
+        assert words in text
+    m = {x.label: x.value for x in app.metric}
+    # figures the French way: 79,90 (decimal comma), 2 485 commandes (narrow no-break space)
+    if upload:
+        assert m["Panier moyen"] == "72,83"
+        assert "5\u202f243,98 de chiffre d'affaires sur 72 commandes." in text
+        # no ad spend in an orders export: which file would unlock CAC, in French
+        assert "Importez un export des dépenses publicitaires" in text
+    else:
+        assert m["Panier moyen"] == "79,90"
+        assert "198\u202f550,78 de chiffre d'affaires sur 2\u202f485 commandes." in text
+        assert m["Ratio CLV/CAC"] == "2,50"
+        assert m["Délai de retour sur investissement"].endswith("\u00a0mois")
+        assert "Ratio CLV/CAC par canal payant" in text  # the chart's title
