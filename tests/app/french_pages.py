@@ -4,6 +4,7 @@ those pages' catalogue modules that must not appear in French."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -31,10 +32,8 @@ def _strings(x: Any) -> Iterator[str]:
     if isinstance(x, str):
         yield x
         if x.startswith("{"):  # a chart spec or a column config: its titles, axes, tooltips
-            try:
+            with contextlib.suppress(ValueError):
                 yield from _strings(json.loads(x))
-            except ValueError:
-                pass
     elif isinstance(x, dict):
         for v in x.values():
             yield from _strings(v)
