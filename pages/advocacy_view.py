@@ -12,7 +12,7 @@ from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card
+from pages._ui.kpi_figures import card, cohort_name
 from pages._ui.lang import current, t, tx
 
 # option (what the URL carries, ?ad_kind=CSAT, language-neutral) -> kpi value
@@ -172,7 +172,13 @@ if s.nps is not None:
             key="ad_shares",
         )
     if s.over_time is not None and s.over_time.height:
-        charts.show(cohort_charts.nps_over_time(s.over_time), key="ad_over_time")
+        # periods named as the reader's locale names them (nov. 2025, Sem. du 3 nov. 2025)
+        periods = {
+            p: cohort_name(start, grain)
+            for p, start in s.over_time.select("period", "period_start").iter_rows()
+        }
+        over_time = s.over_time.with_columns(pl.col("period").replace(periods))
+        charts.show(cohort_charts.nps_over_time(over_time), key="ad_over_time")
     if s.by_segment is not None and s.by:
         charts.show(
             cohort_charts.nps_by_segment(

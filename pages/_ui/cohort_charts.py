@@ -237,6 +237,8 @@ def curves(
                 f"{series}:N",
                 title=series_title,
                 scale=scale,
+                # the frame's order (cohorts oldest first), not the alphabet of month names
+                sort=list(dict.fromkeys(frame[series].to_list())),
                 # below the chart in columns: 13 monthly cohorts do not fit a side legend
                 legend=alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=200),
             ),
