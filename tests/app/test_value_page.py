@@ -244,3 +244,27 @@ def test_value_page_in_french(app, upload):
         assert m["Ratio CLV/CAC"] == "2,50"
         assert m["Délai de retour sur investissement"].endswith("\u00a0mois")
         assert "Ratio CLV/CAC par canal payant" in text  # the chart's title
+
+
+def test_money_is_written_with_the_data_currency(app, monkeypatch):
+    """When the Dataset says its currency (``Dataset.currency``, an ISO code), amounts carry
+    it as each locale writes it: 79,90 € in French, €79.90 in English; without it no symbol
+    (the other tests)."""
+    import pages._ui.kpi_figures as figures
+
+    monkeypatch.setattr(figures, "currency_of", lambda ds: "EUR")
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    m = {x.label: x.value for x in app.metric}
+    assert m["Panier moyen"] == "79,90\u00a0€"
+    captions = " ".join(c.value for c in app.caption)
+    assert "198\u202f550,78\u00a0€ de chiffre d'affaires sur 2\u202f485 commandes." in captions
+    headline = " ".join(x.value for x in app.markdown)
+    assert "= 79,90\u00a0€ × 1,29 × 3 = 309,25\u00a0€" in headline
+    app.query_params["lang"] = "en"
+    app.session_state["lang"] = "en"
+    app.run()
+    m = {x.label: x.value for x in app.metric}
+    assert m["Average order value"] == "€79.90"
