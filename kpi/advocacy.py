@@ -57,7 +57,17 @@ DEFINITIONS: dict[str, Definition] = {
 }
 
 Scores = pl.Series | Sequence[float | int | None]
-REFERRAL_WORDS = ("referral", "refer a friend", "referred", "word of mouth", "parrainage")
+#: channel values that mean a referral (lower-case substrings), in English and French exports
+REFERRAL_WORDS = (
+    "referral",
+    "refer a friend",
+    "referred",
+    "word of mouth",
+    "parrainage",
+    "recommandation",
+    "bouche à oreille",
+    "bouche-à-oreille",
+)
 
 
 def _score_expr(survey: pl.DataFrame) -> pl.Expr:

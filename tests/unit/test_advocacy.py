@@ -176,6 +176,11 @@ def test_referral_rate() -> None:
     assert r.explanation == Fact("advocacy.referral.explanation", referred=2, customers=5, rate=0.4)
     f = referral_rate(users, flag_col="referred")
     assert f.referred == 2 and f.rule == Fact("advocacy.referral.rule_flag", column="referred")
+    # French channel values: Parrainage, Recommandation, Bouche-à-oreille
+    fr = pl.DataFrame(
+        {"channel": ["Parrainage", "Recommandation client", "Bouche-à-oreille", "SEA", "Emailing"]}
+    )
+    assert referral_rate(fr).referred == 3
     text_flag = users.with_columns(pl.Series("referred", ["no", "Yes", None, "1", "0"]))
     assert referral_rate(text_flag, flag_col="referred").referred == 2
     assert referral_rate(users.clear()).rate is None
