@@ -11,6 +11,7 @@ from kpi.definitions import label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
+from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
 from pages._ui.kpi_figures import card, cohort_name
 from pages._ui.lang import current, t, tx
@@ -277,16 +278,23 @@ charts.show(
 period_cols = [c for c in summary.matrix.columns if c.startswith("P")]
 shown_cols = {c: tx(f"retention.page.period_short.{grain}", n=int(c[1:])) for c in period_cols}
 with st.expander(tx("retention.page.table_title"), expanded=False):
+    # figures as the reader's locale writes them (kpi.words.format: one precision rule)
+    matrix = _renamed(summary.matrix, "cohort", names).with_columns(
+        pl.col("cohort_size").map_elements(lambda x: fmt.integer(x, lang), return_dtype=pl.String),
+        *(
+            pl.col(c).map_elements(
+                lambda x: None if x is None else fmt.percent(x, lang), return_dtype=pl.String
+            )
+            for c in period_cols
+        ),
+    )
     st.dataframe(
-        _renamed(summary.matrix, "cohort", names).rename(shown_cols),
+        matrix.rename(shown_cols),
         hide_index=True,
         width="stretch",
         column_config={
             "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
-            "cohort_size": st.column_config.NumberColumn(
-                tx("retention.page.col.users"), format="localized"
-            ),
-            **{c: st.column_config.NumberColumn(format="percent") for c in shown_cols.values()},
+            "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
             **({by: st.column_config.TextColumn(by.replace("_", " "))} if by else {}),
         },
     )

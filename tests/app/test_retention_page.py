@@ -19,9 +19,28 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def figure(text: str | None) -> float | None:
+    """A figure as the page writes it (``36.6%``, ``1,475``; French ``36,6 %``, ``1 475``) as a
+    number: percentages as fractions."""
+    if text is None or text == fmt.MISSING:
+        return None
+    plain = text.replace("\u202f", "").replace("\u00a0", "").replace("*", "")
+    if "%" in plain:
+        plain = plain.replace("%", "").replace(",", ".")
+        return float(plain) / 100
+    return float(plain.replace(",", "").replace(".", ""))
+
+
 def _matrix(at) -> pl.DataFrame:
-    """The cohort table the page shows (the first dataframe)."""
-    return pl.from_pandas(at.dataframe[0].value)
+    """The cohort table the page shows (the first dataframe), its figures read back as numbers
+    (written as the locale writes them: percentages rounded by the app's precision rule)."""
+    table = pl.from_pandas(at.dataframe[0].value)
+    figures = [
+        c for c in table.columns if c == "cohort_size" or (c[:1] in "MWSJD" and c[1:].isdigit())
+    ]
+    return table.with_columns(
+        pl.col(c).map_elements(figure, return_dtype=pl.Float64, skip_nulls=False) for c in figures
+    )
 
 
 def demo_events() -> pl.DataFrame:
@@ -46,7 +65,7 @@ def test_demo_cohorts_and_cards_match_plain_polars(app):
     table = _matrix(app)
     row = table.filter(pl.col("cohort") == "Jun 2025").row(0, named=True)
     assert row["cohort_size"] == june
-    assert row["M1"] == pytest.approx(june_m1 / june)
+    assert row["M1"] == pytest.approx(june_m1 / june, abs=0.0005)  # shown with 1 decimal
     assert table["cohort"].to_list()[-1] == "Average (weighted)"
     # repeat purchase: customers with 2+ distinct orders / customers
     orders = (
@@ -135,7 +154,7 @@ def test_period_filter_shows_cohorts_that_started_in_it(app):
     row = table.filter(pl.col("cohort") == "Sep 2025").row(0, named=True)
     assert table["cohort"].to_list() == ["Sep 2025", "Average (weighted)"]
     assert row["cohort_size"] == sept.height
-    assert row["M1"] == pytest.approx(oct_active / sept.height)
+    assert row["M1"] == pytest.approx(oct_active / sept.height, abs=0.0005)
     assert row["M2"] is not None  # followed after the period (November)
     captions = " ".join(c.value for c in app.caption)
     assert "Cohorts that started between Sep 1, 2025 and Sep 30, 2025" in captions
