@@ -25,6 +25,7 @@ from kpi.periods import (
     require_columns,
 )
 from kpi.segments import NONE, with_top_values
+from kpi.words import Fact
 
 DEFINITIONS: dict[str, Definition] = {
     "nps": Definition(
@@ -56,7 +57,17 @@ DEFINITIONS: dict[str, Definition] = {
 }
 
 Scores = pl.Series | Sequence[float | int | None]
-REFERRAL_WORDS = ("referral", "refer a friend", "referred", "word of mouth", "parrainage")
+#: channel values that mean a referral (lower-case substrings), in English and French exports
+REFERRAL_WORDS = (
+    "referral",
+    "refer a friend",
+    "referred",
+    "word of mouth",
+    "parrainage",
+    "recommandation",
+    "bouche à oreille",
+    "bouche-à-oreille",
+)
 
 
 def _score_expr(survey: pl.DataFrame) -> pl.Expr:
@@ -77,8 +88,17 @@ def _series(scores: Scores) -> pl.Series:
     return frame.select(_score_expr(frame)).to_series()
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+def points(x: float | None, decimals: int = 0) -> Fact | None:
+    """An NPS (fraction) as signed points, ``+25`` / ``−8`` (``advocacy.points.*``)."""
+    if x is None:
+        return None
+    sign = "plus" if x >= 0 else "minus"
+    return Fact(f"advocacy.points{decimals}.{sign}", points=abs(x) * 100)
+
+
+def _tail(skipped: list[Fact]) -> Fact:
+    """The end of a sentence: a full stop, or the answers left out in brackets."""
+    return Fact("advocacy.tail.skipped", skipped=skipped) if skipped else Fact("advocacy.tail.end")
 
 
 def _valid(col: pl.Expr, low: int, high: int) -> pl.Expr:
@@ -108,7 +128,7 @@ class Nps:
     ci_low: float | None
     ci_high: float | None
     confidence: float
-    explanation: str
+    explanation: Fact
 
 
 def _nps_counts(
@@ -165,22 +185,28 @@ def nps(scores: Scores, *, confidence: float = 0.95) -> Nps:
     to a point when every answer is a promoter (or a passive).
     """
     if not 0 < confidence < 1:
-        raise InputError("The confidence level must be between 0 and 1 (e.g. 0.95).", "")
+        raise InputError(Fact("advocacy.error.confidence", confidence=confidence))
     frame = pl.DataFrame({"score": _series(scores)})
     row = _nps_counts(frame, [], confidence).collect().row(0, named=True)
     skipped = []
     if row["invalid"]:
-        skipped.append(f"{_count(row['invalid'], 'answer')} outside 0–10 left out")
+        skipped.append(Fact("advocacy.skipped.invalid", n=row["invalid"], low=0, high=10))
     if row["missing"]:
-        skipped.append(f"{_count(row['missing'], 'empty answer')} left out")
-    tail = f" ({'; '.join(skipped)})." if skipped else "."
+        skipped.append(Fact("advocacy.skipped.missing", n=row["missing"]))
+    tail = _tail(skipped)
     if row["n"] == 0:
-        text = "No valid 0–10 answer, so there is no NPS" + tail
+        text = Fact("advocacy.nps.none", tail=tail)
     else:
-        text = (
-            f"NPS {row['nps'] * 100:+.0f} from {row['n']:,} answers: "
-            f"{row['promoter_share']:.0%} promoters, {row['detractor_share']:.0%} detractors; "
-            f"{confidence:.0%} CI {row['ci_low'] * 100:+.0f} to {row['ci_high'] * 100:+.0f}" + tail
+        text = Fact(
+            "advocacy.nps.explanation",
+            nps=points(row["nps"]),
+            n=row["n"],
+            promoters=row["promoter_share"],
+            detractors=row["detractor_share"],
+            level=round(confidence * 100),
+            low=points(row["ci_low"]),
+            high=points(row["ci_high"]),
+            tail=tail,
         )
     return Nps(
         n=row["n"],
@@ -224,7 +250,7 @@ def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
     without a date are left out.
     """
     check_grain(grain)
-    require_columns(survey, ["score", "ts"], "NPS over time")
+    require_columns(survey, ["score", "ts"], Fact("advocacy.what.nps_over_time"))
     frame = (
         survey.lazy()
         .filter(pl.col("ts").is_not_null())
@@ -246,7 +272,7 @@ def nps_over_time(survey: pl.DataFrame, grain: Grain = "month") -> pl.DataFrame:
 
 def nps_by(survey: pl.DataFrame, by: str) -> pl.DataFrame:
     """NPS per segment value (95 % CI). Columns: ``by``, then as :func:`nps_over_time`."""
-    require_columns(survey, ["score", by], "NPS by segment")
+    require_columns(survey, ["score", by], Fact("advocacy.what.nps_by"))
     frame = survey.lazy().select(
         pl.col(by).cast(pl.String).fill_null(NONE),
         _score_expr(survey),
@@ -261,8 +287,8 @@ def _scale_of(s: pl.Series, scale: int | Literal["auto"], allowed: tuple[int, ..
     if scale != "auto":
         if scale not in allowed:
             raise InputError(
-                f"Unsupported scale 1–{scale}.",
-                f"Choose one of: {', '.join(f'1–{a}' for a in allowed)}.",
+                Fact("advocacy.error.scale", scale=scale),
+                Fact("advocacy.hint.scale", allowed=[f"1–{a}" for a in allowed]),
             )
         return int(scale)
     top = s.drop_nulls().max()
@@ -271,8 +297,8 @@ def _scale_of(s: pl.Series, scale: int | Literal["auto"], allowed: tuple[int, ..
     if float(top) <= 7:  # type: ignore[arg-type]
         return 7
     raise InputError(
-        f"Answers go up to {top:g}, more than a 1–7 scale.",
-        "If this is a 0–10 'would you recommend' question, read it as NPS.",
+        Fact("advocacy.error.above_seven", top=float(top)),  # type: ignore[arg-type]
+        Fact("advocacy.hint.read_as_nps"),
     )
 
 
@@ -285,7 +311,7 @@ class Csat:
     invalid: int
     csat: float | None
     scale: int
-    explanation: str
+    explanation: Fact
 
 
 def csat(scores: Scores, scale: int | Literal["auto"] = 5) -> Csat:
@@ -302,13 +328,16 @@ def csat(scores: Scores, scale: int | Literal["auto"] = 5) -> Csat:
         (col.is_not_null() & ~valid).sum().alias("bad"),
     ).row(0)
     n, sat, bad = (int(v) for v in row)
-    tail = f" ({_count(bad, 'answer')} outside 1–{size} left out)." if bad else "."
+    tail = _tail([Fact("advocacy.skipped.invalid", n=bad, low=1, high=size)] if bad else [])
     if n == 0:
-        return Csat(0, 0, bad, None, size, f"No valid 1–{size} answer, so no CSAT" + tail)
+        return Csat(0, 0, bad, None, size, Fact("advocacy.csat.none", scale=size, tail=tail))
     rate = sat / n
     return Csat(
         n, sat, bad, rate, size,
-        f"{sat:,} of {n:,} answers are {size - 1} or {size} on 1–{size} ({rate:.0%})" + tail,
+        Fact(
+            "advocacy.csat.explanation",
+            satisfied=sat, n=n, low=size - 1, scale=size, rate=rate, tail=tail,
+        ),
     )  # fmt: skip
 
 
@@ -320,7 +349,7 @@ class Ces:
     invalid: int
     ces: float | None
     scale: int
-    explanation: str
+    explanation: Fact
 
 
 def ces(scores: Scores, scale: int | Literal["auto"] = 7) -> Ces:
@@ -335,12 +364,12 @@ def ces(scores: Scores, scale: int | Literal["auto"] = 7) -> Ces:
         (col.is_not_null() & ~valid).sum().alias("bad"),
     )
     n, mean, bad = row.row(0)
-    tail = f" ({_count(bad, 'answer')} outside 1–{size} left out)." if bad else "."
+    tail = _tail([Fact("advocacy.skipped.invalid", n=int(bad), low=1, high=size)] if bad else [])
     if not n:
-        return Ces(0, int(bad), None, size, f"No valid 1–{size} answer, so no CES" + tail)
+        return Ces(0, int(bad), None, size, Fact("advocacy.ces.none", scale=size, tail=tail))
     return Ces(
         int(n), int(bad), float(mean), size,
-        f"Mean effort {mean:.2f} on 1–{size} from {n:,} answers" + tail,
+        Fact("advocacy.ces.explanation", mean=float(mean), scale=size, n=int(n), tail=tail),
     )  # fmt: skip
 
 
@@ -354,8 +383,8 @@ class Referral:
     customers: int
     referred: int
     rate: float | None
-    rule: str
-    explanation: str
+    rule: Fact
+    explanation: Fact
 
 
 def referral_rate(
@@ -371,7 +400,7 @@ def referral_rate(
     the channel, lower-cased, contains one of ``referral_words``.
     """
     if flag_col is not None:
-        require_columns(users, [flag_col], "Referral rate")
+        require_columns(users, [flag_col], Fact("advocacy.what.referral"))
         col = pl.col(flag_col)
         dtype = users.schema[flag_col]
         if dtype == pl.Boolean:
@@ -386,37 +415,37 @@ def referral_rate(
                 .is_in(["true", "1", "yes", "y", "oui", "x"])
                 .fill_null(False)
             )
-        rule = f"Referred = the '{flag_col}' flag is true."
+        rule = Fact("advocacy.referral.rule_flag", column=flag_col)
     elif channel_col is not None:
-        require_columns(users, [channel_col], "Referral rate")
+        require_columns(users, [channel_col], Fact("advocacy.what.referral"))
         text = pl.col(channel_col).cast(pl.String).str.to_lowercase()
         hit = pl.any_horizontal(
             [text.str.contains(w.lower(), literal=True) for w in referral_words]
         ).fill_null(False)
-        rule = f"Referred = the '{channel_col}' value contains: {', '.join(referral_words)}."
+        rule = Fact(
+            "advocacy.referral.rule_channel", column=channel_col, words=list(referral_words)
+        )
     else:
-        raise InputError("Say which column marks referrals (a channel or a flag).", "")
+        raise InputError(Fact("advocacy.error.referral_column"))
     if "user_id" in users.columns:
         per = users.group_by("user_id").agg(hit.any().alias("_hit"))
     else:
         per = users.select(hit.alias("_hit"))
     customers = per.height
     if customers == 0:
-        return Referral(0, 0, None, rule, "There are no customers, so no referral rate.")
+        return Referral(0, 0, None, rule, Fact("advocacy.referral.none"))
     referred = int(per["_hit"].sum())
     rate = referred / customers
     return Referral(
         customers, referred, rate, rule,
-        f"{referred:,} of {customers:,} customers came through a referral ({rate:.1%}).",
+        Fact("advocacy.referral.explanation", referred=referred, customers=customers, rate=rate),
     )  # fmt: skip
 
 
 # ---------------------------------------------------------------- page / workbook summary
 
-SURVEY_HINT = (
-    "Upload survey answers (a CSV or Excel file with a 0–10 'score' column, ideally with the "
-    "answer date and the user id) to see NPS."
-)
+#: what to upload to see NPS (a fact)
+SURVEY_HINT = Fact("advocacy.survey_hint")
 SurveyKind = Literal["nps", "csat", "ces"]
 
 
@@ -499,7 +528,8 @@ class AdvocacySummary:
     ``kind``: what the survey score measures; ``nps`` / ``over_time`` / ``by_segment`` are
     filled for NPS surveys (``over_time`` needs answer dates, ``by_segment`` a segment column
     on the survey); ``csat`` / ``ces`` for those scales; ``referral`` when the users have a
-    referral flag or a channel; ``notes``: what is missing and which file would unlock it.
+    referral flag or a channel; ``notes``: what is missing and which file would unlock it
+    (facts).
     """
 
     kind: SurveyKind | None
@@ -510,7 +540,7 @@ class AdvocacySummary:
     csat: Csat | None
     ces: Ces | None
     referral: Referral | None
-    notes: tuple[str, ...]
+    notes: tuple[Fact, ...]
     scale: SurveyScale | None = None
 
 
@@ -532,7 +562,7 @@ def advocacy_summary(
     Dataset joins user segments onto answers that carry a user id), cut to its ``top`` values
     (by answers) + "Other".
     """
-    notes: list[str] = []
+    notes: list[Fact] = []
     nps_res = over = seg = None
     csat_res = ces_res = scale = None
     chosen: SurveyKind | None = None
@@ -548,14 +578,11 @@ def advocacy_summary(
             if "ts" in survey.columns and survey["ts"].null_count() < survey.height:
                 over = nps_over_time(survey, grain)
             else:
-                notes.append("Add the answer date to the survey file to see NPS over time.")
+                notes.append(Fact("advocacy.note.no_dates"))
             if by and by in survey.columns:
                 seg = nps_by(with_top_values(survey, by, top), by)
             elif by:
-                notes.append(
-                    f"The survey answers have no '{by}': add the user id to the survey file so "
-                    "that answers can be joined to the user table."
-                )
+                notes.append(Fact("advocacy.note.no_segment", segment=by))
         elif chosen == "csat":
             csat_res = csat(survey["score"], "auto")
         else:
@@ -571,10 +598,7 @@ def advocacy_summary(
         elif "channel" in users.columns:
             referral = referral_rate(pool, channel_col="channel")
         else:
-            notes.append(
-                "Add an acquisition channel (with a 'referral' value) or a referral flag to the "
-                "user table to see the referral rate."
-            )
+            notes.append(Fact("advocacy.note.no_referral_column"))
     return AdvocacySummary(
         chosen, nps_res, over, seg, by, csat_res, ces_res, referral, tuple(notes), scale
     )

@@ -9,6 +9,7 @@ from typing import Literal
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
+from kpi.words import Fact
 
 Grain = Literal["day", "week", "month"]
 
@@ -49,17 +50,20 @@ def scalar_index(moment: datetime, grain: Grain) -> int:
 def check_grain(grain: str, allowed: tuple[str, ...] = ("day", "week", "month")) -> None:
     """An :class:`InputError` for a period name that is not allowed."""
     if grain not in allowed:
-        raise InputError(f"Unknown period '{grain}'.", f"Choose one of: {', '.join(allowed)}.")
+        raise InputError(
+            Fact("retention.error.grain", grain=str(grain)),
+            Fact("retention.hint.grain", allowed=list(allowed)),
+        )
 
 
-def require_columns(frame: pl.DataFrame, columns: list[str], what: str) -> None:
-    """A :class:`SchemaError` naming the columns ``what`` needs and the data lacks."""
+def require_columns(frame: pl.DataFrame, columns: list[str], what: Fact) -> None:
+    """A :class:`SchemaError` naming the columns ``what`` (the analysis, a fact such as
+    ``Fact("retention.what.churn")``) needs and the data lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"{what} needs the column(s) {', '.join(missing)}, which the data does not have.",
-            "Map a column to that role on the data page (or join the segment with "
-            "Dataset.events_with).",
+            Fact("retention.error.missing_columns", what=what, columns=missing, n=len(missing)),
+            Fact("retention.hint.missing_columns"),
         )
 
 

@@ -7,13 +7,18 @@ import streamlit as st
 
 from kpi import advocacy, stages
 from kpi.dataset import Dataset
+from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
+from kpi.words import Fact, render
+from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui import format as fmt
+from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.lang import current, t, tx
 
-# option (what the URL carries, ?ad_kind=CSAT) -> kpi value
+# option (what the URL carries, ?ad_kind=CSAT, language-neutral) -> kpi value
 KINDS = {"NPS": "nps", "CSAT": "csat", "CES": "ces"}
 KIND_OPTION = {v: k for k, v in KINDS.items()}
+GRAINS = ["month", "week"]
 NO_SEGMENT = "none"
 
 
@@ -36,15 +41,23 @@ def _summary(
 
 
 def _points(x: float | None) -> str:
-    return "–" if x is None else f"{x * 100:+.1f}"
+    """An NPS (fraction) as signed points with one decimal: ``+33,3`` / ``−4,0``."""
+    fact = advocacy.points(x, 1)
+    return fmt.MISSING if fact is None else render(fact, lang)
 
 
-st.title("Advocacy")
+def word(code: str, **values: object) -> str:
+    """Plain words in the page's language fixed at this run (a format_func may be called
+    outside the run, e.g. by AppTest, where the language cannot be read)."""
+    return render(code, lang, **values)
+
+
+st.title(tx("nav.advocacy"))
 widgets.view_caption()
 ds = state.require_view()
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
-defs = advocacy.DEFINITIONS
+lang = current()
 survey = ds.survey
 
 kind, by, grain = "auto", None, "month"
@@ -53,51 +66,50 @@ if survey is not None and survey.height:
     scale = advocacy.survey_scale(survey)
     detected = KIND_OPTION[scale.kind]
     picked = c1.segmented_control(
-        "The survey score measures",
+        t("advocacy.page.kind"),
         list(KINDS),
         default=detected,
         key="ad_kind",
         bind="query-params",
-        help="NPS: 0–10 'would you recommend'. CSAT: satisfaction 1–5 or 1–7. CES: effort "
-        "1–7. Read from the column's name (nps, recommend, csat, satisfaction, ces, effort), "
-        "or NPS when an answer is 0 or above 7; otherwise assumed: correct it if needed.",
+        help=t("advocacy.page.kind_help"),
     )
     kind = KINDS[picked or detected]
     span = (
-        f"{scale.low:g} to {scale.high:g}"
+        Fact("advocacy.page.span", low=scale.low, high=scale.high)
         if scale.low is not None and scale.high is not None
-        else "none"
+        else Fact("common.none")
     )
     if picked in (None, detected) and scale.assumed:
         st.warning(
-            f"**Scale assumed: NPS (0–10).** The answers go from {span} and the column "
-            f"*{scale.column or 'score'}* does not say what was asked: that fits a 0–10 "
-            "'would you recommend' question whose answers happen to stay low, a 1–7 "
-            "satisfaction (CSAT) or an effort (CES) question. Pick what the question was above.",
+            t("advocacy.page.assumed", span=span, column=scale.column or "score"),
             icon=":material/help:",
         )
     elif picked in (None, detected):
         why = (
-            f"the column *{scale.column}* says so"
+            Fact("advocacy.page.why_name", column=scale.column or "score")
             if scale.basis == "name"
-            else f"answers go from {span}, which only a 0–10 scale has"
+            else Fact("advocacy.page.why_values", span=span)
         )
-        st.caption(f"Read as {detected}: {why}. Change it above if needed.")
+        st.caption(t("advocacy.page.read_as", kind=detected, why=why))
     seg_options = [s for s in ds.segments if s in survey.columns]
     if seg_options:
         seg = c2.selectbox(
-            "NPS by",
+            t("advocacy.page.by"),
             [NO_SEGMENT, *seg_options],
             index=1 + seg_options.index("device") if "device" in seg_options else 1,
+            format_func=lambda o: (
+                word("common.none") if o == NO_SEGMENT else str(o).replace("_", " ")
+            ),
             key="ad_segment",
             bind="query-params",
-            help="Segments come from the user table, joined to the answers by user id.",
+            help=t("advocacy.page.by_help"),
         )
         by = None if seg in (None, NO_SEGMENT) else seg
     grain = (
         c3.segmented_control(
-            "NPS per",
-            ["month", "week"],
+            t("advocacy.page.per"),
+            GRAINS,
+            format_func=lambda o: word(f"advocacy.page.grain.{o}"),
             default="month",
             key="ad_grain",
             bind="query-params",
@@ -108,29 +120,40 @@ if survey is not None and survey.height:
 try:
     s = _summary(key, kind, by, grain, ds)
 except ParcoursError as exc:
-    st.error(exc.message)
-    if exc.hint:
-        st.info(f"What to do: {exc.hint}")
+    st.error(t(exc.message))
+    if exc.hint is not None:
+        st.info(t("retention.page.what_to_do", hint=exc.hint))
     st.stop()
 
 if s.nps is not None:
     n = s.nps
-    st.subheader("Net Promoter Score")
+    st.subheader(label("nps", lang))
     cards = st.columns(5)
-    ci = f"{_points(n.ci_low)} to {_points(n.ci_high)}" if n.nps is not None else "–"
     cards[0].metric(
-        "NPS (points)", _points(n.nps), help=defs["nps"].formula, border=True,
-    )  # fmt: skip
-    cards[0].caption(f"{n.confidence:.0%} confidence interval: **{ci}** points")
-    cards[1].metric("Promoters (9–10)", fmt.pct(n.promoter_share, 1), border=True)
-    cards[2].metric("Passives (7–8)", fmt.pct(n.passive_share, 1), border=True)
-    cards[3].metric("Detractors (0–6)", fmt.pct(n.detractor_share, 1), border=True)
-    cards[4].metric("Valid answers", fmt.num(n.n), border=True)
-    st.caption(n.explanation)
+        tx("advocacy.page.nps_points"), _points(n.nps), help=formula("nps", lang), border=True
+    )
+    if n.nps is not None:
+        cards[0].caption(
+            t(
+                "advocacy.page.ci",
+                level=round(n.confidence * 100),
+                low=advocacy.points(n.ci_low, 1),
+                high=advocacy.points(n.ci_high, 1),
+            )
+        )
+    cards[1].metric(
+        tx("advocacy.chart.promoters"), fmt.percent(n.promoter_share, lang), border=True
+    )
+    cards[2].metric(tx("advocacy.chart.passives"), fmt.percent(n.passive_share, lang), border=True)
+    cards[3].metric(
+        tx("advocacy.chart.detractors"), fmt.percent(n.detractor_share, lang), border=True
+    )
+    cards[4].metric(tx("advocacy.page.valid_answers"), fmt.integer(n.n, lang), border=True)
+    st.caption(t(n.explanation))
     if n.n:
         overall = pl.DataFrame(
             {
-                "row": ["All answers"],
+                "row": [tx("advocacy.page.all_answers")],
                 "n": [n.n],
                 "promoter_share": [n.promoter_share],
                 "passive_share": [n.passive_share],
@@ -143,13 +166,19 @@ if s.nps is not None:
                 [overall, s.by_segment.select(pl.col(s.by).alias("row"), *overall.columns[1:])]
             )
         charts.show(
-            cohort_charts.nps_shares(rows, row="row", row_title="").properties(
-                title="Promoters, passives and detractors"
+            cohort_charts.nps_shares(
+                rows, row="row", row_title="", title=tx("advocacy.page.shares_title")
             ),
             key="ad_shares",
         )
     if s.over_time is not None and s.over_time.height:
-        charts.show(cohort_charts.nps_over_time(s.over_time), key="ad_over_time")
+        # periods named as the reader's locale names them (nov. 2025, Sem. du 3 nov. 2025)
+        periods = {
+            p: cohort_name(start, grain)
+            for p, start in s.over_time.select("period", "period_start").iter_rows()
+        }
+        over_time = s.over_time.with_columns(pl.col("period").replace(periods))
+        charts.show(cohort_charts.nps_over_time(over_time), key="ad_over_time")
     if s.by_segment is not None and s.by:
         charts.show(
             cohort_charts.nps_by_segment(
@@ -160,57 +189,62 @@ if s.nps is not None:
             ),
             key="ad_by_segment",
         )
+        # figures written as the reader's locale writes them (text columns)
         table = s.by_segment.select(
             s.by,
-            "n",
-            (pl.col("nps") * 100).alias("NPS"),
-            (pl.col("ci_low") * 100).alias("CI low"),
-            (pl.col("ci_high") * 100).alias("CI high"),
-            "promoter_share",
-            "passive_share",
-            "detractor_share",
+            pl.col("n").map_elements(lambda x: fmt.integer(x, lang), return_dtype=pl.String),
+            *(
+                pl.col(c).map_elements(_points, return_dtype=pl.String).alias(name)
+                for c, name in (("nps", "NPS"), ("ci_low", "CI low"), ("ci_high", "CI high"))
+            ),
+            *(
+                pl.col(c).map_elements(lambda x: fmt.percent(x, lang), return_dtype=pl.String)
+                for c in ("promoter_share", "passive_share", "detractor_share")
+            ),
         )
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             column_config={
-                "n": st.column_config.NumberColumn("Answers", format="localized"),
-                "NPS": st.column_config.NumberColumn(format="%+.1f"),
-                "CI low": st.column_config.NumberColumn(format="%+.1f"),
-                "CI high": st.column_config.NumberColumn(format="%+.1f"),
-                "promoter_share": st.column_config.NumberColumn("Promoters", format="percent"),
-                "passive_share": st.column_config.NumberColumn("Passives", format="percent"),
-                "detractor_share": st.column_config.NumberColumn("Detractors", format="percent"),
+                s.by: st.column_config.TextColumn(s.by.replace("_", " ").capitalize()),
+                "n": st.column_config.TextColumn(tx("advocacy.chart.answers")),
+                "NPS": st.column_config.TextColumn("NPS"),
+                "CI low": st.column_config.TextColumn(tx("advocacy.chart.ci_low")),
+                "CI high": st.column_config.TextColumn(tx("advocacy.chart.ci_high")),
+                "promoter_share": st.column_config.TextColumn(tx("advocacy.chart.promoters")),
+                "passive_share": st.column_config.TextColumn(tx("advocacy.chart.passives")),
+                "detractor_share": st.column_config.TextColumn(tx("advocacy.chart.detractors")),
             },
         )
-        st.caption(
-            "A segment's NPS differs from another's when their confidence intervals do not "
-            "overlap much; small segments have wide intervals."
-        )
+        st.caption(t("advocacy.page.overlap"))
 elif s.csat is not None:
-    st.subheader("Customer satisfaction")
-    st.metric(defs["csat"].label, fmt.pct(s.csat.csat, 1), help=defs["csat"].formula, border=True)
-    st.caption(s.csat.explanation)
+    st.subheader(tx("advocacy.page.csat_title"))
+    card("csat", s.csat.csat, "rate")
+    st.caption(t(s.csat.explanation))
 elif s.ces is not None:
-    st.subheader("Customer effort")
-    st.metric(defs["ces"].label, fmt.num(s.ces.ces, 2), help=defs["ces"].formula, border=True)
-    st.caption(s.ces.explanation)
+    st.subheader(tx("advocacy.page.ces_title"))
+    card("ces", s.ces.ces, "number")
+    st.caption(t(s.ces.explanation))
 
-st.subheader("Referrals")
+st.subheader(tx("advocacy.page.referrals"))
 if s.referral is not None:
-    who = (
-        "customers"
-        if "step" in ds.events.columns and (ds.events["step"] == PURCHASE).any()
-        else "users"
-    )
+    buyers = "step" in ds.events.columns and bool((ds.events["step"] == PURCHASE).any())
+    who = "customers" if buyers else "users"
     c = st.columns(3)
     with c[0]:
-        widgets.kpi_card(
-            defs["referral_rate"].label, s.referral.rate, "rate", definition=defs["referral_rate"]
-        )
-    c[1].metric(f"Referred {who}", fmt.num(s.referral.referred), border=True)
-    c[2].metric(f"All {who}", fmt.num(s.referral.customers), border=True)
-    st.caption(f"{s.referral.explanation.replace('customers', who)} {s.referral.rule}")
+        card("referral_rate", s.referral.rate, "rate")
+    c[1].metric(
+        tx(f"advocacy.page.referred_{who}"), fmt.integer(s.referral.referred, lang), border=True
+    )
+    c[2].metric(
+        tx(f"advocacy.page.all_{who}"), fmt.integer(s.referral.customers, lang), border=True
+    )
+    explanation = (
+        s.referral.explanation
+        if buyers or s.referral.explanation.code != "advocacy.referral.explanation"
+        else Fact("advocacy.referral.explanation_users", **s.referral.explanation.values)
+    )
+    st.caption(t("advocacy.page.referral_caption", explanation=explanation, rule=s.referral.rule))
 for note in s.notes:
-    st.info(note, icon=":material/upload_file:")
+    st.info(t(note), icon=":material/upload_file:")

@@ -7,12 +7,17 @@ import streamlit as st
 
 from kpi import retention, stages
 from kpi.dataset import Dataset
+from kpi.definitions import label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
+from kpi.words import Fact, render
+from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui import format as fmt
+from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.lang import current, t, tx
 
-# options are what the URL carries (?rt_anchor=first+purchase), values what kpi expects
+# options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
+# kpi expects; the words shown come from the catalogue (format_func)
 ANCHORS = {
     "first visit": "first_event",
     "first purchase": "first_purchase",
@@ -23,7 +28,7 @@ ANY = "any event"
 NO_SEGMENT = "none"
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner="Computing cohorts…")
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def _summary(
     key: str,
     grain: str,
@@ -58,20 +63,43 @@ def _summary(
     )
 
 
-st.title("Retention")
+def _show_error(exc: ParcoursError) -> None:
+    st.error(t(exc.message))
+    if exc.hint is not None:
+        st.info(t("retention.page.what_to_do", hint=exc.hint))
+    st.stop()
+
+
+def _names(table: pl.DataFrame, grain: str) -> dict[str, str]:
+    """Cohort key (``2025-06``) -> the name shown (``juin 2025``), and the average row."""
+    pairs = table.select("cohort", "cohort_start").unique().iter_rows()
+    names = {c: cohort_name(start, grain) for c, start in pairs}
+    names[retention.AVERAGE_LABEL] = tx("retention.average_row")
+    names[retention.ALL_SERIES] = tx("common.all")
+    return names
+
+
+def _renamed(frame: pl.DataFrame, column: str, names: dict[str, str]) -> pl.DataFrame:
+    return frame.with_columns(pl.col(column).replace(names))
+
+
+def word(code: str, **values: object) -> str:
+    """Plain words in the page's language fixed at this run (a format_func may be called
+    outside the run, e.g. by AppTest, where the language cannot be read)."""
+    return render(code, lang, **values)
+
+
+st.title(tx("nav.retention"))
 widgets.view_caption()
 ds = state.require_view()
-widgets.stop_on_aggregated_counts(ds, "cohorts, repeat purchases and churn")
+widgets.stop_on_aggregated_counts(ds, tx("retention.page.aggregated_what"))
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
+lang = current()
 if not ds.has_timestamps:
-    st.info(
-        "Retention needs a date on every event (a timestamp column). Map one on the Data page, "
-        "or upload an event log or orders with dates."
-    )
+    st.info(t("retention.page.needs_dates"))
     st.stop()
 
 grain = st.session_state.get("cohort_by") or "month"
-unit = {"month": "Month", "week": "Week"}.get(grain, "Period")
 steps = [s for s in dict.fromkeys([*ds.steps, *ds.events["step"].unique().sort().to_list()]) if s]
 has_purchase = PURCHASE in steps
 anchors = ["first visit"] + (["first purchase"] if has_purchase else [])
@@ -81,37 +109,37 @@ return_options = [ANY, *([PURCHASE] if has_purchase else []), *[s for s in steps
 
 c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.3, 0.8, 1.1])
 anchor = c1.selectbox(
-    "Cohort by",
+    t("retention.page.cohort_by"),
     anchors,
     index=1 if has_purchase and set(steps) == {PURCHASE} else 0,
+    format_func=lambda o: word(f"retention.page.anchor.{ANCHORS.get(o, 'first_event')}"),
     key="rt_anchor",
     bind="query-params",
-    help=f"Users are grouped by the {grain} of this date (change month / week in the sidebar).",
+    help=t("retention.page.cohort_by_help", grain=Fact(f"retention.grain.{grain}")),
 )
 returned = c2.selectbox(
-    "Counts as a return",
+    t("retention.page.return"),
     return_options,
+    format_func=lambda o: word("retention.return.any") if o == ANY else str(o),
     key="rt_return",
     bind="query-params",
-    help="What a user must do in a later period to count as retained (an event of that step).",
+    help=t("retention.page.return_help"),
 )
 mode = (
     c3.segmented_control(
-        "Retained",
+        t("retention.page.retained"),
         list(MODES),
+        format_func=lambda o: word(f"retention.page.mode.{MODES.get(o, 'on')}"),
         default="on",
         key="rt_mode",
         bind="query-params",
-        help=(
-            "On: active in that exact period. On or after: active in that period or any later one "
-            "(rolling retention; the curve never rises)."
-        ),
+        help=t("retention.page.retained_help"),
     )
     or "on"
 )
 periods = int(
     c4.number_input(
-        f"{unit}s shown",
+        t(f"retention.page.periods_shown.{grain}"),
         min_value=1,
         max_value=52,
         value=12,
@@ -121,11 +149,12 @@ periods = int(
 )
 segment_options = [NO_SEGMENT, *ds.segments]
 segment = c5.selectbox(
-    "Break down by",
+    t("retention.page.breakdown"),
     segment_options,
+    format_func=lambda o: word("common.none") if o == NO_SEGMENT else str(o).replace("_", " "),
     key="rt_segment",
     bind="query-params",
-    help="Top values by users, the rest grouped as Other (totals reconcile).",
+    help=t("retention.page.breakdown_help"),
 )
 by = None if segment in (None, NO_SEGMENT) else segment
 return_step = None if returned in (None, ANY) else returned
@@ -135,9 +164,7 @@ mode = MODES.get(mode or "on", "on")
 k1, k2, _ = st.columns([1, 1, 2])
 inactive = int(
     k1.number_input(
-        "Churned after (days without a purchase)"
-        if has_purchase
-        else "Churned after (days inactive)",
+        t("retention.page.inactive_purchase" if has_purchase else "retention.page.inactive_any"),
         min_value=1,
         max_value=730,
         value=90,
@@ -148,7 +175,7 @@ inactive = int(
 )
 trend_n = int(
     k2.number_input(
-        f"{unit} N for the retention trend",
+        t(f"retention.page.trend_n.{grain}"),
         min_value=1,
         max_value=max(1, periods),
         value=1,
@@ -161,144 +188,164 @@ key = state.view_key()
 full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts are followed past the period
 filters = state.current_filters()
 try:
-    summary = _summary(
-        key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, full, filters
-    )
-    by_summary = (
-        _summary(
-            key,
-            grain,
-            cohort_by,
-            return_step,
-            mode,
-            periods,
-            by,
-            trend_n,
-            inactive,
-            full,
+    with st.spinner(tx("retention.page.computing")):
+        summary = _summary(
+            key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, full,
             filters,
+        )  # fmt: skip
+        by_summary = (
+            _summary(
+                key,
+                grain,
+                cohort_by,
+                return_step,
+                mode,
+                periods,
+                by,
+                trend_n,
+                inactive,
+                full,
+                filters,
+            )
+            if by
+            else None
         )
-        if by
-        else None
-    )
 except ParcoursError as exc:
-    st.error(exc.message)
-    if exc.hint:
-        st.info(f"What to do: {exc.hint}")
-    st.stop()
+    _show_error(exc)
 
-defs = retention.DEFINITIONS
-as_of = f"{summary.as_of:%Y-%m-%d}" if summary.as_of else "the end of the data"
+as_of = Fact("retention.page.as_of", day=summary.as_of.date()) if summary.as_of else None
+end_of_data = Fact("retention.page.end_of_data")
 if filters.start or filters.end:
-    first = f"{filters.start:%Y-%m-%d}" if filters.start else "the start of the data"
-    last = f"{filters.end:%Y-%m-%d}" if filters.end else "the end of the data"
     st.caption(
-        f"**Cohorts that started between {first} and {last}** ({anchor or 'first visit'}), "
-        f"followed until the end of the data ({as_of}), also after the chosen period."
+        t(
+            "retention.page.cohorts_started",
+            first=filters.start if filters.start else Fact("retention.page.start_of_data"),
+            last=filters.end if filters.end else end_of_data,
+            anchor=Fact(f"retention.page.anchor.{cohort_by}"),
+            until=as_of or end_of_data,
+        )
     )
-st.caption(summary.settings)
+st.caption(t(summary.settings))
 
 # ---------------------------------------------------------------- KPI cards
 cards = st.columns(4)
 with cards[0]:
-    widgets.kpi_card(
-        defs["repeat_purchase_rate"].label, summary.repeat.rate, "rate",
-        definition=defs["repeat_purchase_rate"],
-    )  # fmt: skip
-    st.caption(summary.repeat.explanation)
+    card("repeat_purchase_rate", summary.repeat.rate, "rate")
+    st.caption(t(summary.repeat.explanation))
 with cards[1]:
-    widgets.kpi_card(
-        defs["purchase_frequency"].label, summary.frequency.frequency, "number",
-        definition=defs["purchase_frequency"],
-    )  # fmt: skip
-    st.caption(summary.frequency.explanation)
+    card("purchase_frequency", summary.frequency.frequency, "number")
+    st.caption(t(summary.frequency.explanation))
 churn = summary.churn
 with cards[2]:
-    widgets.kpi_card(
-        defs["churn"].label, churn.churn if churn else None, "rate",
-        definition=defs["churn"], lower_is_better=True,
-    )  # fmt: skip
-    st.caption(churn.explanation if churn else "No dates, so no churn.")
+    card("churn", churn.churn if churn else None, "rate", lower_is_better=True)
+    st.caption(t(churn.explanation if churn else "retention.page.no_churn"))
 with cards[3]:
-    widgets.kpi_card(
-        defs["retention_rate"].label, churn.retention if churn else None, "rate",
-        definition=defs["retention_rate"],
-    )  # fmt: skip
+    card("retention_rate", churn.retention if churn else None, "rate")
 if churn:
-    until = "the end of the chosen period" if filters.end else "the end of the data"
     st.caption(
-        f"**Churn rule:** {churn.rule} The churn period is the {inactive} days ending on "
-        f"{churn.period_end:%Y-%m-%d} ({until}); churn counts every user of the chosen "
-        "segments, not only the cohorts above."
+        t(
+            "retention.page.churn_rule",
+            rule=churn.rule,
+            days=inactive,
+            end=churn.period_end.date(),
+            until=Fact(
+                "retention.page.end_of_period" if filters.end else "retention.page.end_of_data"
+            ),
+        )
     )
 
 # ---------------------------------------------------------------- heatmap and table
-st.subheader("Cohort retention")
-if summary.note:
-    st.info(summary.note)
+st.subheader(label("cohort_retention", lang))
+if summary.note is not None:
+    st.info(t(summary.note))
     st.stop()
+names = _names(summary.table, grain)
 charts.show(
     cohort_charts.retention_heatmap(
-        summary.long,
+        _renamed(summary.long, "cohort", names),
         grain=grain,
-        title=f"Share of each {grain}ly cohort retained, {unit.lower()} by {unit.lower()}",
+        title=tx(f"retention.page.heatmap_title.{grain}"),
         subtitle=[
-            "Rows: cohorts with their size. Last row: average weighted by cohort size "
-            "(complete cells only).",
-            f"Grey cells with * : {unit.lower()} still in progress on {as_of} (will grow).",
+            tx("retention.page.heatmap_rows"),
+            tx(
+                f"retention.page.heatmap_grey.{grain}",
+                until=as_of or end_of_data,
+            ),
         ],
     ),
     key="rt_heatmap",
 )
 period_cols = [c for c in summary.matrix.columns if c.startswith("P")]
-with st.expander("Cohort table (numbers)", expanded=False):
+shown_cols = {c: tx(f"retention.page.period_short.{grain}", n=int(c[1:])) for c in period_cols}
+with st.expander(tx("retention.page.table_title"), expanded=False):
+    # figures as the reader's locale writes them (kpi.words.format: one precision rule)
+    matrix = _renamed(summary.matrix, "cohort", names).with_columns(
+        pl.col("cohort_size").map_elements(lambda x: fmt.integer(x, lang), return_dtype=pl.String),
+        *(
+            pl.col(c).map_elements(
+                lambda x: None if x is None else fmt.percent(x, lang), return_dtype=pl.String
+            )
+            for c in period_cols
+        ),
+    )
     st.dataframe(
-        summary.matrix.rename({c: f"{unit[0]}{c[1:]}" for c in period_cols}),
+        matrix.rename(shown_cols),
         hide_index=True,
         width="stretch",
         column_config={
-            "cohort": st.column_config.TextColumn("Cohort"),
-            "cohort_size": st.column_config.NumberColumn("Users", format="localized"),
-            **{
-                f"{unit[0]}{c[1:]}": st.column_config.NumberColumn(format="percent")
-                for c in period_cols
-            },
+            "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
+            "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
+            **({by: st.column_config.TextColumn(by.replace("_", " "))} if by else {}),
         },
     )
     st.caption(
-        f"{defs['cohort_retention'].label}: {defs['cohort_retention'].formula} "
-        f"{defs['weighted_retention'].label}: {defs['weighted_retention'].formula}"
+        t(
+            "retention.page.definitions",
+            # the KPI names and definitions of kpi.definitions (catalogue def.*), nested
+            cohort=Fact("def.cohort_retention.label"),
+            cohort_formula=Fact("def.cohort_retention.formula"),
+            weighted=Fact("def.weighted_retention.label"),
+            weighted_formula=Fact("def.weighted_retention.formula"),
+        )
     )
 
 # ---------------------------------------------------------------- curves
-st.subheader("Retention curves")
-tabs = st.tabs(["Per cohort", "Per segment" if by else "Per segment (choose a breakdown)"])
+st.subheader(tx("retention.page.curves"))
+tabs = st.tabs(
+    [
+        tx("retention.page.per_cohort"),
+        tx("retention.page.per_segment" if by else "retention.page.per_segment_choose"),
+    ]
+)
 with tabs[0]:
-    curve = retention.retention_curve(summary.table, per="cohort")
-    average = retention.retention_curve(summary.table, per="segment")
-    if not charts.empty_note(curve, "retention curve"):
+    curve = _renamed(retention.retention_curve(summary.table, per="cohort"), "series", names)
+    average = _renamed(retention.retention_curve(summary.table, per="segment"), "series", names)
+    if curve.height == 0:
+        st.info(t("retention.page.nothing_to_draw"))
+    else:
         charts.show(
             cohort_charts.curves(
                 curve,
                 grain=grain,
-                title="Retention curve of each cohort",
+                title=tx("retention.page.curves_title"),
                 average=average,
             ),
             key="rt_curves",
         )
 with tabs[1]:
     if by_summary is None:
-        st.info("Choose a segment in **Break down by** above to compare retention per segment.")
+        st.info(t("retention.page.choose_breakdown"))
     else:
         seg_curve = retention.retention_curve(by_summary.table, per="segment")
         shown = seg_curve["series"].unique().sort().to_list()
+        segment_name = by.replace("_", " ")
         charts.show(
             cohort_charts.curves(
                 seg_curve,
                 grain=grain,
-                title=f"Retention by {by.replace('_', ' ')} (weighted average over cohorts)",
+                title=tx("retention.page.by_segment_title", segment=segment_name),
                 colour=charts.segment_scale(by, shown),
-                series_title=by.replace("_", " ").capitalize(),
+                series_title=segment_name.capitalize(),
             ),
             key="rt_seg_curves",
         )
@@ -306,41 +353,39 @@ with tabs[1]:
             cohort_charts.retention_heatmap(
                 retention.average_long(by_summary.table, by_summary.average),
                 grain=grain,
-                title=f"Average retention by {by.replace('_', ' ')}",
-                subtitle="Each row: weighted average over that segment's complete cohort cells.",
+                title=tx("retention.page.by_segment_heatmap", segment=segment_name),
+                subtitle=tx("retention.page.by_segment_rows"),
             ),
             key="rt_seg_heatmap",
         )
-        st.caption(
-            "A user counts under the segment value of their first event (first touch); values "
-            "outside the top ones are grouped as Other, so the rows add up to every user."
-        )
+        st.caption(t("retention.page.first_touch"))
 
 # ---------------------------------------------------------------- period-N trend
-st.subheader(f"{unit} {trend_n} retention across cohorts")
-trend_done = (
-    summary.trend.filter(pl.col("complete")) if summary.trend is not None else summary.trend
-)
-if (
-    summary.trend is not None
-    and summary.trend.height
-    and trend_done is not None
-    and trend_done.height == 0
-):  # only months still in progress: an empty chart with a 0.000000% axis said nothing
+st.subheader(tx(f"retention.page.trend_title.{grain}", n=trend_n))
+trend = summary.trend
+trend_done = trend.filter(pl.col("complete"))
+if trend.height and trend_done.height == 0:
+    # only periods still in progress: an empty chart with a 0 % axis said nothing
     parts = [
-        f"{r['cohort']}: {r['retained']:,} of {r['cohort_size']:,} so far"
-        for r in summary.trend.iter_rows(named=True)
+        Fact(
+            "retention.page.so_far",
+            cohort=names.get(r["cohort"], r["cohort"]),
+            retained=r["retained"],
+            size=r["cohort_size"],
+        )
+        for r in trend.iter_rows(named=True)
     ]
-    st.info(
-        f"No cohort has a complete {unit.lower()} {trend_n} yet: it is still in progress "
-        f"({'; '.join(parts)}). Come back later, or choose a smaller N."
-    )
-elif not charts.empty_note(summary.trend, f"cohort that reached {unit.lower()} {trend_n}"):
+    st.info(t(f"retention.page.trend_in_progress.{grain}", n=trend_n, parts=parts))
+elif trend.height == 0:
+    st.info(t(f"retention.page.trend_none.{grain}", n=trend_n))
+else:
     avg_row = summary.average.filter(pl.col("period") == trend_n)
     avg = float(avg_row["retention"][0]) if avg_row.height else None
     charts.show(
-        cohort_charts.period_trend(summary.trend, n=trend_n, grain=grain, average=avg),
+        cohort_charts.period_trend(
+            _renamed(trend, "cohort", names), n=trend_n, grain=grain, average=avg
+        ),
         key="rt_trend",
     )
     if avg is not None:
-        st.caption(f"Weighted average {unit.lower()} {trend_n} retention: **{fmt.pct(avg, 1)}**.")
+        st.caption(t(f"retention.page.trend_average.{grain}", n=trend_n, rate=avg))

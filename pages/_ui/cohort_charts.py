@@ -1,22 +1,80 @@
 """Altair charts of the Retention, Value and Advocacy pages (data aggregated in kpi first).
 
 Every chart takes a small frame computed by kpi (tens to hundreds of rows) and only adds
-labels; charts are drawn with :func:`pages._ui.charts.show` (projector-sized fonts).
+labels; charts are drawn with :func:`pages._ui.charts.show` (projector-sized fonts). Words come
+from the catalogue in the reader's language (:func:`pages._ui.lang.tx`); the figures written in
+cells and tooltips are formatted by :mod:`kpi.words.format` (the app's one precision rule) and
+axes follow the reader's locale (Vega's number locale).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import polars as pl
 
+from kpi.words import Lang, render
+from kpi.words import format as fmt
 from pages._ui import charts
+from pages._ui.lang import current, tx
 
 INCOMPLETE = "#D9D9D9"
 PROMOTER, PASSIVE, DETRACTOR = "#1E8449", "#B0B0B0", "#C0392B"
 
+#: d3-format number locales (axis ticks and legends): French writes 1 234,5 and 12 %
+_LOCALES = {
+    "fr": {
+        "decimal": ",",
+        "thousands": "\u202f",
+        "grouping": [3],
+        "currency": ["", "\u00a0€"],
+        "percent": "\u202f%",
+        "minus": "\u2212",
+    },
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+}
 
-def _unit_word(grain: str) -> str:
-    return {"month": "Month", "week": "Week", "day": "Day"}.get(grain, "Period")
+
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with the reader's number locale (axis ticks and legend labels)."""
+    return chart.configure(locale={"number": _LOCALES.get(current(), _LOCALES["en"])})
+
+
+def _text(frame: pl.DataFrame, column: str, write: Callable[[float], str], alias: str) -> pl.Expr:
+    """A column of figures written for people (kpi.words.format), for labels and tooltips.
+
+    ``write`` must not read the page's state (polars may call it from worker threads): the
+    writers below take the language as an argument, fixed when the chart is built."""
+    del frame
+    return pl.col(column).map_elements(write, return_dtype=pl.String, skip_nulls=False).alias(alias)
+
+
+def _writers(lang: Lang) -> tuple[Callable[[float | None], str], ...]:
+    """Percent, integer, 2-decimal, 1-decimal and signed 1-decimal writers for ``lang``."""
+
+    def pct(x: float | None) -> str:
+        return fmt.percent(x, lang)
+
+    def integer(x: float | None) -> str:
+        return fmt.integer(x, lang)
+
+    def num(x: float | None) -> str:
+        return fmt.number(x, lang, 2)
+
+    def num1(x: float | None) -> str:
+        return fmt.number(x, lang, 1)
+
+    def signed1(x: float | None) -> str:
+        if x is None:
+            return fmt.MISSING
+        return ("+" if x >= 0 else "\u2212") + fmt.number(abs(x), lang, 1)
+
+    return pct, integer, num, num1, signed1
+
+
+def _period_word(grain: str) -> str:
+    return grain if grain in ("month", "week", "day") else "month"
 
 
 def retention_heatmap(
@@ -26,48 +84,71 @@ def retention_heatmap(
     title: str,
     subtitle: str | list[str],
     label: str = "cohort",
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Cohort × period heatmap with % labels; grey = period in progress; average row in bold.
 
     ``long``: :func:`kpi.retention.cohort_long` (or the same columns with ``label`` as the
-    row name); rows sorted by ``row``.
+    row name, already in the reader's words); rows sorted by ``row``.
     """
-    unit = _unit_word(grain)
+    g = _period_word(grain)
+    lang = current()
+    _pct, _int, *_ = _writers(lang)
     later = long.filter(pl.col("period") > 0)["retention"]
     top = float(later.max()) if later.len() and later.max() else 1.0  # type: ignore[arg-type]
     top = min(1.0, max(top, 0.05))
-    base = (
-        alt.Chart(long)
-        .transform_calculate(
-            row_label=f"datum['{label}'] + ' · ' + format(datum.cohort_size, ',') + ' users'",
-            cell=f"'{unit[0]}' + datum.period",
-            shown=("format(datum.retention, '.1%') + (datum.complete ? '' : '*')"),
-            status="datum.complete ? 'complete' : 'in progress (will still grow)'",
-        )
-        .encode(
-            x=alt.X(
-                "cell:N",
-                title=f"{unit}s since the cohort's start ({unit[0]}0 = its own {grain})",
-                sort=alt.SortField("period"),
-                axis=alt.Axis(labelAngle=0, orient="top"),
+    in_progress = tx("retention.chart.in_progress")
+    complete = tx("retention.chart.complete")
+    data = long.with_columns(
+        pl.struct(label, "cohort_size")
+        .map_elements(
+            lambda r: render(
+                "retention.chart.row_label", lang, cohort=r[label], users=r["cohort_size"]
             ),
-            y=alt.Y("row_label:N", title=None, sort=alt.SortField("row")),
-            tooltip=[
-                alt.Tooltip(f"{label}:N", title="Cohort"),
-                alt.Tooltip("cohort_size:Q", title="Users in cohort", format=","),
-                alt.Tooltip("period:Q", title=f"{unit}s after"),
-                alt.Tooltip("retained:Q", title="Users retained", format=","),
-                alt.Tooltip("retention:Q", title="Retention", format=".1%"),
-                alt.Tooltip("status:N", title="Period"),
-            ],
+            return_dtype=pl.String,
         )
+        .alias("row_label"),
+        pl.col("period")
+        .map_elements(
+            lambda n: render(f"retention.page.period_short.{g}", lang, n=n),
+            return_dtype=pl.String,
+        )
+        .alias("cell"),
+        pl.struct("retention", "complete")
+        .map_elements(
+            lambda r: _pct(r["retention"]) + ("" if r["complete"] else "*"),
+            return_dtype=pl.String,
+        )
+        .alias("shown"),
+        pl.when(pl.col("complete"))
+        .then(pl.lit(complete))
+        .otherwise(pl.lit(in_progress))
+        .alias("status"),
+        _text(long, "cohort_size", _int, "size_text"),
+        _text(long, "retained", _int, "retained_text"),
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "cell:N",
+            title=tx(f"retention.chart.periods_since.{g}"),
+            sort=alt.SortField("period"),
+            axis=alt.Axis(labelAngle=0, orient="top"),
+        ),
+        y=alt.Y("row_label:N", title=None, sort=alt.SortField("row")),
+        tooltip=[
+            alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
+            alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
+            alt.Tooltip("period:Q", title=tx(f"retention.chart.periods_after.{g}")),
+            alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
+            alt.Tooltip("shown:N", title=tx("retention.chart.retention")),
+            alt.Tooltip("status:N", title=tx("retention.chart.period")),
+        ],
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
         color=alt.condition(
             "datum.complete",
             alt.Color(
                 "retention:Q",
-                title="Retention",
+                title=tx("retention.chart.retention"),
                 scale=alt.Scale(scheme="blues", domain=[0, top], clamp=True),
                 # below the grid: a right-hand legend was clipped on narrow (few-period) grids
                 legend=alt.Legend(
@@ -94,11 +175,12 @@ def retention_heatmap(
         .encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
     )
     cols = long["period"].n_unique() if long.height else 1
-    return (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
+    chart = (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
         height=alt.Step(38),  # a fixed height per row: one cohort is as readable as twenty
         width=max(300, min(70 * cols, 1100)),
     )
+    return localised(chart)
 
 
 def curves(
@@ -107,31 +189,42 @@ def curves(
     grain: str,
     title: str,
     colour: alt.Scale | None = None,
-    series_title: str = "Cohort",
+    series_title: str | None = None,
     y: str = "retention",
-    y_title: str = "Users retained",
+    y_title: str | None = None,
     y_format: str = "%",
     series: str = "series",
     users: str = "users",
     average: pl.DataFrame | None = None,
-) -> alt.Chart | alt.LayerChart:
+    money: Callable[[float | None], str] | None = None,
+) -> alt.TopLevelMixin:
     """One line per series over periods since the start (kpi.retention.retention_curve or
     kpi.value.observed_clv renamed). Periods still in progress are left out (they would read
-    as drops); the heatmap shows them greyed."""
-    unit = _unit_word(grain)
+    as drops); the heatmap shows them greyed. ``money`` writes the y values of a money curve
+    (observed CLV) for the tooltips; rates are written as percentages."""
+    g = _period_word(grain)
+    _pct, _int, _num, *_ = _writers(current())
+    series_title = series_title or tx("retention.page.col.cohort")
+    y_title = y_title or tx("retention.page.col.users_retained")
     scale = colour or alt.Scale(scheme="viridis")
+    write_y = money or (_pct if y_format == "%" else _num)
     # periods still in progress would look like drops at the end of every line: leave them out
     if "complete" in frame.columns:
         frame = frame.filter(pl.col("complete").fill_null(True))
     periods = frame["period"].max() if frame.height else None
     last = max(1, int(periods)) if periods is not None else 1  # type: ignore[arg-type]
+    frame = frame.with_columns(
+        _text(frame, y, write_y, "y_text"),
+        _text(frame, users, _int, "users_text"),
+    )
+    after = tx(f"retention.chart.periods_after.{g}")
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
         .encode(
             x=alt.X(
                 "period:Q",
-                title=f"{unit}s since the cohort's start",
+                title=tx(f"retention.chart.periods_since_start.{g}"),
                 axis=alt.Axis(tickMinStep=1, format="d"),  # whole periods, even with one period
                 scale=alt.Scale(domain=[0, last], nice=False),
             ),
@@ -144,27 +237,29 @@ def curves(
                 f"{series}:N",
                 title=series_title,
                 scale=scale,
+                # the frame's order (cohorts oldest first), not the alphabet of month names
+                sort=list(dict.fromkeys(frame[series].to_list())),
                 # below the chart in columns: 13 monthly cohorts do not fit a side legend
                 legend=alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=200),
             ),
             tooltip=[
                 alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip("period:Q", title=f"{unit}s after"),
-                alt.Tooltip(f"{y}:Q", title=y_title, format=".1%" if y_format == "%" else ",.2f"),
-                alt.Tooltip(f"{users}:Q", title="Users", format=","),
-                alt.Tooltip("complete:N", title="Period complete"),
+                alt.Tooltip("period:Q", title=after),
+                alt.Tooltip("y_text:N", title=y_title),
+                alt.Tooltip("users_text:N", title=tx("retention.page.col.users")),
             ],
         )
     )
     if average is None or average.height == 0:
-        return line.properties(
+        chart = line.properties(
             title=alt.Title(
-                title,
-                subtitle="Complete periods only (the one in progress is left out).",
-                subtitleFontSize=15,
+                title, subtitle=tx("retention.chart.complete_only"), subtitleFontSize=15
             ),
             height=380,
         )
+        return localised(chart)
+    average = average.filter(pl.col("complete").fill_null(True)) if "complete" in average.columns else average  # fmt: skip
+    average = average.with_columns(_text(average, y, write_y, "y_text"))
     avg = (
         alt.Chart(average)
         .mark_line(color="black", strokeWidth=4, strokeDash=[8, 4])
@@ -172,93 +267,114 @@ def curves(
             x="period:Q",
             y=f"{y}:Q",
             tooltip=[
-                alt.Tooltip("period:Q", title=f"{unit}s after"),
-                alt.Tooltip(f"{y}:Q", title="Weighted average", format=".1%"),
+                alt.Tooltip("period:Q", title=after),
+                alt.Tooltip("y_text:N", title=tx("retention.chart.weighted_average")),
             ],
         )
     )
-    return alt.layer(line, avg).properties(
-        title=alt.Title(
-            title,
-            subtitle="Black dashed line: weighted average over cohorts. Complete periods only.",
-            subtitleFontSize=15,
-        ),
+    chart = alt.layer(line, avg).properties(
+        title=alt.Title(title, subtitle=tx("retention.chart.dashed_average"), subtitleFontSize=15),
         height=380,
     )
+    return localised(chart)
 
 
 def period_trend(
     frame: pl.DataFrame, *, n: int, grain: str, average: float | None
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Period-N retention of each cohort (bars; light = period in progress) + the average."""
-    unit = _unit_word(grain)
+    g = _period_word(grain)
+    _pct, _int, *_ = _writers(current())
+    yes, no = tx("common.yes"), tx("common.no")
+    data = frame.with_columns(
+        _text(frame, "retention", _pct, "rate_text"),
+        _text(frame, "cohort_size", _int, "size_text"),
+        _text(frame, "retained", _int, "retained_text"),
+        pl.when(pl.col("complete")).then(pl.lit(yes)).otherwise(pl.lit(no)).alias("complete_text"),
+    )
     bars = (
-        alt.Chart(frame)
+        alt.Chart(data)
         .mark_bar(color=charts.PRIMARY)
         .encode(
             x=alt.X(
                 "cohort:N",
-                title="Cohort",
+                title=tx("retention.page.col.cohort"),
                 sort=alt.SortField("cohort_start"),
                 axis=alt.Axis(labelAngle=-45 if frame.height > 14 else 0),
             ),
             y=alt.Y(
-                "retention:Q", title=f"Retained in {unit.lower()} {n}", axis=alt.Axis(format="%")
+                "retention:Q",
+                title=tx(f"retention.chart.retained_in.{g}", n=n),
+                axis=alt.Axis(format="%"),
             ),
             opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.35)),
             tooltip=[
-                alt.Tooltip("cohort:N", title="Cohort"),
-                alt.Tooltip("cohort_size:Q", title="Users in cohort", format=","),
-                alt.Tooltip("retained:Q", title="Retained", format=","),
-                alt.Tooltip("retention:Q", title="Retention", format=".1%"),
-                alt.Tooltip("complete:N", title="Period complete"),
+                alt.Tooltip("cohort:N", title=tx("retention.page.col.cohort")),
+                alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
+                alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
+                alt.Tooltip("rate_text:N", title=tx("retention.chart.retention")),
+                alt.Tooltip("complete_text:N", title=tx("retention.chart.period_complete")),
             ],
         )
     )
     layers = [bars]
     if average is not None:
         rule = (
-            alt.Chart(pl.DataFrame({"avg": [average]}))
+            alt.Chart(pl.DataFrame({"avg": [average], "avg_text": [_pct(average)]}))
             .mark_rule(color="black", strokeDash=[6, 4], strokeWidth=2)
             .encode(
-                y="avg:Q", tooltip=[alt.Tooltip("avg:Q", title="Weighted average", format=".1%")]
+                y="avg:Q",
+                tooltip=[alt.Tooltip("avg_text:N", title=tx("retention.chart.weighted_average"))],
             )
         )
         layers.append(rule)
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(
-            f"{unit} {n} retention of each cohort",
-            subtitle="Dashed line: weighted average over complete cohorts. Pale bars: still in progress.",
+            tx(f"retention.chart.trend_title.{g}", n=n),
+            subtitle=tx("retention.chart.trend_subtitle"),
             subtitleFontSize=15,
         ),
         height=340,
     )
+    return localised(chart)
 
 
 def clv_cac_bars(
-    frame: pl.DataFrame, *, channel: str = "channel", guide: float = 3.0
-) -> alt.LayerChart:
+    frame: pl.DataFrame,
+    *,
+    channel: str = "channel",
+    guide: float = 3.0,
+    money: Callable[[float | None], str] | None = None,
+) -> alt.TopLevelMixin:
     """CLV ÷ CAC per paid channel, green at or above the guide, red below, guide line at 3."""
+    _, _, _num, _num1, _ = _writers(current())
+    write = money or _num
     data = frame.filter(pl.col("clv_cac").is_not_null())
+    data = data.with_columns(
+        _text(data, "clv", write, "clv_text"),
+        _text(data, "cac", write, "cac_text"),
+        _text(data, "clv_cac", _num1, "ratio_text"),
+    )
+    channel_word = tx("value.chart.channel")
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{channel}:N", title="Channel", sort="-x"),
-            x=alt.X("clv_cac:Q", title="CLV ÷ CAC (how many times a customer repays their cost)"),
+            y=alt.Y(f"{channel}:N", title=channel_word, sort="-x"),
+            x=alt.X("clv_cac:Q", title=tx("value.chart.ratio_axis")),
             color=alt.condition(
                 f"datum.clv_cac >= {guide}", alt.value(charts.GOOD), alt.value(charts.BAD)
             ),
             tooltip=[
-                alt.Tooltip(f"{channel}:N", title="Channel"),
-                alt.Tooltip("clv:Q", title="CLV", format=",.2f"),
-                alt.Tooltip("cac:Q", title="CAC", format=",.2f"),
-                alt.Tooltip("clv_cac:Q", title="CLV / CAC", format=".1f"),
+                alt.Tooltip(f"{channel}:N", title=channel_word),
+                alt.Tooltip("clv_text:N", title="CLV"),
+                alt.Tooltip("cac_text:N", title="CAC"),
+                alt.Tooltip("ratio_text:N", title=tx("def.clv_cac.label")),
             ],
         )
     )
     labels = bars.mark_text(align="left", dx=6, fontSize=16, color="black").encode(
-        text=alt.Text("clv_cac:Q", format=".1f"), color=alt.value("black")
+        text="ratio_text:N", color=alt.value("black")
     )
     rule = (
         alt.Chart(pl.DataFrame({"guide": [guide]}))
@@ -266,42 +382,57 @@ def clv_cac_bars(
         .encode(x="guide:Q")
     )
     note = (
-        alt.Chart(pl.DataFrame({"guide": [guide], "t": [f"{guide:g} : 1 guide"]}))
+        alt.Chart(pl.DataFrame({"guide": [guide], "t": [tx("value.chart.guide", guide=guide)]}))
         .mark_text(align="left", dx=4, dy=-8, fontSize=15, baseline="bottom", y=0)
         .encode(x="guide:Q", text="t:N")
     )
-    return alt.layer(bars, labels, rule, note).properties(
+    chart = alt.layer(bars, labels, rule, note).properties(
         title=alt.Title(
-            "CLV / CAC per paid channel",
-            subtitle=f"Green: at least {guide:g} : 1 (the usual guide). Red: below it.",
+            tx("value.chart.clv_cac_title"),
+            subtitle=tx("value.chart.clv_cac_subtitle", guide=guide),
             subtitleFontSize=15,
         ),
         height=130 + 52 * data.height,  # autosize fit: titles and axes included
     )
+    return localised(chart)
 
 
 def nps_shares(
-    frame: pl.DataFrame, *, row: str, row_title: str, colour_rows: bool = False
-) -> alt.Chart:
+    frame: pl.DataFrame, *, row: str, row_title: str, title: str | None = None
+) -> alt.TopLevelMixin:
     """Stacked 100 % bar of promoters / passives / detractors per row (overall or segment)."""
+    _pct, _int, *_ = _writers(current())
+    order = [
+        tx("advocacy.chart.promoters"),
+        tx("advocacy.chart.passives"),
+        tx("advocacy.chart.detractors"),
+    ]
     long = frame.select(
         pl.col(row).cast(pl.String),
         "n",
-        pl.col("promoter_share").alias("Promoters (9–10)"),
-        pl.col("passive_share").alias("Passives (7–8)"),
-        pl.col("detractor_share").alias("Detractors (0–6)"),
+        pl.col("promoter_share").alias(order[0]),
+        pl.col("passive_share").alias(order[1]),
+        pl.col("detractor_share").alias(order[2]),
     ).unpivot(index=[row, "n"], variable_name="group", value_name="share")
-    order = ["Promoters (9–10)", "Passives (7–8)", "Detractors (0–6)"]
-    long = long.with_columns(pl.col("group").replace_strict(order, [0, 1, 2]).alias("order"))
+    long = long.with_columns(
+        pl.col("group").replace_strict(order, [0, 1, 2]).alias("order"),
+        _text(long, "share", _pct, "share_text"),
+        _text(long, "n", _int, "n_text"),
+    )
     base = alt.Chart(long).encode(
-        y=alt.Y(f"{row}:N", title=row_title),
-        x=alt.X("share:Q", title="Share of answers", stack="normalize", axis=alt.Axis(format="%")),
+        y=alt.Y(f"{row}:N", title=row_title or None),
+        x=alt.X(
+            "share:Q",
+            title=tx("advocacy.chart.share_of_answers"),
+            stack="normalize",
+            axis=alt.Axis(format="%"),
+        ),
         order=alt.Order("order:Q"),
         tooltip=[
-            alt.Tooltip(f"{row}:N", title=row_title),
-            alt.Tooltip("group:N", title="Group"),
-            alt.Tooltip("share:Q", title="Share", format=".1%"),
-            alt.Tooltip("n:Q", title="Answers", format=","),
+            alt.Tooltip(f"{row}:N", title=row_title or tx("advocacy.chart.answers_of")),
+            alt.Tooltip("group:N", title=tx("advocacy.chart.group")),
+            alt.Tooltip("share_text:N", title=tx("advocacy.chart.share")),
+            alt.Tooltip("n_text:N", title=tx("advocacy.chart.answers")),
         ],
     )
     bars = base.mark_bar().encode(
@@ -313,60 +444,74 @@ def nps_shares(
         )
     )
     text = base.mark_text(fontSize=15, color="white", dx=0).encode(
-        text=alt.Text("share:Q", format=".0%"),
+        text="share_text:N",
         x=alt.X("share:Q", stack="normalize", bandPosition=0.5),
     )
-    return (bars + text.transform_filter("datum.share >= 0.06")).properties(
+    chart = (bars + text.transform_filter("datum.share >= 0.06")).properties(
         height=110 + 46 * frame.height
+    )
+    if title:
+        chart = chart.properties(title=title)
+    return localised(chart)
+
+
+def _nps_points(frame: pl.DataFrame) -> pl.DataFrame:
+    _, _int, _, _, _signed1 = _writers(current())
+    data = frame.with_columns((pl.col(c) * 100).alias(c) for c in ("nps", "ci_low", "ci_high"))
+    return data.with_columns(
+        _text(data, "nps", _signed1, "nps_text"),
+        _text(data, "ci_low", _signed1, "low_text"),
+        _text(data, "ci_high", _signed1, "high_text"),
+        _text(data, "n", _int, "n_text"),
     )
 
 
-def nps_over_time(frame: pl.DataFrame) -> alt.LayerChart:
+def nps_over_time(frame: pl.DataFrame) -> alt.TopLevelMixin:
     """NPS per period (points −100..100) with its 95 % confidence band."""
-    data = frame.with_columns((pl.col(c) * 100).alias(c) for c in ("nps", "ci_low", "ci_high"))
+    data = _nps_points(frame)
     base = alt.Chart(data).encode(
         x=alt.X(
             "period:O",
-            title="Period of the answer",
+            title=tx("advocacy.chart.period_of_answer"),
             sort=alt.SortField("period_start"),
             axis=alt.Axis(labelAngle=0 if data.height <= 12 else -45),
         ),
     )
     band = base.mark_area(opacity=0.2, color=charts.PRIMARY).encode(
-        y=alt.Y("ci_low:Q", title="NPS (points, −100 to +100)"), y2="ci_high:Q"
+        y=alt.Y("ci_low:Q", title=tx("advocacy.chart.nps_axis")), y2="ci_high:Q"
     )
     line = base.mark_line(
         point=alt.OverlayMarkDef(size=80), color=charts.PRIMARY, strokeWidth=3
     ).encode(
         y="nps:Q",
         tooltip=[
-            alt.Tooltip("period:N", title="Period"),
-            alt.Tooltip("nps:Q", title="NPS", format="+.1f"),
-            alt.Tooltip("ci_low:Q", title="95 % CI low", format="+.1f"),
-            alt.Tooltip("ci_high:Q", title="95 % CI high", format="+.1f"),
-            alt.Tooltip("n:Q", title="Answers", format=","),
+            alt.Tooltip("period:N", title=tx("advocacy.chart.period")),
+            alt.Tooltip("nps_text:N", title="NPS"),
+            alt.Tooltip("low_text:N", title=tx("advocacy.chart.ci_low")),
+            alt.Tooltip("high_text:N", title=tx("advocacy.chart.ci_high")),
+            alt.Tooltip("n_text:N", title=tx("advocacy.chart.answers")),
         ],
     )
-    return (band + line).properties(
+    chart = (band + line).properties(
         title=alt.Title(
-            "NPS over time",
-            subtitle="Band: 95 % confidence interval (wide = few answers).",
+            tx("advocacy.chart.over_time_title"),
+            subtitle=tx("advocacy.chart.over_time_subtitle"),
             subtitleFontSize=15,
         ),
         height=340,
     )
+    return localised(chart)
 
 
 def nps_by_segment(
     frame: pl.DataFrame, *, by: str, colour: alt.Scale, overall: float | None
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """NPS per segment value with its 95 % CI (error bar) and the overall NPS as a rule."""
-    data = frame.with_columns((pl.col(c) * 100).alias(c) for c in ("nps", "ci_low", "ci_high"))
-    base = alt.Chart(data).encode(
-        y=alt.Y(f"{by}:N", title=by.replace("_", " ").capitalize(), sort="-x")
-    )
+    data = _nps_points(frame)
+    name = by.replace("_", " ")
+    base = alt.Chart(data).encode(y=alt.Y(f"{by}:N", title=name.capitalize(), sort="-x"))
     err = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("ci_low:Q", title="NPS (points, −100 to +100)"),
+        x=alt.X("ci_low:Q", title=tx("advocacy.chart.nps_axis")),
         x2="ci_high:Q",
         color=alt.Color(f"{by}:N", scale=colour, legend=None),
     )
@@ -374,16 +519,14 @@ def nps_by_segment(
         x="nps:Q",
         color=alt.Color(f"{by}:N", scale=colour, legend=None),
         tooltip=[
-            alt.Tooltip(f"{by}:N"),
-            alt.Tooltip("nps:Q", title="NPS", format="+.1f"),
-            alt.Tooltip("ci_low:Q", title="95 % CI low", format="+.1f"),
-            alt.Tooltip("ci_high:Q", title="95 % CI high", format="+.1f"),
-            alt.Tooltip("n:Q", title="Answers", format=","),
+            alt.Tooltip(f"{by}:N", title=name.capitalize()),
+            alt.Tooltip("nps_text:N", title="NPS"),
+            alt.Tooltip("low_text:N", title=tx("advocacy.chart.ci_low")),
+            alt.Tooltip("high_text:N", title=tx("advocacy.chart.ci_high")),
+            alt.Tooltip("n_text:N", title=tx("advocacy.chart.answers")),
         ],
     )
-    labels = base.mark_text(dy=-16, fontSize=15).encode(
-        x="nps:Q", text=alt.Text("nps:Q", format="+.1f")
-    )
+    labels = base.mark_text(dy=-16, fontSize=15).encode(x="nps:Q", text="nps_text:N")
     layers = [err, pts, labels]
     if overall is not None:
         layers.append(
@@ -391,11 +534,12 @@ def nps_by_segment(
             .mark_rule(color="black", strokeDash=[6, 4])
             .encode(x="o:Q")
         )
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(
-            f"NPS by {by.replace('_', ' ')}",
-            subtitle="Lines: 95 % confidence intervals. Dashed: overall NPS.",
+            tx("advocacy.chart.by_segment_title", segment=name),
+            subtitle=tx("advocacy.chart.by_segment_subtitle"),
             subtitleFontSize=15,
         ),
         height=130 + 56 * data.height,
     )
+    return localised(chart)

@@ -17,6 +17,11 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def points(text: str) -> float:
+    """A figure as the page writes it (``+40.5``, ``−4.0``; French ``+40,5``) as a number."""
+    return float(text.replace("\u2212", "-").replace("\u202f", "").replace(",", "."))
+
+
 def plain_nps(scores: pl.Series) -> float:
     """NPS in points: % of 9-10 minus % of 0-6."""
     return float(((scores >= 9).mean() - (scores <= 6).mean()) * 100)
@@ -33,17 +38,17 @@ def test_demo_nps_overall_by_device_and_over_time(app):
     overall = plain_nps(survey["score"])
     assert m["NPS (points)"] == f"{overall:+.1f}" == "+33.3"
     assert m["Valid answers"] == "1,057"
-    assert m["Promoters (9–10)"] == f"{(survey['score'] >= 9).mean() * 100:.1f} %"
+    assert m["Promoters (9–10)"] == f"{(survey['score'] >= 9).mean() * 100:.1f}%"
     # per device (segment joined through the user id), default breakdown
     table = pl.from_pandas(app.dataframe[0].value)
-    shown = dict(zip(table["device"], table["NPS"], strict=True))
+    shown = {d: points(v) for d, v in zip(table["device"], table["NPS"], strict=True)}
     for device in ("desktop", "mobile", "tablet"):
         expected = plain_nps(survey.filter(pl.col("device") == device)["score"])
-        assert shown[device] == pytest.approx(expected)
+        assert shown[device] == pytest.approx(expected, abs=0.05)  # written with one decimal
     assert round(shown["desktop"], 1) == 40.5 > round(shown["mobile"], 1) == 19.7
     # the confidence interval is shown and contains the score
     lo, hi = (
-        float(x)
+        points(x)
         for x in table.filter(pl.col("device") == "mobile").select("CI low", "CI high").row(0)
     )
     assert lo < shown["mobile"] < hi
@@ -54,7 +59,7 @@ def test_demo_nps_overall_by_device_and_over_time(app):
         layer["mark"] == "area" or layer["mark"].get("type") == "area" for layer in over["layer"]
     )
     # referral rate: customers whose channel is referral / customers (data/README.md: 180 / 2,045)
-    assert m["Referral rate"] == f"{180 / 2045 * 100:.2f} %"
+    assert m["Referral rate"] == f"{180 / 2045 * 100:.2f}%"
 
 
 def test_url_segment_channel_and_weekly(app):
@@ -72,7 +77,8 @@ def test_url_segment_channel_and_weekly(app):
         "referral",
         "email",
     }
-    assert int(table["n"].sum()) == 1057  # segments reconcile with the total
+    # segments reconcile with the total (figures written as English writes them: 1,057)
+    assert sum(int(n.replace(",", "")) for n in table["n"]) == 1057
 
 
 def test_no_survey_says_which_file_unlocks_it(app):
@@ -106,4 +112,30 @@ def test_low_answers_on_a_plain_score_column_are_not_silently_csat(app):
     # CSAT = top two boxes of 1–7 (6 and 7) ÷ answers
     scores = [1 + i % 7 for i in range(40)]
     expected = sum(s >= 6 for s in scores) / 40
-    assert _metrics(app)["Customer satisfaction (CSAT)"] == f"{expected * 100:.1f} %"
+    assert _metrics(app)["Customer satisfaction (CSAT)"] == f"{expected * 100:.1f}%"
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_advocacy_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    m = _metrics(app)
+    assert "Taux de recommandation" in m
+    if upload:
+        # orders only: no survey, said in French; the referral rate of the 26 customers
+        assert "Importez les réponses à une enquête" in text
+        assert m["Taux de recommandation"] == "0,00\u00a0%"
+        assert m["Tous les clients"] == "26"
+    else:
+        assert m["NPS (points)"] == "+33,3"
+        assert m["Promoteurs (9–10)"] == "51,2\u00a0%"
+        assert m["Réponses valides"] == "1\u202f057"
+        assert "Passifs (7–8)" in text and "Détracteurs (0–6)" in text
+        assert "Évolution du NPS" in text  # the chart's title
+        table = pl.from_pandas(app.dataframe[0].value)
+        assert points(table.filter(pl.col("device") == "desktop")["NPS"].item()) == 40.5

@@ -8,6 +8,7 @@ import json
 import polars as pl
 import pytest
 
+from kpi.words import format as fmt
 from tests.app.conftest import DATASETS, ROOT, errors_and_exceptions
 
 PAGE = "pages/retention_view.py"
@@ -18,9 +19,28 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def figure(text: str | None) -> float | None:
+    """A figure as the page writes it (``36.6%``, ``1,475``; French ``36,6 %``, ``1 475``) as a
+    number: percentages as fractions."""
+    if text is None or text == fmt.MISSING:
+        return None
+    plain = text.replace("\u202f", "").replace("\u00a0", "").replace("*", "")
+    if "%" in plain:
+        plain = plain.replace("%", "").replace(",", ".")
+        return float(plain) / 100
+    return float(plain.replace(",", "").replace(".", ""))
+
+
 def _matrix(at) -> pl.DataFrame:
-    """The cohort table the page shows (the first dataframe)."""
-    return pl.from_pandas(at.dataframe[0].value)
+    """The cohort table the page shows (the first dataframe), its figures read back as numbers
+    (written as the locale writes them: percentages rounded by the app's precision rule)."""
+    table = pl.from_pandas(at.dataframe[0].value)
+    figures = [
+        c for c in table.columns if c == "cohort_size" or (c[:1] in "MWSJD" and c[1:].isdigit())
+    ]
+    return table.with_columns(
+        pl.col(c).map_elements(figure, return_dtype=pl.Float64, skip_nulls=False) for c in figures
+    )
 
 
 def demo_events() -> pl.DataFrame:
@@ -43,9 +63,9 @@ def test_demo_cohorts_and_cards_match_plain_polars(app):
     june = first.filter(pl.col("c").dt.month() == 6).height
     june_m1 = active.filter(pl.col("c").dt.month() == 6, pl.col("m").dt.month() == 7).height
     table = _matrix(app)
-    row = table.filter(pl.col("cohort") == "2025-06").row(0, named=True)
+    row = table.filter(pl.col("cohort") == "Jun 2025").row(0, named=True)
     assert row["cohort_size"] == june
-    assert row["M1"] == pytest.approx(june_m1 / june)
+    assert row["M1"] == pytest.approx(june_m1 / june, abs=0.0005)  # shown with 1 decimal
     assert table["cohort"].to_list()[-1] == "Average (weighted)"
     # repeat purchase: customers with 2+ distinct orders / customers
     orders = (
@@ -54,7 +74,7 @@ def test_demo_cohorts_and_cards_match_plain_polars(app):
         .agg(pl.col("order_id").n_unique().alias("n"))
     )
     repeat = orders.filter(pl.col("n") >= 2).height / orders.height
-    assert _metrics(app)["Repeat-purchase rate"] == f"{repeat * 100:.2f} %"
+    assert _metrics(app)["Repeat-purchase rate"] == fmt.percent(repeat, "en") == "17.3%"
     assert _metrics(app)["Purchase frequency"] == f"{orders['n'].sum() / orders.height:.2f}"
     # the churn rule is stated in words with the chosen inactivity limit
     captions = " ".join(c.value for c in app.caption)
@@ -74,7 +94,7 @@ def test_url_view_on_or_after_weekly_by_device(app):
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
     table = _matrix(app)
-    assert table["cohort"][0].startswith("2025-W")
+    assert table["cohort"][0].startswith("Week of ")
     # on or after never rises along a cohort
     cells = table.filter(pl.col("cohort") != "Average (weighted)").select(
         [c for c in table.columns if c.startswith("W")]
@@ -106,11 +126,11 @@ def test_online_retail_upload_shows_published_cohort(app):
         "zero or negative unit price": 40,
     }
     table = _matrix(app)
-    dec = table.filter(pl.col("cohort") == "2010-12").row(0, named=True)
+    dec = table.filter(pl.col("cohort") == "Dec 2010").row(0, named=True)
     assert dec["cohort_size"] == 885
     assert round(dec["M1"] * 100, 1) == 36.6
     assert [round(dec[f"M{i}"] * 100, 1) for i in range(2, 7)] == [32.3, 38.4, 36.3, 39.8, 36.3]
-    assert _metrics(app)["Repeat-purchase rate"] == "65.58 %"
+    assert _metrics(app)["Repeat-purchase rate"] == "65.6%"
     assert _metrics(app)["Purchase frequency"] == "4.27"
 
 
@@ -131,15 +151,15 @@ def test_period_filter_shows_cohorts_that_started_in_it(app):
         ev.join(sept, on="user_id", how="semi").filter(pl.col("event_time").dt.month() == 10)
     )["user_id"].n_unique()
     table = _matrix(app)
-    row = table.filter(pl.col("cohort") == "2025-09").row(0, named=True)
-    assert table["cohort"].to_list() == ["2025-09", "Average (weighted)"]
+    row = table.filter(pl.col("cohort") == "Sep 2025").row(0, named=True)
+    assert table["cohort"].to_list() == ["Sep 2025", "Average (weighted)"]
     assert row["cohort_size"] == sept.height
-    assert row["M1"] == pytest.approx(oct_active / sept.height)
+    assert row["M1"] == pytest.approx(oct_active / sept.height, abs=0.0005)
     assert row["M2"] is not None  # followed after the period (November)
     captions = " ".join(c.value for c in app.caption)
-    assert "Cohorts that started between 2025-09-01 and 2025-09-30" in captions
+    assert "Cohorts that started between Sep 1, 2025 and Sep 30, 2025" in captions
     # churn: the 90 days ending on the period's end, stated with that date, and a number
-    assert "to 2025-09-30" in captions and "ending on 2025-09-30" in captions
+    assert "to Sep 30, 2025" in captions and "ending on Sep 30, 2025" in captions
     assert _metrics(app)["Churn rate"] not in ("–", "-", "")
 
 
@@ -157,6 +177,30 @@ def test_a_month_still_in_progress_is_said_not_drawn_as_zero(app):
     assert march == 24
     info = " ".join(i.value for i in app.info)
     assert "No cohort has a complete month 1 yet" in info
-    assert f"2025-03: 0 of {march} so far" in info
+    assert f"Mar 2025: 0 of {march} so far" in info
     specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     assert not any("Month 1 retention of each cohort" in json.dumps(s.get("title")) for s in specs)
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_retention_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    for words in ("Taux d'achat répété", "Fréquence d'achat", "Taux de churn", "Cohorte selon"):
+        assert words in text
+    metrics = _metrics(app)
+    # a figure written the French way: decimal comma, no-break space before %
+    repeat = metrics["Taux d'achat répété"]
+    assert repeat == ("84,6\u00a0%" if upload else "17,3\u00a0%")
+    # cohorts are months named in French, the average row in French
+    table = _matrix(app)
+    assert table["cohort"].to_list()[-1] == "Moyenne (pondérée)"
+    assert ("mars 2025" if upload else "juin 2025") in table["cohort"].to_list()
+    if not upload:
+        assert "Mois depuis le début de la cohorte (M0 = son propre mois)" in text
+        assert "M1" in table.columns

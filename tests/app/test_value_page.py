@@ -134,7 +134,7 @@ def test_online_retail_upload_value_and_missing_spend(app):
     assert errors_and_exceptions(app) == []
     m = _metrics(app)
     assert m["Average order value"] == "480.87"
-    assert m["Repeat-purchase rate"] == "65.58 %"  # 65.6 % published
+    assert m["Repeat-purchase rate"] == "65.6%"  # 65.6 % published
     assert m["Revenue per customer"] == f"{8_911_407.904 / 4338:,.2f}"
     info = " ".join(i.value for i in app.info)
     assert "upload an ad-spend export with channel, month and spend columns" in info.lower()
@@ -218,3 +218,53 @@ def test_november_cac_counts_first_ever_purchases_only(app):
     rev = dict(in_nov.group_by("channel").agg(pl.col("revenue").sum()).iter_rows())
     for ch, sp in nov_spend.items():
         assert rows[ch]["roas"] == pytest.approx(rev[ch] / sp, abs=0.005), ch
+
+
+# ---------------------------------------------------------------- in French
+
+
+@pytest.mark.parametrize("upload", [False, True], ids=["demo", "shopify_orders"])
+def test_value_page_in_french(app, upload):
+    from tests.app.french_pages import english_left, run_in_french
+
+    text = run_in_french(app, PAGE, upload=upload)
+    assert english_left(text) == []
+    for words in ("Valeur vie client (CLV)", "Panier moyen", "Taux d'achat répété"):
+        assert words in text
+    m = {x.label: x.value for x in app.metric}
+    # figures the French way: 79,90 (decimal comma), 2 485 commandes (narrow no-break space)
+    if upload:
+        assert m["Panier moyen"] == "72,83"
+        assert "5\u202f243,98 de chiffre d'affaires sur 72 commandes." in text
+        # no ad spend in an orders export: which file would unlock CAC, in French
+        assert "Importez un export des dépenses publicitaires" in text
+    else:
+        assert m["Panier moyen"] == "79,90"
+        assert "198\u202f550,78 de chiffre d'affaires sur 2\u202f485 commandes." in text
+        assert m["Ratio CLV/CAC"] == "2,50"
+        assert m["Délai de retour sur investissement"].endswith("\u00a0mois")
+        assert "Ratio CLV/CAC par canal payant" in text  # the chart's title
+
+
+def test_money_is_written_with_the_data_currency(app, monkeypatch):
+    """When the Dataset says its currency (``Dataset.currency``, an ISO code), amounts carry
+    it as each locale writes it: 79,90 € in French, €79.90 in English; without it no symbol
+    (the other tests)."""
+    import pages._ui.kpi_figures as figures
+
+    monkeypatch.setattr(figures, "currency_of", lambda ds: "EUR")
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    m = {x.label: x.value for x in app.metric}
+    assert m["Panier moyen"] == "79,90\u00a0€"
+    captions = " ".join(c.value for c in app.caption)
+    assert "198\u202f550,78\u00a0€ de chiffre d'affaires sur 2\u202f485 commandes." in captions
+    headline = " ".join(x.value for x in app.markdown)
+    assert "= 79,90\u00a0€ × 1,29 × 3 = 309,25\u00a0€" in headline
+    app.query_params["lang"] = "en"
+    app.session_state["lang"] = "en"
+    app.run()
+    m = {x.label: x.value for x in app.metric}
+    assert m["Average order value"] == "€79.90"

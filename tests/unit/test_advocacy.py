@@ -19,6 +19,7 @@ from kpi.advocacy import (
     referral_rate,
 )
 from kpi.errors import InputError, SchemaError
+from kpi.words import Fact, render
 
 
 def test_nps_hand_checked() -> None:
@@ -33,7 +34,15 @@ def test_nps_hand_checked() -> None:
     assert res.nps == pytest.approx(0.4)
     assert res.ci_low == pytest.approx(-0.125856, abs=1e-6)
     assert res.ci_high == pytest.approx(0.741240, abs=1e-6)
-    assert "+40" in res.explanation
+    assert res.explanation.code == "advocacy.nps.explanation"
+    assert res.explanation["n"] == 10 and res.explanation["level"] == 95
+    assert str(res.explanation) == (
+        "NPS +40 from 10 answers: 60.0% promoters, 20.0% detractors; 95% CI −13 to +74."
+    )
+    assert render(res.explanation, "fr") == (
+        "NPS +40 sur 10 réponses\u00a0: 60,0\u00a0% de promoteurs, 20,0\u00a0% de "
+        "détracteurs\u00a0; IC à 95\u00a0% de −13 à +74."
+    )
     # boundaries: 9 is a promoter, 7 a passive, 6 a detractor, 0 a detractor
     b = nps(pl.Series([9, 7, 6, 0]))
     assert (b.promoters, b.passives, b.detractors) == (1, 1, 2)
@@ -47,11 +56,21 @@ def test_nps_invalid_missing_and_empty() -> None:
     res = nps([10, 11, -1, 9.5, None, 3])
     assert (res.n, res.invalid, res.missing) == (2, 3, 1)
     assert res.nps == pytest.approx(0.0)
-    assert "3 answers outside 0–10" in res.explanation and "1 empty answer" in res.explanation
+    assert res.explanation["tail"] == Fact(
+        "advocacy.tail.skipped",
+        skipped=[
+            Fact("advocacy.skipped.invalid", n=3, low=0, high=10),
+            Fact("advocacy.skipped.missing", n=1),
+        ],
+    )
+    assert "(3 answers outside 0–10 left out and 1 empty answer left out)." in str(res.explanation)
+    assert "(3 réponses hors 0–10 écartées et 1 réponse vide écartée)." in render(
+        res.explanation, "fr"
+    )
     assert nps(pl.Series(["9", "ten", "4"])).invalid == 1  # text that is not a number
     empty = nps([])
     assert empty.n == 0 and empty.nps is None and empty.ci_low is None
-    assert "No valid" in empty.explanation
+    assert empty.explanation == Fact("advocacy.nps.none", tail=Fact("advocacy.tail.end"))
     only_bad = nps([12, 42])
     assert only_bad.nps is None and only_bad.invalid == 2
     # everybody a promoter: NPS 1, and still an honest interval (the plain Wald one would be
@@ -123,13 +142,15 @@ def test_csat_and_ces() -> None:
     c = csat([5, 4, 3, 2, 1, 4])
     assert (c.n, c.satisfied, c.scale) == (6, 3, 5)
     assert c.csat == pytest.approx(0.5)
+    assert render(c.explanation, "fr") == "3 réponses sur 6 valent 4 ou 5 sur 1–5 (50,0\u00a0%)."
     bad = csat([5, 6, 0, 4.5])
     assert (bad.n, bad.invalid) == (1, 3)
     auto7 = csat([7, 6, 5, 1], scale="auto")
     assert auto7.scale == 7 and auto7.csat == pytest.approx(0.5)
     assert csat([5, 4, 1], scale="auto").scale == 5
-    with pytest.raises(InputError, match="NPS"):
+    with pytest.raises(InputError, match="NPS") as err:
         csat([10, 9], scale="auto")
+    assert err.value.message == Fact("advocacy.error.above_seven", top=10.0)
     with pytest.raises(InputError):
         csat([1], scale=10)
     assert csat([]).csat is None
@@ -151,9 +172,15 @@ def test_referral_rate() -> None:
     r = referral_rate(users)
     assert (r.customers, r.referred) == (5, 2)
     assert r.rate == pytest.approx(0.4)
-    assert "channel" in r.rule
+    assert r.rule.code == "advocacy.referral.rule_channel" and r.rule["column"] == "channel"
+    assert r.explanation == Fact("advocacy.referral.explanation", referred=2, customers=5, rate=0.4)
     f = referral_rate(users, flag_col="referred")
-    assert f.referred == 2 and "flag" in f.rule
+    assert f.referred == 2 and f.rule == Fact("advocacy.referral.rule_flag", column="referred")
+    # French channel values: Parrainage, Recommandation, Bouche-à-oreille
+    fr = pl.DataFrame(
+        {"channel": ["Parrainage", "Recommandation client", "Bouche-à-oreille", "SEA", "Emailing"]}
+    )
+    assert referral_rate(fr).referred == 3
     text_flag = users.with_columns(pl.Series("referred", ["no", "Yes", None, "1", "0"]))
     assert referral_rate(text_flag, flag_col="referred").referred == 2
     assert referral_rate(users.clear()).rate is None
@@ -202,9 +229,10 @@ def test_advocacy_summary_and_kind() -> None:
     # no survey: say which file would unlock it; no date: no trend, with a note
     assert advocacy_summary(None).notes == (SURVEY_HINT,)
     no_date = advocacy_summary(survey.drop("ts"))
-    assert no_date.over_time is None and any("date" in n for n in no_date.notes)
+    assert no_date.over_time is None and Fact("advocacy.note.no_dates") in no_date.notes
     no_seg = advocacy_summary(survey, by="country")
-    assert no_seg.by_segment is None and any("user id" in n for n in no_seg.notes)
+    assert no_seg.by_segment is None
+    assert Fact("advocacy.note.no_segment", segment="country") in no_seg.notes
 
 
 # ---------------------------------------------------------------- which scale

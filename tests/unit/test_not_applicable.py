@@ -150,7 +150,8 @@ def test_cac_without_a_channel_is_not_a_number() -> None:
     s = value.value_summary(ev, spend_no_channel)
     assert s.channels is None and s.total is None
     assert s.spend_reason == "spend_without_channel"
-    assert "no channel column" in (s.spend_note or "")
+    assert s.spend_note is not None and s.spend_note.code == "value.cac_na.spend_without_channel"
+    assert "no channel column" in str(s.spend_note)
     spend = spend_no_channel.with_columns(pl.lit("search").alias("channel"))
     s = value.value_summary(ev.drop("channel"), spend)
     assert s.channels is None and s.spend_reason == "customers_without_channel"

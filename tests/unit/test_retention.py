@@ -27,6 +27,7 @@ from kpi.retention import (
     retention_rate,
     weighted_average,
 )
+from kpi.words import Fact, render
 from tests.unit.retail import clean_lines, purchase_events
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
@@ -274,14 +275,29 @@ def test_empty_and_wrong_inputs_are_explained() -> None:
     assert empty.columns[0] == "cohort"
     assert weighted_average(empty).height == 0
     assert cohort_table(EVENTS.clear(), by="device").columns[0] == "device"
-    assert "no events" in (cohort_table_note(EVENTS.clear()) or "")
-    assert "checkout" in (cohort_table_note(EVENTS, return_step="checkout") or "")
-    assert "purchase" in (cohort_table_note(EVENTS, cohort_by="first_purchase") or "")
+    assert cohort_table_note(EVENTS.clear()) == Fact("retention.note.no_events")
+    missing = cohort_table_note(EVENTS, return_step="checkout")
+    assert missing == Fact(
+        "retention.note.no_return_step", step="checkout", found=["signup", "visit"]
+    )
+    assert render(missing, "en") == (
+        "No event has the return step 'checkout' (steps found: signup and visit)."
+    )
+    assert render(missing, "fr") == (
+        "Aucun événement n'a l'étape de retour «\u00a0checkout\u00a0» (étapes trouvées\u00a0: "
+        "signup et visit)."
+    )
+    note = cohort_table_note(EVENTS, cohort_by="first_purchase")
+    assert note is not None and note.code == "retention.note.no_start_step"
+    assert note["step"] == "purchase"
     assert cohort_table_note(EVENTS) is None
     # a start step nobody did: an empty table, not an exception
     assert cohort_table(EVENTS, start_step="checkout").height == 0
-    with pytest.raises(SchemaError, match="ts"):
+    with pytest.raises(SchemaError, match="ts") as err:
         cohort_table(EVENTS.drop("ts"))
+    assert err.value.message.code == "retention.error.missing_columns"
+    assert err.value.message["columns"] == ["ts"]
+    assert err.value.text("fr").startswith("La rétention a besoin de la colonne ts")
     with pytest.raises(InputError):
         cohort_table(EVENTS, mode="rolling")  # type: ignore[arg-type]
     with pytest.raises(InputError):
@@ -315,7 +331,8 @@ def test_repeat_purchase_and_frequency_hand_checked() -> None:
     # purchase_step=None: every event is a purchase (w's visit counts)
     assert purchase_frequency(ORDERS, purchase_step=None).customers == 4
     nobody = repeat_purchase_rate(ORDERS, purchase_step="buy")
-    assert nobody.rate is None and "buy" in nobody.explanation
+    assert nobody.rate is None and nobody.explanation.code == "retention.note.no_purchase_step"
+    assert nobody.explanation["step"] == "buy"
     assert repeat_purchase_rate(ORDERS.clear()).rate is None
 
 
@@ -346,7 +363,17 @@ def test_churn_hand_checked() -> None:
     assert res.new_customers == 1
     assert res.churn == pytest.approx(0.5)
     assert res.retention == pytest.approx(0.5)
-    assert "2025-03-02" in res.rule and "30 days" in res.rule
+    assert res.rule.code == "retention.churn.rule"
+    assert (res.rule["since"], res.rule["days"]) == (date(2025, 3, 2), 30)
+    assert "(on or after Mar 2, 2025)" in str(res.rule) and "within 30 days" in str(res.rule)
+    assert "(à partir du 2 mars 2025)" in render(res.rule, "fr")
+    assert res.explanation == Fact(
+        "retention.churn.explanation", lost=2, customers=4, churn=0.5, new=1
+    )
+    assert render(res.explanation, "fr") == (
+        "2 clients sur 4 présents au début ont été perdus (50,0\u00a0%)\u00a0; "
+        "1 nouveau client est arrivé."
+    )
     # a datetime end is inclusive to the second: u6's 18:00 visit falls outside 12:00
     noon = churn_rate(
         CHURN,
@@ -368,7 +395,7 @@ def test_churn_degenerate_and_invalid() -> None:
         CHURN, period_start=date(2024, 1, 1), period_end=date(2024, 1, 31), inactivity_days=30
     )
     assert res.churn is None and res.customers_at_start == 0
-    assert "undefined" in res.explanation
+    assert res.explanation.code == "retention.churn.undefined"
     with pytest.raises(InputError):
         churn_rate(
             CHURN, period_start=date(2025, 4, 2), period_end=date(2025, 4, 1), inactivity_days=30
@@ -547,7 +574,14 @@ def test_retention_summary_hand_checked() -> None:
     s = retention_summary(EVENTS, by="device", top=5, inactivity_days=30)
     assert s.by == "device"
     assert s.table["cohort_size"].filter(s.table["period"] == 0).sum() == 5
-    assert "any event" in s.settings and "month of the first visit" in s.settings
+    assert str(s.settings) == (
+        "Cohort = month of the first visit (first event). Retained in period N = did any event "
+        "in period N."
+    )
+    assert render(s.settings, "fr") == (
+        "Cohorte = mois de la première visite (premier événement). Retenu en période N = a fait "
+        "un événement quelconque pendant la période N."
+    )
     assert s.trend_period == 1 and s.trend.height == 4  # 2 cohorts x 2 devices reached month 1
     # churn over the last 30 days (2025-03-17 .. 2025-04-15): active in the 30 days before
     # (2025-02-15 .. 03-16): d (03-01, 03-20 is inside), e (02-28), b (03-03) -> 3 at start;
@@ -555,11 +589,12 @@ def test_retention_summary_hand_checked() -> None:
     assert s.churn is not None
     assert (s.churn.customers_at_start, s.churn.customers_lost) == (3, 1)
     assert s.churn.churn == pytest.approx(1 / 3)
-    assert "within 30 days" in s.churn.rule
+    assert s.churn.rule["days"] == 30
     # no purchase step in these events: repeat purchase says so
-    assert s.repeat.rate is None and "purchase" in s.repeat.explanation
+    assert s.repeat.rate is None and s.repeat.explanation.code == "retention.note.no_purchase_step"
     empty = retention_summary(EVENTS.clear())
-    assert empty.note and empty.table.height == 0 and empty.churn is None
+    assert empty.note == Fact("retention.note.no_events")
+    assert empty.table.height == 0 and empty.churn is None
 
 
 def test_retention_summary_online_retail(retail: pl.DataFrame) -> None:
@@ -653,5 +688,5 @@ def test_retention_summary_churn_follows_the_view_end() -> None:
     assert s.churn is not None
     assert (s.churn.customers_at_start, s.churn.customers_lost, s.churn.new_customers) == (4, 2, 1)
     assert s.churn.churn == pytest.approx(0.5)
-    assert "2025-03-16" in s.churn.rule and "2025-02-15" in s.churn.rule
+    assert (s.churn.rule["end"], s.churn.rule["start"]) == (date(2025, 3, 16), date(2025, 2, 15))
     assert s.table["cohort_size"].max() == 1  # the cohorts come from ``events`` only

@@ -30,6 +30,7 @@ from kpi.value import (
     roas,
     top_customer_share,
 )
+from kpi.words import Fact, render
 from tests.unit.retail import clean_lines, purchase_events
 
 RETAIL = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "online_retail.csv"
@@ -62,13 +63,16 @@ def test_aov_revenue_per_customer_top_share() -> None:
 
 def test_value_degenerate_and_errors() -> None:
     none = aov(ORDERS, purchase_step="buy")
-    assert none.aov is None and "buy" in none.explanation
+    assert none.aov is None and none.explanation.code == "retention.note.no_purchase_step"
+    assert none.explanation["step"] == "buy"
     assert revenue_per_customer(ORDERS.clear()).value is None
     assert top_customer_share(ORDERS.clear()).share is None
     zero = top_customer_share(ORDERS.with_columns(pl.lit(0.0).alias("revenue")))
     assert zero.share is None
-    with pytest.raises(SchemaError, match="revenue"):
+    with pytest.raises(SchemaError, match="revenue") as err:
         aov(ORDERS.drop("revenue"))
+    assert err.value.message == Fact("value.error.no_revenue", what=Fact("value.what.aov"))
+    assert err.value.text("fr").startswith("Le panier moyen a besoin des montants des commandes")
     with pytest.raises(InputError):
         top_customer_share(ORDERS, top=0)
 
@@ -77,7 +81,13 @@ def test_clv_classic_and_inputs() -> None:
     clv = clv_classic(50.0, 4.0, 3.0)
     assert clv.clv == 600.0
     assert (clv.aov, clv.purchases_per_year, clv.years) == (50.0, 4.0, 3.0)
-    assert "50.00 × 4.00 × 3 = 600.00" in clv.formula
+    assert "50.00 × 4.00 × 3 = 600.00" in str(clv.formula)
+    euro = clv_classic(1250.5, 4.0, 3.0, currency="EUR").formula
+    assert render(euro, "fr") == (
+        "CLV = panier moyen × achats par an × années = 1\u202f250,50\u00a0€ × 4,00 × 3 = "
+        "15\u202f006,00\u00a0€"
+    )
+    assert render(euro, "en").endswith("= €1,250.50 × 4.00 × 3 = €15,006.00")
     with pytest.raises(InputError):
         clv_classic(-1.0, 4.0, 3.0)
     with pytest.raises(InputError):
@@ -180,8 +190,9 @@ def test_cac_by_channel_hand_checked() -> None:
     assert rows["search"]["new_customers"] == 5 and rows["search"]["cac"] == pytest.approx(300.0)
     assert rows["social"]["cac"] == pytest.approx(150.0)
     assert rows["display"]["cac"] is None
-    assert rows["display"]["note"] == "spend but no new customers"
-    assert rows["organic"]["cac"] is None and rows["organic"]["note"] == "no spend"
+    assert rows["display"]["note"] == "value.note.spend_no_new_customers"
+    assert rows["organic"]["cac"] is None and rows["organic"]["note"] == "value.note.no_spend"
+    assert render(rows["display"]["note"], "fr") == "des dépenses mais aucun nouveau client"
     assert rows["organic"]["new_customers"] == 4 and rows["organic"]["spend"] == 0.0
     # the same from a one-row-per-customer table
     same = cac_by_channel(SPEND, new_customers(ev))
@@ -208,7 +219,7 @@ def test_clv_cac_payback_roas() -> None:
     per_channel = clv_cac(cac, pl.DataFrame({"channel": ["search"], "clv": [600.0]}))
     rows = {r["channel"]: r for r in per_channel.iter_rows(named=True)}
     assert rows["search"]["clv_cac"] == pytest.approx(2.0) and not rows["search"]["meets_guide"]
-    assert rows["social"]["note"] == "no CLV for this channel"
+    assert rows["social"]["note"] == "value.note.no_clv"
 
     assert payback_months(300.0, 50.0) == pytest.approx(6.0)
     assert payback_months(300.0, 50.0, margin=0.5) == pytest.approx(12.0)
@@ -222,7 +233,7 @@ def test_clv_cac_payback_roas() -> None:
     assert r["search"]["roas"] == pytest.approx(550 / 1500)
     assert r["social"]["roas"] == pytest.approx(1.0)
     assert r["display"]["roas"] == pytest.approx(0.0)
-    assert r["organic"]["roas"] is None and r["organic"]["note"] == "no spend"
+    assert r["organic"]["roas"] is None and r["organic"]["note"] == "value.note.no_spend"
 
 
 def test_definitions() -> None:
@@ -340,7 +351,7 @@ def test_value_summary_demo(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
         0.6,
     ]
     assert ch["email"]["meets_guide"] and not ch["referral"]["meets_guide"]
-    assert ch["organic"]["cac"] is None and ch["organic"]["note"] == "no spend"
+    assert ch["organic"]["cac"] is None and ch["organic"]["note"] == "value.note.no_spend"
     # totals over paid channels: spend / new customers of those channels
     assert s.total["spend"] == pytest.approx(spend["spend"].sum())
     assert s.total["new_customers"] == 321 + 180 + 369 + 133
@@ -353,9 +364,14 @@ def test_value_summary_demo(demo: tuple[pl.DataFrame, pl.DataFrame]) -> None:
     assert value_summary(events, spend, aov=100, purchases_per_year=2, years=1).clv.clv == 200
     # no spend: the message says which file unlocks CAC
     none = value_summary(events, None)
-    assert none.channels is None and "ad-spend export" in none.spend_note
+    assert none.channels is None and none.spend_note == Fact("value.spend_hint")
+    assert none.spend_reason == "no_spend"
+    assert "ad-spend export" in str(none.spend_note)
+    assert "export des dépenses publicitaires" in render(none.spend_note, "fr")
     no_channel = value_summary(events.drop("channel"), spend)
-    assert no_channel.channels is None and "channel" in no_channel.spend_note
+    assert no_channel.channels is None
+    assert no_channel.spend_reason == "customers_without_channel"
+    assert no_channel.spend_note == Fact("value.cac_na.customers_without_channel")
     with pytest.raises(InputError):
         value_summary(events, spend, clv_basis="segment")
 
@@ -377,7 +393,8 @@ def test_per_channel_payback_and_overrides(demo: tuple[pl.DataFrame, pl.DataFram
     for c in ("email", "social"):
         assert ch[c]["payback_months"] == pytest.approx(ch[c]["cac"] / own[c])
     assert ch["organic"]["payback_months"] is None  # no CAC, no payback
-    assert "own monthly revenue" in s.channel_clv_note and "scaled" not in s.channel_clv_note
+    assert s.channel_clv_note == Fact("value.channel_clv.own", years=3.0)
+    assert "own monthly revenue" in str(s.channel_clv_note)
     # the user's AOV (×2 the estimate) and frequency (×0.5) scale every channel's CLV by 1
     # and AOV alone by 2; payback (observed revenue) does not move
     a, f = s.inputs.aov, s.inputs.purchases_per_year
@@ -390,7 +407,13 @@ def test_per_channel_payback_and_overrides(demo: tuple[pl.DataFrame, pl.DataFram
         assert row["clv"] == pytest.approx(2 * base)
         assert row["clv_cac"] == pytest.approx(2 * ch[c]["clv_cac"])
         assert row["payback_months"] == pytest.approx(ch[c]["payback_months"])
-    assert "scaled by your change" in double.channel_clv_note and "× 2" in double.channel_clv_note
+    note = double.channel_clv_note
+    assert note is not None and note.code == "value.channel_clv.scaled"
+    assert note["scale"] == pytest.approx(2.0) and note["changes"][0].code == "value.change.aov"
+    assert "scaled by your change" in str(note) and "= × 2)" in str(note)
+    assert "= × 2)" in render(note, "fr") and "ajustée selon votre modification" in render(
+        note, "fr"
+    )
     # one CLV for all channels: one monthly revenue for all (the shop's)
     shop = value_summary(events, spend, clv_basis="shop")
     row = shop.channels.filter(pl.col("channel") == "email").row(0, named=True)
@@ -492,8 +515,11 @@ def test_clv_on_a_one_month_view_says_it_is_extrapolated(
     assert inp.repeat_per_year <= (per["n"].sum() - per.height) / per.height * 365.25 / 30
     span = (end - nov["ts"].min()).total_seconds() / 86400
     assert inp.extrapolated_days == pytest.approx(span) and 29 < span < 30
-    assert extrapolation_note(inp) == "extrapolated from 30 days"
-    assert "extrapolated from 30 days" in inp.explanation
+    assert extrapolation_note(inp) == Fact("value.clv.extrapolated_short", days=span)
+    assert str(extrapolation_note(inp)) == "extrapolated from 30 days"
+    assert render(extrapolation_note(inp), "fr") == "extrapolée à partir de 30 jours"
+    assert Fact("value.clv.extrapolated", days=span) in inp.notes
+    assert "extrapolated from 30 days" in str(inp.explanation)
 
 
 def test_purchase_rate_predicts_what_customers_really_did(

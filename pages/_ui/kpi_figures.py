@@ -1,0 +1,76 @@
+"""Figures and KPI cards of the Retention, Value and Advocacy pages, in the reader's language.
+
+Every figure goes through :mod:`kpi.words.format` (the app's one precision rule for rates);
+KPI names and ⓘ definitions come from the catalogue (:func:`kpi.definitions.label` /
+:func:`kpi.definitions.formula`); money carries the data's currency when the Dataset says it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from kpi.definitions import formula, label
+from kpi.words import Fact, render
+from kpi.words import format as fmt
+from pages._ui.lang import current
+
+__all__ = ["card", "cohort_name", "currency_of", "figure"]
+
+
+def currency_of(ds: object) -> str | None:
+    """The data's currency (ISO code) when the Dataset says it, else None (no symbol)."""
+    return getattr(ds, "currency", None)
+
+
+def figure(value: float | None, unit: str, *, currency: str | None = None) -> str:
+    """One KPI value as the reader's locale writes it: a rate as a percentage, money with the
+    data's currency (or none), months with their unit, a ratio or a number with 2 decimals."""
+    lang = current()
+    if value is None:
+        return fmt.MISSING
+    if unit == "rate":
+        return fmt.percent(value, lang)
+    if unit == "currency":
+        return fmt.money(value, lang, currency)
+    if unit == "count":
+        return fmt.integer(value, lang)
+    if unit == "months":
+        return render(Fact("retention.page.months", n=value), lang)
+    if unit == "days":
+        return render(Fact("retention.page.days", n=value), lang)
+    return fmt.number(value, lang, 2)
+
+
+def card(
+    code: str,
+    value: float | None,
+    unit: str,
+    *,
+    currency: str | None = None,
+    name: str | None = None,
+    lower_is_better: bool = False,
+) -> None:
+    """A big number named by the KPI's catalogue label (or ``name``), its definition on ⓘ."""
+    lang = current()
+    del lower_is_better  # no change to colour on these pages (no previous period)
+    st.metric(
+        name or label(code, lang),
+        figure(value, unit, currency=currency),
+        help=formula(code, lang),
+        border=True,
+    )
+
+
+def cohort_name(start: dt.date | None, grain: str) -> str:
+    """A cohort as people name it: ``nov. 2026`` / ``Nov 2026`` (month), ``sem. du 2 juin
+    2025`` / ``Week of Jun 2, 2025`` (ISO weeks start on Monday), ``2 juin 2025`` (day)."""
+    lang = current()
+    if start is None:
+        return fmt.MISSING
+    if grain == "month":
+        return fmt.month(start, lang)
+    if grain == "week":
+        return render(Fact("retention.page.week_of", start=start), lang)
+    return fmt.date(start, lang)
