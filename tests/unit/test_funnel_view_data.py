@@ -10,8 +10,8 @@ import pytest
 from kpi import funnel
 from kpi.errors import InputError, SchemaError
 from kpi.funnel_view_data import count_segments, funnel_from_counts
-from kpi.words import Fact, render
 from kpi.segments import with_top_values
+from kpi.words import Fact, render
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
