@@ -1,0 +1,160 @@
+"""The settings of an analysis, read from its widgets and the URL in one place.
+
+:func:`funnel_settings` is the one reader of the Funnel page's controls (``fn_steps``,
+``fn_order``, ``fn_window``, ``fn_unit``, ``fn_open``, ``fn_by``): the Funnel page, the red
+flags and the Excel download all receive the :class:`kpi.settings.FunnelSettings` it returns.
+Keys and values in the URL are language-neutral (``fn_order=sequential``, ``fn_unit=days``,
+``fn_unit=none``); the words are shown with ``format_func``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from kpi.dataset import Dataset
+from kpi.funnel_view_data import count_segments
+from kpi.settings import (
+    DEFAULT_WINDOW_AMOUNT,
+    DEFAULT_WINDOW_UNIT,
+    NO_WINDOW,
+    ORDERS,
+    WINDOW_UNITS,
+    FunnelSettings,
+    window_from,
+)
+
+__all__ = [
+    "BY",
+    "NO_SEGMENT",
+    "OPEN",
+    "ORDER",
+    "STEPS",
+    "UNIT",
+    "UNIT_OPTIONS",
+    "WINDOW",
+    "counts_mode",
+    "default_steps",
+    "funnel_segments",
+    "funnel_settings",
+    "known_steps",
+    "reset_stale",
+    "timed",
+]
+
+STEPS, ORDER, WINDOW, UNIT, OPEN, BY = (
+    "fn_steps",
+    "fn_order",
+    "fn_window",
+    "fn_unit",
+    "fn_open",
+    "fn_by",
+)
+#: ``fn_by`` value for "no breakdown" (a value, not words: shown through format_func)
+NO_SEGMENT = "(no breakdown)"
+#: ``fn_unit`` options: the units of kpi.settings.WINDOW_UNITS, then "none" (no limit)
+UNIT_OPTIONS: tuple[str, ...] = (*WINDOW_UNITS, NO_WINDOW)
+_LEGACY_NO_WINDOW = "no limit"  # links shared before the French issue
+
+
+def _param(name: str) -> object | None:
+    """The widget's value in this session, else the URL's."""
+    if name in st.session_state:
+        return st.session_state[name]
+    return st.query_params.get(name)
+
+
+def counts_mode(ds: Dataset | None) -> bool:
+    """True when the data is aggregated counts (segment × step → users), no events."""
+    return (
+        ds is not None and ds.events.height == 0 and ds.counts is not None and ds.counts.height > 0
+    )
+
+
+def timed(ds: Dataset | None) -> bool:
+    """True when order and window apply: events with timestamps (not aggregated counts)."""
+    return ds is None or (ds.has_timestamps and not counts_mode(ds))
+
+
+def funnel_segments(ds: Dataset | None) -> list[str]:
+    """The columns the funnel can be broken down by."""
+    if ds is None:
+        return []
+    if counts_mode(ds):
+        return count_segments(ds.counts)  # type: ignore[arg-type]
+    return list(ds.segments)
+
+
+def known_steps(ds: Dataset) -> list[str]:
+    """Every step name of the data: its step order, then the other names, sorted."""
+    frame = ds.counts if counts_mode(ds) else ds.events
+    names: list[str] = []
+    if frame is not None and "step" in frame.columns and frame.height:
+        names = sorted(str(s) for s in frame["step"].unique().drop_nulls().to_list() if s)
+    return list(dict.fromkeys([*ds.steps, *names]))
+
+
+def default_steps(ds: Dataset, options: Sequence[str]) -> list[str]:
+    """The steps shown before the user chooses: the data's step order, else the first five."""
+    return list(ds.steps) or list(options[:5])
+
+
+def reset_stale(options: Sequence[str], segments: Sequence[str], defaults: Sequence[str]) -> None:
+    """New data (another upload): replace step and segment choices it does not have. Set, not
+    deleted, so that the browser's widgets show the new values too. Call before the widgets."""
+    remembered = st.session_state.get(STEPS)
+    if remembered is not None and any(s not in options for s in remembered):
+        st.session_state[STEPS] = list(defaults)
+    if st.session_state.get(BY) not in (None, NO_SEGMENT, *segments):
+        st.session_state[BY] = NO_SEGMENT
+
+
+def funnel_settings(ds: Dataset | None = None) -> FunnelSettings:
+    """The funnel of this view, as the Funnel page's widgets (or the URL, or the defaults) set
+    it, checked against the data (``ds``: the session's Dataset when None).
+
+    ``steps``: the chosen steps the data has (None when nothing was chosen yet: the data's
+    step order; an empty tuple when the user removed every step). Without timestamps (or on
+    aggregated counts) the order is sequential and there is no window; on aggregated counts
+    the funnel is not open.
+    """
+    if ds is None:
+        ds = st.session_state.get("dataset")
+    if STEPS in st.session_state:
+        chosen = st.session_state[STEPS]
+        raw: tuple[str, ...] | None = tuple(str(s) for s in chosen or ())
+    else:
+        from_url = st.query_params.get_all(STEPS)
+        raw = tuple(str(s) for s in from_url) if from_url else None
+    if raw is not None and ds is not None:
+        # a shared link may name steps of someone else's data: keep the ones this data has
+        known = set(known_steps(ds))
+        raw = tuple(s for s in raw if s in known) or (() if STEPS in st.session_state else None)
+
+    unit = str(_param(UNIT) or DEFAULT_WINDOW_UNIT)
+    if unit == _LEGACY_NO_WINDOW:
+        unit = NO_WINDOW
+    if unit not in UNIT_OPTIONS:
+        unit = DEFAULT_WINDOW_UNIT
+    try:
+        amount = float(_param(WINDOW) or DEFAULT_WINDOW_AMOUNT)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        amount = float(DEFAULT_WINDOW_AMOUNT)
+    if not amount > 0:
+        amount = float(DEFAULT_WINDOW_AMOUNT)
+    with_time = timed(ds)
+    order = str(_param(ORDER) or "sequential")
+    if order not in ORDERS or not with_time:
+        order = "sequential"
+    by = _param(BY)
+    segment = str(by) if by is not None and str(by) in funnel_segments(ds) else None
+    return FunnelSettings(
+        steps=raw,
+        order=order,  # type: ignore[arg-type]
+        window=window_from(amount, unit) if with_time else None,
+        open_funnel=str(_param(OPEN)).lower() == "true" and not counts_mode(ds),
+        segment=segment,
+        window_amount=amount,
+        window_unit=unit,
+    )
