@@ -3,8 +3,12 @@
 :func:`funnel_settings` is the one reader of the Funnel page's controls (``fn_steps``,
 ``fn_order``, ``fn_window``, ``fn_unit``, ``fn_open``, ``fn_by``): the Funnel page, the red
 flags and the Excel download all receive the :class:`kpi.settings.FunnelSettings` it returns.
-Keys and values in the URL are language-neutral (``fn_order=sequential``, ``fn_unit=days``,
-``fn_unit=none``); the words are shown with ``format_func``.
+Keys and values in the URL are language-neutral (``fn_order=any``, ``fn_unit=hours``,
+``fn_unit=none``); the words are shown with ``format_func``. Streamlit's ``bind="query-params"``
+writes a selection widget's *formatted* label to the URL (``fn_order=dans n'importe quel
+ordre``), so the widgets whose labels are words (order, unit, the page's view, the entry
+period) are bound here instead: :func:`seed_from_url` before the widget, :func:`write_url`
+after it, with the option value itself in the URL.
 """
 
 from __future__ import annotations
@@ -40,7 +44,9 @@ __all__ = [
     "funnel_settings",
     "known_steps",
     "reset_stale",
+    "seed_from_url",
     "timed",
+    "write_url",
 ]
 
 STEPS, ORDER, WINDOW, UNIT, OPEN, BY = (
@@ -63,6 +69,28 @@ def _param(name: str) -> object | None:
     if name in st.session_state:
         return st.session_state[name]
     return st.query_params.get(name)
+
+
+def seed_from_url(key: str, options: Sequence[str], default: str) -> None:
+    """Before drawing the widget ``key``: its value is the URL's (a language-neutral option
+    value) when the session has none yet, else ``default``. Draw the widget without a default
+    (its value is in ``st.session_state``)."""
+    if st.session_state.get(key) in options:
+        return
+    value = st.query_params.get(key)
+    if key == UNIT and value == _LEGACY_NO_WINDOW:
+        value = NO_WINDOW
+    st.session_state[key] = value if value in options else default
+
+
+def write_url(key: str, default: str) -> None:
+    """After drawing the widget ``key``: its option value in the URL (none when default)."""
+    value = st.session_state.get(key)
+    if value is None or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != str(value):
+        st.query_params[key] = str(value)
 
 
 def counts_mode(ds: Dataset | None) -> bool:

@@ -213,4 +213,421 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Choose which column holds the step and which holds the number of users.",
         "Indiquez quelle colonne contient l'étape et laquelle contient le nombre d'utilisateurs.",
     ),
+    # ---- the Funnel page ---------------------------------------------------------------------
+    "funnel.spinner.table": ("Computing the funnel…", "Calcul de l'entonnoir…"),
+    "funnel.spinner.segments": ("Breaking the funnel down…", "Ventilation de l'entonnoir…"),
+    "funnel.spinner.trends": ("Computing trends…", "Calcul des tendances…"),
+    "funnel.page.no_steps": (
+        "These data have no steps (event names). Map a step column on the Data page.",
+        "Ces données n'ont pas d'étapes (noms d'événements). Indiquez la colonne des étapes sur "
+        "la page Données.",
+    ),
+    "funnel.page.steps": ("Funnel steps, in order", "Étapes de l'entonnoir, dans l'ordre"),
+    "funnel.page.steps_help": (
+        "The order of the chips is the funnel order. To move a step, remove it and add it "
+        "again: it goes to the end. Any number of steps.",
+        "L'ordre des étiquettes est celui de l'entonnoir. Pour déplacer une étape, retirez-la "
+        "puis ajoutez-la de nouveau" + _NB + ": elle passe à la fin. Autant d'étapes que vous "
+        "voulez.",
+    ),
+    "funnel.page.steps_placeholder": ("Choose the steps", "Choisissez les étapes"),
+    "funnel.page.order": ("Order", "Ordre"),
+    "funnel.order.sequential": ("in order", "dans l'ordre"),
+    "funnel.order.any": ("any order", "dans n'importe quel ordre"),
+    "funnel.page.order_help": (
+        "In order: steps 1..k done one after the other (the best attempt counts; events at the "
+        "same time count in the order that lets the user progress). Any order: all of steps "
+        "1..k done within the window, in whatever order (not PostHog's 'any k of the steps').",
+        "Dans l'ordre" + _NB + ": étapes 1 à k faites l'une après l'autre (la meilleure "
+        "tentative compte ; des événements simultanés comptent dans l'ordre qui fait progresser "
+        "l'utilisateur). Dans n'importe quel ordre" + _NB + ": toutes les étapes 1 à k faites "
+        "dans la fenêtre, quel que soit l'ordre (pas « k étapes quelconques » comme PostHog).",
+    ),
+    "funnel.page.window": ("Conversion window", "Fenêtre de conversion"),
+    "funnel.page.window_help": (
+        "Measured from the user's step-1 event: later steps must happen within this time.",
+        "Comptée depuis l'événement de la première étape" + _NB + ": les étapes suivantes "
+        "doivent avoir lieu dans ce délai.",
+    ),
+    "funnel.page.unit": ("Window unit", "Unité de la fenêtre"),
+    "funnel.page.unit_help": ("A month counts as 30 days.", "Un mois compte 30 jours."),
+    "funnel.unit.seconds": ("seconds", "secondes"),
+    "funnel.unit.minutes": ("minutes", "minutes"),
+    "funnel.unit.hours": ("hours", "heures"),
+    "funnel.unit.days": ("days", "jours"),
+    "funnel.unit.weeks": ("weeks", "semaines"),
+    "funnel.unit.months": ("months", "mois"),
+    "funnel.unit.none": ("no limit", "sans limite"),
+    "funnel.page.open": ("Open funnel", "Entonnoir ouvert"),
+    "funnel.page.open_help": (
+        "Users may enter at any step (like GA4's open funnel) and count from there: in order, "
+        "from the step of their first funnel event; in any order, from the first listed step "
+        "they did.",
+        "Les utilisateurs peuvent entrer à n'importe quelle étape (comme l'entonnoir ouvert de "
+        "GA4) et comptent à partir de là" + _NB + ": dans l'ordre, depuis l'étape de leur "
+        "premier événement de l'entonnoir ; dans n'importe quel ordre, depuis la première "
+        "étape de la liste qu'ils ont faite.",
+    ),
+    "funnel.page.counts_mode": (
+        "**Aggregated counts**: each step's number is read from the file as it is (summed over "
+        "its rows). Without one row per user, the funnel cannot check that the same people went "
+        "through the steps, so the order, window and open-funnel options do not apply.",
+        "**Décomptes agrégés**" + _NB + ": le nombre de chaque étape est lu tel quel dans le "
+        "fichier (somme de ses lignes). Sans une ligne par utilisateur, l'entonnoir ne peut pas "
+        "vérifier que les mêmes personnes ont franchi les étapes" + _NB + ": l'ordre, la "
+        "fenêtre et l'entonnoir ouvert ne s'appliquent pas.",
+    ),
+    "funnel.page.membership": (
+        "**Membership funnel**: these events have no timestamps, so the order and the time "
+        "between steps are unknown. A user reaches step k when they have events for steps 1 to "
+        "k. The order and window controls are switched off for this reason.",
+        "**Entonnoir d'appartenance**" + _NB + ": ces événements n'ont pas d'horodatage, "
+        "l'ordre et le temps entre les étapes sont donc inconnus. Un utilisateur atteint "
+        "l'étape k quand il a des événements pour les étapes 1 à k. L'ordre et la fenêtre sont "
+        "désactivés pour cette raison.",
+    ),
+    "funnel.page.by": ("Break down by", "Ventiler par"),
+    "funnel.page.no_breakdown": ("(no breakdown)", "(aucune ventilation)"),
+    "funnel.page.by_help": (
+        "The top {n:int} values, the rest grouped as 'Other' so totals add up.",
+        "Les {n:int} premières valeurs, les autres regroupées dans « Autres » pour que les "
+        "totaux concordent.",
+    ),
+    "funnel.page.pick_steps": (
+        "Pick at least one step above (two or more for a funnel).",
+        "Choisissez au moins une étape ci-dessus (deux ou plus pour un entonnoir).",
+    ),
+    "funnel.page.not_counts": (
+        "Some step values are not whole numbers: they may be rates rather than counts of users "
+        "(e.g. 'visit_to_cart' = 0.03). Check the column roles on the Data page; a funnel needs "
+        "the number of users (or sessions) at each step.",
+        "Certaines valeurs d'étape ne sont pas des nombres entiers" + _NB + ": ce sont "
+        "peut-être des taux plutôt que des nombres d'utilisateurs (par exemple "
+        "« visit_to_cart » = 0,03). Vérifiez le rôle des colonnes sur la page Données ; un "
+        "entonnoir a besoin du nombre d'utilisateurs (ou de sessions) à chaque étape.",
+    ),
+    "funnel.page.users_at": ("Users at {step}", "Utilisateurs à l'étape {step}"),
+    "funnel.page.count_at": ("Count at {step}", "Décompte à l'étape {step}"),
+    "funnel.page.count": ("{n:int}", "{n:int}"),
+    "funnel.page.times_caption": (
+        "Times come from each user's best attempt (the latest start that reaches their last "
+        "step): median and 90th percentile over the users who reached the step.",
+        "Les délais viennent de la meilleure tentative de chaque utilisateur (le départ le plus "
+        "tardif qui atteint sa dernière étape)" + _NB + ": médiane et 90e centile sur les "
+        "utilisateurs ayant atteint l'étape.",
+    ),
+    "funnel.page.times_closed_only": (
+        "Times between steps are shown for the in-order (closed) funnel only.",
+        "Les délais entre étapes ne sont affichés que pour l'entonnoir dans l'ordre (fermé).",
+    ),
+    "funnel.page.definitions": ("Definitions", "Définitions"),
+    "funnel.page.definition": ("**{name}**: {text}", "**{name}**" + _NB + ": {text}"),
+    "funnel.page.window_definition": (
+        "**Conversion window**: {amount:num} {unit}, measured from step 1.",
+        "**Fenêtre de conversion**" + _NB + ": {amount:num} {unit}, comptée depuis la "
+        "première étape.",
+    ),
+    "funnel.page.undercount_timed": (
+        "**{did:int} users did {last}, but only {reached:int} reached it through this "
+        "funnel.** {missing:int} of them have no {before} event at all in the data (for example "
+        "a 'buy now' button, or an export that misses some events), so a strict sequence can "
+        "never count them. To count them, choose **any** order or the **open funnel**, or "
+        "remove {before} from the steps.",
+        "**{did:int} utilisateurs ont fait {last}, mais seuls {reached:int} l'ont atteint par "
+        "cet entonnoir.** {missing:int} d'entre eux n'ont aucun événement {before} dans les "
+        "données (par exemple un bouton « acheter maintenant », ou un export auquel il manque "
+        "des événements)" + _NB + ": une séquence stricte ne peut jamais les compter. Pour les "
+        "compter, choisissez **n'importe quel ordre** ou l'**entonnoir ouvert**, ou retirez "
+        "{before} des étapes.",
+    ),
+    "funnel.page.undercount_untimed": (
+        "**{did:int} users did {last}, but only {reached:int} reached it through this "
+        "funnel.** {missing:int} of them have no {before} event at all in the data (for example "
+        "a 'buy now' button, or an export that misses some events), so a strict sequence can "
+        "never count them. To count them, remove {before} from the steps.",
+        "**{did:int} utilisateurs ont fait {last}, mais seuls {reached:int} l'ont atteint par "
+        "cet entonnoir.** {missing:int} d'entre eux n'ont aucun événement {before} dans les "
+        "données (par exemple un bouton « acheter maintenant », ou un export auquel il manque "
+        "des événements)" + _NB + ": une séquence stricte ne peut jamais les compter. Pour les "
+        "compter, retirez {before} des étapes.",
+    ),
+    "funnel.page.did_last_sequential": (
+        "{did:int} users did {last} at some point; {reached:int} did it after the earlier steps "
+        "in order within the window. A longer window or any order counts more of them.",
+        "{did:int} utilisateurs ont fait {last} à un moment ; {reached:int} l'ont fait après "
+        "les étapes précédentes, dans l'ordre et dans la fenêtre. Une fenêtre plus longue ou "
+        "n'importe quel ordre en compte davantage.",
+    ),
+    "funnel.page.did_last_any": (
+        "{did:int} users did {last} at some point; {reached:int} did it after the earlier steps "
+        "within the window. A longer window counts more of them.",
+        "{did:int} utilisateurs ont fait {last} à un moment ; {reached:int} l'ont fait avec les "
+        "étapes précédentes dans la fenêtre. Une fenêtre plus longue en compte davantage.",
+    ),
+    "funnel.page.view": ("View", "Vue"),
+    "funnel.tab.segments": ("By segment", "Par segment"),
+    "funnel.tab.time": ("Over time", "Évolution"),
+    "funnel.tab.previous": ("Vs previous period", "Vs période précédente"),
+    "funnel.tab.ttc": ("Time to convert", "Délai de conversion"),
+    "funnel.page.choose_segment": (
+        "Choose a segment in **Break down by** above to compare its values side by side.",
+        "Choisissez un segment dans **Ventiler par** ci-dessus pour comparer ses valeurs côte à "
+        "côte.",
+    ),
+    "funnel.page.drop_mark": (
+        "{mark} marks a segment's step whose conversion from the previous step fell "
+        "significantly against the previous period (see **Vs previous period**).",
+        "{mark} signale une étape d'un segment dont la conversion depuis l'étape précédente a "
+        "baissé significativement par rapport à la période précédente (voir **Vs période "
+        "précédente**).",
+    ),
+    "funnel.page.recon_item": (
+        "{step}: {sum:int} = {total:int}",
+        "{step}" + _NB + ": {sum:int} = {total:int}",
+    ),
+    "funnel.page.recon_ok": (
+        "✓ Segment users add up to the total at every step: {items:list}. {why}",
+        "✓ La somme des segments égale le total à chaque étape" + _NB + ": {items:list}. {why}",
+    ),
+    "funnel.page.recon_bad": (
+        "⚠ Segment users do not add up to the total at every step: {items:list}. {why}",
+        "⚠ La somme des segments n'égale pas le total à chaque étape" + _NB + ": {items:list}. "
+        "{why}",
+    ),
+    "funnel.page.recon_counts": (
+        "The file's rows are summed per segment.",
+        "Les lignes du fichier sont additionnées par segment.",
+    ),
+    "funnel.page.recon_touch": (
+        "Each user counts in the segment of their first event (first touch).",
+        "Chaque utilisateur compte dans le segment de son premier événement (premier contact).",
+    ),
+    "funnel.page.trend_needs_ts": (
+        "Conversion over time needs event timestamps; these data have none.",
+        "L'évolution de la conversion nécessite l'horodatage des événements ; ces données n'en "
+        "ont pas.",
+    ),
+    "funnel.page.trend_two_steps": (
+        "Pick two or more steps to see conversion over time.",
+        "Choisissez au moins deux étapes pour voir l'évolution de la conversion.",
+    ),
+    "funnel.page.grain": ("Entry period", "Période d'entrée"),
+    "funnel.page.grain_help": (
+        "Users are grouped by when they first did the first step.",
+        "Les utilisateurs sont regroupés selon la date de leur première étape.",
+    ),
+    "funnel.grain.day": ("day", "jour"),
+    "funnel.grain.week": ("week", "semaine"),
+    "funnel.grain.month": ("month", "mois"),
+    "funnel.page.no_entries": (
+        "No entries in this period for this view.",
+        "Aucune entrée sur cette période pour cette vue.",
+    ),
+    "funnel.page.trend_caption": (
+        "The last periods may look low: their users have had less time to convert.",
+        "Les dernières périodes peuvent sembler basses" + _NB + ": leurs utilisateurs ont eu "
+        "moins de temps pour convertir.",
+    ),
+    "funnel.page.trend_caption_open": (
+        "The last periods may look low: their users have had less time to convert. The open "
+        "funnel option does not apply to this chart.",
+        "Les dernières périodes peuvent sembler basses" + _NB + ": leurs utilisateurs ont eu "
+        "moins de temps pour convertir. L'option entonnoir ouvert ne s'applique pas à ce "
+        "graphique.",
+    ),
+    "funnel.page.previous_needs_dates": (
+        "Comparing periods needs dates (event times or signup dates); these data have none.",
+        "Comparer des périodes nécessite des dates (horodatage des événements ou dates "
+        "d'inscription) ; ces données n'en ont pas.",
+    ),
+    "funnel.page.no_previous": (
+        "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one "
+        "month, with data before it) to compare each step with the previous period (with a "
+        "significance test).",
+        "Aucune période antérieure à comparer" + _NB + ": réduisez la **Période** dans la "
+        "barre latérale (par exemple un mois, avec des données avant) pour comparer chaque "
+        "étape à la période précédente (avec un test de significativité).",
+    ),
+    "funnel.page.compared_with": (
+        "**Compared with the previous period** ({start:date} to {end:date})",
+        "**Par rapport à la période précédente** (du {start:date} au {end:date})",
+    ),
+    "funnel.page.previous_no_segment": (
+        "The previous period has no data to compare by {segment}.",
+        "La période précédente n'a pas de données à comparer par {segment}.",
+    ),
+    "funnel.page.by_segment_changes": (
+        "**By {segment}: conversion from the previous step**, p-values Holm-corrected over the "
+        "{family:int} step × segment comparisons",
+        "**Par {segment}" + _NB + ": conversion depuis l'étape précédente**, p-valeurs "
+        "corrigées par Holm sur les {family:int} comparaisons étape × segment",
+    ),
+    "funnel.page.ttc_needs_ts": (
+        "Time to convert needs event timestamps; these data have none.",
+        "Le délai de conversion nécessite l'horodatage des événements ; ces données n'en ont pas.",
+    ),
+    "funnel.page.ttc_two_steps": ("Pick two or more steps.", "Choisissez au moins deux étapes."),
+    "funnel.page.nobody_reached": (
+        "Nobody reached {step} in this view.",
+        "Personne n'a atteint {step} dans cette vue.",
+    ),
+    "funnel.page.ttc_caption": (
+        "Users who reached {last} in order, time from their {first} event (best attempt).",
+        "Utilisateurs ayant atteint {last} dans l'ordre, temps depuis leur événement {first} "
+        "(meilleure tentative).",
+    ),
+    # ---- charts ------------------------------------------------------------------------------
+    "funnel.chart.reached": ("Reached the step", "Ont atteint l'étape"),
+    "funnel.chart.lost": ("Lost since the previous step", "Perdus depuis l'étape précédente"),
+    "funnel.chart.step": ("Step", "Étape"),
+    "funnel.chart.part": ("Part", "Partie"),
+    "funnel.unit_name.users": ("Users", "Utilisateurs"),
+    "funnel.unit_name.count": ("Count", "Décompte"),
+    "funnel.unit_name.contacts": ("Contacts", "Contacts"),
+    "funnel.chart.from_start": ("Conversion from start", "Conversion depuis le début"),
+    "funnel.chart.from_previous": ("From previous step", "Depuis l'étape précédente"),
+    "funnel.chart.drop_rate": ("Drop-off rate", "Taux d'abandon"),
+    "funnel.chart.bars_title.users": (
+        "Users reaching each step (label: % of users who started)",
+        "Utilisateurs atteignant chaque étape (étiquette" + _NB + ": % des utilisateurs entrés)",
+    ),
+    "funnel.chart.bars_title.count": (
+        "Count reaching each step (label: % of the first step's count)",
+        "Décompte à chaque étape (étiquette" + _NB + ": % du décompte de la première étape)",
+    ),
+    "funnel.chart.bars_title.contacts": (
+        "Contacts reaching each step (label: % of the first step's contacts)",
+        "Contacts atteignant chaque étape (étiquette" + _NB + ": % des contacts de la "
+        "première étape)",
+    ),
+    "funnel.chart.from_first": (
+        "Conversion from the first step",
+        "Conversion depuis la première étape",
+    ),
+    "funnel.chart.by_segment_title": (
+        "Conversion from the first step, by {segment}",
+        "Conversion depuis la première étape, par {segment}",
+    ),
+    "funnel.chart.entry.day": ("Entry day", "Jour d'entrée"),
+    "funnel.chart.entry.week": ("Entry week", "Semaine d'entrée"),
+    "funnel.chart.entry.month": ("Entry month", "Mois d'entrée"),
+    "funnel.chart.entry_axis": (
+        "{entry} (first time at {step})",
+        "{entry} (premier passage à {step})",
+    ),
+    "funnel.chart.trend_axis": (
+        "Reached the step (% of entrants)",
+        "Ont atteint l'étape (% des entrants)",
+    ),
+    "funnel.chart.trend_title.day": ("Conversion by entry day", "Conversion par jour d'entrée"),
+    "funnel.chart.trend_title.week": (
+        "Conversion by entry week",
+        "Conversion par semaine d'entrée",
+    ),
+    "funnel.chart.trend_title.month": ("Conversion by entry month", "Conversion par mois d'entrée"),
+    "funnel.chart.ttc_axis": (
+        "Time from {first} to {last} ({unit})",
+        "Temps de {first} à {last} ({unit})",
+    ),
+    "funnel.chart.converters": ("Users who converted", "Utilisateurs convertis"),
+    "funnel.chart.time": ("Time", "Durée"),
+    "funnel.chart.share": ("Share of converters", "Part des convertis"),
+    "funnel.chart.ttc_title": (
+        "How long converting users took",
+        "Combien de temps les convertis ont mis",
+    ),
+    # ---- tables ------------------------------------------------------------------------------
+    "funnel.table.median_from_previous_s": (
+        "Median time from previous step",
+        "Délai médian depuis l'étape précédente",
+    ),
+    "funnel.table.p90_from_previous_s": (
+        "90th pct. from previous step",
+        "90e centile depuis l'étape précédente",
+    ),
+    "funnel.table.median_from_start_s": (
+        "Median time from first step",
+        "Délai médian depuis la première étape",
+    ),
+    "funnel.table.p90_from_start_s": (
+        "90th pct. from first step",
+        "90e centile depuis la première étape",
+    ),
+    "funnel.table.conversion_help": (
+        "Users at this step ÷ users at step 1.",
+        "Utilisateurs à cette étape ÷ utilisateurs à la première étape.",
+    ),
+    "funnel.table.step_conversion_help": (
+        "Users at this step ÷ users at the step before.",
+        "Utilisateurs à cette étape ÷ utilisateurs à l'étape précédente.",
+    ),
+    "funnel.table.drop_off.users": ("Drop-off (users)", "Abandons (utilisateurs)"),
+    "funnel.table.drop_off.count": ("Drop-off (count)", "Abandons (décompte)"),
+    "funnel.table.drop_off.contacts": ("Drop-off (contacts)", "Abandons (contacts)"),
+    "funnel.table.drop_off_help.users": (
+        "Users at the previous step − users here (– for the first step).",
+        "Utilisateurs à l'étape précédente − utilisateurs ici (– pour la première étape).",
+    ),
+    "funnel.table.drop_off_help.count": (
+        "Count at the previous step − count here (– for the first step).",
+        "Décompte à l'étape précédente − décompte ici (– pour la première étape).",
+    ),
+    "funnel.table.drop_off_help.contacts": (
+        "Contacts at the previous step − contacts here (– for the first step).",
+        "Contacts à l'étape précédente − contacts ici (– pour la première étape).",
+    ),
+    "funnel.table.drop_rate_help": (
+        "Drop-off ÷ the previous step (– for the first step).",
+        "Abandons ÷ l'étape précédente (– pour la première étape).",
+    ),
+    "funnel.table.vs_previous": ("Vs previous period", "Vs période précédente"),
+    "funnel.table.vs_previous_help": (
+        "▼: this segment's conversion from the previous step fell significantly vs the "
+        "previous period (two-proportion test, p Holm-corrected over every step × segment).",
+        "▼" + _NB + ": la conversion de ce segment depuis l'étape précédente a baissé "
+        "significativement par rapport à la période précédente (test de deux proportions, p "
+        "corrigée par Holm sur toutes les étapes × segments).",
+    ),
+    "funnel.table.fell": (
+        "{mark} fell {change:pts} vs previous period (p = {p:p}, Holm)",
+        "{mark} en baisse de {change:pts} vs période précédente (p = {p:p}, Holm)",
+    ),
+    "funnel.table.fell_short": ("{mark} fell", "{mark} en baisse"),
+    "funnel.table.nobody_before": (
+        "– (nobody at the previous step)",
+        "– (personne à l'étape précédente)",
+    ),
+    "funnel.table.users_current": ("Users (this period)", "Utilisateurs (cette période)"),
+    "funnel.table.users_previous": ("Users (previous)", "Utilisateurs (période précédente)"),
+    "funnel.table.conversion_current": ("Conversion (this)", "Conversion (cette période)"),
+    "funnel.table.conversion_previous": (
+        "Conversion (previous)",
+        "Conversion (période précédente)",
+    ),
+    "funnel.table.change_points": ("Change (points)", "Écart (points)"),
+    "funnel.table.relative_change": ("Relative change", "Variation relative"),
+    "funnel.table.p_value": ("p-value", "p-valeur"),
+    "funnel.table.significant": ("Significant?", "Significatif" + _NB + "?"),
+    "funnel.table.significant_help": (
+        "Two-proportion test of conversion from the first step (Fisher exact when counts are "
+        "small), at the {alpha:pct} level.",
+        "Test de deux proportions sur la conversion depuis la première étape (test exact de "
+        "Fisher pour les petits effectifs), au seuil de {alpha:pct}.",
+    ),
+    "funnel.table.previous_period": ("Previous period", "Période précédente"),
+    "funnel.table.previous_period_help": (
+        "Conversion from the previous step in the previous period.",
+        "Conversion depuis l'étape précédente sur la période précédente.",
+    ),
+    "funnel.table.this_period": ("This period", "Cette période"),
+    "funnel.table.this_period_help": (
+        "Conversion from the previous step now.",
+        "Conversion depuis l'étape précédente sur la période actuelle.",
+    ),
+    "funnel.table.p_holm": ("p (Holm)", "p (Holm)"),
+    "funnel.table.p_holm_help": (
+        "Holm-corrected over the {family:int} step × segment comparisons of this table.",
+        "Corrigée par Holm sur les {family:int} comparaisons étape × segment de ce tableau.",
+    ),
+    "funnel.table.flag": ("Flag", "Alerte"),
 }

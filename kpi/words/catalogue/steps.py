@@ -11,7 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "steps.role.lead": ("lead", "lead"),
     "steps.role.customer": ("customer", "client"),
     "steps.journey_order": (
-        "Use the usual journey order: {steps:list}",
-        "Utiliser l'ordre habituel du parcours\u00a0: {steps:list}",
+        "Use the usual journey order: {order}",
+        "Utiliser l'ordre habituel du parcours\u00a0: {order}",
     ),
 }
