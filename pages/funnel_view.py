@@ -14,7 +14,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import date_bounds
 from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS
-from kpi.words import Fact, Raw
+from kpi.words import Fact, Raw, render
 from pages._ui import charts, compute, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
@@ -126,6 +126,13 @@ def _from_counts(
     return funnel_view_data.funnel_from_counts(top, steps, by=[segment])
 
 
+def _words(prefix: str):  # a format_func
+    """``format_func`` of an option: the words of ``<prefix>.<option>`` in this view's language
+    (the language is fixed now: the function may be called outside the script run)."""
+    lang = current()
+    return lambda option: render(f"{prefix}.{option}", lang)
+
+
 def _use_order(order: list[str]) -> None:
     st.session_state[fs.STEPS] = order
 
@@ -174,7 +181,7 @@ fs.seed_from_url(fs.ORDER, ORDERS, "sequential")
 c1.segmented_control(
     tx("funnel.page.order"),
     list(ORDERS),
-    format_func=lambda o: tx(f"funnel.order.{o}"),
+    format_func=_words("funnel.order"),
     key=fs.ORDER,
     disabled=not timed,
     help=t("funnel.page.order_help"),
@@ -195,7 +202,7 @@ fs.seed_from_url(fs.UNIT, fs.UNIT_OPTIONS, DEFAULT_WINDOW_UNIT)
 c3.selectbox(
     tx("funnel.page.unit"),
     list(fs.UNIT_OPTIONS),
-    format_func=lambda u: tx(f"funnel.unit.{u}"),
+    format_func=_words("funnel.unit"),
     key=fs.UNIT,
     disabled=not timed,
     help=t("funnel.page.unit_help"),
@@ -213,10 +220,11 @@ if counts_mode:
     st.info(t("funnel.page.counts_mode"), icon=":material/info:")
 elif not timed:
     st.info(t("funnel.page.membership"), icon=":material/info:")
+no_breakdown = tx("funnel.page.no_breakdown")
 st.selectbox(
     tx("funnel.page.by"),
     [fs.NO_SEGMENT, *segments],
-    format_func=lambda s: tx("funnel.page.no_breakdown") if s == fs.NO_SEGMENT else s,
+    format_func=lambda s: no_breakdown if s == fs.NO_SEGMENT else s,
     key=fs.BY,
     bind="query-params",
     help=t("funnel.page.by_help", n=TOP_N),
@@ -368,7 +376,7 @@ tab = (
     st.segmented_control(
         tx("funnel.page.view"),
         list(TABS),
-        format_func=lambda v: tx(f"funnel.tab.{v}"),
+        format_func=_words("funnel.tab"),
         required=True,
         key="fn_tab",
         label_visibility="collapsed",
@@ -422,7 +430,7 @@ elif tab == "time":
             st.segmented_control(
                 tx("funnel.page.grain"),
                 list(GRAINS),
-                format_func=lambda g: tx(f"funnel.grain.{g}"),
+                format_func=_words("funnel.grain"),
                 key="fn_grain",
                 help=t("funnel.page.grain_help"),
             )

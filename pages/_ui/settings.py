@@ -73,14 +73,17 @@ def _param(name: str) -> object | None:
 
 def seed_from_url(key: str, options: Sequence[str], default: str) -> None:
     """Before drawing the widget ``key``: its value is the URL's (a language-neutral option
-    value) when the session has none yet, else ``default``. Draw the widget without a default
-    (its value is in ``st.session_state``)."""
-    if st.session_state.get(key) in options:
-        return
+    value) when the URL changed since this session last wrote it (a shared link, the browser's
+    back button), or when the session has no value yet (then ``default`` without a URL value).
+    Draw the widget without a default: its value is in ``st.session_state``."""
     value = st.query_params.get(key)
     if key == UNIT and value == _LEGACY_NO_WINDOW:
         value = NO_WINDOW
-    st.session_state[key] = value if value in options else default
+    written = st.session_state.get(f"_url_{key}")
+    if value in options and value != written:
+        st.session_state[key] = value
+    elif st.session_state.get(key) not in options:
+        st.session_state[key] = value if value in options else default
 
 
 def write_url(key: str, default: str) -> None:
@@ -89,8 +92,11 @@ def write_url(key: str, default: str) -> None:
     if value is None or value == default:
         if key in st.query_params:
             del st.query_params[key]
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
+        st.session_state[f"_url_{key}"] = None
+    else:
+        if st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)
+        st.session_state[f"_url_{key}"] = str(value)
 
 
 def counts_mode(ds: Dataset | None) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import polars as pl
 import pytest
@@ -345,3 +346,103 @@ def test_no_tracking_gap_on_the_demo(app):
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
     assert not [w for w in app.warning if "Tracking gap" in w.value]
+
+
+# ---------------------------------------------------------------- French, from the catalogue
+
+
+def _english_sentences() -> list[str]:
+    """English sentences of the funnel's catalogue modules: templates without fields, longer
+    than three words (the French view must show none of them)."""
+    from kpi.words.catalogue import alerts as alerts_words
+    from kpi.words.catalogue import funnel as funnel_words
+    from kpi.words.catalogue import steps as steps_words
+
+    out = []
+    for module in (funnel_words, alerts_words, steps_words):
+        for en, fr in module.MESSAGES.values():
+            if "{" not in en and len(en.split()) > 3 and en != fr:
+                out.append(en)
+    return out
+
+
+def _everything(at) -> str:
+    """Every text of the page: Markdown, notes, widget labels and help, table headers, charts."""
+    parts = [e.value for kind in ("title", "markdown", "caption", "info", "warning", "error")
+             for e in getattr(at, kind)]  # fmt: skip
+    for kind in ("multiselect", "selectbox", "number_input", "toggle", "button"):
+        for w in getattr(at, kind):
+            parts += [str(w.label), str(getattr(w, "help", "") or "")]
+    for w in at.get("segmented_control"):
+        parts += [str(w.proto.label), str(w.proto.help), *map(str, w.options)]
+    parts += [df.proto.columns for df in at.dataframe]
+    parts += [
+        json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("vega_lite_chart")
+    ]
+    parts += [str(m.label) for m in at.metric]
+    parts += [str(e.proto.label) for e in at.expander]
+    return "\n".join(parts)
+
+
+def _assert_french(at) -> str:
+    assert errors_and_exceptions(at) == []
+    text = _everything(at)
+    leaks = [s for s in _english_sentences() if s in text]
+    assert leaks == []
+    return text
+
+
+@pytest.mark.parametrize("tab", ["segments", "time", "previous", "ttc"])
+def test_the_funnel_page_in_french_on_the_demo(app, tab):
+    app.query_params["lang"] = "fr"
+    app.query_params["fn_by"] = ["device"]
+    app.query_params["fn_tab"] = [tab]
+    app.run()
+    app.switch_page(PAGE).run()
+    app.date_input(key="period").set_value((dt.date(2025, 11, 1), dt.date(2025, 11, 30))).run()
+    text = _assert_french(app)
+    for word in ("Entonnoir", "Étapes de l'entonnoir", "Fenêtre de conversion", "Ventiler par",
+                 "point de friction", "Seuils d'alerte", "Taux de conversion"):  # fmt: skip
+        assert word in text, word
+    # the numbers are French too: 81,3 % (a no-break space before %)
+    assert "\u00a0%" in text
+    if tab == "segments":
+        assert "La somme des segments égale le total à chaque étape" in text
+        assert "Baisse à une étape de l'entonnoir" in text  # mobile checkout → purchase
+        seg = _frame(app, "device", "step", "users", "vs_previous")
+        assert seg.filter(pl.col("vs_previous") != "")["vs_previous"][0].startswith(
+            "▼ en baisse de -20,7\u00a0pt vs période précédente"
+        )
+    elif tab == "time":
+        assert "Conversion par semaine d'entrée" in text
+    elif tab == "previous":
+        assert "Par rapport à la période précédente" in text and "1 oct. 2025" in text
+    else:
+        assert "Combien de temps les convertis ont mis" in text
+    # the URL keeps language-neutral values
+    assert app.query_params.get("fn_tab") in (None, tab)
+
+
+def test_the_funnel_page_in_french_on_aggregated_counts_and_user_text_stays_literal(app):
+    """Aggregated counts in French: "décompte", never "users"; a segment and a step named
+    **promo** are shown exactly as typed (escaped for Markdown), not in bold."""
+    csv = (
+        b"device,step,users\n**promo**,visit,600\n**promo**,**promo**,60\n**promo**,buy,6\n"
+        b"desktop,visit,400\ndesktop,**promo**,100\ndesktop,buy,30\n"
+    )
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(("counts.csv", csv, "text/csv")).run()
+    app.selectbox(key="fn_by").set_value("device").run()
+    text = _assert_french(app)
+    assert "Décomptes agrégés" in text
+    assert "le décompte baisse de 84,0\u00a0%" in text  # visit → **promo**: 1 000 → 160
+    assert "Au total, 3,60\u00a0% du décompte de visit atteint buy" in text
+    shown = "\n".join(m.value for m in [*app.markdown, *app.caption, *app.warning, *app.error])
+    assert "\\*\\*promo\\*\\*" in shown  # escaped: Markdown shows the asterisks
+    assert re.search(r"(?<!\\)\*\*promo", shown) is None  # never bold
+    assert "de visit à \\*\\*promo\\*\\*" in shown
+    assert "\\*\\*promo\\*\\* convertit 1,00\u00a0%" in shown  # the weakest segment
+    seg = _frame(app, "device", "step", "users")
+    assert "**promo**" in seg["device"].to_list() and "**promo**" in seg["step"].to_list()
