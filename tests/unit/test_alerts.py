@@ -429,3 +429,23 @@ def test_segment_step_drop_on_the_demo_november_mobile_checkout() -> None:
     assert "pour device mobile est passée de 58,2\u00a0% à 37,5\u00a0%" in render(
         flags[0].message, "fr"
     )
+
+
+def test_the_thresholds_table_is_a_fact_in_both_languages() -> None:
+    from kpi.alerts import thresholds_table
+
+    table = thresholds_table()
+    assert table.code == "alerts.doc.table"
+    assert (table["min_conversion"], table["max_cart_abandonment"], table["funnel_alpha"]) == (
+        0.02,
+        0.70,
+        0.05,
+    )
+    assert table["floor"] == Fact("alerts.doc.off")
+    en, fr = render(table, "en"), render(table, "fr")
+    assert "| Low conversion | alert |" in en and "| 2.00% |" in en and "| 70.0% |" in en
+    assert "| Taux de conversion faible | alerte |" in fr and "| 2,00\u00a0% |" in fr
+    assert "| désactivée |" in fr and "alpha 0,050" in fr
+    custom = thresholds_table(Thresholds(min_conversion=0.03, min_step_conversion=0.25))
+    assert custom["floor"] == Fact("alerts.doc.floor", floor=0.25)
+    assert "| 25.0% |" in render(custom, "en") and "| 3.00% |" in render(custom, "en")
