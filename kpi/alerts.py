@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _EPS = 1e-12  # a value exactly at a threshold does not fire, whatever the float rounding
+P_FLOOR = 0.0001  # p-values below this are written "p < 0.0001"
 
 
 @dataclass(frozen=True)
@@ -422,15 +423,12 @@ def step_drop_flags(changes: pl.DataFrame, thresholds: Thresholds = Thresholds()
     family = int(changes["p_value"].is_not_null().sum())
     flags = []
     for row in changes.filter(pl.col("dropped")).iter_rows(named=True):
+        p = row["p_adjusted"]
+        tiny = "_tiny" if p is not None and p < P_FLOOR else ""  # "p < 0.0001", not "p = < …"
         test = (
-            Fact(
-                "alerts.test.holm",
-                p=row["p_adjusted"],
-                family=family,
-                alpha=thresholds.funnel_alpha,
-            )
+            Fact(f"alerts.test.holm{tiny}", p=p, family=family, alpha=thresholds.funnel_alpha)
             if family > 1
-            else Fact("alerts.test.single", p=row["p_adjusted"], alpha=thresholds.funnel_alpha)
+            else Fact(f"alerts.test.single{tiny}", p=p, alpha=thresholds.funnel_alpha)
         )
         before, now = row["step_conversion_previous"], row["step_conversion_current"]
         flags.append(

@@ -136,8 +136,10 @@ def flag_column(by_frame: pl.DataFrame, segment: str, changes: pl.DataFrame | No
         j = pl.int_range(pl.len(), dtype=pl.Int32).over(segment) + 1
         numbered = changes.with_columns(_j=j)
         for row in numbered.filter(pl.col("dropped")).iter_rows(named=True):
+            p = row["p_adjusted"]
+            code = "funnel.table.fell_tiny" if p < alerts.P_FLOOR else "funnel.table.fell"
             marks[(str(row[segment]), row["_j"])] = tx(
-                "funnel.table.fell", mark=DROP_MARK, change=row["change"], p=row["p_adjusted"]
+                code, mark=DROP_MARK, change=row["change"], p=p
             )
     j = by_frame.select(pl.int_range(pl.len(), dtype=pl.Int32).over(segment).alias("j"))["j"]
     keys = by_frame[segment].cast(pl.String).to_list()

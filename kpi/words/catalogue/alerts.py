@@ -84,6 +84,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "p = {p:p}, below {alpha:num3}",
         "p = {p:p}, sous le seuil de {alpha:num3}",
     ),
+    "alerts.test.single_tiny": (
+        "p < 0.0001, below {alpha:num3}",
+        "p < 0,0001, sous le seuil de {alpha:num3}",
+    ),
+    "alerts.test.holm_tiny": (
+        "p < 0.0001, Holm-corrected over {family:int} step comparisons, below {alpha:num3}",
+        "p < 0,0001, corrigée par Holm sur {family:int} comparaisons d'étapes, sous le seuil "
+        "de {alpha:num3}",
+    ),
     "alerts.test.holm": (
         "p = {p:p}, Holm-corrected over {family:int} step comparisons, below {alpha:num3}",
         "p = {p:p}, corrigée par Holm sur {family:int} comparaisons d'étapes, sous le seuil "

@@ -592,6 +592,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{mark} fell {change:pts} vs previous period (p = {p:p}, Holm)",
         "{mark} en baisse de {change:pts} vs période précédente (p = {p:p}, Holm)",
     ),
+    "funnel.table.fell_tiny": (
+        "{mark} fell {change:pts} vs previous period (p < 0.0001, Holm)",
+        "{mark} en baisse de {change:pts} vs période précédente (p < 0,0001, Holm)",
+    ),
     "funnel.table.fell_short": ("{mark} fell", "{mark} en baisse"),
     "funnel.table.nobody_before": (
         "– (nobody at the previous step)",
