@@ -277,7 +277,9 @@ def test_breakdown_flags_the_segment_whose_step_fell(app):
     seg = _frame(app, "device", "step", "users", "vs_previous")
     marked = seg.filter(pl.col("vs_previous") != "")
     assert marked.select("device", "step").rows() == [("mobile", "purchase")]
-    assert marked["vs_previous"][0].startswith("▼ fell -20.7 pp vs previous period (p < 0.0001, Holm)")
+    assert marked["vs_previous"][0].startswith(
+        "▼ fell -20.7 pp vs previous period (p < 0.0001, Holm)"
+    )
     alerts_text = [e.value for e in app.error]
     assert any(
         "Conversion from checkout to purchase for device mobile fell from 58.2% to 37.5%" in t
