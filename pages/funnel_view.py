@@ -153,6 +153,7 @@ if not options:
     st.info(t("funnel.page.no_steps"))
     st.stop()
 defaults = fs.default_steps(ds, options)
+fs.restore_widgets()  # back on the page: the settings it had
 fs.reset_stale(options, segments, defaults)
 st.multiselect(
     tx("funnel.page.steps"),
@@ -231,6 +232,7 @@ st.selectbox(
 )
 
 settings = fs.funnel_settings(full)  # the one reading of the controls (also the workbook's)
+fs.remember(settings)
 if not settings.steps:
     st.info(t("funnel.page.pick_steps"))
     st.stop()

@@ -204,6 +204,14 @@ def segment_bars(
     return alt.layer(bars, marks)
 
 
+#: axis date formats (d3): English month names, French day/month numbers (d3's month names
+#: are English whatever the page's language)
+_DATE_FORMATS = {
+    "en": {"day": "%b %d", "week": "%b %d, %Y", "month": "%b %Y"},
+    "fr": {"day": "%d/%m", "week": "%d/%m/%Y", "month": "%m/%Y"},
+}
+
+
 def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     """Conversion from the first step per entry period, one line per later step."""
     lang = current()
@@ -222,7 +230,7 @@ def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     every = max(1, -(-periods // 12))
     axis = alt.Axis(
         tickCount={"interval": grain, "step": every},
-        format={"day": "%d/%m", "week": "%d/%m/%Y", "month": "%m/%Y"}.get(grain, "%d/%m/%Y"),
+        format=_DATE_FORMATS[lang].get(grain, _DATE_FORMATS[lang]["week"]),
         labelAngle=0 if grain == "month" else -30,
         grid=False,
     )

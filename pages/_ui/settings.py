@@ -43,7 +43,9 @@ __all__ = [
     "funnel_segments",
     "funnel_settings",
     "known_steps",
+    "remember",
     "reset_stale",
+    "restore_widgets",
     "seed_from_url",
     "timed",
     "write_url",
@@ -62,13 +64,19 @@ NO_SEGMENT = "(no breakdown)"
 #: ``fn_unit`` options: the units of kpi.settings.WINDOW_UNITS, then "none" (no limit)
 UNIT_OPTIONS: tuple[str, ...] = (*WINDOW_UNITS, NO_WINDOW)
 _LEGACY_NO_WINDOW = "no limit"  # links shared before the French issue
+#: the Funnel page's last settings: Streamlit drops a widget's state on a page that does not
+#: draw it, so the Export page, the sidebar download and a return to the Funnel page read this
+STORED = "fn_settings"
+_KEYS = (STEPS, ORDER, WINDOW, UNIT, OPEN, BY)
 
 
 def _param(name: str) -> object | None:
-    """The widget's value in this session, else the URL's."""
+    """The widget's value in this session, else the URL's, else the Funnel page's last one."""
     if name in st.session_state:
         return st.session_state[name]
-    return st.query_params.get(name)
+    if name in st.query_params:
+        return st.query_params.get(name)
+    return _stored(name)
 
 
 def seed_from_url(key: str, options: Sequence[str], default: str) -> None:
@@ -97,6 +105,36 @@ def write_url(key: str, default: str) -> None:
         if st.query_params.get(key) != str(value):
             st.query_params[key] = str(value)
         st.session_state[f"_url_{key}"] = str(value)
+
+
+def _stored(key: str) -> object | None:
+    """The value the control ``key`` had when the Funnel page last ran (None: never ran)."""
+    stored = st.session_state.get(STORED)
+    if not isinstance(stored, FunnelSettings):
+        return None
+    return {
+        STEPS: list(stored.steps) if stored.steps else None,
+        ORDER: stored.order,
+        WINDOW: int(stored.window_amount),
+        UNIT: stored.window_unit,
+        OPEN: stored.open_funnel,
+        BY: stored.segment or NO_SEGMENT,
+    }[key]
+
+
+def remember(settings: FunnelSettings) -> None:
+    """Keep the Funnel page's settings for the pages that do not draw its controls."""
+    st.session_state[STORED] = settings
+
+
+def restore_widgets() -> None:
+    """Before the Funnel page's widgets: a control that Streamlit forgot while another page
+    was shown (and that the URL does not set) gets back the value it had."""
+    for key in _KEYS:
+        if key not in st.session_state and key not in st.query_params:
+            value = _stored(key)
+            if value is not None:
+                st.session_state[key] = value
 
 
 def counts_mode(ds: Dataset | None) -> bool:
@@ -159,8 +197,8 @@ def funnel_settings(ds: Dataset | None = None) -> FunnelSettings:
         chosen = st.session_state[STEPS]
         raw: tuple[str, ...] | None = tuple(str(s) for s in chosen or ())
     else:
-        from_url = st.query_params.get_all(STEPS)
-        raw = tuple(str(s) for s in from_url) if from_url else None
+        from_url = st.query_params.get_all(STEPS) or _stored(STEPS)
+        raw = tuple(str(s) for s in from_url) if from_url else None  # type: ignore[union-attr]
     if raw is not None and ds is not None:
         # a shared link may name steps of someone else's data: keep the ones this data has
         known = set(known_steps(ds))

@@ -448,3 +448,38 @@ def test_the_funnel_page_in_french_on_aggregated_counts_and_user_text_stays_lite
     assert "\\*\\*promo\\*\\* convertit 1,00\u00a0%" in shown  # the weakest segment
     seg = _frame(app, "device", "step", "users")
     assert "**promo**" in seg["device"].to_list() and "**promo**" in seg["step"].to_list()
+
+
+def test_the_funnel_settings_survive_a_visit_to_another_page(app):
+    """Streamlit forgets the state of widgets a page does not draw: the Funnel page keeps its
+    FunnelSettings (the one object the workbook also reads) and shows them again on return."""
+    from kpi.settings import FunnelSettings
+
+    app.run()
+    app.switch_page(PAGE).run()
+    app.segmented_control(key="fn_order").set_value("any").run()
+    app.number_input(key="fn_window").set_value(3).run()
+    app.selectbox(key="fn_unit").set_value("hours").run()
+    app.selectbox(key="fn_by").set_value("device").run()
+    assert errors_and_exceptions(app) == []
+    stored = app.session_state["fn_settings"]
+    assert isinstance(stored, FunnelSettings)
+    assert (stored.order, stored.window, stored.segment) == ("any", dt.timedelta(hours=3), "device")
+    assert (stored.window_amount, stored.window_unit) == (3, "hours")
+    app.switch_page("pages/home_view.py").run()
+    for name in list(app.query_params):  # another page's URL: no fn_ parameters
+        del app.query_params[name]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    assert "fn_order" not in app.session_state  # Streamlit forgot the undrawn control
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="fn_order").value == "any"
+    assert app.number_input(key="fn_window").value == 3
+    assert app.selectbox(key="fn_unit").value == "hours"
+    assert app.selectbox(key="fn_by").value == "device"
+    ds = app.session_state["dataset"]
+    expected = funnel.funnel(ds.events, list(ds.steps), order="any", window=dt.timedelta(hours=3))
+    assert (
+        _frame(app, "step", "users", "conversion")["users"].to_list() == expected["users"].to_list()
+    )
