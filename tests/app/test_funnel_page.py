@@ -483,3 +483,34 @@ def test_the_funnel_settings_survive_a_visit_to_another_page(app):
     assert (
         _frame(app, "step", "users", "conversion")["users"].to_list() == expected["users"].to_list()
     )
+
+
+def test_url_values_stay_language_neutral_in_french(app):
+    """Widgets show French words, the URL keeps the option values (a link opens the same view
+    in English); an old link's fn_unit=no limit still means no window."""
+    app.query_params["lang"] = "fr"
+    app.query_params["fn_unit"] = ["no limit"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert app.selectbox(key="fn_unit").value == "none"
+    app.segmented_control(key="fn_order").set_value("any").run()
+    app.segmented_control(key="fn_tab").set_value("ttc").run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="fn_order").options == [
+        "dans l'ordre",
+        "dans n'importe quel ordre",
+    ]
+    assert app.query_params["fn_order"] == "any"
+    assert app.query_params["fn_unit"] == "none"
+    assert app.query_params["fn_tab"] == "ttc"
+    ds = app.session_state["dataset"]
+    expected = funnel.funnel(ds.events, list(ds.steps), order="any", window=None)
+    assert (
+        _frame(app, "step", "users", "conversion")["users"].to_list() == expected["users"].to_list()
+    )
+    # the same link in English
+    app.session_state["lang"] = "en"
+    app.run()
+    assert app.segmented_control(key="fn_order").value == "any"
+    assert "Combien de temps" not in _everything(app)
+    assert "How long converting users took" in _everything(app)
