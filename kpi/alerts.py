@@ -1,8 +1,10 @@
 """Red flags: journey KPIs past a threshold, and funnel steps that got significantly worse.
 
-Each flag is a :class:`RedFlag` with a full sentence carrying the numbers, ready to show on
-the page named in ``page`` and to write in the workbook. Thresholds are configurable through
-:class:`Thresholds`; :data:`DEFAULT_THRESHOLDS_DOC` lists the defaults for the README.
+Each flag is a :class:`RedFlag` whose ``title`` and ``message`` are facts (a code of
+``kpi/words/catalogue/alerts.py`` and the numbers and names it needs), rendered in the reader's
+language on the page named in ``page``, in the workbook and on the command line. Thresholds
+are configurable through :class:`Thresholds`; :data:`DEFAULT_THRESHOLDS_DOC` lists the
+defaults for the README (English docs; the app shows the catalogue's ``alerts.doc.table``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import polars as pl
 
 from kpi.errors import InputError, ParcoursError
 from kpi.stages import Kpi
+from kpi.words import Fact
 
 __all__ = [
     "DEFAULT_THRESHOLDS_DOC",
@@ -22,9 +25,11 @@ __all__ = [
     "red_flags",
     "step_changes",
     "step_drop_flags",
+    "thresholds_table",
 ]
 
 _EPS = 1e-12  # a value exactly at a threshold does not fire, whatever the float rounding
+P_FLOOR = 0.0001  # p-values below this are written "p < 0.0001"
 
 
 @dataclass(frozen=True)
@@ -52,26 +57,32 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         for name in ("min_conversion", "max_cart_abandonment", "max_bounce"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
                 raise InputError(
-                    f"The {name.replace('_', ' ')} threshold must be between 0 and 1 "
-                    f"(got {getattr(self, name)}).",
-                    "Give rates as fractions: 0.02 for 2 %.",
+                    Fact(
+                        "alerts.error.rate_range",
+                        threshold=Fact(f"alerts.threshold.{name}"),
+                        value=float(value),
+                    ),
+                    Fact("alerts.hint.rate_fraction", example=0.02),
                 )
         if not 0.0 < self.max_session_duration_drop < 1.0:
             raise InputError(
-                "The session duration drop threshold must be between 0 and 1 (exclusive).",
-                "Give it as a fraction: 0.2 for a 20 % drop.",
+                Fact(
+                    "alerts.error.duration_drop_range", value=float(self.max_session_duration_drop)
+                ),
+                Fact("alerts.hint.drop_fraction", example=0.2),
             )
         if not 0.0 < self.funnel_alpha < 1.0:
             raise InputError(
-                f"The significance level must be between 0 and 1 (got {self.funnel_alpha}).",
-                "0.05 is the usual choice.",
+                Fact("alerts.error.alpha_range", value=float(self.funnel_alpha)),
+                Fact("alerts.hint.alpha", usual=0.05),
             )
         if self.min_step_conversion is not None and not 0.0 <= self.min_step_conversion <= 1.0:
             raise InputError(
-                "The minimum step conversion must be between 0 and 1.",
-                "Give it as a fraction, or leave it empty to switch that flag off.",
+                Fact("alerts.error.step_floor_range", value=float(self.min_step_conversion)),
+                Fact("alerts.hint.step_floor"),
             )
 
 
@@ -91,28 +102,38 @@ A value exactly at a threshold does not fire.
 """
 
 
+def thresholds_table(thresholds: Thresholds | None = None) -> Fact:
+    """The red flags and their thresholds as a fact (``alerts.doc.table``, a Markdown table in
+    the reader's language); ``thresholds`` default to :class:`Thresholds`' defaults."""
+    t = thresholds or Thresholds()
+    floor = (
+        Fact("alerts.doc.floor", floor=t.min_step_conversion)
+        if t.min_step_conversion is not None
+        else Fact("alerts.doc.off")
+    )
+    return Fact(
+        "alerts.doc.table",
+        min_conversion=t.min_conversion,
+        max_cart_abandonment=t.max_cart_abandonment,
+        max_bounce=t.max_bounce,
+        max_session_duration_drop=t.max_session_duration_drop,
+        funnel_alpha=t.funnel_alpha,
+        floor=floor,
+    )
+
+
 @dataclass(frozen=True)
 class RedFlag:
-    """One red flag: ``message`` is a full sentence with the numbers."""
+    """One red flag: ``title`` (a short headline) and ``message`` (what fired, with the
+    numbers) are facts of the ``alerts.*`` catalogue; ``value`` and ``threshold`` the numbers."""
 
     code: str
     level: Literal["warning", "alert"]
-    title: str
-    message: str
+    title: Fact
+    message: Fact
     value: float | None
     threshold: float | None
     page: str  # "funnel", "stages", ...
-
-
-def _pct(x: float) -> str:
-    """0.742 -> '74.2 %', 0.005 -> '0.50 %', 0.7 -> '70.0 %'."""
-    return f"{x * 100:.2f} %" if abs(x) < 0.01 else f"{x * 100:.1f} %"
-
-
-def _pct_threshold(x: float) -> str:
-    """0.7 -> '70 %', 0.025 -> '2.5 %' (no trailing zeros)."""
-    text = f"{x * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{text} %"
 
 
 def _value(kpis: list[Kpi] | None, code: str) -> float | None:
@@ -149,9 +170,8 @@ def red_flags(
             RedFlag(
                 "low_conversion",
                 "alert",
-                "Low conversion rate",
-                f"Conversion rate is {_pct(conversion)}, below the "
-                f"{_pct_threshold(t.min_conversion)} minimum.",
+                Fact("alerts.low_conversion.title"),
+                Fact("alerts.low_conversion", value=conversion, threshold=t.min_conversion),
                 conversion,
                 t.min_conversion,
                 "stages",
@@ -164,9 +184,12 @@ def red_flags(
             RedFlag(
                 "high_cart_abandonment",
                 "warning",
-                "High cart abandonment",
-                f"Cart abandonment is {_pct(abandonment)}, above the "
-                f"{_pct_threshold(t.max_cart_abandonment)} threshold.",
+                Fact("alerts.high_cart_abandonment.title"),
+                Fact(
+                    "alerts.high_cart_abandonment",
+                    value=abandonment,
+                    threshold=t.max_cart_abandonment,
+                ),
                 abandonment,
                 t.max_cart_abandonment,
                 "stages",
@@ -174,17 +197,16 @@ def red_flags(
         )
 
     bounce = _value(current_kpis, "bounce_rate_landing")
-    where = "on landing pages"
+    where = "landing"
     if bounce is None:
-        bounce, where = _value(current_kpis, "bounce_rate"), "across all sessions"
+        bounce, where = _value(current_kpis, "bounce_rate"), "all"
     if bounce is not None and bounce > t.max_bounce + _EPS:
         flags.append(
             RedFlag(
                 "high_bounce",
                 "warning",
-                "High bounce rate",
-                f"Bounce rate {where} is {_pct(bounce)}, above the "
-                f"{_pct_threshold(t.max_bounce)} threshold.",
+                Fact("alerts.high_bounce.title"),
+                Fact(f"alerts.high_bounce.{where}", value=bounce, threshold=t.max_bounce),
                 bounce,
                 t.max_bounce,
                 "stages",
@@ -208,10 +230,13 @@ def _duration_drop(
         if recent.height < 2:
             return []
         (before, now), (m_before, m_now) = recent["avg_session_seconds"], recent["month"]
-        when = f"from {_month(m_before)} to {_month(m_now)}"
+        code, months = (
+            "alerts.session_duration_drop.months",
+            {"from_month": m_before, "to_month": m_now},
+        )
     else:
         now, before = _value(current, "avg_time_on_site"), _value(previous, "avg_time_on_site")
-        when = "compared with the previous period"
+        code, months = "alerts.session_duration_drop.previous", {}
         if now is None or before is None:
             return []
     if before is None or now is None or before <= 0:
@@ -222,10 +247,15 @@ def _duration_drop(
             RedFlag(
                 "session_duration_drop",
                 "warning",
-                "Session duration dropped",
-                f"Average session duration fell by {_pct(-change)} {when} "
-                f"({before:.0f} s to {now:.0f} s), more than the "
-                f"{_pct_threshold(t.max_session_duration_drop)} threshold.",
+                Fact("alerts.session_duration_drop.title"),
+                Fact(
+                    code,
+                    drop=-change,
+                    before_s=float(before),
+                    now_s=float(now),
+                    threshold=t.max_session_duration_drop,
+                    **months,
+                ),
                 change,
                 -t.max_session_duration_drop,
                 "stages",
@@ -234,21 +264,13 @@ def _duration_drop(
     return []
 
 
-def _month(value: object) -> str:
-    strftime = getattr(value, "strftime", None)
-    return strftime("%Y-%m") if strftime else str(value)
-
-
 def _funnel_flags(
     current: pl.DataFrame, previous: pl.DataFrame | None, t: Thresholds
 ) -> list[RedFlag]:
     needed = {"step", "users", "step_conversion"}
     for frame in (current, previous):
         if frame is not None and not needed <= set(frame.columns):
-            raise InputError(
-                "A funnel table for red flags needs step, users and step_conversion columns.",
-                "Pass the result of kpi.funnel.funnel().",
-            )
+            raise InputError(Fact("alerts.error.funnel_columns"), Fact("funnel.hint.pass_funnel"))
     keys = [
         c for c in current.columns if c not in {"step", "users", "conversion", "step_conversion"}
     ]
@@ -266,10 +288,15 @@ def _funnel_flags(
                 RedFlag(
                     "weak_funnel_step",
                     "warning",
-                    f"Weak step: {row['step']}",
-                    f"Only {_pct(row['step_conversion'])} of users went from {row['from_step']} "
-                    f"to {row['step']}{_segment_text(row, keys)}, below the "
-                    f"{_pct_threshold(t.min_step_conversion)} minimum.",
+                    Fact("alerts.weak_step.title", step=str(row["step"])),
+                    Fact(
+                        "alerts.weak_step.by" if keys else "alerts.weak_step",
+                        rate=row["step_conversion"],
+                        from_step=str(row["from_step"]),
+                        step=str(row["step"]),
+                        threshold=t.min_step_conversion,
+                        **_segments(row, keys),
+                    ),
                     row["step_conversion"],
                     t.min_step_conversion,
                     "funnel",
@@ -319,18 +346,15 @@ def step_changes(
     needed = {"step", "users", "step_conversion"}
     for frame in (current, previous):
         if not needed <= set(frame.columns):
-            raise InputError(
-                "A funnel table for red flags needs step, users and step_conversion columns.",
-                "Pass the result of kpi.funnel.funnel().",
-            )
+            raise InputError(Fact("alerts.error.funnel_columns"), Fact("funnel.hint.pass_funnel"))
     keys = [
         c for c in current.columns if c not in {"step", "users", "conversion", "step_conversion"}
     ]
     missing = [k for k in keys if k not in previous.columns]
     if missing:
         raise InputError(
-            f"The previous period's funnel is not broken down by {', '.join(missing)}.",
-            "Break both periods down by the same segment.",
+            Fact("alerts.error.previous_breakdown", columns=missing),
+            Fact("alerts.hint.same_breakdown"),
         )
 
     def numbered(frame: pl.DataFrame) -> pl.DataFrame:
@@ -399,17 +423,28 @@ def step_drop_flags(changes: pl.DataFrame, thresholds: Thresholds = Thresholds()
     family = int(changes["p_value"].is_not_null().sum())
     flags = []
     for row in changes.filter(pl.col("dropped")).iter_rows(named=True):
-        corrected = f", Holm-corrected over {family} step comparisons" if family > 1 else ""
+        p = row["p_adjusted"]
+        tiny = "_tiny" if p is not None and p < P_FLOOR else ""  # "p < 0.0001", not "p = < …"
+        test = (
+            Fact(f"alerts.test.holm{tiny}", p=p, family=family, alpha=thresholds.funnel_alpha)
+            if family > 1
+            else Fact(f"alerts.test.single{tiny}", p=p, alpha=thresholds.funnel_alpha)
+        )
         before, now = row["step_conversion_previous"], row["step_conversion_current"]
         flags.append(
             RedFlag(
                 "funnel_step_drop",
                 "alert",
-                f"Funnel step dropped: {row['step']}",
-                f"Conversion from {row['from_step']} to {row['step']}{_segment_text(row, keys)} "
-                f"fell from {_pct(before)} to {_pct(now)} vs the previous "
-                f"period (p = {row['p_adjusted']:.3g}{corrected}, below "
-                f"{thresholds.funnel_alpha:g}).",
+                Fact("alerts.step_drop.title", step=str(row["step"])),
+                Fact(
+                    "alerts.step_drop.by" if keys else "alerts.step_drop",
+                    from_step=str(row["from_step"]),
+                    step=str(row["step"]),
+                    before=before,
+                    now=now,
+                    test=test,
+                    **_segments(row, keys),
+                ),
                 now,
                 before,
                 "funnel",
@@ -432,7 +467,13 @@ def _with_previous_step_users(frame: pl.DataFrame, keys: list[str]) -> pl.DataFr
     return shifted.filter(pl.col("entered").is_not_null())
 
 
-def _segment_text(row: dict[str, object], keys: list[str]) -> str:
+def _segments(row: dict[str, object], keys: list[str]) -> dict[str, list[Fact]]:
+    """``segments``: one ``alerts.segment`` fact (column, value as text) per breakdown column."""
     if not keys:
-        return ""
-    return " for " + ", ".join(f"{k} {row[k]}" for k in keys)
+        return {}
+    return {
+        "segments": [
+            Fact("alerts.segment", column=str(k), value="" if row[k] is None else str(row[k]))
+            for k in keys
+        ]
+    }

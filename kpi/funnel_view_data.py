@@ -10,22 +10,23 @@ people went through the steps, so the funnel is read as it is:
 - ``drop_off`` = users(k-1) − users(k) and ``drop_off_rate`` = drop_off / users(k-1) (null for
   step 1 or when users(k-1) is 0). A negative drop-off means the export counts more at a later
   step than at the one before (different units or sampling): it is kept, not hidden.
+
+Insights on such a funnel speak of "the count", not "users": :func:`kpi.funnel.insights` with
+``counts=True`` (no rewriting of sentences).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
-from kpi.funnel import add_rates
+from kpi.funnel import SMALL_SEGMENT, add_rates
 from kpi.segments import NONE, OTHER
+from kpi.words import Fact
 
-__all__ = ["count_segments", "funnel_from_counts", "plain_insights", "with_values"]
-
-SMALL_SEGMENT = 30  # users at the last step below which a segment's rank may be chance
+__all__ = ["SMALL_SEGMENT", "count_segments", "funnel_from_counts", "with_values"]
 
 
 def count_segments(counts: pl.DataFrame) -> list[str]:
@@ -50,11 +51,11 @@ def funnel_from_counts(
     missing = [c for c in ("step", "users", *by) if c not in counts.columns]
     if missing:
         raise SchemaError(
-            f"The counts table has no column {', '.join(repr(c) for c in missing)}.",
-            "Choose which column holds the step and which holds the number of users.",
+            Fact("funnel.error.counts_missing_columns", columns=missing),
+            Fact("funnel.hint.map_counts"),
         )
     if not steps:
-        raise InputError("No funnel steps were chosen.", "Pick at least one step.")
+        raise InputError(Fact("funnel.error.no_steps"), Fact("funnel.hint.pick_step"))
     names = pl.DataFrame(
         {"_j": list(range(len(steps))), "step": [str(s) for s in steps]},
         schema={"_j": pl.Int32, "step": pl.String},
@@ -80,49 +81,6 @@ def funnel_from_counts(
     return out.select(
         *by, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"
     )
-
-
-_SEGMENT_SENTENCE = re.compile(
-    r"^(?P<label>.+) converts .+ \(the (?:weakest|strongest) segment\)\.$"
-)
-
-
-def plain_insights(
-    sentences: Sequence[str],
-    by_frame: pl.DataFrame | None = None,
-    segment: str | None = None,
-    *,
-    last_step: str | None = None,
-    aggregated: bool = False,
-    min_users: int = SMALL_SEGMENT,
-) -> list[str]:
-    """:func:`kpi.funnel.insights` sentences made safe to read out.
-
-    - A "weakest/strongest segment" sentence whose segment has fewer than ``min_users`` at the
-      ``last_step`` (default: the step of the last row) of ``by_frame`` (columns ``segment``,
-      ``step``, ``users``) gets "(few users: may be chance)" with the count.
-    - ``aggregated=True`` (counts read from an export: sessions or rows, not people): "of
-      users are lost" becomes "of the count is lost" and "of users who did X reached Y"
-      becomes "of the X count reached Y".
-    """
-    small: dict[str, int] = {}
-    if by_frame is not None and segment is not None and by_frame.height:
-        last = last_step if last_step is not None else by_frame["step"][-1]
-        at_last = by_frame.filter(pl.col("step") == last).select(
-            pl.col(segment).cast(pl.String).fill_null(NONE), pl.col("users")
-        )
-        small = {str(k): int(v) for k, v in at_last.filter(pl.col("users") < min_users).iter_rows()}
-    out: list[str] = []
-    for text in sentences:
-        m = _SEGMENT_SENTENCE.match(text)
-        if m and m.group("label") in small:
-            n = small[m.group("label")]
-            text = f"{text[:-2]}; only {n:,} at the last step: few users, may be chance)."
-        if aggregated:
-            text = text.replace(" of users are lost (", " of the count is lost (")
-            text = re.sub(r" of users who did (.+?) reached ", r" of the \1 count reached ", text)
-        out.append(text)
-    return out
 
 
 def with_values(frame: pl.DataFrame, column: str, keep: Sequence[str]) -> pl.DataFrame:

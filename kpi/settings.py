@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-__all__ = ["DEFAULT_WINDOW", "WINDOW_UNITS", "FunnelSettings", "window_from"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "DEFAULT_WINDOW_AMOUNT",
+    "DEFAULT_WINDOW_UNIT",
+    "NO_WINDOW",
+    "ORDERS",
+    "WINDOW_UNITS",
+    "FunnelSettings",
+    "window_from",
+]
 
 #: conversion-window units -> seconds (a month counts as 30 days); "none" means no window.
 WINDOW_UNITS: dict[str, int] = {
@@ -19,6 +28,12 @@ WINDOW_UNITS: dict[str, int] = {
     "months": 30 * 86400,
 }
 DEFAULT_WINDOW = timedelta(days=14)
+DEFAULT_WINDOW_AMOUNT = 14
+DEFAULT_WINDOW_UNIT = "days"
+#: the window unit meaning "no limit" (``fn_unit=none``; old links said ``no limit``)
+NO_WINDOW = "none"
+#: funnel orders (``fn_order``): in order, or all of the steps in any order
+ORDERS: tuple[str, ...] = ("sequential", "any")
 
 
 def window_from(amount: float | None, unit: str | None) -> timedelta | None:
@@ -31,10 +46,14 @@ def window_from(amount: float | None, unit: str | None) -> timedelta | None:
 @dataclass(frozen=True)
 class FunnelSettings:
     """What defines the funnel of a view: steps (None: the data's step order), order, window
-    (None: no limit), open funnel, breakdown segment (None: none)."""
+    (None: no limit), open funnel, breakdown segment (None: none); ``window_amount`` and
+    ``window_unit`` say the window as chosen (``14`` ``days``; unit ``none`` for no limit), for
+    the words that describe it."""
 
     steps: tuple[str, ...] | None = None
     order: Literal["sequential", "any"] = "sequential"
     window: timedelta | None = DEFAULT_WINDOW
     open_funnel: bool = False
     segment: str | None = None
+    window_amount: float = DEFAULT_WINDOW_AMOUNT
+    window_unit: str = DEFAULT_WINDOW_UNIT

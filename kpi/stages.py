@@ -24,13 +24,13 @@ Conventions (also in :data:`DEFINITIONS`):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 
 from kpi import pipeline
+from kpi import steps as _steps
 from kpi.dataset import Dataset
 from kpi.definitions import Definition
 from kpi.errors import InputError, SchemaError
@@ -180,67 +180,11 @@ DEFINITIONS: dict[str, Definition] = {
     **pipeline.DEFINITIONS,
 }
 
-#: Step-name synonyms per role, in order of preference. Names are compared after
-#: normalisation (lower case, non-alphanumerics as ``_``, trailing ``_table``/``_date`` and a
-#: leading ``became_a_`` removed), so "Became a Lead Date" matches ``lead``.
-STEP_SYNONYMS: dict[str, tuple[str, ...]] = {
-    # English exports first, then French ones (visite, fiche produit, panier, paiement, achat)
-    "landing": (
-        "landing",
-        "landing_page",
-        "session_start",
-        "home_page",
-        "home",
-        "page_view",
-        "visite",
-        "accueil",
-        "page_accueil",
-    ),
-    "product": (
-        "product_view",
-        "view_item",
-        "product_page",
-        "view",
-        "search_page",
-        "search",
-        "fiche_produit",
-        "vue_produit",
-        "produit",
-        "recherche",
-    ),
-    "cart": (
-        "add_to_cart",
-        "cart",
-        "addtocart",
-        "add_cart",
-        "basket",
-        "panier",
-        "ajout_panier",
-        "ajout_au_panier",
-    ),
-    "checkout": (
-        "checkout",
-        "begin_checkout",
-        "payment_page",
-        "payment",
-        "paiement",
-        "commande_debut",
-    ),
-    "purchase": (
-        "purchase",
-        "order",
-        "payment_confirmation_page",
-        "payment_confirmation",
-        "transaction",
-        "purchased",
-        "achat",
-        "commande",
-        "vente",
-        "confirmation_commande",
-    ),
-    "lead": ("lead", "generate_lead", "lead_created"),
-    "customer": ("customer", "closed_won", "won", "client", "gagne", "conclu_gagne"),
-}
+# the step vocabulary lives in kpi.steps (one for every module); kept here under its old names
+STEP_SYNONYMS = _steps.STEP_SYNONYMS
+_norm = _steps.normalise
+detect_steps = _steps.detect_steps
+purchase_step = _steps.purchase_step
 
 _MISSING = {
     "sessions": "needs a session_id column in the events (e.g. GA4 ga_session_id, REES46 "
@@ -288,31 +232,6 @@ class Kpi:
         """True when the KPI does not apply to this data (``reason`` says why), as opposed
         to missing a column that would unlock it."""
         return self.reason is not None
-
-
-def _norm(name: str) -> str:
-    s = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
-    s = re.sub(r"^became_an?_", "", s)
-    return re.sub(r"_(table|date)$", "", s)
-
-
-def detect_steps(steps: tuple[str, ...] | list[str]) -> dict[str, str | None]:
-    """The step name playing each role (landing, product, cart, checkout, purchase, lead,
-    customer), found by :data:`STEP_SYNONYMS`; None when no step matches."""
-    normalised = {_norm(s): s for s in reversed(list(steps))}  # first spelling wins
-    out: dict[str, str | None] = {}
-    for role, synonyms in STEP_SYNONYMS.items():
-        out[role] = next((normalised[s] for s in synonyms if s in normalised), None)
-    return out
-
-
-def purchase_step(dataset: Dataset) -> str:
-    """The step that is a purchase in this data (``purchase``, ``order``, ``transaction``,
-    ``payment_confirmation_page``…, see :data:`STEP_SYNONYMS`); ``"purchase"`` when none is."""
-    names = list(dataset.steps)
-    if "step" in dataset.events.columns and dataset.events.height:
-        names += [s for s in dataset.events["step"].unique().to_list() if s not in names]
-    return detect_steps(names).get("purchase") or "purchase"
 
 
 def _ok(code: str, value: float | None, num: float | None = None, den: float | None = None,

@@ -9,19 +9,22 @@ import streamlit as st
 
 from kpi import alerts, funnel, funnel_view_data
 from kpi.dataset import Dataset
+from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.filters import date_bounds
 from kpi.segments import OTHER, with_top_values
+from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS
+from kpi.words import Fact, Raw, render
 from pages._ui import charts, compute, state, widgets
-from pages._ui import format as fmt
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
+from pages._ui import settings as fs
+from pages._ui.lang import current, t, tx
 
-UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400, "months": 30 * 86400}
-ORDERS = {"sequential": "in order", "any": "any order"}
-NO_SEGMENT = "(no breakdown)"
 TOP_N = 8
 BASE = ["step", "users", "conversion", "step_conversion"]
+TABS = ("segments", "time", "previous", "ttc")  # fn_tab values (words via format_func)
+GRAINS = ("day", "week", "month")
 
 
 def _window(seconds: int | None) -> dt.timedelta | None:
@@ -36,7 +39,7 @@ def _events(ds: Dataset, columns: tuple[str, ...] = ()) -> pl.DataFrame:
     return ev
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner="Computing the funnel…")
+@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.table"))
 def _table(
     key: str, steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, _ds: Dataset
 ) -> pl.DataFrame:
@@ -54,7 +57,7 @@ def _plain(
     )  # type: ignore[arg-type]
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner="Breaking the funnel down…")
+@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.segments"))
 def _by_segment(
     key: str,
     steps: tuple[str, ...],
@@ -77,7 +80,7 @@ def _by_segment(
     )  # type: ignore[arg-type]
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner="Computing trends…")
+@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.trends"))
 def _trend(
     key: str, steps: tuple[str, ...], order: str, window_s: int | None, grain: str, _ds: Dataset
 ) -> pl.DataFrame:
@@ -107,9 +110,9 @@ def _suggested_order(key: str, _ds: Dataset) -> list[str]:
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
-def _step_names(key: str, _frame: pl.DataFrame) -> list[str]:
-    """Every step name of the unfiltered data, sorted (the same choices whatever the filters)."""
-    return [s for s in _frame["step"].cast(pl.String).unique().drop_nulls().sort().to_list() if s]
+def _step_options(key: str, _ds: Dataset) -> list[str]:
+    """Every step name of the unfiltered data (the same choices whatever the filters)."""
+    return fs.known_steps(_ds)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -123,173 +126,150 @@ def _from_counts(
     return funnel_view_data.funnel_from_counts(top, steps, by=[segment])
 
 
+def _words(prefix: str):  # a format_func
+    """``format_func`` of an option: the words of ``<prefix>.<option>`` in this view's language
+    (the language is fixed now: the function may be called outside the script run)."""
+    lang = current()
+    return lambda option: render(f"{prefix}.{option}", lang)
+
+
 def _use_order(order: list[str]) -> None:
-    st.session_state["fn_steps"] = order
+    st.session_state[fs.STEPS] = order
 
 
-st.title("Funnel")
+lang = current()
+st.title(t("nav.funnel"))
 widgets.view_caption()
 ds = state.require_view()
 key = state.view_key()
 data_key = state.digest()
 
 # ---- Controls -------------------------------------------------------------------------------
-counts_mode = ds.events.height == 0 and ds.counts is not None and ds.counts.height > 0
 full = st.session_state["dataset"]  # unfiltered: step choices and order do not move with filters
-step_source = full.counts if counts_mode else full.events
-all_steps = _step_names(f"{data_key}|{counts_mode}", step_source)
-segments = funnel_view_data.count_segments(ds.counts) if counts_mode else list(ds.segments)  # type: ignore[arg-type]
-options = list(dict.fromkeys([*ds.steps, *all_steps]))
+counts_mode = fs.counts_mode(ds)
+options = _step_options(f"{data_key}|{counts_mode}", full)
+segments = fs.funnel_segments(ds)
 if not options:
-    st.info("These data have no steps (event names). Map a step column on the Data page.")
+    st.info(t("funnel.page.no_steps"))
     st.stop()
-
-# New data (another upload): replace step and segment choices that no longer exist. Set, not
-# deleted, so that the browser's widgets show the new values too.
-default_steps = list(ds.steps) or options[:5]
-remembered = st.session_state.get("fn_steps")
-if remembered is not None and any(s not in options for s in remembered):
-    st.session_state["fn_steps"] = default_steps
-if st.session_state.get("fn_by") not in (None, NO_SEGMENT, *segments):
-    st.session_state["fn_by"] = NO_SEGMENT
-steps = st.multiselect(
-    "Funnel steps, in order",
+defaults = fs.default_steps(ds, options)
+fs.restore_widgets()  # back on the page: the settings it had
+fs.reset_stale(options, segments, defaults)
+st.multiselect(
+    tx("funnel.page.steps"),
     options,
-    default=default_steps,
-    key="fn_steps",
+    default=defaults,
+    key=fs.STEPS,
     bind="query-params",
-    help=(
-        "The order of the chips is the funnel order. To move a step, remove it and add it "
-        "again: it goes to the end. Any number of steps."
-    ),
+    help=t("funnel.page.steps_help"),
+    placeholder=tx("funnel.page.steps_placeholder"),
 )
-suggested = [] if counts_mode else [s for s in _suggested_order(data_key, full) if s in steps]
-if len(steps) >= 2 and suggested and suggested != list(steps):
+picked = list(st.session_state.get(fs.STEPS) or [])
+suggested = [] if counts_mode else [s for s in _suggested_order(data_key, full) if s in picked]
+if len(picked) >= 2 and suggested and suggested != picked:
     st.button(
-        f"Use the usual journey order: {' → '.join(suggested)}",
+        t("steps.journey_order", order=" → ".join(suggested)),
         on_click=_use_order,
         args=(suggested,),
         icon=":material/swap_vert:",
         type="tertiary",
     )
 
-timed = ds.has_timestamps and not counts_mode
+timed = fs.timed(ds)
 c1, c2, c3, c4 = st.columns([1.3, 0.8, 0.9, 1.0])
-order = (
-    c1.segmented_control(
-        "Order",
-        list(ORDERS),
-        default="sequential",
-        key="fn_order",
-        bind="query-params",
-        disabled=not timed,
-        help=(
-            "sequential: steps 1..k done one after the other (the best attempt counts; events "
-            "at the same time count in the order that lets the user progress). any: all of "
-            "steps 1..k done within the window, in whatever order (not PostHog's 'any k of "
-            "the steps')."
-        ),
-    )
-    or "sequential"
+# order, unit, view and entry period show words: bound to the URL by value (pages/_ui/settings)
+fs.seed_from_url(fs.ORDER, ORDERS, "sequential")
+c1.segmented_control(
+    tx("funnel.page.order"),
+    list(ORDERS),
+    format_func=_words("funnel.order"),
+    key=fs.ORDER,
+    disabled=not timed,
+    help=t("funnel.page.order_help"),
 )
-amount = c2.number_input(
-    "Conversion window",
+fs.write_url(fs.ORDER, "sequential")
+c2.number_input(
+    tx("funnel.page.window"),
     min_value=1,
     max_value=10_000,
     value=14,
     step=1,
-    key="fn_window",
+    key=fs.WINDOW,
     bind="query-params",
     disabled=not timed,
-    help="Measured from the user's step-1 event: later steps must happen within this time.",
+    help=t("funnel.page.window_help"),
 )
-unit = c3.selectbox(
-    "Window unit",
-    [*UNITS, "no limit"],
-    index=2,
-    key="fn_unit",
-    bind="query-params",
+fs.seed_from_url(fs.UNIT, fs.UNIT_OPTIONS, DEFAULT_WINDOW_UNIT)
+c3.selectbox(
+    tx("funnel.page.unit"),
+    list(fs.UNIT_OPTIONS),
+    format_func=_words("funnel.unit"),
+    key=fs.UNIT,
     disabled=not timed,
-    help="A month counts as 30 days.",
+    help=t("funnel.page.unit_help"),
 )
-open_f = c4.toggle(
-    "Open funnel",
+fs.write_url(fs.UNIT, DEFAULT_WINDOW_UNIT)
+c4.toggle(
+    tx("funnel.page.open"),
     value=False,
-    key="fn_open",
+    key=fs.OPEN,
     bind="query-params",
     disabled=counts_mode,
-    help="Users may enter at any step (like GA4's open funnel) and count from there: in "
-    "order, from the step of their first funnel event; in any order, from the first listed "
-    "step they did.",
+    help=t("funnel.page.open_help"),
 )
-window_s = int(amount) * UNITS[unit] if timed and unit in UNITS else None
 if counts_mode:
-    st.info(
-        "**Aggregated counts**: each step's number is read from the file as it is (summed over "
-        "its rows). Without one row per user, the funnel cannot check that the same people went "
-        "through the steps, so the order, window and open-funnel options do not apply.",
-        icon=":material/info:",
-    )
+    st.info(t("funnel.page.counts_mode"), icon=":material/info:")
 elif not timed:
-    order = "sequential"
-    st.info(
-        "**Membership funnel**: these events have no timestamps, so the order and the time "
-        "between steps are unknown. A user reaches step k when they have events for steps 1 to "
-        "k. The order and window controls are switched off for this reason.",
-        icon=":material/info:",
-    )
-segment = st.selectbox(
-    "Break down by",
-    [NO_SEGMENT, *segments],
-    key="fn_by",
+    st.info(t("funnel.page.membership"), icon=":material/info:")
+no_breakdown = tx("funnel.page.no_breakdown")
+st.selectbox(
+    tx("funnel.page.by"),
+    [fs.NO_SEGMENT, *segments],
+    format_func=lambda s: no_breakdown if s == fs.NO_SEGMENT else s,
+    key=fs.BY,
     bind="query-params",
-    help=f"The top {TOP_N} values, the rest grouped as 'Other' so totals add up.",
+    help=t("funnel.page.by_help", n=TOP_N),
 )
 
-if not steps:
-    st.info("Pick at least one step above (two or more for a funnel).")
+settings = fs.funnel_settings(full)  # the one reading of the controls (also the workbook's)
+fs.remember(settings)
+if not settings.steps:
+    st.info(t("funnel.page.pick_steps"))
     st.stop()
-steps_t = tuple(steps)
+steps_t = settings.steps
+steps = list(steps_t)
+order, open_f, segment = settings.order, settings.open_funnel, settings.segment
+window_s = int(settings.window.total_seconds()) if settings.window is not None else None
 
 try:
     if counts_mode:
         table = _from_counts(key, steps_t, None, ds)
-        by_res = _from_counts(key, steps_t, segment, ds) if segment != NO_SEGMENT else None
+        by_res = _from_counts(key, steps_t, segment, ds) if segment is not None else None
         by_res = by_res.select(segment, *BASE) if by_res is not None else None
     else:
         table = _table(key, steps_t, order, window_s, open_f, ds)
         by_res = (
             _by_segment(key, steps_t, order, window_s, open_f, segment, ds)
-            if segment != NO_SEGMENT
+            if segment is not None
             else None
         )
     base = table.select(BASE)
 except ParcoursError as exc:
-    st.error(str(exc))
+    st.error(exc.text(lang, markdown=True))
     st.stop()
 
 users_col = table["users"]
 if counts_mode and not users_col.dtype.is_integer() and (users_col.round() != users_col).any():
-    st.warning(
-        "Some step values are not whole numbers: they may be rates rather than counts of "
-        "users (e.g. 'visit_to_cart' = 0.03). Check the column roles on the Data page; a "
-        "funnel needs the number of users (or sessions) at each step.",
-        icon=":material/warning:",
-    )
+    st.warning(t("funnel.page.not_counts"), icon=":material/warning:")
 
 # ---- Insights and red flags -----------------------------------------------------------------
-# aggregated exports count sessions or rows as often as people: say "count", not "users"
-unit = "Count" if counts_mode else "Users"
+# aggregated exports count sessions or rows as often as people: their facts say "count"
+counted = "count" if counts_mode else "users"
 insight_frame = by_res if by_res is not None else base
-sentences = funnel.insights(insight_frame, by=[segment] if by_res is not None else [])
-for sentence in funnel_view_data.plain_insights(
-    sentences,
-    by_res,
-    segment if by_res is not None else None,
-    last_step=steps[-1],
-    aggregated=counts_mode,
-):
-    st.markdown(f"- {sentence}")
+facts = funnel.insights(
+    insight_frame, by=[segment] if by_res is not None else [], counts=counts_mode
+)
+st.markdown("\n".join(f"- {t(f)}" for f in facts))
 
 prev = compute.previous_view()
 prev_base: pl.DataFrame | None = None
@@ -302,7 +282,7 @@ if prev is not None and not counts_mode:
 thresholds = fc.current_thresholds()
 # each segment's own step conversions vs the previous period (Holm over segment × step)
 changes: pl.DataFrame | None = None
-if by_res is not None and prev is not None and prev_base is not None:
+if by_res is not None and segment is not None and prev is not None and prev_base is not None:
     try:
         shown_values = tuple(str(v) for v in by_res[segment].unique().to_list() if v != OTHER)
         prev_by = _by_segment(
@@ -329,30 +309,38 @@ flags = [
 ]
 if changes is not None:  # the breakdown's own flags, e.g. mobile checkout → purchase
     flags += alerts.step_drop_flags(changes, thresholds)
-widgets.red_flags(flags)
+fc.red_flags(flags)
 gap_notes.show(gap_notes.find(key, steps_t, ds), aggregated=counts_mode)
 
 # ---- The funnel -----------------------------------------------------------------------------
 if len(steps) == 1:
-    st.metric(f"{unit} at {steps[0]}", fmt.num(table["users"][0]), border=True)
+    st.metric(
+        t(f"funnel.page.{counted}_at", step=steps[0]),
+        tx("funnel.page.count", n=int(table["users"][0])),
+        border=True,
+    )
 else:
-    charts.show(fc.funnel_bars(table, unit), key="fn_chart")
+    charts.show(fc.funnel_bars(table, counted), key="fn_chart")
 
-shown, config = fc.step_table(table, unit=unit)
+shown, config = fc.step_table(table, unit=counted)
 st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="fn_table")
 if timed and order == "sequential" and not open_f:
-    st.caption(
-        "Times come from each user's best attempt (the latest start that reaches their last "
-        "step): median and 90th percentile over the users who reached the step."
-    )
+    st.caption(t("funnel.page.times_caption"))
 elif timed:
-    st.caption("Times between steps are shown for the in-order (closed) funnel only.")
-defs = funnel.DEFINITIONS
-with st.popover("Definitions", icon=":material/help:"):
-    for d in defs.values():
-        st.markdown(f"**{d.label}**: {d.formula}")
-    if window_s is not None:
-        st.markdown(f"**Conversion window**: {int(amount)} {unit}, measured from step 1.")
+    st.caption(t("funnel.page.times_closed_only"))
+with st.popover(tx("funnel.page.definitions"), icon=":material/help:"):
+    for code in funnel.DEFINITIONS:
+        st.markdown(
+            t("funnel.page.definition", name=Raw(label(code, lang)), text=Raw(formula(code, lang)))
+        )
+    if settings.window is not None:
+        st.markdown(
+            t(
+                "funnel.page.window_definition",
+                amount=settings.window_amount,
+                unit=Fact(f"funnel.unit.{settings.window_unit}"),
+            )
+        )
 
 # REES46-type data: the last step done without the step before it
 if len(steps) >= 2 and not counts_mode:
@@ -361,159 +349,147 @@ if len(steps) >= 2 and not counts_mode:
     if reached_last < did_last:
         missing = did_last - with_before
         if missing > 0:
+            # no timestamps: order and window are switched off, only the steps help
+            remedy = "timed" if timed else "untimed"
             st.warning(
-                f"**{did_last:,} users did {steps[-1]}, but only {reached_last:,} reached it "
-                f"through this funnel.** {missing:,} of them have no {steps[-2]} event at all "
-                f"in the data (for example a 'buy now' button, or an export that misses some "
-                f"events), so a strict sequence can never count them. To count them, "
-                + (
-                    f"choose **any** order or the **open funnel**, or remove {steps[-2]} "
-                    "from the steps."
-                    if timed
-                    # no timestamps: order and window are switched off, only the steps help
-                    else f"remove {steps[-2]} from the steps."
+                t(
+                    f"funnel.page.undercount_{remedy}",
+                    did=did_last,
+                    last=steps[-1],
+                    reached=reached_last,
+                    missing=missing,
+                    before=steps[-2],
                 ),
                 icon=":material/info:",
             )
         elif timed:
             st.caption(
-                f"{did_last:,} users did {steps[-1]} at some point; {reached_last:,} did it after "
-                f"the earlier steps{' in order' if order == 'sequential' else ''} within the "
-                f"window. A longer window or any order counts more of them."
+                t(
+                    f"funnel.page.did_last_{order}",
+                    did=did_last,
+                    last=steps[-1],
+                    reached=reached_last,
+                )
             )
 
-# ---- Breakdown, trends, previous period, time to convert (only the open tab is computed) ------
-TABS = ["By segment", "Over time", "Vs previous period", "Time to convert"]
-t_seg, t_time, t_prev, t_ttc = st.tabs(TABS, key="fn_tab", bind="query-params", on_change="rerun")
-with t_seg:
-    if t_seg.open:
-        if by_res is None:
-            st.caption(
-                "Choose a segment in **Break down by** above to compare its values side by side."
+# ---- Breakdown, trends, previous period, time to convert (only the open view is computed) ----
+fs.seed_from_url("fn_tab", TABS, "segments")
+tab = (
+    st.segmented_control(
+        tx("funnel.page.view"),
+        list(TABS),
+        format_func=_words("funnel.tab"),
+        required=True,
+        key="fn_tab",
+        label_visibility="collapsed",
+    )
+    or "segments"
+)
+fs.write_url("fn_tab", "segments")
+if tab == "segments":
+    if by_res is None or segment is None:
+        st.caption(t("funnel.page.choose_segment"))
+    else:
+        marks = fc.flag_column(by_res, segment, changes) if changes is not None else None
+        charts.show(fc.segment_bars(by_res, segment, flags=marks), key="fn_segment_chart")
+        seg_table, seg_config = fc.step_table(
+            by_res.with_columns(drop_off=None, drop_off_rate=None), [segment], unit=counted
+        )
+        seg_table = seg_table.drop("drop_off", "drop_off_rate")
+        if marks is not None and (marks != "").any():
+            seg_table = seg_table.with_columns(marks.alias("vs_previous"))
+            seg_config["vs_previous"] = st.column_config.TextColumn(
+                tx("funnel.table.vs_previous"), help=tx("funnel.table.vs_previous_help")
             )
+            st.caption(t("funnel.page.drop_mark", mark=fc.DROP_MARK))
+        st.dataframe(
+            seg_table,
+            column_config=seg_config,
+            hide_index=True,
+            width="stretch",
+            key="fn_seg_table",
+        )
+        recon = fc.reconciliation(by_res, base)
+        items = [
+            Fact("funnel.page.recon_item", step=s, sum=int(a or 0), total=int(b))
+            for s, a, b in recon.select("step", "segment_sum", "total").iter_rows()
+        ]
+        st.caption(
+            t(
+                "funnel.page.recon_ok" if recon["matches"].all() else "funnel.page.recon_bad",
+                items=items,
+                why=Fact("funnel.page.recon_counts" if counts_mode else "funnel.page.recon_touch"),
+            )
+        )
+elif tab == "time":
+    if not timed:
+        st.info(t("funnel.page.trend_needs_ts"))
+    elif len(steps) < 2:
+        st.caption(t("funnel.page.trend_two_steps"))
+    else:
+        fs.seed_from_url("fn_grain", GRAINS, "week")
+        grain = (
+            st.segmented_control(
+                tx("funnel.page.grain"),
+                list(GRAINS),
+                format_func=_words("funnel.grain"),
+                key="fn_grain",
+                help=t("funnel.page.grain_help"),
+            )
+            or "week"
+        )
+        fs.write_url("fn_grain", "week")
+        trend = _trend(key, steps_t, order, window_s, grain, ds)
+        if trend.height == 0:
+            st.info(t("funnel.page.no_entries"))
         else:
-            marks = fc.flag_column(by_res, segment, changes) if changes is not None else None
-            charts.show(fc.segment_bars(by_res, segment, flags=marks), key="fn_segment_chart")
-            seg_table, seg_config = fc.step_table(
-                by_res.with_columns(drop_off=None, drop_off_rate=None), [segment]
+            charts.show(fc.trend_lines(trend, grain), key="fn_trend")
+            st.caption(
+                t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption")
             )
-            seg_table = seg_table.drop("drop_off", "drop_off_rate")
-            if marks is not None and (marks != "").any():
-                seg_table = seg_table.with_columns(marks.alias("vs_previous"))
-                seg_config["vs_previous"] = st.column_config.TextColumn(
-                    "Vs previous period",
-                    help="▼: this segment's conversion from the previous step fell "
-                    "significantly vs the previous period (two-proportion test, p "
-                    "Holm-corrected over every step × segment).",
-                )
-                st.caption(
-                    f"{fc.DROP_MARK} marks a segment's step whose conversion from the previous "
-                    "step fell significantly against the previous period (see **Vs previous "
-                    "period**)."
-                )
+elif tab == "previous":
+    if prev_base is None and date_bounds(st.session_state["dataset"]) is None:
+        st.info(t("funnel.page.previous_needs_dates"))
+    elif prev_base is None:
+        st.info(t("funnel.page.no_previous"), icon=":material/compare_arrows:")
+    else:
+        before = state.current_filters().previous()  # type: ignore[union-attr]
+        st.markdown(
+            t("funnel.page.compared_with", start=before.start, end=before.end)  # type: ignore[union-attr]
+        )
+        comp = funnel.compare_periods(base, prev_base)
+        comp_table, comp_config = fc.comparison_table(comp)
+        st.dataframe(
+            comp_table,
+            column_config=comp_config,
+            hide_index=True,
+            width="stretch",
+            key="fn_compare",
+        )
+        if by_res is not None and changes is None:
+            st.caption(t("funnel.page.previous_no_segment", segment=segment))
+        elif changes is not None and segment is not None:
+            family = int(changes["p_value"].is_not_null().sum())
+            st.markdown(t("funnel.page.by_segment_changes", segment=segment, family=family))
+            seg_comp, seg_comp_config = fc.segment_change_table(changes, segment)
             st.dataframe(
-                seg_table,
-                column_config=seg_config,
+                seg_comp,
+                column_config=seg_comp_config,
                 hide_index=True,
                 width="stretch",
-                key="fn_seg_table",
+                key="fn_compare_segments",
             )
-            recon = fc.reconciliation(by_res, base)
-            ok = recon["matches"].all()
-            st.caption(
-                ("✓ " if ok else "⚠ ")
-                + "Segment users add up to the total at every step: "
-                + "; ".join(
-                    f"{s}: {fmt.num(a)} = {fmt.num(b)}"
-                    for s, a, b in recon.select("step", "segment_sum", "total").iter_rows()
-                )
-                + (
-                    ". The file's rows are summed per segment."
-                    if counts_mode
-                    else ". Each user counts in the segment of their first event (first touch)."
-                )
-            )
-with t_time:
-    if t_time.open:
-        if not timed:
-            st.info("Conversion over time needs event timestamps; these data have none.")
-        elif len(steps) < 2:
-            st.caption("Pick two or more steps to see conversion over time.")
+elif tab == "ttc":
+    if not timed:
+        st.info(t("funnel.page.ttc_needs_ts"))
+    elif len(steps) < 2:
+        st.caption(t("funnel.page.ttc_two_steps"))
+    else:
+        ttc = _time_to_convert(key, steps_t, window_s, ds)
+        if int(ttc["users"].sum()) == 0:
+            st.info(t("funnel.page.nobody_reached", step=steps[-1]))
         else:
-            grain = (
-                st.segmented_control(
-                    "Entry period",
-                    ["day", "week", "month"],
-                    default="week",
-                    key="fn_grain",
-                    bind="query-params",
-                    help="Users are grouped by when they first did the first step.",
-                )
-                or "week"
-            )
-            trend = _trend(key, steps_t, order, window_s, grain, ds)
-            if not charts.empty_note(trend, "entries in this period"):
-                charts.show(fc.trend_lines(trend, grain), key="fn_trend")
-                st.caption(
-                    "The last periods may look low: their users have had less time to convert."
-                    + (" The open funnel option does not apply to this chart." if open_f else "")
-                )
-with t_prev:
-    if t_prev.open:
-        if prev_base is None and date_bounds(st.session_state["dataset"]) is None:
-            st.info(
-                "Comparing periods needs dates (event times or signup dates); these data have none."
-            )
-        elif prev_base is None:
-            st.info(
-                "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one month, with data before it) to compare each step with the previous period "
-                "(with a significance test).",
-                icon=":material/compare_arrows:",
-            )
-        else:
-            st.markdown(
-                f"**Compared with the previous period** ({state.current_filters().previous().describe()})"
-            )  # type: ignore[union-attr]
-            comp = funnel.compare_periods(base, prev_base)
-            comp_table, comp_config = fc.comparison_table(comp)
-            st.dataframe(
-                comp_table,
-                column_config=comp_config,
-                hide_index=True,
-                width="stretch",
-                key="fn_compare",
-            )
-            if by_res is not None and changes is None:
-                st.caption(f"The previous period has no data to compare by {segment}.")
-            elif changes is not None:
-                family = int(changes["p_value"].is_not_null().sum())
-                st.markdown(
-                    f"**By {segment.replace('_', ' ')}: conversion from the previous step**, "
-                    f"p-values Holm-corrected over the {family} step × segment comparisons"
-                )
-                seg_comp, seg_comp_config = fc.segment_change_table(changes, segment)
-                st.dataframe(
-                    seg_comp,
-                    column_config=seg_comp_config,
-                    hide_index=True,
-                    width="stretch",
-                    key="fn_compare_segments",
-                )
-with t_ttc:
-    if t_ttc.open:
-        if not timed:
-            st.info("Time to convert needs event timestamps; these data have none.")
-        elif len(steps) < 2:
-            st.caption("Pick two or more steps.")
-        else:
-            ttc = _time_to_convert(key, steps_t, window_s, ds)
-            if int(ttc["users"].sum()) == 0:
-                st.info(f"Nobody reached {steps[-1]} in this view.")
-            else:
-                charts.show(fc.time_to_convert_bars(ttc, steps[0], steps[-1]), key="fn_ttc")
-                st.caption(
-                    f"Users who reached {steps[-1]} in order, time from their {steps[0]} event "
-                    "(best attempt)."
-                )
+            charts.show(fc.time_to_convert_bars(ttc, steps[0], steps[-1]), key="fn_ttc")
+            st.caption(t("funnel.page.ttc_caption", first=steps[0], last=steps[-1]))
 
 fc.thresholds_editor("fn_")

@@ -9,7 +9,6 @@ sheet choice from the Export page, the A/B result from the A/B page.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Literal
 
 import streamlit as st
@@ -17,11 +16,7 @@ import streamlit as st
 from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.report import MIME, SECTIONS, ReportOptions, build_workbook, file_name
-from pages._ui import state
-
-#: Funnel page window units (``fn_unit``), in seconds; "no limit" means no window.
-WINDOW_UNITS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 7 * 86400, "months": 2592000}
-DEFAULT_WINDOW = timedelta(days=14)  # the Funnel page's default
+from pages._ui import settings, state
 
 
 def _param(name: str) -> str | None:
@@ -32,38 +27,15 @@ def _param(name: str) -> str | None:
 
 
 def funnel_settings() -> dict:
-    """Steps, order, window and breakdown as set on the Funnel page (or its defaults)."""
-    steps = st.session_state.get("fn_steps") or st.query_params.get_all("fn_steps")
-    order = _param("fn_order")
-    unit = _param("fn_unit") or "days"
-    try:
-        amount = float(_param("fn_window") or 14)
-    except ValueError:
-        amount = 14.0
-    window = (
-        None
-        if unit == "no limit"
-        else timedelta(seconds=amount * WINDOW_UNITS[unit])
-        if unit in WINDOW_UNITS
-        else DEFAULT_WINDOW
-    )
-    by = _param("fn_by")
-    ds = st.session_state.get("dataset")
-    segments = ds.segments if ds is not None else ()
-    if ds is not None:
-        # a shared link may name steps of someone else's data: keep the ones this data has
-        known = set(ds.steps) | set(
-            ds.events["step"].unique().to_list() if ds.events.height else []
-        )
-        steps = [s for s in steps or () if s in known]
-        if not ds.has_timestamps:
-            window = None  # a membership funnel has no conversion window
+    """Steps, order, window and breakdown as set on the Funnel page (or its defaults), as
+    ReportOptions fields: a thin delegate of :func:`pages._ui.settings.funnel_settings`."""
+    s = settings.funnel_settings()
     return {
-        "steps": tuple(str(s) for s in steps) if steps else None,
-        "order": order if order in ("sequential", "any") else "sequential",
-        "window": window,
-        "open_funnel": str(_param("fn_open")).lower() == "true",
-        "segment": by if by in segments else None,
+        "steps": s.steps or None,
+        "order": s.order,
+        "window": s.window,
+        "open_funnel": s.open_funnel,
+        "segment": s.segment,
     }
 
 

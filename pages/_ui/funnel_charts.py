@@ -1,7 +1,11 @@
-"""Funnel and stage charts (altair) and the display tables of the Funnel and Stage KPIs pages.
+"""Funnel and stage charts (altair), the display tables of the Funnel and Stage KPIs pages, the
+red-flag badges and the thresholds editor.
 
 Every function takes a small, already aggregated kpi result (one row per step, segment or
-period) and only reshapes it for drawing: no statistics here.
+period) and only reshapes it for drawing: no statistics here. Every word (titles, axes, legends,
+tooltips, headers) comes from the catalogue in the view's language; figures shown as text are
+written by :mod:`kpi.words.format` (tooltips carry pre-formatted text columns, so French reads
+``12,5 %``).
 """
 
 from __future__ import annotations
@@ -14,23 +18,44 @@ import streamlit as st
 
 from kpi import alerts
 from kpi.errors import ParcoursError
+from kpi.words import format as wf
+from kpi.words.render import duration
 from pages._ui import charts
-from pages._ui import format as fmt
+from pages._ui.lang import current, t, tx
 
 LOST_COLOUR = "#F2B8B5"
-REACHED = "Reached the step"
-LOST = "Lost since the previous step"
+DROP_MARK = "▼"
+#: what a funnel counts: users (events), the count (aggregated exports), contacts (CRM stages)
+UNITS = ("users", "count", "contacts")
+
+
+def _unit(unit: str) -> str:
+    """A unit code of :data:`UNITS` (also accepts the old words "Users", "Count", "Contacts")."""
+    u = str(unit).lower()
+    return u if u in UNITS else "users"
 
 
 def _step_sort(steps: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(str(s) for s in steps))
 
 
-def funnel_bars(table: pl.DataFrame, unit: str = "Users") -> alt.LayerChart:
+def _pct_text(values: Sequence[float | None]) -> list[str]:
+    lang = current()
+    return [wf.percent(v, lang) for v in values]
+
+
+def _int_text(values: Sequence[float | None]) -> list[str]:
+    lang = current()
+    return [wf.integer(v, lang) for v in values]
+
+
+def funnel_bars(table: pl.DataFrame, unit: str = "users") -> alt.LayerChart:
     """Users reaching each step (solid) with the users lost since the previous step stacked on
     top (light red), so each bar's full height is the previous step's users. Labels: conversion
-    from the start, just above the solid bar they belong to. ``unit`` names what is counted
-    ("Users", or "Count" for aggregated exports of sessions or rows)."""
+    from the start, just above the solid bar they belong to. ``unit`` says what is counted
+    (``users``, ``count`` for aggregated exports of sessions or rows, ``contacts``)."""
+    u = _unit(unit)
+    reached, lost = tx("funnel.chart.reached"), tx("funnel.chart.lost")
     steps = _step_sort(table["step"].to_list())
     base = table.select(
         "step",
@@ -39,94 +64,82 @@ def funnel_bars(table: pl.DataFrame, unit: str = "Users") -> alt.LayerChart:
         pl.col("drop_off").fill_null(0).clip(lower_bound=0).alias("lost"),
         pl.col("drop_off_rate"),
         pl.col("step_conversion"),
+    ).with_columns(
+        pl.Series("conversion_text", _pct_text(table["conversion"].to_list()), pl.String),
+        pl.Series("step_text", _pct_text(table["step_conversion"].to_list()), pl.String),
+        pl.Series("drop_text", _pct_text(table["drop_off_rate"].to_list()), pl.String),
     )
+    texts = ["conversion_text", "step_text", "drop_text"]
     long = pl.concat(
         [
             base.select(
                 "step",
-                pl.lit(REACHED).alias("part"),
+                pl.lit(reached).alias("part"),
                 pl.col("users").alias("count"),
-                "conversion",
-                "drop_off_rate",
-                "step_conversion",
+                pl.Series("count_text", _int_text(base["users"].to_list()), pl.String),
+                *texts,
             ),
             base.select(
                 "step",
-                pl.lit(LOST).alias("part"),
+                pl.lit(lost).alias("part"),
                 pl.col("lost").alias("count"),
-                "conversion",
-                "drop_off_rate",
-                "step_conversion",
+                pl.Series("count_text", _int_text(base["lost"].to_list()), pl.String),
+                *texts,
             ),
         ]
-    ).with_columns(
-        order=pl.when(pl.col("part") == REACHED).then(0).otherwise(1),
-    )
+    ).with_columns(order=pl.when(pl.col("part") == reached).then(0).otherwise(1))
     tooltip = [
-        alt.Tooltip("step:N", title="Step"),
-        alt.Tooltip("part:N", title="Part"),
-        alt.Tooltip("count:Q", title=unit, format=","),
-        alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
-        alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
-        alt.Tooltip("drop_off_rate:Q", title="Drop-off rate", format=".2%"),
+        alt.Tooltip("step:N", title=tx("funnel.chart.step")),
+        alt.Tooltip("part:N", title=tx("funnel.chart.part")),
+        alt.Tooltip("count_text:N", title=tx(f"funnel.unit_name.{u}")),
+        alt.Tooltip("conversion_text:N", title=tx("funnel.chart.from_start")),
+        alt.Tooltip("step_text:N", title=tx("funnel.chart.from_previous")),
+        alt.Tooltip("drop_text:N", title=tx("funnel.chart.drop_rate")),
     ]
     bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("count:Q", title=unit, stack="zero"),
+            y=alt.Y("count:Q", title=tx(f"funnel.unit_name.{u}"), stack="zero"),
             color=alt.Color(
                 "part:N",
-                scale=alt.Scale(domain=[REACHED, LOST], range=[charts.PRIMARY, LOST_COLOUR]),
+                scale=alt.Scale(domain=[reached, lost], range=[charts.PRIMARY, LOST_COLOUR]),
                 legend=alt.Legend(title=None, orient="top", labelLimit=400),
             ),
             order=alt.Order("order:Q"),
             tooltip=tooltip,
         )
     )
-    labels_frame = base.with_columns(
-        label=pl.concat_str(
-            [
-                (pl.col("conversion") * 100).round(2).cast(pl.String),
-                pl.lit(" %"),
-            ]
-        ).fill_null("–"),
-    )
     # the label sits just above the solid (reached) bar, over the light "lost" part
     labels = (
-        alt.Chart(labels_frame)
+        alt.Chart(base)
         .mark_text(
             dy=-6, fontSize=charts.FONT_SIZE, fontWeight="bold", color="#1F1F1F", baseline="bottom"
         )
         .encode(
             x=alt.X("step:N", sort=steps),
             y=alt.Y("users:Q", stack=None),
-            text="label:N",
-            tooltip=tooltip[:1] + tooltip[3:],
+            text="conversion_text:N",
+            tooltip=[tooltip[0], *tooltip[3:]],
         )
     )
-    what = "users who started" if unit == "Users" else "the first step's count"
-    return (bars + labels).properties(
-        height=380,
-        title=f"{unit} reaching each step (label: % of {what})",
-    )
-
-
-DROP_MARK = "▼"
+    return (bars + labels).properties(height=380, title=tx(f"funnel.chart.bars_title.{u}"))
 
 
 def flag_column(by_frame: pl.DataFrame, segment: str, changes: pl.DataFrame | None) -> pl.Series:
-    """Per row of a by-segment funnel: "▼ fell -20.68 pp (p = 9e-06)" where the segment's
-    step conversion fell significantly vs the previous period (alerts.step_changes), else ""."""
+    """Per row of a by-segment funnel: "▼ fell -20.68 pp vs previous period (p = 9e-06,
+    Holm)" where the segment's step conversion fell significantly vs the previous period
+    (alerts.step_changes), else ""."""
     marks: dict[tuple[str, int], str] = {}
     if changes is not None and changes.height:
         j = pl.int_range(pl.len(), dtype=pl.Int32).over(segment) + 1
         numbered = changes.with_columns(_j=j)
         for row in numbered.filter(pl.col("dropped")).iter_rows(named=True):
-            marks[(str(row[segment]), row["_j"])] = (
-                f"{DROP_MARK} fell {fmt.pts(row['change'])} vs previous period "
-                f"(p = {row['p_adjusted']:.2g}, Holm)"
+            p = row["p_adjusted"]
+            code = "funnel.table.fell_tiny" if p < alerts.P_FLOOR else "funnel.table.fell"
+            marks[(str(row[segment]), row["_j"])] = tx(
+                code, mark=DROP_MARK, change=row["change"], p=p
             )
     j = by_frame.select(pl.int_range(pl.len(), dtype=pl.Int32).over(segment).alias("j"))["j"]
     keys = by_frame[segment].cast(pl.String).to_list()
@@ -144,28 +157,33 @@ def segment_bars(
     steps = _step_sort(frame["step"].to_list())
     shown = frame[segment].unique(maintain_order=True).to_list()
     scale = charts.segment_scale(segment, [str(v) for v in shown])
-    title = segment.replace("_", " ").capitalize()
-    data = frame.with_columns(pl.col(segment).cast(pl.String))
+    data = frame.with_columns(
+        pl.col(segment).cast(pl.String),
+        pl.Series("users_text", _int_text(frame["users"].to_list()), pl.String),
+        pl.Series("conversion_text", _pct_text(frame["conversion"].to_list()), pl.String),
+        pl.Series("step_text", _pct_text(frame["step_conversion"].to_list()), pl.String),
+    )
     if flags is not None:
         data = data.with_columns(flags.alias("flag"))
+    vs_previous = tx("funnel.table.vs_previous")
     bars = (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("step:N", sort=steps, title=None, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset(f"{segment}:N", sort=scale.domain),
-            y=alt.Y(f"{metric}:Q", axis=charts.percent_axis("Conversion from the first step")),
-            color=alt.Color(f"{segment}:N", scale=scale, title=title),
+            y=alt.Y(f"{metric}:Q", axis=charts.percent_axis(tx("funnel.chart.from_first"))),
+            color=alt.Color(f"{segment}:N", scale=scale, title=segment),
             tooltip=[
-                alt.Tooltip(f"{segment}:N", title=title),
-                alt.Tooltip("step:N", title="Step"),
-                alt.Tooltip("users:Q", title="Users", format=","),
-                alt.Tooltip("conversion:Q", title="Conversion from start", format=".2%"),
-                alt.Tooltip("step_conversion:Q", title="From previous step", format=".2%"),
-                *([alt.Tooltip("flag:N", title="Vs previous period")] if flags is not None else []),
+                alt.Tooltip(f"{segment}:N", title=segment),
+                alt.Tooltip("step:N", title=tx("funnel.chart.step")),
+                alt.Tooltip("users_text:N", title=tx("funnel.unit_name.users")),
+                alt.Tooltip("conversion_text:N", title=tx("funnel.chart.from_start")),
+                alt.Tooltip("step_text:N", title=tx("funnel.chart.from_previous")),
+                *([alt.Tooltip("flag:N", title=vs_previous)] if flags is not None else []),
             ],
         )
-        .properties(height=380, title=f"Conversion from the first step, by {title.lower()}")
+        .properties(height=380, title=tx("funnel.chart.by_segment_title", segment=segment))
     )
     if flags is None or not (flags != "").any():
         return bars
@@ -177,50 +195,70 @@ def segment_bars(
             xOffset=alt.XOffset(f"{segment}:N", sort=scale.domain),
             y=alt.Y(f"{metric}:Q"),
             tooltip=[
-                alt.Tooltip(f"{segment}:N", title=title),
-                alt.Tooltip("step:N", title="Step"),
-                alt.Tooltip("flag:N", title="Vs previous period"),
+                alt.Tooltip(f"{segment}:N", title=segment),
+                alt.Tooltip("step:N", title=tx("funnel.chart.step")),
+                alt.Tooltip("flag:N", title=vs_previous),
             ],
         )
     )
     return alt.layer(bars, marks)
 
 
+#: axis date formats (d3): English month names, French day/month numbers (d3's month names
+#: are English whatever the page's language)
+_DATE_FORMATS = {
+    "en": {"day": "%b %d", "week": "%b %d, %Y", "month": "%b %Y"},
+    "fr": {"day": "%d/%m", "week": "%d/%m/%Y", "month": "%m/%Y"},
+}
+
+
 def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     """Conversion from the first step per entry period, one line per later step."""
+    lang = current()
     steps = _step_sort(frame["step"].to_list())
     later = steps[1:] or steps
     data = frame.filter(pl.col("step").is_in(later))
+    fmt = wf.month if grain == "month" else wf.date
+    data = data.with_columns(
+        pl.Series("period_text", [fmt(d, lang) for d in data["period"].to_list()], pl.String),
+        pl.Series("users_text", _int_text(data["users"].to_list()), pl.String),
+        pl.Series("conversion_text", _pct_text(data["conversion"].to_list()), pl.String),
+    )
     colours = [charts.PALETTE[(i + 1) % len(charts.PALETTE)] for i in range(len(later))]
     # one tick per period (every few periods when there are many), never daily ticks on weeks
     periods = max(1, data["period"].n_unique())
     every = max(1, -(-periods // 12))
     axis = alt.Axis(
         tickCount={"interval": grain, "step": every},
-        format={"day": "%d %b", "week": "%d %b %Y", "month": "%b %Y"}.get(grain, "%d %b %Y"),
+        format=_DATE_FORMATS[lang].get(grain, _DATE_FORMATS[lang]["week"]),
         labelAngle=0 if grain == "month" else -30,
         grid=False,
     )
+    entry = tx(f"funnel.chart.entry.{grain}")
     return (
         alt.Chart(data)
         .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("period:T", title=f"Entry {grain} (first time at {steps[0]})", axis=axis),
-            y=alt.Y("conversion:Q", axis=charts.percent_axis("Reached the step (% of entrants)")),
+            x=alt.X(
+                "period:T",
+                title=tx("funnel.chart.entry_axis", entry=entry, step=steps[0]),
+                axis=axis,
+            ),
+            y=alt.Y("conversion:Q", axis=charts.percent_axis(tx("funnel.chart.trend_axis"))),
             color=alt.Color(
                 "step:N",
                 sort=later,
                 scale=alt.Scale(domain=later, range=colours),
-                title="Step",
+                title=tx("funnel.chart.step"),
             ),
             tooltip=[
-                alt.Tooltip("period:T", title=f"Entry {grain}"),
-                alt.Tooltip("step:N", title="Step"),
-                alt.Tooltip("users:Q", title="Users", format=","),
-                alt.Tooltip("conversion:Q", title="Conversion", format=".2%"),
+                alt.Tooltip("period_text:N", title=entry),
+                alt.Tooltip("step:N", title=tx("funnel.chart.step")),
+                alt.Tooltip("users_text:N", title=tx("funnel.unit_name.users")),
+                alt.Tooltip("conversion_text:N", title=tx("def.conversion.label")),
             ],
         )
-        .properties(height=360, title=f"Conversion by entry {grain}")
+        .properties(height=360, title=tx(f"funnel.chart.trend_title.{grain}"))
     )
 
 
@@ -233,91 +271,102 @@ def _time_unit(seconds: float) -> tuple[str, float]:
 
 def time_to_convert_bars(frame: pl.DataFrame, first: str, last: str) -> alt.Chart:
     """Histogram of the time from the first to the last step, in a readable unit."""
+    lang = current()
     unit, size = _time_unit(float(frame["bin_end"].max() or 0.0))
     labels = [
-        f"{fmt.duration(a)} – {fmt.duration(b)}"
+        f"{duration(a, lang)} – {duration(b, lang)}"
         for a, b in zip(frame["bin_start"].to_list(), frame["bin_end"].to_list(), strict=True)
     ]
     data = frame.with_columns(
         (pl.col("bin_start") / size).alias("start"),
         (pl.col("bin_end") / size).alias("end"),
         pl.Series("bin", labels, dtype=pl.String),
+        pl.Series("users_text", _int_text(frame["users"].to_list()), pl.String),
+        pl.Series("share_text", _pct_text(frame["share"].to_list()), pl.String),
     )
+    x_title = tx("funnel.chart.ttc_axis", first=first, last=last, unit=tx(f"funnel.unit.{unit}"))
     return (
         alt.Chart(data)
         .mark_bar(color=charts.PRIMARY, stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("start:Q", bin="binned", title=f"Time from {first} to {last} ({unit})"),
+            x=alt.X("start:Q", bin="binned", title=x_title),
             x2="end:Q",
-            y=alt.Y("users:Q", title="Users who converted"),
+            y=alt.Y("users:Q", title=tx("funnel.chart.converters")),
             tooltip=[
-                alt.Tooltip("bin:N", title="Time"),
-                alt.Tooltip("users:Q", title="Users", format=","),
-                alt.Tooltip("share:Q", title="Share of converters", format=".1%"),
+                alt.Tooltip("bin:N", title=tx("funnel.chart.time")),
+                alt.Tooltip("users_text:N", title=tx("funnel.unit_name.users")),
+                alt.Tooltip("share_text:N", title=tx("funnel.chart.share")),
             ],
         )
-        .properties(height=340, title="How long converting users took")
+        .properties(height=340, title=tx("funnel.chart.ttc_title"))
     )
 
 
 # --------------------------------------------------------------------------------------------
-# Display tables (strings for durations, fractions with a percent format for rates)
+# Display tables (text for durations and drop-offs, fractions with a percent format for rates)
 # --------------------------------------------------------------------------------------------
 
-TIME_COLUMNS = {
-    "median_from_previous_s": "Median time from previous step",
-    "p90_from_previous_s": "90th pct. from previous step",
-    "median_from_start_s": "Median time from first step",
-    "p90_from_start_s": "90th pct. from first step",
-}
+TIME_COLUMNS = (
+    "median_from_previous_s",
+    "p90_from_previous_s",
+    "median_from_start_s",
+    "p90_from_start_s",
+)
 
 
 def step_table(
-    table: pl.DataFrame, by: Sequence[str] = (), unit: str = "Users"
+    table: pl.DataFrame, by: Sequence[str] = (), unit: str = "users"
 ) -> tuple[pl.DataFrame, dict]:
     """The per-step table for st.dataframe, and its column configuration. The drop-off of the
     first step (nothing before it) reads "–", not "None"."""
+    lang = current()
+    u = _unit(unit)
     cols = [*by, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"]
     out = table.select([c for c in cols if c in table.columns])
     if "drop_off" in out.columns:
         out = out.with_columns(
-            pl.Series("drop_off", [fmt.num(v) for v in out["drop_off"].to_list()], pl.String)
+            pl.Series("drop_off", _int_text(out["drop_off"].to_list()), pl.String)
         )
     if "drop_off_rate" in out.columns:
         out = out.with_columns(
-            pl.Series(
-                "drop_off_rate", [fmt.pct(v) for v in out["drop_off_rate"].to_list()], pl.String
-            )
+            pl.Series("drop_off_rate", _pct_text(out["drop_off_rate"].to_list()), pl.String)
         )
-    for col, label in TIME_COLUMNS.items():
+    config: dict = {}
+    for col in TIME_COLUMNS:
         if col in table.columns:
-            values = [fmt.duration(v) if v is not None else "–" for v in table[col].to_list()]
-            out = out.with_columns(pl.Series(label, values, dtype=pl.String))
+            values = [duration(v, lang) for v in table[col].to_list()]
+            out = out.with_columns(pl.Series(col, values, dtype=pl.String))
+            config[col] = st.column_config.TextColumn(tx(f"funnel.table.{col}"))
     pct = "percent"
-    config = {
-        "step": st.column_config.TextColumn("Step"),
-        "users": st.column_config.NumberColumn(unit, format="localized"),
-        "conversion": st.column_config.NumberColumn(
-            "Conversion from start", format=pct, help="Users at this step ÷ users at step 1."
-        ),
-        "step_conversion": st.column_config.NumberColumn(
-            "From previous step", format=pct, help="Users at this step ÷ users at the step before."
-        ),
-        "drop_off": st.column_config.TextColumn(
-            f"Drop-off ({unit.lower()})",
-            help=f"{unit} at the previous step − {unit.lower()} here (– for the first step).",
-        ),
-        "drop_off_rate": st.column_config.TextColumn(
-            "Drop-off rate", help="Drop-off ÷ the previous step (– for the first step)."
-        ),
-    }
+    config.update(
+        {
+            "step": st.column_config.TextColumn(tx("funnel.chart.step")),
+            "users": st.column_config.NumberColumn(tx(f"funnel.unit_name.{u}"), format="localized"),
+            "conversion": st.column_config.NumberColumn(
+                tx("funnel.chart.from_start"), format=pct, help=tx("funnel.table.conversion_help")
+            ),
+            "step_conversion": st.column_config.NumberColumn(
+                tx("funnel.chart.from_previous"),
+                format=pct,
+                help=tx("funnel.table.step_conversion_help"),
+            ),
+            "drop_off": st.column_config.TextColumn(
+                tx(f"funnel.table.drop_off.{u}"), help=tx(f"funnel.table.drop_off_help.{u}")
+            ),
+            "drop_off_rate": st.column_config.TextColumn(
+                tx("funnel.chart.drop_rate"), help=tx("funnel.table.drop_rate_help")
+            ),
+        }
+    )
     for b in by:
-        config[b] = st.column_config.TextColumn(b.replace("_", " ").capitalize())
+        config[b] = st.column_config.TextColumn(b)
     return out, config
 
 
 def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     """kpi.funnel.compare_periods result for st.dataframe."""
+    lang = current()
+    yes, no = tx("common.yes"), tx("common.no")
     out = frame.select(
         "step",
         "users_current",
@@ -328,29 +377,35 @@ def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
         "rel_change",
         "p_value",
         pl.when(pl.col("significant"))
-        .then(pl.lit("yes"))
+        .then(pl.lit(yes))
         .when(pl.col("method") == "none")
-        .then(pl.lit("–"))
-        .otherwise(pl.lit("no"))
+        .then(pl.lit(wf.MISSING))
+        .otherwise(pl.lit(no))
         .alias("significant"),
     )
-    abs_text = [fmt.pts(v) for v in frame["abs_change"].to_list()]
+    abs_text = [wf.points(v, lang) for v in frame["abs_change"].to_list()]
     out = out.with_columns(pl.Series("abs_change", abs_text, dtype=pl.String))
     config = {
-        "step": st.column_config.TextColumn("Step"),
-        "users_current": st.column_config.NumberColumn("Users (this period)", format="localized"),
-        "users_previous": st.column_config.NumberColumn("Users (previous)", format="localized"),
-        "conversion_current": st.column_config.NumberColumn("Conversion (this)", format="percent"),
-        "conversion_previous": st.column_config.NumberColumn(
-            "Conversion (previous)", format="percent"
+        "step": st.column_config.TextColumn(tx("funnel.chart.step")),
+        "users_current": st.column_config.NumberColumn(
+            tx("funnel.table.users_current"), format="localized"
         ),
-        "abs_change": st.column_config.TextColumn("Change (points)"),
-        "rel_change": st.column_config.NumberColumn("Relative change", format="percent"),
-        "p_value": st.column_config.NumberColumn("p-value", format="%.4f"),
+        "users_previous": st.column_config.NumberColumn(
+            tx("funnel.table.users_previous"), format="localized"
+        ),
+        "conversion_current": st.column_config.NumberColumn(
+            tx("funnel.table.conversion_current"), format="percent"
+        ),
+        "conversion_previous": st.column_config.NumberColumn(
+            tx("funnel.table.conversion_previous"), format="percent"
+        ),
+        "abs_change": st.column_config.TextColumn(tx("funnel.table.change_points")),
+        "rel_change": st.column_config.NumberColumn(
+            tx("funnel.table.relative_change"), format="percent"
+        ),
+        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value"), format="%.4f"),
         "significant": st.column_config.TextColumn(
-            "Significant?",
-            help="Two-proportion test of conversion from the first step (Fisher exact when "
-            "counts are small), at the 5 % level.",
+            tx("funnel.table.significant"), help=tx("funnel.table.significant_help", alpha=0.05)
         ),
     }
     return out, config
@@ -359,53 +414,66 @@ def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
 def segment_change_table(changes: pl.DataFrame, segment: str) -> tuple[pl.DataFrame, dict]:
     """alerts.step_changes by segment for st.dataframe: previous, current, change in points,
     p-value Holm-corrected over the family, and a ▼ on significant drops."""
+    lang = current()
     out = changes.select(
         pl.col(segment).cast(pl.String),
         pl.concat_str([pl.col("from_step"), pl.col("step")], separator=" → ").alias("step"),
         "step_conversion_previous",
         "step_conversion_current",
-        pl.Series("change", [fmt.pts(v) for v in changes["change"].to_list()], pl.String),
+        pl.Series("change", [wf.points(v, lang) for v in changes["change"].to_list()], pl.String),
         "p_value",
         "p_adjusted",
         pl.when(pl.col("dropped"))
-        .then(pl.lit(f"{DROP_MARK} fell"))
+        .then(pl.lit(tx("funnel.table.fell_short", mark=DROP_MARK)))
         .when(pl.col("p_adjusted").is_null())
-        .then(pl.lit("– (nobody at the previous step)"))
+        .then(pl.lit(tx("funnel.table.nobody_before")))
         .otherwise(pl.lit(""))
         .alias("flag"),
     )
     family = int(changes["p_value"].is_not_null().sum())
     config = {
-        segment: st.column_config.TextColumn(segment.replace("_", " ").capitalize()),
-        "step": st.column_config.TextColumn("Step"),
+        segment: st.column_config.TextColumn(segment),
+        "step": st.column_config.TextColumn(tx("funnel.chart.step")),
         "step_conversion_previous": st.column_config.NumberColumn(
-            "Previous period",
+            tx("funnel.table.previous_period"),
             format="percent",
-            help="Conversion from the previous step in the previous period.",
+            help=tx("funnel.table.previous_period_help"),
         ),
         "step_conversion_current": st.column_config.NumberColumn(
-            "This period", format="percent", help="Conversion from the previous step now."
+            tx("funnel.table.this_period"),
+            format="percent",
+            help=tx("funnel.table.this_period_help"),
         ),
-        "change": st.column_config.TextColumn("Change (points)"),
-        "p_value": st.column_config.NumberColumn("p-value", format="%.2g"),
+        "change": st.column_config.TextColumn(tx("funnel.table.change_points")),
+        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value"), format="%.2g"),
         "p_adjusted": st.column_config.NumberColumn(
-            "p (Holm)",
+            tx("funnel.table.p_holm"),
             format="%.2g",
-            help=f"Holm-corrected over the {family} step × segment comparisons of this table.",
+            help=tx("funnel.table.p_holm_help", family=family),
         ),
-        "flag": st.column_config.TextColumn("Flag"),
+        "flag": st.column_config.TextColumn(tx("funnel.table.flag")),
     }
     return out, config
 
 
 # --------------------------------------------------------------------------------------------
-# Red-flag thresholds (shared by the Funnel and Stage KPIs pages)
+# Red flags and their thresholds (shared by the Funnel and Stage KPIs pages)
 # --------------------------------------------------------------------------------------------
 
 
+def red_flags(flags: Sequence[alerts.RedFlag]) -> None:
+    """Red flags as coloured badges: the title in bold, then what fired with the numbers."""
+    for flag in flags:
+        text = f"**{t(flag.title)}** — {t(flag.message)}"
+        if flag.level == "alert":
+            st.error(text, icon=":material/flag:")
+        else:
+            st.warning(text, icon=":material/warning:")
+
+
 def current_thresholds() -> alerts.Thresholds:
-    t = st.session_state.get("thresholds")
-    return t if isinstance(t, alerts.Thresholds) else alerts.Thresholds()
+    th = st.session_state.get("thresholds")
+    return th if isinstance(th, alerts.Thresholds) else alerts.Thresholds()
 
 
 _FIELDS = ("conv", "cart", "bounce", "drop", "alpha", "floor")
@@ -431,58 +499,42 @@ def _store_thresholds(prefix: str) -> None:
         st.session_state["thresholds"] = _build_thresholds(values)  # type: ignore[arg-type]
         st.session_state.pop("thresholds_error", None)
     except ParcoursError as exc:
-        st.session_state["thresholds_error"] = str(exc)
+        st.session_state["thresholds_error"] = exc  # rendered in the reader's language
 
 
 def thresholds_editor(prefix: str) -> alerts.Thresholds:
     """An expander to set the red-flag thresholds; stored in st.session_state["thresholds"]
     so that the Overview, the other pages and the export use the same ones."""
-    t = current_thresholds()
+    th = current_thresholds()
     specs = [
-        ("conv", "Minimum conversion rate (%)", 0.0, 100.0, t.min_conversion * 100, 0.5, None),
-        (
-            "cart",
-            "Maximum cart abandonment (%)",
-            0.0,
-            100.0,
-            t.max_cart_abandonment * 100,
-            5.0,
-            None,
-        ),
-        ("bounce", "Maximum bounce rate (%)", 0.0, 100.0, t.max_bounce * 100, 5.0, None),
+        ("conv", "min_conversion", 0.0, 100.0, th.min_conversion * 100, 0.5, None),
+        ("cart", "max_cart_abandonment", 0.0, 100.0, th.max_cart_abandonment * 100, 5.0, None),
+        ("bounce", "max_bounce", 0.0, 100.0, th.max_bounce * 100, 5.0, None),
         (
             "drop",
-            "Session duration drop (%)",
+            "max_session_duration_drop",
             1.0,
             99.0,
-            t.max_session_duration_drop * 100,
+            th.max_session_duration_drop * 100,
             5.0,
             None,
         ),
-        (
-            "alpha",
-            "Significance level (funnel step drop)",
-            0.001,
-            0.5,
-            t.funnel_alpha,
-            0.01,
-            "%.3f",
-        ),
+        ("alpha", "funnel_alpha", 0.001, 0.5, th.funnel_alpha, 0.01, "%.3f"),
         (
             "floor",
-            "Minimum step conversion (%, 0 = off)",
+            "min_step_conversion",
             0.0,
             100.0,
-            (t.min_step_conversion or 0.0) * 100,
+            (th.min_step_conversion or 0.0) * 100,
             5.0,
             None,
         ),
     ]
-    with st.expander("Red-flag thresholds", icon=":material/tune:"):
+    with st.expander(tx("alerts.editor.title"), icon=":material/tune:"):
         cols = st.columns(3) * 2
-        for col, (name, label, lo, hi, value, step, number_format) in zip(cols, specs, strict=True):
+        for col, (name, code, lo, hi, value, step, number_format) in zip(cols, specs, strict=True):
             col.number_input(
-                label,
+                tx(f"alerts.editor.{code}"),
                 lo,
                 hi,
                 value=float(value),
@@ -492,10 +544,11 @@ def thresholds_editor(prefix: str) -> alerts.Thresholds:
                 on_change=_store_thresholds,
                 args=(prefix,),
             )
-        if st.session_state.get("thresholds_error"):
-            st.error(st.session_state["thresholds_error"])
-        st.caption("These thresholds apply on every page and in the Excel export.")
-        st.markdown(alerts.DEFAULT_THRESHOLDS_DOC)
+        error = st.session_state.get("thresholds_error")
+        if isinstance(error, ParcoursError):
+            st.error(error.text(current(), markdown=True))
+        st.caption(t("alerts.editor.caption"))
+        st.markdown(t(alerts.thresholds_table(th)))
     return current_thresholds()
 
 

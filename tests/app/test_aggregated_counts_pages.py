@@ -48,3 +48,35 @@ def test_the_ga4_funnel_export_states_its_period_not_no_dates(app):
     app.switch_page("pages/retention_view.py").run()
     assert "Map one on the Data page" not in _infos(app)
     assert "aggregated counts" in _infos(app)
+
+
+@pytest.mark.skipif(not GA4.exists(), reason="../shared/datasets missing")
+def test_the_funnel_of_the_ga4_export_in_french_speaks_of_the_count(app):
+    """The GA4 BigQuery funnel export (counts per day and step) on the Funnel page in French:
+    the counts-mode note, insights about "le décompte" (sessions or rows, not people), the
+    numbers as the file sums them, and none of the funnel's English sentences."""
+    import polars as pl
+
+    from tests.app.test_funnel_page import _assert_french, _frame
+
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.sidebar.file_uploader[0].set_value((GA4.name, GA4.read_bytes(), "text/csv")).run()
+    app.switch_page("pages/funnel_view.py").run()
+    _assert_french(app)
+    assert "Décomptes agrégés" in _infos(app)
+    insights = next(m.value for m in app.markdown if m.value.startswith("- "))
+    assert "du décompte de" in insights and "utilisateurs" not in insights
+    table = _frame(app, "step", "users", "drop_off")
+    # the export holds rates per day × source: the count of a step is rate × sessions, summed
+    raw = pl.read_csv(GA4)
+    sessions = raw["user_sessions_count"]
+    expected = {"user_sessions_count": int(sessions.sum())} | {
+        c: round(float((raw[c] * sessions).sum()))
+        for c in ("visit_to_cart", "visit_to_checkout", "visit_to_purchase")
+    }
+    got = dict(zip(table["step"].to_list(), table["users"].to_list(), strict=True))
+    assert {k: got[k] for k in expected if k in got} == {
+        k: v for k, v in expected.items() if k in got
+    }
+    assert len(got) >= 2 and table["conversion"][0] == pytest.approx(1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import polars as pl
 import pytest
@@ -82,13 +83,17 @@ def test_ecommerce_upload_funnel_by_device_and_cohort(app):
     drops = [90_400 - 45_200, 45_200 - 6_030, 6_030 - 452]
     assert table["drop_off"].to_list() == ["–"] + [f"{d:,}" for d in drops]  # not "None"
     assert table["drop_off_rate"].to_list()[0] == "–"
-    assert table["drop_off_rate"].to_list()[-1] == f"{(6_030 - 452) / 6_030 * 100:.2f} %"
+    assert table["drop_off_rate"].to_list()[-1] == f"{(6_030 - 452) / 6_030 * 100:.1f}%"
     assert table["conversion"].to_list()[-1] == pytest.approx(452 / 90_400)
     text = _text(app)
     assert "Membership funnel" in text  # no timestamps: said so, controls disabled
     assert app.segmented_control(key="fn_order").disabled
     assert app.number_input(key="fn_window").disabled
-    assert "The biggest drop-off is from payment_page to payment_confirmation_page: 92.50 %" in text
+    # step names are user values: escaped for Markdown (shown literally)
+    assert (
+        "The biggest drop-off is from payment\\_page to payment\\_confirmation\\_page: 92.5%"
+        in text
+    )
     # no timestamps: never suggest the (switched-off) order or window controls
     assert "**any** order" not in text and "longer window" not in text
 
@@ -109,7 +114,7 @@ def test_ecommerce_upload_funnel_by_device_and_cohort(app):
 
 
 def test_demo_funnel_matches_kpi_and_comparison(app):
-    app.query_params["fn_tab"] = ["Vs previous period"]  # only the open tab is computed
+    app.query_params["fn_tab"] = ["previous"]  # only the open tab is computed
     app.run()
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
@@ -205,7 +210,7 @@ def _chart_spec(at, title: str) -> dict:
     raise AssertionError(f"no chart titled {title!r}")
 
 
-@pytest.mark.parametrize("tab", ["Over time", "Time to convert"])
+@pytest.mark.parametrize("tab", ["time", "ttc"])
 def test_trend_and_time_to_convert_tabs(app, tab):
     app.query_params["fn_tab"] = [tab]
     app.run()
@@ -214,7 +219,7 @@ def test_trend_and_time_to_convert_tabs(app, tab):
     ds = app.session_state["dataset"]
     steps = list(ds.steps)
     expected = funnel.funnel(ds.events, steps, window=dt.timedelta(days=14))
-    if tab == "Time to convert":
+    if tab == "ttc":
         hist = _chart_data(app, "How long converting users took")
         assert hist["users"].sum() == expected["users"][-1]  # every converter is in one bin
     else:
@@ -251,9 +256,9 @@ def test_aggregated_counts_upload(app):
     )
     text = _text(app)
     # 6 sessions at the last step: the ranking may be chance, and counts are not "users"
-    assert "mobile converts 1.00 % vs 3.60 % overall (the weakest segment; only 6 at" in text
+    assert "mobile converts 1.00% vs 3.60% overall (the weakest segment; only 6 at" in text
     assert "few users, may be chance" in text
-    assert "84.00 % of the count is lost (1,000 → 160)" in text
+    assert "84.0% of the count is lost (1,000 → 160)" in text
     assert "of users" not in text
 
 
@@ -272,10 +277,12 @@ def test_breakdown_flags_the_segment_whose_step_fell(app):
     seg = _frame(app, "device", "step", "users", "vs_previous")
     marked = seg.filter(pl.col("vs_previous") != "")
     assert marked.select("device", "step").rows() == [("mobile", "purchase")]
-    assert marked["vs_previous"][0].startswith("▼ fell -20.68 pp vs previous period")
+    assert marked["vs_previous"][0].startswith(
+        "▼ fell -20.7 pp vs previous period (p < 0.0001, Holm)"
+    )
     alerts_text = [e.value for e in app.error]
     assert any(
-        "Conversion from checkout to purchase for device mobile fell from 58.2 % to 37.5 %" in t
+        "Conversion from checkout to purchase for device mobile fell from 58.2% to 37.5%" in t
         for t in alerts_text
     )
     assert not any("device desktop" in t for t in alerts_text)
@@ -288,7 +295,7 @@ def test_breakdown_flags_the_segment_whose_step_fell(app):
     ]
     assert any(layer["mark"].get("text") == "▼" for layer in layers)
 
-    app.query_params["fn_tab"] = ["Vs previous period"]
+    app.query_params["fn_tab"] = ["previous"]
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
     table = _frame(app, "device", "step_conversion_previous", "p_adjusted")
@@ -341,3 +348,169 @@ def test_no_tracking_gap_on_the_demo(app):
     app.switch_page(PAGE).run()
     assert errors_and_exceptions(app) == []
     assert not [w for w in app.warning if "Tracking gap" in w.value]
+
+
+# ---------------------------------------------------------------- French, from the catalogue
+
+
+def _english_sentences() -> list[str]:
+    """English sentences of the funnel's catalogue modules: templates without fields, longer
+    than three words (the French view must show none of them)."""
+    from kpi.words.catalogue import alerts as alerts_words
+    from kpi.words.catalogue import funnel as funnel_words
+    from kpi.words.catalogue import steps as steps_words
+
+    out = []
+    for module in (funnel_words, alerts_words, steps_words):
+        for en, fr in module.MESSAGES.values():
+            if "{" not in en and len(en.split()) > 3 and en != fr:
+                out.append(en)
+    return out
+
+
+def _everything(at) -> str:
+    """Every text of the page: Markdown, notes, widget labels and help, table headers, charts."""
+    parts = [e.value for kind in ("title", "markdown", "caption", "info", "warning", "error")
+             for e in getattr(at, kind)]  # fmt: skip
+    for kind in ("multiselect", "selectbox", "number_input", "toggle", "button"):
+        for w in getattr(at, kind):
+            parts += [str(w.label), str(getattr(w, "help", "") or "")]
+    for w in at.get("segmented_control"):
+        parts += [str(w.proto.label), str(w.proto.help), *map(str, w.options)]
+    parts += [df.proto.columns for df in at.dataframe]
+    parts += [
+        json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("vega_lite_chart")
+    ]
+    parts += [str(m.label) for m in at.metric]
+    parts += [str(e.proto.label) for e in at.expander]
+    return "\n".join(parts)
+
+
+def _assert_french(at) -> str:
+    assert errors_and_exceptions(at) == []
+    text = _everything(at)
+    leaks = [s for s in _english_sentences() if s in text]
+    assert leaks == []
+    return text
+
+
+@pytest.mark.parametrize("tab", ["segments", "time", "previous", "ttc"])
+def test_the_funnel_page_in_french_on_the_demo(app, tab):
+    app.query_params["lang"] = "fr"
+    app.query_params["fn_by"] = ["device"]
+    app.query_params["fn_tab"] = [tab]
+    app.run()
+    app.switch_page(PAGE).run()
+    app.date_input(key="period").set_value((dt.date(2025, 11, 1), dt.date(2025, 11, 30))).run()
+    text = _assert_french(app)
+    for word in ("Entonnoir", "Étapes de l'entonnoir", "Fenêtre de conversion", "Ventiler par",
+                 "point de friction", "Seuils d'alerte", "Taux de conversion"):  # fmt: skip
+        assert word in text, word
+    # the numbers are French too: 81,3 % (a no-break space before %)
+    assert "\u00a0%" in text
+    if tab == "segments":
+        assert "La somme des segments égale le total à chaque étape" in text
+        assert "Baisse à une étape de l'entonnoir" in text  # mobile checkout → purchase
+        seg = _frame(app, "device", "step", "users", "vs_previous")
+        assert seg.filter(pl.col("vs_previous") != "")["vs_previous"][0].startswith(
+            "▼ en baisse de -20,7\u00a0pt vs période précédente"
+        )
+    elif tab == "time":
+        assert "Conversion par semaine d'entrée" in text
+    elif tab == "previous":
+        assert "Par rapport à la période précédente" in text and "1 oct. 2025" in text
+    else:
+        assert "Combien de temps les convertis ont mis" in text
+    # the URL keeps language-neutral values
+    assert app.query_params.get("fn_tab") in (None, tab)
+
+
+def test_the_funnel_page_in_french_on_aggregated_counts_and_user_text_stays_literal(app):
+    """Aggregated counts in French: "décompte", never "users"; a segment and a step named
+    **promo** are shown exactly as typed (escaped for Markdown), not in bold."""
+    csv = (
+        b"device,step,users\n**promo**,visit,600\n**promo**,**promo**,60\n**promo**,buy,6\n"
+        b"desktop,visit,400\ndesktop,**promo**,100\ndesktop,buy,30\n"
+    )
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.switch_page(PAGE).run()
+    app.sidebar.file_uploader[0].set_value(("counts.csv", csv, "text/csv")).run()
+    app.selectbox(key="fn_by").set_value("device").run()
+    text = _assert_french(app)
+    assert "Décomptes agrégés" in text
+    assert "le décompte baisse de 84,0\u00a0%" in text  # visit → **promo**: 1 000 → 160
+    assert "Au total, 3,60\u00a0% du décompte de visit atteint buy" in text
+    shown = "\n".join(m.value for m in [*app.markdown, *app.caption, *app.warning, *app.error])
+    assert "\\*\\*promo\\*\\*" in shown  # escaped: Markdown shows the asterisks
+    assert re.search(r"(?<!\\)\*\*promo", shown) is None  # never bold
+    assert "de visit à \\*\\*promo\\*\\*" in shown
+    assert "\\*\\*promo\\*\\* convertit 1,00\u00a0%" in shown  # the weakest segment
+    seg = _frame(app, "device", "step", "users")
+    assert "**promo**" in seg["device"].to_list() and "**promo**" in seg["step"].to_list()
+
+
+def test_the_funnel_settings_survive_a_visit_to_another_page(app):
+    """Streamlit forgets the state of widgets a page does not draw: the Funnel page keeps its
+    FunnelSettings (the one object the workbook also reads) and shows them again on return."""
+    from kpi.settings import FunnelSettings
+
+    app.run()
+    app.switch_page(PAGE).run()
+    app.segmented_control(key="fn_order").set_value("any").run()
+    app.number_input(key="fn_window").set_value(3).run()
+    app.selectbox(key="fn_unit").set_value("hours").run()
+    app.selectbox(key="fn_by").set_value("device").run()
+    assert errors_and_exceptions(app) == []
+    stored = app.session_state["fn_settings"]
+    assert isinstance(stored, FunnelSettings)
+    assert (stored.order, stored.window, stored.segment) == ("any", dt.timedelta(hours=3), "device")
+    assert (stored.window_amount, stored.window_unit) == (3, "hours")
+    app.switch_page("pages/home_view.py").run()
+    for name in list(app.query_params):  # another page's URL: no fn_ parameters
+        del app.query_params[name]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    assert "fn_order" not in app.session_state  # Streamlit forgot the undrawn control
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="fn_order").value == "any"
+    assert app.number_input(key="fn_window").value == 3
+    assert app.selectbox(key="fn_unit").value == "hours"
+    assert app.selectbox(key="fn_by").value == "device"
+    ds = app.session_state["dataset"]
+    expected = funnel.funnel(ds.events, list(ds.steps), order="any", window=dt.timedelta(hours=3))
+    assert (
+        _frame(app, "step", "users", "conversion")["users"].to_list() == expected["users"].to_list()
+    )
+
+
+def test_url_values_stay_language_neutral_in_french(app):
+    """Widgets show French words, the URL keeps the option values (a link opens the same view
+    in English); an old link's fn_unit=no limit still means no window."""
+    app.query_params["lang"] = "fr"
+    app.query_params["fn_unit"] = ["no limit"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert app.selectbox(key="fn_unit").value == "none"
+    app.segmented_control(key="fn_order").set_value("any").run()
+    app.segmented_control(key="fn_tab").set_value("ttc").run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="fn_order").options == [
+        "dans l'ordre",
+        "dans n'importe quel ordre",
+    ]
+    assert app.query_params["fn_order"] == "any"
+    assert app.query_params["fn_unit"] == "none"
+    assert app.query_params["fn_tab"] == "ttc"
+    ds = app.session_state["dataset"]
+    expected = funnel.funnel(ds.events, list(ds.steps), order="any", window=None)
+    assert (
+        _frame(app, "step", "users", "conversion")["users"].to_list() == expected["users"].to_list()
+    )
+    # the same link in English
+    app.session_state["lang"] = "en"
+    app.run()
+    assert app.segmented_control(key="fn_order").value == "any"
+    assert "Combien de temps" not in _everything(app)
+    assert "How long converting users took" in _everything(app)

@@ -15,6 +15,7 @@ from kpi.alerts import DEFAULT_THRESHOLDS_DOC, RedFlag, Thresholds, red_flags
 from kpi.dataset import Dataset
 from kpi.errors import InputError
 from kpi.stages import DEFINITIONS, Kpi, monthly_session_duration, stage_kpis
+from kpi.words import Fact, render
 
 
 def kpi(code: str, value: float | None) -> Kpi:
@@ -54,10 +55,16 @@ def test_low_conversion_at_its_threshold(value: float, fires: bool) -> None:
 def test_low_conversion_message() -> None:
     (flag,) = red_flags([kpi("conversion_rate", 0.015)])
     assert flag.level == "alert" and flag.page == "stages"
-    assert flag.message == "Conversion rate is 1.5 %, below the 2 % minimum."
+    assert flag.title == Fact("alerts.low_conversion.title")
+    assert flag.message == Fact("alerts.low_conversion", value=0.015, threshold=0.02)
+    assert str(flag.message) == "Conversion rate is 1.50%, below the 2.00% minimum."
+    assert render(flag.message, "fr") == (
+        "Le taux de conversion est de 1,50\u00a0%, sous le seuil minimum de 2,00\u00a0%."
+    )
+    assert render(flag.title, "fr") == "Taux de conversion faible"
     assert (flag.value, flag.threshold) == (0.015, 0.02)
     (flag,) = red_flags([kpi("conversion_rate", 0.005)])
-    assert flag.message == "Conversion rate is 0.50 %, below the 2 % minimum."
+    assert flag.message["value"] == 0.005
 
 
 @pytest.mark.parametrize(("value", "fires"), [(0.70, False), (1 - 0.3, False), (0.7001, True)])
@@ -68,16 +75,20 @@ def test_cart_abandonment_at_its_threshold(value: float, fires: bool) -> None:
 
 def test_cart_abandonment_message() -> None:
     (flag,) = red_flags([kpi("cart_abandonment", 0.742)])
-    assert flag.message == "Cart abandonment is 74.2 %, above the 70 % threshold."
+    assert flag.message == Fact("alerts.high_cart_abandonment", value=0.742, threshold=0.7)
+    assert str(flag.message) == "Cart abandonment is 74.2%, above the 70.0% threshold."
     assert flag.level == "warning"
 
 
 def test_bounce_on_landing_pages_then_all_sessions() -> None:
     assert red_flags([kpi("bounce_rate_landing", 0.50), kpi("bounce_rate", 0.9)]) == []
     (flag,) = red_flags([kpi("bounce_rate_landing", 0.5001), kpi("bounce_rate", 0.1)])
-    assert flag.message.startswith("Bounce rate on landing pages is 50.0 %, above the 50 %")
+    assert flag.message == Fact("alerts.high_bounce.landing", value=0.5001, threshold=0.5)
     (flag,) = red_flags([kpi("bounce_rate_landing", None), kpi("bounce_rate", 0.6)])
-    assert flag.message == "Bounce rate across all sessions is 60.0 %, above the 50 % threshold."
+    assert flag.message == Fact("alerts.high_bounce.all", value=0.6, threshold=0.5)
+    assert (
+        str(flag.message) == "Bounce rate across all sessions is 60.0%, above the 50.0% threshold."
+    )
 
 
 def _monthly(before: float, now: float) -> pl.DataFrame:
@@ -100,14 +111,24 @@ def test_session_duration_drop_month_over_month(before: float, now: float, fires
 
 def test_session_duration_drop_message_and_kpi_fallback() -> None:
     (flag,) = red_flags([], monthly_duration=_monthly(200.0, 150.0))
-    assert flag.message == (
-        "Average session duration fell by 25.0 % from 2025-02 to 2025-03 (200 s to 150 s), "
-        "more than the 20 % threshold."
+    assert flag.message.code == "alerts.session_duration_drop.months"
+    assert (flag.message["from_month"], flag.message["to_month"]) == (
+        dt.date(2025, 2, 1),
+        dt.date(2025, 3, 1),
+    )
+    assert flag.message["drop"] == pytest.approx(0.25)
+    assert str(flag.message) == (
+        "Average session duration fell by 25.0% from Feb 2025 to Mar 2025 (3\u00a0min 20\u00a0s "
+        "to 2\u00a0min 30\u00a0s), more than the 20.0% threshold."
+    )
+    assert render(flag.message, "fr").startswith(
+        "La durée moyenne des sessions a baissé de 25,0\u00a0% entre févr. 2025 et mars 2025"
     )
     assert flag.value == pytest.approx(-0.25)
     # without a monthly table, the previous period's KPI is the reference
     (flag,) = red_flags([kpi("avg_time_on_site", 70.0)], [kpi("avg_time_on_site", 100.0)])
-    assert "compared with the previous period" in flag.message
+    assert flag.message.code == "alerts.session_duration_drop.previous"
+    assert "compared with the previous period" in str(flag.message)
     assert red_flags([kpi("avg_time_on_site", 80.0)], [kpi("avg_time_on_site", 100.0)]) == []
     assert red_flags([], monthly_duration=_monthly(100.0, 10.0).head(1)) == []  # one month
 
@@ -142,27 +163,34 @@ def test_funnel_step_drop_on_both_sides_of_alpha_holm_corrected(carts_now: int) 
         (flag,) = flags
         assert flag.code == "funnel_step_drop" and flag.level == "alert"
         assert flag.page == "funnel"
-        assert flag.message == (
-            f"Conversion from landing to cart fell from 50.0 % to {carts_now / 10:.1f} % vs the "
-            f"previous period (p = {adjusted[0]:.3g}, Holm-corrected over 2 step comparisons, "
-            "below 0.05)."
+        assert flag.message.code == "alerts.step_drop"
+        assert (flag.message["from_step"], flag.message["step"]) == ("landing", "cart")
+        assert flag.message["before"] == 0.5
+        assert flag.message["now"] == pytest.approx(carts_now / 1000)
+        test = flag.message["test"]
+        assert test.code == "alerts.test.holm" and test["family"] == 2
+        assert test["p"] == pytest.approx(adjusted[0]) and test["alpha"] == 0.05
+        assert str(flag.message).startswith(
+            "Conversion from landing to cart fell from 50.0% to 44.0% vs the previous period (p = "
         )
+        assert str(flag.message).endswith(", Holm-corrected over 2 step comparisons, below 0.050).")
         assert (flag.value, flag.threshold) == (pytest.approx(carts_now / 1000), 0.5)
     else:
         assert flags == []
     assert (carts_now == 440) == bool(flags)
     # the purchase step *rose* (100/500 -> 100/456): never flagged
-    assert all(f.title.endswith("cart") for f in flags)
+    assert all(f.title == Fact("alerts.step_drop.title", step="cart") for f in flags)
 
 
 def test_funnel_alpha_is_configurable_and_rises_are_not_flagged() -> None:
     pytest.importorskip("kpi.abtest")
     previous, current = _funnel([1000, 500, 100]), _funnel([1000, 440, 60])
     flags = red_flags([], funnel_current=current, funnel_previous=previous)
-    assert [f.title for f in flags] == [
+    assert [str(f.title) for f in flags] == [
         "Funnel step dropped: cart",
         "Funnel step dropped: purchase",
     ]
+    assert render(flags[0].title, "fr") == "Baisse à une étape de l'entonnoir\u00a0: cart"
     strict = red_flags(
         [],
         funnel_current=current,
@@ -190,11 +218,16 @@ def test_funnel_by_segment_and_weak_step_floor() -> None:
         ]
     ).select("device", "step", "users", "conversion", "step_conversion")
     flags = red_flags([], funnel_current=cur, funnel_previous=prev)
-    assert len(flags) == 1 and "for device mobile" in flags[0].message
+    assert len(flags) == 1 and "for device mobile" in str(flags[0].message)
+    assert flags[0].message["segments"] == [Fact("alerts.segment", column="device", value="mobile")]
     weak = red_flags([], funnel_current=cur, thresholds=Thresholds(min_step_conversion=0.45))
     assert codes(weak) == ["weak_funnel_step"]
-    assert weak[0].message == (
-        "Only 40.0 % of users went from landing to cart for device mobile, below the 45 % minimum."
+    assert str(weak[0].message) == (
+        "Only 40.0% of users went from landing to cart for device mobile, below the 45.0% minimum."
+    )
+    assert render(weak[0].message, "fr") == (
+        "Seulement 40,0\u00a0% des utilisateurs sont passés de landing à cart pour device mobile, "
+        "sous le seuil minimum de 45,0\u00a0%."
     )
     # exactly at the floor: no flag (every other step is at 50 %)
     assert red_flags([], funnel_current=cur, thresholds=Thresholds(min_step_conversion=0.4)) == []
@@ -210,8 +243,13 @@ def test_alerts_come_first_and_thresholds_are_validated() -> None:
         red_flags([kpi("cart_abandonment", 0.9), kpi("conversion_rate", 0.01)], thresholds=custom)
         == []
     )
-    with pytest.raises(InputError, match="between 0 and 1"):
+    with pytest.raises(InputError, match="between 0 and 1") as err:
         Thresholds(min_conversion=2)
+    assert err.value.message.code == "alerts.error.rate_range" and err.value.message["value"] == 2
+    assert err.value.text("fr") == (
+        "Le seuil de taux de conversion minimum doit être compris entre 0 et 1 (reçu\u00a0: 2). "
+        "Indiquez les taux en fractions\u00a0: 0,02 pour 2,00\u00a0%."
+    )
     with pytest.raises(InputError, match="significance level"):
         Thresholds(funnel_alpha=0)
 
@@ -253,18 +291,16 @@ def test_end_to_end_from_a_dataset() -> None:
     by = {f.code: f for f in flags}
     # Feb: 1 of 40 bought (2.5 %): above 2 %, no conversion flag; carts 4, 3 abandoned = 75 %
     assert "low_conversion" not in by
-    assert by["high_cart_abandonment"].message == (
-        "Cart abandonment is 75.0 %, above the 70 % threshold."
+    assert by["high_cart_abandonment"].message == Fact(
+        "alerts.high_cart_abandonment", value=0.75, threshold=0.7
     )
     assert by["session_duration_drop"].value == pytest.approx(60 / 100 - 1)
     # product_view -> add_to_cart fell from 20/40 to 4/40: p from the z-test reference
     drop = [f for f in flags if f.code == "funnel_step_drop"]
-    assert [f.title for f in drop] == ["Funnel step dropped: add_to_cart"]
+    assert [str(f.title) for f in drop] == ["Funnel step dropped: add_to_cart"]
     # the smallest of 3 step p-values, Holm-corrected: 3 × p
-    assert (
-        f"p = {3 * _z_p(20, 40, 4, 40):.3g}, Holm-corrected over 3 step comparisons"
-        in drop[0].message
-    )
+    test = drop[0].message["test"]
+    assert test["p"] == pytest.approx(3 * _z_p(20, 40, 4, 40)) and test["family"] == 3
 
 
 # ---------------------------------------------------------------- segments' own flags (demo data)
@@ -387,6 +423,29 @@ def test_segment_step_drop_on_the_demo_november_mobile_checkout() -> None:
     assert round(mobile["step_conversion_previous"] * 100, 1) == 58.2
     assert round(mobile["step_conversion_current"] * 100, 1) == 37.5
     flags = step_drop_flags(changes)
-    assert [f.title for f in flags] == ["Funnel step dropped: purchase"]
-    assert "for device mobile fell from 58.2 % to 37.5 %" in flags[0].message
-    assert "Holm-corrected over 12 step comparisons" in flags[0].message
+    assert [str(f.title) for f in flags] == ["Funnel step dropped: purchase"]
+    assert "for device mobile fell from 58.2% to 37.5%" in str(flags[0].message)
+    assert "Holm-corrected over 12 step comparisons" in str(flags[0].message)
+    assert "pour device mobile est passée de 58,2\u00a0% à 37,5\u00a0%" in render(
+        flags[0].message, "fr"
+    )
+
+
+def test_the_thresholds_table_is_a_fact_in_both_languages() -> None:
+    from kpi.alerts import thresholds_table
+
+    table = thresholds_table()
+    assert table.code == "alerts.doc.table"
+    assert (table["min_conversion"], table["max_cart_abandonment"], table["funnel_alpha"]) == (
+        0.02,
+        0.70,
+        0.05,
+    )
+    assert table["floor"] == Fact("alerts.doc.off")
+    en, fr = render(table, "en"), render(table, "fr")
+    assert "| Low conversion | alert |" in en and "| 2.00% |" in en and "| 70.0% |" in en
+    assert "| Taux de conversion faible | alerte |" in fr and "| 2,00\u00a0% |" in fr
+    assert "| désactivée |" in fr and "alpha 0,050" in fr
+    custom = thresholds_table(Thresholds(min_conversion=0.03, min_step_conversion=0.25))
+    assert custom["floor"] == Fact("alerts.doc.floor", floor=0.25)
+    assert "| 25.0% |" in render(custom, "en") and "| 3.00% |" in render(custom, "en")

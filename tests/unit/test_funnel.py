@@ -25,6 +25,7 @@ from kpi.funnel import (
     time_to_convert,
     user_progress,
 )
+from kpi.words import Fact, render
 
 T0 = dt.datetime(2025, 3, 1, 12, 0, 0)
 
@@ -480,14 +481,35 @@ def test_insights_name_biggest_drop_and_weakest_segment() -> None:
         conversion=pl.col("users") / pl.col("users").first().over("device"),
         step_conversion=pl.col("users") / pl.col("users").shift(1).over("device"),
     )
-    text = insights(res)
-    assert (
-        text[0]
-        == "The biggest drop-off is from payment to confirmation: 92.50 % of users are lost (6,030 → 452)."
+    facts = insights(res)
+    assert [f.code for f in facts] == [
+        "funnel.insight.biggest_drop",
+        "funnel.insight.overall",
+        "funnel.insight.weakest",
+        "funnel.insight.strongest",
+    ]
+    drop = facts[0]
+    assert (drop["from_step"], drop["to_step"], drop["before"], drop["after"]) == (
+        "payment",
+        "confirmation",
+        6030,
+        452,
     )
-    assert "0.50 %" in text[1]
-    assert text[2].startswith("Desktop converts 0.25 % vs 0.50 % overall")
-    assert text[3].startswith("Mobile converts 1.00 % vs 0.50 % overall")
+    assert drop["rate"] == pytest.approx((6030 - 452) / 6030)
+    assert facts[1]["rate"] == pytest.approx(452 / 90400)
+    assert (facts[2]["segment"], facts[3]["segment"]) == ("Desktop", "Mobile")
+    assert facts[2]["rate"] == pytest.approx(150 / 60200)
+    assert facts[3]["rate"] == pytest.approx(302 / 30200)
+    assert render(drop, "en") == (
+        "The biggest drop-off is from payment to confirmation: 92.5% of users are lost "
+        "(6,030 → 452)."
+    )
+    assert render(drop, "fr") == (
+        "Principal point de friction, de payment à confirmation\u00a0: 92,5\u00a0% des "
+        "utilisateurs abandonnent (6\u202f030 → 452)."
+    )
+    assert render(facts[2], "en").startswith("Desktop converts 0.25% vs 0.50% overall")
+    assert render(facts[3], "fr").startswith("Mobile convertit 1,00\u00a0% contre 0,50\u00a0%")
 
 
 def test_default_step_order() -> None:
@@ -823,7 +845,11 @@ def test_insights_without_any_drop_off_do_not_name_a_biggest_one() -> None:
     res = pl.DataFrame({"step": ["view", "cart", "purchase"], "users": [50, 50, 50]}).with_columns(
         conversion=pl.col("users") / 50, step_conversion=pl.lit(1.0)
     )
-    text = insights(res)
-    assert text[0] == "No user is lost between the steps (50 at every step)."
-    assert not any("biggest" in t for t in text)
-    assert text[1] == "Overall, 100.00 % of users who did view reached purchase (50 of 50)."
+    facts = insights(res)
+    assert facts[0] == Fact("funnel.insight.no_loss", users=50)
+    assert not any("biggest" in f.code for f in facts)
+    assert str(facts[0]) == "No user is lost between the steps (50 at every step)."
+    assert str(facts[1]) == "Overall, 100.0% of users who did view reached purchase (50 of 50)."
+    assert render(facts[1], "fr") == (
+        "Au total, 100,0\u00a0% des utilisateurs passés par view ont atteint purchase (50 sur 50)."
+    )

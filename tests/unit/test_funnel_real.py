@@ -63,12 +63,13 @@ def test_membership_funnel_by_device(kaggle) -> None:
     got = {d: g["users"].to_list() for (d,), g in res.group_by("device", maintain_order=True)}
     assert got == {"Desktop": [60_200, 30_100, 3_010, 150], "Mobile": [30_200, 15_100, 3_020, 302]}
     assert got == expected(users, "device")
-    text = insights(res)
-    assert text[0].startswith(
-        "The biggest drop-off is from payment_page to payment_confirmation_page"
+    facts = insights(res)
+    assert (facts[0]["from_step"], facts[0]["to_step"]) == (
+        "payment_page",
+        "payment_confirmation_page",
     )
-    assert "Desktop converts 0.25 % vs 0.50 % overall" in text[2]
-    assert "Mobile converts 1.00 % vs 0.50 % overall" in text[3]
+    assert "Desktop converts 0.25% vs 0.50% overall" in str(facts[2])
+    assert "Mobile converts 1.00% vs 0.50% overall" in str(facts[3])
 
 
 def test_membership_funnel_by_signup_month(kaggle) -> None:

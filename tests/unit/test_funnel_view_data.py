@@ -9,8 +9,9 @@ import pytest
 
 from kpi import funnel
 from kpi.errors import InputError, SchemaError
-from kpi.funnel_view_data import count_segments, funnel_from_counts, plain_insights
+from kpi.funnel_view_data import count_segments, funnel_from_counts
 from kpi.segments import with_top_values
+from kpi.words import Fact, render
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
@@ -94,24 +95,42 @@ def test_ga4_merch_store_sums_match_plain_polars():
     )
 
 
-def test_plain_insights_small_segments_and_counts():
+def test_count_insights_are_facts_small_segments_and_counts():
+    """Aggregated counts: the facts speak of "the count" (their own codes, no rewriting of
+    sentences), and a segment with fewer than 30 at the last step is said to be maybe chance."""
     by = funnel_from_counts(COUNTS.drop_nulls(), ["visit", "cart", "buy"], by=["device"])
-    sentences = funnel.insights(by.select("device", *by.columns[1:5]), by=["device"])
-    out = plain_insights(sentences, by, "device", last_step="buy", aggregated=True)
-    # mobile: 6 at "buy" (< 30) gets the caveat; desktop: 30 does not
-    assert out[2] == (
-        "mobile converts 1.00 % vs 3.60 % overall (the weakest segment; only 6 at the last "
-        "step: few users, may be chance)."
+    facts = funnel.insights(by.select("device", *by.columns[1:5]), by=["device"], counts=True)
+    assert [f.code for f in facts] == [
+        "funnel.insight.biggest_drop_count",
+        "funnel.insight.overall_count",
+        "funnel.insight.weakest_small",  # mobile: 6 at "buy" (< 30)
+        "funnel.insight.strongest",  # desktop: 30 at "buy"
+    ]
+    assert facts[0] == Fact(
+        "funnel.insight.biggest_drop_count",
+        from_step="visit",
+        to_step="cart",
+        rate=facts[0]["rate"],
+        before=1000,
+        after=160,
     )
-    assert out[3] == "desktop converts 7.50 % vs 3.60 % overall (the strongest segment)."
-    # counts of sessions or rows are not "users"
-    assert (
-        out[0]
-        == "The biggest drop-off is from visit to cart: 84.00 % of the count is lost (1,000 → 160)."
+    assert facts[0]["rate"] == pytest.approx(840 / 1000)
+    assert facts[2]["segment"] == "mobile" and facts[2]["users"] == 6
+    assert facts[2]["rate"] == pytest.approx(0.01) and facts[2]["overall"] == pytest.approx(0.036)
+    assert facts[3]["segment"] == "desktop" and facts[3]["rate"] == pytest.approx(0.075)
+    assert render(facts[0], "en") == (
+        "The biggest drop-off is from visit to cart: 84.0% of the count is lost (1,000 → 160)."
     )
-    assert out[1] == "Overall, 3.60 % of the visit count reached buy (36 of 1,000)."
-    assert "users" not in " ".join(out[:2])
-    # event data: wording kept, only the caveat is added
-    kept = plain_insights(sentences, by, "device", last_step="buy")
-    assert kept[0] == sentences[0] and kept[3] == sentences[3]
-    assert plain_insights(sentences) == sentences
+    assert render(facts[1], "en") == "Overall, 3.60% of the visit count reached buy (36 of 1,000)."
+    assert "users" not in render(facts[0], "en") + render(facts[1], "en")
+    assert render(facts[2], "fr") == (
+        "mobile convertit 1,00\u00a0% contre 3,60\u00a0% au total (le segment le plus faible ; "
+        "seulement 6 à la dernière étape\u00a0: trop peu pour conclure, ce peut être le hasard)."
+    )
+    assert render(facts[0], "fr") == (
+        "Principal point de friction, de visit à cart\u00a0: le décompte baisse de 84,0\u00a0% "
+        "(1\u202f000 → 160)."
+    )
+    # event data: the users' wording, and the caveat only under 30 at the last step
+    plain = funnel.insights(by.select("device", *by.columns[1:5]), by=["device"])
+    assert [f.code for f in plain][:2] == ["funnel.insight.biggest_drop", "funnel.insight.overall"]
