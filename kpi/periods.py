@@ -9,6 +9,7 @@ from typing import Literal
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
+from kpi.words import Fact
 
 Grain = Literal["day", "week", "month"]
 
@@ -33,7 +34,11 @@ def period_start(index: pl.Expr, grain: Grain) -> pl.Expr:
 
 
 def period_label(start: pl.Expr, grain: Grain) -> pl.Expr:
-    """``2025-03`` (month), ``2025-W11`` (ISO week), ``2025-03-14`` (day)."""
+    """``2025-03`` (month), ``2025-W11`` (ISO week), ``2025-03-14`` (day).
+
+    Weeks are ISO weeks (Monday to Sunday) in every language: a French week starts on Monday,
+    and an English view uses the same weeks, so that a cohort or a weekly figure never changes
+    with the language of the reader (a Sunday-start week would move every Sunday's users)."""
     fmt = {"month": "%Y-%m", "week": "%G-W%V", "day": "%Y-%m-%d"}[grain]
     return start.dt.strftime(fmt)
 
@@ -49,18 +54,29 @@ def scalar_index(moment: datetime, grain: Grain) -> int:
 def check_grain(grain: str, allowed: tuple[str, ...] = ("day", "week", "month")) -> None:
     """An :class:`InputError` for a period name that is not allowed."""
     if grain not in allowed:
-        raise InputError(f"Unknown period '{grain}'.", f"Choose one of: {', '.join(allowed)}.")
+        raise InputError(
+            Fact("periods.unknown_grain", grain=grain),
+            Fact("periods.choose_grain", allowed=[Fact(f"periods.grain.{a}") for a in allowed]),
+        )
 
 
-def require_columns(frame: pl.DataFrame, columns: list[str], what: str) -> None:
-    """A :class:`SchemaError` naming the columns ``what`` needs and the data lacks."""
+def require_columns(frame: pl.DataFrame, columns: list[str], what: Fact | str) -> None:
+    """A :class:`SchemaError` naming the columns ``what`` (an analysis: a fact or a message
+    code, such as ``def.retention.label``) needs and the data lacks."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"{what} needs the column(s) {', '.join(missing)}, which the data does not have.",
-            "Map a column to that role on the data page (or join the segment with "
-            "Dataset.events_with).",
+            Fact("periods.missing_columns", what=_words(what), columns=missing, n=len(missing)),
+            Fact("periods.map_a_column"),
         )
+
+
+def _words(what: Fact | str) -> Fact | str:
+    """A message code as its fact; any other text as it is (TRANSITIONAL: callers that still
+    name the analysis in English)."""
+    from kpi.words.catalogue import catalogue
+
+    return Fact(what) if isinstance(what, str) and what in catalogue() else what
 
 
 def as_datetime(value: date | datetime) -> datetime:
