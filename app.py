@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import download, lang, sidebar, state, widgets
+from pages._ui import download, sidebar, state, widgets
 from pages._ui.lang import t, tx
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
@@ -44,7 +44,7 @@ nav = st.navigation(pages, position="top")
 
 widgets.frame_styles(state.data_changing())
 side = sidebar.regions()
-lang.switch(side.lang)
+sidebar.language(side.lang)  # (not lang.switch: Streamlit would bind ?lang=English)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):

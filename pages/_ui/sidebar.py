@@ -32,11 +32,13 @@ from kpi.filters import (
 )
 from kpi.load import MAX_UPLOAD_MB
 from kpi.segments import NONE
-from kpi.words import Fact, Raw, escape_markdown
-from pages._ui import state
+from kpi.words import LANGS, Fact, Lang, Raw, escape_markdown, render
+from pages._ui import state, url
+from pages._ui.lang import KEY as LANG_KEY
 from pages._ui.lang import current, t, tx
 
 MAX_OPTIONS = 200
+GRAINS = ["month", "week"]
 #: the period widget's date format, the same in every language: a keyed date_input whose
 #: format changes is a new widget, which would drop the period when the language is switched.
 #: ISO (as in the URL) reads the same in French and English, where 03/12 would not.
@@ -108,6 +110,10 @@ def option_words(value: object) -> str:
     return tx(word) if isinstance(word, Fact) else str(value)
 
 
+def _is_filter_param(key: str) -> bool:
+    return key in MAIN_SEGMENTS or (key.startswith("seg_") and len(key) > 4)
+
+
 def filter_key(segment: str) -> str:
     """Widget key (and URL parameter) of a segment filter (:func:`kpi.filters.segment_param`)."""
     return segment_param(segment)
@@ -127,17 +133,37 @@ def _options(ds: Dataset, col: str) -> list[str]:
     return counts[col].head(MAX_OPTIONS).to_list()
 
 
+def language(box: DeltaGenerator) -> Lang:
+    """The Français / English switch: ``?lang=fr`` opens the view in French and stays in the
+    URL (on every page, with the filters), so a shared link opens in the sender's language;
+    without it, the browser's language. Switching keeps the page and the filters."""
+    lang = current()  # the switch, else the URL, else the browser's language
+    chosen = box.segmented_control(
+        render("common.language", lang),
+        options=list(LANGS),
+        format_func=lambda code: render(f"common.lang.{code}", code),  # each in its own words
+        default=lang,
+        required=True,
+        key=LANG_KEY,
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    lang = chosen if chosen in LANGS else lang
+    url.keep(LANG_KEY, lang)  # always in the URL, even when it is the browser's language
+    return lang  # type: ignore[return-value]
+
+
 def cohort_grain(box: DeltaGenerator) -> str:
     """Cohorts by first-seen month or week (applies when the cohort is derived from dates)."""
     grain = box.segmented_control(
         t("frame.cohort_by"),
-        ["month", "week"],
-        default="month",
+        GRAINS,
+        default=url.seed("cohort_by", GRAINS) or "month",
         format_func=lambda g: tx(f"frame.cohort.{g}"),
         key="cohort_by",
-        bind="query-params",
         help=t("frame.cohort_help"),
     )
+    url.keep("cohort_by", grain or "month", "month")  # ?cohort_by=week in every language
     return grain or "month"
 
 
@@ -200,6 +226,7 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
             extra_options,
             key="more_segments",
             bind="query-params",
+            placeholder=tx("filters.more_placeholder"),
             help=t("filters.more_help"),
         )
         # a link's filter on another column shows that column's filter even if the link
@@ -209,18 +236,22 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     for seg in shown:
         options = _options(ds, seg)
         available[seg] = options
+        key = filter_key(seg)
         values = seg_box.multiselect(
             filter_label(seg),
             options,
+            default=url.seed(key, options, many=True),
             format_func=option_words,
-            key=filter_key(seg),
-            bind="query-params",
+            key=key,
             placeholder=tx("common.all"),
         )
+        url.keep(key, list(values))  # the data's values (``(none)``), not the words shown
         if values:
             chosen[seg] = list(values)
     if any(s in ds.segments for s in ("device", "channel")) and ds.has_timestamps:
         box.caption(t("filters.first_touch"))
+    drawn = {filter_key(seg) for seg in shown}
+    url.forget([k for k in st.query_params if _is_filter_param(k) and k not in drawn])
     f = Filters(start=start, end=end, segments=chosen)
     st.session_state["filters"] = f
     _remember_mismatches(ds, link, available, bounds, f)

@@ -13,6 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "jours, bornes comprises.",
     ),
     "filters.more": ("More segments", "Autres segments"),
+    "filters.more_placeholder": ("Choose columns", "Choisissez des colonnes"),
     "filters.more_help": (
         "Other categorical columns of your data to filter and break down by.",
         "D'autres colonnes catégorielles de vos données, pour filtrer et ventiler.",
