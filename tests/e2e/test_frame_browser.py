@@ -12,16 +12,28 @@ from tests.e2e.conftest import wait_for_app
 pytestmark = pytest.mark.e2e
 
 
-def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp_path):
+PROJECTOR_WORDS = {
+    "en": (("Period", "Device", "Channel"), ("Overview", "Funnel", "A/B test", "Export")),
+    "fr": (("Période", "Appareil", "Canal"), ("Vue d'ensemble", "Entonnoir", "Test A/B", "Export")),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp_path, lang):
+    labels, titles = PROJECTOR_WORDS[lang]
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     page.set_default_timeout(60_000)
-    page.goto(f"{server}/funnel")
+    page.goto(f"{server}/funnel?lang={lang}")
     wait_for_app(page)
-    page.screenshot(path=str(tmp_path / "projector.png"))
+    page.screenshot(path=str(tmp_path / f"projector_{lang}.png"))
     sidebar = page.get_by_test_id("stSidebar")
     content = page.get_by_test_id("stSidebarContent")
     assert content.evaluate("e => e.scrollTop") == 0
-    for label in ("Period", "Device", "Channel"):
+    # the language switch is at the top, whole, and does not push the filters out of view
+    switch = sidebar.get_by_text("Français", exact=True)
+    sb = switch.bounding_box()
+    assert sb is not None and sb["y"] >= 0 and sb["y"] + sb["height"] <= 720
+    for label in labels:
         widget = sidebar.get_by_text(label, exact=True).locator(
             "xpath=ancestor::*[@data-testid='stElementContainer'][1]"
         )
@@ -32,7 +44,7 @@ def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp
         assert box["x"] + box["width"] <= 320, (label, box)
     # the pages are in the top bar, every one of them visible at this width
     nav = page.get_by_test_id("stTopNav")
-    for title in ("Overview", "Funnel", "A/B test", "Export"):
+    for title in titles:
         link = nav.get_by_text(title, exact=True)
         assert link.is_visible(), title
         lb = link.bounding_box()
