@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from kpi.definitions import Definition
-from kpi.filters import LinkMismatch
+from kpi.filters import LinkMismatch, period_fact
 from kpi.words import Fact, Raw, escape_markdown
 from pages._ui import format as fmt
 from pages._ui import sidebar, state
@@ -139,7 +139,7 @@ def previous_period_caption() -> None:
     f = state.current_filters()
     prev = f.previous() if f else None
     if prev is not None:
-        st.caption(f"Changes are against the previous period: {prev.start} to {prev.end}.")
+        st.caption(t("filters.previous_period", period=period_fact(prev.start, prev.end)))
 
 
 def stop_on_aggregated_counts(ds: object, page: str) -> None:

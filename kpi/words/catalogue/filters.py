@@ -47,6 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.period.until": ("until {end:date}", "jusqu'au {end:date}"),
     "filters.period.raw": ("{values:list}", "{values:list}"),
     "filters.value": ("**{value}**", "**{value}**"),
+    "filters.previous_period": (
+        "Changes are against the previous period: {period}.",
+        "Les évolutions sont calculées par rapport à la période précédente\u00a0: {period}.",
+    ),
     # a shared link's filters the data cannot apply
     "filters.link.head": (
         "This view is not exactly the one in the link.",
