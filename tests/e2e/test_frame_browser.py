@@ -129,3 +129,44 @@ def test_new_data_never_shows_the_previous_files_page(server, page, tmp_path):
     assert running_samples > 0, "the upload's run was observed"
     if running_samples * 0.1 > 1.0:  # a run of over a second (the pill shows after 0.5 s)
         assert pill_seen, "a run of more than half a second shows the working pill"
+
+
+HOSTILE = ["**promo**", "![x](http://example.invalid/p.png)"]
+
+
+def test_hostile_segment_values_show_as_typed_and_load_nothing(server, page, tmp_path):
+    """A channel named **promo** or ![x](http://example.invalid/p.png): the filter shows it as
+    typed, the view line under the title too, and the browser never asks for the image."""
+    rows = ["user_id,event,ts,channel"]
+    for i in range(60):
+        value = HOSTILE[i % 2] if i % 3 else "email"
+        rows.append(f'u{i},{["view", "buy"][i % 2]},2025-01-{1 + i % 28:02d} 10:00,"{value}"')
+    path = tmp_path / "hostile.csv"
+    path.write_text("\n".join(rows) + "\n")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{server}/data?lang=fr")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Canal")
+    for value in HOSTILE:
+        box.locator("input").click()
+        page.get_by_role("option", name=value, exact=True).click()
+        wait_for_app(page)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    page.screenshot(path=str(tmp_path / "hostile.png"))
+    chosen = box.inner_text()
+    for value in HOSTILE:
+        assert value in chosen, (value, chosen)
+    main = page.get_by_test_id("stMain")
+    caption = main.get_by_test_id("stCaptionContainer").first.inner_text()
+    assert "canal : **promo** ou ![x](http://example.invalid/p.png)" in caption.replace(
+        "\u00a0", " "
+    )
+    assert page.locator("img[src*='example.invalid']").count() == 0
+    assert main.locator("strong", has_text="promo").count() == 0
+    assert not [u for u in asked if "example.invalid" in u]
