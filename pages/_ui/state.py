@@ -70,25 +70,25 @@ def parse(name: str, data: bytes, options: dict[str, Any] | None = None) -> Pars
 
 def build(
     files: list[ParsedFile], grain: str = "month"
-) -> tuple[Dataset | None, ParcoursError | Fact | None]:
-    """The Dataset from every readable file, or what says why there is none (an error of kpi,
-    or a fact), rendered by the page in the reader's language (:func:`problem_text`)."""
+) -> tuple[Dataset | None, ParcoursError | None]:
+    """The Dataset from every readable file, or the error that says why there is none (its
+    words rendered by the page in the reader's language: :func:`problem_text`)."""
     inputs = [
         TableInput.from_table(f.name, f.table, roles=f.roles) for f in files if f.table is not None
     ]
     if not inputs:
-        return None, Fact("frame.no_file_read")
+        return None, ParcoursError(Fact("frame.no_file_read"))
     try:
         return build_dataset(inputs, cohort_grain=grain), None  # type: ignore[arg-type]
     except ParcoursError as exc:
         return None, exc
 
 
-def problem_text(problem: ParcoursError | Fact | str | None) -> str:
+def problem_text(problem: ParcoursError | None) -> str:
     """Markdown words of what :func:`dataset` says instead of data, in the view's language."""
     if isinstance(problem, ParcoursError):
         return problem.text(current(), markdown=True)
-    return t(problem or "frame.no_data")
+    return t("frame.no_data")
 
 
 @st.cache_resource(show_spinner=False)  # the frame's pill says "Reading the data…"
@@ -184,7 +184,7 @@ def set_roles(index: int, roles: dict[str, str]) -> None:
     st.session_state.pop("dataset_key", None)
 
 
-def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | Fact | None]:
+def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]:
     """The unfiltered Dataset of this session.
 
     Built once per set of files, roles and reading options; a change of cohort grain only
@@ -206,7 +206,7 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | Fact 
 
 
 @st.cache_resource(show_spinner=False)
-def _demo_dataset() -> tuple[Dataset | None, ParcoursError | Fact | None]:
+def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
     return build(demo_files())
 
 

@@ -321,3 +321,16 @@ def test_french_frame_and_language_switch_keep_the_filters(app):
     assert "**Data:** demo data · **View:** device: mobile" in [c.value for c in app.caption]
     assert [t.value for t in app.title][:1] != []
     assert app.query_params["lang"] == ["en"] or app.query_params["lang"] == "en"
+
+
+def test_no_readable_file_is_said_in_french(app):
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    errors = [e.value for e in app.error]
+    assert "Aucun des fichiers importés n'a pu être lu." in errors
+    assert any(i.value.startswith("Importez un journal d'événements") for i in app.info)
+    (file_error,) = [e.value for e in app.sidebar.error]
+    assert file_error.startswith("**empty\\.csv**\u00a0: ")
+    assert app.session_state["filters"] is None
