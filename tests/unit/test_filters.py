@@ -8,7 +8,6 @@ import polars as pl
 import pytest
 
 from kpi.dataset import Dataset
-from kpi.words import Fact, render
 from kpi.filters import (
     Filters,
     LinkMismatch,
@@ -19,6 +18,7 @@ from kpi.filters import (
     requested_view,
     segment_param,
 )
+from kpi.words import Fact, render
 
 
 @pytest.mark.parametrize(
