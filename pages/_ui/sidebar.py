@@ -158,7 +158,7 @@ def cohort_grain(box: DeltaGenerator) -> str:
     grain = box.segmented_control(
         t("frame.cohort_by"),
         GRAINS,
-        default=url.seed("cohort_by", GRAINS) or "month",
+        default=url.seed("cohort_by", GRAINS, fallback="month"),
         format_func=lambda g: tx(f"frame.cohort.{g}"),
         key="cohort_by",
         help=t("frame.cohort_help"),

@@ -7,7 +7,8 @@ equal to the widget's default. A link must be the same view in French and Englis
 Streamlit but by these two calls, with their option values (``week``, ``fr``, ``(none)``):
 
 - :func:`seed`: the URL's value, for the widget's ``default`` (the first time it is drawn in
-  a session, or again after it was not drawn; later, the widget keeps the user's choice);
+  a session, or again after it was not drawn; later, the widget keeps the user's choice; on
+  the browser's back and forward buttons, the URL's value again);
 - :func:`keep`: after the widget, its value back into the URL (removed when it is the
   ``default`` given, kept always when ``default`` is None).
 """
@@ -18,15 +19,24 @@ from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 
-def seed(key: str, options: Sequence[Any], *, many: bool = False) -> Any:
-    """The URL's value(s) of ``key`` among ``options`` (None, or [] when ``many``, if none)."""
+def seed(key: str, options: Sequence[Any], *, many: bool = False, fallback: Any = None) -> Any:
+    """The URL's value(s) of ``key`` among ``options`` (``fallback``, or [] when ``many``, if
+    none). On the browser's back / forward, the URL's value also replaces the widget's, as
+    Streamlit does for the widgets it binds."""
     known = {str(o): o for o in options}
     values = [known[v] for v in st.query_params.get_all(key) if v in known]
-    if many:
-        return list(dict.fromkeys(values))
-    return values[0] if values else None
+    value = list(dict.fromkeys(values)) if many else (values[0] if values else fallback)
+    if _history_navigation():
+        st.session_state[key] = value if value is not None or many else fallback
+    return value
+
+
+def _history_navigation() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "is_history_navigation", False))
 
 
 def keep(key: str, value: Any, default: Any = None) -> None:
