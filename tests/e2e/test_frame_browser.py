@@ -170,3 +170,23 @@ def test_hostile_segment_values_show_as_typed_and_load_nothing(server, page, tmp
     assert page.locator("img[src*='example.invalid']").count() == 0
     assert main.locator("strong", has_text="promo").count() == 0
     assert not [u for u in asked if "example.invalid" in u]
+
+
+def test_back_and_forward_restore_the_filters_and_keep_the_language(server, page):
+    page.goto(f"{server}/funnel?lang=fr&device=mobile")
+    wait_for_app(page)
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Canal")
+    box.locator("input").click()
+    page.get_by_role("option", name="email", exact=True).click()
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert "channel=email" in page.url and "lang=fr" in page.url
+    page.go_back()
+    wait_for_app(page)
+    assert "channel=email" not in page.url and "device=mobile" in page.url
+    assert "email" not in box.inner_text()
+    page.go_forward()
+    wait_for_app(page)
+    assert "channel=email" in page.url and "email" in box.inner_text()
+    assert "lang=fr" in page.url
