@@ -334,3 +334,24 @@ def test_no_readable_file_is_said_in_french(app):
     (file_error,) = [e.value for e in app.sidebar.error]
     assert file_error.startswith("**empty\\.csv**\u00a0: ")
     assert app.session_state["filters"] is None
+
+
+def test_the_missing_value_is_shown_in_words_and_stays_neutral_in_the_url(app):
+    """A device left empty is the value ``(none)`` (filters, URL) shown as ``(aucun)``."""
+    rows = ["user_id,event,ts,device"] + [
+        f"u{i},view,2025-01-{1 + i % 28:02d} 10:00,{'' if i % 4 == 0 else 'mobile'}"
+        for i in range(40)
+    ]
+    app.query_params["lang"] = "fr"
+    app.run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.sidebar.file_uploader[0].set_value(("log.csv", data, "text/csv")).run()
+    device = app.sidebar.multiselect(key="device")
+    assert device.options == ["mobile", "(aucun)"]  # 30 mobile, then the 10 without a device
+    device.set_value(["(none)"]).run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"device": ("(none)",)}
+    assert f.apply(app.session_state["dataset"]).users.height == 10
+    assert app.query_params["device"] in (["(none)"], "(none)")
+    assert any("appareil\u00a0: (aucun)" in c.value for c in app.caption)
