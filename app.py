@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import download, lang, sidebar, state, widgets
-from pages._ui.lang import tx
+from pages._ui import download, sidebar, state, widgets
+from pages._ui.lang import t, tx
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
@@ -44,21 +44,21 @@ nav = st.navigation(pages, position="top")
 
 widgets.frame_styles(state.data_changing())
 side = sidebar.regions()
-lang.switch(side.lang)
+sidebar.language(side.lang)  # (not lang.switch: Streamlit would bind ?lang=English)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
-with running.spinner("Reading the data…", show_time=True):
+with running.spinner(tx("frame.reading"), show_time=True):
     sidebar.data_source(side.data)
     grain = sidebar.cohort_grain(side.grain)
     ds, error = state.dataset(grain)
 if ds is None:
-    st.error(error or "No data.")
-    st.info("Upload an event log, orders, a user table or aggregated counts in the sidebar.")
+    st.error(state.problem_text(error))
+    st.info(t("frame.upload_prompt"))
     st.session_state["filters"] = None
 else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
-with running.spinner("Computing…", show_time=True):
+with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()
     except StopException:  # the page ended early on purpose (e.g. "upload a file first")

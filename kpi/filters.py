@@ -1,8 +1,9 @@
-"""The view state as a small object: date range + segment values -> polars filters + a sentence.
+"""The view state as a small object: date range + segment values -> polars filters + a fact.
 
 Modelled on Datasette's ``filters.py``: the URL holds the view (the app binds each widget to a
 query parameter); :class:`Filters` turns it into expressions on the canonical tables and into
-a human description ("mobile users from paid_search, 2025-09-01 to 2025-09-30").
+a fact saying which view it is (``device: mobile; Sep 1, 2025 to Sep 30, 2025``), rendered in
+the reader's language by :mod:`kpi.words` (words in ``kpi/words/catalogue/filters.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from typing import Literal
 import polars as pl
 
 from kpi.dataset import Dataset
+from kpi.segments import NONE, OTHER
+from kpi.words import Fact, Lang, render
+
+MAIN_SEGMENTS = ("device", "channel", "cohort", "variant")
 
 
 @dataclass(frozen=True)
@@ -98,12 +103,58 @@ class Filters:
                 counts = counts.filter(self._date_expr("ts"))
         return ds.with_tables(events=events, users=users, survey=survey, spend=spend, counts=counts)
 
-    def describe(self) -> str:
-        """The view in words: 'device: mobile; channel: paid_search, email; 2025-09-01 to ...'."""
-        parts = [f"{col}: {', '.join(vals)}" for col, vals in self.active_segments.items()]
-        if self.start or self.end:
-            parts.append(f"{self.start or 'start'} to {self.end or 'end'}")
-        return "; ".join(parts) if parts else "all users, whole period"
+    def fact(self) -> Fact:
+        """The view as a fact: ``device: mobile and channel: email or social; Sep 1, 2025 to
+        Sep 30, 2025`` (``filters.view.*``); segment values stay text."""
+        segments = [
+            Fact("filters.segment", segment=segment_name(col), values=[value_word(v) for v in vals])
+            for col, vals in self.active_segments.items()
+        ]
+        period = period_fact(self.start, self.end)
+        if segments and period is not None:
+            return Fact("filters.view.segments_period", segments=segments, period=period)
+        if segments:
+            return Fact("filters.view.segments", segments=segments)
+        if period is not None:
+            return Fact("filters.view.period", period=period)
+        return Fact("filters.view.all")
+
+    def describe(self, lang: Lang = "en", *, markdown: bool = False) -> str:
+        """:meth:`fact` rendered in ``lang`` (plain text unless ``markdown``)."""
+        return render(self.fact(), lang, markdown=markdown)
+
+
+def segment_name(segment: str) -> Fact | str:
+    """A segment's name inside a sentence: the four main segments in words (``appareil``),
+    any other column as the user typed it."""
+    return Fact(f"filters.name.{segment}") if segment in MAIN_SEGMENTS else segment
+
+
+def segment_label(segment: str) -> Fact | str:
+    """A segment filter's label: the four main segments in words (``Appareil``), any other
+    column as the user typed it."""
+    return Fact(f"filters.label.{segment}") if segment in MAIN_SEGMENTS else segment
+
+
+def value_word(value: str) -> Fact | str:
+    """A segment value as shown to a person: the neutral ``(none)`` and ``Other`` in words, any
+    other value as it is in the data (text)."""
+    if value == NONE:
+        return Fact("common.none")
+    if value == OTHER:
+        return Fact("common.other")
+    return str(value)
+
+
+def period_fact(start: date | None, end: date | None) -> Fact | None:
+    """``Sep 1, 2025 to Sep 30, 2025`` (or from / until one day); None without a bound."""
+    if start is not None and end is not None:
+        return Fact("filters.period.range", start=start, end=end)
+    if start is not None:
+        return Fact("filters.period.from", start=start)
+    if end is not None:
+        return Fact("filters.period.until", end=end)
+    return None
 
 
 def _whole_months(start: date, end: date) -> int:
@@ -132,7 +183,6 @@ def date_bounds(ds: Dataset) -> tuple[date, date] | None:
 
 # ---------------------------------------------------------------- the view a shared link asks for
 
-MAIN_SEGMENTS = ("device", "channel", "cohort", "variant")
 PERIOD_PARAM = "period"
 MORE_SEGMENTS_PARAM = "more_segments"
 
@@ -199,6 +249,47 @@ class LinkMismatch:
     missing: tuple[str, ...]
     applied: tuple[str, ...] = ()
     covered: tuple[str, ...] = ()
+
+    def fact(self) -> Fact:
+        """What the link asked, what this data lacks and what the view shows instead, as a fact
+        (``filters.link.*``): the link's values stay text, its readable dates become dates."""
+        segment = segment_name(self.filter)
+        if self.reason == "no_value":
+            missing = [_bold(v) for v in self.missing]
+            values = {"segment": segment, "missing": missing, "n": len(self.missing)}
+            if self.applied:
+                applied = [_bold(v) for v in self.applied]
+                return Fact("filters.link.no_value.kept", applied=applied, **values)
+            return Fact("filters.link.no_value.every", **values)
+        if self.reason == "no_column":
+            if not self.requested:
+                return Fact("filters.link.no_column.added", segment=segment)
+            requested = [_bold(v) for v in self.requested]
+            return Fact("filters.link.no_column", segment=segment, requested=requested)
+        asked = _period_of(self.requested)
+        if self.reason == "no_dates":
+            return Fact("filters.link.no_dates", asked=asked)
+        shown = _period_of(self.applied)
+        if self.reason == "period_unreadable":
+            return Fact("filters.link.period_unreadable", asked=asked, shown=shown)
+        if self.reason == "period_outside":
+            return Fact("filters.link.period_outside", asked=asked, shown=shown)
+        covered = _period_of(self.covered)
+        return Fact("filters.link.period_partly_outside", asked=asked, shown=shown, covered=covered)
+
+
+def _bold(value: str) -> Fact:
+    return Fact("filters.value", value=value_word(value))
+
+
+def _period_of(values: Sequence[str]) -> Fact:
+    """A link's period values as dates when they read as a range, else as the text typed."""
+    days = [_parse_day(v) for v in values]
+    if 1 <= len(days) <= 2 and all(d is not None for d in days):
+        start, end = days[0], days[-1] if len(days) == 2 else None
+        if end is None or start <= end:  # type: ignore[operator]
+            return period_fact(start, end)  # type: ignore[return-value]
+    return Fact("filters.period.raw", values=[str(v) for v in values])
 
 
 def _parse_day(text: str) -> date | None:

@@ -1,17 +1,33 @@
-"""Altair conventions shared by every page: projector-readable sizes and stable segment colours.
+"""Altair conventions shared by every page: projector-readable sizes, stable segment colours,
+and words and figures in the reader's language.
 
 A segment value keeps the same colour on every page: colours are assigned from a fixed
 palette by the value's position in the sorted list of the segment's values in the whole
 (unfiltered) dataset, so filtering never reshuffles them.
+
+Titles, axis titles, legend titles and tooltips: the helpers take a message code, a
+:class:`~kpi.words.Fact`, or text already rendered with ``tx()``. Numbers and dates on the axes
+are written by vega in the view's locale (:func:`locale`, set on every chart by :func:`show`:
+``12,5 %`` and ``1 234`` in French, month names in French); give vega d3 formats (``".1%"``,
+``",d"``, :func:`date_format`), never preformatted strings. The neutral values ``Other`` and
+``(none)`` of a breakdown are shown in words with :func:`neutral_words`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
 import altair as alt
 import polars as pl
 import streamlit as st
+
+from kpi.segments import NONE, OTHER
+from kpi.words import Fact, Lang, render
+from kpi.words import format as fmt
+from kpi.words.catalogue import catalogue
+from pages._ui import lang as ui_lang
 
 # Okabe-Ito-based, colour-blind safe, then a few extra distinct hues.
 PALETTE = [
@@ -34,8 +50,84 @@ FONT_SIZE = 16
 TITLE_SIZE = 20
 
 
+def words(message: Fact | str | None) -> str:
+    """Plain text of a message code or fact in the view's language; other text (already
+    rendered by the caller, or a user value such as a step name) as it is."""
+    if message is None:
+        return ""
+    if isinstance(message, Fact) or message in catalogue():
+        return render(message, ui_lang.current())
+    return str(message)
+
+
+@lru_cache(maxsize=4)
+def _locale(lang: Lang) -> dict[str, Any]:
+    loc = fmt.locale(lang)
+    symbols = loc.number_symbols["latn"]
+    percent_suffix = "\u00a0%" if lang == "fr" else "%"
+    wide = loc.days["format"]["wide"]
+    short = loc.days["format"]["abbreviated"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # babel counts from Monday, d3 from Sunday
+    return {
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", ""],  # amounts carry no invented symbol (kpi.words.format.money)
+            "percent": percent_suffix,
+            "minus": symbols["minusSign"],
+        },
+        "time": {
+            "dateTime": "%x %X",
+            "date": "%d/%m/%Y" if lang == "fr" else "%m/%d/%Y",
+            "time": "%H:%M:%S" if lang == "fr" else "%I:%M:%S %p",
+            "periods": ["AM", "PM"],
+            "days": [wide[i] for i in sunday_first],
+            "shortDays": [short[i] for i in sunday_first],
+            "months": [loc.months["format"]["wide"][m] for m in range(1, 13)],
+            "shortMonths": [loc.months["format"]["abbreviated"][m] for m in range(1, 13)],
+        },
+    }
+
+
+def locale(lang: Lang | None = None) -> alt.Locale:
+    """The d3 number and time locale of a language (from babel's CLDR data): vega writes the
+    axes' numbers and dates with it."""
+    return alt.Locale(**_locale(lang or ui_lang.current()))
+
+
+#: d3 time formats of a day and a month per language (``1 déc.`` / ``Dec 1``).
+DATE_FORMATS: dict[str, dict[str, str]] = {
+    "fr": {"day": "%-d %b", "day_year": "%-d %b %Y", "month": "%b %Y", "week": "%-d %b"},
+    "en": {"day": "%b %-d", "day_year": "%b %-d, %Y", "month": "%b %Y", "week": "%b %-d"},
+}
+
+
+def date_format(kind: str = "day") -> str:
+    """A d3 time format for an axis or a tooltip in the view's language: ``day``,
+    ``day_year``, ``month`` or ``week`` (the Monday a week starts on)."""
+    return DATE_FORMATS.get(ui_lang.current(), DATE_FORMATS["en"])[kind]
+
+
+def neutral_words(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The neutral values ``Other`` and ``(none)`` of a breakdown column in words
+    (``Autres``, ``(aucun)``) before charting: the axis, legend and tooltip all show them so;
+    every other value (a user value) is left as it is."""
+    if column not in frame.columns:
+        return frame
+    col = pl.col(column).cast(pl.String)
+    return frame.with_columns(
+        col.replace({OTHER: words("common.other"), NONE: words("common.none")}).alias(column)
+    )
+
+
 def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Large labels and titles, readable on a projector."""
+    """Large labels and titles, readable on a projector; numbers and dates in the view's
+    locale."""
+    chart = chart.copy(deep=["config"])  # type: ignore[attr-defined]
+    if chart.config is alt.Undefined:
+        chart.config = alt.Config()
+    chart.config["locale"] = locale()
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
         .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=200)
@@ -45,12 +137,14 @@ def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def lines(title: str, width: int = 22) -> str | list[str]:
-    """A long axis title as several lines (altair draws a list as lines).
+def lines(title: Fact | str, width: int = 22) -> str | list[str]:
+    """A long axis title (a code, a fact or rendered text) as several lines (altair draws a
+    list as lines).
 
     A vertical title longer than its chart's plot is taller than the plot; Streamlit's
     ``fit`` sizing then pushes the chart's own title above the drawing, where it is cut.
     """
+    title = words(title)
     if len(title) <= width:
         return title
     out: list[str] = []
@@ -62,17 +156,24 @@ def lines(title: str, width: int = 22) -> str | list[str]:
     return out
 
 
-def title(text: str, subtitle: str | None = None, *, width: int = 30) -> alt.Title:
-    """A chart title and subtitle wrapped into lines: a chart in half of the page at 1280 px
-    is about 400 px wide, and vega cuts a longer one line title with "…"."""
+def title(text: Fact | str, subtitle: Fact | str | None = None, *, width: int = 30) -> alt.Title:
+    """A chart title and subtitle (codes, facts or rendered text) wrapped into lines: a chart
+    in half of the page at 1280 px is about 400 px wide, and vega cuts a longer one line title
+    with "…"."""
+    text = words(text)
+    subtitle = None if subtitle is None else words(subtitle)
     if subtitle is None:
         return alt.Title(lines(text, width))
     return alt.Title(lines(text, width), subtitle=lines(subtitle, width * 2))
 
 
-def title_extra_height(text: str, subtitle: str | None = None, *, width: int = 30) -> int:
+def title_extra_height(
+    text: Fact | str, subtitle: Fact | str | None = None, *, width: int = 30
+) -> int:
     """Pixels the wrapped lines of :func:`title` add beyond one title and one subtitle line
     (a chart sized with ``autosize fit`` otherwise squeezes its plot to make room)."""
+    text = words(text)
+    subtitle = None if subtitle is None else words(subtitle)
     n = len(lines(text, width)) if len(text) > width else 1
     if subtitle is not None and len(subtitle) > width * 2:
         n += len(lines(subtitle, width * 2)) - 1
@@ -92,8 +193,9 @@ def segment_scale(segment: str, shown: Sequence[str]) -> alt.Scale:
     order = segment_values(segment)
     domain = list(dict.fromkeys(str(v) for v in shown))
     colours = []
+    neutral = {OTHER, NONE, words("common.other"), words("common.none")}
     for v in domain:
-        if v in ("Other", "(none)"):
+        if v in neutral:
             colours.append(OTHER_COLOUR)
         elif v in order:
             colours.append(PALETTE[order.index(v) % len(PALETTE)])
@@ -107,13 +209,25 @@ def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
     st.altair_chart(configure(chart), width="stretch", key=key)
 
 
-def percent_axis(title: str) -> alt.Axis:
+def percent_axis(title: Fact | str) -> alt.Axis:
+    """A rate axis (fractions drawn as percentages in the view's locale: ``12 %`` / ``12%``)."""
     return alt.Axis(format="%", title=lines(title))
 
 
-def empty_note(frame: pl.DataFrame | None, what: str) -> bool:
-    """Say so (and return True) when there is nothing to draw."""
+def tooltip(field: str, title: Fact | str, **kwargs: Any) -> alt.Tooltip:
+    """A tooltip line whose title is in the view's language (``format`` as d3 writes it)."""
+    return alt.Tooltip(field, title=words(title), **kwargs)
+
+
+def empty_note(frame: pl.DataFrame | None, what: Fact | str | None = None) -> bool:
+    """Say so (and return True) when there is nothing to draw. ``what`` is the whole sentence
+    (a code or a fact), or the name of what is missing (``charts.empty``)."""
     if frame is None or frame.height == 0:
-        st.info(f"No {what} for this view.")
+        if what is None:
+            st.info(ui_lang.t("charts.nothing"))
+        elif isinstance(what, Fact) or what in catalogue():
+            st.info(ui_lang.t(what))
+        else:
+            st.info(ui_lang.t("charts.empty", what=what))
         return True
     return False

@@ -9,6 +9,7 @@ sheet choice from the Export page, the A/B result from the A/B page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Literal
 
 import streamlit as st
@@ -17,6 +18,7 @@ from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.report import MIME, SECTIONS, ReportOptions, build_workbook, file_name
 from pages._ui import settings, state
+from pages._ui.lang import current, t, tx
 
 
 def _param(name: str) -> str | None:
@@ -53,7 +55,9 @@ def _current_ab_result() -> object | None:
 def current_options(**overrides: object) -> ReportOptions:
     """ReportOptions for the current session (thresholds, A/B result, funnel settings)."""
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
-    source = "demo data set" if state.using_demo() else ", ".join(f.name for f in state.files())
+    source = (
+        tx("frame.demo_name") if state.using_demo() else ", ".join(f.name for f in state.files())
+    )
     opts = {
         **funnel_settings(),
         "cohort_grain": grain,
@@ -61,6 +65,8 @@ def current_options(**overrides: object) -> ReportOptions:
         "ab_result": _current_ab_result(),
         "source_label": source,
     }
+    if "lang" in {f.name for f in fields(ReportOptions)}:
+        opts["lang"] = current()  # the workbook in the language of the view it comes from
     opts.update(overrides)
     return ReportOptions(**opts)  # type: ignore[arg-type]
 
@@ -103,14 +109,13 @@ def report_button(
 
     target = st.sidebar if location == "sidebar" else st
     target.download_button(
-        "Excel summary",
+        tx("frame.excel.label"),
         data=build,
         file_name=file_name(),
         mime=MIME,
         on_click="ignore",
         icon=":material/download:",
         key=key or f"report_download_{location}",
-        help="Every KPI of this view (filters, period vs previous period, funnel, retention, "
-        "value, A/B test, definitions, data quality) in one .xlsx file.",
+        help=t("frame.excel.help"),
         width="stretch" if location == "sidebar" else "content",
     )

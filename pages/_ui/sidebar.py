@@ -1,7 +1,11 @@
 """The sidebar of the app frame: data source (upload) and the filters shared by every page.
 
 Every filter widget is bound to the URL (``bind="query-params"``) so that a copied link
-reproduces the view. Values come from the data.
+reproduces the view. Values come from the data. Every label, help and placeholder is in the
+view's language (``kpi/words/catalogue/frame.py`` and ``filters.py``); widget keys and option
+values stay language-neutral (the URL of a view is the same in French and English), the
+neutral ``(none)`` and ``Other`` values shown in words through ``format_func``, and every user
+value (file, column and segment names) is shown exactly as typed.
 """
 
 from __future__ import annotations
@@ -22,12 +26,23 @@ from kpi.filters import (
     date_bounds,
     link_mismatches,
     requested_view,
+    segment_label,
     segment_param,
+    value_word,
 )
 from kpi.load import MAX_UPLOAD_MB
-from pages._ui import state
+from kpi.segments import NONE
+from kpi.words import LANGS, Fact, Lang, Raw, escape_markdown, render
+from pages._ui import state, url
+from pages._ui.lang import KEY as LANG_KEY
+from pages._ui.lang import current, t, tx
 
 MAX_OPTIONS = 200
+GRAINS = ["month", "week"]
+#: the period widget's date format, the same in every language: a keyed date_input whose
+#: format changes is a new widget, which would drop the period when the language is switched.
+#: ISO (as in the URL) reads the same in French and English, where 03/12 would not.
+DATE_FORMAT = "YYYY-MM-DD"
 
 
 @dataclass(frozen=True)
@@ -58,33 +73,45 @@ def data_source(box: DeltaGenerator) -> None:
     named after them, and the files read are listed below it.
     """
     pending = state.pending_uploads()
-    label = (
-        "Data: demo data set"
-        if not pending
-        else f"Data: {len(pending)} file{'s' if len(pending) > 1 else ''} uploaded"
-    )
+    label = t("frame.source.demo") if not pending else t("frame.source.uploaded", n=len(pending))
     with box.expander(label, expanded=not pending, icon=":material/upload_file:"):
         uploaded = st.file_uploader(
-            "Upload exports",
+            t("frame.upload.label"),
             type=state.UPLOAD_TYPES,
             accept_multiple_files=True,
             key="upload",
-            help=(
-                "CSV / TSV / TXT (any delimiter), .csv.gz, Excel (.xlsx), Parquet or JSON (.json, "
-                ".jsonl, .ndjson: BigQuery and Mixpanel exports). Several files at once: an "
-                "event log, a user table, one file per funnel step, ad spend, survey answers. "
-                f"Up to {MAX_UPLOAD_MB} MB per file."
-            ),
+            help=t("frame.upload.help", mb=MAX_UPLOAD_MB),
         )
         if state.using_demo() and not uploaded:
-            st.caption("Showing the **demo data set**. Upload your own files to replace it.")
+            st.caption(t("frame.demo_caption"))
     state.ingest_uploads(list(uploaded or []))
     if not state.using_demo():
+        lang = current()
         for f in state.files():
             if f.error is not None:
-                box.error(f"**{f.name}**: {f.error}")
+                error = Raw(f.error.text(lang, markdown=True))
+                box.error(t("frame.file_error", name=f.name, error=error))
             else:
-                box.caption(f"✓ {f.name}: {f.table.report.rows_kept:,} rows")  # type: ignore[union-attr]
+                rows = f.table.report.rows_kept  # type: ignore[union-attr]
+                box.caption(t("frame.file_rows", name=f.name, rows=rows))
+
+
+def filter_label(segment: str) -> str:
+    """A segment filter's label (Markdown): ``Appareil`` / ``Device`` for the four main
+    segments, any other column's name exactly as typed."""
+    label = segment_label(segment)
+    return tx(label) if isinstance(label, Fact) else escape_markdown(label)
+
+
+def option_words(value: object) -> str:
+    """A filter option as shown (plain text): ``(none)`` and ``Other`` in words, any other
+    value exactly as in the data (the option value itself stays neutral: it is the URL's)."""
+    word = value_word(str(value))
+    return tx(word) if isinstance(word, Fact) else str(value)
+
+
+def _is_filter_param(key: str) -> bool:
+    return key in MAIN_SEGMENTS or (key.startswith("seg_") and len(key) > 4)
 
 
 def filter_key(segment: str) -> str:
@@ -99,23 +126,44 @@ def requested() -> RequestedView:
 
 def _options(ds: Dataset, col: str) -> list[str]:
     counts = (
-        ds.users.group_by(pl.col(col).cast(pl.String).fill_null("(none)").alias(col))
+        ds.users.group_by(pl.col(col).cast(pl.String).fill_null(NONE).alias(col))
         .len()
         .sort(["len", col], descending=[True, False])
     )
     return counts[col].head(MAX_OPTIONS).to_list()
 
 
+def language(box: DeltaGenerator) -> Lang:
+    """The Français / English switch: ``?lang=fr`` opens the view in French and stays in the
+    URL (on every page, with the filters), so a shared link opens in the sender's language;
+    without it, the browser's language. Switching keeps the page and the filters."""
+    lang = current()  # the switch, else the URL, else the browser's language
+    chosen = box.segmented_control(
+        render("common.language", lang),
+        options=list(LANGS),
+        format_func=lambda code: render(f"common.lang.{code}", code),  # each in its own words
+        default=lang,
+        required=True,
+        key=LANG_KEY,
+        label_visibility="collapsed",
+        width="stretch",
+    )
+    lang = chosen if chosen in LANGS else lang
+    url.keep(LANG_KEY, lang)  # always in the URL, even when it is the browser's language
+    return lang  # type: ignore[return-value]
+
+
 def cohort_grain(box: DeltaGenerator) -> str:
     """Cohorts by first-seen month or week (applies when the cohort is derived from dates)."""
     grain = box.segmented_control(
-        "Cohorts by",
-        ["month", "week"],
-        default="month",
+        t("frame.cohort_by"),
+        GRAINS,
+        default=url.seed("cohort_by", GRAINS, fallback="month"),
+        format_func=lambda g: tx(f"frame.cohort.{g}"),
         key="cohort_by",
-        bind="query-params",
-        help="Cohort = the month (or ISO week) of the user's signup or first event.",
+        help=t("frame.cohort_help"),
     )
+    url.keep("cohort_by", grain or "month", "month")  # ?cohort_by=week in every language
     return grain or "month"
 
 
@@ -140,20 +188,21 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     the URL, and the URL must stay the view.)
     """
     link = link or RequestedView()
-    box.markdown("### Filters")
+    box.markdown("### " + t("filters.title"))
     bounds = date_bounds(ds)
     start = end = None
     if bounds is not None:
         lo, hi = bounds
         _follow_new_bounds(lo, hi)
         picked = box.date_input(
-            "Period",
+            t("filters.period"),
             value=(lo, hi),
             min_value=lo,
             max_value=hi,
             key="period",
             bind="query-params",
-            help="Events (or signups, when events have no time) inside these days, inclusive.",
+            format=DATE_FORMAT,
+            help=t("filters.period_help"),
         )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             start, end = picked
@@ -173,11 +222,12 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     more_box = box.container()
     if extra_options:
         more = more_box.multiselect(
-            "More segments",
+            t("filters.more"),
             extra_options,
             key="more_segments",
             bind="query-params",
-            help="Other categorical columns of your data to filter and break down by.",
+            placeholder=tx("filters.more_placeholder"),
+            help=t("filters.more_help"),
         )
         # a link's filter on another column shows that column's filter even if the link
         # does not list it in "More segments"
@@ -186,20 +236,22 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     for seg in shown:
         options = _options(ds, seg)
         available[seg] = options
+        key = filter_key(seg)
         values = seg_box.multiselect(
-            seg.replace("_", " ").capitalize(),
+            filter_label(seg),
             options,
-            key=filter_key(seg),
-            bind="query-params",
-            placeholder="All",
+            default=url.seed(key, options, many=True),
+            format_func=option_words,
+            key=key,
+            placeholder=tx("common.all"),
         )
+        url.keep(key, list(values))  # the data's values (``(none)``), not the words shown
         if values:
             chosen[seg] = list(values)
     if any(s in ds.segments for s in ("device", "channel")) and ds.has_timestamps:
-        box.caption(
-            "A user whose device or channel changes is counted under the value of their "
-            "first event (first touch)."
-        )
+        box.caption(t("filters.first_touch"))
+    drawn = {filter_key(seg) for seg in shown}
+    url.forget([k for k in st.query_params if _is_filter_param(k) and k not in drawn])
     f = Filters(start=start, end=end, segments=chosen)
     st.session_state["filters"] = f
     _remember_mismatches(ds, link, available, bounds, f)

@@ -19,6 +19,8 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.load import Table, read_table
 from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, rederive_cohort
+from kpi.words import Fact
+from pages._ui.lang import current, t
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
@@ -66,20 +68,30 @@ def parse(name: str, data: bytes, options: dict[str, Any] | None = None) -> Pars
     return pf
 
 
-def build(files: list[ParsedFile], grain: str = "month") -> tuple[Dataset | None, str | None]:
-    """The Dataset from every readable file, or a message saying why there is none."""
+def build(
+    files: list[ParsedFile], grain: str = "month"
+) -> tuple[Dataset | None, ParcoursError | None]:
+    """The Dataset from every readable file, or the error that says why there is none (its
+    words rendered by the page in the reader's language: :func:`problem_text`)."""
     inputs = [
         TableInput.from_table(f.name, f.table, roles=f.roles) for f in files if f.table is not None
     ]
     if not inputs:
-        return None, "None of the uploaded files could be read."
+        return None, ParcoursError(Fact("frame.no_file_read"))
     try:
         return build_dataset(inputs, cohort_grain=grain), None  # type: ignore[arg-type]
     except ParcoursError as exc:
-        return None, str(exc)
+        return None, exc
 
 
-@st.cache_resource(show_spinner="Loading the demo data…")
+def problem_text(problem: ParcoursError | None) -> str:
+    """Markdown words of what :func:`dataset` says instead of data, in the view's language."""
+    if isinstance(problem, ParcoursError):
+        return problem.text(current(), markdown=True)
+    return t("frame.no_data")
+
+
+@st.cache_resource(show_spinner=False)  # the frame's pill says "Reading the data…"
 def demo_files() -> list[ParsedFile]:
     """The committed demo files, parsed once per server (they hold no user data)."""
     return [parse(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
@@ -153,8 +165,8 @@ def _align_user_ids(files: list[ParsedFile]) -> None:
         return
     inputs = [TableInput(f.name, f.table.frame, roles=dict(f.roles)) for f in readable]  # type: ignore[union-attr]
     aligned, _ = align_user_ids(inputs)
-    for f, t in zip(readable, aligned, strict=True):
-        f.roles = t.roles
+    for f, table in zip(readable, aligned, strict=True):
+        f.roles = table.roles
 
 
 def reparse(index: int, options: dict[str, Any]) -> None:
@@ -172,7 +184,7 @@ def set_roles(index: int, roles: dict[str, str]) -> None:
     st.session_state.pop("dataset_key", None)
 
 
-def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
+def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]:
     """The unfiltered Dataset of this session.
 
     Built once per set of files, roles and reading options; a change of cohort grain only
@@ -193,8 +205,8 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
     return st.session_state["dataset"], st.session_state["dataset_error"]
 
 
-@st.cache_resource(show_spinner="Preparing the demo data…")
-def _demo_dataset() -> tuple[Dataset | None, str | None]:
+@st.cache_resource(show_spinner=False)
+def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
     return build(demo_files())
 
 
@@ -231,6 +243,6 @@ def require_view() -> Dataset:
     f = st.session_state.get("filters")
     ds = view(f) if f is not None else None
     if ds is None:
-        st.info("No data to show yet: upload files in the sidebar (or fix the ones that failed).")
+        st.info(t("frame.no_view"))
         st.stop()
     return ds  # type: ignore[return-value]

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 import streamlit as st
 
 from kpi.definitions import Definition
-from kpi.filters import LinkMismatch
+from kpi.filters import LinkMismatch, period_fact
+from kpi.words import Fact, Raw, escape_markdown
 from pages._ui import format as fmt
 from pages._ui import sidebar, state
+from pages._ui.lang import t
 
 RUNNING_KEY = "parcours_running"
 
@@ -53,53 +55,21 @@ def frame_styles(data_changing: bool) -> None:
 
 def view_caption() -> None:
     """One line saying which data and which filters the page shows, and what a shared link
-    asked for that this data does not have."""
+    asked for that this data does not have (words: ``frame.view_caption``, ``filters.*``)."""
     f = state.current_filters()
-    source = "demo data" if state.using_demo() else ", ".join(x.name for x in state.files())
-    st.caption(f"**Data:** {source} · **View:** {f.describe() if f else 'all'}")
+    source = (
+        t("frame.demo_short")
+        if state.using_demo()
+        else ", ".join(escape_markdown(x.name) for x in state.files())
+    )
+    view = f.fact() if f else Fact("frame.view_all")
+    st.caption(t("frame.view_caption", source=Raw(source), view=view))
     link_notes(sidebar.link_mismatches_for_view())
-
-
-def _values(values: Sequence[str]) -> str:
-    return ", ".join(f"**{v}**" for v in values)
 
 
 def link_mismatch_sentence(m: LinkMismatch) -> str:
     """One sentence: which filter of the link, which value is not in the data, what is shown."""
-    name = m.filter.replace("_", " ")
-    many = len(m.missing) > 1
-    if m.reason == "no_value":
-        instead = f"showing {_values(m.applied)} only" if m.applied else f"showing every {name}"
-        return (
-            f"The link filters **{name}** on {_values(m.missing)}, "
-            f"{'values' if many else 'a value'} this data does not have: {instead}."
-        )
-    if m.reason == "no_column":
-        if not m.requested:
-            return f"The link adds the segment **{name}**, a column this data does not have."
-        return (
-            f"The link filters **{name}** on {_values(m.requested)}, but this data has no "
-            f"{name} column: the view is not filtered on {name}."
-        )
-    asked = " to ".join(m.requested)
-    if m.reason == "no_dates":
-        return (
-            f"The link's period ({asked}) cannot apply: this data has no dates. Every row is shown."
-        )
-    shown = " to ".join(m.applied)
-    if m.reason == "period_unreadable":
-        return (
-            f"The link's period ({asked}) is not a date range: showing the whole period, {shown}."
-        )
-    if m.reason == "period_outside":
-        return (
-            f"The link's period, {asked}, is outside this data ({shown}): showing the whole period."
-        )
-    # period_partly_outside: the whole period, and the part of the link's the data has
-    return (
-        f"The link's period, {asked}, goes beyond this data ({shown}): showing the whole "
-        f"period. Pick {' to '.join(m.covered)} in **Period** for the part the data covers."
-    )
+    return t(m.fact())
 
 
 def link_notes(mismatches: Sequence[LinkMismatch]) -> None:
@@ -107,7 +77,7 @@ def link_notes(mismatches: Sequence[LinkMismatch]) -> None:
     if not mismatches:
         return
     lines = [link_mismatch_sentence(m) for m in mismatches]
-    head = "This view is not exactly the one in the link."
+    head = t("filters.link.head")
     st.warning(head + "\n\n" + "\n".join(f"- {x}" for x in lines), icon=":material/link_off:")
 
 
@@ -169,7 +139,7 @@ def previous_period_caption() -> None:
     f = state.current_filters()
     prev = f.previous() if f else None
     if prev is not None:
-        st.caption(f"Changes are against the previous period: {prev.start} to {prev.end}.")
+        st.caption(t("filters.previous_period", period=period_fact(prev.start, prev.end)))
 
 
 def stop_on_aggregated_counts(ds: object, page: str) -> None:

@@ -87,8 +87,10 @@ GENERATED = {
 }
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("name", list(GENERATED))
-def test_every_page_on_typical_exports(app, name):
+def test_every_page_on_typical_exports(app, name, lang):
+    app.query_params["lang"] = lang
     app.run()
     app.sidebar.file_uploader[0].set_value((name, GENERATED[name], "text/csv")).run()
     assert errors_and_exceptions(app) == []

@@ -180,7 +180,9 @@ def test_a_link_period_outside_the_data_shows_the_whole_period_and_says_so(app):
     app.query_params["period"] = ["2024-01-01", "2024-01-31"]
     app.run()
     (warning,) = _link_warnings(app)
-    assert "2024-01-01 to 2024-01-31, is outside this data (2025-06-01 to 2025-11-30)" in warning
+    assert (
+        "Jan 1, 2024 to Jan 31, 2024, is outside this data (Jun 1, 2025 to Nov 30, 2025)" in warning
+    )
     f = app.session_state["filters"]
     assert (f.start, f.end) == (None, None)
 
@@ -190,8 +192,11 @@ def test_a_link_period_beyond_the_data_says_which_part_it_covers(app):
     app.run()
     assert errors_and_exceptions(app) == []
     (warning,) = _link_warnings(app)
-    assert "2025-10-01 to 2026-03-31, goes beyond this data (2025-06-01 to 2025-11-30)" in warning
-    assert "Pick 2025-10-01 to 2025-11-30 in **Period**" in warning
+    assert (
+        "Oct 1, 2025 to Mar 31, 2026, goes beyond this data (Jun 1, 2025 to Nov 30, 2025)"
+        in warning
+    )
+    assert "Pick Oct 1, 2025 to Nov 30, 2025 in **Period**" in warning
     f = app.session_state["filters"]
     assert (f.start, f.end) == (None, None)  # the whole period, as the warning says
 
@@ -243,3 +248,110 @@ def test_a_new_upload_is_not_filtered_to_the_demo_period(app):
     rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("cp1252")), delimiter=";"))
     days = [datetime.strptime(r["Date de création"], "%d/%m/%Y").date() for r in rows]
     assert app.sidebar.date_input[0].value == (min(days), max(days))
+
+
+HOSTILE = ["**promo**", "![x](http://example.invalid/p.png)"]
+
+
+def _hostile_csv() -> bytes:
+    rows = ["user_id,event,ts,channel"]
+    for i in range(60):
+        value = HOSTILE[i % 2] if i % 3 else "email"
+        rows.append(f'u{i},{["view", "buy"][i % 2]},2025-01-{1 + i % 28:02d} 10:00,"{value}"')
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_segment_values_show_exactly_as_typed_and_load_nothing(app, lang):
+    """A channel named **promo** or ![x](http://…) is text: the filter's options are the values
+    as typed (plain text), the view line escapes them (no bold, no image), in both languages."""
+    app.query_params["lang"] = lang
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("hostile.csv", _hostile_csv(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    channel = app.sidebar.multiselect(key="channel")
+    assert set(channel.options) == {*HOSTILE, "email"}
+    channel.set_value(HOSTILE).run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"channel": tuple(HOSTILE)}
+    assert f.apply(app.session_state["dataset"]).users.height == 40
+    (caption,) = [c.value for c in app.caption if "hostile" in c.value and "promo" in c.value]
+    assert r"\*\*promo\*\*" in caption
+    assert r"\!\[x\]\(http\:\/\/example\.invalid\/p\.png\)" in caption
+    assert "**promo**" not in caption and "![x](" not in caption and "](http" not in caption
+    # every Markdown of the frame (captions, alerts, sidebar) keeps them escaped
+    shown = [m.value for m in [*app.markdown, *app.caption, *app.sidebar.caption]]
+    shown += [w.value for w in [*app.warning, *app.info, *app.error, *app.sidebar.error]]
+    assert not [s for s in shown if "![x](" in s or "**promo**" in s]
+
+
+def test_a_link_to_a_hostile_value_the_data_lacks_says_so_as_text(app):
+    app.query_params["lang"] = "fr"
+    app.query_params["channel"] = ["![x](http://example.invalid/p.png)"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    (warning,) = [w.value for w in app.warning if "pas exactement celle du lien" in w.value]
+    assert r"**\!\[x\]\(http\:\/\/example\.invalid\/p\.png\)**" in warning
+    assert "![x](" not in warning
+    assert "la vue montre toutes les valeurs de canal" in warning
+
+
+def test_french_frame_and_language_switch_keep_the_filters(app):
+    app.query_params["lang"] = "fr"
+    app.query_params["device"] = ["mobile"]
+    app.query_params["cohort_by"] = ["week"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    assert app.sidebar.multiselect(key="device").label == "Appareil"
+    assert app.sidebar.segmented_control(key="cohort_by").value == "week"
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"device": ("mobile",)}
+    captions = [c.value for c in app.caption]
+    assert (
+        "**Données\u00a0:** données de démonstration · **Vue\u00a0:** appareil\u00a0: mobile"
+        in (captions)
+    )
+    app.switch_page("pages/retention_view.py").run()
+    app.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert errors_and_exceptions(app) == []
+    assert app.sidebar.multiselect(key="device").label == "Device"
+    assert app.session_state["filters"] == f  # the same view, now in English
+    assert app.sidebar.segmented_control(key="cohort_by").value == "week"
+    assert "**Data:** demo data · **View:** device: mobile" in [c.value for c in app.caption]
+    assert [t.value for t in app.title][:1] != []
+    assert app.query_params["lang"] == ["en"] or app.query_params["lang"] == "en"
+
+
+def test_no_readable_file_is_said_in_french(app):
+    app.query_params["lang"] = "fr"
+    app.run()
+    app.sidebar.file_uploader[0].set_value(("empty.csv", b"", "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    errors = [e.value for e in app.error]
+    assert "Aucun des fichiers importés n'a pu être lu." in errors
+    assert any(i.value.startswith("Importez un journal d'événements") for i in app.info)
+    (file_error,) = [e.value for e in app.sidebar.error]
+    assert file_error.startswith("**empty\\.csv**\u00a0: ")
+    assert app.session_state["filters"] is None
+
+
+def test_the_missing_value_is_shown_in_words_and_stays_neutral_in_the_url(app):
+    """A device left empty is the value ``(none)`` (filters, URL) shown as ``(aucun)``."""
+    rows = ["user_id,event,ts,device"] + [
+        f"u{i},view,2025-01-{1 + i % 28:02d} 10:00,{'' if i % 4 == 0 else 'mobile'}"
+        for i in range(40)
+    ]
+    app.query_params["lang"] = "fr"
+    app.run()
+    data = ("\n".join(rows) + "\n").encode()
+    app.sidebar.file_uploader[0].set_value(("log.csv", data, "text/csv")).run()
+    device = app.sidebar.multiselect(key="device")
+    assert device.options == ["mobile", "(aucun)"]  # 30 mobile, then the 10 without a device
+    device.set_value(["(none)"]).run()
+    assert errors_and_exceptions(app) == []
+    f = app.session_state["filters"]
+    assert dict(f.active_segments) == {"device": ("(none)",)}
+    assert f.apply(app.session_state["dataset"]).users.height == 10
+    assert app.query_params["device"] in (["(none)"], "(none)")
+    assert any("appareil\u00a0: (aucun)" in c.value for c in app.caption)

@@ -36,6 +36,10 @@ def _require_browser() -> None:
 
 
 def _free_port() -> int:
+    """A free port, or ``PARCOURS_E2E_PORT`` when set (a machine shared by several people,
+    each with a port of their own: run the tests of one server fixture at a time then)."""
+    if os.environ.get("PARCOURS_E2E_PORT"):
+        return int(os.environ["PARCOURS_E2E_PORT"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -1,7 +1,9 @@
-"""Real browser: deep link on a fresh server, real upload of the five Kaggle funnel files."""
+"""Real browser: deep link on a fresh server, real upload of the five Kaggle funnel files; the
+same in French (``?lang=fr``), and the language switch keeping the page and the filters."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,73 @@ def test_one_sessions_upload_is_not_visible_to_another(server, browser, tmp_path
     assert "demo data set" in text_b
     a.context.close()
     b.context.close()
+
+
+FR_NAV = ("Vue d'ensemble", "Données", "Entonnoir", "KPI par étape", "Rétention", "Test A/B")
+FR_PERCENT = re.compile(r"\d(,\d+)?\u00a0%")  # 12,5 % (no-break space before %)
+EN_PERCENT = re.compile(r"\d(\.\d+)?%")  # 12.5%
+
+
+def _metric_values(page) -> list[str]:
+    return page.get_by_test_id("stMetricValue").all_inner_texts()
+
+
+def test_the_first_issues_browser_check_in_french(server, page, tmp_path):
+    """``?lang=fr``: French navigation, sidebar and figures; the URL keeps ``lang`` and the
+    filters from page to page."""
+    page.goto(f"{server}/overview?lang=fr&device=mobile")
+    wait_for_app(page)
+    page.screenshot(path=str(tmp_path / "overview_fr.png"), full_page=True)
+    nav = page.get_by_test_id("stTopNav")
+    for title in FR_NAV:
+        assert nav.get_by_text(title, exact=True).count() >= 1, title
+    assert nav.get_by_text("Funnel", exact=True).count() == 0
+    sidebar = page.get_by_test_id("stSidebar")
+    for label in ("Filtres", "Période", "Appareil", "Canal"):
+        assert sidebar.get_by_text(label, exact=True).count() >= 1, label
+    main = page.get_by_test_id("stMain").inner_text()
+    assert "Vue\u00a0: appareil\u00a0: mobile" in main or "Vue : appareil : mobile" in main
+    # figures as French writes them: 2,44 % and 26 941, never 2.44% or 26,941
+    values = _metric_values(page)
+    assert any(FR_PERCENT.search(v) for v in values), values
+    assert not any(EN_PERCENT.search(v) for v in values), values
+    assert not any(re.search(r"\d,\d{3}\b", v) for v in values), values
+    # to another page: still French, still the link's filters
+    nav.get_by_text("Entonnoir", exact=True).click()
+    wait_for_app(page)
+    assert "/funnel" in page.url and "lang=fr" in page.url and "device=mobile" in page.url
+    assert page.get_by_test_id("stSidebar").get_by_text("Appareil", exact=True).count() == 1
+
+
+def test_the_language_switch_keeps_the_page_and_the_filters(server, page, tmp_path):
+    page.goto(f"{server}/retention?lang=fr&device=mobile&cohort_by=week")
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Appareil", exact=True).count() == 1
+    sidebar.get_by_text("English", exact=True).click()
+    wait_for_app(page)
+    page.screenshot(path=str(tmp_path / "retention_en.png"))
+    assert "/retention" in page.url
+    for part in ("lang=en", "device=mobile", "cohort_by=week"):
+        assert part in page.url, (part, page.url)
+    assert sidebar.get_by_text("Device", exact=True).count() == 1
+    assert sidebar.get_by_text("mobile", exact=True).count() >= 1  # the filter kept its value
+    assert page.get_by_test_id("stTopNav").get_by_text("Retention", exact=True).count() == 1
+    values = _metric_values(page)
+    assert any(EN_PERCENT.search(v) for v in values), values
+    assert not any(FR_PERCENT.search(v) for v in values), values
+    # and back: the URL says French again, with the same filters
+    sidebar.get_by_text("Français", exact=True).click()
+    wait_for_app(page)
+    assert "lang=fr" in page.url and "device=mobile" in page.url and "/retention" in page.url
+
+
+def test_a_french_browser_opens_in_french_and_says_so_in_the_url(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{server}/")
+    wait_for_app(page)
+    assert page.get_by_test_id("stTopNav").get_by_text("Entonnoir", exact=True).count() == 1
+    assert "lang=fr" in page.url  # a link copied from here opens in French anywhere
+    context.close()

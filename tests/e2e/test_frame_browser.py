@@ -12,16 +12,28 @@ from tests.e2e.conftest import wait_for_app
 pytestmark = pytest.mark.e2e
 
 
-def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp_path):
+PROJECTOR_WORDS = {
+    "en": (("Period", "Device", "Channel"), ("Overview", "Funnel", "A/B test", "Export")),
+    "fr": (("Période", "Appareil", "Canal"), ("Vue d'ensemble", "Entonnoir", "Test A/B", "Export")),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp_path, lang):
+    labels, titles = PROJECTOR_WORDS[lang]
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     page.set_default_timeout(60_000)
-    page.goto(f"{server}/funnel")
+    page.goto(f"{server}/funnel?lang={lang}")
     wait_for_app(page)
-    page.screenshot(path=str(tmp_path / "projector.png"))
+    page.screenshot(path=str(tmp_path / f"projector_{lang}.png"))
     sidebar = page.get_by_test_id("stSidebar")
     content = page.get_by_test_id("stSidebarContent")
     assert content.evaluate("e => e.scrollTop") == 0
-    for label in ("Period", "Device", "Channel"):
+    # the language switch is at the top, whole, and does not push the filters out of view
+    switch = sidebar.get_by_text("Français", exact=True)
+    sb = switch.bounding_box()
+    assert sb is not None and sb["y"] >= 0 and sb["y"] + sb["height"] <= 720
+    for label in labels:
         widget = sidebar.get_by_text(label, exact=True).locator(
             "xpath=ancestor::*[@data-testid='stElementContainer'][1]"
         )
@@ -32,7 +44,7 @@ def test_filters_fit_a_1280x720_projector_without_scrolling(server, browser, tmp
         assert box["x"] + box["width"] <= 320, (label, box)
     # the pages are in the top bar, every one of them visible at this width
     nav = page.get_by_test_id("stTopNav")
-    for title in ("Overview", "Funnel", "A/B test", "Export"):
+    for title in titles:
         link = nav.get_by_text(title, exact=True)
         assert link.is_visible(), title
         lb = link.bounding_box()
@@ -117,3 +129,64 @@ def test_new_data_never_shows_the_previous_files_page(server, page, tmp_path):
     assert running_samples > 0, "the upload's run was observed"
     if running_samples * 0.1 > 1.0:  # a run of over a second (the pill shows after 0.5 s)
         assert pill_seen, "a run of more than half a second shows the working pill"
+
+
+HOSTILE = ["**promo**", "![x](http://example.invalid/p.png)"]
+
+
+def test_hostile_segment_values_show_as_typed_and_load_nothing(server, page, tmp_path):
+    """A channel named **promo** or ![x](http://example.invalid/p.png): the filter shows it as
+    typed, the view line under the title too, and the browser never asks for the image."""
+    rows = ["user_id,event,ts,channel"]
+    for i in range(60):
+        value = HOSTILE[i % 2] if i % 3 else "email"
+        rows.append(f'u{i},{["view", "buy"][i % 2]},2025-01-{1 + i % 28:02d} 10:00,"{value}"')
+    path = tmp_path / "hostile.csv"
+    path.write_text("\n".join(rows) + "\n")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{server}/data?lang=fr")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.wait_for_timeout(1500)
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    box = sidebar.get_by_test_id("stMultiSelect").filter(has_text="Canal")
+    for value in HOSTILE:
+        box.locator("input").click()
+        page.get_by_role("option", name=value, exact=True).click()
+        wait_for_app(page)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    page.screenshot(path=str(tmp_path / "hostile.png"))
+    chosen = box.inner_text()
+    for value in HOSTILE:
+        assert value in chosen, (value, chosen)
+    main = page.get_by_test_id("stMain")
+    caption = main.get_by_test_id("stCaptionContainer").first.inner_text()
+    assert "canal : **promo** ou ![x](http://example.invalid/p.png)" in caption.replace(
+        "\u00a0", " "
+    )
+    assert page.locator("img[src*='example.invalid']").count() == 0
+    assert main.locator("strong", has_text="promo").count() == 0
+    assert not [u for u in asked if "example.invalid" in u]
+
+
+def test_back_and_forward_restore_the_filters_and_keep_the_language(server, page):
+    page.goto(f"{server}/funnel?lang=fr&device=mobile")
+    wait_for_app(page)
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Canal")
+    box.locator("input").click()
+    page.get_by_role("option", name="email", exact=True).click()
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    assert "channel=email" in page.url and "lang=fr" in page.url
+    page.go_back()
+    wait_for_app(page)
+    assert "channel=email" not in page.url and "device=mobile" in page.url
+    assert "email" not in box.inner_text()
+    page.go_forward()
+    wait_for_app(page)
+    assert "channel=email" in page.url and "email" in box.inner_text()
+    assert "lang=fr" in page.url
