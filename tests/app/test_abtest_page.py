@@ -114,9 +114,7 @@ def test_quick_check_three_arms_holm(app):
     assert shown == [f"{p:.3g}" for p in corrected] == ["0.165", "0.00218"]
     export = app.session_state["ab_result_export"]
     assert export.many.chi2 == pytest.approx(10.9452, rel=1e-5)
-    assert export.arms["prob_best"].to_list() == pytest.approx(
-        [0.00033, 0.02979, 0.9699], abs=3e-3
-    )
+    assert export.arms["prob_best"].to_list() == pytest.approx([0.00033, 0.02979, 0.9699], abs=3e-3)
 
 
 def test_from_data_on_demo(app):

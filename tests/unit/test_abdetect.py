@@ -1,4 +1,4 @@
-"""kpi.abdetect: which column is an A/B assignment (real files), and A/B summary files."""
+"""kpi.abtest.assignment and kpi.abtest.summary: which column is an A/B assignment (real files), and A/B summary files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from kpi.abdata import analyse
-from kpi.abdetect import assignment_columns, is_assignment, summary_counts, summary_from_counts
+from kpi.abtest import (
+    analyse,
+    assignment_columns,
+    is_assignment,
+    summary_counts,
+    summary_from_counts,
+)
 from kpi.load import read_table
 from kpi.schema import TableInput, build_dataset, detect_roles
 
@@ -175,7 +180,7 @@ def test_summary_with_revenue_sums_daily_rows_segments_and_bad_rows():
         "revenue_sum": "revenue_sum",
         "revenue_sumsq": "revenue_sq_sum",
     }
-    assert s.dropped == {"no variant": 1, "more conversions than visitors": 1}
+    assert s.dropped == {"ab.rows.no_variant": 1, "ab.rows.more_conversions": 1}
     assert s.rows_read == 6 and s.rows_kept == 4 and s.revenue == "sums"
     assert s.table.to_dicts() == [
         {"variant": "A", "visitors": 1900, "conversions": 95, "revenue_sum": 4700.0,
