@@ -57,7 +57,12 @@ def choice(
         st.session_state[key] = match if match is not None else default
     if widget == "segmented_control":
         kwargs.setdefault("required", True)
-    value = getattr(box, widget)(label, options, key=key, format_func=format_func, **kwargs)
+    # the words are fixed now, in this run's language (a format_func must not read the
+    # session later: AppTest and the frontend call it outside the script run)
+    words = {str(o): format_func(o) for o in options}
+    value = getattr(box, widget)(
+        label, options, key=key, format_func=lambda o: words.get(str(o), str(o)), **kwargs
+    )
     if value is None or value == default:
         if key in st.query_params:
             del st.query_params[key]
