@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -32,8 +32,6 @@ class FromData:
     flags: tuple[str, ...] = ()
     window_days: float = 0.0
     observational: bool = False
-    kind: str = "data"
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)

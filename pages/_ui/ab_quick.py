@@ -113,7 +113,7 @@ def form(stop: Callable[[], None]) -> Typed | None:
         return None
     options = counts["variant"].to_list()
     control = left.selectbox(
-        tx("ab_page.quick.control"),
+        tx("ab_page.quick.control_pick"),
         options,
         index=options.index(options[0] if not pasted.strip() else abtest.default_control(options)),
         key="ab_quick_control",

@@ -88,7 +88,13 @@ def test_demo_data_in_french(app):
     assert errors_and_exceptions(app) == []
     app.selectbox(key="ab_by").set_value("device").run()
     app.toggle(key="ab_peeked").set_value(True).run()
+    app.selectbox(key="ab_correction").set_value("Benjamini–Hochberg").run()
     assert errors_and_exceptions(app) == []
+    # the link carries language-neutral values, not the French words shown
+    assert app.query_params["ab_mode"] in ("From data", ["From data"])
+    assert app.query_params["ab_by"] in ("device", ["device"])
+    assert app.query_params["ab_correction"] in ("Benjamini–Hochberg", ["Benjamini–Hochberg"])
+    assert app.selectbox(key="ab_correction").format_func("None") == "Aucune"
     text = _everything(app)
     for words in (
         "Colonne de variante",

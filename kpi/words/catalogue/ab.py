@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab.correction.other": ("corrected", "corrigée"),
     "ab.metric.conversion": ("Conversion", "Conversion"),
     "ab.metric.flag": ("{flag}", "{flag}"),
-    "ab.metric.reached": ("Reached {step}", "A atteint {step}"),
+    "ab.metric.reached": ("Reached {step}", "Étape {step} atteinte"),
     # ------------------------------------------------------------------ p-values
     "ab.p.plain": ("p = {p:p}", "p = {p:p}"),
     "ab.p.below": (

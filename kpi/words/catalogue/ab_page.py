@@ -95,7 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chance of detecting the MDE if it is real.",
         "Probabilité de détecter le MDE s'il est réel.",
     ),
-    "ab_page.settings.peeked": ("I peeked", "J'ai regardé en cours de route"),
+    "ab_page.settings.peeked": ("I peeked", "J'ai jeté un œil"),
     "ab_page.settings.peeked_help": (
         "Looked at the results several times and stopped when they looked good? Then "
         "ordinary p-values are too optimistic: show always-valid (sequential) results too.",
@@ -109,7 +109,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # quick check
     "ab_page.quick.title": ("Your numbers", "Vos chiffres"),
-    "ab_page.quick.control": ("Control", "Groupe de contrôle"),
+    "ab_page.quick.control": ("Control", "Contrôle"),
+    "ab_page.quick.control_pick": (
+        "Control (the group the others are compared with)",
+        "Groupe de contrôle (celui auquel les autres sont comparés)",
+    ),
     "ab_page.quick.variant": ("Variant", "Variante"),
     "ab_page.quick.name_help.control": (
         "Name of the group. It is the control.",
