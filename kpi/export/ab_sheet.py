@@ -518,7 +518,7 @@ def _inputs(sheet: SheetWriter, w: _Words, a: ABAnalysis) -> None:
         if s.assignment:
             sheet.pair(w("ab_sheet.input.assignment"), w(f"ab_sheet.assignment.{s.assignment}"))
         for role, column in s.columns.items():
-            sheet.pair(w("ab_sheet.input.column", role=role), column)
+            sheet.pair(w("ab_sheet.input.column", role=Fact(f"ab_sheet.role.{role}")), column)
         if s.window_days:
             sheet.pair(w("ab_sheet.input.window_days"), s.window_days, NUMBER)
         if s.rows_read is not None:
