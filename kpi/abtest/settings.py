@@ -28,8 +28,7 @@ class ABSettings:
     ``family`` of comparisons, ``planned_split`` (shares in the order of the groups, None =
     equal), ``mde`` (smallest effect worth detecting, a fraction: relative when
     ``mde_relative`` else in absolute rate), ``power``, ``peeked`` (show always-valid results).
-    Planning: ``plan_baseline`` (None = the control's rate), ``plan_daily`` visitors a day,
-    ``plan_groups``.
+    The test planner's own inputs (baseline, traffic) make a :class:`kpi.abtest.Plan`.
     """
 
     mode: Mode = "quick"
@@ -47,9 +46,6 @@ class ABSettings:
     mde_relative: bool = True
     power: float = 0.8
     peeked: bool = False
-    plan_baseline: float | None = None
-    plan_daily: float = 1000.0
-    plan_groups: int = 2
 
     @property
     def metric(self) -> Fact:

@@ -379,3 +379,25 @@ def test_ab_summary_file_goes_straight_to_the_page(app):
     assert export.source.kind == "summary"
     assert export.revenue["treatment"].mean_b == pytest.approx(29050.0 / 10188, rel=1e-12)
     assert any("ab_summary.csv" in c.value for c in app.caption)
+
+
+def test_group_names_are_shown_as_typed_and_load_nothing(app):
+    """User values stay text: a group called ``**promo**`` or ``![x](http://…)`` is shown
+    literally in the verdict, the caveats and the tables, and no image is loaded."""
+    _open(app)
+    app.text_area(key="ab_paste").set_value(
+        "**promo**\t1000\t50\n![x](http://example.invalid/p.png)\t1000\t90"
+    ).run()
+    assert errors_and_exceptions(app) == []
+    verdict = _verdicts(app)[0]
+    assert "![x](http://example.invalid/p.png)" in verdict  # html-escaped text, not Markdown
+    assert "<img" not in verdict
+    for m in app.markdown:
+        if "border-left" in m.value:
+            continue
+        assert "![x](http" not in m.value  # escaped in Markdown: \!\[x\]\(http…
+    caveats = "\n".join(m.value for m in app.markdown if m.value.startswith("- "))
+    assert r"\*\*promo\*\*" in caveats
+    table = _comparison_table(app)  # the control is the first name sorted: "![x]…"
+    assert table["Variant"].iloc[0] == "**promo**"
+    assert "Rate ![x](http://example.invalid/p.png)" in table.columns
