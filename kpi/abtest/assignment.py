@@ -128,7 +128,13 @@ class Assignment:
         """Why the column was taken for the assignment: its values and what says so
         (``ab.assign.name``, ``ab.assign.values``, ``ab.assign.both``)."""
         pattern = Fact(f"ab.assign.pattern.{self.value_pattern}") if self.value_pattern else None
-        kind = "both" if self.name_word and pattern else "name" if self.name_word else "values"
+        kind = (
+            "both"
+            if self.name_word and self.value_pattern
+            else "name"
+            if self.name_word
+            else "values"
+        )
         return Fact(
             f"ab.assign.{kind}",
             arms=self.arms,

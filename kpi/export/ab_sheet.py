@@ -504,7 +504,8 @@ def write_ab_sheet(ws: Worksheet, analysis: ABAnalysis | None, ctx: Any) -> None
 def _named(fact: Fact, control: str, variant: str) -> Fact:
     from kpi.abtest import with_names
 
-    return with_names(fact, {"A": control, "B": variant}) or fact
+    named = with_names(fact, {"A": control, "B": variant})
+    return fact if named is None else named
 
 
 def _inputs(sheet: SheetWriter, w: _Words, a: ABAnalysis) -> None:

@@ -231,3 +231,23 @@ def test_not_summaries(frame):
 def test_real_files_are_not_summaries():
     for name in ("cookie_cats.csv", "ga4_merch_store/BigQuery_landing_page_conversion.csv"):
         assert summary_counts(_frame(name)) is None
+
+
+def test_assignment_reason_is_a_fact_in_both_languages() -> None:
+    from kpi.words import Fact, render
+
+    both = is_assignment("version", ["gate_30", "gate_40", "gate_30"])
+    assert both is not None and both.reasons == ("name", "values")
+    assert both.reason.code == "ab.assign.both" and both.reason["values"] == ["gate_30", "gate_40"]
+    assert both.reason["pattern"] == Fact("ab.assign.pattern.prefix")
+    assert render(both.reason, "en") == (
+        "2 values (gate_30 and gate_40); its name says *version* and its values are one prefix "
+        "with short suffixes such as gate_30/gate_40"
+    )
+    assert render(both.reason, "fr").startswith("2 valeurs (gate_30 et gate_40)\u00a0; son nom")
+    letters = is_assignment("grp", ["A", "B"])
+    assert letters is not None and letters.reason.code == "ab.assign.values"
+    assert (
+        render(letters.reason, "fr")
+        == "2 valeurs (A et B)\u00a0; ses valeurs sont des lettres comme A/B"
+    )
