@@ -147,3 +147,36 @@ def test_workbook_from_the_page_follows_the_page(app, lang, word):
     ws = openpyxl.load_workbook(io.BytesIO(data))["AB test"]
     labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert word in labels
+
+
+@pytest.mark.parametrize("name", ["cookie_cats.csv", "funnel_ab_5step.csv"])
+def test_uploaded_ab_file_in_french(app, name):
+    from tests.app.conftest import DATASETS
+
+    path = DATASETS / name
+    if not path.exists():
+        pytest.skip(f"{path} missing")
+    _french(app)
+    app.sidebar.file_uploader[0].set_value((name, path.read_bytes(), "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="ab_mode").value == "From data"
+    text = _everything(app)
+    assert "Affectation" in text and "utilisateurs comptés sur" in text
+    assert "Répartition du trafic" in text  # both files have a sample-ratio warning
+    leaked = sorted(s for s in _english_sentences() if s in text)
+    assert leaked == []
+
+
+def test_ab_summary_file_in_french(app):
+    csv = (
+        b"variant,visitors,conversions,revenue_sum,revenue_sq_sum\n"
+        b"control,10234,512,25600.5,3100000.25\n"
+        b"treatment,10188,581,29050.0,3600000.5\n"
+    )
+    _french(app)
+    app.sidebar.file_uploader[0].set_value(("ab_summary.csv", csv, "text/csv")).run()
+    assert errors_and_exceptions(app) == []
+    text = _everything(app)
+    assert "la synthèse A/B" in text and "Revenu par visiteur (test t de Welch)" in text
+    leaked = sorted(s for s in _english_sentences() if s in text)
+    assert leaked == []
