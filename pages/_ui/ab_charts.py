@@ -1,5 +1,7 @@
 """A/B charts (altair): rates with their intervals, the difference against zero and the MDE,
-and a per-segment forest plot. Inputs are the small frames of :class:`kpi.abdata.ABAnalysis`.
+and a per-segment forest plot. Inputs are the small frames of :class:`kpi.abtest.ABAnalysis`.
+Every title, axis, legend and tooltip is in the view's language; figures in tooltips and
+labels are written by :mod:`kpi.words.format` (``12,5 %``, ``+0,51 pt`` in French).
 
 A variant keeps its colour on every chart (and on other pages when the column is ``variant``).
 """
@@ -11,7 +13,9 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
+from kpi.words import format as fmt
 from pages._ui import charts
+from pages._ui.lang import current, tx
 
 POINT_SIZE = 220
 BAR_WIDTH = 5
@@ -28,7 +32,22 @@ def variant_scale(column: str | None, names: Sequence[str]) -> alt.Scale:
 
 
 def _level(confidence: float) -> str:
-    return f"{confidence:.0%}".replace("%", " %")
+    return tx("ab.level", level=confidence * 100)
+
+
+def _texts(values: list[float | None], kind: str) -> list[str]:
+    lang = current()
+    writer = {"pct": fmt.percent, "pts": fmt.points, "int": fmt.integer}[kind]
+    return [writer(v, lang) for v in values]
+
+
+def _axis_pp() -> str:
+    """Vega label expression: a difference of rates in points, the language's decimal mark."""
+    unit = tx("ab_sheet.unit.pp")
+    number = "format(datum.value * 100, '+.2~f')"
+    if current() == "fr":
+        number = f"replace({number}, '.', ',')"
+    return f"{number} + ' {unit}'"
 
 
 def rates_chart(
@@ -36,32 +55,41 @@ def rates_chart(
 ) -> alt.LayerChart:
     """Conversion rate per variant (dot) with its Wilson interval (bar)."""
     data = arms.select("variant", "visitors", "conversions", "rate", "rate_low", "rate_high")
+    data = data.with_columns(
+        visitors_t=pl.Series(_texts(data["visitors"].to_list(), "int"), dtype=pl.String),
+        conversions_t=pl.Series(_texts(data["conversions"].to_list(), "int"), dtype=pl.String),
+        rate_t=pl.Series(_texts(data["rate"].to_list(), "pct"), dtype=pl.String),
+        low_t=pl.Series(_texts(data["rate_low"].to_list(), "pct"), dtype=pl.String),
+        high_t=pl.Series(_texts(data["rate_high"].to_list(), "pct"), dtype=pl.String),
+    )
     order = data["variant"].to_list()
     level = _level(confidence)
     base = alt.Chart(data).encode(
         y=alt.Y("variant:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold")),
         color=alt.Color("variant:N", scale=scale, legend=None),
         tooltip=[
-            alt.Tooltip("variant:N", title="Variant"),
-            alt.Tooltip("visitors:Q", title="Visitors", format=","),
-            alt.Tooltip("conversions:Q", title="Conversions", format=","),
-            alt.Tooltip("rate:Q", title="Rate", format=".2%"),
-            alt.Tooltip("rate_low:Q", title=f"{level} CI from", format=".2%"),
-            alt.Tooltip("rate_high:Q", title=f"{level} CI to", format=".2%"),
+            alt.Tooltip("variant:N", title=tx("ab_page.col.variant")),
+            alt.Tooltip("visitors_t:N", title=tx("ab_page.col.visitors")),
+            alt.Tooltip("conversions_t:N", title=tx("ab_page.col.conversions")),
+            alt.Tooltip("rate_t:N", title=tx("ab_page.col.rate")),
+            alt.Tooltip("low_t:N", title=tx("ab_page.chart.ci_from", level=level)),
+            alt.Tooltip("high_t:N", title=tx("ab_page.chart.ci_to", level=level)),
         ],
     )
     bars = base.mark_rule(strokeWidth=BAR_WIDTH, opacity=0.55).encode(
         x=alt.X(
-            "rate_low:Q", axis=charts.percent_axis(f"{metric} rate"), scale=alt.Scale(zero=False)
+            "rate_low:Q",
+            axis=charts.percent_axis(tx("ab_page.chart.rate_axis", metric=metric)),
+            scale=alt.Scale(zero=False),
         ),
         x2="rate_high:Q",
     )
     dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(x="rate:Q")
     labels = base.mark_text(dy=-18, fontSize=charts.FONT_SIZE, fontWeight="bold").encode(
-        x="rate:Q", text=alt.Text("rate:Q", format=".2%")
+        x="rate:Q", text=alt.Text("rate_t:N")
     )
-    head = f"{metric} rate per variant"
-    sub = f"Dot: observed rate. Bar: {level} interval (Wilson) — where the true rate probably lies."
+    head = tx("ab_page.chart.rates_title", metric=metric)
+    sub = tx("ab_page.chart.rates_subtitle", level=level)
     return (bars + dots + labels).properties(
         title=charts.title(head, sub),
         height=150 + 60 * data.height + charts.title_extra_height(head, sub),  # titles, axes
@@ -71,12 +99,12 @@ def rates_chart(
 def _with_pp(data: pl.DataFrame) -> pl.DataFrame:
     """The differences in percentage points for tooltips and labels (0.0051 -> 0.51, "+0.51 pp")."""
     return data.with_columns(
-        diff_pp=pl.col("abs_diff") * 100,
-        low_pp=pl.col("abs_diff_low") * 100,
-        high_pp=pl.col("abs_diff_high") * 100,
-        label_pp=pl.format("{} pp", (pl.col("abs_diff") * 100).round(2))
-        .str.replace(r"^([0-9])", "+$1")
-        .str.replace(r"^-", "−"),
+        diff_t=pl.Series(_texts(data["abs_diff"].to_list(), "pts"), dtype=pl.String),
+        low_t=pl.Series(_texts(data["abs_diff_low"].to_list(), "pts"), dtype=pl.String),
+        high_t=pl.Series(_texts(data["abs_diff_high"].to_list(), "pts"), dtype=pl.String),
+        p_t=pl.Series(
+            [fmt.p_value(p, current()) for p in data["p_value"].to_list()], dtype=pl.String
+        ),
     )
 
 
@@ -90,7 +118,11 @@ def _mde_rules(data: pl.DataFrame, mde_abs: float | None) -> alt.LayerChart | No
     if mde_abs is None or not mde_abs > 0:
         return None
     layers = []
-    for x, label, align, dx in ((-mde_abs, "−MDE", "right", -4), (mde_abs, "+MDE", "left", 4)):
+    mde = tx("ab_page.chart.mde")
+    for x, label, align, dx in (
+        (-mde_abs, f"−{mde}", "right", -4),
+        (mde_abs, f"+{mde}", "left", 4),
+    ):
         rule = alt.Chart(data).mark_rule(strokeDash=[6, 4], color=charts.BAD, strokeWidth=2)
         text = alt.Chart(data).mark_text(
             color=charts.BAD,
@@ -127,42 +159,42 @@ def diff_chart(
             "variant", "abs_diff", "abs_diff_low", "abs_diff_high", "p_value", "method"
         ).filter(pl.col("abs_diff").is_not_null())
     )
+    data = data.with_columns(
+        test_t=pl.Series([tx(f"ab.method.name.{m}") for m in data["method"]], dtype=pl.String)
+    )
     level = _level(confidence)
     order = data["variant"].to_list()
     base = alt.Chart(data).encode(
         y=alt.Y("variant:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold")),
         color=alt.Color("variant:N", scale=scale, legend=None),
         tooltip=[
-            alt.Tooltip("variant:N", title="Variant"),
-            alt.Tooltip("diff_pp:Q", title=f"Difference vs {control} (pp)", format="+.2f"),
-            alt.Tooltip("low_pp:Q", title=f"{level} CI from (pp)", format="+.2f"),
-            alt.Tooltip("high_pp:Q", title=f"{level} CI to (pp)", format="+.2f"),
-            alt.Tooltip("p_value:Q", title="p-value", format=".3g"),
-            alt.Tooltip("method:N", title="Test"),
+            alt.Tooltip("variant:N", title=tx("ab_page.col.variant")),
+            alt.Tooltip("diff_t:N", title=tx("ab_page.chart.diff_vs", control=control)),
+            alt.Tooltip("low_t:N", title=tx("ab_page.chart.ci_from", level=level)),
+            alt.Tooltip("high_t:N", title=tx("ab_page.chart.ci_to", level=level)),
+            alt.Tooltip("p_t:N", title=tx("ab_page.card.p")),
+            alt.Tooltip("test_t:N", title=tx("ab_page.col.test")),
         ],
     )
     axis = alt.Axis(
-        title=f"Difference vs {control} (percentage points)",
-        labelExpr="format(datum.value * 100, '+.2~f') + ' pp'",  # a difference of rates: pp
+        title=tx("ab_page.chart.diff_axis", control=control),
+        labelExpr=_axis_pp(),  # a difference of rates: points
     )
     bars = base.mark_rule(strokeWidth=BAR_WIDTH, opacity=0.55).encode(
         x=alt.X("abs_diff_low:Q", axis=axis), x2="abs_diff_high:Q"
     )
     dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(x="abs_diff:Q")
     labels = base.mark_text(dy=-18, fontSize=charts.FONT_SIZE, fontWeight="bold").encode(
-        x="abs_diff:Q", text=alt.Text("label_pp:N")
+        x="abs_diff:Q", text=alt.Text("diff_t:N")
     )
     layers = [_zero_rule(data), bars, dots, labels]
     rules = _mde_rules(data, mde_abs)
     if rules is not None:
         layers.insert(1, rules)
-    subtitle = (
-        f"Bar: interval (Newcombe{', ' + note if note else ''}). Crossing the black line: "
-        "no clear difference."
-    )
+    subtitle = tx("ab_page.chart.diff_subtitle" + (".note" if note else ""), note=note)
     if rules is not None:
-        subtitle += " Red dashes: the smallest change worth detecting (MDE)."
-    head = f"Difference vs {control}, with its {level} interval"
+        subtitle += " " + tx("ab_page.chart.mde_note")
+    head = tx("ab_page.chart.diff_title", control=control, level=level)
     return alt.layer(*layers).properties(
         title=charts.title(head, subtitle),
         height=160 + 60 * max(data.height, 1) + charts.title_extra_height(head, subtitle),
@@ -181,38 +213,49 @@ def forest_chart(
     """Forest plot: difference vs the control and its interval in each segment, and overall."""
     cols = ["variant", "abs_diff", "abs_diff_low", "abs_diff_high", "p_value", "adjusted_p_value"]
     seg = segments.select(pl.col("segment"), *cols, "visitors_control", "visitors_variant")
+    everyone = tx("ab_page.chart.all_users")
     allrow = overall.select(
-        pl.lit("All users").alias("segment"), *cols, "visitors_control", "visitors_variant"
+        pl.lit(everyone).alias("segment"), *cols, "visitors_control", "visitors_variant"
     )
     data = _with_pp(
         pl.concat([allrow, seg], how="vertical_relaxed").filter(pl.col("abs_diff").is_not_null())
     )
     level = _level(confidence)
-    order = ["All users"] + [s for s in dict.fromkeys(seg["segment"].to_list())]
+    data = data.with_columns(
+        adj_t=pl.Series(
+            [fmt.p_value(p, current()) for p in data["adjusted_p_value"].to_list()],
+            dtype=pl.String,
+        ),
+        vis_c_t=pl.Series(_texts(data["visitors_control"].to_list(), "int"), dtype=pl.String),
+        vis_v_t=pl.Series(_texts(data["visitors_variant"].to_list(), "int"), dtype=pl.String),
+    )
+    order = [everyone] + [s for s in dict.fromkeys(seg["segment"].to_list())]
     several = data["variant"].n_unique() > 1
     enc = {
-        "y": alt.Y("segment:N", sort=order, title=segment.replace("_", " ").capitalize()),
+        "y": alt.Y("segment:N", sort=order, title=segment),
         "color": alt.Color(
-            "variant:N", scale=scale, legend=alt.Legend(title="Variant") if several else None
+            "variant:N",
+            scale=scale,
+            legend=alt.Legend(title=tx("ab_page.col.variant")) if several else None,
         ),
         "tooltip": [
             alt.Tooltip("segment:N", title=segment),
-            alt.Tooltip("variant:N", title="Variant"),
-            alt.Tooltip("diff_pp:Q", title=f"Difference vs {control} (pp)", format="+.2f"),
-            alt.Tooltip("low_pp:Q", title=f"{level} CI from (pp)", format="+.2f"),
-            alt.Tooltip("high_pp:Q", title=f"{level} CI to (pp)", format="+.2f"),
-            alt.Tooltip("p_value:Q", title="p-value", format=".3g"),
-            alt.Tooltip("adjusted_p_value:Q", title="corrected p", format=".3g"),
-            alt.Tooltip("visitors_control:Q", title=f"visitors {control}", format=","),
-            alt.Tooltip("visitors_variant:Q", title="visitors variant", format=","),
+            alt.Tooltip("variant:N", title=tx("ab_page.col.variant")),
+            alt.Tooltip("diff_t:N", title=tx("ab_page.chart.diff_vs", control=control)),
+            alt.Tooltip("low_t:N", title=tx("ab_page.chart.ci_from", level=level)),
+            alt.Tooltip("high_t:N", title=tx("ab_page.chart.ci_to", level=level)),
+            alt.Tooltip("p_t:N", title=tx("ab_page.card.p")),
+            alt.Tooltip("adj_t:N", title=tx("ab_page.col.p_corrected")),
+            alt.Tooltip("vis_c_t:N", title=tx("ab_page.col.visitors_of", group=control)),
+            alt.Tooltip("vis_v_t:N", title=tx("ab_page.col.visitors_variant")),
         ],
     }
     if several:
         enc["yOffset"] = alt.YOffset("variant:N")
     base = alt.Chart(data).encode(**enc)
     axis = alt.Axis(
-        title=f"Difference vs {control} (percentage points)",
-        labelExpr="format(datum.value * 100, '+.2~f') + ' pp'",  # a difference of rates: pp
+        title=tx("ab_page.chart.diff_axis", control=control),
+        labelExpr=_axis_pp(),  # a difference of rates: points
     )
     bars = base.mark_rule(strokeWidth=BAR_WIDTH, opacity=0.55).encode(
         x=alt.X("abs_diff_low:Q", axis=axis), x2="abs_diff_high:Q"
@@ -220,14 +263,11 @@ def forest_chart(
     dots = base.mark_point(filled=True, size=POINT_SIZE, opacity=1).encode(
         x="abs_diff:Q",
         shape=alt.condition(
-            "datum.segment == 'All users'", alt.value("diamond"), alt.value("circle")
+            alt.datum.segment == everyone, alt.value("diamond"), alt.value("circle")
         ),
     )
-    head = f"Difference vs {control} in each {segment.replace('_', ' ')}"
-    sub = (
-        f"Diamond: all users. Bars: {level} intervals; a bar crossing the black line is no "
-        "clear difference in that segment."
-    )
+    head = tx("ab_page.chart.forest_title", control=control, segment=segment)
+    sub = tx("ab_page.chart.forest_subtitle", level=level)
     return alt.layer(_zero_rule(data), bars, dots).properties(
         title=charts.title(head, sub, width=60),
         height=140

@@ -42,9 +42,12 @@ def funnel_settings() -> dict:
 
 
 def _current_ab_result() -> object | None:
-    """The A/B page's result, only if it was computed on the data and filters of this view."""
+    """The A/B page's typed analysis (:class:`kpi.abtest.ABAnalysis`, computed once by the
+    page), only if it was computed on the data and filters of this view."""
+    from kpi.abtest import ABAnalysis
+
     stored = st.session_state.get("ab_result_export")
-    if stored is None:
+    if not isinstance(stored, ABAnalysis):
         return None
     key = st.session_state.get("ab_result_view_key")
     if key is not None and key != state.view_key():

@@ -32,7 +32,7 @@ def test_ab_chart_titles_are_wrapped_and_cards_three_a_row(app):
     assert metrics["Difference (pp)"] == "+0.60 pp" and metrics["Risk if shipped"] == "0.0014 pp"
     specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
     titled = {" ".join(_lines(s["title"]["text"])): s for s in specs if "title" in s}
-    diff = titled["Difference vs Témoin, with its 95 % interval"]
+    diff = titled["Difference vs Témoin, with its 95% interval"]
     assert len(_lines(diff["title"]["text"])) == 2
     assert all(len(line) <= 30 for line in _lines(diff["title"]["text"]))
     assert all(len(line) <= 60 for line in _lines(diff["title"]["subtitle"]))

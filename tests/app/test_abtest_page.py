@@ -30,13 +30,14 @@ def _metrics(app) -> dict[str, str]:
 
 
 def _text(app) -> str:
+    """Every text element, with the Markdown escapes of user values removed."""
     return "\n".join(
         [m.value for m in app.markdown]
         + [w.value for w in app.warning]
         + [e.value for e in app.error]
         + [i.value for i in app.info]
         + [c.value for c in app.caption]
-    )
+    ).replace("\\", "")
 
 
 def _comparison_table(app):
@@ -67,17 +68,17 @@ def test_quick_check_cookie_cats_numbers(app):
     table = _comparison_table(app)
     assert table["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-12)
     assert table["p (Fisher)"].iloc[0] == pytest.approx(ref.fisher_p_value, rel=1e-12)
-    assert table["Test used"].iloc[0] == "z"
+    assert table["Test used"].iloc[0] == "z-test"
     verdict = next(x.value for x in app.markdown if "border-left" in x.value)
     assert "worse" in verdict and "gate_40" in verdict
     srm = srm_check([44700, 45489])
     assert srm.level == "warn"
     assert any(f"{srm.p_value:.2g}" in w.value for w in app.warning)  # SRM p 0.0086
-    export = app.session_state["ab_result_export"]
-    assert export["comparisons"][0]["p_value"] == pytest.approx(ref.p_value, rel=1e-12)
-    assert export["arms"][0]["visitors"] == 44700 and export["srm"]["level"] == "warn"
-    assert export["inputs"]["source"] == "pasted table"
-    assert export["plan"]["rows"][0]["method"].startswith("power.prop.test")
+    export = app.session_state["ab_result_export"]  # the typed analysis, for the workbook
+    assert export.comparisons["p_value"][0] == pytest.approx(ref.p_value, rel=1e-12)
+    assert export.arms["visitors"][0] == 44700 and export.srm.level == "warn"
+    assert export.source.kind == "pasted"
+    assert export.plan.rows[0].method == "power_prop_test"
 
 
 def test_quick_check_degenerate_inputs_explain(app):
@@ -85,7 +86,7 @@ def test_quick_check_degenerate_inputs_explain(app):
     app.text_area(key="ab_paste").set_value("A;100;0\nB;100;0").run()
     assert errors_and_exceptions(app) == []
     assert "no conversions in either group" in _text(app)
-    assert app.session_state["ab_result_export"]["comparisons"][0]["method"] == "fisher"
+    assert app.session_state["ab_result_export"].comparisons["method"][0] == "fisher"
     for pasted, words in [
         ("A,100,abc\nB,100,5", "'abc' is not a whole number"),
         ("A,10,50\nB,100,5", "more conversions"),
@@ -112,10 +113,8 @@ def test_quick_check_three_arms_holm(app):
     shown = [m.value for m in app.metric if m.label == "p-value (Holm)"]
     assert shown == [f"{p:.3g}" for p in corrected] == ["0.165", "0.00218"]
     export = app.session_state["ab_result_export"]
-    assert export["omnibus"]["chi2"] == pytest.approx(10.9452, rel=1e-5)
-    assert [a["prob_best"] for a in export["arms"]] == pytest.approx(
-        [0.00033, 0.02979, 0.9699], abs=3e-3
-    )
+    assert export.many.chi2 == pytest.approx(10.9452, rel=1e-5)
+    assert export.arms["prob_best"].to_list() == pytest.approx([0.00033, 0.02979, 0.9699], abs=3e-3)
 
 
 def test_from_data_on_demo(app):
@@ -133,8 +132,8 @@ def test_from_data_on_demo(app):
     assert table["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
     assert _metrics(app)["p-value"] == f"{ref.p_value:.3g}"
     export = app.session_state["ab_result_export"]
-    assert export["arms"][0]["conversions"] == reached["A"]
-    assert export["inputs"]["rows_kept"] == ds.users.height
+    assert export.arms["conversions"][0] == reached["A"]
+    assert export.source.rows_kept == ds.users.height
 
     app.selectbox(key="ab_by").set_value("device").run()
     assert errors_and_exceptions(app) == []
@@ -206,7 +205,7 @@ def test_upload_cookie_cats_opens_on_the_data(app):
     ref = compare(*c["gate_30"], *c["gate_40"])
     verdict = next(x.value for x in app.markdown if "border-left" in x.value)
     assert "gate_30" in verdict and "gate_40" in verdict
-    assert f"{ref.rate_b * 100:.1f} % vs {ref.rate_a * 100:.1f} %" in verdict  # 44.2 vs 44.8
+    assert f"{ref.rate_b * 100:.1f}% vs {ref.rate_a * 100:.1f}%" in verdict  # 44.2 vs 44.8
     assert _comparison_table(app)["p-value"].iloc[0] == pytest.approx(ref.p_value, rel=1e-9)
     text = _text(app)
     assert "expected conversions in group gate_30" in text and "e+0" not in text
@@ -244,7 +243,7 @@ def test_quick_check_starts_without_a_verdict_and_marks_the_example(app):
     # the planner still works before any result: a baseline typed in gives the sample size
     app.number_input(key="ab_plan_base").set_value(5.0).run()
     planned = next(d.value for d in app.dataframe if "Visitors per group" in d.value.columns)
-    from kpi.abplan import sample_size
+    from kpi.abtest import sample_size
 
     assert planned["Visitors per group"].iloc[0] == sample_size(0.05, 0.05) == 122_124
     assert "ab_result_export" not in app.session_state
@@ -254,15 +253,14 @@ def test_quick_check_starts_without_a_verdict_and_marks_the_example(app):
     assert len(verdict) == 1 and "Example: " in verdict[0]
     assert any("Example numbers" in i.value for i in app.info)
     export = app.session_state["ab_result_export"]
-    assert export["inputs"]["source"] == "example numbers"
+    assert export.source.kind == "example"
     # typing one number of your own: no longer the example
     app.number_input(key="ab_q_x_b").set_value(575).run()
     assert "Example: " not in _verdicts(app)[0]
-    assert app.session_state["ab_result_export"]["inputs"]["source"] == "typed in"
+    assert app.session_state["ab_result_export"].source.kind == "typed"
     ref = compare(500, 10000, 575, 10000)
-    assert app.session_state["ab_result_export"]["comparisons"][0]["p_value"] == pytest.approx(
-        ref.p_value, rel=1e-12
-    )
+    export = app.session_state["ab_result_export"]
+    assert export.comparisons["p_value"][0] == pytest.approx(ref.p_value, rel=1e-12)
 
 
 def test_quick_check_numbers_travel_in_the_link(app):
@@ -346,16 +344,16 @@ def test_device_picked_by_hand_is_observational(app):
     labels = [m.label for m in app.metric]
     assert not any("Chance to beat" in x or "Risk if shipped" in x for x in labels)
     export = app.session_state["ab_result_export"]
-    assert export["observational"] is True and export["srm"] is None
+    assert export.observational is True and export.srm is None
     # the numbers are still right: payment confirmation per device, from the raw files
     users = pl.read_csv(folder / "user_table.csv")
     conf = set(pl.read_csv(folder / "payment_confirmation_table.csv")["user_id"].to_list())
     by = users.with_columns(pl.col("user_id").is_in(list(conf)).alias("c")).group_by("device")
     c = {d: (int(x), n) for d, n, x in by.agg(pl.len(), pl.sum("c")).rows()}
-    control = export["control"]
+    control = export.control
     other = next(d for d in c if d != control)
     ref = compare(*c[control], *c[other])
-    assert export["comparisons"][0]["p_value"] == pytest.approx(ref.p_value, rel=1e-9)
+    assert export.comparisons["p_value"][0] == pytest.approx(ref.p_value, rel=1e-9)
 
 
 def test_ab_summary_file_goes_straight_to_the_page(app):
@@ -377,7 +375,29 @@ def test_ab_summary_file_goes_straight_to_the_page(app):
     assert _metrics(app)["p-value"] == f"{p:.3g}"
     assert "Example" not in " ".join(_verdicts(app))
     export = app.session_state["ab_result_export"]
-    assert [a["visitors"] for a in export["arms"]] == [10234, 10188]
-    assert export["inputs"]["kind"] == "A/B summary file"
-    assert export["revenue"][0]["mean_variant"] == pytest.approx(29050.0 / 10188, rel=1e-12)
+    assert export.arms["visitors"].to_list() == [10234, 10188]
+    assert export.source.kind == "summary"
+    assert export.revenue["treatment"].mean_b == pytest.approx(29050.0 / 10188, rel=1e-12)
     assert any("ab_summary.csv" in c.value for c in app.caption)
+
+
+def test_group_names_are_shown_as_typed_and_load_nothing(app):
+    """User values stay text: a group called ``**promo**`` or ``![x](http://…)`` is shown
+    literally in the verdict, the caveats and the tables, and no image is loaded."""
+    _open(app)
+    app.text_area(key="ab_paste").set_value(
+        "**promo**\t1000\t50\n![x](http://example.invalid/p.png)\t1000\t90"
+    ).run()
+    assert errors_and_exceptions(app) == []
+    verdict = _verdicts(app)[0]
+    assert "![x](http://example.invalid/p.png)" in verdict  # html-escaped text, not Markdown
+    assert "<img" not in verdict
+    for m in app.markdown:
+        if "border-left" in m.value:
+            continue
+        assert "![x](http" not in m.value  # escaped in Markdown: \!\[x\]\(http…
+    caveats = "\n".join(m.value for m in app.markdown if m.value.startswith("- "))
+    assert r"\*\*promo\*\*" in caveats
+    table = _comparison_table(app)  # the control is the first name sorted: "![x]…"
+    assert table["Variant"].iloc[0] == "**promo**"
+    assert "Rate ![x](http://example.invalid/p.png)" in table.columns

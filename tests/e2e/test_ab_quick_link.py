@@ -22,6 +22,15 @@ TYPED = {
     "Visitors (variant)": "45489",
     "Conversions (variant)": "8279",
 }
+#: the same form in French (``?lang=fr``): labels from the catalogue ab_page
+TYPED_FR = {
+    "Contrôle": "gate_30",
+    "Visiteurs (contrôle)": "44700",
+    "Conversions (contrôle)": "8502",
+    "Variante": "gate_40",
+    "Visiteurs (variante)": "45489",
+    "Conversions (variante)": "8279",
+}
 
 
 def _verdict(page) -> str:
@@ -70,3 +79,28 @@ def test_typed_quick_check_survives_a_shared_link(server, browser, tmp_path):
     assert f"{ref.p_value:.3g}" in metric.inner_text()  # 0.00155
     a.context.close()
     b.context.close()
+
+
+def test_typed_quick_check_in_french(server, browser, tmp_path):
+    """The same check with ``?lang=fr``: French labels, a French verdict with French figures,
+    and the link's numbers are the same language-neutral parameters."""
+    a = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    a.set_default_timeout(60_000)
+    a.goto(f"{server}/ab-test?lang=fr")
+    wait_for_app(a)
+    main = a.get_by_test_id("stMain")
+    assert "Saisissez les visiteurs et les conversions" in main.inner_text()
+    for label, value in TYPED_FR.items():
+        box = main.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Enter" if "Visiteurs" in label or "Conversions" in label else "Tab")
+        wait_for_app(a)
+    verdict = _verdict(a)
+    a.screenshot(path=str(tmp_path / "typed_fr.png"), full_page=True)
+    assert "gate_40 convertit" in verdict and "moins bien que gate_30" in verdict
+    assert "p = 0,0016" in verdict
+    for key, value in (("ab_q_n_a", "44700"), ("ab_q_x_b", "8279"), ("ab_q_name_b", "gate_40")):
+        assert f"{key}={value}" in a.url, a.url
+    metric = main.get_by_test_id("stMetric").filter(has_text="p-value").first
+    assert "0,00155" in metric.inner_text()
+    a.context.close()

@@ -1,9 +1,8 @@
-"""kpi.abdata on real public A/B files (read with plain polars) and on small hand-made tables."""
+"""kpi.abtest counts and analysis (counts.py, analysis.py) on real public A/B files (read with plain polars) and on small hand-made tables."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -13,23 +12,25 @@ from scipy import stats as sps
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
-from kpi.abdata import (
+from kpi.abtest import (
     ab_counts,
-    ab_export,
-    ab_summary_rows,
     analyse,
+    compare,
     count_variants,
     counts_from_table,
     default_control,
     parse_counts_text,
     parse_split,
+    srm_check,
+    srm_p_value,
     variant_counts,
+    welch_from_sums,
     with_reached_step,
     with_revenue,
 )
-from kpi.abplan import plan as ab_plan
-from kpi.abtest import compare, srm_check, srm_p_value, welch_from_sums
+from kpi.abtest import plan as ab_plan
 from kpi.errors import InputError, SchemaError
+from kpi.words import render
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
@@ -116,11 +117,10 @@ def test_segments_nulls_text_outcome_and_revenue() -> None:
     )
     counts = count_variants(users, "variant", "bought", by="device", revenue="amount")
     assert counts.rows_read == 7 and counts.rows_kept == 6
-    assert counts.dropped == {"no variant": 1}
-    assert counts.notes == {
-        "missing outcome, counted as not converted": 1,
-        "missing revenue, counted as 0": 1,
-    }
+    assert counts.dropped == {"ab.rows.no_variant": 1}  # reason codes, rendered with n
+    assert counts.notes == {"ab.rows.no_outcome": 1, "ab.rows.no_revenue": 1}
+    assert render("ab.rows.no_variant", "en", n=1) == "1 row without a variant"
+    assert render("ab.rows.no_outcome", "fr", n=3).startswith("3 lignes sans conversion")
     t = counts.table
     assert t.columns == [
         "device", "variant", "visitors", "conversions", "revenue_sum", "revenue_sumsq",
@@ -157,9 +157,9 @@ def test_sufficient_statistics_reproduce_variance() -> None:
     [
         (pl.DataFrame({"v": ["a"], "o": [2]}), {}, "0/1 or yes/no"),
         (pl.DataFrame({"v": ["a"], "o": ["maybe"]}), {}, "yes/no"),
-        (pl.DataFrame({"v": ["a"], "o": [1]}), {"by": "zz"}, "segment column 'zz'"),
+        (pl.DataFrame({"v": ["a"], "o": [1]}), {"by": "zz"}, "segment column zz"),
         (pl.DataFrame({"v": ["a"], "o": [1], "r": ["x"]}), {"revenue": "r"}, "not numeric"),
-        (pl.DataFrame({"x": ["a"], "o": [1]}), {}, "variant column 'v'"),
+        (pl.DataFrame({"x": ["a"], "o": [1]}), {}, "variant column v"),
     ],
 )
 def test_schema_errors_are_for_people(frame, kwargs, words) -> None:
@@ -208,7 +208,8 @@ def test_typed_numbers_and_empty_arm_are_accepted() -> None:
     assert counts_from_table(frame).rows() == [("A", 1000, 10), ("B", 0, 0)]
     a = analyse(counts_from_table(frame))
     assert a.comparisons["method"][0] == "none"
-    assert "no visitors" in a.verdicts["B"].sentence
+    assert a.verdicts["B"].sentence.code == "ab.verdict.cannot_compare"
+    assert "no visitors" in str(a.verdicts["B"].sentence)
 
 
 def test_split_and_control() -> None:
@@ -234,8 +235,8 @@ def test_cookie_cats_analysis_matches_compare_and_note() -> None:
     assert row["abs_diff_low"] == pytest.approx(ref.ci_abs_diff[0], rel=1e-12)
     assert row["method"] == "z"
     assert a.srm.p_value == pytest.approx(0.00860799, rel=1e-5) and a.srm.level == "warn"
-    assert "worse" in a.verdicts["gate_40"].sentence
-    assert any("SRM" in c for c in a.verdicts["gate_40"].caveats)
+    assert a.verdicts["gate_40"].sentence["head"].code == "ab.verdict.head.lift.worse"
+    assert any(c.code == "ab.srm.warn" for c in a.verdicts["gate_40"].caveats)
     # mde_for_sample inverts power.prop.test: the plan for that MDE needs the visitors we have
     need = ab_plan(8502 / 44700, a.mde_reachable).rows[0].visitors_per_variant
     assert need == pytest.approx(44700, abs=1)
@@ -254,7 +255,7 @@ def test_multi_arm_matches_note_m1_and_statsmodels() -> None:
     assert a.arms.filter(pl.col("variant") == "C")["prob_best"][0] == pytest.approx(
         0.9699, abs=3e-3
     )
-    assert any("comparisons" in c for c in a.verdicts["C"].caveats)
+    assert any(c.code.startswith("ab.caveat.comparisons") for c in a.verdicts["C"].caveats)
 
 
 def test_segments_simpson_cmh_and_family() -> None:
@@ -268,7 +269,7 @@ def test_segments_simpson_cmh_and_family() -> None:
     )
     a = analyse(seg, by="device", correction="bh", family="variants")
     s = a.simpson["B"]
-    assert s.paradox and "paradox" in s.message.lower()
+    assert s.paradox and "paradox" in str(s.message).lower()
     tables = [np.array([[760, 3240], [200, 800]]), np.array([[40, 960], [200, 3800]])]
     st = StratifiedTable(tables)
     assert s.cmh.p_value == pytest.approx(st.test_null_odds(correction=False).pvalue, rel=1e-9)
@@ -280,7 +281,7 @@ def test_segments_simpson_cmh_and_family() -> None:
     b = analyse(seg, by="device", correction="bh", family="variants x segments")
     ref = multipletests(b.segments["p_value"].to_list(), method="fdr_bh")[1]
     assert b.segments["adjusted_p_value"].to_list() == pytest.approx(list(ref), rel=1e-12)
-    assert any("paradox" in c.lower() for c in a.verdicts["B"].caveats)
+    assert any(c.code.startswith("ab.simpson.flip") for c in a.verdicts["B"].caveats)
 
 
 def test_reached_step_in_order_within_window_and_revenue() -> None:
@@ -341,43 +342,40 @@ def test_funnel_5step_step3_and_welch_through_analyse() -> None:
     )
 
 
-def test_export_is_plain_and_flattens() -> None:
+def test_analysis_is_typed_and_pickles_for_the_workbook() -> None:
+    """The page stores the typed analysis (st.session_state, the workbook): it pickles, and
+    its facts render in both languages."""
+    import pickle
+
+    from kpi.words import render
+
     t = parse_counts_text("A\t2000\t100\nB\t2000\t120\nC\t2000\t150")
     a = analyse(t, mde=0.1, planned_split=parse_split("40/30/30", 3))
-    e = ab_export(
-        a, plan=ab_plan(0.05, 0.1, daily_visitors=500, variants=3), inputs={"mode": "quick"}
-    )
-    assert json.loads(json.dumps(e)) == e
-    assert {"arms", "comparisons", "verdicts", "srm", "plan", "omnibus", "methods"} <= set(e)
-    assert e["comparisons"][1]["p_value"] == pytest.approx(compare(100, 2000, 150, 2000).p_value)
-    assert e["srm"]["planned_split"] == pytest.approx([0.4, 0.3, 0.3])
-    assert (
-        e["plan"]["rows"][0]["visitors_per_variant"]
-        == ab_plan(0.05, 0.1).rows[0].visitors_per_variant
-    )
-    rows = ab_summary_rows(e)
-    labels = [r[0] for r in rows]
-    assert "verdict B" in labels and "srm p_value" in labels and "## Plan" in labels
-    assert all(isinstance(r[1], str | int | float | bool | type(None)) for r in rows)
+    a = a.with_plan(ab_plan(0.05, 0.1, daily_visitors=500, variants=3))
+    back = pickle.loads(pickle.dumps(a))
+    assert back.verdicts == a.verdicts and back.plan == a.plan
+    assert a.comparisons["p_value"][1] == pytest.approx(compare(100, 2000, 150, 2000).p_value)
+    assert a.planned_split == pytest.approx((0.4, 0.3, 0.3))
+    assert a.plan.rows[0].visitors_per_variant == ab_plan(0.05, 0.1).rows[0].visitors_per_variant
+    sentence = a.verdicts["C"].sentence
+    assert sentence.code == "ab.verdict.sentence"
+    assert render(sentence, "en").startswith("C converts 50.0% better than A")
+    assert render(sentence, "fr").startswith("C convertit 50,0\u00a0% mieux que A")
+    assert a.srm.message.code == "ab.srm.alert"  # 2,000 each vs a 40/30/30 plan
 
 
-def test_summary_rows_give_units_and_points() -> None:
-    """Differences of rates are percentage points in the workbook, never "+0.51%"."""
+def test_why_this_test_is_a_fact_with_the_group_names() -> None:
+    """The smallest expected cell, named with the group, as a number (no 1.99e+04)."""
+    from kpi.words import render
+
     a = analyse(parse_counts_text("gate_30\t44700\t20034\ngate_40\t45489\t20119"))
-    e = ab_export(a)
-    rows = {r[0]: (r[1], r[2]) for r in ab_summary_rows(e)}
+    reason = a.method_reasons["gate_40"]
+    assert reason.code == "ab.method.z.conversions" and reason["group"] == "gate_30"
+    assert reason["expected"] == pytest.approx(44700 * 40153 / 90189, rel=1e-12)  # 19,901.1
+    assert "19,901 expected conversions in group gate_30" in render(reason, "en")
+    assert "19\u202f901 conversions attendues dans le groupe gate_30" in render(reason, "fr")
     diff = 20119 / 45489 - 20034 / 44700  # independent of kpi: the two rates by hand
-    value, unit = rows["gate_40 vs gate_30: abs_diff (percentage points)"]
-    assert value == pytest.approx(diff * 100, rel=1e-12) and unit == "pp"
-    low, _ = rows["gate_40 vs gate_30: abs_diff_low (percentage points)"]
-    assert low == pytest.approx(e["comparisons"][0]["abs_diff_low"] * 100, rel=1e-12)
-    assert rows["gate_40 vs gate_30: rate_variant"] == (pytest.approx(20119 / 45489), "rate")
-    assert rows["gate_40 vs gate_30: rel_lift"][1] == "signed_rate"
-    assert rows["gate_40 vs gate_30: p_value"][1] == "p"
-    assert rows["group gate_30: visitors"] == (44700, "count")
-    assert not any(label.endswith(": abs_diff") for label in rows)
-    reason = rows["gate_40 vs gate_30: method_reason"][0]
-    assert "19,901 expected conversions in group A" in reason and "e+" not in reason
+    assert a.comparisons["abs_diff"][0] == pytest.approx(diff, rel=1e-12)
 
 
 def test_intervals_are_corrected_like_the_p_values() -> None:
@@ -391,16 +389,12 @@ def test_intervals_are_corrected_like_the_p_values() -> None:
     assert (c["abs_diff_low"], c["abs_diff_high"]) == pytest.approx(ref.ci_abs_diff, rel=1e-12)
     assert (c["rel_lift_low"], c["rel_lift_high"]) == pytest.approx(ref.ci_rel_lift, rel=1e-12)
     assert c["ci_level"] == pytest.approx(0.975)
-    assert "97.5 % CI" in holm.verdicts["C"].sentence
+    assert holm.verdicts["C"].sentence["head"]["ci"].code == "ab.ci.lift.bonferroni"
+    assert "97.5% CI of the lift" in str(holm.verdicts["C"].sentence)
     bh = analyse(counts, correction="bh")
     assert bh.ci_correction is None and bh.comparisons["ci_level"][0] == pytest.approx(0.95)
-    assert "not corrected for the 2 comparisons" in bh.verdicts["C"].sentence
-    rows = dict((label, value) for label, value, _ in ab_summary_rows(ab_export(holm)))
-    assert rows["interval level of the differences"] == pytest.approx(0.975)
-    assert rows["interval correction"].startswith("Bonferroni")
-    assert rows["C vs A: abs_diff_low (percentage points)"] == pytest.approx(
-        ref.ci_abs_diff[0] * 100
-    )
+    assert bh.verdicts["C"].sentence["head"]["ci"].code == "ab.ci.lift.uncorrected"
+    assert "not corrected for the 2 comparisons" in str(bh.verdicts["C"].sentence)
     # per segment: Bonferroni over the family of every variant × segment comparison
     seg = pl.DataFrame(
         {
@@ -424,11 +418,10 @@ def test_observational_analysis_has_no_srm_and_no_verdict_words() -> None:
     a = analyse(counts, variant="device", control="Desktop", observational=True)
     assert a.srm is None and a.srm_error is None and a.observational
     sentence = a.verdicts["Mobile"].sentence
-    assert "not assigned at random" in sentence and "chance" not in sentence
-    export = ab_export(a)
-    assert export["observational"] is True and export["srm"] is None
-    labels = [label for label, _, _ in ab_summary_rows(export)]
-    assert "comparison type" in labels
+    assert sentence.code == "ab.verdict.observational.ci"
+    assert sentence["rate_b"] == pytest.approx(1210 / 30000) and sentence["b"] == "Mobile"
+    words = str(sentence)
+    assert "not assigned at random" in words and "chance" not in words
 
 
 def test_holm_significant_but_bonferroni_interval_touching_zero_is_called_borderline():
@@ -456,7 +449,10 @@ def test_holm_significant_but_bonferroni_interval_touching_zero_is_called_border
     assert rows["B"]["significant"] and rows["C"]["significant"]
     assert rows["C"]["ci_level"] == pytest.approx(0.975)
     assert rows["C"]["abs_diff_low"] < 0 < rows["B"]["abs_diff_low"]
-    borderline = [c for c in a.verdicts["C"].caveats if c.startswith("Borderline")]
-    assert borderline and "97.5 % interval" in borderline[0] and "Holm" in borderline[0]
-    assert not any(c.startswith("Borderline") for c in a.verdicts["B"].caveats)
-    assert any("the interval is Bonferroni-corrected" in c for c in a.verdicts["B"].caveats)
+    borderline = [c for c in a.verdicts["C"].caveats if c.code.startswith("ab.caveat.border")]
+    assert [c.code for c in borderline] == ["ab.caveat.borderline_bonferroni.includes"]
+    assert borderline[0]["level"] == pytest.approx(97.5)
+    assert "97.5% interval" in str(borderline[0]) and "Holm" in str(borderline[0])
+    assert "intervalle à 97,5\u00a0%" in render(borderline[0], "fr")
+    assert not any(c.code.startswith("ab.caveat.border") for c in a.verdicts["B"].caveats)
+    assert any(c.code == "ab.caveat.comparisons.corrected_ci" for c in a.verdicts["B"].caveats)

@@ -1,4 +1,4 @@
-"""kpi.abdetect: which column is an A/B assignment (real files), and A/B summary files."""
+"""kpi.abtest.assignment and kpi.abtest.summary: which column is an A/B assignment (real files), and A/B summary files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from kpi.abdata import analyse
-from kpi.abdetect import assignment_columns, is_assignment, summary_counts, summary_from_counts
+from kpi.abtest import (
+    analyse,
+    assignment_columns,
+    is_assignment,
+    summary_counts,
+    summary_from_counts,
+)
 from kpi.load import read_table
 from kpi.schema import TableInput, build_dataset, detect_roles
 
@@ -175,7 +180,7 @@ def test_summary_with_revenue_sums_daily_rows_segments_and_bad_rows():
         "revenue_sum": "revenue_sum",
         "revenue_sumsq": "revenue_sq_sum",
     }
-    assert s.dropped == {"no variant": 1, "more conversions than visitors": 1}
+    assert s.dropped == {"ab.rows.no_variant": 1, "ab.rows.more_conversions": 1}
     assert s.rows_read == 6 and s.rows_kept == 4 and s.revenue == "sums"
     assert s.table.to_dicts() == [
         {"variant": "A", "visitors": 1900, "conversions": 95, "revenue_sum": 4700.0,
@@ -226,3 +231,23 @@ def test_not_summaries(frame):
 def test_real_files_are_not_summaries():
     for name in ("cookie_cats.csv", "ga4_merch_store/BigQuery_landing_page_conversion.csv"):
         assert summary_counts(_frame(name)) is None
+
+
+def test_assignment_reason_is_a_fact_in_both_languages() -> None:
+    from kpi.words import Fact, render
+
+    both = is_assignment("version", ["gate_30", "gate_40", "gate_30"])
+    assert both is not None and both.reasons == ("name", "values")
+    assert both.reason.code == "ab.assign.both" and both.reason["values"] == ["gate_30", "gate_40"]
+    assert both.reason["pattern"] == Fact("ab.assign.pattern.prefix")
+    assert render(both.reason, "en") == (
+        "2 values (gate_30 and gate_40); its name says *version* and its values are one prefix "
+        "with short suffixes such as gate_30/gate_40"
+    )
+    assert render(both.reason, "fr").startswith("2 valeurs (gate_30 et gate_40)\u00a0; son nom")
+    letters = is_assignment("grp", ["A", "B"])
+    assert letters is not None and letters.reason.code == "ab.assign.values"
+    assert (
+        render(letters.reason, "fr")
+        == "2 valeurs (A et B)\u00a0; ses valeurs sont des lettres comme A/B"
+    )

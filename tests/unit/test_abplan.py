@@ -1,4 +1,4 @@
-"""kpi.abplan (re-exported by kpi.abtest) against R power.prop.test values, statsmodels and the note."""
+"""kpi.abtest.planning (re-exported by kpi.abtest) against R power.prop.test values, statsmodels and the note."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 from statsmodels.stats.proportion import samplesize_proportions_2indep_onetail
 
-from kpi import abplan
 from kpi.abtest import (
     mde_for_sample,
     plan,
@@ -18,7 +17,9 @@ from kpi.abtest import (
     sample_size_evan_miller,
     sample_size_relative_delta,
 )
+from kpi.abtest import planning as abplan
 from kpi.errors import InputError
+from kpi.words import render
 
 
 def test_power_prop_test_note_values() -> None:
@@ -79,7 +80,8 @@ def test_plan_three_formulas_and_days() -> None:
     assert [r.visitors_per_variant for r in p.rows] == [80682, 78040, 88756]
     assert [r.visitors_total for r in p.rows] == [161364, 156080, 177512]
     assert [r.days for r in p.rows] == [33, 32, 36]
-    assert "power.prop.test" in p.rows[0].method and "Evan Miller" in p.rows[1].method
+    assert [r.method for r in p.rows] == ["power_prop_test", "evan_miller", "relative_delta"]
+    assert render(f"ab.plan.method.{p.rows[0].method}", "fr") == "power.prop.test (R)"
     assert p.target_rate == pytest.approx(0.022)
     three = plan(0.02, 0.10, daily_visitors=1000, variants=3)
     assert three.rows[0].visitors_total == 3 * 80682 and three.rows[0].days == 243

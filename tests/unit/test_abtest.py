@@ -41,8 +41,10 @@ from kpi.abtest import (
     welch,
     welch_from_sums,
 )
-from kpi.definitions import Definition
+from kpi.abtest.verdict import p_fact
+from kpi.definitions import Definition, formula, label
 from kpi.errors import InputError
+from kpi.words import Fact, render
 
 REL = 1e-6
 
@@ -174,7 +176,11 @@ def test_published_udacity_and_cookie_cats() -> None:
 def test_method_switches_to_fisher_with_reason() -> None:
     r = compare(1, 10, 6, 10)  # expected conversions 3.5 < 5
     assert r.method == "fisher" and r.p_value == r.fisher_p_value
-    assert "3.5" in r.method_reason and "below 5" in r.method_reason
+    reason = r.method_reason  # a fact: the smallest expected cell and its count
+    assert reason.code == "ab.method.fisher.conversions" and reason["group"] == "A"
+    assert reason["expected"] == pytest.approx(3.5)
+    assert "are 3.5, below 5" in str(reason)
+    assert "sont de 3,5, moins de 5" in render(reason, "fr")
     assert not r.significant  # Fisher 0.057 where z says 0.019
     big = compare(200, 10000, 250, 10000)
     assert big.method == "z" and big.p_value == big.z_p_value and big.significant
@@ -305,7 +311,8 @@ def test_prob_best_three_arms_against_monte_carlo_at_huge_counts() -> None:
 
 def test_no_conversions_anywhere_is_explained_not_raised() -> None:
     r = compare(0, 500, 0, 500)
-    assert r.explanation and "no conversions" in r.explanation
+    assert r.explanation == Fact("ab.degenerate.no_conversions")
+    assert "no conversions in either group" in str(r.explanation)
     assert r.z is None and r.z_p_value is None and r.rel_lift is None and r.ci_rel_lift is None
     assert r.p_value == 1.0 and r.method == "fisher" and not r.significant
     assert r.prob_b_beats_a == pytest.approx(0.5, abs=1e-9)
@@ -314,7 +321,8 @@ def test_no_conversions_anywhere_is_explained_not_raised() -> None:
 
 def test_everyone_converted_is_explained() -> None:
     r = compare(40, 40, 50, 50)
-    assert r.explanation and r.explanation.startswith("Every visitor converted in both groups")
+    assert r.explanation == Fact("ab.degenerate.all_converted")
+    assert str(r.explanation).startswith("Every visitor converted in both groups")
     assert r.z is None and r.p_value == 1.0 and not r.significant
     assert r.rel_lift == 0.0 and r.ci_b == (pytest.approx(0.928652, rel=1e-5), 1.0)
 
@@ -323,9 +331,11 @@ def test_empty_arm_is_explained() -> None:
     r = compare(0, 0, 5, 100)
     assert r.method == "none" and r.p_value is None and not r.significant
     assert r.rate_a is None and r.ci_a is None and r.rate_b == 0.05
-    assert "A has no visitors" in r.explanation
+    assert r.explanation == Fact("ab.degenerate.no_visitors", groups=["A"], count=1)
+    assert str(r.explanation).startswith("Group A has no visitors")
     both = compare(0, 0, 0, 0)
-    assert "A and B" in both.explanation
+    assert str(both.explanation).startswith("Groups A and B have no visitors")
+    assert render(both.explanation, "fr").startswith("Les groupes A et B n'ont aucun visiteur")
 
 
 @pytest.mark.parametrize(
@@ -463,7 +473,8 @@ def test_compare_many_control_none_correction_and_errors() -> None:
     with pytest.raises(InputError, match="correction"):
         compare_many({"A": (1, 2), "B": (1, 2)}, correction="bonferroni")
     empty = compare_many({"A": (0, 10), "B": (0, 10), "C": (0, 0)})
-    assert empty.chi2 is None and empty.explanation and empty.prob_best["C"] is None
+    assert empty.chi2 is None and empty.explanation == Fact("ab.many.no_chi2")
+    assert empty.prob_best["C"] is None
 
 
 def test_prob_best_two_arms_equals_exact_formula() -> None:
@@ -538,7 +549,8 @@ def test_srm_note_rows_and_scipy(observed, weights, p, level) -> None:
     assert got == pytest.approx(ref, rel=1e-9)
     check = srm_check(observed, weights)
     assert check.level == level and check.p_value == got
-    assert f"{got:.2g}" in check.message
+    assert check.message.code == f"ab.srm.{level}" and check.message["p"] == got
+    assert f"{got:.2g}" in str(check.message) or got < 0.0001
 
 
 def test_srm_guards() -> None:
@@ -578,7 +590,8 @@ def test_cmh_matches_statsmodels_and_note() -> None:
 
 def test_simpson_paradox_flagged() -> None:
     s = simpson_check(SIMPSON)
-    assert s.paradox and "every segment" in s.message
+    assert s.paradox and s.message == Fact("ab.simpson.flip.higher", a="A", b="B")
+    assert "every segment" in str(s.message)
     assert s.pooled.abs_diff == pytest.approx(0.08)
     assert s.pooled.z == pytest.approx(12.31, rel=1e-3)
     assert s.segment_diffs["desktop"] == pytest.approx(-0.01)
@@ -586,7 +599,7 @@ def test_simpson_paradox_flagged() -> None:
 
 def test_simpson_consistent_segments_not_flagged() -> None:
     s = simpson_check([(100, 1000, 130, 1000), (50, 1000, 66, 1000)])
-    assert not s.paradox and "agrees" in s.message
+    assert not s.paradox and s.message.code == "ab.simpson.agrees"
 
 
 def test_simpson_flags_significance_disagreement() -> None:
@@ -594,7 +607,8 @@ def test_simpson_flags_significance_disagreement() -> None:
     segs = {"x": (100, 1000, 420, 4000), "y": (200, 4000, 52, 1000)}
     s = simpson_check(segs)
     assert s.pooled.significant and s.cmh.p_value > 0.05
-    assert s.paradox and "CMH" in s.message
+    assert s.paradox and s.message.code == "ab.simpson.disagree.naive"
+    assert s.message["cmh_p"] == s.cmh.p_value and "CMH p" in str(s.message)
 
 
 # --------------------------------------------------------------------------- sequential
@@ -610,8 +624,10 @@ def test_sequential_growthbook_anchor_and_case_01() -> None:
     assert c1.p_value == pytest.approx(0.63, abs=5e-3)
     assert c1.ci == pytest.approx((-0.117, 0.617), abs=5e-4)
     assert not c1.significant  # the fixed-horizon p is 0.033
-    assert sequential(0, 100, 5, 100).explanation
-    assert sequential(0, 100, 0, 100, relative=False).explanation
+    assert sequential(0, 100, 5, 100).explanation == Fact("ab.sequential.no_base", group="A")
+    assert sequential(0, 100, 0, 100, relative=False).explanation == Fact(
+        "ab.sequential.no_variation"
+    )
     absolute = sequential(200, 10000, 250, 10000, relative=False)
     assert absolute.ci[0] < 0.005 < absolute.ci[1]
 
@@ -642,7 +658,7 @@ def test_welch_matches_scipy_on_raw_data() -> None:
 
 
 def test_welch_degenerate_and_bad_input() -> None:
-    assert welch(1.0, 0.0, 10, 1.0, 0.0, 10).explanation
+    assert welch(1.0, 0.0, 10, 1.0, 0.0, 10).explanation == Fact("ab.welch.no_variation")
     assert welch(1.0, 1.0, 1, 1.0, 1.0, 10).p_value is None
     with pytest.raises(InputError):
         welch(1.0, -1.0, 10, 1.0, 1.0, 10)
@@ -655,11 +671,20 @@ def test_welch_degenerate_and_bad_input() -> None:
 
 def test_verdict_significant_sentence() -> None:
     v = verdict(compare(200, 10000, 250, 10000))
-    assert v.sentence.startswith(
-        "B converts 25 % better than A (2.50 % vs 2.00 %, +0.50 pp; 95 % CI of the lift +4.0 %"
+    assert v.sentence.code == "ab.verdict.sentence"
+    head = v.sentence["head"]
+    assert head.code == "ab.verdict.head.lift.better" and head["size"] == pytest.approx(0.25)
+    assert head["ci"].code == "ab.ci.lift" and head["ci"]["level"] == pytest.approx(95)
+    assert str(v.sentence).startswith(
+        "B converts 25.0% better than A (2.50% vs 2.00%, +0.50 pp; 95% CI of the lift +4.0"
     )
-    assert "unlikely to be chance (p = 0.017)" in v.sentence
-    assert any("not 1 − p" in c for c in v.caveats)
+    assert "unlikely to be chance (p = 0.017)" in str(v.sentence)
+    assert render(v.sentence, "fr").startswith(
+        "B convertit 25,0\u00a0% mieux que A (2,50\u00a0% contre 2,00\u00a0%, +0,50\u00a0pt\u00a0;"
+    )
+    assert "peu probable que ce soit le hasard (p = 0,017)" in render(v.sentence, "fr")
+    assert any(c.code == "ab.caveat.bayes" for c in v.caveats)
+    assert any("not 1 − p" in str(c) for c in v.caveats)
 
 
 def test_verdict_not_significant_with_caveats() -> None:
@@ -672,20 +697,32 @@ def test_verdict_not_significant_with_caveats() -> None:
         comparisons=3,
         simpson=simpson_check(SIMPSON),
     )
-    assert v.sentence.startswith("New page converts 500 % better than Old page")
-    assert "could well be chance (p = 0.057)" in v.sentence
-    text = " ".join(v.caveats)
+    assert str(v.sentence).startswith("New page converts 500.0% better than Old page")
+    assert "could well be chance (p = 0.057)" in str(v.sentence)
+    codes = [c.code for c in v.caveats]
+    assert codes == [
+        "ab.caveat.bayes",
+        "ab.srm.warn",
+        "ab.method.fisher.conversions",
+        "ab.caveat.comparisons.use_corrected",
+        "ab.caveat.underpowered.not_significant",
+        "ab.simpson.flip.higher",
+    ]
+    text = " ".join(str(c) for c in v.caveats)
     for words in ("Fisher", "Underpowered", "3 comparisons", "SRM p = 0.0086", "Segment paradox"):
         assert words in text
+    assert "group Old page" in text and "overall New page converts higher than Old page" in text
 
 
 def test_verdict_degenerate_and_zero_control() -> None:
-    assert "cannot be told apart" in verdict(compare(0, 500, 0, 500)).sentence
-    assert "cannot be compared" in verdict(compare(0, 0, 3, 10)).sentence
+    assert verdict(compare(0, 500, 0, 500)).sentence.code == "ab.verdict.identical"
+    assert "cannot be told apart" in str(verdict(compare(0, 500, 0, 500)).sentence)
+    assert "cannot be compared" in str(verdict(compare(0, 0, 3, 10)).sentence)
     v = verdict(compare(0, 1000, 8, 1000))
-    assert "0.8 pp better" in v.sentence and "95 % CI of the difference +0.25 pp to +1.6 pp" in (
-        v.sentence
-    )
+    assert v.sentence["head"].code == "ab.verdict.head.diff.better"
+    words = str(v.sentence)
+    assert "converts +0.80 pp better" in words
+    assert "95% CI of the difference +0.25 pp to +1.57 pp" in words
 
 
 def test_definitions() -> None:
@@ -702,36 +739,40 @@ def test_definitions() -> None:
     assert keys <= set(DEFINITIONS)
     for d in DEFINITIONS.values():
         assert isinstance(d, Definition) and d.stage == "ab" and len(d.formula) > 40
-    assert "Wilson" in DEFINITIONS["ab_conversion_rate"].formula
-    assert "power.prop.test" in DEFINITIONS["ab_sample_size"].formula
+    for code in DEFINITIONS:  # the catalogue is the source, in both languages
+        assert len(formula(code, "fr")) > 40 and label(code, "fr") != ""
+    assert "Wilson" in formula("ab_conversion_rate", "fr")
+    assert "power.prop.test" in formula("ab_sample_size", "en")
+    assert label("ab_prob_b_beats_a", "fr") == "Probabilité que B batte A"
 
 
 def test_no_streamlit_import() -> None:
     from pathlib import Path
 
-    from kpi import abdata, abplan
-
-    for module in (abtest, abplan, abdata):
-        assert "import streamlit" not in Path(module.__file__).read_text(encoding="utf-8")
+    for path in Path(abtest.__file__).parent.glob("*.py"):
+        assert "import streamlit" not in path.read_text(encoding="utf-8"), path
 
 
 def test_verdict_flags_an_interval_that_disagrees_with_the_test() -> None:
     """Fisher p 0.076 next to a Katz CI excluding 0 (small B): said to be borderline."""
     v = verdict(compare(47, 352, 7, 26))
-    assert "could well be chance (p = 0.076)" in v.sentence
-    assert any(c.startswith("Borderline") for c in v.caveats)
+    assert "could well be chance (p = 0.076)" in str(v.sentence)
+    assert Fact("ab.caveat.borderline") in v.caveats
     # a clear result has no such caveat
-    assert not any(
-        c.startswith("Borderline") for c in verdict(compare(200, 10000, 300, 10000)).caveats
+    clear = verdict(compare(200, 10000, 300, 10000)).caveats
+    assert not any(c.code.startswith("ab.caveat.borderline") for c in clear)
+
+
+def test_p_near_the_level_says_on_which_side() -> None:
+    """0.0496 and 0.0504 both read 0.050: the verdict says which side of the level it is."""
+    below, above = p_fact(0.0496, 0.05), p_fact(0.0504, 0.05)
+    assert below.code == "ab.p.below" and above.code == "ab.p.above"
+    assert str(below) == "p = 0.050, just below the 0.05 level"
+    assert str(above) == "p = 0.050, just above the 0.05 level"
+    assert render(below, "fr") == "p = 0,050, juste sous le seuil de 0,05"
+    assert str(p_fact(0.0031, 0.05)) == "p = 0.0031" and str(p_fact(0.00005, 0.05)) == (
+        "p = < 0.0001"
     )
-
-
-def test_p_near_the_level_keeps_three_digits() -> None:
-    """0.0496 and 0.0504 must not both read 'p = 0.05' with opposite verdicts."""
-    from kpi.abtest import _p
-
-    assert _p(0.0496) == "p = 0.0496" and _p(0.0504) == "p = 0.0504"
-    assert _p(0.0031) == "p = 0.0031" and _p(0.00005) == "p < 0.001"
 
 
 def test_relative_interval_undefined_when_both_convert_everyone() -> None:
@@ -740,16 +781,19 @@ def test_relative_interval_undefined_when_both_convert_everyone() -> None:
 
 def test_verdict_underpowered_says_for_which_effect() -> None:
     r = compare(500, 10000, 510, 10000)
-    at_mde = " ".join(verdict(r, mde=0.05).caveats)
+    caveat = next(c for c in verdict(r, mde=0.05).caveats if "underpowered" in c.code)
     need = abtest.sample_size(0.05, 0.05)
     achieved = abtest.power_at(0.05, 0.05, 10000)
-    assert "Underpowered for a 5.0 % relative change (the smallest effect set" in at_mde
-    assert f"{achieved * 100:.2g} % power" in at_mde and f"about {need:,} visitors" in at_mde
-    big = " ".join(verdict(compare(6500, 130000, 6630, 130000), mde=0.05).caveats)
-    assert "Underpowered" not in big  # 130,000 per group: above the 122,124 needed
+    assert caveat["need"] == need == 122_124 and caveat["achieved"] == pytest.approx(achieved)
+    assert caveat["what"] == Fact("ab.power.mde_relative", mde=0.05)
+    at_mde = str(caveat)
+    assert "Underpowered for a 5.00% relative change (the smallest effect set" in at_mde
+    assert f"{achieved * 100:.1f}% power" in at_mde and f"about {need:,} visitors" in at_mde
+    big = verdict(compare(6500, 130000, 6630, 130000), mde=0.05).caveats
+    assert not any("underpowered" in c.code for c in big)  # above the 122,124 needed
     assert abtest.power_at(0.05, 0.05, 130000) > 0.8
-    observed = " ".join(verdict(r).caveats)
-    assert "Underpowered for the observed difference of 0.1 pp" in observed
+    observed = " ".join(str(c) for c in verdict(r).caveats)
+    assert "Underpowered for the observed difference of +0.10 pp" in observed
 
 
 def test_verdict_intervals_match_the_corrected_p_values() -> None:
@@ -757,14 +801,24 @@ def test_verdict_intervals_match_the_corrected_p_values() -> None:
     bonf = compare(100, 2000, 150, 2000, alpha=0.025)
     holm = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="holm", ci_result=bonf)
     lo, hi = bonf.ci_rel_lift
-    assert f"97.5 % CI of the lift +{lo * 100:.2g} % to +{hi * 100:.2g} %" in holm.sentence
-    assert "Bonferroni-corrected for 2 comparisons" in holm.sentence
-    assert "Holm-corrected p = 0.004" in holm.sentence
+    ci = holm.sentence["head"]["ci"]
+    assert ci.code == "ab.ci.lift.bonferroni" and (ci["lo"], ci["hi"]) == (lo, hi)
+    assert ci["level"] == pytest.approx(97.5)
+    words = str(holm.sentence)
+    assert f"97.5% CI of the lift +{lo * 100:.1f}% to +{hi * 100:.1f}%" in words
+    assert "Bonferroni-corrected for 2 comparisons" in words
+    assert "Holm-corrected p = 0.0040" in words
     bh = verdict(r, comparisons=2, adjusted_p_value=0.004, correction="bh")
-    assert "95 % CI of the lift" in bh.sentence and "not corrected for the 2 comparisons" in (
-        bh.sentence
+    assert "95% CI of the lift" in str(bh.sentence)
+    assert "not corrected for the 2 comparisons" in str(bh.sentence)
+    assert (
+        Fact(
+            "ab.caveat.comparisons.uncorrected_ci",
+            comparisons=2,
+            correction=Fact("ab.correction.bh"),
+        )
+        in bh.caveats
     )
-    assert any("the interval is not" in c for c in bh.caveats)
 
 
 def test_observational_verdict_has_no_verdict_words() -> None:
@@ -772,8 +826,9 @@ def test_observational_verdict_has_no_verdict_words() -> None:
     v = verdict(
         r, names=("Desktop", "Mobile"), srm=srm_check([10000, 20000]), mde=0.05, observational=True
     )
-    text = " ".join([v.sentence, *v.caveats])
-    assert v.sentence.startswith("Mobile converts at 32.1 % and Desktop at 8.00 %")
-    assert "+24.1 pp" in v.sentence and "not assigned at random" in v.sentence
+    text = " ".join([str(v.sentence), *(str(c) for c in v.caveats)])
+    assert str(v.sentence).startswith("Mobile converts at 32.1% and Desktop at 8.00%")
+    assert "+24.10 pp" not in text and "+24.1 pp" in text and "not assigned at random" in text
     for words in ("chance", "better", "SRM", "Underpowered", "significant", "beats"):
         assert words not in text
+    assert "n'ont pas été tirés au hasard" in render(v.sentence, "fr")

@@ -13,7 +13,6 @@ import polars as pl
 import pytest
 
 from kpi import funnel
-from kpi.abtest import compare
 from kpi.dataset import Dataset, Source
 from kpi.errors import InputError
 from kpi.filters import Filters
@@ -261,44 +260,6 @@ def test_sections_choice_and_unknown_sheet(demo: Dataset) -> None:
         build_workbook(demo, Filters(), options=ReportOptions(steps=("landing", "nope")))
 
 
-def test_ab_sheet_from_data_and_from_app_rows(demo: Dataset) -> None:
-    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(demo, Filters(), sections=["ab"])))
-    ws = wb["AB test"]
-    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    users = pl.read_csv(DEMO / "users.csv")
-    buys = pl.read_csv(DEMO / "events.csv.gz").filter(pl.col("event_name") == "purchase")
-    buyers = users.join(buys.select("user_id").unique(), on="user_id", how="semi")
-    rates = {}
-    for arm in ("A", "B"):
-        n = users.filter(pl.col("variant") == arm).height
-        x = buyers.filter(pl.col("variant") == arm).height
-        assert values[f"group {arm}: visitors"] == n
-        assert values[f"group {arm}: rate"] == pytest.approx(x / n)
-        rates[arm] = (x, n)
-    assert values["Computed from"] == "the data (assignment column variant)"
-    assert values["B vs A: method"] == "z"
-    assert "Pooled two-proportion z-test" in values["B vs A: method_reason"]
-    assert values["verdict B"].startswith("B converts")
-    # the same computation as the page: a difference of rates in percentage points, labelled
-    ref = compare(*rates["A"], *rates["B"])
-    cell = next(
-        ws.cell(r, 2) for r in range(1, ws.max_row + 1)
-        if ws.cell(r, 1).value == "B vs A: abs_diff (percentage points)"
-    )  # fmt: skip
-    assert cell.value == pytest.approx(ref.abs_diff * 100, rel=1e-12) and "pp" in cell.number_format
-    assert values["B vs A: p_value"] == pytest.approx(ref.p_value, rel=1e-12)
-    rows = [("Method", "Fisher exact"), ("p-value", 0.0312), ("Relative lift", 0.12)]
-    wb = openpyxl.load_workbook(
-        io.BytesIO(
-            build_workbook(demo, Filters(), options=ReportOptions(ab_result=rows), sections=["ab"])
-        )
-    )
-    ws = wb["AB test"]
-    got = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1)}
-    assert got["p-value"].value == 0.0312 and got["p-value"].number_format == "0.0000"
-    assert got["Relative lift"].number_format.startswith("+0.00%")
-
-
 def test_red_flags_follow_thresholds(demo: Dataset) -> None:
     strict = ReportOptions(
         thresholds=__import__("kpi.alerts").alerts.Thresholds(min_conversion=0.5)
@@ -331,53 +292,6 @@ def test_online_retail_workbook() -> None:
         kpis.filter(pl.col("KPI") == "Orders")["Value"].cast(pl.Float64)[0]
         == kept["InvoiceNo"].n_unique()
     )
-
-
-def test_ab_sheet_from_an_ab_summary_file(tmp_path) -> None:
-    """`python -m kpi report ab_summary.csv`: the A/B sheet is computed from the file's counts
-    (z and p as statsmodels), not left out."""
-    from statsmodels.stats.proportion import proportions_ztest
-
-    path = tmp_path / "ab_summary.csv"
-    path.write_text("variant,visitors,conversions\ncontrol,10234,512\ntreatment,10188,581\n")
-    ds = _dataset([path])
-    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters(), sections=["ab"])))
-    ws = wb["AB test"]
-    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    z, p = proportions_ztest([581, 512], [10188, 10234])
-    assert values["Computed from"] == "the data (A/B summary file)"
-    assert values["group control: visitors"] == 10234
-    assert values["treatment vs control: z"] == pytest.approx(z, rel=1e-12)
-    assert values["treatment vs control: p_value"] == pytest.approx(p, rel=1e-10)
-
-
-def test_no_ab_sheet_on_a_segment_that_is_not_an_assignment() -> None:
-    folder = DATASETS / "ecommerce_funnel"
-    if not folder.exists():
-        pytest.skip("datasets missing")
-    names = ["user_table.csv", "home_page_table.csv", "payment_confirmation_table.csv"]
-    ds = _dataset([folder / n for n in names])
-    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters())))
-    assert "AB test" not in wb.sheetnames  # device (Desktop/Mobile) is not an experiment
-
-
-def test_ab_sheet_on_cookie_cats_uses_the_first_flag_as_the_page() -> None:
-    path = DATASETS / "cookie_cats.csv"
-    if not path.exists():
-        pytest.skip("datasets missing")
-    ds = _dataset([path])
-    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters(), sections=["ab"])))
-    ws = wb["AB test"]
-    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    raw = pl.read_csv(path)
-    c = {
-        g: (int(x), n)
-        for g, n, x in raw.group_by("version").agg(pl.len(), pl.sum("retention_1")).rows()
-    }
-    ref = compare(*c["gate_30"], *c["gate_40"])
-    assert values["Conversion means"] == "the retention_1 flag"
-    assert values["gate_40 vs gate_30: p_value"] == pytest.approx(ref.p_value, rel=1e-12)
-    assert values["srm level"] == "warn"  # 44,700 vs 45,489: SRM p = 0.0086
 
 
 def test_funnel_sheet_leaves_step_one_times_blank(demo: Dataset, october: bytes) -> None:

@@ -1,4 +1,4 @@
-"""A/B test planning: visitors needed per variant, minimum detectable effect, duration.
+"""Planning a test: visitors needed per variant, minimum detectable effect, duration.
 
 Three published formulas give different answers for the same inputs (up to 14 % apart), so
 each is named and they are shown side by side:
@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 from scipy.stats import norm
 
 from kpi.errors import InputError
+from kpi.words import Fact
 
 __all__ = [
     "Plan",
@@ -34,40 +35,41 @@ __all__ = [
 
 
 def _check_level(name: str, value: float) -> float:
+    """``name`` is ``alpha``, ``power`` or ``baseline`` (``ab.plan.what.<name>``)."""
+    what = Fact(f"ab.plan.what.{name}")
     try:
         value = float(value)
     except (TypeError, ValueError):
         raise InputError(
-            f"The {name} must be a number between 0 and 1; got {value!r}.",
-            "Type it as a fraction, e.g. 0.05.",
+            Fact("ab.plan.level_not_number", what=what, got=repr(value)),
+            Fact("ab.plan.hint_fraction"),
         ) from None
     if not 0.0 < value < 1.0 or math.isnan(value):
         raise InputError(
-            f"The {name} must lie strictly between 0 and 1; got {value}.",
-            "Type it as a fraction, e.g. 0.05 for 5 %.",
+            Fact("ab.plan.level_range", what=what, got=value), Fact("ab.plan.hint_fraction")
         )
     return value
 
 
 def _rates(baseline: float, mde: float, relative: bool) -> tuple[float, float]:
     """(p1, p2): the control rate and the rate the test must be able to detect."""
-    p1 = _check_level("baseline conversion rate", baseline)
+    p1 = _check_level("baseline", baseline)
     try:
         mde = float(mde)
     except (TypeError, ValueError):
-        raise InputError(f"The minimum detectable effect must be a number; got {mde!r}.") from None
+        raise InputError(Fact("ab.plan.mde_not_number", got=repr(mde))) from None
     if mde == 0 or math.isnan(mde):
-        raise InputError(
-            "The minimum detectable effect cannot be zero.",
-            "Enter the smallest change worth detecting, e.g. 0.05 for a 5 % relative lift.",
-        )
+        raise InputError(Fact("ab.plan.mde_zero"), Fact("ab.plan.hint_mde"))
     p2 = p1 * (1 + mde) if relative else p1 + mde
     if not 0.0 < p2 < 1.0:
-        kind = "relative" if relative else "absolute"
         raise InputError(
-            f"A baseline of {p1:.4g} with a {kind} change of {mde:.4g} gives a target rate of "
-            f"{p2:.4g}, outside 0 to 1.",
-            "Use a smaller change, or switch between relative and absolute.",
+            Fact(
+                "ab.plan.target_outside." + ("relative" if relative else "absolute"),
+                baseline=p1,
+                mde=mde,
+                target=p2,
+            ),
+            Fact("ab.plan.hint_target"),
         )
     return p1, p2
 
@@ -94,7 +96,7 @@ def sample_size(
     with p2 = baseline·(1 + mde) when ``relative`` else baseline + mde; rounded up.
     2 % → 2.2 % at α 0.05, power 0.8 gives 80,681.4 → 80,682.
     """
-    alpha = _check_level("significance level (alpha)", alpha)
+    alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
     p1, p2 = _rates(baseline, mde, relative)
     return _round_up(_power_prop_test_n(p1, p2, alpha, power))
@@ -109,7 +111,7 @@ def sample_size_evan_miller(
     variance uses the baseline twice instead of the pooled rate. 20 % → 25 % gives 1,031
     (1,030.2 before rounding; his page shows 1,030).
     """
-    alpha = _check_level("significance level (alpha)", alpha)
+    alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
     p1, p2 = _rates(baseline, mde, relative)
     z_a = norm.isf(alpha / 2)
@@ -127,7 +129,7 @@ def sample_size_relative_delta(
     variance of the ratio of two rates. Needs more visitors than the other two formulas
     (88,755.1 → 88,756 for 2 % → 2.2 %).
     """
-    alpha = _check_level("significance level (alpha)", alpha)
+    alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
     p1, p2 = _rates(baseline, mde, relative)
     z = norm.isf(alpha / 2) + norm.ppf(power)
@@ -138,10 +140,12 @@ def sample_size_relative_delta(
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One named sample-size formula: visitors per variant, in total, and days needed."""
+    """One named sample-size formula: visitors per variant, in total, and days needed.
+
+    ``method`` is a code (``power_prop_test``, ``evan_miller``, ``relative_delta``) whose name
+    and formula are the facts ``ab.plan.method.<code>`` and ``ab.plan.formula.<code>``."""
 
     method: str
-    formula: str
     visitors_per_variant: int
     visitors_total: int
     days: int | None
@@ -179,48 +183,31 @@ def plan(
     Bonferroni-protected plan.
     """
     if isinstance(variants, bool) or not isinstance(variants, int) or variants < 2:
-        raise InputError(
-            f"A test needs at least 2 variants (control included); got {variants!r}.",
-        )
+        raise InputError(Fact("ab.plan.variants", got=repr(variants)))
     if daily_visitors is not None:
         try:
             daily_visitors = float(daily_visitors)
         except (TypeError, ValueError):
-            raise InputError(f"Daily visitors must be a number; got {daily_visitors!r}.") from None
+            raise InputError(Fact("ab.plan.daily_not_number", got=repr(daily_visitors))) from None
         if not daily_visitors > 0 or math.isinf(daily_visitors):
             raise InputError(
-                f"Daily visitors must be a positive number; got {daily_visitors}.",
-                "Enter the visitors entering the test per day, all variants together.",
+                Fact("ab.plan.daily_positive", got=daily_visitors), Fact("ab.plan.hint_daily")
             )
     p1, p2 = _rates(baseline, mde, relative)
     kw = {"relative": relative, "alpha": alpha, "power": power}
     specs = (
-        (
-            "power.prop.test (R)",
-            "pooled two-proportion test: n = ((z_{1-α/2}·√(2·p̄·(1−p̄)) + z_power·√(p1·(1−p1) + "
-            "p2·(1−p2))) / (p2 − p1))², p̄ = (p1 + p2)/2",
-            sample_size(baseline, mde, **kw),
-        ),
-        (
-            "Evan Miller",
-            "n = ((z_{1-α/2}·√(2·p1·(1−p1)) + z_power·√(p1·(1−p1) + p2·(1−p2))) / (p2 − p1))²",
-            sample_size_evan_miller(baseline, mde, **kw),
-        ),
-        (
-            "relative lift, delta method (GrowthBook style)",
-            "n = (z_{1-α/2} + z_power)² · (p2·(1−p2)/p1² + p1·(1−p1)·p2²/p1⁴) / (p2/p1 − 1)²",
-            sample_size_relative_delta(baseline, mde, **kw),
-        ),
+        ("power_prop_test", sample_size(baseline, mde, **kw)),
+        ("evan_miller", sample_size_evan_miller(baseline, mde, **kw)),
+        ("relative_delta", sample_size_relative_delta(baseline, mde, **kw)),
     )
     rows = tuple(
         PlanRow(
             method=name,
-            formula=formula,
             visitors_per_variant=n,
             visitors_total=n * variants,
             days=None if daily_visitors is None else _round_up(n * variants / daily_visitors),
         )
-        for name, formula, n in specs
+        for name, n in specs
     )
     return Plan(
         baseline=p1,
@@ -248,16 +235,14 @@ def mde_for_sample(
     Inverts the ``power.prop.test`` formula of :func:`sample_size` by root finding (Brent)
     on δ in (0, 1 − baseline); returns δ/baseline when ``relative`` else δ.
     """
-    alpha = _check_level("significance level (alpha)", alpha)
+    alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
-    p1 = _check_level("baseline conversion rate", baseline)
+    p1 = _check_level("baseline", baseline)
     n = _visitors(visitors_per_variant)
     hi = 1 - p1 - 1e-12 * max(1.0, 1 - p1)
     if _power_prop_test_n(p1, p1 + hi, alpha, power) > n:
         raise InputError(
-            f"{n:,.0f} visitors per variant are too few to detect any increase from a "
-            f"baseline of {p1:.4g} at this power.",
-            "Plan for more visitors or accept a lower power.",
+            Fact("ab.plan.too_few", visitors=n, baseline=p1), Fact("ab.plan.hint_too_few")
         )
     lo = 1e-15 * max(p1, 1e-300)
     delta = brentq(
@@ -285,7 +270,7 @@ def power_at(
     :func:`sample_size`: power = Φ((|p2 − p1|·√n − z_{1−α/2}·√(2·p̄·q̄)) / √(p1·q1 + p2·q2)),
     p̄ = (p1 + p2)/2, p2 = baseline·(1 + mde) when ``relative`` else baseline + mde.
     """
-    alpha = _check_level("significance level (alpha)", alpha)
+    alpha = _check_level("alpha", alpha)
     p1, p2 = _rates(baseline, mde, relative)
     n = _visitors(visitors_per_variant)
     p_bar = (p1 + p2) / 2
@@ -301,8 +286,8 @@ def _visitors(visitors_per_variant: float) -> float:
         n = float(visitors_per_variant)
     except (TypeError, ValueError):
         raise InputError(
-            f"Visitors per variant must be a number; got {visitors_per_variant!r}."
+            Fact("ab.plan.visitors_not_number", got=repr(visitors_per_variant))
         ) from None
     if not n > 0 or math.isinf(n):
-        raise InputError(f"Visitors per variant must be positive; got {visitors_per_variant}.")
+        raise InputError(Fact("ab.plan.visitors_positive", got=repr(visitors_per_variant)))
     return n

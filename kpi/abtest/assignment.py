@@ -20,30 +20,27 @@ A name that names an attribute of people or products (device, country, category,
 source, brand, sex, cohort, grade, team, level, …) is never a candidate, whatever its values;
 nor is a flag (``is_test``) or a measurement of a test (``test_score``, ``experiment_name``),
 nor values whose common prefix names such an attribute (``zone_a``/``zone_b``). Facts only: the
-reasons are codes (``"name"``, ``"values"``) with the matched word or pattern; pages word them.
-
-:func:`summary_counts` reads an aggregated A/B file (one row per variant, or per variant and
-day or segment: ``variant, visitors, conversions`` plus optional ``revenue`` sums), and
-:func:`summary_from_counts` the same from the canonical ``Dataset.counts`` table.
+reasons are codes (``"name"``, ``"values"``) with the matched word or pattern;
+:meth:`Assignment.reason` is the fact that words them (``ab.assign.*``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
+
+from kpi.words import Fact
 
 __all__ = [
     "MAX_ARMS",
     "MAX_ARMS_NAMED",
     "Assignment",
-    "SummaryCounts",
     "assignment_columns",
     "is_assignment",
-    "summary_counts",
-    "summary_from_counts",
+    "name_words",
 ]
 
 MAX_ARMS = 6  # "a few values": at most this many when only the values say so
@@ -101,7 +98,7 @@ _SOFTWARE_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[-+.]?[a-z0-9]+)?$")
 _YES_NO = frozenset({"yes", "no", "true", "false", "y", "n", "oui", "non", "vrai", "faux"})
 
 
-def _words(text: str) -> list[str]:
+def name_words(text: str) -> list[str]:
     """``"testGroup"`` / ``"test group"`` / ``"AB_bucket"`` -> lower-case words."""
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(text))
     return [w for w in re.split(r"[^0-9a-zà-ÿ]+", spaced.lower()) if w]
@@ -126,10 +123,30 @@ class Assignment:
     def arms(self) -> int:
         return len(self.values)
 
+    @property
+    def reason(self) -> Fact:
+        """Why the column was taken for the assignment: its values and what says so
+        (``ab.assign.name``, ``ab.assign.values``, ``ab.assign.both``)."""
+        pattern = Fact(f"ab.assign.pattern.{self.value_pattern}") if self.value_pattern else None
+        kind = (
+            "both"
+            if self.name_word and self.value_pattern
+            else "name"
+            if self.name_word
+            else "values"
+        )
+        return Fact(
+            f"ab.assign.{kind}",
+            arms=self.arms,
+            values=list(self.values),
+            word=self.name_word or "",
+            pattern=pattern if pattern is not None else "",
+        )
+
 
 def _name_word(column: str) -> tuple[str | None, bool]:
     """(the assignment word of the name, whether the name is an attribute, never an arm)."""
-    words = _words(column)
+    words = name_words(column)
     if any(w in _NOT_ASSIGNMENT for w in words):
         return None, True
     word = next((w for w in words if w in _NAME_WORDS), None)
@@ -149,7 +166,7 @@ def _value_pattern(values: Sequence[str]) -> str | None:
         return "letters"
     if all(_NUMBERED.match(v) for v in vals):
         return "numbered"
-    tokens = [set(_words(v)) for v in vals]
+    tokens = [set(name_words(v)) for v in vals]
     has_control = any(t & _CONTROL_WORDS for t in tokens)
     has_treatment = any(t & _TREATMENT_WORDS for t in tokens)
     arm_like = all(
@@ -162,7 +179,7 @@ def _value_pattern(values: Sequence[str]) -> str | None:
     if all(prefixed):
         heads = {m.group(1).strip() for m in prefixed if m}
         head = next(iter(heads))
-        if len(heads) == 1 and len(head) >= 2 and not set(_words(head)) & _NOT_ASSIGNMENT:
+        if len(heads) == 1 and len(head) >= 2 and not set(name_words(head)) & _NOT_ASSIGNMENT:
             return "prefix"  # team_1/team_2, zone_a/zone_b, level 1/2: attributes, not arms
     return None
 
@@ -217,202 +234,3 @@ def assignment_columns(
             rank = 0 if len(hit.reasons) == 2 else (1 if "name" in hit.reasons else 2)
             found.append((rank, i, hit))
     return [a for _, _, a in sorted(found, key=lambda t: (t[0], t[1]))]
-
-
-# --------------------------------------------------------------------------- summary files
-
-_VISITOR_NAMES = (
-    "visitors", "visitor", "unique_visitors", "users", "unique_users", "sessions", "visits",
-    "participants", "exposures", "exposed", "samples", "sample_size", "n", "trials", "views",
-    "impressions", "visiteurs", "utilisateurs", "nb_visiteurs", "sessions_count",
-)  # fmt: skip
-_CONVERSION_NAMES = (
-    "conversions", "conversion", "converted", "conversions_count", "successes", "success",
-    "purchases", "orders", "buyers", "signups", "subscriptions", "subscribed", "x", "achats",
-    "commandes", "acheteurs", "inscriptions",
-)  # fmt: skip
-_REVENUE_NAMES = (
-    "revenue", "revenue_sum", "sum_revenue", "revenue_total", "total_revenue", "sales",
-    "amount", "value", "chiffre_d_affaires", "ca", "montant", "revenus",
-)  # fmt: skip
-_SUMSQ_NAMES = (
-    "revenue_sumsq", "revenue_sq_sum", "revenue_sum_sq", "revenue_sum_squares",
-    "revenue_squared", "sum_revenue_sq", "sum_revenue_squared", "revenue2", "revenue_sq",
-    "sumsq", "sum_sq", "sum_of_squares",
-)  # fmt: skip
-_SD_NAMES = ("revenue_sd", "revenue_std", "revenue_stdev", "sd_revenue", "std_revenue")
-
-
-@dataclass(frozen=True)
-class SummaryCounts:
-    """An aggregated A/B table, ready for :func:`kpi.abdata.analyse`.
-
-    ``table``: ``variant`` (String), the ``segments`` columns, ``visitors``, ``conversions``
-    (Int64) and, when the file has them, ``revenue_sum`` and ``revenue_sumsq`` (Float64),
-    summed over repeated rows (e.g. one row per day). ``columns`` maps each of these roles to
-    the file's own column name; ``rows_summed`` is how many input rows were added up;
-    ``dropped`` maps a reason to a row count; ``revenue`` is "sums" (Welch's test possible),
-    "total" (revenue but no spread: revenue per visitor only) or None.
-    """
-
-    table: pl.DataFrame
-    assignment: Assignment
-    columns: Mapping[str, str]
-    segments: tuple[str, ...] = ()
-    rows_read: int = 0
-    rows_kept: int = 0
-    rows_summed: int = 0
-    dropped: Mapping[str, int] = field(default_factory=dict)
-    revenue: str | None = None
-
-
-def _norm(name: str) -> str:
-    return "_".join(_words(name))
-
-
-def _find(columns: Mapping[str, str], names: Sequence[str]) -> str | None:
-    for n in names:
-        if n in columns:
-            return columns[n]
-    return None
-
-
-_TIME_WORDS = frozenset(
-    {"date", "day", "jour", "week", "semaine", "month", "mois", "time", "timestamp", "ts",
-     "period", "periode", "période", "hour", "heure", "year", "annee", "année"}
-)  # fmt: skip
-_ID_WORDS = frozenset({"id", "uid", "userid", "user", "customer", "client", "email", "visitor"})
-
-
-def _is_id(column: str) -> bool:
-    """``user_id``, ``userid``, ``customer id``, ``Identifiant`` …: a per-person table."""
-    words = _words(column)
-    joined = "".join(words)
-    return (
-        bool(words and words[-1] in {"id", "uid", "identifiant", "email"})
-        or joined in {"userid", "customerid", "clientid", "visitorid", "identifiant", "email"}
-        or (len(words) >= 2 and words[0] in _ID_WORDS and words[-1] in {"id", "key", "number"})
-    )
-
-
-def summary_counts(frame: pl.DataFrame) -> SummaryCounts | None:
-    """The A/B summary in ``frame`` (``variant, visitors, conversions`` …), or None.
-
-    Needs an assignment column (:func:`assignment_columns`), a visitors column and a
-    conversions column (by name: visitors/users/sessions/participants…, conversions/
-    converted/purchases/orders…), both numeric. Optional: a revenue total per row (revenue,
-    revenue_sum, sales…), its sum of squares (revenue_sumsq, revenue_sq_sum…) or a standard
-    deviation per visitor (revenue_sd: Σx² = (n − 1)·sd² + (Σx)²/n). Other text columns with
-    at most :data:`MAX_ARMS_NAMED` values are kept as segments; a date column is summed over.
-    Rows without a variant, without counts, with negative counts or with more conversions
-    than visitors are dropped and counted. A table with a user (or customer, order) id
-    column is a table of people, not a summary: None.
-    """
-    if frame.height == 0 or frame.width < 3:
-        return None
-    if any(_is_id(c) for c in frame.columns):
-        return None  # one row per user (or order): counts are made from it, not read
-    numeric = {
-        _norm(c): c for c in frame.columns if frame.schema[c].is_numeric() and frame[c].len()
-    }
-    visitors = _find(numeric, _VISITOR_NAMES)
-    conversions = _find(numeric, _CONVERSION_NAMES)
-    if visitors is None or conversions is None or visitors == conversions:
-        return None
-    candidates = assignment_columns(frame)
-    if not candidates:
-        return None
-    assignment = candidates[0]
-    variant = assignment.column
-    revenue = _find(numeric, _REVENUE_NAMES)
-    sumsq = _find(numeric, _SUMSQ_NAMES)
-    sd = _find(numeric, _SD_NAMES)
-    used = {variant, visitors, conversions, revenue, sumsq, sd}
-    segments = tuple(
-        c
-        for c in frame.columns
-        if c not in used
-        and not set(_words(c)) & _TIME_WORDS
-        and frame.schema[c] in (pl.String, pl.Categorical, pl.Enum)
-        and 2 <= frame[c].drop_nulls().n_unique() <= MAX_ARMS_NAMED
-        and frame[c].drop_nulls().n_unique() < frame.height
-    )
-    n, x = pl.col(visitors).cast(pl.Float64), pl.col(conversions).cast(pl.Float64)
-    reasons = {
-        "no variant": pl.col(variant).is_null() | (pl.col(variant).cast(pl.String) == ""),
-        "missing visitors or conversions": n.is_null() | x.is_null(),
-        "negative counts": (n < 0) | (x < 0),
-        "counts that are not whole numbers": (n != n.round(0)) | (x != x.round(0)),
-        "more conversions than visitors": x > n,
-    }
-    dropped: dict[str, int] = {}
-    keep = pl.lit(True)
-    for reason, bad in reasons.items():
-        count = frame.select((keep & bad.fill_null(False)).sum()).item()
-        if count:
-            dropped[reason] = int(count)
-        keep = keep & ~bad.fill_null(False)
-    kept = frame.filter(keep)
-    cols = [
-        pl.col(variant).cast(pl.String).str.strip_chars().alias("variant"),
-        *(pl.col(s).cast(pl.String).fill_null("(none)").alias(s) for s in segments),
-        n.round(0).cast(pl.Int64).alias("visitors"),
-        x.round(0).cast(pl.Int64).alias("conversions"),
-    ]
-    kind = None
-    roles = {"variant": variant, "visitors": visitors, "conversions": conversions}
-    if revenue is not None:
-        rev = pl.col(revenue).cast(pl.Float64).fill_null(0.0)
-        cols.append(rev.alias("revenue_sum"))
-        roles["revenue_sum"] = revenue
-        kind = "total"
-        if sumsq is not None:
-            cols.append(pl.col(sumsq).cast(pl.Float64).alias("revenue_sumsq"))
-            roles["revenue_sumsq"] = sumsq
-            kind = "sums"
-        elif sd is not None:
-            s = pl.col(sd).cast(pl.Float64)
-            cols.append(
-                ((n - 1).clip(lower_bound=0) * s * s + rev * rev / n).alias("revenue_sumsq")
-            )
-            roles["revenue_sd"] = sd
-            kind = "sums"
-    keys = ["variant", *segments]
-    table = (
-        kept.select(cols)
-        .group_by(keys, maintain_order=True)
-        .agg(pl.exclude(keys).sum())
-        .sort(keys, maintain_order=True)
-    )
-    if table["variant"].n_unique() < 2:
-        return None
-    return SummaryCounts(
-        table=table,
-        assignment=assignment,
-        columns=roles,
-        segments=segments,
-        rows_read=frame.height,
-        rows_kept=kept.height,
-        rows_summed=kept.height,
-        dropped=dropped,
-        revenue=kind,
-    )
-
-
-def summary_from_counts(counts: pl.DataFrame | None) -> SummaryCounts | None:
-    """:func:`summary_counts` of the canonical ``Dataset.counts`` (segments, step, users).
-
-    The steps become columns (``visitors``, ``conversions`` …), one row per segment values;
-    None when the counts are not an A/B summary.
-    """
-    if counts is None or counts.height == 0 or not {"step", "users"} <= set(counts.columns):
-        return None
-    index = [c for c in counts.columns if c not in ("step", "users", "ts")]
-    if not index:
-        return None
-    wide = (
-        counts.group_by([*index, "step"], maintain_order=True)
-        .agg(pl.col("users").sum())
-        .pivot(on="step", index=index, values="users")
-    )
-    return summary_counts(wide)
