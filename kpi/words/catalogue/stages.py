@@ -192,4 +192,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fournissez la date du premier événement de chaque utilisateur, sans filtre, sous la "
         "forme (user_id, first_seen).",
     ),
+    # ---- the Stage KPIs page
+    "stages.stage.awareness": ("Awareness", "Sensibilisation"),
+    "stages.stage.consideration": ("Consideration", "Considération"),
+    "stages.stage.decision": ("Decision", "Décision"),
+    "stages.blurb.awareness": (
+        "Who finds you: traffic, sessions, ads.",
+        "Qui vous découvre\u00a0: trafic, sessions, publicités.",
+    ),
+    "stages.blurb.consideration": (
+        "Who looks closer: product views, engagement, leads.",
+        "Qui regarde de plus près\u00a0: vues produit, engagement, leads.",
+    ),
+    "stages.blurb.decision": (
+        "Who buys: conversion, orders, basket, abandonment.",
+        "Qui achète\u00a0: conversion, commandes, panier moyen, abandon de panier.",
+    ),
+    "stages.page.what": (
+        "the stage KPIs (users, sessions, conversion, orders)",
+        "les KPI par étape (utilisateurs, sessions, conversion, commandes)",
+    ),
+    "stages.page.no_flag": (
+        "No red flag: every KPI is within its threshold for this view.",
+        "Aucune alerte\u00a0: chaque KPI respecte son seuil pour cette vue.",
+    ),
+    "stages.page.no_previous": (
+        "No earlier period to compare with: narrow the **Period** in the sidebar (e.g. one "
+        "month, with data before it) to see each KPI's change vs the period before it.",
+        "Pas de période antérieure à comparer\u00a0: réduisez la **Période** dans la barre "
+        "latérale (par exemple un mois, avec des données avant lui) pour voir l'évolution de "
+        "chaque KPI par rapport à la période précédente.",
+    ),
+    "stages.page.segment": ("Segment for the tables", "Segment des tableaux"),
+    "stages.page.segment_help": (
+        "Each stage's KPIs per value of this segment (top {n:int} values, the rest as 'Other').",
+        "Les KPI de chaque étape par valeur de ce segment (les {n:int} premières valeurs, le "
+        "reste dans «\u00a0Autres\u00a0»).",
+    ),
+    "stages.page.computing_by": ("Computing KPIs per segment…", "Calcul des KPI par segment…"),
+    "stages.page.by_segment": ("{stage} by {segment}", "{stage} par {segment}"),
+    "stages.page.no_split": (
+        "None of this stage's KPIs can be split by segment with these data.",
+        "Aucun KPI de cette étape ne peut être ventilé par segment avec ces données.",
+    ),
+    "stages.page.after": ("After the purchase", "Après l'achat"),
+    "stages.page.retention_blurb": (
+        "Do customers come back? Cohorts and churn.",
+        "Les clients reviennent-ils\u00a0? Cohortes et churn.",
+    ),
+    "stages.page.advocacy_blurb": (
+        "Do they recommend you? NPS, CSAT, referrals.",
+        "Vous recommandent-ils\u00a0? NPS, CSAT, parrainages.",
+    ),
+    "stages.page.not_in_build": (
+        "**{page}** (not available in this build)",
+        "**{page}** (non disponible dans cette version)",
+    ),
 }
