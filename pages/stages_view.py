@@ -11,6 +11,7 @@ from kpi.errors import ParcoursError
 from kpi.segments import NONE, OTHER
 from kpi.words import Fact
 from kpi.words import format as wf
+from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
 from pages._ui import compute, state, widgets
 from pages._ui import funnel_charts as fc
@@ -56,6 +57,14 @@ def _text_column(values: list, unit: str, currency: str | None = None) -> list[s
     if unit == "count":
         return [wf.integer(v, lang) for v in values]
     return [wf.number(v, lang, 2) for v in values]
+
+
+def _segment_name(name: str) -> str:
+    """A segment's name as shown: canonical names (device, channel…) in the view's language,
+    a column of the file as its header says."""
+    if f"stages.segment.{name}" in catalogue():
+        return tx(f"stages.segment.{name}")
+    return name.replace("_", " ")
 
 
 def _segment_value(value: str | None) -> str:
@@ -133,7 +142,8 @@ def _segment_table(frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi]) ->
     lang = current()
     values = [_segment_value(v) for v in frame[segment].to_list()]
     columns: dict[str, list[str]] = {segment: values}
-    config: dict = {segment: st.column_config.TextColumn(segment.replace("_", " ").capitalize())}
+    header = _segment_name(segment)
+    config: dict = {segment: st.column_config.TextColumn(header[:1].upper() + header[1:])}
     for k in kpis:
         if k.code not in codes:
             continue
@@ -179,7 +189,7 @@ if ds.segments:
         index=list(ds.segments).index(default),
         key="st_by",
         bind="query-params",
-        format_func=lambda s: s.replace("_", " "),
+        format_func=_segment_name,
         help=tx("stages.page.segment_help", n=8),
     )
 by_frame: pl.DataFrame | None = None
@@ -214,7 +224,7 @@ for stage in STAGES:
     if crm is not None:
         _pipeline_section(crm)
     if by_frame is not None and segment is not None and available:
-        label = tx("stages.page.by_segment", stage=title, segment=segment.replace("_", " "))
+        label = tx("stages.page.by_segment", stage=title, segment=_segment_name(segment))
         with st.expander(label, expanded=stage == "decision"):
             _segment_table(by_frame, segment, available)
 

@@ -248,4 +248,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**{page}** (not available in this build)",
         "**{page}** (non disponible dans cette version)",
     ),
+    # canonical segment names (a column of the file keeps its own header)
+    "stages.segment.device": ("device", "appareil"),
+    "stages.segment.channel": ("channel", "canal"),
+    "stages.segment.cohort": ("cohort", "cohorte"),
+    "stages.segment.variant": ("variant", "variante"),
 }
