@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 import streamlit as st
 
@@ -9,7 +11,7 @@ from kpi import pipeline, stages
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.segments import NONE, OTHER
-from kpi.words import Fact
+from kpi.words import Fact, Lang, render
 from kpi.words import format as wf
 from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
@@ -59,11 +61,11 @@ def _text_column(values: list, unit: str, currency: str | None = None) -> list[s
     return [wf.number(v, lang, 2) for v in values]
 
 
-def _segment_name(name: str) -> str:
-    """A segment's name as shown: canonical names (device, channel…) in the view's language,
-    a column of the file as its header says."""
+def _segment_name(name: str, lang: Lang | None = None) -> str:
+    """A segment's name as shown: canonical names (device, channel…) in the language (the
+    view's by default), a column of the file as its header says."""
     if f"stages.segment.{name}" in catalogue():
-        return tx(f"stages.segment.{name}")
+        return render(f"stages.segment.{name}", lang or current())
     return name.replace("_", " ")
 
 
@@ -189,7 +191,7 @@ if ds.segments:
         index=list(ds.segments).index(default),
         key="st_by",
         bind="query-params",
-        format_func=_segment_name,
+        format_func=functools.partial(_segment_name, lang=current()),  # the view's language
         help=tx("stages.page.segment_help", n=8),
     )
 by_frame: pl.DataFrame | None = None

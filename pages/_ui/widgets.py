@@ -101,23 +101,28 @@ def view_caption() -> None:
     link_notes(sidebar.link_mismatches_for_view())
 
 
+def _shown(values: Sequence[str]) -> list[Fact]:
+    """User values of a link, each set in bold (as typed: escaped in Markdown)."""
+    return [Fact("widgets.link.value", value=v) for v in values]
+
+
 def link_mismatch_fact(m: LinkMismatch) -> Fact:
     """Which filter of the link, which value is not in the data, and what is shown instead."""
     name = m.filter.replace("_", " ")
     if m.reason == "no_value":
         instead = (
-            Fact("widgets.link.showing_only", values=list(m.applied))
+            Fact("widgets.link.showing_only", values=_shown(m.applied))
             if m.applied
             else Fact("widgets.link.showing_every", name=name)
         )
-        missing = list(m.missing)
+        missing = _shown(m.missing)
         return Fact(
             "widgets.link.no_value", name=name, missing=missing, n=len(missing), instead=instead
         )
     if m.reason == "no_column":
         if not m.requested:
             return Fact("widgets.link.no_column_segment", name=name)
-        return Fact("widgets.link.no_column", name=name, requested=list(m.requested))
+        return Fact("widgets.link.no_column", name=name, requested=_shown(m.requested))
     asked = _range(m.requested)
     if m.reason == "no_dates":
         return Fact("widgets.link.no_dates", asked=asked)

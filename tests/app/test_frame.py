@@ -180,7 +180,9 @@ def test_a_link_period_outside_the_data_shows_the_whole_period_and_says_so(app):
     app.query_params["period"] = ["2024-01-01", "2024-01-31"]
     app.run()
     (warning,) = _link_warnings(app)
-    assert "2024-01-01 to 2024-01-31, is outside this data (2025-06-01 to 2025-11-30)" in warning
+    assert (
+        "Jan 1, 2024 to Jan 31, 2024, is outside this data (Jun 1, 2025 to Nov 30, 2025)" in warning
+    )
     f = app.session_state["filters"]
     assert (f.start, f.end) == (None, None)
 
@@ -190,8 +192,11 @@ def test_a_link_period_beyond_the_data_says_which_part_it_covers(app):
     app.run()
     assert errors_and_exceptions(app) == []
     (warning,) = _link_warnings(app)
-    assert "2025-10-01 to 2026-03-31, goes beyond this data (2025-06-01 to 2025-11-30)" in warning
-    assert "Pick 2025-10-01 to 2025-11-30 in **Period**" in warning
+    assert (
+        "Oct 1, 2025 to Mar 31, 2026, goes beyond this data (Jun 1, 2025 to Nov 30, 2025)"
+        in warning
+    )
+    assert "Pick Oct 1, 2025 to Nov 30, 2025 in **Period**" in warning
     f = app.session_state["filters"]
     assert (f.start, f.end) == (None, None)  # the whole period, as the warning says
 

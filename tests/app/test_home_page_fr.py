@@ -124,7 +124,7 @@ def test_french_crm_contacts_in_french(app):
     assert re.fullmatch(r"\d+,\d+\u00a0%", rate)
     assert f"= {rate} (leads\u00a0: contacts à l'étape Lead ou au-delà" in text
     table = next(d.value for d in at.dataframe if "reached" in d.value.columns)
-    assert list(table["stage"])[0] == "Abonné"
+    assert table["stage"].iloc[0] == "Abonné"
     at.switch_page(HOME_PAGE).run()
     text = _french(at)
     shown = {m.label: m.value for m in at.metric}

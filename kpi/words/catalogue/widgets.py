@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "widgets.view.until": ("until {end}", "jusqu'au {end}"),
     "widgets.view.parts": ("{parts:list}", "{parts:list}"),
     # ---- a shared link asks for what this data does not have
+    "widgets.link.value": ("**{value}**", "**{value}**"),
     "widgets.link.head": (
         "This view is not exactly the one in the link.",
         "Cette vue n'est pas exactement celle du lien.",
