@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 
 import polars as pl
@@ -646,3 +647,29 @@ def test_organic_share_does_not_apply_to_an_orders_file() -> None:
     assert share.missing == Fact("reason.orders_only_traffic")
     assert "purchases only" in str(share.missing)
     assert "que des achats" in render(share.missing, "fr")
+
+
+def test_money_kpis_carry_the_datas_currency() -> None:
+    from dataclasses import dataclass
+
+    from kpi.words import format as wf
+
+    @dataclass(frozen=True)
+    class WithCurrency(Dataset):
+        currency: str | None = None
+
+    base = dataset()
+    eur = WithCurrency(events=base.events, users=base.users, spend=base.spend, steps=base.steps)
+    eur = dataclasses_replace(eur, currency="EUR")
+    kpis = by_code(stage_kpis(eur))
+    for code in ("revenue", "aov", "revenue_per_visitor"):
+        assert kpis[code].currency == "EUR", code
+    assert kpis["conversion_rate"].currency is None  # a rate is not money
+    assert wf.money(kpis["aov"].value, "fr", kpis["aov"].currency) == "27,50\u00a0€"  # 110 / 4
+    assert wf.money(kpis["aov"].value, "en", kpis["aov"].currency) == "€27.50"
+    # without a currency in the data, no symbol is invented
+    plain = by_code(stage_kpis(base))["aov"]
+    assert plain.currency is None and wf.money(plain.value, "fr", plain.currency) == "27,50"
+    # the per-segment table keeps the numbers (segments of a currency-tagged Dataset)
+    table = stage_kpis_by(eur, "channel")
+    assert table["revenue"].sum() == pytest.approx(110.0)
