@@ -18,6 +18,9 @@ from pages._ui import sidebar, state
 from pages._ui.lang import current, t, tx
 
 RUNNING_KEY = "parcours_running"
+#: the words of the "working" pill, while the data is read and while a page computes
+RUNNING_READING = "widgets.running.reading"
+RUNNING_COMPUTING = "widgets.running.computing"
 
 # The "working" pill: the frame's spinner (shown by Streamlit after 0.5 s, so fast reruns show
 # nothing) floats at the top of the window, visible wherever the page is scrolled.

@@ -71,6 +71,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "est affichée. Choisissez {covered} dans **Période** pour la partie que couvrent les "
         "données.",
     ),
+    # ---- the frame's "working" pill (pages/_ui/widgets.RUNNING_KEY; app.py shows it)
+    "widgets.running.reading": ("Reading the data…", "Lecture des données…"),
+    "widgets.running.computing": ("Computing…", "Calcul en cours…"),
     # ---- KPI cards
     "widgets.unit.days": ("{value:num1} days", f"{{value:num1}}{_NB}jours"),
     "widgets.unit.months": ("{value:num1} months", f"{{value:num1}}{_NB}mois"),
