@@ -27,10 +27,11 @@ def awareness_kpis(
     first_seen: pl.DataFrame | None,
     period_start: object,
     only_orders: bool,
+    visitors: float,
 ) -> list[Kpi]:
-    """The awareness KPIs of the (filtered) events ``ev``, in journey order."""
+    """The awareness KPIs of the (filtered) events ``ev`` (``visitors`` distinct users), in
+    journey order."""
     has_ts = has_values(ev, "ts")
-    visitors = float(ev["user_id"].n_unique())
     out: list[Kpi] = []
     sessions: pl.DataFrame | None = None
     if has_values(ev, "session_id"):

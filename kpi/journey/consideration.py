@@ -22,9 +22,10 @@ def consideration_kpis(
     roles: Mapping[str, str | None],
     crm: pipeline.PipelineSummary | None,
     only_orders: bool,
+    visitors: float,
 ) -> list[Kpi]:
-    """The consideration KPIs of the (filtered) events ``ev``, in journey order."""
-    visitors = float(ev["user_id"].n_unique())
+    """The consideration KPIs of the (filtered) events ``ev`` (``visitors`` distinct users), in
+    journey order."""
     out: list[Kpi] = []
     if roles["product"] is None:
         out.append(missing("product_page_views", needs("product")))

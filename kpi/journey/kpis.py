@@ -69,8 +69,8 @@ def compute(
         only_orders = orders_only(dataset, roles["purchase"])
     crm = pipeline.pipeline_summary(dataset) if pipeline.is_contacts(dataset) else None
     visitors = float(ev["user_id"].n_unique())
-    out = awareness_kpis(dataset, ev, roles, first_seen, start, only_orders)
-    out += consideration_kpis(dataset, ev, roles, crm, only_orders)
+    out = awareness_kpis(dataset, ev, roles, first_seen, start, only_orders, visitors)
+    out += consideration_kpis(dataset, ev, roles, crm, only_orders, visitors)
     if crm is not None:
         out += pipeline_kpis(crm, visitors)
     else:
