@@ -37,7 +37,7 @@ import polars as pl
 
 from kpi.definitions import Definition
 from kpi.funnel import add_rates
-from kpi.words import Fact
+from kpi.words import Fact, Lang, render
 
 if TYPE_CHECKING:  # pragma: no cover
     from kpi.dataset import Dataset
@@ -584,6 +584,23 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
         win_rate=win_rate,
         has_amount=has_amount,
     )
+
+
+#: the rows of ``PipelineSummary.by_stage`` that are not a stage of the data: their words
+OUTSIDE_STAGE = "pipeline.stage.other"
+
+
+def stage_names(by_stage: pl.DataFrame, lang: Lang = "en") -> list[str]:
+    """The ``stage`` column of :attr:`PipelineSummary.by_stage` as shown in ``lang``: stages as
+    the data writes them, the row of contacts outside the pipeline in words (``Other /
+    unknown``, French ``Autre / inconnue``)."""
+    other = render(OUTSIDE_STAGE, lang)
+    return [
+        other if canon == "other" else stage
+        for stage, canon in zip(
+            by_stage["stage"].to_list(), by_stage["canonical"].to_list(), strict=True
+        )
+    ]
 
 
 def is_contacts(dataset: Dataset) -> bool:

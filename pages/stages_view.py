@@ -103,13 +103,9 @@ def _pipeline_section(p: pipeline.PipelineSummary) -> None:
         unit = tx("pipeline.page.contacts_unit")
         st.altair_chart(fc.funnel_bars(chart_frame, unit=unit), width="stretch")
     table = p.by_stage
-    stage_names = [
-        tx("pipeline.stage.other") if c == "other" else s
-        for s, c in zip(table["stage"].to_list(), table["canonical"].to_list(), strict=True)
-    ]
     shown = pl.DataFrame(
         {
-            "stage": stage_names,
+            "stage": pipeline.stage_names(table, current()),
             "contacts": _text_column(table["contacts"].to_list(), "count"),
             "share": _text_column(table["share"].to_list(), "rate"),
             "reached": _text_column(table["reached"].to_list(), "count"),

@@ -278,3 +278,12 @@ def test_a_stage_history_keeps_each_contacts_furthest_stage() -> None:
     assert stage_of == {"a": "Customer", "b": "Lead", "c": "Lead"}
     kpis = _by(stage_kpis(ds))
     assert (kpis["lead_conversion"].numerator, kpis["lead_conversion"].denominator) == (1, 3)
+
+
+def test_stage_names_say_outside_the_pipeline_in_each_language() -> None:
+    ds, _ = _dataset(HUBSPOT)
+    p = pipeline.pipeline_summary(ds)
+    assert p is not None and p.outside > 0
+    en, fr = pipeline.stage_names(p.by_stage, "en"), pipeline.stage_names(p.by_stage, "fr")
+    assert en[-1] == "Other / unknown" and fr[-1] == "Autre / inconnue"
+    assert en[:-1] == fr[:-1] == p.by_stage["stage"].to_list()[:-1]  # the data's own words
