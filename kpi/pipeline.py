@@ -37,6 +37,7 @@ import polars as pl
 
 from kpi.definitions import Definition
 from kpi.funnel import add_rates
+from kpi.words import Fact, Lang, render
 
 if TYPE_CHECKING:  # pragma: no cover
     from kpi.dataset import Dataset
@@ -112,39 +113,15 @@ _NAME_HINTS = ("lifecycle", "cycledevie", "stage", "etape", "phase", "statut", "
 _MIN_SHARE = 0.8  # share of non-empty values that must be known stages (or Other / Lost)
 
 DEFINITIONS: dict[str, Definition] = {
-    "contacts": Definition(
-        "Contacts", "Rows of the contacts table (distinct contact ids).", "count", "decision"
-    ),
-    "customers": Definition(
-        "Customers",
-        "Contacts at the Customer stage or beyond (deal pipeline: Closed Won).",
-        "count",
-        "decision",
-    ),
-    "won_deal_value": Definition(
-        "Won deal value",
-        "Sum of the amount over customers (contacts at Customer or beyond, or Closed Won).",
-        "currency",
-        "decision",
-    ),
-    "avg_deal_value": Definition(
-        "Average deal value",
-        "Won deal value ÷ customers with an amount.",
-        "currency",
-        "decision",
-    ),
-    "open_pipeline_value": Definition(
-        "Open pipeline value",
-        "Sum of the amount over contacts neither won nor lost (deals still open).",
-        "currency",
-        "decision",
-    ),
-    "win_rate": Definition(
-        "Win rate",
-        "Closed Won ÷ (Closed Won + Closed Lost): closed deals only.",
-        "rate",
-        "decision",
-    ),
+    code: Definition(code=code, unit=unit, stage="decision")
+    for code, unit in (
+        ("contacts", "count"),
+        ("customers", "count"),
+        ("won_deal_value", "currency"),
+        ("avg_deal_value", "currency"),
+        ("open_pipeline_value", "currency"),
+        ("win_rate", "rate"),
+    )
 }
 
 
@@ -349,7 +326,12 @@ def _rank_frame(users: pl.DataFrame, column: str, kind: PipelineKind) -> pl.Data
     )
 
 
-def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, list[str]]:
+#: drop reasons of a contacts table (message codes: their words are in the catalogue)
+DROP_MISSING_ID = "pipeline.drop.missing_contact_id"
+DROP_REPEATED_ID = "pipeline.drop.repeated_contact_id"
+
+
+def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, list[Fact]]:
     """(events, contact attributes, drops, notes) of a contacts table (kind ``contacts``).
 
     Attributes: ``user_id``, ``stage`` (as written), segments, ``signup`` (creation date),
@@ -376,9 +358,7 @@ def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, li
     if amount:
         cols.append(pl.col(amount).cast(pl.Float64).alias("deal_amount"))
     g = f.select(cols)
-    g = drops.apply(
-        g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing contact id"
-    )
+    g = drops.apply(g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), DROP_MISSING_ID)
     kind = _kind_of(g["stage"].drop_nulls().unique().to_list())
     ranks = _rank_frame(g, "stage", kind)
     # a contact on several rows (a stage-history export): their furthest stage is kept, a won
@@ -394,7 +374,7 @@ def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, li
     g = drops.apply(
         g,
         pl.int_range(pl.len()).over("user_id") == 0,
-        "repeated contact id (the row with the furthest stage kept)",
+        DROP_REPEATED_ID,
     )
     g = g.sort("_row").drop("_rank", "_row")
     ranked = g.join(ranks, left_on="stage", right_on="_label", how="left")
@@ -426,11 +406,15 @@ def contacts_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, li
     )
     n_other = int(ranked.filter(pl.col("_rank").is_null() | (pl.col("_rank") == -2)).height)
     notes = [
-        f"{t.name}: CRM contacts ({kind} pipeline, stage = {stage_col}): {g.height:,} contacts, "
-        f"one step per stage passed ({', '.join(step_rank['step'].to_list())}); a contact at a "
-        "stage has passed the stages before it"
-        + (f"; {n_other:,} outside the pipeline (Other or unknown stage)" if n_other else "")
-        + ". Contacts are not orders: amounts are deal values."
+        Fact(
+            "pipeline.note.contacts_outside" if n_other else "pipeline.note.contacts",
+            file=t.name,
+            pipeline=Fact(f"pipeline.kind.{kind}"),
+            column=stage_col,
+            contacts=g.height,
+            steps=step_rank["step"].to_list(),
+            outside=n_other,
+        )
     ]
     # the contact's stage keeps the export's own header (a segment the user recognises:
     # "Étape du cycle de vie"), unless that name could not be found again as a stage column
@@ -600,6 +584,23 @@ def pipeline_summary(dataset: Dataset) -> PipelineSummary | None:
         win_rate=win_rate,
         has_amount=has_amount,
     )
+
+
+#: the rows of ``PipelineSummary.by_stage`` that are not a stage of the data: their words
+OUTSIDE_STAGE = "pipeline.stage.other"
+
+
+def stage_names(by_stage: pl.DataFrame, lang: Lang = "en") -> list[str]:
+    """The ``stage`` column of :attr:`PipelineSummary.by_stage` as shown in ``lang``: stages as
+    the data writes them, the row of contacts outside the pipeline in words (``Other /
+    unknown``, French ``Autre / inconnue``)."""
+    other = render(OUTSIDE_STAGE, lang)
+    return [
+        other if canon == "other" else stage
+        for stage, canon in zip(
+            by_stage["stage"].to_list(), by_stage["canonical"].to_list(), strict=True
+        )
+    ]
 
 
 def is_contacts(dataset: Dataset) -> bool:

@@ -508,7 +508,9 @@ def _kpi_rows(ctx: _Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame,
             ["yes" if k.available else "does not apply" if k.reason else "no" for k in kpis],
             dtype=pl.String,
         ),
-        pl.Series("missing", [k.missing or "" for k in kpis], dtype=pl.String),
+        pl.Series(
+            "missing", ["" if k.missing is None else str(k.missing) for k in kpis], dtype=pl.String
+        ),
     )
     secs = pl.Series("u", units, dtype=pl.String) == "seconds"
     frame = frame.with_columns(

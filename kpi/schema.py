@@ -1749,7 +1749,7 @@ def rederive_cohort(ds: Dataset, grain: Literal["week", "month"] = "month") -> D
 
     A cohort column that came from the file is left as it is.
     """
-    derived = any(n.startswith("Cohort = ") for n in ds.notes)
+    derived = any(str(n).startswith("Cohort = ") for n in ds.notes)
     anchor = "signup" if "signup" in ds.users.columns else "first_seen"
     if not derived or anchor not in ds.users.columns:
         return ds

@@ -5,16 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import pipeline
-from kpi.definitions import all_definitions
 from kpi.errors import ParcoursError
+from kpi.words import Fact
 from pages._ui import compute, state, widgets
+from pages._ui.lang import t, tx
 
-st.title("Parcours")
-st.markdown(
-    "Customer-journey KPIs from the exports you already have: **upload a file**, pick segments "
-    "in the sidebar, read the funnel and every stage's KPIs, check an A/B test, download the "
-    "Excel summary."
-)
+st.title(tx("home.title"))
+st.markdown(t("home.intro"))
 widgets.view_caption()
 ds = state.require_view()
 
@@ -24,23 +21,16 @@ try:
     prev = compute.previous_view()
     prev_kpis = {k.code: k for k in compute.stage_kpis(*prev)} if prev else {}
 except ParcoursError as exc:
-    st.info(f"Headline KPIs need an event log: {exc}")
+    st.info(t("home.need_events", error=exc.message))
+    if exc.hint is not None:
+        st.caption(t(exc.hint))
     kpis, prev, prev_kpis = {}, None, {}
-definitions = all_definitions()
 
 HEADLINE = ["users", "sessions", "conversion_rate", "aov", "cart_abandonment", "bounce_rate"]
 LOWER_IS_BETTER = {"cart_abandonment", "bounce_rate"}
 if ds.events.height == 0:
     kpis = {}  # no event log: the cards would read 0 users
-    what = "aggregated counts" if ds.counts is not None else "a user table"
-    st.info(
-        f"This data is {what}, not an event log, so there are no journey KPIs to headline. "
-        + (
-            "Its funnel is on the **Funnel** page."
-            if ds.counts is not None
-            else "Check an A/B test on the **A/B test** page, or upload the event log too."
-        )
-    )
+    st.info(t("home.no_events.counts" if ds.counts is not None else "home.no_events.users"))
 elif pipeline.is_contacts(ds):  # a CRM contacts table: the pipeline's headline KPIs
     HEADLINE = ["contacts", "lead_conversion", "customers", "won_deal_value", "avg_deal_value"]
 shown = [kpis[c] for c in HEADLINE if c in kpis and kpis[c].available]
@@ -50,48 +40,37 @@ if shown:
     cols = st.columns(3) * 2
     for col, k in zip(cols, shown, strict=False):
         with col:
-            p = prev_kpis.get(k.code)
-            widgets.kpi_card(
-                k.label,
-                k.value,
-                k.unit,
-                previous=p.value if p and p.available else None,
-                definition=definitions.get(k.code),
-                lower_is_better=k.code in LOWER_IS_BETTER,
-            )
+            widgets.kpi_tile(k, prev_kpis.get(k.code), lower_is_better=k.code in LOWER_IS_BETTER)
     for k in not_applicable:
-        text = k.missing or ""
-        st.caption(f":material/block: **{k.label}** {text}.")
+        label = Fact(f"def.{k.code}.label")
+        st.caption(":material/block: " + t("home.not_applicable", label=label, reason=k.missing))
     if prev:
         widgets.previous_period_caption()
     else:
-        st.caption(
-            "No earlier period to compare with: narrow the Period in the sidebar (e.g. one month, with data before it) to "
-            "compare with the period before it."
-        )
+        st.caption(t("home.no_previous"))
 
 flags = compute.red_flags(ds)
-st.subheader("Red flags" if flags else "No red flags")
+st.subheader(tx("home.red_flags" if flags else "home.no_red_flags"))
 if flags:
     widgets.red_flags(flags)
 else:
-    st.success("Every KPI is within its threshold for this view.")
+    st.success(t("home.all_within"))
 
-st.subheader("Go further")
+st.subheader(tx("home.go_further"))
 c1, c2, c3, c4 = st.columns(4)
-for col, (page, label, text) in zip(
+for col, (page, name, blurb) in zip(
     (c1, c2, c3, c4),
     [
-        ("pages/funnel_view.py", "Funnel", "Where users drop off, by segment and over time."),
-        ("pages/stages_view.py", "Stage KPIs", "Awareness, consideration, decision."),
-        ("pages/abtest_view.py", "A/B test", "A verdict a statistician would sign."),
-        ("pages/data_view.py", "Data", "What was read, and every dropped row."),
+        ("pages/funnel_view.py", "nav.funnel", "home.blurb.funnel"),
+        ("pages/stages_view.py", "nav.stages", "home.blurb.stages"),
+        ("pages/abtest_view.py", "nav.ab", "home.blurb.ab"),
+        ("pages/data_view.py", "nav.data", "home.blurb.data"),
     ],
     strict=True,
 ):
     with col.container(border=True):
         try:
-            st.page_link(page, label=f"**{label}**")
+            st.page_link(page, label=f"**{t(name)}**")
         except Exception:  # the page is not registered in this build
-            st.markdown(f"**{label}**")
-        st.caption(text)
+            st.markdown(f"**{t(name)}**")
+        st.caption(t(blurb))

@@ -7,14 +7,19 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from kpi.definitions import Definition
+from kpi.definitions import Definition, Words
 from kpi.filters import LinkMismatch, period_fact
+from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
-from pages._ui import format as fmt
+from kpi.words import format as wf
+from kpi.words.render import duration
 from pages._ui import sidebar, state
-from pages._ui.lang import t
+from pages._ui.lang import current, t, tx
 
 RUNNING_KEY = "parcours_running"
+#: the words of the "working" pill, while the data is read and while a page computes
+RUNNING_READING = "widgets.running.reading"
+RUNNING_COMPUTING = "widgets.running.computing"
 
 # The "working" pill: the frame's spinner (shown by Streamlit after 0.5 s, so fast reruns show
 # nothing) floats at the top of the window, visible wherever the page is scrolled.
@@ -81,53 +86,119 @@ def link_notes(mismatches: Sequence[LinkMismatch]) -> None:
     st.warning(head + "\n\n" + "\n".join(f"- {x}" for x in lines), icon=":material/link_off:")
 
 
-def format_value(value: float | None, unit: str) -> str:
+def format_value(value: float | None, unit: str, currency: str | None = None) -> str:
+    """A KPI's value as the view's language writes it (the app's one precision rule for
+    rates; money with the data's currency when it says, else no symbol)."""
+    lang = current()
     if unit == "rate":
-        return fmt.pct(value)
+        return wf.percent(value, lang)
     if unit == "currency":
-        return fmt.money(value)
+        return wf.money(value, lang, currency)
     if unit == "seconds":
-        return fmt.duration(value)
+        return duration(value, lang)
     if unit == "count":
-        return fmt.num(value)
-    if unit == "days":
-        return "–" if value is None else f"{value:,.1f} days"
-    if unit == "months":
-        return "–" if value is None else f"{value:,.1f} months"
-    return fmt.num(value, 2)
+        return wf.integer(value, lang)
+    if unit in ("days", "months"):
+        return wf.MISSING if value is None else tx(f"widgets.unit.{unit}", value=value)
+    return wf.number(value, lang, 2)
+
+
+def change_text(value: float | None, previous: float | None, unit: str) -> str | None:
+    """The change vs the previous period: points for a rate, a relative change otherwise."""
+    if previous is None or value is None:
+        return None
+    if unit == "rate":
+        return wf.points(value - previous, current())
+    if previous:
+        return wf.signed_percent(value / previous - 1, current())
+    return None
+
+
+def _words(text: object) -> str | None:
+    """A label or a help text given as words (a fact, a code, :class:`Words`, or text)."""
+    if text is None:
+        return None
+    if isinstance(text, Definition):
+        return text.formula(current())
+    if isinstance(text, Words):
+        return text(current())
+    if isinstance(text, Fact):
+        return t(text)
+    return str(text)
 
 
 def kpi_card(
-    label: str,
+    label: str | Fact,
     value: float | None,
     unit: str,
     *,
     previous: float | None = None,
-    definition: Definition | None = None,
+    definition: Definition | Fact | str | None = None,
     lower_is_better: bool = False,
+    currency: str | None = None,
 ) -> None:
-    """A big number with its change vs the previous period and its formula on hover."""
-    delta = None
-    if previous is not None and value is not None:
-        if unit == "rate":
-            delta = fmt.pts(value - previous)
-        elif previous:
-            delta = fmt.signed_pct(value / previous - 1)
+    """A big number with its change vs the previous period and its definition on hover.
+
+    ``label``: the KPI's name (text, a fact, or a definition's ``label``); ``definition``: a
+    :class:`~kpi.definitions.Definition` (its formula in the view's language), a fact, or
+    text. ``currency``: the data's currency for money (None: no symbol)."""
     st.metric(
-        label,
-        format_value(value, unit),
-        delta=delta,
+        _words(label) or "",
+        format_value(value, unit, currency),
+        delta=change_text(value, previous, unit),
         delta_color="inverse" if lower_is_better else "normal",
-        help=definition.formula if definition else None,
+        help=_words(definition),
         border=True,
     )
 
 
+def kpi_help(k: Kpi) -> str:
+    """A stage KPI's ⓘ: its definition, what it says about this data, and for a rate where
+    the figure comes from ("Here: 12 / 40.")."""
+    text = k.formula(current(), markdown=True)
+    if k.numerator is not None and k.denominator is not None and k.unit == "rate":
+        text += " " + t("widgets.here", num=k.numerator, den=k.denominator)
+    return text
+
+
+def kpi_tile(k: Kpi, previous: Kpi | None = None, *, lower_is_better: bool = False) -> None:
+    """A stage KPI's card (:func:`kpi_card`) with its name, currency and definition."""
+    kpi_card(
+        k.label(current()),
+        k.value,
+        k.unit,
+        previous=previous.value if previous is not None and previous.available else None,
+        definition=kpi_help(k),
+        lower_is_better=lower_is_better,
+        currency=k.currency,
+    )
+
+
+def unavailable_card(k: Kpi) -> None:
+    """A KPI without a value: why it does not apply to this data (never a 100 % or a 0), or
+    what would unlock it."""
+    with st.container(border=True):
+        st.markdown(f"**{k.label(current(), markdown=True)}**")
+        if k.reason:
+            st.caption(f":material/block: {_sentence(t(k.missing))}")
+        else:
+            st.caption(f":material/lock: {t('widgets.not_available', why=k.missing)}")
+
+
+def _sentence(text: str) -> str:
+    """Words that follow a KPI's name, standing alone: a capital and a full stop."""
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
 def red_flags(flags: Sequence[object]) -> None:
-    """Red flags as coloured badges with the full sentence."""
+    """Red flags as coloured badges with the full sentence (title and message: facts)."""
     for flag in flags:
         level = getattr(flag, "level", "warning")
-        text = f"**{getattr(flag, 'title', '')}** — {getattr(flag, 'message', '')}"
+        parts = {part: getattr(flag, part, "") for part in ("title", "message")}
+        # a fact renders in the view's language; text of a module not yet converted is shown
+        # as written (TRANSITIONAL)
+        values = {k: v if isinstance(v, Fact) else Raw(str(v)) for k, v in parts.items()}
+        text = t("widgets.flag", **values)
         if level == "alert":
             st.error(text, icon=":material/flag:")
         else:
@@ -142,15 +213,11 @@ def previous_period_caption() -> None:
         st.caption(t("filters.previous_period", period=period_fact(prev.start, prev.end)))
 
 
-def stop_on_aggregated_counts(ds: object, page: str) -> None:
+def stop_on_aggregated_counts(ds: object, page: Fact | str) -> None:
     """Aggregated counts (totals per day, segment and step; an A/B summary) have no users:
-    say so and stop, instead of KPI cards reading 0 users or "map a timestamp column"."""
+    say so and stop, instead of KPI cards reading 0 users or "map a timestamp column".
+    ``page``: what the page computes (a fact, e.g. "the stage KPIs")."""
     if getattr(ds, "counts", None) is None or ds.events.height != 0:  # type: ignore[attr-defined]
         return
-    st.info(
-        f"This data is aggregated counts (totals per step, not one row per user), so {page} "
-        "cannot be computed from it: they need each user's events. Its funnel is on the "
-        "**Funnel** page (and an A/B summary on the **A/B test** page); upload an event log "
-        "or orders for the rest."
-    )
+    st.info(t("widgets.aggregated", what=page))
     st.stop()

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from kpi import stages
-from pages._ui import format as fmt
+from kpi.words import format as wf
 from tests.app.conftest import DATASETS, errors_and_exceptions
 
 PAGE = "pages/stages_view.py"
@@ -30,22 +30,25 @@ def test_demo_stage_kpis_match_kpi_stages(app):
         for k in stages.stage_kpis(ds, first_seen=ds.users.select("user_id", "first_seen"))
     }
     shown = _metrics(app)
-    assert shown["Conversion rate"] == fmt.pct(expected["conversion_rate"].value)
-    assert shown["Average order value"] == fmt.money(expected["aov"].value)
-    assert shown["Users"] == fmt.num(expected["users"].value) == "50,000"
+    assert shown["Conversion rate"] == wf.percent(expected["conversion_rate"].value, "en")
+    assert shown["Conversion rate"] == "4.09%"  # the one precision rule: 2 decimals below 10 %
+    assert shown["Average order value"] == wf.money(expected["aov"].value, "en")
+    assert shown["Users"] == wf.integer(expected["users"].value, "en") == "50,000"
     # AOV by hand: revenue of purchase events / distinct orders
     purchases = ds.events.filter(pl.col("step") == "purchase")
     aov = purchases["revenue"].sum() / purchases["order_id"].n_unique()
     assert expected["aov"].value == pytest.approx(aov)
     # formulas one hover away
     helps = {m.label: m.help for m in app.metric}
-    assert "Revenue / orders" in helps["Average order value"]
+    assert "Revenue ÷ orders" in helps["Average order value"]
+    buyers = wf.integer(expected["conversion_rate"].numerator, "en")
+    assert f"Here: {buyers} / 50,000." in helps["Conversion rate"]  # where the rate comes from
     # the demo has no reach column and no lead steps: said so, not blank
     assert "Not available: needs an ad-spend export with a reach column" in _captions(app)
     # segment table (channel by default): additive KPIs add up to the total
     table = next(pl.from_pandas(d.value) for d in app.dataframe if "channel" in d.value.columns)
-    if "users" in table.columns:
-        assert table["users"].sum() == expected["users"].value
+    if "users" in table.columns:  # figures written as the view's language writes them
+        assert sum(int(v.replace(",", "")) for v in table["users"]) == expected["users"].value
     assert "Conversion rate is" not in "\n".join(w.value for w in app.error)  # 4.09 % > 2 %
 
 
@@ -82,12 +85,12 @@ def test_ecommerce_upload_shows_missing_input_cards(app):
     shown = _metrics(app)
     assert shown["Users"] == "90,400"
     assert shown["Purchasers"] == "452"
-    assert shown["Conversion rate"] == fmt.pct(452 / 90_400)
+    assert shown["Conversion rate"] == wf.percent(452 / 90_400, "en") == "0.50%"
     # per-device table: Desktop and Mobile users add up to all users
     table = next(pl.from_pandas(d.value) for d in app.dataframe if "device" in d.value.columns)
     assert dict(zip(table["device"], table["users"], strict=True)) == {
-        "Desktop": 60_200,
-        "Mobile": 30_200,
+        "Desktop": "60,200",
+        "Mobile": "30,200",
     }
 
 
@@ -127,9 +130,10 @@ def test_french_crm_contacts_show_the_pipeline_not_orders(app):
         if k == 5 and r["Montant (€)"]
     )
     shown = _metrics(app)
-    assert shown["Lead conversion rate"] == fmt.pct(customers / leads)
+    currency = getattr(app.session_state["dataset"], "currency", None)
+    assert shown["Lead conversion rate"] == wf.percent(customers / leads, "en")
     assert shown["Customers"] == str(customers) and shown["Contacts"] == str(len(rows))
-    assert shown["Won deal value"] == fmt.money(won)
+    assert shown["Won deal value"] == wf.money(won, "en", currency)
     # no conversion, purchasers or AOV on contacts: said why instead
     for label in ("Conversion rate", "Purchasers", "Average order value"):
         assert label not in shown, label
@@ -141,7 +145,7 @@ def test_french_crm_contacts_show_the_pipeline_not_orders(app):
     assert table["stage"].to_list() == [
         s for s in order if s in {r["Étape du cycle de vie"] for r in rows}
     ]
-    assert table["reached"].to_list()[0] == len(rows)
+    assert table["reached"].to_list()[0] == wf.integer(len(rows), "en")
     assert f"Lead conversion rate = customers ÷ leads = {customers} ÷ {leads}" in captions
     # the whole file (no period): 6 customers ÷ 33 leads, as tests/unit/test_pipeline.py finds
     assert (len(rows) == 42) == (leads == 33 and customers == 6)

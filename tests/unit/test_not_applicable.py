@@ -19,6 +19,7 @@ from kpi.load import read_table
 from kpi.report import build_workbook
 from kpi.schema import TableInput, build_dataset
 from kpi.stages import orders_only, stage_kpis
+from kpi.words import Fact, render
 
 ROOT = Path(__file__).resolve().parents[2]
 RETAIL = ROOT.parent / "shared" / "datasets" / "online_retail.csv"
@@ -57,7 +58,9 @@ def test_orders_only_file_kpis_are_not_numbers_and_say_why() -> None:
     for code in NOT_NUMBERS:
         k = kpis[code]
         assert k.value is None and not k.available and k.reason, code
-        assert k.missing == reasons.sentence(k.reason) and "does not apply" in k.missing
+        assert k.missing == reasons.fact(k.reason) == Fact(f"reason.{k.reason}")
+        assert "does not apply" in render(k.missing, "en")
+        assert render(k.missing, "fr").startswith("ne s'applique pas\u00a0:")
     assert kpis["conversion_rate"].reason == "orders_only"
     assert (kpis["conversion_rate"].numerator, kpis["conversion_rate"].denominator) == (12, 12)
     assert kpis["time_to_convert_median"].reason == "no_visit_before_purchase"
@@ -123,7 +126,12 @@ def test_time_to_purchase_leaves_out_purchasers_without_an_earlier_visit() -> No
     med = kpis["time_to_convert_median"]
     # a: 100 s, c: 400 s; b bought with no visit before: left out (not 0 s)
     assert med.value == pytest.approx(250.0) and med.denominator == 2
-    assert "1 of 3 purchasers have no earlier event" in med.formula
+    assert med.notes == (Fact("stages.note.left_out", left_out=1, purchasers=3),)
+    assert "1 of 3 purchasers have no earlier event" in med.formula("en")
+    assert (
+        "Ici, 1 acheteur sur 3 n'a pas d'événement antérieur et n'est pas compté."
+        in med.formula("fr")
+    )
     assert kpis["time_to_convert_mean"].value == pytest.approx(250.0)
     assert kpis["conversion_rate"].value == pytest.approx(1.0)  # visits exist: it applies
     assert not orders_only(ds)

@@ -21,6 +21,7 @@ from kpi.load import read_table
 from kpi.report import build_workbook
 from kpi.schema import TableInput, build_dataset, detect_kind, detect_roles
 from kpi.stages import stage_kpis, stage_kpis_by
+from kpi.words import Fact, render
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -115,7 +116,10 @@ def test_french_crm_stage_funnel_lead_conversion_and_deal_values() -> None:
     lead = kpis["lead_conversion"]
     assert (lead.value, lead.numerator, lead.denominator) == (pytest.approx(6 / 33), 6, 33)
     assert (exp["customers"], exp["leads"]) == (6, 33)
-    assert "leads are contacts at Lead or beyond" in lead.formula
+    column = pipeline.pipeline_summary(ds).column  # type: ignore[union-attr]
+    assert lead.notes == (Fact("stages.note.lead_stage_column", column=column),)
+    assert "leads are contacts at Lead or beyond" in lead.formula("en")
+    assert f"d'après la colonne d'étape «\u00a0{column}\u00a0»" in lead.formula("fr")
     assert kpis["customers"].value == 6
     assert kpis["won_deal_value"].value == pytest.approx(exp["won_value"])
     assert exp["won_value"] == pytest.approx(1250 + 3480.50 + 12400 + 890.90 + 2015.35)
@@ -132,6 +136,10 @@ def test_french_crm_stage_funnel_lead_conversion_and_deal_values() -> None:
         ("engagement_rate", "crm_contacts"),
     ):
         assert kpis[code].value is None and kpis[code].reason == reason, code
+        assert kpis[code].missing == Fact(f"reason.{reason}"), code
+    assert render(kpis["aov"].missing, "fr").startswith(
+        "ne s'applique pas\u00a0: dans une table de contacts, les montants sont des valeurs"
+    )
     assert "win_rate" not in kpis  # a lifecycle has no lost deals
 
 
@@ -252,10 +260,30 @@ def test_a_stage_history_keeps_each_contacts_furthest_stage() -> None:
     assert roles == {"Contact ID": "user_id", "Lifecycle Stage": "stage"}
     ds = build_dataset([TableInput("history.csv", frame, roles=roles)])
     assert ds.sources[0].rows_kept == 3
-    assert ds.sources[0].dropped == {
-        "repeated contact id (the row with the furthest stage kept)": 3
-    }
+    assert ds.sources[0].dropped == {pipeline.DROP_REPEATED_ID: 3}
+    assert render(pipeline.DROP_REPEATED_ID, "fr") == (
+        "identifiant de contact en double (la ligne de l'étape la plus avancée est gardée)"
+    )
+    note = next(n for n in ds.notes if isinstance(n, Fact) and n.code.startswith("pipeline."))
+    assert (note["contacts"], note["steps"], note["column"]) == (
+        3,
+        ["Lead", "Customer"],
+        "Lifecycle Stage",
+    )
+    assert render(note, "fr").startswith(
+        "history.csv\u00a0: contacts CRM (pipeline cycle de vie, étape = Lifecycle Stage)\u00a0: "
+        "3 contacts, une étape par étape franchie (Lead et Customer)"
+    )
     stage_of = dict(zip(ds.users["user_id"], ds.users["Lifecycle Stage"], strict=True))
     assert stage_of == {"a": "Customer", "b": "Lead", "c": "Lead"}
     kpis = _by(stage_kpis(ds))
     assert (kpis["lead_conversion"].numerator, kpis["lead_conversion"].denominator) == (1, 3)
+
+
+def test_stage_names_say_outside_the_pipeline_in_each_language() -> None:
+    ds, _ = _dataset(HUBSPOT)
+    p = pipeline.pipeline_summary(ds)
+    assert p is not None and p.outside > 0
+    en, fr = pipeline.stage_names(p.by_stage, "en"), pipeline.stage_names(p.by_stage, "fr")
+    assert en[-1] == "Other / unknown" and fr[-1] == "Autre / inconnue"
+    assert en[:-1] == fr[:-1] == p.by_stage["stage"].to_list()[:-1]  # the data's own words

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +29,7 @@ from kpi.stages import (
     stage_kpis,
     stage_kpis_by,
 )
+from kpi.words import Fact, render
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 D = dt.datetime
@@ -135,7 +137,9 @@ def test_every_kpi_on_the_hand_built_journey() -> None:
         assert kpis[code].available, code
         assert kpis[code].value == pytest.approx(expected), code
     assert kpis["reach"].available is False
-    assert "reach column" in (kpis["reach"].missing or "")
+    assert kpis["reach"].missing == Fact("stages.needs.reach")
+    assert "reach column" in render(kpis["reach"].missing, "en")
+    assert "colonne de portée" in render(kpis["reach"].missing, "fr")
     assert kpis["lead_conversion"].available is False
     # numerators and denominators say where a rate comes from
     assert (kpis["bounce_rate"].numerator, kpis["bounce_rate"].denominator) == (3, 7)
@@ -158,7 +162,8 @@ def test_definitions_cover_every_kpi_with_a_formula() -> None:
     assert codes == set(DEFINITIONS) - set(pipeline.DEFINITIONS)
     assert all(isinstance(d, Definition) and d.formula and d.stage for d in DEFINITIONS.values())
     assert "single-page sessions / sessions" in DEFINITIONS["bounce_rate"].formula.lower()
-    assert DEFINITIONS["aov"].formula == "Revenue / orders."
+    assert DEFINITIONS["aov"].formula == "Revenue ÷ orders."
+    assert DEFINITIONS["aov"].label("fr") == "Panier moyen"
     # u5 purchased without a cart: 1 − purchasers / carts would give 1 − 3/3 = 0, not 1/3
     assert DEFINITIONS["cart_abandonment"].formula.startswith(
         "Users who added to cart and did not purchase / users who added to cart"
@@ -182,7 +187,9 @@ def test_new_users_from_first_seen_history() -> None:
     )
     assert value(stage_kpis(dataset(users=signup)), "new_users") == 3  # u2, u3, u5 (no row)
     # without either, the KPI says every user counts as new
-    assert "counts as new" in by_code(stage_kpis(dataset()))["new_users"].formula
+    new = by_code(stage_kpis(dataset()))["new_users"]
+    assert new.notes == (Fact("stages.note.no_first_seen"),)
+    assert "counts as new" in new.formula("en") and "compte donc comme nouveau" in new.formula("fr")
 
 
 # ---- missing inputs --------------------------------------------------------------------
@@ -192,7 +199,8 @@ def test_no_sessions_makes_session_kpis_unavailable_with_the_reason() -> None:
     kpis = by_code(stage_kpis(dataset(events=events().drop("session_id"))))
     for code in ("sessions", "bounce_rate", "bounce_rate_landing", "pages_per_session"):
         assert kpis[code].available is False and kpis[code].value is None
-        assert "needs a session_id column in the events" in (kpis[code].missing or "")
+        assert kpis[code].missing == Fact("stages.needs.sessions")
+    assert "needs a session_id column in the events" in str(kpis["sessions"].missing)
     assert kpis["avg_time_on_site"].available is False
     # organic share falls back to users: u1, u3 of 5
     assert kpis["organic_share"].value == pytest.approx(2 / 5)
@@ -203,7 +211,7 @@ def test_no_revenue() -> None:
     kpis = by_code(stage_kpis(dataset(events=events().drop("revenue"))))
     for code in ("revenue", "aov", "revenue_per_visitor"):
         assert kpis[code].available is False
-        assert "needs a revenue column" in (kpis[code].missing or "")
+        assert kpis[code].missing == Fact("stages.needs.revenue")
     assert kpis["orders"].value == 4
     assert kpis["conversion_rate"].value == pytest.approx(0.6)
 
@@ -212,10 +220,10 @@ def test_no_spend_and_spend_without_clicks() -> None:
     kpis = by_code(stage_kpis(dataset(spend=None)))
     for code in ("impressions", "clicks", "ctr"):
         assert kpis[code].available is False
-        assert "ad-spend export" in (kpis[code].missing or "")
+        assert kpis[code].missing == Fact("stages.needs.spend")
     kpis = by_code(stage_kpis(dataset(spend=spend().drop("clicks"))))
     assert kpis["impressions"].value == 10_000
-    assert kpis["ctr"].available is False and "clicks" in (kpis["ctr"].missing or "")
+    assert kpis["ctr"].available is False and kpis["ctr"].missing == Fact("stages.needs.clicks")
     kpis = by_code(stage_kpis(dataset(spend=spend().with_columns(reach=pl.lit(100.0)))))
     assert kpis["reach"].value == 300
 
@@ -224,7 +232,7 @@ def test_no_timestamps() -> None:
     kpis = by_code(stage_kpis(dataset(events=events().drop("ts"))))
     for code in ("avg_time_on_site", "bounce_rate_landing", "time_to_convert_median"):
         assert kpis[code].available is False
-        assert "timestamps" in (kpis[code].missing or "")
+        assert kpis[code].missing == Fact("stages.needs.ts")
     assert kpis["bounce_rate"].value == pytest.approx(3 / 7)  # bounce needs no order
 
 
@@ -234,15 +242,15 @@ def test_no_purchase_no_channel_no_steps() -> None:
     kpis = by_code(stage_kpis(ds))
     for code in ("conversion_rate", "aov", "cart_abandonment", "time_to_convert_mean"):
         assert kpis[code].available is False
-        assert "needs a purchase step" in (kpis[code].missing or "")
-    assert "needs a channel column" in (kpis["organic_share"].missing or "")
+        assert kpis[code].missing == Fact("stages.needs.purchase")
+    assert kpis["organic_share"].missing == Fact("stages.needs.channel")
     ds = Dataset(events=events().with_columns(step=pl.lit("x")), users=users())
     kpis = by_code(stage_kpis(ds))
-    assert "landing step" in (kpis["bounce_rate_landing"].missing or "")
-    assert "product-view step" in (kpis["product_page_views"].missing or "")
+    assert kpis["bounce_rate_landing"].missing == Fact("stages.needs.landing")
+    assert kpis["product_page_views"].missing == Fact("stages.needs.product")
     # purchases fall back to events carrying an order id
     assert kpis["orders"].value == 4 and kpis["conversion_rate"].value == pytest.approx(0.6)
-    assert "add-to-cart step" in (kpis["cart_abandonment"].missing or "")
+    assert kpis["cart_abandonment"].missing == Fact("stages.needs.cart")
 
 
 def test_zero_denominators_are_explained_not_raised() -> None:
@@ -250,7 +258,8 @@ def test_zero_denominators_are_explained_not_raised() -> None:
     kpis = by_code(stage_kpis(dataset(events=ev)))
     assert kpis["conversion_rate"].value == 0.0
     assert kpis["revenue"].value == 0.0 and kpis["revenue_per_visitor"].value == 0.0
-    assert kpis["aov"].available is False and kpis["aov"].missing == "no orders in this selection"
+    assert kpis["aov"].available is False and kpis["aov"].missing == Fact("stages.empty.orders")
+    assert render(kpis["aov"].missing, "fr") == "aucune commande dans cette sélection"
     assert kpis["cart_abandonment"].available is False
     empty = by_code(stage_kpis(dataset().empty_like()))
     assert empty["users"].value == 0
@@ -262,10 +271,19 @@ def test_explicit_steps_and_unknown_step() -> None:
     # "carted" (viewed) u1 u3 u5, "bought" (carted) u1 u3 u4: u5 abandoned
     assert kpis["cart_abandonment"].value == pytest.approx(1 / 3)
     assert kpis["conversion_rate"].value == pytest.approx(3 / 5)
-    with pytest.raises(InputError, match="'basket' is not a step"):
+    with pytest.raises(InputError, match="'basket' is not a step") as info:
         stage_kpis(dataset(), cart_step="basket")
-    with pytest.raises(SchemaError, match="no step column"):
+    assert info.value.message.code == "stages.error.unknown_step"
+    assert info.value.message["step"] == "basket" and info.value.hint["steps"] == list(STEPS)
+    assert info.value.text("fr") == (
+        "L'étape panier «\u00a0basket\u00a0» n'est pas une étape de ces données. "
+        "Choisissez parmi\u00a0: landing, product_view, add_to_cart et purchase."
+    )
+    with pytest.raises(SchemaError, match="no step column") as info:
         stage_kpis(dataset(events=events().drop("step")))
+    assert info.value.message == Fact("stages.error.no_column", column="step")
+    with pytest.raises(InputError, match="Unknown step option"):
+        stage_kpis_by(dataset(), "channel", basket_step="x")
 
 
 def test_detect_steps_synonyms() -> None:
@@ -355,8 +373,9 @@ def test_segment_values_top_n_other_and_none() -> None:
     assert table["channel"].to_list() == ["Organic Search", "Other"]
     row = table.filter(pl.col("channel") == "Other").row(0, named=True)
     assert row["users"] == 3 and row["impressions"] == 10_000 and row["revenue"] == 60
-    with pytest.raises(SchemaError, match="no 'country' segment"):
+    with pytest.raises(SchemaError, match="no 'country' segment") as info:
         stage_kpis_by(dataset(), "country")
+    assert info.value.message == Fact("stages.error.no_segment", segment="country")
 
 
 # ---- comparison and monthly durations --------------------------------------------------
@@ -374,10 +393,11 @@ def test_compare_current_with_previous() -> None:
     assert (row["previous"], row["rel_change"]) == (100, pytest.approx(0.1))
     row = table.filter(pl.col("code") == "reach").row(0, named=True)
     assert row["value"] is None and row["abs_change"] is None
-    zero = [Kpi("x", "X", "awareness", 3.0, "count", "", True)]
-    was_zero = [Kpi("x", "X", "awareness", 0.0, "count", "", True)]
+    zero = [Kpi("users", stage="awareness", value=3.0, unit="count", available=True)]
+    was_zero = [Kpi("users", "Users", "awareness", 0.0, "count", "", True)]  # legacy form
     row = compare(zero, was_zero).row(0, named=True)
     assert row["abs_change"] == 3 and row["rel_change"] is None
+    assert compare(zero, was_zero, "fr")["label"].to_list() == ["Utilisateurs"]
 
 
 def test_monthly_session_duration() -> None:
@@ -624,4 +644,32 @@ def test_organic_share_does_not_apply_to_an_orders_file() -> None:
     ds = Dataset(events=ev, users=ev.select("user_id").unique())
     share = by_code(stage_kpis(ds))["organic_share"]
     assert share.value is None and share.reason == "orders_only_traffic"
-    assert "purchases only" in share.missing
+    assert share.missing == Fact("reason.orders_only_traffic")
+    assert "purchases only" in str(share.missing)
+    assert "que des achats" in render(share.missing, "fr")
+
+
+def test_money_kpis_carry_the_datas_currency() -> None:
+    from dataclasses import dataclass
+
+    from kpi.words import format as wf
+
+    @dataclass(frozen=True)
+    class WithCurrency(Dataset):
+        currency: str | None = None
+
+    base = dataset()
+    eur = WithCurrency(events=base.events, users=base.users, spend=base.spend, steps=base.steps)
+    eur = dataclasses_replace(eur, currency="EUR")
+    kpis = by_code(stage_kpis(eur))
+    for code in ("revenue", "aov", "revenue_per_visitor"):
+        assert kpis[code].currency == "EUR", code
+    assert kpis["conversion_rate"].currency is None  # a rate is not money
+    assert wf.money(kpis["aov"].value, "fr", kpis["aov"].currency) == "27,50\u00a0€"  # 110 / 4
+    assert wf.money(kpis["aov"].value, "en", kpis["aov"].currency) == "€27.50"
+    # without a currency in the data, no symbol is invented
+    plain = by_code(stage_kpis(base))["aov"]
+    assert plain.currency is None and wf.money(plain.value, "fr", plain.currency) == "27,50"
+    # the per-segment table keeps the numbers (segments of a currency-tagged Dataset)
+    table = stage_kpis_by(eur, "channel")
+    assert table["revenue"].sum() == pytest.approx(110.0)

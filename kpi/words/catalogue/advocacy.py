@@ -6,31 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ KPI names and definitions
     # TEMPORARY (h7): the def.* entries of the advocacy KPIs, until the definitions engineer's
     # entries are merged; the lead keeps one copy.
-    "def.nps.label": ("Net Promoter Score (NPS)", "Net Promoter Score (NPS)"),
-    "def.nps.formula": (
-        "Share of promoters (9–10) − share of detractors (0–6) among valid 0–10 answers; shown "
-        "from −100 to +100.",
-        "Part de promoteurs (9–10) − part de détracteurs (0–6) parmi les réponses valides de 0 "
-        "à 10\u00a0; affiché de −100 à +100.",
-    ),
-    "def.csat.label": ("Customer satisfaction (CSAT)", "Score de satisfaction client (CSAT)"),
-    "def.csat.formula": (
-        "Answers in the top two boxes (4–5 on a 1–5 scale, 6–7 on 1–7) ÷ valid answers.",
-        "Réponses dans les deux meilleures notes (4–5 sur une échelle de 1 à 5, 6–7 sur 1 à 7) "
-        "÷ réponses valides.",
-    ),
-    "def.ces.label": ("Customer effort score (CES)", "Customer Effort Score (CES)"),
-    "def.ces.formula": (
-        "Mean of the valid effort answers (1–7 or 1–5; the scale's wording says which end is "
-        "easy).",
-        "Moyenne des réponses valides sur l'effort (1 à 7 ou 1 à 5\u00a0; le libellé de "
-        "l'échelle indique quel côté est facile).",
-    ),
-    "def.referral_rate.label": ("Referral rate", "Taux de recommandation"),
-    "def.referral_rate.formula": (
-        "Customers who came through a referral (channel or flag) ÷ customers.",
-        "Clients venus par recommandation (canal ou indicateur) ÷ clients.",
-    ),
     # ------------------------------------------------------------ errors and hints
     "advocacy.error.confidence": (
         "The confidence level must be between 0 and 1 (e.g. 0.95), not {confidence}.",

@@ -6,33 +6,6 @@ _NB = "\u00a0"  # no-break space (French typography before : ; ? !)
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- KPI names and definitions (kpi.definitions.label / formula) -------------------------
-    "def.conversion.label": ("Conversion", "Taux de conversion"),
-    "def.conversion.formula": (
-        "Users who reached the step ÷ users who did the first step (in order, within the "
-        "conversion window measured from the first step).",
-        "Utilisateurs ayant atteint l'étape ÷ utilisateurs ayant fait la première étape (dans "
-        "l'ordre, dans la fenêtre de conversion comptée depuis la première étape).",
-    ),
-    "def.step_conversion.label": ("Step conversion", "Conversion par étape"),
-    "def.step_conversion.formula": (
-        "Users who reached the step ÷ users who reached the previous step.",
-        "Utilisateurs ayant atteint l'étape ÷ utilisateurs ayant atteint l'étape précédente.",
-    ),
-    "def.drop_off.label": ("Drop-off", "Abandon"),
-    "def.drop_off.formula": (
-        "Users who reached the previous step − users who reached the step; the drop-off rate "
-        "is that number ÷ users who reached the previous step.",
-        "Utilisateurs de l'étape précédente − utilisateurs de l'étape ; le taux d'abandon est "
-        "ce nombre ÷ utilisateurs de l'étape précédente.",
-    ),
-    "def.time_to_convert.label": ("Time to convert", "Délai de conversion"),
-    "def.time_to_convert.formula": (
-        "Time from the first step to the last step in each converting user's best attempt "
-        "(the attempt with the latest start); median and 90th percentile over those users.",
-        "Temps entre la première et la dernière étape dans la meilleure tentative de chaque "
-        "utilisateur converti (celle qui commence le plus tard) ; médiane et 90e centile sur "
-        "ces utilisateurs.",
-    ),
     # ---- insights (kpi.funnel.insights) ------------------------------------------------------
     "funnel.insight.no_users": (
         "No users reached the funnel.",

@@ -9,50 +9,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ KPI names and definitions
     # TEMPORARY (h7): the def.* entries of the retention KPIs, until the definitions engineer's
     # entries are merged; the lead keeps one copy.
-    "def.cohort_retention.label": ("Cohort retention", "Rétention par cohorte"),
-    "def.cohort_retention.formula": (
-        "Users of a cohort who came back in period N (or, 'on or after', in N or later) ÷ users "
-        "in the cohort. Cohort = calendar period of the user's first start event.",
-        "Utilisateurs d'une cohorte revenus pendant la période N (ou, «\u00a0N ou après\u00a0», "
-        "pendant N ou plus tard) ÷ utilisateurs de la cohorte. Cohorte = période calendaire du "
-        "premier événement de l'utilisateur.",
-    ),
-    "def.weighted_retention.label": (
-        "Average retention (weighted)",
-        "Rétention moyenne (pondérée)",
-    ),
-    "def.weighted_retention.formula": (
-        "Sum of retained users ÷ sum of cohort sizes over the cohorts whose period N is complete "
-        "(bigger cohorts weigh more).",
-        "Somme des utilisateurs retenus ÷ somme des tailles de cohorte, sur les cohortes dont la "
-        "période N est terminée (les grandes cohortes pèsent plus).",
-    ),
-    "def.repeat_purchase_rate.label": ("Repeat-purchase rate", "Taux d'achat répété"),
-    "def.repeat_purchase_rate.formula": (
-        "Customers with 2 or more orders ÷ customers with at least one order.",
-        "Clients ayant passé au moins 2 commandes ÷ clients ayant passé au moins une commande.",
-    ),
-    "def.purchase_frequency.label": ("Purchase frequency", "Fréquence d'achat"),
-    "def.purchase_frequency.formula": (
-        "Orders ÷ customers over the period (orders = distinct order ids, else purchase events).",
-        "Commandes ÷ clients sur la période (commandes = numéros de commande distincts, à défaut "
-        "événements d'achat).",
-    ),
-    "def.churn.label": ("Churn rate", "Taux de churn (attrition)"),
-    "def.churn.formula": (
-        "Customers lost during the period ÷ customers at its start. At start = last activity "
-        "before the period within the inactivity limit; lost = no activity during the period.",
-        "Clients perdus pendant la période ÷ clients au début de la période. Au début = dernière "
-        "activité avant la période dans le délai d'inactivité\u00a0; perdu = aucune activité "
-        "pendant la période.",
-    ),
-    "def.retention_rate.label": ("Customer retention rate", "Taux de rétention client"),
-    "def.retention_rate.formula": (
-        "1 − churn rate: customers at the start of the period who were active again during it "
-        "÷ customers at its start.",
-        "1 − taux de churn\u00a0: clients présents au début de la période et de nouveau actifs "
-        "pendant celle-ci ÷ clients au début de la période.",
-    ),
     # ------------------------------------------------------------ errors and hints
     "retention.error.grain": (
         "Unknown period '{grain}'.",

@@ -7,63 +7,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ KPI names and definitions
     # TEMPORARY (h7): the def.* entries of the value KPIs, until the definitions engineer's
     # entries are merged; the lead keeps one copy.
-    "def.aov.label": ("Average order value", "Panier moyen"),
-    "def.aov.formula": ("Revenue ÷ orders.", "Chiffre d'affaires ÷ commandes."),
-    "def.revenue_per_customer.label": ("Revenue per customer", "Chiffre d'affaires par client"),
-    "def.revenue_per_customer.formula": (
-        "Revenue ÷ customers with at least one order.",
-        "Chiffre d'affaires ÷ clients ayant passé au moins une commande.",
-    ),
-    "def.top_customer_share.label": (
-        "Top 10 % revenue share",
-        "Part du CA des 10\u00a0% meilleurs clients",
-    ),
-    "def.top_customer_share.formula": (
-        "Revenue of the top 10 % of customers (by revenue) ÷ total revenue.",
-        "Chiffre d'affaires des 10\u00a0% meilleurs clients (par chiffre d'affaires) ÷ chiffre "
-        "d'affaires total.",
-    ),
-    "def.clv.label": ("Customer lifetime value (CLV)", "Valeur vie client (CLV)"),
-    "def.clv.formula": (
-        "Average order value × purchases per customer per year × years of relationship; "
-        "purchases per year from each customer's observed history (repeat orders per "
-        "customer-year observed, + 1 ÷ years for the first purchase).",
-        "Panier moyen × achats par client et par an × années de relation\u00a0; achats par an "
-        "tirés de l'historique observé de chaque client (commandes répétées par année-client "
-        "observée, + 1 ÷ années pour le premier achat).",
-    ),
-    "def.observed_clv.label": ("Observed CLV", "CLV observée"),
-    "def.observed_clv.formula": (
-        "Cumulative revenue of a first-purchase cohort up to month N ÷ customers in the cohort.",
-        "Chiffre d'affaires cumulé d'une cohorte de premier achat jusqu'au mois N ÷ clients de "
-        "la cohorte.",
-    ),
-    "def.cac.label": ("Customer acquisition cost (CAC)", "Coût d'acquisition client (CAC)"),
-    "def.cac.formula": (
-        "Spend of a channel ÷ new customers it brought in the same period (customers whose "
-        "first-ever purchase falls in the period; earlier buyers who come back are not new).",
-        "Dépenses d'un canal ÷ nouveaux clients apportés sur la même période (clients dont le "
-        "tout premier achat tombe dans la période\u00a0; les anciens acheteurs qui reviennent ne "
-        "sont pas nouveaux).",
-    ),
-    "def.clv_cac.label": ("CLV / CAC", "Ratio CLV/CAC"),
-    "def.clv_cac.formula": (
-        "Customer lifetime value ÷ customer acquisition cost (3 or more is the usual guide).",
-        "Valeur vie client ÷ coût d'acquisition client (3:1 ou plus est jugé sain).",
-    ),
-    "def.payback.label": ("CAC payback", "Délai de retour sur investissement"),
-    "def.payback.formula": (
-        "CAC ÷ monthly gross revenue per customer: months for a customer to repay their cost.",
-        "CAC ÷ chiffre d'affaires brut mensuel par client\u00a0: mois nécessaires pour qu'un "
-        "client rembourse son coût d'acquisition.",
-    ),
-    "def.roas.label": ("Return on ad spend (ROAS)", "Retour sur dépenses publicitaires (ROAS)"),
-    "def.roas.formula": (
-        "Revenue in the period of all customers from a channel (new and returning) ÷ spend of "
-        "that channel in the same period.",
-        "Chiffre d'affaires de la période de tous les clients d'un canal (nouveaux et "
-        "fidèles) ÷ dépenses de ce canal sur la même période.",
-    ),
     # ------------------------------------------------------------ errors and hints
     "value.error.no_revenue": (
         "{what} needs order amounts, and the data has no revenue column.",
