@@ -1,0 +1,309 @@
+"""One computation per view: the results of a view, computed lazily once and shared.
+
+A view is the unfiltered Dataset, the filters (segments and period) and the analysis
+settings (:class:`kpi.settings.FunnelSettings`, the cohort grain). :class:`View` computes
+each result the first time it is asked for and keeps it: the stage KPIs of the view and of the
+previous period, the funnel for the view's funnel settings (now and in the previous period),
+the monthly session duration, the red flags for a set of thresholds, the retention and value
+summaries. The app keeps one View per session and view key (``pages/_ui/compute.py``), so the
+page, the Overview, the red flags and the workbook read the same numbers; the command line
+builds one for its workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+import polars as pl
+
+from kpi import advocacy, alerts, funnel, retention, stages, value
+from kpi.dataset import Dataset
+from kpi.errors import InputError, ParcoursError
+from kpi.filters import Filters
+from kpi.settings import FunnelSettings
+from kpi.words import Fact
+
+__all__ = ["View", "preferred_segment"]
+
+
+def preferred_segment(ds: Dataset) -> str | None:
+    """The breakdown segment when none is chosen: device, else channel, else variant, else the
+    first segment that is not the cohort."""
+    preferred = [s for s in ("device", "channel", "variant") if s in ds.segments]
+    others = [s for s in ds.segments if s != "cohort"]
+    return next(iter(preferred + others), None)
+
+
+def _event_steps(ds: Dataset) -> list[str]:
+    if "step" not in ds.events.columns or ds.events.height == 0:
+        return []
+    return ds.events["step"].unique(maintain_order=True).drop_nulls().to_list()
+
+
+@dataclass
+class View:
+    """The results of one view (data + filters + settings), each computed once when needed.
+
+    ``view`` / ``previous`` may be given when the caller already holds the filtered datasets
+    (the app memoises them per session); otherwise they are computed from ``full``.
+    Raises :class:`~kpi.errors.InputError` for funnel steps or a breakdown segment that the
+    data does not have.
+    """
+
+    full: Dataset
+    filters: Filters
+    settings: FunnelSettings = field(default_factory=FunnelSettings)
+    cohort_grain: Literal["week", "month"] = "month"
+    view: Dataset | None = None
+    previous: Dataset | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        full, s = self.full, self.settings
+        if self.view is None:
+            self.view = self.filters.apply(full)
+        self.previous_filters: Filters | None = self.filters.previous()
+        if self.previous is None and self.previous_filters is not None:
+            prev = self.previous_filters.apply(full)
+            # no events before the period: no previous period (as the pages say)
+            self.previous = prev if prev.events.height else None
+        event_steps = _event_steps(full)
+        self.event_steps = event_steps
+        steps = list(s.steps or full.steps or event_steps)
+        unknown = [x for x in steps if x not in set(event_steps)] if event_steps else []
+        if s.steps and unknown:
+            raise InputError(
+                Fact("export.error.unknown_steps", steps=unknown),
+                Fact("export.error.unknown_steps_hint", steps=[str(x) for x in event_steps[:20]]),
+            )
+        self.steps: list[str] = steps
+        segment = s.segment
+        if segment is not None and segment not in full.users.columns:
+            raise InputError(
+                Fact("export.error.unknown_segment", segment=segment),
+                Fact("export.error.unknown_segment_hint", segments=list(full.segments)),
+            )
+        self.segment: str | None = segment if segment is not None else preferred_segment(full)
+        self.purchase_step: str | None = (
+            stages.detect_steps(tuple(event_steps)).get("purchase") if event_steps else None
+        )
+        self.first_seen: pl.DataFrame | None = (
+            full.users.select("user_id", "first_seen")
+            if "first_seen" in full.users.columns
+            else None
+        )
+
+    # ------------------------------------------------------------------ the memo
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` the first time ``key`` is asked for, the kept result afterwards."""
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+    @property
+    def window(self) -> timedelta | None:
+        """The conversion window (None: no limit, or data without timestamps)."""
+        return self.settings.window if self.full.has_timestamps else None
+
+    # ------------------------------------------------------------------ stage KPIs
+    def kpis(self) -> list[stages.Kpi]:
+        """The stage KPIs of the view ([] when they cannot be computed)."""
+        assert self.view is not None
+        return self.memo("kpis", lambda: _safe_kpis(self.view, self.first_seen))
+
+    def previous_kpis(self) -> list[stages.Kpi] | None:
+        """The stage KPIs of the previous period, None without one."""
+        if self.previous is None:
+            return None
+        return self.memo("prev_kpis", lambda: _safe_kpis(self.previous, self.first_seen))
+
+    def kpi(self, code: str) -> stages.Kpi | None:
+        """One KPI of the view by code."""
+        return next((k for k in self.kpis() if k.code == code), None)
+
+    # ------------------------------------------------------------------ funnel
+    def funnel(self, ds: Dataset | None = None) -> pl.DataFrame | None:
+        """The funnel table of the view (or of ``ds``: the previous period) for the view's
+        funnel settings; None when there is no funnel."""
+        ds = ds or self.view
+        key = "funnel" if ds is self.view else "prev_funnel"
+        return self.memo(key, lambda: self._funnel(ds))
+
+    def previous_funnel(self) -> pl.DataFrame | None:
+        return self.funnel(self.previous) if self.previous is not None else None
+
+    def _funnel(self, ds: Dataset) -> pl.DataFrame | None:
+        if len(self.steps) < 1 or ds.events.height == 0:
+            return None
+        timed = ds.has_timestamps
+        ev = ds.events if timed else ds.events.drop("ts", strict=False)
+        try:
+            return funnel.funnel_table(
+                ev,
+                self.steps,
+                window=self.settings.window if timed else None,  # membership: no window
+                order=self.settings.order if timed else "sequential",
+                open_funnel=self.settings.open_funnel,
+            )
+        except ParcoursError:
+            return None
+
+    # ------------------------------------------------------------------ red flags
+    def monthly_duration(self) -> pl.DataFrame | None:
+        assert self.view is not None
+
+        def compute() -> pl.DataFrame | None:
+            try:
+                return stages.monthly_session_duration(self.view.events)
+            except ParcoursError:
+                return None
+
+        return self.memo("monthly_duration", compute)
+
+    def red_flags(self, thresholds: alerts.Thresholds | None = None) -> list[alerts.RedFlag]:
+        """Every red flag of the view (vs the previous period when there is one)."""
+        t = thresholds or alerts.Thresholds()
+        cols = ["step", "users", "conversion", "step_conversion"]
+
+        def compute() -> list[alerts.RedFlag]:
+            current, prev = self.funnel(), self.previous_funnel()
+            return alerts.red_flags(
+                self.kpis(),
+                self.previous_kpis(),
+                funnel_current=current.select(cols) if current is not None else None,
+                funnel_previous=prev.select(cols) if prev is not None else None,
+                monthly_duration=self.monthly_duration(),
+                thresholds=t,
+            )
+
+        return self.memo(f"flags|{t!r}", compute)
+
+    # ------------------------------------------------------------------ after the purchase
+    def purchase(self) -> str:
+        """The step that is a purchase in the view (as the Retention and Value pages read it)."""
+        assert self.view is not None
+        return self.memo("purchase", lambda: stages.purchase_step(self.view))
+
+    def retention(
+        self,
+        *,
+        cohort_by: str | None = None,
+        return_step: str | None = None,
+        mode: Literal["on", "on_or_after"] = "on",
+        periods: int = 12,
+        by: str | None = None,
+        trend_period: int = 1,
+        inactivity_days: int = 90,
+    ) -> retention.RetentionSummary | None:
+        """The Retention page's summary (its defaults: cohorts by first visit, or by first
+        purchase for an orders-only file; any event counts as a return; 12 periods; churn
+        after 90 days): cohorts that started in the period, followed past it. None without
+        dates."""
+        assert self.view is not None
+        ds, ps = self.view, self.purchase()
+        if not ds.has_timestamps or ds.events.height == 0:
+            return None
+        if cohort_by is None:
+            steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
+            cohort_by = "first_purchase" if steps == {ps} else "first_event"
+        args = (cohort_by, return_step, mode, periods, by, trend_period, inactivity_days)
+
+        def compute() -> retention.RetentionSummary:
+            cohorts = retention.cohort_view(
+                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps
+            )
+            everyone = Filters(segments=self.filters.segments).apply(self.full)
+            extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+            return retention.retention_summary(
+                cohorts.events_with(extra),
+                grain=self.cohort_grain,
+                cohort_by=cohort_by,
+                return_step=return_step,
+                mode=mode,
+                periods=periods,
+                by=by,
+                trend_period=trend_period,
+                inactivity_days=inactivity_days,
+                purchase_step=ps,
+                churn_events=everyone.events,
+                churn_end=self.filters.end,
+            )
+
+        return self.memo(f"retention|{args!r}", compute)
+
+    def value(self, *, clv_basis: str = "channel") -> value.ValueSummary | None:
+        """The Value page's summary with the data's own CLV factors (None without orders with
+        amounts). CAC's new customers: first-ever purchase in the period, on the whole history."""
+        assert self.view is not None
+        ds, ps = self.view, self.purchase()
+
+        def compute() -> value.ValueSummary | None:
+            inputs = value.clv_inputs(ds.events, purchase_step=ps)
+            if inputs.aov is None:
+                return None
+            events = ds.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+            return value.value_summary(
+                events,
+                ds.spend,
+                purchase_step=ps,
+                years=float(round(inputs.years, 2)),  # the page's factor, as its input shows it
+                clv_basis=clv_basis,
+                first_purchases=value.new_customers_in_view(
+                    self.full, self.filters, purchase_step=ps
+                ),
+            )
+
+        return self.memo(f"value|{clv_basis}", compute)
+
+    def value_inputs(self) -> value.ClvInputs:
+        """The CLV factors estimated from the view's orders."""
+        assert self.view is not None
+        return self.memo(
+            "value_inputs",
+            lambda: value.clv_inputs(self.view.events, purchase_step=self.purchase()),
+        )
+
+    def advocacy(self, *, by: str | None = "", kind: str = "auto") -> advocacy.AdvocacySummary:
+        """The Advocacy page's summary: NPS (or CSAT / CES) of the survey, by ``by`` (default:
+        device when the survey has it, else its first segment, as the page), and the referral
+        rate of the customers."""
+        assert self.view is not None
+        ds, ps = self.view, self.purchase()
+        survey = ds.survey
+        if by == "":
+            options = [s for s in ds.segments if survey is not None and s in survey.columns]
+            by = "device" if "device" in options else (options[0] if options else None)
+
+        def compute() -> advocacy.AdvocacySummary:
+            buyers = None
+            if "step" in ds.events.columns and ds.events.height:
+                buys = ds.events.filter(pl.col("step") == ps).select("user_id")
+                buyers = buys if buys.height else None
+            return advocacy.advocacy_summary(
+                survey,
+                ds.users,
+                kind=kind,
+                by=by,
+                grain="month",
+                customers=buyers,  # type: ignore[arg-type]
+            )
+
+        return self.memo(f"advocacy|{by}|{kind}", compute)
+
+    def matches(self, filters: Filters, settings: FunnelSettings, cohort_grain: str) -> bool:
+        """True when this view is the one of ``filters`` and ``settings`` (same data)."""
+        return (
+            self.filters.key() == filters.key()
+            and self.settings == settings
+            and self.cohort_grain == cohort_grain
+        )
+
+
+def _safe_kpis(ds: Dataset, first_seen: pl.DataFrame | None) -> list[stages.Kpi]:
+    try:
+        return stages.stage_kpis(ds, first_seen=first_seen)
+    except ParcoursError:
+        return []
