@@ -123,4 +123,8 @@ def view_text(filters: Filters, lang: Lang) -> str:
     ]
     if filters.start or filters.end:
         parts.append(period_text(filters.start, filters.end, lang))
-    return "; ".join(parts) if parts else say("export.view.everything", lang)
+    return (
+        say("export.view.separator", lang).join(parts)
+        if parts
+        else say("export.view.everything", lang)
+    )

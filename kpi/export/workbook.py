@@ -219,7 +219,9 @@ def build_workbook(
             Fact("export.error.unknown_sheets_hint", sheets=list(SECTIONS)),
         )
     if not wanted:
-        raise InputError(Fact("export.error.no_sheet"), Fact("export.error.no_sheet_hint"))
+        raise InputError(
+            Fact("export.error.no_sheet"), Fact("export.error.no_sheet_hint", sheets=list(SECTIONS))
+        )
     if view is not None and not (
         view.full is ds_full and view.matches(filters, options.settings, options.cohort_grain)
     ):

@@ -80,21 +80,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.period.no_dates": ("whole data (no dates)", "toutes les données (sans dates)"),
     "export.compare.none": (
         "none (choose a start and an end date to compare with the period before)",
-        "aucune (choisissez une date de début et de fin pour comparer avec la période "
-        "précédente)",
+        "aucune (choisissez une date de début et de fin pour comparer avec la période précédente)",
     ),
     "export.compare.empty": (
         "{period}: no data in that period",
         "{period}\u00a0: aucune donnée sur cette période",
     ),
     "export.compare.before": (
-        "{period} (the period just before: previous calendar months, or the same number of "
-        "days)",
+        "{period} (the period just before: previous calendar months, or the same number of days)",
         "{period} (la période juste avant\u00a0: les mois calendaires précédents, ou le même "
         "nombre de jours)",
     ),
     "export.view.segment": ("{segment}: {values:orlist}", "{segment}\u00a0: {values:orlist}"),
-    "export.view.everything": ("all users, whole period", "tous les utilisateurs, toute la période"),
+    "export.view.separator": ("; ", "\u00a0; "),
+    "export.view.everything": (
+        "all users, whole period",
+        "tous les utilisateurs, toute la période",
+    ),
     "export.window.none": ("none (whole period)", "aucune (toute la période)"),
     "export.window.days": ("{n:int} {n:plural:day|days}", "{n:int} {n:plural:jour|jours}"),
     "export.window.hours": ("{n:int} {n:plural:hour|hours}", "{n:int} {n:plural:heure|heures}"),
@@ -274,15 +276,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No funnel steps could be found in the events.",
         "Aucune étape d'entonnoir n'a été trouvée dans les événements.",
     ),
-    "export.funnel.by_failed": ("Funnel by {segment}: {why}", "Entonnoir par {segment}\u00a0: {why}"),
+    "export.funnel.by_failed": (
+        "Funnel by {segment}: {why}",
+        "Entonnoir par {segment}\u00a0: {why}",
+    ),
     "export.funnel.by": (
         "Funnel by {segment} (top {n:int} values, the rest as Other)",
         "Entonnoir par {segment} ({n:int} premières valeurs, le reste dans Autres)",
     ),
     "export.funnel.first_touch": (
         "Users take the segment value of their first event (first touch).",
-        "Chaque utilisateur prend la valeur de segment de son premier événement (premier "
-        "contact).",
+        "Chaque utilisateur prend la valeur de segment de son premier événement (premier contact).",
     ),
     "export.funnel.conversion_by": (
         "Conversion from step 1 by {segment}",
@@ -485,8 +489,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ Definitions, quality
     "export.definitions.note": (
         "Each KPI's formula in words: the same text as in the app.",
-        "La formule de chaque KPI en toutes lettres\u00a0: le même texte que dans "
-        "l'application.",
+        "La formule de chaque KPI en toutes lettres\u00a0: le même texte que dans l'application.",
     ),
     "export.quality.users": ("Users (all data)", "Utilisateurs (toutes les données)"),
     "export.quality.events": ("Events (all data)", "Événements (toutes les données)"),
@@ -508,8 +511,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "export.error.no_sheet": ("No sheet chosen.", "Aucun onglet choisi."),
     "export.error.no_sheet_hint": (
-        "Pick at least one sheet for the workbook.",
-        "Choisissez au moins un onglet pour le classeur.",
+        "Pick at least one sheet for the workbook: {sheets:list}.",
+        "Choisissez au moins un onglet pour le classeur\u00a0: {sheets:list}.",
     ),
     "export.error.unknown_steps": (
         "Unknown funnel step(s): {steps:list}.",
