@@ -109,16 +109,31 @@ class View:
         return self.settings.window if self.full.has_timestamps else None
 
     # ------------------------------------------------------------------ stage KPIs
-    def kpis(self) -> list[stages.Kpi]:
-        """The stage KPIs of the view ([] when they cannot be computed)."""
+    def kpis(self, *, strict: bool = False) -> list[stages.Kpi]:
+        """The stage KPIs of the view; [] when they cannot be computed, or with ``strict`` the
+        :class:`~kpi.errors.ParcoursError` saying why (the pages show it)."""
         assert self.view is not None
-        return self.memo("kpis", lambda: _safe_kpis(self.view, self.first_seen))
+        return self._kpis("kpis", self.view, strict)
 
-    def previous_kpis(self) -> list[stages.Kpi] | None:
+    def previous_kpis(self, *, strict: bool = False) -> list[stages.Kpi] | None:
         """The stage KPIs of the previous period, None without one."""
         if self.previous is None:
             return None
-        return self.memo("prev_kpis", lambda: _safe_kpis(self.previous, self.first_seen))
+        return self._kpis("prev_kpis", self.previous, strict)
+
+    def _kpis(self, key: str, ds: Dataset, strict: bool) -> list[stages.Kpi]:
+        def compute() -> list[stages.Kpi] | ParcoursError:
+            try:
+                return stages.stage_kpis(ds, first_seen=self.first_seen)
+            except ParcoursError as exc:
+                return exc
+
+        out = self.memo(key, compute)
+        if isinstance(out, ParcoursError):
+            if strict:
+                raise out
+            return []
+        return out
 
     def kpi(self, code: str) -> stages.Kpi | None:
         """One KPI of the view by code."""
@@ -300,10 +315,3 @@ class View:
             and self.settings == settings
             and self.cohort_grain == cohort_grain
         )
-
-
-def _safe_kpis(ds: Dataset, first_seen: pl.DataFrame | None) -> list[stages.Kpi]:
-    try:
-        return stages.stage_kpis(ds, first_seen=first_seen)
-    except ParcoursError:
-        return []

@@ -79,15 +79,25 @@ def _current_ab_result() -> object | None:
 
 
 def current_options(**overrides: object) -> ReportOptions:
-    """ReportOptions for the current session (thresholds, A/B result, funnel settings)."""
+    """ReportOptions for the current session: the view's funnel settings (one
+    :class:`~kpi.settings.FunnelSettings`), thresholds, A/B result, the page's language, and
+    the session's computed View (so the workbook reuses what the pages computed)."""
+    from pages._ui import compute, lang
+
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
-    source = "demo data set" if state.using_demo() else ", ".join(f.name for f in state.files())
+    source = (
+        lang.tx("export.demo_data")
+        if state.using_demo()
+        else ", ".join(f.name for f in state.files())
+    )
     opts = {
-        **funnel_settings(),
+        "funnel": compute.funnel_settings(),
         "cohort_grain": grain,
         "thresholds": st.session_state.get("thresholds") or alerts.Thresholds(),
         "ab_result": _current_ab_result(),
         "source_label": source,
+        "lang": lang.current(),
+        "view": compute.current_view(),
     }
     opts.update(overrides)
     return ReportOptions(**opts)  # type: ignore[arg-type]

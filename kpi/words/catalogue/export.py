@@ -68,6 +68,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rows read, kept and dropped by reason per file, missing values",
         "lignes lues, conservées et écartées par motif et par fichier, valeurs manquantes",
     ),
+    "export.demo_data": ("demo data set", "jeu de données de démonstration"),
+    # ------------------------------------------------------------------ the Export page
+    "export.page.intro": (
+        "Download an **Excel summary of this view** to forward before a meeting: numbers stay "
+        "numbers (sortable, with formats), formulas are written out in words, nothing is "
+        "recalculated. The same button is in the sidebar of every page.",
+        "Téléchargez une **synthèse Excel de cette vue** à transmettre avant une réunion\u00a0: "
+        "les chiffres restent des nombres (triables, avec leur format), les formules sont "
+        "écrites en toutes lettres, rien n'est recalculé. Le même bouton se trouve dans la "
+        "barre latérale de chaque page.",
+    ),
+    "export.page.sheets": ("Sheets", "Onglets"),
+    "export.page.sheets_label": ("Sheets in the workbook", "Onglets du classeur"),
+    "export.page.sheets_help": (
+        "Leave out what your readers do not need.",
+        "Retirez ce dont vos lecteurs n'ont pas besoin.",
+    ),
+    "export.page.sheet_line": ("- **{sheet}**: {contents}", "- **{sheet}**\u00a0: {contents}"),
+    "export.page.thresholds": ("Red-flag thresholds", "Seuils d'alerte"),
+    "export.page.min_conversion": (
+        "Minimum conversion rate (%)",
+        "Taux de conversion minimum (%)",
+    ),
+    "export.page.min_conversion_help": (
+        "Purchasers / visitors below this is an alert.",
+        "Acheteurs / visiteurs en dessous de ce seuil\u00a0: alerte.",
+    ),
+    "export.page.max_cart": (
+        "Maximum cart abandonment (%)",
+        "Taux d'abandon de panier maximum (%)",
+    ),
+    "export.page.max_cart_help": (
+        "Cart users who did not purchase / cart users above this is a warning.",
+        "Utilisateurs ayant un panier sans achat / utilisateurs ayant un panier au-dessus de "
+        "ce seuil\u00a0: avertissement.",
+    ),
+    "export.page.max_bounce": ("Maximum bounce rate (%)", "Taux de rebond maximum (%)"),
+    "export.page.max_bounce_help": (
+        "Single-page sessions / sessions above this is a warning.",
+        "Sessions d'une seule page / sessions au-dessus de ce seuil\u00a0: avertissement.",
+    ),
+    "export.page.max_drop": (
+        "Maximum drop of session duration, month on month (%)",
+        "Baisse maximale de la durée des sessions d'un mois sur l'autre (%)",
+    ),
+    "export.page.max_drop_help": (
+        "Average session duration falling by more than this from one month to the next.",
+        "Durée moyenne des sessions en baisse de plus de ce pourcentage d'un mois au suivant.",
+    ),
+    "export.page.flags": (
+        "Red flags in this view: {n:int}",
+        "Alertes dans cette vue\u00a0: {n:int}",
+    ),
+    "export.page.no_flags": ("No red flags in this view", "Aucune alerte dans cette vue"),
+    "export.page.pick_one": (
+        "Pick at least one sheet to download the workbook.",
+        "Choisissez au moins un onglet pour télécharger le classeur.",
+    ),
+    "export.page.data_steps": ("the data's step order", "l'ordre des étapes des données"),
+    "export.page.first_segment": (
+        "the first of device / channel / variant",
+        "le premier segment parmi appareil, canal et variante",
+    ),
+    "export.page.funnel_caption": (
+        "Funnel in the workbook: {steps}; {order} order; window {window}; breakdown by "
+        "{segment} (set them on the Funnel page). Changes are against the previous period "
+        "when a period is chosen in the sidebar.",
+        "Entonnoir du classeur\u00a0: {steps}\u00a0; ordre {order}\u00a0; fenêtre {window}"
+        "\u00a0; ventilation par {segment} (à régler sur la page Entonnoir). Les évolutions "
+        "sont calculées par rapport à la période précédente quand une période est choisie "
+        "dans la barre latérale.",
+    ),
     # ------------------------------------------------------------------ words used everywhere
     "export.date": ("{d:date}", "{d:date}"),
     "export.period.range": ("{start} to {end}", "du {start} au {end}"),
@@ -501,6 +573,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "export.quality.missing": ("Missing values per column", "Valeurs manquantes par colonne"),
     # ------------------------------------------------------------------ errors
+    "export.flags_failed": (
+        "Red flags could not be checked: {why}",
+        "Les alertes n'ont pas pu être vérifiées\u00a0: {why}",
+    ),
     "export.error.unknown_sheets": (
         "Unknown sheet(s): {sheets:list}.",
         "Onglet(s) inconnu(s)\u00a0: {sheets:list}.",
