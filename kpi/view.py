@@ -135,6 +135,19 @@ class View:
             return []
         return out
 
+    def kpis_by(self, segment: str) -> pl.DataFrame | None:
+        """The stage KPIs per value of ``segment`` (top values + Other), as the Stage KPIs
+        page's tables; None when they cannot be split."""
+        assert self.view is not None
+
+        def compute() -> pl.DataFrame | None:
+            try:
+                return stages.stage_kpis_by(self.view, segment, first_seen=self.first_seen)
+            except ParcoursError:
+                return None
+
+        return self.memo(f"kpis_by|{segment}", compute)
+
     def kpi(self, code: str) -> stages.Kpi | None:
         """One KPI of the view by code."""
         return next((k for k in self.kpis() if k.code == code), None)

@@ -3,13 +3,14 @@ is not shown, why; the pipeline of a CRM contacts table."""
 
 from __future__ import annotations
 
+import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import pipeline
-from kpi.export.cells import COUNT, RATE, SIGNED_RATE, Col, SheetWriter
-from kpi.export.context import Context
+from kpi.export.cells import COUNT, RATE, SIGNED_RATE, Col, SheetWriter, unit_format
+from kpi.export.context import Context, currency_of
 from kpi.export.kpi_table import apply_signed, kpi_rows
-from kpi.export.text import say, view_text
+from kpi.export.text import kpi_label, say, view_text
 
 __all__ = ["write"]
 
@@ -53,7 +54,40 @@ def write(ws: Worksheet, ctx: Context) -> None:
         crm = pipeline.pipeline_summary(ctx.view)
         if crm is not None:
             _pipeline_rows(w, crm, ctx)
+    segment = ctx.options.kpi_segment
+    if segment is not None and segment in ctx.view.users.columns:
+        _by_segment(w, ctx, segment)
     w.finish()
+
+
+def _by_segment(w: SheetWriter, ctx: Context, segment: str) -> None:
+    """The stage KPIs per value of ``segment``: one column per KPI that can be split."""
+    lang = ctx.lang
+    frame = ctx.results.kpis_by(segment)
+    if frame is None or frame.height == 0:
+        return
+    kpis = [k for k in ctx.kpis() if k.available and k.code in frame.columns]
+    if not kpis:
+        return
+    money = currency_of(ctx)
+    label = segment.replace("_", " ").capitalize()
+    w.skip()
+    w.section(say("export.stages.by", lang, segment=label))
+    table = frame.select(
+        pl.col(segment).cast(pl.String),
+        *((pl.col(k.code) / 86_400) if k.unit == "seconds" else pl.col(k.code) for k in kpis),
+    )
+    w.table(
+        table,
+        [Col(segment, label)]
+        + [
+            Col(k.code, kpi_label(k.code, lang, k.label), unit_format(k.unit, lang, currency=money))
+            for k in kpis
+        ],
+        name="tblKpisBySegment",
+    )
+    w.row -= 1
+    w.note(say("export.funnel.first_touch", lang))
 
 
 def _pipeline_rows(w: SheetWriter, crm: pipeline.PipelineSummary, ctx: Context) -> None:

@@ -75,6 +75,8 @@ class ReportOptions:
     without it the test is computed from a ``variant`` segment when there is one.
     ``generated_at`` defaults to now (UTC); ``title`` to "Parcours summary" in ``lang``.
     ``view``: the app's computed :class:`~kpi.view.View` of this view, reused when it matches.
+    ``kpi_segment``: also write the stage KPIs per value of this segment (the Stage KPIs
+    page's tables) on the Stage KPIs sheet; None: not written.
     """
 
     steps: tuple[str, ...] | None = None
@@ -91,6 +93,7 @@ class ReportOptions:
     source_label: str | None = None
     funnel: FunnelSettings | None = None
     lang: Lang = "en"
+    kpi_segment: str | None = None
     view: View | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -98,6 +98,8 @@ def current_options(**overrides: object) -> ReportOptions:
         "source_label": source,
         "lang": lang.current(),
         "view": compute.current_view(),
+        # the Stage KPIs page's segment tables, once that page has been opened
+        "kpi_segment": st.session_state.get("st_by"),
     }
     opts.update(overrides)
     return ReportOptions(**opts)  # type: ignore[arg-type]

@@ -378,6 +378,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No KPI could be computed: the view has no events.",
         "Aucun KPI ne peut être calculé\u00a0: la vue ne contient aucun événement.",
     ),
+    "export.stages.by": (
+        "Stage KPIs by {segment} (top values, the rest as Other)",
+        "KPI par étape, par {segment} (principales valeurs, le reste dans Autres)",
+    ),
     "export.stages.durations_note": (
         "Durations are h:mm:ss. Change = value − previous (points for rates).",
         "Durées en h:mm:ss. Évolution = valeur − période précédente (en points pour les taux).",
