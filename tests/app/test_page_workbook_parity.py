@@ -166,7 +166,7 @@ def _workbook(app, lang: str = "en") -> openpyxl.Workbook:
     full = app.session_state["dataset"]
     filters = app.session_state["filters"]
     views = [v for v in app.session_state["_views"].values() if isinstance(v, View)]
-    view = next(v for v in reversed(views) if v.filters.key() == filters.key())
+    view = next(v for v in reversed(views) if v.full is full and v.filters.key() == filters.key())
     options = ReportOptions(
         funnel=view.settings,
         lang=lang,  # type: ignore[arg-type]
@@ -234,7 +234,9 @@ def test_online_retail_not_applicable_is_not_a_number(app):
     _open(app, "pages/stages_view.py")
     from kpi.view import View
 
-    view = next(v for v in app.session_state["_views"].values() if isinstance(v, View))
+    full = app.session_state["dataset"]
+    view = [v for v in app.session_state["_views"].values() if v.full is full][-1]
+    assert isinstance(view, View)
     na = [k for k in view.kpis() if k.reason]
     assert {"conversion_rate", "revenue_per_visitor"} <= {k.code for k in na}
     shown = {m.label for m in app.metric}
