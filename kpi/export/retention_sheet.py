@@ -123,7 +123,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.row = r + 2
     w.note(say(f"export.retention.average_note.{grain}", lang))
     w.note(say(f"export.retention.grey_note.{grain}", lang))
-    w.fixed[1] = 30
+    w.fixed[1] = 42
     w.finish()
     for j in range(periods + 1):
         ws.column_dimensions[get_column_letter(3 + j)].width = 10

@@ -50,7 +50,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
         _clv(w, ctx, s, money)
         _acquisition(w, ctx, s, money)
     _advocacy(w, ctx)
-    w.fixed[1] = 36
+    w.fixed[1] = 46
     w.fixed[2] = 16
     w.finish()
 

@@ -290,7 +290,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.summary.rules": ("Funnel rules", "Règles de l'entonnoir"),
     "export.summary.rules_text": (
         "{order} order, conversion window {window}",
-        "ordre {order}, fenêtre de conversion {window}",
+        "ordre {order}, fenêtre de conversion\u00a0: {window}",
     ),
     "export.summary.segment": ("Breakdown segment", "Segment de ventilation"),
     "export.summary.data": ("Data", "Données"),
@@ -326,8 +326,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------------ Funnel
     "export.funnel.note": (
-        "Unique users per step ({order} order, window {window}). {view}.",
-        "Utilisateurs uniques par étape (ordre {order}, fenêtre {window}). {view}.",
+        "Unique users per step ({order} order, window {window}). View: {view}.",
+        "Utilisateurs uniques par étape (ordre {order}, fenêtre {window}). Vue\u00a0: {view}.",
     ),
     "export.funnel.times_note": (
         "Times are h:mm:ss, from each converting user's best attempt.",
@@ -371,8 +371,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(aucune période précédente choisie)",
     ),
     "export.stages.note": (
-        "Every journey KPI of the view {previous}. {view}.",
-        "Tous les KPI du parcours pour cette vue {previous}. {view}.",
+        "Every journey KPI of the view {previous}. View: {view}.",
+        "Tous les KPI du parcours pour cette vue {previous}. Vue\u00a0: {view}.",
     ),
     "export.stages.no_kpi": (
         "No KPI could be computed: the view has no events.",
