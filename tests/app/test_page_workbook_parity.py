@@ -72,8 +72,8 @@ def parse(text: str, lang: str = "en") -> tuple[float, float] | None:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw)
     tol = 0.5 * 10**-decimals + 1e-9
-    if "%" in t[m.end() :] or t.endswith("%"):
-        return value / 100, tol / 100
+    if "%" in t[m.end() :] or t.endswith("%") or re.search(r"\d\s*(pp|pt|pts)$", t):
+        return value / 100, tol / 100  # a percentage, or percentage points: a fraction
     return value, tol
 
 
@@ -99,6 +99,10 @@ def page_figures(at, lang: str = "en") -> list[Figure]:
         parsed = parse(str(m.value), lang)
         if parsed is not None:
             out.append(Figure(str(m.label), str(m.value), *parsed))
+        # the change vs the previous period (points for rates, else a relative change)
+        delta = parse(str(m.delta), lang) if m.delta else None
+        if delta is not None:
+            out.append(Figure(str(m.label), f"Δ {m.delta}", *delta))
     for df in at.dataframe:
         frame = df.value
         for col in frame.columns:
@@ -261,3 +265,6 @@ def test_parse_reads_both_locales():
     assert parse("$1,234.56")[0] == pytest.approx(1234.56)
     assert parse("3 min 20 s")[0] == pytest.approx(200.5 / 86400)  # 200 s to 201 s
     assert parse("–") is None
+    assert parse("+0.07 pp")[0] == pytest.approx(0.0007)
+    assert parse("+0,51\u00a0pt", "fr")[0] == pytest.approx(0.0051)
+    assert parse("−3,40\u00a0%", "fr")[0] == pytest.approx(-0.034)
