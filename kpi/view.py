@@ -47,53 +47,127 @@ def _event_steps(ds: Dataset) -> list[str]:
 class View:
     """The results of one view (data + filters + settings), each computed once when needed.
 
-    ``view`` / ``previous`` may be given when the caller already holds the filtered datasets
-    (the app memoises them per session); otherwise they are computed from ``full``.
-    Raises :class:`~kpi.errors.InputError` for funnel steps or a breakdown segment that the
-    data does not have.
+    Creating a View computes nothing: the filtered datasets, the steps and every result are
+    computed on first use. ``view_ds`` / ``previous_ds`` may be given when the caller already
+    holds the filtered datasets, or ``loader`` (filters -> Dataset) that gives them (the app
+    memoises them per session); otherwise they are computed from ``full``. Explicit funnel
+    steps or a breakdown segment that the data does not have raise
+    :class:`~kpi.errors.InputError` at creation.
     """
 
     full: Dataset
     filters: Filters
     settings: FunnelSettings = field(default_factory=FunnelSettings)
     cohort_grain: Literal["week", "month"] = "month"
-    view: Dataset | None = None
-    previous: Dataset | None = None
+    view_ds: Dataset | None = None
+    previous_ds: Dataset | None = None
+    loader: Callable[[Filters], Dataset | None] | None = field(
+        default=None, repr=False, compare=False
+    )
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        full, s = self.full, self.settings
-        if self.view is None:
-            self.view = self.filters.apply(full)
-        self.previous_filters: Filters | None = self.filters.previous()
-        if self.previous is None and self.previous_filters is not None:
-            prev = self.previous_filters.apply(full)
-            # no events before the period: no previous period (as the pages say)
-            self.previous = prev if prev.events.height else None
-        event_steps = _event_steps(full)
-        self.event_steps = event_steps
-        steps = list(s.steps or full.steps or event_steps)
-        unknown = [x for x in steps if x not in set(event_steps)] if event_steps else []
-        if s.steps and unknown:
-            raise InputError(
-                Fact("export.error.unknown_steps", steps=unknown),
-                Fact("export.error.unknown_steps_hint", steps=[str(x) for x in event_steps[:20]]),
-            )
-        self.steps: list[str] = steps
-        segment = s.segment
-        if segment is not None and segment not in full.users.columns:
-            raise InputError(
-                Fact("export.error.unknown_segment", segment=segment),
-                Fact("export.error.unknown_segment_hint", segments=list(full.segments)),
-            )
-        self.segment: str | None = segment if segment is not None else preferred_segment(full)
-        self.purchase_step: str | None = (
-            stages.detect_steps(tuple(event_steps)).get("purchase") if event_steps else None
+        if self.settings.steps or self.settings.segment is not None:
+            _ = self.steps, self.segment  # what the caller asked for exists, or say so now
+
+    def _load(self, filters: Filters) -> Dataset:
+        if self.loader is not None:
+            try:
+                ds = self.loader(filters)
+            except Exception:
+                ds = None
+            if ds is not None:
+                return ds
+        return filters.apply(self.full)
+
+    # ------------------------------------------------------------------ the view's data
+    @property
+    def view(self) -> Dataset:
+        """The filtered Dataset of the view."""
+        given = self.view_ds
+        return self.memo("view", lambda: given if given is not None else self._load(self.filters))
+
+    @property
+    def previous_filters(self) -> Filters | None:
+        """The filters of the previous period (:meth:`kpi.filters.Filters.previous`)."""
+        return self.memo("previous_filters", self.filters.previous)
+
+    @property
+    def previous(self) -> Dataset | None:
+        """The previous period's Dataset; None without a period or without events in it."""
+
+        def compute() -> Dataset | None:
+            if self.previous_filters is None:
+                return None
+            given = self.previous_ds
+            prev = given if given is not None else self._load(self.previous_filters)
+            return prev if prev.events.height else None  # as the pages say
+
+        return self.memo("previous", compute)
+
+    @property
+    def event_steps(self) -> list[str]:
+        """The steps found in the events (first appearance order)."""
+        return self.memo("event_steps", lambda: _event_steps(self.full))
+
+    @property
+    def steps(self) -> list[str]:
+        """The funnel steps: the settings', else the data's step order."""
+
+        def compute() -> list[str]:
+            s, event_steps = self.settings, self.event_steps
+            steps = list(s.steps or self.full.steps or event_steps)
+            unknown = [x for x in steps if x not in set(event_steps)] if event_steps else []
+            if s.steps and unknown:
+                raise InputError(
+                    Fact("export.error.unknown_steps", steps=unknown),
+                    Fact(
+                        "export.error.unknown_steps_hint",
+                        steps=[str(x) for x in event_steps[:20]],
+                    ),
+                )
+            return steps
+
+        return self.memo("steps", compute)
+
+    @property
+    def segment(self) -> str | None:
+        """The breakdown segment: the settings', else :func:`preferred_segment`."""
+
+        def compute() -> str | None:
+            segment, full = self.settings.segment, self.full
+            if segment is not None and segment not in full.users.columns:
+                raise InputError(
+                    Fact("export.error.unknown_segment", segment=segment),
+                    Fact("export.error.unknown_segment_hint", segments=list(full.segments)),
+                )
+            return segment if segment is not None else preferred_segment(full)
+
+        return self.memo("segment", compute)
+
+    @property
+    def purchase_step(self) -> str | None:
+        """The step of the data that is a purchase (None when none is)."""
+        return self.memo(
+            "purchase_step",
+            lambda: (
+                stages.detect_steps(tuple(self.event_steps)).get("purchase")
+                if self.event_steps
+                else None
+            ),
         )
-        self.first_seen: pl.DataFrame | None = (
-            full.users.select("user_id", "first_seen")
-            if "first_seen" in full.users.columns
-            else None
+
+    @property
+    def first_seen(self) -> pl.DataFrame | None:
+        """Each user's first-seen date over the whole data (new users, cohorts)."""
+        full = self.full
+        return self.memo(
+            "first_seen",
+            lambda: (
+                full.users.select("user_id", "first_seen")
+                if "first_seen" in full.users.columns
+                else None
+            ),
         )
 
     # ------------------------------------------------------------------ the memo
@@ -112,7 +186,6 @@ class View:
     def kpis(self, *, strict: bool = False) -> list[stages.Kpi]:
         """The stage KPIs of the view; [] when they cannot be computed, or with ``strict`` the
         :class:`~kpi.errors.ParcoursError` saying why (the pages show it)."""
-        assert self.view is not None
         return self._kpis("kpis", self.view, strict)
 
     def previous_kpis(self, *, strict: bool = False) -> list[stages.Kpi] | None:
@@ -138,7 +211,6 @@ class View:
     def kpis_by(self, segment: str) -> pl.DataFrame | None:
         """The stage KPIs per value of ``segment`` (top values + Other), as the Stage KPIs
         page's tables; None when they cannot be split."""
-        assert self.view is not None
 
         def compute() -> pl.DataFrame | None:
             try:
@@ -181,7 +253,6 @@ class View:
 
     # ------------------------------------------------------------------ red flags
     def monthly_duration(self) -> pl.DataFrame | None:
-        assert self.view is not None
 
         def compute() -> pl.DataFrame | None:
             try:
@@ -212,7 +283,6 @@ class View:
     # ------------------------------------------------------------------ after the purchase
     def purchase(self) -> str:
         """The step that is a purchase in the view (as the Retention and Value pages read it)."""
-        assert self.view is not None
         return self.memo("purchase", lambda: stages.purchase_step(self.view))
 
     def retention(
@@ -230,7 +300,6 @@ class View:
         purchase for an orders-only file; any event counts as a return; 12 periods; churn
         after 90 days): cohorts that started in the period, followed past it. None without
         dates."""
-        assert self.view is not None
         ds, ps = self.view, self.purchase()
         if not ds.has_timestamps or ds.events.height == 0:
             return None
@@ -265,7 +334,6 @@ class View:
     def value(self, *, clv_basis: str = "channel") -> value.ValueSummary | None:
         """The Value page's summary with the data's own CLV factors (None without orders with
         amounts). CAC's new customers: first-ever purchase in the period, on the whole history."""
-        assert self.view is not None
         ds, ps = self.view, self.purchase()
 
         def compute() -> value.ValueSummary | None:
@@ -288,7 +356,6 @@ class View:
 
     def value_inputs(self) -> value.ClvInputs:
         """The CLV factors estimated from the view's orders."""
-        assert self.view is not None
         return self.memo(
             "value_inputs",
             lambda: value.clv_inputs(self.view.events, purchase_step=self.purchase()),
@@ -298,7 +365,6 @@ class View:
         """The Advocacy page's summary: NPS (or CSAT / CES) of the survey, by ``by`` (default:
         device when the survey has it, else its first segment, as the page), and the referral
         rate of the customers."""
-        assert self.view is not None
         ds, ps = self.view, self.purchase()
         survey = ds.survey
         if by == "":

@@ -64,13 +64,12 @@ def current_view() -> View | None:
     if key in views:
         views[key] = views.pop(key)  # most recent last
         return views[key]
-    ds = state.view(filters)
-    prev = previous_view()
+    # nothing is computed here (the sidebar asks for the View before the page is drawn): the
+    # filtered datasets come from the session's memo (state.view) when first needed
     try:
-        view = View(full, filters, settings, cohort_grain=grain, view=ds, previous=prev and prev[1])
+        view = View(full, filters, settings, cohort_grain=grain, loader=state.view)
     except ParcoursError:  # settings of a shared link that this data cannot have
-        view = View(full, filters, FunnelSettings(), cohort_grain=grain, view=ds,
-                    previous=prev and prev[1])  # fmt: skip
+        view = View(full, filters, FunnelSettings(), cohort_grain=grain, loader=state.view)
     views[key] = view
     while len(views) > _KEEP:
         views.pop(next(iter(views)))
