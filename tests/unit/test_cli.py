@@ -161,7 +161,10 @@ def test_report_in_french(tmp_path: Path) -> None:
     ws = wb["Synthèse"]
     summary = {c.value: ws.cell(c.row, 2).value for c in ws["A"]}
     assert summary["Vue (filtres)"] == "device\u00a0: mobile\u00a0; du 1 oct. 2025 au 31 oct. 2025"
-    assert summary["Règles de l'entonnoir"] == "ordre séquentiel, fenêtre de conversion\u00a0: 2 heures"
+    assert (
+        summary["Règles de l'entonnoir"]
+        == "ordre séquentiel, fenêtre de conversion\u00a0: 2 heures"
+    )
     # the same count as the English workbook, as a number
     users = summary["Utilisateurs dans la vue"]
     assert isinstance(users, int) and users > 0
