@@ -5,6 +5,8 @@ Files are read with :func:`kpi.load.read_table` and turned into a Dataset by
 :func:`kpi.report.build_workbook`, the function behind the app's download button.
 Progress goes to stderr; a problem is one line on stderr and exit code 2; with
 ``--fail-on-red-flags`` the exit code is 3 when a red flag fires (each flag listed on stderr).
+``--lang fr|en`` (default en) writes the workbook and every message in that language (the
+words are in :mod:`kpi.words.catalogue.cli` and ``export``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kpi.errors import InputError, ParcoursError
+from kpi.words import Fact, Lang, render
 
 EXIT_OK, EXIT_ERROR, EXIT_RED_FLAGS = 0, 2, 3
 
@@ -26,7 +29,14 @@ _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
 
 
 class _Fail(Exception):
-    """A problem to report on one line (exit code 2)."""
+    """A problem to report on one line (exit code 2): a fact rendered in the chosen language."""
+
+    def __init__(self, message: Fact) -> None:
+        self.message = message
+        super().__init__(render(message, "en"))
+
+    def text(self, lang: Lang = "en") -> str:
+        return render(self.message, lang)
 
 
 def parse_window(text: str) -> timedelta:
@@ -34,8 +44,8 @@ def parse_window(text: str) -> timedelta:
     m = _WINDOW.match(text)
     if not m:
         raise InputError(
-            f"Cannot read the conversion window {text!r}.",
-            "Write a number and a unit: 14d, 2h, 30m, 45s or 1w.",
+            Fact("cli.window.bad", text=text),
+            Fact("cli.window.hint", examples=["14d", "2h", "30m", "45s", "1w"]),
         )
     return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
 
@@ -158,18 +168,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g = r.add_argument_group("workbook")
     g.add_argument(
+        "--lang",
+        choices=["en", "fr"],
+        default="en",
+        help="language of the workbook (sheet names, headers, definitions, notes) and of these "
+        "messages: en (English, default) or fr (français). Numbers stay numbers",
+    )
+    g.add_argument(
         "--sheets",
         help="comma-separated sheet codes (default: all): summary, funnel, stages, retention, "
         "value, ab, definitions, quality",
     )
-    g.add_argument("--title", default="Parcours summary", help="title on the Summary sheet")
+    g.add_argument(
+        "--title", help="title on the Summary sheet (default: Parcours summary / Synthèse Parcours)"
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 
-def _say(args: argparse.Namespace, text: str) -> None:
+def _lang(args: argparse.Namespace) -> Lang:
+    return "fr" if getattr(args, "lang", "en") == "fr" else "en"
+
+
+def _say(args: argparse.Namespace, code: str, **values: object) -> None:
+    """One progress line on stderr, in the chosen language (nothing with --quiet)."""
     if not args.quiet:
-        print(text, file=sys.stderr, flush=True)
+        print(render(Fact(code, **values), _lang(args)), file=sys.stderr, flush=True)
 
 
 def _roles(specs: Sequence[str], files: Sequence[Path]) -> dict[str, dict[str, str]]:
@@ -179,13 +203,13 @@ def _roles(specs: Sequence[str], files: Sequence[Path]) -> dict[str, dict[str, s
     for spec in specs:
         m = re.match(r"^(.+):([^:=]+)=([A-Za-z_]+)$", spec)
         if not m:
-            raise _Fail(f"--role {spec!r}: write FILE:COLUMN=ROLE, e.g. orders.csv:Client=user_id.")
+            raise _Fail(Fact("cli.role.syntax", spec=spec))
         file, column, role = m.groups()
         if role not in ROLES:
-            raise _Fail(f"--role {spec!r}: unknown role {role!r}; roles: {', '.join(ROLES)}.")
+            raise _Fail(Fact("cli.role.unknown", spec=spec, role=role, roles=list(ROLES)))
         matches = [p for p in files if file in (str(p), p.name)]
         if not matches:
-            raise _Fail(f"--role {spec!r}: {file!r} is not one of the input files.")
+            raise _Fail(Fact("cli.role.no_file", spec=spec, file=file))
         out.setdefault(str(matches[0]), {})[column] = role
     return out
 
@@ -196,23 +220,26 @@ def _segments(specs: Sequence[str]) -> dict[str, list[str]]:
         column, sep, values = spec.partition("=")
         vals = [v.strip() for v in values.split(",") if v.strip()]
         if not sep or not column.strip() or not vals:
-            raise _Fail(f"--filter {spec!r}: write COLUMN=VALUE[,VALUE], e.g. device=mobile.")
+            raise _Fail(Fact("cli.filter.syntax", spec=spec))
         out.setdefault(column.strip(), []).extend(vals)
     return out
 
 
 def _report(args: argparse.Namespace) -> int:
     from kpi import alerts
+    from kpi.export.workbook import SECTIONS, ReportOptions, build_workbook, view_for
     from kpi.filters import Filters
     from kpi.load import read_table
-    from kpi.report import SECTIONS, ReportOptions, build_workbook, report_flags
     from kpi.schema import TableInput, build_dataset, detect_roles, table_name
+    from kpi.settings import FunnelSettings
+
+    lang = _lang(args)
 
     started = time.perf_counter()
     files = [Path(f) for f in args.files]
     for p in files:
         if not p.is_file():
-            raise _Fail(f"{p}: no such file.")
+            raise _Fail(Fact("cli.no_such_file", path=str(p)))
     roles = _roles(args.role, files)
     inputs = []
     for p in files:
@@ -225,24 +252,30 @@ def _report(args: argparse.Namespace) -> int:
         missing = [c for c in given if c not in table.frame.columns]
         if missing:
             raise _Fail(
-                f"{p.name}: no column {missing[0]!r} for --role; columns: "
-                f"{', '.join(table.frame.columns)}."
+                Fact(
+                    "cli.role.no_column",
+                    file=p.name,
+                    column=missing[0],
+                    columns=list(table.frame.columns),
+                )
             )
         inputs.append(TableInput.from_table(table_name(p.name), table, roles={**detected, **given}))
         _say(
             args,
-            f"read {p.name}: {table.report.rows_kept:,} of {table.report.rows_read:,} rows kept "
-            f"({inputs[-1].kind}) in {time.perf_counter() - t0:.1f} s",
+            "cli.read",
+            file=p.name,
+            kept=table.report.rows_kept,
+            read=table.report.rows_read,
+            kind=_kind(inputs[-1].kind, lang),
+            seconds=time.perf_counter() - t0,
         )
     ds = build_dataset(inputs, cohort_grain=args.cohort_grain)
     segments = _segments(args.filter)
     for col in segments:
         if col not in ds.users.columns:
-            raise _Fail(
-                f"--filter {col}: no such segment; segments: {', '.join(ds.segments) or '(none)'}."
-            )
+            raise _Fail(Fact("cli.filter.no_segment", segment=col, segments=list(ds.segments)))
     if args.start and args.end and args.start > args.end:
-        raise _Fail("--from is after --to.")
+        raise _Fail(Fact("cli.from_after_to"))
     filters = Filters(start=args.start, end=args.end, segments=segments)
     thresholds = alerts.Thresholds(
         min_conversion=args.min_conversion,
@@ -251,36 +284,68 @@ def _report(args: argparse.Namespace) -> int:
         max_session_duration_drop=args.max_duration_drop,
     )
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip()) if args.steps else None
+    window = None if args.window.strip().lower() in ("", "none") else parse_window(args.window)
     options = ReportOptions(
-        steps=steps or None,
-        window=None if args.window.strip().lower() in ("", "none") else parse_window(args.window),
-        open_funnel=args.open_funnel,
-        order=args.order,
-        segment=args.segment,
+        funnel=FunnelSettings(
+            steps=steps or None,
+            order=args.order,
+            window=window,
+            open_funnel=args.open_funnel,
+            segment=args.segment,
+        ),
         cohort_grain=args.cohort_grain,
         thresholds=thresholds,
         title=args.title,
         source_label=", ".join(p.name for p in files),
+        lang=lang,
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
     )
-    _say(args, f"view: {filters.describe()}; building the workbook…")
-    data = build_workbook(ds, filters, options=options, sections=sections)
+    from kpi.export.text import view_text, words
+
+    _say(args, "cli.building", view=view_text(filters, lang))
+    view = view_for(ds, filters, options)  # one computation: the workbook and the red flags
+    data = build_workbook(ds, filters, options=options, sections=sections, view=view)
     out = Path(args.output)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
     except OSError as exc:
-        raise _Fail(f"cannot write {out}: {exc.strerror or exc}.") from None
-    _say(args, f"wrote {out} ({len(data) / 1024:,.0f} KB) in {time.perf_counter() - started:.1f} s")
+        raise _Fail(Fact("cli.cannot_write", path=str(out), why=str(exc.strerror or exc))) from None
+    _say(
+        args,
+        "cli.wrote",
+        path=str(out),
+        kb=len(data) / 1024,
+        seconds=time.perf_counter() - started,
+    )
     if args.fail_on_red_flags:
-        flags = report_flags(ds, filters, options=options)
+        flags = view.red_flags(options.thresholds)
         if flags:
             for f in flags:
-                print(f"red flag ({f.level}): {f.title}: {f.message}", file=sys.stderr)
+                level = render(f"cli.flag.{'alert' if f.level == 'alert' else 'warning'}", lang)
+                print(
+                    render(
+                        Fact(
+                            "cli.flag",
+                            level=level,
+                            title=words(f.title, lang),
+                            message=words(f.message, lang),
+                        ),
+                        lang,
+                    ),
+                    file=sys.stderr,
+                )
             return EXIT_RED_FLAGS
     return EXIT_OK
+
+
+def _kind(kind: str, lang: Lang) -> str:
+    try:
+        return render(f"export.kind.{kind}", lang)
+    except KeyError:
+        return kind
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -290,21 +355,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    lang = _lang(args)
+
+    def error(text: str) -> None:
+        print(render(Fact("cli.error", text=_one_line(text)), lang), file=sys.stderr)
+
     try:
         return _report(args)
     except (ParcoursError, _Fail) as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        error(exc.text(lang))
         return EXIT_ERROR
     except MemoryError:
-        print("error: not enough memory for these files.", file=sys.stderr)
+        error(render("cli.memory", lang))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("error: interrupted.", file=sys.stderr)
+        error(render("cli.interrupted", lang))
         return 130
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Line breaks and runs of spaces as one space (no-break spaces of French stay)."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ sheet choice from the Export page, the A/B result from the A/B page.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from typing import Literal
 
 import streamlit as st
@@ -18,7 +17,7 @@ from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.report import MIME, SECTIONS, ReportOptions, build_workbook, file_name
 from pages._ui import settings, state
-from pages._ui.lang import current, t, tx
+from pages._ui.lang import t, tx
 
 
 def _param(name: str) -> str | None:
@@ -56,20 +55,26 @@ def _current_ab_result() -> object | None:
 
 
 def current_options(**overrides: object) -> ReportOptions:
-    """ReportOptions for the current session (thresholds, A/B result, funnel settings)."""
+    """ReportOptions for the current session: the view's funnel settings (one
+    :class:`~kpi.settings.FunnelSettings`), thresholds, A/B result, the page's language, and
+    the session's computed View (so the workbook reuses what the pages computed)."""
+    from pages._ui import compute, lang
+
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
     source = (
         tx("frame.demo_name") if state.using_demo() else ", ".join(f.name for f in state.files())
     )
     opts = {
-        **funnel_settings(),
+        "funnel": compute.funnel_settings(),
         "cohort_grain": grain,
         "thresholds": st.session_state.get("thresholds") or alerts.Thresholds(),
         "ab_result": _current_ab_result(),
         "source_label": source,
+        "lang": lang.current(),
+        "view": compute.current_view(),
+        # the Stage KPIs page's segment tables, once that page has been opened
+        "kpi_segment": st.session_state.get("st_by"),
     }
-    if "lang" in {f.name for f in fields(ReportOptions)}:
-        opts["lang"] = current()  # the workbook in the language of the view it comes from
     opts.update(overrides)
     return ReportOptions(**opts)  # type: ignore[arg-type]
 
@@ -107,6 +112,7 @@ def report_button(
                 thresholds=opts.thresholds,
                 cohort_grain=opts.cohort_grain,
                 source_label=opts.source_label,
+                lang=opts.lang,
             )
             return build_workbook(ds_full, filters, options=safe, sections=secs)
 
@@ -114,7 +120,7 @@ def report_button(
     target.download_button(
         tx("frame.excel.label"),
         data=build,
-        file_name=file_name(),
+        file_name=file_name(lang=opts.lang),
         mime=MIME,
         on_click="ignore",
         icon=":material/download:",

@@ -57,3 +57,49 @@ def test_visiting_export_keeps_thresholds_set_elsewhere(app):
     assert not app.exception
     t = app.session_state["thresholds"]
     assert (t.min_conversion, t.funnel_alpha) == (0.1, 0.01)
+
+
+def test_export_page_in_french(app):
+    app.query_params["lang"] = "fr"
+    _open_export(app)
+    heads = [h.value for h in app.subheader]
+    assert heads[:2] == ["Onglets", "Seuils d'alerte"]
+    assert heads[2].startswith("Alertes dans cette vue")
+    ms = app.multiselect(key="ex_sheets")
+    assert ms.label == "Onglets du classeur" and ms.value == list(SECTIONS)  # codes, not words
+    assert ms.options[:3] == ["Synthèse", "Entonnoir", "KPI par étape"]
+    assert app.session_state["export_sections"] == list(SECTIONS)
+    assert "Taux de conversion minimum (%)" in [n.label for n in app.number_input]
+    caption = next(c.value for c in app.caption if c.value.startswith("Entonnoir du classeur"))
+    assert "ordre séquentiel" in caption and "fenêtre 14 jours" in caption
+    assert len(app.main.download_button) == 1
+
+
+def test_pages_and_workbook_share_one_computation(app, monkeypatch):
+    """The Overview, the Stage KPIs page, the red flags of both and of the Export page, and the
+    workbook built from the session's View compute the stage KPIs once."""
+    import io
+
+    import openpyxl
+
+    from kpi.export.workbook import ReportOptions, build_workbook
+    from kpi.view import View
+
+    calls = []
+    real = stages.stage_kpis
+    monkeypatch.setattr(stages, "stage_kpis", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.run()
+    for page in ("pages/stages_view.py", "pages/home_view.py", "pages/export_view.py"):
+        app.switch_page(page).run()
+        assert errors_and_exceptions(app) == [], page
+    assert len(calls) == 1
+    view = list(app.session_state["_views"].values())[-1]
+    assert isinstance(view, View)
+    options = ReportOptions(funnel=view.settings, view=view)
+    data = build_workbook(
+        app.session_state["dataset"], app.session_state["filters"], options=options
+    )
+    assert len(calls) == 1  # the workbook read the View's KPIs
+    users = next(k for k in view.kpis() if k.code == "users").value
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
+    assert {c.value: ws.cell(c.row, 2).value for c in ws["A"]}["Users in view"] == users

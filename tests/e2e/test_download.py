@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _button(page):
-    return page.get_by_test_id("stMain").get_by_role("button", name=re.compile("Excel summary"))
+    return page.get_by_test_id("stMain").get_by_role(
+        "button", name=re.compile("Excel summary|Synthèse Excel|synthèse Excel")
+    )
 
 
 def _click_download(page, tmp_path):
@@ -54,4 +56,23 @@ def test_download_excel_summary(server, page, tmp_path):
     events = pl.read_csv("data/demo/events.csv.gz", columns=["user_id"])
     assert summary["Users in view"] == events["user_id"].n_unique()
     # the page did not rerun into an error
+    assert page.get_by_test_id("stException").count() == 0
+
+
+def test_download_in_french(server, page, tmp_path):
+    """?lang=fr: the workbook of the French page is in French; its numbers are the same."""
+    page.goto(f"{server}/export?lang=fr")
+    wait_for_app(page)
+    download = _click_download(page, tmp_path)
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    page.screenshot(path=str(tmp_path / "export_page_fr.png"), full_page=True)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:3] == ["Synthèse", "Entonnoir", "KPI par étape"]
+    ws = wb["Synthèse"]
+    assert ws["A1"].value == "Synthèse Parcours"
+    summary = {c.value: ws.cell(c.row, 2).value for c in ws["A"]}
+    events = pl.read_csv("data/demo/events.csv.gz", columns=["user_id"])
+    assert summary["Utilisateurs dans la vue"] == events["user_id"].n_unique()
+    assert summary["Données"] == "jeu de données de démonstration"
     assert page.get_by_test_id("stException").count() == 0

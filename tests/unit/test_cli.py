@@ -72,11 +72,11 @@ def test_report_on_demo_files_with_options(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert wb.sheetnames[0] == "Summary"
     summary = {c.value: wb["Summary"].cell(c.row, 2).value for c in wb["Summary"]["A"]}
-    assert summary["View (filters)"] == "device: mobile, tablet; 2025-10-01 to 2025-10-31"
+    assert summary["View (filters)"] == "device: mobile or tablet; Oct 1, 2025 to Oct 31, 2025"
     assert summary["Funnel steps"] == "landing → add_to_cart → purchase"
     assert summary["Funnel rules"] == "sequential order, conversion window 2 hours"
     assert summary["Breakdown segment"] == "channel"
-    assert summary["Compared with"].startswith("2025-09-01 to 2025-09-30")
+    assert summary["Compared with"].startswith("Sep 1, 2025 to Sep 30, 2025")
 
 
 def test_fail_on_red_flags_exit_code(tmp_path: Path) -> None:
@@ -144,3 +144,55 @@ def test_parse_window(text: str, expected: timedelta) -> None:
 def test_parse_window_rejects_nonsense() -> None:
     with pytest.raises(InputError, match="14d"):
         parse_window("two weeks")
+
+
+def test_report_in_french(tmp_path: Path) -> None:
+    """--lang fr: the workbook in French (numbers stay numbers) and the messages in French."""
+    out = tmp_path / "octobre.xlsx"
+    r = _run(
+        "report", *DEMO, "-o", str(out), "--from", "2025-10-01", "--to", "2025-10-31",
+        "--filter", "device=mobile", "--window", "2h", "--lang", "fr",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "lu events.csv.gz\u00a0: 296\u202f526 lignes conservées sur 296\u202f526" in r.stderr
+    assert "classeur écrit\u00a0:" in r.stderr and "wrote" not in r.stderr
+    wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert wb.sheetnames[:3] == ["Synthèse", "Entonnoir", "KPI par étape"]
+    ws = wb["Synthèse"]
+    summary = {c.value: ws.cell(c.row, 2).value for c in ws["A"]}
+    assert summary["Vue (filtres)"] == "device\u00a0: mobile\u00a0; du 1 oct. 2025 au 31 oct. 2025"
+    assert (
+        summary["Règles de l'entonnoir"]
+        == "ordre séquentiel, fenêtre de conversion\u00a0: 2 heures"
+    )
+    # the same count as the English workbook, as a number
+    users = summary["Utilisateurs dans la vue"]
+    assert isinstance(users, int) and users > 0
+    en = tmp_path / "october.xlsx"
+    _run("report", *DEMO, "-o", str(en), "--from", "2025-10-01", "--to", "2025-10-31",
+         "--filter", "device=mobile", "--window", "2h", "-q")  # fmt: skip
+    ws_en = openpyxl.load_workbook(io.BytesIO(en.read_bytes()))["Summary"]
+    assert {c.value: ws_en.cell(c.row, 2).value for c in ws_en["A"]}["Users in view"] == users
+
+
+def test_errors_in_french(tmp_path: Path) -> None:
+    r = _run("report", str(tmp_path / "absent.csv"), "-o", str(tmp_path / "x.xlsx"), "--lang", "fr")
+    assert r.returncode == 2
+    assert (
+        r.stderr.strip() == f"erreur\u00a0: {tmp_path / 'absent.csv'}\u00a0: fichier introuvable."
+    )
+    r = _run("report", *DEMO, "-o", str(tmp_path / "x.xlsx"), "--steps", "landing,nope", "-q",
+             "--lang", "fr")  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.strip() == (
+        "erreur\u00a0: Étape(s) d'entonnoir inconnue(s)\u00a0: nope. Les étapes présentes dans "
+        "les données sont\u00a0: landing, product_view, add_to_cart, checkout et purchase."
+    )
+    r = _run("report", *DEMO, "-o", str(tmp_path / "x.xlsx"), "--window", "deux semaines", "-q",
+             "--lang", "fr")  # fmt: skip
+    assert "Indiquez un nombre et une unité\u00a0: 14d, 2h, 30m, 45s ou 1w." in r.stderr
+
+
+def test_help_documents_lang() -> None:
+    sub = _run("report", "--help")
+    assert "--lang {en,fr}" in sub.stdout and "français" in sub.stdout

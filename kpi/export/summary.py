@@ -1,0 +1,223 @@
+"""The Summary sheet: the view in words, headline KPIs with their change, red flags, sources."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import polars as pl
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi.export.cells import ALERT_FONT, COUNT, SIGNED_RATE, WARN_FONT, Col, SheetWriter, put
+from kpi.export.context import Context
+from kpi.export.kpi_table import apply_signed, kpi_rows
+from kpi.export.text import (
+    kpi_label,
+    period_text,
+    say,
+    sentence,
+    view_text,
+    window_text,
+    words,
+)
+from kpi.filters import date_bounds
+
+__all__ = ["HEADLINE", "LOWER_IS_BETTER", "write"]
+
+#: KPIs shown on the Summary sheet (when available), in this order.
+HEADLINE = (
+    "users",
+    "sessions",
+    "new_users",
+    "bounce_rate",
+    "conversion_rate",
+    "orders",
+    "revenue",
+    "aov",
+    "cart_abandonment",
+    "revenue_per_visitor",
+    # a CRM contacts table (kpi.pipeline): shown only when they apply
+    "contacts",
+    "lead_conversion",
+    "customers",
+    "won_deal_value",
+    "avg_deal_value",
+)
+LOWER_IS_BETTER = {"bounce_rate", "bounce_rate_landing", "cart_abandonment"}
+
+
+def period_lines(ctx: Context) -> tuple[str, str]:
+    """The period of the view and the period it is compared with, in words."""
+    lang, f = ctx.lang, ctx.filters
+    bounds = date_bounds(ctx.full)
+    if f.start is None and f.end is None:
+        period = (
+            say("export.period.whole", lang, period=period_text(bounds[0], bounds[1], lang))
+            if bounds
+            else say("export.period.no_dates", lang)
+        )
+    else:
+        lo = f.start or (bounds[0] if bounds else None)
+        hi = f.end or (bounds[1] if bounds else None)
+        period = period_text(lo, hi, lang)
+    p = ctx.previous_filters
+    if p is None:
+        comparison = say("export.compare.none", lang)
+    elif ctx.previous is None:
+        comparison = say("export.compare.empty", lang, period=period_text(p.start, p.end, lang))
+    else:
+        comparison = say("export.compare.before", lang, period=period_text(p.start, p.end, lang))
+    return period, comparison
+
+
+def write(ws: Worksheet, ctx: Context) -> None:
+    lang = ctx.lang
+    w = SheetWriter(ws, max_width=70, lang=lang)
+    o = ctx.options
+    w.title(o.heading())
+    generated = (o.generated_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    w.pair(say("export.summary.generated", lang), generated, 'yyyy-mm-dd hh:mm "UTC"')
+    period, comparison = period_lines(ctx)
+    w.pair(say("export.summary.period", lang), period)
+    w.pair(say("export.summary.compared_with", lang), comparison)
+    w.pair(say("export.summary.view", lang), view_text(ctx.filters, lang))
+    w.pair(say("export.summary.users", lang), ctx.view.users.height, COUNT)
+    w.pair(say("export.summary.events", lang), ctx.view.events.height, COUNT)
+    steps = " → ".join(map(str, ctx.steps)) if ctx.steps else say("export.summary.no_steps", lang)
+    w.pair(say("export.summary.steps", lang), steps, wrap_chars=90)
+    order = say(f"export.order.{o.settings.order}", lang)
+    w.pair(
+        say("export.summary.rules", lang),
+        say("export.summary.rules_text", lang, order=order, window=window_text(ctx.window, lang)),
+    )
+    w.pair(
+        say("export.summary.segment", lang),
+        ctx.segment if ctx.segment else say("common.none", lang),
+    )
+    if o.source_label:
+        w.pair(say("export.summary.data", lang), o.source_label)
+    w.skip()
+
+    w.section(say("export.summary.headline", lang))
+    rows, formats = kpi_rows(ctx, list(HEADLINE))
+    if rows.height:
+        first, _ = w.table(
+            rows,
+            [
+                Col("label", say("export.col.kpi", lang)),
+                Col("value", say("export.col.value", lang)),
+                Col("previous", say("export.col.previous", lang)),
+                Col("abs_change", say("export.col.change", lang)),
+                Col("rel_change", say("export.col.change_pct", lang), SIGNED_RATE),
+            ],
+            name="tblHeadline",
+            row_formats=formats["value"],
+            format_columns=("value", "previous"),
+        )
+        apply_signed(ws, first, 4, formats["signed"])
+        w.row -= 1
+        w.note(say("export.summary.change_note", lang))
+        for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
+            if k.code in HEADLINE and k.reason:
+                w.note(
+                    say(
+                        "export.kpi.does_not_apply",
+                        lang,
+                        kpi=kpi_label(k.code, lang, k.label),
+                        why=words(k.missing, lang),
+                    )
+                )
+    else:
+        w.note(say("export.summary.no_kpi", lang))
+    w.skip()
+
+    flags = ctx.flags()
+    w.section(
+        say("export.flags.title", lang, n=len(flags)) if flags else say("export.flags.none", lang)
+    )
+    if flags:
+        for f in flags:
+            font = ALERT_FONT if f.level == "alert" else WARN_FONT
+            put(ws, w.row, 1, words(f.title, lang), font=font)
+            put(
+                ws,
+                w.row,
+                2,
+                say(
+                    f"export.flags.{'alert' if f.level == 'alert' else 'warning'}",
+                    lang,
+                    message=sentence(f.message, lang),
+                ),
+            )
+            w.row += 1
+    else:
+        w.note(say("export.flags.all_within", lang))
+    t = o.thresholds
+    w.note(
+        say(
+            "export.flags.thresholds",
+            lang,
+            conversion=t.min_conversion,
+            cart=t.max_cart_abandonment,
+            bounce=t.max_bounce,
+            drop=t.max_session_duration_drop,
+            alpha=t.funnel_alpha,
+        )
+    )
+    w.skip()
+
+    w.section(say("export.summary.sources", lang))
+    sources = ctx.full.sources
+    acc = pl.DataFrame(
+        {
+            "file": [s.name for s in sources],
+            "kind": [_kind(s.kind, lang) for s in sources],
+            "rows_read": [s.rows_read for s in sources],
+            "rows_kept": [s.rows_kept for s in sources],
+            "dropped": [s.rows_read - s.rows_kept for s in sources],
+            "reasons": [
+                "; ".join(
+                    say("export.sources.reason", lang, reason=words(k, lang), n=v)
+                    for k, v in s.dropped.items()
+                )
+                or "–"
+                for s in sources
+            ],
+        },
+        schema={
+            "file": pl.String,
+            "kind": pl.String,
+            "rows_read": pl.Int64,
+            "rows_kept": pl.Int64,
+            "dropped": pl.Int64,
+            "reasons": pl.String,
+        },
+    )
+    w.table(
+        acc,
+        [
+            Col("file", say("export.col.file", lang)),
+            Col("kind", say("export.col.read_as", lang)),
+            Col("rows_read", say("export.col.rows_read", lang), COUNT),
+            Col("rows_kept", say("export.col.rows_kept", lang), COUNT),
+            Col("dropped", say("export.col.rows_dropped", lang), COUNT),
+            Col("reasons", say("export.col.why_dropped", lang)),
+        ],
+        name="tblSources",
+        style="TableStyleLight9",
+    )
+    for note in ctx.full.notes:
+        w.note(words(note, lang))
+    w.fixed[1] = 32
+    for col in range(2, 9):
+        w.fixed[col] = 20 if col == 2 else 16
+    w.finish()
+    ws.freeze_panes = "A2"
+    ws.sheet_view.showGridLines = False
+
+
+def _kind(kind: str, lang: str) -> str:
+    """What a file was read as (events, orders, users…) in ``lang``."""
+    try:
+        return say(f"export.kind.{kind}", lang)  # type: ignore[arg-type]
+    except KeyError:
+        return kind

@@ -1,0 +1,396 @@
+"""One computation per view: the results of a view, computed lazily once and shared.
+
+A view is the unfiltered Dataset, the filters (segments and period) and the analysis
+settings (:class:`kpi.settings.FunnelSettings`, the cohort grain). :class:`View` computes
+each result the first time it is asked for and keeps it: the stage KPIs of the view and of the
+previous period, the funnel for the view's funnel settings (now and in the previous period),
+the monthly session duration, the red flags for a set of thresholds, the retention and value
+summaries. The app keeps one View per session and view key (``pages/_ui/compute.py``), so the
+page, the Overview, the red flags and the workbook read the same numbers; the command line
+builds one for its workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+import polars as pl
+
+from kpi import advocacy, alerts, funnel, retention, stages, value
+from kpi.dataset import Dataset
+from kpi.errors import InputError, ParcoursError
+from kpi.filters import Filters
+from kpi.settings import FunnelSettings
+from kpi.words import Fact
+
+__all__ = ["View", "preferred_segment"]
+
+
+def preferred_segment(ds: Dataset) -> str | None:
+    """The breakdown segment when none is chosen: device, else channel, else variant, else the
+    first segment that is not the cohort."""
+    preferred = [s for s in ("device", "channel", "variant") if s in ds.segments]
+    others = [s for s in ds.segments if s != "cohort"]
+    return next(iter(preferred + others), None)
+
+
+def _event_steps(ds: Dataset) -> list[str]:
+    if "step" not in ds.events.columns or ds.events.height == 0:
+        return []
+    return ds.events["step"].unique(maintain_order=True).drop_nulls().to_list()
+
+
+@dataclass
+class View:
+    """The results of one view (data + filters + settings), each computed once when needed.
+
+    Creating a View computes nothing: the filtered datasets, the steps and every result are
+    computed on first use. ``view_ds`` / ``previous_ds`` may be given when the caller already
+    holds the filtered datasets, or ``loader`` (filters -> Dataset) that gives them (the app
+    memoises them per session); otherwise they are computed from ``full``. Explicit funnel
+    steps or a breakdown segment that the data does not have raise
+    :class:`~kpi.errors.InputError` at creation.
+    """
+
+    full: Dataset
+    filters: Filters
+    settings: FunnelSettings = field(default_factory=FunnelSettings)
+    cohort_grain: Literal["week", "month"] = "month"
+    view_ds: Dataset | None = None
+    previous_ds: Dataset | None = None
+    loader: Callable[[Filters], Dataset | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.settings.steps or self.settings.segment is not None:
+            _ = self.steps, self.segment  # what the caller asked for exists, or say so now
+
+    def _load(self, filters: Filters) -> Dataset:
+        if self.loader is not None:
+            try:
+                ds = self.loader(filters)
+            except Exception:
+                ds = None
+            if ds is not None:
+                return ds
+        return filters.apply(self.full)
+
+    # ------------------------------------------------------------------ the view's data
+    @property
+    def view(self) -> Dataset:
+        """The filtered Dataset of the view."""
+        given = self.view_ds
+        return self.memo("view", lambda: given if given is not None else self._load(self.filters))
+
+    @property
+    def previous_filters(self) -> Filters | None:
+        """The filters of the previous period (:meth:`kpi.filters.Filters.previous`)."""
+        return self.memo("previous_filters", self.filters.previous)
+
+    @property
+    def previous(self) -> Dataset | None:
+        """The previous period's Dataset; None without a period or without events in it."""
+
+        def compute() -> Dataset | None:
+            if self.previous_filters is None:
+                return None
+            given = self.previous_ds
+            prev = given if given is not None else self._load(self.previous_filters)
+            return prev if prev.events.height else None  # as the pages say
+
+        return self.memo("previous", compute)
+
+    @property
+    def event_steps(self) -> list[str]:
+        """The steps found in the events (first appearance order)."""
+        return self.memo("event_steps", lambda: _event_steps(self.full))
+
+    @property
+    def steps(self) -> list[str]:
+        """The funnel steps: the settings', else the data's step order."""
+
+        def compute() -> list[str]:
+            s, event_steps = self.settings, self.event_steps
+            steps = list(s.steps or self.full.steps or event_steps)
+            unknown = [x for x in steps if x not in set(event_steps)] if event_steps else []
+            if s.steps and unknown:
+                raise InputError(
+                    Fact("export.error.unknown_steps", steps=unknown),
+                    Fact(
+                        "export.error.unknown_steps_hint",
+                        steps=[str(x) for x in event_steps[:20]],
+                    ),
+                )
+            return steps
+
+        return self.memo("steps", compute)
+
+    @property
+    def segment(self) -> str | None:
+        """The breakdown segment: the settings', else :func:`preferred_segment`."""
+
+        def compute() -> str | None:
+            segment, full = self.settings.segment, self.full
+            if segment is not None and segment not in full.users.columns:
+                raise InputError(
+                    Fact("export.error.unknown_segment", segment=segment),
+                    Fact("export.error.unknown_segment_hint", segments=list(full.segments)),
+                )
+            return segment if segment is not None else preferred_segment(full)
+
+        return self.memo("segment", compute)
+
+    @property
+    def purchase_step(self) -> str | None:
+        """The step of the data that is a purchase (None when none is)."""
+        return self.memo(
+            "purchase_step",
+            lambda: (
+                stages.detect_steps(tuple(self.event_steps)).get("purchase")
+                if self.event_steps
+                else None
+            ),
+        )
+
+    @property
+    def first_seen(self) -> pl.DataFrame | None:
+        """Each user's first-seen date over the whole data (new users, cohorts)."""
+        full = self.full
+        return self.memo(
+            "first_seen",
+            lambda: (
+                full.users.select("user_id", "first_seen")
+                if "first_seen" in full.users.columns
+                else None
+            ),
+        )
+
+    # ------------------------------------------------------------------ the memo
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` the first time ``key`` is asked for, the kept result afterwards."""
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+    @property
+    def window(self) -> timedelta | None:
+        """The conversion window (None: no limit, or data without timestamps)."""
+        return self.settings.window if self.full.has_timestamps else None
+
+    # ------------------------------------------------------------------ stage KPIs
+    def kpis(self, *, strict: bool = False) -> list[stages.Kpi]:
+        """The stage KPIs of the view; [] when they cannot be computed, or with ``strict`` the
+        :class:`~kpi.errors.ParcoursError` saying why (the pages show it)."""
+        return self._kpis("kpis", self.view, strict)
+
+    def previous_kpis(self, *, strict: bool = False) -> list[stages.Kpi] | None:
+        """The stage KPIs of the previous period, None without one."""
+        if self.previous is None:
+            return None
+        return self._kpis("prev_kpis", self.previous, strict)
+
+    def _kpis(self, key: str, ds: Dataset, strict: bool) -> list[stages.Kpi]:
+        def compute() -> list[stages.Kpi] | ParcoursError:
+            try:
+                return stages.stage_kpis(ds, first_seen=self.first_seen)
+            except ParcoursError as exc:
+                return exc
+
+        out = self.memo(key, compute)
+        if isinstance(out, ParcoursError):
+            if strict:
+                raise out
+            return []
+        return out
+
+    def kpis_by(self, segment: str) -> pl.DataFrame | None:
+        """The stage KPIs per value of ``segment`` (top values + Other), as the Stage KPIs
+        page's tables; None when they cannot be split."""
+
+        def compute() -> pl.DataFrame | None:
+            try:
+                return stages.stage_kpis_by(self.view, segment, first_seen=self.first_seen)
+            except ParcoursError:
+                return None
+
+        return self.memo(f"kpis_by|{segment}", compute)
+
+    def kpi(self, code: str) -> stages.Kpi | None:
+        """One KPI of the view by code."""
+        return next((k for k in self.kpis() if k.code == code), None)
+
+    # ------------------------------------------------------------------ funnel
+    def funnel(self, ds: Dataset | None = None) -> pl.DataFrame | None:
+        """The funnel table of the view (or of ``ds``: the previous period) for the view's
+        funnel settings; None when there is no funnel."""
+        ds = ds or self.view
+        key = "funnel" if ds is self.view else "prev_funnel"
+        return self.memo(key, lambda: self._funnel(ds))
+
+    def previous_funnel(self) -> pl.DataFrame | None:
+        return self.funnel(self.previous) if self.previous is not None else None
+
+    def _funnel(self, ds: Dataset) -> pl.DataFrame | None:
+        if len(self.steps) < 1 or ds.events.height == 0:
+            return None
+        timed = ds.has_timestamps
+        ev = ds.events if timed else ds.events.drop("ts", strict=False)
+        try:
+            return funnel.funnel_table(
+                ev,
+                self.steps,
+                window=self.settings.window if timed else None,  # membership: no window
+                order=self.settings.order if timed else "sequential",
+                open_funnel=self.settings.open_funnel,
+            )
+        except ParcoursError:
+            return None
+
+    # ------------------------------------------------------------------ red flags
+    def monthly_duration(self) -> pl.DataFrame | None:
+
+        def compute() -> pl.DataFrame | None:
+            try:
+                return stages.monthly_session_duration(self.view.events)
+            except ParcoursError:
+                return None
+
+        return self.memo("monthly_duration", compute)
+
+    def red_flags(self, thresholds: alerts.Thresholds | None = None) -> list[alerts.RedFlag]:
+        """Every red flag of the view (vs the previous period when there is one)."""
+        t = thresholds or alerts.Thresholds()
+        cols = ["step", "users", "conversion", "step_conversion"]
+
+        def compute() -> list[alerts.RedFlag]:
+            current, prev = self.funnel(), self.previous_funnel()
+            return alerts.red_flags(
+                self.kpis(),
+                self.previous_kpis(),
+                funnel_current=current.select(cols) if current is not None else None,
+                funnel_previous=prev.select(cols) if prev is not None else None,
+                monthly_duration=self.monthly_duration(),
+                thresholds=t,
+            )
+
+        return self.memo(f"flags|{t!r}", compute)
+
+    # ------------------------------------------------------------------ after the purchase
+    def purchase(self) -> str:
+        """The step that is a purchase in the view (as the Retention and Value pages read it)."""
+        return self.memo("purchase", lambda: stages.purchase_step(self.view))
+
+    def retention(
+        self,
+        *,
+        cohort_by: str | None = None,
+        return_step: str | None = None,
+        mode: Literal["on", "on_or_after"] = "on",
+        periods: int = 12,
+        by: str | None = None,
+        trend_period: int = 1,
+        inactivity_days: int = 90,
+    ) -> retention.RetentionSummary | None:
+        """The Retention page's summary (its defaults: cohorts by first visit, or by first
+        purchase for an orders-only file; any event counts as a return; 12 periods; churn
+        after 90 days): cohorts that started in the period, followed past it. None without
+        dates."""
+        ds, ps = self.view, self.purchase()
+        if not ds.has_timestamps or ds.events.height == 0:
+            return None
+        if cohort_by is None:
+            steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
+            cohort_by = "first_purchase" if steps == {ps} else "first_event"
+        args = (cohort_by, return_step, mode, periods, by, trend_period, inactivity_days)
+
+        def compute() -> retention.RetentionSummary:
+            cohorts = retention.cohort_view(
+                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps
+            )
+            everyone = Filters(segments=self.filters.segments).apply(self.full)
+            extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+            return retention.retention_summary(
+                cohorts.events_with(extra),
+                grain=self.cohort_grain,
+                cohort_by=cohort_by,
+                return_step=return_step,
+                mode=mode,
+                periods=periods,
+                by=by,
+                trend_period=trend_period,
+                inactivity_days=inactivity_days,
+                purchase_step=ps,
+                churn_events=everyone.events,
+                churn_end=self.filters.end,
+            )
+
+        return self.memo(f"retention|{args!r}", compute)
+
+    def value(self, *, clv_basis: str = "channel") -> value.ValueSummary | None:
+        """The Value page's summary with the data's own CLV factors (None without orders with
+        amounts). CAC's new customers: first-ever purchase in the period, on the whole history."""
+        ds, ps = self.view, self.purchase()
+
+        def compute() -> value.ValueSummary | None:
+            inputs = value.clv_inputs(ds.events, purchase_step=ps)
+            if inputs.aov is None:
+                return None
+            events = ds.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+            return value.value_summary(
+                events,
+                ds.spend,
+                purchase_step=ps,
+                years=float(round(inputs.years, 2)),  # the page's factor, as its input shows it
+                clv_basis=clv_basis,
+                first_purchases=value.new_customers_in_view(
+                    self.full, self.filters, purchase_step=ps
+                ),
+            )
+
+        return self.memo(f"value|{clv_basis}", compute)
+
+    def value_inputs(self) -> value.ClvInputs:
+        """The CLV factors estimated from the view's orders."""
+        return self.memo(
+            "value_inputs",
+            lambda: value.clv_inputs(self.view.events, purchase_step=self.purchase()),
+        )
+
+    def advocacy(self, *, by: str | None = "", kind: str = "auto") -> advocacy.AdvocacySummary:
+        """The Advocacy page's summary: NPS (or CSAT / CES) of the survey, by ``by`` (default:
+        device when the survey has it, else its first segment, as the page), and the referral
+        rate of the customers."""
+        ds, ps = self.view, self.purchase()
+        survey = ds.survey
+        if by == "":
+            options = [s for s in ds.segments if survey is not None and s in survey.columns]
+            by = "device" if "device" in options else (options[0] if options else None)
+
+        def compute() -> advocacy.AdvocacySummary:
+            buyers = None
+            if "step" in ds.events.columns and ds.events.height:
+                buys = ds.events.filter(pl.col("step") == ps).select("user_id")
+                buyers = buys if buys.height else None
+            return advocacy.advocacy_summary(
+                survey,
+                ds.users,
+                kind=kind,
+                by=by,
+                grain="month",
+                customers=buyers,  # type: ignore[arg-type]
+            )
+
+        return self.memo(f"advocacy|{by}|{kind}", compute)
+
+    def matches(self, filters: Filters, settings: FunnelSettings, cohort_grain: str) -> bool:
+        """True when this view is the one of ``filters`` and ``settings`` (same data)."""
+        return (
+            self.filters.key() == filters.key()
+            and self.settings == settings
+            and self.cohort_grain == cohort_grain
+        )
