@@ -55,6 +55,11 @@ class Dataset:
     flags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     notes: tuple[str, ...] = ()
+    currency: str | None = None
+    """ISO 4217 code of the amounts (``"EUR"``), None when the data does not say or names
+    several currencies (those are in :attr:`currencies`)."""
+    currencies: tuple[str, ...] = ()
+    """Every currency the files name (currency columns, symbols in amounts), in code order."""
 
     @property
     def has_timestamps(self) -> bool:

@@ -107,6 +107,7 @@ class ColumnReport:
     failed_count: int = 0
     failed_examples: tuple[str, ...] = ()
     epoch_unit: str | None = None  # "s", "ms", "us" or "ns" when read from epoch numbers
+    currencies: tuple[str, ...] = ()  # ISO 4217 codes of the symbols seen in the amounts
 
 
 @dataclass(frozen=True)
@@ -455,7 +456,8 @@ def _type_number(
             )
     example = sample.filter(shaped)[0] if shaped.any() else ""
     has_space = sample.str.contains(r"\d[\s\u00a0\u202f]\d").any()
-    currency = sample.str.contains(r"[€$£¥]").any()
+    currencies = symbols_seen(sample)
+    currency = bool(currencies)
     if percent:
         value = number_expr(pl.Series([example]), decimal, percent=True)[0]
         label = f"percentage {example} -> {value:g}"
@@ -472,8 +474,27 @@ def _type_number(
     if sample.str.contains(r"^\(.*\)$").any():
         label += ", (12.50) read as negative"
     return Typed(
-        parsed.alias(name), ColumnReport(name, str(parsed.dtype), label, failed, examples), []
+        parsed.alias(name),
+        ColumnReport(name, str(parsed.dtype), label, failed, examples, currencies=currencies),
+        [],
     ), None
+
+
+CURRENCY_SYMBOLS: dict[str, str] = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
+"""Currency symbols written in amounts -> ISO 4217 code (``$`` is read as US dollars)."""
+
+
+def symbols_seen(values: pl.Series) -> tuple[str, ...]:
+    """ISO codes of the currency symbols written in ``values`` (text), in code order."""
+    if values.dtype != pl.String or not values.str.contains(r"[€$£¥]").any():
+        return ()
+    return tuple(
+        sorted(
+            code
+            for sym, code in CURRENCY_SYMBOLS.items()
+            if values.str.contains(sym, literal=True).any()
+        )
+    )
 
 
 # --------------------------------------------------------------------------- entry point

@@ -101,6 +101,11 @@ class LoadReport:
         """Columns read from epoch numbers -> their unit ("s", "ms", "us" or "ns")."""
         return {c.name: c.epoch_unit for c in self.columns if c.epoch_unit}
 
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """ISO 4217 codes of the currency symbols written in the file's amounts (``12,50 €``)."""
+        return tuple(sorted({code for c in self.columns for code in c.currencies}))
+
 
 @dataclass(frozen=True)
 class Table:

@@ -20,8 +20,10 @@ from kpi import pipeline
 from kpi.dataset import Dataset, Source
 from kpi.epoch import epoch_to_datetime
 from kpi.errors import SchemaError
+from kpi.ingest.currency import currencies_of, one_currency
 from kpi.load import Table
 from kpi.segments import NONE, cohort_of
+from kpi.words import Fact
 
 Role = Literal[
     "user_id",
@@ -793,6 +795,7 @@ class TableInput:
     rows_read: int | None = None
     dropped: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    currencies: tuple[str, ...] = ()  # currency symbols seen in the amounts (ISO codes)
 
     @classmethod
     def from_table(
@@ -806,6 +809,7 @@ class TableInput:
             rows_read=table.report.rows_read,
             dropped=dict(table.report.dropped),
             examples={k: list(v) for k, v in table.report.drop_examples.items()},
+            currencies=tuple(getattr(table.report, "currencies", ())),
         )
 
     def __post_init__(self) -> None:
@@ -1620,6 +1624,9 @@ def build_dataset(
         step_order = _default_steps(events)
     seen: set[str] = set()
     steps = tuple(s for s in step_order if not (s in seen or seen.add(s)))
+    currencies = tuple(sorted({c for t in tables for c in currencies_of(t.frame, t.currencies)}))
+    if len(currencies) > 1:
+        notes.append(Fact("ingest_shape.currencies", currencies=list(currencies)))
     return Dataset(
         events=events,
         users=users,
@@ -1632,6 +1639,8 @@ def build_dataset(
         flags=tuple(flags),
         sources=tuple(sources),
         notes=tuple(notes),
+        currency=one_currency(currencies),
+        currencies=currencies,
     )
 
 
