@@ -2,7 +2,7 @@
 
 A Shopify order export has a ``Currency`` column, GA4 an ``ecommerce.currency`` (or
 ``currency``) field, a French CRM a ``Devise``; a spreadsheet writes ``12,50 €`` in its amount
-cells (:func:`kpi.formats.symbols_seen` records the symbol when the number is read). The
+cells (:func:`kpi.ingest.values.symbols_seen` records the symbol when the number is read). The
 Dataset's ``currency`` is the one ISO 4217 code they agree on, or None when the data says
 nothing or names several currencies (the Data page then says which).
 """
@@ -56,7 +56,7 @@ def codes_in_column(values: pl.Series, limit: int = 50) -> tuple[str, ...]:
 
     Values that are not currency codes (``€``, ``Euro``) are read through the symbol table.
     """
-    from kpi.formats import CURRENCY_SYMBOLS
+    from kpi.ingest.values import CURRENCY_SYMBOLS
 
     if values.dtype != pl.String:
         return ()

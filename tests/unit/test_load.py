@@ -443,12 +443,12 @@ def test_second_table_after_a_blank_line_at_the_end(tmp_path: Path) -> None:
 def test_parallel_typing_equals_one_column_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kpi.load as load
+    import kpi.ingest.grid as grid
 
     path = _late_problem_file(tmp_path, "20000,2025-01-02T00:00:00,buy,3.5\n")
-    monkeypatch.setattr(load, "PARALLEL_TYPING_MIN_ROWS", 0)
+    monkeypatch.setattr(grid, "PARALLEL_TYPING_MIN_ROWS", 0)
     parallel = read_table(path)
-    monkeypatch.setattr(load, "PARALLEL_TYPING_MIN_ROWS", 10**12)
+    monkeypatch.setattr(grid, "PARALLEL_TYPING_MIN_ROWS", 10**12)
     _same(parallel, read_table(path))
 
 
