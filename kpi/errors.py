@@ -15,7 +15,7 @@ class ParcoursError(Exception):
 
     def __init__(self, message: Fact, hint: Fact | None = None) -> None:
         self.message = message
-        self.hint = hint or None
+        self.hint = hint if hint is not None else None  # a Fact without values is falsy
         super().__init__(self.text("en"))
 
     def text(self, lang: Lang = "en", *, markdown: bool = False) -> str:

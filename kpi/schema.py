@@ -17,9 +17,7 @@ from kpi.ingest.build import (
 )
 from kpi.ingest.roles import (
     FULL_NAMES,
-    KIND_LABELS,
     MAX_SEGMENT_VALUES,
-    ROLE_LABELS,
     ROLES,
     SEGMENT_ROLES,
     SYNONYMS,
@@ -28,16 +26,16 @@ from kpi.ingest.roles import (
     describe_roles,
     detect_kind,
     detect_roles,
+    kind_name,
+    role_name,
 )
 from kpi.ingest.shapes import TableInput, _as_id, _Drops, _segment_cols, _to_datetime
 from kpi.ingest.shared_id import SharedId, align_user_ids, shared_user_id
 
 __all__ = [
     "FULL_NAMES",
-    "KIND_LABELS",
     "MAX_SEGMENT_VALUES",
     "ROLES",
-    "ROLE_LABELS",
     "SEGMENTS_SHOWN",
     "SEGMENT_ROLES",
     "SYNONYMS",
@@ -54,8 +52,10 @@ __all__ = [
     "describe_roles",
     "detect_kind",
     "detect_roles",
+    "kind_name",
     "rank_segments",
     "rederive_cohort",
+    "role_name",
     "shared_user_id",
     "table_name",
 ]

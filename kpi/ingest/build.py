@@ -15,6 +15,7 @@ from kpi.errors import SchemaError
 from kpi.ingest.currency import currencies_of, one_currency
 from kpi.ingest.orders import _first_touch
 from kpi.ingest.roles import SEGMENT_ROLES, _name_match
+from kpi.ingest.rows import MISSING_USER_ID, REPEATED_USER_ID
 from kpi.ingest.shapes import (
     TableInput,
     _as_id,
@@ -42,7 +43,7 @@ def build_dataset(
     ``cohort`` is the file's cohort column if any, else the first-seen (or signup) month/week.
     """
     if not tables:
-        raise SchemaError("No table to analyse.", "Upload at least one file.")
+        raise SchemaError(Fact("ingest_errors.no_table"), Fact("ingest_errors.hint.upload_one"))
     # several files: a file with no recognised user id takes the column the others share
     shared = None
     if len(tables) > 1:
@@ -55,7 +56,7 @@ def build_dataset(
     user_tables: list[pl.DataFrame] = []
     spend = survey = counts = None
     sources: list[Source] = []
-    notes: list[str] = []
+    notes: list[Fact | str] = []
     step_order: list[str] = []
     per_step_files: list[tuple[str, int]] = []  # one file per funnel step: (step, users)
     for t in tables:
@@ -91,17 +92,16 @@ def build_dataset(
             u = drops.apply(
                 f.select(cols),
                 pl.col("user_id").is_not_null() & (pl.col("user_id") != ""),
-                "missing user id",
+                MISSING_USER_ID,
             )
             if u.height - u["user_id"].n_unique():
-                u = drops.apply(
-                    u,
-                    pl.int_range(pl.len()).over("user_id") == 0,
-                    "repeated user id (first row kept)",
-                )
+                u = drops.apply(u, pl.int_range(pl.len()).over("user_id") == 0, REPEATED_USER_ID)
                 notes.append(
-                    f"{t.name}: {drops.counts['repeated user id (first row kept)']:,} repeated "
-                    "user ids; the first row of each is used."
+                    Fact(
+                        "ingest_shape.repeated_user_ids",
+                        file=t.name,
+                        n=drops.counts[REPEATED_USER_ID],
+                    )
                 )
             dropped.update(drops.counts)
             examples.update(drops.examples)
@@ -158,7 +158,11 @@ def build_dataset(
             users = users.with_columns(cohort_of(pl.col(anchor), cohort_grain).alias("cohort"))
             segments.append("cohort")
             notes.append(
-                f"Cohort = {'signup' if anchor == 'signup' else 'first-seen'} {cohort_grain}."
+                Fact(
+                    f"ingest_shape.cohort.{anchor}.{cohort_grain}",
+                    anchor=anchor,
+                    grain=cohort_grain,
+                )
             )
     flags = [c for c, dtype in users.schema.items() if dtype == pl.Boolean]
     if survey is not None and "user_id" in survey.columns:
@@ -170,7 +174,7 @@ def build_dataset(
         # the upload order for ties), whatever order the browser sent the files in
         step_order += [s for s, _ in sorted(per_step_files, key=lambda x: -x[1])]
         if len(per_step_files) > 1:
-            notes.append("Steps ordered by users, most first (one file per step).")
+            notes.append(Fact("ingest_shape.steps_by_users"))
     if not step_order and events.height:
         step_order = _default_steps(events)
     seen: set[str] = set()
@@ -301,7 +305,7 @@ def rederive_cohort(ds: Dataset, grain: Literal["week", "month"] = "month") -> D
 
     A cohort column that came from the file is left as it is.
     """
-    derived = any(n.startswith("Cohort = ") for n in ds.notes)
+    derived = any(getattr(n, "code", "").startswith("ingest_shape.cohort.") for n in ds.notes)
     anchor = "signup" if "signup" in ds.users.columns else "first_seen"
     if not derived or anchor not in ds.users.columns:
         return ds

@@ -9,11 +9,12 @@ import defusedxml.ElementTree as safe_xml
 import polars as pl
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import (
-    ReadOptions,
-)
 from kpi.ingest.grid import _Context, _tables_from_grid
 from kpi.ingest.report import Table
+from kpi.ingest.values import (
+    ReadOptions,
+)
+from kpi.words import Fact
 
 """Largest file (and largest decompressed .gz) read, in MiB."""
 MAX_ZIP_ENTRIES = 1000
@@ -28,22 +29,24 @@ def _preflight_zip(data: bytes, fmt: str) -> None:
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnreadableFileError(
-            f"The .{fmt} file is damaged (not a valid zip container).",
-            "Open it in Excel and save it again, or export the sheet as CSV.",
+            Fact("ingest_errors.zip_damaged", ext=fmt), Fact("ingest_errors.hint.resave_or_csv")
         ) from exc
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if len(infos) > MAX_ZIP_ENTRIES or total > MAX_UNZIPPED_BYTES or total / packed > MAX_ZIP_RATIO:
         raise UnreadableFileError(
-            f"The workbook would expand to {total / 2**20:,.0f} MB in {len(infos)} parts "
-            f"({total / packed:,.0f}x its size); it was not opened to protect the app.",
-            "Export the sheet you need as CSV and upload that instead.",
+            Fact(
+                "ingest_errors.zip_bomb",
+                mb=total / 2**20,
+                parts=len(infos),
+                ratio=total / packed,
+            ),
+            Fact("ingest_errors.hint.sheet_as_csv"),
         )
     names = {i.filename for i in infos}
     if not ({"xl/workbook.xml", "xl/workbook.bin", "content.xml"} & names):
         raise UnreadableFileError(
-            "This is a zip archive, not an Excel workbook.",
-            "Unzip it and upload the CSV or XLSX inside.",
+            Fact("ingest_errors.zip_not_workbook"), Fact("ingest_errors.hint.unzip")
         )
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
@@ -51,16 +54,14 @@ def _preflight_zip(data: bytes, fmt: str) -> None:
                 head = member.read(65536)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise UnreadableFileError(
-                    "The workbook contains XML entity declarations (a known attack), so it was not opened.",
-                    "Save it again from Excel, or export the sheet as CSV.",
+                    Fact("ingest_errors.xml_entities"), Fact("ingest_errors.hint.resave_or_csv")
                 )
     if "xl/workbook.xml" in names:
         try:
             safe_xml.fromstring(archive.read("xl/workbook.xml"))
         except Exception as exc:
             raise UnreadableFileError(
-                "The workbook's structure is invalid or unsafe, so it was not opened.",
-                "Save it again from Excel, or export the sheet as CSV.",
+                Fact("ingest_errors.workbook_invalid"), Fact("ingest_errors.hint.resave_or_csv")
             ) from exc
 
 
@@ -73,8 +74,12 @@ def _open_workbook(data: bytes, fmt: str):  # -> fastexcel.ExcelReader
         return fastexcel.read_excel(data)
     except Exception as exc:
         raise UnreadableFileError(
-            f"The .{fmt} file cannot be opened ({str(exc).splitlines()[0][:200]}).",
-            "Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
+            Fact(
+                "ingest_errors.workbook_unopenable",
+                ext=fmt,
+                detail=(str(exc).splitlines() or [""])[0][:200],
+            ),
+            Fact("ingest_errors.hint.resave_xlsx"),
         ) from exc
 
 
@@ -85,7 +90,8 @@ def _read_excel(
     names = list(reader.sheet_names)
     if sheet is not None and sheet not in names:
         raise UnreadableFileError(
-            f"There is no sheet named {sheet!r}.", f"Sheets: {', '.join(names)}."
+            Fact("ingest_errors.no_such_sheet", sheet=sheet),
+            Fact("ingest_errors.hint.sheets", sheets=names),
         )
     grids: dict[str, pl.DataFrame] = {}
     sizes: dict[str, int] = {}
@@ -98,23 +104,28 @@ def _read_excel(
         frame = frame.with_columns(pl.col(c).cast(pl.String) for c in frame.columns)
         grids[name] = frame
         sizes[name] = sum(frame[c].is_not_null().sum() for c in frame.columns) if frame.width else 0
-    notes: list[str] = []
+    notes: list[Fact] = []
     if fmt == "xlsm":
-        notes.append("Macros in this workbook were ignored (only cell values are read).")
+        notes.append(Fact("ingest_read.macros_ignored"))
     if sheet:
         chosen = sheet
-        notes.append(f"Sheet: {sheet!r} (as you chose)")
+        notes.append(Fact("ingest_read.sheet.chosen", sheet=sheet))
     else:
         chosen = max(names, key=lambda n: sizes.get(n, 0))
-        others = [f"{n!r} ({sizes[n]} cells)" for n in names if n != chosen]
+        others = [
+            Fact("ingest_read.sheet.other", sheet=n, cells=int(sizes[n]))
+            for n in names
+            if n != chosen
+        ]
         notes.append(
-            f"Sheet: {chosen!r}, the largest"
-            + (f"; other sheets: {', '.join(others)}" if others else "")
+            Fact("ingest_read.sheet.largest_others", sheet=chosen, others=others)
+            if others
+            else Fact("ingest_read.sheet.largest", sheet=chosen)
         )
     grid = grids[chosen]
     if grid.width == 0 or sizes[chosen] == 0:
         raise UnreadableFileError(
-            f"The sheet {chosen!r} is empty.", "Choose another sheet or check the workbook."
+            Fact("ingest_errors.sheet_empty", sheet=chosen), Fact("ingest_errors.hint.other_sheet")
         )
     ctx = _Context(
         format=fmt,

@@ -28,11 +28,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kpi.words import Fact
+
 __all__ = [
     "GapRun",
     "TrackingGap",
     "daily_counts_from_counts",
     "daily_counts_from_events",
+    "gap_fact",
     "gaps_in_counts",
     "gaps_in_events",
     "tracking_gaps",
@@ -211,3 +214,34 @@ def gaps_in_counts(
 ) -> list[TrackingGap]:
     """:func:`tracking_gaps` of an aggregated table's daily sums per step."""
     return tracking_gaps(daily_counts_from_counts(counts, steps), steps, min_days=min_days)
+
+
+def gap_fact(g: TrackingGap, *, aggregated: bool = False) -> Fact:
+    """What a tracking gap means, as a fact (``ingest_gaps.*``): which step, which dates, how
+    many days, what the next step counted, and from or until when the step is unreliable."""
+    if len(g.runs) == 1:
+        span = Fact("ingest_gaps.span.one", first=g.first_day, last=g.last_day)
+    else:
+        runs = [
+            Fact("ingest_gaps.run", first=r.first_day, last=r.last_day, days=r.days) for r in g.runs
+        ]
+        span = Fact("ingest_gaps.span.many", first=g.first_day, last=g.last_day, runs=runs)
+    if g.reliable_from is None:
+        meaning = Fact("ingest_gaps.unreliable.to_end", first=g.first_day)
+    elif g.from_start:
+        meaning = Fact("ingest_gaps.unreliable.before", day=g.reliable_from)
+    else:
+        meaning = Fact("ingest_gaps.unreliable.between", first=g.first_day, last=g.last_day)
+    counted = Fact(
+        "ingest_gaps.counted.aggregated" if aggregated else "ingest_gaps.counted.users",
+        next_step=g.next_step,
+        n=g.next_step_count,
+    )
+    return Fact(
+        "ingest_gaps.gap",
+        step=g.step,
+        days=g.days,
+        span=span,
+        counted=counted,
+        meaning=meaning,
+    )

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import (
+from kpi.ingest.report import LoadReport, Table
+from kpi.ingest.rows import BLANK_ROW, TOO_MANY_FIELDS, TOTALS_ROW
+from kpi.ingest.values import (
     ColumnReport,
     ReadOptions,
     Typed,
@@ -23,7 +25,7 @@ from kpi.formats import (
     type_column,
     type_columns,
 )
-from kpi.ingest.report import LoadReport, Table
+from kpi.words import Fact
 
 TOTAL_LABEL = re.compile(r"^\s*(grand\s+total|total|totals|totaux|gesamt|summe|sum|somme)\b", re.I)
 
@@ -34,8 +36,8 @@ class _Context:
     encoding: str
     delimiter: str
     options: ReadOptions
-    notes: list[str]
-    warnings: list[str]
+    notes: list[Fact]
+    warnings: list[Fact]
     excel: bool = False
     sheet: str | None = None
     line_fields: Callable[[], pl.Series | None] | None = None  # field count per physical line
@@ -190,8 +192,8 @@ def _tables_from_grid(grid: pl.DataFrame, ctx: _Context, *, header_row: int | No
     if header_row is not None:
         if not 0 <= header_row < grid.height:
             raise UnreadableFileError(
-                f"Header row {header_row} is outside the file ({grid.height} lines).",
-                "Choose another header row.",
+                Fact("ingest_errors.header_outside", line=header_row + 1, lines=grid.height),
+                Fact("ingest_errors.hint.other_header"),
             )
         sep_after = flags["comment"].slice(header_row).arg_true()
         end = header_row + int(sep_after[0]) - 1 if sep_after.len() else grid.height - 1
@@ -200,11 +202,13 @@ def _tables_from_grid(grid: pl.DataFrame, ctx: _Context, *, header_row: int | No
         )
         block = _Block(header_row, end, end - header_row + 1, width, width, 0)
         main = _build_table(grid, flags, block, ctx, forced_header=header_row)
-        ctx.notes.append(f"Header: line {header_row} (as you chose)")
+        ctx.notes.append(Fact("ingest_read.header.chosen", line=header_row + 1))
         return main
     blocks = _find_blocks(grid, flags)
     if not blocks:
-        raise UnreadableFileError("The file has no rows of data.", "Export the data again.")
+        raise UnreadableFileError(
+            Fact("ingest_errors.no_rows"), Fact("ingest_errors.hint.export_again")
+        )
     tables = (
         [b for b in blocks if b.width >= 2 and b.rows >= 2]
         or [b for b in blocks if b.rows >= 2]
@@ -214,12 +218,17 @@ def _tables_from_grid(grid: pl.DataFrame, ctx: _Context, *, header_row: int | No
     others = [b for b in tables if b is not main_block]
     skipped_comments = int(flags["comment"].slice(0, main_block.start).sum())
     if skipped_comments:
-        ctx.notes.append(f"Skipped GA4 comment preamble ({skipped_comments} lines starting with #)")
+        ctx.notes.append(Fact("ingest_read.preamble_skipped", n=skipped_comments))
     if others:
+        titles: list[str | Fact] = [b.title or Fact("ingest_read.untitled") for b in others]
         ctx.notes.append(
-            f"Found {len(tables)} tables; using the largest ({main_block.rows - 1} rows"
-            + (f", '{main_block.title}'" if main_block.title else "")
-            + f"); the others are listed separately: {', '.join(repr(b.title or 'untitled') for b in others)}"
+            Fact(
+                "ingest_read.tables.titled" if main_block.title else "ingest_read.tables",
+                n=len(tables),
+                rows=main_block.rows - 1,
+                title=main_block.title,
+                others=titles,
+            )
         )
     main = _build_table(grid, flags, main_block, ctx, forced_header=None)
     extra = []
@@ -240,7 +249,7 @@ def _tables_from_grid(grid: pl.DataFrame, ctx: _Context, *, header_row: int | No
     return Table(main.frame, main.report, main.title, extra)
 
 
-def _column_names(cells: list[str | None], width: int, notes: list[str]) -> list[str]:
+def _column_names(cells: list[str | None], width: int, notes: list[Fact]) -> list[str]:
     names: list[str] = []
     seen: Counter[str] = Counter()
     duplicated = []
@@ -250,9 +259,9 @@ def _column_names(cells: list[str | None], width: int, notes: list[str]) -> list
         if not name:
             name = "index" if i == 0 else f"column_{i + 1}"
             notes.append(
-                "The first column had no name (an exported row index); it is called 'index'"
+                Fact("ingest_read.column.index")
                 if i == 0
-                else f"Column {i + 1} had no name; it is called '{name}'"
+                else Fact("ingest_read.column.unnamed", position=i + 1, column=name)
             )
         seen[name] += 1
         if seen[name] > 1:
@@ -265,9 +274,7 @@ def _column_names(cells: list[str | None], width: int, notes: list[str]) -> list
             name = candidate
         names.append(name)
     if duplicated:
-        notes.append(
-            f"Duplicate column names renamed with a suffix: {', '.join(sorted(set(duplicated)))}"
-        )
+        notes.append(Fact("ingest_read.column.duplicates", columns=sorted(set(duplicated))))
     return names
 
 
@@ -299,10 +306,7 @@ def _build_table(
             ]
             if row and all(looks_numeric(c) for c in row):
                 header = None
-                warnings.append(
-                    "No header row found (the first row holds only numbers); columns are named "
-                    "column_1, column_2, … Rename them or choose the header row."
-                )
+                warnings.append(Fact("ingest_read.header.none"))
                 body_start = block.start + first_wide
             else:
                 header = block.start + first_wide
@@ -319,17 +323,13 @@ def _build_table(
             else 0
         )
         if titles or title_lines:
-            notes.append(
-                f"Skipped {titles + title_lines} title line{'s' if titles + title_lines > 1 else ''} above the header"
-            )
+            notes.append(Fact("ingest_read.title_lines_skipped", n=titles + title_lines))
         header_cells = list(grid.row(header))
         names = _column_names(header_cells, width, notes)
     else:
         names = [f"column_{i + 1}" for i in range(width)]
     if width == 1:
-        warnings.append(
-            "Only one column was found. If the file has more, choose the separator (comma, semicolon, tab, pipe)."
-        )
+        warnings.append(Fact("ingest_read.one_column"))
     body = grid.slice(body_start, max(0, block.end - body_start + 1))
     body_flags = flags.slice(body_start, body.height)
     rows_read = body.height
@@ -345,9 +345,9 @@ def _build_table(
     )
     reason = frame.select(
         pl.when(all_null)
-        .then(pl.lit("blank row"))
+        .then(pl.lit(BLANK_ROW))
         .when(pl.lit(too_many))
-        .then(pl.lit("too many fields"))
+        .then(pl.lit(TOO_MANY_FIELDS))
         .otherwise(None)
         .alias("r")
     )["r"]
@@ -357,15 +357,13 @@ def _build_table(
         last = int(alive[-1])
         first_cells = [v for v in frame.row(last)[:2] if isinstance(v, str)]
         if any(TOTAL_LABEL.match(v) for v in first_cells):
-            reason = reason.scatter(last, "totals row")
+            reason = reason.scatter(last, TOTALS_ROW)
     maybe_short = ((body_flags["n_fields"] < width) & reason.is_null()).any()
     line_fields = ctx.fields_per_line() if maybe_short and not ctx.excel else None
     if line_fields is not None:
         short = ((line_fields.slice(body_start, body.height) < width) & reason.is_null()).sum()
         if short:
-            warnings.append(
-                f"{short} rows had fewer fields than the header; their missing cells are empty."
-            )
+            warnings.append(Fact("ingest_read.short_rows", n=int(short)))
     kept = frame.filter(reason.is_null())
     kept, reports, ambiguous = _apply_types(kept, _type_columns(kept, ctx.options), ctx)
     kept, reason = _drop_sum_row(kept, reason)
@@ -385,14 +383,12 @@ def _build_table(
         )["t"]
         for why in dropped:
             examples[why] = raw_text.filter(reason == why).head(3).to_list()
-    if "blank row" in dropped:
-        notes.append(f"Dropped {dropped['blank row']} blank rows")
-    if "totals row" in dropped:
-        notes.append("Dropped the totals row at the bottom (it would double-count)")
-    if "too many fields" in dropped:
-        warnings.append(
-            f"{dropped['too many fields']} rows had more fields than the header and were left out"
-        )
+    if BLANK_ROW in dropped:
+        notes.append(Fact("ingest_read.dropped_blank", n=dropped[BLANK_ROW]))
+    if TOTALS_ROW in dropped:
+        notes.append(Fact("ingest_read.dropped_totals"))
+    if TOO_MANY_FIELDS in dropped:
+        warnings.append(Fact("ingest_read.dropped_too_many_fields", n=dropped[TOO_MANY_FIELDS]))
     assert kept.height + sum(dropped.values()) == rows_read
     report = LoadReport(
         format=ctx.format,
@@ -424,8 +420,13 @@ def _apply_types(
             ambiguous.append(name)
         if t.report.failed_count:
             ctx.warnings.append(
-                f"{name}: {t.report.failed_count} values could not be read as {t.report.label} and are "
-                f"left empty (e.g. {', '.join(repr(e) for e in t.report.failed_examples)})"
+                Fact(
+                    "ingest_read.unreadable_values",
+                    column=name,
+                    n=t.report.failed_count,
+                    read_as=t.report.label,
+                    examples=list(t.report.failed_examples),
+                )
             )
     return (pl.DataFrame([t.series for t in typed]) if typed else frame), reports, ambiguous
 
@@ -435,7 +436,7 @@ PARALLEL_TYPING_MIN_ROWS = 50_000
 
 
 def _type_columns(frame: pl.DataFrame, options: ReadOptions) -> list[Typed]:
-    """:func:`kpi.formats.type_column` on every column, in column order.
+    """:func:`kpi.ingest.values.type_column` on every column, in column order.
 
     Columns are independent, and polars releases the GIL while it parses, so on long tables they
     are typed in up to ``pl.thread_pool_size()`` threads (the POLARS_MAX_THREADS budget).
@@ -471,4 +472,4 @@ def _drop_sum_row(frame: pl.DataFrame, reason: pl.Series) -> tuple[pl.DataFrame,
     if all(float(s) == 0 for s in sums):
         return frame, reason
     alive = reason.is_null().arg_true()
-    return frame.head(frame.height - 1), reason.scatter(int(alive[-1]), "totals row")
+    return frame.head(frame.height - 1), reason.scatter(int(alive[-1]), TOTALS_ROW)

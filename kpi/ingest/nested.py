@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kpi.errors import UnreadableFileError
+from kpi.words import Fact
 
 MAX_DEPTH = 12
 """Records nested deeper than this are kept as JSON text."""
@@ -81,8 +82,8 @@ def flatten(frame: pl.DataFrame) -> tuple[pl.DataFrame, Flattened]:
             out.append(s)
         if len(out) > MAX_COLUMNS:
             raise UnreadableFileError(
-                f"The file's records hold more than {MAX_COLUMNS:,} fields once flattened.",
-                "Export fewer fields (select the columns you need) and upload again.",
+                Fact("ingest_errors.too_many_fields", limit=MAX_COLUMNS),
+                Fact("ingest_errors.hint.fewer_fields"),
             )
     return pl.DataFrame(_unique_names(out)), facts
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from kpi.ingest.roles import _norm
+from kpi.words import Fact
 
 if TYPE_CHECKING:
     from kpi.ingest.shapes import TableInput
@@ -26,8 +27,8 @@ def _refund_column(t: TableInput) -> str | None:
 
 
 def _net_of_refunds(
-    g: pl.DataFrame, rev: str, refund: str, name: str
-) -> tuple[pl.DataFrame, list[str]]:
+    g: pl.DataFrame, rev: str, refund: str, name: str, currency: str | None = None
+) -> tuple[pl.DataFrame, list[Fact]]:
     """Order revenue (the ``revenue`` column, from ``rev``) net of what was refunded."""
     refunded = g.select(
         pl.col(refund)
@@ -46,8 +47,15 @@ def _net_of_refunds(
     if not refunded[0]:
         return g, []
     return g, [
-        f"{name}: revenue net of refunds ({rev} − {refund}): {refunded[0]:,} refunded orders, "
-        f"{refunded[1]:,.2f} refunded; a fully refunded order stays an order with 0 revenue."
+        Fact(
+            "ingest_shape.net_of_refunds",
+            file=name,
+            revenue=rev,
+            refund=refund,
+            orders=int(refunded[0]),
+            amount=float(refunded[1]),
+            currency=currency,
+        )
     ]
 
 
@@ -89,7 +97,7 @@ def _fill_within_orders(g: pl.DataFrame, columns: Sequence[str]) -> tuple[pl.Dat
 
 def _cancellation_convention(
     g: pl.DataFrame, sign_col: str | None, name: str
-) -> tuple[bool, str | None]:
+) -> tuple[bool, Fact | None]:
     """Whether ids starting with "C" are cancellations *in this file*: they are when at least
     90 % of such lines carry a negative quantity (or amount), as in UCI Online Retail
     (``C536379``). Elsewhere (``CMD-1001``) they are ordinary orders. (applies, note)."""
@@ -99,14 +107,14 @@ def _cancellation_convention(
         return False, None
     negative = int(g.select((c_ids & (pl.col(sign_col) < 0)).sum()).item()) if sign_col else 0
     if negative >= 0.9 * n_c:
-        return True, (
-            f"{name}: order ids starting with C are cancellations in this file ({negative:,} of "
-            f"{n_c:,} such lines have a negative {sign_col}); they are set aside."
+        return True, Fact(
+            "ingest_shape.cancellations",
+            file=name,
+            negative=negative,
+            lines=n_c,
+            column=sign_col or "",
         )
-    return False, (
-        f"{name}: {n_c:,} lines with an order id starting with C are kept as orders (their "
-        f"{sign_col or 'quantities'} are not negative: no cancellation convention here)."
-    )
+    return False, Fact("ingest_shape.c_orders_kept", file=name, lines=n_c, column=sign_col or "")
 
 
 def _purchase_step(g: pl.DataFrame) -> str | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
 
 from kpi.dataset import Dataset
+from kpi.ingest.rows import NONE_DROPPED
+from kpi.words import Fact
 
 
 @dataclass(frozen=True)
@@ -15,20 +18,37 @@ class Quality:
 
     users: int
     events: int
-    period: str | None
+    period: str | None  # LEGACY "2025-06-01 → 2025-11-30": use period_fact (dates in words)
     duplicate_events: int
     accounting: pl.DataFrame  # file, shape, rows_read, rows_kept, reason, rows_dropped
     missing: pl.DataFrame  # table, column, missing, missing_share
     steps: tuple[str, ...]
     segments: tuple[str, ...]
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    period_of: str | None = None  # "events", "counts" or "signups": what the dates are of
+
+    @property
+    def period_fact(self) -> Fact:
+        """The period covered in words (``ingest_quality.period.*``): first and last day."""
+        if self.period_start is None or self.period_end is None:
+            return Fact("ingest_quality.period.none")
+        return Fact(
+            f"ingest_quality.period.{self.period_of or 'events'}",
+            start=self.period_start,
+            end=self.period_end,
+        )
 
 
 def accounting(ds: Dataset) -> pl.DataFrame:
-    """One row per file and drop reason; rows_kept + sum(rows_dropped) == rows_read per file."""
+    """One row per file and drop reason; rows_kept + sum(rows_dropped) == rows_read per file.
+
+    ``reason`` is a message code (``ingest_rows.*``, :mod:`kpi.ingest.rows`), rendered with
+    :func:`kpi.words.render`; a file with no dropped row has :data:`NONE_DROPPED`."""
     rows = []
     for s in ds.sources:
         if not s.dropped:
-            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, "(none dropped)", 0, ""))
+            rows.append((s.name, s.kind, s.rows_read, s.rows_kept, NONE_DROPPED, 0, ""))
         for reason, n in s.dropped.items():
             example = " | ".join(s.examples.get(reason, [])[:3])
             rows.append((s.name, s.kind, s.rows_read, s.rows_kept, reason, n, example))
@@ -79,19 +99,21 @@ def quality_summary(ds: Dataset) -> Quality:
     microsecond apart with different parameters).
     """
     ev = ds.events
-    period = None
+    span: tuple[pl.Series, str] | None = None
     if ds.has_timestamps:
-        period = f"{ev['ts'].min():%Y-%m-%d} → {ev['ts'].max():%Y-%m-%d}"
+        span = ev["ts"], "events"
     elif (
         ds.counts is not None
         and "ts" in ds.counts.columns
         and ds.counts["ts"].null_count() < ds.counts.height
     ):  # aggregated counts per day (GA4 BigQuery funnel export)
-        period = f"{ds.counts['ts'].min():%Y-%m-%d} → {ds.counts['ts'].max():%Y-%m-%d}"
+        span = ds.counts["ts"], "counts"
     elif "signup" in ds.users.columns and ds.users["signup"].null_count() < ds.users.height:
-        period = (
-            f"{ds.users['signup'].min():%Y-%m-%d} → {ds.users['signup'].max():%Y-%m-%d} (signups)"
-        )
+        span = ds.users["signup"], "signups"
+    start = end = period = of = None
+    if span is not None:
+        start, end, of = _day(span[0].min()), _day(span[0].max()), span[1]
+        period = f"{start:%Y-%m-%d} → {end:%Y-%m-%d}" + (" (signups)" if of == "signups" else "")
     return Quality(
         users=ds.users.height,
         events=ev.height,
@@ -101,4 +123,11 @@ def quality_summary(ds: Dataset) -> Quality:
         missing=missing_values(ds),
         steps=ds.steps,
         segments=ds.segments,
+        period_start=start,
+        period_end=end,
+        period_of=of,
     )
+
+
+def _day(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]

@@ -28,14 +28,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import (
-    ReadOptions,
-)
 from kpi.ingest.excel import _open_workbook, _read_excel
 from kpi.ingest.records import _read_json, _read_parquet
 from kpi.ingest.report import Table
 from kpi.ingest.sniff import MAX_UPLOAD_MB, _gunzip, _read_source, _sniff_kind, _utf8_text_on_disk
 from kpi.ingest.text import _read_text
+from kpi.ingest.values import (
+    ReadOptions,
+)
+from kpi.words import Fact
 
 
 def read_table(
@@ -56,11 +57,20 @@ def read_table(
     (sheet) of the header. ``max_mb=None`` lifts the size limit (command line, benchmarks).
     """
     if decimal not in (None, ",", "."):
-        raise UnreadableFileError(f"Unknown decimal mark {decimal!r}.", 'Choose "," or ".".')
+        raise UnreadableFileError(
+            Fact("ingest_errors.unknown_decimal", value=str(decimal)),
+            Fact("ingest_errors.hint.choose", options=[",", "."]),
+        )
     if date_order not in (None, "dmy", "mdy"):
-        raise UnreadableFileError(f"Unknown date order {date_order!r}.", 'Choose "dmy" or "mdy".')
+        raise UnreadableFileError(
+            Fact("ingest_errors.unknown_date_order", value=str(date_order)),
+            Fact("ingest_errors.hint.choose", options=["dmy", "mdy"]),
+        )
     if delimiter is not None and len(delimiter) != 1:
-        raise UnreadableFileError(f"The separator must be one character, not {delimiter!r}.", "")
+        raise UnreadableFileError(
+            Fact("ingest_errors.separator_length", value=delimiter),
+            Fact("ingest_errors.hint.choose", options=[",", ";", "\t", "|"]),
+        )
     opts = ReadOptions(decimal=decimal, date_order=date_order)
     if encoding is None and isinstance(source, str | Path):
         on_disk = _utf8_text_on_disk(Path(source), filename, max_mb)
@@ -93,10 +103,12 @@ def read_table(
             data, fmt, encoding=encoding, delimiter=delimiter, header_row=header_row, opts=opts
         )
     if table.report.rows_read == 0:
-        where = f"The sheet '{table.report.sheet}'" if table.report.sheet else name or "The file"
+        columns = list(table.frame.columns[:6])
         raise UnreadableFileError(
-            f"{where} has a header ({', '.join(table.frame.columns[:6])}) but no rows of data.",
-            "Export it again with its data, or check that the export's filters matched rows.",
+            Fact("ingest_errors.header_only_sheet", sheet=table.report.sheet, columns=columns)
+            if table.report.sheet
+            else Fact("ingest_errors.header_only", file=name, columns=columns),
+            Fact("ingest_errors.hint.export_with_data"),
         )
     return table
 

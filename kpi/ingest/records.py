@@ -11,15 +11,16 @@ from collections.abc import Callable
 import polars as pl
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import (
-    ReadOptions,
-    null_tokens_to_null,
-)
 from kpi.ingest.grid import _apply_types, _Context, _type_columns
+from kpi.ingest.nested import Flattened, flatten, is_key_value
 from kpi.ingest.report import LoadReport, Table
 from kpi.ingest.sniff import _check_binary, _decode
 from kpi.ingest.text import _physical_lines
-from kpi.nested import Flattened, flatten, is_key_value
+from kpi.ingest.values import (
+    ReadOptions,
+    null_tokens_to_null,
+)
+from kpi.words import Fact
 
 
 def _read_parquet(data: bytes, fmt: str) -> Table:
@@ -27,12 +28,16 @@ def _read_parquet(data: bytes, fmt: str) -> Table:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:
         raise UnreadableFileError(
-            f"The Parquet file is damaged or incomplete ({str(exc).splitlines()[0][:160]}).",
-            "Export it again, or upload it as CSV.",
+            Fact("ingest_errors.parquet_damaged", detail=_first_line(exc, 160)),
+            Fact("ingest_errors.hint.export_again_or_csv"),
         ) from exc
-    return _typed_records(
-        frame, fmt, "binary (Parquet)", ["Parquet: column types taken from the file"]
-    )
+    return _typed_records(frame, fmt, "binary (Parquet)", [Fact("ingest_read.parquet_types")])
+
+
+def _first_line(exc: BaseException, n: int) -> str:
+    """The first line of an exception's text (a technical detail shown as it is)."""
+    text = str(exc)
+    return text.splitlines()[0][:n] if text.strip() else type(exc).__name__
 
 
 # =========================================================================== JSON
@@ -98,46 +103,42 @@ def _read_json(data: bytes, fmt: str, *, encoding: str | None) -> Table:
         utf8.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(
-            f"The JSON file is not valid UTF-8 text (byte {exc.start}).",
-            "JSON is always UTF-8: export it again, or save it as UTF-8.",
+            Fact("ingest_errors.json_not_utf8", byte=int(exc.start)),
+            Fact("ingest_errors.hint.json_utf8"),
         ) from exc
-    _check_binary(utf8[:4096].decode("utf-8", errors="ignore"), "The JSON file")
+    _check_binary(utf8[:4096].decode("utf-8", errors="ignore"), json=True)
     depth = _json_depth(utf8, MAX_JSON_DEPTH)
     if depth > MAX_JSON_DEPTH:
         raise UnreadableFileError(
-            f"The JSON file is nested more than {MAX_JSON_DEPTH} levels deep, so it was not "
-            "opened (exports of events are a few levels deep).",
-            "Export the records as newline-delimited JSON or CSV.",
+            Fact("ingest_errors.json_too_deep", limit=MAX_JSON_DEPTH),
+            Fact("ingest_errors.hint.ndjson_or_csv"),
         )
     keys = _json_key_count(utf8)
     if keys > MAX_JSON_KEYS:
         raise UnreadableFileError(
-            f"The JSON file uses {keys:,} different field names (more than {MAX_JSON_KEYS:,}), "
-            "so it was not opened: every name would become a column.",
-            "Export the records with a fixed set of fields (or as CSV) and upload again.",
+            Fact("ingest_errors.json_too_many_keys", keys=int(keys), limit=MAX_JSON_KEYS),
+            Fact("ingest_errors.hint.fixed_fields"),
         )
     body = utf8.lstrip()
-    notes = [note or "Encoding: UTF-8"]
+    notes = [note if note is not None else Fact("ingest_read.encoding.utf8")]
     if body[:1] == b"[":
-        shape = "JSON array of records"
+        shape = Fact("ingest_read.json.array")
         frame = _parse_json(lambda: pl.read_json(io.BytesIO(body), infer_schema_length=None), body)
         if (frame.width == 1 and frame.columns[0] in ("", "column_0")) or not frame.width:
             raise UnreadableFileError(
-                "The JSON array does not hold records (objects with named fields).",
-                'Export the table as records: [{"column": value, …}, …] or one object a line.',
+                Fact("ingest_errors.json_no_records"), Fact("ingest_errors.hint.json_records")
             )
     elif body[:1] == b"{":
         frame, shape = _parse_json_objects(body)
     else:
         raise UnreadableFileError(
-            "The file is named .json but does not hold JSON records.",
-            "Upload the export itself (JSON, newline-delimited JSON, CSV or Parquet).",
+            Fact("ingest_errors.json_not_json"), Fact("ingest_errors.hint.upload_export")
         )
-    notes.append(f"JSON: {shape}")
+    notes.append(Fact("ingest_read.json.shape", shape=shape))
     return _typed_records(frame, fmt, enc, notes)
 
 
-def _parse_json_objects(body: bytes) -> tuple[pl.DataFrame, str]:
+def _parse_json_objects(body: bytes) -> tuple[pl.DataFrame, Fact]:
     """One object a line (NDJSON), or a single object (possibly holding a list of records)."""
     first_line = body.split(b"\n", 1)[0].strip()
     one_line_object = first_line.endswith(b"}")
@@ -149,13 +150,13 @@ def _parse_json_objects(body: bytes) -> tuple[pl.DataFrame, str]:
             records = _records_inside(frame)
             if records is not None:
                 return records
-        return frame, "newline-delimited, one record a line"
+        return frame, Fact("ingest_read.json.ndjson")
     frame = _parse_json(lambda: pl.read_json(io.BytesIO(body), infer_schema_length=None), body)
     records = _records_inside(frame)
-    return records if records is not None else (frame, "a single record")
+    return records if records is not None else (frame, Fact("ingest_read.json.single"))
 
 
-def _records_inside(frame: pl.DataFrame) -> tuple[pl.DataFrame, str] | None:
+def _records_inside(frame: pl.DataFrame) -> tuple[pl.DataFrame, Fact] | None:
     """{"data": [{…}, {…}]}: the one field that is a list of records, one row each."""
     lists = [
         c
@@ -165,7 +166,7 @@ def _records_inside(frame: pl.DataFrame) -> tuple[pl.DataFrame, str] | None:
     if frame.height != 1 or len(lists) != 1:
         return None
     inner = frame.select(pl.col(lists[0]).explode()).unnest(lists[0])
-    return inner, f"the records listed under {lists[0]!r}"
+    return inner, Fact("ingest_read.json.listed_under", field=lists[0])
 
 
 def _parse_json(
@@ -175,21 +176,26 @@ def _parse_json(
         return read()
     except (Exception, pl.exceptions.PanicException) as exc:  # polars errors, or panics
         where = _first_json_error(body, ndjson)
-        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        detail = _first_line(exc, 120)
         if where is None:  # valid JSON that polars cannot put in one table
             raise UnreadableFileError(
-                "The JSON records cannot be put in one table: a field changes shape between "
-                f"records (a record in some, a plain value or a list in others; {detail}).",
-                "Export the records with one shape per field, or as CSV.",
+                Fact("ingest_errors.json_shapes", detail=detail),
+                Fact("ingest_errors.hint.one_shape"),
             ) from exc
+        code = (
+            "ingest_errors.json_invalid_at"
+            if "column" in where
+            else "ingest_errors.json_invalid_line"
+            if "line" in where
+            else "ingest_errors.json_invalid"
+        )
         raise UnreadableFileError(
-            f"The file is not valid JSON{where} ({detail}).",
-            "Export it again; JSON records are one object a line, or an array of objects.",
+            Fact(code, detail=detail, **where), Fact("ingest_errors.hint.json_again")
         ) from exc
 
 
-def _first_json_error(body: bytes, ndjson: bool) -> str | None:
-    """' (line 12)': where the JSON is broken ('' when unknown); None when it is valid JSON."""
+def _first_json_error(body: bytes, ndjson: bool) -> dict[str, int] | None:
+    """Where the JSON is broken (``{"line": 12}``, ``{}`` when unknown); None when it is valid."""
     import json
 
     if ndjson:
@@ -199,33 +205,32 @@ def _first_json_error(body: bytes, ndjson: bool) -> str | None:
             try:
                 json.loads(line)
             except (ValueError, RecursionError):
-                return f" (line {number})"
+                return {"line": number}
         return None
     try:
         json.loads(body)
     except json.JSONDecodeError as exc:
-        return f" (line {exc.lineno}, column {exc.colno})"
+        return {"line": exc.lineno, "column": exc.colno}
     except (ValueError, RecursionError):
-        return ""
+        return {}
     return None
 
 
-def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[str]) -> Table:
+def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[Fact]) -> Table:
     """Parquet or JSON: nested records flattened, text cells typed, epoch numbers as dates."""
     try:
         frame, flat = flatten(frame)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
         raise UnreadableFileError(
-            f"The nested records could not be read as columns ({str(exc).splitlines()[0][:120]}).",
-            "Export the fields you need as flat columns (or as CSV) and upload again.",
+            Fact("ingest_errors.nested_unreadable", detail=_first_line(exc, 120)),
+            Fact("ingest_errors.hint.flat_columns"),
         ) from exc
     if frame.width == 0:
         raise UnreadableFileError(
-            "The records have no fields (every record is empty).",
-            "Export the records with their fields, or upload the CSV export.",
+            Fact("ingest_errors.records_empty"), Fact("ingest_errors.hint.records_fields")
         )
     notes = [*notes, *_flatten_notes(flat)]
-    warnings: list[str] = []
+    warnings: list[Fact] = []
     frame = frame.with_columns(
         null_tokens_to_null(pl.col(c)).alias(c) if t == pl.String else pl.col(c).cast(pl.String)
         for c, t in frame.schema.items()
@@ -251,22 +256,30 @@ def _typed_records(frame: pl.DataFrame, fmt: str, encoding: str, notes: list[str
     return Table(out, report)
 
 
-def _flatten_notes(flat: Flattened) -> list[str]:
+def first_names(names: list[str], n: int) -> list[str | Fact]:
+    """The first ``n`` names, then "and 3 more" (``ingest_read.more``) when there are more."""
+    head: list[str | Fact] = list(names[:n])
+    if len(names) > n:
+        head.append(Fact("ingest_read.more", n=len(names) - n))
+    return head
+
+
+def _flatten_notes(flat: Flattened) -> list[Fact]:
     notes = []
     for name, cols in flat.records.items():
         notes.append(
-            f"{name}: a record, read as {len(cols)} columns ({', '.join(cols[:4])}{', …' if len(cols) > 4 else ''})"
+            Fact(
+                "ingest_read.nested.record", column=name, n=len(cols), columns=first_names(cols, 4)
+            )
         )
     for name, cols in flat.key_values.items():
         notes.append(
-            f"{name}: key/value list, one column per key ({', '.join(cols[:6])}{', …' if len(cols) > 6 else ''})"
+            Fact("ingest_read.nested.key_values", column=name, columns=first_names(cols, 6))
         )
     for name, col in flat.summarised.items():
-        notes.append(
-            f"{name}: a list of records per row, summarised as {col} (how many); not expanded, so one row per record of the file is kept"
-        )
+        notes.append(Fact("ingest_read.nested.summarised", column=name, summary=col))
     for name in flat.joined:
-        notes.append(f"{name}: a list per row, read as text joined with ', '")
+        notes.append(Fact("ingest_read.nested.joined", column=name))
     for name in flat.as_json:
-        notes.append(f"{name}: nested too deep, kept as JSON text")
+        notes.append(Fact("ingest_read.nested.as_json", column=name))
     return notes

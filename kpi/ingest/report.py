@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from kpi.formats import (
+from kpi.ingest.values import (
     ColumnReport,
 )
+from kpi.words import Fact
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,8 @@ class LoadReport:
     drop_examples: dict[str, list[str]] = field(default_factory=dict)
     columns: list[ColumnReport] = field(default_factory=list)
     ambiguous_dates: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Fact] = field(default_factory=list)
+    warnings: list[Fact] = field(default_factory=list)
     sheet: str | None = None
     flattened: dict[str, list[str]] = field(default_factory=dict)
     """Nested source column -> the columns read from it (device -> device.category, …)."""

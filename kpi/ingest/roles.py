@@ -13,6 +13,7 @@ import polars as pl
 
 from kpi import pipeline
 from kpi.errors import SchemaError
+from kpi.words import Fact
 
 Role = Literal[
     "user_id",
@@ -45,47 +46,9 @@ Role = Literal[
 
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 
-ROLE_LABELS: dict[str, str] = {
-    "user_id": "User id",
-    "ts": "Timestamp / date",
-    "step": "Event / step name",
-    "session_id": "Session id",
-    "revenue": "Revenue / amount",
-    "quantity": "Quantity",
-    "unit_price": "Unit price",
-    "order_id": "Order id",
-    "device": "Device (segment)",
-    "channel": "Channel / source (segment)",
-    "variant": "A/B variant (segment)",
-    "cohort": "Cohort (segment)",
-    "signup": "Signup / first-seen date",
-    "segment": "Other segment",
-    "converted": "Converted flag (outcome)",
-    "step_flag": "Step column (wide table)",
-    "spend": "Ad spend",
-    "impressions": "Impressions",
-    "clicks": "Clicks",
-    "score": "Survey score (NPS/CSAT)",
-    "count": "Count (aggregated users/sessions)",
-    "rate": "Rate (aggregated)",
-    "period": "Period (month/week)",
-    "metric": "Numeric metric",
-    "stage": "Pipeline stage (CRM lifecycle / deal stage)",
-    "ignore": "Ignore",
-}
 
 Kind = Literal["events", "orders", "users", "wide", "spend", "survey", "counts", "contacts"]
 
-KIND_LABELS: dict[str, str] = {
-    "events": "event log (one row per event)",
-    "orders": "orders / transaction lines",
-    "users": "user table (one row per user)",
-    "wide": "wide table (one row per user, one column per step)",
-    "spend": "ad-spend export",
-    "survey": "survey answers",
-    "counts": "aggregated counts",
-    "contacts": "CRM contacts / deals (one row per contact, a pipeline stage)",
-}
 
 SEGMENT_ROLES = ("device", "channel", "variant", "cohort", "segment")
 MAX_SEGMENT_VALUES = 40
@@ -767,16 +730,25 @@ def detect_kind(roles: Mapping[str, str]) -> str:
         return "users"
     if {"count", "rate"} & have:
         return "counts"
-    raise SchemaError(
-        "No user id column was recognised, and the table is not aggregated counts, ad spend or "
-        "survey answers.",
-        "Pick the column that identifies a user (or a customer) in the column mapping.",
-    )
+    raise SchemaError(Fact("ingest_errors.no_user_id"), Fact("ingest_errors.hint.pick_user_id"))
 
 
-def describe_roles(roles: Mapping[str, str]) -> str:
-    """A sentence saying what was understood, e.g. 'user id = CustomerID, timestamp = ...'."""
+def role_name(role: str) -> Fact:
+    """A role in words (``ingest_roles.role.user_id`` -> "User id" / "Identifiant utilisateur")."""
+    return Fact(f"ingest_roles.role.{role}")
+
+
+def kind_name(kind: str) -> Fact:
+    """A table's shape in words (``ingest_roles.kind.events`` -> "event log (one row per event)")."""
+    return Fact(f"ingest_roles.kind.{kind}")
+
+
+def describe_roles(roles: Mapping[str, str]) -> Fact | None:
+    """What was understood, role by role ("user id = CustomerID; timestamp = InvoiceDate…"),
+    None when no column has a role worth saying."""
     parts = [
-        f"{ROLE_LABELS[r].lower()} = {c}" for c, r in roles.items() if r not in ("ignore", "metric")
+        Fact("ingest_roles.pair", role=role_name(r), column=c)
+        for c, r in roles.items()
+        if r not in ("ignore", "metric")
     ]
-    return "; ".join(parts)
+    return Fact("ingest_roles.understood", pairs=parts) if parts else None

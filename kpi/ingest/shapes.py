@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kpi.errors import SchemaError
+from kpi.ingest.currency import currencies_of, one_currency
 from kpi.ingest.epoch import epoch_to_datetime
 from kpi.ingest.orders import (
     _cancellation_convention,
@@ -20,7 +21,18 @@ from kpi.ingest.orders import (
 )
 from kpi.ingest.report import Table
 from kpi.ingest.roles import _BECAME_RE, _norm, detect_kind, detect_roles
+from kpi.ingest.rows import (
+    CANCELLATION,
+    MISSING_EVENT,
+    MISSING_SCORE,
+    MISSING_TIMESTAMP,
+    MISSING_USER_ID,
+    NON_POSITIVE_PRICE,
+    NON_POSITIVE_QUANTITY,
+    SCORE_OUT_OF_RANGE,
+)
 from kpi.segments import NONE
+from kpi.words import Fact
 
 
 @dataclass
@@ -151,11 +163,11 @@ def _segment_cols(t: TableInput) -> dict[str, str]:
     return out
 
 
-def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int], list[str]]:
+def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, list[Fact]]:
     """(events, user attributes at each event, drops, notes) from an events/orders/wide table."""
     f = t.frame
     drops = _Drops()
-    notes: list[str] = []
+    notes: list[Fact] = []
     uid = t.col("user_id")
     assert uid is not None
     seg = _segment_cols(t)
@@ -165,7 +177,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
     uid_expr = _as_id(pl.col(uid), f.schema[uid])
     if "email" in _norm(uid) and f.schema[uid] == pl.String:
         uid_expr = uid_expr.str.to_lowercase()  # Anna@x.com and anna@x.com: one customer
-        notes.append(f"{t.name}: customers identified by {uid} (compared in lower case).")
+        notes.append(Fact("ingest_shape.email_ids", file=t.name, column=uid))
     base = [
         uid_expr.alias("user_id"),
         *[pl.col(c).cast(pl.String).alias(name) for c, name in seg.items()],
@@ -180,7 +192,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         step_cols = t.cols("step_flag")
         g = f.select(*base, *[pl.col(c) for c in step_cols if c not in flags])
         g = drops.apply(
-            g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
+            g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), MISSING_USER_ID
         )
         parts = []
         schema = f.schema
@@ -210,17 +222,13 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
         attrs = g.drop([c for c in step_cols if c in g.columns])
         attrs = attrs.drop("ts") if "ts" in attrs.columns else attrs
         notes.append(
-            f"{t.name}: wide table, {len(step_cols)} step columns turned into "
-            f"{events.height:,} step events."
+            Fact("ingest_shape.wide", file=t.name, steps=len(step_cols), events=events.height)
         )
         return events, attrs, drops, notes
 
     channel = t.col("channel")
     if channel and _norm(channel).endswith("trafficsourcemedium"):
-        notes.append(
-            f"{t.name}: channel = {channel}, the medium that first brought the user (organic, "
-            "cpc, referral, (none) for direct); the source (google, …) is a segment of its own."
-        )
+        notes.append(Fact("ingest_shape.ga4_medium", file=t.name, column=channel))
     extra = []
     sid, oid = t.col("session_id"), t.col("order_id")
     if sid:
@@ -229,7 +237,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             # GA4 numbers sessions per user (ga_session_id is a start time): user + number
             sid_expr = pl.concat_str([base[0], pl.lit(":"), sid_expr])
             notes.append(
-                f"{t.name}: session = {uid} + ':' + {sid} (GA4 numbers sessions per user)."
+                Fact("ingest_shape.ga4_session", file=t.name, user_column=uid, session_column=sid)
             )
         extra.append(sid_expr.alias("session_id"))
     if oid:
@@ -257,44 +265,35 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
                 order_fields.append(refund)
         g, filled = _fill_within_orders(g, order_fields)
         if filled:
-            notes.append(
-                f"{t.name}: {filled:,} order lines without the order's own fields (e-mail, date, "
-                "total…) took them from the order's first line."
-            )
+            notes.append(Fact("ingest_shape.order_lines_filled", file=t.name, n=filled))
         cancellations, c_note = _cancellation_convention(g, qty or rev, t.name)
-        if c_note:
+        if c_note is not None:
             notes.append(c_note)
-    g = drops.apply(
-        g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), "missing user id"
-    )
+    g = drops.apply(g, pl.col("user_id").is_not_null() & (pl.col("user_id") != ""), MISSING_USER_ID)
     if kind == "orders":
         g = g.with_columns(pl.lit("purchase").alias("step"))
         if cancellations:
             g = drops.apply(
                 g,
                 ~pl.col("order_id").str.starts_with("C"),
-                "cancellation (order id starting with C)",
+                CANCELLATION,
             )
         if qty:
-            g = drops.apply(g, pl.col(qty) > 0, "zero or negative quantity")
+            g = drops.apply(g, pl.col(qty) > 0, NON_POSITIVE_QUANTITY)
         if price and not rev:  # a free line (gift wrap) is no error when an amount is given
-            g = drops.apply(g, pl.col(price) > 0, "zero or negative unit price")
+            g = drops.apply(g, pl.col(price) > 0, NON_POSITIVE_PRICE)
     else:
-        g = drops.apply(
-            g, pl.col("step").is_not_null() & (pl.col("step") != ""), "missing event name"
-        )
+        g = drops.apply(g, pl.col("step").is_not_null() & (pl.col("step") != ""), MISSING_EVENT)
     if "ts" in g.columns:
-        g = drops.apply(g, pl.col("ts").is_not_null(), "missing or unreadable timestamp")
+        g = drops.apply(g, pl.col("ts").is_not_null(), MISSING_TIMESTAMP)
     purchase = _purchase_step(g) if kind == "events" and price and not rev else None
     if rev:
         g = g.with_columns(pl.col(rev).cast(pl.Float64).alias("revenue"))
         if order_level_rev:
-            notes.append(
-                f"{t.name}: revenue = {rev}, once per order (an order-level amount, not summed "
-                "over the order's lines)."
-            )
+            notes.append(Fact("ingest_shape.revenue_per_order", file=t.name, column=rev))
             if refund:
-                g, note = _net_of_refunds(g, rev, refund, t.name)
+                currency = one_currency(currencies_of(t.frame, t.currencies))
+                g, note = _net_of_refunds(g, rev, refund, t.name, currency)
                 notes += note
         if refund and refund in g.columns:
             g = g.drop(refund)
@@ -307,14 +306,20 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             .otherwise(None)
             .alias("revenue")
         )
-        unit = f"× {qty}" if qty else "one unit per row"
         notes.append(
-            f"{t.name}: revenue = {price} on '{purchase}' rows ({unit}); the price on other "
-            "events (views, carts…) is not revenue."
+            Fact(
+                "ingest_shape.revenue_price_qty" if qty else "ingest_shape.revenue_price",
+                file=t.name,
+                price=price,
+                quantity=qty or "",
+                step=purchase,
+            )
         )
     elif qty and price:
         g = g.with_columns((pl.col(qty) * pl.col(price)).cast(pl.Float64).alias("revenue"))
-        notes.append(f"{t.name}: revenue = {qty} × {price} (no amount column).")
+        notes.append(
+            Fact("ingest_shape.revenue_qty_times_price", file=t.name, quantity=qty, price=price)
+        )
     if kind == "orders" and "order_id" in g.columns:
         lines = g.height
         keys = ["user_id", "order_id"]
@@ -342,9 +347,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, i
             # that a customer's first order decides their segment even when it is empty
             .with_columns(pl.col(name).fill_null(NONE) for name in seg.values())
         )
-        notes.append(
-            f"{t.name}: {lines:,} order lines grouped into {g.height:,} orders (one per order id)."
-        )
+        notes.append(Fact("ingest_shape.orders_grouped", file=t.name, lines=lines, orders=g.height))
     event_cols = [
         c for c in ("user_id", "ts", "step", "session_id", "revenue", "order_id") if c in g.columns
     ]
@@ -379,8 +382,8 @@ def _counts_from(t: TableInput) -> pl.DataFrame:
     else:
         if not counts:
             raise SchemaError(
-                f"{t.name}: aggregated rates were found but no count column to apply them to.",
-                "Mark the column holding users or sessions as 'Count'.",
+                Fact("ingest_errors.rates_without_count", file=t.name),
+                Fact("ingest_errors.hint.mark_count"),
             )
         base = counts[0]
         if len(counts) > 1:
@@ -433,6 +436,6 @@ def _survey_from(t: TableInput) -> tuple[pl.DataFrame, dict[str, int]]:
         cols.append(_to_datetime(pl.col(ts), f.schema[ts]).alias("ts"))
     cols += [pl.col(c).cast(pl.String).alias(n) for c, n in _segment_cols(t).items()]
     s = f.select(cols)
-    s = drops.apply(s, pl.col("score").is_not_null(), "missing score")
-    s = drops.apply(s, pl.col("score").is_between(0, 10), "score outside 0-10")
+    s = drops.apply(s, pl.col("score").is_not_null(), MISSING_SCORE)
+    s = drops.apply(s, pl.col("score").is_between(0, 10), SCORE_OUT_OF_RANGE)
     return s, drops

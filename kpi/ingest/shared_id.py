@@ -9,6 +9,7 @@ import polars as pl
 
 from kpi.ingest.roles import MAX_SEGMENT_VALUES, _column_stats, _fallback_role, _name_role
 from kpi.ingest.shapes import TableInput, _as_id
+from kpi.words import Fact
 
 
 @dataclass(frozen=True)
@@ -28,29 +29,46 @@ class SharedId:
     others: tuple[tuple[str, str, float], ...] = ()
     changed: tuple[str, ...] = ()  # files whose user id role was set or corrected
 
-    def note(self) -> str:
-        """The Data page's sentence: which column, and why (files, overlap, the others)."""
+    def note(self) -> Fact:
+        """The Data page's fact: which column, and why (files, overlap, the others)."""
         if self.files == self.of_files:
-            share = "both files" if self.files == 2 else f"all {self.files} files"
+            share = (
+                Fact("ingest_shape.shared_id.both")
+                if self.files == 2
+                else Fact("ingest_shape.shared_id.all", files=self.files)
+            )
         else:
-            share = f"{self.files} of {self.of_files} files"
-
-        def pct(x: float) -> str:
-            return f"{x * 100:.0f} %"
-
-        text = (
-            f"user id = {self.column}: shared by {share}, {pct(self.overlap)} of its values overlap"
-        )
+            share = Fact("ingest_shape.shared_id.some", files=self.files, of_files=self.of_files)
         why = {
-            "few values": lambda v: f"{int(v)} values",
-            "less overlap": lambda v: f"{pct(v)} overlap",
-            "not in every file": lambda v: f"in {int(v)} files",
+            "few values": lambda c, v: Fact(
+                "ingest_shape.shared_id.few_values", column=c, n=int(v)
+            ),
+            "less overlap": lambda c, v: Fact(
+                "ingest_shape.shared_id.less_overlap", column=c, overlap=v
+            ),
+            "not in every file": lambda c, v: Fact(
+                "ingest_shape.shared_id.fewer_files", column=c, files=int(v)
+            ),
         }
-        if self.others:
-            text += "; not " + ", ".join(f"{c} ({why[r](v)})" for c, r, v in self.others[:3])
-        if self.changed:
-            text += f" (set in {', '.join(self.changed)})"
-        return text + "."
+        others: Fact | str = (
+            Fact(
+                "ingest_shape.shared_id.not",
+                columns=[why[r](c, v) for c, r, v in self.others[:3]],
+            )
+            if self.others
+            else ""
+        )
+        changed: Fact | str = (
+            Fact("ingest_shape.shared_id.changed", files=list(self.changed)) if self.changed else ""
+        )
+        return Fact(
+            "ingest_shape.shared_id",
+            column=self.column,
+            share=share,
+            overlap=self.overlap,
+            others=others,
+            changed=changed,
+        )
 
 
 _MEASURE_ROLES = {"revenue", "quantity", "unit_price", "spend", "score", "count", "rate", "metric"}

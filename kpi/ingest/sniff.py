@@ -12,20 +12,21 @@ from collections import Counter
 from pathlib import Path
 
 from kpi.errors import UnreadableFileError
+from kpi.words import Fact
 
 MAX_UPLOAD_MB = 100
 """Largest file (and largest decompressed .gz) read, in MiB."""
 
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_BYTES = 256 * 1024
-_MAGIC_REJECT = {
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"\x7fELF": "a program",
-    b"Rar!": "a RAR archive",
-    b"7z\xbc\xaf": "a 7-Zip archive",
+_MAGIC_REJECT = {  # magic bytes -> what the file is (code of ingest_errors.what.*)
+    b"\x89PNG": "png",
+    b"\xff\xd8\xff": "jpeg",
+    b"GIF8": "gif",
+    b"%PDF": "pdf",
+    b"\x7fELF": "program",
+    b"Rar!": "rar",
+    b"7z\xbc\xaf": "7z",
 }
 
 
@@ -46,7 +47,8 @@ def _read_source(
             size = path.stat().st_size
         except OSError as exc:
             raise UnreadableFileError(
-                f"Cannot open {name}: {exc.strerror}.", "Check the path."
+                Fact("ingest_errors.cannot_open", file=name, reason=str(exc.strerror or exc)),
+                Fact("ingest_errors.hint.check_path"),
             ) from exc
         if limit is not None and size > limit:
             _too_large(name, size, max_mb)
@@ -55,7 +57,7 @@ def _read_source(
         _too_large(name, len(data), max_mb)
     if not data or (not data[:4096].strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe") and not data.strip()):
         raise UnreadableFileError(
-            f"{name} is empty.", "Export the data again and check that the file has rows in it."
+            Fact("ingest_errors.empty", file=name), Fact("ingest_errors.hint.export_with_rows")
         )
     return data, name
 
@@ -92,8 +94,8 @@ def _utf8_text_on_disk(
 
 def _too_large(name: str, size: int, max_mb: float | None) -> None:
     raise UnreadableFileError(
-        f"{name} is {size / 2**20:.0f} MB, more than the {max_mb:g} MB limit.",
-        "Filter the export to a shorter period or fewer columns, or compress it as .csv.gz.",
+        Fact("ingest_errors.too_large", file=name, mb=size / 2**20, limit=float(max_mb or 0)),
+        Fact("ingest_errors.hint.smaller_export"),
     )
 
 
@@ -112,17 +114,20 @@ def _sniff_kind(data: bytes, name: str) -> tuple[str, str]:
     for magic, what in _MAGIC_REJECT.items():
         if head.startswith(magic):
             raise UnreadableFileError(
-                f"{name} is {what}, not a table.", "Upload the CSV, Excel or Parquet export itself."
+                Fact(
+                    "ingest_errors.not_a_table", file=name, what=Fact(f"ingest_errors.what.{what}")
+                ),
+                Fact("ingest_errors.hint.upload_export"),
             )
     if ext == "parquet":
         raise UnreadableFileError(
-            f"{name} is not a valid Parquet file (it does not start with PAR1).",
-            "Export it again, or upload it as CSV.",
+            Fact("ingest_errors.not_parquet", file=name),
+            Fact("ingest_errors.hint.export_again_or_csv"),
         )
     if ext in ("xlsx", "xlsm", "xls", "ods"):
         raise UnreadableFileError(
-            f"{name} is named .{ext} but is not a spreadsheet (it may be corrupted).",
-            "Open it in Excel and save it again as .xlsx, or export it as CSV.",
+            Fact("ingest_errors.not_spreadsheet", file=name, ext=ext),
+            Fact("ingest_errors.hint.resave_xlsx"),
         )
     if ext in JSON_EXTENSIONS or (ext not in TEXT_EXTENSIONS and _starts_like_json(data)):
         return "json", "ndjson" if ext in ("jsonl", "ndjson") else "json"
@@ -147,42 +152,45 @@ def _gunzip(data: bytes, max_mb: float | None) -> bytes:
                 out.write(chunk)
                 if limit is not None and out.tell() > limit:
                     raise UnreadableFileError(
-                        f"The compressed file expands to more than {max_mb:g} MB.",
-                        "Upload a smaller extract.",
+                        Fact("ingest_errors.gz_too_large", limit=float(max_mb or 0)),
+                        Fact("ingest_errors.hint.smaller_extract"),
                     )
     except (OSError, EOFError, zlib.error) as exc:
         raise UnreadableFileError(
-            f"The .gz file is damaged ({exc}).",
-            "Compress the file again, or upload it uncompressed.",
+            Fact("ingest_errors.gz_damaged", detail=str(exc)),
+            Fact("ingest_errors.hint.recompress"),
         ) from exc
     if not out.getvalue().strip():
-        raise UnreadableFileError("The .gz file contains an empty file.", "Check the export.")
+        raise UnreadableFileError(
+            Fact("ingest_errors.gz_empty"), Fact("ingest_errors.hint.check_export")
+        )
     return out.getvalue()
 
 
 # =========================================================================== text files
 
 
-def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str, str | None]:
+def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str, Fact | None]:
     """(UTF-8 bytes for polars, encoding name, note). Avoids decoding clean UTF-8 files."""
     if encoding:
         try:
             text = data.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise UnreadableFileError(
-                f"The file cannot be read as {encoding} ({exc}).", "Choose another encoding."
+                Fact("ingest_errors.bad_encoding", encoding=encoding, detail=str(exc)),
+                Fact("ingest_errors.hint.other_encoding"),
             ) from exc
         return (
             text.lstrip("\ufeff").encode("utf-8"),
             encoding,
-            f"Encoding: {encoding} (as you chose)",
+            Fact("ingest_read.encoding.chosen", encoding=encoding),
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
         return (
             text.lstrip("\ufeff").encode("utf-8"),
             "utf-16",
-            "Encoding: UTF-16 (byte order mark; Excel 'Unicode text')",
+            Fact("ingest_read.encoding.utf16_bom"),
         )
     nul_even, nul_odd = data[:4096:2].count(0), data[1:4096:2].count(0)
     sample_len = max(1, len(data[:4096]) // 2)
@@ -190,38 +198,38 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str, str | None]:
         return (
             data.decode("utf-16-le", errors="replace").encode("utf-8"),
             "utf-16-le",
-            "Encoding: UTF-16 LE (no byte order mark)",
+            Fact("ingest_read.encoding.utf16_nobom", encoding="UTF-16 LE"),
         )
     if nul_even > 0.3 * sample_len and nul_odd < 0.05 * sample_len:
         return (
             data.decode("utf-16-be", errors="replace").encode("utf-8"),
             "utf-16-be",
-            "Encoding: UTF-16 BE (no byte order mark)",
+            Fact("ingest_read.encoding.utf16_nobom", encoding="UTF-16 BE"),
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:], "utf-8-sig", "Encoding: UTF-8 with byte order mark"
+        return data[3:], "utf-8-sig", Fact("ingest_read.encoding.utf8_bom")
     return data, "utf-8", None  # validated by polars; cp1252 fallback on error
 
 
-def _fallback_8bit(data: bytes) -> tuple[bytes, str, str]:
+def _fallback_8bit(data: bytes) -> tuple[bytes, str, Fact]:
     try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252", "Encoding: cp1252 (not valid UTF-8)"
+        return data.decode("cp1252").encode("utf-8"), "cp1252", Fact("ingest_read.encoding.cp1252")
     except UnicodeDecodeError:
         return (
             data.decode("latin-1").encode("utf-8"),
             "latin-1",
-            "Encoding: latin-1 (neither UTF-8 nor cp1252)",
+            Fact("ingest_read.encoding.latin1"),
         )
 
 
-def _check_binary(head: str, name_hint: str = "The file") -> None:
+def _check_binary(head: str, *, json: bool = False) -> None:
     if not head:
         return
     controls = len(re.findall(r"[\x00-\x08\x0e-\x1f]", head))
     if controls > 0.01 * len(head) or "\x00" in head[:1024]:
         raise UnreadableFileError(
-            f"{name_hint} looks binary (it contains control bytes), not a text table.",
-            "Upload the CSV, Excel or Parquet export itself, not an archive or a renamed file.",
+            Fact("ingest_errors.binary", json=json),
+            Fact("ingest_errors.hint.not_archive"),
         )
 
 
@@ -234,7 +242,7 @@ def _field_counts(lines: list[str], d: str) -> list[int]:
     return [len(row) for row in csv.reader(lines, delimiter=d)]
 
 
-def sniff_delimiter(lines: list[str]) -> tuple[str, str | None]:
+def sniff_delimiter(lines: list[str]) -> tuple[str, Fact | None]:
     """Delimiter among , ; TAB | : csv.Sniffer on the cleaned sample, checked by consistency.
 
     Consistency score = number of lines whose field count equals the modal count (> 1).
@@ -248,7 +256,7 @@ def sniff_delimiter(lines: list[str]) -> tuple[str, str | None]:
             mode, freq = Counter(counts).most_common(1)[0]
             scores[d] = (freq, mode)
     if not scores:
-        return ",", "No separator found: the file has a single column."
+        return ",", Fact("ingest_read.separator.none")
     best = max(scores, key=lambda d: (scores[d][0], scores[d][1], -DELIMITERS.index(d)))
     with contextlib.suppress(csv.Error):
         sniffed = (
@@ -259,5 +267,10 @@ def sniff_delimiter(lines: list[str]) -> tuple[str, str | None]:
     return best, None
 
 
-def _show(d: str) -> str:
-    return {"\t": "tab", ",": "comma (,)", ";": "semicolon (;)", "|": "pipe (|)"}.get(d, repr(d))
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def separator_name(d: str) -> Fact:
+    """The separator in words (``ingest_read.sep.*``); another character is shown as it is."""
+    name = SEPARATOR_NAMES.get(d)
+    return Fact(f"ingest_read.sep.{name}") if name else Fact("ingest_read.sep.other", char=d)

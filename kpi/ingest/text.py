@@ -8,9 +8,6 @@ from pathlib import Path
 import polars as pl
 
 from kpi.errors import UnreadableFileError
-from kpi.formats import (
-    ReadOptions,
-)
 from kpi.ingest.grid import _Context, _tables_from_grid
 from kpi.ingest.report import Table
 from kpi.ingest.sniff import (
@@ -20,9 +17,13 @@ from kpi.ingest.sniff import (
     _decode,
     _fallback_8bit,
     _field_counts,
-    _show,
+    separator_name,
     sniff_delimiter,
 )
+from kpi.ingest.values import (
+    ReadOptions,
+)
+from kpi.words import Fact
 
 SHORT_ROW_CHECK_MAX_BYTES = 64 * 2**20
 """Rows with fewer fields than the header are counted on files up to this size."""
@@ -39,8 +40,8 @@ def _read_text(
     on_disk: tuple[Path, int] | None = None,
 ) -> Table:
     """``on_disk=(path, size)``: ``data`` is the file's head, already checked to be UTF-8."""
-    notes: list[str] = []
-    warnings: list[str] = []
+    notes: list[Fact] = []
+    warnings: list[Fact] = []
     utf8: bytes | Path
     if on_disk is None:
         utf8, enc, note = _decode(data, encoding)
@@ -60,16 +61,22 @@ def _read_text(
             head = head_bytes.decode("utf-8", errors="ignore")
     _check_binary(head)
     if not head.strip():
-        raise UnreadableFileError("The file is empty (only blank space).", "Export the data again.")
+        raise UnreadableFileError(
+            Fact("ingest_errors.blank"), Fact("ingest_errors.hint.export_again")
+        )
     if size > _HEAD_BYTES:
         head = head[: head.rfind("\n") + 1] or head
     lines = _clean_sample_lines(head)
     if delimiter:
         d = delimiter
-        notes.append(f"Separator: {_show(d)} (as you chose)")
+        notes.append(Fact("ingest_read.separator.chosen", separator=separator_name(d)))
     else:
         d, single = sniff_delimiter(lines)
-        notes.append(single if single else f"Separator: {_show(d)} (detected)")
+        notes.append(
+            single
+            if single is not None
+            else Fact("ingest_read.separator.detected", separator=separator_name(d))
+        )
     width = max(_field_counts(lines, d) or [1]) + 1
     european = d == ";" or bool(
         re.search(r"\d,\d{1,2}(?:\s*[%€])?\s*(?:;|\t|$)", head, re.M) and d != ","
@@ -78,10 +85,10 @@ def _read_text(
     grid, utf8, enc, note = _grid_from_csv(utf8, source, enc, note, d, width, notes)
     if isinstance(utf8, bytes):
         size = len(utf8)
-    if note:
+    if note is not None:
         notes.insert(0, note)
     elif enc == "utf-8":
-        notes.insert(0, "Encoding: UTF-8")
+        notes.insert(0, Fact("ingest_read.encoding.utf8"))
     if fmt == "csv" and d == "\t":
         fmt = "tsv"
     ctx = _Context(
@@ -102,11 +109,11 @@ def _grid_from_csv(
     utf8: bytes | Path,
     original: bytes | Path,
     enc: str,
-    note: str | None,
+    note: Fact | None,
     d: str,
     width: int,
-    notes: list[str],
-) -> tuple[pl.DataFrame, bytes | Path, str, str | None]:
+    notes: list[Fact],
+) -> tuple[pl.DataFrame, bytes | Path, str, Fact | None]:
     schema = {f"c{i}": pl.String for i in range(width)}
     kwargs = dict(
         has_header=False,
@@ -125,8 +132,7 @@ def _grid_from_csv(
             if "utf-8" in message or "utf8" in message:
                 if enc != "utf-8" or attempt:
                     raise UnreadableFileError(
-                        "The file mixes text encodings and cannot be decoded.",
-                        "Save it again as UTF-8 CSV.",
+                        Fact("ingest_errors.mixed_encodings"), Fact("ingest_errors.hint.save_utf8")
                     ) from exc
                 utf8, enc, note = _fallback_8bit(
                     original if isinstance(original, bytes) else original.read_bytes()
@@ -134,11 +140,14 @@ def _grid_from_csv(
                 continue
             if kwargs.get("quote_char", '"') is None:
                 raise UnreadableFileError(
-                    f"The file cannot be read as a table ({exc}).", "Check the export."
+                    Fact("ingest_errors.not_readable", detail=str(exc).splitlines()[0][:200]),
+                    Fact("ingest_errors.hint.check_export"),
                 ) from exc
             kwargs["quote_char"] = None
-            notes.append("Quotes were unbalanced, so quote characters were read as ordinary text.")
-    raise UnreadableFileError("The file cannot be read as a table.", "Save it again as UTF-8 CSV.")
+            notes.append(Fact("ingest_read.quotes_unbalanced"))
+    raise UnreadableFileError(
+        Fact("ingest_errors.not_readable", detail=""), Fact("ingest_errors.hint.save_utf8")
+    )
 
 
 def _physical_lines(utf8: bytes | Path) -> pl.Series:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kpi.ingest.epoch import UNIT_NAMES, epoch_unit, from_epoch
+from kpi.ingest.epoch import epoch_unit, from_epoch
+from kpi.words import Fact
 
 MIN_PARSED_SHARE = 0.95
 """A column takes a type when at least this share of its non-null values parse as that type."""
@@ -103,7 +104,7 @@ class ColumnReport:
 
     name: str
     dtype: str
-    label: str
+    label: Fact  # how the column was read, in words (``ingest_values.*``)
     failed_count: int = 0
     failed_examples: tuple[str, ...] = ()
     epoch_unit: str | None = None  # "s", "ms", "us" or "ns" when read from epoch numbers
@@ -126,7 +127,7 @@ class Typed:
 
     series: pl.Series
     report: ColumnReport
-    notes: list[str]
+    notes: list[Fact]
     ambiguous_date: bool = False
 
 
@@ -240,7 +241,7 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
     if not scored or scored[0][1] < MIN_PARSED_SHARE * sample.len():
         return None
     best = scored[0][0]
-    notes: list[str] = []
+    notes: list[Fact] = []
     ambiguous = False
     twin = _MONTH_FIRST_TWIN.get(best) or _DAY_FIRST_TWIN.get(best)
     cache = _repeated(sample)
@@ -252,17 +253,17 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
         day_ok, month_ok = day.len() - day.null_count(), month.len() - month.null_count()
         if opts.date_order in ("dmy", "mdy"):
             best = day_fmt if opts.date_order == "dmy" else month_fmt
-            notes.append(
-                f"{name}: dates read {'day' if opts.date_order == 'dmy' else 'month'} first, as you chose."
-            )
+            notes.append(Fact(f"ingest_values.note.dates_chosen_{opts.date_order}", column=name))
         elif day_ok == month_ok:
             ambiguous = True
             best = day_fmt if opts.european_hint else month_fmt
             notes.append(
-                f"{name}: every date could be day-first or month-first; read as "
-                f"{'day first (dd/mm)' if opts.european_hint else 'month first (mm/dd)'}"
-                f" because the file {'looks European' if opts.european_hint else 'uses , and . like US exports'}. "
-                "Change the date order if this is wrong."
+                Fact(
+                    "ingest_values.note.dates_ambiguous_dmy"
+                    if opts.european_hint
+                    else "ingest_values.note.dates_ambiguous_mdy",
+                    column=name,
+                )
             )
         else:
             best = day_fmt if day_ok > month_ok else month_fmt
@@ -273,23 +274,23 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
         return None
     pattern = {**DATE_FORMATS, **DATETIME_FORMATS}[best]
     if best in DATE_FORMATS:
-        order = (
-            " day first"
+        code = (
+            "ingest_values.date_day_first"
             if best.startswith("%d")
-            else " month first"
+            else "ingest_values.date_month_first"
             if best.startswith("%m")
-            else ""
+            else "ingest_values.date"
         )
-        label = f"date,{order} ({pattern})" if order else f"date ({pattern})"
+        label = Fact(code, pattern=pattern)
+    elif "%#z" in best or "UTC" in best or best.endswith("Z"):
+        label = Fact("ingest_values.datetime_utc", pattern=pattern)
     else:
-        label = f"date and time ({pattern})"
-        if "%#z" in best or "UTC" in best or best.endswith("Z"):
-            label += ", converted to UTC"
+        label = Fact("ingest_values.datetime", pattern=pattern)
     if opts.from_excel and parsed.dtype == pl.Datetime("us"):
         nonnull = parsed.drop_nulls()
         if nonnull.len() and (nonnull.dt.truncate("1d") == nonnull).all():
             parsed = parsed.dt.date()
-            label = "date (Excel date)"
+            label = Fact("ingest_values.date_excel")
     failed, examples = _failures(raw, parsed)
     return Typed(
         parsed.alias(name),
@@ -306,9 +307,7 @@ def _type_yyyymmdd(raw: pl.Series, sample: pl.Series) -> Typed | None:
     if _share(raw, parsed) < MIN_PARSED_SHARE:
         return None
     failed, examples = _failures(raw, parsed)
-    report = ColumnReport(
-        raw.name, "Date", "date from yyyymmdd number (e.g. GA4 Date)", failed, examples
-    )
+    report = ColumnReport(raw.name, "Date", Fact("ingest_values.yyyymmdd"), failed, examples)
     return Typed(parsed.alias(raw.name), report, [])
 
 
@@ -320,7 +319,7 @@ def _maybe_epoch(name: str, numbers: pl.Series) -> Typed | None:
     if unit is None:
         return None
     ts = from_epoch(numbers, unit)
-    label = f"date and time from epoch {UNIT_NAMES[unit]} (UTC)"
+    label = Fact("ingest_values.epoch", unit=Fact(f"ingest_values.unit.{unit}"))
     return Typed(ts.alias(name), ColumnReport(name, str(ts.dtype), label, epoch_unit=unit), [])
 
 
@@ -398,15 +397,13 @@ def _type_number(
     if share < 0.5:
         return None, None
     if CODE_NAME.search(name):
-        return None, f"{name}: kept as text: phone numbers and postcodes are codes, not numbers."
+        return None, Fact("ingest_values.note.text_codes", column=name)
     if sample.str.contains(r"^0\d+$").any():
-        return (
-            None,
-            f"{name}: kept as text: values like '{sample.filter(sample.str.contains(r'^0[0-9]+$'))[0]}' have leading zeros (a code, not a number).",
-        )
+        example = sample.filter(sample.str.contains(r"^0[0-9]+$"))[0]
+        return None, Fact("ingest_values.note.text_leading_zeros", column=name, example=example)
     if _id_name(name) and sample.str.contains(r"^\d+\.\d*[1-9]\d*$").any():
         # GA4's user_pseudo_id "1234567.1234567890": an identifier, a float would lose digits
-        return None, f"{name}: kept as text: an identifier with a dot, not a decimal number."
+        return None, Fact("ingest_values.note.text_dotted_id", column=name)
     plain = not sample.str.contains(r"[^\d.eE+-]").any()
     percent = sample.str.ends_with("%").sum() >= 0.5 * sample.len()
     decimal = _decide_decimal(sample, opts)
@@ -432,9 +429,11 @@ def _type_number(
     if ok_share < MIN_PARSED_SHARE:
         if ok_share >= 0.8:
             failed, examples = _failures(raw, parsed)
-            return None, (
-                f"{name}: kept as text although {ok_share:.0%} of values are numbers "
-                f"(not numbers: {', '.join(repr(e) for e in examples)})."
+            return None, Fact(
+                "ingest_values.note.text_mostly_numbers",
+                column=name,
+                share=ok_share,
+                examples=list(examples),
             )
         return None, None
     if (
@@ -442,37 +441,34 @@ def _type_number(
         and (raw.str.len_bytes() >= 16).any()
         and raw.str.contains(r"^\d{16,}$").any()
     ):
-        return (
-            None,
-            f"{name}: kept as text: numbers with 16+ digits are identifiers (would lose digits).",
-        )
+        return None, Fact("ingest_values.note.text_long_numbers", column=name)
     failed, examples = _failures(raw, parsed)
     if failed:
         bad = raw.filter(raw.is_not_null() & parsed.is_null()).str.strip_chars()
         if bad.str.contains(r"^[A-Za-z]{1,3}\d+[A-Za-z]{0,3}$|^\d+[A-Za-z]{1,3}$").all():
-            return None, (
-                f"{name}: kept as text: {failed:,} values are codes like {examples[0]!r} "
-                "(letters with digits), so the column is an identifier."
+            return None, Fact(
+                "ingest_values.note.text_letter_codes", column=name, n=failed, example=examples[0]
             )
     example = sample.filter(shaped)[0] if shaped.any() else ""
     has_space = sample.str.contains(r"\d[\s\u00a0\u202f]\d").any()
     currencies = symbols_seen(sample)
-    currency = bool(currencies)
     if percent:
         value = number_expr(pl.Series([example]), decimal, percent=True)[0]
-        label = f"percentage {example} -> {value:g}"
+        kind = Fact("ingest_values.percentage", example=example, value=float(value))
     elif decimal == "," and (has_space or sample.str.contains(r"\d\.\d{3}").any()):
-        label = "number, French format 1 234,56" if has_space else "number, German format 1.234,56"
+        kind = Fact("ingest_values.number_fr" if has_space else "ingest_values.number_de")
     elif decimal == ",":
-        label = "number, decimal comma 3,5"
+        kind = Fact("ingest_values.number_comma")
     elif sample.str.contains(r"\d,\d{3}").any():
-        label = "number, thousands with commas 1,234.50"
+        kind = Fact("ingest_values.number_thousands")
     else:
-        label = "whole number" if parsed.dtype == pl.Int64 else "number"
-    if currency:
-        label += f" (currency symbol removed, e.g. {example})"
+        kind = Fact("ingest_values.integer" if parsed.dtype == pl.Int64 else "ingest_values.number")
+    details = []
+    if currencies:
+        details.append(Fact("ingest_values.detail.currency", example=example))
     if sample.str.contains(r"^\(.*\)$").any():
-        label += ", (12.50) read as negative"
+        details.append(Fact("ingest_values.detail.negative"))
+    label = Fact("ingest_values.with_details", kind=kind, details=details) if details else kind
     return Typed(
         parsed.alias(name),
         ColumnReport(name, str(parsed.dtype), label, failed, examples, currencies=currencies),
@@ -509,15 +505,14 @@ def type_column(raw: pl.Series, opts: ReadOptions) -> Typed:
         return Typed(raw, ColumnReport(name, str(raw.dtype), _label_for(raw.dtype)), [])
     sample = _sample(raw)
     if sample.len() == 0:
-        return Typed(raw, ColumnReport(name, "String", "empty column (no values)"), [])
+        return Typed(raw, ColumnReport(name, "String", Fact("ingest_values.empty")), [])
     if _bool_words(sample, name):
         parsed = _to_bool(raw)
         if _share(raw, parsed) >= MIN_PARSED_SHARE:
             failed, examples = _failures(raw, parsed)
             words = "/".join(sorted(set(sample.str.to_lowercase().unique().to_list())))
-            return Typed(
-                parsed, ColumnReport(name, "Boolean", f"yes/no ({words})", failed, examples), []
-            )
+            label = Fact("ingest_values.yes_no_words", words=words)
+            return Typed(parsed, ColumnReport(name, "Boolean", label, failed, examples), [])
     for attempt in (_type_yyyymmdd(raw, sample), _type_dates(raw, sample, opts)):
         if attempt is not None:
             return attempt
@@ -526,21 +521,26 @@ def type_column(raw: pl.Series, opts: ReadOptions) -> Typed:
         epoch = _maybe_epoch(name, typed.series)
         return epoch or typed
     notes = [close_note] if close_note else []
-    return Typed(raw, ColumnReport(name, "String", "text"), notes)
+    return Typed(raw, ColumnReport(name, "String", TEXT), notes)
 
 
-def _label_for(dtype: pl.DataType) -> str:
+TEXT = Fact("ingest_values.text")
+
+
+def _label_for(dtype: pl.DataType) -> Fact:
     if dtype.is_integer():
-        return "whole number"
+        return Fact("ingest_values.integer")
     if dtype.is_float():
-        return "number"
+        return Fact("ingest_values.number")
     if dtype == pl.Boolean:
-        return "yes/no"
+        return Fact("ingest_values.yes_no")
     if dtype == pl.Date:
-        return "date"
+        return Fact("ingest_values.date_plain")
     if isinstance(dtype, pl.Datetime):
-        return "date and time"
-    return "text" if dtype == pl.String else str(dtype)
+        return Fact("ingest_values.datetime_plain")
+    if dtype == pl.String:
+        return TEXT
+    return Fact("ingest_values.other_type", dtype=str(dtype))
 
 
 # --------------------------------------------------------------------------- many columns at once
@@ -597,7 +597,7 @@ def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
     out: dict[str, Typed] = {}
     for c in frame.columns:
         if c not in present:
-            out[c] = Typed(frame[c], ColumnReport(c, "String", "empty column (no values)"), [])
+            out[c] = Typed(frame[c], ColumnReport(c, "String", Fact("ingest_values.empty")), [])
     ints, floats = [], []
     for r in stats.iter_rows(named=True):
         c, n = r["column"], r["n"]
@@ -606,7 +606,7 @@ def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
             and r["number_shaped"] < 0.5 * n
             and r["date_shaped"] < MIN_PARSED_SHARE * n
         ):
-            out[c] = Typed(frame[c], ColumnReport(c, "String", "text"), [])
+            out[c] = Typed(frame[c], ColumnReport(c, "String", TEXT), [])
             continue
         if (
             r["ints"] + r["floats"] < n
@@ -619,7 +619,9 @@ def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
             continue
         if r["floats"] == 0:
             decimal = opts.decimal or ("," if opts.european_hint else ".")
-            label = "number, decimal comma 3,5" if decimal == "," else "whole number"
+            label = Fact(
+                "ingest_values.number_comma" if decimal == "," else "ingest_values.integer"
+            )
             ints.append((c, label))
         else:
             decimal = opts.decimal or ("." if r["dot_decimal"] or not opts.european_hint else ",")
@@ -633,5 +635,5 @@ def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
         for c, label in ints:
             out[c] = Typed(parsed[c], ColumnReport(c, "Int64", label), [])
         for c in floats:
-            out[c] = Typed(parsed[c], ColumnReport(c, "Float64", "number"), [])
+            out[c] = Typed(parsed[c], ColumnReport(c, "Float64", Fact("ingest_values.number")), [])
     return out

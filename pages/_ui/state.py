@@ -19,6 +19,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.load import Table, read_table
 from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, rederive_cohort
+from kpi.words import Fact
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
@@ -66,17 +67,19 @@ def parse(name: str, data: bytes, options: dict[str, Any] | None = None) -> Pars
     return pf
 
 
-def build(files: list[ParsedFile], grain: str = "month") -> tuple[Dataset | None, str | None]:
-    """The Dataset from every readable file, or a message saying why there is none."""
+def build(
+    files: list[ParsedFile], grain: str = "month"
+) -> tuple[Dataset | None, ParcoursError | None]:
+    """The Dataset from every readable file, or the error saying why there is none."""
     inputs = [
         TableInput.from_table(f.name, f.table, roles=f.roles) for f in files if f.table is not None
     ]
     if not inputs:
-        return None, "None of the uploaded files could be read."
+        return None, ParcoursError(Fact("ingest_page.no_readable_file"))
     try:
         return build_dataset(inputs, cohort_grain=grain), None  # type: ignore[arg-type]
     except ParcoursError as exc:
-        return None, str(exc)
+        return None, exc
 
 
 @st.cache_resource(show_spinner="Loading the demo data…")
@@ -172,7 +175,7 @@ def set_roles(index: int, roles: dict[str, str]) -> None:
     st.session_state.pop("dataset_key", None)
 
 
-def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
+def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]:
     """The unfiltered Dataset of this session.
 
     Built once per set of files, roles and reading options; a change of cohort grain only
@@ -194,7 +197,7 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, str | None]:
 
 
 @st.cache_resource(show_spinner="Preparing the demo data…")
-def _demo_dataset() -> tuple[Dataset | None, str | None]:
+def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
     return build(demo_files())
 
 
