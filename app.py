@@ -52,7 +52,7 @@ with running.spinner("Reading the data…", show_time=True):
     grain = sidebar.cohort_grain(side.grain)
     ds, error = state.dataset(grain)
 if ds is None:
-    st.error(error or "No data.")
+    st.error(lang.t(error.message) if error is not None else "No data.")
     st.info("Upload an event log, orders, a user table or aggregated counts in the sidebar.")
     st.session_state["filters"] = None
 else:

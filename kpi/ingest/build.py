@@ -12,7 +12,7 @@ import polars as pl
 from kpi import pipeline
 from kpi.dataset import Dataset, Source
 from kpi.errors import SchemaError
-from kpi.ingest.currency import currencies_of, one_currency
+from kpi.ingest.currency import one_currency
 from kpi.ingest.orders import _first_touch
 from kpi.ingest.roles import SEGMENT_ROLES, _name_match
 from kpi.ingest.rows import MISSING_USER_ID, REPEATED_USER_ID
@@ -179,7 +179,7 @@ def build_dataset(
         step_order = _default_steps(events)
     seen: set[str] = set()
     steps = tuple(s for s in step_order if not (s in seen or seen.add(s)))
-    currencies = tuple(sorted({c for t in tables for c in currencies_of(t.frame, t.currencies)}))
+    currencies = tuple(sorted({c for t in tables for c in t.currencies_named()}))
     if len(currencies) > 1:
         notes.append(Fact("ingest_shape.currencies", currencies=list(currencies)))
     return Dataset(

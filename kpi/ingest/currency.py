@@ -74,13 +74,41 @@ def codes_in_column(values: pl.Series, limit: int = 50) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def currencies_of(frame: pl.DataFrame, symbols: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every currency a table names: its currency columns, plus the symbols of its amounts."""
+_NAMED = re.compile(r"[(\[]\s*([A-Za-z]{3}|[€$£¥])\s*[)\]]\s*$|[\s_\-]([A-Z]{3})$|([€$£¥])")
+
+
+def currency_in_name(name: str) -> str | None:
+    """The currency an amount column's header names: ``Montant (€)``, ``Revenue (USD)``,
+    ``Total EUR``, ``Prix €`` (None for ``purchase_revenue_in_usd``-like names: no marks)."""
+    from kpi.ingest.values import CURRENCY_SYMBOLS
+
+    m = _NAMED.search(name.strip())
+    if m is None:
+        return None
+    token = next(g for g in m.groups() if g)
+    if token in CURRENCY_SYMBOLS:
+        return CURRENCY_SYMBOLS[token]
+    return token.upper() if token.upper() in _iso_codes() else None
+
+
+def currencies_of(
+    frame: pl.DataFrame, symbols: Iterable[str] = (), amounts: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """Every currency a table names: its currency columns, the headers of its amount columns
+    (``amounts``: ``Montant (€)``) and the symbols written in its amounts."""
     found = set(symbols)
     for c in frame.columns:
         if is_currency_column(c):
             found.update(codes_in_column(frame[c]))
+    for c in amounts:
+        named = currency_in_name(c)
+        if named:
+            found.add(named)
     return tuple(sorted(found))
+
+
+AMOUNT_ROLES = ("revenue", "unit_price", "spend")
+"""Roles whose column header may name the currency (``Montant (€)``)."""
 
 
 def one_currency(found: Iterable[str]) -> str | None:

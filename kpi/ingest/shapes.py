@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from kpi.errors import SchemaError
-from kpi.ingest.currency import currencies_of, one_currency
+from kpi.ingest.currency import AMOUNT_ROLES, currencies_of, one_currency
 from kpi.ingest.epoch import epoch_to_datetime
 from kpi.ingest.orders import (
     _cancellation_convention,
@@ -75,6 +75,11 @@ class TableInput:
     def cols(self, role: str) -> list[str]:
         present = set(self.frame.columns)
         return [c for c, r in self.roles.items() if r == role and c in present]
+
+    def currencies_named(self) -> tuple[str, ...]:
+        """Every currency the table names (currency columns, amount headers, symbols)."""
+        amounts = [c for c, r in self.roles.items() if r in AMOUNT_ROLES]
+        return currencies_of(self.frame, self.currencies, amounts)
 
     def col(self, role: str) -> str | None:
         found = self.cols(role)
@@ -292,7 +297,7 @@ def _events_from(t: TableInput) -> tuple[pl.DataFrame, pl.DataFrame, _Drops, lis
         if order_level_rev:
             notes.append(Fact("ingest_shape.revenue_per_order", file=t.name, column=rev))
             if refund:
-                currency = one_currency(currencies_of(t.frame, t.currencies))
+                currency = one_currency(t.currencies_named())
                 g, note = _net_of_refunds(g, rev, refund, t.name, currency)
                 notes += note
         if refund and refund in g.columns:

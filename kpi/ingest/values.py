@@ -457,7 +457,7 @@ def _type_number(
         kind = Fact("ingest_values.percentage", example=example, value=float(value))
     elif decimal == "," and (has_space or sample.str.contains(r"\d\.\d{3}").any()):
         kind = Fact("ingest_values.number_fr" if has_space else "ingest_values.number_de")
-    elif decimal == ",":
+    elif decimal == "," and (parsed.dtype != pl.Int64 or sample.str.contains(",").any()):
         kind = Fact("ingest_values.number_comma")
     elif sample.str.contains(r"\d,\d{3}").any():
         kind = Fact("ingest_values.number_thousands")
@@ -618,10 +618,7 @@ def _screen(frame: pl.DataFrame, opts: ReadOptions) -> dict[str, Typed]:
         ):
             continue
         if r["floats"] == 0:
-            decimal = opts.decimal or ("," if opts.european_hint else ".")
-            label = Fact(
-                "ingest_values.number_comma" if decimal == "," else "ingest_values.integer"
-            )
+            label = Fact("ingest_values.integer")  # digits only: no decimal mark to name
             ints.append((c, label))
         else:
             decimal = opts.decimal or ("." if r["dot_decimal"] or not opts.european_hint else ",")

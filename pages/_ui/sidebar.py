@@ -26,6 +26,7 @@ from kpi.filters import (
 )
 from kpi.load import MAX_UPLOAD_MB
 from pages._ui import state
+from pages._ui.lang import t
 
 MAX_OPTIONS = 200
 
@@ -82,7 +83,7 @@ def data_source(box: DeltaGenerator) -> None:
     if not state.using_demo():
         for f in state.files():
             if f.error is not None:
-                box.error(f"**{f.name}**: {f.error}")
+                box.error(t("ingest_page.file_error", file=f.name, error=f.error.message))
             else:
                 box.caption(f"✓ {f.name}: {f.table.report.rows_kept:,} rows")  # type: ignore[union-attr]
 

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import polars as pl
 
-from kpi.ingest.currency import codes_in_column, currencies_of, is_currency_column
+from kpi.ingest.currency import (
+    codes_in_column,
+    currencies_of,
+    currency_in_name,
+    is_currency_column,
+)
 from kpi.load import read_table
 from kpi.schema import TableInput, build_dataset
 from kpi.words import render
@@ -56,8 +61,23 @@ def test_pound_and_dollar_symbols() -> None:
     assert t.report.currencies == ("USD",)
 
 
-def test_file_without_currency_gives_none() -> None:
+def test_amount_header_names_the_currency() -> None:
+    # the French CRM export's deal amounts are in a column headed "Montant (€)"
     ds = _dataset(("crm.csv", FIXTURES / "crm_contacts_fr.csv"))
+    assert ds.currency == "EUR"
+    for name, code in [
+        ("Montant (€)", "EUR"),
+        ("Revenue (USD)", "USD"),
+        ("Total EUR", "EUR"),
+        ("Prix £", "GBP"),
+        ("purchase_revenue_in_usd", None),
+        ("Amount", None),
+    ]:
+        assert currency_in_name(name) == code, name
+
+
+def test_file_without_currency_gives_none() -> None:
+    ds = _dataset(("hubspot.csv", FIXTURES / "hubspot_contacts.csv"))
     assert ds.currency is None and ds.currencies == ()
     plain = b"user,ts,event,revenue\na,2025-01-01,buy,12.5\nb,2025-01-02,buy,3\n"
     assert _dataset(("plain.csv", plain)).currency is None

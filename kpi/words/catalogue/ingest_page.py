@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "compris et vous permet de le corriger.",
         ),
         "ingest_page.what_to_do": ("What to do: {hint}", "Que faire : {hint}"),
+        "ingest_page.file_error": ("**{file}**: {error}", "**{file}** : {error}"),
         "ingest_page.no_readable_file": (
             "None of the uploaded files could be read.",
             "Aucun des fichiers importés n'a pu être lu.",
