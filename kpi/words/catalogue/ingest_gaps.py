@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "entre le {first:date} et le {last:date} ({runs:list})",
         ),
         "ingest_gaps.run": (
-            "{first:date} to {last:date}, {days:int} {days:plural:day|days}",
-            "du {first:date} au {last:date}, {days:int} {days:plural:jour|jours}",
+            "{days:int} {days:plural:day|days} from {first:date} to {last:date}",
+            "{days:int} {days:plural:jour|jours} du {first:date} au {last:date}",
         ),
         "ingest_gaps.counted.users": (
             "{n:int} users did {next_step}",
