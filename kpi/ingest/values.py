@@ -88,6 +88,22 @@ DATETIME_FORMATS: dict[str, str] = {
     "%d-%m-%Y %H:%M:%S": "dd-mm-yyyy hh:mm:ss",
     "%d-%m-%Y %H:%M": "dd-mm-yyyy hh:mm",
 }
+
+
+def pattern_code(pattern: str) -> str:
+    """The message code of a date pattern (``dd/mm/yyyy`` -> ``ingest_values.pattern.ddsmmsyyyy``):
+    French writes it ``jj/mm/aaaa``."""
+    table = str.maketrans(
+        {"-": "d", ".": "p", "/": "s", " ": "_", ":": "c", "+": "x", "(": "", ")": ""}
+    )
+    return "ingest_values.pattern." + pattern.translate(table).lower()
+
+
+def pattern_fact(pattern: str) -> Fact:
+    """A date pattern in the reader's letters (``dd/mm/yyyy``, ``jj/mm/aaaa``)."""
+    return Fact(pattern_code(pattern))
+
+
 _MONTH_FIRST_TWIN = {
     "%d/%m/%Y": "%m/%d/%Y",
     "%d/%m/%y": "%m/%d/%y",
@@ -272,7 +288,7 @@ def _type_dates(raw: pl.Series, sample: pl.Series, opts: ReadOptions) -> Typed |
         parsed = _parse_format(raw, best, cache=cache)
     if _share(raw, parsed) < MIN_PARSED_SHARE:
         return None
-    pattern = {**DATE_FORMATS, **DATETIME_FORMATS}[best]
+    pattern = pattern_fact({**DATE_FORMATS, **DATETIME_FORMATS}[best])
     if best in DATE_FORMATS:
         code = (
             "ingest_values.date_day_first"

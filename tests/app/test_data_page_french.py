@@ -107,7 +107,7 @@ def test_french_crm_upload_in_french(app: AppTest) -> None:
         "Séparateur\u00a0: point-virgule (;) (détecté)",
         "Devise des montants\u00a0:** EUR",
         "Identifiant utilisateur = Identifiant",
-        "date, jour en premier (dd/mm/yyyy)",
+        "date, jour en premier (jj/mm/aaaa)",
     ):
         assert words in joined, words
     assert_no_english(texts)

@@ -129,3 +129,18 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         ),
     }
 )
+
+
+def _date_patterns() -> dict[str, tuple[str, str]]:
+    """Every date pattern the reader recognises, in English (dd/mm/yyyy) and French letters
+    (jj/mm/aaaa)."""
+    from kpi.ingest.values import DATE_FORMATS, DATETIME_FORMATS, pattern_code
+
+    out = {}
+    for pattern in {*DATE_FORMATS.values(), *DATETIME_FORMATS.values()}:
+        fr = pattern.replace("dd", "jj").replace("yyyy", "aaaa").replace("yy", "aa")
+        out[pattern_code(pattern)] = (pattern, fr)
+    return out
+
+
+MESSAGES.update(_date_patterns())
