@@ -26,6 +26,8 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from kpi.words import Fact
+
 
 @dataclass(frozen=True)
 class Source:
@@ -54,7 +56,12 @@ class Dataset:
     extra_segments: tuple[str, ...] = ()  # further candidates, ranked, offered on demand
     flags: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Fact | str, ...] = ()  # facts about the files (shapes, ids, cohorts)
+    currency: str | None = None
+    """ISO 4217 code of the amounts (``"EUR"``), None when the data does not say or names
+    several currencies (those are in :attr:`currencies`)."""
+    currencies: tuple[str, ...] = ()
+    """Every currency the files name (currency columns, symbols in amounts), in code order."""
 
     @property
     def has_timestamps(self) -> bool:

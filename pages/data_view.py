@@ -2,114 +2,197 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
-from kpi.epoch import UNIT_NAMES, unit_by_magnitude
-from kpi.schema import KIND_LABELS, ROLE_LABELS, ROLES, describe_roles, detect_kind
+from kpi.errors import ParcoursError
+from kpi.ingest.epoch import unit_by_magnitude
+from kpi.ingest.roles import ROLES, describe_roles, detect_kind, kind_name, role_name
+from kpi.ingest.sniff import SEPARATOR_NAMES
+from kpi.words import Fact
+from kpi.words import format as fmt
 from pages._ui import compute, state, widgets
 from pages._ui import gaps as gap_notes
+from pages._ui.lang import current, t, tx
 
-st.title("Data")
+lang = current()
+
+
+def n(value: int) -> str:
+    """A count as the reader's language writes it."""
+    return fmt.integer(value, lang)
+
+
+def show_error(exc: ParcoursError) -> None:
+    """What is wrong (error) and what to do (hint), in the reader's language."""
+    st.error(t(exc.message))
+    if exc.hint is not None:
+        st.info(t("ingest_page.what_to_do", hint=exc.hint))
+
+
+def encoding_words(encoding: str | None) -> str:
+    """The encoding as read (``utf-8``), or in words for workbooks and Parquet files."""
+    if not encoding:
+        return fmt.MISSING
+    if encoding.startswith("binary"):
+        return tx("ingest_page.encoding.binary")
+    return encoding
+
+
+def shape_words(kind: str) -> str:
+    """A file's shape in words (``events`` -> "event log (one row per event)")."""
+    try:
+        return tx(kind_name(kind))
+    except KeyError:  # a shape this page has no words for: its key, as is
+        return kind
+
+
+st.title(tx("ingest_page.title"))
 widgets.view_caption()
 
 files = state.files()
 ds, error = st.session_state.get("dataset"), st.session_state.get("dataset_error")
 
 if state.using_demo():
-    st.info(
-        "You are looking at the **demo data set** (a fictional shop: events, users, ad spend, "
-        "NPS answers). Upload your own exports in the sidebar: Parcours reads them, shows here "
-        "what it understood, and lets you correct it."
-    )
-if error:
-    st.error(error)
+    st.info(t("ingest_page.demo"))
+if isinstance(error, ParcoursError):
+    show_error(error)
+elif error:
+    st.error(t(error))
 
 if ds is not None:
-    st.header("Data quality")
+    st.header(tx("ingest_page.quality"))
     q = compute.quality_summary(state.digest(), ds)
     c1, c2, c3 = st.columns(3)
     if ds.counts is not None and ds.events.height == 0:  # totals, not people: no 0 users
         kept = int(q.accounting["rows_kept"].sum())
-        c1.metric("Users", "–", help="Aggregated counts: the file holds totals, not users.")
-        c2.metric("Rows of counts", f"{kept:,}", help="Rows of totals read from the file.")
+        c1.metric(tx("ingest_page.users"), fmt.MISSING, help=tx("ingest_page.users.aggregated"))
+        c2.metric(tx("ingest_page.count_rows"), n(kept), help=tx("ingest_page.count_rows.help"))
     else:
-        c1.metric("Users", f"{q.users:,}")
-        c2.metric("Events", f"{q.events:,}")
+        c1.metric(tx("ingest_page.users"), n(q.users))
+        c2.metric(tx("ingest_page.events"), n(q.events))
     c3.metric(
-        "Duplicate events", f"{q.duplicate_events:,}", help="Rows identical in every column (kept)."
+        tx("ingest_page.duplicates"),
+        n(q.duplicate_events),
+        help=tx("ingest_page.duplicates.help"),
     )
-    st.markdown(f"**Period covered:** {q.period or 'no dates in the data'}")
-    st.markdown("**Every input row, accounted for**")
-    shown = q.accounting.with_columns(
-        pl.col("rows_read", "rows_kept", "rows_dropped").map_elements(
-            lambda n: f"{n:,}", return_dtype=pl.String
+    st.markdown(t("ingest_page.period", period=q.period_fact))
+    if ds.currency:
+        st.markdown(t("ingest_page.currency", currency=ds.currency))
+    elif len(ds.currencies) > 1:
+        st.markdown(t("ingest_page.currencies", currencies=list(ds.currencies)))
+    else:
+        st.markdown(t("ingest_page.currency.none"))
+    st.markdown(t("ingest_page.accounting"))
+    acc = q.accounting
+    st.table(
+        pl.DataFrame(
+            {
+                tx("ingest_page.col.file"): acc["file"],
+                tx("ingest_page.col.shape"): [shape_words(k) for k in acc["shape"]],
+                tx("ingest_page.col.rows_read"): [n(v) for v in acc["rows_read"]],
+                tx("ingest_page.col.rows_kept"): [n(v) for v in acc["rows_kept"]],
+                tx("ingest_page.col.reason"): [tx(r) for r in acc["reason"]],
+                tx("ingest_page.col.rows_dropped"): [n(v) for v in acc["rows_dropped"]],
+                tx("ingest_page.col.examples"): acc["examples"],
+            },
+            schema_overrides={tx("ingest_page.col.file"): pl.String},
         )
-    ).rename({"rows_read": "rows read", "rows_kept": "rows kept", "rows_dropped": "rows dropped"})
-    st.table(shown)
+    )
     if q.steps:
-        st.markdown(f"**Steps found** (default funnel order): {' → '.join(q.steps)}")
+        st.markdown(t("ingest_page.steps", steps=" → ".join(q.steps)))
         # tracking gaps: a step at 0 on days when the next step is not (kpi.gaps)
         found = gap_notes.find(state.digest(), tuple(q.steps), ds)
         gap_notes.show(found, aggregated=ds.events.height == 0)
     if q.segments:
-        st.markdown(f"**Segments:** {', '.join(q.segments)}")
+        st.markdown(t("ingest_page.segments", segments=list(q.segments)))
     for note in ds.notes:
-        st.caption(f"• {note}")
-    st.markdown("**Missing values per column** (after building the canonical tables)")
-    st.caption(
-        "Expected gaps: revenue and order_id are empty on events that are not purchases; "
-        "segments are empty for users the files say nothing about (shown as “(none)”)."
-    )
+        st.caption(t("ingest_page.bullet", note=note))
+    st.markdown(t("ingest_page.missing"))
+    st.caption(t("ingest_page.missing.help"))
+    missing = q.missing
     st.dataframe(
-        q.missing,
+        pl.DataFrame(
+            {
+                tx("ingest_page.col.table"): [
+                    tx(f"ingest_page.table.{v}") for v in missing["table"]
+                ],
+                tx("ingest_page.col.column"): missing["column"],
+                tx("ingest_page.col.missing"): [n(v) for v in missing["missing"]],
+                tx("ingest_page.col.missing_share"): [
+                    fmt.percent(v, lang) for v in missing["missing_share"]
+                ],
+            },
+            schema_overrides={tx("ingest_page.col.column"): pl.String},
+        ),
         hide_index=True,
-        column_config={
-            "missing": st.column_config.NumberColumn("missing", format="localized"),
-            "missing_share": st.column_config.NumberColumn("share", format="percent"),
-        },
     )
 
-st.header("Files")
+st.header(tx("ingest_page.files"))
 ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-16"]
-DELIMITERS = {"": "detect", ",": "comma ,", ";": "semicolon ;", "\t": "tab", "|": "pipe |"}
+DELIMITERS = ["", ",", ";", "\t", "|"]
+
+
+def delimiter_words(d: str) -> str:
+    return tx("ingest_page.detect") if not d else tx(f"ingest_read.sep.{SEPARATOR_NAMES[d]}")
+
+
+def option_index(options: list[str], value: Any) -> int:
+    return options.index(value) if value in options else 0
+
 
 sources = {s.name: s for s in ds.sources} if ds is not None else {}
-tabs = st.tabs([f.name for f in files])
+tabs = st.tabs([tx("ingest_page.tab", file=f.name) for f in files])
 for i, pf in enumerate(files):
     with tabs[i]:
-        st.subheader(pf.name)
+        st.subheader(tx("ingest_page.tab", file=pf.name))
         if pf.error is not None:
-            st.error(f"{pf.error.message}")
-            if pf.error.hint:
-                st.info(f"What to do: {pf.error.hint}")
+            show_error(pf.error)
             continue
         table = pf.table
         assert table is not None
         rep = table.report
         try:
-            kind = KIND_LABELS.get(detect_kind(pf.roles), "?")
-        except Exception as exc:  # a SchemaError: say it, keep going
-            kind = f"not usable yet: {exc}"
+            kind: Fact = kind_name(detect_kind(pf.roles))
+        except ParcoursError as exc:  # a SchemaError: say it, keep going
+            kind = Fact("ingest_roles.kind.unusable", reason=exc.message)
         c1, c2, c3, c4 = st.columns(4)
         # after reading AND building the dataset (orders rules, missing ids…), as in the table
         src = sources.get(pf.name)
         kept = src.rows_kept if src else rep.rows_kept
         dropped = dict(src.dropped) if src else dict(rep.dropped)
         examples = dict(src.examples) if src else dict(rep.drop_examples)
-        c1.metric("Rows read", f"{rep.rows_read:,}")
-        c2.metric("Rows kept", f"{kept:,}")
-        c3.metric("Rows dropped", f"{sum(dropped.values()):,}")
-        c4.metric("Columns", f"{table.frame.width}")
-        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(
-            rep.delimiter or "", rep.delimiter or "–"
+        c1.metric(tx("ingest_page.col.rows_read"), n(rep.rows_read))
+        c2.metric(tx("ingest_page.col.rows_kept"), n(kept))
+        c3.metric(tx("ingest_page.col.rows_dropped"), n(sum(dropped.values())))
+        c4.metric(tx("ingest_page.columns"), n(table.frame.width))
+        separator = (
+            Fact(f"ingest_read.sep.{SEPARATOR_NAMES[rep.delimiter]}")
+            if rep.delimiter in SEPARATOR_NAMES
+            else Fact("ingest_read.sep.other", char=rep.delimiter)
+            if rep.delimiter
+            else fmt.MISSING
         )
         st.markdown(
-            f"**Understood as:** {kind} · format **{rep.format}** · encoding **{rep.encoding or '–'}** "
-            f"· delimiter **{delim}** · header on line **{(rep.header_row or 0) + 1}**"
+            t(
+                "ingest_page.understood_as",
+                kind=kind,
+                format=rep.format,
+                encoding=encoding_words(rep.encoding),
+                separator=separator,
+                line=(rep.header_row or 0) + 1,
+            )
         )
         if pf.roles:
-            st.markdown(f"**Columns understood:** {describe_roles(pf.roles) or 'none'}")
+            understood = describe_roles(pf.roles)
+            st.markdown(
+                t(
+                    "ingest_page.roles_understood",
+                    roles=understood if understood is not None else Fact("ingest_page.none"),
+                )
+            )
         schema = table.frame.schema  # once: each .schema access rebuilds it (5,000 columns)
         epochs = dict(getattr(rep, "epoch_units", {}))
         for c, r in pf.roles.items():  # a Timestamp role chosen by hand on a number column
@@ -118,70 +201,91 @@ for i, pf in enumerate(files):
         epochs = {c: u for c, u in epochs.items() if u}
         if epochs:
             st.markdown(
-                "**Epoch timestamps** (read as UTC): "
-                + " · ".join(
-                    f"{c}: {'a yyyymmdd date' if u == 'yyyymmdd' else 'epoch ' + UNIT_NAMES.get(u, u)}"
-                    for c, u in epochs.items()
+                t(
+                    "ingest_page.epochs",
+                    columns=[
+                        Fact("ingest_page.yyyymmdd_column", column=c)
+                        if u == "yyyymmdd"
+                        else Fact(
+                            "ingest_page.epoch_column",
+                            column=c,
+                            unit=Fact(f"ingest_values.unit.{u}"),
+                        )
+                        for c, u in epochs.items()
+                    ],
                 )
             )
         for note in rep.notes:
-            st.caption(f"• {note}")
+            st.caption(t("ingest_page.bullet", note=note))
         for warning in rep.warnings:
-            st.warning(warning)
+            st.warning(t(warning))
+        by_name = {c.name: c for c in rep.columns}
         for col in rep.ambiguous_dates:
+            label = getattr(by_name.get(col), "label", None)
+            day_first = pf.options.get("date_order") == "dmy" or (
+                isinstance(label, Fact) and label.code == "ingest_values.date_day_first"
+            )
             st.warning(
-                f"Dates in **{col}** read both ways (every day ≤ 12). Parcours assumed "
-                f"{'day first (dd/mm)' if (pf.options.get('date_order') or rep.date_order) == 'dmy' else 'month first (mm/dd)'}; "
-                "change it below if that is wrong."
+                t(
+                    "ingest_page.ambiguous_dmy" if day_first else "ingest_page.ambiguous_mdy",
+                    column=col,
+                )
             )
 
         with (
-            st.expander(
-                "Reading options (override what was detected)", expanded=bool(rep.ambiguous_dates)
-            ),
+            st.expander(tx("ingest_page.options"), expanded=bool(rep.ambiguous_dates)),
             st.form(f"opts_{i}"),
         ):
             o1, o2, o3 = st.columns(3)
             enc = o1.selectbox(
-                "Encoding",
+                tx("ingest_page.encoding"),
                 ENCODINGS,
-                index=ENCODINGS.index(pf.options.get("encoding", ""))
-                if pf.options.get("encoding", "") in ENCODINGS
-                else 0,
-                format_func=lambda x: x or "detect",
+                index=option_index(ENCODINGS, pf.options.get("encoding", "")),
+                format_func=lambda x: x or tx("ingest_page.detect"),
             )
             delim_opt = o2.selectbox(
-                "Delimiter",
-                list(DELIMITERS),
-                format_func=DELIMITERS.get,
-                index=list(DELIMITERS).index(pf.options.get("delimiter", ""))
-                if pf.options.get("delimiter", "") in DELIMITERS
-                else 0,
+                tx("ingest_page.separator"),
+                DELIMITERS,
+                format_func=delimiter_words,
+                index=option_index(DELIMITERS, pf.options.get("delimiter", "")),
             )
             dec = o3.selectbox(
-                "Decimal mark",
+                tx("ingest_page.decimal"),
                 ["", ",", "."],
-                format_func=lambda x: {"": "detect", ",": "comma 1,5", ".": "point 1.5"}[x],
+                format_func=lambda x: tx(
+                    {
+                        "": "ingest_page.detect",
+                        ",": "ingest_page.decimal.comma",
+                        ".": "ingest_page.decimal.point",
+                    }[x]
+                ),
             )
             o4, o5, o6 = st.columns(3)
             order = o4.selectbox(
-                "Dates",
+                tx("ingest_page.dates"),
                 ["", "dmy", "mdy"],
-                format_func=lambda x: {
-                    "": "detect",
-                    "dmy": "day first 31/12",
-                    "mdy": "month first 12/31",
-                }[x],
+                format_func=lambda x: tx(
+                    {
+                        "": "ingest_page.detect",
+                        "dmy": "ingest_page.dates.dmy",
+                        "mdy": "ingest_page.dates.mdy",
+                    }[x]
+                ),
             )
             header = o5.number_input(
-                "Header line (1 = first)", min_value=0, value=0, help="0 = detect"
+                tx("ingest_page.header_line"),
+                min_value=0,
+                value=0,
+                help=tx("ingest_page.header_line.help"),
             )
             sheet = ""
             if table.sheets and len(table.sheets) > 1:
                 sheet = o6.selectbox(
-                    "Sheet", ["", *table.sheets], format_func=lambda x: x or "largest"
+                    tx("ingest_page.sheet"),
+                    ["", *table.sheets],
+                    format_func=lambda x: x or tx("ingest_page.sheet.largest"),
                 )
-            if st.form_submit_button("Read again with these options", disabled=state.using_demo()):
+            if st.form_submit_button(tx("ingest_page.read_again"), disabled=state.using_demo()):
                 state.reparse(
                     i,
                     {
@@ -195,35 +299,49 @@ for i, pf in enumerate(files):
                 )
                 st.rerun()
 
-        st.markdown("**Columns and their roles** — correct a role and the analyses follow.")
-        understood = (
+        st.markdown(t("ingest_page.roles"))
+        understood_cols = (
             {c.name: c for c in rep.columns}
             if isinstance(rep.columns, list | tuple)
             else dict(rep.columns)
         )
         schema = table.frame.schema  # once: a wide file has thousands of columns
+
+        def read_as(c: str, cols: dict = understood_cols, types: Any = schema) -> str:
+            label = getattr(cols.get(c), "label", None)
+            return tx(label) if label is not None else str(types[c])
+
         editor = pl.DataFrame(
             {
                 "column": list(pf.roles),
                 "role": list(pf.roles.values()),
-                "read as": [getattr(understood.get(c), "label", str(schema[c])) for c in pf.roles],
-                "unreadable values": [
-                    getattr(understood.get(c), "failed_count", 0) for c in pf.roles
+                "read_as": [read_as(c) for c in pf.roles],
+                "unreadable": [
+                    getattr(understood_cols.get(c), "failed_count", 0) for c in pf.roles
                 ],
-            }
+            },
+            schema={
+                "column": pl.String,
+                "role": pl.String,
+                "read_as": pl.String,
+                "unreadable": pl.Int64,
+            },
         )
         edited = st.data_editor(
             editor,
             key=f"roles_{i}_{pf.digest}",
-            disabled=state.using_demo() or ["column", "read as", "unreadable values"],
+            disabled=state.using_demo() or ["column", "read_as", "unreadable"],
             hide_index=True,
             column_config={
+                "column": st.column_config.TextColumn(tx("ingest_page.col.column")),
                 "role": st.column_config.SelectboxColumn(
-                    "role",
+                    tx("ingest_page.col.role"),
                     options=list(ROLES),
                     required=True,
-                    format_func=lambda r: ROLE_LABELS.get(r, r),
+                    format_func=lambda r: tx(role_name(r)),
                 ),
+                "read_as": st.column_config.TextColumn(tx("ingest_page.col.read_as")),
+                "unreadable": st.column_config.NumberColumn(tx("ingest_page.col.unreadable")),
             },
             width="stretch",
         )
@@ -237,25 +355,32 @@ for i, pf in enumerate(files):
             st.rerun()
 
         if dropped:
-            st.markdown("**Rows dropped, by reason** (with up to three examples each)")
+            st.markdown(t("ingest_page.dropped"))
             st.dataframe(
                 pl.DataFrame(
                     {
-                        "reason": list(dropped),
-                        "rows": list(dropped.values()),
-                        "examples": [" | ".join(examples.get(r, [])[:3]) for r in dropped],
+                        tx("ingest_page.col.reason"): [tx(r) for r in dropped],
+                        tx("ingest_page.col.rows"): [n(v) for v in dropped.values()],
+                        tx("ingest_page.col.examples"): [
+                            " | ".join(examples.get(r, [])[:3]) for r in dropped
+                        ],
                     }
                 ),
                 hide_index=True,
-                column_config={"rows": st.column_config.NumberColumn(format="localized")},
             )
         if table.extra_tables:
             st.caption(
-                "Other tables found in this file (not used): "
-                + ", ".join(
-                    f"{getattr(t, 'title', 'table')} ({getattr(t, 'frame', t).height} rows)"
-                    for t in table.extra_tables
+                t(
+                    "ingest_page.extra_tables",
+                    tables=[
+                        Fact(
+                            "ingest_page.extra_table",
+                            title=getattr(x, "title", "") or Fact("ingest_read.untitled"),
+                            rows=getattr(x, "frame", x).height,
+                        )
+                        for x in table.extra_tables
+                    ],
                 )
             )
-        st.markdown("**Preview** (first 50 rows as read)")
+        st.markdown(t("ingest_page.preview"))
         st.dataframe(table.frame.head(50), height=260)

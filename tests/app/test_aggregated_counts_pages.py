@@ -44,7 +44,7 @@ def test_the_ga4_funnel_export_states_its_period_not_no_dates(app):
     assert errors_and_exceptions(app) == []
     text = " ".join(m.value for m in app.markdown)
     assert "no dates in the data" not in text
-    assert "2020-11-01 → " in text
+    assert "Nov 1, 2020 → " in text  # the period in words (kpi.words.format dates)
     app.switch_page("pages/retention_view.py").run()
     assert "Map one on the Data page" not in _infos(app)
     assert "aggregated counts" in _infos(app)

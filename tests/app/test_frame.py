@@ -62,7 +62,7 @@ def test_upload_replaces_demo_and_changes_data_page(app):
     assert (src.rows_read, src.rows_kept, src.dropped) == (
         476,
         474,
-        {"repeated user id (first row kept)": 2},
+        {"ingest_rows.repeated_user_id": 2},
     )
     assert "variant" in ds.segments
 

@@ -121,9 +121,9 @@ def test_online_retail_upload_shows_published_cohort(app):
     # the published cleaning rules, each drop counted with its reason
     assert src.rows_read == 541_909 and src.rows_kept == 397_884
     assert src.dropped == {
-        "missing user id": 135_080,
-        "cancellation (order id starting with C)": 8_905,
-        "zero or negative unit price": 40,
+        "ingest_rows.missing_user_id": 135_080,
+        "ingest_rows.cancellation": 8_905,
+        "ingest_rows.non_positive_price": 40,
     }
     table = _matrix(app)
     dec = table.filter(pl.col("cohort") == "Dec 2010").row(0, named=True)

@@ -3,6 +3,7 @@ Data page's mapping (pages/_ui/state.py applies kpi.schema.align_user_ids)."""
 
 from __future__ import annotations
 
+from kpi.words import render
 from pages._ui import state
 
 
@@ -27,4 +28,13 @@ def test_uploads_get_the_shared_user_column():
     assert error is None and ds is not None
     assert ds.users.height == 60 and ds.events.height == 200
     # 50 of the 60 refs are in both files
-    assert ds.notes[0] == "user id = contact_ref: shared by both files, 83 % of its values overlap."
+    note = ds.notes[0]
+    assert note.code == "ingest_shape.shared_id" and note["column"] == "contact_ref"
+    assert note["overlap"] == 50 / 60 and note["share"].code == "ingest_shape.shared_id.both"
+    assert render(note, "en") == (
+        "user id = contact_ref: shared by both files, 83.3% of its values overlap."
+    )
+    assert render(note, "fr") == (
+        "identifiant utilisateur = contact_ref\u00a0: présent dans les deux fichiers, "
+        "83,3\u00a0% de ses valeurs se recoupent."
+    )

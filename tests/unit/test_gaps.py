@@ -11,9 +11,11 @@ import pytest
 
 from kpi.gaps import (
     GapRun,
+    gap_fact,
     gaps_in_counts,
     gaps_in_events,
 )
+from kpi.words import Fact, render
 
 GA4 = (
     Path(__file__).resolve().parents[2]
@@ -146,3 +148,34 @@ def test_no_gap_without_hole_dates_or_steps() -> None:
         dt.date(2025, 1, 30),
         None,
     )
+
+
+def test_gap_fact_says_step_dates_days_and_meaning_in_both_languages() -> None:
+    ev = _log_with_hole((9, 15), one_day=22)
+    gap = gaps_in_events(ev, ["landing", "add_to_cart", "checkout"])[0]
+    fact = gap_fact(gap)
+    assert fact.code == "ingest_gaps.gap"
+    assert (fact["step"], fact["days"]) == ("add_to_cart", 7)
+    assert fact["span"] == Fact(
+        "ingest_gaps.span.one", first=dt.date(2025, 1, 10), last=dt.date(2025, 1, 16)
+    )
+    assert fact["counted"]["n"] == gap.next_step_count
+    # nine good days before the hole: unreliable between two dates, not "before"
+    assert fact["meaning"].code == "ingest_gaps.unreliable.between"
+    n = gap.next_step_count
+    assert render(fact, "en") == (
+        f"**Tracking gap: add_to_cart** is 0 on 7 days from Jan 10, 2025 to Jan 16, 2025, "
+        f"while {n} users did checkout on those days. The step was probably not tracked then; "
+        "conversions from that step are unreliable from Jan 10, 2025 to Jan 16, 2025."
+    )
+    assert render(fact, "fr") == (
+        f"**Trou de suivi\u00a0: add_to_cart** vaut 0 pendant 7 jours du 10 janv. 2025 au "
+        f"16 janv. 2025, alors que {n} utilisateurs ont fait checkout ces jours-là. L'étape "
+        "n'était sans doute pas suivie\u00a0; les conversions depuis cette étape sont peu "
+        "fiables du 10 janv. 2025 au 16 janv. 2025."
+    )
+    # Markdown: the step name is escaped (shown as typed)
+    assert r"add\_to\_cart" in render(fact, "fr", markdown=True)
+    # aggregated counts say what the next step counted
+    agg = gap_fact(gap, aggregated=True)
+    assert render(agg["counted"], "fr") == f"checkout a compté {n}"

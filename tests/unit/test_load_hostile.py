@@ -51,7 +51,7 @@ def _replace_member(xlsx: bytes, name: str, content: bytes) -> bytes:
 def test_bad_input_has_a_message(data: bytes, needle: str) -> None:
     with pytest.raises(UnreadableFileError) as err:
         read_table(data, filename="upload.csv")
-    assert needle in str(err.value) and err.value.hint
+    assert needle in str(err.value) and err.value.hint is not None
 
 
 def test_plain_zip_renamed_csv_and_corrupt_xlsx() -> None:
@@ -136,7 +136,7 @@ def test_xlsx_too_many_entries_rejected() -> None:
             z.writestr(info.filename, base.read(info))
         for i in range(1001):
             z.writestr(f"xl/media/f{i}.bin", b"")
-    with pytest.raises(UnreadableFileError, match=r"in 10\d\d parts"):
+    with pytest.raises(UnreadableFileError, match=r"in 1,0\d\d parts"):
         read_table(out.getvalue(), filename="x.xlsx")
 
 
@@ -159,16 +159,16 @@ def test_xlsm_reads_values_and_ignores_macros() -> None:
     data = _replace_member(_xlsx([["a", "b"], [1, 2]]), "docProps/app.xml", b"<Properties/>")
     t = read_table(data, filename="macro.xlsm")
     assert t.frame.rows() == [(1, 2)]
-    assert any("Macros" in n for n in t.report.notes)
+    assert any("Macros" in str(n) for n in t.report.notes)
 
 
 def test_no_header_and_one_column() -> None:
     t = read_table(b"1,2,3\n4,5,6\n")
     assert t.frame.columns == ["column_1", "column_2", "column_3"] and t.frame.height == 2
-    assert any("No header row" in w for w in t.report.warnings)
+    assert any("No header row" in str(w) for w in t.report.warnings)
     t = read_table(b"email\na@x.org\nb@y.org\n")
     assert t.frame.columns == ["email"] and t.frame.height == 2
-    assert any("Only one column" in w for w in t.report.warnings)
+    assert any("Only one column" in str(w) for w in t.report.warnings)
 
 
 def test_unbalanced_quote_never_crashes() -> None:
@@ -207,7 +207,7 @@ def test_row_accounting_always_holds(
     try:
         t = read_table(data, filename="h.csv")
     except UnreadableFileError as exc:
-        assert exc.message  # a person-readable refusal is fine; anything else is a bug
+        assert exc.message is not None  # a person-readable refusal is fine; anything else is a bug
         return
     for table in [t, *t.extra_tables]:
         r = table.report

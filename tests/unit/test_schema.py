@@ -217,9 +217,9 @@ def test_online_retail_orders_with_explicit_cleaning_rules():
     assert src.kind == "orders" and src.rows_read == 541_909
     # the published cleaning rules, applied in this order, each drop counted
     assert src.dropped == {
-        "missing user id": 135_080,
-        "cancellation (order id starting with C)": 8_905,
-        "zero or negative unit price": 40,
+        "ingest_rows.missing_user_id": 135_080,
+        "ingest_rows.cancellation": 8_905,
+        "ingest_rows.non_positive_price": 40,
     }
     assert src.rows_kept == 397_884 == src.rows_read - sum(src.dropped.values())
     # orders are invoices, revenue is quantity x unit price (published: 4,338 customers,
@@ -307,13 +307,13 @@ def test_first_touch_segment_and_dropped_rows_counted():
     )
     ds = build_dataset([TableInput("log.csv", frame)])
     (src,) = ds.sources
-    assert src.dropped == {"missing user id": 1, "missing event name": 1}
+    assert src.dropped == {"ingest_rows.missing_user_id": 1, "ingest_rows.missing_event": 1}
     assert src.rows_kept == 2
     # each reason comes with the rows themselves, for the quality report
-    assert src.examples["missing event name"] == [
+    assert src.examples["ingest_rows.missing_event"] == [
         "user_id=b, device=desktop, ts=2025-01-01 12:00:00, step="
     ]
-    assert len(src.examples["missing user id"]) == 1
+    assert len(src.examples["ingest_rows.missing_user_id"]) == 1
     # first touch: a's first event was on mobile
     assert ds.users.filter(pl.col("user_id") == "a")["device"].item() == "mobile"
 

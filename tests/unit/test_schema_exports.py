@@ -22,6 +22,7 @@ from kpi.schema import (
     shared_user_id,
 )
 from kpi.stages import stage_kpis
+from kpi.words import render
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOPIFY = ROOT / "tests" / "fixtures" / "shopify_orders_lines.csv"
@@ -105,7 +106,11 @@ def test_shopify_lines_become_orders_by_total():
     (src,) = ds.sources
     # every line read and accounted for: only the lines of orders without an e-mail are dropped
     assert src.rows_read == raw.height == 162
-    assert src.dropped == {"missing user id": guest_lines} == {"missing user id": 3}
+    assert (
+        src.dropped
+        == {"ingest_rows.missing_user_id": guest_lines}
+        == {"ingest_rows.missing_user_id": 3}
+    )
     assert src.rows_kept == raw.height - guest_lines
     # orders, customers (e-mail, case-insensitive), revenue = Total once per order, AOV
     assert ds.events.height == ds.events["order_id"].n_unique() == ref.height == 68
@@ -119,7 +124,7 @@ def test_shopify_lines_become_orders_by_total():
     # per order: the order's Total, its first line's date
     by_order = dict(ds.events.select("order_id", "revenue").iter_rows())
     assert by_order == pytest.approx(dict(ref.select("Name", "amount").iter_rows()))
-    assert any("once per order" in n for n in ds.notes)
+    assert any("once per order" in str(n) for n in ds.notes)
 
 
 def test_shopify_discount_codes_and_shipping_methods_are_segments():
@@ -256,9 +261,9 @@ def test_ga4_bigquery_dataset():
     assert "geo.country" in ds.segments and "traffic_source.source" in ds.segments
     assert not {"app_info", "items"} & set(ds.users.columns)
     assert all(not str(v).startswith("{") for v in ds.users["device"].to_list())
-    assert any("ga_session_id" in n for n in ds.notes)
+    assert any("ga_session_id" in str(n) for n in ds.notes)
     assert any(
-        n.startswith("ga4_events.parquet: channel = traffic_source.medium") for n in ds.notes
+        str(n).startswith("ga4_events.parquet: channel = traffic_source.medium") for n in ds.notes
     )
     # organic share is the organic medium's share of sessions, not 100 %
     assert _kpi(ds, "organic_share") == pytest.approx(1 / 4)
@@ -290,7 +295,7 @@ def test_online_retail_duplicate_rows():
         schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
     )
     assert quality_summary(ds).duplicate_events == raw.height - raw.unique().height == 5_268
-    assert any("cancellations in this file" in n for n in ds.notes)
+    assert any("cancellations in this file" in str(n) for n in ds.notes)
 
 
 # --------------------------------------------------------------------------- C-prefixed ids
@@ -316,16 +321,16 @@ def test_c_ids_with_positive_quantities_are_orders():
     assert src.dropped == {} and src.rows_kept == 4
     assert ds.events["order_id"].to_list() == ["CMD-1001", "CMD-1002", "C1234", "1005"]
     assert ds.events["revenue"].sum() == pytest.approx(2.5 * 7)
-    assert any("kept as orders" in n for n in ds.notes)
+    assert any("kept as orders" in str(n) for n in ds.notes)
 
 
 def test_c_ids_with_negative_quantities_are_cancellations():
     frame = _orders(["536365", "536366", "C536379", "C536380"], [6, 2, -6, -1])
     ds = build_dataset([TableInput("orders.csv", frame)])
     (src,) = ds.sources
-    assert src.dropped == {"cancellation (order id starting with C)": 2}
+    assert src.dropped == {"ingest_rows.cancellation": 2}
     assert ds.events["order_id"].to_list() == ["536365", "536366"]
-    assert any("cancellations in this file (2 of 2" in n for n in ds.notes)
+    assert any("cancellations in this file (2 of 2" in str(n) for n in ds.notes)
 
 
 # --------------------------------------------------------------------------- REES46 prices
@@ -346,7 +351,7 @@ def test_rees46_revenue_is_the_price_of_purchase_rows():
     )
     assert _kpi(ds, "revenue") == pytest.approx(purchases["price"].sum())
     assert _kpi(ds, "orders") == purchases.height  # one unit per purchase row, no order id
-    assert any("one unit per row" in n for n in ds.notes)
+    assert any("one unit per row" in str(n) for n in ds.notes)
 
 
 # --------------------------------------------------------------------------- several files
@@ -406,9 +411,20 @@ def test_the_column_the_files_share_is_the_user_id():
     # events had no user id; contacts had guessed legacy_ref from its values (one a row)
     assert done is not None and done.changed == ("events.csv", "contacts.csv")
     ds = build_dataset(aligned)
-    assert ds.notes[0] == (
-        "user id = contact_ref: shared by all 3 files, 96 % of its values overlap; "
-        "not legacy_ref (5 % overlap), country (3 values)."
+    note = ds.notes[0]
+    assert note.code == "ingest_shape.shared_id" and note["column"] == "contact_ref"
+    assert [(f.code, f["column"]) for f in note["others"]["columns"]] == [
+        ("ingest_shape.shared_id.less_overlap", "legacy_ref"),
+        ("ingest_shape.shared_id.few_values", "country"),
+    ]
+    assert render(note, "en") == (
+        "user id = contact_ref: shared by all 3 files, 96.1% of its values overlap; "
+        "not legacy_ref (5.26% overlap) and country (3 values)."
+    )
+    assert render(note, "fr") == (
+        "identifiant utilisateur = contact_ref\u00a0: présent dans les 3 fichiers, "
+        "96,1\u00a0% de ses valeurs se recoupent\u00a0; pas legacy_ref (5,26\u00a0% de "
+        "recoupement) et country (3 valeurs)."
     )
     assert ds.users.height == len(sets[0] | sets[1]) == 100  # users: contacts and events
     assert ds.survey is not None and ds.survey["user_id"].n_unique() == 42
@@ -464,5 +480,6 @@ def test_build_dataset_gives_the_shared_user_id_to_a_file_without_one_only():
     events, contacts, answers = _three_files()
     contacts.roles.update({"legacy_ref": "ignore", "contact_ref": "user_id"})
     ds = build_dataset([events, contacts, answers])
-    assert ds.notes[0].endswith("(set in events.csv).")
+    assert ds.notes[0]["changed"]["files"] == ["events.csv"]
+    assert str(ds.notes[0]).endswith("(set in events.csv).")
     assert ds.events.height == 300 and ds.users.height == 100

@@ -7,6 +7,7 @@ import polars as pl
 
 from kpi.load import read_table
 from kpi.schema import TableInput, build_dataset
+from kpi.words import render
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "shopify_orders.csv"
 
@@ -28,6 +29,14 @@ def test_full_shopify_export_orders_customers_revenue() -> None:
     net = orders["Total"].cast(pl.Float64) - orders["Refunded Amount"].cast(pl.Float64).fill_null(0)
     assert abs(ds.events["revenue"].sum() - net.sum()) < 1e-6
     assert abs(net.sum() - 5_243.98) < 1e-6
-    assert any("7 refunded orders, 406.82 refunded" in n for n in ds.notes)
+    refunds = next(n for n in ds.notes if getattr(n, "code", "") == "ingest_shape.net_of_refunds")
+    assert (refunds["orders"], round(refunds["amount"], 2), refunds["currency"]) == (
+        7,
+        406.82,
+        "EUR",
+    )
+    assert ds.currency == "EUR"  # the export's Currency column
+    assert "7 refunded orders, €406.82 refunded" in render(refunds, "en")
+    assert "7 commandes remboursées, 406,82\u00a0€ remboursés" in render(refunds, "fr")
     assert sum(ds.sources[0].dropped.values()) == 0
     assert "Discount Code" in ds.segments and "Shipping Method" in ds.segments
