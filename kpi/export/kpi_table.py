@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 import polars as pl
@@ -30,15 +29,12 @@ def kpi_rows(ctx: Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame, d
         by_code = {k.code: k for k in kpis}
         kpis = [by_code[c] for c in codes if c in by_code and by_code[c].available]
     # the one definition of the change (kpi.stages.compare); labels are written here
-    table = stages.compare(
-        [dataclasses.replace(k, label="") for k in kpis],
-        [dataclasses.replace(k, label="") for k in prev or []],
-    )
+    table = stages.compare(kpis, list(prev or []), lang)
     units = [k.unit for k in kpis]
     frame = table.with_columns(
-        pl.Series("label", [kpi_label(k.code, lang, k.label) for k in kpis], dtype=pl.String),
+        pl.Series("label", [kpi_label(k.code, lang) for k in kpis], dtype=pl.String),
         pl.Series("stage", [stage_name(k.stage, lang) for k in kpis], dtype=pl.String),
-        pl.Series("formula", [kpi_formula(k.code, lang, k.formula) for k in kpis], dtype=pl.String),
+        pl.Series("formula", [kpi_formula(k.code, lang) for k in kpis], dtype=pl.String),
         pl.Series(
             "available",
             [
