@@ -44,7 +44,7 @@ nav = st.navigation(pages, position="top")
 
 widgets.frame_styles(state.data_changing())
 side = sidebar.regions()
-sidebar.language(side.lang)  # (not lang.switch: Streamlit would bind ?lang=English)
+sidebar.language(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):

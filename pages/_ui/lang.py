@@ -1,4 +1,5 @@
-"""The reader's language: the sidebar switch bound to the URL (``?lang=fr``), and ``t()``.
+"""The reader's language (the sidebar switch: ``sidebar.language``, kept in the URL as
+``?lang=fr``), and ``t()``.
 
 Default: the browser's language (``st.context.locale``), French when it starts with ``fr``,
 else English. Every page writes its words with :func:`t` (Markdown, user values escaped) or
@@ -10,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from kpi.words import LANGS, Fact, Lang, render
 
@@ -32,23 +32,6 @@ def current() -> Lang:
     if value not in LANGS:
         value = st.query_params.get(KEY)
     return value if value in LANGS else browser_default()  # type: ignore[return-value]
-
-
-def switch(box: DeltaGenerator) -> Lang:
-    """The Français / English switch (bound to ``?lang=``); returns the chosen language."""
-    lang = current()
-    chosen = box.segmented_control(
-        render("common.language", lang),
-        options=list(LANGS),
-        format_func=lambda code: render(f"common.lang.{code}", lang),
-        default=lang,
-        required=True,
-        key=KEY,
-        bind="query-params",
-        label_visibility="collapsed",
-        width="stretch",
-    )
-    return chosen if chosen in LANGS else lang  # type: ignore[return-value]
 
 
 def t(message: Fact | str | None, /, **values: Any) -> str:
