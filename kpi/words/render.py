@@ -23,6 +23,8 @@ format spec saying what the value is:
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -125,6 +127,16 @@ def duration(seconds: float | None, lang: Lang) -> str:
     return f"{fmt.number(s / 86400, lang, 1)}\u00a0{days}"
 
 
+def _not_a_code(text: str, markdown: bool) -> str:
+    """A string that is not a message code reached the renderer: words written outside the
+    catalogue. Tests fail on it (``PARCOURS_STRICT_WORDS=1``, set by ``tests/conftest.py``);
+    in production it is shown as text (escaped) and logged, never as a traceback."""
+    if os.environ.get("PARCOURS_STRICT_WORDS"):
+        raise ValueError(f"not a message code of the catalogue: {text!r}")
+    logging.getLogger(__name__).warning("words outside the catalogue: %r", text[:80])
+    return escape_markdown(text) if markdown else text
+
+
 def render(
     message: Fact | str | None, lang: Lang = "en", /, *, markdown: bool = False, **values: Any
 ) -> str:
@@ -145,8 +157,8 @@ def render(
     try:
         template = message_template(code, lang)
     except KeyError:
-        if not _CODE.match(code):  # TRANSITIONAL: English prose of a module not yet converted
-            return escape_markdown(code) if markdown else code
+        if not _CODE.match(code):
+            return _not_a_code(code, markdown)
         raise
     return _Formatter(lang, markdown, vals).vformat(template, (), vals)
 

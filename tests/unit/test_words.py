@@ -56,3 +56,12 @@ def test_render_formats_fields_and_escapes_user_values() -> None:
     assert render(fact, "fr") == "oui" and str(fact) == "yes"
     assert escape_markdown("**promo**") == r"\*\*promo\*\*"
     assert "](" not in escape_markdown("![x](http://example.invalid/p.png)")
+
+
+def test_words_outside_the_catalogue_fail_tests_and_never_crash_a_page(monkeypatch) -> None:
+    with pytest.raises(ValueError, match="not a message code"):
+        render("Some English sentence.", "fr")
+    monkeypatch.delenv("PARCOURS_STRICT_WORDS")
+    assert render("**x**", "fr", markdown=True) == r"\*\*x\*\*"
+    with pytest.raises(KeyError):  # a code-shaped name that the catalogue lacks is a bug
+        render("funnel.no_such_message", "fr")
