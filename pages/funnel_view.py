@@ -176,7 +176,7 @@ if len(picked) >= 2 and suggested and suggested != picked:
     )
 
 timed = fs.timed(ds)
-c1, c2, c3, c4 = st.columns([1.3, 0.8, 0.9, 1.0])
+c1, c2, c3, c4 = st.columns([1.65, 0.85, 0.85, 1.0])  # French order words fit
 # order, unit, view and entry period show words: bound to the URL by value (pages/_ui/settings)
 fs.seed_from_url(fs.ORDER, ORDERS, "sequential")
 c1.segmented_control(
