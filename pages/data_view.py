@@ -20,6 +20,9 @@ from pages._ui.lang import current, t, tx
 
 lang = current()
 
+#: segments named by Parcours (shown in words); any other segment is a column of the file
+CANONICAL_SEGMENTS = ("device", "channel", "cohort", "variant")
+
 
 def n(value: int) -> str:
     """A count as the reader's language writes it."""
@@ -108,7 +111,10 @@ if ds is not None:
         found = gap_notes.find(state.digest(), tuple(q.steps), ds)
         gap_notes.show(found, aggregated=ds.events.height == 0)
     if q.segments:
-        st.markdown(t("ingest_page.segments", segments=list(q.segments)))
+        names = [
+            Fact(f"ingest_page.segment.{s}") if s in CANONICAL_SEGMENTS else s for s in q.segments
+        ]
+        st.markdown(t("ingest_page.segments", segments=names))
     for note in ds.notes:
         st.caption(t("ingest_page.bullet", note=note))
     st.markdown(t("ingest_page.missing"))
