@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import polars as pl
@@ -11,13 +12,16 @@ from kpi.errors import ParcoursError
 from kpi.ingest.epoch import unit_by_magnitude
 from kpi.ingest.roles import ROLES, describe_roles, detect_kind, kind_name, role_name
 from kpi.ingest.sniff import SEPARATOR_NAMES
-from kpi.words import Fact
+from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
 from pages._ui import compute, state, widgets
 from pages._ui import gaps as gap_notes
 from pages._ui.lang import current, t, tx
 
 lang = current()
+
+#: segments named by Parcours (shown in words); any other segment is a column of the file
+CANONICAL_SEGMENTS = ("device", "channel", "cohort", "variant")
 
 
 def n(value: int) -> str:
@@ -107,7 +111,10 @@ if ds is not None:
         found = gap_notes.find(state.digest(), tuple(q.steps), ds)
         gap_notes.show(found, aggregated=ds.events.height == 0)
     if q.segments:
-        st.markdown(t("ingest_page.segments", segments=list(q.segments)))
+        names = [
+            Fact(f"ingest_page.segment.{s}") if s in CANONICAL_SEGMENTS else s for s in q.segments
+        ]
+        st.markdown(t("ingest_page.segments", segments=names))
     for note in ds.notes:
         st.caption(t("ingest_page.bullet", note=note))
     st.markdown(t("ingest_page.missing"))
@@ -135,8 +142,12 @@ ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-
 DELIMITERS = ["", ",", ";", "\t", "|"]
 
 
-def delimiter_words(d: str) -> str:
-    return tx("ingest_page.detect") if not d else tx(f"ingest_read.sep.{SEPARATOR_NAMES[d]}")
+def delimiter_words(d: str, lang: Lang | None = None) -> str:
+    """A separator in words (the language fixed by the caller: a format_func may be called
+    outside the script run, where the view's language is unknown)."""
+    lang = lang or current()
+    code = "ingest_page.detect" if not d else f"ingest_read.sep.{SEPARATOR_NAMES[d]}"
+    return render(code, lang)
 
 
 def option_index(options: list[str], value: Any) -> int:
@@ -241,35 +252,37 @@ for i, pf in enumerate(files):
                 tx("ingest_page.encoding"),
                 ENCODINGS,
                 index=option_index(ENCODINGS, pf.options.get("encoding", "")),
-                format_func=lambda x: x or tx("ingest_page.detect"),
+                format_func=lambda x, lang=lang: x or render("ingest_page.detect", lang),
             )
             delim_opt = o2.selectbox(
                 tx("ingest_page.separator"),
                 DELIMITERS,
-                format_func=delimiter_words,
+                format_func=functools.partial(delimiter_words, lang=lang),
                 index=option_index(DELIMITERS, pf.options.get("delimiter", "")),
             )
             dec = o3.selectbox(
                 tx("ingest_page.decimal"),
                 ["", ",", "."],
-                format_func=lambda x: tx(
+                format_func=lambda x, lang=lang: render(
                     {
                         "": "ingest_page.detect",
                         ",": "ingest_page.decimal.comma",
                         ".": "ingest_page.decimal.point",
-                    }[x]
+                    }[x],
+                    lang,
                 ),
             )
             o4, o5, o6 = st.columns(3)
             order = o4.selectbox(
                 tx("ingest_page.dates"),
                 ["", "dmy", "mdy"],
-                format_func=lambda x: tx(
+                format_func=lambda x, lang=lang: render(
                     {
                         "": "ingest_page.detect",
                         "dmy": "ingest_page.dates.dmy",
                         "mdy": "ingest_page.dates.mdy",
-                    }[x]
+                    }[x],
+                    lang,
                 ),
             )
             header = o5.number_input(
@@ -283,7 +296,7 @@ for i, pf in enumerate(files):
                 sheet = o6.selectbox(
                     tx("ingest_page.sheet"),
                     ["", *table.sheets],
-                    format_func=lambda x: x or tx("ingest_page.sheet.largest"),
+                    format_func=lambda x, lang=lang: x or render("ingest_page.sheet.largest", lang),
                 )
             if st.form_submit_button(tx("ingest_page.read_again"), disabled=state.using_demo()):
                 state.reparse(
@@ -338,7 +351,7 @@ for i, pf in enumerate(files):
                     tx("ingest_page.col.role"),
                     options=list(ROLES),
                     required=True,
-                    format_func=lambda r: tx(role_name(r)),
+                    format_func=lambda r, lang=lang: render(role_name(r), lang),
                 ),
                 "read_as": st.column_config.TextColumn(tx("ingest_page.col.read_as")),
                 "unreadable": st.column_config.NumberColumn(tx("ingest_page.col.unreadable")),

@@ -176,7 +176,7 @@ if len(picked) >= 2 and suggested and suggested != picked:
     )
 
 timed = fs.timed(ds)
-c1, c2, c3, c4 = st.columns([1.3, 0.8, 0.9, 1.0])
+c1, c2, c3, c4 = st.columns([1.65, 0.85, 0.85, 1.0])  # French order words fit
 # order, unit, view and entry period show words: bound to the URL by value (pages/_ui/settings)
 fs.seed_from_url(fs.ORDER, ORDERS, "sequential")
 c1.segmented_control(
@@ -323,7 +323,13 @@ else:
     charts.show(fc.funnel_bars(table, counted), key="fn_chart")
 
 shown, config = fc.step_table(table, unit=counted)
-st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="fn_table")
+st.dataframe(
+    fc.in_words(shown, fc.TABLE_FORMATS),
+    column_config=config,
+    hide_index=True,
+    width="stretch",
+    key="fn_table",
+)
 if timed and order == "sequential" and not open_f:
     st.caption(t("funnel.page.times_caption"))
 elif timed:
@@ -403,7 +409,7 @@ if tab == "segments":
             )
             st.caption(t("funnel.page.drop_mark", mark=fc.DROP_MARK))
         st.dataframe(
-            seg_table,
+            fc.in_words(seg_table, fc.TABLE_FORMATS),
             column_config=seg_config,
             hide_index=True,
             width="stretch",
@@ -460,7 +466,7 @@ elif tab == "previous":
         comp = funnel.compare_periods(base, prev_base)
         comp_table, comp_config = fc.comparison_table(comp)
         st.dataframe(
-            comp_table,
+            fc.in_words(comp_table, fc.TABLE_FORMATS),
             column_config=comp_config,
             hide_index=True,
             width="stretch",
@@ -473,7 +479,7 @@ elif tab == "previous":
             st.markdown(t("funnel.page.by_segment_changes", segment=segment, family=family))
             seg_comp, seg_comp_config = fc.segment_change_table(changes, segment)
             st.dataframe(
-                seg_comp,
+                fc.in_words(seg_comp, fc.TABLE_FORMATS),
                 column_config=seg_comp_config,
                 hide_index=True,
                 width="stretch",

@@ -11,6 +11,7 @@ written by :mod:`kpi.words.format` (tooltips carry pre-formatted text columns, s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 import polars as pl
@@ -47,6 +48,21 @@ def _pct_text(values: Sequence[float | None]) -> list[str]:
 def _int_text(values: Sequence[float | None]) -> list[str]:
     lang = current()
     return [wf.integer(v, lang) for v in values]
+
+
+def in_words(frame: pl.DataFrame, formats: dict[str, str]) -> Any:
+    """A table for st.dataframe that keeps its numbers (sorting, tests, downloads) and shows
+    them as the view's language writes them: ``formats`` maps a column to ``integer``,
+    ``percent``, ``signed_percent`` or ``p_value`` (:mod:`kpi.words.format`). Streamlit's own
+    number formats print English decimals whatever the view's language (``74.18%``)."""
+    lang = current()
+    shown = {c: f for c, f in formats.items() if c in frame.columns}
+
+    def word(kind: str):
+        writer = getattr(wf, kind)
+        return lambda v: wf.MISSING if v is None or v != v else writer(v, lang)
+
+    return frame.to_pandas().style.format({c: word(f) for c, f in shown.items()})
 
 
 def funnel_bars(table: pl.DataFrame, unit: str = "users") -> alt.LayerChart:
@@ -337,17 +353,15 @@ def step_table(
             values = [duration(v, lang) for v in table[col].to_list()]
             out = out.with_columns(pl.Series(col, values, dtype=pl.String))
             config[col] = st.column_config.TextColumn(tx(f"funnel.table.{col}"))
-    pct = "percent"
     config.update(
         {
             "step": st.column_config.TextColumn(tx("funnel.chart.step")),
-            "users": st.column_config.NumberColumn(tx(f"funnel.unit_name.{u}"), format="localized"),
+            "users": st.column_config.NumberColumn(tx(f"funnel.unit_name.{u}")),
             "conversion": st.column_config.NumberColumn(
-                tx("funnel.chart.from_start"), format=pct, help=tx("funnel.table.conversion_help")
+                tx("funnel.chart.from_start"), help=tx("funnel.table.conversion_help")
             ),
             "step_conversion": st.column_config.NumberColumn(
                 tx("funnel.chart.from_previous"),
-                format=pct,
                 help=tx("funnel.table.step_conversion_help"),
             ),
             "drop_off": st.column_config.TextColumn(
@@ -361,6 +375,23 @@ def step_table(
     for b in by:
         config[b] = st.column_config.TextColumn(b)
     return out, config
+
+
+#: how the funnel tables' number columns are written (see :func:`in_words`)
+TABLE_FORMATS = {
+    "users": "integer",
+    "conversion": "percent",
+    "step_conversion": "percent",
+    "users_current": "integer",
+    "users_previous": "integer",
+    "conversion_current": "percent",
+    "conversion_previous": "percent",
+    "rel_change": "signed_percent",
+    "p_value": "p_value",
+    "p_adjusted": "p_value",
+    "step_conversion_previous": "percent",
+    "step_conversion_current": "percent",
+}
 
 
 def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
@@ -387,23 +418,15 @@ def comparison_table(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     out = out.with_columns(pl.Series("abs_change", abs_text, dtype=pl.String))
     config = {
         "step": st.column_config.TextColumn(tx("funnel.chart.step")),
-        "users_current": st.column_config.NumberColumn(
-            tx("funnel.table.users_current"), format="localized"
-        ),
-        "users_previous": st.column_config.NumberColumn(
-            tx("funnel.table.users_previous"), format="localized"
-        ),
-        "conversion_current": st.column_config.NumberColumn(
-            tx("funnel.table.conversion_current"), format="percent"
-        ),
+        "users_current": st.column_config.NumberColumn(tx("funnel.table.users_current")),
+        "users_previous": st.column_config.NumberColumn(tx("funnel.table.users_previous")),
+        "conversion_current": st.column_config.NumberColumn(tx("funnel.table.conversion_current")),
         "conversion_previous": st.column_config.NumberColumn(
-            tx("funnel.table.conversion_previous"), format="percent"
+            tx("funnel.table.conversion_previous")
         ),
         "abs_change": st.column_config.TextColumn(tx("funnel.table.change_points")),
-        "rel_change": st.column_config.NumberColumn(
-            tx("funnel.table.relative_change"), format="percent"
-        ),
-        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value"), format="%.4f"),
+        "rel_change": st.column_config.NumberColumn(tx("funnel.table.relative_change")),
+        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value")),
         "significant": st.column_config.TextColumn(
             tx("funnel.table.significant"), help=tx("funnel.table.significant_help", alpha=0.05)
         ),
@@ -436,19 +459,16 @@ def segment_change_table(changes: pl.DataFrame, segment: str) -> tuple[pl.DataFr
         "step": st.column_config.TextColumn(tx("funnel.chart.step")),
         "step_conversion_previous": st.column_config.NumberColumn(
             tx("funnel.table.previous_period"),
-            format="percent",
             help=tx("funnel.table.previous_period_help"),
         ),
         "step_conversion_current": st.column_config.NumberColumn(
             tx("funnel.table.this_period"),
-            format="percent",
             help=tx("funnel.table.this_period_help"),
         ),
         "change": st.column_config.TextColumn(tx("funnel.table.change_points")),
-        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value"), format="%.2g"),
+        "p_value": st.column_config.NumberColumn(tx("funnel.table.p_value")),
         "p_adjusted": st.column_config.NumberColumn(
             tx("funnel.table.p_holm"),
-            format="%.2g",
             help=tx("funnel.table.p_holm_help", family=family),
         ),
         "flag": st.column_config.TextColumn(tx("funnel.table.flag")),

@@ -10,6 +10,7 @@ value (file, column and segment names) is shown exactly as typed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,11 +104,12 @@ def filter_label(segment: str) -> str:
     return tx(label) if isinstance(label, Fact) else escape_markdown(label)
 
 
-def option_words(value: object) -> str:
+def option_words(value: object, lang: Lang | None = None) -> str:
     """A filter option as shown (plain text): ``(none)`` and ``Other`` in words, any other
-    value exactly as in the data (the option value itself stays neutral: it is the URL's)."""
+    value exactly as in the data (the option value itself stays neutral: it is the URL's).
+    ``lang`` fixed by a format_func's caller (it may be called outside the script run)."""
     word = value_word(str(value))
-    return tx(word) if isinstance(word, Fact) else str(value)
+    return render(word, lang or current()) if isinstance(word, Fact) else str(value)
 
 
 def _is_filter_param(key: str) -> bool:
@@ -153,13 +155,17 @@ def language(box: DeltaGenerator) -> Lang:
     return lang  # type: ignore[return-value]
 
 
+def _grain_words(grain: str, lang: Lang) -> str:
+    return render(f"frame.cohort.{grain}", lang)
+
+
 def cohort_grain(box: DeltaGenerator) -> str:
     """Cohorts by first-seen month or week (applies when the cohort is derived from dates)."""
     grain = box.segmented_control(
         t("frame.cohort_by"),
         GRAINS,
         default=url.seed("cohort_by", GRAINS, fallback="month"),
-        format_func=lambda g: tx(f"frame.cohort.{g}"),
+        format_func=functools.partial(_grain_words, lang=current()),
         key="cohort_by",
         help=t("frame.cohort_help"),
     )
@@ -241,7 +247,7 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
             filter_label(seg),
             options,
             default=url.seed(key, options, many=True),
-            format_func=option_words,
+            format_func=functools.partial(option_words, lang=current()),
             key=key,
             placeholder=tx("common.all"),
         )

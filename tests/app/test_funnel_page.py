@@ -514,3 +514,38 @@ def test_url_values_stay_language_neutral_in_french(app):
     assert app.segmented_control(key="fn_order").value == "any"
     assert "Combien de temps" not in _everything(app)
     assert "How long converting users took" in _everything(app)
+
+
+def _shown(df) -> pl.DataFrame:
+    """A table's cells as the page shows them (the display values of its Styler)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(df.proto.arrow_data.styler.display_values).read_all()
+    return pl.from_arrow(table)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_step_table_writes_its_numbers_in_the_view_language(app, lang):
+    """The numbers stay numbers (sorting); the cells read as the language writes them, not as
+    Streamlit's number formats (English decimals) would."""
+    app.query_params["lang"] = lang
+    app.run()
+    app.switch_page("pages/funnel_view.py").run()
+    assert errors_and_exceptions(app) == []
+    df = next(d for d in app.dataframe if {"step", "users", "conversion"} <= set(d.value.columns))
+    users = [int(u) for u in df.value["users"]]
+    conversion = [float(c) for c in df.value["conversion"]]
+    assert users[0] == 50_000 and conversion[0] == pytest.approx(1.0)
+    shown = _shown(df)
+    ref = funnel.funnel(
+        app.session_state["dataset"].events,
+        ["landing", "product_view", "add_to_cart", "checkout", "purchase"],
+    )
+    assert users == ref["users"].to_list()
+    if lang == "fr":
+        assert shown["users"][0] == "50\u202f000"
+        assert shown["conversion"].to_list()[-1] == "4,09\u00a0%"
+        assert shown["conversion"][0] == "100,0\u00a0%"
+    else:
+        assert shown["users"][0] == "50,000"
+        assert shown["conversion"].to_list()[-1] == "4.09%"

@@ -58,7 +58,15 @@ def test_thresholds_change_the_red_flags(app):
     app.number_input(key="st_th_conv").set_value(5.0).run()
     assert errors_and_exceptions(app) == []
     assert app.session_state["thresholds"].min_conversion == pytest.approx(0.05)
-    assert any("Conversion rate is 4.1 %, below the 5 % minimum" in e.value for e in app.error)
+    # the one precision rule: 4.09 % (the demo's conversion rate, see above), threshold 5.00 %
+    flag = "Conversion rate is 4.09%, below the 5.00% minimum."
+    assert any(flag in e.value for e in app.error), [e.value for e in app.error]
+    app.query_params["lang"] = "fr"
+    app.session_state["lang"] = "fr"
+    app.run()
+    assert app.session_state["thresholds"].min_conversion == pytest.approx(0.05)
+    flag_fr = "Le taux de conversion est de 4,09\u00a0%, sous le seuil minimum de 5,00\u00a0%."
+    assert any(flag_fr in e.value for e in app.error), [e.value for e in app.error]
 
 
 def test_ecommerce_upload_shows_missing_input_cards(app):

@@ -85,6 +85,11 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "**Étapes trouvées** (ordre par défaut de l'entonnoir) : {steps}",
         ),
         "ingest_page.segments": ("**Segments:** {segments:list}", "**Segments :** {segments:list}"),
+        # the canonical segments in words (a column of the file keeps its header)
+        "ingest_page.segment.device": ("device", "appareil"),
+        "ingest_page.segment.channel": ("channel", "canal"),
+        "ingest_page.segment.cohort": ("cohort", "cohorte"),
+        "ingest_page.segment.variant": ("variant", "variante"),
         "ingest_page.bullet": ("• {note}", "• {note}"),
         "ingest_page.missing": (
             "**Missing values per column** (after building the canonical tables)",
