@@ -440,3 +440,33 @@ class _WithCurrency:
 
     def __getattr__(self, name: str):
         return getattr(self._ds, name)
+
+
+@pytest.mark.parametrize("where", ["demo", "online_retail.csv", "page_redesign_ab.csv"])
+def test_french_workbook_renders_facts_only(where: str, monkeypatch, demo: Dataset) -> None:
+    """Every sentence of the French workbook is a catalogue message: no English prose reaches
+    the renderer's transitional pass-through (a KPI's reason, a note, a dropped-row reason, a
+    CAC note…), on the demo data (October, by device) and on public exports."""
+    import sys
+
+    if where == "demo":
+        ds, filters = demo, OCTOBER_MOBILE
+    else:
+        if not (DATASETS / where).exists():
+            pytest.skip("datasets missing")
+        ds, filters = _dataset([DATASETS / where]), Filters()
+    renderer = sys.modules["kpi.words.render"]
+    real, prose = renderer._CODE, []
+
+    class _Recorder:
+        def match(self, text: str):
+            found = real.match(text)
+            if not found and text.strip():
+                prose.append(text)
+            return found
+
+    monkeypatch.setattr(renderer, "_CODE", _Recorder())
+    options = ReportOptions(lang="fr", segment="device" if where == "demo" else None)
+    data = build_workbook(ds, filters, options=options)
+    assert prose == []
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "Synthèse"
