@@ -58,7 +58,17 @@ def test_thresholds_change_the_red_flags(app):
     app.number_input(key="st_th_conv").set_value(5.0).run()
     assert errors_and_exceptions(app) == []
     assert app.session_state["thresholds"].min_conversion == pytest.approx(0.05)
-    assert any("Conversion rate is 4.1 %, below the 5 % minimum" in e.value for e in app.error)
+    from kpi import alerts, stages
+    from kpi.words import render
+
+    ds = app.session_state["dataset"]
+    kpis = stages.stage_kpis(ds, first_seen=ds.users.select("user_id", "first_seen"))
+    flags = alerts.red_flags(kpis, None, thresholds=app.session_state["thresholds"])
+    low = next(f for f in flags if f.code == "low_conversion")
+    assert low.message["threshold"] == pytest.approx(0.05) and low.value < 0.05
+    sentence = render(low.message, "en", markdown=True)
+    assert sentence.endswith("below the 5.00% minimum.")  # one precision rule: 2 decimals
+    assert any(sentence in e.value for e in app.error)
 
 
 def test_ecommerce_upload_shows_missing_input_cards(app):
