@@ -15,9 +15,11 @@ import argparse
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from kpi.errors import InputError, ParcoursError
 from kpi.words import Fact, Lang, render
@@ -50,139 +52,155 @@ def parse_window(text: str) -> timedelta:
     return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
-def _rate(text: str) -> float:
+def _rate(text: str, lang: Lang = "en") -> float:
     """'2%' or '0.02' -> 0.02."""
     t = text.strip()
     try:
         return float(t[:-1]) / 100 if t.endswith("%") else float(t)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a rate: {text!r} (use 0.02 or 2%)") from None
+        raise argparse.ArgumentTypeError(render("cli.bad_rate", lang, text=text)) from None
 
 
-def _day(text: str) -> date:
+def _day(text: str, lang: Lang = "en") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(render("cli.bad_date", lang, text=text)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _argv_lang(argv: Sequence[str]) -> Lang:
+    """``--lang fr`` (or ``--lang=fr``) anywhere in the arguments: the help and the argument
+    errors in French too (the parser is built before the arguments are read)."""
+    args = list(argv)
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            return "fr" if args[i + 1] == "fr" else "en"
+        if a.startswith("--lang="):
+            return "fr" if a.split("=", 1)[1] == "fr" else "en"
+    return "en"
+
+
+#: argparse's own words (its gettext messages) -> catalogue code, for ``--lang fr``
+_ARGPARSE_WORDS = {
+    "usage: ": "cli.argparse.usage",
+    "positional arguments": "cli.argparse.positional",
+    "options": "cli.argparse.options",
+    "show this help message and exit": "cli.argparse.help",
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "expected one argument": "cli.argparse.expected_one",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+}
+
+
+@contextmanager
+def _argparse_in(lang: Lang) -> Iterator[None]:
+    """argparse's own words (usage, options, its errors) in ``lang`` while parsing and
+    printing help; restored afterwards (``main`` may run inside another program)."""
+    if lang == "en":
+        yield
+        return
+    original = argparse._  # type: ignore[attr-defined]
+
+    def translated(text: str) -> str:
+        code = _ARGPARSE_WORDS.get(text)
+        return render(code, lang) if code else original(text)
+
+    argparse._ = translated  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors as one line in the chosen language (``erreur : …``), exit code 2."""
+
+    lang: Lang = "en"
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(render(Fact("cli.error", text=message), self.lang), file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
+    """The ``python -m kpi`` parser, its descriptions and help in ``lang``."""
+
+    def h(code: str) -> str:  # argparse %-formats help texts: a literal % is written %%
+        return render(f"cli.help.{code}", lang).replace("%", "%%")
+
+    def rate(text: str) -> float:
+        return _rate(text, lang)
+
+    def day(text: str) -> date:
+        return _day(text, lang)
+
+    parser = _Parser(
         prog="python -m kpi",
-        description="Parcours from the command line: headless Excel summaries of "
-        "customer-journey KPIs, the same workbook as the app's download button.",
-        epilog="Run 'python -m kpi report --help' for every option of the report.",
+        description=render("cli.help.description", lang),
+        epilog=render("cli.help.epilog", lang),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.lang = lang
+    sub = parser.add_subparsers(dest="command", metavar=render("cli.help.command", lang))
     r = sub.add_parser(
         "report",
-        help="build the Excel summary from exports (CSV, TSV, XLSX, Parquet, JSON/NDJSON, .gz)",
-        description="Build the Excel summary (Summary, Funnel, Stage KPIs, Retention, Value, "
-        "A/B test, Definitions, Data quality) from one or several exports, read and mapped "
-        "exactly as the app does. Exit codes: 0 done, 2 error, 3 red flags with "
-        "--fail-on-red-flags.",
+        help=h("report"),
+        description=render("cli.help.report_description", lang),
     )
-    r.add_argument("files", nargs="+", metavar="FILE", help="input files (several at once)")
-    r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help="workbook to write")
-    g = r.add_argument_group("reading")
-    g.add_argument("--encoding", help="text encoding of every CSV, e.g. cp1252 (default: detected)")
-    g.add_argument("--delimiter", help="field separator of every CSV, e.g. ';' (default: detected)")
+    r.lang = lang  # type: ignore[attr-defined]
+    r.add_argument("files", nargs="+", metavar=render("cli.help.file", lang), help=h("files"))
+    r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help=h("output"))
+    g = r.add_argument_group(render("cli.help.group.reading", lang))
+    g.add_argument("--encoding", help=h("encoding"))
+    g.add_argument("--delimiter", help=h("delimiter"))
     g.add_argument(
         "--role",
         action="append",
         default=[],
         metavar="FILE:COLUMN=ROLE",
-        help="set a column's role when detection needs help (repeatable), e.g. "
-        "orders.csv:Client=user_id; ROLE is one of: user_id, ts, step, session_id, revenue, "
-        "quantity, unit_price, order_id, device, channel, variant, cohort, signup, segment, "
-        "converted, step_flag, spend, impressions, clicks, score, count, rate, period, "
-        "metric, stage (a CRM lifecycle or deal stage), ignore",
+        help=h("role"),
     )
     g.add_argument(
         "--cohort-grain",
         choices=["week", "month"],
         default="month",
-        help="cohorts by first-seen (or signup) month or ISO week (default: month)",
+        help=h("cohort_grain"),
     )
-    g = r.add_argument_group("funnel")
-    g.add_argument("--steps", help="funnel steps in order, comma-separated (default: from data)")
-    g.add_argument(
-        "--window",
-        default="14d",
-        help="conversion window from step 1: 14d, 2h, 30m, or 'none' (default: 14d, as in the "
-        "app; ignored for data without timestamps)",
-    )
+    g = r.add_argument_group(render("cli.help.group.funnel", lang))
+    g.add_argument("--steps", help=h("steps"))
+    g.add_argument("--window", default="14d", help=h("window"))
     g.add_argument(
         "--order",
         choices=["sequential", "any"],
         default="sequential",
-        help="sequential: steps in order, other events may come between; any: in any order "
-        "(default: sequential)",
+        help=h("order"),
     )
-    g.add_argument(
-        "--open-funnel",
-        action="store_true",
-        help="users may enter at any step (GA4's open funnel); default: closed, from step 1",
-    )
-    g.add_argument("--segment", metavar="NAME", help="breakdown segment (e.g. device, channel)")
-    g = r.add_argument_group("view")
+    g.add_argument("--open-funnel", action="store_true", help=h("open_funnel"))
+    g.add_argument("--segment", metavar="NAME", help=h("segment"))
+    g = r.add_argument_group(render("cli.help.group.view", lang))
     g.add_argument(
         "--filter",
         action="append",
         default=[],
         metavar="COLUMN=VALUE[,VALUE]",
-        help="keep users whose segment has one of the values (repeatable)",
+        help=h("filter"),
     )
-    g.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help="period start")
-    g.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="period end")
-    g = r.add_argument_group("red flags (rates as 0.02 or 2%%)")
-    g.add_argument(
-        "--min-conversion",
-        type=_rate,
-        default=0.02,
-        help="alert below this conversion rate, purchasers / visitors (default: 0.02)",
-    )
-    g.add_argument(
-        "--max-cart-abandonment",
-        type=_rate,
-        default=0.70,
-        help="warn above this cart abandonment, 1 - purchasers / cart users (default: 0.70)",
-    )
-    g.add_argument(
-        "--max-bounce",
-        type=_rate,
-        default=0.50,
-        help="warn above this bounce rate on landing pages (default: 0.50)",
-    )
-    g.add_argument(
-        "--max-duration-drop",
-        type=_rate,
-        default=0.20,
-        help="warn when the average session duration falls by more than this from one month "
-        "to the next (default: 0.20)",
-    )
-    g.add_argument(
-        "--fail-on-red-flags",
-        action="store_true",
-        help="exit with code 3 when any red flag fires, listing them on stderr",
-    )
-    g = r.add_argument_group("workbook")
-    g.add_argument(
-        "--lang",
-        choices=["en", "fr"],
-        default="en",
-        help="language of the workbook (sheet names, headers, definitions, notes) and of these "
-        "messages: en (English, default) or fr (français). Numbers stay numbers",
-    )
-    g.add_argument(
-        "--sheets",
-        help="comma-separated sheet codes (default: all): summary, funnel, stages, retention, "
-        "value, ab, definitions, quality",
-    )
-    g.add_argument(
-        "--title", help="title on the Summary sheet (default: Parcours summary / Synthèse Parcours)"
-    )
-    r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    g.add_argument("--from", dest="start", type=day, metavar="YYYY-MM-DD", help=h("from"))
+    g.add_argument("--to", dest="end", type=day, metavar="YYYY-MM-DD", help=h("to"))
+    g = r.add_argument_group(render("cli.help.group.flags", lang))
+    g.add_argument("--min-conversion", type=rate, default=0.02, help=h("min_conversion"))
+    g.add_argument("--max-cart-abandonment", type=rate, default=0.70, help=h("max_cart"))
+    g.add_argument("--max-bounce", type=rate, default=0.50, help=h("max_bounce"))
+    g.add_argument("--max-duration-drop", type=rate, default=0.20, help=h("max_duration_drop"))
+    g.add_argument("--fail-on-red-flags", action="store_true", help=h("fail_on_red_flags"))
+    g = r.add_argument_group(render("cli.help.group.workbook", lang))
+    g.add_argument("--lang", choices=["en", "fr"], default="en", help=h("lang"))
+    g.add_argument("--sheets", help=h("sheets"))
+    g.add_argument("--title", help=h("title"))
+    r.add_argument("-q", "--quiet", action="store_true", help=h("quiet"))
     return parser
 
 
@@ -350,10 +368,13 @@ def _kind(kind: str, lang: Lang) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with _argparse_in(_argv_lang(argv)):
+        parser = build_parser(_argv_lang(argv))
+        args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(sys.stderr)
+        with _argparse_in(_argv_lang(argv)):
+            parser.print_help(sys.stderr)
         return EXIT_ERROR
     lang = _lang(args)
 

@@ -81,7 +81,7 @@ def _by_segment(w: SheetWriter, ctx: Context, segment: str) -> None:
         table,
         [Col(segment, label)]
         + [
-            Col(k.code, kpi_label(k.code, lang, k.label), unit_format(k.unit, lang, currency=money))
+            Col(k.code, kpi_label(k.code, lang), unit_format(k.unit, lang, currency=money))
             for k in kpis
         ],
         name="tblKpisBySegment",

@@ -122,7 +122,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
                     say(
                         "export.kpi.does_not_apply",
                         lang,
-                        kpi=kpi_label(k.code, lang, k.label),
+                        kpi=kpi_label(k.code, lang),
                         why=words(k.missing, lang),
                     )
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kpi.definitions import all_definitions, formula, label
+from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, Lang, render
@@ -55,26 +55,14 @@ def sentence(x: Any, lang: Lang) -> str:
     return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
-def _legacy(code: str) -> Any:
-    return all_definitions().get(code)
+def kpi_label(code: str, lang: Lang) -> str:
+    """A KPI's name (catalogue ``def.<code>.label``)."""
+    return label(code, lang)
 
 
-def kpi_label(code: str, lang: Lang, fallback: Any = None) -> str:
-    """A KPI's name (``def.<code>.label``), else the legacy definition's, else ``fallback``."""
-    try:
-        return label(code, lang)
-    except KeyError:
-        d = _legacy(code)
-        return words(d.label if d is not None else fallback if fallback is not None else code, lang)
-
-
-def kpi_formula(code: str, lang: Lang, fallback: Any = None) -> str:
-    """A KPI's formula in words (``def.<code>.formula``), else the legacy text."""
-    try:
-        return formula(code, lang)
-    except KeyError:
-        d = _legacy(code)
-        return words(d.formula if d is not None else fallback or "", lang)
+def kpi_formula(code: str, lang: Lang) -> str:
+    """A KPI's formula in words (catalogue ``def.<code>.formula``)."""
+    return formula(code, lang)
 
 
 def stage_name(stage: str | None, lang: Lang) -> str:

@@ -110,7 +110,7 @@ def _acquisition(w: SheetWriter, ctx: Context, s: value.ValueSummary, money: str
     lang = ctx.lang
     w.section(say("export.value.acquisition", lang))
     if s.spend_note or s.channels is None or s.total is None:
-        why = reasons.sentence(s.spend_reason) if s.spend_reason else s.spend_note
+        why = reasons.fact(s.spend_reason) if s.spend_reason else s.spend_note
         w.note(say("export.value.cac_missing", lang, why=words(why, lang)))
         w.skip()
         return

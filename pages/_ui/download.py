@@ -62,7 +62,7 @@ def current_options(**overrides: object) -> ReportOptions:
 
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
     source = (
-        tx("frame.demo_name") if state.using_demo() else ", ".join(f.name for f in state.files())
+        tx("export.demo_data") if state.using_demo() else ", ".join(f.name for f in state.files())
     )
     opts = {
         "funnel": compute.funnel_settings(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kpi import alerts, stages
 from kpi.report import SECTIONS
+from kpi.words import render
 from tests.app.conftest import errors_and_exceptions
 
 
@@ -32,8 +33,8 @@ def test_export_page_defaults(app):
     heads = [h.value for h in app.subheader]
     assert f"Red flags in this view: {len(expected)}" in heads
     shown = "\n".join(e.value for e in [*app.error, *app.warning])
-    for flag in expected:
-        assert flag.message in shown
+    for flag in expected:  # each flag's sentence, as the page renders it (Markdown)
+        assert render(flag.message, "en", markdown=True) in shown
 
 
 def test_thresholds_and_sheets_from_the_url(app):
@@ -45,7 +46,11 @@ def test_thresholds_and_sheets_from_the_url(app):
     assert app.session_state["export_sections"] == ["summary", "funnel"]
     expected = _expected_flags(app, t)
     assert any(f.code == "low_conversion" for f in expected)
-    assert any("below the 50 % minimum" in e.value for e in app.error)
+    low = next(f for f in expected if f.code == "low_conversion")
+    assert low.message.code == "alerts.low_conversion" and low.message["threshold"] == 0.5
+    sentence = render(low.message, "en", markdown=True)
+    assert sentence.endswith("below the 50.0% minimum.")  # one precision rule
+    assert any(sentence in e.value for e in app.error)
     assert len(app.main.download_button) == 1
 
 
@@ -73,6 +78,21 @@ def test_export_page_in_french(app):
     caption = next(c.value for c in app.caption if c.value.startswith("Entonnoir du classeur"))
     assert "ordre séquentiel" in caption and "fenêtre 14 jours" in caption
     assert len(app.main.download_button) == 1
+
+
+def test_red_flags_in_french_from_the_url(app):
+    app.query_params["lang"] = "fr"
+    app.query_params["ex_min_conversion"] = ["50"]
+    _open_export(app)
+    expected = _expected_flags(app, app.session_state["thresholds"])
+    assert [h.value for h in app.subheader][2] == f"Alertes dans cette vue\u00a0: {len(expected)}"
+    low = next(f for f in expected if f.code == "low_conversion")
+    sentence = render(low.message, "fr", markdown=True)
+    assert sentence.endswith("sous le seuil minimum de 50,0\u00a0%.")
+    shown = "\n".join(e.value for e in [*app.error, *app.warning])
+    for flag in expected:
+        assert render(flag.message, "fr", markdown=True) in shown
+    assert "Taux de conversion faible" in shown and "below" not in shown
 
 
 def test_pages_and_workbook_share_one_computation(app, monkeypatch):

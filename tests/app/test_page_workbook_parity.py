@@ -245,7 +245,7 @@ def test_online_retail_not_applicable_is_not_a_number(app):
     assert {"conversion_rate", "revenue_per_visitor"} <= {k.code for k in na}
     from kpi.export.text import kpi_label
 
-    names = {k.code: kpi_label(k.code, "en", k.label) for k in na}
+    names = {k.code: kpi_label(k.code, "en") for k in na}
     shown = {m.label for m in app.metric}
     wb = _workbook(app)
     checked = set()

@@ -16,7 +16,7 @@ from kpi.abtest import ABSettings, ABSource, analyse_with, compare, parse_counts
 from kpi.dataset import Dataset
 from kpi.filters import Filters
 from kpi.load import read_table
-from kpi.report import ReportOptions, build_workbook
+from kpi.report import ReportOptions, build_workbook, sheet_title
 from kpi.schema import TableInput, build_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,8 @@ class _Options(ReportOptions):
 
 def _sheet(data: bytes):
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    return wb[next(n for n in wb.sheetnames if n.startswith("AB"))]
+    names = {sheet_title("ab", "en"), sheet_title("ab", "fr")}  # "AB test" / "Test AB"
+    return wb[next(n for n in wb.sheetnames if n in names)]
 
 
 def _pairs(ws) -> dict[str, object]:

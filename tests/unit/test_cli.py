@@ -196,3 +196,37 @@ def test_errors_in_french(tmp_path: Path) -> None:
 def test_help_documents_lang() -> None:
     sub = _run("report", "--help")
     assert "--lang {en,fr}" in sub.stdout and "français" in sub.stdout
+
+
+def test_help_and_argument_errors_in_french(tmp_path: Path) -> None:
+    """--lang fr: the help (options, groups, argparse's own words) and the argument errors
+    are in French; in English they stay as they were."""
+    fr = _run("report", "--help", "--lang", "fr")
+    assert fr.returncode == 0
+    text = " ".join(fr.stdout.split())  # the help wraps its lines
+    assert fr.stdout.startswith("utilisation\u00a0: python -m kpi report")
+    assert "affiche cette aide et termine" in fr.stdout
+    assert "alertes (taux écrits 0.02 ou 2%)" in text
+    assert "alerte sous ce taux de conversion, acheteurs / visiteurs" in text
+    for english in ("usage:", "show this help", "positional arguments", "workbook to write"):
+        assert english not in fr.stdout
+    en = _run("report", "--help")
+    assert en.stdout.startswith("usage: python -m kpi report")
+    assert "alert below this conversion rate, purchasers / visitors" in " ".join(en.stdout.split())
+    bad = _run("report", *DEMO, "-o", str(tmp_path / "x.xlsx"), "--min-conversion", "abc",
+               "--lang", "fr")  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.strip().endswith(
+        "erreur\u00a0: argument --min-conversion\u00a0: «\u00a0abc\u00a0» n'est pas un taux "
+        "(écrivez 0.02 ou 2%)"
+    )
+    missing = _run("report", *DEMO, "--lang", "fr")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().endswith(
+        "erreur\u00a0: arguments obligatoires manquants\u00a0: -o/--output"
+    )
+    bad_en = _run("report", *DEMO, "-o", str(tmp_path / "x.xlsx"), "--from", "2025-13-01")
+    assert bad_en.returncode == 2
+    assert bad_en.stderr.strip().endswith(
+        "error: argument --from: not a date: '2025-13-01' (write YYYY-MM-DD)"
+    )

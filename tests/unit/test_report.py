@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from kpi.filters import Filters
 from kpi.load import read_table
 from kpi.report import SECTIONS, ReportOptions, build_workbook, report_flags
 from kpi.schema import TableInput, build_dataset
+from kpi.words import render
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
@@ -270,7 +272,20 @@ def test_red_flags_follow_thresholds(demo: Dataset) -> None:
     data = build_workbook(demo, Filters(), options=strict, sections=["summary"])
     ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("below the 50 % minimum" in t for t in texts)
+    flag = next(
+        f for f in report_flags(demo, Filters(), options=strict) if f.code == "low_conversion"
+    )
+    assert flag.message.code == "alerts.low_conversion"
+    assert flag.message["threshold"] == 0.5
+    assert flag.value == pytest.approx(flag.message["value"]) and flag.value < 0.5
+    en = render(flag.message, "en")
+    assert en.endswith("below the 50.0% minimum.")  # one precision rule: 1 decimal from 10 %
+    assert any(en in t for t in texts)
+    fr = build_workbook(demo, Filters(), options=replace(strict, lang="fr"), sections=["summary"])
+    ws = openpyxl.load_workbook(io.BytesIO(fr))["Synthèse"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Taux de conversion faible" in texts
+    assert any("sous le seuil minimum de 50,0\u00a0%." in t for t in texts)
 
 
 @pytest.mark.skipif(not (DATASETS / "online_retail.csv").exists(), reason="datasets missing")
@@ -367,7 +382,9 @@ def test_french_workbook_reads_back(octobre: bytes, october: bytes) -> None:
             for a, b in zip(row_fr, row_en, strict=True):
                 if isinstance(b.value, int | float) and not isinstance(b.value, bool):
                     assert a.value == pytest.approx(b.value, rel=1e-12), (ws_fr.title, a.coordinate)
-                    assert a.number_format == b.number_format or (
+                    # the same format, its unit words in French: points "pt" (English "pp"),
+                    # "jours", "mois"
+                    assert a.number_format == b.number_format.replace('" pp"', '" pt"') or (
                         "jours" in a.number_format or "mois" in a.number_format
                     ), (ws_fr.title, a.coordinate)
     # rates stay fractions with a % format
@@ -387,8 +404,7 @@ def test_french_workbook_has_no_english_catalogue_sentence(octobre: bytes) -> No
             part = part.strip(" :;,.()")
             if len(part) >= 14 and part not in french and part in cells:
                 leaks.append((code, part))
-    legacy = _legacy_english()  # KPI texts whose def.* entry is not written yet (fallback)
-    assert [leak for leak in leaks if not any(leak[1] in text for text in legacy)] == []
+    assert leaks == []
     assert "Taux de conversion" in cells or "Conversion rate" in cells  # a KPI name is there
 
 
@@ -415,22 +431,6 @@ def test_money_cells_carry_the_data_currency(demo: Dataset) -> None:
         assert aov.number_format == fmt and isinstance(aov.value, float)
 
 
-def _legacy_english() -> list[str]:
-    """The legacy English label and formula of each KPI whose ``def.*`` catalogue entry is
-    missing: the workbook falls back to them until every module has its entries."""
-    from kpi.definitions import all_definitions
-    from kpi.words.catalogue import catalogue
-
-    known = catalogue()
-    out = []
-    for code, d in all_definitions().items():
-        if f"def.{code}.label" not in known:
-            out.append(d.label)
-        if f"def.{code}.formula" not in known:
-            out.append(d.formula)
-    return out
-
-
 class _WithCurrency:
     """The demo Dataset with ``currency = "EUR"`` (every other attribute read through)."""
 
@@ -440,3 +440,33 @@ class _WithCurrency:
 
     def __getattr__(self, name: str):
         return getattr(self._ds, name)
+
+
+@pytest.mark.parametrize("where", ["demo", "online_retail.csv", "page_redesign_ab.csv"])
+def test_french_workbook_renders_facts_only(where: str, monkeypatch, demo: Dataset) -> None:
+    """Every sentence of the French workbook is a catalogue message: no English prose reaches
+    the renderer's transitional pass-through (a KPI's reason, a note, a dropped-row reason, a
+    CAC note…), on the demo data (October, by device) and on public exports."""
+    import sys
+
+    if where == "demo":
+        ds, filters = demo, OCTOBER_MOBILE
+    else:
+        if not (DATASETS / where).exists():
+            pytest.skip("datasets missing")
+        ds, filters = _dataset([DATASETS / where]), Filters()
+    renderer = sys.modules["kpi.words.render"]
+    real, prose = renderer._CODE, []
+
+    class _Recorder:
+        def match(self, text: str):
+            found = real.match(text)
+            if not found and text.strip():
+                prose.append(text)
+            return found
+
+    monkeypatch.setattr(renderer, "_CODE", _Recorder())
+    options = ReportOptions(lang="fr", segment="device" if where == "demo" else None)
+    data = build_workbook(ds, filters, options=options)
+    assert prose == []
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "Synthèse"

@@ -12,7 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab.pct": ("{x:pct}", "{x:pct}"),
     "ab.level": ("{level:num}%", "{level:num}\u00a0%"),
     "ab.correction.holm": ("Holm", "Holm"),
-    "ab.correction.bh": ("Benjamini–Hochberg", "Benjamini-Hochberg"),
+    "ab.correction.bh": ("Benjamini–Hochberg", "Benjamini–Hochberg"),
     "ab.correction.other": ("corrected", "corrigée"),
     "ab.metric.conversion": ("Conversion", "Conversion"),
     "ab.metric.flag": ("{flag}", "{flag}"),

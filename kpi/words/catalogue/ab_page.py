@@ -46,11 +46,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Holm keeps the chance of any false alarm at the level (strict); Benjamini–Hochberg "
         "keeps the share of false alarms among the 'wins' at the level.",
         "Holm maintient au seuil le risque d'une fausse alerte quelconque (strict)\u00a0; "
-        "Benjamini-Hochberg maintient au seuil la part de fausses alertes parmi les "
+        "Benjamini–Hochberg maintient au seuil la part de fausses alertes parmi les "
         "«\u00a0gagnants\u00a0».",
     ),
     "ab_page.correction.holm": ("Holm", "Holm"),
-    "ab_page.correction.bh": ("Benjamini–Hochberg", "Benjamini-Hochberg"),
+    "ab_page.correction.bh": ("Benjamini–Hochberg", "Benjamini–Hochberg"),
     "ab_page.correction.none": ("None", "Aucune"),
     "ab_page.settings.family": ("Correct over", "Corriger sur"),
     "ab_page.settings.family_help": (
