@@ -129,6 +129,7 @@ def test_workbook_from_the_page_follows_the_page(app, lang, word):
 
     from kpi.filters import Filters
     from kpi.report import ReportOptions, build_workbook
+    from kpi.words import render
 
     _french(app)
     app.text_area(key="ab_paste").set_value("A\t2000\t100\nB\t2000\t120\nC\t2000\t150").run()
@@ -144,7 +145,7 @@ def test_workbook_from_the_page_follows_the_page(app, lang, word):
         options=Options(ab_result=analysis, lang=lang),
         sections=["ab"],
     )
-    ws = openpyxl.load_workbook(io.BytesIO(data))["AB test"]
+    ws = openpyxl.load_workbook(io.BytesIO(data))[render("export.sheet.ab", lang)]  # "Test AB"
     labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert word in labels
 
