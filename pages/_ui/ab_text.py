@@ -4,9 +4,21 @@ significant digits, interval ranges (every figure through :mod:`kpi.words.format
 from __future__ import annotations
 
 import math
+import re
 
+from kpi.words import Raw
 from kpi.words import format as fmt
 from pages._ui.lang import current, tx
+
+
+def code(name: object) -> Raw:
+    """A column or file name in code font, shown exactly as typed: a Markdown code span (its
+    content is literal, so it is not backslash-escaped, which would show the backslashes:
+    ``ab\\_summary``), fenced with more backticks than the name holds."""
+    text = " ".join(str(name).split())
+    fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Raw(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def significant(x: float, digits: int = 3) -> str:
