@@ -12,7 +12,7 @@ from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 
 # option (what the URL carries, ?ad_kind=CSAT, language-neutral) -> kpi value
@@ -98,6 +98,8 @@ if survey is not None and survey.height:
             [NO_SEGMENT, *seg_options],
             index=1 + seg_options.index("device") if "device" in seg_options else 1,
             format_func=lambda o: (
+                # the column's header: the URL carries the shown option (?ad_segment=device),
+                # which must not change with the language
                 word("common.none") if o == NO_SEGMENT else str(o).replace("_", " ")
             ),
             key="ad_segment",
@@ -207,7 +209,7 @@ if s.nps is not None:
             hide_index=True,
             width="stretch",
             column_config={
-                s.by: st.column_config.TextColumn(s.by.replace("_", " ").capitalize()),
+                s.by: st.column_config.TextColumn(segment_words(s.by)),
                 "n": st.column_config.TextColumn(tx("advocacy.chart.answers")),
                 "NPS": st.column_config.TextColumn("NPS"),
                 "CI low": st.column_config.TextColumn(tx("advocacy.chart.ci_low")),

@@ -13,7 +13,7 @@ from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 
 # options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
@@ -151,6 +151,8 @@ segment_options = [NO_SEGMENT, *ds.segments]
 segment = c5.selectbox(
     t("retention.page.breakdown"),
     segment_options,
+    # the column's header: the URL carries the shown option (?rt_segment=device), which must
+    # not change with the language
     format_func=lambda o: word("common.none") if o == NO_SEGMENT else str(o).replace("_", " "),
     key="rt_segment",
     bind="query-params",
@@ -295,7 +297,7 @@ with st.expander(tx("retention.page.table_title"), expanded=False):
         column_config={
             "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
             "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
-            **({by: st.column_config.TextColumn(by.replace("_", " "))} if by else {}),
+            **({by: st.column_config.TextColumn(segment_words(by))} if by else {}),
         },
     )
     st.caption(
@@ -338,14 +340,14 @@ with tabs[1]:
     else:
         seg_curve = retention.retention_curve(by_summary.table, per="segment")
         shown = seg_curve["series"].unique().sort().to_list()
-        segment_name = by.replace("_", " ")
+        segment_name = segment_words(by, in_sentence=True)
         charts.show(
             cohort_charts.curves(
                 seg_curve,
                 grain=grain,
                 title=tx("retention.page.by_segment_title", segment=segment_name),
                 colour=charts.segment_scale(by, shown),
-                series_title=segment_name.capitalize(),
+                series_title=segment_words(by),
             ),
             key="rt_seg_curves",
         )

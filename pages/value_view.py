@@ -16,7 +16,7 @@ from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name, currency_of
+from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
 
 # option (what the URL carries, ?va_clv_basis=one+for+all, language-neutral) -> kpi value
@@ -240,7 +240,10 @@ if s.spend_note is not None:  # CAC not shown: no spend, or no channel to match 
 not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
 if not_channel:
     st.info(
-        t("value.page.hidden_by_filter", segments=[c.replace("_", " ") for c in not_channel]),
+        t(
+            "value.page.hidden_by_filter",
+            segments=[segment_words(c, in_sentence=True) for c in not_channel],
+        ),
         icon=":material/filter_alt_off:",
     )
     st.stop()
