@@ -16,6 +16,7 @@ from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
+from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
 
@@ -140,13 +141,14 @@ freq_in = f2.number_input(
 aov_override = None if aov_in == aov_est else float(aov_in)
 freq_override = None if freq_in == freq_est else float(freq_in)
 basis = (
-    f4.segmented_control(
+    choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
+        f4,
+        "segmented_control",
         t("value.page.basis"),
         list(BASIS),
         format_func=lambda o: word(f"value.page.basis.{BASIS.get(o, 'channel')}"),
         default="per channel",
         key="va_clv_basis",
-        bind="query-params",
         help=t("value.page.basis_help"),
     )
     or "per channel"
