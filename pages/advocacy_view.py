@@ -12,7 +12,8 @@ from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.choice import choice
+from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 
 # option (what the URL carries, ?ad_kind=CSAT, language-neutral) -> kpi value
@@ -93,26 +94,29 @@ if survey is not None and survey.height:
         st.caption(t("advocacy.page.read_as", kind=detected, why=why))
     seg_options = [s for s in ds.segments if s in survey.columns]
     if seg_options:
-        seg = c2.selectbox(
+        # choices in words are bound to the URL by their values (?ad_grain=week in French too)
+        seg = choice(
+            c2,
+            "selectbox",
             t("advocacy.page.by"),
             [NO_SEGMENT, *seg_options],
-            index=1 + seg_options.index("device") if "device" in seg_options else 1,
+            default="device" if "device" in seg_options else seg_options[0],
             format_func=lambda o: (
-                word("common.none") if o == NO_SEGMENT else str(o).replace("_", " ")
+                word("common.none") if o == NO_SEGMENT else segment_words(o, lang)
             ),
             key="ad_segment",
-            bind="query-params",
             help=t("advocacy.page.by_help"),
         )
         by = None if seg in (None, NO_SEGMENT) else seg
     grain = (
-        c3.segmented_control(
+        choice(
+            c3,
+            "segmented_control",
             t("advocacy.page.per"),
             GRAINS,
             format_func=lambda o: word(f"advocacy.page.grain.{o}"),
             default="month",
             key="ad_grain",
-            bind="query-params",
         )
         or "month"
     )
@@ -207,7 +211,7 @@ if s.nps is not None:
             hide_index=True,
             width="stretch",
             column_config={
-                s.by: st.column_config.TextColumn(s.by.replace("_", " ").capitalize()),
+                s.by: st.column_config.TextColumn(segment_words(s.by)),
                 "n": st.column_config.TextColumn(tx("advocacy.chart.answers")),
                 "NPS": st.column_config.TextColumn("NPS"),
                 "CI low": st.column_config.TextColumn(tx("advocacy.chart.ci_low")),

@@ -13,7 +13,8 @@ from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name
+from pages._ui.choice import choice
+from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 
 # options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
@@ -108,31 +109,36 @@ return_options = [ANY, *([PURCHASE] if has_purchase else []), *[s for s in steps
 
 
 c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.3, 0.8, 1.1])
-anchor = c1.selectbox(
+# choices in words are bound to the URL by their values (?rt_mode=on or after in French too)
+anchor = choice(
+    c1,
+    "selectbox",
     t("retention.page.cohort_by"),
     anchors,
-    index=1 if has_purchase and set(steps) == {PURCHASE} else 0,
+    default=anchors[1 if has_purchase and set(steps) == {PURCHASE} else 0],
     format_func=lambda o: word(f"retention.page.anchor.{ANCHORS.get(o, 'first_event')}"),
     key="rt_anchor",
-    bind="query-params",
     help=t("retention.page.cohort_by_help", grain=Fact(f"retention.grain.{grain}")),
 )
-returned = c2.selectbox(
+returned = choice(
+    c2,
+    "selectbox",
     t("retention.page.return"),
     return_options,
+    default=ANY,
     format_func=lambda o: word("retention.return.any") if o == ANY else str(o),
     key="rt_return",
-    bind="query-params",
     help=t("retention.page.return_help"),
 )
 mode = (
-    c3.segmented_control(
+    choice(
+        c3,
+        "segmented_control",
         t("retention.page.retained"),
         list(MODES),
         format_func=lambda o: word(f"retention.page.mode.{MODES.get(o, 'on')}"),
         default="on",
         key="rt_mode",
-        bind="query-params",
         help=t("retention.page.retained_help"),
     )
     or "on"
@@ -148,12 +154,14 @@ periods = int(
     )
 )
 segment_options = [NO_SEGMENT, *ds.segments]
-segment = c5.selectbox(
+segment = choice(
+    c5,
+    "selectbox",
     t("retention.page.breakdown"),
     segment_options,
-    format_func=lambda o: word("common.none") if o == NO_SEGMENT else str(o).replace("_", " "),
+    default=NO_SEGMENT,
+    format_func=lambda o: word("common.none") if o == NO_SEGMENT else segment_words(o, lang),
     key="rt_segment",
-    bind="query-params",
     help=t("retention.page.breakdown_help"),
 )
 by = None if segment in (None, NO_SEGMENT) else segment
@@ -295,7 +303,7 @@ with st.expander(tx("retention.page.table_title"), expanded=False):
         column_config={
             "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
             "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
-            **({by: st.column_config.TextColumn(by.replace("_", " "))} if by else {}),
+            **({by: st.column_config.TextColumn(segment_words(by))} if by else {}),
         },
     )
     st.caption(
@@ -338,14 +346,14 @@ with tabs[1]:
     else:
         seg_curve = retention.retention_curve(by_summary.table, per="segment")
         shown = seg_curve["series"].unique().sort().to_list()
-        segment_name = by.replace("_", " ")
+        segment_name = segment_words(by, in_sentence=True)
         charts.show(
             cohort_charts.curves(
                 seg_curve,
                 grain=grain,
                 title=tx("retention.page.by_segment_title", segment=segment_name),
                 colour=charts.segment_scale(by, shown),
-                series_title=segment_name.capitalize(),
+                series_title=segment_words(by),
             ),
             key="rt_seg_curves",
         )

@@ -16,7 +16,8 @@ from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
 from pages._ui import charts, cohort_charts, state, widgets
-from pages._ui.kpi_figures import card, cohort_name, currency_of
+from pages._ui.choice import choice
+from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
 
 # option (what the URL carries, ?va_clv_basis=one+for+all, language-neutral) -> kpi value
@@ -140,13 +141,14 @@ freq_in = f2.number_input(
 aov_override = None if aov_in == aov_est else float(aov_in)
 freq_override = None if freq_in == freq_est else float(freq_in)
 basis = (
-    f4.segmented_control(
+    choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
+        f4,
+        "segmented_control",
         t("value.page.basis"),
         list(BASIS),
         format_func=lambda o: word(f"value.page.basis.{BASIS.get(o, 'channel')}"),
         default="per channel",
         key="va_clv_basis",
-        bind="query-params",
         help=t("value.page.basis_help"),
     )
     or "per channel"
@@ -240,7 +242,10 @@ if s.spend_note is not None:  # CAC not shown: no spend, or no channel to match 
 not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
 if not_channel:
     st.info(
-        t("value.page.hidden_by_filter", segments=[c.replace("_", " ") for c in not_channel]),
+        t(
+            "value.page.hidden_by_filter",
+            segments=[segment_words(c, in_sentence=True) for c in not_channel],
+        ),
         icon=":material/filter_alt_off:",
     )
     st.stop()

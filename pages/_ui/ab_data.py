@@ -16,6 +16,7 @@ from kpi.abtest import ABSource, Assignment, SummaryCounts, VariantCounts
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from pages._ui import ab_settings, state, widgets
+from pages._ui.ab_text import code
 from pages._ui.lang import current, t, tx
 
 
@@ -103,18 +104,20 @@ def from_summary(file_name: str, summary: SummaryCounts) -> FromData:
         revenue = ""
     elif summary.revenue == "sums":
         spread = cols.get("revenue_sumsq") or cols.get("revenue_sd")
-        revenue = t("ab_page.summary.revenue_sums", revenue=cols["revenue_sum"], spread=spread)
+        revenue = t(
+            "ab_page.summary.revenue_sums", revenue=code(cols["revenue_sum"]), spread=code(spread)
+        )
     else:
-        revenue = t("ab_page.summary.revenue_total", revenue=cols["revenue_sum"])
+        revenue = t("ab_page.summary.revenue_total", revenue=code(cols["revenue_sum"]))
     left_out = _rows(dict(summary.dropped))
     st.caption(
         t(
             "ab_page.summary.caption",
-            file=file_name,
-            variant=cols["variant"],
+            file=code(file_name),
+            variant=code(cols["variant"]),
             why=summary.assignment.reason,
-            visitors=cols["visitors"],
-            conversions=cols["conversions"],
+            visitors=code(cols["visitors"]),
+            conversions=code(cols["conversions"]),
             kept=summary.rows_kept,
             read=summary.rows_read,
         )
@@ -179,13 +182,13 @@ def from_users(stop: Callable[[], None]) -> FromData:
         stop()
     observational = variant not in found
     if not observational:
-        st.caption(t("ab_page.data.assignment", column=variant, why=found[variant].reason))
+        st.caption(t("ab_page.data.assignment", column=code(variant), why=found[variant].reason))
     else:
         values = [str(v) for v in ds.users[variant].drop_nulls().unique().sort().to_list()]
         st.warning(
             t(
                 "ab_page.data.observational" + (".values" if len(values) <= 6 else ""),
-                column=variant,
+                column=code(variant),
                 count=len(values),
                 values=values[:6],
             ),
@@ -220,7 +223,7 @@ def from_users(stop: Callable[[], None]) -> FromData:
     counts = account.table
     names = [str(v) for v in counts[variant].unique(maintain_order=True).to_list()]
     if len(names) < 2:
-        st.warning(t("ab_page.data.one_value", column=variant, count=len(names), names=names))
+        st.warning(t("ab_page.data.one_value", column=code(variant), count=len(names), names=names))
         stop()
     control = _control(names)
     caption = t("ab_page.data.account", kept=account.rows_kept, read=account.rows_read)

@@ -11,7 +11,7 @@ from kpi.abtest.verdict import correction_name, level_percent
 from kpi.definitions import formula
 from kpi.words import format as fmt
 from pages._ui import ab_charts, charts
-from pages._ui.ab_text import ci_text, loss_text, p_text
+from pages._ui.ab_text import ci_text, figures, loss_text, p_text
 from pages._ui.lang import current, t, tx
 
 
@@ -70,21 +70,15 @@ def groups(a: ABAnalysis) -> None:
     if a.observational:  # no planned split, no "best arm" of an experiment
         view = view.drop(h["planned"], h["best"])
     lang = current()
+    kinds = {h["visitors"]: "int", h["conversions"]: "int"}
+    kinds |= {h[k]: "pct100" for k in ("rate", "share", "planned", "best")}
     st.dataframe(
-        view,
+        figures(view, kinds),
         hide_index=True,
         width="stretch",
         column_config={
-            h["visitors"]: st.column_config.NumberColumn(format="localized"),
-            h["conversions"]: st.column_config.NumberColumn(format="localized"),
-            h["rate"]: st.column_config.NumberColumn(
-                format="%.2f %%", help=formula("ab_conversion_rate", lang)
-            ),
-            h["share"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["planned"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["best"]: st.column_config.NumberColumn(
-                format="%.2f %%", help=tx("ab_page.col.prob_best_help")
-            ),
+            h["rate"]: st.column_config.NumberColumn(help=formula("ab_conversion_rate", lang)),
+            h["best"]: st.column_config.NumberColumn(help=tx("ab_page.col.prob_best_help")),
         },
     )
 
@@ -223,28 +217,22 @@ def table(a: ABAnalysis, correction_label: str) -> None:
     )
     if a.observational:
         view = view.drop(h["beats"], h["sig"])
+    kinds = {h["rate_c"]: "pct100", h["rate_v"]: "pct100", h["diff"]: "snum2"}
+    kinds |= {h["lift"]: "spct100", h["z"]: "num3", h["beats"]: "pct100"}
+    kinds |= {h[k]: "p" for k in ("p_z", "p_f", "p", "p_adj")}
     st.dataframe(
-        view,
+        figures(view, kinds),
         hide_index=True,
         width="stretch",
         column_config={
-            h["rate_c"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["rate_v"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["diff"]: st.column_config.NumberColumn(format="%+.2f"),
-            h["lift"]: st.column_config.NumberColumn(format="%+.2f %%"),
-            h["z"]: st.column_config.NumberColumn(format="%.3f"),
-            h["p_z"]: st.column_config.NumberColumn(format="%.3g"),
-            h["p_f"]: st.column_config.NumberColumn(format="%.3g"),
-            h["p"]: st.column_config.NumberColumn(format="%.3g", help=formula("ab_p_value", lang)),
+            h["p"]: st.column_config.NumberColumn(help=formula("ab_p_value", lang)),
             h["p_adj"]: st.column_config.NumberColumn(
-                format="%.3g",
                 help=tx(
                     "ab_page.col.p_corrected_help",
                     correction=tx(f"ab_page.correction.{a.correction or 'none'}"),
                     variants=a.arms.height - 1,
                 ),
             ),
-            h["beats"]: st.column_config.NumberColumn(format="%.1f %%"),
         },
     )
 

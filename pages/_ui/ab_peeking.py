@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi.abtest import ABAnalysis
 from kpi.abtest.verdict import level_percent
-from pages._ui.ab_text import ci_text
+from pages._ui.ab_text import ci_text, figures
 from pages._ui.lang import t, tx
 
 
@@ -43,12 +43,6 @@ def show(a: ABAnalysis) -> None:
         },
     )
     st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            h["lift"]: st.column_config.NumberColumn(format="%+.2f %%"),
-            h["p"]: st.column_config.NumberColumn(format="%.3g"),
-        },
+        figures(rows, {h["lift"]: "spct100", h["p"]: "p"}), hide_index=True, width="stretch"
     )
     st.caption(t("ab_page.peeking.caption", tuning=5000))

@@ -13,6 +13,7 @@ from kpi.errors import InputError, ParcoursError
 from kpi.words import Fact
 from kpi.words import format as fmt
 from pages._ui.ab_settings import Statistics
+from pages._ui.ab_text import figures
 from pages._ui.lang import current, t, tx
 
 
@@ -87,21 +88,20 @@ def show(a: ABAnalysis | None, stats: Statistics, groups: int) -> Plan | None:
             )
             h = {k: tx(f"ab_page.plan.col.{k}") for k in ("formula", "per", "total", "days", "how")}
             st.dataframe(
-                pl.DataFrame(
-                    {
-                        h["formula"]: [tx(f"ab.plan.method.{r.method}") for r in plan.rows],
-                        h["per"]: [r.visitors_per_variant for r in plan.rows],
-                        h["total"]: [r.visitors_total for r in plan.rows],
-                        h["days"]: [r.days for r in plan.rows],
-                        h["how"]: [tx(f"ab.plan.formula.{r.method}") for r in plan.rows],
-                    }
+                figures(
+                    pl.DataFrame(
+                        {
+                            h["formula"]: [tx(f"ab.plan.method.{r.method}") for r in plan.rows],
+                            h["per"]: [r.visitors_per_variant for r in plan.rows],
+                            h["total"]: [r.visitors_total for r in plan.rows],
+                            h["days"]: [r.days for r in plan.rows],
+                            h["how"]: [tx(f"ab.plan.formula.{r.method}") for r in plan.rows],
+                        }
+                    ),
+                    {h["per"]: "int", h["total"]: "int", h["days"]: "int"},
                 ),
                 hide_index=True,
                 width="stretch",
-                column_config={
-                    h["per"]: st.column_config.NumberColumn(format="localized"),
-                    h["total"]: st.column_config.NumberColumn(format="localized"),
-                },
             )
             st.caption(t("ab_page.plan.caption"))
         if a is not None and a.mde_reachable is not None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi.abtest import ABAnalysis
 from kpi.abtest.verdict import level_percent
-from pages._ui.ab_text import ci_text
+from pages._ui.ab_text import ci_text, figures
 from pages._ui.lang import t, tx
 
 
@@ -57,17 +57,7 @@ def show(a: ABAnalysis, *, from_data: bool) -> None:
             h["note"]: pl.String,
         },
     )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            h["a"]: st.column_config.NumberColumn(format="%.2f"),
-            h["b"]: st.column_config.NumberColumn(format="%.2f"),
-            h["diff"]: st.column_config.NumberColumn(format="%+.2f"),
-            h["t"]: st.column_config.NumberColumn(format="%.3f"),
-            h["df"]: st.column_config.NumberColumn(format="%.0f"),
-            h["p"]: st.column_config.NumberColumn(format="%.3g"),
-        },
-    )
+    kinds = {h["a"]: "num2", h["b"]: "num2", h["diff"]: "snum2", h["t"]: "num3"}
+    kinds |= {h["df"]: "num0", h["p"]: "p"}
+    st.dataframe(figures(rows, kinds), hide_index=True, width="stretch")
     st.caption(t("ab_page.revenue.caption"))

@@ -10,7 +10,7 @@ here by value (:func:`choice`); numbers and text inputs keep Streamlit's binding
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from kpi.abtest import ABSettings
 from kpi.words import format as fmt
+from pages._ui.choice import choice
 from pages._ui.lang import current, tx
 
 #: ``?ab_mode=`` values (as in earlier links) -> the settings' mode
@@ -33,42 +34,6 @@ MDE_KINDS = ("relative %", "absolute pp")
 ALPHAS = (0.05, 0.01, 0.10)
 POWERS = (0.8, 0.9, 0.95)
 REACHED = "reached "
-
-
-def choice(
-    box: DeltaGenerator | Any,
-    widget: str,
-    label: str,
-    options: Sequence[Any],
-    *,
-    key: str,
-    default: Any,
-    format_func: Callable[[Any], str],
-    **kwargs: Any,
-) -> Any:
-    """A selectbox or segmented control bound to ``?key=`` by the option's value (``str``),
-    its words through ``format_func``; the URL parameter is dropped at the default."""
-    options = list(options)
-    if default not in options:
-        default = options[0] if options else None
-    if key not in st.session_state or st.session_state[key] not in options:
-        raw = st.query_params.get(key)
-        match = next((o for o in options if str(o) == raw), None)
-        st.session_state[key] = match if match is not None else default
-    if widget == "segmented_control":
-        kwargs.setdefault("required", True)
-    # the words are fixed now, in this run's language (a format_func must not read the
-    # session later: AppTest and the frontend call it outside the script run)
-    words = {str(o): format_func(o) for o in options}
-    value = getattr(box, widget)(
-        label, options, key=key, format_func=lambda o: words.get(str(o), str(o)), **kwargs
-    )
-    if value is None or value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
-    return value
 
 
 def _number(x: float) -> str:

@@ -10,7 +10,7 @@ from kpi.abtest import ABAnalysis, with_names
 from kpi.abtest.verdict import level_percent
 from kpi.definitions import formula
 from pages._ui import ab_charts, charts
-from pages._ui.ab_text import ci_text
+from pages._ui.ab_text import ci_text, code
 from pages._ui.lang import current, t, tx
 
 _BOX = {"alert": st.error, "warn": st.warning, "too_few": st.info}
@@ -35,7 +35,7 @@ def traffic_split(a: ABAnalysis, variant_column: str) -> None:
     elif a.srm_error is not None:
         st.warning(t(a.srm_error))
     elif a.observational:
-        st.info(t("ab_page.trust.no_srm", column=variant_column))
+        st.info(t("ab_page.trust.no_srm", column=code(variant_column)))
 
 
 def segments(a: ABAnalysis, scale: object, *, from_data: bool) -> None:

@@ -10,7 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from kpi.abtest import ABAnalysis
 from pages._ui import charts
-from pages._ui.ab_text import p_text
+from pages._ui.ab_text import code, p_text
 from pages._ui.lang import t, tx
 
 
@@ -20,7 +20,7 @@ def show(area: DeltaGenerator, a: ABAnalysis, *, variant_column: str, example: b
         if example:
             st.info(t("ab_page.verdict.example_note"), icon="🧪")
         if a.observational:
-            st.markdown(t("ab_page.verdict.observational_title", column=variant_column))
+            st.markdown(t("ab_page.verdict.observational_title", column=code(variant_column)))
         if a.srm is not None and a.srm.level == "alert":
             st.error(t("ab_page.verdict.srm_alert", message=a.srm.message), icon="🚨")
         elif a.srm is not None and a.srm.level == "warn":

@@ -148,7 +148,8 @@ def lines(title: Fact | str, width: int = 22) -> str | list[str]:
     if len(title) <= width:
         return title
     out: list[str] = []
-    for word in title.split():
+    # not at no-break spaces: French keeps "atteinte\u00a0»" whole
+    for word in filter(None, title.split(" ")):
         if out and len(out[-1]) + 1 + len(word) <= width:
             out[-1] += " " + word
         else:

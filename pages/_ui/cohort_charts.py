@@ -17,6 +17,7 @@ import polars as pl
 from kpi.words import Lang, render
 from kpi.words import format as fmt
 from pages._ui import charts
+from pages._ui.kpi_figures import segment_words
 from pages._ui.lang import current, tx
 
 INCOMPLETE = "#D9D9D9"
@@ -508,8 +509,8 @@ def nps_by_segment(
 ) -> alt.TopLevelMixin:
     """NPS per segment value with its 95 % CI (error bar) and the overall NPS as a rule."""
     data = _nps_points(frame)
-    name = by.replace("_", " ")
-    base = alt.Chart(data).encode(y=alt.Y(f"{by}:N", title=name.capitalize(), sort="-x"))
+    name, header = segment_words(by, in_sentence=True), segment_words(by)
+    base = alt.Chart(data).encode(y=alt.Y(f"{by}:N", title=header, sort="-x"))
     err = base.mark_rule(strokeWidth=3).encode(
         x=alt.X("ci_low:Q", title=tx("advocacy.chart.nps_axis")),
         x2="ci_high:Q",
@@ -519,7 +520,7 @@ def nps_by_segment(
         x="nps:Q",
         color=alt.Color(f"{by}:N", scale=colour, legend=None),
         tooltip=[
-            alt.Tooltip(f"{by}:N", title=name.capitalize()),
+            alt.Tooltip(f"{by}:N", title=header),
             alt.Tooltip("nps_text:N", title="NPS"),
             alt.Tooltip("low_text:N", title=tx("advocacy.chart.ci_low")),
             alt.Tooltip("high_text:N", title=tx("advocacy.chart.ci_high")),

@@ -12,7 +12,8 @@ import datetime as dt
 import streamlit as st
 
 from kpi.definitions import formula, label
-from kpi.words import Fact, render
+from kpi.filters import segment_label, segment_name
+from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
 from pages._ui.lang import current
 
@@ -74,3 +75,14 @@ def cohort_name(start: dt.date | None, grain: str) -> str:
     if grain == "week":
         return render(Fact("retention.page.week_of", start=start), lang)
     return fmt.date(start, lang)
+
+
+def segment_words(segment: str, lang: Lang | None = None, *, in_sentence: bool = False) -> str:
+    """A segment column as a person reads it: the four main segments in words (``Appareil``,
+    ``appareil`` inside a sentence, as the sidebar's filters), any other column as its header
+    says (underscores as spaces). ``lang``: the view's by default (a ``format_func`` called
+    outside the run passes the run's)."""
+    name = segment_name(segment) if in_sentence else segment_label(segment)
+    if isinstance(name, Fact):
+        return render(name, lang or current())
+    return name.replace("_", " ")

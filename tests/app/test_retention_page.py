@@ -107,6 +107,29 @@ def test_url_view_on_or_after_weekly_by_device(app):
     assert any("device" in json.dumps(t) for t in titles)
 
 
+def test_a_link_is_the_same_view_in_french(app):
+    """The URL carries the choices' values, not their words: an English link opens the same
+    view in French, and choosing in French writes the same values (``?rt_mode=on or after``,
+    not ``N ou après``)."""
+    app.query_params["lang"] = "fr"
+    app.query_params["rt_mode"] = ["on or after"]
+    app.query_params["rt_segment"] = ["device"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert errors_and_exceptions(app) == []
+    assert app.segmented_control(key="rt_mode").value == "on or after"
+    assert app.selectbox(key="rt_segment").value == "device"
+    # the breakdown in words, as the sidebar's filter: "Appareil", "Rétention par appareil"
+    assert "Appareil" in app.selectbox(key="rt_segment").options
+    titles = [json.dumps(json.loads(c.proto.spec).get("title")) for c in app.get("vega_lite_chart")]
+    assert any("par appareil" in t for t in titles)
+    app.segmented_control(key="rt_mode").set_value("on").run()
+    app.selectbox(key="rt_segment").set_value("channel").run()
+    assert errors_and_exceptions(app) == []
+    assert "rt_mode" not in app.query_params  # the default: dropped
+    assert app.query_params["rt_segment"] == "channel"
+
+
 def test_online_retail_upload_shows_published_cohort(app):
     if not RETAIL.exists():
         pytest.skip("../shared/datasets missing")

@@ -232,17 +232,18 @@ def test_value_page_in_french(app, upload):
     for words in ("Valeur vie client (CLV)", "Panier moyen", "Taux d'achat répété"):
         assert words in text
     m = {x.label: x.value for x in app.metric}
-    # figures the French way: 79,90 (decimal comma), 2 485 commandes (narrow no-break space)
+    # figures the French way: 79,90 (decimal comma), 2 485 commandes (narrow no-break space);
+    # the Shopify export says its currency (Currency = EUR): amounts carry it, 72,83 €
     if upload:
-        assert m["Panier moyen"] == "72,83"
-        assert "5\u202f243,98 de chiffre d'affaires sur 72 commandes." in text
+        assert m["Panier moyen"] == "72,83\u00a0€"
+        assert "5\u202f243,98\u00a0€ de chiffre d'affaires sur 72 commandes." in text
         # no ad spend in an orders export: which file would unlock CAC, in French
         assert "Importez un export des dépenses publicitaires" in text
     else:
         assert m["Panier moyen"] == "79,90"
         assert "198\u202f550,78 de chiffre d'affaires sur 2\u202f485 commandes." in text
         assert m["Ratio CLV/CAC"] == "2,50"
-        assert m["Délai de retour sur investissement"].endswith("\u00a0mois")
+        assert m["Délai de retour sur investissement du CAC"].endswith("\u00a0mois")
         assert "Ratio CLV/CAC par canal payant" in text  # the chart's title
 
 

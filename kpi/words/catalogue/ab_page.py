@@ -210,27 +210,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "utilisateur, ou utilisez la **Vérification rapide** avec les chiffres de votre test.",
     ),
     "ab_page.data.assignment": (
-        "**Assignment:** `{column}`, {why}.",
-        "**Affectation\u00a0:** `{column}`, {why}.",
+        "**Assignment:** {column}, {why}.",
+        "**Affectation\u00a0:** {column}, {why}.",
     ),
     "ab_page.data.observational": (
-        "**`{column}` is not an A/B assignment** ({count:int} values). Comparing its groups "
+        "**{column} is not an A/B assignment** ({count:int} values). Comparing its groups "
         "is an **observational comparison, not an experiment**: the groups differ in more "
         "than this column, so the page describes the differences and gives no verdict, no "
         "'chance to beat' and no sample-ratio check (there was no planned split).",
-        "**`{column}` n'est pas une affectation A/B** ({count:int} valeurs). Comparer ses "
+        "**{column} n'est pas une affectation A/B** ({count:int} valeurs). Comparer ses "
         "groupes est une **comparaison observationnelle, pas une expérience**\u00a0: les "
         "groupes diffèrent par bien plus que cette colonne, la page décrit donc les écarts "
         "sans verdict, sans «\u00a0probabilité de battre\u00a0» ni contrôle de répartition "
         "(aucune répartition n'était prévue).",
     ),
     "ab_page.data.observational.values": (
-        "**`{column}` is not an A/B assignment** ({count:int} values: {values:list}). "
+        "**{column} is not an A/B assignment** ({count:int} values: {values:list}). "
         "Comparing its groups is an **observational comparison, not an experiment**: the "
         "groups differ in more than this column, so the page describes the differences and "
         "gives no verdict, no 'chance to beat' and no sample-ratio check (there was no "
         "planned split).",
-        "**`{column}` n'est pas une affectation A/B** ({count:int} valeurs\u00a0: "
+        "**{column} n'est pas une affectation A/B** ({count:int} valeurs\u00a0: "
         "{values:list}). Comparer ses groupes est une **comparaison observationnelle, pas une "
         "expérience**\u00a0: les groupes diffèrent par bien plus que cette colonne, la page "
         "décrit donc les écarts sans verdict, sans «\u00a0probabilité de battre\u00a0» ni "
@@ -269,9 +269,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Le groupe auquel les autres sont comparés (en général la version actuelle).",
     ),
     "ab_page.data.one_value": (
-        "The column `{column}` has {count:int} value(s) in this view ({names:list}); an A/B "
+        "The column {column} has {count:int} value(s) in this view ({names:list}); an A/B "
         "test needs at least two. Pick another column or widen the filters in the sidebar.",
-        "La colonne `{column}` n'a que {count:int} valeur(s) dans cette vue ({names:list})\u00a0; "
+        "La colonne {column} n'a que {count:int} valeur(s) dans cette vue ({names:list})\u00a0; "
         "un test A/B en demande au moins deux. Choisissez une autre colonne ou élargissez les "
         "filtres de la barre latérale.",
     ),
@@ -282,20 +282,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab_page.left_out": (" · left out: {rows:list}", " · écartées\u00a0: {rows:list}"),
     "ab_page.filled_in": (" · {rows:list}", " · {rows:list}"),
     "ab_page.summary.caption": (
-        "**Data:** the A/B summary `{file}`: groups from `{variant}` ({why}), visitors from "
-        "`{visitors}`, conversions from `{conversions}`. {kept:int} of {read:int} rows used",
-        "**Données\u00a0:** la synthèse A/B `{file}`\u00a0: groupes tirés de `{variant}` "
-        "({why}), visiteurs de `{visitors}`, conversions de `{conversions}`. {kept:int} "
+        "**Data:** the A/B summary {file}: groups from {variant} ({why}), visitors from "
+        "{visitors}, conversions from {conversions}. {kept:int} of {read:int} rows used",
+        "**Données\u00a0:** la synthèse A/B {file}\u00a0: groupes tirés de {variant} "
+        "({why}), visiteurs de {visitors}, conversions de {conversions}. {kept:int} "
         "lignes utilisées sur {read:int}",
     ),
     "ab_page.summary.revenue_sums": (
-        " · revenue from `{revenue}` with its spread from `{spread}`",
-        " · revenu tiré de `{revenue}` et sa dispersion de `{spread}`",
+        " · revenue from {revenue} with its spread from {spread}",
+        " · revenu tiré de {revenue} et sa dispersion de {spread}",
     ),
     "ab_page.summary.revenue_total": (
-        " · revenue from `{revenue}` (no sum of squares or standard deviation: revenue per "
+        " · revenue from {revenue} (no sum of squares or standard deviation: revenue per "
         "visitor is shown without a test)",
-        " · revenu tiré de `{revenue}` (sans somme des carrés ni écart-type\u00a0: le revenu "
+        " · revenu tiré de {revenue} (sans somme des carrés ni écart-type\u00a0: le revenu "
         "par visiteur est affiché sans test)",
     ),
     "ab_page.summary.no_filters": (
@@ -312,8 +312,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ab_page.verdict.example": ("Example: {sentence}", "Exemple\u00a0: {sentence}"),
     "ab_page.verdict.observational_title": (
-        "**Observational comparison of `{column}` groups (not an experiment)**",
-        "**Comparaison observationnelle des groupes de `{column}` (pas une expérience)**",
+        "**Observational comparison of {column} groups (not an experiment)**",
+        "**Comparaison observationnelle des groupes de {column} (pas une expérience)**",
     ),
     "ab_page.verdict.srm_alert": (
         "**Sample-ratio mismatch.** {message}",
@@ -485,9 +485,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Visiteurs observés contre attendus selon la répartition prévue\u00a0: {groups:list}.",
     ),
     "ab_page.trust.no_srm": (
-        "**No sample-ratio check:** the `{column}` groups were not meant to have any "
+        "**No sample-ratio check:** the {column} groups were not meant to have any "
         "particular size (nobody planned a split), so their sizes say nothing about tracking.",
-        "**Pas de contrôle de répartition\u00a0:** les groupes de `{column}` n'avaient pas de "
+        "**Pas de contrôle de répartition\u00a0:** les groupes de {column} n'avaient pas de "
         "taille prévue (personne n'a planifié de répartition)\u00a0; leurs tailles ne disent "
         "donc rien du suivi.",
     ),
