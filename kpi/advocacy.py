@@ -28,32 +28,10 @@ from kpi.segments import NONE, with_top_values
 from kpi.words import Fact
 
 DEFINITIONS: dict[str, Definition] = {
-    "nps": Definition(
-        "Net Promoter Score (NPS)",
-        "Share of promoters (9–10) − share of detractors (0–6) among valid 0–10 answers; "
-        "shown from −100 to +100.",
-        "number",
-        "advocacy",
-    ),
-    "csat": Definition(
-        "Customer satisfaction (CSAT)",
-        "Answers in the top two boxes (4–5 on a 1–5 scale, 6–7 on 1–7) ÷ valid answers.",
-        "rate",
-        "advocacy",
-    ),
-    "ces": Definition(
-        "Customer effort score (CES)",
-        "Mean of the valid effort answers (1–7 or 1–5; the scale's wording says which end "
-        "is easy).",
-        "number",
-        "advocacy",
-    ),
-    "referral_rate": Definition(
-        "Referral rate",
-        "Customers who came through a referral (channel or flag) ÷ customers.",
-        "rate",
-        "advocacy",
-    ),
+    "nps": Definition("number", "advocacy"),
+    "csat": Definition("rate", "advocacy"),
+    "ces": Definition("number", "advocacy"),
+    "referral_rate": Definition("rate", "advocacy"),
 }
 
 Scores = pl.Series | Sequence[float | int | None]

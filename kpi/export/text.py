@@ -14,6 +14,7 @@ from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, Lang, render
+from kpi.words.catalogue import catalogue
 
 __all__ = [
     "kpi_formula",
@@ -40,10 +41,9 @@ def words(x: Any, lang: Lang) -> str:
         return x.text(lang)
     if isinstance(x, Fact):
         return render(x, lang)
-    try:  # a message code of another module, or (until every module returns facts) a text
+    if str(x) in catalogue():  # a message code (a dropped-row reason, a note…)
         return render(str(x), lang)
-    except KeyError:
-        return str(x)
+    return str(x)  # anything else is a value from the data, written as it is
 
 
 def sentence(x: Any, lang: Lang) -> str:

@@ -73,31 +73,8 @@ __all__ = [
 
 #: legacy English definitions (the catalogue's ``def.<code>.label``/``formula`` are the source)
 DEFINITIONS: dict[str, Definition] = {
-    "conversion": Definition(
-        "Conversion",
-        "Users who reached the step ÷ users who did the first step (in order, within the "
-        "conversion window measured from the first step).",
-        "rate",
-        "funnel",
-    ),
-    "step_conversion": Definition(
-        "Step conversion",
-        "Users who reached the step ÷ users who reached the previous step.",
-        "rate",
-        "funnel",
-    ),
-    "drop_off": Definition(
-        "Drop-off",
-        "Users who reached the previous step − users who reached the step; the drop-off rate "
-        "is that number ÷ users who reached the previous step.",
-        "count",
-        "funnel",
-    ),
-    "time_to_convert": Definition(
-        "Time to convert",
-        "Time from the first step to the last step in each converting user's best attempt "
-        "(the attempt with the latest start); median and 90th percentile over those users.",
-        "seconds",
-        "funnel",
-    ),
+    "conversion": Definition("rate", "funnel"),
+    "step_conversion": Definition("rate", "funnel"),
+    "drop_off": Definition("count", "funnel"),
+    "time_to_convert": Definition("seconds", "funnel"),
 }

@@ -58,46 +58,12 @@ from kpi.retention.summary import (
 #: legacy English definitions (the catalogue's ``def.<code>.*`` entries are the source; the
 #: lead removes these fields after the merge)
 DEFINITIONS: dict[str, Definition] = {
-    "cohort_retention": Definition(
-        "Cohort retention",
-        "Users of a cohort who came back in period N (or, 'on or after', in N or later) "
-        "÷ users in the cohort. Cohort = calendar period of the user's first start event.",
-        "rate",
-        "retention",
-    ),
-    "weighted_retention": Definition(
-        "Average retention (weighted)",
-        "Sum of retained users ÷ sum of cohort sizes over the cohorts whose period N is "
-        "complete (bigger cohorts weigh more).",
-        "rate",
-        "retention",
-    ),
-    "repeat_purchase_rate": Definition(
-        "Repeat-purchase rate",
-        "Customers with 2 or more orders ÷ customers with at least one order.",
-        "rate",
-        "retention",
-    ),
-    "purchase_frequency": Definition(
-        "Purchase frequency",
-        "Orders ÷ customers over the period (orders = distinct order ids, else purchase events).",
-        "number",
-        "retention",
-    ),
-    "churn": Definition(
-        "Churn rate",
-        "Customers lost during the period ÷ customers at its start. At start = last activity "
-        "before the period within the inactivity limit; lost = no activity during the period.",
-        "rate",
-        "retention",
-    ),
-    "retention_rate": Definition(
-        "Customer retention rate",
-        "1 − churn rate: customers at the start of the period who were active again during it "
-        "÷ customers at its start.",
-        "rate",
-        "retention",
-    ),
+    "cohort_retention": Definition("rate", "retention"),
+    "weighted_retention": Definition("rate", "retention"),
+    "repeat_purchase_rate": Definition("rate", "retention"),
+    "purchase_frequency": Definition("number", "retention"),
+    "churn": Definition("rate", "retention"),
+    "retention_rate": Definition("rate", "retention"),
 }
 
 __all__ = [

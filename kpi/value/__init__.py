@@ -61,56 +61,15 @@ from kpi.value.summary import ALL_PAID, NO_CHANNEL, SPEND_HINT, ValueSummary, va
 #: legacy English definitions (the catalogue's ``def.<code>.*`` entries are the source; the
 #: lead removes these fields after the merge)
 DEFINITIONS: dict[str, Definition] = {
-    "aov": Definition("Average order value", "Revenue ÷ orders.", "currency", "value"),
-    "revenue_per_customer": Definition(
-        "Revenue per customer", "Revenue ÷ customers with at least one order.", "currency", "value"
-    ),
-    "top_customer_share": Definition(
-        "Top-customer revenue share",
-        "Revenue of the top 10 % of customers (by revenue) ÷ total revenue.",
-        "rate",
-        "value",
-    ),
-    "clv": Definition(
-        "Customer lifetime value (CLV)",
-        "Average order value × purchases per customer per year × years of relationship; "
-        "purchases per year from each customer's observed history (repeat orders per "
-        "customer-year observed, + 1 ÷ years for the first purchase).",
-        "currency",
-        "value",
-    ),
-    "observed_clv": Definition(
-        "Observed CLV",
-        "Cumulative revenue of a first-purchase cohort up to month N ÷ customers in the cohort.",
-        "currency",
-        "value",
-    ),
-    "cac": Definition(
-        "Customer acquisition cost (CAC)",
-        "Spend of a channel ÷ new customers it brought in the same period (customers whose "
-        "first-ever purchase falls in the period; earlier buyers who come back are not new).",
-        "currency",
-        "value",
-    ),
-    "clv_cac": Definition(
-        "CLV / CAC",
-        "Customer lifetime value ÷ customer acquisition cost (3 or more is the usual guide).",
-        "ratio",
-        "value",
-    ),
-    "payback": Definition(
-        "CAC payback",
-        "CAC ÷ monthly gross revenue per customer: months for a customer to repay their cost.",
-        "months",
-        "value",
-    ),
-    "roas": Definition(
-        "Return on ad spend (ROAS)",
-        "Revenue in the period of all customers from a channel (new and returning) ÷ spend of "
-        "that channel in the same period.",
-        "ratio",
-        "value",
-    ),
+    "aov": Definition("currency", "value"),
+    "revenue_per_customer": Definition("currency", "value"),
+    "top_customer_share": Definition("rate", "value"),
+    "clv": Definition("currency", "value"),
+    "observed_clv": Definition("currency", "value"),
+    "cac": Definition("currency", "value"),
+    "clv_cac": Definition("ratio", "value"),
+    "payback": Definition("months", "value"),
+    "roas": Definition("ratio", "value"),
 }
 
 
