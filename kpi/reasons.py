@@ -9,9 +9,9 @@ does not apply: …").
 
 from __future__ import annotations
 
-from kpi.words import Fact, Lang, render
+from kpi.words import Fact
 
-__all__ = ["REASONS", "fact", "sentence"]
+__all__ = ["REASONS", "fact"]
 
 #: every reason code
 REASONS: tuple[str, ...] = (
@@ -36,11 +36,3 @@ def fact(code: str) -> Fact:
     if code not in REASONS:
         raise KeyError(f"unknown reason code {code!r}")
     return Fact(f"reason.{code}")
-
-
-def sentence(code: str | None, lang: Lang = "en") -> str:
-    """TRANSITIONAL shim for modules not yet converted (kpi.value, kpi.report): the reason's
-    words in ``lang`` ('' for None). Render :func:`fact` instead."""
-    if code is None:
-        return ""
-    return render(fact(code), lang)
