@@ -15,6 +15,8 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from pages._ui import url
+
 
 def choice(
     box: DeltaGenerator | Any,
@@ -44,9 +46,5 @@ def choice(
     value = getattr(box, widget)(
         label, options, key=key, format_func=lambda o: words.get(str(o), str(o)), **kwargs
     )
-    if value is None or value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-    elif st.query_params.get(key) != str(value):
-        st.query_params[key] = str(value)
+    url.keep(key, value, default)
     return value

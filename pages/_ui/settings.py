@@ -28,6 +28,7 @@ from kpi.settings import (
     FunnelSettings,
     window_from,
 )
+from pages._ui import url
 
 __all__ = [
     "BY",
@@ -97,14 +98,8 @@ def seed_from_url(key: str, options: Sequence[str], default: str) -> None:
 def write_url(key: str, default: str) -> None:
     """After drawing the widget ``key``: its option value in the URL (none when default)."""
     value = st.session_state.get(key)
-    if value is None or value == default:
-        if key in st.query_params:
-            del st.query_params[key]
-        st.session_state[f"_url_{key}"] = None
-    else:
-        if st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
-        st.session_state[f"_url_{key}"] = str(value)
+    url.keep(key, value, default)
+    st.session_state[f"_url_{key}"] = None if value is None or value == default else str(value)
 
 
 def _stored(key: str) -> object | None:
