@@ -143,6 +143,14 @@ INSTRUMENT_JS = """
     }, true);
   }
   B.arm = () => { B.t0 = null; B.armed = true; B.log = []; };
+  // a watcher inside the page (no round trip per check): B.result once finished
+  B.watch = (quiet) => {
+    B.result = null;
+    const id = setInterval(() => {
+      const r = B.done(quiet);
+      if (r) { B.result = r; clearInterval(id); }
+    }, 100);
+  };
   B.done = (quiet) => {
     if (B.t0 === null) return null;
     const now = performance.now();
