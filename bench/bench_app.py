@@ -223,6 +223,7 @@ class CpuMeter:
         self.server_pid = server_pid
         self.me = os.getpid()
         self.seen: dict[int, tuple[str, float]] = {}  # pid -> (kind, last CPU seconds)
+        self.types: dict[int, str] = {}  # chromium pid -> its --type (renderer, gpu-process...)
         self.peak_rss_kb = 0
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -241,6 +242,8 @@ class CpuMeter:
                     rss += _rss_kb(pid)
                 elif "chrom" in name.lower() and _descends(pid, self.me, procs):
                     self.seen[pid] = ("browser", cpu)
+                    if pid not in self.types:
+                        self.types[pid] = _chromium_type(pid)
             self.peak_rss_kb = max(self.peak_rss_kb, rss)
 
     def totals(self) -> dict[str, float]:
@@ -251,6 +254,17 @@ class CpuMeter:
                 out[kind] += cpu
         return out
 
+    def browser_by_type(self) -> dict[str, float]:
+        """CPU seconds of the chromium processes so far, by process type."""
+        self.sample()
+        out: dict[str, float] = {}
+        with self._lock:
+            for pid, (kind, cpu) in self.seen.items():
+                if kind == "browser":
+                    t = self.types.get(pid, "?")
+                    out[t] = out.get(t, 0.0) + cpu
+        return out
+
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             self.sample()
@@ -258,6 +272,22 @@ class CpuMeter:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(2)
+
+
+def _chromium_type(pid: int) -> str:
+    try:
+        # chromium rewrites its children's command line: one string, spaces between words
+        args = re.split(rb"[\0 ]", Path(f"/proc/{pid}/cmdline").read_bytes())
+    except OSError:
+        return "?"
+    for a in args:
+        if a.startswith(b"--type="):
+            kind = a[7:].decode()
+            if kind == "utility":
+                sub = [x for x in args if x.startswith(b"--utility-sub-type=")]
+                return "utility " + sub[0][19:].decode().split(".")[-1] if sub else kind
+            return kind
+    return "browser (main)"
 
 
 def _rss_kb(pid: int, key: str = "VmRSS") -> int:
@@ -770,6 +800,7 @@ def main() -> None:
                 cpu0 = meter.totals()
                 run_session(bench, url, args.reps, file, "/?lang=en")
                 cpu1 = meter.totals()
+                by_type = meter.browser_by_type()
                 page.context.close()
                 report["datasets"][name] = {
                     "label": label,
@@ -779,6 +810,7 @@ def main() -> None:
                     "failures": bench.failures,
                     "cpu_server": cpu1["server"] - cpu0["server"],
                     "cpu_browser": cpu1["browser"] - cpu0["browser"],
+                    "browser_cpu_by_type_so_far": by_type,
                 }
         finally:
             meter.stop()
@@ -792,6 +824,10 @@ def main() -> None:
             f"\nwhole session: server CPU {d['cpu_server']:.1f} s, browser CPU "
             f"{d['cpu_browser']:.1f} s"
         )
+        kinds = ", ".join(
+            f"{k} {v:.1f}" for k, v in sorted(d["browser_cpu_by_type_so_far"].items())
+        )
+        print(f"chromium CPU s by process type since the browser started: {kinds}")
         for f in d["failures"]:
             print("failed:", f)
     print(

@@ -232,6 +232,7 @@ def main() -> None:
             out["room_seconds"] = time.perf_counter() - t
             out["room_cpu"] = {k: cpu1[k] - cpu0[k] for k in cpu1}
             out["own_views"] = own_views(browser, url, args.sessions, args.quiet)
+            out["browser_cpu_by_type"] = meter.browser_by_type()
         finally:
             meter.stop()
             out["server_hwm_mb"] = hwm_kb(proc.pid) / 1024
@@ -258,6 +259,8 @@ def main() -> None:
         f"\nwhole room run {out['room_seconds']:.0f} s wall: server CPU {cpu['server']:.1f} s, "
         f"browsers CPU {cpu['browser']:.1f} s ({share:.0%} of the CPU used was the browsers')"
     )
+    kinds = ", ".join(f"{k} {v:.1f}" for k, v in sorted(out["browser_cpu_by_type"].items()))
+    print(f"chromium CPU s by process type (whole run): {kinds}")
     print(
         f"server memory: peak {out['server_hwm_mb']:.0f} MB (VmHWM), sampled peak of the "
         f"process tree {out['server_tree_peak_rss_mb']:.0f} MB"
