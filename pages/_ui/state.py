@@ -198,7 +198,10 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]
     key = (files_key, grain)
     if st.session_state.get("dataset_key") != key:
         ds, err = st.session_state["built"]
-        st.session_state["dataset"] = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
+        if using_demo():  # the same object in every session (its Views are shared)
+            st.session_state["dataset"] = _demo_at_grain(grain)
+        else:
+            st.session_state["dataset"] = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
         st.session_state["dataset_error"] = err
         st.session_state["dataset_key"] = key
         st.session_state["views"] = {}
@@ -208,6 +211,12 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]
 @st.cache_resource(show_spinner=False)
 def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
     return build(demo_files())
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_at_grain(grain: str) -> Dataset | None:
+    ds, _ = _demo_dataset()
+    return rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
 
 
 def digest() -> str:
@@ -240,8 +249,13 @@ def view_key() -> str:
 
 def require_view() -> Dataset:
     """The filtered Dataset for the page, or a friendly stop when there is no data."""
+    from pages._ui import compute  # compute builds on this module
+
     f = st.session_state.get("filters")
-    ds = view(f) if f is not None else None
+    ds = None
+    if f is not None and st.session_state.get("dataset") is not None:
+        current = compute.current_view()  # its filtered data (the demo's: once per server)
+        ds = current.view if current is not None else view(f)
     if ds is None:
         st.info(t("frame.no_view"))
         st.stop()
