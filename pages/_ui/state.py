@@ -22,6 +22,32 @@ from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, 
 from kpi.words import Fact
 from pages._ui.lang import current, t
 
+
+def _share_uploaded_bytes() -> None:
+    """Streamlit deep-copies every widget's value on every rerun (``register_widget``), the
+    file uploader's too: the whole uploaded file, 86 MB for a million events, copied on every
+    click (0.1–0.3 s and as much memory again). An :class:`UploadedFile` is a read-only
+    ``BytesIO`` over immutable bytes; its copy may share them (copy-on-write, as Streamlit's
+    own constructor does), keeping the name, type, id and read position."""
+    try:
+        from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+    except ImportError:  # another Streamlit: leave it as it is
+        return
+    if "__deepcopy__" in UploadedFile.__dict__:
+        return
+
+    def __deepcopy__(self: UploadedFile, memo: dict) -> UploadedFile:
+        rec = UploadedFileRec(self.file_id, self.name, self.type, self.getvalue())
+        clone = UploadedFile(rec, self._file_urls)
+        clone.seek(self.tell())
+        memo[id(self)] = clone
+        return clone
+
+    UploadedFile.__deepcopy__ = __deepcopy__  # type: ignore[attr-defined]
+
+
+_share_uploaded_bytes()
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
 UPLOAD_TYPES = [
