@@ -92,7 +92,7 @@ _INHERITED = (
 _INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:")
 #: results that depend on the funnel settings but not on the breakdown segment
 _SAME_FUNNEL = ("steps", "funnel", "prev_funnel")
-_SHARED_KEEP = 24  # demo Views kept per server (each holds a few filtered copies of the demo events)
+_SHARED_KEEP = 24  # demo Views kept per server (a few filtered copies of the demo each)
 
 
 class SharedView(View):
