@@ -7,6 +7,7 @@ that a deep link (``/funnel?device=mobile``) on a freshly started server still r
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +17,25 @@ from pages._ui import download, sidebar, state, widgets
 from pages._ui.lang import t, tx
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_imports() -> threading.Thread:
+    """Import the chart and table libraries in the background once per server, while the
+    first page is served: the first chart or table of a session then costs no import (~1 s)."""
+
+    def work() -> None:
+        import altair  # noqa: F401
+        import pandas  # noqa: F401
+
+        from pages._ui import charts, cohort_charts, funnel_charts  # noqa: F401
+
+    thread = threading.Thread(target=work, name="parcours-warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+_warm_imports()
 
 HERE = Path(__file__).parent
 PAGES = [

@@ -11,7 +11,7 @@ from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, state, widgets
+from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
@@ -23,7 +23,7 @@ GRAINS = ["month", "week"]
 NO_SEGMENT = "none"
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _summary(
     key: str, kind: str, by: str | None, grain: str, _ds: Dataset
 ) -> advocacy.AdvocacySummary:
@@ -169,10 +169,12 @@ if s.nps is not None:
             rows = pl.concat(
                 [overall, s.by_segment.select(pl.col(s.by).alias("row"), *overall.columns[1:])]
             )
-        charts.show(
-            cohort_charts.nps_shares(
-                rows, row="row", row_title="", title=tx("advocacy.page.shares_title")
-            ),
+        charts.draw(
+            cohort_charts.nps_shares,
+            rows,
+            row="row",
+            row_title="",
+            title=tx("advocacy.page.shares_title"),
             key="ad_shares",
         )
     if s.over_time is not None and s.over_time.height:
@@ -182,15 +184,14 @@ if s.nps is not None:
             for p, start in s.over_time.select("period", "period_start").iter_rows()
         }
         over_time = s.over_time.with_columns(pl.col("period").replace(periods))
-        charts.show(cohort_charts.nps_over_time(over_time), key="ad_over_time")
+        charts.draw(cohort_charts.nps_over_time, over_time, key="ad_over_time")
     if s.by_segment is not None and s.by:
-        charts.show(
-            cohort_charts.nps_by_segment(
-                s.by_segment,
-                by=s.by,
-                colour=charts.segment_scale(s.by, s.by_segment[s.by].to_list()),
-                overall=n.nps,
-            ),
+        charts.draw(
+            cohort_charts.nps_by_segment,
+            s.by_segment,
+            by=s.by,
+            colour=charts.segment_scale(s.by, s.by_segment[s.by].to_list()),
+            overall=n.nps,
             key="ad_by_segment",
         )
         # figures written as the reader's locale writes them (text columns)

@@ -14,6 +14,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import date_bounds
 from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS
+from kpi.view import View
 from kpi.words import Fact, Raw, render
 from pages._ui import charts, compute, state, widgets
 from pages._ui import funnel_charts as fc
@@ -39,91 +40,149 @@ def _events(ds: Dataset, columns: tuple[str, ...] = ()) -> pl.DataFrame:
     return ev
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.table"))
+# Every result below is kept on the session's View (pages/_ui/compute.py: computed once per
+# view, shared with the Overview, the red flags and the workbook; for the demo data, once per
+# server), keyed by the arguments it depends on (never the language).
+def _the_views(
+    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, ds: Dataset
+) -> View | None:
+    """The session's View when its funnel is this one (same data, steps, order, window)."""
+    view = compute.current_view()
+    if view is None or not ds.has_timestamps or view.view is not ds:
+        return None
+    s = view.settings
+    seconds = int(s.window.total_seconds()) if s.window is not None else None
+    same = (s.steps, s.order, seconds, s.open_funnel) == (steps, order, window_s, open_f)
+    return view if same else None
+
+
 def _table(
-    key: str, steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, _ds: Dataset
+    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, ds: Dataset
 ) -> pl.DataFrame:
-    return funnel.funnel_table(
-        _events(_ds), steps, window=_window(window_s), order=order, open_funnel=open_f
-    )  # type: ignore[arg-type]
+    view = _the_views(steps, order, window_s, open_f, ds)
+    if view is not None:
+        table = view.funnel()  # the View's own funnel of these settings (the red flags' too)
+        if table is not None:
+            return table
+    return compute.cached(
+        "funnel_table",
+        lambda: funnel.funnel_table(
+            _events(ds), steps, window=_window(window_s), order=order, open_funnel=open_f
+        ),  # type: ignore[arg-type]
+        steps,
+        order,
+        window_s,
+        open_f,
+    )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _plain(
-    key: str, steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, _ds: Dataset
+def _previous_table(
+    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, prev: Dataset
 ) -> pl.DataFrame:
-    return funnel.funnel(
-        _events(_ds), steps, window=_window(window_s), order=order, open_funnel=open_f
-    )  # type: ignore[arg-type]
+    """The previous period's funnel (the View's, as its red flags read it)."""
+    view = compute.current_view()
+    if (
+        view is not None
+        and view.previous is prev
+        and _the_views(steps, order, window_s, open_f, view.view)
+    ):
+        table = view.previous_funnel()
+        if table is not None:
+            return table.select(BASE)
+    return compute.cached(
+        "previous_funnel",
+        lambda: funnel.funnel(
+            _events(prev), steps, window=_window(window_s), order=order, open_funnel=open_f
+        ),  # type: ignore[arg-type]
+        steps,
+        order,
+        window_s,
+        open_f,
+    )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.segments"))
 def _by_segment(
-    key: str,
     steps: tuple[str, ...],
     order: str,
     window_s: int | None,
     open_f: bool,
     segment: str,
-    _ds: Dataset,
+    ds: Dataset,
     keep: tuple[str, ...] | None = None,
+    *,
+    period: str = "view",
 ) -> pl.DataFrame:
     """By segment: the top values + "Other", or the values ``keep`` (the previous period
     broken down into the current period's segments)."""
-    ev = _events(_ds, (segment,))
-    if keep is None:
-        ev = with_top_values(ev, segment, TOP_N)
-    else:
-        ev = funnel_view_data.with_values(ev, segment, keep)
-    return funnel.funnel(
-        ev, steps, by=[segment], window=_window(window_s), order=order, open_funnel=open_f
-    )  # type: ignore[arg-type]
+
+    def compute_it() -> pl.DataFrame:
+        ev = _events(ds, (segment,))
+        if keep is None:
+            ev = with_top_values(ev, segment, TOP_N)
+        else:
+            ev = funnel_view_data.with_values(ev, segment, keep)
+        return funnel.funnel(
+            ev, steps, by=[segment], window=_window(window_s), order=order, open_funnel=open_f
+        )  # type: ignore[arg-type]
+
+    return compute.cached(
+        "funnel_by", compute_it, period, steps, order, window_s, open_f, segment, keep
+    )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=tx("funnel.spinner.trends"))
 def _trend(
-    key: str, steps: tuple[str, ...], order: str, window_s: int | None, grain: str, _ds: Dataset
+    steps: tuple[str, ...], order: str, window_s: int | None, grain: str, ds: Dataset
 ) -> pl.DataFrame:
-    return funnel.conversion_over_time(
-        _events(_ds), steps, grain=grain, window=_window(window_s), order=order
-    )  # type: ignore[arg-type]
+    return compute.cached(
+        "funnel_trend",
+        lambda: funnel.conversion_over_time(
+            _events(ds), steps, grain=grain, window=_window(window_s), order=order
+        ),  # type: ignore[arg-type]
+        steps,
+        order,
+        window_s,
+        grain,
+    )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _time_to_convert(
-    key: str, steps: tuple[str, ...], window_s: int | None, _ds: Dataset
-) -> pl.DataFrame:
-    return funnel.time_to_convert(_events(_ds), steps, window=_window(window_s), bins=12)
+def _time_to_convert(steps: tuple[str, ...], window_s: int | None, ds: Dataset) -> pl.DataFrame:
+    return compute.cached(
+        "funnel_ttc",
+        lambda: funnel.time_to_convert(_events(ds), steps, window=_window(window_s), bins=12),
+        steps,
+        window_s,
+    )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _did_last(key: str, last: str, before: str, _ds: Dataset) -> tuple[int, int]:
+def _did_last(last: str, before: str, ds: Dataset) -> tuple[int, int]:
     """(users who did the last step at all, those of them who also did the step before it)."""
-    res = funnel.funnel(_events(_ds), [last, before], order="any")
-    users = res["users"].to_list()
-    return int(users[0]), int(users[1])
+
+    def compute_it() -> tuple[int, int]:
+        res = funnel.funnel(_events(ds), [last, before], order="any")
+        users = res["users"].to_list()
+        return int(users[0]), int(users[1])
+
+    return compute.cached("funnel_did_last", compute_it, last, before)
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner=False)
-def _suggested_order(key: str, _ds: Dataset) -> list[str]:
-    return funnel.default_step_order(_ds.events)
+def _suggested_order(full: Dataset) -> list[str]:
+    return compute.data_cached("step_order", lambda: funnel.default_step_order(full.events))
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner=False)
-def _step_options(key: str, _ds: Dataset) -> list[str]:
+def _step_options(counts_mode: bool, full: Dataset) -> list[str]:
     """Every step name of the unfiltered data (the same choices whatever the filters)."""
-    return fs.known_steps(_ds)
+    return compute.data_cached("step_options", lambda: fs.known_steps(full), counts_mode)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _from_counts(
-    key: str, steps: tuple[str, ...], segment: str | None, _ds: Dataset
-) -> pl.DataFrame:
-    counts = _ds.counts
-    if segment is None:
-        return funnel_view_data.funnel_from_counts(counts, steps)  # type: ignore[arg-type]
-    top = with_top_values(counts, segment, TOP_N, weight="users")  # type: ignore[arg-type]
-    return funnel_view_data.funnel_from_counts(top, steps, by=[segment])
+def _from_counts(steps: tuple[str, ...], segment: str | None, ds: Dataset) -> pl.DataFrame:
+    def compute_it() -> pl.DataFrame:
+        counts = ds.counts
+        if segment is None:
+            return funnel_view_data.funnel_from_counts(counts, steps)  # type: ignore[arg-type]
+        top = with_top_values(counts, segment, TOP_N, weight="users")  # type: ignore[arg-type]
+        return funnel_view_data.funnel_from_counts(top, steps, by=[segment])
+
+    return compute.cached("funnel_counts", compute_it, steps, segment)
 
 
 def _words(prefix: str):  # a format_func
@@ -147,7 +206,7 @@ data_key = state.digest()
 # ---- Controls -------------------------------------------------------------------------------
 full = st.session_state["dataset"]  # unfiltered: step choices and order do not move with filters
 counts_mode = fs.counts_mode(ds)
-options = _step_options(f"{data_key}|{counts_mode}", full)
+options = _step_options(counts_mode, full)
 segments = fs.funnel_segments(ds)
 if not options:
     st.info(t("funnel.page.no_steps"))
@@ -165,7 +224,7 @@ st.multiselect(
     placeholder=tx("funnel.page.steps_placeholder"),
 )
 picked = list(st.session_state.get(fs.STEPS) or [])
-suggested = [] if counts_mode else [s for s in _suggested_order(data_key, full) if s in picked]
+suggested = [] if counts_mode else [s for s in _suggested_order(full) if s in picked]
 if len(picked) >= 2 and suggested and suggested != picked:
     st.button(
         t("steps.journey_order", order=" → ".join(suggested)),
@@ -243,13 +302,13 @@ window_s = int(settings.window.total_seconds()) if settings.window is not None e
 
 try:
     if counts_mode:
-        table = _from_counts(key, steps_t, None, ds)
-        by_res = _from_counts(key, steps_t, segment, ds) if segment is not None else None
+        table = _from_counts(steps_t, None, ds)
+        by_res = _from_counts(steps_t, segment, ds) if segment is not None else None
         by_res = by_res.select(segment, *BASE) if by_res is not None else None
     else:
-        table = _table(key, steps_t, order, window_s, open_f, ds)
+        table = _table(steps_t, order, window_s, open_f, ds)
         by_res = (
-            _by_segment(key, steps_t, order, window_s, open_f, segment, ds)
+            _by_segment(steps_t, order, window_s, open_f, segment, ds)
             if segment is not None
             else None
         )
@@ -275,7 +334,7 @@ prev = compute.previous_view()
 prev_base: pl.DataFrame | None = None
 if prev is not None and not counts_mode:
     try:
-        prev_base = _plain(prev[0], steps_t, order, window_s, open_f, prev[1])
+        prev_base = _previous_table(steps_t, order, window_s, open_f, prev[1])
     except ParcoursError:
         prev_base = None
 
@@ -286,9 +345,18 @@ if by_res is not None and segment is not None and prev is not None and prev_base
     try:
         shown_values = tuple(str(v) for v in by_res[segment].unique().to_list() if v != OTHER)
         prev_by = _by_segment(
-            prev[0], steps_t, order, window_s, open_f, segment, prev[1], shown_values
+            steps_t, order, window_s, open_f, segment, prev[1], shown_values, period="previous"
         )
-        changes = alerts.step_changes(by_res, prev_by, alpha=thresholds.funnel_alpha)
+        changes = compute.cached(
+            "funnel_step_changes",
+            lambda: alerts.step_changes(by_res, prev_by, alpha=thresholds.funnel_alpha),
+            steps_t,
+            order,
+            window_s,
+            open_f,
+            segment,
+            thresholds.funnel_alpha,
+        )
     except ParcoursError:
         changes = None
 try:
@@ -320,7 +388,7 @@ if len(steps) == 1:
         border=True,
     )
 else:
-    charts.show(fc.funnel_bars(table, counted), key="fn_chart")
+    charts.draw(fc.funnel_bars, table, counted, key="fn_chart")
 
 shown, config = fc.step_table(table, unit=counted)
 st.dataframe(
@@ -350,7 +418,7 @@ with st.popover(tx("funnel.page.definitions"), icon=":material/help:"):
 
 # REES46-type data: the last step done without the step before it
 if len(steps) >= 2 and not counts_mode:
-    did_last, with_before = _did_last(key, steps[-1], steps[-2], ds)
+    did_last, with_before = _did_last(steps[-1], steps[-2], ds)
     reached_last = int(table["users"][-1])
     if reached_last < did_last:
         missing = did_last - with_before
@@ -397,7 +465,7 @@ if tab == "segments":
         st.caption(t("funnel.page.choose_segment"))
     else:
         marks = fc.flag_column(by_res, segment, changes) if changes is not None else None
-        charts.show(fc.segment_bars(by_res, segment, flags=marks), key="fn_segment_chart")
+        charts.draw(fc.segment_bars, by_res, segment, flags=marks, key="fn_segment_chart")
         seg_table, seg_config = fc.step_table(
             by_res.with_columns(drop_off=None, drop_off_rate=None), [segment], unit=counted
         )
@@ -445,11 +513,11 @@ elif tab == "time":
             or "week"
         )
         fs.write_url("fn_grain", "week")
-        trend = _trend(key, steps_t, order, window_s, grain, ds)
+        trend = _trend(steps_t, order, window_s, grain, ds)
         if trend.height == 0:
             st.info(t("funnel.page.no_entries"))
         else:
-            charts.show(fc.trend_lines(trend, grain), key="fn_trend")
+            charts.draw(fc.trend_lines, trend, grain, key="fn_trend")
             st.caption(
                 t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption")
             )
@@ -491,11 +559,11 @@ elif tab == "ttc":
     elif len(steps) < 2:
         st.caption(t("funnel.page.ttc_two_steps"))
     else:
-        ttc = _time_to_convert(key, steps_t, window_s, ds)
+        ttc = _time_to_convert(steps_t, window_s, ds)
         if int(ttc["users"].sum()) == 0:
             st.info(t("funnel.page.nobody_reached", step=steps[-1]))
         else:
-            charts.show(fc.time_to_convert_bars(ttc, steps[0], steps[-1]), key="fn_ttc")
+            charts.draw(fc.time_to_convert_bars, ttc, steps[0], steps[-1], key="fn_ttc")
             st.caption(t("funnel.page.ttc_caption", first=steps[0], last=steps[-1]))
 
 fc.thresholds_editor("fn_")

@@ -12,7 +12,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, state, widgets
+from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
@@ -29,7 +29,7 @@ ANY = "any event"
 NO_SEGMENT = "none"
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _summary(
     key: str,
     grain: str,
@@ -268,19 +268,18 @@ if summary.note is not None:
     st.info(t(summary.note))
     st.stop()
 names = _names(summary.table, grain)
-charts.show(
-    cohort_charts.retention_heatmap(
-        _renamed(summary.long, "cohort", names),
-        grain=grain,
-        title=tx(f"retention.page.heatmap_title.{grain}"),
-        subtitle=[
-            tx("retention.page.heatmap_rows"),
-            tx(
-                f"retention.page.heatmap_grey.{grain}",
-                until=as_of or end_of_data,
-            ),
-        ],
-    ),
+charts.draw(
+    cohort_charts.retention_heatmap,
+    _renamed(summary.long, "cohort", names),
+    grain=grain,
+    title=tx(f"retention.page.heatmap_title.{grain}"),
+    subtitle=[
+        tx("retention.page.heatmap_rows"),
+        tx(
+            f"retention.page.heatmap_grey.{grain}",
+            until=as_of or end_of_data,
+        ),
+    ],
     key="rt_heatmap",
 )
 period_cols = [c for c in summary.matrix.columns if c.startswith("P")]
@@ -331,13 +330,12 @@ with tabs[0]:
     if curve.height == 0:
         st.info(t("retention.page.nothing_to_draw"))
     else:
-        charts.show(
-            cohort_charts.curves(
-                curve,
-                grain=grain,
-                title=tx("retention.page.curves_title"),
-                average=average,
-            ),
+        charts.draw(
+            cohort_charts.curves,
+            curve,
+            grain=grain,
+            title=tx("retention.page.curves_title"),
+            average=average,
             key="rt_curves",
         )
 with tabs[1]:
@@ -347,23 +345,21 @@ with tabs[1]:
         seg_curve = retention.retention_curve(by_summary.table, per="segment")
         shown = seg_curve["series"].unique().sort().to_list()
         segment_name = segment_words(by, in_sentence=True)
-        charts.show(
-            cohort_charts.curves(
-                seg_curve,
-                grain=grain,
-                title=tx("retention.page.by_segment_title", segment=segment_name),
-                colour=charts.segment_scale(by, shown),
-                series_title=segment_words(by),
-            ),
+        charts.draw(
+            cohort_charts.curves,
+            seg_curve,
+            grain=grain,
+            title=tx("retention.page.by_segment_title", segment=segment_name),
+            colour=charts.segment_scale(by, shown),
+            series_title=segment_words(by),
             key="rt_seg_curves",
         )
-        charts.show(
-            cohort_charts.retention_heatmap(
-                retention.average_long(by_summary.table, by_summary.average),
-                grain=grain,
-                title=tx("retention.page.by_segment_heatmap", segment=segment_name),
-                subtitle=tx("retention.page.by_segment_rows"),
-            ),
+        charts.draw(
+            cohort_charts.retention_heatmap,
+            retention.average_long(by_summary.table, by_summary.average),
+            grain=grain,
+            title=tx("retention.page.by_segment_heatmap", segment=segment_name),
+            subtitle=tx("retention.page.by_segment_rows"),
             key="rt_seg_heatmap",
         )
         st.caption(t("retention.page.first_touch"))
@@ -389,10 +385,12 @@ elif trend.height == 0:
 else:
     avg_row = summary.average.filter(pl.col("period") == trend_n)
     avg = float(avg_row["retention"][0]) if avg_row.height else None
-    charts.show(
-        cohort_charts.period_trend(
-            _renamed(trend, "cohort", names), n=trend_n, grain=grain, average=avg
-        ),
+    charts.draw(
+        cohort_charts.period_trend,
+        _renamed(trend, "cohort", names),
+        n=trend_n,
+        grain=grain,
+        average=avg,
         key="rt_trend",
     )
     if avg is not None:

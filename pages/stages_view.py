@@ -37,12 +37,12 @@ def _first_seen() -> pl.DataFrame | None:
     return full.users.select("user_id", "first_seen")
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _by_segment(key: str, segment: str, _ds: Dataset) -> pl.DataFrame:
     return stages.stage_kpis_by(_ds, segment, first_seen=_first_seen())
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _pipeline(key: str, _ds: Dataset) -> pipeline.PipelineSummary | None:
     return pipeline.pipeline_summary(_ds)
 
@@ -194,7 +194,10 @@ by_frame: pl.DataFrame | None = None
 if segment is not None:
     try:
         with st.spinner(tx("stages.page.computing_by")):
-            by_frame = _by_segment(key, segment, ds)
+            view = compute.current_view()  # the View's own table (the workbook's too)
+            by_frame = view.kpis_by(segment) if view is not None and view.view is ds else None
+            if by_frame is None:
+                by_frame = _by_segment(key, segment, ds)  # or the reason it cannot be split
     except ParcoursError as exc:
         st.warning(t(exc.message) + ("" if exc.hint is None else " " + t(exc.hint)))
 

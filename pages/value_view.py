@@ -15,7 +15,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, state, widgets
+from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
@@ -24,12 +24,12 @@ from pages._ui.lang import current, t, tx
 BASIS = {"per channel": "channel", "one for all": "shop"}
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _inputs(key: str, currency: str | None, _ds: Dataset) -> value.ClvInputs:
     return value.clv_inputs(_ds.events, purchase_step=PURCHASE, currency=currency)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _summary(
     key: str,
     aov: float | None,
@@ -208,19 +208,18 @@ else:
         c: cohort_name(start, "month")
         for c, start in s.observed.select("cohort", "cohort_start").unique().iter_rows()
     }
-    charts.show(
-        cohort_charts.curves(
-            s.observed.with_columns(pl.col("cohort").replace(names)),
-            grain="month",
-            title=tx("value.page.observed_chart"),
-            series="cohort",
-            users="cohort_size",
-            series_title=tx("value.page.first_purchase"),
-            y="clv",
-            y_title=tx("value.page.revenue_so_far"),
-            y_format=",.0f",
-            money=money,
-        ),
+    charts.draw(
+        cohort_charts.curves,
+        s.observed.with_columns(pl.col("cohort").replace(names)),
+        grain="month",
+        title=tx("value.page.observed_chart"),
+        series="cohort",
+        users="cohort_size",
+        series_title=tx("value.page.first_purchase"),
+        y="clv",
+        y_title=tx("value.page.revenue_so_far"),
+        y_format=",.0f",
+        money=money,
         key="va_observed",
     )
     st.caption(
@@ -279,9 +278,8 @@ with cards[3]:
     card("payback", total["payback_months"], "months", lower_is_better=True)  # type: ignore[arg-type]
     st.caption(t("value.page.payback_caption", monthly=s.monthly_revenue, currency=cur))
 
-charts.show(
-    cohort_charts.clv_cac_bars(s.channels, guide=value.GUIDE_RATIO, money=money),
-    key="va_clv_cac",
+charts.draw(
+    cohort_charts.clv_cac_bars, s.channels, guide=value.GUIDE_RATIO, money=money, key="va_clv_cac"
 )
 below = s.channels.filter(pl.col("meets_guide").not_() & pl.col("clv_cac").is_not_null())[
     "channel"

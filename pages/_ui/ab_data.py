@@ -15,7 +15,7 @@ from kpi import abtest
 from kpi.abtest import ABSource, Assignment, SummaryCounts, VariantCounts
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
-from pages._ui import ab_settings, state, widgets
+from pages._ui import ab_settings, compute, state, widgets
 from pages._ui.ab_text import code
 from pages._ui.lang import current, t, tx
 
@@ -52,12 +52,12 @@ def summary_file() -> tuple[str, SummaryCounts] | None:
     return None
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+@compute.per_view
 def _assignments(key: str, _ds: Dataset) -> list[Assignment]:
     return abtest.assignment_columns(_ds.users, _ds.segments)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@compute.per_view
 def _counts(
     key: str,
     variant: str,

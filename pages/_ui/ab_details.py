@@ -241,8 +241,12 @@ def chart_pair(a: ABAnalysis, scale: object) -> None:
     """Rates with their intervals, and the difference against zero and the MDE."""
     ch1, ch2 = st.columns(2)
     with ch1:
-        charts.show(
-            ab_charts.rates_chart(a.arms, scale, confidence=1 - a.alpha, metric=tx(a.metric)),
+        charts.draw(
+            ab_charts.rates_chart,
+            a.arms,
+            scale,
+            confidence=1 - a.alpha,
+            metric=tx(a.metric),
             key="ab_rates",
         )
     with ch2:
@@ -250,15 +254,14 @@ def chart_pair(a: ABAnalysis, scale: object) -> None:
         mde = a.mde
         mde_abs = (mde * rate_c if rate_c is not None and mde else None) if a.mde_relative else mde
         if a.comparisons["abs_diff"].is_not_null().any():
-            charts.show(
-                ab_charts.diff_chart(
-                    a.comparisons,
-                    scale,
-                    confidence=1 - a.ci_alpha,
-                    control=a.control,
-                    mde_abs=mde_abs,
-                    note=ci_note(a),
-                ),
+            charts.draw(
+                ab_charts.diff_chart,
+                a.comparisons,
+                scale,
+                confidence=1 - a.ci_alpha,
+                control=a.control,
+                mde_abs=mde_abs,
+                note=ci_note(a),
                 key="ab_diff",
             )
         else:

@@ -117,10 +117,14 @@ def segments(a: ABAnalysis, scale: object, *, from_data: bool) -> None:
             ),
         },
     )
-    charts.show(
-        ab_charts.forest_chart(
-            seg, a.comparisons, scale, segment=by, confidence=1 - seg_alpha, control=a.control
-        ),
+    charts.draw(
+        ab_charts.forest_chart,
+        seg,
+        a.comparisons,
+        scale,
+        segment=by,
+        confidence=1 - seg_alpha,
+        control=a.control,
         key="ab_forest",
     )
     level_all = level_percent(a.alpha)

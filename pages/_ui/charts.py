@@ -15,7 +15,10 @@ are written by vega in the view's locale (:func:`locale`, set on every chart by 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -208,6 +211,60 @@ def segment_scale(segment: str, shown: Sequence[str]) -> alt.Scale:
 def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
     """Draw a chart full width with the shared configuration."""
     st.altair_chart(configure(chart), width="stretch", key=key)
+
+
+_SPECS = "_chart_specs"
+_SPECS_KEEP = 48
+
+
+def _fingerprint(value: Any) -> Any:
+    """A hashable identity of a chart builder's argument: a frame by its content (charts get
+    aggregated frames: a few hundred rows), anything else by its repr."""
+    if isinstance(value, pl.DataFrame):
+        buf = value.write_ipc(None, compression="uncompressed").getvalue()
+        return ("frame", value.shape, hashlib.sha1(buf).hexdigest())
+    if isinstance(value, pl.Series):
+        return ("series", value.name, _fingerprint(value.to_frame()))
+    if isinstance(value, list | tuple):
+        return tuple(_fingerprint(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _fingerprint(v)) for k, v in value.items()))
+    return repr(value)
+
+
+def draw(
+    build: Callable[..., alt.TopLevelMixin], *args: Any, key: str | None = None, **kwargs: Any
+) -> None:
+    """Draw ``build(*args, **kwargs)`` as :func:`show` does, its Vega-Lite spec kept in the
+    session: a rerun that draws the same chart (same arguments, language and data) sends the
+    kept spec instead of building and validating the altair chart again (altair's schema
+    validation costs tens of milliseconds per chart)."""
+    from pages._ui import state  # state builds on the language helpers this module uses
+
+    ident = (
+        build.__module__,
+        build.__qualname__,
+        ui_lang.current(),
+        state.digest(),  # segment colours follow the whole data's values
+        _fingerprint(args),
+        _fingerprint(kwargs),
+    )
+    specs: OrderedDict[tuple, dict] = st.session_state.setdefault(_SPECS, OrderedDict())
+    spec = specs.get(ident)
+    if spec is None:
+        chart = configure(build(*args, **kwargs))
+        try:
+            from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+        except ImportError:  # another Streamlit: draw it without keeping the spec
+            st.altair_chart(chart, width="stretch", key=key)
+            return
+        spec = _convert_altair_to_vega_lite_spec(chart)
+        specs[ident] = spec
+        while len(specs) > _SPECS_KEEP:
+            specs.popitem(last=False)
+    else:
+        specs.move_to_end(ident)
+    st.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch", key=key)
 
 
 def percent_axis(title: Fact | str) -> alt.Axis:

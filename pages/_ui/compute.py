@@ -6,11 +6,27 @@ few recent views are kept so that going back to a filter is instant). The View c
 result once, when first asked: the stage KPIs of the view and of the previous period, the
 funnel of the view's funnel settings, the red flags, the retention and value summaries. The
 workbook downloaded from a page is built from the same View (``ReportOptions.view``).
+
+Pages keep their own derived results on the View too (:func:`cached`), so that a page switch
+or a return to a filter recomputes nothing. A change of funnel settings (steps, breakdown...)
+makes a new View that inherits the results that do not depend on them (:data:`_INHERITED`).
+
+The committed demo data holds no user data: its Views are kept once per server
+(:func:`_shared_views`, keyed by the demo digest + filters + settings, never the language), so
+that ten people opening the same link compute each result once. An upload's Views live only
+in its session's ``st.session_state``; nothing of an upload is ever kept server-wide.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+import inspect
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Literal, TypeVar
 
 import streamlit as st
 
@@ -24,8 +40,12 @@ from kpi.words import Fact
 from pages._ui import state
 
 __all__ = [
+    "cached",
+    "clear_shared",
     "current_view",
+    "data_cached",
     "funnel_settings",
+    "per_view",
     "previous_view",
     "quality_summary",
     "red_flags",
@@ -51,6 +71,106 @@ def cohort_grain() -> Literal["week", "month"]:
     return "week" if value == "week" else "month"
 
 
+T = TypeVar("T")
+
+#: results of a View that do not depend on its funnel settings: a View of the same data and
+#: filters with other settings starts with them (a step or breakdown change recomputes only
+#: the funnel). Page results (:func:`cached`) say themselves whether they depend on them.
+_INHERITED = (
+    "view",
+    "previous_filters",
+    "previous",
+    "event_steps",
+    "purchase_step",
+    "first_seen",
+    "kpis",
+    "prev_kpis",
+    "monthly_duration",
+    "purchase",
+    "value_inputs",
+)
+_INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:")
+#: results that depend on the funnel settings but not on the breakdown segment
+_SAME_FUNNEL = ("steps", "funnel", "prev_funnel")
+_SHARED_KEEP = 24  # demo Views kept per server (a few filtered copies of the demo each)
+
+
+class SharedView(View):
+    """A View of the demo data shared by every session: each result is computed once even
+    when several sessions ask for it at the same time (one lock per result; results depend on
+    others only one way, so the locks cannot deadlock)."""
+
+    def __post_init__(self) -> None:
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
+        super().__post_init__()
+
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        if key in self._memo:
+            return self._memo[key]
+        with self._locks_lock:
+            lock = self._locks.setdefault(key, threading.RLock())
+        with lock:
+            if key not in self._memo:
+                self._memo[key] = fn()
+        return self._memo[key]
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_views() -> tuple[OrderedDict[str, View], threading.Lock]:
+    """The demo data's Views, once per server (no user data: only the committed demo)."""
+    return OrderedDict(), threading.Lock()
+
+
+def clear_shared() -> None:
+    """Forget the demo results kept for every session (tests)."""
+    for store, lock in (_shared_views(), _shared_data()):
+        with lock:
+            store.clear()
+
+
+def _settings_free_key(key: str) -> str:
+    return key.split("|settings=", 1)[0]
+
+
+def _inherit(view: View, views: dict[str, View], key: str) -> None:
+    """Start ``view`` with the settings-independent results of a View of the same data and
+    filters (another funnel setting)."""
+    base = _settings_free_key(key)
+    for other_key in reversed(list(views)):
+        other = views[other_key]
+        if other is view or other.full is not view.full or _settings_free_key(other_key) != base:
+            continue
+        # only the breakdown differs: the funnel and its red flags are the same too
+        same_funnel = replace(other.settings, segment=None) == replace(view.settings, segment=None)
+        for k, v in list(other._memo.items()):
+            if (
+                k in _INHERITED
+                or k.startswith(_INHERITED_PREFIXES)
+                or (same_funnel and (k in _SAME_FUNNEL or k.startswith("flags|")))
+            ):
+                if k.startswith("page:") and "|settings|" in k and not same_funnel:
+                    continue  # a page result of the other settings
+                view._memo.setdefault(k, v)
+        return
+
+
+def _new_view(
+    full: Dataset,
+    filters: Filters,
+    settings: FunnelSettings,
+    grain: Literal["week", "month"],
+    *,
+    shared: bool,
+) -> View:
+    cls = SharedView if shared else View
+    loader = None if shared else state.view  # the session's memo of filtered datasets
+    try:
+        return cls(full, filters, settings, cohort_grain=grain, loader=loader)
+    except ParcoursError:  # settings of a shared link that this data cannot have
+        return cls(full, filters, FunnelSettings(), cohort_grain=grain, loader=loader)
+
+
 def current_view() -> View | None:
     """The View of this session's current data, filters and settings (None without data)."""
     full: Dataset | None = st.session_state.get("dataset")
@@ -59,21 +179,93 @@ def current_view() -> View | None:
     filters = state.current_filters()
     settings = funnel_settings()
     grain = cohort_grain()
-    key = f"{state.view_key()}|{settings!r}|{grain}"
+    key = f"{state.view_key()}|{grain}|settings={settings!r}"
     views: dict[str, View] = st.session_state.setdefault(_VIEWS, {})
-    if key in views:
+    if key in views and views[key].full is full:
         views[key] = views.pop(key)  # most recent last
         return views[key]
     # nothing is computed here (the sidebar asks for the View before the page is drawn): the
-    # filtered datasets come from the session's memo (state.view) when first needed
-    try:
-        view = View(full, filters, settings, cohort_grain=grain, loader=state.view)
-    except ParcoursError:  # settings of a shared link that this data cannot have
-        view = View(full, filters, FunnelSettings(), cohort_grain=grain, loader=state.view)
+    # filtered datasets are computed when first needed
+    if state.using_demo():
+        shared, lock = _shared_views()
+        with lock:
+            view = shared.get(key)
+            if view is None or view.full is not full:
+                view = _new_view(full, filters, settings, grain, shared=True)
+                _inherit(view, shared, key)
+                shared[key] = view
+            shared.move_to_end(key)
+            while len(shared) > _SHARED_KEEP:
+                shared.popitem(last=False)
+    else:
+        view = _new_view(full, filters, settings, grain, shared=False)
+        _inherit(view, views, key)
+    views.pop(key, None)
     views[key] = view
     while len(views) > _KEEP:
         views.pop(next(iter(views)))
     return view
+
+
+def cached(name: str, fn: Callable[[], T], *parts: object, settings: bool = False) -> T:
+    """``fn()`` once per view: kept on the current :class:`View` under ``name`` and ``parts``
+    (language-independent facts only: numbers and tables, never words). ``settings``: the
+    result depends on the funnel settings (a View with other settings recomputes it); else
+    it is inherited by the Views of the same data and filters."""
+    view = current_view()
+    if view is None:
+        return fn()
+    tag = "|settings|" if settings else "|"
+    return view.memo(f"page:{name}{tag}{parts!r}", fn)
+
+
+def per_view(fn: Callable[..., T]) -> Callable[..., T]:
+    """A page's computation kept on the current View (as :func:`cached`), keyed by its
+    arguments except those whose name starts with ``_`` (datasets: the View is theirs): the
+    session-scoped ``st.cache_data`` it replaces hashed nothing more, and this one is shared
+    by the Views of the same data and filters and, for the demo data, by every session."""
+    sig = inspect.signature(fn)
+    name = f"{os.path.basename(fn.__code__.co_filename)}:{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        parts = tuple((k, v) for k, v in bound.arguments.items() if not k.startswith("_"))
+        return cached(name, lambda: fn(*args, **kwargs), parts)
+
+    return wrapper
+
+
+_DATA = "_data_results"
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_data() -> tuple[OrderedDict[tuple, Any], threading.Lock]:
+    """Results of the unfiltered demo data (quality, step choices...), once per server."""
+    return OrderedDict(), threading.Lock()
+
+
+def data_cached(name: str, fn: Callable[[], T], *parts: object) -> T:
+    """``fn()`` once per data (``state.digest()``, whatever the filters): per server for the
+    demo data, per session for an upload (language-independent facts only)."""
+    key = (state.digest(), name, parts)
+    if state.using_demo():
+        store, lock = _shared_data()
+        if key in store:
+            return store[key]
+        with lock:  # the demo's data-wide results are small and quick: one lock is enough
+            if key not in store:
+                store[key] = fn()
+                while len(store) > 256:
+                    store.popitem(last=False)
+            return store[key]
+    mine: OrderedDict[tuple, Any] = st.session_state.setdefault(_DATA, OrderedDict())
+    if key not in mine:
+        mine[key] = fn()
+        while len(mine) > 64:
+            mine.popitem(last=False)
+    return mine[key]
 
 
 def stage_kpis(key: str, _ds: Dataset) -> list[stages.Kpi]:
@@ -100,10 +292,9 @@ def _stage_kpis(key: str, _ds: Dataset) -> list[stages.Kpi]:
     return stages.stage_kpis(_ds, first_seen=first_seen)
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner=False)
 def quality_summary(key: str, _ds: Dataset) -> quality.Quality:
     """The Data page's quality report of the unfiltered data (``key``: state.digest())."""
-    return quality.quality_summary(_ds)
+    return data_cached("quality", lambda: quality.quality_summary(_ds), key)
 
 
 def previous_view() -> tuple[str, Dataset] | None:
@@ -113,6 +304,10 @@ def previous_view() -> tuple[str, Dataset] | None:
     prev = f.previous() if f is not None else None
     if prev is None:
         return None
+    view = current_view()
+    if view is not None and view.filters.key() == f.key():  # type: ignore[union-attr]
+        ds = view.previous  # the View's own (shared for the demo data)
+        return None if ds is None else (f"{state.digest()}|{prev.key()}", ds)
     ds = state.view(prev)
     if ds is None or ds.events.height == 0:
         return None

@@ -10,17 +10,25 @@ import streamlit as st
 from kpi import gaps
 from kpi.dataset import Dataset
 from kpi.ingest.gaps import gap_fact
+from pages._ui import compute, state
 from pages._ui.lang import t
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def find(key: str, steps: tuple[str, ...], _ds: Dataset) -> list[gaps.TrackingGap]:
-    """Gaps of the event log's daily users per step, else of the aggregated counts per day."""
-    if _ds.events.height and _ds.has_timestamps and "ts" in _ds.events.columns:
-        return gaps.gaps_in_events(_ds.events, steps)
-    if _ds.counts is not None and _ds.counts.height:
-        return gaps.gaps_in_counts(_ds.counts, steps)
-    return []
+def find(key: str, steps: tuple[str, ...], ds: Dataset) -> list[gaps.TrackingGap]:
+    """Gaps of the event log's daily users per step, else of the aggregated counts per day,
+    of the unfiltered data (``key``: ``state.digest()``) or of the view (``state.view_key()``),
+    computed once (pages/_ui/compute.py)."""
+
+    def compute_it() -> list[gaps.TrackingGap]:
+        if ds.events.height and ds.has_timestamps and "ts" in ds.events.columns:
+            return gaps.gaps_in_events(ds.events, steps)
+        if ds.counts is not None and ds.counts.height:
+            return gaps.gaps_in_counts(ds.counts, steps)
+        return []
+
+    if key == state.digest():
+        return compute.data_cached("gaps", compute_it, steps)
+    return compute.cached("gaps", compute_it, steps)
 
 
 def sentence(g: gaps.TrackingGap, *, aggregated: bool = False) -> str:

@@ -154,7 +154,20 @@ def funnel_segments(ds: Dataset | None) -> list[str]:
 
 
 def known_steps(ds: Dataset) -> list[str]:
-    """Every step name of the data: its step order, then the other names, sorted."""
+    """Every step name of the data: its step order, then the other names, sorted (read once
+    per Dataset and session: every reading of the settings asks for them)."""
+    memo: dict[int, tuple[Dataset, list[str]]] = st.session_state.setdefault("_known_steps", {})
+    hit = memo.get(id(ds))
+    if hit is not None and hit[0] is ds:
+        return list(hit[1])
+    names = _known_steps(ds)
+    if len(memo) >= 4:
+        memo.pop(next(iter(memo)))
+    memo[id(ds)] = (ds, names)
+    return list(names)
+
+
+def _known_steps(ds: Dataset) -> list[str]:
     frame = ds.counts if counts_mode(ds) else ds.events
     names: list[str] = []
     if frame is not None and "step" in frame.columns and frame.height:

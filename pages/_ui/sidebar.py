@@ -127,6 +127,13 @@ def requested() -> RequestedView:
 
 
 def _options(ds: Dataset, col: str) -> list[str]:
+    """The filter's values, most users first (once per data: every rerun draws the filters)."""
+    from pages._ui import compute  # compute builds on state, which this module uses
+
+    return compute.data_cached("filter_options", lambda: _count_options(ds, col), col)
+
+
+def _count_options(ds: Dataset, col: str) -> list[str]:
     counts = (
         ds.users.group_by(pl.col(col).cast(pl.String).fill_null(NONE).alias(col))
         .len()

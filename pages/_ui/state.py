@@ -22,6 +22,32 @@ from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, 
 from kpi.words import Fact
 from pages._ui.lang import current, t
 
+
+def _share_uploaded_bytes() -> None:
+    """Streamlit deep-copies every widget's value on every rerun (``register_widget``), the
+    file uploader's too: the whole uploaded file, 86 MB for a million events, copied on every
+    click (0.1–0.3 s and as much memory again). An :class:`UploadedFile` is a read-only
+    ``BytesIO`` over immutable bytes; its copy may share them (copy-on-write, as Streamlit's
+    own constructor does), keeping the name, type, id and read position."""
+    try:
+        from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+    except ImportError:  # another Streamlit: leave it as it is
+        return
+    if "__deepcopy__" in UploadedFile.__dict__:
+        return
+
+    def __deepcopy__(self: UploadedFile, memo: dict) -> UploadedFile:
+        rec = UploadedFileRec(self.file_id, self.name, self.type, self.getvalue())
+        clone = UploadedFile(rec, self._file_urls)
+        clone.seek(self.tell())
+        memo[id(self)] = clone
+        return clone
+
+    UploadedFile.__deepcopy__ = __deepcopy__  # type: ignore[attr-defined]
+
+
+_share_uploaded_bytes()
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
 UPLOAD_TYPES = [
@@ -198,7 +224,10 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]
     key = (files_key, grain)
     if st.session_state.get("dataset_key") != key:
         ds, err = st.session_state["built"]
-        st.session_state["dataset"] = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
+        if using_demo():  # the same object in every session (its Views are shared)
+            st.session_state["dataset"] = _demo_at_grain(grain)
+        else:
+            st.session_state["dataset"] = rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
         st.session_state["dataset_error"] = err
         st.session_state["dataset_key"] = key
         st.session_state["views"] = {}
@@ -208,6 +237,12 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]
 @st.cache_resource(show_spinner=False)
 def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
     return build(demo_files())
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_at_grain(grain: str) -> Dataset | None:
+    ds, _ = _demo_dataset()
+    return rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
 
 
 def digest() -> str:
@@ -240,8 +275,13 @@ def view_key() -> str:
 
 def require_view() -> Dataset:
     """The filtered Dataset for the page, or a friendly stop when there is no data."""
+    from pages._ui import compute  # compute builds on this module
+
     f = st.session_state.get("filters")
-    ds = view(f) if f is not None else None
+    ds = None
+    if f is not None and st.session_state.get("dataset") is not None:
+        current = compute.current_view()  # its filtered data (the demo's: once per server)
+        ds = current.view if current is not None else view(f)
     if ds is None:
         st.info(t("frame.no_view"))
         st.stop()

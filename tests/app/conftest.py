@@ -14,9 +14,13 @@ DATASETS = ROOT.parent / "shared" / "datasets"
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
+    from pages._ui import compute
+
     st.cache_data.clear()
+    compute.clear_shared()  # the demo data's Views, kept once per server
     yield
     st.cache_data.clear()
+    compute.clear_shared()
 
 
 @pytest.fixture
