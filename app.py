@@ -15,6 +15,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from pages._ui import download, sidebar, state, widgets
 from pages._ui.lang import t, tx
+from pages._ui.page_end import PageEnd
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
 
@@ -81,7 +82,9 @@ else:
 with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()
-    except StopException:  # the page ended early on purpose (e.g. "upload a file first")
+    except PageEnd:  # the page said why it ends here: finish normally (the pill clears)
+        pass
+    except StopException:  # Streamlit stopped the script: what is sent after it is dropped
         state.mark_shown()
         raise
     state.mark_shown()  # not reached when a newer rerun cut this one short

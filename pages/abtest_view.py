@@ -34,13 +34,14 @@ from pages._ui import (
     state,
 )
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 
 def _no_result() -> None:
     """Nothing computed: the workbook must not carry an older result."""
     st.session_state.pop("ab_result_export", None)
     st.session_state.pop("ab_result_view_key", None)
-    st.stop()
+    end_page()
 
 
 st.title(tx("ab_page.title"))

@@ -15,6 +15,7 @@ from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 # option (what the URL carries, ?ad_kind=CSAT, language-neutral) -> kpi value
 KINDS = {"NPS": "nps", "CSAT": "csat", "CES": "ces"}
@@ -127,7 +128,7 @@ except ParcoursError as exc:
     st.error(t(exc.message))
     if exc.hint is not None:
         st.info(t("retention.page.what_to_do", hint=exc.hint))
-    st.stop()
+    end_page()
 
 if s.nps is not None:
     n = s.nps

@@ -18,6 +18,7 @@ from kpi.words import LANGS, render
 from pages._ui import compute, download, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -89,7 +90,7 @@ with right:
         )
     except ParcoursError as exc:
         st.error(exc.text(lang, markdown=True))
-        st.stop()
+        end_page()
     st.session_state["thresholds"] = thresholds
 
 flags = compute.red_flags(ds, thresholds)
@@ -99,7 +100,7 @@ if flags:
 
 if not picked:
     st.info(t("export.page.pick_one"))
-    st.stop()
+    end_page()
 options = download.current_options(thresholds=thresholds)
 settings = options.settings
 st.caption(

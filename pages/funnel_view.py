@@ -21,6 +21,7 @@ from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 TOP_N = 8
 BASE = ["step", "users", "conversion", "step_conversion"]
@@ -210,7 +211,7 @@ options = _step_options(counts_mode, full)
 segments = fs.funnel_segments(ds)
 if not options:
     st.info(t("funnel.page.no_steps"))
-    st.stop()
+    end_page()
 defaults = fs.default_steps(ds, options)
 fs.restore_widgets()  # back on the page: the settings it had
 fs.reset_stale(options, segments, defaults)
@@ -294,7 +295,7 @@ settings = fs.funnel_settings(full)  # the one reading of the controls (also the
 fs.remember(settings)
 if not settings.steps:
     st.info(t("funnel.page.pick_steps"))
-    st.stop()
+    end_page()
 steps_t = settings.steps
 steps = list(steps_t)
 order, open_f, segment = settings.order, settings.open_funnel, settings.segment
@@ -315,7 +316,7 @@ try:
     base = table.select(BASE)
 except ParcoursError as exc:
     st.error(exc.text(lang, markdown=True))
-    st.stop()
+    end_page()
 
 users_col = table["users"]
 if counts_mode and not users_col.dtype.is_integer() and (users_col.round() != users_col).any():

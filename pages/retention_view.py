@@ -16,6 +16,7 @@ from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 # options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
 # kpi expects; the words shown come from the catalogue (format_func)
@@ -68,7 +69,7 @@ def _show_error(exc: ParcoursError) -> None:
     st.error(t(exc.message))
     if exc.hint is not None:
         st.info(t("retention.page.what_to_do", hint=exc.hint))
-    st.stop()
+    end_page()
 
 
 def _names(table: pl.DataFrame, grain: str) -> dict[str, str]:
@@ -98,7 +99,7 @@ PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by 
 lang = current()
 if not ds.has_timestamps:
     st.info(t("retention.page.needs_dates"))
-    st.stop()
+    end_page()
 
 grain = st.session_state.get("cohort_by") or "month"
 steps = [s for s in dict.fromkeys([*ds.steps, *ds.events["step"].unique().sort().to_list()]) if s]
@@ -266,7 +267,7 @@ if churn:
 st.subheader(label("cohort_retention", lang))
 if summary.note is not None:
     st.info(t(summary.note))
-    st.stop()
+    end_page()
 names = _names(summary.table, grain)
 charts.draw(
     cohort_charts.retention_heatmap,

@@ -18,6 +18,7 @@ from kpi.words.render import duration
 from pages._ui import compute, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 STAGES = ("awareness", "consideration", "decision")
 LOWER_IS_BETTER = {
@@ -164,7 +165,7 @@ except ParcoursError as exc:
     st.error(t(exc.message))
     if exc.hint is not None:
         st.info(t(exc.hint))
-    st.stop()
+    end_page()
 
 flags = compute.red_flags(ds, fc.current_thresholds())
 if flags:

@@ -19,6 +19,7 @@ from pages._ui import charts, cohort_charts, compute, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 # option (what the URL carries, ?va_clv_basis=one+for+all, language-neutral) -> kpi value
 BASIS = {"per channel": "channel", "one for all": "shop"}
@@ -61,7 +62,7 @@ def _stop_on(exc: ParcoursError) -> None:
     st.error(t(exc.message))
     if exc.hint is not None:
         st.info(t("retention.page.what_to_do", hint=exc.hint))
-    st.stop()
+    end_page()
 
 
 def word(code: str, **values: object) -> str:
@@ -87,14 +88,14 @@ def money(x: float | None) -> str:
 
 if pipeline.is_contacts(ds):  # a CRM contacts table: amounts are deal values, not orders
     st.info(t("value.page.contacts"), icon=":material/contacts:")
-    st.stop()
+    end_page()
 try:
     est = _inputs(key, cur, ds)
 except ParcoursError as exc:
     _stop_on(exc)
 if est.aov is None:
     st.info(t("value.page.needs_orders", why=est.explanation))
-    st.stop()
+    end_page()
 
 # ---------------------------------------------------------------- CLV factors (editable)
 st.subheader(label("clv", lang))
@@ -235,7 +236,7 @@ st.subheader(tx("value.page.acquisition"))
 if s.spend_note is not None:  # CAC not shown: no spend, or no channel to match spend to customers
     icon = ":material/upload_file:" if s.spend_reason == "no_spend" else ":material/block:"
     st.info(t(s.spend_note), icon=icon)
-    st.stop()
+    end_page()
 # ad spend is known per channel and period only: a device (or any non-channel) filter would
 # divide every channel's spend by that device's customers alone
 not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
@@ -247,7 +248,7 @@ if not_channel:
         ),
         icon=":material/filter_alt_off:",
     )
-    st.stop()
+    end_page()
 assert s.channels is not None and s.total is not None
 total = s.total
 cards = st.columns(4)

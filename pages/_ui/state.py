@@ -21,6 +21,7 @@ from kpi.load import Table, read_table
 from kpi.schema import TableInput, align_user_ids, build_dataset, detect_roles, rederive_cohort
 from kpi.words import Fact
 from pages._ui.lang import current, t
+from pages._ui.page_end import end_page
 
 
 def _share_uploaded_bytes() -> None:
@@ -284,5 +285,5 @@ def require_view() -> Dataset:
         ds = current.view if current is not None else view(f)
     if ds is None:
         st.info(t("frame.no_view"))
-        st.stop()
+        end_page()
     return ds  # type: ignore[return-value]

@@ -15,6 +15,7 @@ from kpi.words import format as wf
 from kpi.words.render import duration
 from pages._ui import sidebar, state
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 RUNNING_KEY = "parcours_running"
 #: the words of the "working" pill, while the data is read and while a page computes
@@ -220,4 +221,4 @@ def stop_on_aggregated_counts(ds: object, page: Fact | str) -> None:
     if getattr(ds, "counts", None) is None or ds.events.height != 0:  # type: ignore[attr-defined]
         return
     st.info(t("widgets.aggregated", what=page))
-    st.stop()
+    end_page()

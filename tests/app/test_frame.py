@@ -355,3 +355,39 @@ def test_the_missing_value_is_shown_in_words_and_stays_neutral_in_the_url(app):
     assert f.apply(app.session_state["dataset"]).users.height == 10
     assert app.query_params["device"] in (["(none)"], "(none)")
     assert any("appareil\u00a0: (aucun)" in c.value for c in app.caption)
+
+
+def _ends_early(use_stop: bool) -> None:
+    import streamlit as st
+
+    from pages._ui.page_end import PageEnd, end_page
+
+    try:
+        st.write("page")
+        if use_stop:
+            st.stop()
+        end_page()
+    except PageEnd:
+        pass
+    st.write("after the page")  # the frame's pill clearing itself is such an element
+
+
+def test_a_page_ending_early_lets_the_frame_finish_its_run():
+    """end_page() (not st.stop()) ends a page: what the frame sends after it (the
+    "Computing…" pill clearing itself) still reaches the browser; st.stop() drops it."""
+    from streamlit.testing.v1 import AppTest
+
+    ended = AppTest.from_function(_ends_early, kwargs={"use_stop": False}).run()
+    assert [m.value for m in ended.markdown] == ["page", "after the page"]
+    stopped = AppTest.from_function(_ends_early, kwargs={"use_stop": True}).run()
+    assert [m.value for m in stopped.markdown] == ["page"]
+
+
+def test_no_page_calls_st_stop():
+    """Every page ends early through end_page(), so the frame's pill never stays on."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in [*ROOT.glob("pages/**/*.py"), ROOT / "app.py"]
+        if "st.stop()" in p.read_text(encoding="utf-8") and p.name != "page_end.py"
+    ]
+    assert offenders == []
