@@ -12,7 +12,8 @@ builds one for its workbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -23,10 +24,13 @@ from kpi import advocacy, alerts, funnel, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import InputError, ParcoursError
 from kpi.filters import Filters
+from kpi.journey.facts import PeriodFacts
 from kpi.settings import FunnelSettings
 from kpi.words import Fact
 
-__all__ = ["View", "preferred_segment"]
+__all__ = ["PeriodCache", "View", "preferred_segment"]
+
+_NOT_COVERED = object()  # the period's facts do not cover this data: compute as before
 
 
 def preferred_segment(ds: Dataset) -> str | None:
@@ -41,6 +45,42 @@ def _event_steps(ds: Dataset) -> list[str]:
     if "step" not in ds.events.columns or ds.events.height == 0:
         return []
     return ds.events["step"].unique(maintain_order=True).drop_nulls().to_list()
+
+
+class PeriodCache:
+    """What the Views of one Dataset share per period: the period's Dataset (dates only), its
+    per-user facts (:class:`kpi.journey.facts.PeriodFacts`), its funnel progress per funnel
+    setting. Segments are user attributes, so every segment filter and breakdown of a period
+    is answered from these without reading the events again.
+
+    Keyed by the data's identity (the ``full`` Dataset object, kept alive by the entry), the
+    period and what else the result depends on; the ``max_entries`` most recent are kept. One
+    cache per user session (it holds that session's data): pass the same one to every View of
+    the session (``View(..., period_cache=cache)``).
+    """
+
+    def __init__(self, max_entries: int = 12) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, tuple[Dataset, Any]] = OrderedDict()
+
+    def get(self, full: Dataset, key: Hashable, fn: Callable[[], Any]) -> Any:
+        """``fn()`` for (``full``, ``key``) the first time, the kept result afterwards."""
+        k = (id(full), key)
+        entry = self._entries.get(k)
+        if entry is not None and entry[0] is full:
+            self._entries.move_to_end(k)
+            return entry[1]
+        value = fn()
+        self._entries[k] = (full, value)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 @dataclass
@@ -64,9 +104,12 @@ class View:
     loader: Callable[[Filters], Dataset | None] | None = field(
         default=None, repr=False, compare=False
     )
+    period_cache: PeriodCache | None = field(default=None, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        if self.period_cache is None:
+            self.period_cache = PeriodCache()
         if self.settings.steps or self.settings.segment is not None:
             _ = self.steps, self.segment  # what the caller asked for exists, or say so now
 
@@ -170,6 +213,56 @@ class View:
             ),
         )
 
+    # ------------------------------------------------------------------ the period's facts
+    def period_dataset(self, filters: Filters | None = None) -> Dataset:
+        """The Dataset of ``filters``' period (default: the view's), without segment filters,
+        shared through the period cache."""
+        f = filters or self.filters
+        period = Filters(start=f.start, end=f.end)
+        return self._shared(("period", period.key()), lambda: period.apply(self.full))
+
+    def period_facts(self, filters: Filters | None = None) -> PeriodFacts | None:
+        """The per-user facts of ``filters``' period (default: the view's), None when the data
+        is not covered (:meth:`kpi.journey.facts.PeriodFacts.build`)."""
+        f = filters or self.filters
+
+        def build() -> PeriodFacts | None:
+            try:
+                return PeriodFacts.build(self.period_dataset(f), self.first_seen)
+            except ParcoursError:
+                return None
+
+        return self._shared(("facts", f.start, f.end), build)
+
+    def _shared(self, key: Hashable, fn: Callable[[], Any]) -> Any:
+        assert self.period_cache is not None
+        return self.period_cache.get(self.full, key, fn)
+
+    def _facts_for(self, which: Literal["view", "previous"]) -> tuple[Filters, PeriodFacts] | None:
+        """The filters and facts of the view or of its previous period, when the facts cover
+        it (not when the caller gave the filtered Dataset itself)."""
+        if which == "view":
+            f: Filters | None = self.filters
+            given = self.view_ds
+        else:
+            f, given = self.previous_filters, self.previous_ds
+        if f is None or given is not None:
+            return None
+        facts = self.period_facts(f)
+        return (f, facts) if facts is not None else None
+
+    def _has_previous(self) -> bool:
+        """True when the previous period has events in the view's segments (without loading
+        the previous period's filtered Dataset when the facts say it)."""
+        if self.previous_filters is None:
+            return False
+        got = self._facts_for("previous")
+        if got is not None and "previous" not in self._memo:
+            f, facts = got
+            u = facts.select(facts.users, facts.mask(f))
+            return bool(u.height and u["n"].sum())
+        return self.previous is not None
+
     # ------------------------------------------------------------------ the memo
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
         """``fn()`` the first time ``key`` is asked for, the kept result afterwards."""
@@ -186,17 +279,22 @@ class View:
     def kpis(self, *, strict: bool = False) -> list[stages.Kpi]:
         """The stage KPIs of the view; [] when they cannot be computed, or with ``strict`` the
         :class:`~kpi.errors.ParcoursError` saying why (the pages show it)."""
-        return self._kpis("kpis", self.view, strict)
+        return self._kpis("kpis", "view", strict)
 
     def previous_kpis(self, *, strict: bool = False) -> list[stages.Kpi] | None:
         """The stage KPIs of the previous period, None without one."""
-        if self.previous is None:
+        if not self._has_previous():
             return None
-        return self._kpis("prev_kpis", self.previous, strict)
+        return self._kpis("prev_kpis", "previous", strict)
 
-    def _kpis(self, key: str, ds: Dataset, strict: bool) -> list[stages.Kpi]:
+    def _kpis(self, key: str, which: Literal["view", "previous"], strict: bool) -> list[stages.Kpi]:
         def compute() -> list[stages.Kpi] | ParcoursError:
             try:
+                got = self._facts_for(which)
+                if got is not None:
+                    return got[1].stage_kpis(got[0])
+                ds = self.view if which == "view" else self.previous
+                assert ds is not None
                 return stages.stage_kpis(ds, first_seen=self.first_seen)
             except ParcoursError as exc:
                 return exc
@@ -214,6 +312,10 @@ class View:
 
         def compute() -> pl.DataFrame | None:
             try:
+                got = self._facts_for("view")
+                table = got[1].stage_kpis_by(got[0], segment) if got is not None else None
+                if table is not None:
+                    return table
                 return stages.stage_kpis_by(self.view, segment, first_seen=self.first_seen)
             except ParcoursError:
                 return None
@@ -228,12 +330,65 @@ class View:
     def funnel(self, ds: Dataset | None = None) -> pl.DataFrame | None:
         """The funnel table of the view (or of ``ds``: the previous period) for the view's
         funnel settings; None when there is no funnel."""
-        ds = ds or self.view
-        key = "funnel" if ds is self.view else "prev_funnel"
-        return self.memo(key, lambda: self._funnel(ds))
+        if ds is None or ds is self._memo.get("view"):
+            return self.memo("funnel", lambda: self._funnel_of("view"))
+        return self.memo("prev_funnel", lambda: self._funnel(ds))
 
     def previous_funnel(self) -> pl.DataFrame | None:
-        return self.funnel(self.previous) if self.previous is not None else None
+        if not self._has_previous():
+            return None
+        return self.memo("prev_funnel", lambda: self._funnel_of("previous"))
+
+    def _funnel_of(self, which: Literal["view", "previous"]) -> pl.DataFrame | None:
+        fast = self._fast_funnel(which)
+        if fast is not _NOT_COVERED:
+            return fast  # type: ignore[return-value]
+        ds = self.view if which == "view" else self.previous
+        return self._funnel(ds) if ds is not None else None
+
+    def funnel_progress(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
+        """The funnel progress of each user of ``filters``' period (default: the view's) for
+        the view's funnel settings (:func:`kpi.funnel.funnel_progress`), shared through the
+        period cache; None before kpi.funnel has it."""
+        make = getattr(funnel, "funnel_progress", None)
+        if make is None:
+            return None
+        f = filters or self.filters
+        period = self.period_dataset(f)
+        s = self.settings
+        key = ("funnel_progress", f.start, f.end, tuple(self.steps), s.window, s.order,
+               s.open_funnel, timed)  # fmt: skip
+
+        def build() -> Any:
+            ev = period.events if timed else period.events.drop("ts", strict=False)
+            return make(
+                ev,
+                self.steps,
+                window=s.window if timed else None,  # membership: no window
+                order=s.order if timed else "sequential",
+                open_funnel=s.open_funnel,
+            )
+
+        return self._shared(key, build)
+
+    def _fast_funnel(self, which: Literal["view", "previous"]) -> object:
+        """The funnel from the period's funnel progress and the users of the segment
+        filters; ``_NOT_COVERED`` when the facts do not cover the data."""
+        got = self._facts_for(which)
+        if got is None or getattr(funnel, "funnel_progress", None) is None:
+            return _NOT_COVERED
+        f, facts = got
+        mask = facts.mask(f)
+        u = facts.select(facts.users, mask)
+        if len(self.steps) < 1 or u.height == 0 or not u["n"].sum():
+            return None
+        timed = facts.has_ts and bool(u["n_ts"].sum())
+        try:
+            progress = self.funnel_progress(f, timed=timed)
+            users = None if mask is None else facts.period.users.filter(mask).select("user_id")
+            return progress.table(users)
+        except ParcoursError:
+            return None
 
     def _funnel(self, ds: Dataset) -> pl.DataFrame | None:
         if len(self.steps) < 1 or ds.events.height == 0:
@@ -256,6 +411,9 @@ class View:
 
         def compute() -> pl.DataFrame | None:
             try:
+                got = self._facts_for("view")
+                if got is not None:
+                    return got[1].monthly_duration(got[0])
                 return stages.monthly_session_duration(self.view.events)
             except ParcoursError:
                 return None
