@@ -76,6 +76,52 @@ class PeriodCache:
             self._entries.popitem(last=False)
         return value
 
+    def period(self, full: Dataset, filters: Filters) -> Dataset:
+        """``Filters(start=, end=)`` of ``filters`` applied to ``full`` (no segment filter)."""
+        period = Filters(start=filters.start, end=filters.end)
+        return self.get(full, ("period", period.key()), lambda: period.apply(full))
+
+    def user_rows(self, full: Dataset, filters: Filters) -> pl.Series | None:
+        """For each event of :meth:`period`, its user's row in the period's users table (null
+        for a user missing from it); None when the ids cannot be matched (types differ)."""
+        period = self.period(full, filters)
+
+        def compute() -> pl.Series | None:
+            ev, users = period.events, period.users
+            if "user_id" not in ev.columns or ev.schema["user_id"] != users.schema.get("user_id"):
+                return None
+            index = users.select("user_id").with_row_index("_row")
+            return ev.select("user_id").join(index, on="user_id", how="left")["_row"]
+
+        return self.get(full, ("rows", filters.start, filters.end), compute)
+
+    def apply(self, full: Dataset, filters: Filters) -> Dataset:
+        """``filters.apply(full)``, the same Dataset, from the period's Dataset and its events'
+        user rows: a segment filter is a mask over the users gathered onto the events (no join
+        of the events)."""
+        if not filters.active_segments:
+            return self.period(full, filters)
+        rows = self.user_rows(full, filters)
+        if rows is None:
+            return filters.apply(full)
+        period = self.period(full, filters)
+        users = period.users
+        mask = users.select(filters._segment_expr(users.columns).alias("_in")).to_series()
+        events = period.events.filter(mask.gather(rows).fill_null(False))
+
+        def segment(table: pl.DataFrame | None, columns: list[str] | None = None) -> Any:
+            if table is None:
+                return None
+            return table.filter(filters._segment_expr(columns or table.columns))
+
+        return period.with_tables(
+            events=events,
+            users=users.filter(mask),
+            survey=segment(period.survey),
+            spend=segment(period.spend, ["channel"]),
+            counts=segment(period.counts),
+        )
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -121,7 +167,8 @@ class View:
                 ds = None
             if ds is not None:
                 return ds
-        return filters.apply(self.full)
+        assert self.period_cache is not None
+        return self.period_cache.apply(self.full, filters)
 
     # ------------------------------------------------------------------ the view's data
     @property
@@ -217,9 +264,8 @@ class View:
     def period_dataset(self, filters: Filters | None = None) -> Dataset:
         """The Dataset of ``filters``' period (default: the view's), without segment filters,
         shared through the period cache."""
-        f = filters or self.filters
-        period = Filters(start=f.start, end=f.end)
-        return self._shared(("period", period.key()), lambda: period.apply(self.full))
+        assert self.period_cache is not None
+        return self.period_cache.period(self.full, filters or self.filters)
 
     def period_facts(self, filters: Filters | None = None) -> PeriodFacts | None:
         """The per-user facts of ``filters``' period (default: the view's), None when the data
@@ -228,7 +274,8 @@ class View:
 
         def build() -> PeriodFacts | None:
             try:
-                return PeriodFacts.build(self.period_dataset(f), self.first_seen)
+                rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
+                return PeriodFacts.build(self.period_dataset(f), self.first_seen, rows)
             except ParcoursError:
                 return None
 

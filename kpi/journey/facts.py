@@ -57,9 +57,16 @@ class PeriodFacts:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def build(cls, period: Dataset, first_seen: pl.DataFrame | None = None) -> PeriodFacts | None:
+    def build(
+        cls,
+        period: Dataset,
+        first_seen: pl.DataFrame | None = None,
+        user_rows: pl.Series | None = None,
+    ) -> PeriodFacts | None:
         """The facts of ``period`` (a Dataset filtered on dates only), or None when the data is
-        not covered (the caller computes from the filtered Dataset then)."""
+        not covered (the caller computes from the filtered Dataset then). ``user_rows``: each
+        event's user row in ``period.users`` when the caller has it (grouping on it is faster
+        than on the text ids)."""
         ev = period.events
         if (
             ev.height == 0
@@ -116,11 +123,17 @@ class PeriodFacts:
                 (ts.max() - ts.min()).dt.total_seconds(fractional=True).alias("duration"),
                 step.get(ts.arg_min()).alias("first_step"),
             ]
-        keys = ["user_id", "session_id"] if has_session else ["user_id"]
+        by_row = (
+            user_rows is not None and user_rows.len() == ev.height and not user_rows.null_count()
+        )
+        user = "_row" if by_row else "user_id"
+        if by_row:
+            ev = ev.with_columns(pl.Series("_row", user_rows))
+        keys = [user, "session_id"] if has_session else [user]
         grouped = ev.group_by(keys).agg(aggs)
         if has_session:
             sid = pl.col("session_id").is_not_null()
-            per_user = grouped.group_by("user_id").agg(
+            per_user = grouped.group_by(user).agg(
                 pl.col("n", "pages", "n_product", "n_buy").sum(),
                 pl.col("interacted", "lead", "customer", "carted").any(),
                 pl.col("n").filter(sid).sum().alias("n_sid"),
@@ -138,8 +151,11 @@ class PeriodFacts:
                 .then((pl.col("buy") - pl.col("visit")).dt.total_seconds(fractional=True))
                 .alias("delay")
             )
-        index = period.users.select("user_id").with_row_index("_row")
-        per_user = per_user.join(index, on="user_id", how="left")
+        if by_row:
+            per_user = per_user.with_columns(period.users["user_id"].gather(per_user["_row"]))
+        else:
+            index = period.users.select("user_id").with_row_index("_row")
+            per_user = per_user.join(index, on="user_id", how="left")
         if first_seen is not None:
             fs = first_seen.select(
                 pl.col("user_id").cast(pl.String),
@@ -149,16 +165,23 @@ class PeriodFacts:
         rows = per_user.select("user_id", "_row")
         if has_session:
             session_cols = ["start", "duration", "first_step"] if has_ts else []
+            sessions = grouped.filter(pl.col("session_id").is_not_null()).select(
+                user, "session_id", "n", "pages", *session_cols
+            )
             sessions = (
-                grouped.filter(pl.col("session_id").is_not_null())
-                .select("user_id", "session_id", "n", "pages", *session_cols)
-                .join(rows, on="user_id", how="left")
+                sessions
+                if by_row
+                else sessions.join(rows, on="user_id", how="left").drop("user_id")
             )
         else:
             sessions = None
         buy_cols = [c for c in ("ts", "revenue", "order_id") if c in ev.columns]
         purchases = (
-            ev.filter(step == ps).select("user_id", *buy_cols).join(rows, on="user_id", how="left")
+            ev.filter(step == ps).select("_row", *buy_cols)
+            if by_row
+            else ev.filter(step == ps)
+            .select("user_id", *buy_cols)
+            .join(rows, on="user_id", how="left")
         )
         return cls(
             period=period,

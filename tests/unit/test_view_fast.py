@@ -302,3 +302,21 @@ def test_not_covered_data_falls_back_to_the_direct_computation() -> None:
     got = View(ds, f).kpis()
     assert_close(stages.stage_kpis(f.apply(ds)), got)
     assert next(k.value for k in got if k.code == "revenue") == 15.0
+
+
+def _same_table(a: pl.DataFrame | None, b: pl.DataFrame | None) -> None:
+    assert (a is None) == (b is None)
+    if a is not None and b is not None:
+        assert_frame_equal(a, b)  # same rows in the same order
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cache_apply_is_filters_apply(full: Dataset, seed: int) -> None:
+    rng = random.Random(100 + seed)
+    cache = PeriodCache()
+    for _ in range(5):
+        f = random_filters(full, rng)
+        got, want = cache.apply(full, f), f.apply(full)
+        for table in ("events", "users", "survey", "spend", "counts"):
+            _same_table(getattr(got, table), getattr(want, table))
+        assert (got.steps, got.segments, got.currency) == (want.steps, want.segments, want.currency)
