@@ -122,6 +122,28 @@ class PeriodCache:
             counts=segment(period.counts),
         )
 
+    def events_with(
+        self, full: Dataset, filters: Filters, columns: list[str] | tuple[str, ...]
+    ) -> pl.DataFrame:
+        """``filters.apply(full).events_with(columns)``, the users' columns gathered by row
+        (no join of the events)."""
+        ds = self.apply(full, filters)
+        cols = [c for c in columns if c in ds.users.columns and c not in ds.events.columns]
+        rows = self.user_rows(full, filters)
+        if not cols or rows is None:
+            return ds.events_with(cols)
+        users = self.period(full, filters).users
+        if filters.active_segments:
+            mask = users.select(filters._segment_expr(users.columns).alias("_in")).to_series()
+            rows = rows.filter(mask.gather(rows).fill_null(False))
+        schema = users.schema
+        return ds.events.with_columns(
+            users[c].gather(rows).fill_null("(none)")
+            if schema[c] == pl.String
+            else users[c].gather(rows)
+            for c in cols
+        )
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -297,6 +319,19 @@ class View:
             return None
         facts = self.period_facts(f)
         return (f, facts) if facts is not None else None
+
+    def _segmented(self) -> Dataset:
+        """The whole history of the view's segments (no period): cohorts followed past the
+        period, new customers judged on their whole history."""
+        assert self.period_cache is not None
+        return self.period_cache.apply(self.full, Filters(segments=self.filters.segments))
+
+    def events_with(self, columns: list[str] | tuple[str, ...]) -> pl.DataFrame:
+        """The view's events with the users' ``columns`` (:meth:`Dataset.events_with`)."""
+        if self.loader is not None or self.view_ds is not None:
+            return self.view.events_with(list(columns))
+        assert self.period_cache is not None
+        return self.period_cache.events_with(self.full, self.filters, columns)
 
     def _has_previous(self) -> bool:
         """True when the previous period has events in the view's segments (without loading
@@ -514,10 +549,10 @@ class View:
         args = (cohort_by, return_step, mode, periods, by, trend_period, inactivity_days)
 
         def compute() -> retention.RetentionSummary:
+            everyone = self._segmented()
             cohorts = retention.cohort_view(
-                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps
+                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps, segmented=everyone
             )
-            everyone = Filters(segments=self.filters.segments).apply(self.full)
             extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
             return retention.retention_summary(
                 cohorts.events_with(extra),
@@ -545,7 +580,7 @@ class View:
             inputs = value.clv_inputs(ds.events, purchase_step=ps)
             if inputs.aov is None:
                 return None
-            events = ds.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+            events = self.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
             return value.value_summary(
                 events,
                 ds.spend,
@@ -553,7 +588,7 @@ class View:
                 years=float(round(inputs.years, 2)),  # the page's factor, as its input shows it
                 clv_basis=clv_basis,
                 first_purchases=value.new_customers_in_view(
-                    self.full, self.filters, purchase_step=ps
+                    self.full, self.filters, purchase_step=ps, segmented=self._segmented()
                 ),
             )
 

@@ -253,6 +253,7 @@ def cohort_view(
     *,
     cohort_by: str = "first_event",
     purchase_step: str = "purchase",
+    segmented: Dataset | None = None,
 ) -> Dataset:
     """The cohorts that *started* in the filter's period, followed over their whole history.
 
@@ -263,9 +264,10 @@ def cohort_view(
     (before the end of the period and after it). Anchor (as :func:`cohort_table`): the first
     event (``"first_event"``), the first ``purchase_step`` event (``"first_purchase"``) or the
     earliest value of that users column (``"signup"``...). Without a start or an end, that side
-    is open; without either, the result is the segment-filtered data.
+    is open; without either, the result is the segment-filtered data. ``segmented``: that
+    segment-filtered data when the caller already has it (the view's period cache).
     """
-    seg = Filters(segments=filters.segments).apply(ds_full)
+    seg = segmented if segmented is not None else Filters(segments=filters.segments).apply(ds_full)
     if filters.start is None and filters.end is None:
         return seg
     if cohort_by in ("first_event", "first_purchase"):

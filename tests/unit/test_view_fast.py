@@ -27,7 +27,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from kpi import alerts, funnel, stages
+from kpi import alerts, funnel, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters, date_bounds
@@ -131,6 +131,8 @@ def reference(
         except ParcoursError:
             by[seg] = None
     return {
+        "retention": _old_retention(full, f, view),
+        "value": _old_value(full, f, view),
         "kpis": current,
         "previous_kpis": previous,
         "funnel": fc,
@@ -141,8 +143,46 @@ def reference(
     }
 
 
+def _old_retention(full: Dataset, f: Filters, ds: Dataset) -> Any:
+    """The old View.retention() with its defaults."""
+    ps = stages.purchase_step(ds)
+    if not ds.has_timestamps or ds.events.height == 0:
+        return None
+    steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
+    cohort_by = "first_purchase" if steps == {ps} else "first_event"
+    cohorts = retention.cohort_view(full, f, cohort_by=cohort_by, purchase_step=ps)
+    everyone = Filters(segments=f.segments).apply(full)
+    return retention.retention_summary(
+        cohorts.events_with([]),
+        grain="month",
+        cohort_by=cohort_by,
+        purchase_step=ps,
+        churn_events=everyone.events,
+        churn_end=f.end,
+    )
+
+
+def _old_value(full: Dataset, f: Filters, ds: Dataset) -> Any:
+    """The old View.value() with its defaults."""
+    ps = stages.purchase_step(ds)
+    inputs = value.clv_inputs(ds.events, purchase_step=ps)
+    if inputs.aov is None:
+        return None
+    events = ds.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+    return value.value_summary(
+        events,
+        ds.spend,
+        purchase_step=ps,
+        years=float(round(inputs.years, 2)),
+        clv_basis="channel",
+        first_purchases=value.new_customers_in_view(full, f, purchase_step=ps),
+    )
+
+
 def fast(view: View, segments: list[str]) -> dict[str, Any]:
     return {
+        "retention": view.retention(),
+        "value": view.value(),
         "kpis": view.kpis(),
         "previous_kpis": view.previous_kpis(),
         "funnel": view.funnel(),
