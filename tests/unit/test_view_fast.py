@@ -360,3 +360,21 @@ def test_cache_apply_is_filters_apply(full: Dataset, seed: int) -> None:
         for table in ("events", "users", "survey", "spend", "counts"):
             _same_table(getattr(got, table), getattr(want, table))
         assert (got.steps, got.segments, got.currency) == (want.steps, want.segments, want.currency)
+
+
+def test_step_test_is_compare_p_value_and_method() -> None:
+    """The red flags' step test gives abtest.compare's p-value and method (reference)."""
+    from kpi.abtest import compare
+
+    rng = random.Random(5)
+    cases = [(0, 10, 0, 10), (10, 10, 10, 10), (0, 1, 1, 1), (3, 7, 1, 9), (50, 900, 80, 1000)]
+    for _ in range(300):
+        na, nb = rng.choice([1, 3, 8, 20, 200, 5000]), rng.choice([1, 4, 9, 30, 300, 7000])
+        cases.append((rng.randint(0, na), na, rng.randint(0, nb), nb))
+    for xa, na, xb, nb in cases:
+        res = compare(xa, na, xb, nb)
+        p, method = alerts.step_test(xa, na, xb, nb)
+        assert method == res.method or (p is None and res.p_value is None), (xa, na, xb, nb)
+        assert p == res.p_value, (xa, na, xb, nb)
+    with pytest.raises(ParcoursError):
+        alerts.step_test(5, 3, 1, 2)  # more users than entered
