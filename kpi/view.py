@@ -59,9 +59,18 @@ class PeriodCache:
     the session (``View(..., period_cache=cache)``).
     """
 
-    def __init__(self, max_entries: int = 12) -> None:
+    def __init__(self, max_entries: int = 12, facts_share: float = 0.25) -> None:
         self.max_entries = max_entries
+        self.facts_share = facts_share
+        """A View builds a period's facts for a segment selection holding at least this share
+        of the period's events (a smaller one is computed from its filtered Dataset, cheaper
+        than a pass over the whole period); the whole period always builds them."""
         self._entries: OrderedDict[tuple, tuple[Dataset, Any]] = OrderedDict()
+
+    def has(self, full: Dataset, key: Hashable) -> bool:
+        """True when (``full``, ``key``) is kept."""
+        entry = self._entries.get((id(full), key))
+        return entry is not None and entry[0] is full
 
     def get(self, full: Dataset, key: Hashable, fn: Callable[[], Any]) -> Any:
         """``fn()`` for (``full``, ``key``) the first time, the kept result afterwards."""
@@ -317,8 +326,24 @@ class View:
             f, given = self.previous_filters, self.previous_ds
         if f is None or given is not None:
             return None
-        facts = self.period_facts(f)
-        return (f, facts) if facts is not None else None
+
+        def decide() -> tuple[Filters, PeriodFacts] | None:
+            assert f is not None and self.period_cache is not None
+            cache, key = self.period_cache, ("facts", f.start, f.end)
+            if f.active_segments and not cache.has(self.full, key):
+                # the period's facts cost about one pass over its events: for a selection
+                # much smaller than the period, the filtered Dataset is cheaper (until a
+                # larger selection of the period builds them)
+                ds = self.view if which == "view" else self.previous
+                if ds is None:
+                    return None
+                period = cache.period(self.full, f)
+                if ds.events.height < cache.facts_share * period.events.height:
+                    return None
+            facts = self.period_facts(f)
+            return (f, facts) if facts is not None else None
+
+        return self.memo(f"facts_for|{which}", decide)
 
     def _segmented(self) -> Dataset:
         """The whole history of the view's segments (no period): cohorts followed past the
