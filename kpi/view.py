@@ -478,6 +478,87 @@ class View:
 
         return self._shared(key, build)
 
+    def funnel_by(
+        self,
+        segment: str,
+        *,
+        top: int = 8,
+        keep: list[str] | tuple[str, ...] | None = None,
+        previous: bool = False,
+    ) -> pl.DataFrame | None:
+        """The funnel (:func:`kpi.funnel.funnel`) of the view (or of its previous period) by
+        ``segment``: its ``top`` values by events + "Other" (``kpi.segments.with_top_values``
+        on the events), or the values ``keep`` + "Other" (``funnel_view_data.with_values``:
+        the previous period in the current one's segments), as the Funnel page's breakdown.
+        None without a funnel (no steps, no events, or the data cannot make one)."""
+        which: Literal["view", "previous"] = "previous" if previous else "view"
+        key = f"funnel_by|{which}|{segment}|{top}|{None if keep is None else tuple(keep)}"
+        return self.memo(key, lambda: self._funnel_by(which, segment, top, keep))
+
+    def _funnel_by(
+        self,
+        which: Literal["view", "previous"],
+        segment: str,
+        top: int,
+        keep: list[str] | tuple[str, ...] | None,
+    ) -> pl.DataFrame | None:
+        from kpi import funnel_view_data
+        from kpi.segments import NONE, with_top_values
+
+        if which == "previous" and not self._has_previous():
+            return None
+        got = self._facts_for(which)
+        progress_of = getattr(funnel, "funnel_progress", None)
+        if got is not None and progress_of is not None and segment in got[1].period.users.columns:
+            f, facts = got
+            u = facts.select(facts.users, facts.mask(f))
+            if len(self.steps) < 1 or u.height == 0 or not u["n"].sum():
+                return None
+            values = facts.period.users[segment].cast(pl.String).fill_null(NONE)
+            frame = pl.DataFrame(
+                {
+                    "user_id": u["user_id"],
+                    segment: values.gather(u["_row"]).fill_null(NONE),
+                    "_w": u["n"],
+                }
+            )
+            if keep is None:
+                frame = with_top_values(frame, segment, top, weight="_w")
+            else:
+                frame = funnel_view_data.with_values(frame, segment, keep)
+            timed = facts.has_ts and bool(u["n_ts"].sum())
+            try:
+                return self.funnel_progress(f, timed=timed).funnel(
+                    frame.select("user_id", segment), by=[segment]
+                )
+            except ParcoursError:
+                return None
+        ds = self.view if which == "view" else self.previous
+        if ds is None or len(self.steps) < 1 or ds.events.height == 0:
+            return None
+        timed = ds.has_timestamps
+        ev = self.events_with([segment]) if which == "view" else ds.events_with([segment])
+        if segment not in ev.columns:
+            return None
+        if not timed:
+            ev = ev.drop("ts", strict=False)
+        ev = (
+            with_top_values(ev, segment, top)
+            if keep is None
+            else funnel_view_data.with_values(ev, segment, keep)
+        )
+        try:
+            return funnel.funnel(
+                ev,
+                self.steps,
+                by=[segment],
+                window=self.settings.window if timed else None,
+                order=self.settings.order if timed else "sequential",
+                open_funnel=self.settings.open_funnel,
+            )
+        except ParcoursError:
+            return None
+
     def _fast_funnel(self, which: Literal["view", "previous"]) -> object:
         """The funnel from the period's funnel progress and the users of the segment
         filters; ``_NOT_COVERED`` when the facts do not cover the data."""

@@ -31,11 +31,13 @@ from kpi import alerts, funnel, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters, date_bounds
+from kpi.funnel_view_data import with_values
 from kpi.journey.facts import PeriodFacts
 from kpi.load import read_table
 from kpi.schema import TableInput, build_dataset, detect_roles
+from kpi.segments import with_top_values
 from kpi.settings import FunnelSettings
-from kpi.view import PeriodCache, View
+from kpi.view import _NOT_COVERED, PeriodCache, View
 from kpi.words import Fact
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +126,34 @@ def reference(
         monthly_duration=monthly,
         thresholds=alerts.Thresholds(),
     )
+
+    def funnel_by(ds: Dataset | None, seg: str, keep: list[str] | None) -> pl.DataFrame | None:
+        """The Funnel page's breakdown (pages/funnel_view.py ``_by_segment``)."""
+        if ds is None or len(steps) < 1 or ds.events.height == 0:
+            return None
+        timed = ds.has_timestamps
+        ev = ds.events_with([seg])
+        ev = ev if timed else ev.drop("ts", strict=False)
+        ev = with_top_values(ev, seg, 8) if keep is None else with_values(ev, seg, keep)
+        try:
+            return funnel.funnel(
+                ev,
+                steps,
+                by=[seg],
+                window=settings.window if timed else None,
+                order=settings.order if timed else "sequential",
+                open_funnel=settings.open_funnel,
+            )
+        except ParcoursError:
+            return None
+
+    funnels_by = {}
+    for seg in segments:
+        now = funnel_by(view, seg, None)
+        funnels_by[seg] = now
+        if now is not None:
+            keep = [v for v in now[seg].unique().sort().to_list() if v != "Other"]
+            funnels_by[f"{seg}|previous"] = funnel_by(prev, seg, keep)
     by: dict[str, pl.DataFrame | None] = {}
     for seg in segments:
         try:
@@ -140,6 +170,7 @@ def reference(
         "monthly": monthly,
         "flags": flags,
         "by": by,
+        "funnel_by": funnels_by,
     }
 
 
@@ -190,7 +221,19 @@ def fast(view: View, segments: list[str]) -> dict[str, Any]:
         "monthly": view.monthly_duration(),
         "flags": view.red_flags(),
         "by": {seg: view.kpis_by(seg) for seg in segments},
+        "funnel_by": _fast_funnels_by(view, segments),
     }
+
+
+def _fast_funnels_by(view: View, segments: list[str]) -> dict[str, pl.DataFrame | None]:
+    out: dict[str, pl.DataFrame | None] = {}
+    for seg in segments:
+        now = view.funnel_by(seg)
+        out[seg] = now
+        if now is not None:
+            keep = [v for v in now[seg].unique().sort().to_list() if v != "Other"]
+            out[f"{seg}|previous"] = view.funnel_by(seg, keep=keep, previous=True)
+    return out
 
 
 # ---------------------------------------------------------------- comparing
@@ -289,6 +332,7 @@ def test_fast_view_equals_the_direct_computation(full: Dataset, seed: int) -> No
         assert_close(reference(full, f, settings, segments), fast(view, segments), repr(f))
     if seed % 3 == 0:  # the facts were used for every view (the data is covered)
         assert all(view._facts_for("view") is not None for view in views)
+        assert all(view._fast_funnel("view") is not _NOT_COVERED for view in views)
 
 
 def test_the_facts_cover_the_generated_and_the_demo_data(full: Dataset) -> None:
