@@ -107,8 +107,11 @@ def new_customers_in_view(
         channel not in seg.users.columns and channel not in seg.events.columns
     ):
         return None
+    events = seg.events
+    if purchase_step is not None and "step" in events.columns:  # join the channel to the buys
+        events = events.filter(pl.col("step") == purchase_step)  # only (new_customers reads them)
     return new_customers(
-        seg.events_with([channel]),
+        seg.with_tables(events=events).events_with([channel]),
         channel=channel,
         purchase_step=purchase_step,
         start=filters.start,

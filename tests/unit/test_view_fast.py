@@ -193,6 +193,18 @@ def _old_retention(full: Dataset, f: Filters, ds: Dataset) -> Any:
     )
 
 
+def _old_new_customers(full: Dataset, f: Filters, ps: str) -> pl.DataFrame | None:
+    """The old value.new_customers_in_view: every event of the segments joined to the channel."""
+    seg = Filters(segments=f.segments).apply(full)
+    if not seg.has_timestamps or (
+        "channel" not in seg.users.columns and "channel" not in seg.events.columns
+    ):
+        return None
+    return value.new_customers(
+        seg.events_with(["channel"]), purchase_step=ps, start=f.start, end=f.end
+    )
+
+
 def _old_value(full: Dataset, f: Filters, ds: Dataset) -> Any:
     """The old View.value() with its defaults."""
     ps = stages.purchase_step(ds)
@@ -206,7 +218,7 @@ def _old_value(full: Dataset, f: Filters, ds: Dataset) -> Any:
         purchase_step=ps,
         years=float(round(inputs.years, 2)),
         clv_basis="channel",
-        first_purchases=value.new_customers_in_view(full, f, purchase_step=ps),
+        first_purchases=_old_new_customers(full, f, ps),
     )
 
 
