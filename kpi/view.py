@@ -348,8 +348,55 @@ class View:
     def _segmented(self) -> Dataset:
         """The whole history of the view's segments (no period): cohorts followed past the
         period, new customers judged on their whole history."""
+        f = self.filters
+        if f.start is None and f.end is None and self.view_ds is None:
+            return self.view
         assert self.period_cache is not None
-        return self.period_cache.apply(self.full, Filters(segments=self.filters.segments))
+        cache = self.period_cache
+        return self.memo("segmented", lambda: cache.apply(self.full, Filters(segments=f.segments)))
+
+    def _cohorts_fast(
+        self,
+        cohort_by: str,
+        return_step: str | None,
+        purchase_step: str,
+        periods: int | None,
+        mode: Literal["on", "on_or_after"],
+    ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """(events, cohort table) of :func:`kpi.retention.cohort_view` from every user's
+        anchor and returns (:func:`kpi.retention.cohort_activity`, once per data and cohort
+        setting); None when it does not apply (the caller computes as before)."""
+        if self.view_ds is not None or self.loader is not None:
+            return None
+        assert self.period_cache is not None
+        cache, full, whole = self.period_cache, self.full, Filters()
+        rows = cache.user_rows(full, whole)
+        if rows is None or rows.null_count() or "ts" not in full.events.columns:
+            return None
+        key = ("cohorts", self.cohort_grain, cohort_by, return_step, purchase_step)
+        activity = cache.get(
+            full,
+            key,
+            lambda: retention.cohort_activity(
+                full.events,
+                rows,
+                full.users.height,
+                grain=self.cohort_grain,
+                cohort_by=cohort_by,
+                return_step=return_step,
+                purchase_step=purchase_step,
+            ),
+        )
+        if activity is None:
+            return None
+        f = self.filters
+        mask = None
+        if f.active_segments:
+            users = full.users
+            mask = users.select(f._segment_expr(users.columns).alias("_in")).to_series()
+        selected = activity.users_in(mask, f.start, f.end)
+        events = full.events.filter(selected.gather(rows))
+        return events, activity.table(selected, periods=periods, mode=mode)
 
     def events_with(self, columns: list[str] | tuple[str, ...]) -> pl.DataFrame:
         """The view's events with the users' ``columns`` (:meth:`Dataset.events_with`)."""
@@ -656,12 +703,21 @@ class View:
 
         def compute() -> retention.RetentionSummary:
             everyone = self._segmented()
-            cohorts = retention.cohort_view(
-                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps, segmented=everyone
-            )
-            extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+            fast = None
+            if by is None and mode in ("on", "on_or_after") and (periods is None or periods >= 0):
+                fast = self._cohorts_fast(cohort_by, return_step, ps, periods, mode)  # type: ignore[arg-type]
+            if fast is not None:
+                events, table = fast
+            else:
+                cohorts = retention.cohort_view(
+                    self.full, self.filters, cohort_by=cohort_by, purchase_step=ps,
+                    segmented=everyone,
+                )  # fmt: skip
+                extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+                events, table = cohorts.events_with(extra), None
             return retention.retention_summary(
-                cohorts.events_with(extra),
+                events,
+                table=table,
                 grain=self.cohort_grain,
                 cohort_by=cohort_by,
                 return_step=return_step,

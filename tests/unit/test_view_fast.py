@@ -174,22 +174,27 @@ def reference(
     }
 
 
-def _old_retention(full: Dataset, f: Filters, ds: Dataset) -> Any:
-    """The old View.retention() with its defaults."""
+def _old_retention(full: Dataset, f: Filters, ds: Dataset, **options: Any) -> Any:
+    """The old View.retention(**options)."""
     ps = stages.purchase_step(ds)
     if not ds.has_timestamps or ds.events.height == 0:
         return None
-    steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
-    cohort_by = "first_purchase" if steps == {ps} else "first_event"
+    cohort_by = options.pop("cohort_by", None)
+    if cohort_by is None:
+        steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
+        cohort_by = "first_purchase" if steps == {ps} else "first_event"
     cohorts = retention.cohort_view(full, f, cohort_by=cohort_by, purchase_step=ps)
     everyone = Filters(segments=f.segments).apply(full)
+    by = options.get("by")
+    extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
     return retention.retention_summary(
-        cohorts.events_with([]),
+        cohorts.events_with(extra),
         grain="month",
         cohort_by=cohort_by,
         purchase_step=ps,
         churn_events=everyone.events,
         churn_end=f.end,
+        **{"periods": 12, **options},
     )
 
 
@@ -438,3 +443,23 @@ def test_step_test_is_compare_p_value_and_method() -> None:
         assert p == res.p_value, (xa, na, xb, nb)
     with pytest.raises(ParcoursError):
         alerts.step_test(5, 3, 1, 2)  # more users than entered
+
+
+RETENTION = [
+    {"mode": "on_or_after"},
+    {"cohort_by": "first_purchase", "return_step": "purchase"},
+    {"return_step": "add_to_cart", "periods": 3},
+    {"cohort_by": "first_purchase", "mode": "on_or_after", "periods": 0},
+    {"by": "device"},
+    {"cohort_by": "signup"},
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_retention_options_equal_the_direct_computation(full: Dataset, seed: int) -> None:
+    rng = random.Random(200 + seed)
+    cache = PeriodCache()
+    for options in RETENTION:
+        f = random_filters(full, rng)
+        view = View(full, f, period_cache=cache)
+        assert_close(_old_retention(full, f, f.apply(full), **options), view.retention(**options))
