@@ -54,9 +54,10 @@ class PeriodCache:
     is answered from these without reading the events again.
 
     Keyed by the data's identity (the ``full`` Dataset object, kept alive by the entry), the
-    period and what else the result depends on; the ``max_entries`` most recent are kept. One
-    cache per user session (it holds that session's data): pass the same one to every View of
-    the session (``View(..., period_cache=cache)``).
+    period and what else the result depends on; the ``max_entries`` most recent are kept, for
+    one Dataset at a time (a new one drops the previous one's). One cache per user session (it
+    holds that session's data, never share it between sessions): pass the same one to every
+    View of the session (``View(..., period_cache=cache)``).
     """
 
     def __init__(self, max_entries: int = 12, facts_share: float = 0.25) -> None:
@@ -73,12 +74,16 @@ class PeriodCache:
         return entry is not None and entry[0] is full
 
     def get(self, full: Dataset, key: Hashable, fn: Callable[[], Any]) -> Any:
-        """``fn()`` for (``full``, ``key``) the first time, the kept result afterwards."""
+        """``fn()`` for (``full``, ``key``) the first time, the kept result afterwards. A
+        session looks at one Dataset at a time: another ``full`` object than the last one
+        drops what was kept for the previous one (it is not held in memory any longer)."""
         k = (id(full), key)
         entry = self._entries.get(k)
         if entry is not None and entry[0] is full:
             self._entries.move_to_end(k)
             return entry[1]
+        if self._entries and next(reversed(self._entries.values()))[0] is not full:
+            self._entries.clear()
         value = fn()
         self._entries[k] = (full, value)
         while len(self._entries) > self.max_entries:
@@ -366,7 +371,7 @@ class View:
         """(events, cohort table) of :func:`kpi.retention.cohort_view` from every user's
         anchor and returns (:func:`kpi.retention.cohort_activity`, once per data and cohort
         setting); None when it does not apply (the caller computes as before)."""
-        if self.view_ds is not None or self.loader is not None:
+        if self.view_ds is not None:
             return None
         assert self.period_cache is not None
         cache, full, whole = self.period_cache, self.full, Filters()

@@ -156,7 +156,14 @@ class PeriodFacts:
         else:
             index = period.users.select("user_id").with_row_index("_row")
             per_user = per_user.join(index, on="user_id", how="left")
-        if first_seen is not None:
+        if (
+            first_seen is not None
+            and by_row
+            and first_seen["user_id"].equals(period.users["user_id"])  # the users' own column
+        ):
+            seen = first_seen["first_seen"].cast(pl.Datetime("us"))
+            per_user = per_user.with_columns(seen.gather(per_user["_row"]).alias("_first_seen"))
+        elif first_seen is not None:
             fs = first_seen.select(
                 pl.col("user_id").cast(pl.String),
                 pl.col("first_seen").cast(pl.Datetime("us")).alias("_first_seen"),

@@ -388,6 +388,8 @@ def test_cache_is_bounded_and_follows_the_data_object(full: Dataset) -> None:
     assert cache.get(full, 2, lambda: "again") == 2  # kept
     other = dataclasses.replace(full)  # another Dataset object: its own entries
     assert cache.get(other, 2, lambda: "other") == "other"
+    assert len(cache) == 1  # and the previous Dataset's are dropped (not kept in memory)
+    assert cache.get(full, 2, lambda: "recomputed") == "recomputed"
 
 
 def test_not_covered_data_falls_back_to_the_direct_computation() -> None:
@@ -463,3 +465,23 @@ def test_retention_options_equal_the_direct_computation(full: Dataset, seed: int
         f = random_filters(full, rng)
         view = View(full, f, period_cache=cache)
         assert_close(_old_retention(full, f, f.apply(full), **options), view.retention(**options))
+
+
+def test_facts_grouped_on_ids_or_on_user_rows_agree(full: Dataset) -> None:
+    """The facts built without the events' user rows (grouped on the text ids) give the same
+    KPIs as those grouped on the rows (the View's)."""
+    first_seen = full.users.select("user_id", "first_seen")
+    cache = PeriodCache()
+    rng = random.Random(9)
+    for _ in range(4):
+        f = random_filters(full, rng)
+        period = cache.period(full, f)
+        on_ids = PeriodFacts.build(period, first_seen)
+        on_rows = PeriodFacts.build(period, first_seen, cache.user_rows(full, f))
+        if on_ids is None or on_rows is None:
+            assert on_ids is None and on_rows is None
+            continue
+        assert_close(on_ids.stage_kpis(f), on_rows.stage_kpis(f), repr(f))
+        assert_close(on_ids.stage_kpis(f), stages.stage_kpis(f.apply(full), first_seen=first_seen))
+        assert_close(on_ids.stage_kpis_by(f, "channel"), on_rows.stage_kpis_by(f, "channel"))
+        assert_close(on_ids.monthly_duration(f), on_rows.monthly_duration(f))
