@@ -367,6 +367,7 @@ class View:
         purchase_step: str,
         periods: int | None,
         mode: Literal["on", "on_or_after"],
+        grain: Literal["day", "week", "month"],
     ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
         """(events, cohort table) of :func:`kpi.retention.cohort_view` from every user's
         anchor and returns (:func:`kpi.retention.cohort_activity`, once per data and cohort
@@ -378,7 +379,7 @@ class View:
         rows = cache.user_rows(full, whole)
         if rows is None or rows.null_count() or "ts" not in full.events.columns:
             return None
-        key = ("cohorts", self.cohort_grain, cohort_by, return_step, purchase_step)
+        key = ("cohorts", grain, cohort_by, return_step, purchase_step)
         activity = cache.get(
             full,
             key,
@@ -386,7 +387,7 @@ class View:
                 full.events,
                 rows,
                 full.users.height,
-                grain=self.cohort_grain,
+                grain=grain,
                 cohort_by=cohort_by,
                 return_step=return_step,
                 purchase_step=purchase_step,
@@ -693,24 +694,38 @@ class View:
         by: str | None = None,
         trend_period: int = 1,
         inactivity_days: int = 90,
+        grain: Literal["day", "week", "month"] | None = None,
+        purchase_step: str | None = None,
     ) -> retention.RetentionSummary | None:
         """The Retention page's summary (its defaults: cohorts by first visit, or by first
         purchase for an orders-only file; any event counts as a return; 12 periods; churn
         after 90 days): cohorts that started in the period, followed past it. None without
         dates."""
-        ds, ps = self.view, self.purchase()
+        ds = self.view
+        ps = purchase_step if purchase_step is not None else self.purchase()
+        grain_ = grain or self.cohort_grain
         if not ds.has_timestamps or ds.events.height == 0:
             return None
         if cohort_by is None:
             steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
             cohort_by = "first_purchase" if steps == {ps} else "first_event"
-        args = (cohort_by, return_step, mode, periods, by, trend_period, inactivity_days)
+        args = (
+            cohort_by,
+            return_step,
+            mode,
+            periods,
+            by,
+            trend_period,
+            inactivity_days,
+            grain_,
+            ps,
+        )
 
         def compute() -> retention.RetentionSummary:
             everyone = self._segmented()
             fast = None
             if by is None and mode in ("on", "on_or_after") and (periods is None or periods >= 0):
-                fast = self._cohorts_fast(cohort_by, return_step, ps, periods, mode)  # type: ignore[arg-type]
+                fast = self._cohorts_fast(cohort_by, return_step, ps, periods, mode, grain_)  # type: ignore[arg-type]
             if fast is not None:
                 events, table = fast
             else:
@@ -723,7 +738,7 @@ class View:
             return retention.retention_summary(
                 events,
                 table=table,
-                grain=self.cohort_grain,
+                grain=grain_,
                 cohort_by=cohort_by,
                 return_step=return_step,
                 mode=mode,
@@ -738,10 +753,24 @@ class View:
 
         return self.memo(f"retention|{args!r}", compute)
 
-    def value(self, *, clv_basis: str = "channel") -> value.ValueSummary | None:
-        """The Value page's summary with the data's own CLV factors (None without orders with
-        amounts). CAC's new customers: first-ever purchase in the period, on the whole history."""
-        ds, ps = self.view, self.purchase()
+    def value(
+        self,
+        *,
+        clv_basis: str = "channel",
+        aov: float | None = None,
+        purchases_per_year: float | None = None,
+        years: float | None = None,
+        currency: str | None = None,
+        purchase_step: str | None = None,
+    ) -> value.ValueSummary | None:
+        """The Value page's summary (None without orders with amounts). The CLV factors are
+        the data's own unless given (``aov``, ``purchases_per_year``, ``years``: the page's
+        editable inputs; ``years`` defaults to the estimate rounded to 2 decimals, as the
+        page's input shows it). CAC's new customers: first-ever purchase in the period, on the
+        whole history."""
+        ds = self.view
+        ps = purchase_step if purchase_step is not None else self.purchase()
+        args = (clv_basis, aov, purchases_per_year, years, currency, ps)
 
         def compute() -> value.ValueSummary | None:
             inputs = value.clv_inputs(ds.events, purchase_step=ps)
@@ -752,14 +781,17 @@ class View:
                 events,
                 ds.spend,
                 purchase_step=ps,
-                years=float(round(inputs.years, 2)),  # the page's factor, as its input shows it
+                aov=aov,
+                purchases_per_year=purchases_per_year,
+                years=float(round(inputs.years, 2)) if years is None else years,
                 clv_basis=clv_basis,
                 first_purchases=value.new_customers_in_view(
                     self.full, self.filters, purchase_step=ps, segmented=self._segmented()
                 ),
+                currency=currency,
             )
 
-        return self.memo(f"value|{clv_basis}", compute)
+        return self.memo(f"value|{args!r}", compute)
 
     def value_inputs(self) -> value.ClvInputs:
         """The CLV factors estimated from the view's orders."""

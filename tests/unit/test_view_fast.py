@@ -183,18 +183,18 @@ def _old_retention(full: Dataset, f: Filters, ds: Dataset, **options: Any) -> An
     if cohort_by is None:
         steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
         cohort_by = "first_purchase" if steps == {ps} else "first_event"
+    ps = options.pop("purchase_step", ps)
     cohorts = retention.cohort_view(full, f, cohort_by=cohort_by, purchase_step=ps)
     everyone = Filters(segments=f.segments).apply(full)
     by = options.get("by")
     extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
     return retention.retention_summary(
         cohorts.events_with(extra),
-        grain="month",
         cohort_by=cohort_by,
         purchase_step=ps,
         churn_events=everyone.events,
         churn_end=f.end,
-        **{"periods": 12, **options},
+        **{"periods": 12, "grain": "month", **options},
     )
 
 
@@ -210,8 +210,8 @@ def _old_new_customers(full: Dataset, f: Filters, ps: str) -> pl.DataFrame | Non
     )
 
 
-def _old_value(full: Dataset, f: Filters, ds: Dataset) -> Any:
-    """The old View.value() with its defaults."""
+def _old_value(full: Dataset, f: Filters, ds: Dataset, **options: Any) -> Any:
+    """The old View.value() with its defaults (or the Value page's ``options``)."""
     ps = stages.purchase_step(ds)
     inputs = value.clv_inputs(ds.events, purchase_step=ps)
     if inputs.aov is None:
@@ -221,9 +221,8 @@ def _old_value(full: Dataset, f: Filters, ds: Dataset) -> Any:
         events,
         ds.spend,
         purchase_step=ps,
-        years=float(round(inputs.years, 2)),
-        clv_basis="channel",
         first_purchases=_old_new_customers(full, f, ps),
+        **{"years": float(round(inputs.years, 2)), "clv_basis": "channel", **options},
     )
 
 
@@ -454,6 +453,8 @@ RETENTION = [
     {"cohort_by": "first_purchase", "mode": "on_or_after", "periods": 0},
     {"by": "device"},
     {"cohort_by": "signup"},
+    {"grain": "week", "purchase_step": "checkout"},
+    {"grain": "day", "periods": 5, "mode": "on_or_after"},
 ]
 
 
@@ -485,3 +486,20 @@ def test_facts_grouped_on_ids_or_on_user_rows_agree(full: Dataset) -> None:
         assert_close(on_ids.stage_kpis(f), stages.stage_kpis(f.apply(full), first_seen=first_seen))
         assert_close(on_ids.stage_kpis_by(f, "channel"), on_rows.stage_kpis_by(f, "channel"))
         assert_close(on_ids.monthly_duration(f), on_rows.monthly_duration(f))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"clv_basis": "shop"},
+        {"aov": 50.0, "purchases_per_year": 2.5, "years": 3.0, "currency": "EUR"},
+        {"years": 1.5, "clv_basis": "channel"},
+    ],
+)
+def test_value_options_equal_the_direct_computation(full: Dataset, options: dict) -> None:
+    rng = random.Random(300)
+    cache = PeriodCache()
+    for _ in range(3):
+        f = random_filters(full, rng)
+        view = View(full, f, period_cache=cache)
+        assert_close(_old_value(full, f, f.apply(full), **options), view.value(**options))
