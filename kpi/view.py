@@ -120,7 +120,7 @@ class PeriodCache:
             return filters.apply(full)
         period = self.period(full, filters)
         users = period.users
-        mask = users.select(filters._segment_expr(users.columns).alias("_in")).to_series()
+        mask = filters.user_mask(users)
         events = period.events.filter(mask.gather(rows).fill_null(False))
 
         def segment(table: pl.DataFrame | None, columns: list[str] | None = None) -> Any:
@@ -148,7 +148,7 @@ class PeriodCache:
             return ds.events_with(cols)
         users = self.period(full, filters).users
         if filters.active_segments:
-            mask = users.select(filters._segment_expr(users.columns).alias("_in")).to_series()
+            mask = filters.user_mask(users)
             rows = rows.filter(mask.gather(rows).fill_null(False))
         schema = users.schema
         return ds.events.with_columns(
@@ -399,7 +399,7 @@ class View:
         mask = None
         if f.active_segments:
             users = full.users
-            mask = users.select(f._segment_expr(users.columns).alias("_in")).to_series()
+            mask = f.user_mask(users)
         selected = activity.users_in(mask, f.start, f.end)
         events = full.events.filter(selected.gather(rows))
         return events, activity.table(selected, periods=periods, mode=mode)

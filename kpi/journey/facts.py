@@ -208,7 +208,7 @@ class PeriodFacts:
         if not filters.active_segments:
             return None
         users = self.period.users
-        return users.select(filters._segment_expr(users.columns).alias("_in")).to_series()
+        return filters.user_mask(users)
 
     @staticmethod
     def select(frame: pl.DataFrame, mask: pl.Series | None, unknown: bool = False) -> pl.DataFrame:

@@ -503,3 +503,23 @@ def test_value_options_equal_the_direct_computation(full: Dataset, options: dict
         f = random_filters(full, rng)
         view = View(full, f, period_cache=cache)
         assert_close(_old_value(full, f, f.apply(full), **options), view.value(**options))
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [{"no_such_column": ["x"]}, {"device": ["no such value"]}, {"device": []}],
+)
+def test_filters_on_nothing_the_data_has(full: Dataset, segments: dict) -> None:
+    """A filter on a column the users do not have keeps every user of the users table, one
+    on a value nobody has keeps none; an empty list is no filter: as Filters.apply."""
+    cache = PeriodCache(facts_share=0.0)
+    for period in ({}, {"start": date(2025, 10, 1), "end": date(2025, 10, 31)}):
+        f = Filters(segments=segments, **period)
+        segs = ["device"]
+        assert_close(
+            reference(full, f, FunnelSettings(), segs),
+            fast(View(full, f, period_cache=cache), segs),
+        )
+        got, want = cache.apply(full, f), f.apply(full)
+        _same_table(got.events, want.events)
+        _same_table(got.users, want.users)
