@@ -562,8 +562,9 @@ class View:
             return None
         got = self._facts_for(which)
         progress_of = getattr(funnel, "funnel_progress", None)
-        if got is not None and progress_of is not None and segment in got[1].period.users.columns:
-            f, facts = got
+        covered = got is not None and progress_of is not None
+        if covered and segment in got[1].period.users.columns and segment not in got[1].period.events.columns:  # type: ignore[union-attr]  # fmt: skip
+            f, facts = got  # type: ignore[misc]
             u = facts.select(facts.users, facts.mask(f))
             if len(self.steps) < 1 or u.height == 0 or not u["n"].sum():
                 return None

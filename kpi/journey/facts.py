@@ -459,7 +459,7 @@ class PeriodFacts:
         """:func:`kpi.stages.stage_kpis_by` of the filtered Dataset from the facts (None when
         ``by`` is not a users column: the caller computes it as before)."""
         users = self.period.users
-        if by not in users.columns:
+        if by not in users.columns or by in self.period.events.columns:
             return None
         mask = self.mask(filters)
         u = self.select(self.users, mask)
