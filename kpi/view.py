@@ -24,7 +24,7 @@ from kpi import advocacy, alerts, funnel, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import InputError, ParcoursError
 from kpi.filters import Filters
-from kpi.journey.facts import PeriodFacts
+from kpi.journey.facts import PeriodFacts, Selection
 from kpi.settings import FunnelSettings
 from kpi.words import Fact
 
@@ -451,8 +451,11 @@ class View:
         def compute() -> list[stages.Kpi] | ParcoursError:
             try:
                 got = self._facts_for(which)
-                if got is not None:
-                    return got[1].stage_kpis(got[0])
+                if got is not None:  # the same numbers, read from the period's facts
+                    f, facts = got
+                    return stages.stage_kpis(
+                        facts.period, first_seen=self.first_seen, facts=Selection(facts, f)
+                    )
                 ds = self.view if which == "view" else self.previous
                 assert ds is not None
                 return stages.stage_kpis(ds, first_seen=self.first_seen)

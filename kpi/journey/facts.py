@@ -33,7 +33,7 @@ from kpi.journey.kpi import Kpi, empty, missing, needs, not_applicable, ok, rate
 from kpi.segments import NONE, OTHER, top_values
 from kpi.words import Fact
 
-__all__ = ["PeriodFacts"]
+__all__ = ["PeriodFacts", "Selection"]
 
 _TIME_CODES = ("time_to_convert_median", "time_to_convert_mean")
 
@@ -526,3 +526,14 @@ class PeriodFacts:
             )
             .sort("month")
         )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A period's facts and segment filters: what ``stage_kpis(facts=...)`` reads."""
+
+    facts: PeriodFacts
+    filters: Filters
+
+    def stage_kpis(self) -> list[Kpi]:
+        return self.facts.stage_kpis(self.filters)
