@@ -60,7 +60,7 @@ class PeriodCache:
     View of the session (``View(..., period_cache=cache)``).
     """
 
-    def __init__(self, max_entries: int = 12, facts_share: float = 0.25) -> None:
+    def __init__(self, max_entries: int = 24, facts_share: float = 0.25) -> None:
         self.max_entries = max_entries
         self.facts_share = facts_share
         """A View builds a period's facts for a segment selection holding at least this share
