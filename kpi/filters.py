@@ -59,6 +59,14 @@ class Filters:
                 expr &= pl.col(col).cast(pl.String).fill_null("(none)").is_in(list(values))
         return expr
 
+    def user_mask(self, users: pl.DataFrame) -> pl.Series:
+        """For each row of ``users``, True when it is in the segment filters (what
+        :meth:`apply` keeps of a users table), one value per row."""
+        mask = users.select(self._segment_expr(users.columns).alias("_in")).to_series()
+        if mask.len() != users.height:  # no filter on a users column: a single literal
+            mask = pl.Series("_in", [bool(mask[0]) if mask.len() else True] * users.height)
+        return mask
+
     def _date_expr(self, col: str) -> pl.Expr:
         expr = pl.lit(True)
         if self.start is not None:

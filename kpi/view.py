@@ -12,7 +12,8 @@ builds one for its workbook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -23,10 +24,13 @@ from kpi import advocacy, alerts, funnel, retention, stages, value
 from kpi.dataset import Dataset
 from kpi.errors import InputError, ParcoursError
 from kpi.filters import Filters
+from kpi.journey.facts import PeriodFacts, Selection
 from kpi.settings import FunnelSettings
 from kpi.words import Fact
 
-__all__ = ["View", "preferred_segment"]
+__all__ = ["PeriodCache", "View", "preferred_segment"]
+
+_NOT_COVERED = object()  # the period's facts do not cover this data: compute as before
 
 
 def preferred_segment(ds: Dataset) -> str | None:
@@ -41,6 +45,124 @@ def _event_steps(ds: Dataset) -> list[str]:
     if "step" not in ds.events.columns or ds.events.height == 0:
         return []
     return ds.events["step"].unique(maintain_order=True).drop_nulls().to_list()
+
+
+class PeriodCache:
+    """What the Views of one Dataset share per period: the period's Dataset (dates only), its
+    per-user facts (:class:`kpi.journey.facts.PeriodFacts`), its funnel progress per funnel
+    setting. Segments are user attributes, so every segment filter and breakdown of a period
+    is answered from these without reading the events again.
+
+    Keyed by the data's identity (the ``full`` Dataset object, kept alive by the entry), the
+    period and what else the result depends on; the ``max_entries`` most recent are kept, for
+    one Dataset at a time (a new one drops the previous one's). One cache per user session (it
+    holds that session's data, never share it between sessions): pass the same one to every
+    View of the session (``View(..., period_cache=cache)``).
+    """
+
+    def __init__(self, max_entries: int = 24, facts_share: float = 0.25) -> None:
+        self.max_entries = max_entries
+        self.facts_share = facts_share
+        """A View builds a period's facts for a segment selection holding at least this share
+        of the period's events (a smaller one is computed from its filtered Dataset, cheaper
+        than a pass over the whole period); the whole period always builds them."""
+        self._entries: OrderedDict[tuple, tuple[Dataset, Any]] = OrderedDict()
+
+    def has(self, full: Dataset, key: Hashable) -> bool:
+        """True when (``full``, ``key``) is kept."""
+        entry = self._entries.get((id(full), key))
+        return entry is not None and entry[0] is full
+
+    def get(self, full: Dataset, key: Hashable, fn: Callable[[], Any]) -> Any:
+        """``fn()`` for (``full``, ``key``) the first time, the kept result afterwards. A
+        session looks at one Dataset at a time: another ``full`` object than the last one
+        drops what was kept for the previous one (it is not held in memory any longer)."""
+        k = (id(full), key)
+        entry = self._entries.get(k)
+        if entry is not None and entry[0] is full:
+            self._entries.move_to_end(k)
+            return entry[1]
+        if self._entries and next(reversed(self._entries.values()))[0] is not full:
+            self._entries.clear()
+        value = fn()
+        self._entries[k] = (full, value)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return value
+
+    def period(self, full: Dataset, filters: Filters) -> Dataset:
+        """``Filters(start=, end=)`` of ``filters`` applied to ``full`` (no segment filter)."""
+        period = Filters(start=filters.start, end=filters.end)
+        return self.get(full, ("period", period.key()), lambda: period.apply(full))
+
+    def user_rows(self, full: Dataset, filters: Filters) -> pl.Series | None:
+        """For each event of :meth:`period`, its user's row in the period's users table (null
+        for a user missing from it); None when the ids cannot be matched (types differ)."""
+        period = self.period(full, filters)
+
+        def compute() -> pl.Series | None:
+            ev, users = period.events, period.users
+            if "user_id" not in ev.columns or ev.schema["user_id"] != users.schema.get("user_id"):
+                return None
+            index = users.select("user_id").with_row_index("_row")
+            return ev.select("user_id").join(index, on="user_id", how="left")["_row"]
+
+        return self.get(full, ("rows", filters.start, filters.end), compute)
+
+    def apply(self, full: Dataset, filters: Filters) -> Dataset:
+        """``filters.apply(full)``, the same Dataset, from the period's Dataset and its events'
+        user rows: a segment filter is a mask over the users gathered onto the events (no join
+        of the events)."""
+        if not filters.active_segments:
+            return self.period(full, filters)
+        rows = self.user_rows(full, filters)
+        if rows is None:
+            return filters.apply(full)
+        period = self.period(full, filters)
+        users = period.users
+        mask = filters.user_mask(users)
+        events = period.events.filter(mask.gather(rows).fill_null(False))
+
+        def segment(table: pl.DataFrame | None, columns: list[str] | None = None) -> Any:
+            if table is None:
+                return None
+            return table.filter(filters._segment_expr(columns or table.columns))
+
+        return period.with_tables(
+            events=events,
+            users=users.filter(mask),
+            survey=segment(period.survey),
+            spend=segment(period.spend, ["channel"]),
+            counts=segment(period.counts),
+        )
+
+    def events_with(
+        self, full: Dataset, filters: Filters, columns: list[str] | tuple[str, ...]
+    ) -> pl.DataFrame:
+        """``filters.apply(full).events_with(columns)``, the users' columns gathered by row
+        (no join of the events)."""
+        ds = self.apply(full, filters)
+        cols = [c for c in columns if c in ds.users.columns and c not in ds.events.columns]
+        rows = self.user_rows(full, filters)
+        if not cols or rows is None:
+            return ds.events_with(cols)
+        users = self.period(full, filters).users
+        if filters.active_segments:
+            mask = filters.user_mask(users)
+            rows = rows.filter(mask.gather(rows).fill_null(False))
+        schema = users.schema
+        return ds.events.with_columns(
+            users[c].gather(rows).fill_null("(none)")
+            if schema[c] == pl.String
+            else users[c].gather(rows)
+            for c in cols
+        )
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 @dataclass
@@ -64,9 +186,12 @@ class View:
     loader: Callable[[Filters], Dataset | None] | None = field(
         default=None, repr=False, compare=False
     )
+    period_cache: PeriodCache | None = field(default=None, repr=False, compare=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        if self.period_cache is None:
+            self.period_cache = PeriodCache()
         if self.settings.steps or self.settings.segment is not None:
             _ = self.steps, self.segment  # what the caller asked for exists, or say so now
 
@@ -78,7 +203,8 @@ class View:
                 ds = None
             if ds is not None:
                 return ds
-        return filters.apply(self.full)
+        assert self.period_cache is not None
+        return self.period_cache.apply(self.full, filters)
 
     # ------------------------------------------------------------------ the view's data
     @property
@@ -170,6 +296,133 @@ class View:
             ),
         )
 
+    # ------------------------------------------------------------------ the period's facts
+    def period_dataset(self, filters: Filters | None = None) -> Dataset:
+        """The Dataset of ``filters``' period (default: the view's), without segment filters,
+        shared through the period cache."""
+        assert self.period_cache is not None
+        return self.period_cache.period(self.full, filters or self.filters)
+
+    def period_facts(self, filters: Filters | None = None) -> PeriodFacts | None:
+        """The per-user facts of ``filters``' period (default: the view's), None when the data
+        is not covered (:meth:`kpi.journey.facts.PeriodFacts.build`)."""
+        f = filters or self.filters
+
+        def build() -> PeriodFacts | None:
+            try:
+                rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
+                return PeriodFacts.build(self.period_dataset(f), self.first_seen, rows)
+            except ParcoursError:
+                return None
+
+        return self._shared(("facts", f.start, f.end), build)
+
+    def _shared(self, key: Hashable, fn: Callable[[], Any]) -> Any:
+        assert self.period_cache is not None
+        return self.period_cache.get(self.full, key, fn)
+
+    def _facts_for(self, which: Literal["view", "previous"]) -> tuple[Filters, PeriodFacts] | None:
+        """The filters and facts of the view or of its previous period, when the facts cover
+        it (not when the caller gave the filtered Dataset itself)."""
+        if which == "view":
+            f: Filters | None = self.filters
+            given = self.view_ds
+        else:
+            f, given = self.previous_filters, self.previous_ds
+        if f is None or given is not None:
+            return None
+
+        def decide() -> tuple[Filters, PeriodFacts] | None:
+            assert f is not None and self.period_cache is not None
+            cache, key = self.period_cache, ("facts", f.start, f.end)
+            if f.active_segments and not cache.has(self.full, key):
+                # the period's facts cost about one pass over its events: for a selection
+                # much smaller than the period, the filtered Dataset is cheaper (until a
+                # larger selection of the period builds them)
+                ds = self.view if which == "view" else self.previous
+                if ds is None:
+                    return None
+                period = cache.period(self.full, f)
+                if ds.events.height < cache.facts_share * period.events.height:
+                    return None
+            facts = self.period_facts(f)
+            return (f, facts) if facts is not None else None
+
+        return self.memo(f"facts_for|{which}", decide)
+
+    def _segmented(self) -> Dataset:
+        """The whole history of the view's segments (no period): cohorts followed past the
+        period, new customers judged on their whole history."""
+        f = self.filters
+        if f.start is None and f.end is None and self.view_ds is None:
+            return self.view
+        assert self.period_cache is not None
+        cache = self.period_cache
+        return self.memo("segmented", lambda: cache.apply(self.full, Filters(segments=f.segments)))
+
+    def _cohorts_fast(
+        self,
+        cohort_by: str,
+        return_step: str | None,
+        purchase_step: str,
+        periods: int | None,
+        mode: Literal["on", "on_or_after"],
+        grain: Literal["day", "week", "month"],
+    ) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+        """(events, cohort table) of :func:`kpi.retention.cohort_view` from every user's
+        anchor and returns (:func:`kpi.retention.cohort_activity`, once per data and cohort
+        setting); None when it does not apply (the caller computes as before)."""
+        if self.view_ds is not None:
+            return None
+        assert self.period_cache is not None
+        cache, full, whole = self.period_cache, self.full, Filters()
+        rows = cache.user_rows(full, whole)
+        if rows is None or rows.null_count() or "ts" not in full.events.columns:
+            return None
+        key = ("cohorts", grain, cohort_by, return_step, purchase_step)
+        activity = cache.get(
+            full,
+            key,
+            lambda: retention.cohort_activity(
+                full.events,
+                rows,
+                full.users.height,
+                grain=grain,
+                cohort_by=cohort_by,
+                return_step=return_step,
+                purchase_step=purchase_step,
+            ),
+        )
+        if activity is None:
+            return None
+        f = self.filters
+        mask = None
+        if f.active_segments:
+            users = full.users
+            mask = f.user_mask(users)
+        selected = activity.users_in(mask, f.start, f.end)
+        events = full.events.filter(selected.gather(rows))
+        return events, activity.table(selected, periods=periods, mode=mode)
+
+    def events_with(self, columns: list[str] | tuple[str, ...]) -> pl.DataFrame:
+        """The view's events with the users' ``columns`` (:meth:`Dataset.events_with`)."""
+        if self.loader is not None or self.view_ds is not None:
+            return self.view.events_with(list(columns))
+        assert self.period_cache is not None
+        return self.period_cache.events_with(self.full, self.filters, columns)
+
+    def _has_previous(self) -> bool:
+        """True when the previous period has events in the view's segments (without loading
+        the previous period's filtered Dataset when the facts say it)."""
+        if self.previous_filters is None:
+            return False
+        got = self._facts_for("previous")
+        if got is not None and "previous" not in self._memo:
+            f, facts = got
+            u = facts.select(facts.users, facts.mask(f))
+            return bool(u.height and u["n"].sum())
+        return self.previous is not None
+
     # ------------------------------------------------------------------ the memo
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
         """``fn()`` the first time ``key`` is asked for, the kept result afterwards."""
@@ -186,17 +439,25 @@ class View:
     def kpis(self, *, strict: bool = False) -> list[stages.Kpi]:
         """The stage KPIs of the view; [] when they cannot be computed, or with ``strict`` the
         :class:`~kpi.errors.ParcoursError` saying why (the pages show it)."""
-        return self._kpis("kpis", self.view, strict)
+        return self._kpis("kpis", "view", strict)
 
     def previous_kpis(self, *, strict: bool = False) -> list[stages.Kpi] | None:
         """The stage KPIs of the previous period, None without one."""
-        if self.previous is None:
+        if not self._has_previous():
             return None
-        return self._kpis("prev_kpis", self.previous, strict)
+        return self._kpis("prev_kpis", "previous", strict)
 
-    def _kpis(self, key: str, ds: Dataset, strict: bool) -> list[stages.Kpi]:
+    def _kpis(self, key: str, which: Literal["view", "previous"], strict: bool) -> list[stages.Kpi]:
         def compute() -> list[stages.Kpi] | ParcoursError:
             try:
+                got = self._facts_for(which)
+                if got is not None:  # the same numbers, read from the period's facts
+                    f, facts = got
+                    return stages.stage_kpis(
+                        facts.period, first_seen=self.first_seen, facts=Selection(facts, f)
+                    )
+                ds = self.view if which == "view" else self.previous
+                assert ds is not None
                 return stages.stage_kpis(ds, first_seen=self.first_seen)
             except ParcoursError as exc:
                 return exc
@@ -214,6 +475,10 @@ class View:
 
         def compute() -> pl.DataFrame | None:
             try:
+                got = self._facts_for("view")
+                table = got[1].stage_kpis_by(got[0], segment) if got is not None else None
+                if table is not None:
+                    return table
                 return stages.stage_kpis_by(self.view, segment, first_seen=self.first_seen)
             except ParcoursError:
                 return None
@@ -228,12 +493,147 @@ class View:
     def funnel(self, ds: Dataset | None = None) -> pl.DataFrame | None:
         """The funnel table of the view (or of ``ds``: the previous period) for the view's
         funnel settings; None when there is no funnel."""
-        ds = ds or self.view
-        key = "funnel" if ds is self.view else "prev_funnel"
-        return self.memo(key, lambda: self._funnel(ds))
+        if ds is None or ds is self._memo.get("view"):
+            return self.memo("funnel", lambda: self._funnel_of("view"))
+        return self.memo("prev_funnel", lambda: self._funnel(ds))
 
     def previous_funnel(self) -> pl.DataFrame | None:
-        return self.funnel(self.previous) if self.previous is not None else None
+        if not self._has_previous():
+            return None
+        return self.memo("prev_funnel", lambda: self._funnel_of("previous"))
+
+    def _funnel_of(self, which: Literal["view", "previous"]) -> pl.DataFrame | None:
+        fast = self._fast_funnel(which)
+        if fast is not _NOT_COVERED:
+            return fast  # type: ignore[return-value]
+        ds = self.view if which == "view" else self.previous
+        return self._funnel(ds) if ds is not None else None
+
+    def funnel_progress(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
+        """The funnel progress of each user of ``filters``' period (default: the view's) for
+        the view's funnel settings (:func:`kpi.funnel.funnel_progress`), shared through the
+        period cache; None before kpi.funnel has it."""
+        make = getattr(funnel, "funnel_progress", None)
+        if make is None:
+            return None
+        f = filters or self.filters
+        period = self.period_dataset(f)
+        s = self.settings
+        key = ("funnel_progress", f.start, f.end, tuple(self.steps), s.window, s.order,
+               s.open_funnel, timed)  # fmt: skip
+
+        def build() -> Any:
+            ev = period.events if timed else period.events.drop("ts", strict=False)
+            return make(
+                ev,
+                self.steps,
+                window=s.window if timed else None,  # membership: no window
+                order=s.order if timed else "sequential",
+                open_funnel=s.open_funnel,
+            )
+
+        return self._shared(key, build)
+
+    def funnel_by(
+        self,
+        segment: str,
+        *,
+        top: int = 8,
+        keep: list[str] | tuple[str, ...] | None = None,
+        previous: bool = False,
+    ) -> pl.DataFrame | None:
+        """The funnel (:func:`kpi.funnel.funnel`) of the view (or of its previous period) by
+        ``segment``: its ``top`` values by events + "Other" (``kpi.segments.with_top_values``
+        on the events), or the values ``keep`` + "Other" (``funnel_view_data.with_values``:
+        the previous period in the current one's segments), as the Funnel page's breakdown.
+        None without a funnel (no steps, no events, or the data cannot make one)."""
+        which: Literal["view", "previous"] = "previous" if previous else "view"
+        key = f"funnel_by|{which}|{segment}|{top}|{None if keep is None else tuple(keep)}"
+        return self.memo(key, lambda: self._funnel_by(which, segment, top, keep))
+
+    def _funnel_by(
+        self,
+        which: Literal["view", "previous"],
+        segment: str,
+        top: int,
+        keep: list[str] | tuple[str, ...] | None,
+    ) -> pl.DataFrame | None:
+        from kpi import funnel_view_data
+        from kpi.segments import NONE, with_top_values
+
+        if which == "previous" and not self._has_previous():
+            return None
+        got = self._facts_for(which)
+        progress_of = getattr(funnel, "funnel_progress", None)
+        covered = got is not None and progress_of is not None
+        if covered and segment in got[1].period.users.columns and segment not in got[1].period.events.columns:  # type: ignore[union-attr]  # fmt: skip
+            f, facts = got  # type: ignore[misc]
+            u = facts.select(facts.users, facts.mask(f))
+            if len(self.steps) < 1 or u.height == 0 or not u["n"].sum():
+                return None
+            values = facts.period.users[segment].cast(pl.String).fill_null(NONE)
+            frame = pl.DataFrame(
+                {
+                    "user_id": u["user_id"],
+                    segment: values.gather(u["_row"]).fill_null(NONE),
+                    "_w": u["n"],
+                }
+            )
+            if keep is None:
+                frame = with_top_values(frame, segment, top, weight="_w")
+            else:
+                frame = funnel_view_data.with_values(frame, segment, keep)
+            timed = facts.has_ts and bool(u["n_ts"].sum())
+            try:
+                return self.funnel_progress(f, timed=timed).funnel(
+                    frame.select("user_id", segment), by=[segment]
+                )
+            except ParcoursError:
+                return None
+        ds = self.view if which == "view" else self.previous
+        if ds is None or len(self.steps) < 1 or ds.events.height == 0:
+            return None
+        timed = ds.has_timestamps
+        ev = self.events_with([segment]) if which == "view" else ds.events_with([segment])
+        if segment not in ev.columns:
+            return None
+        if not timed:
+            ev = ev.drop("ts", strict=False)
+        ev = (
+            with_top_values(ev, segment, top)
+            if keep is None
+            else funnel_view_data.with_values(ev, segment, keep)
+        )
+        try:
+            return funnel.funnel(
+                ev,
+                self.steps,
+                by=[segment],
+                window=self.settings.window if timed else None,
+                order=self.settings.order if timed else "sequential",
+                open_funnel=self.settings.open_funnel,
+            )
+        except ParcoursError:
+            return None
+
+    def _fast_funnel(self, which: Literal["view", "previous"]) -> object:
+        """The funnel from the period's funnel progress and the users of the segment
+        filters; ``_NOT_COVERED`` when the facts do not cover the data."""
+        got = self._facts_for(which)
+        if got is None or getattr(funnel, "funnel_progress", None) is None:
+            return _NOT_COVERED
+        f, facts = got
+        mask = facts.mask(f)
+        u = facts.select(facts.users, mask)
+        if len(self.steps) < 1 or u.height == 0 or not u["n"].sum():
+            return None
+        timed = facts.has_ts and bool(u["n_ts"].sum())
+        try:
+            progress = self.funnel_progress(f, timed=timed)
+            users = None if mask is None else facts.period.users.filter(mask).select("user_id")
+            return progress.table(users)
+        except ParcoursError:
+            return None
 
     def _funnel(self, ds: Dataset) -> pl.DataFrame | None:
         if len(self.steps) < 1 or ds.events.height == 0:
@@ -256,6 +656,9 @@ class View:
 
         def compute() -> pl.DataFrame | None:
             try:
+                got = self._facts_for("view")
+                if got is not None:
+                    return got[1].monthly_duration(got[0])
                 return stages.monthly_session_duration(self.view.events)
             except ParcoursError:
                 return None
@@ -295,28 +698,51 @@ class View:
         by: str | None = None,
         trend_period: int = 1,
         inactivity_days: int = 90,
+        grain: Literal["day", "week", "month"] | None = None,
+        purchase_step: str | None = None,
     ) -> retention.RetentionSummary | None:
         """The Retention page's summary (its defaults: cohorts by first visit, or by first
         purchase for an orders-only file; any event counts as a return; 12 periods; churn
         after 90 days): cohorts that started in the period, followed past it. None without
         dates."""
-        ds, ps = self.view, self.purchase()
+        ds = self.view
+        ps = purchase_step if purchase_step is not None else self.purchase()
+        grain_ = grain or self.cohort_grain
         if not ds.has_timestamps or ds.events.height == 0:
             return None
         if cohort_by is None:
             steps = set(ds.steps) | set(ds.events["step"].unique().to_list())
             cohort_by = "first_purchase" if steps == {ps} else "first_event"
-        args = (cohort_by, return_step, mode, periods, by, trend_period, inactivity_days)
+        args = (
+            cohort_by,
+            return_step,
+            mode,
+            periods,
+            by,
+            trend_period,
+            inactivity_days,
+            grain_,
+            ps,
+        )
 
         def compute() -> retention.RetentionSummary:
-            cohorts = retention.cohort_view(
-                self.full, self.filters, cohort_by=cohort_by, purchase_step=ps
-            )
-            everyone = Filters(segments=self.filters.segments).apply(self.full)
-            extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+            everyone = self._segmented()
+            fast = None
+            if by is None and mode in ("on", "on_or_after") and (periods is None or periods >= 0):
+                fast = self._cohorts_fast(cohort_by, return_step, ps, periods, mode, grain_)  # type: ignore[arg-type]
+            if fast is not None:
+                events, table = fast
+            else:
+                cohorts = retention.cohort_view(
+                    self.full, self.filters, cohort_by=cohort_by, purchase_step=ps,
+                    segmented=everyone,
+                )  # fmt: skip
+                extra = [c for c in (by, "signup" if cohort_by == "signup" else None) if c]
+                events, table = cohorts.events_with(extra), None
             return retention.retention_summary(
-                cohorts.events_with(extra),
-                grain=self.cohort_grain,
+                events,
+                table=table,
+                grain=grain_,
                 cohort_by=cohort_by,
                 return_step=return_step,
                 mode=mode,
@@ -331,28 +757,45 @@ class View:
 
         return self.memo(f"retention|{args!r}", compute)
 
-    def value(self, *, clv_basis: str = "channel") -> value.ValueSummary | None:
-        """The Value page's summary with the data's own CLV factors (None without orders with
-        amounts). CAC's new customers: first-ever purchase in the period, on the whole history."""
-        ds, ps = self.view, self.purchase()
+    def value(
+        self,
+        *,
+        clv_basis: str = "channel",
+        aov: float | None = None,
+        purchases_per_year: float | None = None,
+        years: float | None = None,
+        currency: str | None = None,
+        purchase_step: str | None = None,
+    ) -> value.ValueSummary | None:
+        """The Value page's summary (None without orders with amounts). The CLV factors are
+        the data's own unless given (``aov``, ``purchases_per_year``, ``years``: the page's
+        editable inputs; ``years`` defaults to the estimate rounded to 2 decimals, as the
+        page's input shows it). CAC's new customers: first-ever purchase in the period, on the
+        whole history."""
+        ds = self.view
+        ps = purchase_step if purchase_step is not None else self.purchase()
+        args = (clv_basis, aov, purchases_per_year, years, currency, ps)
 
         def compute() -> value.ValueSummary | None:
             inputs = value.clv_inputs(ds.events, purchase_step=ps)
             if inputs.aov is None:
                 return None
-            events = ds.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+            events = self.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
             return value.value_summary(
                 events,
                 ds.spend,
                 purchase_step=ps,
-                years=float(round(inputs.years, 2)),  # the page's factor, as its input shows it
+                aov=aov,
+                purchases_per_year=purchases_per_year,
+                years=float(round(inputs.years, 2)) if years is None else years,
                 clv_basis=clv_basis,
                 first_purchases=value.new_customers_in_view(
-                    self.full, self.filters, purchase_step=ps
+                    self.full, self.filters, purchase_step=ps, segmented=self._segmented()
                 ),
+                currency=currency,
             )
 
-        return self.memo(f"value|{clv_basis}", compute)
+        return self.memo(f"value|{args!r}", compute)
 
     def value_inputs(self) -> value.ClvInputs:
         """The CLV factors estimated from the view's orders."""

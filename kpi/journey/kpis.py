@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
@@ -30,8 +31,13 @@ def stage_kpis(
     purchase_step: str | None = None,
     lead_step: str | None = None,
     customer_step: str | None = None,
+    facts: Any = None,
 ) -> list[Kpi]:
     """Awareness, consideration and decision KPIs of a (filtered) dataset, in journey order.
+
+    ``facts`` (a :class:`kpi.journey.facts.Selection`: a period's per-user facts and the
+    segment filters of ``dataset``) reads the same KPIs from the facts instead of scanning
+    ``dataset`` (the View passes the period's Dataset then); it is used when no step is given.
 
     Steps not given are detected from the step names (:func:`kpi.stages.detect_steps`).
     ``first_seen`` (``user_id``, ``first_seen``) gives each user's first-ever event from the
@@ -41,6 +47,9 @@ def stage_kpis(
     events have no ``user_id``/``step`` columns and :class:`~kpi.errors.InputError` for an
     unknown step name.
     """
+    given = (landing_step, product_step, cart_step, purchase_step, lead_step, customer_step)
+    if facts is not None and all(step is None for step in given):
+        return facts.stage_kpis()
     roles = resolve_steps(
         dataset,
         step_arguments(

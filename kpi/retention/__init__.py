@@ -19,7 +19,9 @@ from __future__ import annotations
 from kpi.definitions import Definition
 from kpi.retention.churn import Churn, churn_rate, retention_rate
 from kpi.retention.cohorts import (
+    CohortActivity,
     Mode,
+    cohort_activity,
     cohort_table,
     cohort_table_note,
     cohort_view,
@@ -72,12 +74,14 @@ __all__ = [
     "DEFINITIONS",
     "RETURN_LABELS",
     "Churn",
+    "CohortActivity",
     "Mode",
     "PurchaseFrequency",
     "RepeatPurchase",
     "RetentionSummary",
     "average_long",
     "churn_rate",
+    "cohort_activity",
     "cohort_long",
     "cohort_matrix",
     "cohort_table",

@@ -23,7 +23,8 @@ All rates are fractions (0.366); the pages show percentages.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 import polars as pl
@@ -47,7 +48,9 @@ from kpi.words import Fact
 
 __all__ = [
     "TABLE_SCHEMA",
+    "CohortActivity",
     "Mode",
+    "cohort_activity",
     "cohort_table",
     "cohort_table_note",
     "cohort_view",
@@ -178,6 +181,22 @@ def cohort_table(
         .select(*ckeys, "user_id", (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
     )
 
+    return _tabulate(anchors, activity, keys, "user_id", as_of, grain, periods, mode)
+
+
+def _tabulate(
+    anchors: pl.LazyFrame,
+    activity: pl.LazyFrame,
+    keys: list[str],
+    user: str,
+    as_of: datetime,
+    grain: Grain,
+    periods: int | None,
+    mode: Mode,
+) -> pl.DataFrame:
+    """The cohort table from the anchors (one row per user: ``_cidx``, the ``keys``) and the
+    activity (user × period N retained: ``period``), as of ``as_of``."""
+    ckeys = [*keys, "_cidx"]
     as_of_idx = scalar_index(as_of, grain)
     last = pl.lit(as_of_idx, pl.Int64) - pl.col("_cidx")
     if periods is not None:
@@ -194,7 +213,7 @@ def cohort_table(
         table = grid.join(counts, on=[*ckeys, "period"], how="left")
         table = table.with_columns(pl.col("retained").fill_null(0))
     else:
-        best = activity.group_by(*ckeys, "user_id").agg(pl.col("period").max())
+        best = activity.group_by(*ckeys, user).agg(pl.col("period").max())
         best = best.join(sizes.with_columns(last.alias("_cap")).select(*ckeys, "_cap"), on=ckeys)
         counts = best.group_by(*ckeys, pl.min_horizontal("period", "_cap").alias("period")).agg(
             pl.len().cast(pl.Int64).alias("_n")
@@ -219,6 +238,103 @@ def cohort_table(
         .collect()
     )
     return out.cast(_TABLE_SCHEMA)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CohortActivity:
+    """Every user's cohort anchor and the periods they came back in, over the whole data.
+
+    A user's anchor (first event, or first purchase) and returns do not depend on segment
+    filters (user attributes) nor on the view's period (a cohort is followed over its whole
+    history): computed once per Dataset, the cohort table of any set of users is a filter
+    and a count. Users are rows of the Dataset's users table (``_row``).
+    """
+
+    anchors: pl.DataFrame  # _row, _anchor, _cidx
+    activity: pl.DataFrame  # _row, _cidx, period
+    last_ts: pl.Series  # per users row: the user's last event time (null: none)
+    grain: Grain
+
+    def users_in(self, mask: pl.Series | None, start: date | None, end: date | None) -> pl.Series:
+        """The users rows of :func:`cohort_view`: in the segments (``mask``; None: all), and
+        with an anchor in [start, end] when the period has a bound."""
+        n = self.last_ts.len()
+        selected = mask if mask is not None else pl.Series([True] * n)
+        if start is None and end is None:
+            return selected
+        inside = pl.lit(True)
+        if start is not None:
+            inside &= pl.col("_anchor") >= datetime.combine(start, datetime.min.time())
+        if end is not None:
+            inside &= pl.col("_anchor") < datetime.combine(
+                end + timedelta(days=1), datetime.min.time()
+            )
+        rows = self.anchors.filter(inside)["_row"]
+        anchored = (
+            pl.Series([False] * n).scatter(rows, True) if rows.len() else pl.Series([False] * n)
+        )
+        return selected & anchored
+
+    def table(self, selected: pl.Series, *, periods: int | None, mode: Mode) -> pl.DataFrame:
+        """:func:`cohort_table` (no breakdown) of the events of the ``selected`` users."""
+        as_of = self.last_ts.filter(selected).max()
+        if as_of is None:
+            return _empty_table(None)
+        anchors = self.anchors.filter(selected.gather(self.anchors["_row"]))
+        activity = self.activity.filter(selected.gather(self.activity["_row"]))
+        return _tabulate(
+            anchors.lazy(),
+            activity.lazy(),
+            [],
+            "_row",
+            as_datetime(as_of),
+            self.grain,
+            periods,
+            mode,
+        )
+
+
+def cohort_activity(
+    events: pl.DataFrame,
+    user_rows: pl.Series,
+    n_users: int,
+    *,
+    grain: Grain = "month",
+    cohort_by: str = "first_event",
+    return_step: str | None = None,
+    purchase_step: str = "purchase",
+) -> CohortActivity | None:
+    """The :class:`CohortActivity` of ``events`` whose users are ``user_rows`` (each event's
+    row in a users table of ``n_users`` rows, no null); None for cohorts anchored on a date
+    column (signup...), computed from the events as before."""
+    check_grain(grain)
+    if cohort_by not in ("first_event", "first_purchase") or user_rows.null_count():
+        return None
+    ts, step = pl.col("ts"), pl.col("step")
+    cols = ["ts", "step"] if "step" in events.columns else ["ts"]
+    if (cohort_by == "first_purchase" or return_step is not None) and "step" not in cols:
+        return None
+    ev = events.select(cols).with_columns(user_rows.alias("_row")).lazy().filter(ts.is_not_null())
+    src = ev.filter(step == purchase_step) if cohort_by == "first_purchase" else ev
+    anchors = (
+        src.group_by("_row")
+        .agg(ts.min().alias("_anchor"))
+        .with_columns(period_index(pl.col("_anchor"), grain).alias("_cidx"))
+        .collect()
+    )
+    ret = ev if return_step is None else ev.filter(step == return_step)
+    activity = (
+        ret.group_by("_row", period_index(ts, grain).alias("_pidx"))
+        .agg(ts.max().alias("_last"))
+        .join(anchors.lazy(), on="_row", how="inner")
+        .filter(pl.col("_last") >= pl.col("_anchor"))
+        .select("_row", "_cidx", (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
+        .collect()
+    )
+    last = ev.group_by("_row").agg(ts.max()).collect()
+    dtype = events.schema["ts"]
+    last_ts = pl.Series("ts", [None] * n_users, dtype=dtype).scatter(last["_row"], last["ts"])
+    return CohortActivity(anchors, activity, last_ts, grain)
 
 
 def cohort_table_note(
@@ -253,6 +369,7 @@ def cohort_view(
     *,
     cohort_by: str = "first_event",
     purchase_step: str = "purchase",
+    segmented: Dataset | None = None,
 ) -> Dataset:
     """The cohorts that *started* in the filter's period, followed over their whole history.
 
@@ -263,9 +380,10 @@ def cohort_view(
     (before the end of the period and after it). Anchor (as :func:`cohort_table`): the first
     event (``"first_event"``), the first ``purchase_step`` event (``"first_purchase"``) or the
     earliest value of that users column (``"signup"``...). Without a start or an end, that side
-    is open; without either, the result is the segment-filtered data.
+    is open; without either, the result is the segment-filtered data. ``segmented``: that
+    segment-filtered data when the caller already has it (the view's period cache).
     """
-    seg = Filters(segments=filters.segments).apply(ds_full)
+    seg = segmented if segmented is not None else Filters(segments=filters.segments).apply(ds_full)
     if filters.start is None and filters.end is None:
         return seg
     if cohort_by in ("first_event", "first_purchase"):

@@ -107,6 +107,7 @@ def retention_summary(
     as_of: datetime | None = None,
     churn_events: pl.DataFrame | None = None,
     churn_end: date | datetime | None = None,
+    table: pl.DataFrame | None = None,
 ) -> RetentionSummary:
     """Cohort table, averages, curves, repeat purchase, frequency and churn in one call.
 
@@ -118,20 +119,25 @@ def retention_summary(
     before that period and not during it. ``churn_events`` (default ``events``) are the events
     churn is measured on (a cohort page passes every user of the segment, not only the cohorts
     shown); ``churn_end`` (default ``as_of``) is the last day of the churn period (the end of
-    the chosen period on a page), so the rule's dates follow the view.
+    the chosen period on a page), so the rule's dates follow the view. ``table``: the cohort
+    table of ``events`` when the caller has it (:meth:`kpi.retention.CohortActivity.table`).
     """
     if by:
         events = top_segment(events, by, top)
-    table = cohort_table(
-        events,
-        grain=grain,
-        cohort_by=cohort_by,
-        return_step=return_step,
-        mode=mode,
-        periods=periods,
-        by=by,
-        as_of=as_of,
-        purchase_step=purchase_step,
+    table = (
+        table
+        if table is not None
+        else cohort_table(
+            events,
+            grain=grain,
+            cohort_by=cohort_by,
+            return_step=return_step,
+            mode=mode,
+            periods=periods,
+            by=by,
+            as_of=as_of,
+            purchase_step=purchase_step,
+        )
     )
     note = None
     if table.height == 0:

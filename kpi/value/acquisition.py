@@ -90,6 +90,7 @@ def new_customers_in_view(
     *,
     channel: str = "channel",
     purchase_step: str | None = "purchase",
+    segmented: Dataset | None = None,
 ) -> pl.DataFrame | None:
     """The view's new customers, judged on the full history (for CAC under a period filter).
 
@@ -98,15 +99,19 @@ def new_customers_in_view(
     customer's first purchase is taken over their whole history, and only customers whose
     first purchase falls in [``filters.start``, ``filters.end``] are kept (see
     :func:`new_customers`). None when the data has no timestamps or no ``channel`` user column
-    (CAC cannot be computed then anyway).
+    (CAC cannot be computed then anyway). ``segmented``: the segment-filtered ``ds_full``
+    when the caller already has it.
     """
-    seg = Filters(segments=filters.segments).apply(ds_full)
+    seg = segmented if segmented is not None else Filters(segments=filters.segments).apply(ds_full)
     if not seg.has_timestamps or (
         channel not in seg.users.columns and channel not in seg.events.columns
     ):
         return None
+    events = seg.events
+    if purchase_step is not None and "step" in events.columns:  # join the channel to the buys
+        events = events.filter(pl.col("step") == purchase_step)  # only (new_customers reads them)
     return new_customers(
-        seg.events_with([channel]),
+        seg.with_tables(events=events).events_with([channel]),
         channel=channel,
         purchase_step=purchase_step,
         start=filters.start,
