@@ -8,6 +8,7 @@ parse files themselves.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,25 @@ def problem_text(problem: ParcoursError | None) -> str:
 @st.cache_resource(show_spinner=False)  # the frame's pill says "Reading the data…"
 def demo_files() -> list[ParsedFile]:
     """The committed demo files, parsed once per server (they hold no user data)."""
-    return [parse(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
+    return preload_demo()[0]
+
+
+_DEMO_LOCK = threading.Lock()
+_DEMO: list[tuple[list[ParsedFile], tuple[Dataset | None, ParcoursError | None]]] = []
+
+
+def preload_demo() -> tuple[list[ParsedFile], tuple[Dataset | None, ParcoursError | None]]:
+    """The committed demo files and their Dataset, read once per process.
+
+    ``pages/_ui/serve.py`` calls it in a background thread as the server starts, so the first
+    page of the first visitor does not wait for the demo data to be read (it waits for the
+    thread to finish if it has not). Only the committed demo data: nothing of an upload.
+    """
+    with _DEMO_LOCK:
+        if not _DEMO:
+            fs = [parse(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
+            _DEMO.append((fs, build(fs)))
+        return _DEMO[0]
 
 
 def files() -> list[ParsedFile]:
@@ -237,7 +256,7 @@ def dataset(grain: str = "month") -> tuple[Dataset | None, ParcoursError | None]
 
 @st.cache_resource(show_spinner=False)
 def _demo_dataset() -> tuple[Dataset | None, ParcoursError | None]:
-    return build(demo_files())
+    return preload_demo()[1]
 
 
 @st.cache_resource(show_spinner=False)
