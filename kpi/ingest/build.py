@@ -240,13 +240,24 @@ def rank_segments(
 
 
 def _duplicate_rows(frame: pl.DataFrame) -> int:
-    """Rows identical to another row in every column (the extra copies)."""
+    """Rows identical to another row in every column (the extra copies).
+
+    Exact and cheap: one hash per row; rows whose hash is unique are unique, so when every hash
+    is distinct there is no duplicate, and otherwise only the rows sharing a hash are compared.
+    """
     if frame.height < 2:
         return 0
     try:
-        return frame.height - frame.n_unique()
+        hashes = frame.hash_rows()
+    except pl.exceptions.PolarsError:  # pragma: no cover - columns polars cannot hash
+        return 0
+    if hashes.n_unique() == frame.height:
+        return 0
+    candidates = frame.filter(hashes.is_duplicated())
+    try:
+        return candidates.height - candidates.n_unique()
     except pl.exceptions.PolarsError:  # columns polars cannot compare (objects)
-        return frame.height - frame.hash_rows().n_unique()
+        return candidates.height - candidates.hash_rows().n_unique()
 
 
 def _users_table(
