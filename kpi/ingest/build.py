@@ -176,7 +176,7 @@ def build_dataset(
         if len(per_step_files) > 1:
             notes.append(Fact("ingest_shape.steps_by_users"))
     if not step_order and events.height:
-        step_order = _default_steps(events)
+        step_order = _default_steps(events, users)
     seen: set[str] = set()
     steps = tuple(s for s in step_order if not (s in seen or seen.add(s)))
     currencies = tuple(sorted({c for t in tables for c in t.currencies_named()}))
@@ -292,7 +292,18 @@ def _users_table(
     return users
 
 
-def _default_steps(events: pl.DataFrame) -> list[str]:
+def _default_steps(events: pl.DataFrame, users: pl.DataFrame | None = None) -> list[str]:
+    """The suggested step order (:func:`kpi.funnel.default_step_order`).
+
+    The order depends on the user ids only through the number of distinct users per step. When
+    a 64-bit hash of the ids is one-to-one on ``users`` (every event's user is there), those
+    counts are taken on the hashes, which is about twice as fast as on the id strings, with
+    the same counts.
+    """
+    if users is not None and "user_id" in users.columns and events.schema["user_id"] == pl.String:
+        ids = users["user_id"]
+        if ids.null_count() == 0 and ids.hash().n_unique() == ids.len():
+            events = events.select(pl.col("user_id").hash(), "step", *_ts(events))
     try:
         from kpi.funnel import default_step_order
 
@@ -304,6 +315,10 @@ def _default_steps(events: pl.DataFrame) -> list[str]:
             .sort("n", descending=True)["step"]
             .to_list()
         )
+
+
+def _ts(events: pl.DataFrame) -> list[str]:
+    return ["ts"] if "ts" in events.columns else []
 
 
 def table_name(filename: str | None, index: int = 0) -> str:

@@ -15,9 +15,10 @@ import numpy as np
 import polars as pl
 import pytest
 
+from kpi.funnel import default_step_order
 from kpi.ingest import roles as roles_module
 from kpi.ingest import shared_id as shared_id_module
-from kpi.ingest.build import _duplicate_rows
+from kpi.ingest.build import _default_steps, _duplicate_rows
 from kpi.ingest.orders import _first_touch
 from kpi.ingest.roles import _HEAD_ROWS, MAX_SEGMENT_VALUES, _column_stats
 from kpi.load import read_table
@@ -271,3 +272,35 @@ def test_dataset_users_as_before_on_the_demo_events() -> None:
     _, attrs, _, _ = _events_from(t)
     want = _reference_first_touch(attrs)
     assert ds.users.select(want.columns).equals(want)
+
+
+# --------------------------------------------------------------------------- default steps
+
+
+def test_default_steps_on_hashed_ids_as_on_the_ids() -> None:
+    """Step names unknown to kpi.steps are ordered by distinct users: counted on the hashes of
+    the ids, the order is that of the ids themselves."""
+    rng = np.random.default_rng(5)
+    n = 30_000
+    users = [f"u{i:05d}" for i in range(3_000)]
+    # step k is done by about 3000 / (k + 1) users, many times each: the order is by users
+    k = rng.integers(0, 6, n)
+    who = (rng.random(n) * 3_000 / (k + 1)).astype(int)
+    start = datetime(2025, 1, 1)
+    events = pl.DataFrame(
+        {
+            "user_id": [users[i] for i in who],
+            "step": [f"stage {j}" for j in k],
+            "ts": [start + timedelta(minutes=int(m)) for m in rng.integers(0, 9_000, n)],
+        }
+    )
+    table = pl.DataFrame({"user_id": users})
+    want = default_step_order(events)
+    assert want == [f"stage {j}" for j in range(6)]
+    assert _default_steps(events, table) == want
+    assert _default_steps(events.drop("ts"), table) == default_step_order(events.drop("ts"))
+    assert _default_steps(events, None) == want
+    demo = build_dataset(
+        [TableInput.from_table("events.csv.gz", read_table(DEMO / "events.csv.gz"))]
+    )
+    assert _default_steps(demo.events, demo.users) == default_step_order(demo.events)
