@@ -250,10 +250,11 @@ def _duplicate_rows(frame: pl.DataFrame) -> int:
     try:
         hashes = frame.hash_rows()
     except pl.exceptions.PolarsError:  # pragma: no cover - columns polars cannot hash
-        return 0
-    if hashes.n_unique() == frame.height:
-        return 0
-    candidates = frame.filter(hashes.is_duplicated())
+        candidates = frame
+    else:
+        if hashes.n_unique() == frame.height:
+            return 0
+        candidates = frame.filter(hashes.is_duplicated())
     try:
         return candidates.height - candidates.n_unique()
     except pl.exceptions.PolarsError:  # columns polars cannot compare (objects)
