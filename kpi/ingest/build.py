@@ -176,7 +176,7 @@ def build_dataset(
         if len(per_step_files) > 1:
             notes.append(Fact("ingest_shape.steps_by_users"))
     if not step_order and events.height:
-        step_order = _default_steps(events)
+        step_order = _default_steps(events, users)
     seen: set[str] = set()
     steps = tuple(s for s in step_order if not (s in seen or seen.add(s)))
     currencies = tuple(sorted({c for t in tables for c in t.currencies_named()}))
@@ -240,13 +240,25 @@ def rank_segments(
 
 
 def _duplicate_rows(frame: pl.DataFrame) -> int:
-    """Rows identical to another row in every column (the extra copies)."""
+    """Rows identical to another row in every column (the extra copies).
+
+    Exact and cheap: one hash per row; rows whose hash is unique are unique, so when every hash
+    is distinct there is no duplicate, and otherwise only the rows sharing a hash are compared.
+    """
     if frame.height < 2:
         return 0
     try:
-        return frame.height - frame.n_unique()
+        hashes = frame.hash_rows()
+    except pl.exceptions.PolarsError:  # pragma: no cover - columns polars cannot hash
+        candidates = frame
+    else:
+        if hashes.n_unique() == frame.height:
+            return 0
+        candidates = frame.filter(hashes.is_duplicated())
+    try:
+        return candidates.height - candidates.n_unique()
     except pl.exceptions.PolarsError:  # columns polars cannot compare (objects)
-        return frame.height - frame.hash_rows().n_unique()
+        return candidates.height - candidates.hash_rows().n_unique()
 
 
 def _users_table(
@@ -281,7 +293,18 @@ def _users_table(
     return users
 
 
-def _default_steps(events: pl.DataFrame) -> list[str]:
+def _default_steps(events: pl.DataFrame, users: pl.DataFrame | None = None) -> list[str]:
+    """The suggested step order (:func:`kpi.funnel.default_step_order`).
+
+    The order depends on the user ids only through the number of distinct users per step. When
+    a 64-bit hash of the ids is one-to-one on ``users`` (every event's user is there), those
+    counts are taken on the hashes, which is about twice as fast as on the id strings, with
+    the same counts.
+    """
+    if users is not None and "user_id" in users.columns and events.schema["user_id"] == pl.String:
+        ids = users["user_id"]
+        if ids.null_count() == 0 and ids.hash().n_unique() == ids.len():
+            events = events.select(pl.col("user_id").hash(), "step", *_ts(events))
     try:
         from kpi.funnel import default_step_order
 
@@ -293,6 +316,10 @@ def _default_steps(events: pl.DataFrame) -> list[str]:
             .sort("n", descending=True)["step"]
             .to_list()
         )
+
+
+def _ts(events: pl.DataFrame) -> list[str]:
+    return ["ts"] if "ts" in events.columns else []
 
 
 def table_name(filename: str | None, index: int = 0) -> str:

@@ -126,12 +126,26 @@ def _purchase_step(g: pl.DataFrame) -> str | None:
 
 
 def _first_touch(attrs: pl.DataFrame) -> pl.DataFrame:
-    """One row per user: each attribute's value on the user's first event (first touch)."""
+    """One row per user: each attribute's value on the user's first event (first touch).
+
+    ``first_seen`` is the user's earliest ``ts``; an attribute is its first non-null value in
+    time order (ties in file order). Users come in the order of their first event.
+    """
     others = [c for c in attrs.columns if c not in ("user_id", "ts")]
     if "ts" in attrs.columns:
-        attrs = attrs.sort("ts", nulls_last=True)
-        agg = [pl.col("ts").min().alias("first_seen")]
-    else:
-        agg = []
-    agg += [pl.col(c).drop_nulls().first().alias(c) for c in others]
-    return attrs.group_by("user_id", maintain_order=True).agg(agg)
+        ts = attrs["ts"]
+        if ts.null_count() or not ts.is_sorted():  # exports are often in time order already
+            attrs = attrs.sort("ts", nulls_last=True, maintain_order=True)
+        attrs = attrs.rename({"ts": "first_seen"})  # the first row's ts is the earliest
+    # each user's first row holds the first value of every column without nulls (one pass
+    # over the ids, no group-by); a column with nulls takes its first non-null value
+    first_row = pl.col("user_id").is_first_distinct()
+    users = attrs.filter(first_row)
+    nulls = attrs.null_count().row(0, named=True) if others else {}
+    for c in others:
+        if nulls[c]:
+            found = attrs.select("user_id", c).filter(pl.col(c).is_not_null()).filter(first_row)
+            users = users.drop(c).join(found, on="user_id", how="left", maintain_order="left")
+    return users.select(
+        "user_id", *(["first_seen"] if "first_seen" in users.columns else []), *others
+    )

@@ -489,14 +489,15 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         elif st["boolean"]:
             roles[col] = "converted"
         elif (
-            st["constant_text"]
+            st["text"]
             and "step" not in taken
             and frame.height > 1
             and frame.width <= 4  # a per-step file: a user column and the step's name
             and not {"revenue", "unit_price", "order_id"} & taken
+            and st["constant_text"]
         ):
             claim(col, "step")  # one file per funnel step: the column holds the step name
-        elif st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
+        elif st["text"] and _at_most(st, MAX_SEGMENT_VALUES):
             roles[col] = "segment"
         elif st["text"] and st["unique_ratio"] > 0.5 and "user_id" not in taken:
             claim(col, "user_id")
@@ -545,7 +546,7 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
     # next to them is an attribute, not an event name.
     if any(r == "step_flag" for r in roles.values()):
         for col, r in list(roles.items()):
-            if r == "step" and stats[col]["n_unique"] <= MAX_SEGMENT_VALUES:
+            if r == "step" and _at_most(stats[col], MAX_SEGMENT_VALUES):
                 roles[col] = "segment"
                 taken.discard("step")
     # A date column in a table without events is a signup / first-seen date.
@@ -558,10 +559,10 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
         ts_col = next(c for c, r in roles.items() if r == "ts")
         if (
             "user_id" in taken
-            and stats[ts_col]["unique_ratio"] < 1.0
             and "score" not in taken
             and "signup" not in taken
             and not any(r == "step_flag" for r in roles.values())
+            and _repeats(stats[ts_col])
         ):
             roles[ts_col] = "signup"
     # integer user ids stored as floats (17850.0) are still ids; numeric ids with no name
@@ -596,52 +597,103 @@ def detect_roles(frame: pl.DataFrame, *, filename: str | None = None) -> dict[st
 def _fallback_role(st: dict) -> str:
     if st.get("non_null") == 0:
         return "ignore"
-    if st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES:
+    if st["text"] and _at_most(st, MAX_SEGMENT_VALUES):
         return "segment"
     if st["numeric"]:
         return "metric"
     return "ignore"
 
 
+class _Stats(dict):
+    """A column's statistics; the distinct-value count is computed on first use only.
+
+    Counting the distinct values of a long text column (user ids, session ids) is the costly
+    part, and most decisions never look at it (a column named ``user_id`` is the user id):
+    ``st["n_unique"]``, ``st["unique_ratio"]`` and ``st["constant_text"]`` are filled when read,
+    and :func:`_at_most` answers "at most k distinct values" from the first rows when they
+    already hold more than k. Every answer is exact (the same as counting all rows).
+    """
+
+    def __init__(self, series: pl.Series, **stats: object) -> None:
+        super().__init__(stats)
+        self._series = series
+
+    def __missing__(self, key: str) -> object:
+        if key not in ("n_unique", "unique_ratio", "constant_text"):
+            raise KeyError(key)
+        s = self._series
+        n_unique = s.n_unique() - (1 if s.null_count() else 0) if self["non_null"] else 0
+        self["n_unique"] = n_unique
+        self["unique_ratio"] = n_unique / max(self["non_null"], 1)
+        self["constant_text"] = self["text"] and n_unique == 1
+        return self[key]
+
+    def head_distinct(self, rows: int) -> int:
+        """Distinct non-null values among the first ``rows`` rows (a lower bound)."""
+        head = self._series.head(rows)
+        return head.n_unique() - (1 if head.null_count() else 0)
+
+
+_HEAD_ROWS = 20_000  # rows looked at before counting a whole column's distinct values
+
+
+def _at_most(st: Mapping, k: int) -> bool:
+    """Exactly ``st["n_unique"] <= k``, without counting a long column when its first rows
+    already hold more than ``k`` distinct values."""
+    if (
+        "n_unique" not in st
+        and isinstance(st, _Stats)
+        and st["non_null"] > _HEAD_ROWS
+        and st.head_distinct(_HEAD_ROWS) > k
+    ):
+        return False
+    return st["n_unique"] <= k
+
+
+def _repeats(st: Mapping) -> bool:
+    """Exactly ``st["unique_ratio"] < 1.0`` (some value repeats), from the first rows when a
+    value already repeats there."""
+    if "n_unique" not in st and isinstance(st, _Stats) and st["non_null"] > _HEAD_ROWS:
+        head = st._series.head(_HEAD_ROWS)
+        if st.head_distinct(_HEAD_ROWS) < head.len() - head.null_count():
+            return True
+    return st["unique_ratio"] < 1.0
+
+
 def _column_stats(s: pl.Series, n: int) -> dict:
     dtype = s.dtype
     if dtype.is_nested() or dtype == pl.Object:  # records / lists: never a segment or an id
         return {**_NESTED_STATS, "dtype": dtype, "non_null": s.len() - s.null_count()}
-    non_null = s.drop_nulls()
-    n_unique = non_null.n_unique() if non_null.len() else 0
+    non_null_count = s.len() - s.null_count()
     numeric = dtype.is_numeric()
-    integral = False
-    if numeric and non_null.len():
+    integral = index_like = boolean = False
+    lo = hi = None
+    if numeric and non_null_count:
+        non_null = s.drop_nulls()
         integral = bool((non_null.cast(pl.Float64) % 1 == 0).all())
-    index_like = False
-    if numeric and integral and non_null.len() == n and n > 2:
-        first = non_null.cast(pl.Int64)
-        index_like = bool(
-            (first.diff().drop_nulls() == 1).all()
-            and first[0] in (0, 1)
-            and s.name.strip() in ("", "index", "Unnamed: 0", "#")
-        )
-    return {
-        "dtype": dtype,
-        "non_null": non_null.len(),
-        "n_unique": n_unique,
-        "unique_ratio": n_unique / max(non_null.len(), 1),
-        "numeric": numeric,
-        "integral": integral,
-        "temporal": dtype.is_temporal(),
-        "boolean": dtype == pl.Boolean
-        or (
-            numeric
-            and integral
-            and non_null.len() > 0
-            and set(non_null.unique().to_list()) <= {0, 1}
-        ),
-        "text": dtype == pl.String,
-        "constant_text": dtype == pl.String and n_unique == 1,
-        "index_like": index_like,
-        "min": non_null.min() if numeric and non_null.len() else None,
-        "max": non_null.max() if numeric and non_null.len() else None,
-    }
+        lo, hi = non_null.min(), non_null.max()
+        # whole numbers between 0 and 1 are the values {0, 1}
+        boolean = integral and lo >= 0 and hi <= 1
+        if integral and non_null_count == n and n > 2:
+            first = non_null.cast(pl.Int64)
+            index_like = bool(
+                (first.diff().drop_nulls() == 1).all()
+                and first[0] in (0, 1)
+                and s.name.strip() in ("", "index", "Unnamed: 0", "#")
+            )
+    return _Stats(
+        s,
+        dtype=dtype,
+        non_null=non_null_count,
+        numeric=numeric,
+        integral=integral,
+        temporal=dtype.is_temporal(),
+        boolean=dtype == pl.Boolean or boolean,
+        text=dtype == pl.String,
+        index_like=index_like,
+        min=lo,
+        max=hi,
+    )
 
 
 _NESTED_STATS: dict = {
@@ -696,12 +748,11 @@ def _check_values(role: str, st: dict, col: str) -> str | None:
     ):
         return None
     if role == "converted" and not st["boolean"]:
-        return "segment" if st["text"] and st["n_unique"] <= MAX_SEGMENT_VALUES else None
+        return "segment" if st["text"] and _at_most(st, MAX_SEGMENT_VALUES) else None
     if role == "step_flag" and not (st["boolean"] or st["temporal"] or st["numeric"]):
         return None
-    if (
-        role in ("device", "channel", "variant", "cohort", "segment")
-        and st["n_unique"] > MAX_SEGMENT_VALUES * 5
+    if role in ("device", "channel", "variant", "cohort", "segment") and not _at_most(
+        st, MAX_SEGMENT_VALUES * 5
     ):
         return "ignore" if st["text"] else None
     if role == "step" and st["numeric"]:
