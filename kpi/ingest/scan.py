@@ -41,7 +41,7 @@ from typing import Literal
 import polars as pl
 
 from kpi.dataset import Dataset, Source
-from kpi.errors import ParcoursError, UnreadableFileError
+from kpi.errors import InputError, ParcoursError, UnreadableFileError
 from kpi.words import Fact
 
 __all__ = [
@@ -65,10 +65,6 @@ MISSING_USER_ID = "ingest_rows.missing_user_id"
 MISSING_EVENT = "ingest_rows.missing_event"
 MISSING_TIMESTAMP = "ingest_rows.missing_timestamp"
 
-_USER_CATS = "kpi_scan_user_id"
-_SESSION_CATS = "kpi_scan_session_id"
-_ORDER_CATS = "kpi_scan_order_id"
-
 
 class ScanUnsupported(ParcoursError):
     """The file cannot take the streaming route (the fact says why); the normal route can."""
@@ -83,14 +79,15 @@ class Scanned:
     rows_kept: int
     kind: str
     format: str
-    user_ids: pl.DataType
-    """The Categorical dtype whose codes are ``Dataset.events["user_id"]``: decode with
-    :func:`decode_ids`."""
+    user_ids: pl.Categories
+    """The dictionary of the user ids: ``Dataset.events["user_id"]`` and ``users["user_id"]``
+    are its codes (:func:`decode_ids`)."""
+    _alive: pl.Series | None = None  # holds the dictionary (polars frees unused ones)
 
 
-def decode_ids(codes: pl.Series, dictionary: pl.DataType) -> pl.Series:
+def decode_ids(codes: pl.Series, dictionary: pl.Categories) -> pl.Series:
     """User ids (text) of the codes of a :class:`Scanned` dataset."""
-    return codes.cast(pl.UInt32).cast(dictionary).cast(pl.String)
+    return dictionary.to_series().gather(codes).alias(codes.name)
 
 
 def is_big(path: Path, threshold_mb: float = BIG_FILE_MB) -> bool:
@@ -137,8 +134,16 @@ def _sample(path: Path, fmt: str, name: str, encoding: str | None, delimiter: st
         "infer_schema": False,
     }
     raw = pl.read_csv(head, **options)  # type: ignore[arg-type]
-    if list(raw.columns) != list(table.frame.columns) or raw.height != rep.rows_read:
+    if (
+        list(raw.columns) != list(table.frame.columns)
+        or raw.height != rep.rows_read
+        or set(rep.dropped) - {BLANK_ROW}
+    ):
         raise ScanUnsupported(Fact("scan.unsupported.layout", file=name))
+    if rep.dropped:  # blank rows: all fields empty (counted again in the scan)
+        raw = raw.filter(~pl.all_horizontal(pl.all().is_null()))
+        if raw.height != table.frame.height:
+            raise ScanUnsupported(Fact("scan.unsupported.layout", file=name))
     return table, raw, options
 
 
@@ -204,6 +209,16 @@ def scan_dataset(
     if encoding is not None and encoding.replace("-", "").lower() not in ("utf8", "ascii"):
         raise ScanUnsupported(Fact("scan.unsupported.encoding", file=name, encoding=encoding))
     table, raw, options = _sample(path, fmt, name, encoding, delimiter)
+    missing = [c for c in (roles or {}) if c not in table.frame.columns]
+    if missing:
+        raise InputError(
+            Fact(
+                "scan.role.no_column",
+                file=name,
+                column=missing[0],
+                columns=list(table.frame.columns),
+            )
+        )
     detected = detect_roles(table.frame, filename=name)
     all_roles = {**detected, **(roles or {})}
     t = TableInput.from_table(name, table, roles=all_roles)
@@ -234,9 +249,11 @@ def scan_dataset(
         user = user.str.to_lowercase()
         notes.append(Fact("ingest_shape.email_ids", file=name, column=uid))
     user = pl.when(user != "").then(user)
+    # a dictionary of its own per scan and per id (codes from 0; freed when unused)
+    user_cats, session_cats, order_cats = (pl.Categories.random() for _ in range(3))
     cols: list[pl.Expr] = [
         pl.all_horizontal(pl.all().is_null()).alias("_blank"),
-        user.cast(pl.Categorical(pl.Categories(_USER_CATS))).alias("user_id"),
+        user.cast(pl.Categorical(user_cats)).alias("user_id"),
     ]
     step_text = typed_col(step).cast(pl.String).str.strip_chars()
     cols.append(pl.when(step_text != "").then(step_text).cast(pl.Categorical).alias("step"))
@@ -249,12 +266,12 @@ def scan_dataset(
             notes.append(
                 Fact("ingest_shape.ga4_session", file=name, user_column=uid, session_column=sid)
             )
-        cols.append(sid_expr.cast(pl.Categorical(pl.Categories(_SESSION_CATS))).alias("session_id"))
+        cols.append(sid_expr.cast(pl.Categorical(session_cats)).alias("session_id"))
     if rev:
         cols.append(typed_col(rev).cast(pl.Float64).alias("revenue"))
     if oid:
         oid_expr = _as_id(typed_col(oid), tschema[oid])
-        cols.append(oid_expr.cast(pl.Categorical(pl.Categories(_ORDER_CATS))).alias("order_id"))
+        cols.append(oid_expr.cast(pl.Categorical(order_cats)).alias("order_id"))
     channel = t.col("channel")
     if channel and _norm(channel).endswith("trafficsourcemedium"):
         notes.insert(0, Fact("ingest_shape.ga4_medium", file=name, column=channel))
@@ -303,7 +320,7 @@ def scan_dataset(
             ]
             frame = frame.filter(mask)
     kept = frame.height
-    user_ids = frame.schema["user_id"]
+    alive = frame["user_id"].head(1)
     frame = frame.drop("_blank", *[c for c in frame.columns if c.startswith("_other_")])
     frame = frame.with_columns(
         pl.col("user_id").to_physical(),
@@ -390,4 +407,4 @@ def scan_dataset(
         currency=one_currency(currencies),
         currencies=currencies,
     )
-    return Scanned(ds, rows_read, kept, kind, fmt, user_ids)
+    return Scanned(ds, rows_read, kept, kind, fmt, user_cats, alive)

@@ -117,6 +117,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "alertes (taux écrits 0.02 ou 2%)",
     ),
     "cli.help.group.workbook": ("workbook", "classeur"),
+    "cli.help.big": (
+        "read the file in a stream into compact columns (files too big to upload: one CSV "
+        "or Parquet event log); default: automatic above {mb:int} MB",
+        "lire le fichier en flux en colonnes compactes (fichiers trop gros pour être "
+        "téléversés : un journal d'événements CSV ou Parquet) ; par défaut : "
+        "automatique au-delà de {mb:int} Mo",
+    ),
+    "cli.help.no_big": (
+        "always read the files in memory (the app's route), whatever their size",
+        "toujours lire les fichiers en mémoire (comme l'application), quelle que soit leur "
+        "taille",
+    ),
+    "cli.read_stream": (
+        "read {file} in a stream ({format}): {kept:int} of {read:int} rows kept ({kind}) in "
+        "{seconds:num1} s",
+        "lu {file} en flux ({format}) : {kept:int} lignes conservées sur {read:int} "
+        "({kind}) en {seconds:num1} s",
+    ),
+    "cli.stream_fallback": (
+        "{file}: read in memory ({why})",
+        "{file} : lu en mémoire ({why})",
+    ),
+    "cli.big_one_file": (
+        "--big reads one file; {n:int} were given.",
+        "--big lit un seul fichier ; {n:int} ont été donnés.",
+    ),
     "cli.help.encoding": (
         "text encoding of every CSV, e.g. cp1252 (default: detected)",
         "encodage de chaque CSV, par exemple cp1252 (par défaut\u00a0: détecté)",

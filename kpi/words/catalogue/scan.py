@@ -37,6 +37,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} n'est pas un journal d'événements ({kind})\u00a0: la lecture en flux ne lit "
         "que les journaux d'événements.",
     ),
+    "scan.role.no_column": (
+        "{file}: no column '{column}' for --role; columns: {columns:list}.",
+        "{file}\u00a0: pas de colonne «\u00a0{column}\u00a0» pour --role\u00a0; colonnes\u00a0: "
+        "{columns:list}.",
+    ),
     "scan.error.unreadable": (
         "{file} could not be read to the end: {detail}",
         "{file} n'a pas pu être lu jusqu'au bout\u00a0: {detail}",
