@@ -126,8 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.help.no_big": (
         "always read the files in memory (the app's route), whatever their size",
-        "toujours lire les fichiers en mémoire (comme l'application), quelle que soit leur "
-        "taille",
+        "toujours lire les fichiers en mémoire (comme l'application), quelle que soit leur taille",
     ),
     "cli.read_stream": (
         "read {file} in a stream ({format}): {kept:int} of {read:int} rows kept ({kind}) in "
