@@ -197,3 +197,27 @@ def test_cli_big_options_documented_and_help_stays_light() -> None:
     )
     r = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
     assert r.stdout.strip() == "[]", r.stdout
+
+
+def test_first_touch_skips_missing_values_as_the_normal_route(tmp_path: Path) -> None:
+    """A user's segment is the value on their earliest event that has one (ties: file order)."""
+    rows = [
+        "user_id,event_time,event_name,device,channel",
+        "u1,2025-01-02 10:00:00,landing,,ads",  # u1's first event has no device
+        "u1,2025-01-03 10:00:00,purchase,tablet,",
+        "u1,2025-01-03 10:00:00,landing,mobile,seo",  # same time: the file's order decides
+        "u2,2025-01-05 09:00:00,landing,desktop,ads",
+        "u2,2025-01-01 09:00:00,landing,,",  # u2's earliest event has neither
+        "u3,2025-01-04 09:00:00,landing,,",  # u3 never says
+        "u4,2025-01-04 09:00:00,landing,mobile,ads",
+    ]
+    path = tmp_path / "touch.csv"
+    path.write_text("\n".join(rows[:1] + rows[1:] * 40) + "\n")
+    ref = _normal(path)
+    scanned = scan_dataset(path)
+    users = scanned.dataset.users.with_columns(
+        decode_ids(scanned.dataset.users["user_id"], scanned.user_ids)
+    )
+    assert_frame_equal(users, ref.users)
+    devices = dict(zip(ref.users["user_id"], ref.users["device"], strict=True))
+    assert devices == {"u1": "tablet", "u2": "desktop", "u3": None, "u4": "mobile"}
