@@ -6,8 +6,9 @@ its peak. This route, used by ``python -m kpi report`` for big files (:data:`BIG
 reads the file once with ``pl.scan_csv`` / ``pl.scan_parquet`` and ``collect(engine=
 "streaming")`` straight into compact columns:
 
-- user ids, session ids and order ids become integer codes (UInt32) through a Categorical
-  dictionary kept aside (:attr:`Scanned.user_ids` decodes them); the analyses only compare ids;
+- user ids and order ids become integer codes (UInt32) through a Categorical dictionary
+  (:attr:`Scanned.user_ids` decodes the users'); session ids a 64-bit hash; the analyses only
+  compare ids;
 - event names are Categorical; segments stay small Categorical columns until the one-row-per-
   user table, where they are text as in the normal route; timestamps are parsed in the scan.
 
@@ -261,7 +262,7 @@ def scan_dataset(
         notes.append(Fact("ingest_shape.email_ids", file=name, column=uid))
     user = pl.when(user != "").then(user)
     # a dictionary of its own per scan and per id (codes from 0; freed when unused)
-    user_cats, session_cats, order_cats = (pl.Categories.random() for _ in range(3))
+    user_cats, order_cats = pl.Categories.random(), pl.Categories.random()
     cols: list[pl.Expr] = [
         pl.all_horizontal(pl.all().is_null()).alias("_blank"),
         user.cast(pl.Categorical(user_cats)).alias("user_id"),
@@ -277,7 +278,11 @@ def scan_dataset(
             notes.append(
                 Fact("ingest_shape.ga4_session", file=name, user_column=uid, session_column=sid)
             )
-        cols.append(sid_expr.cast(pl.Categorical(session_cats)).alias("session_id"))
+        # sessions: a 64-bit hash, not a dictionary (one session in 6 events: a dictionary of
+        # 8M sessions costs 2 GB while it is built); two of 50M sessions share a hash with a
+        # chance below 1e-4
+        sid_hash = pl.when(sid_expr.is_not_null()).then(sid_expr.hash(seed=11))
+        cols.append(sid_hash.alias("session_id"))
     if rev:
         cols.append(typed_col(rev).cast(pl.Float64).alias("revenue"))
     if oid:
@@ -343,7 +348,7 @@ def scan_dataset(
     frame = frame.drop("_blank", *[c for c in frame.columns if c.startswith("_other_")])
     frame = frame.with_columns(
         pl.col("user_id").to_physical(),
-        *[pl.col(c).to_physical() for c in ("session_id", "order_id") if c in frame.columns],
+        *[pl.col(c).to_physical() for c in ("order_id",) if c in frame.columns],
     )
 
     # one row per user: first touch (earliest event, ties in file order)
