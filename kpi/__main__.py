@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_RED_FLAGS = 0, 2, 3
 
-#: One file above this size (MB) is read on the streaming route (:mod:`kpi.ingest.scan`, which
-#: holds the same figure; kept here so that ``--help`` imports no polars).
-BIG_FILE_MB = 1024
+#: One file of more rows than this is read on the streaming route (:mod:`kpi.ingest.scan`,
+#: which holds the same figure; kept here so that ``--help`` imports nothing heavy).
+BIG_ROWS = 10_000_000
 
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)\s*$", re.I)
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
@@ -169,7 +169,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
         action="store_const",
         const=True,
         default=None,
-        help=render("cli.help.big", lang, mb=BIG_FILE_MB).replace("%", "%%"),
+        help=render("cli.help.big", lang, rows=BIG_ROWS).replace("%", "%%"),
     )
     big.add_argument("--no-big", dest="big", action="store_const", const=False, help=h("no_big"))
     g.add_argument("--delimiter", help=h("delimiter"))
@@ -349,12 +349,17 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _wants_stream(args: argparse.Namespace, files: Sequence[Path]) -> bool:
-    """The streaming route: asked with --big, or automatic for one file above BIG_FILE_MB."""
+    """The streaming route: asked with --big, or automatic for one file of more than BIG_ROWS
+    rows (a Parquet file's own count, a CSV's estimated from its size and first lines)."""
     if args.big is True:
         if len(files) != 1:
             raise _Fail(Fact("cli.big_one_file", n=len(files)))
         return True
-    return args.big is None and len(files) == 1 and files[0].stat().st_size > BIG_FILE_MB * 2**20
+    if args.big is False or len(files) != 1:
+        return False
+    from kpi.ingest.scan import is_big
+
+    return is_big(files[0], BIG_ROWS)
 
 
 def _streamed(

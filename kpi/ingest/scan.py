@@ -2,7 +2,7 @@
 
 The normal route (:func:`kpi.load.read_table` then :func:`kpi.schema.build_dataset`) holds the
 whole file as text, then as typed columns, then as the Dataset: about 10× the file's size at
-its peak. This route, used by ``python -m kpi report`` for big files (:data:`BIG_FILE_MB`),
+its peak. This route, used by ``python -m kpi report`` for big files (:data:`BIG_ROWS`),
 reads the file once with ``pl.scan_csv`` / ``pl.scan_parquet`` and ``collect(engine=
 "streaming")`` straight into compact columns:
 
@@ -47,18 +47,19 @@ from kpi.errors import InputError, ParcoursError, UnreadableFileError
 from kpi.words import Fact
 
 __all__ = [
-    "BIG_FILE_MB",
+    "BIG_ROWS",
     "SAMPLE_BYTES",
     "SAMPLE_ROWS",
     "ScanUnsupported",
     "Scanned",
+    "estimated_rows",
     "is_big",
     "scan_dataset",
 ]
 
-BIG_FILE_MB = 1024
-"""``python -m kpi report`` on one file larger than this (MB) reads it on the streaming route
-(``--big`` forces it, ``--no-big`` forbids it)."""
+BIG_ROWS = 10_000_000
+"""``python -m kpi report`` on one file of more rows than this (about 1 GB of CSV) reads it on
+the streaming route (``--big`` forces it, ``--no-big`` forbids it): :func:`is_big`."""
 SAMPLE_BYTES = 4 * 2**20
 SAMPLE_ROWS = 50_000
 
@@ -94,9 +95,31 @@ def decode_ids(codes: pl.Series, dictionary: pl.Categories) -> pl.Series:
     return dictionary.to_series().gather(codes).alias(codes.name)
 
 
-def is_big(path: Path, threshold_mb: float = BIG_FILE_MB) -> bool:
-    """True when ``path`` is larger than ``threshold_mb`` megabytes."""
-    return path.stat().st_size > threshold_mb * 2**20
+def estimated_rows(path: Path) -> int | None:
+    """About how many rows ``path`` holds: a Parquet file's own count (its metadata), a text
+    file's size over the mean length of its first lines; None for other files."""
+    path = Path(path)
+    try:
+        fmt = _format(path)
+    except (ScanUnsupported, OSError):
+        return None
+    if fmt == "parquet":
+        try:
+            return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        except pl.exceptions.PolarsError:
+            return None
+    with path.open("rb") as fh:
+        head = fh.read(2**20)
+    lines = head.count(b"\n")
+    if lines < 2:
+        return 1
+    return int(path.stat().st_size / (len(head[: head.rfind(b"\n") + 1]) / lines))
+
+
+def is_big(path: Path, rows: int = BIG_ROWS) -> bool:
+    """True when ``path`` holds more than ``rows`` rows (:func:`estimated_rows`)."""
+    n = estimated_rows(path)
+    return n is not None and n > rows
 
 
 def _format(path: Path) -> str:

@@ -167,7 +167,7 @@ def test_cli_picks_the_route(log_csv: Path, tmp_path: Path, monkeypatch, capsys)
     assert cli.main(["report", str(log_csv), "-o", str(out), "--big"]) == 0
     assert "read events.csv in a stream (csv): 30," in capsys.readouterr().err
     # automatic above the threshold
-    monkeypatch.setattr(cli, "BIG_FILE_MB", 0)
+    monkeypatch.setattr(cli, "BIG_ROWS", 1_000)
     assert cli.main(["report", str(log_csv), "-o", str(out)]) == 0
     assert "in a stream" in capsys.readouterr().err
     # ... unless --no-big
@@ -175,9 +175,8 @@ def test_cli_picks_the_route(log_csv: Path, tmp_path: Path, monkeypatch, capsys)
     assert "in a stream" not in capsys.readouterr().err
     # a file the stream cannot read: automatic falls back (said), --big says why (exit 2)
     orders = tmp_path / "orders.csv"
-    orders.write_text(
-        "customer_id,order_date,order_id,total\nc1,2025-01-01,o1,10\nc2,2025-01-02,o2,12\n"
-    )
+    lines = [f"c{i % 300},2025-01-{1 + i % 28:02d},o{i},{10 + i % 7}" for i in range(3_000)]
+    orders.write_text("customer_id,order_date,order_id,total\n" + "\n".join(lines) + "\n")
     assert cli.main(["report", str(orders), "-o", str(out)]) == 0
     assert "orders.csv: read in memory (orders.csv is not an event log" in capsys.readouterr().err
     assert cli.main(["report", str(orders), "-o", str(out), "--big"]) == 2
@@ -188,7 +187,7 @@ def test_cli_picks_the_route(log_csv: Path, tmp_path: Path, monkeypatch, capsys)
 
 def test_cli_big_options_documented_and_help_stays_light() -> None:
     r = _run("report", "--help")
-    assert "--big" in r.stdout and "--no-big" in r.stdout and "1,024 MB" in r.stdout
+    assert "--big" in r.stdout and "--no-big" in r.stdout and "10,000,000 rows" in r.stdout
     probe = (
         "import sys, kpi.__main__ as m; "
         "m.build_parser().format_help(); "
