@@ -19,12 +19,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kpi.errors import InputError, ParcoursError
 from kpi.words import Fact, Lang, render
 
+if TYPE_CHECKING:
+    from kpi.dataset import Dataset
+
 EXIT_OK, EXIT_ERROR, EXIT_RED_FLAGS = 0, 2, 3
+
+#: One file of more rows than this is read on the streaming route (:mod:`kpi.ingest.scan`,
+#: which holds the same figure; kept here so that ``--help`` imports nothing heavy).
+BIG_ROWS = 10_000_000
 
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)\s*$", re.I)
 _UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "min": 60, "s": 1}
@@ -155,6 +162,16 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help=h("output"))
     g = r.add_argument_group(render("cli.help.group.reading", lang))
     g.add_argument("--encoding", help=h("encoding"))
+    big = g.add_mutually_exclusive_group()
+    big.add_argument(
+        "--big",
+        dest="big",
+        action="store_const",
+        const=True,
+        default=None,
+        help=render("cli.help.big", lang, rows=BIG_ROWS).replace("%", "%%"),
+    )
+    big.add_argument("--no-big", dest="big", action="store_const", const=False, help=h("no_big"))
     g.add_argument("--delimiter", help=h("delimiter"))
     g.add_argument(
         "--role",
@@ -247,8 +264,6 @@ def _report(args: argparse.Namespace) -> int:
     from kpi import alerts
     from kpi.export.workbook import SECTIONS, ReportOptions, build_workbook, view_for
     from kpi.filters import Filters
-    from kpi.load import read_table
-    from kpi.schema import TableInput, build_dataset, detect_roles, table_name
     from kpi.settings import FunnelSettings
 
     lang = _lang(args)
@@ -259,35 +274,9 @@ def _report(args: argparse.Namespace) -> int:
         if not p.is_file():
             raise _Fail(Fact("cli.no_such_file", path=str(p)))
     roles = _roles(args.role, files)
-    inputs = []
-    for p in files:
-        t0 = time.perf_counter()
-        table = read_table(
-            p, filename=p.name, encoding=args.encoding, delimiter=args.delimiter, max_mb=None
-        )
-        detected = detect_roles(table.frame, filename=p.name)
-        given = roles.get(str(p), {})
-        missing = [c for c in given if c not in table.frame.columns]
-        if missing:
-            raise _Fail(
-                Fact(
-                    "cli.role.no_column",
-                    file=p.name,
-                    column=missing[0],
-                    columns=list(table.frame.columns),
-                )
-            )
-        inputs.append(TableInput.from_table(table_name(p.name), table, roles={**detected, **given}))
-        _say(
-            args,
-            "cli.read",
-            file=p.name,
-            kept=table.report.rows_kept,
-            read=table.report.rows_read,
-            kind=_kind(inputs[-1].kind, lang),
-            seconds=time.perf_counter() - t0,
-        )
-    ds = build_dataset(inputs, cohort_grain=args.cohort_grain)
+    ds = _streamed(args, files, roles) if _wants_stream(args, files) else None
+    if ds is None:
+        ds = _in_memory(args, files, roles)
     segments = _segments(args.filter)
     for col in segments:
         if col not in ds.users.columns:
@@ -357,6 +346,95 @@ def _report(args: argparse.Namespace) -> int:
                 )
             return EXIT_RED_FLAGS
     return EXIT_OK
+
+
+def _wants_stream(args: argparse.Namespace, files: Sequence[Path]) -> bool:
+    """The streaming route: asked with --big, or automatic for one file of more than BIG_ROWS
+    rows (a Parquet file's own count, a CSV's estimated from its size and first lines)."""
+    if args.big is True:
+        if len(files) != 1:
+            raise _Fail(Fact("cli.big_one_file", n=len(files)))
+        return True
+    if args.big is False or len(files) != 1:
+        return False
+    from kpi.ingest.scan import is_big
+
+    return is_big(files[0], BIG_ROWS)
+
+
+def _streamed(
+    args: argparse.Namespace, files: Sequence[Path], roles: dict[str, dict[str, str]]
+) -> Dataset | None:
+    """The Dataset of one big file read in a stream; None (automatic choice) when the file
+    needs the normal route, which is then used (said on stderr)."""
+    from kpi.ingest.scan import ScanUnsupported, scan_dataset
+
+    p = files[0]
+    t0 = time.perf_counter()
+    try:
+        scanned = scan_dataset(
+            p,
+            filename=p.name,
+            encoding=args.encoding,
+            delimiter=args.delimiter,
+            roles=roles.get(str(p), {}),
+            cohort_grain=args.cohort_grain,
+        )
+    except ScanUnsupported as exc:
+        if args.big:
+            raise
+        _say(args, "cli.stream_fallback", file=p.name, why=exc.text(_lang(args)))
+        return None
+    _say(
+        args,
+        "cli.read_stream",
+        file=p.name,
+        format=scanned.format,
+        kept=scanned.rows_kept,
+        read=scanned.rows_read,
+        kind=_kind(scanned.kind, _lang(args)),
+        seconds=time.perf_counter() - t0,
+    )
+    return scanned.dataset
+
+
+def _in_memory(
+    args: argparse.Namespace, files: Sequence[Path], roles: dict[str, dict[str, str]]
+) -> Dataset:
+    """The app's route: :func:`kpi.load.read_table` per file, then one Dataset."""
+    from kpi.load import read_table
+    from kpi.schema import TableInput, build_dataset, detect_roles, table_name
+
+    lang = _lang(args)
+    inputs = []
+    for p in files:
+        t0 = time.perf_counter()
+        table = read_table(
+            p, filename=p.name, encoding=args.encoding, delimiter=args.delimiter, max_mb=None
+        )
+        detected = detect_roles(table.frame, filename=p.name)
+        given = roles.get(str(p), {})
+        missing = [c for c in given if c not in table.frame.columns]
+        if missing:
+            raise _Fail(
+                Fact(
+                    "cli.role.no_column",
+                    file=p.name,
+                    column=missing[0],
+                    columns=list(table.frame.columns),
+                )
+            )
+        inputs.append(TableInput.from_table(table_name(p.name), table, roles={**detected, **given}))
+        _say(
+            args,
+            "cli.read",
+            file=p.name,
+            kept=table.report.rows_kept,
+            read=table.report.rows_read,
+            kind=_kind(inputs[-1].kind, lang),
+            seconds=time.perf_counter() - t0,
+        )
+    return build_dataset(inputs, cohort_grain=args.cohort_grain)
 
 
 def _kind(kind: str, lang: Lang) -> str:

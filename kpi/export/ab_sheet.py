@@ -26,12 +26,12 @@ from kpi.abtest import (
     assignment_columns,
     count_variants,
     summary_from_counts,
-    with_reached_step,
 )
 from kpi.abtest.definitions import CODES
 from kpi.abtest.verdict import correction_name
 from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
+from kpi.export.progress import progress, reached_step
 from kpi.words import Fact, Lang, render
 from kpi.xlsx import COUNT, MONEY, NUMBER, P_VALUE, RATE, SIGNED_RATE, Col, SheetWriter
 
@@ -86,15 +86,11 @@ def headless_analysis(ctx: Any) -> ABAnalysis | None:
         if target is None or ctx.view.events.height == 0:
             return None
         steps = ctx.steps if target in ctx.steps else [target]
-        ev = (
-            ctx.view.events if ctx.view.has_timestamps else ctx.view.events.drop("ts", strict=False)
-        )
-        try:
-            table = with_reached_step(
-                users, ev, steps, target, window=ctx.options.window, order=ctx.options.order
-            )
+        try:  # the progress the Funnel sheet's breakdown uses too (computed once per view)
+            prog = progress(ctx, steps, window=ctx.options.window, order=ctx.options.order)
         except ParcoursError:
             return None
+        table = reached_step(users, prog, list(steps).index(target) + 1)
         outcome = "reached_step"
         settings = ABSettings(mode="data", variant=variant, step=target)
     counts = count_variants(table, variant, outcome)

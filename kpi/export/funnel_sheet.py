@@ -8,10 +8,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi import funnel
 from kpi.errors import ParcoursError
 from kpi.export.cells import BRAND, COUNT, DURATION, NUMBER, RATE, Col, SheetWriter
 from kpi.export.context import Context
+from kpi.export.progress import funnel_by, progress
 from kpi.export.text import say, view_text, window_text
 from kpi.segments import top_values
 
@@ -150,19 +150,16 @@ def _segment_funnel(w: SheetWriter, ctx: Context) -> None:
         "user_id",
         pl.when(value.is_in(keep)).then(value).otherwise(pl.lit(other)).alias("_segment"),
     )
-    events = ctx.view.events.join(labelled, on="user_id", how="left").with_columns(
-        pl.col("_segment").fill_null(none)
-    )
-    if not ctx.view.has_timestamps:
-        events = events.drop("ts", strict=False)
-    try:
-        table = funnel.funnel_table(
-            events,
+    settings = ctx.options.settings
+    try:  # each user's progress once per view; the segment is a user attribute
+        prog = progress(
+            ctx,
             ctx.steps,
-            by=["_segment"],
             window=ctx.window,
-            order=ctx.options.settings.order,
+            order=settings.order,
+            open_funnel=settings.open_funnel,
         )
+        table = funnel_by(prog, labelled, "_segment", ctx.steps, missing=none)
     except ParcoursError as exc:
         w.note(say("export.funnel.by_failed", lang, segment=seg, why=exc.text(lang)))
         return

@@ -117,6 +117,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "alertes (taux écrits 0.02 ou 2%)",
     ),
     "cli.help.group.workbook": ("workbook", "classeur"),
+    "cli.help.big": (
+        "read the file in a stream into compact columns (files too big to upload: one CSV "
+        "or Parquet event log); default: automatic above {rows:int} rows",
+        "lire le fichier en flux en colonnes compactes (fichiers trop gros pour être "
+        "téléversés\u00a0: un journal d'événements CSV ou Parquet)\u00a0; par défaut\u00a0: "
+        "automatique au-delà de {rows:int}\u00a0lignes",
+    ),
+    "cli.help.no_big": (
+        "always read the files in memory (the app's route), whatever their size",
+        "toujours lire les fichiers en mémoire (comme l'application), quelle que soit leur taille",
+    ),
+    "cli.read_stream": (
+        "read {file} in a stream ({format}): {kept:int} of {read:int} rows kept ({kind}) in "
+        "{seconds:num1} s",
+        "lu {file} en flux ({format})\u00a0: {kept:int} lignes conservées sur {read:int} "
+        "({kind}) en {seconds:num1}\u00a0s",
+    ),
+    "cli.stream_fallback": (
+        "{file}: read in memory ({why})",
+        "{file}\u00a0: lu en mémoire ({why})",
+    ),
+    "cli.big_one_file": (
+        "--big reads one file; {n:int} were given.",
+        "--big lit un seul fichier\u00a0; {n:int} ont été donnés.",
+    ),
     "cli.help.encoding": (
         "text encoding of every CSV, e.g. cp1252 (default: detected)",
         "encodage de chaque CSV, par exemple cp1252 (par défaut\u00a0: détecté)",
