@@ -6,7 +6,9 @@ One concept per module: :mod:`~kpi.funnel.kernel` (who reached which step: :func
 :func:`time_to_convert`), :mod:`~kpi.funnel.trends` (:func:`conversion_over_time`,
 :func:`compare_periods`), :mod:`~kpi.funnel.table` (:func:`funnel_table`),
 :mod:`~kpi.funnel.insights` (:func:`insights`), :mod:`~kpi.funnel.order`
-(:func:`default_step_order`). ``kpi.funnel.funnel`` is a stable interface (DESIGN.md).
+(:func:`default_step_order`), :mod:`~kpi.funnel.progress` (:func:`funnel_progress`: each
+user's progress once, then the funnel table of any segment filter or breakdown).
+``kpi.funnel.funnel`` is a stable interface (DESIGN.md).
 
 Semantics (DESIGN.md, "Semantics"):
 
@@ -49,6 +51,7 @@ from kpi.definitions import Definition
 from kpi.funnel.insights import SMALL_SEGMENT, insights
 from kpi.funnel.kernel import Order, funnel, user_progress
 from kpi.funnel.order import default_step_order
+from kpi.funnel.progress import FunnelProgress, funnel_progress
 from kpi.funnel.rates import add_rates
 from kpi.funnel.table import funnel_table
 from kpi.funnel.timing import step_times, time_to_convert
@@ -57,6 +60,7 @@ from kpi.funnel.trends import Grain, compare_periods, conversion_over_time
 __all__ = [
     "DEFINITIONS",
     "SMALL_SEGMENT",
+    "FunnelProgress",
     "Grain",
     "Order",
     "add_rates",
@@ -64,6 +68,7 @@ __all__ = [
     "conversion_over_time",
     "default_step_order",
     "funnel",
+    "funnel_progress",
     "funnel_table",
     "insights",
     "step_times",

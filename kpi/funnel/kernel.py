@@ -227,7 +227,7 @@ def _any_order(
 def _open_membership(frame: pl.DataFrame, steps: Sequence[str], codes: list[int]) -> pl.DataFrame:
     """Open funnel without timestamps: enter at the first listed step done, then 1 by 1."""
     k = len(steps)
-    counts = frame.group_by("_u").agg(
+    counts = frame.group_by("_u", maintain_order=True).agg(  # frame (user) order: aligned
         (pl.col("_p") == c).sum().alias(f"_n{c}") for c in sorted(set(codes))
     )
     entry = pl.lit(None, dtype=pl.Int32)
@@ -306,17 +306,27 @@ def funnel(
     by = list(by)
     per_user, _, prep = _reach(events, steps, by, window, order, open_funnel)
     users = prep.users
-    k = len(steps)
-    sums = [_reached(j).sum().cast(pl.Int64).alias(str(j)) for j in range(k)]
     if by:
         assert users is not None
         if prep.aligned and per_user.height == users.height:
             per_user = pl.concat([per_user, users.drop("_u")], how="horizontal")
         else:
             per_user = per_user.join(users, on="_u", how="left")
+        return _users_per_step(per_user, users.select(by), steps, by)
+    return _users_per_step(per_user, None, steps, by)
+
+
+def _users_per_step(
+    per_user: pl.DataFrame, segments: pl.DataFrame | None, steps: Sequence[str], by: list[str]
+) -> pl.DataFrame:
+    """:func:`funnel`'s result from one row per user (``_lvl``, ``_e`` and the ``by``
+    columns) and the segment values of every user seen (one row per user, ``by`` columns)."""
+    k = len(steps)
+    sums = [_reached(j).sum().cast(pl.Int64).alias(str(j)) for j in range(k)]
+    if by:
+        assert segments is not None
         agg = per_user.group_by(by).agg(sums)
-        segments = users.select(by).unique()
-        agg = segments.join(agg, on=by, how="left", nulls_equal=True)
+        agg = segments.unique().join(agg, on=by, how="left", nulls_equal=True)
     else:
         agg = per_user.select(sums)
     long = agg.unpivot(index=by, variable_name="_j", value_name="users").with_columns(
@@ -349,8 +359,22 @@ def user_progress(
     those that reach ``steps_reached`` (earliest possible event of each step in it).
     """
     per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
+    return _progress_rows(
+        per_user, f, prep, len(steps), events.schema.get("ts"), open_funnel, with_times
+    )
+
+
+def _progress_rows(
+    per_user: pl.DataFrame,
+    f: pl.DataFrame | None,
+    prep: _Prepared,
+    k: int,
+    ts_dtype: pl.DataType | None,
+    open_funnel: bool,
+    with_times: bool,
+) -> pl.DataFrame:
+    """:func:`user_progress`'s result from :func:`_reach` (``keep_ids=True``)."""
     users = prep.users
-    k = len(steps)
     assert users is not None
     per_user = per_user.with_columns(steps_reached=pl.col("_lvl"))
     extra: list[str] = []
@@ -371,7 +395,7 @@ def user_progress(
     out = users.join(per_user.select("_u", "steps_reached", *extra), on="_u", how="left")
     out = out.with_columns(pl.col("steps_reached").fill_null(0))
     if with_times:
-        ts_dtype = events.schema["ts"]
+        assert ts_dtype is not None
         conv = (
             (lambda c: pl.from_epoch(pl.col(c), time_unit="us").cast(ts_dtype))
             if (ts_dtype == pl.Date or isinstance(ts_dtype, pl.Datetime))

@@ -25,6 +25,14 @@ def funnel_table(
     closed funnel with timestamps, the step times of :func:`step_times`."""
     by = list(by)
     res = funnel(events, steps, by=by, window=window, order=order, open_funnel=open_funnel)
+    times = None
+    if "ts" in events.columns and order == "sequential" and not open_funnel:
+        times = step_times(events, steps, window=window, by=by)
+    return _with_drop_off(res, times, by)
+
+
+def _with_drop_off(res: pl.DataFrame, times: pl.DataFrame | None, by: list[str]) -> pl.DataFrame:
+    """:func:`funnel_table`'s result from :func:`funnel`'s and (or None) :func:`step_times`'."""
     res = res.with_columns(
         _j=pl.int_range(pl.len(), dtype=pl.Int32).over(by)
         if by
@@ -35,9 +43,8 @@ def funnel_table(
     res = res.with_columns(
         drop_off_rate=pl.when(prev > 0).then(pl.col("drop_off") / prev).otherwise(None)
     )
-    if "ts" in events.columns and order == "sequential" and not open_funnel:
-        times = step_times(events, steps, window=window, by=by).drop("users")
-        times = times.with_columns(
+    if times is not None:
+        times = times.drop("users").with_columns(
             _j=pl.int_range(pl.len(), dtype=pl.Int32).over(by)
             if by
             else pl.int_range(pl.len(), dtype=pl.Int32)

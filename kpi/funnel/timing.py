@@ -35,7 +35,15 @@ def _durations(
             pl.col(b).fill_null(NONE) for b in by if first.schema[b] == pl.String
         )
     prog = user_progress(ev.select("user_id", "step", "ts"), steps, window=window, with_times=True)
-    k = len(steps)
+    prog = prog.with_columns(_seconds(prog, len(steps)))
+    if by:
+        prog = prog.join(first, on="user_id", how="left")
+    return prog, by
+
+
+def _seconds(prog: pl.DataFrame, k: int) -> list[pl.Expr]:
+    """``_prev{j}`` and ``_first{j}``: seconds from the previous step and from step 1 (Float64)
+    from the ``ts_1``..``ts_k`` of :func:`user_progress` (``with_times=True``)."""
     secs = []
     for j in range(k):
         cur = pl.col(f"ts_{j + 1}")
@@ -49,10 +57,7 @@ def _durations(
             d_prev.cast(pl.Float64).alias(f"_prev{j}"),
             d_first.cast(pl.Float64).alias(f"_first{j}"),
         ]
-    prog = prog.with_columns(secs)
-    if by:
-        prog = prog.join(first, on="user_id", how="left")
-    return prog, by
+    return secs
 
 
 def step_times(
@@ -70,6 +75,13 @@ def step_times(
     users who reached the step count; step 1 has times 0.
     """
     prog, by = _durations(events, steps, window, by)
+    return _time_rows(prog, steps, by)
+
+
+def _time_rows(prog: pl.DataFrame, steps: Sequence[str], by: Sequence[str]) -> pl.DataFrame:
+    """:func:`step_times`'s result from one row per user (``steps_reached``, the ``by``
+    columns, ``_prev{j}`` and ``_first{j}`` of :func:`_seconds`)."""
+    by = list(by)
     frames = []
     for j, name in enumerate(steps):
         sub = prog.filter(pl.col("steps_reached") > j)

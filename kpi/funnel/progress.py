@@ -1,0 +1,129 @@
+"""Each user's progress through a funnel, computed once and tabulated for any set of users.
+
+A user's progress in a period depends only on their own events, not on segment filters
+(segments are user attributes, ``Dataset.users``). So a view computes the progress once per
+period and steps, then reads the funnel of any segment filter or breakdown from it::
+
+    progress = funnel_progress(events, steps, window=window, order=order, open_funnel=False)
+    progress.table()                              # == funnel_table(events, steps, ...)
+    progress.table(users)                         # the users kept by the segment filters
+    progress.table(users, by=["device"])          # broken down by the users' device
+    progress.funnel(users, by=["device"])         # == funnel(...): the first five columns
+
+``users`` has ``user_id`` (one row per user) and the ``by`` columns; ``progress.table(users,
+by)`` equals ``funnel_table(events_of_those_users_with_their_by_columns, steps, by=by, ...)``
+(``Dataset.events_with(by)`` semi-joined on ``users``): same columns, order and dtypes. Users
+of ``users`` without events in ``events`` are not counted (as in the event funnel); a missing
+text segment value becomes "(none)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from kpi.errors import InputError, SchemaError
+from kpi.funnel.kernel import Order, _progress_rows, _reach, _users_per_step
+from kpi.funnel.table import _with_drop_off
+from kpi.funnel.timing import _seconds, _time_rows
+from kpi.segments import NONE
+from kpi.words import Fact
+
+
+@dataclass(frozen=True)
+class FunnelProgress:
+    """Per-user funnel progress (see the module docstring); build it with
+    :func:`funnel_progress`.
+
+    ``per_user`` has one row per user with at least one usable event (user and, with
+    timestamps, time present; any step, listed or not): ``user_id``, ``steps_reached`` (Int32,
+    0..k), ``entry_step`` (open funnel: 1-based, null when none reached) and, when ``timed``
+    (sequential closed funnel with timestamps), each step's seconds from the previous step
+    and from step 1 in the user's best attempt (``_prev{j}``, ``_first{j}``).
+    """
+
+    steps: tuple[str, ...]
+    per_user: pl.DataFrame
+    open_funnel: bool
+    timed: bool
+
+    def _rows(self, users: pl.DataFrame | None, by: Sequence[str]) -> pl.DataFrame:
+        by = list(by)
+        rows = self.per_user
+        if users is None:
+            if by:
+                raise SchemaError(
+                    Fact("funnel.error.missing_columns", columns=by),
+                    Fact("funnel.hint.map_columns"),
+                )
+            return rows
+        if not isinstance(users, pl.DataFrame):
+            raise InputError(Fact("funnel.error.not_a_table"))
+        missing = [c for c in ("user_id", *by) if c not in users.columns]
+        if missing:
+            raise SchemaError(
+                Fact("funnel.error.missing_columns", columns=missing),
+                Fact("funnel.hint.map_columns"),
+            )
+        keep = users.select("user_id", *by)
+        id_dtype = rows.schema["user_id"]
+        if keep.schema["user_id"] != id_dtype:
+            keep = keep.with_columns(pl.col("user_id").cast(id_dtype))
+        if not by:
+            return rows.join(keep, on="user_id", how="semi")
+        schema = keep.schema
+        keep = keep.with_columns(pl.col(b).fill_null(NONE) for b in by if schema[b] == pl.String)
+        return rows.join(keep, on="user_id", how="inner")
+
+    def funnel(self, users: pl.DataFrame | None = None, by: Sequence[str] = ()) -> pl.DataFrame:
+        """What :func:`~kpi.funnel.funnel` returns on the events of ``users`` (all users when
+        None) with their ``by`` columns."""
+        by = list(by)
+        rows = self._rows(users, by)
+        return self._funnel(rows, by)
+
+    def _funnel(self, rows: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+        lvl = rows.select(
+            pl.col("steps_reached").alias("_lvl"),
+            (pl.col("entry_step") - 1).fill_null(0).alias("_e")
+            if self.open_funnel
+            else pl.lit(0, dtype=pl.Int32).alias("_e"),
+            *by,
+        )
+        return _users_per_step(lvl, rows.select(by) if by else None, self.steps, by)
+
+    def table(self, users: pl.DataFrame | None = None, by: Sequence[str] = ()) -> pl.DataFrame:
+        """What :func:`~kpi.funnel.funnel_table` returns on the events of ``users`` (all users
+        when None) with their ``by`` columns: users, rates, drop-off and (sequential closed
+        funnel with timestamps) the step times."""
+        by = list(by)
+        rows = self._rows(users, by)
+        res = self._funnel(rows, by)
+        times = _time_rows(rows, self.steps, by) if self.timed else None
+        return _with_drop_off(res, times, by)
+
+
+def funnel_progress(
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    *,
+    window: dt.timedelta | None = None,
+    order: Order = "sequential",
+    open_funnel: bool = False,
+) -> FunnelProgress:
+    """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
+    ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
+    :meth:`FunnelProgress.table` or :meth:`FunnelProgress.funnel` for any subset of users and
+    breakdown (module docstring)."""
+    per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
+    timed = "ts" in events.columns and order == "sequential" and not open_funnel
+    ts_dtype = events.schema.get("ts")
+    rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
+    if timed:
+        rows = rows.with_columns(_seconds(rows, len(steps))).drop(
+            [f"ts_{j + 1}" for j in range(len(steps))]
+        )
+    return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, timed)
