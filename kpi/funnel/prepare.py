@@ -75,6 +75,50 @@ def _bits(n: int) -> int:
     return max(int(n), 0).bit_length()
 
 
+#: fewest top bits of a text id's hash worth sorting on (fewer: exact dictionary codes)
+HASH_BITS_MIN = 24
+#: the second hash of a text id, which tells apart ids sharing the first one
+CHECK_SEED = 0x5EED
+
+
+def _sorted_hashed(
+    lazy: pl.LazyFrame, use_ts: bool, tbits: int, pbits: int, dtype: pl.DataType, rest: list[str]
+) -> pl.DataFrame | None:
+    """Rows of ``lazy`` (``_u``, ``_v``: two 64-bit hashes of the text id; ``_p``, ``_t``)
+    sorted by (user, time, step) with ``_u`` the user's ordinal (1, 2, …); None when two
+    different ids share the first hash (then the caller uses exact codes).
+
+    One Int64 sort key holds the hash's top bits, the time and the step. Users whose top bits
+    coincide (a few among millions) are interleaved by it: their rows are sorted again by the
+    whole hash, in place. Along the sorted rows a new user starts where the hash changes; the
+    second hash must not change elsewhere (otherwise two ids share the first hash). Two ids
+    merge only when both hashes coincide: odds about users² / 2¹²⁹ (10⁻²⁶ for 10M users).
+    """
+    ubits = 62 - tbits - pbits
+    low = tbits + pbits
+    key = (pl.col("_u") // 2 ** (64 - ubits)).cast(pl.Int64) * 2**low + pl.col("_p").cast(pl.Int64)
+    if use_ts:
+        key = key + pl.col("_t") * 2**pbits
+    s = lazy.select(key.alias("_key"), "_u", "_v", *rest).sort("_key").collect()
+    top = pl.col("_key") // 2**low
+    u, v = pl.col("_u"), pl.col("_v")
+    shared = s.filter((top == top.shift(1)) & (u != u.shift(1)))
+    if shared.height:  # top bits shared by several users: sort their rows by the whole hash
+        tops = shared.select(top.unique()).to_series()
+        pos = s.select(pl.arg_where(top.is_in(tops.implode()))).to_series()
+        fixed = s[pos].sort([top, u, pl.col("_key")])
+        s = pl.DataFrame([s.get_column(c).scatter(pos, fixed.get_column(c)) for c in s.columns])
+    if s.select(((u == u.shift(1)) & (v != v.shift(1))).any()).item():
+        return None
+    cols = [
+        (u != u.shift(1)).fill_null(True).cum_sum().cast(pl.Int64).alias("_u"),
+        (pl.col("_key") % 2**pbits).cast(dtype).alias("_p"),
+    ]
+    if use_ts:
+        cols.append(((pl.col("_key") // 2**pbits) % 2**tbits).alias("_t"))
+    return s.select(*cols, *rest)
+
+
 def _prepare(
     events: pl.DataFrame,
     steps: Sequence[str],
@@ -87,7 +131,10 @@ def _prepare(
 
     When user key, time and step code fit together in 62 bits the sort is on one Int64 key
     (several times faster than a three-column sort); times are kept in whole seconds or
-    milliseconds when every timestamp is a multiple of one.
+    milliseconds when every timestamp is a multiple of one. Text user ids are hashed (one
+    cheap pass, no dictionary) and sorted on the hash's top bits (:func:`_sorted_hashed`).
+    Everything from the columns to the sorted frame is one lazy query (parallel, no
+    intermediate frame); the key's widths come from a first cheap pass over the raw columns.
     """
     first_pos: dict[str, int] = {}
     for i, name in enumerate(steps):
@@ -96,81 +143,91 @@ def _prepare(
     k = len(steps)  # code of events whose step is not in the funnel
     dtype = pl.Int8 if k < 127 else pl.Int32
 
-    if events.schema["user_id"].is_integer():
+    id_dtype = events.schema["user_id"]
+    text = pl.col("user_id") if id_dtype == pl.String else pl.col("user_id").cast(pl.String)
+    hashed = False
+    if id_dtype.is_integer():
         user = pl.col("user_id").cast(pl.Int64)
+    elif isinstance(id_dtype, (pl.Categorical, pl.Enum)):
+        user = pl.col("user_id").to_physical().cast(pl.Int64)
     else:
-        user = pl.col("user_id").cast(pl.String).cast(pl.Categorical).to_physical().cast(pl.Int64)
+        hashed = True
+        user = pl.when(text.is_not_null()).then(text.hash())
     step = pl.col("step")
     if events.schema["step"] != pl.String:
         step = step.cast(pl.String)
-    cols = [
-        user.alias("_u"),
-        step.replace_strict(first_pos, default=k, return_dtype=dtype).alias("_p"),
-    ]
-    if use_ts:
-        cols.append(_ts_us(events).alias("_t"))
-    need_users = bool(by) or keep_ids
-    lazy = events.lazy().select(cols)
-    if need_users:
-        lazy = lazy.with_row_index("_i")
-    lazy = lazy.filter(pl.col("_u").is_not_null())
-    if use_ts:
-        lazy = lazy.filter(pl.col("_t").is_not_null())
-    if not need_users:
-        lazy = lazy.filter(pl.col("_p") < k)
-    stats = (
-        lazy.select(
-            pl.len().alias("n"),
-            pl.col("_u").min().alias("umin"),
-            pl.col("_u").max().alias("umax"),
-            *(
-                [
-                    pl.col("_t").min().alias("tmin"),
-                    pl.col("_t").max().alias("tmax"),
-                    (pl.col("_t") % 1_000_000 == 0).all().alias("s"),
-                    (pl.col("_t") % 1_000 == 0).all().alias("ms"),
-                ]
-                if use_ts
-                else []
-            ),
-        )
-        .collect()
-        .row(0, named=True)
-    )
+    ts = _ts_us(events) if use_ts else None
+    # widths of the key: over every row (a superset of the kept rows: at worst a bit wider)
+    stats = events.select(
+        pl.len().alias("n"),
+        *([] if hashed else [user.min().alias("umin"), user.max().alias("umax")]),
+        *(
+            [
+                ts.min().alias("tmin"),
+                ts.max().alias("tmax"),
+                (ts % 1_000_000 == 0).all().alias("s"),
+                (ts % 1_000 == 0).all().alias("ms"),
+            ]
+            if ts is not None
+            else []
+        ),
+    ).row(0, named=True)
+    scale, t0, tbits = 1, 0, 0
+    if ts is not None and stats["tmin"] is not None:
+        scale = 1_000_000 if stats["s"] else 1_000 if stats["ms"] else 1
+        t0 = stats["tmin"]
+        tbits = _bits((stats["tmax"] - t0) // scale)
+    pbits = _bits(k)
 
-    scale, t0 = 1, 0
+    need_users = bool(by) or keep_ids
+
+    def encoded(user: pl.Expr, check: bool) -> pl.LazyFrame:
+        cols = [
+            user.alias("_u"),
+            step.replace_strict(first_pos, default=k, return_dtype=dtype).alias("_p"),
+        ]
+        if check:
+            cols.append(text.hash(CHECK_SEED).alias("_v"))
+        if ts is not None:
+            cols.append(((ts - t0) // scale).alias("_t"))
+        lazy = events.lazy()
+        if need_users:
+            lazy = lazy.with_row_index("_i")
+            cols.append(pl.col("_i"))
+        lazy = lazy.select(cols).filter(pl.col("_u").is_not_null())
+        if ts is not None:
+            lazy = lazy.filter(pl.col("_t").is_not_null())
+        if not need_users:
+            lazy = lazy.filter(pl.col("_p") < k)
+        return lazy
+
     keys = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
     rest = ["_i"] if need_users else []
-    if stats["n"] == 0:
-        frame = lazy.sort(keys).collect()
-    else:
-        if use_ts:
-            scale = 1_000_000 if stats["s"] else 1_000 if stats["ms"] else 1
-            t0 = stats["tmin"]
-            tbits = _bits((stats["tmax"] - t0) // scale)
+    frame = None
+    if hashed and 62 - tbits - pbits >= HASH_BITS_MIN:
+        frame = _sorted_hashed(encoded(user, True), use_ts, tbits, pbits, dtype, rest)
+    if frame is None:
+        if hashed:  # exact codes: a dictionary of the ids (only when the hashes cannot serve)
+            enc = encoded(text.cast(pl.Categorical).to_physical().cast(pl.Int64), False)
+            enc = enc.select(*keys, *rest).collect()
+            umin, umax = enc.select(pl.col("_u").min().alias("a"), pl.col("_u").max()).row(0)
+            lazy = enc.lazy()
         else:
-            tbits = 0
-        pbits = _bits(k)
-        ubits = _bits(stats["umax"] - stats["umin"])
-        rel_t = (pl.col("_t") - t0) // scale if use_ts else None
-        if ubits + tbits + pbits <= 62:
-            key = (pl.col("_u") - stats["umin"]) * 2 ** (tbits + pbits) + pl.col("_p").cast(
-                pl.Int64
-            )
-            if rel_t is not None:
-                key = key + rel_t * 2**pbits
+            lazy = encoded(user, False).select(*keys, *rest)
+            umin, umax = stats["umin"], stats["umax"]
+        if umin is not None and _bits(umax - umin) + tbits + pbits <= 62:
+            key = (pl.col("_u") - umin) * 2 ** (tbits + pbits) + pl.col("_p").cast(pl.Int64)
+            if use_ts:
+                key = key + pl.col("_t") * 2**pbits
             decoded = [
-                ((pl.col("_key") // 2 ** (tbits + pbits)) + stats["umin"]).alias("_u"),
+                ((pl.col("_key") // 2 ** (tbits + pbits)) + umin).alias("_u"),
                 (pl.col("_key") % 2**pbits).cast(dtype).alias("_p"),
             ]
             if use_ts:
                 decoded.append(((pl.col("_key") // 2**pbits) % 2**tbits).alias("_t"))
-            frame = (
-                lazy.select(key.alias("_key"), *rest).sort("_key").select(*decoded, *rest).collect()
-            )
+            frame = lazy.select(key.alias("_key"), *rest).sort("_key").select(*decoded, *rest)
+            frame = frame.collect()
         else:
-            if rel_t is not None:
-                lazy = lazy.with_columns(rel_t.alias("_t"))
             frame = lazy.sort(keys).collect()
 
     users: pl.DataFrame | None = None

@@ -226,3 +226,78 @@ def test_open_funnel_by_segment_equals_each_segment_alone(with_ts: bool) -> None
         got = res.filter(pl.col("device") == device).drop("device")
         assert got["users"].to_list() == alone["users"].to_list()
         assert_frame_equal(got, alone, rel_tol=1e-12)
+
+
+# ------------------------------------------------------------------ text user ids (hashed)
+
+
+def _many_users_log(n: int = 120_000, n_users: int = 20_000, seed: int = 1) -> pl.DataFrame:
+    """Microsecond times over ~9.5 hours (35 bits of time), so that the hash keeps only 24-25
+    top bits: among 20,000 users a few share them (about 6 expected)."""
+    rng = random.Random(seed)
+    users = [rng.randrange(n_users) for _ in range(n)]
+    return pl.DataFrame(
+        {
+            "user_id": users,
+            "step": [rng.choice("ABCX") for _ in range(n)],
+            "ts": [T0 + dt.timedelta(microseconds=rng.randrange(2**35)) for _ in range(n)],
+            "device": [["m", "d", "t"][u % 3] for u in users],
+        }
+    )
+
+
+@pytest.mark.parametrize("window", [None, dt.timedelta(hours=2)])
+def test_text_ids_whose_hashes_share_top_bits_equal_integer_ids(window, monkeypatch) -> None:
+    import kpi.funnel.prepare as prepare
+
+    ev = _many_users_log()
+    text = ev.with_columns(pl.format("usr_{}", pl.col("user_id")))
+    # the top bits the sort key keeps are really shared by some users here
+    tbits = prepare._bits(
+        ev.select(pl.col("ts").max() - pl.col("ts").min()).item() // dt.timedelta(microseconds=1)
+    )
+    ubits = 62 - tbits - prepare._bits(3)
+    tops = text.select(pl.col("user_id").unique().hash() // 2 ** (64 - ubits)).to_series()
+    assert ubits >= prepare.HASH_BITS_MIN and tops.n_unique() < text["user_id"].n_unique()
+    seen: list[bool] = []
+    real = prepare._sorted_hashed
+    monkeypatch.setattr(prepare, "_sorted_hashed", lambda *a: seen.append(True) or real(*a))
+    for kw in ({"by": ["device"]}, {}):
+        want = funnel(ev, ["A", "B", "C"], window=window, **kw)
+        assert_frame_equal(funnel(text, ["A", "B", "C"], window=window, **kw), want)
+    want = funnel_table(ev, ["A", "B", "C"], window=window)
+    assert_frame_equal(funnel_table(text, ["A", "B", "C"], window=window), want)
+    assert seen  # the hashed sort did the work
+
+
+def test_text_ids_take_exact_codes_when_hashes_cannot_serve(monkeypatch) -> None:
+    """Too few bits left for the hash, or two ids sharing a hash: a dictionary of the ids."""
+    import kpi.funnel.prepare as prepare
+
+    ev = _many_users_log(20_000, 3_000)
+    text = ev.with_columns(pl.format("id-{}", pl.col("user_id")))
+    want = funnel(ev, ["A", "B", "C"], by=["device"])
+    monkeypatch.setattr(prepare, "HASH_BITS_MIN", 63)
+    assert_frame_equal(funnel(text, ["A", "B", "C"], by=["device"]), want)
+    monkeypatch.setattr(prepare, "HASH_BITS_MIN", 24)
+    monkeypatch.setattr(prepare, "_sorted_hashed", lambda *a: None)
+    assert_frame_equal(funnel(text, ["A", "B", "C"], by=["device"]), want)
+
+
+def test_two_ids_sharing_a_hash_are_detected() -> None:
+    """Rows with the same first hash but different second hashes are two users: refused."""
+    from kpi.funnel.prepare import _sorted_hashed
+
+    rows = pl.LazyFrame(
+        {
+            "_u": pl.Series([7, 7, 9], dtype=pl.UInt64),
+            "_v": pl.Series([1, 2, 3], dtype=pl.UInt64),
+            "_p": pl.Series([0, 1, 0], dtype=pl.Int8),
+            "_t": [0, 1, 2],
+        }
+    )
+    assert _sorted_hashed(rows, True, 2, 1, pl.Int8, []) is None
+    same = rows.with_columns(_v=pl.Series([1, 1, 3], dtype=pl.UInt64))
+    out = _sorted_hashed(same, True, 2, 1, pl.Int8, [])
+    assert out is not None and out["_u"].to_list() == [1, 1, 2]
+    assert out["_p"].to_list() == [0, 1, 0] and out["_t"].to_list() == [0, 1, 2]
