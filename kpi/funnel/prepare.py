@@ -77,41 +77,38 @@ def _bits(n: int) -> int:
 
 #: fewest top bits of a text id's hash worth sorting on (fewer: exact dictionary codes)
 HASH_BITS_MIN = 24
-#: the second hash of a text id, which tells apart ids sharing the first one
+#: seed of the second hash of a text id (the first one's top bits are in the sort key)
 CHECK_SEED = 0x5EED
 
 
 def _sorted_hashed(
     lazy: pl.LazyFrame, use_ts: bool, tbits: int, pbits: int, dtype: pl.DataType, rest: list[str]
-) -> pl.DataFrame | None:
+) -> pl.DataFrame:
     """Rows of ``lazy`` (``_u``, ``_v``: two 64-bit hashes of the text id; ``_p``, ``_t``)
-    sorted by (user, time, step) with ``_u`` the user's ordinal (1, 2, …); None when two
-    different ids share the first hash (then the caller uses exact codes).
+    sorted by (user, time, step) with ``_u`` the user's ordinal (1, 2, …).
 
-    One Int64 sort key holds the hash's top bits, the time and the step. Users whose top bits
-    coincide (a few among millions) are interleaved by it: their rows are sorted again by the
-    whole hash, in place. Along the sorted rows a new user starts where the hash changes; the
-    second hash must not change elsewhere (otherwise two ids share the first hash). Two ids
-    merge only when both hashes coincide: odds about users² / 2¹²⁹ (10⁻²⁶ for 10M users).
+    One Int64 sort key holds the first hash's top bits (``62 - tbits - pbits`` of them), the
+    time and the step; the second hash rides along. A user is the pair (top bits, second
+    hash): two ids merge only if both coincide, odds about users² / 2^(63 + top bits), below
+    10⁻¹³ for ten million users. Users whose top bits coincide (a few among millions) are
+    interleaved by the key: their rows are sorted again by the second hash, in place.
     """
     ubits = 62 - tbits - pbits
     low = tbits + pbits
     key = (pl.col("_u") // 2 ** (64 - ubits)).cast(pl.Int64) * 2**low + pl.col("_p").cast(pl.Int64)
     if use_ts:
         key = key + pl.col("_t") * 2**pbits
-    s = lazy.select(key.alias("_key"), "_u", "_v", *rest).sort("_key").collect()
-    top = pl.col("_key") // 2**low
-    u, v = pl.col("_u"), pl.col("_v")
-    shared = s.filter((top == top.shift(1)) & (u != u.shift(1)))
-    if shared.height:  # top bits shared by several users: sort their rows by the whole hash
+    s = lazy.select(key.alias("_key"), "_v", *rest).sort("_key").collect()
+    top, v = pl.col("_key") // 2**low, pl.col("_v")
+    shared = s.filter((top == top.shift(1)) & (v != v.shift(1)))
+    if shared.height:  # top bits shared by several users: sort their rows by the second hash
         tops = shared.select(top.unique()).to_series()
         pos = s.select(pl.arg_where(top.is_in(tops.implode()))).to_series()
-        fixed = s[pos].sort([top, u, pl.col("_key")])
+        fixed = s[pos].sort([top, v, pl.col("_key")])
         s = pl.DataFrame([s.get_column(c).scatter(pos, fixed.get_column(c)) for c in s.columns])
-    if s.select(((u == u.shift(1)) & (v != v.shift(1))).any()).item():
-        return None
+    new = ((top != top.shift(1)) | (v != v.shift(1))).fill_null(True)
     cols = [
-        (u != u.shift(1)).fill_null(True).cum_sum().cast(pl.Int64).alias("_u"),
+        new.cum_sum().cast(pl.Int64).alias("_u"),
         (pl.col("_key") % 2**pbits).cast(dtype).alias("_p"),
     ]
     if use_ts:
@@ -203,11 +200,10 @@ def _prepare(
 
     keys = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
     rest = ["_i"] if need_users else []
-    frame = None
     if hashed and 62 - tbits - pbits >= HASH_BITS_MIN:
         frame = _sorted_hashed(encoded(user, True), use_ts, tbits, pbits, dtype, rest)
-    if frame is None:
-        if hashed:  # exact codes: a dictionary of the ids (only when the hashes cannot serve)
+    else:
+        if hashed:  # exact codes: a dictionary of the ids (when the key leaves too few bits)
             enc = encoded(text.cast(pl.Categorical).to_physical().cast(pl.Int64), False)
             enc = enc.select(*keys, *rest).collect()
             umin, umax = enc.select(pl.col("_u").min().alias("a"), pl.col("_u").max()).row(0)
