@@ -231,26 +231,39 @@ def _prepare(
     if need_users:
         # first touch: the user's earliest event, and among equal times (or without
         # timestamps) the one that comes first in the file
+        # in one pass: the smallest row index among the user's rows at their first time is a
+        # reverse running minimum of (user ordinal, row index) read at the user's first row
         u = pl.col("_u")
-        is_first = u != u.shift(1).fill_null(u - 1)
-        if use_ts:
-            first_t = pl.when(is_first).then(pl.col("_t")).otherwise(None).forward_fill()
-            firsts = frame.filter(pl.col("_t") == first_t)
-        else:
-            firsts = frame
-        if firsts.select(is_first.all()).item():
-            idx = firsts.get_column("_i")
-        else:
-            firsts = firsts.group_by("_u", maintain_order=True).agg(pl.col("_i").min())
-            idx = firsts.get_column("_i")
+        is_first = (u != u.shift(1)).fill_null(True)
+        at_first = (
+            pl.col("_t") == pl.when(is_first).then(pl.col("_t")).forward_fill()
+            if use_ts
+            else pl.lit(True)
+        )
+        big = 2**32  # above any row index
+        packed = pl.col("_o") * big + pl.col("_i").cast(pl.Int64)
+        firsts = (
+            frame.lazy()
+            .with_columns(_o=is_first.cum_sum().cast(pl.Int64), _f=is_first)
+            .select(
+                "_u",
+                "_f",
+                (pl.when(at_first).then(packed).cum_min(reverse=True) - pl.col("_o") * big).alias(
+                    "_i"
+                ),
+            )
+            .filter(pl.col("_f"))
+            .collect()
+        )
+        idx = firsts.get_column("_i")
         extra = [*(["user_id"] if keep_ids else []), *by]
         users = pl.concat([firsts.select("_u"), events.select(extra).gather(idx)], how="horizontal")
         users = users.with_columns(
             pl.col(b).fill_null(NONE) for b in by if users.schema[b] == pl.String
         )
-        funnel_rows = frame.filter(pl.col("_p") < k).drop("_i")
-        aligned = funnel_rows.height == frame.height
-        frame = funnel_rows
+        aligned = not frame.select((pl.col("_p") == k).any()).item()
+        if not aligned:
+            frame = frame.filter(pl.col("_p") < k)
     cols_out = ["_u", "_t", "_p"] if use_ts else ["_u", "_p"]
     return _Prepared(frame.select(cols_out), users, codes, scale, t0, aligned)
 
