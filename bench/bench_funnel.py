@@ -1,12 +1,17 @@
 """Benchmark: sequential funnel with a conversion window, by device.
 
-kpi.funnel.funnel (polars) against DuckDB SQL (window functions; optionally an ASOF-join
-formulation) and a straightforward pandas implementation, on generated event logs with
-integer user ids, 5 steps and a device segment (fixed seed). Each engine runs in its own
-subprocess (peak memory = that process's ru_maxrss, which includes the loaded data); results
-must agree exactly. Not a test: run it by hand, e.g.
+kpi.funnel.funnel (polars) against DuckDB SQL (window functions and an ASOF-join
+formulation; the best of the two is reported) and a straightforward pandas implementation,
+on generated event logs with **string user ids** as exports carry them (``--ids usr``:
+``usr_0001234``, ``uuid``, ``ga4`` pseudo ids, or ``int`` for the raw integer ids), 5 steps
+and a device segment (fixed seed). Every engine is given the same table, user ids as the
+user gave them. The floor is one polars group-by pass over the user ids
+(``events.group_by("user_id").agg(pl.len())``), timed the same way. Each engine runs in its
+own subprocess (peak memory = that process's ru_maxrss, which includes the loaded data);
+results must agree exactly (the script exits non-zero otherwise). Not a test: run it by
+hand, e.g.
 
-    .venv/bin/python bench/bench_funnel.py --sizes 1e6 1e7 --pandas-max 1e6
+    .venv/bin/python bench/bench_funnel.py --sizes 1e6 1e7 --pandas-max 1e6 --repeat 3
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,9 +34,13 @@ WINDOW = dt.timedelta(days=7)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def generate(n_events: int, path: Path, seed: int = 20250301) -> None:
-    """About n/5 users; each event's step is skewed to early steps; 30 days of timestamps."""
+def generate(n_events: int, path: Path, seed: int = 20250301, ids: str = "usr") -> None:
+    """About n/5 users; each event's step is skewed to early steps; 30 days of timestamps;
+    user ids as ``ids`` (bench/gen.py's ``string_ids`` of the integer ids, or ``int``)."""
     import polars as pl
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gen import string_ids
 
     rng = np.random.default_rng(seed)
     n_users = max(1, n_events // 5)
@@ -51,6 +61,8 @@ def generate(n_events: int, path: Path, seed: int = 20250301) -> None:
             "device": device_of_user[(user - 1_000_003) // 7],
         }
     ).with_columns(pl.col("ts").cast(pl.Datetime("us")))
+    if ids != "int":
+        frame = frame.with_columns(string_ids(user, ids))  # type: ignore[arg-type]
     frame.write_parquet(path)
 
 
@@ -68,6 +80,17 @@ def run_polars(path: Path) -> tuple[float, dict]:
     res = funnel(events, STEPS, by=["device"], window=WINDOW)
     elapsed = time.perf_counter() - t
     return elapsed, {f"{d}|{s}": u for d, s, u in res.select("device", "step", "users").iter_rows()}
+
+
+def run_groupby(path: Path) -> tuple[float, dict]:
+    """The floor: one polars group-by pass over the user ids (events per user)."""
+    import polars as pl
+
+    events = pl.read_parquet(path)
+    t = time.perf_counter()
+    res = events.group_by("user_id").agg(pl.len())
+    elapsed = time.perf_counter() - t
+    return elapsed, {"users": res.height}
 
 
 def _duckdb_sql(window_s: int) -> str:
@@ -178,10 +201,19 @@ ENGINES = {
     "duckdb": lambda p: run_duckdb(p, "window"),
     "duckdb_asof": lambda p: run_duckdb(p, "asof"),
     "pandas": run_pandas,
+    "groupby": run_groupby,
+}
+LABELS = {
+    "polars": "kpi.funnel.funnel",
+    "duckdb": "duckdb (window functions)",
+    "duckdb_asof": "duckdb (ASOF joins)",
+    "pandas": "pandas",
+    "groupby": "polars group-by pass (floor)",
 }
 
 
 def child(engine: str, path: str) -> None:
+    sys.path.insert(0, str(ROOT))
     elapsed, result = ENGINES[engine](Path(path))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": elapsed, "peak_mb": peak_mb, "result": result}))
@@ -207,8 +239,11 @@ def main() -> None:
     parser.add_argument(
         "--engines",
         nargs="+",
-        default=["polars", "duckdb", "duckdb_asof", "pandas"],
+        default=["polars", "duckdb", "duckdb_asof", "pandas", "groupby"],
         choices=list(ENGINES),
+    )
+    parser.add_argument(
+        "--ids", choices=["int", "usr", "uuid", "ga4"], default="usr", help="user id style"
     )
     parser.add_argument(
         "--pandas-max", type=float, default=1e6, help="skip pandas above this many events"
@@ -219,39 +254,56 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
+    disagree = False
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             n = int(size)
             path = Path(tmp) / f"events_{n}.parquet"
             t = time.perf_counter()
-            generate(n, path)
+            generate(n, path, ids=args.ids)
             print(
-                f"\n{n:,} events, ~{n // 5:,} users, {len(STEPS)} steps, window {WINDOW.days} days, by device "
-                f"(generated in {time.perf_counter() - t:.1f} s)"
+                f"\n{n:,} events, ~{n // 5:,} users ({args.ids} ids), {len(STEPS)} steps, window "
+                f"{WINDOW.days} days, by device (generated in {time.perf_counter() - t:.1f} s; "
+                f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})"
             )
             results: dict[str, dict] = {}
             for engine in args.engines:
                 if engine == "pandas" and n > args.pandas_max:
-                    print(f"  {engine:12s} skipped (above --pandas-max)")
+                    print(f"  {LABELS[engine]:30s} skipped (above --pandas-max)")
                     continue
                 runs = [measure(engine, path) for _ in range(args.repeat)]
                 best = min(runs, key=lambda r: r["seconds"])
                 best["peak_mb"] = max(r["peak_mb"] for r in runs)
                 results[engine] = best
-            ref = results.get("polars") or next(iter(results.values()))
+            answers = {e: r for e, r in results.items() if e != "groupby"}
+            ref = answers.get("polars") or next(iter(answers.values()))
             base_t, base_m = ref["seconds"], ref["peak_mb"]
             for engine, r in results.items():
-                agree = "agrees" if r["result"] == ref["result"] else "DISAGREES"
-                print(
-                    f"  {engine:12s} {r['seconds']:7.2f} s ({r['seconds'] / base_t:5.2f}x polars)  "
-                    f"peak {r['peak_mb']:7.0f} MB ({r['peak_mb'] / base_m:4.2f}x)  {agree}"
+                agree = (
+                    ""
+                    if engine == "groupby"
+                    else "agrees"
+                    if r["result"] == ref["result"]
+                    else "DISAGREES"
                 )
+                print(
+                    f"  {LABELS[engine]:30s} {r['seconds']:7.2f} s ({r['seconds'] / base_t:5.2f}x "
+                    f"kpi)  peak {r['peak_mb']:7.0f} MB ({r['peak_mb'] / base_m:4.2f}x)  {agree}"
+                )
+            sql = [results[e]["seconds"] for e in ("duckdb", "duckdb_asof") if e in results]
+            if "polars" in results and sql:
+                print(f"  kpi / DuckDB's best: {results['polars']['seconds'] / min(sql):.2f}x")
+            if "polars" in results and "groupby" in results:
+                ratio = results["polars"]["seconds"] / results["groupby"]["seconds"]
+                print(f"  kpi / group-by pass: {ratio:.2f}x")
+            print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
             overall = {
                 s: sum(v for k, v in ref["result"].items() if k.endswith("|" + s)) for s in STEPS
             }
             print("  users per step:", ", ".join(f"{s} {v:,}" for s, v in overall.items()))
-            if any(r["result"] != ref["result"] for r in results.values()):
-                sys.exit("engines disagree")
+            disagree |= any(r["result"] != ref["result"] for r in answers.values())
+    if disagree:
+        sys.exit("engines disagree")
 
 
 if __name__ == "__main__":

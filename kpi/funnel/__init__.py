@@ -36,9 +36,11 @@ Semantics (DESIGN.md, "Semantics"):
 step 1). A rate whose denominator is 0 is null. Segments (``by`` columns of ``events``) take
 the value on the user's first event (first touch); a missing text value becomes "(none)".
 
-Speed: the sequential funnel never joins per step-1 event. Events are sorted once by
-(user, ts, step position); when a step is listed twice and the data has events at equal
-(user, ts), those events are collapsed into one row counting each step (without repeated
+Speed: the sequential funnel never joins per step-1 event. Text user ids are hashed, not
+looked up in a dictionary (a user is the top bits of one 64-bit hash and a second 64-bit hash;
+see :func:`~kpi.funnel.prepare._sorted_hashed`). Events are sorted once by
+(user, ts, step position), on one packed Int64 key, in one lazy query; when a step is
+listed twice and the data has events at equal (user, ts), those events are collapsed into one row counting each step (without repeated
 steps, the sort by step position already takes ties in the best order); for each step one vectorised pass carries the latest
 valid start of a chain (a running maximum of the start's row number, restarted at each user
 by comparing it with the user's first row), see the note "Computing the sequential funnel

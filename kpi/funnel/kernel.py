@@ -372,8 +372,11 @@ def _progress_rows(
     ts_dtype: pl.DataType | None,
     open_funnel: bool,
     with_times: bool,
+    *,
+    keep: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """:func:`user_progress`'s result from :func:`_reach` (``keep_ids=True``)."""
+    """:func:`user_progress`'s result from :func:`_reach` (``keep_ids=True``), with the
+    first-touch columns ``keep`` (the ``by`` given to :func:`_reach`)."""
     users = prep.users
     assert users is not None
     per_user = per_user.with_columns(steps_reached=pl.col("_lvl"))
@@ -402,7 +405,7 @@ def _progress_rows(
             else (lambda c: pl.col(c).cast(pl.Float64) / US)
         )
         out = out.with_columns(conv(f"ts_{j + 1}").alias(f"ts_{j + 1}") for j in range(k))
-    return out.select("user_id", "steps_reached", *extra)
+    return out.select("user_id", *keep, "steps_reached", *extra)
 
 
 def _attempt_times(

@@ -10,9 +10,8 @@ import numpy as np
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
-from kpi.funnel.kernel import user_progress
+from kpi.funnel.kernel import _progress_rows, _reach
 from kpi.funnel.prepare import US
-from kpi.segments import NONE
 from kpi.words import Fact
 
 
@@ -24,20 +23,10 @@ def _durations(
     if "ts" not in events.columns:
         raise SchemaError(Fact("funnel.error.times_need_ts"), Fact("funnel.hint.load_ts"))
     ev = events.select("user_id", "step", "ts", *by)
-    if by:
-        first = (
-            ev.with_row_index("_i")
-            .sort(["user_id", "ts", "_i"], nulls_last=True)
-            .group_by("user_id", maintain_order=True)
-            .agg(pl.col(b).first() for b in by)
-        )
-        first = first.with_columns(
-            pl.col(b).fill_null(NONE) for b in by if first.schema[b] == pl.String
-        )
-    prog = user_progress(ev.select("user_id", "step", "ts"), steps, window=window, with_times=True)
+    # one pass for progress, times and the first-touch segments (the funnel's own)
+    per_user, f, prep = _reach(ev, steps, by, window, "sequential", False, keep_ids=True)
+    prog = _progress_rows(per_user, f, prep, len(steps), ev.schema["ts"], False, True, keep=by)
     prog = prog.with_columns(_seconds(prog, len(steps)))
-    if by:
-        prog = prog.join(first, on="user_id", how="left")
     return prog, by
 
 

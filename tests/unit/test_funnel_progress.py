@@ -226,3 +226,124 @@ def test_open_funnel_by_segment_equals_each_segment_alone(with_ts: bool) -> None
         got = res.filter(pl.col("device") == device).drop("device")
         assert got["users"].to_list() == alone["users"].to_list()
         assert_frame_equal(got, alone, rel_tol=1e-12)
+
+
+# ------------------------------------------------------------------ text user ids (hashed)
+
+
+def _many_users_log(n: int = 120_000, n_users: int = 20_000, seed: int = 1) -> pl.DataFrame:
+    """Microsecond times over ~9.5 hours (35 bits of time), so that the hash keeps only 24-25
+    top bits: among 20,000 users a few share them (about 6 expected)."""
+    rng = random.Random(seed)
+    users = [rng.randrange(n_users) for _ in range(n)]
+    return pl.DataFrame(
+        {
+            "user_id": users,
+            "step": [rng.choice("ABCX") for _ in range(n)],
+            "ts": [T0 + dt.timedelta(microseconds=rng.randrange(2**35)) for _ in range(n)],
+            "device": [["m", "d", "t"][u % 3] for u in users],
+        }
+    )
+
+
+@pytest.mark.parametrize("window", [None, dt.timedelta(hours=2)])
+def test_text_ids_whose_hashes_share_top_bits_equal_integer_ids(window, monkeypatch) -> None:
+    import kpi.funnel.prepare as prepare
+
+    ev = _many_users_log()
+    text = ev.with_columns(pl.format("usr_{}", pl.col("user_id")))
+    # the top bits the sort key keeps are really shared by some users here
+    tbits = prepare._bits(
+        ev.select(pl.col("ts").max() - pl.col("ts").min()).item() // dt.timedelta(microseconds=1)
+    )
+    ubits = 62 - tbits - prepare._bits(3)
+    tops = text.select(pl.col("user_id").unique().hash() // 2 ** (64 - ubits)).to_series()
+    assert ubits >= prepare.HASH_BITS_MIN and tops.n_unique() < text["user_id"].n_unique()
+    seen: list[bool] = []
+    real = prepare._sorted_hashed
+    monkeypatch.setattr(prepare, "_sorted_hashed", lambda *a: seen.append(True) or real(*a))
+    for kw in ({"by": ["device"]}, {}):
+        want = funnel(ev, ["A", "B", "C"], window=window, **kw)
+        assert_frame_equal(funnel(text, ["A", "B", "C"], window=window, **kw), want)
+    want = funnel_table(ev, ["A", "B", "C"], window=window)
+    assert_frame_equal(funnel_table(text, ["A", "B", "C"], window=window), want)
+    assert seen  # the hashed sort did the work
+
+
+def test_text_ids_take_exact_codes_when_the_key_leaves_too_few_bits(monkeypatch) -> None:
+    import kpi.funnel.prepare as prepare
+
+    ev = _many_users_log(20_000, 3_000)
+    text = ev.with_columns(pl.format("id-{}", pl.col("user_id")))
+    want = funnel(ev, ["A", "B", "C"], by=["device"])
+    monkeypatch.setattr(prepare, "HASH_BITS_MIN", 63)
+    assert_frame_equal(funnel(text, ["A", "B", "C"], by=["device"]), want)
+
+
+def test_users_are_told_apart_by_the_second_hash() -> None:
+    """Rows sharing the first hash's top bits but not the second hash are two users, sorted
+    apart; each user's rows stay in (time, step) order."""
+    from kpi.funnel.prepare import _sorted_hashed
+
+    rows = pl.LazyFrame(
+        {
+            "_u": pl.Series([7, 7, 7, 2**63], dtype=pl.UInt64),  # same top bits but the last
+            "_v": pl.Series([5, 1, 5, 3], dtype=pl.UInt64),
+            "_p": pl.Series([0, 1, 1, 0], dtype=pl.Int8),
+            "_t": [0, 1, 2, 0],
+            "_i": [0, 1, 2, 3],
+        }
+    )
+    out = _sorted_hashed(rows, True, 2, 1, pl.Int8, ["_i"])
+    assert out["_i"].to_list() == [1, 0, 2, 3]
+    assert out["_u"].to_list() == [1, 2, 2, 3]
+    assert out["_p"].to_list() == [1, 0, 1, 0] and out["_t"].to_list() == [1, 0, 2, 0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from("ABX"),
+            st.one_of(st.none(), st.integers(0, 3)),
+            st.sampled_from(["m", "d", None]),
+        ),
+        max_size=30,
+    ),
+    text_ids=st.booleans(),
+    with_ts=st.booleans(),
+)
+def test_first_touch_segment_is_the_earliest_event_then_file_order(rows, text_ids, with_ts) -> None:
+    """``by`` columns of the events: each user's value on their earliest event (ties: the
+    first in the file), checked against a plain polars sort; users per step then match
+    funnel run on each segment's users alone."""
+    ev = pl.DataFrame(
+        {
+            "user_id": [f"u{r[0]}" if text_ids else r[0] for r in rows],
+            "step": [r[1] for r in rows],
+            "ts": [None if r[2] is None else T0 + dt.timedelta(minutes=r[2]) for r in rows],
+            "device": [r[3] for r in rows],
+        },
+        schema_overrides={
+            "user_id": pl.String if text_ids else pl.Int64,
+            "ts": pl.Datetime("us"),
+            "device": pl.String,
+        },
+    )
+    if not with_ts:
+        ev = ev.drop("ts")
+    kept = ev.filter(pl.col("ts").is_not_null()) if with_ts else ev
+    first = (
+        kept.with_row_index("_i")
+        .sort(["user_id", *(["ts"] if with_ts else []), "_i"])
+        .group_by("user_id", maintain_order=True)
+        .agg(pl.col("device").first().fill_null("(none)"))
+    )
+    res = funnel(ev, ["A", "B"], by=["device"])
+    for device in first["device"].unique().to_list():
+        ids = first.filter(pl.col("device") == device)["user_id"]
+        alone = funnel(ev.filter(pl.col("user_id").is_in(ids.implode())), ["A", "B"])
+        got = res.filter(pl.col("device") == device)
+        assert got["users"].to_list() == alone["users"].to_list()
+    assert sorted(res["device"].unique().to_list()) == sorted(first["device"].unique().to_list())
