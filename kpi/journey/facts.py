@@ -28,6 +28,7 @@ from kpi.dataset import Dataset
 from kpi.filters import Filters
 from kpi.journey.awareness import ORGANIC, _spend_kpis
 from kpi.journey.consideration import _lead_conversion
+from kpi.journey.decision import decision_from_counts, order_count, time_kpis
 from kpi.journey.inputs import PAGE, has_values, resolve_steps
 from kpi.journey.kpi import Kpi, empty, missing, needs, not_applicable, ok, rate
 from kpi.segments import NONE, OTHER, top_values
@@ -398,61 +399,24 @@ class PeriodFacts:
         self, u: pl.DataFrame, purchases: pl.DataFrame, visitors: float, only_orders: bool,
         has_ts: bool,
     ) -> list[Kpi]:  # fmt: skip
-        n_buyers = float(u.filter(pl.col("n_buy") > 0).height)
-        if only_orders:
-            out = [not_applicable("conversion_rate", "orders_only", n_buyers, visitors)]
-        else:
-            out = [rate("conversion_rate", n_buyers, visitors, empty("users"))]
-        out.append(ok("purchasers", n_buyers))
-        if has_values(purchases, "order_id"):
-            n_orders = float(
-                purchases["order_id"].drop_nulls().n_unique() + purchases["order_id"].null_count()
-            )
-        else:
-            n_orders = float(purchases.height)
-        out.append(ok("orders", n_orders))
-        has_revenue = "revenue" in self.period.events.columns
-        revenue = float(purchases["revenue"].fill_null(0).sum()) if has_revenue else None
-        if revenue is None:
-            out += [missing("revenue", needs("revenue")), missing("aov", needs("revenue"))]
-        else:
-            out.append(ok("revenue", revenue))
-            out.append(rate("aov", revenue, n_orders, empty("orders")))
-        if self.roles["cart"] is None:
-            out.append(missing("cart_abandonment", needs("cart")))
-        else:
+        cart = None
+        if self.roles["cart"] is not None:
             carts = u.filter(pl.col("carted"))
-            abandoned = float(carts.filter(pl.col("n_buy") == 0).height)
-            out.append(rate("cart_abandonment", abandoned, float(carts.height), empty("carts")))
-        if revenue is None:
-            out.append(missing("revenue_per_visitor", needs("revenue")))
-        elif only_orders:
-            out.append(not_applicable("revenue_per_visitor", "orders_only_per_visitor"))
-        else:
-            out.append(rate("revenue_per_visitor", revenue, visitors, empty("users")))
+            cart = (float(carts.filter(pl.col("n_buy") == 0).height), float(carts.height))
+        has_revenue = "revenue" in self.period.events.columns
+        out = decision_from_counts(
+            n_buyers=float(u.filter(pl.col("n_buy") > 0).height),
+            n_orders=order_count(purchases),
+            revenue=float(purchases["revenue"].fill_null(0).sum()) if has_revenue else None,
+            cart=cart,
+            visitors=visitors,
+            only_orders=only_orders,
+        )
         if not has_ts:
             return out + [missing(c, needs("ts")) for c in _TIME_CODES]
-        return out + self._time_to_purchase(u)
-
-    @staticmethod
-    def _time_to_purchase(u: pl.DataFrame) -> list[Kpi]:
-        n_buyers = u.filter(pl.col("buy").is_not_null()).height
-        if n_buyers == 0:
-            return [missing(c, empty("purchases")) for c in _TIME_CODES]
-        delays = u["delay"].drop_nulls()
-        left_out = n_buyers - delays.len()
-        if delays.len() == 0:
-            return [not_applicable(c, "no_visit_before_purchase", None, 0.0) for c in _TIME_CODES]
-        n = float(delays.len())
-        notes = (
-            (Fact("stages.note.left_out", left_out=left_out, purchasers=n_buyers),)
-            if left_out
-            else ()
+        return out + time_kpis(
+            u.filter(pl.col("buy").is_not_null()).height, u["delay"].drop_nulls()
         )
-        return [
-            ok(_TIME_CODES[0], float(delays.median()), None, n, notes=notes),  # type: ignore[arg-type]
-            ok(_TIME_CODES[1], float(delays.mean()), float(delays.sum()), n, notes=notes),  # type: ignore[arg-type]
-        ]
 
     # ------------------------------------------------------------------ per segment
     def stage_kpis_by(self, filters: Filters, by: str, n: int = 8) -> pl.DataFrame | None:
