@@ -12,7 +12,7 @@ from kpi.journey.kpis import compute
 from kpi.segments import NONE, OTHER, top_values
 from kpi.words import Fact
 
-__all__ = ["ADDITIVE", "stage_kpis_by"]
+__all__ = ["ADDITIVE", "split_spend_by", "stage_kpis_by"]
 
 #: KPIs that add up over segments (each user, session, event and order is in one segment).
 ADDITIVE = (
@@ -69,17 +69,7 @@ def stage_kpis_by(
     segment_of = segment_of.with_columns(label.alias(by))
     values = [v for v in [*keep, OTHER] if v in set(segment_of[by].to_list())]
 
-    spend = dataset.spend
-    split_spend = by == "channel" and spend is not None and "channel" in spend.columns
-    if split_spend:
-        spend = spend.with_columns(  # type: ignore[union-attr]
-            pl.when(pl.col("channel").cast(pl.String).is_in(keep))
-            .then(pl.col("channel").cast(pl.String))
-            .otherwise(pl.lit(OTHER))
-            .alias("_segment")
-        )
-        if OTHER not in values and (spend["_segment"] == OTHER).any():  # type: ignore[index]
-            values.append(OTHER)  # spend of channels nobody came from: kept, so totals add up
+    spend, split_spend = split_spend_by(dataset.spend, by, keep, values)
     rows: list[dict[str, object]] = []
     for value in values:  # one pass per segment (at most n + 1), not per row
         ids = segment_of.filter(pl.col(by) == value).select("user_id")
@@ -94,3 +84,20 @@ def stage_kpis_by(
         rows.append({by: value, **{c: kpis.get(c) for c in codes}})
     schema = {by: pl.String, **dict.fromkeys(codes, pl.Float64)}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def split_spend_by(
+    spend: pl.DataFrame | None, by: str, keep: list[str], values: list[str]
+) -> tuple[pl.DataFrame | None, bool]:
+    """(spend with its ``_segment``, True) when the breakdown is by channel and the spend has
+    channels: each channel's spend goes to its row, the channels not kept to Other (added to
+    ``values`` when only spend has it: kept, so totals add up); else (spend, False)."""
+    if not (by == "channel" and spend is not None and "channel" in spend.columns):
+        return spend, False
+    channel = pl.col("channel").cast(pl.String)
+    spend = spend.with_columns(
+        pl.when(channel.is_in(keep)).then(channel).otherwise(pl.lit(OTHER)).alias("_segment")
+    )
+    if OTHER not in values and (spend["_segment"] == OTHER).any():
+        values.append(OTHER)
+    return spend, True

@@ -27,6 +27,7 @@ from kpi import pipeline
 from kpi.dataset import Dataset
 from kpi.filters import Filters
 from kpi.journey.awareness import ORGANIC, _spend_kpis
+from kpi.journey.by_segment import split_spend_by
 from kpi.journey.consideration import _lead_conversion
 from kpi.journey.decision import decision_from_counts, order_count, time_kpis
 from kpi.journey.inputs import PAGE, has_values, resolve_steps
@@ -439,16 +440,7 @@ class PeriodFacts:
         keep = top_values(segment_of, by, n)
         relabelled = {v if v in keep else OTHER for v in segment_of[by].unique().to_list()}
         values = [v for v in [*keep, OTHER] if v in relabelled]
-        split_spend = by == "channel" and spend is not None and "channel" in spend.columns
-        if split_spend:
-            spend = spend.with_columns(  # type: ignore[union-attr]
-                pl.when(pl.col("channel").cast(pl.String).is_in(keep))
-                .then(pl.col("channel").cast(pl.String))
-                .otherwise(pl.lit(OTHER))
-                .alias("_segment")
-            )
-            if OTHER not in values and (spend["_segment"] == OTHER).any():  # type: ignore[index]
-                values.append(OTHER)
+        spend, split_spend = split_spend_by(spend, by, keep, values)
         labels = users.select(
             pl.when(value_of.is_in(keep)).then(value_of).otherwise(pl.lit(OTHER)).alias("_v")
         ).to_series()
