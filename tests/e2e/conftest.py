@@ -141,6 +141,9 @@ def page(browser):
 def wait_for_app(page) -> None:
     """Wait until the script has finished running (connected, not running)."""
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+    # the first run has drawn something (a server still starting answers the first rerun
+    # request late: before it, the app says notRunning with an empty page)
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']")
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     page.wait_for_timeout(300)
