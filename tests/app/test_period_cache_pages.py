@@ -142,3 +142,38 @@ def test_two_sessions_never_share_a_period_cache_with_an_upload():
         assert id(full) not in uploads
         assert all(entry[0] is full for entry in shared._entries.values())
     assert all(not isinstance(c, compute.SharedPeriodCache) for c in (cache_a, cache_b))
+
+
+def test_the_demo_period_cache_computes_each_entry_once_for_ten_sessions():
+    import threading
+    import time
+
+    from kpi.dataset import Dataset
+
+    events = pl.DataFrame({"user_id": ["a"], "step": ["visit"]})
+    full = Dataset(events=events, users=events.select("user_id"))
+    cache = compute.SharedPeriodCache()
+    computed: list[str] = []
+    barrier = threading.Barrier(10)
+
+    def slow(key: str) -> str:
+        computed.append(key)
+        time.sleep(0.05)  # other threads ask meanwhile
+        return key.upper()
+
+    def session(i: int) -> None:
+        barrier.wait()
+        for key in ("p1", f"own{i % 3}", "p1", "p2"):
+            # an entry that asks for another one inside its computation (facts -> rows)
+            inner = cache.get(
+                full, key, lambda k=key: slow(k) + cache.get(full, "rows", lambda: slow("rows"))
+            )
+            assert inner == key.upper() + "ROWS"
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(10)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(computed) == sorted(["p1", "p2", "own0", "own1", "own2", "rows"])
+    assert len(cache) == 6
