@@ -88,6 +88,7 @@ _INHERITED = (
     "monthly_duration",
     "purchase",
     "value_inputs",
+    "segmented",
 )
 _INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:", "facts_for|")
 #: results that depend on the funnel settings but not on the breakdown segment (``funnel_by|``

@@ -177,3 +177,24 @@ def test_the_demo_period_cache_computes_each_entry_once_for_ten_sessions():
         th.join()
     assert sorted(computed) == sorted(["p1", "p2", "own0", "own1", "own2", "rows"])
     assert len(cache) == 6
+
+
+def test_the_inherited_memo_keys_are_the_views_own():
+    """A renamed memo key of kpi/view.py would silently be recomputed (never inherited): every
+    name compute.py lists is one the View keeps, and every key the View keeps is listed as
+    inherited or not on purpose."""
+    import re
+
+    source = (ROOT / "kpi" / "view.py").read_text()
+    plain = set(re.findall(r'memo\(\s*"([^"]+)"', source))
+    prefixes = {p + "|" for p in re.findall(r'(?:memo\(\s*|key = )f"([a-z_]+)\|', source)}
+    # kpis / prev_kpis: the key is an argument of View._kpis
+    plain |= set(re.findall(r'self\._kpis\("([a-z_]+)"', source))
+    listed = set(compute._INHERITED) | set(compute._SAME_FUNNEL)
+    assert listed <= plain, listed - plain
+    listed_prefixes = set(compute._INHERITED_PREFIXES) - {"page:"}
+    listed_prefixes |= set(compute._SAME_FUNNEL_PREFIXES)
+    assert listed_prefixes <= prefixes, listed_prefixes - prefixes
+    # settings-dependent on purpose (recomputed with other funnel settings)
+    assert plain - listed == {"segment"}, plain - listed
+    assert prefixes - listed_prefixes == set(), prefixes - listed_prefixes
