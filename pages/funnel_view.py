@@ -114,7 +114,17 @@ def _by_segment(
     period: str = "view",
 ) -> pl.DataFrame:
     """By segment: the top values + "Other", or the values ``keep`` (the previous period
-    broken down into the current period's segments)."""
+    broken down into the current period's segments). The View's own (:meth:`View.funnel_by`:
+    from the period's funnel progress, no pass over the events) when its funnel is this one."""
+    view = compute.current_view()
+    if view is not None and (
+        _the_views(steps, order, window_s, open_f, ds)
+        if period == "view"
+        else view.previous is ds and _the_views(steps, order, window_s, open_f, view.view)
+    ):
+        by = view.funnel_by(segment, top=TOP_N, keep=keep, previous=period != "view")
+        if by is not None:
+            return by
 
     def compute_it() -> pl.DataFrame:
         ev = _events(ds, (segment,))

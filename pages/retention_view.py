@@ -45,7 +45,24 @@ def _summary(
     _filters: Filters,
 ) -> retention.RetentionSummary:
     # cohorts that STARTED in the period, with their whole history (before and after it);
-    # churn on every user of the segment filters, over the days ending at the period's end
+    # churn on every user of the segment filters, over the days ending at the period's end.
+    # The View's own when it is this view's (every user's cohort anchor and returns once per
+    # data: kpi.retention.cohort_activity in its period cache)
+    view = compute.current_view()
+    if view is not None and view.full is _full and view.filters.key() == _filters.key():
+        got = view.retention(
+            cohort_by=anchor,
+            return_step=return_step,
+            mode=mode,  # type: ignore[arg-type]
+            periods=periods,
+            by=by,
+            trend_period=trend_n,
+            inactivity_days=inactive_days,
+            grain=grain,  # type: ignore[arg-type]
+            purchase_step=PURCHASE,
+        )
+        if got is not None:
+            return got
     cohorts = retention.cohort_view(_full, _filters, cohort_by=anchor, purchase_step=PURCHASE)
     everyone = Filters(segments=_filters.segments).apply(_full)
     extra = [c for c in (by, "signup" if anchor == "signup" else None) if c]  # anchor: kpi name

@@ -42,6 +42,18 @@ def _summary(
     _full: Dataset,
     _filters: Filters,
 ) -> value.ValueSummary:
+    view = compute.current_view()  # the View's own when it is this view's (the workbook's)
+    if view is not None and view.view is _ds and view.full is _full:
+        got = view.value(
+            aov=aov,
+            purchases_per_year=per_year,
+            years=years,
+            clv_basis=basis,
+            currency=currency,
+            purchase_step=PURCHASE,
+        )
+        if got is not None:
+            return got
     events = _ds.events_with(["channel"]) if "channel" in _ds.users.columns else _ds.events
     # CAC's new customers: first-ever purchase in the period, judged on the unfiltered history
     first = value.new_customers_in_view(_full, _filters, purchase_step=PURCHASE)

@@ -24,7 +24,7 @@ import inspect
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any, Literal, TypeVar
 
@@ -35,7 +35,7 @@ from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.settings import FunnelSettings
-from kpi.view import View
+from kpi.view import PeriodCache, View
 from kpi.words import Fact
 from pages._ui import state
 
@@ -88,10 +88,13 @@ _INHERITED = (
     "monthly_duration",
     "purchase",
     "value_inputs",
+    "segmented",
 )
-_INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:")
-#: results that depend on the funnel settings but not on the breakdown segment
+_INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:", "facts_for|")
+#: results that depend on the funnel settings but not on the breakdown segment (``funnel_by|``
+#: keys name their segment, ``flags|`` read the funnel)
 _SAME_FUNNEL = ("steps", "funnel", "prev_funnel")
+_SAME_FUNNEL_PREFIXES = ("flags|", "funnel_by|")
 _SHARED_KEEP = 24  # demo Views kept per server (a few filtered copies of the demo each)
 
 
@@ -116,6 +119,70 @@ class SharedView(View):
         return self._memo[key]
 
 
+class SharedPeriodCache(PeriodCache):
+    """The demo data's :class:`~kpi.view.PeriodCache`, shared by every session of the server
+    (the committed demo only, never an upload): each entry is computed once even when several
+    sessions ask for it at the same time (one lock per entry, as :meth:`SharedView.memo`; an
+    entry's computation asks only for entries it depends on, one way, so the locks cannot
+    deadlock), and the entries' dict is read and changed under one short lock."""
+
+    def __init__(self, max_entries: int = 24, facts_share: float = 0.25) -> None:
+        super().__init__(max_entries, facts_share)
+        self._dict_lock = threading.Lock()
+        self._locks: dict[tuple, threading.RLock] = {}
+
+    def has(self, full: Dataset, key: Hashable) -> bool:
+        with self._dict_lock:
+            return super().has(full, key)
+
+    def get(self, full: Dataset, key: Hashable, fn: Callable[[], Any]) -> Any:
+        k = (id(full), key)
+        with self._dict_lock:
+            lock = self._locks.setdefault(k, threading.RLock())
+        with lock:
+            with self._dict_lock:
+                if super().has(full, key):
+                    return super().get(full, key, _never)  # moved to the end
+            value = fn()  # outside the dict lock: other entries go on meanwhile
+            with self._dict_lock:
+                super().get(full, key, lambda: value)
+                if len(self._locks) > 4 * self.max_entries:  # forget the dropped ones' locks
+                    kept = {e for e in self._entries}
+                    self._locks = {e: v for e, v in self._locks.items() if e in kept or e == k}
+            return value
+
+    def __len__(self) -> int:
+        with self._dict_lock:
+            return len(self._entries)
+
+    def clear(self) -> None:
+        with self._dict_lock:
+            self._entries.clear()
+
+
+def _never() -> Any:
+    raise AssertionError("a kept entry is not computed again")
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_period_caches() -> tuple[dict[int, tuple[Dataset, SharedPeriodCache]], threading.Lock]:
+    """One :class:`SharedPeriodCache` per demo Dataset (one per cohort grain), per server."""
+    return {}, threading.Lock()
+
+
+def _period_cache(full: Dataset, *, shared: bool) -> PeriodCache:
+    """The period cache of the View: the server's for the demo data, else this session's own
+    (an upload's is never seen by another session)."""
+    if not shared:
+        return st.session_state.setdefault("_period_cache", PeriodCache())
+    caches, lock = _demo_period_caches()
+    with lock:
+        got = caches.get(id(full))
+        if got is None or got[0] is not full:
+            got = caches[id(full)] = (full, SharedPeriodCache())
+        return got[1]
+
+
 @st.cache_resource(show_spinner=False)
 def _shared_views() -> tuple[OrderedDict[str, View], threading.Lock]:
     """The demo data's Views, once per server (no user data: only the committed demo)."""
@@ -124,7 +191,7 @@ def _shared_views() -> tuple[OrderedDict[str, View], threading.Lock]:
 
 def clear_shared() -> None:
     """Forget the demo results kept for every session (tests)."""
-    for store, lock in (_shared_views(), _shared_data()):
+    for store, lock in (_shared_views(), _shared_data(), _demo_period_caches()):
         with lock:
             store.clear()
 
@@ -147,7 +214,7 @@ def _inherit(view: View, views: dict[str, View], key: str) -> None:
             if (
                 k in _INHERITED
                 or k.startswith(_INHERITED_PREFIXES)
-                or (same_funnel and (k in _SAME_FUNNEL or k.startswith("flags|")))
+                or (same_funnel and (k in _SAME_FUNNEL or k.startswith(_SAME_FUNNEL_PREFIXES)))
             ):
                 if k.startswith("page:") and "|settings|" in k and not same_funnel:
                     continue  # a page result of the other settings
@@ -164,11 +231,14 @@ def _new_view(
     shared: bool,
 ) -> View:
     cls = SharedView if shared else View
-    loader = None if shared else state.view  # the session's memo of filtered datasets
+    # the filtered datasets, facts and funnel progress of a period: the period cache's (the
+    # session's own for an upload, the server's for the demo), no loader: the View gathers
+    # the users' columns onto the period's events by row (PeriodCache.events_with)
+    cache = _period_cache(full, shared=shared)
     try:
-        return cls(full, filters, settings, cohort_grain=grain, loader=loader)
+        return cls(full, filters, settings, cohort_grain=grain, period_cache=cache)
     except ParcoursError:  # settings of a shared link that this data cannot have
-        return cls(full, filters, FunnelSettings(), cohort_grain=grain, loader=loader)
+        return cls(full, filters, FunnelSettings(), cohort_grain=grain, period_cache=cache)
 
 
 def current_view() -> View | None:

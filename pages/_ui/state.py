@@ -275,12 +275,17 @@ def view(filters: Filters) -> Dataset | None:
     ds = st.session_state.get("dataset")
     if ds is None:
         return None
+    from pages._ui import compute  # compute builds on this module
+
     memo: dict = st.session_state.setdefault("views", {})
     k = filters.key()
     if k not in memo:
         if len(memo) >= 3:  # each view is a filtered copy of the data: keep few
             memo.pop(next(iter(memo)))
-        memo[k] = filters.apply(ds)
+        # filters.apply(ds), the same Dataset, from the period's Dataset kept in the period
+        # cache (the session's own; the server's for the demo) and a mask: no join
+        cache = compute._period_cache(ds, shared=using_demo())
+        memo[k] = cache.apply(ds, filters)
     return memo[k]
 
 
