@@ -507,7 +507,28 @@ class View:
         if fast is not _NOT_COVERED:
             return fast  # type: ignore[return-value]
         ds = self.view if which == "view" else self.previous
-        return self._funnel(ds) if ds is not None else None
+        if ds is None:
+            return None
+        whole = self._whole_period(which)
+        if whole is not None and len(self.steps) >= 1 and ds.events.height:
+            # no segment filter: the view is its period, whose progress the workbook's
+            # breakdowns read too (one funnel pass, not two)
+            try:
+                return self.funnel_progress(whole, timed=ds.has_timestamps).table()
+            except ParcoursError:
+                return None
+        return self._funnel(ds)
+
+    def _whole_period(self, which: Literal["view", "previous"]) -> Filters | None:
+        """The filters of the view (or of its previous period) when its Dataset is exactly
+        :meth:`period_dataset`'s (no segment filter, computed here from ``full``); else None."""
+        if which == "view":
+            f, given = self.filters, self.view_ds
+        else:
+            f, given = self.previous_filters, self.previous_ds
+        if f is None or given is not None or self.loader is not None or f.active_segments:
+            return None
+        return f if getattr(funnel, "funnel_progress", None) is not None else None
 
     def funnel_progress(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
         """The funnel progress of each user of ``filters``' period (default: the view's) for

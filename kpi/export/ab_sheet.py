@@ -26,12 +26,13 @@ from kpi.abtest import (
     assignment_columns,
     count_variants,
     summary_from_counts,
+    with_reached_step,
 )
 from kpi.abtest.definitions import CODES
 from kpi.abtest.verdict import correction_name
 from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
-from kpi.export.progress import progress, reached_step
+from kpi.export.progress import reached_step, view_progress
 from kpi.words import Fact, Lang, render
 from kpi.xlsx import COUNT, MONEY, NUMBER, P_VALUE, RATE, SIGNED_RATE, Col, SheetWriter
 
@@ -85,12 +86,23 @@ def headless_analysis(ctx: Any) -> ABAnalysis | None:
         target = ctx.purchase_step or (ctx.steps[-1] if ctx.steps else None)
         if target is None or ctx.view.events.height == 0:
             return None
-        steps = ctx.steps if target in ctx.steps else [target]
-        try:  # the progress the Funnel sheet's breakdown uses too (computed once per view)
-            prog = progress(ctx, steps, window=ctx.options.window, order=ctx.options.order)
+        try:
+            if target in ctx.steps and not ctx.options.settings.open_funnel:
+                # the View's progress: the Funnel sheet's breakdown and the pages read it too
+                table = reached_step(users, view_progress(ctx), ctx.steps.index(target) + 1)
+            else:  # a closed funnel to the purchase step alone (the A/B page's definition)
+                timed = ctx.view.has_timestamps
+                ev = ctx.view.events if timed else ctx.view.events.drop("ts", strict=False)
+                table = with_reached_step(
+                    users,
+                    ev,
+                    ctx.steps if target in ctx.steps else [target],
+                    target,
+                    window=ctx.window if timed else None,
+                    order=ctx.options.order,
+                )
         except ParcoursError:
             return None
-        table = reached_step(users, prog, list(steps).index(target) + 1)
         outcome = "reached_step"
         settings = ABSettings(mode="data", variant=variant, step=target)
     counts = count_variants(table, variant, outcome)

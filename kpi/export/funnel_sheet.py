@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi.errors import ParcoursError
 from kpi.export.cells import BRAND, COUNT, DURATION, NUMBER, RATE, Col, SheetWriter
 from kpi.export.context import Context
-from kpi.export.progress import funnel_by, progress
+from kpi.export.progress import funnel_by, view_progress
 from kpi.export.text import say, view_text, window_text
 from kpi.segments import top_values
 
@@ -150,16 +150,8 @@ def _segment_funnel(w: SheetWriter, ctx: Context) -> None:
         "user_id",
         pl.when(value.is_in(keep)).then(value).otherwise(pl.lit(other)).alias("_segment"),
     )
-    settings = ctx.options.settings
-    try:  # each user's progress once per view; the segment is a user attribute
-        prog = progress(
-            ctx,
-            ctx.steps,
-            window=ctx.window,
-            order=settings.order,
-            open_funnel=settings.open_funnel,
-        )
-        table = funnel_by(prog, labelled, "_segment", ctx.steps, missing=none)
+    try:  # the View's progress of each user (the segment is a user attribute)
+        table = funnel_by(view_progress(ctx), labelled, "_segment")
     except ParcoursError as exc:
         w.note(say("export.funnel.by_failed", lang, segment=seg, why=exc.text(lang)))
         return

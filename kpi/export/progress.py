@@ -1,114 +1,61 @@
-"""Each user's funnel progress, computed once per view for the workbook's breakdowns.
+"""The workbook's funnel breakdowns from each user's progress: the View's, not a second one.
 
 The funnel by segment (Funnel sheet) and the A/B test's "reached the step" outcome (A/B sheet)
-both need, per user, the last funnel step reached. Segments are user attributes (first touch,
-held in ``Dataset.users``), so a user's progress does not depend on the segment: it is computed
-once with :func:`kpi.funnel.user_progress` and kept in the view's memo (:meth:`View.memo`),
-then grouped by any segment. :func:`funnel_by` gives exactly what
-``kpi.funnel.funnel_table(events_with_segment, steps, by=[segment], …)`` gives (users,
-conversion, step conversion, drop-off), without a second pass over the events per segment.
+both need, per user, the last funnel step reached. A user's progress in a period does not
+depend on segment filters (segments are user attributes, ``Dataset.users``), so the workbook
+reads the progress the View keeps for the page and the command line
+(:meth:`kpi.view.View.funnel_progress`, shared through its period cache:
+:func:`kpi.funnel.funnel_progress`) and groups it by any labelling of the view's users.
+:func:`funnel_by` gives exactly what ``kpi.funnel.funnel_table(events_with_segment, steps,
+by=[segment], …)`` gives (users, conversion, step conversion, drop-off).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
-from kpi.errors import ParcoursError
-from kpi.funnel import add_rates
-from kpi.funnel import user_progress as _user_progress
-from kpi.segments import NONE
+from kpi.funnel import FunnelProgress
 
-__all__ = ["funnel_by", "progress", "reached_step"]
+__all__ = ["funnel_by", "reached_step", "view_progress"]
 
 
-def progress(
-    ctx: Any,
-    steps: Sequence[str],
-    *,
-    window: dt.timedelta | None,
-    order: str,
-    open_funnel: bool = False,
-) -> pl.DataFrame:
-    """``user_id``, ``steps_reached`` (and ``entry_step`` for an open funnel) of every user of
-    the view's events (:func:`kpi.funnel.user_progress`), once per view and funnel definition.
-    Without usable timestamps the funnel is a membership funnel (``ts`` dropped). A
-    :class:`~kpi.errors.ParcoursError` (e.g. a window without timestamps) is raised again on
-    every call, as the direct computation would."""
-    view = ctx.view
-    key = f"export.progress|{tuple(map(str, steps))!r}|{window!r}|{order}|{open_funnel}"
-
-    def compute() -> pl.DataFrame | ParcoursError:
-        ev = view.events if view.has_timestamps else view.events.drop("ts", strict=False)
-        try:
-            return _user_progress(
-                ev,
-                list(steps),
-                window=window,
-                order=order,  # type: ignore[arg-type]
-                open_funnel=open_funnel,
-            )
-        except ParcoursError as exc:
-            return exc
-
-    out = ctx.memo(key, compute)
-    if isinstance(out, ParcoursError):
-        raise out
-    return out
+def view_progress(ctx: Any) -> FunnelProgress:
+    """The View's funnel progress for its steps and funnel settings: ordered and within the
+    window when the view's events carry timestamps, a membership funnel otherwise (as the
+    Funnel sheet's own table). Raises :class:`~kpi.errors.ParcoursError` as the direct
+    computation would."""
+    results = ctx.results if hasattr(ctx, "results") else ctx
+    return results.funnel_progress(timed=ctx.view.has_timestamps)
 
 
-def funnel_by(
-    prog: pl.DataFrame,
-    labels: pl.DataFrame,
-    segment: str,
-    steps: Sequence[str],
-    *,
-    missing: str = NONE,
-) -> pl.DataFrame:
+def funnel_by(prog: FunnelProgress, labels: pl.DataFrame, segment: str) -> pl.DataFrame:
     """The funnel table per value of ``segment`` from each user's progress.
 
-    ``labels``: ``user_id`` and ``segment`` (one row per user; users of ``prog`` without a row
-    get ``missing``). Returns ``segment``, step, users, conversion, step_conversion, drop_off,
-    drop_off_rate: one row per step and segment value, as :func:`kpi.funnel.funnel_table` with
-    ``by=[segment]`` on events carrying the segment.
+    ``labels``: ``user_id`` and ``segment`` (one row per user; only these users are counted, a
+    null text value counts as "(none)"). Returns ``segment``, step, users, conversion,
+    step_conversion, drop_off, drop_off_rate: one row per step and segment value, as
+    :func:`kpi.funnel.funnel_table` with ``by=[segment]`` on those users' events.
     """
-    k = len(steps)
-    joined = prog.join(labels.select("user_id", segment), on="user_id", how="left")
-    joined = joined.with_columns(pl.col(segment).fill_null(missing))
-    entry = (pl.col("entry_step") - 1) if "entry_step" in prog.columns else pl.lit(0)
-    sums = [
-        ((entry <= j) & (pl.col("steps_reached") > j)).fill_null(False).sum().cast(pl.Int64)
-        for j in range(k)
-    ]
-    agg = joined.group_by(segment).agg(s.alias(str(j)) for j, s in enumerate(sums))
-    long = agg.unpivot(index=[segment], variable_name="_j", value_name="users").with_columns(
-        pl.col("_j").cast(pl.Int32), pl.col("users").fill_null(0)
-    )
-    names = pl.DataFrame(
-        {"_j": list(range(k)), "step": [str(s) for s in steps]},
-        schema={"_j": pl.Int32, "step": pl.String},
-    )
-    long = long.join(names, on="_j").sort([segment, "_j"], nulls_last=True)
-    out = add_rates(long, [segment])
+    res = prog.funnel(labels.select("user_id", segment), by=[segment])
+    res = res.with_columns(_j=pl.int_range(pl.len(), dtype=pl.Int32).over(segment))
     prev = pl.col("users").shift(1).over(segment)
-    out = out.with_columns(drop_off=prev - pl.col("users"))
-    out = out.with_columns(
+    res = res.with_columns(drop_off=prev - pl.col("users"))
+    res = res.with_columns(
         drop_off_rate=pl.when(prev > 0).then(pl.col("drop_off") / prev).otherwise(None)
     )
-    return out.select(
+    return res.sort([segment, "_j"], nulls_last=True).select(
         segment, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"
     )
 
 
 def reached_step(
-    users: pl.DataFrame, prog: pl.DataFrame, position: int, column: str = "reached_step"
+    users: pl.DataFrame, prog: FunnelProgress, position: int, column: str = "reached_step"
 ) -> pl.DataFrame:
     """``users`` plus a Boolean ``column``: steps_reached ≥ ``position`` (1-based), False for
     users without events (as :func:`kpi.abtest.with_reached_step`)."""
-    reached = prog.select(
+    reached = prog.per_user.select(
         pl.col("user_id").cast(users.schema["user_id"]),
         (pl.col("steps_reached") >= position).alias(column),
     )

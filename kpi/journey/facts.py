@@ -78,7 +78,17 @@ class PeriodFacts:
             or pipeline.is_contacts(period)
             or "channel" in ev.columns
             or ev["user_id"].null_count()
-            or ev.schema["user_id"] != pl.String
+        ):
+            return None
+        if ev.schema["user_id"] != pl.String and not (
+            # integer id codes (the streamed Dataset): grouped on the users' rows, first seen
+            # read from the users' own column
+            user_rows is not None
+            and user_rows.len() == ev.height
+            and not user_rows.null_count()
+            and ev.schema["user_id"] == period.users.schema.get("user_id")
+            and ev.schema["user_id"].is_integer()
+            and (first_seen is None or first_seen["user_id"].equals(period.users["user_id"]))
         ):
             return None
         if first_seen is not None and (

@@ -220,3 +220,25 @@ def test_first_touch_skips_missing_values_as_the_normal_route(tmp_path: Path) ->
     assert_frame_equal(users, ref.users)
     devices = dict(zip(ref.users["user_id"], ref.users["device"], strict=True))
     assert devices == {"u1": "tablet", "u2": "desktop", "u3": None, "u4": "mobile"}
+
+
+def test_streamed_dataset_uses_the_per_user_facts(log_parquet: Path) -> None:
+    """The streamed Dataset's integer id codes are grouped on the users' rows: the View reads
+    its stage KPIs and monthly session durations from the per-user facts, equal to the direct
+    computations on the same Dataset (the reference), with and without a segment filter."""
+    from kpi import stages
+
+    ds = scan_dataset(log_parquet).dataset
+    assert ds.events.schema["user_id"].is_integer()
+    for filters in (Filters(), Filters(segments={"device": ["mobile", "desktop"]})):
+        view = View(ds, filters)
+        assert view.period_facts() is not None
+        got = view.kpis()
+        ref = stages.stage_kpis(filters.apply(ds), first_seen=view.first_seen)
+        assert [k.code for k in got] == [k.code for k in ref] and len(got) > 10
+        for a, b in zip(ref, got, strict=True):
+            assert (a.value is None) == (b.value is None), a.code
+            if a.value is not None:
+                assert b.value == pytest.approx(a.value, rel=1e-9), a.code
+        monthly = stages.monthly_session_duration(filters.apply(ds).events)
+        assert_frame_equal(view.monthly_duration(), monthly, check_exact=False, rel_tol=1e-9)
