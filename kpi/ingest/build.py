@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 from typing import Literal
@@ -139,31 +139,7 @@ def build_dataset(
         events = pl.DataFrame(schema={"user_id": pl.String, "step": pl.String})
     users = _users_table(attr_parts, user_tables, events)
     user_schema = users.schema  # once: a wide table has thousands of columns
-    segments = [
-        c
-        for c, dtype in user_schema.items()
-        if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
-    ]
-    segments, extra_segments = rank_segments(users, segments)
-    # cohort derived from first-seen (or signup) unless the file has one
-    if "cohort" not in users.columns:
-        anchor = (
-            "signup"
-            if "signup" in users.columns
-            else "first_seen"
-            if "first_seen" in users.columns
-            else None
-        )
-        if anchor:
-            users = users.with_columns(cohort_of(pl.col(anchor), cohort_grain).alias("cohort"))
-            segments.append("cohort")
-            notes.append(
-                Fact(
-                    f"ingest_shape.cohort.{anchor}.{cohort_grain}",
-                    anchor=anchor,
-                    grain=cohort_grain,
-                )
-            )
+    users, segments, extra_segments = user_segments(users, cohort_grain, notes, user_schema)
     flags = [c for c, dtype in users.schema.items() if dtype == pl.Boolean]
     if survey is not None and "user_id" in survey.columns:
         extra = [c for c in segments if c not in survey.columns]
@@ -200,6 +176,36 @@ def build_dataset(
 
 
 SEGMENTS_SHOWN = 12  # segment columns offered by default; the others are one click away
+
+
+def user_segments(
+    users: pl.DataFrame,
+    cohort_grain: str,
+    notes: list[Fact],
+    schema: Mapping[str, pl.DataType] | None = None,
+) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """(users with a cohort column, segments shown by default, the other candidates): the
+    text columns of the users table ranked by :func:`rank_segments`, and a cohort derived from
+    the signup date (else first seen) unless the data has one, said in ``notes``."""
+    segments = [
+        c
+        for c, dtype in (schema or users.schema).items()
+        if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
+    ]
+    segments, extra_segments = rank_segments(users, segments)
+    if "cohort" not in users.columns:
+        anchor = next((c for c in ("signup", "first_seen") if c in users.columns), None)
+        if anchor:
+            users = users.with_columns(cohort_of(pl.col(anchor), cohort_grain).alias("cohort"))
+            segments.append("cohort")
+            notes.append(
+                Fact(
+                    f"ingest_shape.cohort.{anchor}.{cohort_grain}",
+                    anchor=anchor,
+                    grain=cohort_grain,
+                )
+            )
+    return users, segments, extra_segments
 
 
 def rank_segments(

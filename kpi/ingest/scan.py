@@ -225,10 +225,9 @@ def scan_dataset(
     """The Dataset of one big event log (module docstring); :class:`ScanUnsupported` when the
     file needs the normal route, :class:`~kpi.errors.UnreadableFileError` when polars cannot
     read it."""
-    from kpi.ingest.build import rank_segments
+    from kpi.ingest.build import user_segments
     from kpi.ingest.roles import _norm, detect_roles
     from kpi.ingest.shapes import TableInput, _as_id, _segment_cols, _to_datetime
-    from kpi.segments import cohort_of
 
     path = Path(path)
     name = filename or path.name
@@ -423,31 +422,8 @@ def scan_dataset(
     events = frame.select(event_cols)
     del frame
 
-    segments = [
-        c
-        for c, dtype in users.schema.items()
-        if c not in ("user_id", "first_seen", "signup") and dtype == pl.String
-    ]
     lap("users")
-    segments, extra_segments = rank_segments(users, segments)
-    if "cohort" not in users.columns:
-        anchor = (
-            "signup"
-            if "signup" in users.columns
-            else "first_seen"
-            if "first_seen" in users.columns
-            else None
-        )
-        if anchor:
-            users = users.with_columns(cohort_of(pl.col(anchor), cohort_grain).alias("cohort"))
-            segments.append("cohort")
-            notes.append(
-                Fact(
-                    f"ingest_shape.cohort.{anchor}.{cohort_grain}",
-                    anchor=anchor,
-                    grain=cohort_grain,
-                )
-            )
+    users, segments, extra_segments = user_segments(users, cohort_grain, notes)
     flag_cols = tuple(c for c, dtype in users.schema.items() if dtype == pl.Boolean)
     steps: tuple[str, ...] = ()
     if events.height:
