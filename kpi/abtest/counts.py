@@ -28,6 +28,7 @@ __all__ = [
     "count_variants",
     "counts_from_table",
     "default_control",
+    "mark_reached",
     "parse_counts_text",
     "parse_split",
     "variant_counts",
@@ -388,6 +389,14 @@ def with_reached_step(
         )
     position = list(steps).index(step) + 1
     progress = user_progress(events, list(steps), window=window, order=order)
+    return mark_reached(users, progress, position, column)
+
+
+def mark_reached(
+    users: pl.DataFrame, progress: pl.DataFrame, position: int, column: str = "reached_step"
+) -> pl.DataFrame:
+    """``users`` plus a Boolean ``column``: the user's ``steps_reached`` (one row per user of
+    ``progress``) is at least ``position`` (1-based); False for users without events."""
     reached = progress.select(
         pl.col("user_id").cast(users.schema["user_id"]),
         (pl.col("steps_reached") >= position).alias(column),

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from kpi.abtest.counts import mark_reached
 from kpi.funnel import FunnelProgress
 
 __all__ = ["funnel_by", "reached_step", "view_progress"]
@@ -55,12 +56,4 @@ def reached_step(
 ) -> pl.DataFrame:
     """``users`` plus a Boolean ``column``: steps_reached ≥ ``position`` (1-based), False for
     users without events (as :func:`kpi.abtest.with_reached_step`)."""
-    reached = prog.per_user.select(
-        pl.col("user_id").cast(users.schema["user_id"]),
-        (pl.col("steps_reached") >= position).alias(column),
-    )
-    return (
-        users.drop(column, strict=False)
-        .join(reached, on="user_id", how="left")
-        .with_columns(pl.col(column).fill_null(False))
-    )
+    return mark_reached(users, prog.per_user, position, column)
