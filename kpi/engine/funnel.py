@@ -101,13 +101,15 @@ def funnel_table(
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
     codes = _codes(steps)
     ev = _events(table, steps, filters, by)
-    segments = collect(ev.select(*by).unique()) if by else None
+    if not by:  # with a breakdown, users without funnel events still give segment values
+        ev = ev.filter(nw.col("_p") < len(steps))
     timed = table.has_ts and order == "sequential" and not open_funnel
     times = None
     if timed:
         counts, times = _timed_counts(ev, steps, codes, w, by)
     else:
         counts = _level_counts(ev, codes, w, by, order, open_funnel, table.has_ts)
+    segments = counts.select(by) if by else None
     res = _users_per_step(counts, segments, steps, by, weight="_n")
     return _with_drop_off(res, times, by)
 
@@ -232,9 +234,10 @@ def _sequential(
     ``_t`` and ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the
     row (null: none), see the module docstring."""
     k = len(codes)
-    f = ev.filter(nw.col("_p") < k)
+    f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     if open_funnel:  # entry: the code of the first funnel event (ties: the smallest code)
-        f = f.with_columns(_tmin=nw.col("_t").min().over(_U))
+        first = nw.when(nw.col("_p") < k).then(nw.col("_t"))
+        f = f.with_columns(_tmin=first.min().over(_U))
         f = f.with_columns(
             _e=nw.when(nw.col("_t") == nw.col("_tmin")).then(nw.col("_p")).min().over(_U)
         ).drop("_tmin")
@@ -321,8 +324,7 @@ def _any_order(
 ) -> nw.LazyFrame:
     """One row per user with a funnel event: ``user_id``, ``by``, ``_lvl``, ``_e`` for the
     any-order funnel (and membership, without timestamps); module docstring."""
-    k = len(codes)
-    f = ev.filter(nw.col("_p") < k)
+    f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     distinct = sorted(set(codes))
     mult = Counter(codes)
     entries = distinct if open_funnel else [0]
@@ -397,7 +399,7 @@ def _level_counts(
         per = _per_user(f, by, open_funnel)
     agg = per.group_by(*by, "_lvl", "_e").agg(nw.len().cast(nw.Int64).alias("_n"))
     out = collect(agg)
-    return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").cast(pl.Int32))
+    return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").fill_null(0).cast(pl.Int32))
 
 
 def _timed_counts(
