@@ -19,6 +19,7 @@ import polars as pl
 
 from kpi.abtest.counts import VariantCounts
 from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.engine.quality import kept_table
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.segments import NONE, OTHER
@@ -57,6 +58,7 @@ def ab_variant_counts(
         raise InputError(
             Fact("engine.ab.funnel_steps", step=step), Fact("engine.ab.funnel_steps_hint")
         )
+    table = kept_table(table)  # the rows an upload keeps
     _need_segment(table, variant, "variant")
     if segment is not None:
         _need_segment(table, segment, "segment")

@@ -19,6 +19,7 @@ import narwhals as nw
 import polars as pl
 
 from kpi.engine.frame import EngineTable, collect, first_touch, in_view
+from kpi.engine.quality import kept_table
 from kpi.errors import InputError
 from kpi.filters import Filters
 from kpi.periods import Grain, check_grain
@@ -85,6 +86,7 @@ def cohort_activity(
     segment, cut to its ``top`` values by users + "Other" (as the Retention page). The rules
     are :mod:`kpi.retention.cohorts`'.
     """
+    table = kept_table(table)  # the rows an upload keeps
     check_grain(grain)
     if cohort_by not in ("first_event", "first_purchase"):
         raise InputError(
