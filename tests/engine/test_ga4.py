@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from kpi.engine.frame import collect
 from kpi.engine.ga4 import is_ga4, key_value, with_key_values
@@ -193,6 +194,7 @@ def test_the_funnel_through_duckdb_equals_the_upload_funnel(upload) -> None:
             events = Filters().apply(upload).events_with(list(by))
             want = funnel_table(events, STEPS, by=list(by))
             assert got.columns == want.columns
-            assert got.equals(want), by
+            # counts exact; step times equal to the last bits (the engine sums in its own order)
+            assert_frame_equal(got, want, rel_tol=1e-12, abs_tol=1e-9)
     overall = want.group_by("step", maintain_order=True).agg(pl.col("users").sum())
     assert overall["users"][0] == upload.events["user_id"].n_unique()
