@@ -388,6 +388,7 @@ def _open_duckdb(spec: SourceSpec, table: str | None) -> OpenSource:
     con = _duckdb_connection(spec)
     opened = OpenSource(None, spec.label, "duckdb", _close=[con.close])
     try:
+        con.execute("SET TimeZone = 'UTC'")  # zoned times read as UTC wall time
         name = _pick_table(spec, _duckdb_tables(con), table)
         opened.native = con.table(name)  # a name from the catalogue, never SQL text
     except BaseException:
@@ -454,6 +455,7 @@ def _open_parquet(spec: SourceSpec, table: str | None) -> OpenSource:
         # out of core: spill to a private temporary folder; insertion order is not needed
         con.execute("SET temp_directory = ?", [tmp])
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET TimeZone = 'UTC'")
         glob = str(root) if root.is_file() else str(root / "**" / "*.parquet")
         opened.native = con.read_parquet(glob, hive_partitioning=hive, union_by_name=True)
         opened.native.limit(1).fetchall()  # a broken file fails here, not in a computation
