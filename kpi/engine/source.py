@@ -79,17 +79,17 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?P<url>\b[a-z][a-z0-9+.\-]*://[^\s?#'\"]*)[?#][^\s'\"]*", re.I), r"\g<url>?***"),
     # Spark Connect parameters: sc://host:port/;token=…;user_id=…
     (re.compile(r"(?P<url>\bsc://[^\s;/'\"]*/?);[^\s'\"]*", re.I), r"\g<url>;***"),
+    # Authorization: Bearer … / Basic …
+    (re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{8,}", re.I), r"\1 ***"),
     # key=value, key: value, "key": "value" (JSON), key='value'
     (
         re.compile(
-            r"(?P<key>[\"']?\b(?:" + _SECRET_WORDS + r")\b[\"']?\s*[=:]\s*)"
+            r"(?P<key>[\"']?\b[\w\-]*?(?:" + _SECRET_WORDS + r")\b[\"']?\s*[=:]\s*)"
             r"(?:\"[^\"]*\"|'[^']*'|[^\s,;&)\]}]+)",
             re.I,
         ),
         r"\g<key>***",
     ),
-    # Authorization: Bearer … / Basic …
-    (re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{8,}", re.I), r"\1 ***"),
     # well-known token shapes: AWS keys, Databricks, GitHub, Slack, JWTs, Google API keys
     (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "***"),
     (re.compile(r"\bdapi[0-9a-f]{16,}\b", re.I), "***"),
