@@ -9,10 +9,13 @@ import datetime as dt
 import os
 import random
 import shutil
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from kpi.dataset import Dataset
@@ -287,3 +290,165 @@ def test_spark_any_order_and_open_funnels(spark) -> None:
     no_ts = spark_table(spark, events.drop("ts"))
     got = funnel_table(no_ts, STEP_LISTS[0], by=["device"])
     assert_frame_equal(got, polars_route(events.drop("ts"), STEP_LISTS[0], by=["device"]))
+
+
+# ------------------------------------------------------------------------------ Kaggle funnel
+ROOT = Path(__file__).resolve().parents[2]
+KAGGLE = ROOT.parent / "shared" / "datasets" / "ecommerce_funnel"
+KAGGLE_FILES = [
+    "user_table.csv",
+    "home_page_table.csv",
+    "search_page_table.csv",
+    "payment_page_table.csv",
+    "payment_confirmation_table.csv",
+]
+PAGES = ["home_page", "search_page", "payment_page", "payment_confirmation_page"]
+SAMPLE = ROOT / "tests" / "fixtures" / "kaggle_funnel_sample.csv"
+needs_kaggle = pytest.mark.skipif(
+    not (KAGGLE / "user_table.csv").exists(), reason="shared data sets not available"
+)
+
+
+def _by_device(res: pl.DataFrame) -> dict[str, list[int]]:
+    return {d: g["users"].to_list() for (d,), g in res.group_by("device", maintain_order=True)}
+
+
+def _membership_by_hand(events: pl.DataFrame) -> dict[str, list[int]]:
+    """Users per device who visited every page up to each one (set intersections)."""
+    out = {}
+    for (device,), grp in events.group_by("device"):
+        ids = set(grp["user_id"].to_list())
+        counts = []
+        for page in PAGES:
+            ids &= set(grp.filter(pl.col("step") == page)["user_id"].to_list())
+            counts.append(len(ids))
+        out[device] = counts
+    return out
+
+
+def test_kaggle_sample_per_step_and_device_through_duckdb_parquet(tmp_path) -> None:
+    """The committed sample (every 40th Kaggle user) read by DuckDB from a Parquet file: the
+    upload route's table and the counts by hand."""
+    events = pl.read_csv(SAMPLE, schema_overrides={"user_id": pl.String})
+    events.write_parquet(tmp_path / "events.parquet")
+    rel = duckdb.connect().read_parquet(str(tmp_path / "events.parquet"))
+    got = funnel_table(from_native(rel, segments=["device"]), PAGES, by=["device"])
+    assert_frame_equal(got, polars_route(events, PAGES, by=["device"]))
+    assert _by_device(got) == _membership_by_hand(events)
+    assert _by_device(got)["Mobile"] == [707, 335, 68, 11]
+
+
+@pytest.fixture(scope="module")
+def kaggle() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the five files uploaded: the polars route's table by device; the same funnel as one
+    event log user_id, step, device, as a warehouse would hold it)."""
+    from kpi.load import read_table
+
+    inputs = []
+    for name in KAGGLE_FILES:
+        t = read_table(KAGGLE / name, max_mb=None)
+        inputs.append(TableInput(name, t.frame, rows_read=t.report.rows_read))
+    ds = build_dataset(inputs)
+    want = polars_funnel_table(Filters().apply(ds).events_with(["device"]), PAGES, by=["device"])
+    users = pl.read_csv(KAGGLE / "user_table.csv").select("user_id", "device")
+    pages = [
+        pl.read_csv(KAGGLE / name).select("user_id", step=pl.lit(page))
+        for name, page in zip(KAGGLE_FILES[1:], PAGES, strict=True)
+    ]
+    events = pl.concat(pages).join(users, on="user_id", how="left")
+    return want, events.with_columns(pl.col("user_id").cast(pl.String))
+
+
+PUBLISHED = {"Desktop": [60_200, 30_100, 3_010, 150], "Mobile": [30_200, 15_100, 3_020, 302]}
+
+
+@needs_kaggle
+def test_kaggle_funnel_per_step_and_device_duckdb_equals_upload(kaggle, tmp_path) -> None:
+    want, events = kaggle
+    assert _by_device(want) == PUBLISHED
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    half = events.height // 2  # a folder of two Parquet files
+    events[:half].write_parquet(folder / "part-0.parquet")
+    events[half:].write_parquet(folder / "part-1.parquet")
+    rel = duckdb.connect().read_parquet(str(folder / "*.parquet"))
+    got = funnel_table(from_native(rel, segments=["device"]), PAGES, by=["device"])
+    assert_frame_equal(got, want)
+
+
+@needs_kaggle
+def test_kaggle_funnel_per_step_and_device_spark_equals_upload(kaggle, spark, tmp_path) -> None:
+    want, events = kaggle
+    events.write_parquet(tmp_path / "events.parquet")
+    sdf = spark.read.parquet(str(tmp_path / "events.parquet"))
+    got = funnel_table(from_native(sdf, segments=["device"]), PAGES, by=["device"])
+    assert_frame_equal(got, want)
+
+
+# ------------------------------------------------------------------------------ hypothesis
+USERS = [f"u{i}" for i in range(8)]
+
+
+@st.composite
+def random_logs(draw) -> pl.DataFrame:
+    """Small logs with many ties (whole minutes in a 12-minute span), missing users and
+    times, users who never do step 1, steps outside the funnel, a device per user (missing
+    on some users and on some of their events)."""
+    device_of = {u: draw(st.sampled_from([None, "d1", "d2"])) for u in USERS}
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([*USERS, None]),
+                st.sampled_from(["A", "B", "C", "X"]),
+                st.one_of(st.none(), st.integers(0, 12)),
+                st.booleans(),
+            ),
+            min_size=0,
+            max_size=40,
+        )
+    )
+    return pl.DataFrame(
+        [
+            (
+                u,
+                s,
+                None if m is None else T0 + m * MIN + dt.timedelta(days=m % 3),
+                device_of.get(u) if (keep and u is not None) else None,
+            )
+            for u, s, m, keep in rows
+        ],
+        schema={
+            "user_id": pl.String,
+            "step": pl.String,
+            "ts": pl.Datetime("us"),
+            "device": pl.String,
+        },
+        orient="row",
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=random_logs(),
+    steps=st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=4),
+    window=st.one_of(st.none(), st.integers(0, 6).map(lambda m: m * MIN)),
+    order=st.sampled_from(["sequential", "any"]),
+    open_funnel=st.booleans(),
+    by=st.sampled_from([(), ("device",)]),
+    filters=st.sampled_from(
+        [None, Filters(segments={"device": ["d1", "(none)"]}), Filters(end=dt.date(2024, 3, 2))]
+    ),
+)
+def test_random_logs_engine_equals_polars_route(
+    events, steps, window, order, open_funnel, by, filters
+) -> None:
+    kw = {"window": window, "order": order, "open_funnel": open_funnel, "by": by}
+    usable = events.filter(pl.col("user_id").is_not_null() & pl.col("ts").is_not_null())
+    if usable.height == 0:  # the upload refuses a file without a usable row
+        return
+    # the upload drops (and counts) the rows without user or time; the engine ignores them
+    want = polars_route(events, steps, filters=filters, **kw)
+    con = duckdb.connect()
+    for backend in BACKENDS:
+        got = funnel_table(engine(events, backend, con), steps, filters=filters, **kw)
+        assert_frame_equal(got, want)
