@@ -31,9 +31,20 @@ import polars as pl
 from kpi.filters import Filters
 from kpi.segments import NONE
 
-__all__ = ["EngineTable", "collect", "first_touch", "from_native", "in_view", "period_events"]
+__all__ = [
+    "COHORT",
+    "EngineTable",
+    "collect",
+    "first_touch",
+    "from_native",
+    "in_view",
+    "period_events",
+]
 
 CANONICAL = ("user_id", "step", "ts", "session_id", "revenue", "order_id")
+#: the segment an upload derives when the data has no cohort column: the month of the user's
+#: first event (``2025-03``, :func:`kpi.segments.cohort_of` at the default month grain)
+COHORT = "cohort"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,15 @@ class EngineTable:
     @property
     def has_ts(self) -> bool:
         return "ts" in self.columns
+
+    @property
+    def user_segments(self) -> tuple[str, ...]:
+        """The users' segments as an upload of the same events has them: the segment
+        columns, plus the derived ``cohort`` (first-seen month) when there is no cohort
+        column and the events have times. :func:`first_touch` gives each of them."""
+        if COHORT in self.segments or COHORT in self.columns or not self.has_ts:
+            return self.segments
+        return (*self.segments, COHORT)
 
 
 def _backend_of(frame: nw.LazyFrame) -> str:
@@ -99,8 +119,15 @@ def period_events(table: EngineTable, filters: Filters | None) -> nw.LazyFrame:
 
 def first_touch(table: EngineTable, segments: Sequence[str] | None = None) -> nw.LazyFrame:
     """One row per user of the whole table: ``user_id``, ``first_seen`` (with ``ts``) and each
-    segment's first non-null value in time order (module docstring)."""
+    segment's first non-null value in time order (module docstring); ``segments`` defaults to
+    the table's segment columns and may name the derived ``cohort``
+    (:attr:`EngineTable.user_segments`)."""
     segments = list(table.segments if segments is None else segments)
+    derived = COHORT in segments and COHORT not in table.columns and table.has_ts
+    if derived:
+        segments.remove(COHORT)
+        users = first_touch(table, segments)
+        return users.with_columns(nw.col("first_seen").dt.to_string("%Y-%m").alias(COHORT))
     ev = table.events.filter(~nw.col("user_id").is_null())
     if not table.has_ts:
         aggs = [nw.col(c).min() for c in segments]

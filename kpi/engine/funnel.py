@@ -143,7 +143,7 @@ def _check(table: EngineTable, steps: Sequence[str], by: Sequence[str], order: s
         raise InputError(Fact("funnel.error.not_a_table"))
     cols = table.columns
     missing = [c for c in ("user_id", "step") if c not in cols]
-    missing += [c for c in by if c not in table.segments]
+    missing += [c for c in by if c not in table.user_segments]
     if missing:
         raise SchemaError(
             Fact("funnel.error.missing_columns", columns=missing), Fact("funnel.hint.map_columns")
@@ -202,7 +202,7 @@ def _users(table: EngineTable, filters: Filters | None, by: list[str]) -> nw.Laz
     """The users in the view's segments with their first-touch ``by`` values ("(none)" when
     missing): ``user_id``, ``by``; None when every user is in (no segment filter, no ``by``)."""
     active = list(filters.active_segments) if filters is not None else []
-    need = list(dict.fromkeys([*by, *(c for c in active if c in table.segments)]))
+    need = list(dict.fromkeys([*by, *(c for c in active if c in table.user_segments)]))
     if not need:
         return None
     users = in_view(first_touch(table, need), filters)
@@ -426,7 +426,8 @@ def _timed_counts(
     step and the step times of each user's best attempt (:func:`kpi.funnel.step_times`: the
     latest start among the attempts reaching the user's last step, the earliest event of each
     step in it). Returns the users per (by…, ``_lvl``, ``_e``) and the step-time rows (None
-    when the engine has no median)."""
+    when the engine has no median or quantile: the table then has no time columns, as for a
+    funnel whose step times do not apply)."""
     k = len(codes)
     f = _sequential(ev, codes, w, open_funnel=False)
     f = f.with_columns(_row_level(k).alias("_r"))
@@ -457,6 +458,24 @@ def _timed_counts(
     counts = [
         (nw.col("_lvl") > j).cast(nw.Int64).sum().cast(nw.Int64).alias(f"_r{j}") for j in range(k)
     ]
+    total = nw.len().cast(nw.Int64).alias("_all")
+    try:
+        stats = _time_stats(k)
+        q = (
+            per.group_by(*by).agg(total, *counts, *stats)
+            if by
+            else per.select(total, *counts, *stats)
+        )
+        wide = collect(q)
+    except _no_median_errors():  # no median in this engine: the table without step times
+        q = per.group_by(*by).agg(total, *counts) if by else per.select(total, *counts)
+        wide = collect(q)
+    return _counts_from_reached(wide, k, by), _time_rows(wide, steps, by)
+
+
+def _time_stats(k: int) -> list[nw.Expr]:
+    """Per step j: the median (``a{j}``) and 90th percentile (``b{j}``, linear) of the seconds
+    from the previous step, the same from step 1 (``c{j}``, ``d{j}``)."""
     stats = []
     for j in range(k):
         stats += [
@@ -465,18 +484,18 @@ def _timed_counts(
             nw.col(f"_first{j}").median().alias(f"c{j}"),
             nw.col(f"_first{j}").quantile(0.9, "linear").alias(f"d{j}"),
         ]
-    total = nw.len().cast(nw.Int64).alias("_all")
+    return stats
+
+
+def _no_median_errors() -> tuple[type[Exception], ...]:
+    """What the layer raises for an aggregate the engine does not have (median, quantile)."""
+    errors: list[type[Exception]] = [NotImplementedError]
     try:
-        q = (
-            per.group_by(*by).agg(total, *counts, *stats)
-            if by
-            else per.select(total, *counts, *stats)
-        )
-        wide = collect(q)
-    except NotImplementedError:  # no median in this engine: the table without step times
-        q = per.group_by(*by).agg(total, *counts) if by else per.select(total, *counts)
-        wide = collect(q)
-    return _counts_from_reached(wide, k, by), _time_rows(wide, steps, by)
+        from ibis.common.exceptions import TranslationError
+    except ImportError:  # pragma: no cover - ibis is optional
+        return tuple(errors)
+    errors.append(TranslationError)
+    return tuple(errors)
 
 
 def _counts_from_reached(wide: pl.DataFrame, k: int, by: list[str]) -> pl.DataFrame:

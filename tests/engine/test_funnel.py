@@ -67,7 +67,7 @@ def generated_log(seed: int, n_users: int = 400) -> pl.DataFrame:
     for u in range(n_users):
         device = rng.choice(["desktop", "mobile", "tablet", None])
         channel = rng.choice(["email", "ads", "x' OR '1'='1"])
-        start = T0 + dt.timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600))
+        start = T0 + dt.timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 600))
         for i in range(rng.randint(1, 9)):
             ts = start + rng.randint(0, 90) * MIN
             # the first event carries the user's values; later ones may differ (ties avoided
@@ -159,6 +159,39 @@ def test_errors_are_explained(con) -> None:
         funnel_table(no_ts, ["home"], window=dt.timedelta(days=1))
 
 
+def test_an_engine_without_median_gives_the_table_without_step_times(con, monkeypatch) -> None:
+    """The users, rates and drop-off stay; the four time columns are absent (as for a
+    funnel whose times do not apply), not filled with zeros."""
+    import kpi.engine.funnel as engine_funnel
+
+    def no_median(k: int) -> list:
+        raise NotImplementedError("median")
+
+    events = generated_log(4, 100)
+    table = engine(events, "duckdb", con)
+    full = funnel_table(table, STEP_LISTS[0], by=["device"])
+    monkeypatch.setattr(engine_funnel, "_time_stats", no_median)
+    bare = funnel_table(table, STEP_LISTS[0], by=["device"])
+    assert not set(TIME_COLUMNS) & set(bare.columns)
+    assert_frame_equal(bare, full.drop(TIME_COLUMNS))
+
+
+def test_a_warehouse_through_ibis(tmp_path) -> None:
+    """Ibis (the route to BigQuery, Snowflake, Postgres…), here on its DuckDB backend reading
+    Parquet: the same table, step times included, and the SQL-looking value as a literal."""
+    ibis = pytest.importorskip("ibis")
+    events = generated_log(11, 120)
+    events.write_parquet(tmp_path / "events.parquet")
+    table = from_native(ibis.duckdb.connect().read_parquet(str(tmp_path / "events.parquet")))
+    assert table.backend == "ibis"
+    only = Filters(segments={"channel": ["x' OR '1'='1"]})
+    for order, open_funnel in (ORDERS[0], ORDERS[3]):
+        kw = {"window": dt.timedelta(minutes=20), "order": order, "open_funnel": open_funnel}
+        got = funnel_table(table, STEP_LISTS[2], filters=only, by=["device"], **kw)
+        want = polars_route(events, STEP_LISTS[2], filters=only, by=["device"], **kw)
+        assert_frame_equal(got, want)
+
+
 def test_step_names(con) -> None:
     events = generated_log(3, 60)
     want = (
@@ -180,6 +213,7 @@ VIEWS = [
     (("device",), None),
     (("device", "channel"), Filters(start=dt.date(2024, 3, 5), end=dt.date(2024, 3, 15))),
     (("channel",), Filters(segments={"device": ["mobile", "(none)"]})),
+    (("cohort",), Filters(segments={"cohort": ["2024-03"], "device": ["tablet"]})),
     ((), Filters(start=dt.date(2024, 3, 3), segments={"channel": ["x' OR '1'='1"]})),
 ]
 ORDERS = [("sequential", False), ("sequential", True), ("any", False), ("any", True)]
@@ -272,7 +306,9 @@ def test_spark_sequential_by_segment_with_filters(spark) -> None:
     a plain funnel and one with a step listed twice."""
     events = generated_log(9, 150)
     table = spark_table(spark, events)
-    only = Filters(start=dt.date(2024, 3, 4), segments={"channel": ["x' OR '1'='1"]})
+    only = Filters(
+        start=dt.date(2024, 3, 4), segments={"channel": ["x' OR '1'='1"], "cohort": ["2024-03"]}
+    )
     for steps in (STEP_LISTS[0], STEP_LISTS[2]):
         kw = {"window": dt.timedelta(minutes=20), "by": ["device"], "filters": only}
         got = funnel_table(table, steps, **kw)
