@@ -52,7 +52,7 @@ from kpi.funnel.table import _with_drop_off
 from kpi.segments import NONE
 from kpi.words import Fact
 
-__all__ = ["TIME_COLUMNS", "funnel_table", "step_names"]
+__all__ = ["TIME_COLUMNS", "funnel_by", "funnel_table", "step_names"]
 
 #: the step-time columns of the funnel table (absent when the engine cannot compute medians)
 TIME_COLUMNS = (
@@ -113,6 +113,50 @@ def funnel_table(
     segments = counts.select(by) if by else None
     res = _users_per_step(counts, segments, steps, by, weight="_n")
     return _with_drop_off(res, times, by)
+
+
+def funnel_by(
+    table: EngineTable,
+    steps: Sequence[str],
+    segment: str,
+    *,
+    filters: Filters | None = None,
+    window: dt.timedelta | None = None,
+    order: Order = "sequential",
+    open_funnel: bool = False,
+    top: int = 8,
+    keep: Sequence[str] | None = None,
+) -> pl.DataFrame | None:
+    """The funnel (users, conversion, step_conversion: :func:`kpi.funnel.funnel`) of the view
+    by ``segment``'s ``top`` values by events + "Other", or the values ``keep`` + "Other":
+    what :meth:`kpi.view.View.funnel_by` gives for an upload of the same events (the Funnel
+    page's breakdown). Users per level and their events per segment value come from the
+    engine in one query; the top values and "Other" are made locally (users add up: each
+    user has one segment value). None without steps or without events. Without timestamps
+    the window and order do not apply (a membership funnel), as in the View."""
+    from kpi.segments import OTHER, top_values
+
+    steps = [str(s) for s in steps]
+    if not steps:
+        return None
+    if not table.has_ts:
+        window, order = None, "sequential"
+    _check(table, steps, [segment], order)
+    w = _window_us(window)
+    ev = _events(table, steps, filters)
+    users = _users(table, filters, [segment])
+    counts = _level_counts(ev, users, _codes(steps), w, [segment], order, open_funnel, table.has_ts)
+    if counts.height == 0:
+        return None
+    col = pl.col(segment).cast(pl.String)
+    counts = counts.with_columns(col)
+    if keep is None:
+        keep = top_values(counts, segment, top, weight="_ev")
+    counts = counts.with_columns(
+        pl.when(col.is_in(list(keep))).then(col).otherwise(pl.lit(OTHER)).alias(segment)
+    )
+    counts = counts.group_by(segment, "_lvl", "_e").agg(pl.col("_n").sum())
+    return _users_per_step(counts, counts.select(segment), steps, [segment], weight="_n")
 
 
 def step_names(
@@ -243,8 +287,9 @@ def _within(s: str, w: int | None) -> nw.Expr:
 def _sequential(
     ev: nw.LazyFrame, codes: list[int], w: int | None, *, open_funnel: bool
 ) -> nw.LazyFrame:
-    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``_t`` and ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the
-    row (null: none), see the module docstring."""
+    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``_t`` and
+    ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the row
+    (:data:`NO_START`: none), see the module docstring."""
     k = len(codes)
     f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     if open_funnel:  # entry: the code of the first funnel event (ties: the smallest code)
@@ -266,7 +311,7 @@ def _sequential(
                 cands.append(nw.when(here).then(_within(f"_m{j - 1}", w)).otherwise(NO_START))
             s = cands[0] if len(cands) == 1 else nw.max_horizontal(*cands)
             f = f.with_columns(s.alias(f"_s{j}"))
-            if j < k - 1:  # running maximum (the current row is step j, never j - 1... )
+            if j < k - 1:  # running maximum; only rows of step j hold a start in ``_s{j}``
                 f = f.with_columns(
                     nw.col(f"_s{j}").cum_max().over(_U, order_by=order_by).alias(f"_m{j}")
                 )
@@ -279,7 +324,7 @@ def _sequential(
     ]
     if open_funnel:
         aggs.append(nw.col("_e").max())
-    g = f.group_by(*keys).agg(*aggs)
+    g = f.group_by(*keys).agg(*aggs, nw.len().cast(nw.Int64).alias("_w"))
     for j in range(k):
         cands = []
         for e in range(j + 1) if open_funnel else [0]:  # a chain starting in this group
@@ -355,10 +400,11 @@ def _any_order(
                 for c in distinct
             ),
             nw.col("_p").min().alias("_e"),
+            nw.len().cast(nw.Int64).alias("_ev"),
         )
         lvl = level(lambda c, m: nw.col(f"_n{c}") >= m)
         e = nw.col("_e") if open_funnel else nw.lit(0, dtype=nw.Int64)
-        return per.select(_U, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"))
+        return per.select(_U, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"), "_ev")
     if open_funnel:
         f = f.with_columns(_e=nw.col("_p").min().over(_U))
     # per (code c, m): the time of the m-th event of c from this one on (same code)
@@ -385,10 +431,13 @@ def _any_order(
 
 
 def _per_user(f: nw.LazyFrame, open_funnel: bool) -> nw.LazyFrame:
-    """One row per user: ``user_id``, ``_lvl`` (the largest row level), ``_e``."""
+    """One row per user: ``user_id``, ``_lvl`` (the largest row level), ``_e``, ``_ev`` (the
+    user's events: rows, or the tie groups' ``_w``)."""
+    events = nw.col("_w").sum() if "_w" in f.collect_schema().names() else nw.len()
+    aggs = [nw.col("_lvl").max(), events.cast(nw.Int64).alias("_ev")]
     if open_funnel:
-        return f.group_by(_U).agg(nw.col("_lvl").max(), nw.col("_e").max())
-    per = f.group_by(_U).agg(nw.col("_lvl").max())
+        return f.group_by(_U).agg(*aggs, nw.col("_e").max())
+    per = f.group_by(_U).agg(*aggs)
     return per.with_columns(_e=nw.lit(0, dtype=nw.Int64))
 
 
@@ -402,14 +451,19 @@ def _level_counts(
     open_funnel: bool,
     has_ts: bool,
 ) -> pl.DataFrame:
-    """Users per (by…, ``_lvl``, ``_e``) as ``_n``, computed in the engine."""
+    """Users per (by…, ``_lvl``, ``_e``) as ``_n`` and their events as ``_ev``, computed in
+    the engine."""
     if order == "any" or not has_ts:
         per = _any_order(ev, codes, w, open_funnel=open_funnel, has_ts=has_ts)
     else:
         f = _sequential(ev, codes, w, open_funnel=open_funnel)
         f = f.with_columns(_row_level(len(codes)).alias("_lvl"))
         per = _per_user(f, open_funnel)
-    agg = _in_view(per, users).group_by(*by, "_lvl", "_e").agg(nw.len().cast(nw.Int64).alias("_n"))
+    agg = (
+        _in_view(per, users)
+        .group_by(*by, "_lvl", "_e")
+        .agg(nw.len().cast(nw.Int64).alias("_n"), nw.col("_ev").sum().cast(nw.Int64).alias("_ev"))
+    )
     out = collect(agg)
     return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").fill_null(0).cast(pl.Int32))
 

@@ -20,7 +20,7 @@ from polars.testing import assert_frame_equal
 
 from kpi.dataset import Dataset
 from kpi.engine.frame import EngineTable, from_native
-from kpi.engine.funnel import TIME_COLUMNS, funnel_table, step_names
+from kpi.engine.funnel import TIME_COLUMNS, funnel_by, funnel_table, step_names
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel import funnel_table as polars_funnel_table
@@ -488,3 +488,39 @@ def test_random_logs_engine_equals_polars_route(
     for backend in BACKENDS:
         got = funnel_table(engine(events, backend, con), steps, filters=filters, **kw)
         assert_frame_equal(got, want)
+
+
+# ------------------------------------------------------------------------------ breakdown
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_funnel_by_top_values_and_other_equals_the_view(backend, con) -> None:
+    """The Funnel page's breakdown: the top values of a segment by events + "Other", or the
+    current period's values for the previous one (``keep``): View.funnel_by of the upload."""
+    from kpi.settings import FunnelSettings
+    from kpi.view import View
+
+    events = generated_log(12)
+    ds = upload(events)
+    table = engine(events, backend, con)
+    views = [
+        (Filters(), FunnelSettings(steps=tuple(STEP_LISTS[0]), window=None)),
+        (
+            Filters(start=dt.date(2024, 3, 10), segments={"channel": ["ads", "email"]}),
+            FunnelSettings(steps=tuple(STEP_LISTS[2]), window=dt.timedelta(minutes=30)),
+        ),
+        (Filters(), FunnelSettings(steps=tuple(STEP_LISTS[0]), order="any", open_funnel=True)),
+    ]
+    for filters, funnel_settings in views:
+        view = View(full=ds, filters=filters, settings=funnel_settings)
+        kw = {
+            "filters": filters,
+            "window": funnel_settings.window,
+            "order": funnel_settings.order,
+            "open_funnel": funnel_settings.open_funnel,
+        }
+        steps = list(funnel_settings.steps or ())
+        for top, keep in ((2, None), (8, None), (8, ("tablet", "nope"))):
+            want = view.funnel_by("device", top=top, keep=keep)
+            got = funnel_by(table, steps, "device", top=top, keep=keep, **kw)
+            assert want is not None
+            assert ("Other" in want["device"].to_list()) == (top == 2 or keep is not None)
+            assert_frame_equal(got, want)
