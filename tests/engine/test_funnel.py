@@ -323,6 +323,9 @@ def test_spark_any_order_and_open_funnels(spark) -> None:
         kw = {"window": dt.timedelta(minutes=30), "order": order, "open_funnel": open_funnel}
         got = funnel_table(table, STEP_LISTS[2], **kw)
         assert_frame_equal(got, polars_route(events, STEP_LISTS[2], **kw))
+    micro = _sub_second_log()  # times to the microsecond, across a year and a leap day
+    got = funnel_table(spark_table(spark, micro), ["A", "B"])
+    assert_frame_equal(got, polars_route(micro, ["A", "B"]))
     no_ts = spark_table(spark, events.drop("ts"))
     got = funnel_table(no_ts, STEP_LISTS[0], by=["device"])
     assert_frame_equal(got, polars_route(events.drop("ts"), STEP_LISTS[0], by=["device"]))
@@ -524,3 +527,30 @@ def test_funnel_by_top_values_and_other_equals_the_view(backend, con) -> None:
             assert want is not None
             assert ("Other" in want["device"].to_list()) == (top == 2 or keep is not None)
             assert_frame_equal(got, want)
+
+
+def _sub_second_log() -> pl.DataFrame:
+    us = dt.timedelta(microseconds=1)
+    rows = [
+        ("a", "A", T0 + 250_001 * us),
+        ("a", "B", T0 + 1_750_003 * us),  # 1.500002 s later
+        ("b", "A", dt.datetime(2023, 12, 31, 23, 59, 59, 999_999)),  # across a year boundary
+        ("b", "B", dt.datetime(2024, 1, 1, 0, 0, 0, 2)),  # 3 µs later
+        ("c", "A", dt.datetime(2024, 2, 28, 23, 0)),  # across a leap day: 25 h later
+        ("c", "B", dt.datetime(2024, 3, 1, 0, 0)),
+    ]
+    return pl.DataFrame(rows, schema=["user_id", "step", "ts"], orient="row")
+
+
+def test_times_to_the_microsecond_across_years_and_leap_days(con) -> None:
+    events = _sub_second_log()
+    for backend in BACKENDS:
+        got = funnel_table(engine(events, backend, con), ["A", "B"])
+        assert_frame_equal(got, polars_route(events, ["A", "B"]))
+        assert got["median_from_previous_s"][1] == pytest.approx(1.500002)
+        # a window of 3 µs keeps only b (3 µs, inclusive); 1.5 s keeps a and b, not c (25 h)
+        for window, users in ((3, [3, 1]), (2, [3, 0]), (1_500_002, [3, 2])):
+            kw = {"window": dt.timedelta(microseconds=window)}
+            short = funnel_table(engine(events, backend, con), ["A", "B"], **kw)
+            assert short["users"].to_list() == users
+            assert_frame_equal(short, polars_route(events, ["A", "B"], **kw))
