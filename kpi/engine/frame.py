@@ -39,6 +39,7 @@ __all__ = [
     "from_native",
     "in_view",
     "period_events",
+    "usable",
 ]
 
 CANONICAL = ("user_id", "step", "ts", "session_id", "revenue", "order_id")
@@ -104,6 +105,21 @@ def collect(frame: nw.LazyFrame) -> pl.DataFrame:
     return frame.collect("polars").to_native()
 
 
+def usable(table: EngineTable) -> nw.Expr:
+    """The rows an upload keeps (the others it drops and counts): a user id and a step that
+    are present and not empty, and a time when the table has times."""
+    schema = table.events.collect_schema()
+    cond = ~nw.col("user_id").is_null()
+    for col in ("user_id", "step"):
+        if col != "user_id":
+            cond = cond & ~nw.col(col).is_null()
+        if schema.get(col) == nw.String:
+            cond = cond & (nw.col(col) != "")
+    if table.has_ts:
+        cond = cond & ~nw.col("ts").is_null()
+    return cond
+
+
 def period_events(table: EngineTable, filters: Filters | None) -> nw.LazyFrame:
     """The events of the filters' date range (inclusive days on ``ts``), as
     :meth:`Filters.apply` keeps them; the segment filters are applied on users (:func:`in_view`)."""
@@ -128,7 +144,7 @@ def first_touch(table: EngineTable, segments: Sequence[str] | None = None) -> nw
         segments.remove(COHORT)
         users = first_touch(table, segments)
         return users.with_columns(nw.col("first_seen").dt.to_string("%Y-%m").alias(COHORT))
-    ev = table.events.filter(~nw.col("user_id").is_null())
+    ev = table.events.filter(usable(table))
     if not table.has_ts:
         aggs = [nw.col(c).min() for c in segments]
         return ev.group_by("user_id").agg(*aggs) if aggs else ev.select("user_id").unique()

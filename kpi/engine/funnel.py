@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 import narwhals as nw
 import polars as pl
 
-from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events, usable
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel.kernel import Order, _users_per_step
@@ -165,7 +165,7 @@ def step_names(
     """The distinct steps of ``table`` (in the date range of ``filters``) with their number of
     users and events, most users first (ties by name), at most ``limit`` rows: ``step``
     (String), ``users``, ``events`` (Int64). For choosing funnel steps."""
-    ev = period_events(table, filters).filter(~nw.col("step").is_null())
+    ev = period_events(table, filters).filter(usable(table))
     agg = ev.group_by("step").agg(
         nw.col(_U).n_unique().cast(nw.Int64).alias("users"),
         nw.len().cast(nw.Int64).alias("events"),
@@ -223,13 +223,11 @@ def _epoch_us(col: str) -> nw.Expr:
 
 
 def _events(table: EngineTable, steps: Sequence[str], filters: Filters | None) -> nw.LazyFrame:
-    """The period's usable events (user and, with timestamps, time present): ``user_id``,
+    """The period's usable events (:func:`~kpi.engine.frame.usable`): ``user_id``,
     ``_p`` (step code; ``len(steps)`` for a step not in the funnel), ``_t`` (µs, with
     timestamps). A user's progress does not depend on the segment filters (the users' first
     touch): :func:`_users` is joined to the per-user rows, not to the events."""
-    ev = period_events(table, filters).filter(~nw.col(_U).is_null())
-    if table.has_ts:
-        ev = ev.filter(~nw.col("ts").is_null())
+    ev = period_events(table, filters).filter(usable(table))
     k = len(steps)
     pos: nw.Expr = nw.lit(k, dtype=nw.Int64)
     seen: set[str] = set()
