@@ -31,9 +31,21 @@ import polars as pl
 from kpi.filters import Filters
 from kpi.segments import NONE
 
-__all__ = ["EngineTable", "collect", "first_touch", "from_native", "in_view", "period_events"]
+__all__ = [
+    "COHORT",
+    "EngineTable",
+    "collect",
+    "first_touch",
+    "from_native",
+    "in_view",
+    "period_events",
+    "usable",
+]
 
 CANONICAL = ("user_id", "step", "ts", "session_id", "revenue", "order_id")
+#: the segment an upload derives when the data has no cohort column: the month of the user's
+#: first event (``2025-03``, :func:`kpi.segments.cohort_of` at the default month grain)
+COHORT = "cohort"
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,15 @@ class EngineTable:
     @property
     def has_ts(self) -> bool:
         return "ts" in self.columns
+
+    @property
+    def user_segments(self) -> tuple[str, ...]:
+        """The users' segments as an upload of the same events has them: the segment
+        columns, plus the derived ``cohort`` (first-seen month) when there is no cohort
+        column and the events have times. :func:`first_touch` gives each of them."""
+        if COHORT in self.segments or COHORT in self.columns or not self.has_ts:
+            return self.segments
+        return (*self.segments, COHORT)
 
 
 def _backend_of(frame: nw.LazyFrame) -> str:
@@ -84,6 +105,21 @@ def collect(frame: nw.LazyFrame) -> pl.DataFrame:
     return frame.collect("polars").to_native()
 
 
+def usable(table: EngineTable) -> nw.Expr:
+    """The rows an upload keeps (the others it drops and counts): a user id and a step that
+    are present and not empty, and a time when the table has times."""
+    schema = table.events.collect_schema()
+    cond = ~nw.col("user_id").is_null()
+    for col in ("user_id", "step"):
+        if col != "user_id":
+            cond = cond & ~nw.col(col).is_null()
+        if schema.get(col) == nw.String:
+            cond = cond & (nw.col(col) != "")
+    if table.has_ts:
+        cond = cond & ~nw.col("ts").is_null()
+    return cond
+
+
 def period_events(table: EngineTable, filters: Filters | None) -> nw.LazyFrame:
     """The events of the filters' date range (inclusive days on ``ts``), as
     :meth:`Filters.apply` keeps them; the segment filters are applied on users (:func:`in_view`)."""
@@ -99,9 +135,16 @@ def period_events(table: EngineTable, filters: Filters | None) -> nw.LazyFrame:
 
 def first_touch(table: EngineTable, segments: Sequence[str] | None = None) -> nw.LazyFrame:
     """One row per user of the whole table: ``user_id``, ``first_seen`` (with ``ts``) and each
-    segment's first non-null value in time order (module docstring)."""
+    segment's first non-null value in time order (module docstring); ``segments`` defaults to
+    the table's segment columns and may name the derived ``cohort``
+    (:attr:`EngineTable.user_segments`)."""
     segments = list(table.segments if segments is None else segments)
-    ev = table.events.filter(~nw.col("user_id").is_null())
+    derived = COHORT in segments and COHORT not in table.columns and table.has_ts
+    if derived:
+        segments.remove(COHORT)
+        users = first_touch(table, segments)
+        return users.with_columns(nw.col("first_seen").dt.to_string("%Y-%m").alias(COHORT))
+    ev = table.events.filter(usable(table))
     if not table.has_ts:
         aggs = [nw.col(c).min() for c in segments]
         return ev.group_by("user_id").agg(*aggs) if aggs else ev.select("user_id").unique()

@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 import narwhals as nw
 import polars as pl
 
-from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events, usable
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel.kernel import Order, _users_per_step
@@ -52,7 +52,7 @@ from kpi.funnel.table import _with_drop_off
 from kpi.segments import NONE
 from kpi.words import Fact
 
-__all__ = ["TIME_COLUMNS", "funnel_table", "step_names"]
+__all__ = ["TIME_COLUMNS", "funnel_by", "funnel_table", "step_names"]
 
 #: the step-time columns of the funnel table (absent when the engine cannot compute medians)
 TIME_COLUMNS = (
@@ -115,13 +115,57 @@ def funnel_table(
     return _with_drop_off(res, times, by)
 
 
+def funnel_by(
+    table: EngineTable,
+    steps: Sequence[str],
+    segment: str,
+    *,
+    filters: Filters | None = None,
+    window: dt.timedelta | None = None,
+    order: Order = "sequential",
+    open_funnel: bool = False,
+    top: int = 8,
+    keep: Sequence[str] | None = None,
+) -> pl.DataFrame | None:
+    """The funnel (users, conversion, step_conversion: :func:`kpi.funnel.funnel`) of the view
+    by ``segment``'s ``top`` values by events + "Other", or the values ``keep`` + "Other":
+    what :meth:`kpi.view.View.funnel_by` gives for an upload of the same events (the Funnel
+    page's breakdown). Users per level and their events per segment value come from the
+    engine in one query; the top values and "Other" are made locally (users add up: each
+    user has one segment value). None without steps or without events. Without timestamps
+    the window and order do not apply (a membership funnel), as in the View."""
+    from kpi.segments import OTHER, top_values
+
+    steps = [str(s) for s in steps]
+    if not steps:
+        return None
+    if not table.has_ts:
+        window, order = None, "sequential"
+    _check(table, steps, [segment], order)
+    w = _window_us(window)
+    ev = _events(table, steps, filters)
+    users = _users(table, filters, [segment])
+    counts = _level_counts(ev, users, _codes(steps), w, [segment], order, open_funnel, table.has_ts)
+    if counts.height == 0:
+        return None
+    col = pl.col(segment).cast(pl.String)
+    counts = counts.with_columns(col)
+    if keep is None:
+        keep = top_values(counts, segment, top, weight="_ev")
+    counts = counts.with_columns(
+        pl.when(col.is_in(list(keep))).then(col).otherwise(pl.lit(OTHER)).alias(segment)
+    )
+    counts = counts.group_by(segment, "_lvl", "_e").agg(pl.col("_n").sum())
+    return _users_per_step(counts, counts.select(segment), steps, [segment], weight="_n")
+
+
 def step_names(
     table: EngineTable, limit: int = 50, *, filters: Filters | None = None
 ) -> pl.DataFrame:
     """The distinct steps of ``table`` (in the date range of ``filters``) with their number of
     users and events, most users first (ties by name), at most ``limit`` rows: ``step``
     (String), ``users``, ``events`` (Int64). For choosing funnel steps."""
-    ev = period_events(table, filters).filter(~nw.col("step").is_null())
+    ev = period_events(table, filters).filter(usable(table))
     agg = ev.group_by("step").agg(
         nw.col(_U).n_unique().cast(nw.Int64).alias("users"),
         nw.len().cast(nw.Int64).alias("events"),
@@ -143,7 +187,7 @@ def _check(table: EngineTable, steps: Sequence[str], by: Sequence[str], order: s
         raise InputError(Fact("funnel.error.not_a_table"))
     cols = table.columns
     missing = [c for c in ("user_id", "step") if c not in cols]
-    missing += [c for c in by if c not in table.segments]
+    missing += [c for c in by if c not in table.user_segments]
     if missing:
         raise SchemaError(
             Fact("funnel.error.missing_columns", columns=missing), Fact("funnel.hint.map_columns")
@@ -179,13 +223,11 @@ def _epoch_us(col: str) -> nw.Expr:
 
 
 def _events(table: EngineTable, steps: Sequence[str], filters: Filters | None) -> nw.LazyFrame:
-    """The period's usable events (user and, with timestamps, time present): ``user_id``,
+    """The period's usable events (:func:`~kpi.engine.frame.usable`): ``user_id``,
     ``_p`` (step code; ``len(steps)`` for a step not in the funnel), ``_t`` (µs, with
     timestamps). A user's progress does not depend on the segment filters (the users' first
     touch): :func:`_users` is joined to the per-user rows, not to the events."""
-    ev = period_events(table, filters).filter(~nw.col(_U).is_null())
-    if table.has_ts:
-        ev = ev.filter(~nw.col("ts").is_null())
+    ev = period_events(table, filters).filter(usable(table))
     k = len(steps)
     pos: nw.Expr = nw.lit(k, dtype=nw.Int64)
     seen: set[str] = set()
@@ -202,7 +244,7 @@ def _users(table: EngineTable, filters: Filters | None, by: list[str]) -> nw.Laz
     """The users in the view's segments with their first-touch ``by`` values ("(none)" when
     missing): ``user_id``, ``by``; None when every user is in (no segment filter, no ``by``)."""
     active = list(filters.active_segments) if filters is not None else []
-    need = list(dict.fromkeys([*by, *(c for c in active if c in table.segments)]))
+    need = list(dict.fromkeys([*by, *(c for c in active if c in table.user_segments)]))
     if not need:
         return None
     users = in_view(first_touch(table, need), filters)
@@ -243,8 +285,9 @@ def _within(s: str, w: int | None) -> nw.Expr:
 def _sequential(
     ev: nw.LazyFrame, codes: list[int], w: int | None, *, open_funnel: bool
 ) -> nw.LazyFrame:
-    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``_t`` and ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the
-    row (null: none), see the module docstring."""
+    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``_t`` and
+    ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the row
+    (:data:`NO_START`: none), see the module docstring."""
     k = len(codes)
     f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     if open_funnel:  # entry: the code of the first funnel event (ties: the smallest code)
@@ -266,7 +309,7 @@ def _sequential(
                 cands.append(nw.when(here).then(_within(f"_m{j - 1}", w)).otherwise(NO_START))
             s = cands[0] if len(cands) == 1 else nw.max_horizontal(*cands)
             f = f.with_columns(s.alias(f"_s{j}"))
-            if j < k - 1:  # running maximum (the current row is step j, never j - 1... )
+            if j < k - 1:  # running maximum; only rows of step j hold a start in ``_s{j}``
                 f = f.with_columns(
                     nw.col(f"_s{j}").cum_max().over(_U, order_by=order_by).alias(f"_m{j}")
                 )
@@ -279,7 +322,7 @@ def _sequential(
     ]
     if open_funnel:
         aggs.append(nw.col("_e").max())
-    g = f.group_by(*keys).agg(*aggs)
+    g = f.group_by(*keys).agg(*aggs, nw.len().cast(nw.Int64).alias("_w"))
     for j in range(k):
         cands = []
         for e in range(j + 1) if open_funnel else [0]:  # a chain starting in this group
@@ -355,10 +398,11 @@ def _any_order(
                 for c in distinct
             ),
             nw.col("_p").min().alias("_e"),
+            nw.len().cast(nw.Int64).alias("_ev"),
         )
         lvl = level(lambda c, m: nw.col(f"_n{c}") >= m)
         e = nw.col("_e") if open_funnel else nw.lit(0, dtype=nw.Int64)
-        return per.select(_U, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"))
+        return per.select(_U, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"), "_ev")
     if open_funnel:
         f = f.with_columns(_e=nw.col("_p").min().over(_U))
     # per (code c, m): the time of the m-th event of c from this one on (same code)
@@ -385,10 +429,13 @@ def _any_order(
 
 
 def _per_user(f: nw.LazyFrame, open_funnel: bool) -> nw.LazyFrame:
-    """One row per user: ``user_id``, ``_lvl`` (the largest row level), ``_e``."""
+    """One row per user: ``user_id``, ``_lvl`` (the largest row level), ``_e``, ``_ev`` (the
+    user's events: rows, or the tie groups' ``_w``)."""
+    events = nw.col("_w").sum() if "_w" in f.collect_schema().names() else nw.len()
+    aggs = [nw.col("_lvl").max(), events.cast(nw.Int64).alias("_ev")]
     if open_funnel:
-        return f.group_by(_U).agg(nw.col("_lvl").max(), nw.col("_e").max())
-    per = f.group_by(_U).agg(nw.col("_lvl").max())
+        return f.group_by(_U).agg(*aggs, nw.col("_e").max())
+    per = f.group_by(_U).agg(*aggs)
     return per.with_columns(_e=nw.lit(0, dtype=nw.Int64))
 
 
@@ -402,14 +449,19 @@ def _level_counts(
     open_funnel: bool,
     has_ts: bool,
 ) -> pl.DataFrame:
-    """Users per (by…, ``_lvl``, ``_e``) as ``_n``, computed in the engine."""
+    """Users per (by…, ``_lvl``, ``_e``) as ``_n`` and their events as ``_ev``, computed in
+    the engine."""
     if order == "any" or not has_ts:
         per = _any_order(ev, codes, w, open_funnel=open_funnel, has_ts=has_ts)
     else:
         f = _sequential(ev, codes, w, open_funnel=open_funnel)
         f = f.with_columns(_row_level(len(codes)).alias("_lvl"))
         per = _per_user(f, open_funnel)
-    agg = _in_view(per, users).group_by(*by, "_lvl", "_e").agg(nw.len().cast(nw.Int64).alias("_n"))
+    agg = (
+        _in_view(per, users)
+        .group_by(*by, "_lvl", "_e")
+        .agg(nw.len().cast(nw.Int64).alias("_n"), nw.col("_ev").sum().cast(nw.Int64).alias("_ev"))
+    )
     out = collect(agg)
     return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").fill_null(0).cast(pl.Int32))
 
@@ -426,7 +478,8 @@ def _timed_counts(
     step and the step times of each user's best attempt (:func:`kpi.funnel.step_times`: the
     latest start among the attempts reaching the user's last step, the earliest event of each
     step in it). Returns the users per (by…, ``_lvl``, ``_e``) and the step-time rows (None
-    when the engine has no median)."""
+    when the engine has no median or quantile: the table then has no time columns, as for a
+    funnel whose step times do not apply)."""
     k = len(codes)
     f = _sequential(ev, codes, w, open_funnel=False)
     f = f.with_columns(_row_level(k).alias("_r"))
@@ -457,6 +510,24 @@ def _timed_counts(
     counts = [
         (nw.col("_lvl") > j).cast(nw.Int64).sum().cast(nw.Int64).alias(f"_r{j}") for j in range(k)
     ]
+    total = nw.len().cast(nw.Int64).alias("_all")
+    try:
+        stats = _time_stats(k)
+        q = (
+            per.group_by(*by).agg(total, *counts, *stats)
+            if by
+            else per.select(total, *counts, *stats)
+        )
+        wide = collect(q)
+    except _no_median_errors():  # no median in this engine: the table without step times
+        q = per.group_by(*by).agg(total, *counts) if by else per.select(total, *counts)
+        wide = collect(q)
+    return _counts_from_reached(wide, k, by), _time_rows(wide, steps, by)
+
+
+def _time_stats(k: int) -> list[nw.Expr]:
+    """Per step j: the median (``a{j}``) and 90th percentile (``b{j}``, linear) of the seconds
+    from the previous step, the same from step 1 (``c{j}``, ``d{j}``)."""
     stats = []
     for j in range(k):
         stats += [
@@ -465,18 +536,18 @@ def _timed_counts(
             nw.col(f"_first{j}").median().alias(f"c{j}"),
             nw.col(f"_first{j}").quantile(0.9, "linear").alias(f"d{j}"),
         ]
-    total = nw.len().cast(nw.Int64).alias("_all")
+    return stats
+
+
+def _no_median_errors() -> tuple[type[Exception], ...]:
+    """What the layer raises for an aggregate the engine does not have (median, quantile)."""
+    errors: list[type[Exception]] = [NotImplementedError]
     try:
-        q = (
-            per.group_by(*by).agg(total, *counts, *stats)
-            if by
-            else per.select(total, *counts, *stats)
-        )
-        wide = collect(q)
-    except NotImplementedError:  # no median in this engine: the table without step times
-        q = per.group_by(*by).agg(total, *counts) if by else per.select(total, *counts)
-        wide = collect(q)
-    return _counts_from_reached(wide, k, by), _time_rows(wide, steps, by)
+        from ibis.common.exceptions import TranslationError
+    except ImportError:  # pragma: no cover - ibis is optional
+        return tuple(errors)
+    errors.append(TranslationError)
+    return tuple(errors)
 
 
 def _counts_from_reached(wide: pl.DataFrame, k: int, by: list[str]) -> pl.DataFrame:

@@ -9,15 +9,18 @@ import datetime as dt
 import os
 import random
 import shutil
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from kpi.dataset import Dataset
 from kpi.engine.frame import EngineTable, from_native
-from kpi.engine.funnel import TIME_COLUMNS, funnel_table, step_names
+from kpi.engine.funnel import TIME_COLUMNS, funnel_by, funnel_table, step_names
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel import funnel_table as polars_funnel_table
@@ -64,7 +67,7 @@ def generated_log(seed: int, n_users: int = 400) -> pl.DataFrame:
     for u in range(n_users):
         device = rng.choice(["desktop", "mobile", "tablet", None])
         channel = rng.choice(["email", "ads", "x' OR '1'='1"])
-        start = T0 + dt.timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 600))
+        start = T0 + dt.timedelta(days=rng.randint(0, 45), minutes=rng.randint(0, 600))
         for i in range(rng.randint(1, 9)):
             ts = start + rng.randint(0, 90) * MIN
             # the first event carries the user's values; later ones may differ (ties avoided
@@ -156,6 +159,39 @@ def test_errors_are_explained(con) -> None:
         funnel_table(no_ts, ["home"], window=dt.timedelta(days=1))
 
 
+def test_an_engine_without_median_gives_the_table_without_step_times(con, monkeypatch) -> None:
+    """The users, rates and drop-off stay; the four time columns are absent (as for a
+    funnel whose times do not apply), not filled with zeros."""
+    import kpi.engine.funnel as engine_funnel
+
+    def no_median(k: int) -> list:
+        raise NotImplementedError("median")
+
+    events = generated_log(4, 100)
+    table = engine(events, "duckdb", con)
+    full = funnel_table(table, STEP_LISTS[0], by=["device"])
+    monkeypatch.setattr(engine_funnel, "_time_stats", no_median)
+    bare = funnel_table(table, STEP_LISTS[0], by=["device"])
+    assert not set(TIME_COLUMNS) & set(bare.columns)
+    assert_frame_equal(bare, full.drop(TIME_COLUMNS))
+
+
+def test_a_warehouse_through_ibis(tmp_path) -> None:
+    """Ibis (the route to BigQuery, Snowflake, Postgres…), here on its DuckDB backend reading
+    Parquet: the same table, step times included, and the SQL-looking value as a literal."""
+    ibis = pytest.importorskip("ibis")
+    events = generated_log(11, 120)
+    events.write_parquet(tmp_path / "events.parquet")
+    table = from_native(ibis.duckdb.connect().read_parquet(str(tmp_path / "events.parquet")))
+    assert table.backend == "ibis"
+    only = Filters(segments={"channel": ["x' OR '1'='1"]})
+    for order, open_funnel in (ORDERS[0], ORDERS[3]):
+        kw = {"window": dt.timedelta(minutes=20), "order": order, "open_funnel": open_funnel}
+        got = funnel_table(table, STEP_LISTS[2], filters=only, by=["device"], **kw)
+        want = polars_route(events, STEP_LISTS[2], filters=only, by=["device"], **kw)
+        assert_frame_equal(got, want)
+
+
 def test_step_names(con) -> None:
     events = generated_log(3, 60)
     want = (
@@ -177,6 +213,7 @@ VIEWS = [
     (("device",), None),
     (("device", "channel"), Filters(start=dt.date(2024, 3, 5), end=dt.date(2024, 3, 15))),
     (("channel",), Filters(segments={"device": ["mobile", "(none)"]})),
+    (("cohort",), Filters(segments={"cohort": ["2024-03"], "device": ["tablet"]})),
     ((), Filters(start=dt.date(2024, 3, 3), segments={"channel": ["x' OR '1'='1"]})),
 ]
 ORDERS = [("sequential", False), ("sequential", True), ("any", False), ("any", True)]
@@ -269,7 +306,9 @@ def test_spark_sequential_by_segment_with_filters(spark) -> None:
     a plain funnel and one with a step listed twice."""
     events = generated_log(9, 150)
     table = spark_table(spark, events)
-    only = Filters(start=dt.date(2024, 3, 4), segments={"channel": ["x' OR '1'='1"]})
+    only = Filters(
+        start=dt.date(2024, 3, 4), segments={"channel": ["x' OR '1'='1"], "cohort": ["2024-03"]}
+    )
     for steps in (STEP_LISTS[0], STEP_LISTS[2]):
         kw = {"window": dt.timedelta(minutes=20), "by": ["device"], "filters": only}
         got = funnel_table(table, steps, **kw)
@@ -280,10 +319,245 @@ def test_spark_sequential_by_segment_with_filters(spark) -> None:
 def test_spark_any_order_and_open_funnels(spark) -> None:
     events = generated_log(10, 150)
     table = spark_table(spark, events)
-    for order, open_funnel in ORDERS[1:]:
+    for order, open_funnel in (ORDERS[1], ORDERS[3]):  # tie groups; leads and reverse minima
         kw = {"window": dt.timedelta(minutes=30), "order": order, "open_funnel": open_funnel}
         got = funnel_table(table, STEP_LISTS[2], **kw)
         assert_frame_equal(got, polars_route(events, STEP_LISTS[2], **kw))
+    micro = _sub_second_log()  # times to the microsecond, across a year and a leap day
+    got = funnel_table(spark_table(spark, micro), ["A", "B"])
+    assert_frame_equal(got, polars_route(micro, ["A", "B"]))
     no_ts = spark_table(spark, events.drop("ts"))
     got = funnel_table(no_ts, STEP_LISTS[0], by=["device"])
     assert_frame_equal(got, polars_route(events.drop("ts"), STEP_LISTS[0], by=["device"]))
+
+
+# ------------------------------------------------------------------------------ Kaggle funnel
+ROOT = Path(__file__).resolve().parents[2]
+KAGGLE = ROOT.parent / "shared" / "datasets" / "ecommerce_funnel"
+KAGGLE_FILES = [
+    "user_table.csv",
+    "home_page_table.csv",
+    "search_page_table.csv",
+    "payment_page_table.csv",
+    "payment_confirmation_table.csv",
+]
+PAGES = ["home_page", "search_page", "payment_page", "payment_confirmation_page"]
+SAMPLE = ROOT / "tests" / "fixtures" / "kaggle_funnel_sample.csv"
+needs_kaggle = pytest.mark.skipif(
+    not (KAGGLE / "user_table.csv").exists(), reason="shared data sets not available"
+)
+
+
+def _by_device(res: pl.DataFrame) -> dict[str, list[int]]:
+    return {d: g["users"].to_list() for (d,), g in res.group_by("device", maintain_order=True)}
+
+
+def _membership_by_hand(events: pl.DataFrame) -> dict[str, list[int]]:
+    """Users per device who visited every page up to each one (set intersections)."""
+    out = {}
+    for (device,), grp in events.group_by("device"):
+        ids = set(grp["user_id"].to_list())
+        counts = []
+        for page in PAGES:
+            ids &= set(grp.filter(pl.col("step") == page)["user_id"].to_list())
+            counts.append(len(ids))
+        out[device] = counts
+    return out
+
+
+def test_kaggle_sample_per_step_and_device_through_duckdb_parquet(tmp_path) -> None:
+    """The committed sample (every 40th Kaggle user) read by DuckDB from a Parquet file: the
+    upload route's table and the counts by hand."""
+    events = pl.read_csv(SAMPLE, schema_overrides={"user_id": pl.String})
+    events.write_parquet(tmp_path / "events.parquet")
+    rel = duckdb.connect().read_parquet(str(tmp_path / "events.parquet"))
+    got = funnel_table(from_native(rel, segments=["device"]), PAGES, by=["device"])
+    assert_frame_equal(got, polars_route(events, PAGES, by=["device"]))
+    assert _by_device(got) == _membership_by_hand(events)
+    assert _by_device(got)["Mobile"] == [707, 335, 68, 11]
+
+
+@pytest.fixture(scope="module")
+def kaggle() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the five files uploaded: the polars route's table by device; the same funnel as one
+    event log user_id, step, device, as a warehouse would hold it)."""
+    from kpi.load import read_table
+
+    inputs = []
+    for name in KAGGLE_FILES:
+        t = read_table(KAGGLE / name, max_mb=None)
+        inputs.append(TableInput(name, t.frame, rows_read=t.report.rows_read))
+    ds = build_dataset(inputs)
+    want = polars_funnel_table(Filters().apply(ds).events_with(["device"]), PAGES, by=["device"])
+    users = pl.read_csv(KAGGLE / "user_table.csv").select("user_id", "device")
+    pages = [
+        pl.read_csv(KAGGLE / name).select("user_id", step=pl.lit(page))
+        for name, page in zip(KAGGLE_FILES[1:], PAGES, strict=True)
+    ]
+    events = pl.concat(pages).join(users, on="user_id", how="left")
+    return want, events.with_columns(pl.col("user_id").cast(pl.String))
+
+
+PUBLISHED = {"Desktop": [60_200, 30_100, 3_010, 150], "Mobile": [30_200, 15_100, 3_020, 302]}
+
+
+@needs_kaggle
+def test_kaggle_funnel_per_step_and_device_duckdb_equals_upload(kaggle, tmp_path) -> None:
+    want, events = kaggle
+    assert _by_device(want) == PUBLISHED
+    folder = tmp_path / "lake"
+    folder.mkdir()
+    half = events.height // 2  # a folder of two Parquet files
+    events[:half].write_parquet(folder / "part-0.parquet")
+    events[half:].write_parquet(folder / "part-1.parquet")
+    rel = duckdb.connect().read_parquet(str(folder / "*.parquet"))
+    got = funnel_table(from_native(rel, segments=["device"]), PAGES, by=["device"])
+    assert_frame_equal(got, want)
+
+
+@needs_kaggle
+def test_kaggle_funnel_per_step_and_device_spark_equals_upload(kaggle, spark, tmp_path) -> None:
+    want, events = kaggle
+    events.write_parquet(tmp_path / "events.parquet")
+    sdf = spark.read.parquet(str(tmp_path / "events.parquet"))
+    table = from_native(sdf, segments=["device"])
+    got = funnel_table(table, PAGES, by=["device"])
+    assert_frame_equal(got, want)
+    names = step_names(table)
+    assert names["step"].to_list() == PAGES
+    assert names["users"].to_list() == [90_400, 45_200, 6_030, 452]
+
+
+# ------------------------------------------------------------------------------ hypothesis
+USERS = [f"u{i}" for i in range(8)]
+
+
+@st.composite
+def random_logs(draw) -> pl.DataFrame:
+    """Small logs with many ties (whole minutes in a 12-minute span), missing or empty users,
+    steps and times, users who never do step 1, steps outside the funnel, a device per user (missing
+    on some users and on some of their events)."""
+    device_of = {u: draw(st.sampled_from([None, "d1", "d2"])) for u in USERS}
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from([*USERS, None, ""]),
+                st.sampled_from(["A", "B", "C", "X", None, ""]),
+                st.one_of(st.none(), st.integers(0, 12)),
+                st.booleans(),
+            ),
+            min_size=0,
+            max_size=40,
+        )
+    )
+    return pl.DataFrame(
+        [
+            (
+                u,
+                s,
+                None if m is None else T0 + m * MIN + dt.timedelta(days=m % 3),
+                device_of.get(u) if (keep and u) else None,
+            )
+            for u, s, m, keep in rows
+        ],
+        schema={
+            "user_id": pl.String,
+            "step": pl.String,
+            "ts": pl.Datetime("us"),
+            "device": pl.String,
+        },
+        orient="row",
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=random_logs(),
+    steps=st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=4),
+    window=st.one_of(st.none(), st.integers(0, 6).map(lambda m: m * MIN)),
+    order=st.sampled_from(["sequential", "any"]),
+    open_funnel=st.booleans(),
+    by=st.sampled_from([(), ("device",)]),
+    filters=st.sampled_from(
+        [None, Filters(segments={"device": ["d1", "(none)"]}), Filters(end=dt.date(2024, 3, 2))]
+    ),
+)
+def test_random_logs_engine_equals_polars_route(
+    events, steps, window, order, open_funnel, by, filters
+) -> None:
+    kw = {"window": window, "order": order, "open_funnel": open_funnel, "by": by}
+    usable = events.filter(
+        (pl.col("user_id") != "") & (pl.col("step") != "") & pl.col("ts").is_not_null()
+    )
+    if usable.height == 0:  # the upload refuses a file without a usable row
+        return
+    # the upload drops (and counts) the rows without user, step or time; the engine ignores
+    # them
+    want = polars_route(events, steps, filters=filters, **kw)
+    con = duckdb.connect()
+    for backend in BACKENDS:
+        got = funnel_table(engine(events, backend, con), steps, filters=filters, **kw)
+        assert_frame_equal(got, want)
+
+
+# ------------------------------------------------------------------------------ breakdown
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_funnel_by_top_values_and_other_equals_the_view(backend, con) -> None:
+    """The Funnel page's breakdown: the top values of a segment by events + "Other", or the
+    current period's values for the previous one (``keep``): View.funnel_by of the upload."""
+    from kpi.settings import FunnelSettings
+    from kpi.view import View
+
+    events = generated_log(12)
+    ds = upload(events)
+    table = engine(events, backend, con)
+    views = [
+        (Filters(), FunnelSettings(steps=tuple(STEP_LISTS[0]), window=None)),
+        (
+            Filters(start=dt.date(2024, 3, 10), segments={"channel": ["ads", "email"]}),
+            FunnelSettings(steps=tuple(STEP_LISTS[2]), window=dt.timedelta(minutes=30)),
+        ),
+        (Filters(), FunnelSettings(steps=tuple(STEP_LISTS[0]), order="any", open_funnel=True)),
+    ]
+    for filters, funnel_settings in views:
+        view = View(full=ds, filters=filters, settings=funnel_settings)
+        kw = {
+            "filters": filters,
+            "window": funnel_settings.window,
+            "order": funnel_settings.order,
+            "open_funnel": funnel_settings.open_funnel,
+        }
+        steps = list(funnel_settings.steps or ())
+        for top, keep in ((2, None), (8, None), (8, ("tablet", "nope"))):
+            want = view.funnel_by("device", top=top, keep=keep)
+            got = funnel_by(table, steps, "device", top=top, keep=keep, **kw)
+            assert want is not None
+            assert ("Other" in want["device"].to_list()) == (top == 2 or keep is not None)
+            assert_frame_equal(got, want)
+
+
+def _sub_second_log() -> pl.DataFrame:
+    us = dt.timedelta(microseconds=1)
+    rows = [
+        ("a", "A", T0 + 250_001 * us),
+        ("a", "B", T0 + 1_750_003 * us),  # 1.500002 s later
+        ("b", "A", dt.datetime(2023, 12, 31, 23, 59, 59, 999_999)),  # across a year boundary
+        ("b", "B", dt.datetime(2024, 1, 1, 0, 0, 0, 2)),  # 3 µs later
+        ("c", "A", dt.datetime(2024, 2, 28, 23, 0)),  # across a leap day: 25 h later
+        ("c", "B", dt.datetime(2024, 3, 1, 0, 0)),
+    ]
+    return pl.DataFrame(rows, schema=["user_id", "step", "ts"], orient="row")
+
+
+def test_times_to_the_microsecond_across_years_and_leap_days(con) -> None:
+    events = _sub_second_log()
+    for backend in BACKENDS:
+        got = funnel_table(engine(events, backend, con), ["A", "B"])
+        assert_frame_equal(got, polars_route(events, ["A", "B"]))
+        assert got["median_from_previous_s"][1] == pytest.approx(1.500002)
+        # a window of 3 µs keeps only b (3 µs, inclusive); 1.5 s keeps a and b, not c (25 h)
+        for window, users in ((3, [3, 1]), (2, [3, 0]), (1_500_002, [3, 2])):
+            kw = {"window": dt.timedelta(microseconds=window)}
+            short = funnel_table(engine(events, backend, con), ["A", "B"], **kw)
+            assert short["users"].to_list() == users
+            assert_frame_equal(short, polars_route(events, ["A", "B"], **kw))
