@@ -6,9 +6,7 @@
   column names and types (what ``kpi.engine.roles`` gives an engine);
 - :func:`engine_tables`: those events as an EngineTable on polars, DuckDB and (when a Spark
   session is given) Spark;
-- :func:`local_spark`: a local[1] Spark session for the whole run (used until
-  ``tests/engine/conftest.py``'s ``spark`` fixture is there; skips only when Java is missing
-  and ``PARCOURS_REQUIRE_SPARK`` is unset).
+- the Spark session is ``tests/engine/conftest.py``'s ``spark`` fixture (one for the run).
 """
 
 from __future__ import annotations
@@ -16,15 +14,12 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
-import pytest
 
 from kpi.dataset import Dataset
 from kpi.engine.frame import EngineTable, from_native
@@ -89,40 +84,6 @@ def engine_tables(events: pl.DataFrame, spark: Any = None) -> Iterator[tuple[str
 def spark_frame(spark: Any, events: pl.DataFrame) -> Any:
     """``events`` as a Spark DataFrame (through Arrow, timestamps naive UTC)."""
     return spark.createDataFrame(events.to_pandas())
-
-
-def java_missing() -> bool:
-    return shutil.which("java") is None
-
-
-def local_spark() -> Iterator[Any]:
-    """One local[1] Spark session (UTC) for the run, stopped at the end when we started it."""
-    if java_missing():
-        if os.environ.get("PARCOURS_REQUIRE_SPARK"):
-            pytest.fail("PARCOURS_REQUIRE_SPARK is set but java is missing")
-        pytest.skip("Spark needs Java (apt-get install openjdk-17-jre-headless)")
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        yield active
-        return
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("parcours-engine-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    try:
-        yield session
-    finally:
-        session.stop()
 
 
 def assert_close_frames(got: pl.DataFrame, want: pl.DataFrame, rel: float = 1e-9) -> None:

@@ -24,16 +24,10 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
     upload,
 )
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +247,7 @@ def test_cookie_cats_counts_and_welch_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
     f = Filters(
@@ -271,11 +265,11 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         by="device",
         revenue=True,
     )
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     got = ab.ab_variant_counts(spark_table, step="purchase", segment="device", filters=f)
     assert_close_frames(got.table, want.table)
     assert got.rows_read == want.rows_read
-    tiny = list(engine_tables(_tiny(), h4_spark))[-1][1]
+    tiny = list(engine_tables(_tiny(), spark))[-1][1]
     only = ab.ab_counts(tiny, step="purchase", filters=Filters(segments={"device": [INJECTION]}))
     assert only.select("variant", "visitors", "conversions").rows() == [("B", 1, 0)]

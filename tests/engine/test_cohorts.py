@@ -23,16 +23,10 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
     upload,
 )
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -316,12 +310,12 @@ def test_online_retail_full_cohorts_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     """One view on Spark (a segment filter with an injection-looking value, a period, weeks,
     on-or-after) equals the upload's; the injection value filters on itself."""
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     f = Filters(
         start=date(2025, 7, 1), end=date(2025, 9, 30), segments={"channel": ["email", INJECTION]}
@@ -342,7 +336,7 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         .otherwise(pl.col("device"))
         .alias("device")
     )
-    table = list(engine_tables(log, h4_spark))[-1][1]
+    table = list(engine_tables(log, spark))[-1][1]
     got = cohorts.cohort_table(table, filters=Filters(segments={"device": [INJECTION]}))
     assert got.select("cohort", "cohort_size", "period", "retained").rows()[0] == (
         "2025-01",

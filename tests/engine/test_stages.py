@@ -22,17 +22,11 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
     upload,
 )
 from tests.engine.test_cohorts import _read_retail, _retail_events
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +230,7 @@ def test_random_logs_equal_the_upload(log, split) -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
     f = Filters(
@@ -244,6 +238,6 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         end=date(2025, 10, 31),
         segments={"channel": ["email", "paid_search", INJECTION]},
     )
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     assert_same_kpis(stages.stage_kpis(spark_table, filters=f), View(ds, f).kpis(strict=True))
