@@ -273,3 +273,32 @@ def test_spark_equals_the_upload(spark) -> None:
     tiny = list(engine_tables(_tiny(), spark))[-1][1]
     only = ab.ab_counts(tiny, step="purchase", filters=Filters(segments={"device": [INJECTION]}))
     assert only.select("variant", "visitors", "conversions").rows() == [("B", 1, 0)]
+
+
+@pytest.mark.skipif(not (SHARED / "funnel_ab_5step.csv").exists(), reason="shared data sets absent")
+def test_funnel_ab_5step_counts() -> None:
+    """The 5-step funnel test (6,001 users): reaching step 5 per group, as a plain polars
+    count of the file's flags (a: 656 of 2,874; b: 624 of 3,127)."""
+    wide = pl.read_csv(SHARED / "funnel_ab_5step.csv")
+    t = datetime(2025, 6, 1)
+    events = pl.concat(
+        [
+            wide.filter(pl.col(f"step{k}") == 1).select(
+                pl.col("user id").cast(pl.String).alias("user_id"),
+                pl.lit(f"step{k}").alias("step"),
+                pl.lit(t + timedelta(minutes=k)).alias("ts"),
+                pl.col("test group").alias("variant"),
+            )
+            for k in range(1, 6)
+        ]
+    )
+    want = (
+        wide.group_by("test group")
+        .agg(pl.len().cast(pl.Int64), pl.col("step5").sum().cast(pl.Int64))
+        .sort("test group")
+        .rows()
+    )
+    assert want == [("a", 2874, 656), ("b", 3127, 624)]
+    for name, table in engine_tables(events):
+        got = ab.ab_counts(table, step="step5")
+        assert got.select("variant", "visitors", "conversions").rows() == want, name
