@@ -86,6 +86,52 @@ def spark_frame(spark: Any, events: pl.DataFrame) -> Any:
     return spark.createDataFrame(events.to_pandas())
 
 
+def retail_events(raw: pl.DataFrame) -> pl.DataFrame:
+    """The published cleaning rules (no 'C' invoice, a customer, quantity and price > 0) in
+    plain polars: one purchase event per kept line."""
+    clean = raw.filter(
+        ~pl.col("InvoiceNo").str.starts_with("C"),
+        pl.col("CustomerID").is_not_null(),
+        pl.col("Quantity") > 0,
+        pl.col("UnitPrice") > 0,
+    )
+    return clean.select(
+        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
+        pl.lit("purchase").alias("step"),
+        pl.col("InvoiceDate").cast(pl.Datetime("us")).alias("ts"),
+        pl.col("InvoiceNo").cast(pl.String).alias("order_id"),
+        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
+        pl.col("Country").alias("country"),
+    )
+
+
+def read_retail(path) -> pl.DataFrame:
+    return pl.read_csv(
+        path,
+        try_parse_dates=True,
+        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
+    )
+
+
+def messy_log(frame: pl.DataFrame) -> pl.DataFrame:
+    """The generated log with what exports carry: rows without user, event or time, empty
+    strings, exact duplicate rows, GA4 marker events (not pages)."""
+    n = frame.height
+    idx = pl.int_range(0, n)
+    name = pl.col("event_name")
+    out = frame.with_columns(
+        pl.when(idx % 97 == 0).then(None).otherwise(pl.col("user_id")).alias("user_id"),
+        pl.when(idx % 89 == 1)
+        .then(pl.lit(""))
+        .when(idx % 61 == 3)
+        .then(pl.lit("session_start"))
+        .otherwise(name)
+        .alias("event_name"),
+        pl.when(idx % 83 == 2).then(None).otherwise(pl.col("event_time")).alias("event_time"),
+    )
+    return pl.concat([out, out.slice(100, 40)])
+
+
 def assert_close_frames(got: pl.DataFrame, want: pl.DataFrame, rel: float = 1e-9) -> None:
     """Same columns, dtypes and rows; floats equal to ``rel`` relative (sums in another order)."""
     assert got.columns == want.columns

@@ -17,14 +17,14 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
+    messy_log,
     upload,
 )
-from tests.engine.test_stages import _messy
 
 
 @pytest.fixture(scope="module")
 def messy():
-    frame = _messy(generated_log(12_000))
+    frame = messy_log(generated_log(12_000))
     return frame, upload(frame), canonical(frame)
 
 
@@ -135,7 +135,7 @@ def test_spark_equals_the_upload(spark, messy) -> None:
     want = quality.quality_summary(ds)
     table = list(engine_tables(events.head(5_000), spark))[-1][1]
     got = eq.quality_counts(table)
-    small = quality.quality_summary(upload(_messy(generated_log(12_000)).head(5_000)))
+    small = quality.quality_summary(upload(messy_log(generated_log(12_000)).head(5_000)))
     assert (got.users, got.events, got.duplicate_events) == (
         small.users,
         small.events,
