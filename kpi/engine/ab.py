@@ -71,27 +71,27 @@ def ab_variant_counts(
     period = period_events(table, filters).filter(~nw.col("user_id").is_null())
     users = in_view(first_touch(table, segs), filters)
     dated = filters is not None and (filters.start is not None or filters.end is not None)
-    if dated and table.has_ts:
-        users = users.join(period.select("user_id").unique(), on="user_id", how="semi")
     keys = [segment, variant] if segment is not None else [variant]
     users = users.select("user_id", *dict.fromkeys(keys))
-
-    hits = (
-        period.filter(nw.col("step") == step)
-        .group_by("user_id")
-        .agg(nw.len().cast(nw.Int64).alias("_hits"))
-    )
-    frame = users.join(hits, on="user_id", how="left").with_columns(
-        (~nw.col("_hits").is_null()).cast(nw.Int64).alias("_reached")
-    )
     rev = revenue and "revenue" in table.columns
+    # one pass over the view's events: did the user do the step, what did they spend
+    marks = [nw.when(nw.col("step") == step).then(1).otherwise(0).cast(nw.Int64).alias("_hit")]
     if rev:
-        spent = period.group_by("user_id").agg(
-            nw.col("revenue").cast(nw.Float64).fill_null(0.0).sum().alias("_revenue")
+        marks.append(nw.col("revenue").cast(nw.Float64).fill_null(0.0).alias("_rev"))
+    per_user = (
+        period.with_columns(*marks)
+        .group_by("user_id")
+        .agg(
+            nw.col("_hit").sum().alias("_hits"),
+            *([nw.col("_rev").sum().alias("_revenue")] if rev else []),
         )
-        frame = frame.join(spent, on="user_id", how="left").with_columns(
-            nw.col("_revenue").fill_null(0.0)
-        )
+    )
+    # with a period, the users of the view are those with an event in it (Filters.apply)
+    how = "inner" if dated and table.has_ts else "left"
+    frame = users.join(per_user, on="user_id", how=how).with_columns(
+        (nw.col("_hits").fill_null(0) > 0).cast(nw.Int64).alias("_reached"),
+        *([nw.col("_revenue").fill_null(0.0)] if rev else []),
+    )
     # one query: the sums per (raw segment value, variant), the users without a variant
     # included; the top values, "Other" and the account are made here (sums add up)
     if segment is not None:

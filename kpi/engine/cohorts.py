@@ -104,7 +104,12 @@ def cohort_activity(
 
     ts = nw.col("ts")
     ev = table.events.filter(~nw.col("user_id").is_null() & ~ts.is_null())
-    users = in_view(first_touch(table, segs), filters)
+    if segs:
+        last_seen = ev.group_by("user_id").agg(ts.max().alias("_seen"))
+        users = in_view(first_touch(table, segs), filters)
+        users = users.join(last_seen, on="user_id", how="inner")
+    else:  # every user, first and last event in one pass
+        users = ev.group_by("user_id").agg(ts.min().alias("first_seen"), ts.max().alias("_seen"))
     if cohort_by == "first_purchase":
         bought = ev.filter(nw.col("step") == purchase_step)
         anchors = bought.group_by("user_id").agg(ts.min().alias("_anchor"))
@@ -120,16 +125,13 @@ def cohort_activity(
             inside &= nw.col("_anchor") < end + timedelta(days=1)
         users = users.filter(inside)
     keys = [by] if by else []
-    users = users.select("user_id", "_anchor", *keys)
+    users = users.select("user_id", "_anchor", "_seen", *keys)
 
     # one query: per cohort (null: users without an anchor) the size and the last event time
     # of its users, per cohort × period the users active and those whose last return it is
     if by:
         users = users.with_columns(nw.col(by).cast(nw.String).fill_null(NONE))
-    last_seen = ev.group_by("user_id").agg(ts.max().alias("_seen"))
-    users = users.join(last_seen, on="user_id", how="inner").with_columns(
-        period_index(nw.col("_anchor"), grain).alias("_cidx")
-    )
+    users = users.with_columns(period_index(nw.col("_anchor"), grain).alias("_cidx"))
     ckeys = [*keys, "_cidx"]
     anchored = users.filter(~nw.col("_anchor").is_null())
     ret = ev if return_step is None else ev.filter(nw.col("step") == return_step)
@@ -140,18 +142,18 @@ def cohort_activity(
         .join(anchored, on="user_id", how="inner")
         .filter(nw.col("_last") >= nw.col("_anchor"))
         .with_columns((nw.col("_pidx") - nw.col("_cidx")).alias("period"))
+        .with_columns(
+            (nw.col("period") == nw.col("period").max().over("user_id")).alias("_is_last")
+        )
     )
     sizes = users.group_by(*ckeys).agg(
         nw.len().cast(nw.Int64).alias("cohort_size"), nw.col("_seen").max().alias("_seen")
     )
-    on = activity.group_by(*ckeys, "period").agg(nw.len().cast(nw.Int64).alias("active"))
-    last = (
-        activity.group_by(*ckeys, "user_id")
-        .agg(nw.col("period").max())
-        .group_by(*ckeys, "period")
-        .agg(nw.len().cast(nw.Int64).alias("last_active"))
+    # one pass over the activity: users active in N, and those for whom N is the last period
+    counts = activity.group_by(*ckeys, "period").agg(
+        nw.len().cast(nw.Int64).alias("active"),
+        nw.col("_is_last").cast(nw.Int64).sum().alias("last_active"),
     )
-    counts = on.join(last, on=[*ckeys, "period"], how="left")
     got = collect(sizes.join(counts, on=ckeys, how="left"))
     return _activity_frame(got, by, top)
 

@@ -6,9 +6,7 @@
   column names and types (what ``kpi.engine.roles`` gives an engine);
 - :func:`engine_tables`: those events as an EngineTable on polars, DuckDB and (when a Spark
   session is given) Spark;
-- :func:`local_spark`: a local[1] Spark session for the whole run (used until
-  ``tests/engine/conftest.py``'s ``spark`` fixture is there; skips only when Java is missing
-  and ``PARCOURS_REQUIRE_SPARK`` is unset).
+- the Spark session is ``tests/engine/conftest.py``'s ``spark`` fixture (one for the run).
 """
 
 from __future__ import annotations
@@ -16,15 +14,12 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
-import pytest
 
 from kpi.dataset import Dataset
 from kpi.engine.frame import EngineTable, from_native
@@ -91,38 +86,50 @@ def spark_frame(spark: Any, events: pl.DataFrame) -> Any:
     return spark.createDataFrame(events.to_pandas())
 
 
-def java_missing() -> bool:
-    return shutil.which("java") is None
-
-
-def local_spark() -> Iterator[Any]:
-    """One local[1] Spark session (UTC) for the run, stopped at the end when we started it."""
-    if java_missing():
-        if os.environ.get("PARCOURS_REQUIRE_SPARK"):
-            pytest.fail("PARCOURS_REQUIRE_SPARK is set but java is missing")
-        pytest.skip("Spark needs Java (apt-get install openjdk-17-jre-headless)")
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        yield active
-        return
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("parcours-engine-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
+def retail_events(raw: pl.DataFrame) -> pl.DataFrame:
+    """The published cleaning rules (no 'C' invoice, a customer, quantity and price > 0) in
+    plain polars: one purchase event per kept line."""
+    clean = raw.filter(
+        ~pl.col("InvoiceNo").str.starts_with("C"),
+        pl.col("CustomerID").is_not_null(),
+        pl.col("Quantity") > 0,
+        pl.col("UnitPrice") > 0,
     )
-    session.sparkContext.setLogLevel("ERROR")
-    try:
-        yield session
-    finally:
-        session.stop()
+    return clean.select(
+        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
+        pl.lit("purchase").alias("step"),
+        pl.col("InvoiceDate").cast(pl.Datetime("us")).alias("ts"),
+        pl.col("InvoiceNo").cast(pl.String).alias("order_id"),
+        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
+        pl.col("Country").alias("country"),
+    )
+
+
+def read_retail(path) -> pl.DataFrame:
+    return pl.read_csv(
+        path,
+        try_parse_dates=True,
+        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
+    )
+
+
+def messy_log(frame: pl.DataFrame) -> pl.DataFrame:
+    """The generated log with what exports carry: rows without user, event or time, empty
+    strings, exact duplicate rows, GA4 marker events (not pages)."""
+    n = frame.height
+    idx = pl.int_range(0, n)
+    name = pl.col("event_name")
+    out = frame.with_columns(
+        pl.when(idx % 97 == 0).then(None).otherwise(pl.col("user_id")).alias("user_id"),
+        pl.when(idx % 89 == 1)
+        .then(pl.lit(""))
+        .when(idx % 61 == 3)
+        .then(pl.lit("session_start"))
+        .otherwise(name)
+        .alias("event_name"),
+        pl.when(idx % 83 == 2).then(None).otherwise(pl.col("event_time")).alias("event_time"),
+    )
+    return pl.concat([out, out.slice(100, 40)])
 
 
 def assert_close_frames(got: pl.DataFrame, want: pl.DataFrame, rel: float = 1e-9) -> None:

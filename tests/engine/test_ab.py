@@ -24,16 +24,10 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
     upload,
 )
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +247,7 @@ def test_cookie_cats_counts_and_welch_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
     f = Filters(
@@ -271,11 +265,40 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         by="device",
         revenue=True,
     )
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     got = ab.ab_variant_counts(spark_table, step="purchase", segment="device", filters=f)
     assert_close_frames(got.table, want.table)
     assert got.rows_read == want.rows_read
-    tiny = list(engine_tables(_tiny(), h4_spark))[-1][1]
+    tiny = list(engine_tables(_tiny(), spark))[-1][1]
     only = ab.ab_counts(tiny, step="purchase", filters=Filters(segments={"device": [INJECTION]}))
     assert only.select("variant", "visitors", "conversions").rows() == [("B", 1, 0)]
+
+
+@pytest.mark.skipif(not (SHARED / "funnel_ab_5step.csv").exists(), reason="shared data sets absent")
+def test_funnel_ab_5step_counts() -> None:
+    """The 5-step funnel test (6,001 users): reaching step 5 per group, as a plain polars
+    count of the file's flags (a: 656 of 2,874; b: 624 of 3,127)."""
+    wide = pl.read_csv(SHARED / "funnel_ab_5step.csv")
+    t = datetime(2025, 6, 1)
+    events = pl.concat(
+        [
+            wide.filter(pl.col(f"step{k}") == 1).select(
+                pl.col("user id").cast(pl.String).alias("user_id"),
+                pl.lit(f"step{k}").alias("step"),
+                pl.lit(t + timedelta(minutes=k)).alias("ts"),
+                pl.col("test group").alias("variant"),
+            )
+            for k in range(1, 6)
+        ]
+    )
+    want = (
+        wide.group_by("test group")
+        .agg(pl.len().cast(pl.Int64), pl.col("step5").sum().cast(pl.Int64))
+        .sort("test group")
+        .rows()
+    )
+    assert want == [("a", 2874, 656), ("b", 3127, 624)]
+    for name, table in engine_tables(events):
+        got = ab.ab_counts(table, step="step5")
+        assert got.select("variant", "visitors", "conversions").rows() == want, name

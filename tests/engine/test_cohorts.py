@@ -23,16 +23,12 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
+    read_retail,
+    retail_events,
     upload,
 )
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -232,33 +228,6 @@ def test_random_logs_equal_the_upload(log, grain, mode, by, cohort_by) -> None:
 # ----------------------------------------------------------------- Online Retail
 
 
-def _retail_events(raw: pl.DataFrame) -> pl.DataFrame:
-    """The published cleaning rules (no 'C' invoice, a customer, quantity and price > 0) in
-    plain polars: one purchase event per kept line."""
-    clean = raw.filter(
-        ~pl.col("InvoiceNo").str.starts_with("C"),
-        pl.col("CustomerID").is_not_null(),
-        pl.col("Quantity") > 0,
-        pl.col("UnitPrice") > 0,
-    )
-    return clean.select(
-        pl.col("CustomerID").cast(pl.Int64).cast(pl.String).alias("user_id"),
-        pl.lit("purchase").alias("step"),
-        pl.col("InvoiceDate").cast(pl.Datetime("us")).alias("ts"),
-        pl.col("InvoiceNo").cast(pl.String).alias("order_id"),
-        (pl.col("Quantity") * pl.col("UnitPrice")).alias("revenue"),
-        pl.col("Country").alias("country"),
-    )
-
-
-def _read_retail(path) -> pl.DataFrame:
-    return pl.read_csv(
-        path,
-        try_parse_dates=True,
-        schema_overrides={"InvoiceNo": pl.String, "StockCode": pl.String},
-    )
-
-
 def _brute_force_months(events: pl.DataFrame) -> dict[tuple[str, int], tuple[int, int]]:
     """(cohort month, period) -> (cohort size, customers who bought in that month)."""
     first: dict[str, int] = {}
@@ -280,8 +249,8 @@ def test_online_retail_slice_cohorts() -> None:
     """The fixture slice (whole histories of 1 customer in 131): the engine's monthly
     first-purchase cohorts equal the upload's and a brute-force count."""
     path = FIXTURES / "online_retail_slice.csv"
-    ds = upload(_read_retail(path), name="online_retail_slice.csv")
-    events = _retail_events(_read_retail(path))
+    ds = upload(read_retail(path), name="online_retail_slice.csv")
+    events = retail_events(read_retail(path))
     want = View(ds, Filters()).retention(periods=12)
     assert want is not None
     reference = _brute_force_months(events)
@@ -299,7 +268,7 @@ def test_online_retail_slice_cohorts() -> None:
 def test_online_retail_full_cohorts_in_duckdb() -> None:
     """The whole year (541,909 lines): DuckDB's monthly cohorts equal a brute-force count of
     the cleaned customers (published rules); December 2010 has 885 new customers."""
-    events = _retail_events(_read_retail(SHARED / "online_retail.csv"))
+    events = retail_events(read_retail(SHARED / "online_retail.csv"))
     reference = _brute_force_months(events)
     _, table = list(engine_tables(events))[1]
     got = cohorts.cohort_table(table, cohort_by="first_purchase", periods=12)
@@ -316,12 +285,12 @@ def test_online_retail_full_cohorts_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     """One view on Spark (a segment filter with an injection-looking value, a period, weeks,
     on-or-after) equals the upload's; the injection value filters on itself."""
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     f = Filters(
         start=date(2025, 7, 1), end=date(2025, 9, 30), segments={"channel": ["email", INJECTION]}
@@ -342,7 +311,7 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         .otherwise(pl.col("device"))
         .alias("device")
     )
-    table = list(engine_tables(log, h4_spark))[-1][1]
+    table = list(engine_tables(log, spark))[-1][1]
     got = cohorts.cohort_table(table, filters=Filters(segments={"device": [INJECTION]}))
     assert got.select("cohort", "cohort_size", "period", "retained").rows()[0] == (
         "2025-01",

@@ -17,20 +17,14 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
+    messy_log,
     upload,
 )
-from tests.engine.test_stages import _messy
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
 def messy():
-    frame = _messy(generated_log(12_000))
+    frame = messy_log(generated_log(12_000))
     return frame, upload(frame), canonical(frame)
 
 
@@ -136,12 +130,12 @@ def test_step_table_says_which_steps_are_known() -> None:
         ], name
 
 
-def test_spark_equals_the_upload(h4_spark, messy) -> None:
+def test_spark_equals_the_upload(spark, messy) -> None:
     _, ds, events = messy
     want = quality.quality_summary(ds)
-    table = list(engine_tables(events.head(5_000), h4_spark))[-1][1]
+    table = list(engine_tables(events.head(5_000), spark))[-1][1]
     got = eq.quality_counts(table)
-    small = quality.quality_summary(upload(_messy(generated_log(12_000)).head(5_000)))
+    small = quality.quality_summary(upload(messy_log(generated_log(12_000)).head(5_000)))
     assert (got.users, got.events, got.duplicate_events) == (
         small.users,
         small.events,

@@ -22,17 +22,13 @@ from tests.engine.aggregates_support import (
     canonical,
     engine_tables,
     generated_log,
-    local_spark,
+    messy_log,
+    read_retail,
+    retail_events,
     upload,
 )
-from tests.engine.test_cohorts import _read_retail, _retail_events
 
 INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="session")
-def h4_spark():
-    yield from local_spark()
 
 
 @pytest.fixture(scope="module")
@@ -105,28 +101,9 @@ def test_hand_checked() -> None:
         assert not k["organic_share"].available  # no channel
 
 
-def _messy(frame: pl.DataFrame) -> pl.DataFrame:
-    """The generated log with what exports carry: rows without user, event or time, empty
-    strings, exact duplicate rows, GA4 marker events (not pages)."""
-    n = frame.height
-    idx = pl.int_range(0, n)
-    name = pl.col("event_name")
-    out = frame.with_columns(
-        pl.when(idx % 97 == 0).then(None).otherwise(pl.col("user_id")).alias("user_id"),
-        pl.when(idx % 89 == 1)
-        .then(pl.lit(""))
-        .when(idx % 61 == 3)
-        .then(pl.lit("session_start"))
-        .otherwise(name)
-        .alias("event_name"),
-        pl.when(idx % 83 == 2).then(None).otherwise(pl.col("event_time")).alias("event_time"),
-    )
-    return pl.concat([out, out.slice(100, 40)])
-
-
 def test_messy_log_equals_the_upload(shop) -> None:
     frame, _, _ = shop
-    messy = _messy(frame)
+    messy = messy_log(frame)
     ds = upload(messy)
     events = canonical(messy)
     for f in (Filters(), Filters(segments={"device": ["mobile"]})):
@@ -161,9 +138,9 @@ def test_orders_file_equals_the_upload() -> None:
     """An orders file (Online Retail slice): every user bought, so conversion, engagement and
     revenue per visitor do not apply; orders are distinct invoices."""
     path = FIXTURES / "online_retail_slice.csv"
-    ds = upload(_read_retail(path), name="online_retail_slice.csv")
+    ds = upload(read_retail(path), name="online_retail_slice.csv")
     want = View(ds, Filters()).kpis(strict=True)
-    events = _retail_events(_read_retail(path))
+    events = retail_events(read_retail(path))
     for _, table in engine_tables(events):
         got = stages.stage_kpis(table)
         assert_same_kpis(got, want)
@@ -236,7 +213,7 @@ def test_random_logs_equal_the_upload(log, split) -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(h4_spark) -> None:
+def test_spark_equals_the_upload(spark) -> None:
     frame = generated_log(6_000)
     ds, events = upload(frame), canonical(frame)
     f = Filters(
@@ -244,6 +221,6 @@ def test_spark_equals_the_upload(h4_spark) -> None:
         end=date(2025, 10, 31),
         segments={"channel": ["email", "paid_search", INJECTION]},
     )
-    spark_table = list(engine_tables(events, h4_spark))[-1][1]
+    spark_table = list(engine_tables(events, spark))[-1][1]
     assert spark_table.backend == "spark"
     assert_same_kpis(stages.stage_kpis(spark_table, filters=f), View(ds, f).kpis(strict=True))

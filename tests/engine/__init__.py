@@ -1,0 +1,1 @@
+"""Engine tests (a package: their module names must not clash with tests/unit's)."""
