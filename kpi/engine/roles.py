@@ -512,7 +512,10 @@ def micros_to_datetime(frame: nw.LazyFrame, column: str) -> nw.LazyFrame:
             ]
         )
     elif impl.is_pyspark() or impl.is_pyspark_connect():
-        from pyspark.sql import functions as F
+        if impl.is_pyspark_connect():
+            from pyspark.sql.connect import functions as F
+        else:
+            from pyspark.sql import functions as F
 
         # an instant, shown in the session's time zone (UTC in kpi.engine.spark) as naive time
         out = native.withColumn(column, F.timestamp_micros(F.col(column)).cast("timestamp_ntz"))

@@ -121,7 +121,13 @@ def redact(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
 def _short(reason: object, secrets: tuple[str, ...] = (), limit: int = 300) -> str:
     """An exception's first line, redacted and shortened, for a message."""
     text = str(reason).strip() or type(reason).__name__
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), text)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    line = lines[0] if lines else text
+    details = next((ln for ln in lines if ln.startswith("details =")), None)
+    if details is not None:  # gRPC: "<_MultiThreadedRendezvous of RPC that terminated with:"
+        line = details.removeprefix("details =").strip().strip('"')
+    elif line.endswith(":") and len(lines) > 1:
+        line = f"{line} {lines[1]}"
     line = redact(line, secrets)
     return line if len(line) <= limit else line[: limit - 1] + "…"
 

@@ -97,11 +97,17 @@ def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
             Fact("engine_source.no_connect", package=", ".join(missing)),
             Fact("engine_source.hint.install"),
         )
-    sql = _pyspark()
+    _pyspark()
+    _reachable(url, secrets, default_port=15002)
     error = None
     try:
-        session = sql.SparkSession.builder.remote(url).getOrCreate()
-        session.range(1).collect()  # a refused connection fails here, not in a computation
+        from pyspark.sql.connect.session import SparkSession as RemoteSession
+
+        # a session of its own for this address (pyspark's getOrCreate would refuse next to a
+        # local session, or hand back a session on another server)
+        session = RemoteSession.builder.remote(url).create()
+        _probe(session)  # a refused handshake fails here, in seconds, not in a computation
+        session.conf.set("spark.sql.session.timeZone", "UTC")
     except Exception as exc:
         error = InputError(
             Fact(
@@ -122,6 +128,7 @@ def _cluster_session(url: str, secrets: tuple[str, ...]) -> Any:
     if not java_available():
         raise InputError(Fact("engine_source.no_java"), Fact("engine_source.hint.java"))
     sql = _pyspark()
+    _reachable(url, secrets, default_port=7077)
     builder = sql.SparkSession.builder.master(url).appName("parcours")
     for key in ("spark.ui.enabled", "spark.sql.session.timeZone"):
         builder = builder.config(key, LOCAL_CONF[key])
@@ -140,6 +147,51 @@ def _cluster_session(url: str, secrets: tuple[str, ...]) -> Any:
     if error is not None:
         raise error
     return session
+
+
+def _probe(session: Any) -> None:
+    """One small query with few retries (pyspark retries a failed handshake for minutes: a
+    TLS or token mismatch should say so at once); the session's own retries come back after."""
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    client = session.client
+    policies = client.get_retry_policies()
+    client.set_retry_policies([DefaultPolicy(max_retries=2, max_backoff=1_000)])
+    try:
+        session.range(1).collect()
+    finally:
+        client.set_retry_policies(policies)
+
+
+CONNECT_TIMEOUT_S = 10.0
+"""How long a Spark server may take to accept a TCP connection before it is called refused
+(pyspark's own client retries a refused connection for minutes)."""
+
+
+def _reachable(url: str, secrets: tuple[str, ...], *, default_port: int) -> None:
+    """Fail fast, with a message, when nothing listens at the address's host and port."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from kpi.engine.source import _short
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "localhost", parts.port or default_port
+    error = None
+    try:
+        with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        error = InputError(
+            Fact(
+                "engine_source.connect_failed",
+                source=_label(url, secrets),
+                reason=_short(exc, secrets),
+            ),
+            Fact("engine_source.hint.connection"),
+        )
+    if error is not None:
+        raise error
 
 
 def _label(url: str, secrets: tuple[str, ...]) -> str:

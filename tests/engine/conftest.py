@@ -89,3 +89,27 @@ def to_native(request: pytest.FixtureRequest) -> Callable[[pl.DataFrame, str], A
         raise ValueError(backend)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def spark_connect_url(spark: Any) -> Iterator[str]:
+    """``sc://127.0.0.1:PORT`` of a Spark Connect service started inside the tests' Spark JVM
+    (the spark-connect jar ships with pyspark): the client route runs without a second JVM.
+    Skips without the client packages (requirements-spark.txt) unless PARCOURS_REQUIRE_SPARK."""
+    import socket
+
+    from kpi.engine.spark import CONNECT_PACKAGES, _importable
+
+    missing = [m for m in CONNECT_PACKAGES if not _importable(m)]
+    if missing:
+        if os.environ.get("PARCOURS_REQUIRE_SPARK"):
+            pytest.fail(f"Spark Connect tests are required here: {', '.join(missing)} missing")
+        pytest.skip(f"Spark Connect client packages missing: {', '.join(missing)}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    context = spark.sparkContext._jsc.sc()
+    context.conf().set("spark.connect.grpc.binding.port", str(port))
+    context.conf().set("spark.connect.grpc.binding.address", "127.0.0.1")
+    spark._jvm.org.apache.spark.sql.connect.service.SparkConnectService.start(context)
+    yield f"sc://127.0.0.1:{port}"

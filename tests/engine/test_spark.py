@@ -72,3 +72,26 @@ def test_without_java_spark_says_how_to_install_it(monkeypatch) -> None:
         connect(parse_source("spark:local"), "events")
     assert "openjdk-17-jre-headless" in str(err.value)
     assert "openjdk-17-jre-headless" in err.value.text("fr")
+
+
+def test_spark_connect_reads_the_same_events(spark_connect_url, tmp_path: Path) -> None:
+    """sc://: a Spark Connect client session (its own, next to the local one), the epoch helper
+    through pyspark's connect functions, the same events as polars; a TLS mismatch (a token
+    asks for TLS) fails in seconds without showing the token."""
+    events = pl.DataFrame(
+        {
+            "user_id": ["a", "a", "b"],
+            "event_name": ["visit", "purchase", "visit"],
+            "event_time": [1_714_600_000_000, 1_714_600_100_000, 1_714_700_000_000],  # ms
+        }
+    )
+    path = tmp_path / "connect.parquet"
+    events.write_parquet(path)
+    with open_source(f"{spark_connect_url}/;user_id=parcours", str(path)) as src:
+        assert src.native.__class__.__module__.startswith("pyspark.sql.connect")
+        got = collect(map_roles(src.native).events).sort("ts")
+    want = collect(map_roles(events.lazy()).events).sort("ts")
+    assert got.select("user_id", "step", "ts").equals(want.select("user_id", "step", "ts"))
+    with pytest.raises(InputError, match="Cannot connect") as err:
+        connect(f"{spark_connect_url}/;token=tok_0123456789abcdef", str(path))
+    assert "tok_0123456789abcdef" not in str(err.value) + repr(err.value)
