@@ -27,6 +27,13 @@ def default_step_order(events: pl.DataFrame) -> list[str]:
             pl.col("_i").min().alias("_first"),
         )
     )
+    return order_from_stats(stats)
+
+
+def order_from_stats(stats: pl.DataFrame) -> list[str]:
+    """:func:`default_step_order` from one row per step: ``step``, ``_users`` (distinct
+    users), ``_seen`` (first time, may be null) and ``_first`` (first row; an engine without
+    a row order passes a constant and ties go to the step name)."""
     # one rank per distinct step name (a handful to a few hundred): the vocabulary of kpi.steps
     ranks = [journey_rank(s) for s in stats.get_column("step").to_list()]
     stats = stats.with_columns(_rank=pl.Series(ranks, dtype=pl.Int32))
@@ -34,8 +41,8 @@ def default_step_order(events: pl.DataFrame) -> list[str]:
     if known < 2:
         stats = stats.with_columns(_rank=pl.lit(0, dtype=pl.Int32))
     stats = stats.sort(
-        ["_rank", "_users", "_seen", "_first"],
-        descending=[False, True, False, False],
+        ["_rank", "_users", "_seen", "_first", "step"],
+        descending=[False, True, False, False, False],
         nulls_last=True,
     )
     return stats.get_column("step").to_list()
