@@ -51,27 +51,11 @@ def _attr(obj: Any, *names: str) -> Any:
 
 
 def engine_table(native: Any, roles: dict[str, str] | None, label: str) -> Any:
-    """The EngineTable of an opened source: a GA4 export mapped without roles
-    (:mod:`kpi.engine.ga4`), else :func:`kpi.engine.roles.map_roles`; ``label`` kept."""
-    from dataclasses import replace
-
+    """The EngineTable of an opened source (:func:`kpi.engine.roles.map_roles`: a GA4 export
+    is recognised without roles; ``--role`` overrides the detection)."""
     from kpi.engine.roles import map_roles
 
-    table = None
-    if not roles:
-        try:
-            from kpi.engine import ga4
-        except ImportError:  # pragma: no cover - before kpi.engine.ga4 is merged
-            ga4 = None  # type: ignore[assignment]
-        detect = _attr(ga4, "is_ga4", "looks_like_ga4", "detect") if ga4 else None
-        mapper = _attr(ga4, "ga4_table", "map_ga4", "to_engine_table") if ga4 else None
-        if detect is not None and mapper is not None and detect(native):
-            table = mapper(native)
-    if table is None:
-        table = map_roles(native, roles or None)
-    if label and not table.label:
-        table = replace(table, label=label)
-    return table
+    return map_roles(native, roles or None, label=label)
 
 
 def engine_report(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import narwhals as nw
@@ -656,7 +656,3 @@ def regroup_funnel(
     return out.sort([segment, "_j"], nulls_last=True).select(
         segment, "step", "users", "conversion", "step_conversion", "drop_off", "drop_off_rate"
     )
-
-
-def day_start(d: date) -> datetime:
-    return datetime.combine(d, time.min)

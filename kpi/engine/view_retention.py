@@ -18,7 +18,6 @@ import narwhals as nw
 import polars as pl
 
 from kpi.engine.frame import collect
-from kpi.errors import InputError
 from kpi.filters import Filters
 from kpi.words import Fact
 
@@ -33,12 +32,35 @@ def _ints(frame: pl.DataFrame) -> dict[str, int]:
     return {k: int(v or 0) for k, v in row.items()}
 
 
-def purchase_counts(view: EngineView, purchase_step: str) -> dict[str, int]:
-    """customers (1+ order), repeat (2+ orders) and orders of the view's period and segments;
-    orders = distinct order ids plus purchase events without one (as
+def cohort_events(view: EngineView, cohort_by: str, purchase_step: str) -> nw.LazyFrame:
+    """The events, over the whole history, of the users of the view's cohorts: in the
+    segments, with an anchor (first event, or first purchase) in the view's period (as
+    :func:`kpi.retention.cohort_view`)."""
+    f = view.filters
+    ev = view.table.events.filter(~nw.col("user_id").is_null())
+    users = view._users(Filters(segments=f.segments)).select("user_id")
+    if f.start is None and f.end is None:
+        return ev.join(users, on="user_id", how="semi")
+    src = ev.filter(~nw.col("ts").is_null())
+    if cohort_by == "first_purchase":
+        src = src.filter(nw.col("step") == purchase_step)
+    anchors = src.group_by("user_id").agg(nw.col("ts").min().alias("_anchor"))
+    if f.start is not None:
+        anchors = anchors.filter(nw.col("_anchor") >= datetime.combine(f.start, time.min))
+    if f.end is not None:
+        anchors = anchors.filter(
+            nw.col("_anchor") < datetime.combine(f.end + timedelta(days=1), time.min)
+        )
+    chosen = anchors.select("user_id").join(users, on="user_id", how="semi")
+    return ev.join(chosen, on="user_id", how="semi")
+
+
+def purchase_counts(events: nw.LazyFrame, purchase_step: str, has_order_id: bool) -> dict[str, int]:
+    """customers (1+ order), repeat (2+ orders) and orders of ``events``; orders = distinct
+    order ids plus purchase events without one (as
     :func:`kpi.retention.purchases.orders_per_customer`)."""
-    buys = view._events(view.filters).filter(nw.col("step") == purchase_step)
-    if "order_id" in view.table.columns:
+    buys = events.filter(nw.col("step") == purchase_step)
+    if has_order_id:
         with_id = (
             buys.filter(~nw.col("order_id").is_null())
             .group_by("user_id")
@@ -90,9 +112,8 @@ def churn_counts(
     return _ints(got)
 
 
-def _last_ts(view: EngineView) -> datetime | None:
-    ev = view._events(Filters(segments=view.filters.segments))
-    got = collect(ev.select(nw.col("ts").max().alias("ts")))
+def _last_ts(events: nw.LazyFrame) -> datetime | None:
+    got = collect(events.select(nw.col("ts").max().alias("ts")))
     return got["ts"][0] if got.height else None
 
 
@@ -111,26 +132,23 @@ def cohort_table(
     mode: str,
     periods: int | None,
     by: str | None,
+    purchase_step: str,
 ) -> pl.DataFrame:
-    """The cohort table of the view (:func:`kpi.retention.cohort_table`'s columns) from
-    :func:`kpi.engine.cohorts.cohort_activity`, cut at ``periods``."""
-    from kpi.engine.cohorts import cohort_activity
-    from kpi.retention.cohorts import TABLE_SCHEMA
+    """The cohort table of the view (:func:`kpi.retention.cohort_table`'s columns) from the
+    engine's counts (:func:`kpi.engine.cohorts.cohort_table`)."""
+    from kpi.engine.cohorts import cohort_table as engine_cohort_table
 
-    if cohort_by != "first_event" or return_step is not None or mode != "on":
-        raise InputError(
-            Fact("engine_view.retention.only_default", cohort_by=cohort_by),
-            Fact("engine_view.hint.retention"),
-        )
-    got = cohort_activity(view.table, grain=grain, filters=view.filters, by=by)  # type: ignore[arg-type]
-    missing = [c for c in TABLE_SCHEMA if c not in got.columns]
-    if missing:  # the engine's module gives its own shape: the local rules make the table
-        from kpi.engine.cohorts import cohort_table as engine_cohort_table  # type: ignore[attr-defined]
-
-        got = engine_cohort_table(got, periods=periods, mode=mode)
-    if periods is not None:
-        got = got.filter(pl.col("period") <= periods)
-    return got
+    return engine_cohort_table(
+        view.table,
+        grain=grain,  # type: ignore[arg-type]
+        filters=view.filters,
+        by=by,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        purchase_step=purchase_step,
+        mode=mode,  # type: ignore[arg-type]
+        periods=periods,
+    )
 
 
 def retention_summary(
@@ -168,6 +186,7 @@ def retention_summary(
         mode=mode,
         periods=periods,
         by=by,
+        purchase_step=ps,
     )
     steps_here = pl.DataFrame({"user_id": ["_"] * len(view.event_steps), "step": view.event_steps})
     note = None
@@ -176,13 +195,14 @@ def retention_summary(
             steps_here, cohort_by=cohort_by, return_step=return_step, purchase_step=ps
         ) or Fact("retention.note.no_user_in_cohorts")
     average = weighted_average(table)
-    bought = purchase_counts(view, ps)
+    cohort_ev = cohort_events(view, cohort_by, ps)
+    bought = purchase_counts(cohort_ev, ps, "order_id" in view.table.columns)
     none_note = no_purchase_note(steps_here, ps)
     repeat = repeat_from_counts(bought.get("customers", 0), bought.get("repeat", 0), none_note)
     frequency = frequency_from_counts(
         bought.get("customers", 0), bought.get("orders", 0), none_note
     )
-    last = _last_ts(view)
+    last = _last_ts(cohort_ev)
     churn_last = view.filters.end if view.filters.end is not None else last
     churn = None
     if churn_last is not None:
@@ -217,7 +237,3 @@ def retention_summary(
         frequency=frequency,
         churn=churn,
     )
-
-
-def _day(d: Any) -> datetime:
-    return datetime.combine(d, time.min)

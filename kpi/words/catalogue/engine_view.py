@@ -24,18 +24,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no user id ({n:int} rows)",
         "sans identifiant d'utilisateur ({n:int}\u00a0lignes)",
     ),
-    "engine_view.retention.only_default": (
-        "A connected table gives the cohorts by first visit with a return = any event "
-        "(asked: {cohort_by}).",
-        "Une table connectée donne les cohortes par première visite, avec un retour = "
-        "n'importe quel événement (demandé\u00a0: {cohort_by}).",
-    ),
-    "engine_view.hint.retention": (
-        "Choose cohorts by first visit and any event as a return, or upload the events as a "
-        "file for the other choices.",
-        "Choisissez les cohortes par première visite et n'importe quel événement comme "
-        "retour, ou importez les événements en fichier pour les autres choix.",
-    ),
     "engine_view.not_offered.value": (
         "Not offered for a connected table: the Value and Advocacy figures (orders per "
         "customer, CLV, CAC, NPS) need the order, spend and survey rows, which stay in the "
