@@ -7,12 +7,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "connect.none": (
         "No connected source on this server. An administrator can point Parcours at a DuckDB "
         "file, a Parquet folder, Spark or a warehouse in `.streamlit/secrets.toml` "
-        '(`[parcours]` `source = "duckdb:///…"`) or with the environment variable `{env}`; '
+        '(`[parcours]` `source = "duckdb:///…"`) or with the environment variable **{env}**; '
         "the address is never typed into a page.",
         "Aucune source connectée sur ce serveur. Un administrateur peut brancher Parcours sur "
         "un fichier DuckDB, un dossier Parquet, Spark ou un entrepôt dans "
         '`.streamlit/secrets.toml` (`[parcours]` `source = "duckdb:///…"`) ou avec la '
-        "variable d'environnement `{env}`\u00a0; l'adresse n'est jamais saisie dans une page.",
+        "variable d'environnement **{env}**\u00a0; l'adresse n'est jamais saisie dans une page.",
     ),
     "connect.source": (
         "Source configured on the server: **{label}** (read-only; only aggregates come back).",
