@@ -317,12 +317,24 @@ def funnel(
 
 
 def _users_per_step(
-    per_user: pl.DataFrame, segments: pl.DataFrame | None, steps: Sequence[str], by: list[str]
+    per_user: pl.DataFrame,
+    segments: pl.DataFrame | None,
+    steps: Sequence[str],
+    by: list[str],
+    *,
+    weight: str | None = None,
 ) -> pl.DataFrame:
     """:func:`funnel`'s result from one row per user (``_lvl``, ``_e`` and the ``by``
-    columns) and the segment values of every user seen (one row per user, ``by`` columns)."""
+    columns) and the segment values of every user seen (one row per user, ``by`` columns).
+    With ``weight``, each row stands for that column's number of users (the counts per
+    level that an engine brings back, :mod:`kpi.engine.funnel`)."""
     k = len(steps)
-    sums = [_reached(j).sum().cast(pl.Int64).alias(str(j)) for j in range(k)]
+    if weight is None:
+        sums = [_reached(j).sum().cast(pl.Int64).alias(str(j)) for j in range(k)]
+    else:
+        sums = [
+            pl.col(weight).filter(_reached(j)).sum().cast(pl.Int64).alias(str(j)) for j in range(k)
+        ]
     if by:
         assert segments is not None
         agg = per_user.group_by(by).agg(sums)

@@ -16,6 +16,7 @@ __all__ = [
     "decision_kpis",
     "order_count",
     "time_kpis",
+    "time_kpis_from_stats",
     "time_to_purchase",
 ]
 
@@ -104,20 +105,40 @@ def decision_from_counts(
 def time_kpis(purchasers: int, delays: pl.Series) -> list[Kpi]:
     """Median and mean time to purchase from the delays (seconds) of the purchasers whose
     first visit is in the data, out of ``purchasers`` (those left out are said in a note)."""
+    if purchasers == 0 or delays.len() == 0:
+        return time_kpis_from_stats(purchasers, delays.len(), None, None, None)
+    return time_kpis_from_stats(
+        purchasers,
+        delays.len(),
+        float(delays.median()),  # type: ignore[arg-type]
+        float(delays.mean()),  # type: ignore[arg-type]
+        float(delays.sum()),
+    )
+
+
+def time_kpis_from_stats(
+    purchasers: int,
+    measured: int,
+    median: float | None,
+    mean: float | None,
+    total: float | None,
+) -> list[Kpi]:
+    """:func:`time_kpis` from the delays' count (``measured``), median, mean and sum: one
+    place for the rules, whether the delays are here or summed inside an engine."""
     if purchasers == 0:
         return [missing(c, empty("purchases")) for c in _TIME_CODES]
-    left_out = purchasers - delays.len()
-    if delays.len() == 0:
+    left_out = purchasers - measured
+    if measured == 0:
         return [not_applicable(c, "no_visit_before_purchase", None, 0.0) for c in _TIME_CODES]
-    n = float(delays.len())
+    n = float(measured)
     notes = (
         (Fact("stages.note.left_out", left_out=left_out, purchasers=purchasers),)
         if left_out
         else ()
     )
     return [
-        ok(_TIME_CODES[0], float(delays.median()), None, n, notes=notes),  # type: ignore[arg-type]
-        ok(_TIME_CODES[1], float(delays.mean()), float(delays.sum()), n, notes=notes),  # type: ignore[arg-type]
+        ok(_TIME_CODES[0], median, None, n, notes=notes),  # type: ignore[arg-type]
+        ok(_TIME_CODES[1], mean, total, n, notes=notes),  # type: ignore[arg-type]
     ]
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "cohort_table_note",
     "cohort_view",
     "segment_keys",
+    "tabulate_counts",
     "top_segment",
 ]
 
@@ -197,11 +198,37 @@ def _tabulate(
     """The cohort table from the anchors (one row per user: ``_cidx``, the ``keys``) and the
     activity (user × period N retained: ``period``), as of ``as_of``."""
     ckeys = [*keys, "_cidx"]
+    sizes = anchors.group_by(ckeys).agg(pl.len().cast(pl.Int64).alias("cohort_size"))
+    if mode == "on":
+        counts = activity.group_by(*ckeys, "period").agg(pl.len().cast(pl.Int64).alias("_n"))
+    else:
+        best = activity.group_by(*ckeys, user).agg(pl.col("period").max())
+        counts = best.group_by(*ckeys, "period").agg(pl.len().cast(pl.Int64).alias("_n"))
+    return tabulate_counts(sizes, counts, keys, as_of, grain, periods, mode)
+
+
+def tabulate_counts(
+    sizes: pl.LazyFrame | pl.DataFrame,
+    counts: pl.LazyFrame | pl.DataFrame,
+    keys: list[str],
+    as_of: datetime,
+    grain: Grain,
+    periods: int | None,
+    mode: Mode,
+) -> pl.DataFrame:
+    """The cohort table from counts of users (what an engine brings back).
+
+    ``sizes``: one row per cohort (``keys``, ``_cidx`` = :func:`kpi.periods.period_index` of
+    the anchor) with ``cohort_size``; ``counts``: (``keys``, ``_cidx``, ``period``, ``_n``)
+    where ``_n`` is, for ``mode="on"``, the users active in period N, and for
+    ``"on_or_after"`` the users whose *last* period with a return is N. As of ``as_of``.
+    """
+    ckeys = [*keys, "_cidx"]
+    sizes, counts = sizes.lazy(), counts.lazy()
     as_of_idx = scalar_index(as_of, grain)
     last = pl.lit(as_of_idx, pl.Int64) - pl.col("_cidx")
     if periods is not None:
         last = pl.min_horizontal(last, pl.lit(periods, pl.Int64))
-    sizes = anchors.group_by(ckeys).agg(pl.len().cast(pl.Int64).alias("cohort_size"))
     grid = (
         sizes.with_columns(last.alias("_last_period"))
         .with_columns(pl.int_ranges(0, pl.col("_last_period") + 1).alias("period"))
@@ -209,17 +236,17 @@ def _tabulate(
         .with_columns(pl.col("period").cast(pl.Int64))
     )
     if mode == "on":
-        counts = activity.group_by(*ckeys, "period").agg(pl.len().cast(pl.Int64).alias("retained"))
         table = grid.join(counts, on=[*ckeys, "period"], how="left")
-        table = table.with_columns(pl.col("retained").fill_null(0))
+        table = table.with_columns(pl.col("_n").fill_null(0).alias("retained"))
     else:
-        best = activity.group_by(*ckeys, user).agg(pl.col("period").max())
-        best = best.join(sizes.with_columns(last.alias("_cap")).select(*ckeys, "_cap"), on=ckeys)
-        counts = best.group_by(*ckeys, pl.min_horizontal("period", "_cap").alias("period")).agg(
-            pl.len().cast(pl.Int64).alias("_n")
+        capped = counts.join(
+            sizes.with_columns(last.alias("_cap")).select(*ckeys, "_cap"), on=ckeys
+        )
+        capped = capped.group_by(*ckeys, pl.min_horizontal("period", "_cap").alias("period")).agg(
+            pl.col("_n").sum()
         )
         table = (
-            grid.join(counts, on=[*ckeys, "period"], how="left")
+            grid.join(capped, on=[*ckeys, "period"], how="left")
             .with_columns(pl.col("_n").fill_null(0))
             .sort([*ckeys, "period"], descending=[*[False] * len(ckeys), True])
             .with_columns(pl.col("_n").cum_sum().over(ckeys).alias("retained"))

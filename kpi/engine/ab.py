@@ -1,0 +1,146 @@
+"""A/B sufficient statistics per variant (× segment) inside the engine.
+
+The engine twin of :func:`kpi.abtest.ab_counts` on an upload's view: the users of the view
+(segment filters on first touch, the users with an event in the filters' period, as
+:meth:`kpi.filters.Filters.apply`), each with their variant (first touch), whether they
+reached ``step`` in the period (a closed funnel to that step alone, as the A/B page's
+"reached the purchase step") and the sum of their revenue in the period. In the engine: one
+row per user, then per variant (× segment) the visitors, conversions, Σ revenue and
+Σ revenue². Back to Python: those counts, ready for the same local statistics
+(:func:`kpi.abtest.analyse`, :func:`kpi.abtest.compare`, Welch from sums, SRM).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import narwhals as nw
+import polars as pl
+
+from kpi.abtest.counts import VariantCounts
+from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.errors import InputError, SchemaError
+from kpi.filters import Filters
+from kpi.segments import NONE, OTHER
+from kpi.words import Fact
+
+__all__ = ["ab_counts", "ab_variant_counts"]
+
+
+def _need_segment(table: EngineTable, column: str, role: str) -> None:
+    if column not in table.segments:
+        raise SchemaError(
+            Fact("ab.data.missing_column", role=Fact(f"ab.data.role.{role}"), column=column),
+            Fact("ab.data.hint_pick", columns=list(table.segments)),
+        )
+
+
+def ab_variant_counts(
+    table: EngineTable,
+    *,
+    step: str,
+    variant: str = "variant",
+    segment: str | None = None,
+    filters: Filters | None = None,
+    steps: Sequence[str] | None = None,
+    top: int = 8,
+    revenue: bool = True,
+) -> VariantCounts:
+    """The counts of :func:`ab_counts` with the account of every user (``rows_read``: users of
+    the view; ``dropped``: users without a variant, as :func:`kpi.abtest.count_variants`)."""
+    if steps is not None and list(steps) not in ([], [step]):
+        if step not in steps:
+            raise InputError(
+                Fact("ab.data.unknown_step", step=step),
+                Fact("ab.data.hint_steps", steps=list(steps)),
+            )
+        raise InputError(
+            Fact("engine.ab.funnel_steps", step=step), Fact("engine.ab.funnel_steps_hint")
+        )
+    _need_segment(table, variant, "variant")
+    if segment is not None:
+        _need_segment(table, segment, "segment")
+    wanted = list(filters.active_segments) if filters is not None else []
+    segs = [
+        c
+        for c in dict.fromkeys([variant, *([segment] if segment else []), *wanted])
+        if c in table.segments
+    ]
+    period = period_events(table, filters).filter(~nw.col("user_id").is_null())
+    users = in_view(first_touch(table, segs), filters)
+    dated = filters is not None and (filters.start is not None or filters.end is not None)
+    if dated and table.has_ts:
+        users = users.join(period.select("user_id").unique(), on="user_id", how="semi")
+    keys = [segment, variant] if segment is not None else [variant]
+    users = users.select("user_id", *dict.fromkeys(keys))
+
+    hits = (
+        period.filter(nw.col("step") == step)
+        .group_by("user_id")
+        .agg(nw.len().cast(nw.Int64).alias("_hits"))
+    )
+    frame = users.join(hits, on="user_id", how="left").with_columns(
+        (~nw.col("_hits").is_null()).cast(nw.Int64).alias("_reached")
+    )
+    rev = revenue and "revenue" in table.columns
+    if rev:
+        spent = period.group_by("user_id").agg(
+            nw.col("revenue").cast(nw.Float64).fill_null(0.0).sum().alias("_revenue")
+        )
+        frame = frame.join(spent, on="user_id", how="left").with_columns(
+            nw.col("_revenue").fill_null(0.0)
+        )
+    if segment is not None:
+        value = nw.col(segment).cast(nw.String).fill_null(NONE)
+        ranked = collect(frame.group_by(value.alias(segment)).agg(nw.len().alias("_w")))
+        ranked = ranked.sort(["_w", segment], descending=[True, False], nulls_last=True)
+        keep = [str(v) for v in ranked[segment].head(top).to_list() if v is not None]
+        frame = frame.with_columns(
+            nw.when(value.is_in(keep)).then(value).otherwise(nw.lit(OTHER)).alias(segment)
+        )
+    account = collect(
+        frame.select(
+            nw.len().cast(nw.Int64).alias("rows"),
+            nw.col(variant).is_null().cast(nw.Int64).sum().alias("no_variant"),
+        )
+    ).row(0, named=True)
+    aggs = [
+        nw.len().cast(nw.Int64).alias("visitors"),
+        nw.col("_reached").sum().cast(nw.Int64).alias("conversions"),
+    ]
+    if rev:
+        amount = nw.col("_revenue")
+        aggs += [
+            amount.sum().cast(nw.Float64).alias("revenue_sum"),
+            (amount * amount).sum().cast(nw.Float64).alias("revenue_sumsq"),
+        ]
+    got = collect(frame.filter(~nw.col(variant).is_null()).group_by(*keys).agg(*aggs))
+    schema = {k: pl.String() for k in keys} | {"visitors": pl.Int64(), "conversions": pl.Int64()}
+    if rev:
+        schema |= {"revenue_sum": pl.Float64(), "revenue_sumsq": pl.Float64()}
+    got = got.cast(schema).select(*schema).sort(keys, nulls_last=True)  # type: ignore[arg-type]
+    rows, missing = int(account["rows"] or 0), int(account["no_variant"] or 0)
+    return VariantCounts(
+        table=got,
+        rows_read=rows,
+        rows_kept=rows - missing,
+        dropped={"ab.rows.no_variant": missing} if missing else {},
+    )
+
+
+def ab_counts(
+    table: EngineTable,
+    *,
+    step: str,
+    variant: str = "variant",
+    segment: str | None = None,
+    filters: Filters | None = None,
+) -> pl.DataFrame:
+    """Per variant (× ``segment``, cut to its 8 most common values by users + "Other"):
+    ``visitors``, ``conversions`` (users who reached ``step`` in the view), ``revenue_sum``
+    and ``revenue_sumsq`` (Σ and Σ² of each user's revenue in the view; with a ``revenue``
+    column), sorted by segment then variant: the table :func:`kpi.abtest.ab_counts` gives for
+    ``step=step, steps=[step], revenue=True`` on the upload's view."""
+    return ab_variant_counts(
+        table, step=step, variant=variant, segment=segment, filters=filters
+    ).table
