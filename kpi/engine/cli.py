@@ -50,12 +50,15 @@ def _attr(obj: Any, *names: str) -> Any:
     return None
 
 
-def engine_table(native: Any, roles: dict[str, str] | None, label: str) -> Any:
+def engine_table(
+    native: Any, roles: dict[str, str] | None, label: str, *, keep_invalid: bool = False
+) -> Any:
     """The EngineTable of an opened source (:func:`kpi.engine.roles.map_roles`: a GA4 export
-    is recognised without roles; ``--role`` overrides the detection)."""
+    is recognised without roles; ``--role`` overrides the detection). ``keep_invalid``: the
+    rows an upload drops kept too (for the data-quality counts)."""
     from kpi.engine.roles import map_roles
 
-    return map_roles(native, roles or None, label=label)
+    return map_roles(native, roles or None, label=label, keep_invalid=keep_invalid)
 
 
 def engine_report(args: argparse.Namespace) -> int:
@@ -84,14 +87,17 @@ def engine_report(args: argparse.Namespace) -> int:
                 columns=len(table.columns),
                 seconds=time.perf_counter() - started,
             )
-            return _write(args, table, started, lang, EngineView)
+            raw = engine_table(native, roles, label, keep_invalid=True)
+            return _write(args, table, started, lang, EngineView, raw)
     except (ParcoursError, _Fail):
         raise
     except Exception as exc:
         raise engine_error(exc) from None
 
 
-def _write(args: argparse.Namespace, table: Any, started: float, lang: Any, view_cls: Any) -> int:
+def _write(
+    args: argparse.Namespace, table: Any, started: float, lang: Any, view_cls: Any, raw: Any
+) -> int:
     from kpi import alerts
     from kpi.__main__ import EXIT_OK, EXIT_RED_FLAGS, _Fail, _say, _segments, parse_window
     from kpi.export.text import view_text, words
@@ -131,7 +137,7 @@ def _write(args: argparse.Namespace, table: Any, started: float, lang: Any, view
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
     )
-    view = view_cls(table, filters, options.settings, cohort_grain=args.cohort_grain)
+    view = view_cls(table, filters, options.settings, cohort_grain=args.cohort_grain, raw=raw)
     _ = view.steps, view.segment  # explicit steps or segment the table lacks: said now
     _say(args, "cli.building", view=view_text(filters, lang))
     data = write_workbook(view, options, sections)

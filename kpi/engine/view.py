@@ -98,6 +98,9 @@ class EngineView:
     settings: FunnelSettings = field(default_factory=FunnelSettings)
     cohort_grain: Literal["week", "month"] = "month"
     sources_given: tuple[EngineSource, ...] | None = None
+    raw: EngineTable | None = None
+    """The same table with the rows an upload drops kept (``map_roles(..., keep_invalid=True)``):
+    the data-quality counts account for them; None: the quality counts read ``table``."""
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     engine = True  # the workbook's accessors tell the two kinds of view apart by this
@@ -580,7 +583,7 @@ class EngineView:
         """The data-quality counts of the table (:func:`kpi.engine.quality.quality_counts`)."""
         from kpi.engine.quality import quality_counts
 
-        return self.memo("quality", lambda: quality_counts(self.table))
+        return self.memo("quality", lambda: quality_counts(self.raw or self.table))
 
     def sources(self) -> tuple[EngineSource, ...]:
         """The workbook's sources: the table as read (rows, rows kept, why dropped)."""

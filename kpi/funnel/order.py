@@ -31,9 +31,9 @@ def default_step_order(events: pl.DataFrame) -> list[str]:
 
 
 def order_from_stats(stats: pl.DataFrame) -> list[str]:
-    """:func:`default_step_order` from one row per step: ``step``, ``_users`` (distinct
-    users), ``_seen`` (first time, may be null) and ``_first`` (first row; an engine without
-    a row order passes a constant and ties go to the step name)."""
+    """:func:`default_step_order` from one row per step: ``step``, ``_users`` (distinct users),
+    ``_seen`` (first time, or first row), ``_first`` (first row; null when unknown, as in an
+    engine: ties then go by name)."""
     # one rank per distinct step name (a handful to a few hundred): the vocabulary of kpi.steps
     ranks = [journey_rank(s) for s in stats.get_column("step").to_list()]
     stats = stats.with_columns(_rank=pl.Series(ranks, dtype=pl.Int32))

@@ -106,7 +106,7 @@ def connected() -> Any:
 
 def _disconnect() -> None:
     s = _session()
-    for key in ("engine_table", "views", "in_use"):
+    for key in ("engine_table", "raw_table", "views", "in_use"):
         s.pop(key, None)
 
 
@@ -159,6 +159,9 @@ def section() -> None:
             from kpi.engine.roles import map_roles
 
             s["engine_table"] = map_roles(src.native, roles or None, label=src.label)
+            s["raw_table"] = map_roles(
+                src.native, roles or None, label=src.label, keep_invalid=True
+            )
             s["in_use"] = {"table": table, "roles": dict(roles)}
             s.pop("views", None)
         except (ParcoursError, Exception) as exc:
@@ -192,7 +195,6 @@ def _roles(src: Any) -> dict[str, str]:
     """The roles of the table's columns: detected on a sample (a GA4 export recognised), the
     user's corrections kept for the session. Returns only the corrected ones."""
     from kpi.engine.roles import detect
-
     from kpi.ingest.roles import ROLES, role_name
     from kpi.words import render
 
@@ -276,7 +278,9 @@ def _view(filters: Any) -> Any:
     views: OrderedDict[str, Any] = s.setdefault("views", OrderedDict())
     key = filters.key()
     if key not in views:
-        views[key] = EngineView(connected(), filters, FunnelSettings())
+        views[key] = EngineView(
+            connected(), filters, FunnelSettings(), raw=_session().get("raw_table")
+        )
         while len(views) > _VIEWS_KEPT:
             views.popitem(last=False)
     views.move_to_end(key)
