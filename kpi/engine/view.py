@@ -451,23 +451,20 @@ class EngineView:
                 nw.col("ts").min().alias("start"), nw.col("ts").max().alias("end")
             )
             sessions = sessions.with_columns(
-                d=(nw.col("end") - nw.col("start")).dt.total_microseconds(),
-                month=nw.col("start").dt.truncate("1mo"),
+                d=epoch_us(nw.col("end")) - epoch_us(nw.col("start")),
+                _m=period_index(nw.col("start"), "month"),
             )
             got = collect(
-                sessions.group_by("month").agg(
+                sessions.group_by("_m").agg(
                     nw.len().alias("sessions"), nw.col("d").mean().alias("_d")
                 )
             )
-            return (
-                _cast_counts(got)
-                .select(
-                    pl.col("month").cast(pl.Date),
-                    pl.col("sessions").cast(pl.Int64),
-                    (pl.col("_d").cast(pl.Float64) / 1e6).alias("avg_session_seconds"),
-                )
-                .sort("month")
-            )
+            got = _cast_counts(got).with_columns(pl.col("_m").cast(pl.Int64))
+            return got.select(
+                pl.date(pl.col("_m") // 12, pl.col("_m") % 12 + 1, 1).alias("month"),
+                pl.col("sessions").cast(pl.Int64),
+                (pl.col("_d").cast(pl.Float64) / 1e6).alias("avg_session_seconds"),
+            ).sort("month")
 
         return self._quiet("monthly_duration", compute)
 
@@ -619,6 +616,27 @@ class EngineView:
     def notes(self) -> tuple[Fact, ...]:
         """What the workbook says about the data besides the sources."""
         return (Fact("engine_view.note.computed_in", backend=self.table.backend, table=self.label),)
+
+
+def epoch_us(ts: nw.Expr) -> nw.Expr:
+    """Microseconds since 1970-01-01 of a naive datetime, from its parts (plain integer
+    arithmetic every engine runs alike: Spark has no duration in narwhals)."""
+    from kpi.engine.cohorts import _days
+
+    seconds = (
+        _days(ts) * 86_400
+        + ts.dt.hour().cast(nw.Int64) * 3_600
+        + ts.dt.minute().cast(nw.Int64) * 60
+        + ts.dt.second().cast(nw.Int64)
+    )
+    return seconds * 1_000_000 + ts.dt.microsecond().cast(nw.Int64)
+
+
+def period_index(ts: nw.Expr, grain: str) -> nw.Expr:
+    """:func:`kpi.engine.cohorts.period_index` (one definition of a period in an engine)."""
+    from kpi.engine.cohorts import period_index as index
+
+    return index(ts, grain)  # type: ignore[arg-type]
 
 
 def regroup_funnel(

@@ -16,10 +16,9 @@ pytest.importorskip("kpi.engine.stages")
 pytest.importorskip("kpi.engine.quality")
 pytest.importorskip("kpi.engine.source")
 
+from kpi import funnel as polars_funnel
 from kpi.engine.roles import map_roles
 from kpi.engine.source import connect, parse_source
-
-from kpi import funnel as polars_funnel
 from kpi.engine.view import EngineView, engine_error, regroup_funnel
 from kpi.export.workbook import ReportOptions, build_workbook, write_workbook
 from kpi.filters import Filters
@@ -197,3 +196,48 @@ def test_engine_errors_say_what_without_the_secret() -> None:
     text = err.text("en") + err.text("fr")
     assert "s3cret" not in text
     assert "RuntimeError" in text
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb", "spark"])
+def test_the_view_is_the_same_on_every_engine(log: pl.DataFrame, backend: str, to_native) -> None:  # type: ignore[no-untyped-def]
+    """The EngineView's own aggregates (sizes, segment counts, session durations, retention
+    counts, the A/B counts) and the workbook's figures are the same on polars, DuckDB and
+    Spark; the reference is the upload route's View."""
+    from kpi.view import View
+
+    f = Filters(
+        start=dt.date(2025, 2, 1),
+        end=dt.date(2025, 3, 31),
+        segments={"device": ["mobile", "desktop"]},
+    )
+    settings = FunnelSettings(window=dt.timedelta(hours=3), segment="variant")
+    view = EngineView(map_roles(to_native(log, backend), None, label="events"), f, settings)
+    t = read_table(log.write_csv().encode(), filename="events.csv")
+    ds = build_dataset(
+        [TableInput("events.csv", t.frame, roles=detect_roles(t.frame, filename="events.csv"))]
+    )
+    ref = View(ds, f, settings)
+    assert view.size() == (ref.view.users.height, ref.view.events.height)
+    assert view.funnel().select("step", "users").equals(ref.funnel().select("step", "users"))  # type: ignore[union-attr]
+    md, md_ref = view.monthly_duration(), ref.monthly_duration()
+    assert md is not None and md_ref is not None, (view._memo.get("monthly_duration"), md_ref)
+    assert md["sessions"].to_list() == md_ref["sessions"].to_list()
+    assert (
+        md["avg_session_seconds"].round(6).to_list()
+        == md_ref["avg_session_seconds"].round(6).to_list()
+    )
+    r, r_ref = view.retention(), ref.retention()
+    assert r is not None and r_ref is not None
+    assert (r.repeat.customers, r.repeat.repeat_customers) == (
+        r_ref.repeat.customers,
+        r_ref.repeat.repeat_customers,
+    )
+    assert r.frequency.orders == r_ref.frequency.orders
+    assert r.churn is not None and r_ref.churn is not None
+    assert (r.churn.customers_at_start, r.churn.customers_lost, r.churn.new_customers) == (
+        r_ref.churn.customers_at_start, r_ref.churn.customers_lost, r_ref.churn.new_customers,
+    )  # fmt: skip
+    assert r.table.equals(r_ref.table)
+    ab = view.ab_analysis()
+    assert ab is not None
+    assert [f.code for f in view.red_flags()] == [f.code for f in ref.red_flags()]
