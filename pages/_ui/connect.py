@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 from collections import OrderedDict
 from typing import Any
@@ -239,6 +240,7 @@ def _filters(table: Any, bounds: tuple[dt.date, dt.date] | None) -> Any:
     """The connected view's filters: a period within the data and segment values (from the
     engine, most users first)."""
     from kpi.filters import Filters
+    from pages._ui.sidebar import filter_label, option_words
 
     st.subheader(tx("connect.view"))
     cols = st.columns(1 + min(3, len(table.segments)))
@@ -250,6 +252,7 @@ def _filters(table: Any, bounds: tuple[dt.date, dt.date] | None) -> Any:
             min_value=bounds[0],
             max_value=bounds[1],
             key="connect_period",
+            format="YYYY-MM-DD",  # as the sidebar's period: ISO reads the same in both languages
         )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             start, end = picked
@@ -262,7 +265,13 @@ def _filters(table: Any, bounds: tuple[dt.date, dt.date] | None) -> Any:
             values = view0.segment_values(seg)
         except ParcoursError:
             continue
-        chosen = cols[i + 1].multiselect(seg, values, key=f"connect_seg_{seg}")
+        chosen = cols[i + 1].multiselect(
+            filter_label(seg),
+            values,
+            key=f"connect_seg_{seg}",
+            placeholder=tx("common.all"),
+            format_func=functools.partial(option_words, lang=current()),
+        )
         if chosen:
             segments[seg] = list(chosen)
     return Filters(start=start, end=end, segments=segments)
