@@ -19,6 +19,7 @@ import polars as pl
 
 from kpi.abtest.counts import VariantCounts
 from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.engine.quality import kept_table
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.segments import NONE, OTHER
@@ -57,6 +58,7 @@ def ab_variant_counts(
         raise InputError(
             Fact("engine.ab.funnel_steps", step=step), Fact("engine.ab.funnel_steps_hint")
         )
+    table = kept_table(table)  # the rows an upload keeps
     _need_segment(table, variant, "variant")
     if segment is not None:
         _need_segment(table, segment, "segment")
@@ -90,20 +92,10 @@ def ab_variant_counts(
         frame = frame.join(spent, on="user_id", how="left").with_columns(
             nw.col("_revenue").fill_null(0.0)
         )
+    # one query: the sums per (raw segment value, variant), the users without a variant
+    # included; the top values, "Other" and the account are made here (sums add up)
     if segment is not None:
-        value = nw.col(segment).cast(nw.String).fill_null(NONE)
-        ranked = collect(frame.group_by(value.alias(segment)).agg(nw.len().alias("_w")))
-        ranked = ranked.sort(["_w", segment], descending=[True, False], nulls_last=True)
-        keep = [str(v) for v in ranked[segment].head(top).to_list() if v is not None]
-        frame = frame.with_columns(
-            nw.when(value.is_in(keep)).then(value).otherwise(nw.lit(OTHER)).alias(segment)
-        )
-    account = collect(
-        frame.select(
-            nw.len().cast(nw.Int64).alias("rows"),
-            nw.col(variant).is_null().cast(nw.Int64).sum().alias("no_variant"),
-        )
-    ).row(0, named=True)
+        frame = frame.with_columns(nw.col(segment).cast(nw.String).fill_null(NONE))
     aggs = [
         nw.len().cast(nw.Int64).alias("visitors"),
         nw.col("_reached").sum().cast(nw.Int64).alias("conversions"),
@@ -114,14 +106,25 @@ def ab_variant_counts(
             amount.sum().cast(nw.Float64).alias("revenue_sum"),
             (amount * amount).sum().cast(nw.Float64).alias("revenue_sumsq"),
         ]
-    got = collect(frame.filter(~nw.col(variant).is_null()).group_by(*keys).agg(*aggs))
+    got = collect(frame.group_by(*keys).agg(*aggs))
     schema = {k: pl.String() for k in keys} | {"visitors": pl.Int64(), "conversions": pl.Int64()}
     if rev:
         schema |= {"revenue_sum": pl.Float64(), "revenue_sumsq": pl.Float64()}
-    got = got.cast(schema).select(*schema).sort(keys, nulls_last=True)  # type: ignore[arg-type]
-    rows, missing = int(account["rows"] or 0), int(account["no_variant"] or 0)
+    got = got.cast(schema)  # type: ignore[arg-type]
+    rows = int(got["visitors"].sum())
+    missing = int(got.filter(pl.col(variant).is_null())["visitors"].sum())
+    if segment is not None:
+        ranked = got.group_by(segment).agg(pl.col("visitors").sum().alias("_w"))
+        ranked = ranked.sort(["_w", segment], descending=[True, False], nulls_last=True)
+        keep = [str(v) for v in ranked[segment].head(top).to_list() if v is not None]
+        value = pl.col(segment)
+        got = got.with_columns(
+            pl.when(value.is_in(keep)).then(value).otherwise(pl.lit(OTHER)).alias(segment)
+        )
+        got = got.group_by(keys).agg(pl.exclude(keys).sum())
+    got = got.filter(pl.col(variant).is_not_null()).select(*schema).sort(keys, nulls_last=True)
     return VariantCounts(
-        table=got,
+        table=got.cast(schema),  # type: ignore[arg-type]
         rows_read=rows,
         rows_kept=rows - missing,
         dropped={"ab.rows.no_variant": missing} if missing else {},

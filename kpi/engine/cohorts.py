@@ -19,6 +19,7 @@ import narwhals as nw
 import polars as pl
 
 from kpi.engine.frame import EngineTable, collect, first_touch, in_view
+from kpi.engine.quality import kept_table
 from kpi.errors import InputError
 from kpi.filters import Filters
 from kpi.periods import Grain, check_grain
@@ -85,6 +86,7 @@ def cohort_activity(
     segment, cut to its ``top`` values by users + "Other" (as the Retention page). The rules
     are :mod:`kpi.retention.cohorts`'.
     """
+    table = kept_table(table)  # the rows an upload keeps
     check_grain(grain)
     if cohort_by not in ("first_event", "first_purchase"):
         raise InputError(
@@ -120,24 +122,16 @@ def cohort_activity(
     keys = [by] if by else []
     users = users.select("user_id", "_anchor", *keys)
 
-    as_of = collect(
-        ev.join(users.select("user_id"), on="user_id", how="semi").select(ts.max().alias("t"))
-    ).item()
-    if as_of is None:
-        return _empty(by)
-
+    # one query: per cohort (null: users without an anchor) the size and the last event time
+    # of its users, per cohort × period the users active and those whose last return it is
     if by:
-        value = nw.col(by).cast(nw.String).fill_null(NONE)
-        ranked = collect(users.group_by(value.alias(by)).agg(nw.len().alias("_w")))
-        keep = ranked.sort(["_w", by], descending=[True, False], nulls_last=True)[by].head(top)
-        keep_list = [str(v) for v in keep.to_list() if v is not None]
-        users = users.with_columns(
-            nw.when(value.is_in(keep_list)).then(value).otherwise(nw.lit(OTHER)).alias(by)
-        )
-    ckeys = [*keys, "_cidx"]
-    anchored = users.filter(~nw.col("_anchor").is_null()).with_columns(
+        users = users.with_columns(nw.col(by).cast(nw.String).fill_null(NONE))
+    last_seen = ev.group_by("user_id").agg(ts.max().alias("_seen"))
+    users = users.join(last_seen, on="user_id", how="inner").with_columns(
         period_index(nw.col("_anchor"), grain).alias("_cidx")
     )
+    ckeys = [*keys, "_cidx"]
+    anchored = users.filter(~nw.col("_anchor").is_null())
     ret = ev if return_step is None else ev.filter(nw.col("step") == return_step)
     activity = (
         ret.with_columns(period_index(ts, grain).alias("_pidx"))
@@ -147,7 +141,9 @@ def cohort_activity(
         .filter(nw.col("_last") >= nw.col("_anchor"))
         .with_columns((nw.col("_pidx") - nw.col("_cidx")).alias("period"))
     )
-    sizes = anchored.group_by(*ckeys).agg(nw.len().cast(nw.Int64).alias("cohort_size"))
+    sizes = users.group_by(*ckeys).agg(
+        nw.len().cast(nw.Int64).alias("cohort_size"), nw.col("_seen").max().alias("_seen")
+    )
     on = activity.group_by(*ckeys, "period").agg(nw.len().cast(nw.Int64).alias("active"))
     last = (
         activity.group_by(*ckeys, "user_id")
@@ -156,15 +152,45 @@ def cohort_activity(
         .agg(nw.len().cast(nw.Int64).alias("last_active"))
     )
     counts = on.join(last, on=[*ckeys, "period"], how="left")
-    out = collect(sizes.join(counts, on=ckeys, how="left"))
-    out = (
-        out.rename({"_cidx": "cohort_index"})
-        .with_columns(
-            pl.col("last_active").fill_null(pl.when(pl.col("period").is_not_null()).then(0)),
-            pl.lit(as_of).alias("as_of"),
+    got = collect(sizes.join(counts, on=ckeys, how="left"))
+    return _activity_frame(got, by, top)
+
+
+def _activity_frame(got: pl.DataFrame, by: str | None, top: int) -> pl.DataFrame:
+    """The engine's counts as :data:`ACTIVITY_SCHEMA`: as of the selected users' last event,
+    ``by`` cut to its ``top`` values by users + "Other" (counts of users add up)."""
+    keys = [by] if by else []
+    as_of = got["_seen"].max() if got.height else None
+    if as_of is None:
+        return _empty(by)
+    schema = ({by: pl.String()} if by else {}) | ACTIVITY_SCHEMA
+    got = got.with_columns(
+        pl.col("active").cast(pl.Int64),
+        pl.col("last_active")
+        .cast(pl.Int64)
+        .fill_null(pl.when(pl.col("period").is_not_null()).then(0)),
+    )
+    if by:
+        sizes = got.unique([by, "_cidx"])
+        ranked = sizes.group_by(by).agg(pl.col("cohort_size").sum().alias("_w"))
+        ranked = ranked.sort(["_w", by], descending=[True, False], nulls_last=True)
+        keep = [str(v) for v in ranked[by].head(top).to_list() if v is not None]
+        label = pl.when(pl.col(by).is_in(keep)).then(pl.col(by)).otherwise(pl.lit(OTHER))
+        got = got.with_columns(label.alias(by))
+        sizes = sizes.with_columns(label.alias(by))
+        merged = sizes.group_by(by, "_cidx").agg(pl.col("cohort_size").sum())
+        cells = (
+            got.filter(pl.col("period").is_not_null())
+            .group_by(by, "_cidx", "period")
+            .agg(pl.col("active").sum(), pl.col("last_active").sum())
         )
-        .cast({k: v for k, v in ACTIVITY_SCHEMA.items()} | ({by: pl.String()} if by else {}))
-        .select(*keys, *ACTIVITY_SCHEMA)
+        got = merged.join(cells, on=[by, "_cidx"], how="left")
+    out = (
+        got.filter(pl.col("_cidx").is_not_null())
+        .rename({"_cidx": "cohort_index"})
+        .with_columns(pl.lit(as_of).alias("as_of"))
+        .cast(schema)  # type: ignore[arg-type]
+        .select(*schema)
         .sort([*keys, "cohort_index", "period"], nulls_last=True)
     )
     return out

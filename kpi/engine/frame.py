@@ -105,18 +105,24 @@ def first_touch(table: EngineTable, segments: Sequence[str] | None = None) -> nw
     if not table.has_ts:
         aggs = [nw.col(c).min() for c in segments]
         return ev.group_by("user_id").agg(*aggs) if aggs else ev.select("user_id").unique()
-    users = ev.group_by("user_id").agg(nw.col("ts").min().alias("first_seen"))
-    for c in segments:
-        vals = ev.filter(~nw.col(c).is_null()).select("user_id", "ts", c)
-        first = vals.group_by("user_id").agg(nw.col("ts").min().alias("_t"))
-        pick = (
-            vals.join(first, on="user_id")
-            .filter(nw.col("ts") == nw.col("_t"))
-            .group_by("user_id")
-            .agg(nw.col(c).min())
-        )
-        users = users.join(pick, on="user_id", how="left")
-    return users
+    # one window pass (each segment's earliest time with a value, per user) and one group-by
+    # pass (the smallest value at that time), no join
+    if not segments:
+        return ev.group_by("user_id").agg(nw.col("ts").min().alias("first_seen"))
+    ev = ev.with_columns(
+        [
+            nw.when(~nw.col(c).is_null()).then(nw.col("ts")).min().over("user_id").alias(f"_t{i}")
+            for i, c in enumerate(segments)
+        ]
+    )
+    at_first = [
+        nw.when((nw.col("ts") == nw.col(f"_t{i}")) & ~nw.col(c).is_null())
+        .then(nw.col(c))
+        .min()
+        .alias(c)
+        for i, c in enumerate(segments)
+    ]
+    return ev.group_by("user_id").agg(nw.col("ts").min().alias("first_seen"), *at_first)
 
 
 def in_view(users: nw.LazyFrame, filters: Filters | None) -> nw.LazyFrame:

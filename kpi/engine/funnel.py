@@ -100,14 +100,17 @@ def funnel_table(
     if w is not None and not table.has_ts:
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
     codes = _codes(steps)
-    ev = _events(table, steps, filters, by)
-    segments = collect(ev.select(*by).unique()) if by else None
+    ev = _events(table, steps, filters)
+    if not by:  # with a breakdown, users without funnel events still give segment values
+        ev = ev.filter(nw.col("_p") < len(steps))
+    users = _users(table, filters, by)
     timed = table.has_ts and order == "sequential" and not open_funnel
     times = None
     if timed:
-        counts, times = _timed_counts(ev, steps, codes, w, by)
+        counts, times = _timed_counts(ev, users, steps, codes, w, by)
     else:
-        counts = _level_counts(ev, codes, w, by, order, open_funnel, table.has_ts)
+        counts = _level_counts(ev, users, codes, w, by, order, open_funnel, table.has_ts)
+    segments = counts.select(by) if by else None
     res = _users_per_step(counts, segments, steps, by, weight="_n")
     return _with_drop_off(res, times, by)
 
@@ -165,19 +168,21 @@ def _epoch_us(col: str) -> nw.Expr:
     """Microseconds since 0001-01-01 (proleptic Gregorian) from the date parts (portable)."""
     c = nw.col(col)
     y = c.dt.year().cast(nw.Int64) - 1
-    days = y * 365 + y // 4 - y // 100 + y // 400 + c.dt.ordinal_day().cast(nw.Int64) - 1
+    # leap days: y // 4 - y // 100 + y // 400 (the layer's ``//`` on SQL engines is a long
+    # expression for negative operands; y >= 0, and floats hold these quotients exactly)
+    leap = sum(((y / n).floor() * sign for n, sign in ((4, 1), (100, -1), (400, 1))), nw.lit(0))
+    days = y * 365 + leap.cast(nw.Int64) + c.dt.ordinal_day().cast(nw.Int64) - 1
     secs = (
         (days * 24 + c.dt.hour().cast(nw.Int64)) * 60 + c.dt.minute().cast(nw.Int64)
     ) * 60 + c.dt.second().cast(nw.Int64)
     return secs * US + c.dt.microsecond().cast(nw.Int64)
 
 
-def _events(
-    table: EngineTable, steps: Sequence[str], filters: Filters | None, by: list[str]
-) -> nw.LazyFrame:
-    """The view's usable events (user and, with timestamps, time present): ``user_id``,
+def _events(table: EngineTable, steps: Sequence[str], filters: Filters | None) -> nw.LazyFrame:
+    """The period's usable events (user and, with timestamps, time present): ``user_id``,
     ``_p`` (step code; ``len(steps)`` for a step not in the funnel), ``_t`` (µs, with
-    timestamps) and the users' first-touch ``by`` values ("(none)" when missing)."""
+    timestamps). A user's progress does not depend on the segment filters (the users' first
+    touch): :func:`_users` is joined to the per-user rows, not to the events."""
     ev = period_events(table, filters).filter(~nw.col(_U).is_null())
     if table.has_ts:
         ev = ev.filter(~nw.col("ts").is_null())
@@ -190,17 +195,27 @@ def _events(
     cols = [nw.col(_U), pos.cast(nw.Int64).alias("_p")]
     if table.has_ts:
         cols.append(_epoch_us("ts").alias("_t"))
+    return ev.select(cols)
+
+
+def _users(table: EngineTable, filters: Filters | None, by: list[str]) -> nw.LazyFrame | None:
+    """The users in the view's segments with their first-touch ``by`` values ("(none)" when
+    missing): ``user_id``, ``by``; None when every user is in (no segment filter, no ``by``)."""
     active = list(filters.active_segments) if filters is not None else []
     need = list(dict.fromkeys([*by, *(c for c in active if c in table.segments)]))
     if not need:
-        return ev.select(cols)
+        return None
     users = in_view(first_touch(table, need), filters)
     schema = users.collect_schema()
-    users = users.select(
+    return users.select(
         nw.col(_U),
         *(nw.col(b).fill_null(NONE) if schema[b] == nw.String else nw.col(b) for b in by),
     )
-    return ev.select(cols).join(users, on=_U, how="inner")
+
+
+def _in_view(per: nw.LazyFrame, users: nw.LazyFrame | None) -> nw.LazyFrame:
+    """Per-user rows of the users in the view, with their ``by`` values."""
+    return per if users is None else per.join(users, on=_U, how="inner")
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,15 +241,15 @@ def _within(s: str, w: int | None) -> nw.Expr:
 
 
 def _sequential(
-    ev: nw.LazyFrame, codes: list[int], w: int | None, by: list[str], *, open_funnel: bool
+    ev: nw.LazyFrame, codes: list[int], w: int | None, *, open_funnel: bool
 ) -> nw.LazyFrame:
-    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``by``,
-    ``_t`` and ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the
+    """Rows (events, or tie groups when a step is listed twice) with ``user_id``, ``_t`` and ``_s0``..``_s{k-1}``: the latest start time of a chain reaching step j in the
     row (null: none), see the module docstring."""
     k = len(codes)
-    f = ev.filter(nw.col("_p") < k)
+    f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     if open_funnel:  # entry: the code of the first funnel event (ties: the smallest code)
-        f = f.with_columns(_tmin=nw.col("_t").min().over(_U))
+        first = nw.when(nw.col("_p") < k).then(nw.col("_t"))
+        f = f.with_columns(_tmin=first.min().over(_U))
         f = f.with_columns(
             _e=nw.when(nw.col("_t") == nw.col("_tmin")).then(nw.col("_p")).min().over(_U)
         ).drop("_tmin")
@@ -258,7 +273,7 @@ def _sequential(
         return f.drop([f"_m{j}" for j in range(k - 1)])
     # a step listed twice: tie groups (events at one user and time) with counts per code
     distinct = sorted(set(codes))
-    keys = [_U, "_t", *by]
+    keys = [_U, "_t"]
     aggs = [
         (nw.col("_p") == c).cast(nw.Int64).sum().cast(nw.Int64).alias(f"_n{c}") for c in distinct
     ]
@@ -314,15 +329,13 @@ def _any_order(
     ev: nw.LazyFrame,
     codes: list[int],
     w: int | None,
-    by: list[str],
     *,
     open_funnel: bool,
     has_ts: bool,
 ) -> nw.LazyFrame:
-    """One row per user with a funnel event: ``user_id``, ``by``, ``_lvl``, ``_e`` for the
+    """One row per user with an event: ``user_id``, ``_lvl``, ``_e`` for the
     any-order funnel (and membership, without timestamps); module docstring."""
-    k = len(codes)
-    f = ev.filter(nw.col("_p") < k)
+    f = ev  # funnel events (rows with ``_p`` = k, other steps, serve no step)
     distinct = sorted(set(codes))
     mult = Counter(codes)
     entries = distinct if open_funnel else [0]
@@ -336,7 +349,7 @@ def _any_order(
         return out
 
     if w is None or not has_ts:
-        per = f.group_by(_U, *by).agg(
+        per = f.group_by(_U).agg(
             *(
                 (nw.col("_p") == c).cast(nw.Int64).sum().cast(nw.Int64).alias(f"_n{c}")
                 for c in distinct
@@ -345,7 +358,7 @@ def _any_order(
         )
         lvl = level(lambda c, m: nw.col(f"_n{c}") >= m)
         e = nw.col("_e") if open_funnel else nw.lit(0, dtype=nw.Int64)
-        return per.select(_U, *by, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"))
+        return per.select(_U, lvl.alias("_lvl"), e.cast(nw.Int64).alias("_e"))
     if open_funnel:
         f = f.with_columns(_e=nw.col("_p").min().over(_U))
     # per (code c, m): the time of the m-th event of c from this one on (same code)
@@ -368,19 +381,20 @@ def _any_order(
     end = nw.col("_t") + w
     lvl = level(lambda c, m: nw.col(f"_v{c}_{m}") <= end)
     f = f.with_columns(lvl.alias("_lvl"))
-    return _per_user(f, by, open_funnel)
+    return _per_user(f, open_funnel)
 
 
-def _per_user(f: nw.LazyFrame, by: list[str], open_funnel: bool) -> nw.LazyFrame:
-    """One row per user: ``user_id``, ``by``, ``_lvl`` (the largest row level), ``_e``."""
+def _per_user(f: nw.LazyFrame, open_funnel: bool) -> nw.LazyFrame:
+    """One row per user: ``user_id``, ``_lvl`` (the largest row level), ``_e``."""
     if open_funnel:
-        return f.group_by(_U, *by).agg(nw.col("_lvl").max(), nw.col("_e").max())
-    per = f.group_by(_U, *by).agg(nw.col("_lvl").max())
+        return f.group_by(_U).agg(nw.col("_lvl").max(), nw.col("_e").max())
+    per = f.group_by(_U).agg(nw.col("_lvl").max())
     return per.with_columns(_e=nw.lit(0, dtype=nw.Int64))
 
 
 def _level_counts(
     ev: nw.LazyFrame,
+    users: nw.LazyFrame | None,
     codes: list[int],
     w: int | None,
     by: list[str],
@@ -390,18 +404,23 @@ def _level_counts(
 ) -> pl.DataFrame:
     """Users per (by…, ``_lvl``, ``_e``) as ``_n``, computed in the engine."""
     if order == "any" or not has_ts:
-        per = _any_order(ev, codes, w, by, open_funnel=open_funnel, has_ts=has_ts)
+        per = _any_order(ev, codes, w, open_funnel=open_funnel, has_ts=has_ts)
     else:
-        f = _sequential(ev, codes, w, by, open_funnel=open_funnel)
+        f = _sequential(ev, codes, w, open_funnel=open_funnel)
         f = f.with_columns(_row_level(len(codes)).alias("_lvl"))
-        per = _per_user(f, by, open_funnel)
-    agg = per.group_by(*by, "_lvl", "_e").agg(nw.len().cast(nw.Int64).alias("_n"))
+        per = _per_user(f, open_funnel)
+    agg = _in_view(per, users).group_by(*by, "_lvl", "_e").agg(nw.len().cast(nw.Int64).alias("_n"))
     out = collect(agg)
-    return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").cast(pl.Int32))
+    return out.with_columns(pl.col("_lvl").cast(pl.Int32), pl.col("_e").fill_null(0).cast(pl.Int32))
 
 
 def _timed_counts(
-    ev: nw.LazyFrame, steps: list[str], codes: list[int], w: int | None, by: list[str]
+    ev: nw.LazyFrame,
+    users: nw.LazyFrame | None,
+    steps: list[str],
+    codes: list[int],
+    w: int | None,
+    by: list[str],
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Sequential closed funnel with timestamps, in one engine query per breakdown: users per
     step and the step times of each user's best attempt (:func:`kpi.funnel.step_times`: the
@@ -409,14 +428,14 @@ def _timed_counts(
     step in it). Returns the users per (by…, ``_lvl``, ``_e``) and the step-time rows (None
     when the engine has no median)."""
     k = len(codes)
-    f = _sequential(ev, codes, w, by, open_funnel=False)
+    f = _sequential(ev, codes, w, open_funnel=False)
     f = f.with_columns(_row_level(k).alias("_r"))
     f = f.with_columns(_L=nw.col("_r").max().over(_U))
     last: nw.Expr = nw.lit(NO_START, dtype=nw.Int64)
     for j in range(k):
         last = nw.when(nw.col("_L") == j + 1).then(nw.col(f"_s{j}")).otherwise(last)
     f = f.with_columns(_star=last.max().over(_U))
-    per = f.group_by(_U, *by).agg(
+    per = f.group_by(_U).agg(
         nw.col("_L").max().alias("_lvl"),
         *(
             nw.when((nw.col(f"_s{j}") >= 0) & (nw.col(f"_s{j}") >= nw.col("_star")))
@@ -434,7 +453,7 @@ def _timed_counts(
             (prev.cast(nw.Float64) / US).alias(f"_prev{j}"),
             (first.cast(nw.Float64) / US).alias(f"_first{j}"),
         ]
-    per = per.select(_U, *by, "_lvl", *secs)
+    per = _in_view(per, users).select(_U, *by, "_lvl", *secs)
     counts = [
         (nw.col("_lvl") > j).cast(nw.Int64).sum().cast(nw.Int64).alias(f"_r{j}") for j in range(k)
     ]

@@ -217,7 +217,24 @@ def detect(native: Any, *, rows: int = SAMPLE_ROWS) -> dict[str, str]:
     """The roles proposed for the (flattened) columns of ``native``: the upload's detector on a
     sample. The keys are the names :func:`map_roles` accepts in ``roles``."""
     flat, _ = flatten(sample(native, rows))
-    return detect_roles(flat)
+    return detect_roles(_typed_dates(flat))
+
+
+def _typed_dates(flat: pl.DataFrame) -> pl.DataFrame:
+    """The sample with its text dates typed as an upload types them (:func:`kpi.formats.
+    type_column`), so that the detector sees a date column where a file would have one; the
+    engine parses the text itself (:func:`_time_expr`)."""
+    from kpi.ingest.values import ReadOptions, type_column
+
+    out = []
+    for name in flat.columns:
+        s = flat[name]
+        if s.dtype == pl.String and s.null_count() < s.len():
+            typed = type_column(s, ReadOptions()).series
+            if typed.dtype.is_temporal():
+                s = typed.alias(name)
+        out.append(s)
+    return pl.DataFrame(out) if out else flat
 
 
 def parse_roles(items: Sequence[str] | None) -> dict[str, str]:
@@ -258,7 +275,8 @@ def map_roles(
     head = frame.head(SAMPLE_ROWS).collect("polars").to_native()
     if head.height == 0:
         raise SchemaError(Fact("engine_roles.empty", source=label or "—"))
-    flat, _ = flatten(head)
+    raw, _ = flatten(head)
+    flat = _typed_dates(raw)
     paths = {**_paths(head.schema), **_key_paths(head)}
     paths = {c: p for c, p in paths.items() if c in flat.columns}
     detected = detect_roles(flat)
@@ -305,7 +323,8 @@ def map_roles(
     ts_col = first.get("ts")
     ts_unit = None
     if ts_col is not None:
-        cols["ts"], ts_unit = _time_expr(read(ts_col), flat[ts_col])
+        polars = frame.implementation.is_polars()
+        cols["ts"], ts_unit = _time_expr(read(ts_col), raw[ts_col], polars=polars)
     if kind == "events":
         cols["step"] = read(first["step"]).cast(nw.String).str.strip_chars()
     else:
@@ -412,9 +431,12 @@ def _as_id(expr: nw.Expr, dtype: pl.DataType) -> nw.Expr:
     return expr.cast(nw.String).str.strip_chars()
 
 
-def _time_expr(expr: nw.Expr, values: pl.Series) -> tuple[nw.Expr, str | None]:
+def _time_expr(
+    expr: nw.Expr, values: pl.Series, *, polars: bool = False
+) -> tuple[nw.Expr, str | None]:
     """(expression, unit): a Datetime expression, or with a unit the epoch in µs as Int64 that
-    :func:`micros_to_datetime` turns into a Datetime after the select."""
+    :func:`micros_to_datetime` turns into a Datetime after the select. ISO text is cast by a
+    SQL engine (fractions and offsets included); polars parses it with the sample's format."""
     dtype = values.dtype
     if dtype.is_numeric() and dtype != pl.Boolean:
         unit = unit_by_magnitude(values) or "s"
@@ -431,24 +453,42 @@ def _time_expr(expr: nw.Expr, values: pl.Series) -> tuple[nw.Expr, str | None]:
         return expr.cast(nw.Datetime("us")), None
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is not None:
-            expr = expr.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+            # SQL engines keep the zone in the session (UTC in kpi.engine.source and spark):
+            # dropping it there gives the UTC wall time; polars converts explicitly
+            if polars:
+                expr = expr.dt.convert_time_zone("UTC")
+            expr = expr.dt.replace_time_zone(None)
         return expr.cast(nw.Datetime("us")), None
     text = values.cast(pl.String).drop_nulls().str.strip_chars()
     fmt = _text_format(text)
-    if fmt is None or _ISO.match(fmt):
-        return expr.cast(nw.String).str.strip_chars().cast(nw.Datetime("us")), None
-    return expr.cast(nw.String).str.strip_chars().str.to_datetime(fmt), None
+    clean = expr.cast(nw.String).str.strip_chars()
+    if fmt is not None and polars:
+        parsed = clean.str.to_datetime(fmt)
+        if "%#z" in fmt or fmt.endswith("Z") or "UTC" in fmt:
+            parsed = parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        return parsed.cast(nw.Datetime("us")), None
+    if fmt is None or _ISO.match(fmt) or (not polars and "%." in fmt):
+        return clean.cast(nw.Datetime("us")), None
+    return clean.str.to_datetime(fmt).cast(nw.Datetime("us")), None
 
 
 def _text_format(text: pl.Series) -> str | None:
     """The date format most of the sampled values follow (the upload's candidates)."""
-    from kpi.ingest.values import _date_candidates
+    from kpi.ingest.values import _DAY_FIRST_TWIN, _MONTH_FIRST_TWIN, _date_candidates
 
     head = text.head(600)
     if head.len() == 0:
         return None
     scored = _date_candidates(head)
-    return scored[0][0] if scored else None
+    if not scored:
+        return None
+    best, n = scored[0]
+    # day or month first: the one that reads more values, month first on a tie (as an upload
+    # of a comma-separated file decides, kpi.ingest.values._type_dates)
+    twin = _MONTH_FIRST_TWIN.get(best) or _DAY_FIRST_TWIN.get(best)
+    if twin is not None and dict(scored).get(twin) == n:
+        return best if best in _DAY_FIRST_TWIN else twin
+    return best
 
 
 def micros_to_datetime(frame: nw.LazyFrame, column: str) -> nw.LazyFrame:

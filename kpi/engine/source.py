@@ -79,17 +79,17 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?P<url>\b[a-z][a-z0-9+.\-]*://[^\s?#'\"]*)[?#][^\s'\"]*", re.I), r"\g<url>?***"),
     # Spark Connect parameters: sc://host:port/;token=…;user_id=…
     (re.compile(r"(?P<url>\bsc://[^\s;/'\"]*/?);[^\s'\"]*", re.I), r"\g<url>;***"),
+    # Authorization: Bearer … / Basic …
+    (re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{8,}", re.I), r"\1 ***"),
     # key=value, key: value, "key": "value" (JSON), key='value'
     (
         re.compile(
-            r"(?P<key>[\"']?\b(?:" + _SECRET_WORDS + r")\b[\"']?\s*[=:]\s*)"
+            r"(?P<key>[\"']?\b[\w\-]*?(?:" + _SECRET_WORDS + r")\b[\"']?\s*[=:]\s*)"
             r"(?:\"[^\"]*\"|'[^']*'|[^\s,;&)\]}]+)",
             re.I,
         ),
         r"\g<key>***",
     ),
-    # Authorization: Bearer … / Basic …
-    (re.compile(r"\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=\-]{8,}", re.I), r"\1 ***"),
     # well-known token shapes: AWS keys, Databricks, GitHub, Slack, JWTs, Google API keys
     (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "***"),
     (re.compile(r"\bdapi[0-9a-f]{16,}\b", re.I), "***"),
@@ -388,6 +388,7 @@ def _open_duckdb(spec: SourceSpec, table: str | None) -> OpenSource:
     con = _duckdb_connection(spec)
     opened = OpenSource(None, spec.label, "duckdb", _close=[con.close])
     try:
+        con.execute("SET TimeZone = 'UTC'")  # zoned times read as UTC wall time
         name = _pick_table(spec, _duckdb_tables(con), table)
         opened.native = con.table(name)  # a name from the catalogue, never SQL text
     except BaseException:
@@ -454,6 +455,7 @@ def _open_parquet(spec: SourceSpec, table: str | None) -> OpenSource:
         # out of core: spill to a private temporary folder; insertion order is not needed
         con.execute("SET temp_directory = ?", [tmp])
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET TimeZone = 'UTC'")
         glob = str(root) if root.is_file() else str(root / "**" / "*.parquet")
         opened.native = con.read_parquet(glob, hive_partitioning=hive, union_by_name=True)
         opened.native.limit(1).fetchall()  # a broken file fails here, not in a computation

@@ -20,7 +20,13 @@ from typing import Any
 from kpi.errors import InputError
 from kpi.words import Fact
 
-__all__ = ["catalog_tables", "java_available", "local_session", "read_path", "session_for"]
+__all__ = [
+    "catalog_tables",
+    "java_available",
+    "local_session",
+    "read_path",
+    "session_for",
+]
 
 LOCAL_CONF: dict[str, str] = {
     "spark.ui.enabled": "false",
@@ -151,18 +157,25 @@ def _importable(module: str) -> bool:
         return False
 
 
+def _active_session() -> Any:
+    """The session already running in this process (the tests', the app's), or None."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession() or getattr(SparkSession, "_instantiatedSession", None)
+
+
 def session_for(spec: Any) -> tuple[Any, Callable[[], None]]:
     """(session, stop) for a Spark :class:`~kpi.engine.source.SourceSpec`. ``stop`` stops the
     session only when this call started it (a session already running, such as the tests' one,
     is left running)."""
-    sql = _pyspark() if java_available() or spec.kind == "spark_connect" else None
-    active = sql.SparkSession.getActiveSession() if sql is not None else None
-    if (
-        active is not None
-        and spec.kind == "spark"
-        and (spec.target.startswith("local") or active.sparkContext.master == spec.target)
-    ):
-        return active, _noop
+    if spec.kind == "spark":
+        active = _active_session()
+        if active is not None and (
+            spec.target.startswith("local") or active.sparkContext.master == spec.target
+        ):
+            return active, _noop
     if spec.kind == "spark_connect":
         session = _connect_session(spec.target, spec.secrets)
     elif spec.target.startswith("local"):

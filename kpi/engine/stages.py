@@ -27,6 +27,7 @@ import narwhals as nw
 from kpi import stages as stage_names
 from kpi.engine.cohorts import _days
 from kpi.engine.frame import EngineTable, collect, first_touch, in_view, period_events
+from kpi.engine.quality import kept_table, step_order
 from kpi.errors import SchemaError
 from kpi.filters import Filters
 from kpi.journey.awareness import ORGANIC, _spend_kpis
@@ -58,19 +59,13 @@ def _seconds_between(start: str, end: str) -> nw.Expr:
 
 def step_roles(table: EngineTable) -> dict[str, str | None]:
     """The step playing each role (:func:`kpi.stages.detect_steps`) among the table's steps,
-    ordered by event count (as :func:`kpi.journey.inputs.known_steps`)."""
+    in the order an upload suggests (:func:`kpi.engine.quality.step_order`)."""
     if "step" not in table.columns or "user_id" not in table.columns:
         col = "user_id" if "user_id" not in table.columns else "step"
         raise SchemaError(
             Fact("stages.error.no_column", column=col), Fact("stages.hint.map_column", column=col)
         )
-    counts = collect(
-        table.events.filter(~nw.col("step").is_null())
-        .group_by("step")
-        .agg(nw.len().cast(nw.Int64).alias("n"))
-    )
-    ordered = counts.sort(["n", "step"], descending=[True, False])["step"].to_list()
-    return stage_names.detect_steps(tuple(str(s) for s in ordered))
+    return stage_names.detect_steps(step_order(table))
 
 
 def view_events(
@@ -98,6 +93,7 @@ def stage_kpis(
     """The stage KPIs of the view, in journey order: equal to ``View(ds, filters).kpis()``
     of an upload of the same events (see the module docstring for what an engine changes).
     ``currency``: the data's ISO currency for the money KPIs, when known."""
+    table = kept_table(table)  # the rows an upload keeps
     roles = step_roles(table)
     cols = set(table.columns)
     has_ts, has_session = "ts" in cols, "session_id" in cols
