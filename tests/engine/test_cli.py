@@ -114,3 +114,23 @@ def test_source_workbook_equals_the_csv_workbook(
                 for v in rb
             )
             assert ra == rb, (sheet, i, ra, rb)
+
+
+def test_a_ga4_parquet_folder_without_roles_gives_the_upload_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The GA4 export schema (nested records, event_params) in a Parquet folder is recognised
+    without --role: the Funnel, Stage KPIs and Retention sheets equal the upload's."""
+    pytest.importorskip("kpi.engine.ga4")
+    fixture = ROOT / "tests" / "fixtures" / "ga4_export.parquet"
+    folder = tmp_path / "ga4"
+    folder.mkdir()
+    (folder / "events_20240101.parquet").write_bytes(fixture.read_bytes())
+    assert main(["report", str(fixture), "-o", str(tmp_path / "up.xlsx"), "-q"]) == 0
+    assert main(["report", "--source", str(folder), "-o", str(tmp_path / "eng.xlsx"), "-q"]) == 0
+    up, eng = (tmp_path / "up.xlsx").read_bytes(), (tmp_path / "eng.xlsx").read_bytes()
+    assert sheets(up) == sheets(eng)
+    for sheet in ("Funnel", "Stage KPIs", "Retention"):
+        assert cells(up, sheet) == cells(eng, sheet), sheet
+    summary = cells(eng, "Summary")
+    assert any(r[0] == "Users in view" and r[1] and r[1] > 0 for r in summary)
