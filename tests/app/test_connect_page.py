@@ -98,3 +98,16 @@ def test_other_pages_say_what_they_read(source: Path) -> None:
     at.switch_page("pages/funnel_view.py").run()
     assert not errors_and_exceptions(at)
     assert any("connected table is in use" in i.value for i in at.info)
+
+
+def test_a_password_in_the_configured_source_is_never_on_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PARCOURS_SOURCE", "postgres://ann:hunter2-pw@127.0.0.1:9/shop")
+    for lang in ("en", "fr"):
+        at = data_page(lang)
+        assert not errors_and_exceptions(at)
+        shown = text_of(at) + "".join(str(w.value) for w in at.warning)
+        assert "hunter2-pw" not in shown
+        assert at.error  # why the source cannot be read, and what to do
+        assert "hunter2-pw" not in str(dict(at.query_params))
