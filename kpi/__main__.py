@@ -7,6 +7,8 @@ Progress goes to stderr; a problem is one line on stderr and exit code 2; with
 ``--fail-on-red-flags`` the exit code is 3 when a red flag fires (each flag listed on stderr).
 ``--lang fr|en`` (default en) writes the workbook and every message in that language (the
 words are in :mod:`kpi.words.catalogue.cli` and ``export``).
+``--source SOURCE [--table NAME] [--role COLUMN=ROLE …]`` reads a table where it lives (DuckDB,
+Parquet, Spark, a warehouse) instead of files: :mod:`kpi.engine.cli`, imported only then.
 """
 
 from __future__ import annotations
