@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import download, sidebar, state, widgets
+from pages._ui import connect, download, sidebar, state, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import PageEnd
 
@@ -79,6 +79,7 @@ if ds is None:
 else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
+connect.notice(nav.url_path)  # a connected table in use: what this page reads
 with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()

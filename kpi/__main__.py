@@ -7,6 +7,8 @@ Progress goes to stderr; a problem is one line on stderr and exit code 2; with
 ``--fail-on-red-flags`` the exit code is 3 when a red flag fires (each flag listed on stderr).
 ``--lang fr|en`` (default en) writes the workbook and every message in that language (the
 words are in :mod:`kpi.words.catalogue.cli` and ``export``).
+``--source SOURCE [--table NAME] [--role COLUMN=ROLE …]`` reads a table where it lives (DuckDB,
+Parquet, Spark, a warehouse) instead of files: :mod:`kpi.engine.cli`, imported only then.
 """
 
 from __future__ import annotations
@@ -158,8 +160,9 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
         description=render("cli.help.report_description", lang),
     )
     r.lang = lang  # type: ignore[attr-defined]
-    r.add_argument("files", nargs="+", metavar=render("cli.help.file", lang), help=h("files"))
+    r.add_argument("files", nargs="*", metavar=render("cli.help.file", lang), help=h("files"))
     r.add_argument("-o", "--output", required=True, metavar="OUT.xlsx", help=h("output"))
+    _source_arguments(r, lang)
     g = r.add_argument_group(render("cli.help.group.reading", lang))
     g.add_argument("--encoding", help=h("encoding"))
     big = g.add_mutually_exclusive_group()
@@ -221,6 +224,18 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     return parser
 
 
+def _source_arguments(r: argparse.ArgumentParser, lang: Lang) -> None:
+    """``--source SOURCE`` and ``--table NAME``: read a table in an engine instead of files
+    (:mod:`kpi.engine`); ``--role COLUMN=ROLE`` then names a column of that table."""
+
+    def h(code: str) -> str:
+        return render(f"cli_source.help.{code}", lang).replace("%", "%%")
+
+    g = r.add_argument_group(render("cli_source.help.group", lang))
+    g.add_argument("--source", metavar="SOURCE", help=h("source"))
+    g.add_argument("--table", metavar="NAME", help=h("table"))
+
+
 def _lang(args: argparse.Namespace) -> Lang:
     return "fr" if getattr(args, "lang", "en") == "fr" else "en"
 
@@ -268,6 +283,14 @@ def _report(args: argparse.Namespace) -> int:
 
     lang = _lang(args)
 
+    if getattr(args, "source", None):
+        from kpi.engine.cli import engine_report
+
+        return engine_report(args)
+    if getattr(args, "table", None):
+        raise _Fail(Fact("cli_source.table_without_source"))
+    if not args.files:
+        raise _Fail(Fact("cli_source.nothing_to_read"))
     started = time.perf_counter()
     files = [Path(f) for f in args.files]
     for p in files:

@@ -14,7 +14,7 @@ from kpi.ingest.roles import ROLES, describe_roles, detect_kind, kind_name, role
 from kpi.ingest.sniff import SEPARATOR_NAMES
 from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
-from pages._ui import compute, state, widgets
+from pages._ui import compute, connect, state, widgets
 from pages._ui import gaps as gap_notes
 from pages._ui.lang import current, t, tx
 
@@ -58,6 +58,8 @@ widgets.view_caption()
 
 files = state.files()
 ds, error = st.session_state.get("dataset"), st.session_state.get("dataset_error")
+
+connect.section()  # a table read where it lives, when the server is configured for one
 
 if state.using_demo():
     st.info(t("ingest_page.demo"))

@@ -55,6 +55,8 @@ def headless_analysis(ctx: Any) -> ABAnalysis | None:
     relative, power 80 %, Holm): from an A/B summary file (``Dataset.counts``), else from the
     users' A/B assignment column with the converted flag (else the first yes/no column) or
     "reached the purchase (last) step" as the conversion. None when there is no test."""
+    if getattr(ctx.results, "engine", False):  # counted in the engine, the same rules
+        return ctx.results.ab_analysis()
     summary = summary_from_counts(ctx.view.counts)
     if summary is not None:
         source = ABSource(

@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.errors import ParcoursError
 from kpi.export.cells import BRAND, COUNT, DURATION, NUMBER, RATE, Col, SheetWriter
-from kpi.export.context import Context
+from kpi.export.context import Context, is_engine, view_size
 from kpi.export.progress import funnel_by, view_progress
 from kpi.export.text import say, view_text, window_text
 from kpi.segments import top_values
@@ -98,6 +98,11 @@ def _step_columns(lang: str) -> list[Col]:
 
 def no_funnel_reason(ctx: Context) -> str:
     """Why the view has no funnel, in words."""
+    if is_engine(ctx):
+        return say(
+            "export.funnel.no_events" if not view_size(ctx)[1] else "export.funnel.no_steps",
+            ctx.lang,
+        )
     if ctx.view.events.height == 0:
         if ctx.view.counts is not None:
             return say("export.funnel.counts_only", ctx.lang)
@@ -143,6 +148,9 @@ def _segment_funnel(w: SheetWriter, ctx: Context) -> None:
     assert seg is not None
     n = ctx.options.top_n
     none, other = say("common.none", lang), say("common.other", lang)
+    if is_engine(ctx):
+        _engine_segment_funnel(w, ctx, seg, n, none, other)
+        return
     users = ctx.view.users
     value = pl.col(seg).cast(pl.String).fill_null(none)
     keep = top_values(users.with_columns(value.alias(seg)), seg, n)
@@ -155,6 +163,46 @@ def _segment_funnel(w: SheetWriter, ctx: Context) -> None:
     except ParcoursError as exc:
         w.note(say("export.funnel.by_failed", lang, segment=seg, why=exc.text(lang)))
         return
+    _write_segment_funnel(w, ctx, table, seg, n, keep, none, other)
+
+
+def _engine_segment_funnel(
+    w: SheetWriter, ctx: Context, seg: str, n: int, none: str, other: str
+) -> None:
+    """The funnel by segment of an engine table: the funnel by every value, grouped here
+    into the top values by users + Other (a user has one value: the users add up)."""
+    counts = ctx.results.segment_counts(seg).with_columns(pl.col(seg).fill_null(none))
+    ranked = (
+        counts.group_by(seg)
+        .agg(pl.col("users").sum())
+        .sort(["users", seg], descending=[True, False])
+    )
+    keep = [str(v) for v in ranked[seg].head(n).to_list()]
+    table = ctx.results.funnel_by(seg, keep=keep, none=none, other=other)
+    if table is None:
+        w.note(
+            say(
+                "export.funnel.by_failed",
+                ctx.lang,
+                segment=seg,
+                why=say("export.funnel.no_steps", ctx.lang),
+            )
+        )
+        return
+    _write_segment_funnel(w, ctx, table.rename({seg: "_segment"}), seg, n, keep, none, other)
+
+
+def _write_segment_funnel(
+    w: SheetWriter,
+    ctx: Context,
+    table: pl.DataFrame,
+    seg: str,
+    n: int,
+    keep: list[str],
+    none: str,
+    other: str,
+) -> None:
+    lang = ctx.lang
     label = seg.replace("_", " ").capitalize()
     w.section(say("export.funnel.by", lang, segment=label, n=n))
     w.table(

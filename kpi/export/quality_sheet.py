@@ -7,10 +7,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import quality
 from kpi.export.cells import COUNT, RATE, Col, SheetWriter
-from kpi.export.context import Context
+from kpi.export.context import Context, data_bounds, is_engine
 from kpi.export.summary import _kind
 from kpi.export.text import period_text, say, words
-from kpi.filters import date_bounds
 
 __all__ = ["write"]
 
@@ -19,8 +18,11 @@ def write(ws: Worksheet, ctx: Context) -> None:
     lang = ctx.lang
     w = SheetWriter(ws, max_width=50, lang=lang)
     w.title(say("export.sheet.quality", lang))
-    q = ctx.results.memo("quality", lambda: quality.quality_summary(ctx.full))
-    bounds = date_bounds(ctx.full)
+    if is_engine(ctx):
+        q = ctx.results.quality()
+    else:
+        q = ctx.results.memo("quality", lambda: quality.quality_summary(ctx.full))
+    bounds = data_bounds(ctx)
     w.pair(say("export.quality.users", lang), q.users, COUNT)
     w.pair(say("export.quality.events", lang), q.events, COUNT)
     w.pair(

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.export.cells import COUNT, LABEL_FONT, NUMBER, RATE, Col, SheetWriter, put
-from kpi.export.context import Context
+from kpi.export.context import Context, has_events, view_timed
 from kpi.export.text import kpi_label, say, sentence
 
 __all__ = ["write"]
@@ -22,12 +22,11 @@ def write(ws: Worksheet, ctx: Context) -> None:
     grain = ctx.options.cohort_grain
     word = say(f"export.grain.{grain}", lang)
     w.title(say("export.sheet.retention", lang))
-    ev = ctx.view.events
-    if "step" not in ev.columns or ev.height == 0:
+    if not has_events(ctx):
         w.note(say("export.retention.no_events", lang))
         w.finish()
         return
-    if not ctx.view.has_timestamps:
+    if not view_timed(ctx):
         w.note(say("export.retention.no_dates", lang))
         w.finish()
         return

@@ -8,9 +8,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import pipeline
 from kpi.export.cells import COUNT, RATE, SIGNED_RATE, Col, SheetWriter, unit_format
-from kpi.export.context import Context, currency_of
+from kpi.export.context import Context, currency_of, is_engine, not_offered
 from kpi.export.kpi_table import apply_signed, kpi_rows
-from kpi.export.text import kpi_label, say, view_text
+from kpi.export.text import kpi_label, say, view_text, words
 
 __all__ = ["write"]
 
@@ -50,6 +50,11 @@ def write(ws: Worksheet, ctx: Context) -> None:
     apply_signed(ws, first, 5, formats["signed"])
     ws.freeze_panes = ws.cell(top + 1, 3)
     w.note(say("export.stages.durations_note", lang))
+    if is_engine(ctx):
+        if ctx.options.kpi_segment is not None:
+            w.note(words(not_offered("kpis_by_segment"), lang))
+        w.finish()
+        return
     if pipeline.is_contacts(ctx.view):
         crm = pipeline.pipeline_summary(ctx.view)
         if crm is not None:

@@ -8,7 +8,7 @@ import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.export.cells import ALERT_FONT, COUNT, SIGNED_RATE, WARN_FONT, Col, SheetWriter, put
-from kpi.export.context import Context
+from kpi.export.context import Context, data_bounds, data_notes, source_rows, view_size
 from kpi.export.kpi_table import apply_signed, kpi_rows
 from kpi.export.text import (
     kpi_label,
@@ -19,7 +19,6 @@ from kpi.export.text import (
     window_text,
     words,
 )
-from kpi.filters import date_bounds
 
 __all__ = ["HEADLINE", "LOWER_IS_BETTER", "write"]
 
@@ -48,7 +47,7 @@ LOWER_IS_BETTER = {"bounce_rate", "bounce_rate_landing", "cart_abandonment"}
 def period_lines(ctx: Context) -> tuple[str, str]:
     """The period of the view and the period it is compared with, in words."""
     lang, f = ctx.lang, ctx.filters
-    bounds = date_bounds(ctx.full)
+    bounds = data_bounds(ctx)
     if f.start is None and f.end is None:
         period = (
             say("export.period.whole", lang, period=period_text(bounds[0], bounds[1], lang))
@@ -80,8 +79,9 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.pair(say("export.summary.period", lang), period)
     w.pair(say("export.summary.compared_with", lang), comparison)
     w.pair(say("export.summary.view", lang), view_text(ctx.filters, lang))
-    w.pair(say("export.summary.users", lang), ctx.view.users.height, COUNT)
-    w.pair(say("export.summary.events", lang), ctx.view.events.height, COUNT)
+    n_users, n_events = view_size(ctx)
+    w.pair(say("export.summary.users", lang), n_users, COUNT)
+    w.pair(say("export.summary.events", lang), n_events, COUNT)
     steps = " → ".join(map(str, ctx.steps)) if ctx.steps else say("export.summary.no_steps", lang)
     w.pair(say("export.summary.steps", lang), steps, wrap_chars=90)
     order = say(f"export.order.{o.settings.order}", lang)
@@ -166,21 +166,21 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.skip()
 
     w.section(say("export.summary.sources", lang))
-    sources = ctx.full.sources
+    sources = source_rows(ctx)
     acc = pl.DataFrame(
         {
-            "file": [s.name for s in sources],
-            "kind": [_kind(s.kind, lang) for s in sources],
-            "rows_read": [s.rows_read for s in sources],
-            "rows_kept": [s.rows_kept for s in sources],
-            "dropped": [s.rows_read - s.rows_kept for s in sources],
+            "file": [name for name, *_ in sources],
+            "kind": [_kind(kind, lang) for _, kind, *_ in sources],
+            "rows_read": [read for _, _, read, _, _ in sources],
+            "rows_kept": [kept for _, _, _, kept, _ in sources],
+            "dropped": [read - kept for _, _, read, kept, _ in sources],
             "reasons": [
                 "; ".join(
                     say("export.sources.reason", lang, reason=words(k, lang), n=v)
-                    for k, v in s.dropped.items()
+                    for k, v in dropped.items()
                 )
                 or "–"
-                for s in sources
+                for *_, dropped in sources
             ],
         },
         schema={
@@ -205,7 +205,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
         name="tblSources",
         style="TableStyleLight9",
     )
-    for note in ctx.full.notes:
+    for note in data_notes(ctx):
         w.note(words(note, lang))
     w.fixed[1] = 32
     for col in range(2, 9):

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi import pipeline, reasons, value
 from kpi.errors import ParcoursError
 from kpi.export.cells import COUNT, NUMBER, RATE, Col, SheetWriter, money_format, unit_format
-from kpi.export.context import Context, currency_of
+from kpi.export.context import Context, currency_of, is_engine, not_offered
 from kpi.export.text import kpi_label, say, sentence, view_text, words
 
 __all__ = ["NPS_POINTS", "write"]
@@ -27,6 +27,10 @@ def write(ws: Worksheet, ctx: Context) -> None:
     money = money_format(currency_of(ctx), lang)
     w.title(say("export.sheet.value", lang))
     w.note(say("export.value.note", lang, view=view_text(ctx.filters, lang)))
+    if is_engine(ctx):  # orders per customer, spend and survey rows stay in the engine
+        w.note(words(not_offered("value"), lang))
+        w.finish()
+        return
     if pipeline.is_contacts(ctx.view):
         w.note(say("export.value.crm", lang))
         _advocacy(w, ctx)

@@ -18,7 +18,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,6 +34,9 @@ from kpi.settings import FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Lang
 
+if TYPE_CHECKING:
+    from kpi.engine.view import EngineView
+
 __all__ = [
     "MIME",
     "SECTIONS",
@@ -42,6 +45,7 @@ __all__ = [
     "file_name",
     "report_flags",
     "sheet_title",
+    "write_workbook",
 ]
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,6 +217,24 @@ def build_workbook(
     Raises :class:`~kpi.errors.ParcoursError` subclasses for impossible options.
     """
     options = options or ReportOptions()
+    if view is not None and not (
+        view.full is ds_full and view.matches(filters, options.settings, options.cohort_grain)
+    ):
+        view = None
+    return write_workbook(view or view_for(ds_full, filters, options), options, sections)
+
+
+def write_workbook(
+    results: View | EngineView,
+    options: ReportOptions | None = None,
+    sections: Iterable[str] = tuple(SECTIONS),
+) -> bytes:
+    """The .xlsx bytes of the summary of one computed view: a :class:`~kpi.view.View` (an
+    upload) or an :class:`~kpi.engine.view.EngineView` (a table in an engine; what needs raw
+    rows it does not bring back is said in the sheet). ``sections`` as :func:`build_workbook`.
+    """
+    options = options or ReportOptions()
+    filters = results.filters
     lang = options.lang
     wanted = list(dict.fromkeys(sections))
     unknown = [s for s in wanted if s not in SECTIONS]
@@ -225,11 +247,7 @@ def build_workbook(
         raise InputError(
             Fact("export.error.no_sheet"), Fact("export.error.no_sheet_hint", sheets=list(SECTIONS))
         )
-    if view is not None and not (
-        view.full is ds_full and view.matches(filters, options.settings, options.cohort_grain)
-    ):
-        view = None
-    ctx = Context(view or view_for(ds_full, filters, options), options, lang)
+    ctx = Context(results, options, lang)
     ab_rows = _ab_functions()[0]
     writers = _writers()
     wb = Workbook()

@@ -11,7 +11,7 @@ from kpi.errors import InputError
 from kpi.periods import as_datetime, require_columns
 from kpi.words import Fact
 
-__all__ = ["Churn", "churn_rate", "retention_rate"]
+__all__ = ["Churn", "churn_from_counts", "churn_rate", "churn_window", "retention_rate"]
 
 
 @dataclass(frozen=True)
@@ -50,20 +50,12 @@ def churn_rate(
       ``period_end`` inclusive (a ``date`` end includes that whole day);
     - *new*: first activity ever inside the period (reported, not part of the rate).
     """
-    if inactivity_days <= 0:
-        raise InputError(Fact("retention.error.inactivity"), Fact("retention.hint.inactivity"))
-    start = as_datetime(period_start)
-    end = as_datetime(period_end)
-    if not isinstance(period_end, datetime):
-        end = end + timedelta(days=1) - timedelta(microseconds=1)
-    if end < start:
-        raise InputError(Fact("retention.error.period_order"), Fact("retention.hint.period_order"))
+    start, end, since = churn_window(period_start, period_end, inactivity_days)
     needed = ["user_id", "ts"] + (["step"] if activity_step is not None else [])
     require_columns(events, needed, Fact("retention.what.churn"))
     ev = events.lazy().select(needed).filter(pl.col("ts").is_not_null())
     if activity_step is not None:
         ev = ev.filter(pl.col("step") == activity_step)
-    since = start - timedelta(days=inactivity_days)
     per = (
         ev.filter(pl.col("ts") <= end)
         .group_by("user_id")
@@ -77,6 +69,41 @@ def churn_rate(
     n_start = at_start.height
     lost = int(at_start.filter(~pl.col("_during")).height)
     new = int(per.filter(pl.col("_before").is_null() & pl.col("_during")).height)
+    return churn_from_counts(
+        start, end, inactivity_days, n_start, lost, new, activity_step=activity_step
+    )
+
+
+def churn_window(
+    period_start: date | datetime, period_end: date | datetime, inactivity_days: int
+) -> tuple[datetime, datetime, datetime]:
+    """(start, end, since) of :func:`churn_rate`: a ``date`` end includes that whole day;
+    ``since`` = start − ``inactivity_days``. InputError for a bad limit or period."""
+    if inactivity_days <= 0:
+        raise InputError(Fact("retention.error.inactivity"), Fact("retention.hint.inactivity"))
+    start = as_datetime(period_start)
+    end = as_datetime(period_end)
+    if not isinstance(period_end, datetime):
+        end = end + timedelta(days=1) - timedelta(microseconds=1)
+    if end < start:
+        raise InputError(Fact("retention.error.period_order"), Fact("retention.hint.period_order"))
+    return start, end, start - timedelta(days=inactivity_days)
+
+
+def churn_from_counts(
+    start: datetime,
+    end: datetime,
+    inactivity_days: int,
+    customers_at_start: int,
+    lost: int,
+    new: int,
+    *,
+    activity_step: str | None = None,
+) -> Churn:
+    """The :class:`Churn` of the counts :func:`churn_rate` takes from the events (an engine
+    counts them where the data lives): churn = lost ÷ customers at the start."""
+    n_start = customers_at_start
+    since = start - timedelta(days=inactivity_days)
     activity = (
         Fact("retention.activity.step", step=activity_step)
         if activity_step

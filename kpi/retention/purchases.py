@@ -17,10 +17,12 @@ from kpi.words import Fact
 __all__ = [
     "PurchaseFrequency",
     "RepeatPurchase",
+    "frequency_from_counts",
     "no_purchase_note",
     "orders_per_customer",
     "purchase_events",
     "purchase_frequency",
+    "repeat_from_counts",
     "repeat_purchase_rate",
 ]
 
@@ -102,10 +104,16 @@ def repeat_purchase_rate(
 ) -> RepeatPurchase:
     """Repeat-purchase rate = customers with ≥ 2 orders ÷ customers with ≥ 1 order."""
     per = orders_per_customer(events, purchase_step=purchase_step)
-    customers = per.height
-    if customers == 0:
+    if per.height == 0:
         return RepeatPurchase(0, 0, None, no_purchase_note(events, purchase_step))
-    repeat = int(per.filter(pl.col("orders") >= 2).height)
+    return repeat_from_counts(per.height, int(per.filter(pl.col("orders") >= 2).height))
+
+
+def repeat_from_counts(customers: int, repeat: int, note: Fact | None = None) -> RepeatPurchase:
+    """The :class:`RepeatPurchase` of the counts (an engine counts them where the data lives);
+    ``note``: why there are no customers, when ``customers`` is 0."""
+    if customers == 0:
+        return RepeatPurchase(0, 0, None, note or Fact("retention.note.no_customers"))
     rate = repeat / customers
     return RepeatPurchase(
         customers,
@@ -130,10 +138,17 @@ def purchase_frequency(
 ) -> PurchaseFrequency:
     """Purchase frequency = orders ÷ customers (filter ``events`` to the period first)."""
     per = orders_per_customer(events, purchase_step=purchase_step)
-    customers = per.height
-    if customers == 0:
+    if per.height == 0:
         return PurchaseFrequency(0, 0, None, no_purchase_note(events, purchase_step))
-    orders = int(per["orders"].sum())
+    return frequency_from_counts(per.height, int(per["orders"].sum()))
+
+
+def frequency_from_counts(
+    customers: int, orders: int, note: Fact | None = None
+) -> PurchaseFrequency:
+    """The :class:`PurchaseFrequency` of the counts; ``note`` as :func:`repeat_from_counts`."""
+    if customers == 0:
+        return PurchaseFrequency(0, 0, None, note or Fact("retention.note.no_customers"))
     freq = orders / customers
     return PurchaseFrequency(
         customers,

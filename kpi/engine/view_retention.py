@@ -1,0 +1,239 @@
+"""The retention summary of an :class:`~kpi.engine.view.EngineView`, from engine counts.
+
+:func:`kpi.retention.retention_summary` reads the view's events; here the same summary is
+made from what the engine counts: the cohort table (:func:`kpi.engine.cohorts.cohort_activity`),
+the customers, repeat customers and orders of the period (repeat purchase, frequency) and the
+customers at the start / lost / new of the churn period. The rules and words are
+:func:`kpi.retention.churn.churn_from_counts`, :func:`kpi.retention.purchases.repeat_from_counts`
+and friends, the ones the uploads use; the curves and averages are computed locally from the
+cohort table.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import narwhals as nw
+import polars as pl
+
+from kpi.engine.frame import collect
+from kpi.filters import Filters
+from kpi.words import Fact
+
+if TYPE_CHECKING:
+    from kpi.engine.view import EngineView
+
+__all__ = ["cohort_table", "purchase_counts", "retention_summary"]
+
+
+def _ints(frame: pl.DataFrame) -> dict[str, int]:
+    row = frame.row(0, named=True) if frame.height else {}
+    return {k: int(v or 0) for k, v in row.items()}
+
+
+def cohort_events(view: EngineView, cohort_by: str, purchase_step: str) -> nw.LazyFrame:
+    """The events, over the whole history, of the users of the view's cohorts: in the
+    segments, with an anchor (first event, or first purchase) in the view's period (as
+    :func:`kpi.retention.cohort_view`)."""
+    f = view.filters
+    ev = view.table.events.filter(~nw.col("user_id").is_null())
+    users = view._users(Filters(segments=f.segments)).select("user_id")
+    if f.start is None and f.end is None:
+        return ev.join(users, on="user_id", how="semi")
+    src = ev.filter(~nw.col("ts").is_null())
+    if cohort_by == "first_purchase":
+        src = src.filter(nw.col("step") == purchase_step)
+    anchors = src.group_by("user_id").agg(nw.col("ts").min().alias("_anchor"))
+    if f.start is not None:
+        anchors = anchors.filter(nw.col("_anchor") >= datetime.combine(f.start, time.min))
+    if f.end is not None:
+        anchors = anchors.filter(
+            nw.col("_anchor") < datetime.combine(f.end + timedelta(days=1), time.min)
+        )
+    chosen = anchors.select("user_id").join(users, on="user_id", how="semi")
+    return ev.join(chosen, on="user_id", how="semi")
+
+
+def purchase_counts(events: nw.LazyFrame, purchase_step: str, has_order_id: bool) -> dict[str, int]:
+    """customers (1+ order), repeat (2+ orders) and orders of ``events``; orders = distinct
+    order ids plus purchase events without one (as
+    :func:`kpi.retention.purchases.orders_per_customer`)."""
+    buys = events.filter(nw.col("step") == purchase_step)
+    if has_order_id:
+        with_id = (
+            buys.filter(~nw.col("order_id").is_null())
+            .group_by("user_id")
+            .agg(nw.col("order_id").n_unique().alias("o"))
+        )
+        without = (
+            buys.filter(nw.col("order_id").is_null()).group_by("user_id").agg(nw.len().alias("o"))
+        )
+        both = nw.concat([with_id.select("user_id", "o"), without.select("user_id", "o")])
+        per = both.group_by("user_id").agg(nw.col("o").sum())
+    else:
+        per = buys.group_by("user_id").agg(nw.len().alias("o"))
+    got = collect(
+        per.select(
+            nw.len().alias("customers"),
+            (nw.col("o") >= 2).cast(nw.Int64).sum().alias("repeat"),
+            nw.col("o").cast(nw.Int64).sum().alias("orders"),
+        )
+    )
+    return _ints(got)
+
+
+def churn_counts(
+    view: EngineView,
+    *,
+    start: datetime,
+    end: datetime,
+    since: datetime,
+    activity_step: str | None,
+) -> dict[str, int]:
+    """Customers at the start, lost and new of :func:`kpi.retention.churn.churn_rate`, over the
+    whole history of the view's segments."""
+    ev = view._events(Filters(segments=view.filters.segments)).filter(~nw.col("ts").is_null())
+    if activity_step is not None:
+        ev = ev.filter(nw.col("step") == activity_step)
+    ev = ev.filter(nw.col("ts") <= end).with_columns(
+        _b=nw.when(nw.col("ts") < start).then(nw.col("ts")),
+        _d=nw.when(nw.col("ts") >= start).then(nw.lit(1)).otherwise(nw.lit(0)),
+    )
+    per = ev.group_by("user_id").agg(nw.col("_b").max(), nw.col("_d").max())
+    at_start = (~nw.col("_b").is_null()) & (nw.col("_b") >= since)
+    got = collect(
+        per.select(
+            at_start.cast(nw.Int64).sum().alias("at_start"),
+            (at_start & (nw.col("_d") == 0)).cast(nw.Int64).sum().alias("lost"),
+            (nw.col("_b").is_null() & (nw.col("_d") == 1)).cast(nw.Int64).sum().alias("new"),
+        )
+    )
+    return _ints(got)
+
+
+def _last_ts(events: nw.LazyFrame) -> datetime | None:
+    got = collect(events.select(nw.col("ts").max().alias("ts")))
+    return got["ts"][0] if got.height else None
+
+
+def _has_step(view: EngineView, filters: Filters, step: str) -> bool:
+    ev = view._events(filters).filter(nw.col("step") == step)
+    got = collect(ev.select(nw.len().alias("n")))
+    return bool(int(got["n"][0] or 0))
+
+
+def cohort_table(
+    view: EngineView,
+    *,
+    grain: str,
+    cohort_by: str,
+    return_step: str | None,
+    mode: str,
+    periods: int | None,
+    by: str | None,
+    purchase_step: str,
+) -> pl.DataFrame:
+    """The cohort table of the view (:func:`kpi.retention.cohort_table`'s columns) from the
+    engine's counts (:func:`kpi.engine.cohorts.cohort_table`)."""
+    from kpi.engine.cohorts import cohort_table as engine_cohort_table
+
+    return engine_cohort_table(
+        view.table,
+        grain=grain,  # type: ignore[arg-type]
+        filters=view.filters,
+        by=by,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        purchase_step=purchase_step,
+        mode=mode,  # type: ignore[arg-type]
+        periods=periods,
+    )
+
+
+def retention_summary(
+    view: EngineView,
+    *,
+    cohort_by: str | None,
+    return_step: str | None,
+    mode: Literal["on", "on_or_after"],
+    periods: int | None,
+    by: str | None,
+    trend_period: int,
+    inactivity_days: int,
+    grain: Any,
+    purchase_step: str,
+) -> Any:
+    """:class:`kpi.retention.RetentionSummary` of the view (module docstring)."""
+    from kpi.retention.churn import churn_from_counts, churn_window
+    from kpi.retention.cohorts import cohort_table_note
+    from kpi.retention.curves import cohort_long, cohort_matrix, period_n_trend, weighted_average
+    from kpi.retention.purchases import (
+        frequency_from_counts,
+        no_purchase_note,
+        repeat_from_counts,
+    )
+    from kpi.retention.summary import RetentionSummary, settings_fact
+
+    ps = purchase_step
+    if cohort_by is None:
+        cohort_by = "first_purchase" if set(view.event_steps) == {ps} else "first_event"
+    table = cohort_table(
+        view,
+        grain=grain,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        mode=mode,
+        periods=periods,
+        by=by,
+        purchase_step=ps,
+    )
+    steps_here = pl.DataFrame({"user_id": ["_"] * len(view.event_steps), "step": view.event_steps})
+    note = None
+    if table.height == 0:
+        note = cohort_table_note(
+            steps_here, cohort_by=cohort_by, return_step=return_step, purchase_step=ps
+        ) or Fact("retention.note.no_user_in_cohorts")
+    average = weighted_average(table)
+    cohort_ev = cohort_events(view, cohort_by, ps)
+    bought = purchase_counts(cohort_ev, ps, "order_id" in view.table.columns)
+    none_note = no_purchase_note(steps_here, ps)
+    repeat = repeat_from_counts(bought.get("customers", 0), bought.get("repeat", 0), none_note)
+    frequency = frequency_from_counts(
+        bought.get("customers", 0), bought.get("orders", 0), none_note
+    )
+    last = _last_ts(cohort_ev)
+    churn_last = view.filters.end if view.filters.end is not None else last
+    churn = None
+    if churn_last is not None:
+        last_day = churn_last if not isinstance(churn_last, datetime) else churn_last.date()
+        start, end, since = churn_window(
+            last_day - timedelta(days=inactivity_days - 1), last_day, inactivity_days
+        )
+        has_buys = _has_step(view, Filters(segments=view.filters.segments), ps)
+        step = ps if has_buys else None
+        c = churn_counts(view, start=start, end=end, since=since, activity_step=step)
+        churn = churn_from_counts(
+            start,
+            end,
+            inactivity_days,
+            c.get("at_start", 0),
+            c.get("lost", 0),
+            c.get("new", 0),
+            activity_step=step,
+        )
+    return RetentionSummary(
+        table=table,
+        average=average,
+        matrix=cohort_matrix(table, average),
+        long=cohort_long(table, average),
+        trend=period_n_trend(table, trend_period),
+        trend_period=trend_period,
+        note=note,
+        settings=settings_fact(grain, cohort_by, return_step, mode, ps),
+        as_of=last,
+        by=by,
+        repeat=repeat,
+        frequency=frequency,
+        churn=churn,
+    )
