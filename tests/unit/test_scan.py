@@ -242,3 +242,64 @@ def test_streamed_dataset_uses_the_per_user_facts(log_parquet: Path) -> None:
                 assert b.value == pytest.approx(a.value, rel=1e-9), a.code
         monthly = stages.monthly_session_duration(filters.apply(ds).events)
         assert_frame_equal(view.monthly_duration(), monthly, check_exact=False, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("with_ts", [True, False])
+def test_duplicates_and_first_touch_gaps_as_the_normal_route(tmp_path: Path, with_ts: bool) -> None:
+    """The users' attributes are read again from the file for their first-touch rows (and,
+    for an attribute missing there, the earliest kept row that has one); the duplicates are
+    counted on one hash per row of every column: the normal route's numbers, with and
+    without timestamps (no timestamps: the first event in the file decides)."""
+    rows = [
+        "u1,2025-01-02 10:00:00,landing,,ads,x1",  # u1's first event has no device
+        "u1,2025-01-03 10:00:00,purchase,tablet,,x2",
+        "u1,2025-01-03 10:00:00,landing,mobile,seo,x3",
+        "u2,2025-01-05 09:00:00,landing,desktop,ads,x4",
+        "u2,2025-01-01 09:00:00,landing,,,x5",
+        "u3,2025-01-04 09:00:00,landing,,,x6",  # u3 never says
+        "u3,2025-01-04 09:00:00,,tablet,ads,x7",  # a dropped row (no event) does not count
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x8",
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x8",  # a duplicate
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x9",  # differs in an unused column only
+    ]
+    head = "user_id,event_time,event_name,device,channel,note"
+    if not with_ts:
+        head = head.replace("event_time,", "")
+        rows = [",".join(r.split(",")[:1] + r.split(",")[2:]) for r in rows]
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join([head, *rows * 30]) + "\n")
+    ref = _normal(path)
+    scanned = scan_dataset(path)
+    (a,), (b,) = ref.sources, scanned.dataset.sources
+    assert (b.rows_read, b.rows_kept, b.dropped) == (a.rows_read, a.rows_kept, a.dropped)
+    assert b.duplicate_rows == a.duplicate_rows == 300 - 9  # 9 distinct rows, 30 times
+    users = scanned.dataset.users.with_columns(
+        decode_ids(scanned.dataset.users["user_id"], scanned.user_ids)
+    )
+    assert_frame_equal(users, ref.users)
+    assert users["user_id"].to_list() == (
+        ["u2", "u1", "u3", "u4"] if with_ts else ["u1", "u2", "u3", "u4"]
+    )
+    devices = dict(zip(ref.users["user_id"], ref.users["device"], strict=True))
+    assert devices == {
+        "u1": "tablet",
+        "u2": "desktop",
+        "u3": None,
+        "u4": "mobile",
+    }
+    assert scanned.dataset.steps == ref.steps
+
+
+def test_dropped_rows_examples_show_the_rows_read(log_csv: Path) -> None:
+    """The examples of dropped rows are read again from the file (the segments are not held
+    on every event): every column the Dataset keeps, as read."""
+    ex = scan_dataset(log_csv).dataset.sources[0].examples
+    assert ex["ingest_rows.missing_event"][0].startswith(
+        "user_id=usr_9999999, step=, ts=2025-06-01 10:00:00.000000, session_id="
+    )
+    assert "signup=2025-06-01 00:00:00.000000, device=mobil" in ex["ingest_rows.missing_event"][0]
+    assert ex["ingest_rows.missing_timestamp"][0].startswith(
+        "user_id=usr_9999998, step=landing, ts=,"
+    )
+    assert "device=mobile, channel=ads" in ex["ingest_rows.missing_timestamp"][0]
+    assert len(ex["ingest_rows.missing_user_id"]) == 2
