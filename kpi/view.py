@@ -31,6 +31,10 @@ from kpi.words import Fact
 __all__ = ["PeriodCache", "View", "preferred_segment"]
 
 _NOT_COVERED = object()  # the period's facts do not cover this data: compute as before
+#: events per pass of the period's facts (:meth:`View.period_facts`): above it the users are
+#: split into groups (by their row) whose facts are computed one after the other and put
+#: together, so that the group-by's working memory (about 100 bytes per event) stays bounded
+FACTS_CHUNK_EVENTS = 4_000_000
 
 
 def preferred_segment(ds: Dataset) -> str | None:
@@ -311,7 +315,15 @@ class View:
         def build() -> PeriodFacts | None:
             try:
                 rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
-                return PeriodFacts.build(self.period_dataset(f), self.first_seen, rows)
+                period = self.period_dataset(f)
+                if (
+                    rows is None
+                    or period.events.height <= FACTS_CHUNK_EVENTS
+                    or rows.null_count()
+                    or rows.len() != period.events.height
+                ):
+                    return PeriodFacts.build(period, self.first_seen, rows)
+                return _facts_in_groups(period, self.first_seen, rows, FACTS_CHUNK_EVENTS)
             except ParcoursError:
                 return None
 
@@ -858,3 +870,41 @@ class View:
             and self.settings == settings
             and self.cohort_grain == cohort_grain
         )
+
+
+def _facts_in_groups(
+    period: Dataset, first_seen: pl.DataFrame | None, rows: pl.Series, chunk_events: int
+) -> PeriodFacts | None:
+    """:meth:`PeriodFacts.build` of ``period`` computed for groups of users one after the
+    other (each user's events in one group: the same per-user, per-session and per-purchase
+    rows, in another order), then put together; None when a group is not covered."""
+    import dataclasses
+
+    parts = -(-period.events.height // chunk_events)
+    group = (rows % parts).cast(pl.UInt32)
+    pieces: list[PeriodFacts] = []
+    for i in range(parts):
+        mask = group == i
+        sub = period.with_tables(events=period.events.filter(mask))
+        if sub.events.height == 0:
+            continue
+        piece = PeriodFacts.build(sub, first_seen, rows.filter(mask))
+        if piece is None:
+            return None
+        pieces.append(piece)
+        del sub
+    del group
+    if not pieces:
+        return None
+
+    def joined(name: str) -> pl.DataFrame | None:
+        frames = [getattr(p, name) for p in pieces]
+        return None if frames[0] is None else pl.concat(frames)
+
+    return dataclasses.replace(
+        pieces[0],
+        period=period,
+        users=joined("users"),
+        sessions=joined("sessions"),
+        purchases=joined("purchases"),
+    )

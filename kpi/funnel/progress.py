@@ -119,21 +119,24 @@ def funnel_progress(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     open_funnel: bool = False,
-    chunk_events: int | None = CHUNK_EVENTS,
+    chunk_events: int | None = None,
 ) -> FunnelProgress:
     """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
     ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
     :meth:`FunnelProgress.table` or :meth:`FunnelProgress.funnel` for any subset of users and
     breakdown (module docstring).
 
-    With integer user ids and more than ``chunk_events`` events, the users are split into
-    groups computed one after the other (a user's progress depends only on their own events):
-    the same rows, in the same order (by user id), with a bounded working memory."""
+    With integer user ids and more than ``chunk_events`` events (default :data:`CHUNK_EVENTS`;
+    0: never), the users are split into groups computed one after the other (a user's progress
+    depends only on their own events): the same rows, in the same order (by user id), with a
+    bounded working memory."""
     timed = "ts" in events.columns and order == "sequential" and not open_funnel
     ts_dtype = events.schema.get("ts")
     parts = 1
+    if chunk_events is None:
+        chunk_events = CHUNK_EVENTS
     if (
-        chunk_events
+        chunk_events > 0
         and events.height > chunk_events
         and isinstance(events, pl.DataFrame)
         and "step" in events.columns

@@ -362,7 +362,7 @@ def test_progress_in_groups_of_users_equals_one_pass(case, chunk) -> None:
     events, users = _frames(rows, with_ts, ts_kind, False, kept, devices, plans)
     w = None if window is None else dt.timedelta(minutes=window)
     kw = {"window": w, "order": order, "open_funnel": open_funnel}
-    one = funnel_progress(events, steps, chunk_events=None, **kw)
+    one = funnel_progress(events, steps, chunk_events=0, **kw)
     grouped = funnel_progress(events, steps, chunk_events=chunk, **kw)
     assert_frame_equal(grouped.per_user, one.per_user, check_exact=True)
     assert_frame_equal(grouped.table(users, by), one.table(users, by), check_exact=True)

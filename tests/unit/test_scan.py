@@ -303,3 +303,32 @@ def test_dropped_rows_examples_show_the_rows_read(log_csv: Path) -> None:
     )
     assert "device=mobile, channel=ads" in ex["ingest_rows.missing_timestamp"][0]
     assert len(ex["ingest_rows.missing_user_id"]) == 2
+
+
+def test_facts_and_funnel_in_groups_of_users_equal_one_pass(log_parquet: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Above FACTS_CHUNK_EVENTS / CHUNK_EVENTS events the View computes the per-user facts and
+    the funnel progress for groups of users one after the other (the memory bound of the
+    streaming route): the same KPIs, funnel, monthly durations and workbook as one pass."""
+    import kpi.funnel.progress as progress
+    import kpi.view as view_mod
+
+    ds = scan_dataset(log_parquet).dataset
+    options = ReportOptions(generated_at=datetime(2025, 12, 1))
+    one = [View(ds, f) for f in (Filters(), Filters(segments={"device": ["mobile"]}))]
+    ref = _cells(build_workbook(ds, Filters(), options=options))
+    monkeypatch.setattr(view_mod, "FACTS_CHUNK_EVENTS", 7_000)
+    monkeypatch.setattr(progress, "CHUNK_EVENTS", 6_000)
+    for a in one:
+        b = View(ds, a.filters)
+        assert b.period_facts() is not None and b.period_facts().users.height == ds.users.height
+        assert [k.code for k in b.kpis()] == [k.code for k in a.kpis()] and len(a.kpis()) > 10
+        for x, y in zip(a.kpis(), b.kpis(), strict=True):
+            assert (x.value is None) == (y.value is None), x.code
+            if x.value is not None:
+                assert y.value == pytest.approx(x.value, rel=1e-9), x.code
+        assert_frame_equal(b.funnel(), a.funnel())
+        assert_frame_equal(
+            b.monthly_duration(), a.monthly_duration(), check_exact=False, rel_tol=1e-9
+        )
+    got = _cells(build_workbook(ds, Filters(), options=options))
+    assert [k for k in set(ref) | set(got) if not _same(ref.get(k), got.get(k))] == []
