@@ -155,7 +155,7 @@ def funnel_progress(
                 pieces.append(_progress(sub, steps, window, order, open_funnel, timed, ts_dtype))
             del sub
         del group
-        rows = pl.concat(pieces).sort("user_id")
+        rows = pl.concat(pieces, rechunk=False).sort("user_id")
     return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, timed)
 
 

@@ -332,3 +332,33 @@ def test_facts_and_funnel_in_groups_of_users_equal_one_pass(log_parquet: Path, m
         )
     got = _cells(build_workbook(ds, Filters(), options=options))
     assert [k for k in set(ref) | set(got) if not _same(ref.get(k), got.get(k))] == []
+
+
+def test_users_rows_by_lookup_equal_the_join() -> None:
+    """The streamed Dataset's integer id codes find their user's row through a lookup table
+    (kpi.view._dense_rows): what the left join on the ids gives (the reference), nulls for
+    ids without a user; other ids (negative, sparse, repeated) are left to the join."""
+    import random
+
+    from kpi.view import _dense_rows
+
+    rng = random.Random(11)
+    for _ in range(200):
+        n = rng.randint(1, 30)
+        users = pl.Series("user_id", rng.sample(range(2 * n), n), dtype=pl.UInt32)
+        ids = pl.Series(
+            "user_id",
+            [
+                None if rng.random() < 0.1 else rng.randrange(3 * n)
+                for _ in range(rng.randint(0, 60))
+            ],
+            dtype=pl.UInt32,
+        )
+        index = users.to_frame().with_row_index("_row")
+        want = ids.to_frame().join(index, on="user_id", how="left")["_row"]
+        got = _dense_rows(ids, users)
+        assert got is not None and got.dtype == want.dtype and got.to_list() == want.to_list()
+    assert _dense_rows(pl.Series([1, -1]), pl.Series([1, -1])) is None
+    assert _dense_rows(pl.Series([1]), pl.Series([1, 10**9])) is None
+    assert _dense_rows(pl.Series([1]), pl.Series([1, 1])) is None
+    assert _dense_rows(pl.Series(["a"]), pl.Series(["a"])) is None
