@@ -29,6 +29,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -159,23 +160,49 @@ def run_child(kind: str, path: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_report(path: Path, out: Path, *extra: str) -> dict:
-    """``python -m kpi report`` in a fresh process: wall time and that process's peak RSS."""
-    wrapper = (
-        "import resource, subprocess, sys, time; t = time.perf_counter(); "
-        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-        "s = time.perf_counter() - t; "
-        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024; "
-        "print(r.stderr, file=sys.stderr); print(r.returncode, s, m)"
-    )
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (MB), 0 once gone."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next(int(ln.split()[1]) for ln in fh if ln.startswith("VmRSS:"))
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(x) for x in fh.read().split()]
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+
+def run_report(path: Path, out: Path, *extra: str, max_mb: float | None = None) -> dict:
+    """``python -m kpi report`` in a fresh process: wall time and that process's peak RSS
+    (``ru_maxrss``). ``max_mb``: a watchdog polls its resident memory and stops it above that
+    (the shared machine must not run out of memory); the result then says so."""
     cmd = [sys.executable, "-m", "kpi", "report", str(path), "-o", str(out), *extra]
-    proc = subprocess.run(
-        [sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, cwd=ROOT
-    )
-    code, seconds, peak = proc.stdout.split()
-    if code != "0":
-        raise SystemExit(f"report failed ({code}): {proc.stderr}")
-    return {"seconds": float(seconds), "peak_mb": float(peak), "stderr": proc.stderr.strip()}
+    with tempfile.TemporaryFile("w+") as err:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        stopped = None
+        while True:  # wait4: this child's own rusage (its peak RSS)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if max_mb is not None and stopped is None:
+                rss = _rss_mb(proc.pid)
+                if rss > max_mb:
+                    proc.kill()
+                    stopped = rss
+            time.sleep(0.2)
+        seconds = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().strip()
+    if stopped is not None:
+        return {"seconds": seconds, "peak_mb": stopped, "stopped": True, "stderr": text}
+    if proc.returncode != 0:
+        raise SystemExit(f"report failed ({proc.returncode}): {text}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "stopped": False, "stderr": text}
 
 
 def load() -> str:
@@ -192,6 +219,9 @@ def main() -> None:
     parser.add_argument("--curve", nargs="*", type=float, default=[], help="sizes (events)")
     parser.add_argument("--formats", nargs="+", default=["parquet", "csv"])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/parcours-bench"))
+    parser.add_argument(
+        "--max-mb", type=float, default=10_000, help="stop a report above this RSS (watchdog)"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -229,21 +259,31 @@ def main() -> None:
         for size in args.curve:
             n = int(size)
             path = data_file(n, fmt, args.workdir)
-            rep = run_report(path, args.workdir / f"curve_{_label(n)}_{fmt}.xlsx", "--big")
+            before = load()
+            out = args.workdir / f"curve_{_label(n)}_{fmt}.xlsx"
+            rep = run_report(path, out, "--big", max_mb=args.max_mb)
+            rep["load"] = f"{before} -> {load()}"
             rows.append((n, fmt, path.stat().st_size / 2**20, rep))
             print(
                 f"  {fmt:8} {n:>12,} events {rows[-1][2]:8,.0f} MB: {rep['seconds']:7.1f} s "
                 f"({rep['seconds'] / n * 1e6:.2f} s per M events), peak {rep['peak_mb']:,.0f} MB"
-                f"  [{load()}]",
+                f"{' STOPPED by the watchdog' if rep['stopped'] else ''}  [{rep['load']}]",
                 flush=True,
             )
+            for line in rep["stderr"].splitlines():
+                print(f"    {line}", flush=True)
     if rows:
-        print("\n| events | format | file | time | s per M events | peak RSS |")
-        print("|---|---|---|---|---|---|")
+        print("\n| events | format | file | time | s per M events | peak RSS | load |")
+        print("|---|---|---|---|---|---|---|")
         for n, fmt, mb, rep in rows:
+            peak = (
+                f"> {rep['peak_mb']:,.0f} MB (stopped)"
+                if rep["stopped"]
+                else f"{rep['peak_mb']:,.0f} MB"
+            )
             print(
                 f"| {n:,} | {fmt} | {mb:,.0f} MB | {rep['seconds']:.1f} s | "
-                f"{rep['seconds'] / n * 1e6:.2f} | {rep['peak_mb']:,.0f} MB |"
+                f"{rep['seconds'] / n * 1e6:.2f} | {peak} | {rep['load']} |"
             )
 
 

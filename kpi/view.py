@@ -31,6 +31,10 @@ from kpi.words import Fact
 __all__ = ["PeriodCache", "View", "preferred_segment"]
 
 _NOT_COVERED = object()  # the period's facts do not cover this data: compute as before
+#: events per pass of the period's facts (:meth:`View.period_facts`): above it the users are
+#: split into groups (by their row) whose facts are computed one after the other and put
+#: together, so that the group-by's working memory (about 100 bytes per event) stays bounded
+FACTS_CHUNK_EVENTS = 4_000_000
 
 
 def preferred_segment(ds: Dataset) -> str | None:
@@ -104,6 +108,9 @@ class PeriodCache:
             ev, users = period.events, period.users
             if "user_id" not in ev.columns or ev.schema["user_id"] != users.schema.get("user_id"):
                 return None
+            dense = _dense_rows(ev["user_id"], users["user_id"])
+            if dense is not None:
+                return dense
             index = users.select("user_id").with_row_index("_row")
             return ev.select("user_id").join(index, on="user_id", how="left")["_row"]
 
@@ -311,7 +318,15 @@ class View:
         def build() -> PeriodFacts | None:
             try:
                 rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
-                return PeriodFacts.build(self.period_dataset(f), self.first_seen, rows)
+                period = self.period_dataset(f)
+                if (
+                    rows is None
+                    or period.events.height <= FACTS_CHUNK_EVENTS
+                    or rows.null_count()
+                    or rows.len() != period.events.height
+                ):
+                    return PeriodFacts.build(period, self.first_seen, rows)
+                return _facts_in_groups(period, self.first_seen, rows, FACTS_CHUNK_EVENTS)
             except ParcoursError:
                 return None
 
@@ -801,7 +816,11 @@ class View:
             inputs = value.clv_inputs(ds.events, purchase_step=ps)
             if inputs.aov is None:
                 return None
-            events = self.events_with(["channel"]) if "channel" in ds.users.columns else ds.events
+            # the channel on every event only for the channel table, which needs spend (at
+            # 50M events the gathered text is 1.6 GB)
+            spend = ds.spend is not None and ds.spend.height > 0
+            with_channel = spend and "channel" in ds.users.columns
+            events = self.events_with(["channel"]) if with_channel else ds.events
             return value.value_summary(
                 events,
                 ds.spend,
@@ -858,3 +877,59 @@ class View:
             and self.settings == settings
             and self.cohort_grain == cohort_grain
         )
+
+
+def _facts_in_groups(
+    period: Dataset, first_seen: pl.DataFrame | None, rows: pl.Series, chunk_events: int
+) -> PeriodFacts | None:
+    """:meth:`PeriodFacts.build` of ``period`` computed for groups of users one after the
+    other (each user's events in one group: the same per-user, per-session and per-purchase
+    rows, in another order), then put together; None when a group is not covered."""
+    import dataclasses
+
+    parts = -(-period.events.height // chunk_events)
+    group = (rows % parts).cast(pl.UInt32)
+    pieces: list[PeriodFacts] = []
+    for i in range(parts):
+        mask = group == i
+        sub = period.with_tables(events=period.events.filter(mask))
+        if sub.events.height == 0:
+            continue
+        piece = PeriodFacts.build(sub, first_seen, rows.filter(mask))
+        if piece is None:
+            return None
+        pieces.append(piece)
+        del sub
+    del group
+    if not pieces:
+        return None
+
+    def joined(name: str) -> pl.DataFrame | None:
+        frames = [getattr(p, name) for p in pieces]
+        return None if frames[0] is None else pl.concat(frames, rechunk=False)
+
+    return dataclasses.replace(
+        pieces[0],
+        period=period,
+        users=joined("users"),
+        sessions=joined("sessions"),
+        purchases=joined("purchases"),
+    )
+
+
+def _dense_rows(ids: pl.Series, user_ids: pl.Series) -> pl.Series | None:
+    """Each of ``ids``' row in ``user_ids`` (null when absent), as the left join on the ids
+    gives it, through a lookup table when the ids are small non-negative integers (the
+    streaming route's codes: 0..users-1): one gather instead of a join of every event (at 50M
+    events the join's working memory is about 1 GB); None when they are not."""
+    if not (ids.dtype.is_integer() and user_ids.dtype.is_integer()) or user_ids.len() == 0:
+        return None
+    lo = min(ids.min() or 0, user_ids.min())  # type: ignore[type-var]
+    hi = max(ids.max() or 0, user_ids.max())  # type: ignore[type-var]
+    if lo < 0 or hi >= 4 * user_ids.len() + 1024 or user_ids.null_count():  # type: ignore[operator]
+        return None
+    if user_ids.n_unique() != user_ids.len():
+        return None
+    lookup = pl.Series("_row", [None], dtype=pl.UInt32).extend_constant(None, int(hi))  # type: ignore[arg-type]
+    lookup = lookup.scatter(user_ids, pl.int_range(user_ids.len(), dtype=pl.UInt32, eager=True))
+    return lookup.gather(ids).alias("_row")

@@ -106,6 +106,12 @@ class FunnelProgress:
         return _with_drop_off(res, times, by)
 
 
+#: events per pass of :func:`funnel_progress` on integer user ids (the streaming route's codes):
+#: above it the users are split into groups (code modulo the number of groups) computed one
+#: after the other, so that the passes' working memory (about 200 bytes per event) stays bounded
+CHUNK_EVENTS = 2_000_000
+
+
 def funnel_progress(
     events: pl.DataFrame,
     steps: Sequence[str],
@@ -113,17 +119,60 @@ def funnel_progress(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     open_funnel: bool = False,
+    chunk_events: int | None = None,
 ) -> FunnelProgress:
     """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
     ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
     :meth:`FunnelProgress.table` or :meth:`FunnelProgress.funnel` for any subset of users and
-    breakdown (module docstring)."""
-    per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
+    breakdown (module docstring).
+
+    With integer user ids and more than ``chunk_events`` events (default :data:`CHUNK_EVENTS`;
+    0: never), the users are split into groups computed one after the other (a user's progress
+    depends only on their own events): the same rows, in the same order (by user id), with a
+    bounded working memory."""
     timed = "ts" in events.columns and order == "sequential" and not open_funnel
     ts_dtype = events.schema.get("ts")
+    parts = 1
+    if chunk_events is None:
+        chunk_events = CHUNK_EVENTS
+    if (
+        chunk_events > 0
+        and events.height > chunk_events
+        and isinstance(events, pl.DataFrame)
+        and "step" in events.columns
+        and events.schema.get("user_id", pl.Null()).is_integer()
+    ):
+        parts = -(-events.height // chunk_events)
+    if parts == 1:
+        rows = _progress(events, steps, window, order, open_funnel, timed, ts_dtype)
+    else:
+        cols = [c for c in ("user_id", "step", "ts") if c in events.columns]
+        group = events.select((pl.col("user_id").hash(seed=5) % parts).cast(pl.UInt32)).to_series()
+        pieces = []
+        for i in range(parts):
+            sub = events.select(cols).filter(group == i)
+            if sub.height:
+                pieces.append(_progress(sub, steps, window, order, open_funnel, timed, ts_dtype))
+            del sub
+        del group
+        rows = pl.concat(pieces, rechunk=False).sort("user_id")
+    return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, timed)
+
+
+def _progress(
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    window: dt.timedelta | None,
+    order: Order,
+    open_funnel: bool,
+    timed: bool,
+    ts_dtype: pl.DataType | None,
+) -> pl.DataFrame:
+    per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
     rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
+    del per_user, f, prep
     if timed:
         rows = rows.with_columns(_seconds(rows, len(steps))).drop(
             [f"ts_{j + 1}" for j in range(len(steps))]
         )
-    return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, timed)
+    return rows

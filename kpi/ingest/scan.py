@@ -213,6 +213,39 @@ def _typed_expr(name: str, raw_dtype: pl.DataType, typed: pl.Series, raw: pl.Ser
     )
 
 
+def _step_order(events: pl.DataFrame) -> list[str]:
+    """:func:`kpi.funnel.default_step_order` of the streamed events, grouped on the event
+    names' Categorical codes (the same statistics, ordering and result: ``tests/unit/
+    test_scan.py``) instead of one text value per event (450 MB at 10M events)."""
+    from kpi.steps import ROLES, journey_rank
+
+    seen = pl.col("ts").min() if "ts" in events.columns else pl.col("_i").min()
+    stats = (
+        events.lazy()
+        .select("user_id", "step", *(["ts"] if "ts" in events.columns else []))
+        .with_row_index("_i")
+        .filter(pl.col("step").is_not_null())
+        .group_by("step")
+        .agg(
+            pl.col("user_id").n_unique().alias("_users"),
+            seen.alias("_seen"),
+            pl.col("_i").min().alias("_first"),
+        )
+        .collect()
+        .with_columns(pl.col("step").cast(pl.String))
+    )
+    ranks = [journey_rank(s) for s in stats.get_column("step").to_list()]
+    stats = stats.with_columns(_rank=pl.Series(ranks, dtype=pl.Int32))
+    if stats.filter(pl.col("_rank") < len(ROLES)).height < 2:
+        stats = stats.with_columns(_rank=pl.lit(0, dtype=pl.Int32))
+    stats = stats.sort(
+        ["_rank", "_users", "_seen", "_first"],
+        descending=[False, True, False, False],
+        nulls_last=True,
+    )
+    return stats.get_column("step").to_list()
+
+
 def scan_dataset(
     path: Path,
     *,
@@ -285,14 +318,23 @@ def scan_dataset(
     user = pl.when(user != "").then(user)
     # a dictionary of its own per scan and per id (codes from 0; freed when unused)
     user_cats, order_cats = pl.Categories.random(), pl.Categories.random()
+    # the scan's columns: the events' own (compact), one 64-bit hash per row for the
+    # duplicates; the users' attributes are read again for their first-touch rows only (so
+    # that no segment is held on every event)
+    step_text = typed_col(step).cast(pl.String).str.strip_chars()
+    step_expr = pl.when(step_text != "").then(step_text)
+    shown: dict[str, pl.Expr] = {"user_id": user, "step": step_expr}  # as the examples show
+    dup: list[pl.Expr] = [user, step_expr]
     cols: list[pl.Expr] = [
         pl.all_horizontal(pl.all().is_null()).alias("_blank"),
         user.cast(pl.Categorical(user_cats)).alias("user_id"),
+        step_expr.cast(pl.Categorical).alias("step"),
     ]
-    step_text = typed_col(step).cast(pl.String).str.strip_chars()
-    cols.append(pl.when(step_text != "").then(step_text).cast(pl.Categorical).alias("step"))
-    if ts:
-        cols.append(_to_datetime(typed_col(ts), tschema[ts]).alias("ts"))
+    ts_expr = _to_datetime(typed_col(ts), tschema[ts]) if ts else None
+    if ts_expr is not None:
+        cols.append(ts_expr.alias("ts"))
+        shown["ts"] = dup_ts = ts_expr
+        dup.append(dup_ts)
     if sid:
         sid_expr = _as_id(typed_col(sid), tschema[sid])
         if _norm(sid).endswith("gasessionid"):
@@ -305,46 +347,67 @@ def scan_dataset(
         # chance below 1e-4
         sid_hash = pl.when(sid_expr.is_not_null()).then(sid_expr.hash(seed=11))
         cols.append(sid_hash.alias("session_id"))
+        shown["session_id"] = sid_hash
+        dup.append(sid_hash)
     if rev:
-        cols.append(typed_col(rev).cast(pl.Float64).alias("revenue"))
+        rev_expr = typed_col(rev).cast(pl.Float64)
+        cols.append(rev_expr.alias("revenue"))
+        shown["revenue"] = rev_expr
+        dup.append(rev_expr)
     if oid:
         oid_expr = _as_id(typed_col(oid), tschema[oid])
         cols.append(oid_expr.cast(pl.Categorical(order_cats)).alias("order_id"))
+        shown["order_id"] = oid_expr
+        dup.append(oid_expr)
     channel = t.col("channel")
     if channel and _norm(channel).endswith("trafficsourcemedium"):
         notes.insert(0, Fact("ingest_shape.ga4_medium", file=name, column=channel))
+    attr_exprs: dict[str, pl.Expr] = {}  # the users' attributes, by their name in users
     if signup:
-        cols.append(_to_datetime(typed_col(signup), tschema[signup]).alias("signup"))
-    cols += [typed_col(c).cast(pl.String).cast(pl.Categorical).alias(n) for c, n in seg.items()]
-    cols += [typed_col(c).cast(pl.Boolean).alias(f"_flag_{c}") for c in flags]
-    # duplicates are counted on every column of the file: unused columns as hashes
-    others = [c for c in raw.columns if c not in used]
-    cols += [pl.col(c).hash(seed=7).alias(f"_other_{i}") for i, c in enumerate(others)]
+        attr_exprs["signup"] = _to_datetime(typed_col(signup), tschema[signup])
+    attr_exprs.update({n: typed_col(c).cast(pl.String) for c, n in seg.items()})
+    shown.update(attr_exprs)
+    attr_exprs.update({f"_flag_{c}": typed_col(c).cast(pl.Boolean) for c in flags})
+    dup += list(attr_exprs.values())
+    # duplicates are counted on every column of the file (unused ones as they are read): rows
+    # equal in every column share the hash (a collision among 50M rows has a chance below
+    # 1e-4 and would count one duplicate too many)
+    dup += [pl.col(c) for c in raw.columns if c not in used]
+    row_hash = pl.struct([e.alias(f"_d{i}") for i, e in enumerate(dup)]).hash(seed=3)
+    cols.append(row_hash.alias("_dup"))
 
     lap("sample")  # the sample, its roles and the plan of the scan
-    lazy = (
-        pl.scan_parquet(path) if fmt == "parquet" else pl.scan_csv(path, **options)  # type: ignore[arg-type]
-    )
-    try:
-        frame = lazy.select(cols).collect(engine="streaming")
-    except pl.exceptions.PolarsError as exc:
-        raise UnreadableFileError(
-            Fact("scan.error.unreadable", file=name, detail=str(exc).splitlines()[0][:200]),
-            Fact("scan.error.hint"),
-        ) from exc
+
+    def scan() -> pl.LazyFrame:
+        if fmt == "parquet":
+            return pl.scan_parquet(path)
+        return pl.scan_csv(path, **options)  # type: ignore[arg-type]
+
+    def collect(query: pl.LazyFrame) -> pl.DataFrame:
+        try:
+            return query.collect(engine="streaming")
+        except pl.exceptions.PolarsError as exc:
+            raise UnreadableFileError(
+                Fact("scan.error.unreadable", file=name, detail=str(exc).splitlines()[0][:200]),
+                Fact("scan.error.hint"),
+            ) from exc
+
+    def rows_of(index: pl.Series, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+        """``exprs`` on the file's rows ``index`` (positions among the rows read), by ``_row``:
+        a streaming pass that keeps only those rows."""
+        query = scan().with_row_index("_row").filter(pl.col("_row").is_in(index.implode()))
+        return collect(query.select("_row", *[e.alias(n) for n, e in exprs.items()]))
+
+    frame = collect(scan().select(cols))
     lap("scan")
     rows_read = frame.height
-    dedup = [c for c in frame.columns if c != "_blank"]
-    # rows equal in every column: one 64-bit hash per row (a collision among 50M rows has a
-    # chance below 1e-4 and would count one duplicate too many)
-    duplicates = (
-        rows_read - frame.select(dedup).hash_rows(seed=3).n_unique() if rows_read > 1 else 0
-    )
+    duplicates = rows_read - frame["_dup"].n_unique() if rows_read > 1 else 0
+    frame = frame.drop("_dup").with_row_index("_row")
     lap("duplicates")
 
     # accounting: the normal route's rules, in its order
     dropped: dict[str, int] = {}
-    examples: dict[str, list[str]] = {}
+    bad_rows: dict[str, pl.Series] = {}
     rules = [
         (BLANK_ROW, ~pl.col("_blank")),
         (MISSING_USER_ID, pl.col("user_id").is_not_null()),
@@ -352,68 +415,98 @@ def scan_dataset(
     ]
     if ts:
         rules.append((MISSING_TIMESTAMP, pl.col("ts").is_not_null()))
-    shown = [c for c in frame.columns if not c.startswith("_")]
     for reason, keep in rules:
         mask = frame.select(keep.fill_null(False).alias("_k")).to_series()
         lost = frame.height - int(mask.sum())
         if lost:
             dropped[reason] = lost
-            bad = frame.filter(~mask).head(3).select(pl.col(shown).cast(pl.String))
+            bad_rows[reason] = frame.filter(~mask).head(3)["_row"]
+            frame = frame.filter(mask)
+    examples: dict[str, list[str]] = {}
+    if bad_rows:  # up to three examples per reason, as the file's rows show them
+        bad = rows_of(pl.concat(list(bad_rows.values())), shown)
+        for reason, index in bad_rows.items():
+            rows = (
+                pl.DataFrame({"_row": index})
+                .join(bad, on="_row", how="left", maintain_order="left")
+                .select(pl.exclude("_row").cast(pl.String))
+            )
             examples[reason] = [
                 ", ".join(f"{k}={'' if v is None else v}" for k, v in row.items())[:160]
-                for row in bad.iter_rows(named=True)
+                for row in rows.iter_rows(named=True)
             ]
-            frame = frame.filter(mask)
     kept = frame.height
     lap("accounting")
     alive = frame["user_id"].head(1)
-    frame = frame.drop("_blank", *[c for c in frame.columns if c.startswith("_other_")])
-    frame = frame.with_columns(
+    frame = frame.drop("_blank").with_columns(
         pl.col("user_id").to_physical(),
         *[pl.col(c).to_physical() for c in ("order_id",) if c in frame.columns],
     )
 
-    # one row per user: first touch (earliest event, ties in file order)
-    attrs = [*(["signup"] if signup else []), *seg.values(), *[f"_flag_{c}" for c in flags]]
+    # one row per user: first touch (earliest event, ties in file order; without timestamps
+    # the first event), its attributes read again from the file for those rows only
+    attrs = list(attr_exprs)
     if ts:
         firsts = (
-            frame.select("user_id", "ts")
-            .with_row_index("_first")
+            frame.select("user_id", "ts", "_row")
             .group_by("user_id")
             .agg(
                 pl.col("ts").min().alias("first_seen"),
-                pl.col("_first").get(pl.col("ts").arg_min()),
+                pl.col("_row").get(pl.col("ts").arg_min()),
             )
-            .sort(["first_seen", "_first"])  # the normal route's order: by first touch
+            .sort(["first_seen", "_row"])  # the normal route's order: by first touch
         )
-        users = pl.concat(
-            [firsts.drop("_first"), frame.select(attrs).gather(firsts["_first"])],
-            how="horizontal",
+    else:
+        firsts = frame.group_by("user_id").agg(pl.col("_row").min()).sort("_row")
+    if attrs:
+        users = firsts.join(
+            rows_of(firsts["_row"], attr_exprs), on="_row", how="left", maintain_order="left"
+        ).drop("_row")
+    else:
+        users = firsts.drop("_row")
+    del firsts
+    # an attribute missing on the user's first event: the earliest event that has one (ties
+    # in file order), from a pass over those users' kept rows that have any
+    gaps = [c for c in attrs if users[c].null_count()]
+    if gaps:
+        need = users.filter(pl.any_horizontal(pl.col(gaps).is_null()))["user_id"]
+        when = "ts" if ts_expr is not None else "_row"
+        keep_row = user.is_not_null() & step_expr.is_not_null()
+        if ts_expr is not None:
+            keep_row = keep_row & ts_expr.is_not_null()
+        code = user.cast(pl.Categorical(user_cats)).to_physical()
+        query = (
+            scan()
+            .with_row_index("_row")
+            .filter(
+                keep_row
+                & code.is_in(need.implode())
+                & pl.any_horizontal(attr_exprs[c].is_not_null() for c in gaps)
+            )
+            .select(
+                "_row",
+                code.alias("user_id"),
+                *([ts_expr.alias("ts")] if ts_expr is not None else []),
+                *[attr_exprs[c].alias(c) for c in gaps],
+            )
         )
-        del firsts
-        # an attribute missing on the user's first event: the earliest event that has one
-        gaps = [c for c in attrs if users[c].null_count()]
-        if gaps:
-            need = users.filter(pl.any_horizontal(pl.col(gaps).is_null()))["user_id"]
-            sub = frame.select("user_id", "ts", *gaps).filter(pl.col("user_id").is_in(need))
-            fill = sub.group_by("user_id").agg(
+        fill = (
+            collect(query)
+            .sort("_row")  # group order: the file's
+            .group_by("user_id")
+            .agg(
                 pl.col(c)
-                .get(pl.when(pl.col(c).is_not_null()).then(pl.col("ts")).arg_min().fill_null(0))
+                .get(pl.when(pl.col(c).is_not_null()).then(pl.col(when)).arg_min().fill_null(0))
                 .alias(f"_fill_{c}")
                 for c in gaps
             )
-            users = (
-                users.join(fill, on="user_id", how="left", maintain_order="left")
-                .with_columns(pl.coalesce(c, f"_fill_{c}").alias(c) for c in gaps)
-                .drop(f"_fill_{c}" for c in gaps)
-            )
-    else:
-        users = frame.group_by("user_id", maintain_order=True).agg(
-            pl.col(c).drop_nulls().first() for c in attrs
         )
-    users = users.with_columns(pl.col(n).cast(pl.String) for n in seg.values()).rename(
-        {f"_flag_{c}": c for c in flags}
-    )
+        users = (
+            users.join(fill, on="user_id", how="left", maintain_order="left")
+            .with_columns(pl.coalesce(c, f"_fill_{c}").alias(c) for c in gaps)
+            .drop(f"_fill_{c}" for c in gaps)
+        )
+    users = users.rename({f"_flag_{c}": c for c in flags})
     event_cols = [
         c
         for c in ("user_id", "ts", "step", "session_id", "revenue", "order_id")
@@ -427,9 +520,7 @@ def scan_dataset(
     flag_cols = tuple(c for c, dtype in users.schema.items() if dtype == pl.Boolean)
     steps: tuple[str, ...] = ()
     if events.height:
-        from kpi.funnel import default_step_order
-
-        steps = tuple(dict.fromkeys(default_step_order(events)))
+        steps = tuple(dict.fromkeys(_step_order(events)))
     currencies = tuple(sorted(set(t.currencies_named())))
     if len(currencies) > 1:
         notes.append(Fact("ingest_shape.currencies", currencies=list(currencies)))

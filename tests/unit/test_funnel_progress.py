@@ -347,3 +347,22 @@ def test_first_touch_segment_is_the_earliest_event_then_file_order(rows, text_id
         got = res.filter(pl.col("device") == device)
         assert got["users"].to_list() == alone["users"].to_list()
     assert sorted(res["device"].unique().to_list()) == sorted(first["device"].unique().to_list())
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=cases(), chunk=st.integers(1, 12))
+def test_progress_in_groups_of_users_equals_one_pass(case, chunk) -> None:
+    """Integer ids beyond ``chunk_events``: the users are split into groups computed one after
+    the other (the streaming route's memory bound); the same rows in the same order as one
+    pass (the reference), hence the same tables."""
+    (rows, steps, order, with_ts, ts_kind, window, open_funnel, _, kept, devices,
+     plans, by, _) = case  # fmt: skip
+    rows = [(None if r[0] is None else r[0] * 7 - 20, *r[1:]) for r in rows]  # negative ids too
+    kept = [u * 7 - 20 for u in kept]
+    events, users = _frames(rows, with_ts, ts_kind, False, kept, devices, plans)
+    w = None if window is None else dt.timedelta(minutes=window)
+    kw = {"window": w, "order": order, "open_funnel": open_funnel}
+    one = funnel_progress(events, steps, chunk_events=0, **kw)
+    grouped = funnel_progress(events, steps, chunk_events=chunk, **kw)
+    assert_frame_equal(grouped.per_user, one.per_user, check_exact=True)
+    assert_frame_equal(grouped.table(users, by), one.table(users, by), check_exact=True)

@@ -242,3 +242,160 @@ def test_streamed_dataset_uses_the_per_user_facts(log_parquet: Path) -> None:
                 assert b.value == pytest.approx(a.value, rel=1e-9), a.code
         monthly = stages.monthly_session_duration(filters.apply(ds).events)
         assert_frame_equal(view.monthly_duration(), monthly, check_exact=False, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("with_ts", [True, False])
+def test_duplicates_and_first_touch_gaps_as_the_normal_route(tmp_path: Path, with_ts: bool) -> None:
+    """The users' attributes are read again from the file for their first-touch rows (and,
+    for an attribute missing there, the earliest kept row that has one); the duplicates are
+    counted on one hash per row of every column: the normal route's numbers, with and
+    without timestamps (no timestamps: the first event in the file decides)."""
+    rows = [
+        "u1,2025-01-02 10:00:00,landing,,ads,x1",  # u1's first event has no device
+        "u1,2025-01-03 10:00:00,purchase,tablet,,x2",
+        "u1,2025-01-03 10:00:00,landing,mobile,seo,x3",
+        "u2,2025-01-05 09:00:00,landing,desktop,ads,x4",
+        "u2,2025-01-01 09:00:00,landing,,,x5",
+        "u3,2025-01-04 09:00:00,landing,,,x6",  # u3 never says
+        "u3,2025-01-04 09:00:00,,tablet,ads,x7",  # a dropped row (no event) does not count
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x8",
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x8",  # a duplicate
+        "u4,2025-01-04 09:00:00,landing,mobile,ads,x9",  # differs in an unused column only
+    ]
+    head = "user_id,event_time,event_name,device,channel,note"
+    if not with_ts:
+        head = head.replace("event_time,", "")
+        rows = [",".join(r.split(",")[:1] + r.split(",")[2:]) for r in rows]
+    path = tmp_path / "gaps.csv"
+    path.write_text("\n".join([head, *rows * 30]) + "\n")
+    ref = _normal(path)
+    scanned = scan_dataset(path)
+    (a,), (b,) = ref.sources, scanned.dataset.sources
+    assert (b.rows_read, b.rows_kept, b.dropped) == (a.rows_read, a.rows_kept, a.dropped)
+    assert b.duplicate_rows == a.duplicate_rows == 300 - 9  # 9 distinct rows, 30 times
+    users = scanned.dataset.users.with_columns(
+        decode_ids(scanned.dataset.users["user_id"], scanned.user_ids)
+    )
+    assert_frame_equal(users, ref.users)
+    assert users["user_id"].to_list() == (
+        ["u2", "u1", "u3", "u4"] if with_ts else ["u1", "u2", "u3", "u4"]
+    )
+    devices = dict(zip(ref.users["user_id"], ref.users["device"], strict=True))
+    assert devices == {
+        "u1": "tablet",
+        "u2": "desktop",
+        "u3": None,
+        "u4": "mobile",
+    }
+    assert scanned.dataset.steps == ref.steps
+
+
+def test_dropped_rows_examples_show_the_rows_read(log_csv: Path) -> None:
+    """The examples of dropped rows are read again from the file (the segments are not held
+    on every event): every column the Dataset keeps, as read."""
+    ex = scan_dataset(log_csv).dataset.sources[0].examples
+    assert ex["ingest_rows.missing_event"][0].startswith(
+        "user_id=usr_9999999, step=, ts=2025-06-01 10:00:00.000000, session_id="
+    )
+    assert "signup=2025-06-01 00:00:00.000000, device=mobil" in ex["ingest_rows.missing_event"][0]
+    assert ex["ingest_rows.missing_timestamp"][0].startswith(
+        "user_id=usr_9999998, step=landing, ts=,"
+    )
+    assert "device=mobile, channel=ads" in ex["ingest_rows.missing_timestamp"][0]
+    assert len(ex["ingest_rows.missing_user_id"]) == 2
+
+
+def test_facts_and_funnel_in_groups_of_users_equal_one_pass(log_parquet: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Above FACTS_CHUNK_EVENTS / CHUNK_EVENTS events the View computes the per-user facts and
+    the funnel progress for groups of users one after the other (the memory bound of the
+    streaming route): the same KPIs, funnel, monthly durations and workbook as one pass."""
+    import kpi.funnel.progress as progress
+    import kpi.view as view_mod
+
+    ds = scan_dataset(log_parquet).dataset
+    options = ReportOptions(generated_at=datetime(2025, 12, 1))
+    one = [View(ds, f) for f in (Filters(), Filters(segments={"device": ["mobile"]}))]
+    ref = _cells(build_workbook(ds, Filters(), options=options))
+    monkeypatch.setattr(view_mod, "FACTS_CHUNK_EVENTS", 7_000)
+    monkeypatch.setattr(progress, "CHUNK_EVENTS", 6_000)
+    for a in one:
+        b = View(ds, a.filters)
+        assert b.period_facts() is not None and b.period_facts().users.height == ds.users.height
+        assert [k.code for k in b.kpis()] == [k.code for k in a.kpis()] and len(a.kpis()) > 10
+        for x, y in zip(a.kpis(), b.kpis(), strict=True):
+            assert (x.value is None) == (y.value is None), x.code
+            if x.value is not None:
+                assert y.value == pytest.approx(x.value, rel=1e-9), x.code
+        assert_frame_equal(b.funnel(), a.funnel())
+        assert_frame_equal(
+            b.monthly_duration(), a.monthly_duration(), check_exact=False, rel_tol=1e-9
+        )
+    got = _cells(build_workbook(ds, Filters(), options=options))
+    assert [k for k in set(ref) | set(got) if not _same(ref.get(k), got.get(k))] == []
+
+
+def test_users_rows_by_lookup_equal_the_join() -> None:
+    """The streamed Dataset's integer id codes find their user's row through a lookup table
+    (kpi.view._dense_rows): what the left join on the ids gives (the reference), nulls for
+    ids without a user; other ids (negative, sparse, repeated) are left to the join."""
+    import random
+
+    from kpi.view import _dense_rows
+
+    rng = random.Random(11)
+    for _ in range(200):
+        n = rng.randint(1, 30)
+        users = pl.Series("user_id", rng.sample(range(2 * n), n), dtype=pl.UInt32)
+        ids = pl.Series(
+            "user_id",
+            [
+                None if rng.random() < 0.1 else rng.randrange(3 * n)
+                for _ in range(rng.randint(0, 60))
+            ],
+            dtype=pl.UInt32,
+        )
+        index = users.to_frame().with_row_index("_row")
+        want = ids.to_frame().join(index, on="user_id", how="left")["_row"]
+        got = _dense_rows(ids, users)
+        assert got is not None and got.dtype == want.dtype and got.to_list() == want.to_list()
+    assert _dense_rows(pl.Series([1, -1]), pl.Series([1, -1])) is None
+    assert _dense_rows(pl.Series([1]), pl.Series([1, 10**9])) is None
+    assert _dense_rows(pl.Series([1]), pl.Series([1, 1])) is None
+    assert _dense_rows(pl.Series(["a"]), pl.Series(["a"])) is None
+
+
+def test_value_without_spend_reads_the_events_without_their_channel(log_parquet: Path) -> None:
+    """Without ad spend the Value summary has no channel table, so the View does not gather
+    each event's channel (1.6 GB of text at 50M events): the same summary as with it (the
+    reference: value_summary on Dataset.events_with(["channel"]), as before)."""
+    import dataclasses
+
+    from kpi import value
+
+    ds = scan_dataset(log_parquet).dataset
+    assert ds.spend is None or ds.spend.height == 0
+    view = View(ds, Filters())
+    got = view.value()
+    ps = view.purchase()
+    inputs = value.clv_inputs(ds.events, purchase_step=ps)
+    want = value.value_summary(
+        ds.events_with(["channel"]),
+        ds.spend,
+        purchase_step=ps,
+        years=float(round(inputs.years, 2)),
+        first_purchases=value.new_customers_in_view(ds, Filters(), purchase_step=ps, segmented=ds),
+    )
+    assert got is not None and want.aov is not None
+    for f in dataclasses.fields(want):
+        a, b = getattr(got, f.name), getattr(want, f.name)
+        if isinstance(b, pl.DataFrame):
+            assert_frame_equal(a, b, check_exact=False, rel_tol=1e-9)
+        else:
+            assert _rounded(repr(a)) == _rounded(repr(b)), f.name
+
+
+def _rounded(text: str) -> str:
+    """Floats in ``text`` to 9 significant digits (sums in another order)."""
+    import re
+
+    return re.sub(r"\d+\.\d+(e[-+]?\d+)?", lambda m: f"{float(m.group()):.9g}", text)
