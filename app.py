@@ -17,6 +17,7 @@ from pages._ui.lang import t, tx
 from pages._ui.page_end import PageEnd
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
+warm.settle()  # the server's background imports, if still running, end before this run goes on
 
 
 HERE = Path(__file__).parent

@@ -11,7 +11,8 @@ Two steps, each once per process:
 - :func:`after_first_page` (the frame calls it at the end of every run; it acts once): import
   in the background what other pages need (charts, tables, the workbook, scipy's tests), once
   the first page is on screen: importing it before would compete with the first page for the
-  interpreter (one core for Python code) and delay it.
+  interpreter (one core for Python code) and delay it. A run that starts meanwhile waits for
+  these imports to end first (:func:`settle`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ LATER = (
 _LOCK = threading.Lock()
 _STARTED: set[str] = set()
 _DEFERRED: list[Callable[[], object]] = []
+_THREADS: list[threading.Thread] = []
 
 
 def _once(name: str) -> bool:
@@ -153,4 +155,18 @@ def after_first_page() -> None:
     after the tasks :func:`defer` kept for then."""
     if not _once("after_first_page"):
         return
-    threading.Thread(target=_later, name="parcours-warm-later", daemon=True).start()
+    thread = threading.Thread(target=_later, name="parcours-warm-later", daemon=True)
+    _THREADS.append(thread)
+    thread.start()
+
+
+def settle() -> None:
+    """Wait until the background imports of :func:`after_first_page` are done (the frame
+    calls it first, in every run). Libraries look in ``sys.modules`` to know whether pandas
+    or pyarrow is there (narwhals, altair): a module being imported by another thread is
+    there half made (``partially initialized module 'pandas' has no attribute 'Timestamp'``),
+    so no script runs while they are imported. Only in the first seconds after the first
+    page; at once otherwise."""
+    for thread in _THREADS:
+        if thread.is_alive() and thread is not threading.current_thread():
+            thread.join()
