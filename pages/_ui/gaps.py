@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import polars as pl
 import streamlit as st
 
 from kpi import gaps
 from kpi.dataset import Dataset
-from kpi.ingest.gaps import gap_fact
+from kpi.ingest.gaps import daily_counts_from_events, gap_fact
 from pages._ui import compute, state
 from pages._ui.lang import t
 
@@ -21,7 +22,7 @@ def find(key: str, steps: tuple[str, ...], ds: Dataset) -> list[gaps.TrackingGap
 
     def compute_it() -> list[gaps.TrackingGap]:
         if ds.events.height and ds.has_timestamps and "ts" in ds.events.columns:
-            return gaps.gaps_in_events(ds.events, steps)
+            return tracking_gaps(_daily(key, ds), steps)
         if ds.counts is not None and ds.counts.height:
             return gaps.gaps_in_counts(ds.counts, steps)
         return []
@@ -29,6 +30,26 @@ def find(key: str, steps: tuple[str, ...], ds: Dataset) -> list[gaps.TrackingGap
     if key == state.digest():
         return compute.data_cached("gaps", compute_it, steps)
     return compute.cached("gaps", compute_it, steps)
+
+
+def tracking_gaps(daily: pl.DataFrame, steps: Sequence[str]) -> list[gaps.TrackingGap]:
+    """:func:`kpi.gaps.gaps_in_events` from the daily users of every step (``daily``): the
+    rows of ``steps`` are the daily counts it computes itself."""
+    names = [str(s) for s in dict.fromkeys(steps)]
+    return gaps.tracking_gaps(daily.filter(pl.col("step").is_in(names)), steps)
+
+
+def _daily(key: str, ds: Dataset) -> pl.DataFrame:
+    """Daily users of every step of the events (once per view or data, whatever the funnel's
+    steps: a step change only picks rows)."""
+
+    def compute_it() -> pl.DataFrame:
+        names = ds.events["step"].cast(pl.String).drop_nulls().unique().to_list()
+        return daily_counts_from_events(ds.events, names)
+
+    if key == state.digest():
+        return compute.data_cached("gaps_daily", compute_it)
+    return compute.cached("gaps_daily", compute_it)
 
 
 def sentence(g: gaps.TrackingGap, *, aggregated: bool = False) -> str:
