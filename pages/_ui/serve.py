@@ -51,8 +51,6 @@ def _defer_component_scan() -> None:
 
 
 def main(argv: list[str]) -> None:
-    # first: the demo data is read (polars, off the interpreter's lock) while Streamlit starts
-    threading.Thread(target=preload, name="parcours-preload", daemon=True).start()
     from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
@@ -65,6 +63,8 @@ def main(argv: list[str]) -> None:
     # process, whether it runs in a REPL (inspect.stack() over every module: 0.3 s of the first
     # visitor's first page)
     delta_generator._use_warning_has_been_displayed = True
+    # while Streamlit's server starts and the browser loads the frontend
+    threading.Thread(target=preload, name="parcours-preload", daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *argv]
     cli.main()
 

@@ -51,6 +51,9 @@ _LOCK = threading.Lock()
 _STARTED: set[str] = set()
 _DEFERRED: list[Callable[[], object]] = []
 _THREADS: list[threading.Thread] = []
+_timer: threading.Timer | None = None
+#: seconds without a script run before the background imports start
+LATER_DELAY = 1.0
 
 
 def _once(name: str) -> bool:
@@ -132,7 +135,8 @@ def first_page() -> None:
 
 
 def defer(task: Callable[[], object]) -> None:
-    """Run ``task`` once the first page is on screen (at once if it already is)."""
+    """Run ``task`` with the background imports of :func:`after_first_page` (at once if they
+    have started)."""
     with _LOCK:
         if "after_first_page" not in _STARTED:
             _DEFERRED.append(task)
@@ -151,22 +155,47 @@ def _later() -> None:
 
 
 def after_first_page() -> None:
-    """Start importing, in the background, what the other pages need (once per process),
-    after the tasks :func:`defer` kept for then."""
-    if not _once("after_first_page"):
-        return
-    thread = threading.Thread(target=_later, name="parcours-warm-later", daemon=True)
-    _THREADS.append(thread)
+    """Import, in the background, what the other pages need (once per process), after the
+    tasks :func:`defer` kept for then, once no script has run for :data:`LATER_DELAY`
+    seconds: the frame calls it at the end of every run (each call starts the wait again,
+    each run's start stops it: :func:`settle`), so the imports never compete with a page
+    being drawn and settling in the browser."""
+    global _timer
+    with _LOCK:
+        if "after_first_page" in _STARTED:
+            return
+        if _timer is not None:
+            _timer.cancel()
+        _timer = threading.Timer(LATER_DELAY, _start_later)
+        _timer.daemon = True
+        _timer.name = "parcours-warm-wait"
+        _timer.start()
+
+
+def _start_later() -> None:
+    global _timer
+    with _LOCK:
+        if _timer is not threading.current_thread() or "after_first_page" in _STARTED:
+            return  # stopped by a run that started meanwhile
+        _STARTED.add("after_first_page")
+        _timer = None
+        thread = threading.Thread(target=_later, name="parcours-warm-later", daemon=True)
+        _THREADS.append(thread)
     thread.start()
 
 
 def settle() -> None:
-    """Wait until the background imports of :func:`after_first_page` are done (the frame
-    calls it first, in every run). Libraries look in ``sys.modules`` to know whether pandas
-    or pyarrow is there (narwhals, altair): a module being imported by another thread is
-    there half made (``partially initialized module 'pandas' has no attribute 'Timestamp'``),
-    so no script runs while they are imported. Only in the first seconds after the first
-    page; at once otherwise."""
-    for thread in _THREADS:
-        if thread.is_alive() and thread is not threading.current_thread():
-            thread.join()
+    """Start of a run: stop the wait of :func:`after_first_page`, and wait until its
+    background imports are done if they are running. Libraries look in ``sys.modules`` to
+    know whether pandas or pyarrow is there (narwhals, altair): a module being imported by
+    another thread is there half made (``partially initialized module 'pandas' has no
+    attribute 'Timestamp'``), so no script runs while they are imported (only in the first
+    seconds of the server's life; at once otherwise)."""
+    global _timer
+    with _LOCK:
+        if _timer is not None:
+            _timer.cancel()
+            _timer = None
+        running = [t for t in _THREADS if t.is_alive() and t is not threading.current_thread()]
+    for thread in running:
+        thread.join()

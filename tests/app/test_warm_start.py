@@ -72,3 +72,27 @@ def test_the_sidebar_button_names_the_file_as_the_workbook_does():
     assert download.MIME == report.MIME
     for lang in ("en", "fr"):
         assert download.file_name(lang=lang) == report.file_name(lang=lang)
+
+
+def test_the_background_imports_wait_for_a_second_without_a_run(monkeypatch):
+    import time
+
+    monkeypatch.setattr(warm, "_STARTED", set())
+    monkeypatch.setattr(warm, "_THREADS", [])
+    monkeypatch.setattr(warm, "_DEFERRED", [])
+    monkeypatch.setattr(warm, "_timer", None)
+    monkeypatch.setattr(warm, "LATER_DELAY", 0.3)
+    monkeypatch.setattr(warm, "LATER", ("json",))
+    done: list[str] = []
+    warm.defer(lambda: done.append("scan"))
+    warm.after_first_page()  # the end of a run: the wait starts
+    warm.settle()  # a run starts within the wait: nothing is imported meanwhile
+    time.sleep(0.6)
+    assert warm._THREADS == [] and done == []
+    warm.after_first_page()  # that run's end: the wait starts again
+    time.sleep(0.6)
+    warm.settle()  # the imports started: the next run waits for them
+    assert len(warm._THREADS) == 1 and not warm._THREADS[0].is_alive()
+    assert done == ["scan"]
+    warm.defer(lambda: done.append("late"))  # after the start: at once
+    assert done == ["scan", "late"]
