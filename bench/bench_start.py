@@ -8,10 +8,11 @@
   same "finished" as ``bench_app.py``: the run's ``script_finished`` received, the app not
   running, nothing stale, the DOM quiet for ``--quiet`` ms). Split: process start → health
   check answers, then the browser's navigation start → finished.
-- Bytecode: ``--bytecode compiled`` (default) first compiles the checkout's modules into a
-  cache of the run's own (``PYTHONPYCACHEPREFIX``), as a server restarted after its first run
-  finds them; ``--bytecode as-is`` keeps the environment (with ``PYTHONDONTWRITEBYTECODE=1``
-  every start compiles the app's ~280 modules again: about 0.7 s more).
+- Bytecode: ``--bytecode compiled`` (default) first compiles the checkout's modules
+  (``__pycache__`` next to them, as any first run writes them), as a server restarted after
+  its first run finds them; ``--bytecode as-is`` keeps the environment (with
+  ``PYTHONDONTWRITEBYTECODE=1`` every start compiles the app's ~280 modules again: about
+  0.7 s more).
 
 Not a test. Run::
 
@@ -49,13 +50,13 @@ def python_of(repo: Path) -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def bytecode_env(repo: Path, mode: str, workdir: Path) -> dict[str, str]:
+def bytecode_env(repo: Path, mode: str) -> dict[str, str]:
     """The environment of the timed processes (see the module's docstring)."""
     env = dict(os.environ)
     if mode == "as-is":
         return env
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+    env.pop("PYTHONPYCACHEPREFIX", None)  # it would move site-packages' caches too
     subprocess.run(
         [python_of(repo), "-m", "compileall", "-q", "app.py", "pages", "kpi"],
         cwd=repo,
@@ -152,7 +153,7 @@ def main() -> None:
     args = ap.parse_args()
     repo = args.repo.resolve()
     workdir = Path(tempfile.mkdtemp(prefix="bench_start_"))
-    env = bytecode_env(repo, args.bytecode, workdir)
+    env = bytecode_env(repo, args.bytecode)
     print(f"repo {repo}; bytecode {args.bytecode}; {uptime()}", flush=True)
     helps = time_help(repo, args.reps, env)
     print(f"python -m kpi --help: {', '.join(f'{x:.2f}' for x in helps)} s", flush=True)

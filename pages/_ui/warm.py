@@ -53,7 +53,7 @@ _DEFERRED: list[Callable[[], object]] = []
 _THREADS: list[threading.Thread] = []
 _timer: threading.Timer | None = None
 #: seconds without a script run before the background imports start
-LATER_DELAY = 1.0
+LATER_DELAY = 2.0
 
 
 def _once(name: str) -> bool:
