@@ -106,7 +106,6 @@ def _option_values(**overrides: object) -> dict[str, Any]:
 
 def chosen_sections() -> list[str]:
     """The sheets picked on the Export page (all of them until the user chooses)."""
-
     return _sections(st.session_state.get("export_sections"))
 
 

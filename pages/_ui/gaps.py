@@ -20,9 +20,14 @@ def find(key: str, steps: tuple[str, ...], ds: Dataset) -> list[gaps.TrackingGap
     of the unfiltered data (``key``: ``state.digest()``) or of the view (``state.view_key()``),
     computed once (pages/_ui/compute.py)."""
 
+    # the daily counts first (their own cache entry; the demo's data cache holds one lock
+    # while it computes an entry, so one entry is not computed inside another)
+    events = bool(ds.events.height and ds.has_timestamps and "ts" in ds.events.columns)
+    daily = _daily(key, ds) if events else None
+
     def compute_it() -> list[gaps.TrackingGap]:
-        if ds.events.height and ds.has_timestamps and "ts" in ds.events.columns:
-            return tracking_gaps(_daily(key, ds), steps)
+        if daily is not None:
+            return tracking_gaps(daily, steps)
         if ds.counts is not None and ds.counts.height:
             return gaps.gaps_in_counts(ds.counts, steps)
         return []

@@ -74,3 +74,18 @@ def test_gaps_on_the_demo_data_are_the_funnels_own():
     daily = gaps.daily_counts_from_events(ds.events, names)
     for steps in (tuple(ds.steps), tuple(ds.steps[:3]), tuple(reversed(ds.steps))):
         assert gap_notes.tracking_gaps(daily, steps) == gaps.gaps_in_events(ds.events, steps)
+
+
+def test_the_data_and_funnel_pages_draw_their_gaps_on_the_demo_data():
+    """The demo's data-wide results are computed under one server lock: the gaps' daily
+    counts are their own entry, not computed inside the gaps' (which would wait forever)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT, errors_and_exceptions
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    for page in ("pages/data_view.py", "pages/funnel_view.py", "pages/data_view.py"):
+        at.switch_page(page).run()
+        assert errors_and_exceptions(at) == []
