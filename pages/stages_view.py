@@ -139,16 +139,36 @@ def _segment_table(frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi]) ->
         st.caption(t("stages.page.no_split"))
         return
     lang = current()
-    values = [_segment_value(v) for v in frame[segment].to_list()]
-    columns: dict[str, list[str]] = {segment: values}
     header = _segment_name(segment)
     config: dict = {segment: st.column_config.TextColumn(header[:1].upper() + header[1:])}
     for k in kpis:
-        if k.code not in codes:
-            continue
+        if k.code in codes:
+            config[k.code] = st.column_config.TextColumn(k.label(lang), help=k.formula(lang))
+    shown = _shown_table(frame, segment, [k for k in kpis if k.code in codes], lang)
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch")
+
+
+_SHOWN = "_st_shown_tables"
+
+
+def _shown_table(
+    frame: pl.DataFrame, segment: str, kpis: list[stages.Kpi], lang: Lang
+) -> pl.DataFrame:
+    """The segment table's figures as text in ``lang``, kept in the session for the same
+    table (the same frame object), KPIs and language: a rerun does not format them again."""
+    ident = (id(frame), segment, tuple((k.code, k.unit, k.currency) for k in kpis), lang)
+    kept: dict = st.session_state.setdefault(_SHOWN, {})
+    hit = kept.get(ident)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    columns: dict[str, list[str]] = {segment: [_segment_value(v) for v in frame[segment].to_list()]}
+    for k in kpis:
         columns[k.code] = _text_column(frame[k.code].to_list(), k.unit, k.currency)
-        config[k.code] = st.column_config.TextColumn(k.label(lang), help=k.formula(lang))
-    st.dataframe(pl.DataFrame(columns), column_config=config, hide_index=True, width="stretch")
+    shown = pl.DataFrame(columns)
+    if len(kept) >= 12:
+        kept.pop(next(iter(kept)))
+    kept[ident] = (frame, shown)
+    return shown
 
 
 st.title(tx("nav.stages"))

@@ -12,7 +12,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.special import betainc, betaincc
 
 __all__ = ["expected_loss", "prob_best", "prob_greater"]
 
@@ -75,6 +74,8 @@ def _greater_quad(a1: float, b1: float, a2: float, b2: float) -> float:
     P(X > Y) and P(Y > X) directly is used: a positive integrand keeps a tiny probability
     accurate (1e-30 stays 1e-30, not 0).
     """
+    from scipy.special import betainc
+
     t, w = _grid([(a1, b1), (a2, b2)])
     direct = float(np.sum(_weights(a1, b1, t, w) * betainc(a2, b2, t)))
     other = float(np.sum(_weights(a2, b2, t, w) * betainc(a1, b1, t)))
@@ -100,6 +101,8 @@ def expected_loss(xa: int, na: int, xb: int, nb: int) -> tuple[float, float]:
     = ∫₀¹ F_Y(t)·(1 − F_X(t)) dt: a positive integrand (no cancellation, tiny losses stay
     accurate), integrated by composite Gauss–Legendre quadrature.
     """
+    from scipy.special import betainc, betaincc
+
     pa, pb = (xa + 1.0, na - xa + 1.0), (xb + 1.0, nb - xb + 1.0)
     t, w = _grid([pa, pb])
     fa, fb = betainc(*pa, t), betainc(*pb, t)
@@ -116,6 +119,8 @@ def prob_best(arms: Sequence[tuple[int, int]]) -> list[float | None]:
     break points every posterior sd and each density normalised on the grid (no simulation;
     exact to ~1e-15 from small counts to 10⁹ visitors); None for a group without visitors.
     """
+    from scipy.special import betainc
+
     params = [(x + 1.0, n - x + 1.0) for x, n in arms if n > 0]
     if not params:
         return [None] * len(arms)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from kpi.abtest.bayes import prob_best
 from kpi.abtest.inputs import alpha_level, arm_counts
@@ -96,6 +95,8 @@ def compare_many(
 
     ``control`` defaults to the first group.
     """
+    from scipy import stats
+
     checked = _arms(arms)
     alpha = alpha_level(alpha)
     if correction not in ("holm", "bh", None):

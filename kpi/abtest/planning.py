@@ -16,9 +16,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.optimize import brentq
-from scipy.stats import norm
-
 from kpi.errors import InputError
 from kpi.words import Fact
 
@@ -80,6 +77,8 @@ def _round_up(n: float) -> int:
 
 
 def _power_prop_test_n(p1: float, p2: float, alpha: float, power: float) -> float:
+    from scipy.stats import norm
+
     z_a = norm.isf(alpha / 2)
     z_b = norm.ppf(power)
     p_bar = (p1 + p2) / 2
@@ -111,6 +110,8 @@ def sample_size_evan_miller(
     variance uses the baseline twice instead of the pooled rate. 20 % → 25 % gives 1,031
     (1,030.2 before rounding; his page shows 1,030).
     """
+    from scipy.stats import norm
+
     alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
     p1, p2 = _rates(baseline, mde, relative)
@@ -129,6 +130,8 @@ def sample_size_relative_delta(
     variance of the ratio of two rates. Needs more visitors than the other two formulas
     (88,755.1 → 88,756 for 2 % → 2.2 %).
     """
+    from scipy.stats import norm
+
     alpha = _check_level("alpha", alpha)
     power = _check_level("power", power)
     p1, p2 = _rates(baseline, mde, relative)
@@ -245,6 +248,8 @@ def mde_for_sample(
             Fact("ab.plan.too_few", visitors=n, baseline=p1), Fact("ab.plan.hint_too_few")
         )
     lo = 1e-15 * max(p1, 1e-300)
+    from scipy.optimize import brentq
+
     delta = brentq(
         lambda d: _power_prop_test_n(p1, p1 + d, alpha, power) - n,
         lo,
@@ -270,6 +275,8 @@ def power_at(
     :func:`sample_size`: power = Φ((|p2 − p1|·√n − z_{1−α/2}·√(2·p̄·q̄)) / √(p1·q1 + p2·q2)),
     p̄ = (p1 + p2)/2, p2 = baseline·(1 + mde) when ``relative`` else baseline + mde.
     """
+    from scipy.stats import norm
+
     alpha = _check_level("alpha", alpha)
     p1, p2 = _rates(baseline, mde, relative)
     n = _visitors(visitors_per_variant)

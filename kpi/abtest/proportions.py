@@ -15,8 +15,6 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from scipy import stats
-
 from kpi.abtest.bayes import expected_loss, prob_greater
 from kpi.abtest.inputs import alpha_level, arm_counts
 from kpi.words import Fact
@@ -28,6 +26,8 @@ Interval = tuple[float, float]
 
 def wilson(x: int, n: int, alpha: float) -> Interval | None:
     """Wilson score interval: (p̂ + z²/2n ± z·√(p̂q̂/n + z²/4n²)) / (1 + z²/n), clipped to [0, 1]."""
+    from scipy import stats
+
     if n == 0:
         return None
     z = float(stats.norm.isf(alpha / 2))
@@ -53,6 +53,8 @@ def newcombe(xa: int, na: int, xb: int, nb: int, alpha: float) -> Interval | Non
 
 def katz(xa: int, na: int, xb: int, nb: int, alpha: float) -> Interval | None:
     """Katz log interval for pB/pA − 1: exp(ln(pB/pA) ± z·√(1/xB − 1/nB + 1/xA − 1/nA)) − 1."""
+    from scipy import stats
+
     if na == 0 or nb == 0 or xa == 0 or xb == 0 or (xa == na and xb == nb):
         return None  # undefined, or no variance at all (both at 100 %)
     z = stats.norm.isf(alpha / 2)
@@ -123,6 +125,8 @@ def compare(
     0 conversions in both groups, 100 % in both, or an empty group return an explained
     neutral result (``explanation`` set, undefined numbers None, ``significant`` False).
     """
+    from scipy import stats
+
     xa, na = arm_counts(conversions_a, visitors_a, "A")
     xb, nb = arm_counts(conversions_b, visitors_b, "B")
     alpha = alpha_level(alpha)

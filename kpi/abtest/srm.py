@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from kpi.abtest.inputs import count
 from kpi.errors import InputError
@@ -57,6 +56,8 @@ def srm_p_value(observed: Sequence[int], weights: Sequence[float] | None = None)
     χ² = Σ (O_i − E_i)²/E_i with E_i = w_i/Σw · ΣO, df = k − 1 (scipy ``chisquare``);
     equal shares when ``weights`` is None; 1.0 when there are no visitors at all.
     """
+    from scipy import stats
+
     obs, w = _observed(observed, weights)
     total = sum(obs)
     if total == 0:

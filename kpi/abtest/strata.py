@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from kpi.abtest.inputs import alpha_level, arm_counts
 from kpi.abtest.proportions import ABResult, Interval, compare
@@ -63,6 +62,8 @@ def cmh_test(
     Var(a) = row₁·row₂·col₁·col₂/(t²(t − 1)), df 1 (= statsmodels ``StratifiedTable``).
     Segments with fewer than 2 people are skipped.
     """
+    from scipy import stats
+
     alpha = alpha_level(alpha)
     segs = _segments(strata)
     tab = np.array([[xb, nb - xb, xa, na - xa] for _, (xa, na, xb, nb) in segs], dtype=float)

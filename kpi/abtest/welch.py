@@ -7,8 +7,6 @@ import math
 import numbers
 from dataclasses import dataclass
 
-from scipy import stats
-
 from kpi.abtest.inputs import alpha_level, count
 from kpi.abtest.proportions import Interval
 from kpi.errors import InputError
@@ -53,6 +51,8 @@ def welch(
     (= scipy ``ttest_ind(equal_var=False)``). A group with fewer than 2 visitors or no
     variation in either group gives an explained neutral result.
     """
+    from scipy import stats
+
     alpha = alpha_level(alpha)
     na = count(n_a, Fact("ab.input.what_visitors", group="A"))
     nb = count(n_b, Fact("ab.input.what_visitors", group="B"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -127,17 +128,23 @@ def neutral_words(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Large labels and titles, readable on a projector; numbers and dates in the view's
     locale."""
+    # what chart.configure_axis(...).configure_legend(...)… set, on one copy of the chart
+    # (each configure_* call copies the whole chart again)
     chart = chart.copy(deep=["config"])  # type: ignore[attr-defined]
     if chart.config is alt.Undefined:
         chart.config = alt.Config()
-    chart.config["locale"] = locale()
-    return (
-        chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=200)
-        .configure_title(fontSize=TITLE_SIZE, anchor="start")
-        .configure_text(fontSize=FONT_SIZE)
-        .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+    config = chart.config
+    config["locale"] = locale()
+    config["axis"] = alt.AxisConfig(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=260
     )
+    config["legend"] = alt.LegendConfig(
+        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, symbolSize=200
+    )
+    config["title"] = alt.TitleConfig(fontSize=TITLE_SIZE, anchor="start")
+    config["text"] = alt.MarkConfig(fontSize=FONT_SIZE)
+    config["header"] = alt.HeaderConfig(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+    return chart
 
 
 def lines(title: Fact | str, width: int = 22) -> str | list[str]:
@@ -210,7 +217,23 @@ def segment_scale(segment: str, shown: Sequence[str]) -> alt.Scale:
 
 def show(chart: alt.TopLevelMixin, *, key: str | None = None) -> None:
     """Draw a chart full width with the shared configuration."""
-    st.altair_chart(configure(chart), width="stretch", key=key)
+    spec = _spec(configure(chart))
+    if spec is None:  # another Streamlit
+        st.altair_chart(configure(chart), width="stretch", key=key)
+    else:
+        st.vega_lite_chart(spec=spec, width="stretch", key=key)
+
+
+def _spec(chart: alt.TopLevelMixin) -> dict | None:
+    """The Vega-Lite spec Streamlit draws for ``chart`` (None: this Streamlit has no such
+    conversion). Altair checks a spec against the Vega-Lite schema (jsonschema: tens of ms
+    per chart); the charts are checked so in the tests, which draw every one of them."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:
+        return None
+    checked = chart if "PYTEST_CURRENT_TEST" in os.environ else _Unchecked(chart)
+    return _convert_altair_to_vega_lite_spec(checked)  # type: ignore[arg-type]
 
 
 _SPECS = "_chart_specs"
@@ -230,6 +253,16 @@ def _fingerprint(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((str(k), _fingerprint(v)) for k, v in value.items()))
     return repr(value)
+
+
+class _Unchecked:
+    """A chart whose ``to_dict`` skips altair's schema validation (the same dict)."""
+
+    def __init__(self, chart: alt.TopLevelMixin) -> None:
+        self.chart = chart
+
+    def to_dict(self, **kwargs: Any) -> dict:
+        return self.chart.to_dict(validate=False, **kwargs)  # type: ignore[call-arg]
 
 
 def draw(
@@ -253,12 +286,10 @@ def draw(
     spec = specs.get(ident)
     if spec is None:
         chart = configure(build(*args, **kwargs))
-        try:
-            from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-        except ImportError:  # another Streamlit: draw it without keeping the spec
+        spec = _spec(chart)
+        if spec is None:  # another Streamlit: draw it without keeping the spec
             st.altair_chart(chart, width="stretch", key=key)
             return
-        spec = _convert_altair_to_vega_lite_spec(chart)
         specs[ident] = spec
         while len(specs) > _SPECS_KEEP:
             specs.popitem(last=False)

@@ -9,15 +9,29 @@ sheet choice from the Export page, the A/B result from the A/B page.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
 from kpi import alerts
 from kpi.errors import ParcoursError
-from kpi.report import MIME, SECTIONS, ReportOptions, build_workbook, file_name
 from pages._ui import settings, state
 from pages._ui.lang import t, tx
+
+if TYPE_CHECKING:
+    from kpi.report import ReportOptions
+    from kpi.settings import FunnelSettings
+
+#: kpi.report.MIME and kpi.report.file_name (a test checks they are the same): the sidebar's
+#: button is drawn on every page, and kpi.report (openpyxl) is imported only to build the file
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_name(lang: str = "en") -> str:
+    """parcours-summary-YYYY-MM-DD.xlsx (fr: parcours-synthese-…), UTC date."""
+    stem = "parcours-synthese" if lang == "fr" else "parcours-summary"
+    return f"{stem}-{datetime.now(UTC):%Y-%m-%d}.xlsx"
 
 
 def _param(name: str) -> str | None:
@@ -30,7 +44,11 @@ def _param(name: str) -> str | None:
 def funnel_settings() -> dict:
     """Steps, order, window and breakdown as set on the Funnel page (or its defaults), as
     ReportOptions fields: a thin delegate of :func:`pages._ui.settings.funnel_settings`."""
-    s = settings.funnel_settings()
+    return report_fields(settings.funnel_settings())
+
+
+def report_fields(s: FunnelSettings) -> dict:
+    """The ReportOptions fields of funnel settings ``s`` (what :func:`funnel_settings` gives)."""
     return {
         "steps": s.steps or None,
         "order": s.order,
@@ -58,6 +76,13 @@ def current_options(**overrides: object) -> ReportOptions:
     """ReportOptions for the current session: the view's funnel settings (one
     :class:`~kpi.settings.FunnelSettings`), thresholds, A/B result, the page's language, and
     the session's computed View (so the workbook reuses what the pages computed)."""
+    from kpi.report import ReportOptions
+
+    return ReportOptions(**_option_values(**overrides))  # type: ignore[arg-type]
+
+
+def _option_values(**overrides: object) -> dict[str, Any]:
+    """The fields of :func:`current_options`, read from the session (in the script run)."""
     from pages._ui import compute, lang
 
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
@@ -76,12 +101,17 @@ def current_options(**overrides: object) -> ReportOptions:
         "kpi_segment": st.session_state.get("st_by"),
     }
     opts.update(overrides)
-    return ReportOptions(**opts)  # type: ignore[arg-type]
+    return opts
 
 
 def chosen_sections() -> list[str]:
     """The sheets picked on the Export page (all of them until the user chooses)."""
-    picked = st.session_state.get("export_sections")
+    return _sections(st.session_state.get("export_sections"))
+
+
+def _sections(picked: Sequence[str] | None) -> list[str]:
+    from kpi.report import SECTIONS
+
     return [s for s in picked if s in SECTIONS] if picked else list(SECTIONS)
 
 
@@ -101,10 +131,17 @@ def report_button(
     filters = state.current_filters()
     if ds_full is None or filters is None:
         return
-    opts = options or current_options()
-    secs = list(sections) if sections is not None else chosen_sections()
+    # read now (the session), made into kpi.report's options on click (openpyxl is imported
+    # only then)
+    values = _option_values() if options is None else None
+    lang = options.lang if options is not None else values["lang"]  # type: ignore[index]
+    picked = list(sections) if sections is not None else st.session_state.get("export_sections")
 
     def build() -> bytes:  # runs on click, maybe in another thread: uses only captured values
+        from kpi.report import ReportOptions, build_workbook
+
+        opts = options if options is not None else ReportOptions(**values)  # type: ignore[arg-type]
+        secs = list(picked) if sections is not None else _sections(picked)
         try:
             return build_workbook(ds_full, filters, options=opts, sections=secs)
         except ParcoursError:  # e.g. funnel steps that this data does not have
@@ -120,7 +157,7 @@ def report_button(
     target.download_button(
         tx("frame.excel.label"),
         data=build,
-        file_name=file_name(lang=opts.lang),
+        file_name=file_name(lang=lang),
         mime=MIME,
         on_click="ignore",
         icon=":material/download:",

@@ -13,7 +13,7 @@ after it, with the option value itself in the URL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -40,6 +40,7 @@ __all__ = [
     "UNIT_OPTIONS",
     "WINDOW",
     "counts_mode",
+    "default_funnel_settings",
     "default_steps",
     "funnel_segments",
     "funnel_settings",
@@ -211,7 +212,18 @@ def funnel_settings(ds: Dataset | None = None) -> FunnelSettings:
         # a shared link may name steps of someone else's data: keep the ones this data has
         known = set(known_steps(ds))
         raw = tuple(s for s in raw if s in known) or (() if STEPS in st.session_state else None)
+    return _settings(ds, raw, _param)
 
+
+def default_funnel_settings(ds: Dataset | None) -> FunnelSettings:
+    """The funnel settings of a view whose widgets, URL and Funnel page say nothing (the
+    defaults :func:`funnel_settings` gives a new session), read outside any script run."""
+    return _settings(ds, None, lambda name: None)
+
+
+def _settings(
+    ds: Dataset | None, raw: tuple[str, ...] | None, _param: Callable[[str], object | None]
+) -> FunnelSettings:
     unit = str(_param(UNIT) or DEFAULT_WINDOW_UNIT)
     if unit == _LEGACY_NO_WINDOW:
         unit = NO_WINDOW

@@ -133,6 +133,13 @@ def _options(ds: Dataset, col: str) -> list[str]:
     return compute.data_cached("filter_options", lambda: _count_options(ds, col), col)
 
 
+def _date_bounds(ds: Dataset) -> tuple[date, date] | None:
+    """The period widget's bounds (once per data: a min and a max over every event)."""
+    from pages._ui import compute
+
+    return compute.data_cached("date_bounds", lambda: date_bounds(ds))
+
+
 def _count_options(ds: Dataset, col: str) -> list[str]:
     counts = (
         ds.users.group_by(pl.col(col).cast(pl.String).fill_null(NONE).alias(col))
@@ -202,7 +209,7 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
     """
     link = link or RequestedView()
     box.markdown("### " + t("filters.title"))
-    bounds = date_bounds(ds)
+    bounds = _date_bounds(ds)
     start = end = None
     if bounds is not None:
         lo, hi = bounds

@@ -138,9 +138,22 @@ def preload_demo() -> tuple[list[ParsedFile], tuple[Dataset | None, ParcoursErro
     """
     with _DEMO_LOCK:
         if not _DEMO:
-            fs = [parse(p.name, p.read_bytes()) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
+            fs = [_parse_demo(p) for p in sorted(DEMO_DIR.iterdir()) if p.is_file()]
             _DEMO.append((fs, build(fs)))
         return _DEMO[0]
+
+
+def _parse_demo(path: Path) -> ParsedFile:
+    """:func:`parse` of a committed demo file, its table from the store next to it when that
+    was read from these very bytes (:mod:`pages._ui.demo_store`), else from the file."""
+    from pages._ui import demo_store
+
+    data = path.read_bytes()
+    table = demo_store.table_of(path, data)
+    if table is None:
+        return parse(path.name, data)
+    roles = detect_roles(table.frame, filename=path.name)
+    return ParsedFile(name=path.name, digest=_digest(data), data=data, table=table, roles=roles)
 
 
 def files() -> list[ParsedFile]:
