@@ -6,9 +6,7 @@ events; small cases are checked by hand."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -273,27 +271,7 @@ def test_a_segment_value_that_looks_like_sql_filters_on_itself(con) -> None:
 
 
 # ------------------------------------------------------------------------------ Spark
-# A session for the whole run; h5's tests/engine/conftest.py provides the same fixture (the
-# lead keeps one of the two when merging). Skipped only when Java is missing and
-# PARCOURS_REQUIRE_SPARK is unset (CI sets it).
-
-
-@pytest.fixture(scope="session")
-def spark():
-    if shutil.which("java") is None and not os.environ.get("PARCOURS_REQUIRE_SPARK"):
-        pytest.skip("Java is missing (set PARCOURS_REQUIRE_SPARK=1 to fail instead)")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("parcours-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+# the session-scoped ``spark`` fixture of tests/engine/conftest.py (one session for the run)
 
 
 def spark_table(spark, events: pl.DataFrame) -> EngineTable:
