@@ -107,12 +107,12 @@ def key_value(lists: nw.Expr, key: str, value_fields: Sequence[str], max_len: in
 
 def with_key_values(
     frame: nw.LazyFrame,
-    lookups: Mapping[str, tuple[nw.Expr, Any, str, Sequence[str], int]],
+    lookups: Mapping[str, tuple[nw.Expr, tuple[str, ...], str, Sequence[str], int]],
 ) -> nw.LazyFrame:
-    """``frame`` with one column per lookup ``name -> (lists, native_lists, key, value_fields,
+    """``frame`` with one column per lookup ``name -> (lists, path, key, value_fields,
     max_len)``: the value of ``key`` in the key/value lists (:func:`key_value`). ``lists`` is
-    the narwhals expression of the list column, ``native_lists`` the same as a polars
-    expression (used on polars only)."""
+    the narwhals expression of the list column, ``path`` its column and record fields (for the
+    native readings of polars and DuckDB)."""
     if not lookups:
         return frame
     if not frame.implementation.is_polars():
@@ -124,9 +124,8 @@ def with_key_values(
         )
     native = frame.to_native()
     records = {
-        f"{name}__record": native_lists.list.eval(
-            pl.element().filter(pl.element().struct.field("key") == key)
-        )
+        f"{name}__record": _polars_path(native_lists)
+        .list.eval(pl.element().filter(pl.element().struct.field("key") == key))
         .list.first()
         .struct.field("value")
         for name, (_, native_lists, key, _fields, _n) in lookups.items()
@@ -137,6 +136,13 @@ def with_key_values(
         for name, (_, _, _key, fields, _n) in lookups.items()
     }
     return with_records.with_columns(**typed).drop(*records)
+
+
+def _polars_path(path: Sequence[str]) -> pl.Expr:
+    expr = pl.col(path[0])
+    for p in path[1:]:
+        expr = expr.struct.field(p)
+    return expr
 
 
 def _typed(value: nw.Expr, used: Sequence[str]) -> nw.Expr:

@@ -186,13 +186,6 @@ def _nested_expr(path: ColumnPath) -> nw.Expr:
     return expr
 
 
-def _polars_path(path: tuple[str, ...]) -> pl.Expr:
-    expr = pl.col(path[0])
-    for p in path[1:]:
-        expr = expr.struct.field(p)
-    return expr
-
-
 # --------------------------------------------------------------------------------------------
 # sample and detection
 
@@ -297,7 +290,7 @@ def map_roles(
     lookups = {
         f"_kv{i}": (
             _nested_expr(ColumnPath("field", p.path)),
-            _polars_path(p.path),
+            p.path,
             p.key,
             p.value_fields,
             p.max_len,

@@ -12,6 +12,7 @@ so that pandas never stands in between.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable
@@ -100,6 +101,7 @@ def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
     _pyspark()
     _reachable(url, secrets, default_port=15002)
     error = None
+    session = None
     try:
         from pyspark.sql.connect.session import SparkSession as RemoteSession
 
@@ -117,6 +119,9 @@ def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
             ),
             Fact("engine_source.hint.connection"),
         )
+        if session is not None:  # its channel would go on retrying in the background
+            with contextlib.suppress(Exception):
+                session.client.close()  # no RPC: the server did not answer
     if error is not None:
         raise error
     return session

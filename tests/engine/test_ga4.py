@@ -146,10 +146,10 @@ def test_key_value_lookup_on_every_backend(backend, to_native) -> None:
     frame = nw.from_native(to_native(KV, backend))
     frame = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     lookups = {
-        "a": (nw.col("params"), pl.col("params"), "a", ("int_value",), 3),
-        "b": (nw.col("params"), pl.col("params"), "b", ("string_value",), 3),
-        "c": (nw.col("params"), pl.col("params"), "c", ("double_value",), 3),
-        "z": (nw.col("params"), pl.col("params"), "z", ("string_value",), 3),
+        "a": (nw.col("params"), ("params",), "a", ("int_value",), 3),
+        "b": (nw.col("params"), ("params",), "b", ("string_value",), 3),
+        "c": (nw.col("params"), ("params",), "c", ("double_value",), 3),
+        "z": (nw.col("params"), ("params",), "z", ("string_value",), 3),
     }
     out = with_key_values(frame, lookups).select("n", "a", "b", "c", "z").sort("n")
     got = out.collect("polars").to_native()
