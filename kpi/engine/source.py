@@ -337,6 +337,12 @@ def _label(spec: SourceSpec, table: str | None) -> str:
 # DuckDB -------------------------------------------------------------------------------------
 
 
+def _quiet(con: Any) -> Any:
+    """No progress bars on the command line's terminal (DuckDB draws them on long queries)."""
+    con.execute("SET enable_progress_bar = false")  # a constant, no user value
+    return con
+
+
 def _duckdb_connection(spec: SourceSpec) -> Any:
     import duckdb
 
@@ -347,7 +353,7 @@ def _duckdb_connection(spec: SourceSpec) -> Any:
         )
     error = None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = _quiet(duckdb.connect(str(path), read_only=True))
     except Exception as exc:  # every driver error becomes a message
         error = InputError(
             Fact("engine_source.not_duckdb", path=spec.label, reason=_short(exc)),
@@ -448,7 +454,7 @@ def _open_parquet(spec: SourceSpec, table: str | None) -> OpenSource:
         )
     hive = root.is_dir() and _hive(root, files)
     tmp = tempfile.mkdtemp(prefix="parcours-duckdb-")
-    con = duckdb.connect(":memory:")
+    con = _quiet(duckdb.connect(":memory:"))
     opened = OpenSource(
         None,
         _label(spec, table),
