@@ -28,6 +28,8 @@ from kpi.words import Fact, Lang, render
 
 if TYPE_CHECKING:
     from kpi.dataset import Dataset
+    from kpi.export.workbook import ReportOptions
+    from kpi.filters import Filters
 
 EXIT_OK, EXIT_ERROR, EXIT_RED_FLAGS = 0, 2, 3
 
@@ -275,35 +277,24 @@ def _segments(specs: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
-def _report(args: argparse.Namespace) -> int:
+def view_request(
+    args: argparse.Namespace,
+    lang: Lang,
+    columns: Sequence[str],
+    segments_shown: Sequence[str],
+    source_label: str | None,
+) -> tuple[Filters, ReportOptions, list[str]]:
+    """The view the options ask for (filters, report options, sheets), the same for files and
+    for a connected source; ``columns``: the segment columns a filter may name."""
     from kpi import alerts
-    from kpi.export.workbook import SECTIONS, ReportOptions, build_workbook, view_for
+    from kpi.export.workbook import SECTIONS, ReportOptions
     from kpi.filters import Filters
     from kpi.settings import FunnelSettings
 
-    lang = _lang(args)
-
-    if getattr(args, "source", None):
-        from kpi.engine.cli import engine_report
-
-        return engine_report(args)
-    if getattr(args, "table", None):
-        raise _Fail(Fact("cli_source.table_without_source"))
-    if not args.files:
-        raise _Fail(Fact("cli_source.nothing_to_read"))
-    started = time.perf_counter()
-    files = [Path(f) for f in args.files]
-    for p in files:
-        if not p.is_file():
-            raise _Fail(Fact("cli.no_such_file", path=str(p)))
-    roles = _roles(args.role, files)
-    ds = _streamed(args, files, roles) if _wants_stream(args, files) else None
-    if ds is None:
-        ds = _in_memory(args, files, roles)
     segments = _segments(args.filter)
     for col in segments:
-        if col not in ds.users.columns:
-            raise _Fail(Fact("cli.filter.no_segment", segment=col, segments=list(ds.segments)))
+        if col not in columns:
+            raise _Fail(Fact("cli.filter.no_segment", segment=col, segments=list(segments_shown)))
     if args.start and args.end and args.start > args.end:
         raise _Fail(Fact("cli.from_after_to"))
     filters = Filters(start=args.start, end=args.end, segments=segments)
@@ -326,11 +317,39 @@ def _report(args: argparse.Namespace) -> int:
         cohort_grain=args.cohort_grain,
         thresholds=thresholds,
         title=args.title,
-        source_label=", ".join(p.name for p in files),
+        source_label=source_label,
         lang=lang,
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
+    )
+    return filters, options, sections
+
+
+def _report(args: argparse.Namespace) -> int:
+    from kpi.export.workbook import build_workbook, view_for
+
+    lang = _lang(args)
+
+    if getattr(args, "source", None):
+        from kpi.engine.cli import engine_report
+
+        return engine_report(args)
+    if getattr(args, "table", None):
+        raise _Fail(Fact("cli_source.table_without_source"))
+    if not args.files:
+        raise _Fail(Fact("cli_source.nothing_to_read"))
+    started = time.perf_counter()
+    files = [Path(f) for f in args.files]
+    for p in files:
+        if not p.is_file():
+            raise _Fail(Fact("cli.no_such_file", path=str(p)))
+    roles = _roles(args.role, files)
+    ds = _streamed(args, files, roles) if _wants_stream(args, files) else None
+    if ds is None:
+        ds = _in_memory(args, files, roles)
+    filters, options, sections = view_request(
+        args, lang, ds.users.columns, ds.segments, ", ".join(p.name for p in files)
     )
     from kpi.export.text import view_text, words
 

@@ -98,44 +98,12 @@ def engine_report(args: argparse.Namespace) -> int:
 def _write(
     args: argparse.Namespace, table: Any, started: float, lang: Any, view_cls: Any, raw: Any
 ) -> int:
-    from kpi import alerts
-    from kpi.__main__ import EXIT_OK, EXIT_RED_FLAGS, _Fail, _say, _segments, parse_window
+    from kpi.__main__ import EXIT_OK, EXIT_RED_FLAGS, _Fail, _say, view_request
     from kpi.export.text import view_text, words
-    from kpi.export.workbook import SECTIONS, ReportOptions, write_workbook
-    from kpi.filters import Filters
-    from kpi.settings import FunnelSettings
+    from kpi.export.workbook import write_workbook
 
-    segments = _segments(args.filter)
-    for col in segments:
-        if col not in table.segments:
-            raise _Fail(Fact("cli.filter.no_segment", segment=col, segments=list(table.segments)))
-    if args.start and args.end and args.start > args.end:
-        raise _Fail(Fact("cli.from_after_to"))
-    filters = Filters(start=args.start, end=args.end, segments=segments)
-    thresholds = alerts.Thresholds(
-        min_conversion=args.min_conversion,
-        max_cart_abandonment=args.max_cart_abandonment,
-        max_bounce=args.max_bounce,
-        max_session_duration_drop=args.max_duration_drop,
-    )
-    steps = tuple(s.strip() for s in args.steps.split(",") if s.strip()) if args.steps else None
-    window = None if args.window.strip().lower() in ("", "none") else parse_window(args.window)
-    options = ReportOptions(
-        funnel=FunnelSettings(
-            steps=steps or None,
-            order=args.order,
-            window=window,
-            open_funnel=args.open_funnel,
-            segment=args.segment,
-        ),
-        cohort_grain=args.cohort_grain,
-        thresholds=thresholds,
-        title=args.title,
-        source_label=table.label or None,
-        lang=lang,
-    )
-    sections = (
-        [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
+    filters, options, sections = view_request(
+        args, lang, table.segments, table.segments, table.label or None
     )
     view = view_cls(table, filters, options.settings, cohort_grain=args.cohort_grain, raw=raw)
     _ = view.steps, view.segment  # explicit steps or segment the table lacks: said now
