@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpi.errors import InputError, ParcoursError
 from kpi.words import Fact, Lang, render
@@ -277,6 +277,20 @@ def _segments(specs: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
+def exit_for_flags(args: argparse.Namespace, view: Any, thresholds: Any, lang: Lang) -> int:
+    """With --fail-on-red-flags, the view's red flags on stderr and EXIT_RED_FLAGS; else 0."""
+    from kpi.export.text import words
+
+    flags = view.red_flags(thresholds) if args.fail_on_red_flags else []
+    for f in flags:
+        level = render(f"cli.flag.{'alert' if f.level == 'alert' else 'warning'}", lang)
+        fact = Fact(
+            "cli.flag", level=level, title=words(f.title, lang), message=words(f.message, lang)
+        )
+        print(render(fact, lang), file=sys.stderr)
+    return EXIT_RED_FLAGS if flags else EXIT_OK
+
+
 def view_request(
     args: argparse.Namespace,
     lang: Lang,
@@ -351,7 +365,7 @@ def _report(args: argparse.Namespace) -> int:
     filters, options, sections = view_request(
         args, lang, ds.users.columns, ds.segments, ", ".join(p.name for p in files)
     )
-    from kpi.export.text import view_text, words
+    from kpi.export.text import view_text
 
     _say(args, "cli.building", view=view_text(filters, lang))
     view = view_for(ds, filters, options)  # one computation: the workbook and the red flags
@@ -369,25 +383,7 @@ def _report(args: argparse.Namespace) -> int:
         kb=len(data) / 1024,
         seconds=time.perf_counter() - started,
     )
-    if args.fail_on_red_flags:
-        flags = view.red_flags(options.thresholds)
-        if flags:
-            for f in flags:
-                level = render(f"cli.flag.{'alert' if f.level == 'alert' else 'warning'}", lang)
-                print(
-                    render(
-                        Fact(
-                            "cli.flag",
-                            level=level,
-                            title=words(f.title, lang),
-                            message=words(f.message, lang),
-                        ),
-                        lang,
-                    ),
-                    file=sys.stderr,
-                )
-            return EXIT_RED_FLAGS
-    return EXIT_OK
+    return exit_for_flags(args, view, options.thresholds, lang)
 
 
 def _wants_stream(args: argparse.Namespace, files: Sequence[Path]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -507,3 +507,19 @@ def _segments(row: dict[str, object], keys: list[str]) -> dict[str, list[Fact]]:
             for k in keys
         ]
     }
+
+
+def view_red_flags(view: Any, thresholds: Thresholds | None = None) -> list[RedFlag]:
+    """Every red flag of a view (``kpi.view.View`` or ``kpi.engine.view.EngineView``: its
+    KPIs, funnel and monthly durations, vs the previous period when there is one)."""
+    t = thresholds or Thresholds()
+    cols = ["step", "users", "conversion", "step_conversion"]
+    current, prev = view.funnel(), view.previous_funnel()
+    return red_flags(
+        view.kpis(),
+        view.previous_kpis(),
+        funnel_current=current.select(cols) if current is not None else None,
+        funnel_previous=prev.select(cols) if prev is not None else None,
+        monthly_duration=view.monthly_duration(),
+        thresholds=t,
+    )

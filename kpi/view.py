@@ -704,20 +704,7 @@ class View:
     def red_flags(self, thresholds: alerts.Thresholds | None = None) -> list[alerts.RedFlag]:
         """Every red flag of the view (vs the previous period when there is one)."""
         t = thresholds or alerts.Thresholds()
-        cols = ["step", "users", "conversion", "step_conversion"]
-
-        def compute() -> list[alerts.RedFlag]:
-            current, prev = self.funnel(), self.previous_funnel()
-            return alerts.red_flags(
-                self.kpis(),
-                self.previous_kpis(),
-                funnel_current=current.select(cols) if current is not None else None,
-                funnel_previous=prev.select(cols) if prev is not None else None,
-                monthly_duration=self.monthly_duration(),
-                thresholds=t,
-            )
-
-        return self.memo(f"flags|{t!r}", compute)
+        return self.memo(f"flags|{t!r}", lambda: alerts.view_red_flags(self, t))
 
     # ------------------------------------------------------------------ after the purchase
     def purchase(self) -> str:

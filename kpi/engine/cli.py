@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kpi.errors import ParcoursError
-from kpi.words import Fact, render
+from kpi.words import Fact
 
 __all__ = ["engine_report", "source_roles"]
 
@@ -98,8 +97,8 @@ def engine_report(args: argparse.Namespace) -> int:
 def _write(
     args: argparse.Namespace, table: Any, started: float, lang: Any, view_cls: Any, raw: Any
 ) -> int:
-    from kpi.__main__ import EXIT_OK, EXIT_RED_FLAGS, _Fail, _say, view_request
-    from kpi.export.text import view_text, words
+    from kpi.__main__ import _Fail, _say, exit_for_flags, view_request
+    from kpi.export.text import view_text
     from kpi.export.workbook import write_workbook
 
     filters, options, sections = view_request(
@@ -118,22 +117,4 @@ def _write(
     _say(
         args, "cli.wrote", path=str(out), kb=len(data) / 1024, seconds=time.perf_counter() - started
     )
-    if args.fail_on_red_flags:
-        flags = view.red_flags(options.thresholds)
-        if flags:
-            for f in flags:
-                level = render(f"cli.flag.{'alert' if f.level == 'alert' else 'warning'}", lang)
-                print(
-                    render(
-                        Fact(
-                            "cli.flag",
-                            level=level,
-                            title=words(f.title, lang),
-                            message=words(f.message, lang),
-                        ),
-                        lang,
-                    ),
-                    file=sys.stderr,
-                )
-            return EXIT_RED_FLAGS
-    return EXIT_OK
+    return exit_for_flags(args, view, options.thresholds, lang)
