@@ -13,7 +13,7 @@ builds one for its workbook.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Literal
@@ -49,6 +49,22 @@ def _event_steps(ds: Dataset) -> list[str]:
     if "step" not in ds.events.columns or ds.events.height == 0:
         return []
     return ds.events["step"].unique(maintain_order=True).drop_nulls().to_list()
+
+
+def checked_steps(
+    requested: Sequence[str] | None, default: Sequence[str], event_steps: Sequence[str]
+) -> list[str]:
+    """The funnel steps of a view: the ones asked for (each must be an event of the data:
+    an explained error names the unknown ones), else ``default``."""
+    steps = list(requested or default)
+    known = set(event_steps)
+    unknown = [x for x in steps if x not in known] if event_steps else []
+    if requested and unknown:
+        raise InputError(
+            Fact("export.error.unknown_steps", steps=unknown),
+            Fact("export.error.unknown_steps_hint", steps=[str(x) for x in event_steps[:20]]),
+        )
+    return steps
 
 
 class PeriodCache:
@@ -248,18 +264,8 @@ class View:
         """The funnel steps: the settings', else the data's step order."""
 
         def compute() -> list[str]:
-            s, event_steps = self.settings, self.event_steps
-            steps = list(s.steps or self.full.steps or event_steps)
-            unknown = [x for x in steps if x not in set(event_steps)] if event_steps else []
-            if s.steps and unknown:
-                raise InputError(
-                    Fact("export.error.unknown_steps", steps=unknown),
-                    Fact(
-                        "export.error.unknown_steps_hint",
-                        steps=[str(x) for x in event_steps[:20]],
-                    ),
-                )
-            return steps
+            event_steps = self.event_steps
+            return checked_steps(self.settings.steps, self.full.steps or event_steps, event_steps)
 
         return self.memo("steps", compute)
 

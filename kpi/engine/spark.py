@@ -90,7 +90,6 @@ def local_session(master: str = "local[1]", app_name: str = "parcours") -> Any:
 
 
 def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
-    from kpi.engine.source import _short
 
     missing = [m for m in CONNECT_PACKAGES if not _importable(m)]
     if missing:
@@ -111,14 +110,7 @@ def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
         _probe(session)  # a refused handshake fails here, in seconds, not in a computation
         session.conf.set("spark.sql.session.timeZone", "UTC")
     except Exception as exc:
-        error = InputError(
-            Fact(
-                "engine_source.connect_failed",
-                source=_label(url, secrets),
-                reason=_short(exc, secrets),
-            ),
-            Fact("engine_source.hint.connection"),
-        )
+        error = _connect_failed(url, secrets, exc)
         if session is not None:  # its channel would go on retrying in the background
             with contextlib.suppress(Exception):
                 session.client.close()  # no RPC: the server did not answer
@@ -128,7 +120,6 @@ def _connect_session(url: str, secrets: tuple[str, ...]) -> Any:
 
 
 def _cluster_session(url: str, secrets: tuple[str, ...]) -> Any:
-    from kpi.engine.source import _short
 
     if not java_available():
         raise InputError(Fact("engine_source.no_java"), Fact("engine_source.hint.java"))
@@ -141,14 +132,7 @@ def _cluster_session(url: str, secrets: tuple[str, ...]) -> Any:
     try:
         session = builder.getOrCreate()
     except Exception as exc:
-        error = InputError(
-            Fact(
-                "engine_source.connect_failed",
-                source=_label(url, secrets),
-                reason=_short(exc, secrets),
-            ),
-            Fact("engine_source.hint.connection"),
-        )
+        error = _connect_failed(url, secrets, exc)
     if error is not None:
         raise error
     return session
@@ -178,8 +162,6 @@ def _reachable(url: str, secrets: tuple[str, ...], *, default_port: int) -> None
     import socket
     from urllib.parse import urlsplit
 
-    from kpi.engine.source import _short
-
     parts = urlsplit(url)
     host, port = parts.hostname or "localhost", parts.port or default_port
     error = None
@@ -187,16 +169,22 @@ def _reachable(url: str, secrets: tuple[str, ...], *, default_port: int) -> None
         with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
             pass
     except OSError as exc:
-        error = InputError(
-            Fact(
-                "engine_source.connect_failed",
-                source=_label(url, secrets),
-                reason=_short(exc, secrets),
-            ),
-            Fact("engine_source.hint.connection"),
-        )
+        error = _connect_failed(url, secrets, exc)
     if error is not None:
         raise error
+
+
+def _connect_failed(url: str, secrets: tuple[str, ...], exc: BaseException) -> InputError:
+    """The message for a session that could not be opened (raised outside ``except``: no
+    chained driver text, no secret)."""
+    from kpi.engine.source import _short
+
+    return InputError(
+        Fact(
+            "engine_source.connect_failed", source=_label(url, secrets), reason=_short(exc, secrets)
+        ),
+        Fact("engine_source.hint.connection"),
+    )
 
 
 def _label(url: str, secrets: tuple[str, ...]) -> str:

@@ -37,6 +37,7 @@ from kpi.errors import InputError, ParcoursError
 from kpi.filters import Filters
 from kpi.segments import NONE, OTHER
 from kpi.settings import FunnelSettings
+from kpi.view import checked_steps
 from kpi.words import Fact
 
 __all__ = ["EngineSource", "EngineView", "engine_error"]
@@ -242,18 +243,7 @@ class EngineView:
         """The funnel steps: the settings', else the table's suggested order."""
 
         def compute() -> list[str]:
-            event_steps = self.event_steps
-            steps = list(self.settings.steps or event_steps)
-            unknown = [x for x in steps if x not in set(event_steps)]
-            if self.settings.steps and unknown:
-                raise InputError(
-                    Fact("export.error.unknown_steps", steps=unknown),
-                    Fact(
-                        "export.error.unknown_steps_hint",
-                        steps=[str(x) for x in event_steps[:20]],
-                    ),
-                )
-            return steps
+            return checked_steps(self.settings.steps, self.event_steps, self.event_steps)
 
         return self.memo("steps", compute)
 
