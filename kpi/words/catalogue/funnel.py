@@ -293,6 +293,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Times between steps are shown for the in-order (closed) funnel only.",
         "Les délais entre étapes ne sont affichés que pour l'entonnoir dans l'ordre (fermé).",
     ),
+    "funnel.page.times_not_offered": (
+        "Times between steps are not offered for this connected table: its engine has no "
+        "median or percentile. Use an upload of the events, or the command line on a DuckDB "
+        "copy, for the step times.",
+        "Les délais entre étapes ne sont pas proposés pour cette table connectée" + _NB + ": "
+        "son moteur ne calcule ni médiane ni centile. Utilisez un import des événements, ou "
+        "la ligne de commande sur une copie DuckDB, pour les délais.",
+    ),
+    "funnel.page.no_events_in_view": (
+        "No events of the connected table are in this view: widen the **Period** or the "
+        "segment filters in the sidebar.",
+        "Aucun événement de la table connectée dans cette vue" + _NB + ": élargissez la "
+        "**Période** ou les filtres de segment dans la barre latérale.",
+    ),
+    "funnel.page.connected": (
+        "Computed in the engine of the connected table **{table}**: only counts come back; "
+        "the rates, tests and sentences are the same as for an upload.",
+        "Calculé dans le moteur de la table connectée **{table}**" + _NB + ": seuls des "
+        "décomptes en reviennent" + _NB + "; les taux, tests et phrases sont ceux d'un import.",
+    ),
     "funnel.page.definitions": ("Definitions", "Définitions"),
     "funnel.page.definition": ("**{name}**: {text}", "**{name}**" + _NB + ": {text}"),
     "funnel.page.window_definition": (
