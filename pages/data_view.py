@@ -12,7 +12,7 @@ from kpi import quality
 from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.ingest.epoch import unit_by_magnitude
-from kpi.ingest.roles import ROLES, describe_roles, detect_kind, kind_name, role_name
+from kpi.ingest.roles import describe_roles, detect_kind, kind_name
 from kpi.ingest.sniff import SEPARATOR_NAMES
 from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
@@ -371,12 +371,7 @@ for i, pf in enumerate(files):
             hide_index=True,
             column_config={
                 "column": st.column_config.TextColumn(tx("ingest_page.col.column")),
-                "role": st.column_config.SelectboxColumn(
-                    tx("ingest_page.col.role"),
-                    options=list(ROLES),
-                    required=True,
-                    format_func=lambda r, lang=lang: render(role_name(r), lang),
-                ),
+                "role": widgets.role_column(lang),
                 "read_as": st.column_config.TextColumn(tx("ingest_page.col.read_as")),
                 "unreadable": st.column_config.NumberColumn(tx("ingest_page.col.unreadable")),
             },

@@ -303,8 +303,7 @@ def _roles(src: Any) -> dict[str, str]:
     """The roles of the table's columns: detected on a sample (a GA4 export recognised), the
     user's corrections kept for the session. Returns only the corrected ones."""
     from kpi.engine.roles import detect
-    from kpi.ingest.roles import ROLES, role_name
-    from kpi.words import render
+    from pages._ui import widgets
 
     s = _session()
     key = ("detected", src.label)
@@ -327,12 +326,7 @@ def _roles(src: Any) -> dict[str, str]:
         hide_index=True,
         column_config={
             "column": st.column_config.TextColumn(tx("ingest_page.col.column")),
-            "role": st.column_config.SelectboxColumn(
-                tx("ingest_page.col.role"),
-                options=list(ROLES),
-                required=True,
-                format_func=lambda r, lang=lang: render(role_name(r), lang),
-            ),
+            "role": widgets.role_column(lang),
         },
         width="stretch",
     )
