@@ -759,7 +759,6 @@ def _connected_page(engine: EngineView) -> NoReturn:
         defaults = list(options)  # the table's step order, as EngineView's default steps
     except ParcoursError as exc:
         _failed(exc)
-    st.caption(t("funnel.page.connected", table=engine.label or "–"))
     if not options:
         st.info(t("funnel.page.no_steps"))
         end_page()
@@ -786,10 +785,10 @@ def _connected_page(engine: EngineView) -> NoReturn:
 
 lang = current()
 st.title(t("nav.funnel"))
+widgets.view_caption()  # which data (the files, or the connected table) and which filters
 engine = compute.engine_view()
 if engine is not None:
     _connected_page(engine)
-widgets.view_caption()
 ds = state.require_view()
 key = state.view_key()
 

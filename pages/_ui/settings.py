@@ -134,7 +134,10 @@ def restore_widgets() -> None:
 
 
 def counts_mode(ds: Dataset | None) -> bool:
-    """True when the data is aggregated counts (segment × step → users), no events."""
+    """True when the data is aggregated counts (segment × step → users), no events (never for
+    a connected table's EngineView: an event log)."""
+    if getattr(ds, "engine", False):
+        return False
     return (
         ds is not None and ds.events.height == 0 and ds.counts is not None and ds.counts.height > 0
     )
@@ -169,6 +172,8 @@ def known_steps(ds: Dataset) -> list[str]:
 
 
 def _known_steps(ds: Dataset) -> list[str]:
+    if getattr(ds, "engine", False):  # a connected table: its steps, counted in the engine
+        return [str(s) for s in ds.event_steps if s is not None and str(s) != ""]  # type: ignore[attr-defined]
     frame = ds.counts if counts_mode(ds) else ds.events
     names: list[str] = []
     if frame is not None and "step" in frame.columns and frame.height:
@@ -201,7 +206,7 @@ def funnel_settings(ds: Dataset | None = None) -> FunnelSettings:
     the funnel is not open.
     """
     if ds is None:
-        ds = st.session_state.get("dataset")
+        ds = _data()
     if STEPS in st.session_state:
         chosen = st.session_state[STEPS]
         raw: tuple[str, ...] | None = tuple(str(s) for s in chosen or ())
@@ -213,6 +218,16 @@ def funnel_settings(ds: Dataset | None = None) -> FunnelSettings:
         known = set(known_steps(ds))
         raw = tuple(s for s in raw if s in known) or (() if STEPS in st.session_state else None)
     return _settings(ds, raw, _param)
+
+
+def _data() -> Dataset | None:
+    """What the controls are checked against: the connected table in use (its whole-table
+    EngineView: steps and segments from the engine), else the session's Dataset."""
+    from pages._ui import connect
+
+    if connect.connected() is not None:
+        return connect.base_view()
+    return st.session_state.get("dataset")
 
 
 def default_funnel_settings(ds: Dataset | None) -> FunnelSettings:

@@ -307,12 +307,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Aucun événement de la table connectée dans cette vue" + _NB + ": élargissez la "
         "**Période** ou les filtres de segment dans la barre latérale.",
     ),
-    "funnel.page.connected": (
-        "Computed in the engine of the connected table **{table}**: only counts come back; "
-        "the rates, tests and sentences are the same as for an upload.",
-        "Calculé dans le moteur de la table connectée **{table}**" + _NB + ": seuls des "
-        "décomptes en reviennent" + _NB + "; les taux, tests et phrases sont ceux d'un import.",
-    ),
     "funnel.page.definitions": ("Definitions", "Définitions"),
     "funnel.page.definition": ("**{name}**: {text}", "**{name}**" + _NB + ": {text}"),
     "funnel.page.window_definition": (
