@@ -303,6 +303,17 @@ def _engine_route(engine: EngineView) -> Route:
     def by() -> pl.DataFrame | None:
         return engine.funnel_by(segment, top=TOP_N) if segment is not None else None
 
+    def table() -> pl.DataFrame | None:
+        """The funnel; None when the view has no events. A query that failed is said (the
+        view keeps its error: :meth:`EngineView.funnel` answers None for both)."""
+        got = engine.funnel()
+        if got is None:
+            engine.size()  # raises when the table cannot be read at all
+            failed = engine._memo.get("funnel")
+            if isinstance(failed, ParcoursError):
+                raise failed
+        return got
+
     def previous() -> pl.DataFrame | None:
         table = engine.previous_funnel()
         return table.select(BASE) if table is not None else None
@@ -327,7 +338,7 @@ def _engine_route(engine: EngineView) -> Route:
         counts_mode=False,
         has_dates=engine.bounds() is not None,
         previous_filters=engine.previous,
-        table=engine.funnel,
+        table=table,
         by=by,
         previous=previous,
         previous_by=previous_by,
@@ -778,7 +789,11 @@ def _connected_page(engine: EngineView) -> NoReturn:
     view = compute.engine_view()  # the view of these settings (kept: nothing is run twice)
     if view is None:
         end_page()
-    _draw(_engine_route(view), settings)
+    try:
+        route = _engine_route(view)
+    except ParcoursError as exc:
+        _failed(exc)
+    _draw(route, settings)
     fc.thresholds_editor("fn_")
     end_page()
 

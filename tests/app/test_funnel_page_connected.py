@@ -254,3 +254,93 @@ def test_steps_and_settings_from_the_url(monkeypatch, tmp_path, log) -> None:
     at.switch_page(PAGE).run()
     assert_clean(at)
     assert frame(at, "fn_table")["step"].to_list() == ["visit", "cart"]
+
+
+def test_an_engine_error_is_said_without_its_secret(monkeypatch, tmp_path, log) -> None:
+    """A query that fails in the engine: a message for a person (the engine's first line,
+    the password removed) and what to do, never a traceback."""
+    import kpi.engine.funnel as engine_funnel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("IO Error: cannot reach postgres://ann:hunter2-pw@db.example/shop")
+
+    at = connected_app(monkeypatch, tmp_path, page="pages/data_view.py", log=log)
+    monkeypatch.setattr(engine_funnel, "funnel_table", broken)
+    at.switch_page(PAGE).run()
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)
+    errors = "\n".join(e.value for e in at.error)
+    assert "IO Error" in errors and "hunter2-pw" not in everything(at)
+    assert "No events of the connected table" not in everything(at)  # not "no events"
+
+
+def test_an_engine_without_medians_says_the_times_are_not_offered(
+    monkeypatch, tmp_path, log
+) -> None:
+    import kpi.engine.funnel as engine_funnel
+
+    def no_median(k):
+        raise NotImplementedError("median")
+
+    monkeypatch.setattr(engine_funnel, "_time_stats", no_median)
+    at = open_page(monkeypatch, tmp_path, log)
+    table = frame(at, "fn_table")
+    assert "median_from_previous_s" not in table.columns
+    want = upload_view(log, Filters(), settings()).funnel()
+    assert table["users"].to_list() == want["users"].to_list()  # the counts all the same
+    assert "not offered for this connected table" in everything(at)
+
+
+def test_a_table_without_times_is_a_membership_funnel(monkeypatch, tmp_path, log) -> None:
+    untimed = log.drop("ts")
+    at = connected_app(monkeypatch, tmp_path, page=PAGE, log=untimed)
+    assert_clean(at)
+    assert at.segmented_control(key="fn_order").disabled
+    got = frame(at, "fn_table")["users"].to_list()
+    per_user = untimed.group_by("user_id").agg(pl.col("step"))
+    want = [
+        per_user.filter(
+            pl.all_horizontal(pl.col("step").list.contains(s) for s in STEPS[: k + 1])
+        ).height
+        for k in range(len(STEPS))
+    ]
+    assert got == want
+    at.query_params["fn_tab"] = "time"
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.info  # the trend needs times: said, not drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_red_flags_are_the_uploads(monkeypatch, tmp_path, log, lang) -> None:
+    """The stage KPIs counted in the engine fire the upload's flags: a conversion floor of
+    50 % and a step floor of 60 % (with the previous period: March against February)."""
+    from kpi import alerts
+    from kpi.words import render
+
+    th = alerts.Thresholds(min_conversion=0.5, min_step_conversion=0.6)
+    at = connected_app(monkeypatch, tmp_path, page=PAGE, lang=lang, log=log)
+    at.session_state["thresholds"] = th
+    period = (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    at.date_input(key="period").set_value(period).run()
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)  # flags are st.error
+    up = upload_view(log, at.session_state["filters"], settings())
+    base = ["step", "users", "conversion", "step_conversion"]
+    want = alerts.red_flags(
+        up.kpis(),
+        up.previous_kpis(),
+        funnel_current=up.funnel().select(base),
+        funnel_previous=up.previous_funnel().select(base),
+        monthly_duration=None,
+        thresholds=th,
+    )
+    want = [
+        f
+        for f in want
+        if f.page == "funnel" or f.code in ("low_conversion", "high_cart_abandonment")
+    ]
+    assert {f.code for f in want} >= {"low_conversion"}
+    shown = [e.value for e in at.error] + [w.value for w in at.warning]
+    for flag in want:
+        title = render(flag.title, lang)
+        message = render(flag.message, lang)
+        assert any(title in s and message in s for s in shown), (title, message, shown)
