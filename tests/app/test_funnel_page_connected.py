@@ -344,3 +344,25 @@ def test_the_red_flags_are_the_uploads(monkeypatch, tmp_path, log, lang) -> None
         title = render(flag.title, lang)
         message = render(flag.message, lang)
         assert any(title in s and message in s for s in shown), (title, message, shown)
+
+
+@pytest.mark.parametrize("tab", ["segments", "time", "previous", "ttc"])
+def test_no_english_sentence_in_french(monkeypatch, tmp_path, log, tab) -> None:
+    """Every string of the page in French (texts, labels, help, chart specs): none of the
+    funnel catalogue's English sentences, on every tab, with a breakdown and a period."""
+    from kpi.words.catalogue import funnel as words
+    from tests.app.french_pages import shown_text
+
+    english = [
+        en
+        for en, fr in words.MESSAGES.values()
+        if "{" not in en and len(en.split()) > 3 and en != fr
+    ]
+    at = open_page(monkeypatch, tmp_path, log, "fr", fn_by="device", fn_tab=tab)
+    at.date_input(key="period").set_value((dt.date(2025, 3, 1), dt.date(2025, 3, 31))).run()
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)
+    text = shown_text(at)
+    assert "duckdb:///" not in text
+    found = [e for e in english if e in text]
+    assert not found, found
+    assert "Ventiler par" in text
