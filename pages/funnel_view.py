@@ -225,7 +225,7 @@ class Route:
 
     timed: bool
     counts_mode: bool
-    has_dates: bool  # the data has dates: a previous period is possible
+    has_dates: Callable[[], bool]  # the data has dates: a previous period is possible
     previous_filters: Filters | None  # the previous period, when it has events
     table: Callable[[], pl.DataFrame | None]
     by: Callable[[], pl.DataFrame | None]
@@ -278,7 +278,7 @@ def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset
     return Route(
         timed=fs.timed(ds),
         counts_mode=counts_mode,
-        has_dates=date_bounds(full) is not None,
+        has_dates=lambda: date_bounds(full) is not None,
         previous_filters=f.previous() if prev is not None else None,
         table=table,
         by=by,
@@ -336,7 +336,7 @@ def _engine_route(engine: EngineView) -> Route:
     return Route(
         timed=engine.has_timestamps,
         counts_mode=False,
-        has_dates=engine.bounds() is not None,
+        has_dates=lambda: engine.bounds() is not None,
         previous_filters=engine.previous,
         table=table,
         by=by,
@@ -711,7 +711,7 @@ def _previous_tab(
     changes: pl.DataFrame | None,
     segment: str | None,
 ) -> None:
-    if prev_base is None and not route.has_dates:
+    if prev_base is None and not route.has_dates():
         st.info(t("funnel.page.previous_needs_dates"))
         return
     if prev_base is None or route.previous_filters is None:
