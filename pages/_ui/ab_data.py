@@ -243,6 +243,23 @@ def from_engine(view: EngineView, stop: Callable[[], None]) -> FromData:
     return _from(choices, stop)
 
 
+def engine_has_test(view: EngineView) -> bool:
+    """True when the connected table's view holds a test: an assignment column and a step
+    (an engine failure here says False; "From data" then shows the error)."""
+    try:
+        return bool(view_ab.steps(view)) and bool(view_ab.assignments(view))
+    except ParcoursError:
+        return False
+
+
+def result_key(view: EngineView | None) -> str:
+    """Which view a result from the data belongs to: the upload's view key, or the connected
+    table and its filters (never the same as an upload's)."""
+    if view is None:
+        return state.view_key()
+    return f"engine|{view.label}|{view.filters.key()}"
+
+
 #: values of an observational column named in its warning (more: only how many)
 _SHOWN_VALUES = 6
 
