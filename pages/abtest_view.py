@@ -7,8 +7,7 @@ column, a yes/no outcome or "reached step X", control, optional segment:
 :mod:`pages._ui.ab_settings`; every statistic is computed once by :func:`kpi.abtest.analyse`
 into a typed :class:`kpi.abtest.ABAnalysis` that this page draws and stores for the workbook
 (``st.session_state["ab_result_export"]``, with the test plan and how the counts were made);
-``ab_result_view_key`` says which view it belongs to (None: typed-in numbers hold for any;
-:func:`pages._ui.ab_data.result_key`).
+``ab_result_view_key`` says which view it belongs to (None: typed-in numbers hold for any).
 
 On a connected table (``compute.engine_view()``, the Data page's "Use this table"), "From
 data" counts the users of the table's view in its engine (:func:`pages._ui.ab_data.from_engine`,
@@ -61,7 +60,7 @@ if engine is not None:
     summary = None
     has_test = ab_data.engine_has_test(engine)
     mode_default = ab_settings.DATA if has_test else ab_settings.QUICK
-    files_id = f"engine:{engine.label}"
+    files_id = state.digest()  # the connected table
 else:
     # uploaded data with an A/B assignment column (or an A/B summary file) opens on it; the
     # demo data and the URL (?ab_mode=) keep their say. New files reset the mode to their
@@ -77,7 +76,9 @@ else:
     files_id = "-".join(f.digest for f in state.files())
 seen = st.session_state.get("ab_mode_files")
 st.session_state["ab_mode_files"] = files_id
-mode = ab_settings.mode_choice(mode_default, reset=seen is not None and seen != files_id)
+mode = ab_settings.mode_choice(
+    mode_default, reset=seen is not None and seen != files_id, connected=engine is not None
+)
 verdict_area = st.container()
 stats = ab_settings.statistics()
 
@@ -148,4 +149,4 @@ ab_planning.methods()
 
 st.session_state["ab_result_export"] = a.with_plan(plan)
 # typed-in numbers hold for any view; a result from the data only for this data and filters
-st.session_state["ab_result_view_key"] = None if not from_data else ab_data.result_key(engine)
+st.session_state["ab_result_view_key"] = None if not from_data else state.view_key()

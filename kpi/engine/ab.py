@@ -7,8 +7,8 @@ reached ``step`` in the period (a closed funnel to that step alone, as the workb
 "reached the purchase step"; or, with ``funnel``, reached it in the funnel's order within a
 window from step 1, as the A/B page's "reached step X", :func:`_funnel_reached`) and the sum
 of their revenue in the period. In the engine: one row per user, then per variant
-(× segment) the visitors, conversions, Σ revenue and Σ revenue². Back to Python: those counts, ready for the same local statistics
-(:func:`kpi.abtest.analyse`, :func:`kpi.abtest.compare`, Welch from sums, SRM).
+(× segment) the visitors, conversions, Σ revenue and Σ revenue². Back to Python: those
+counts, ready for the same local statistics (:func:`kpi.abtest.analyse`, :func:`kpi.abtest.compare`, Welch from sums, SRM).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ from kpi.dataset import Dataset
 from kpi.engine import view_ab
 from kpi.engine.view import EngineView
 from kpi.errors import ParcoursError
-from kpi.words import Raw, escape_markdown
 from pages._ui import ab_settings, compute, state, widgets
 from pages._ui.ab_text import code
 from pages._ui.lang import current, t, tx
@@ -171,6 +170,12 @@ class _Choices:
     """(number of values, the first few sorted) of a column among the view's users"""
     count: Callable[[str, str | None, str | None, float, str | None], VariantCounts]
     """(variant, flag, step, window days, breakdown) -> the counts and the row account"""
+    engine: str | None = None
+    """the engine that counts a connected table (``duckdb``, ``spark``…), None for an upload"""
+
+    def words(self, code: str) -> str:
+        """``code``, or its connected-table wording (``<code>.engine``)."""
+        return f"{code}.engine" if self.engine is not None else code
 
 
 def _upload_choices(ds: Dataset) -> _Choices:
@@ -222,18 +227,13 @@ def engine_choices(view: EngineView) -> _Choices:
         files=(view.label,) if view.label else (),
         values=lambda column: view_ab.column_values(view, column, limit=_SHOWN_VALUES),
         count=count,
+        engine=view.table.backend,
     )
 
 
 def from_engine(view: EngineView, stop: Callable[[], None]) -> FromData:
     """The counts from the users of a connected table's view (computed in the engine)."""
-    st.caption(
-        t(
-            "frame.view_caption",
-            source=Raw(escape_markdown(view.label or "–")),
-            view=view.filters.fact(),
-        )
-    )
+    widgets.view_caption()  # the connected table's label, never its address
     try:
         choices = engine_choices(view)
     except ParcoursError as exc:
@@ -252,14 +252,6 @@ def engine_has_test(view: EngineView) -> bool:
         return False
 
 
-def result_key(view: EngineView | None) -> str:
-    """Which view a result from the data belongs to: the upload's view key, or the connected
-    table and its filters (never the same as an upload's)."""
-    if view is None:
-        return state.view_key()
-    return f"engine|{view.label}|{view.filters.key()}"
-
-
 #: values of an observational column named in its warning (more: only how many)
 _SHOWN_VALUES = 6
 
@@ -267,7 +259,7 @@ _SHOWN_VALUES = 6
 def _from(data: _Choices, stop: Callable[[], None]) -> FromData:
     """The choices (variant, goal, window, breakdown, control) and the counts."""
     if not data.segments:
-        st.info(t("ab_page.data.no_segments"))
+        st.info(t(data.words("ab_page.data.no_segments")))
         stop()
     outcomes_possible = bool(data.flags) or bool(data.steps)
     if not outcomes_possible:
@@ -309,7 +301,9 @@ def _from(data: _Choices, stop: Callable[[], None]) -> FromData:
             ),
             icon="⚠️",
         )
-    outcome = ab_settings.goal(c2, data.flags, data.steps)
+    outcome = ab_settings.goal(
+        c2, data.flags, data.steps, help_code=data.words("ab_page.data.goal_help")
+    )
     step = outcome[len(ab_settings.REACHED) :] if outcome not in data.flags else None
     flag = outcome if step is None else None
     window_days = 0.0
@@ -339,7 +333,12 @@ def _from(data: _Choices, stop: Callable[[], None]) -> FromData:
         st.warning(t("ab_page.data.one_value", column=code(variant), count=len(names), names=names))
         stop()
     control = _control(names)
-    caption = t("ab_page.data.account", kept=account.rows_kept, read=account.rows_read)
+    caption = t(
+        data.words("ab_page.data.account"),
+        kept=account.rows_kept,
+        read=account.rows_read,
+        engine=data.engine or "",
+    )
     left_out = _rows(dict(account.dropped))
     if left_out:
         caption += t("ab_page.left_out", rows=left_out)
