@@ -8,7 +8,8 @@ reached ``step`` in the period (a closed funnel to that step alone, as the workb
 window from step 1, as the A/B page's "reached step X", :func:`_funnel_reached`) and the sum
 of their revenue in the period. In the engine: one row per user, then per variant
 (× segment) the visitors, conversions, Σ revenue and Σ revenue². Back to Python: those
-counts, ready for the same local statistics (:func:`kpi.abtest.analyse`, :func:`kpi.abtest.compare`, Welch from sums, SRM).
+counts, ready for the same local statistics (:func:`kpi.abtest.analyse`,
+:func:`kpi.abtest.compare`, Welch from sums, SRM).
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ __all__ = ["ab_counts", "ab_variant_counts"]
 
 
 def _need_segment(table: EngineTable, column: str, role: str) -> None:
-    if column not in table.segments:
+    if column not in table.user_segments:
         raise SchemaError(
             Fact("ab.data.missing_column", role=Fact(f"ab.data.role.{role}"), column=column),
-            Fact("ab.data.hint_pick", columns=list(table.segments)),
+            Fact("ab.data.hint_pick", columns=list(table.user_segments)),
         )
 
 
@@ -125,7 +126,7 @@ def _counts(
     segs = [
         c
         for c in dict.fromkeys([variant, *([segment] if segment else []), *wanted])
-        if c in table.segments
+        if c in table.user_segments
     ]
     period = period_events(table, filters).filter(~nw.col("user_id").is_null())
     users = in_view(first_touch(table, segs), filters)
