@@ -143,7 +143,7 @@ ab_trust.traffic_split(a, shown_column)
 ab_trust.segments(a, scale, from_data=from_data)
 if stats.peeked:
     ab_peeking.show(a)
-ab_revenue.show(a, from_data=from_data)
+ab_revenue.show(a, from_data=from_data, connected=engine is not None)
 plan = ab_planning.show(a, stats, a.arms.height)
 ab_planning.methods()
 

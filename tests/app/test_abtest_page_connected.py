@@ -219,3 +219,29 @@ def test_an_engine_failure_is_a_message(monkeypatch, tmp_path) -> None:
     text = _text(at)
     assert "s3cret" not in text and "duckdb:///" not in text
     assert "ab_result_export" not in at.session_state
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_table_without_revenue_or_arm_says_so(monkeypatch, tmp_path, lang) -> None:
+    log = events(N)
+    at = connected_app(
+        monkeypatch, tmp_path, page=PAGE, lang=lang, log=log.drop("revenue", "order_id")
+    )
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)
+    page = at.session_state["ab_result_export"]
+    assert not page.revenue and page.arms["visitors"].sum() == N
+    text = _text(at)
+    if lang == "en":
+        assert "the connected table has no amount column" in text
+        assert "upload events or orders" not in text
+    else:
+        assert "la table connectée n'a pas de colonne de montant" in text
+    # no assignment column: the page opens on the Quick check; From data says why
+    (tmp_path / "b").mkdir()
+    at = connected_app(monkeypatch, tmp_path / "b", page=PAGE, lang=lang, log=log.drop("variant"))
+    assert at.segmented_control(key="ab_mode").value == "Quick check"
+    at.segmented_control(key="ab_mode").set_value("From data").run()
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)
+    words = "No column looks like an A/B assignment" if lang == "en" else "Aucune colonne"
+    assert any(words in i.value for i in at.info)
+    assert "ab_result_export" not in at.session_state

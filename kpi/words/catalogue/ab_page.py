@@ -602,6 +602,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Revenu par visiteur\u00a0: importez des événements ou des commandes avec une colonne "
         "de montant (revenu) pour le comparer avec le test t de Welch.",
     ),
+    "ab_page.revenue.how.engine": (
+        "Revenue per visitor: the connected table has no amount column. Give one the role "
+        "*Revenue / amount* on the **Data** page to compare it with Welch's t-test (from the "
+        "sums and sums of squares per group, counted in the engine).",
+        "Revenu par visiteur\u00a0: la table connectée n'a pas de colonne de montant. Donnez "
+        "à l'une d'elles le rôle *Chiffre d'affaires / montant* sur la page **Données** pour "
+        "le comparer avec le test t de Welch (à partir des sommes et sommes des carrés par "
+        "groupe, comptées dans le moteur).",
+    ),
     # planning
     "ab_page.plan.title": (
         "Plan a test: visitors and days needed",
