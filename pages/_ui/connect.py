@@ -199,11 +199,27 @@ def digest() -> str | None:
 #: results of an EngineView that depend on nothing but the table (kept across every view of
 #: it: the sidebar's choices, the data-quality counts); keys with the view's filters in them
 #: (``size|<filters>``, ``segment_counts|<segment>|<filters>``) are the same in every view
-_TABLE_WIDE = ("bounds", "step_stats", "event_steps", "quality", "quality_for_sources", "sources")
+_TABLE_WIDE = (
+    "bounds",
+    "step_stats",
+    "event_steps",
+    "quality",
+    "quality_for_sources",
+    "sources",
+    "ab_assignments",
+)
 _TABLE_WIDE_PREFIXES = ("segment_values|", "size|", "segment_counts|")
 #: results that depend on the filters and the cohort grain but not on the funnel settings
 _SETTINGS_FREE = ("kpis", "prev_kpis", "monthly_duration", "assignment")
-_SETTINGS_FREE_PREFIXES = ("retention|", "kpis_by|", "stages|", "value|", "cohort|")
+_SETTINGS_FREE_PREFIXES = (
+    "retention|",
+    "kpis_by|",
+    "stages|",
+    "value|",
+    "cohort|",
+    "ab_page|",  # the A/B page's counts name their own step, window and breakdown
+    "ab_values|",
+)
 
 
 def _inherit(new: Any, views: OrderedDict[tuple, Any], key: tuple) -> None:
