@@ -167,13 +167,12 @@ def retention_summary(
     """:class:`kpi.retention.RetentionSummary` of the view (module docstring)."""
     from kpi.retention.churn import churn_from_counts, churn_window
     from kpi.retention.cohorts import cohort_table_note
-    from kpi.retention.curves import cohort_long, cohort_matrix, period_n_trend, weighted_average
     from kpi.retention.purchases import (
         frequency_from_counts,
         no_purchase_note,
         repeat_from_counts,
     )
-    from kpi.retention.summary import RetentionSummary, settings_fact
+    from kpi.retention.summary import build_summary
 
     ps = purchase_step
     if cohort_by is None:
@@ -189,12 +188,11 @@ def retention_summary(
         purchase_step=ps,
     )
     steps_here = pl.DataFrame({"user_id": ["_"] * len(view.event_steps), "step": view.event_steps})
-    note = None
+    empty_note = None
     if table.height == 0:
-        note = cohort_table_note(
+        empty_note = cohort_table_note(
             steps_here, cohort_by=cohort_by, return_step=return_step, purchase_step=ps
-        ) or Fact("retention.note.no_user_in_cohorts")
-    average = weighted_average(table)
+        )
     cohort_ev = cohort_events(view, cohort_by, ps)
     bought = purchase_counts(cohort_ev, ps, "order_id" in view.table.columns)
     none_note = no_purchase_note(steps_here, ps)
@@ -222,15 +220,15 @@ def retention_summary(
             c.get("new", 0),
             activity_step=step,
         )
-    return RetentionSummary(
-        table=table,
-        average=average,
-        matrix=cohort_matrix(table, average),
-        long=cohort_long(table, average),
-        trend=period_n_trend(table, trend_period),
+    return build_summary(
+        table,
+        empty_note=empty_note,
+        grain=grain,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        mode=mode,
+        purchase_step=ps,
         trend_period=trend_period,
-        note=note,
-        settings=settings_fact(grain, cohort_by, return_step, mode, ps),
         as_of=last,
         by=by,
         repeat=repeat,
