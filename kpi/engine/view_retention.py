@@ -187,7 +187,16 @@ def retention_summary(
         by=by,
         purchase_step=ps,
     )
-    steps_here = pl.DataFrame({"user_id": ["_"] * len(view.event_steps), "step": view.event_steps})
+    # the steps of the table as the notes read them (a summary is made only with dates)
+    n_steps = len(view.event_steps)
+    steps_here = pl.DataFrame(
+        {
+            "user_id": ["_"] * n_steps,
+            "step": view.event_steps,
+            "ts": [datetime(2000, 1, 1)] * n_steps,
+        },
+        schema={"user_id": pl.String, "step": pl.String, "ts": pl.Datetime("us")},
+    )
     empty_note = None
     if table.height == 0:
         empty_note = cohort_table_note(
