@@ -244,3 +244,44 @@ def retention_summary(
         frequency=frequency,
         churn=churn,
     )
+
+
+def page_summary(
+    view: EngineView,
+    *,
+    cohort_by: str | None,
+    return_step: str | None,
+    mode: Literal["on", "on_or_after"],
+    periods: int,
+    by: str | None,
+    trend_period: int,
+    inactivity_days: int,
+    grain: Any,
+    purchase_step: str,
+) -> Any:
+    """The Retention page's summary of the view (:meth:`EngineView.retention`, kept by the
+    view: the same choices again run nothing in the engine); raises why it cannot be made
+    (no dates, no events in the view, the engine's error) instead of returning None."""
+    from kpi.errors import InputError
+
+    args: dict[str, Any] = {
+        "cohort_by": cohort_by,
+        "return_step": return_step,
+        "mode": mode,
+        "periods": periods,
+        "by": by,
+        "trend_period": trend_period,
+        "inactivity_days": inactivity_days,
+        "grain": grain,
+        "purchase_step": purchase_step,
+    }
+    got = view.retention(**args)
+    if got is not None:
+        return got
+    if not view.has_timestamps:
+        raise InputError(Fact("retention.note.no_dates"))
+    if not view.size()[1]:
+        raise InputError(Fact("retention.note.no_events"))
+    return view.memo(  # the view kept the failure: the same query says why, once
+        f"retention_page|{tuple(args.values())!r}", lambda: retention_summary(view, **args)
+    )
