@@ -456,7 +456,7 @@ trend_n = int(
     )
 )
 
-filters = state.current_filters()
+filters = engine.filters if engine is not None else state.current_filters()
 try:
     with st.spinner(tx("retention.page.computing")):
         if engine is not None:
