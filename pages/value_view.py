@@ -11,6 +11,7 @@ import streamlit as st
 from kpi import pipeline, stages, value
 from kpi.dataset import Dataset
 from kpi.definitions import label
+from kpi.engine import view_value
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
@@ -84,13 +85,18 @@ def word(code: str, **values: object) -> str:
 
 
 st.title(tx("value.page.title"))
+engine = compute.engine_view()  # a connected table in use: every figure from the engine
 widgets.view_caption()
-ds = state.require_view()
-widgets.stop_on_aggregated_counts(ds, tx("value.page.aggregated_what"))
-PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
+if engine is None:
+    ds = state.require_view()
+    widgets.stop_on_aggregated_counts(ds, tx("value.page.aggregated_what"))
+    PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers
+    cur = currency_of(ds)
+else:
+    PURCHASE = engine.purchase()
+    cur = None  # a connected table does not say its currency: amounts without a symbol
 key = state.view_key()
 lang = current()
-cur = currency_of(ds)
 
 
 def money(x: float | None) -> str:
@@ -98,11 +104,14 @@ def money(x: float | None) -> str:
     return fmt.money(x, lang, cur)
 
 
-if pipeline.is_contacts(ds):  # a CRM contacts table: amounts are deal values, not orders
+if engine is None and pipeline.is_contacts(ds):  # a CRM contacts table: deal values, not orders
     st.info(t("value.page.contacts"), icon=":material/contacts:")
     end_page()
 try:
-    est = _inputs(key, cur, ds)
+    if engine is not None:
+        est = view_value.value_inputs(engine, purchase_step=PURCHASE, currency=cur)
+    else:
+        est = _inputs(key, cur, ds)
 except ParcoursError as exc:
     _stop_on(exc)
 if est.aov is None:
@@ -168,10 +177,21 @@ basis = (
 )
 basis = BASIS.get(basis, "channel")
 try:
-    s = _summary(
-        key, aov_override, freq_override, float(years_in), basis, cur, ds,
-        st.session_state["dataset"], state.current_filters(),
-    )  # fmt: skip
+    if engine is not None:
+        s = view_value.value_summary(
+            engine,
+            purchase_step=PURCHASE,
+            aov=aov_override,
+            purchases_per_year=freq_override,
+            years=float(years_in),
+            clv_basis=basis,
+            currency=cur,
+        )
+    else:
+        s = _summary(
+            key, aov_override, freq_override, float(years_in), basis, cur, ds,
+            st.session_state["dataset"], state.current_filters(),
+        )  # fmt: skip
 except ParcoursError as exc:
     _stop_on(exc)
 
@@ -251,7 +271,8 @@ if s.spend_note is not None:  # CAC not shown: no spend, or no channel to match 
     end_page()
 # ad spend is known per channel and period only: a device (or any non-channel) filter would
 # divide every channel's spend by that device's customers alone
-not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
+filters = engine.filters if engine is not None else state.current_filters()
+not_channel = [c for c in filters.active_segments if c != "channel"]
 if not_channel:
     st.info(
         t(

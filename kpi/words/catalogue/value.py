@@ -144,6 +144,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value.note.no_clv": ("no CLV for this channel", "pas de CLV pour ce canal"),
     "value.all_paid_channels": ("All paid channels", "Tous les canaux payants"),
+    "value.connected.no_spend": (
+        "CAC, ROAS, CLV ÷ CAC and payback need the ad spend per channel and month, which a "
+        "connected event table does not hold. To see them, use **Back to the files** in the "
+        "sidebar and upload an export of these events with the ad-spend file on the Data page.",
+        "Le CAC, le ROAS, le ratio CLV ÷ CAC et le délai de rentabilisation ont besoin des "
+        "dépenses publicitaires par canal et par mois, qu'une table d'événements connectée ne "
+        "contient pas. Pour les voir, utilisez **Revenir aux fichiers** dans le volet latéral "
+        "et importez un export de ces événements avec le fichier des dépenses sur la page "
+        "Données.",
+    ),
     "value.spend_hint": (
         "Upload an ad-spend export with channel, month and spend columns to see CAC.",
         "Importez un export des dépenses publicitaires (colonnes canal, mois et dépense) pour "
