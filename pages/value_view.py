@@ -71,6 +71,17 @@ def _summary(
     )
 
 
+@compute.per_view
+def _histogram(key: str, _ds: Dataset) -> view_value.Histogram:
+    # the one bucket count (narwhals), on the view's events in polars
+    from kpi.engine.frame import from_native
+    from kpi.engine.view import EngineView
+
+    cols = [c for c in ("user_id", "step", "ts", "revenue", "order_id") if c in _ds.events.columns]
+    table = from_native(_ds.events.select(cols).lazy(), segments=[])
+    return view_value.value_histogram(EngineView(table), purchase_step=PURCHASE)
+
+
 def _stop_on(exc: ParcoursError) -> None:
     st.error(t(exc.message))
     if exc.hint is not None:
@@ -163,7 +174,9 @@ freq_in = f2.number_input(
 aov_override = None if aov_in == aov_est else float(aov_in)
 freq_override = None if freq_in == freq_est else float(freq_in)
 basis = (
-    choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
+    None  # no CAC on a connected table (no ad spend): no CLV basis to choose
+    if engine is not None
+    else choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
         f4,
         "segmented_control",
         t("value.page.basis"),
@@ -231,6 +244,25 @@ with cards[2]:
 with cards[3]:
     card("top_customer_share", s.top_share.share, "rate")
     st.caption(t(s.top_share.explanation))
+
+# ---------------------------------------------------------------- spend per customer
+st.subheader(tx("value.page.distribution"))
+try:
+    if engine is not None:
+        spread = view_value.value_histogram(engine, purchase_step=PURCHASE)
+    else:
+        spread = _histogram(key, ds)
+except ParcoursError as exc:
+    _stop_on(exc)
+charts.draw(cohort_charts.value_histogram, spread.frame, money=money, key="va_histogram")
+st.caption(
+    t(
+        "value.page.distribution_caption",
+        customers=spread.customers,
+        width=spread.width,
+        currency=cur,
+    )
+)
 
 # ---------------------------------------------------------------- observed CLV
 st.subheader(tx("value.page.observed_title"))

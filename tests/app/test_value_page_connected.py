@@ -55,6 +55,12 @@ def test_the_page_is_the_upload_routes(monkeypatch, tmp_path: Path, log, lang: s
     said = "ad spend per channel" if lang == "en" else "dépenses publicitaires par canal"
     assert said in text
     assert label("cac", lang) not in metrics(at)
+    # the spend per customer: every customer of the view counted in a bracket
+    customers = fmt.integer(s.revenue_per_customer.customers, lang)
+    assert any(
+        c.value.startswith(customers + (" customers of the view" if lang == "en" else " clients"))
+        for c in at.caption
+    )
     # the observed CLV curve is drawn (one vega chart at least) from the engine's sums
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 

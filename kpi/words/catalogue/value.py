@@ -205,6 +205,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------ charts
     "value.chart.channel": ("Channel", "Canal"),
+    "value.chart.customers": ("Customers", "Clients"),
+    "value.chart.revenue_per_customer": (
+        "Revenue per customer in the view",
+        "Chiffre d'affaires par client dans la vue",
+    ),
+    "value.chart.from": ("From", "De"),
+    "value.chart.to": ("To (excluded)", "À (exclu)"),
+    "value.chart.share_of_customers": ("Share of customers", "Part des clients"),
+    "value.chart.distribution_title": (
+        "How much each customer spent: customers per revenue bracket",
+        "Combien chaque client a dépensé : clients par tranche de chiffre d'affaires",
+    ),
+    "value.chart.distribution_subtitle": (
+        "Revenue of each customer over the view's period, in brackets of equal width.",
+        "Chiffre d'affaires de chaque client sur la période de la vue, par tranches de même "
+        "largeur.",
+    ),
+    "value.page.distribution": ("Spend per customer", "Dépense par client"),
+    "value.page.distribution_caption": (
+        "{customers:int} customers of the view, in brackets of {width:money} of revenue.",
+        "{customers:int} clients de la vue, par tranches de {width:money} de chiffre d'affaires.",
+    ),
     "value.chart.ratio_axis": (
         "CLV ÷ CAC (how many times a customer repays their cost)",
         "CLV ÷ CAC (combien de fois un client rembourse son coût)",
