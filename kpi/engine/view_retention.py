@@ -285,3 +285,38 @@ def page_summary(
     return view.memo(  # the view kept the failure: the same query says why, once
         f"retention_page|{tuple(args.values())!r}", lambda: retention_summary(view, **args)
     )
+
+
+def _jan_first(year: nw.Expr) -> nw.Expr:
+    """Days since 1970-01-01 of 1 January of ``year`` (H. Hinnant's days_from_civil for
+    month 1, day 1: plain integer arithmetic every engine runs alike)."""
+    y = year - 1
+    era = y // 400
+    yoe = y - era * 400
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + 306 - 719468
+
+
+def cohort_label(ts: nw.Expr, grain: Literal["week", "month"] = "month") -> nw.Expr:
+    """:func:`kpi.segments.cohort_of` as a narwhals expression: ``2025-03`` (month) or
+    ``2025-W11`` (the ISO week: the week's Thursday gives its year; weeks from Monday), from
+    integer arithmetic on the date's parts, so that DuckDB, Spark and polars label a user's
+    derived cohort alike at either grain of the sidebar."""
+    from kpi.engine.cohorts import _days
+
+    year = ts.dt.year().cast(nw.Int64)
+    if grain == "month":
+        month = ts.dt.month().cast(nw.Int64)
+        pad = nw.when(month < 10).then(nw.lit("0")).otherwise(nw.lit(""))
+        return nw.concat_str([year.cast(nw.String), nw.lit("-"), pad, month.cast(nw.String)])
+    days = _days(ts)
+    thursday = days - (days + 3) % 7 + 3  # 1970-01-01 was a Thursday
+    iso_year = (
+        nw.when(thursday >= _jan_first(year + 1))
+        .then(year + 1)
+        .when(thursday < _jan_first(year))
+        .then(year - 1)
+        .otherwise(year)
+    )
+    week = (thursday - _jan_first(iso_year)) // 7 + 1
+    pad = nw.when(week < 10).then(nw.lit("0")).otherwise(nw.lit(""))
+    return nw.concat_str([iso_year.cast(nw.String), nw.lit("-W"), pad, week.cast(nw.String)])

@@ -144,3 +144,27 @@ def test_one_builder_for_both_routes(monkeypatch, log, dataset, to_native) -> No
     EngineView(map_roles(to_native(log, "duckdb"), None)).retention()
     View(dataset, Filters()).retention()
     assert calls == ["built", "built"]
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+@pytest.mark.parametrize("grain", ["week", "month"])
+def test_the_derived_cohort_label_is_the_uploads(backend: str, grain: str, to_native) -> None:  # type: ignore[no-untyped-def]
+    """kpi.engine.view_retention.cohort_label equals kpi.segments.cohort_of (the upload's
+    derived cohort) on every day of 2019-12-20..2027-01-10 (ISO years of 52 and 53 weeks,
+    weeks across the new year), at both grains."""
+    import narwhals as nw
+
+    from kpi.engine.frame import collect
+    from kpi.engine.view_retention import cohort_label
+    from kpi.segments import cohort_of
+
+    days = pl.datetime_range(
+        dt.datetime(2019, 12, 20, 13), dt.datetime(2027, 1, 10, 13), "1d", eager=True
+    )
+    frame = pl.DataFrame({"ts": days})
+    want = frame.select(cohort_of(pl.col("ts"), grain).alias("c"))["c"].to_list()  # type: ignore[arg-type]
+    native = to_native(frame, backend)
+    lazy = nw.from_native(native)
+    lazy = lazy.lazy() if isinstance(lazy, nw.DataFrame) else lazy
+    got = collect(lazy.select(nw.col("ts"), cohort_label(nw.col("ts"), grain).alias("c")))  # type: ignore[arg-type]
+    assert got.sort("ts")["c"].to_list() == want
