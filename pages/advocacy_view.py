@@ -87,8 +87,8 @@ lang = current()
 if engine is not None:
     from kpi.engine.view_advocacy import advocacy_counts
 
-    PURCHASE = engine.purchase()
     try:
+        PURCHASE = engine.purchase()
         counts = advocacy_counts(engine, purchase_step=PURCHASE)
     except ParcoursError as exc:
         st.error(t(exc.message))

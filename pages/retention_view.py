@@ -350,9 +350,9 @@ if engine is None:
     segments = list(ds.segments)
     signup = "signup" in ds.users.columns
 else:
-    PURCHASE = engine.purchase()
     timed = engine.has_timestamps
-    try:
+    try:  # the table's steps, counted in the engine (its error said, never a traceback)
+        PURCHASE = engine.purchase()
         steps = [s for s in dict.fromkeys([*engine.event_steps, *sorted(engine.event_steps)]) if s]
     except ParcoursError as exc:
         _show_error(exc)

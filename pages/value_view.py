@@ -104,7 +104,10 @@ if engine is None:
     PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers
     cur = currency_of(ds)
 else:
-    PURCHASE = engine.purchase()
+    try:  # the table's steps, counted in the engine (its error said, never a traceback)
+        PURCHASE = engine.purchase()
+    except ParcoursError as exc:
+        _stop_on(exc)
     cur = None  # a connected table does not say its currency: amounts without a symbol
 key = state.view_key()
 lang = current()

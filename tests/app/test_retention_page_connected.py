@@ -108,3 +108,20 @@ def test_a_breakdown_and_a_return_step(monkeypatch, tmp_path: Path, log) -> None
     check_table(at, r, "en")
     # the breakdown's curves and heatmap are drawn (the per-segment tab), not the "choose" note
     assert not any("Break down by" in i.value for i in at.info)
+
+
+def test_an_engine_error_is_said_without_the_secret(monkeypatch, tmp_path: Path, log) -> None:  # type: ignore[no-untyped-def]
+    """The engine fails in the cohort query: the page says it (redacted), no traceback."""
+    import kpi.engine.view_retention as engine_retention
+
+    at = connected_app(monkeypatch, tmp_path, "pages/data_view.py", log=log)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("IO Error: cannot reach postgres://ann:s3cret-pw@db.example/shop")
+
+    monkeypatch.setattr(engine_retention, "cohort_table", broken)
+    at.switch_page(PAGE).run()
+    assert not errors_and_exceptions(at), errors_and_exceptions(at)
+    assert at.error
+    text = page_text(at)
+    assert "RuntimeError" in text and "s3cret-pw" not in text
