@@ -283,7 +283,7 @@ def page_summary(
     if not view.size()[1]:
         raise InputError(Fact("retention.note.no_events"))
     return view.memo(  # the view kept the failure: the same query says why, once
-        f"retention_page|{tuple(args.values())!r}", lambda: retention_summary(view, **args)
+        f"retention|page|{tuple(args.values())!r}", lambda: retention_summary(view, **args)
     )
 
 

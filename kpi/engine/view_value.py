@@ -156,7 +156,7 @@ def _sums(view: EngineView, purchase_step: str) -> _Sums:
             _num(got["exposure"]),
         )
 
-    return view.memo(f"value_sums|{purchase_step}|{view.filters.key()}", compute)
+    return view.memo(f"value|sums|{purchase_step}|{view.filters.key()}", compute)
 
 
 def order_counts(view: EngineView, purchase_step: str) -> object:
@@ -217,7 +217,7 @@ def _top_revenue(view: EngineView, purchase_step: str, k: int) -> float:
         top = per.sort("revenue", descending=True, nulls_last=True).head(k)
         return _num(collect(top.select(nw.col("revenue").sum()))["revenue"][0])
 
-    return view.memo(f"value_top|{purchase_step}|{k}|{view.filters.key()}", compute)
+    return view.memo(f"value|top|{purchase_step}|{k}|{view.filters.key()}", compute)
 
 
 def observed(view: EngineView, purchase_step: str) -> pl.DataFrame:
@@ -251,7 +251,7 @@ def observed(view: EngineView, purchase_step: str) -> pl.DataFrame:
         )
         return observed_from_counts(sizes, revenue, as_of, grain="month")
 
-    return view.memo(f"value_observed|{purchase_step}|{view.filters.key()}", compute)
+    return view.memo(f"value|observed|{purchase_step}|{view.filters.key()}", compute)
 
 
 def value_summary(
@@ -347,4 +347,4 @@ def value_histogram(view: EngineView, *, purchase_step: str, buckets: int = 20) 
         )
         return Histogram(frame, width, int(frame["customers"].sum()))
 
-    return view.memo(f"value_histogram|{purchase_step}|{buckets}|{view.filters.key()}", compute)
+    return view.memo(f"value|histogram|{purchase_step}|{buckets}|{view.filters.key()}", compute)
