@@ -401,19 +401,27 @@ def referral_rate(
         hit = pl.any_horizontal(
             [text.str.contains(w.lower(), literal=True) for w in referral_words]
         ).fill_null(False)
-        rule = Fact(
-            "advocacy.referral.rule_channel", column=channel_col, words=list(referral_words)
-        )
+        rule = channel_rule(channel_col, referral_words)
     else:
         raise InputError(Fact("advocacy.error.referral_column"))
     if "user_id" in users.columns:
         per = users.group_by("user_id").agg(hit.any().alias("_hit"))
     else:
         per = users.select(hit.alias("_hit"))
-    customers = per.height
+    return referral_from_counts(per.height, int(per["_hit"].sum()) if per.height else 0, rule)
+
+
+def channel_rule(
+    channel_col: str = "channel", referral_words: Sequence[str] = REFERRAL_WORDS
+) -> Fact:
+    """What counts as a referral by channel (a fact): the channel contains one of the words."""
+    return Fact("advocacy.referral.rule_channel", column=channel_col, words=list(referral_words))
+
+
+def referral_from_counts(customers: int, referred: int, rule: Fact) -> Referral:
+    """The :class:`Referral` of the counts (an engine counts them where the data lives)."""
     if customers == 0:
         return Referral(0, 0, None, rule, Fact("advocacy.referral.none"))
-    referred = int(per["_hit"].sum())
     rate = referred / customers
     return Referral(
         customers, referred, rate, rule,

@@ -54,8 +54,54 @@ def word(code: str, **values: object) -> str:
     return render(code, lang, **values)
 
 
+def _has_buyers(ds: Dataset) -> bool:
+    return "step" in ds.events.columns and bool((ds.events["step"] == PURCHASE).any())
+
+
+def draw_referrals(referral: advocacy.Referral | None, *, buyers: bool) -> None:
+    """The referral section (both routes: an upload's users, a connected table's counts);
+    ``buyers``: the rate is over customers (else over every user of the view)."""
+    st.subheader(tx("advocacy.page.referrals"))
+    if referral is None:
+        return
+    who = "customers" if buyers else "users"
+    c = st.columns(3)
+    with c[0]:
+        card("referral_rate", referral.rate, "rate")
+    c[1].metric(
+        tx(f"advocacy.page.referred_{who}"), fmt.integer(referral.referred, lang), border=True
+    )
+    c[2].metric(tx(f"advocacy.page.all_{who}"), fmt.integer(referral.customers, lang), border=True)
+    explanation = (
+        referral.explanation
+        if buyers or referral.explanation.code != "advocacy.referral.explanation"
+        else Fact("advocacy.referral.explanation_users", **referral.explanation.values)
+    )
+    st.caption(t("advocacy.page.referral_caption", explanation=explanation, rule=referral.rule))
+
+
 st.title(tx("nav.advocacy"))
+engine = compute.engine_view()  # a connected table in use: its counts from the engine
 widgets.view_caption()
+lang = current()
+if engine is not None:
+    from kpi.engine.view_advocacy import advocacy_counts
+
+    try:
+        PURCHASE = engine.purchase()
+        counts = advocacy_counts(engine, purchase_step=PURCHASE)
+    except ParcoursError as exc:
+        st.error(t(exc.message))
+        if exc.hint is not None:
+            st.info(t("retention.page.what_to_do", hint=exc.hint))
+        end_page()
+    # no survey answers in an event table: said first, with what to do (never an empty NPS)
+    survey_note, *others = counts.notes
+    st.info(t(survey_note), icon=":material/upload_file:")
+    draw_referrals(counts.referral, buyers=counts.buyers)
+    for note in others:
+        st.info(t(note), icon=":material/upload_file:")
+    end_page()
 ds = state.require_view()
 PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 key = state.view_key()
@@ -233,24 +279,6 @@ elif s.ces is not None:
     card("ces", s.ces.ces, "number")
     st.caption(t(s.ces.explanation))
 
-st.subheader(tx("advocacy.page.referrals"))
-if s.referral is not None:
-    buyers = "step" in ds.events.columns and bool((ds.events["step"] == PURCHASE).any())
-    who = "customers" if buyers else "users"
-    c = st.columns(3)
-    with c[0]:
-        card("referral_rate", s.referral.rate, "rate")
-    c[1].metric(
-        tx(f"advocacy.page.referred_{who}"), fmt.integer(s.referral.referred, lang), border=True
-    )
-    c[2].metric(
-        tx(f"advocacy.page.all_{who}"), fmt.integer(s.referral.customers, lang), border=True
-    )
-    explanation = (
-        s.referral.explanation
-        if buyers or s.referral.explanation.code != "advocacy.referral.explanation"
-        else Fact("advocacy.referral.explanation_users", **s.referral.explanation.values)
-    )
-    st.caption(t("advocacy.page.referral_caption", explanation=explanation, rule=s.referral.rule))
+draw_referrals(s.referral, buyers=_has_buyers(ds))
 for note in s.notes:
     st.info(t(note), icon=":material/upload_file:")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 import streamlit as st
 
@@ -17,6 +19,9 @@ from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
+
+if TYPE_CHECKING:
+    from kpi.engine.view import EngineView
 
 # options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
 # kpi expects; the words shown come from the catalogue (format_func)
@@ -82,7 +87,39 @@ def _summary(
     )
 
 
+def _engine_summary(
+    engine: EngineView,
+    grain: str,
+    anchor: str,
+    return_step: str | None,
+    mode: str,
+    periods: int,
+    by: str | None,
+    trend_n: int,
+    inactive_days: int,
+) -> retention.RetentionSummary:
+    """The summary of the connected table's view, from the engine's counts (kept by the
+    EngineView: the same choices again run nothing). Raises why it cannot be computed."""
+    from kpi.engine.view_retention import page_summary
+
+    return page_summary(
+        engine,
+        cohort_by=anchor,
+        return_step=return_step,
+        mode=mode,  # type: ignore[arg-type]
+        periods=periods,
+        by=by,
+        trend_period=trend_n,
+        inactivity_days=inactive_days,
+        grain=grain,
+        purchase_step=PURCHASE,
+    )
+
+
 def _show_error(exc: ParcoursError) -> None:
+    if isinstance(exc.message, Fact) and exc.message.code.startswith("retention.note."):
+        st.info(t(exc.message))  # nothing to show in this view (no events, no dates): say why
+        end_page()
     st.error(t(exc.message))
     if exc.hint is not None:
         st.info(t("retention.page.what_to_do", hint=exc.hint))
@@ -108,21 +145,230 @@ def word(code: str, **values: object) -> str:
     return render(code, lang, **values)
 
 
+def draw_summary(
+    summary: retention.RetentionSummary,
+    by_summary: retention.RetentionSummary | None,
+    filters: Filters,
+    *,
+    grain: str,
+    cohort_by: str,
+    by: str | None,
+    inactive: int,
+) -> None:
+    """Everything below the choices, drawn from the summaries (both routes: an upload's
+    :class:`kpi.view.View`, a connected table's :class:`kpi.engine.view.EngineView`)."""
+    trend_n = summary.trend_period
+    as_of = Fact("retention.page.as_of", day=summary.as_of.date()) if summary.as_of else None
+    end_of_data = Fact("retention.page.end_of_data")
+    if filters.start or filters.end:
+        st.caption(
+            t(
+                "retention.page.cohorts_started",
+                first=filters.start if filters.start else Fact("retention.page.start_of_data"),
+                last=filters.end if filters.end else end_of_data,
+                anchor=Fact(f"retention.page.anchor.{cohort_by}"),
+                until=as_of or end_of_data,
+            )
+        )
+    st.caption(t(summary.settings))
+
+    # ---------------------------------------------------------------- KPI cards
+    cards = st.columns(4)
+    with cards[0]:
+        card("repeat_purchase_rate", summary.repeat.rate, "rate")
+        st.caption(t(summary.repeat.explanation))
+    with cards[1]:
+        card("purchase_frequency", summary.frequency.frequency, "number")
+        st.caption(t(summary.frequency.explanation))
+    churn = summary.churn
+    with cards[2]:
+        card("churn", churn.churn if churn else None, "rate", lower_is_better=True)
+        st.caption(t(churn.explanation if churn else "retention.page.no_churn"))
+    with cards[3]:
+        card("retention_rate", churn.retention if churn else None, "rate")
+    if churn:
+        st.caption(
+            t(
+                "retention.page.churn_rule",
+                rule=churn.rule,
+                days=inactive,
+                end=churn.period_end.date(),
+                until=Fact(
+                    "retention.page.end_of_period" if filters.end else "retention.page.end_of_data"
+                ),
+            )
+        )
+
+    # ---------------------------------------------------------------- heatmap and table
+    st.subheader(label("cohort_retention", lang))
+    if summary.note is not None:
+        st.info(t(summary.note))
+        return
+    names = _names(summary.table, grain)
+    charts.draw(
+        cohort_charts.retention_heatmap,
+        _renamed(summary.long, "cohort", names),
+        grain=grain,
+        title=tx(f"retention.page.heatmap_title.{grain}"),
+        subtitle=[
+            tx("retention.page.heatmap_rows"),
+            tx(
+                f"retention.page.heatmap_grey.{grain}",
+                until=as_of or end_of_data,
+            ),
+        ],
+        key="rt_heatmap",
+    )
+    period_cols = [c for c in summary.matrix.columns if c.startswith("P")]
+    shown_cols = {c: tx(f"retention.page.period_short.{grain}", n=int(c[1:])) for c in period_cols}
+    with st.expander(tx("retention.page.table_title"), expanded=False):
+        # figures as the reader's locale writes them (kpi.words.format: one precision rule)
+        matrix = _renamed(summary.matrix, "cohort", names).with_columns(
+            pl.col("cohort_size").map_elements(
+                lambda x: fmt.integer(x, lang), return_dtype=pl.String
+            ),
+            *(
+                pl.col(c).map_elements(
+                    lambda x: None if x is None else fmt.percent(x, lang), return_dtype=pl.String
+                )
+                for c in period_cols
+            ),
+        )
+        st.dataframe(
+            matrix.rename(shown_cols),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
+                "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
+                **({by: st.column_config.TextColumn(segment_words(by))} if by else {}),
+            },
+        )
+        st.caption(
+            t(
+                "retention.page.definitions",
+                # the KPI names and definitions of kpi.definitions (catalogue def.*), nested
+                cohort=Fact("def.cohort_retention.label"),
+                cohort_formula=Fact("def.cohort_retention.formula"),
+                weighted=Fact("def.weighted_retention.label"),
+                weighted_formula=Fact("def.weighted_retention.formula"),
+            )
+        )
+
+    # ---------------------------------------------------------------- curves
+    st.subheader(tx("retention.page.curves"))
+    tabs = st.tabs(
+        [
+            tx("retention.page.per_cohort"),
+            tx("retention.page.per_segment" if by else "retention.page.per_segment_choose"),
+        ]
+    )
+    with tabs[0]:
+        curve = _renamed(retention.retention_curve(summary.table, per="cohort"), "series", names)
+        average = _renamed(retention.retention_curve(summary.table, per="segment"), "series", names)
+        if curve.height == 0:
+            st.info(t("retention.page.nothing_to_draw"))
+        else:
+            charts.draw(
+                cohort_charts.curves,
+                curve,
+                grain=grain,
+                title=tx("retention.page.curves_title"),
+                average=average,
+                key="rt_curves",
+            )
+    with tabs[1]:
+        if by_summary is None:
+            st.info(t("retention.page.choose_breakdown"))
+        else:
+            seg_curve = retention.retention_curve(by_summary.table, per="segment")
+            shown = seg_curve["series"].unique().sort().to_list()
+            segment_name = segment_words(by, in_sentence=True)
+            charts.draw(
+                cohort_charts.curves,
+                seg_curve,
+                grain=grain,
+                title=tx("retention.page.by_segment_title", segment=segment_name),
+                colour=charts.segment_scale(by, shown),
+                series_title=segment_words(by),
+                key="rt_seg_curves",
+            )
+            charts.draw(
+                cohort_charts.retention_heatmap,
+                retention.average_long(by_summary.table, by_summary.average),
+                grain=grain,
+                title=tx("retention.page.by_segment_heatmap", segment=segment_name),
+                subtitle=tx("retention.page.by_segment_rows"),
+                key="rt_seg_heatmap",
+            )
+            st.caption(t("retention.page.first_touch"))
+
+    # ---------------------------------------------------------------- period-N trend
+    st.subheader(tx(f"retention.page.trend_title.{grain}", n=trend_n))
+    trend = summary.trend
+    trend_done = trend.filter(pl.col("complete"))
+    if trend.height and trend_done.height == 0:
+        # only periods still in progress: an empty chart with a 0 % axis said nothing
+        parts = [
+            Fact(
+                "retention.page.so_far",
+                cohort=names.get(r["cohort"], r["cohort"]),
+                retained=r["retained"],
+                size=r["cohort_size"],
+            )
+            for r in trend.iter_rows(named=True)
+        ]
+        st.info(t(f"retention.page.trend_in_progress.{grain}", n=trend_n, parts=parts))
+    elif trend.height == 0:
+        st.info(t(f"retention.page.trend_none.{grain}", n=trend_n))
+    else:
+        avg_row = summary.average.filter(pl.col("period") == trend_n)
+        avg = float(avg_row["retention"][0]) if avg_row.height else None
+        charts.draw(
+            cohort_charts.period_trend,
+            _renamed(trend, "cohort", names),
+            n=trend_n,
+            grain=grain,
+            average=avg,
+            key="rt_trend",
+        )
+        if avg is not None:
+            st.caption(t(f"retention.page.trend_average.{grain}", n=trend_n, rate=avg))
+
+
 st.title(tx("nav.retention"))
+engine = compute.engine_view()  # a connected table in use: every figure from the engine
 widgets.view_caption()
-ds = state.require_view()
-widgets.stop_on_aggregated_counts(ds, tx("retention.page.aggregated_what"))
-PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
 lang = current()
-if not ds.has_timestamps:
+if engine is None:
+    ds = state.require_view()
+    widgets.stop_on_aggregated_counts(ds, tx("retention.page.aggregated_what"))
+    PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers
+    timed = ds.has_timestamps
+    found = ds.events["step"].unique().sort().to_list()
+    steps = [s for s in dict.fromkeys([*ds.steps, *found]) if s]
+    segments = list(ds.segments)
+    signup = "signup" in ds.users.columns
+else:
+    timed = engine.has_timestamps
+    try:  # the table's steps, counted in the engine (its error said, never a traceback)
+        PURCHASE = engine.purchase()
+        steps = [s for s in dict.fromkeys([*engine.event_steps, *sorted(engine.event_steps)]) if s]
+    except ParcoursError as exc:
+        _show_error(exc)
+    # a breakdown by a column of the table (the engine's cohorts are its first touch)
+    segments = [s for s in engine.segments if s != "cohort"]
+    signup = False  # a connected table's cohorts: first visit or first purchase
+if not timed:
     st.info(t("retention.page.needs_dates"))
     end_page()
 
 grain = st.session_state.get("cohort_by") or "month"
-steps = [s for s in dict.fromkeys([*ds.steps, *ds.events["step"].unique().sort().to_list()]) if s]
+if engine is not None:
+    grain = engine.cohort_grain
 has_purchase = PURCHASE in steps
 anchors = ["first visit"] + (["first purchase"] if has_purchase else [])
-anchors += ["signup date"] if "signup" in ds.users.columns else []
+anchors += ["signup date"] if signup else []
 return_options = [ANY, *([PURCHASE] if has_purchase else []), *[s for s in steps if s != PURCHASE]]
 
 
@@ -171,7 +417,7 @@ periods = int(
         bind="query-params",
     )
 )
-segment_options = [NO_SEGMENT, *ds.segments]
+segment_options = [NO_SEGMENT, *segments]
 segment = choice(
     c5,
     "selectbox",
@@ -210,206 +456,47 @@ trend_n = int(
     )
 )
 
-key = state.view_key()
-full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts are followed past the period
-filters = state.current_filters()
+filters = engine.filters if engine is not None else state.current_filters()
 try:
     with st.spinner(tx("retention.page.computing")):
-        summary = _summary(
-            key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive, full,
-            filters,
-        )  # fmt: skip
-        by_summary = (
-            _summary(
-                key,
-                grain,
-                cohort_by,
-                return_step,
-                mode,
-                periods,
-                by,
-                trend_n,
-                inactive,
-                full,
-                filters,
+        if engine is not None:
+            summary = _engine_summary(
+                engine, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive
             )
-            if by
-            else None
-        )
+            by_summary = (
+                _engine_summary(
+                    engine, grain, cohort_by, return_step, mode, periods, by, trend_n, inactive
+                )
+                if by
+                else None
+            )
+        else:
+            key = state.view_key()
+            full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts followed past
+            summary = _summary(
+                key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive,
+                full, filters,
+            )  # fmt: skip
+            by_summary = (
+                _summary(
+                    key,
+                    grain,
+                    cohort_by,
+                    return_step,
+                    mode,
+                    periods,
+                    by,
+                    trend_n,
+                    inactive,
+                    full,
+                    filters,
+                )
+                if by
+                else None
+            )
 except ParcoursError as exc:
     _show_error(exc)
 
-as_of = Fact("retention.page.as_of", day=summary.as_of.date()) if summary.as_of else None
-end_of_data = Fact("retention.page.end_of_data")
-if filters.start or filters.end:
-    st.caption(
-        t(
-            "retention.page.cohorts_started",
-            first=filters.start if filters.start else Fact("retention.page.start_of_data"),
-            last=filters.end if filters.end else end_of_data,
-            anchor=Fact(f"retention.page.anchor.{cohort_by}"),
-            until=as_of or end_of_data,
-        )
-    )
-st.caption(t(summary.settings))
-
-# ---------------------------------------------------------------- KPI cards
-cards = st.columns(4)
-with cards[0]:
-    card("repeat_purchase_rate", summary.repeat.rate, "rate")
-    st.caption(t(summary.repeat.explanation))
-with cards[1]:
-    card("purchase_frequency", summary.frequency.frequency, "number")
-    st.caption(t(summary.frequency.explanation))
-churn = summary.churn
-with cards[2]:
-    card("churn", churn.churn if churn else None, "rate", lower_is_better=True)
-    st.caption(t(churn.explanation if churn else "retention.page.no_churn"))
-with cards[3]:
-    card("retention_rate", churn.retention if churn else None, "rate")
-if churn:
-    st.caption(
-        t(
-            "retention.page.churn_rule",
-            rule=churn.rule,
-            days=inactive,
-            end=churn.period_end.date(),
-            until=Fact(
-                "retention.page.end_of_period" if filters.end else "retention.page.end_of_data"
-            ),
-        )
-    )
-
-# ---------------------------------------------------------------- heatmap and table
-st.subheader(label("cohort_retention", lang))
-if summary.note is not None:
-    st.info(t(summary.note))
-    end_page()
-names = _names(summary.table, grain)
-charts.draw(
-    cohort_charts.retention_heatmap,
-    _renamed(summary.long, "cohort", names),
-    grain=grain,
-    title=tx(f"retention.page.heatmap_title.{grain}"),
-    subtitle=[
-        tx("retention.page.heatmap_rows"),
-        tx(
-            f"retention.page.heatmap_grey.{grain}",
-            until=as_of or end_of_data,
-        ),
-    ],
-    key="rt_heatmap",
+draw_summary(
+    summary, by_summary, filters, grain=grain, cohort_by=cohort_by, by=by, inactive=inactive
 )
-period_cols = [c for c in summary.matrix.columns if c.startswith("P")]
-shown_cols = {c: tx(f"retention.page.period_short.{grain}", n=int(c[1:])) for c in period_cols}
-with st.expander(tx("retention.page.table_title"), expanded=False):
-    # figures as the reader's locale writes them (kpi.words.format: one precision rule)
-    matrix = _renamed(summary.matrix, "cohort", names).with_columns(
-        pl.col("cohort_size").map_elements(lambda x: fmt.integer(x, lang), return_dtype=pl.String),
-        *(
-            pl.col(c).map_elements(
-                lambda x: None if x is None else fmt.percent(x, lang), return_dtype=pl.String
-            )
-            for c in period_cols
-        ),
-    )
-    st.dataframe(
-        matrix.rename(shown_cols),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "cohort": st.column_config.TextColumn(tx("retention.page.col.cohort")),
-            "cohort_size": st.column_config.TextColumn(tx("retention.page.col.users")),
-            **({by: st.column_config.TextColumn(segment_words(by))} if by else {}),
-        },
-    )
-    st.caption(
-        t(
-            "retention.page.definitions",
-            # the KPI names and definitions of kpi.definitions (catalogue def.*), nested
-            cohort=Fact("def.cohort_retention.label"),
-            cohort_formula=Fact("def.cohort_retention.formula"),
-            weighted=Fact("def.weighted_retention.label"),
-            weighted_formula=Fact("def.weighted_retention.formula"),
-        )
-    )
-
-# ---------------------------------------------------------------- curves
-st.subheader(tx("retention.page.curves"))
-tabs = st.tabs(
-    [
-        tx("retention.page.per_cohort"),
-        tx("retention.page.per_segment" if by else "retention.page.per_segment_choose"),
-    ]
-)
-with tabs[0]:
-    curve = _renamed(retention.retention_curve(summary.table, per="cohort"), "series", names)
-    average = _renamed(retention.retention_curve(summary.table, per="segment"), "series", names)
-    if curve.height == 0:
-        st.info(t("retention.page.nothing_to_draw"))
-    else:
-        charts.draw(
-            cohort_charts.curves,
-            curve,
-            grain=grain,
-            title=tx("retention.page.curves_title"),
-            average=average,
-            key="rt_curves",
-        )
-with tabs[1]:
-    if by_summary is None:
-        st.info(t("retention.page.choose_breakdown"))
-    else:
-        seg_curve = retention.retention_curve(by_summary.table, per="segment")
-        shown = seg_curve["series"].unique().sort().to_list()
-        segment_name = segment_words(by, in_sentence=True)
-        charts.draw(
-            cohort_charts.curves,
-            seg_curve,
-            grain=grain,
-            title=tx("retention.page.by_segment_title", segment=segment_name),
-            colour=charts.segment_scale(by, shown),
-            series_title=segment_words(by),
-            key="rt_seg_curves",
-        )
-        charts.draw(
-            cohort_charts.retention_heatmap,
-            retention.average_long(by_summary.table, by_summary.average),
-            grain=grain,
-            title=tx("retention.page.by_segment_heatmap", segment=segment_name),
-            subtitle=tx("retention.page.by_segment_rows"),
-            key="rt_seg_heatmap",
-        )
-        st.caption(t("retention.page.first_touch"))
-
-# ---------------------------------------------------------------- period-N trend
-st.subheader(tx(f"retention.page.trend_title.{grain}", n=trend_n))
-trend = summary.trend
-trend_done = trend.filter(pl.col("complete"))
-if trend.height and trend_done.height == 0:
-    # only periods still in progress: an empty chart with a 0 % axis said nothing
-    parts = [
-        Fact(
-            "retention.page.so_far",
-            cohort=names.get(r["cohort"], r["cohort"]),
-            retained=r["retained"],
-            size=r["cohort_size"],
-        )
-        for r in trend.iter_rows(named=True)
-    ]
-    st.info(t(f"retention.page.trend_in_progress.{grain}", n=trend_n, parts=parts))
-elif trend.height == 0:
-    st.info(t(f"retention.page.trend_none.{grain}", n=trend_n))
-else:
-    avg_row = summary.average.filter(pl.col("period") == trend_n)
-    avg = float(avg_row["retention"][0]) if avg_row.height else None
-    charts.draw(
-        cohort_charts.period_trend,
-        _renamed(trend, "cohort", names),
-        n=trend_n,
-        grain=grain,
-        average=avg,
-        key="rt_trend",
-    )
-    if avg is not None:
-        st.caption(t(f"retention.page.trend_average.{grain}", n=trend_n, rate=avg))

@@ -11,6 +11,7 @@ import streamlit as st
 from kpi import pipeline, stages, value
 from kpi.dataset import Dataset
 from kpi.definitions import label
+from kpi.engine import view_value
 from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
@@ -70,6 +71,17 @@ def _summary(
     )
 
 
+@compute.per_view
+def _histogram(key: str, _ds: Dataset) -> view_value.Histogram:
+    # the one bucket count (narwhals), on the view's events in polars
+    from kpi.engine.frame import from_native
+    from kpi.engine.view import EngineView
+
+    cols = [c for c in ("user_id", "step", "ts", "revenue", "order_id") if c in _ds.events.columns]
+    table = from_native(_ds.events.select(cols).lazy(), segments=[])
+    return view_value.value_histogram(EngineView(table), purchase_step=PURCHASE)
+
+
 def _stop_on(exc: ParcoursError) -> None:
     st.error(t(exc.message))
     if exc.hint is not None:
@@ -84,13 +96,21 @@ def word(code: str, **values: object) -> str:
 
 
 st.title(tx("value.page.title"))
+engine = compute.engine_view()  # a connected table in use: every figure from the engine
 widgets.view_caption()
-ds = state.require_view()
-widgets.stop_on_aggregated_counts(ds, tx("value.page.aggregated_what"))
-PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers above
+if engine is None:
+    ds = state.require_view()
+    widgets.stop_on_aggregated_counts(ds, tx("value.page.aggregated_what"))
+    PURCHASE = stages.purchase_step(ds)  # purchase, order, transaction…: read by the helpers
+    cur = currency_of(ds)
+else:
+    try:  # the table's steps, counted in the engine (its error said, never a traceback)
+        PURCHASE = engine.purchase()
+    except ParcoursError as exc:
+        _stop_on(exc)
+    cur = None  # a connected table does not say its currency: amounts without a symbol
 key = state.view_key()
 lang = current()
-cur = currency_of(ds)
 
 
 def money(x: float | None) -> str:
@@ -98,11 +118,14 @@ def money(x: float | None) -> str:
     return fmt.money(x, lang, cur)
 
 
-if pipeline.is_contacts(ds):  # a CRM contacts table: amounts are deal values, not orders
+if engine is None and pipeline.is_contacts(ds):  # a CRM contacts table: deal values, not orders
     st.info(t("value.page.contacts"), icon=":material/contacts:")
     end_page()
 try:
-    est = _inputs(key, cur, ds)
+    if engine is not None:
+        est = view_value.value_inputs(engine, purchase_step=PURCHASE, currency=cur)
+    else:
+        est = _inputs(key, cur, ds)
 except ParcoursError as exc:
     _stop_on(exc)
 if est.aov is None:
@@ -154,7 +177,9 @@ freq_in = f2.number_input(
 aov_override = None if aov_in == aov_est else float(aov_in)
 freq_override = None if freq_in == freq_est else float(freq_in)
 basis = (
-    choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
+    None  # no CAC on a connected table (no ad spend): no CLV basis to choose
+    if engine is not None
+    else choice(  # bound to the URL by its value: ?va_clv_basis=one for all in French too
         f4,
         "segmented_control",
         t("value.page.basis"),
@@ -168,10 +193,21 @@ basis = (
 )
 basis = BASIS.get(basis, "channel")
 try:
-    s = _summary(
-        key, aov_override, freq_override, float(years_in), basis, cur, ds,
-        st.session_state["dataset"], state.current_filters(),
-    )  # fmt: skip
+    if engine is not None:
+        s = view_value.value_summary(
+            engine,
+            purchase_step=PURCHASE,
+            aov=aov_override,
+            purchases_per_year=freq_override,
+            years=float(years_in),
+            clv_basis=basis,
+            currency=cur,
+        )
+    else:
+        s = _summary(
+            key, aov_override, freq_override, float(years_in), basis, cur, ds,
+            st.session_state["dataset"], state.current_filters(),
+        )  # fmt: skip
 except ParcoursError as exc:
     _stop_on(exc)
 
@@ -212,6 +248,25 @@ with cards[3]:
     card("top_customer_share", s.top_share.share, "rate")
     st.caption(t(s.top_share.explanation))
 
+# ---------------------------------------------------------------- spend per customer
+st.subheader(tx("value.page.distribution"))
+try:
+    if engine is not None:
+        spread = view_value.value_histogram(engine, purchase_step=PURCHASE)
+    else:
+        spread = _histogram(key, ds)
+except ParcoursError as exc:
+    _stop_on(exc)
+charts.draw(cohort_charts.value_histogram, spread.frame, money=money, key="va_histogram")
+st.caption(
+    t(
+        "value.page.distribution_caption",
+        customers=spread.customers,
+        width=spread.width,
+        currency=cur,
+    )
+)
+
 # ---------------------------------------------------------------- observed CLV
 st.subheader(tx("value.page.observed_title"))
 if s.observed.height == 0:
@@ -251,7 +306,8 @@ if s.spend_note is not None:  # CAC not shown: no spend, or no channel to match 
     end_page()
 # ad spend is known per channel and period only: a device (or any non-channel) filter would
 # divide every channel's spend by that device's customers alone
-not_channel = [c for c in state.current_filters().active_segments if c != "channel"]
+filters = engine.filters if engine is not None else state.current_filters()
+not_channel = [c for c in filters.active_segments if c != "channel"]
 if not_channel:
     st.info(
         t(

@@ -167,13 +167,12 @@ def retention_summary(
     """:class:`kpi.retention.RetentionSummary` of the view (module docstring)."""
     from kpi.retention.churn import churn_from_counts, churn_window
     from kpi.retention.cohorts import cohort_table_note
-    from kpi.retention.curves import cohort_long, cohort_matrix, period_n_trend, weighted_average
     from kpi.retention.purchases import (
         frequency_from_counts,
         no_purchase_note,
         repeat_from_counts,
     )
-    from kpi.retention.summary import RetentionSummary, settings_fact
+    from kpi.retention.summary import build_summary
 
     ps = purchase_step
     if cohort_by is None:
@@ -188,13 +187,21 @@ def retention_summary(
         by=by,
         purchase_step=ps,
     )
-    steps_here = pl.DataFrame({"user_id": ["_"] * len(view.event_steps), "step": view.event_steps})
-    note = None
+    # the steps of the table as the notes read them (a summary is made only with dates)
+    n_steps = len(view.event_steps)
+    steps_here = pl.DataFrame(
+        {
+            "user_id": ["_"] * n_steps,
+            "step": view.event_steps,
+            "ts": [datetime(2000, 1, 1)] * n_steps,
+        },
+        schema={"user_id": pl.String, "step": pl.String, "ts": pl.Datetime("us")},
+    )
+    empty_note = None
     if table.height == 0:
-        note = cohort_table_note(
+        empty_note = cohort_table_note(
             steps_here, cohort_by=cohort_by, return_step=return_step, purchase_step=ps
-        ) or Fact("retention.note.no_user_in_cohorts")
-    average = weighted_average(table)
+        )
     cohort_ev = cohort_events(view, cohort_by, ps)
     bought = purchase_counts(cohort_ev, ps, "order_id" in view.table.columns)
     none_note = no_purchase_note(steps_here, ps)
@@ -222,18 +229,94 @@ def retention_summary(
             c.get("new", 0),
             activity_step=step,
         )
-    return RetentionSummary(
-        table=table,
-        average=average,
-        matrix=cohort_matrix(table, average),
-        long=cohort_long(table, average),
-        trend=period_n_trend(table, trend_period),
+    return build_summary(
+        table,
+        empty_note=empty_note,
+        grain=grain,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        mode=mode,
+        purchase_step=ps,
         trend_period=trend_period,
-        note=note,
-        settings=settings_fact(grain, cohort_by, return_step, mode, ps),
         as_of=last,
         by=by,
         repeat=repeat,
         frequency=frequency,
         churn=churn,
     )
+
+
+def page_summary(
+    view: EngineView,
+    *,
+    cohort_by: str | None,
+    return_step: str | None,
+    mode: Literal["on", "on_or_after"],
+    periods: int,
+    by: str | None,
+    trend_period: int,
+    inactivity_days: int,
+    grain: Any,
+    purchase_step: str,
+) -> Any:
+    """The Retention page's summary of the view (:meth:`EngineView.retention`, kept by the
+    view: the same choices again run nothing in the engine); raises why it cannot be made
+    (no dates, no events in the view, the engine's error) instead of returning None."""
+    from kpi.errors import InputError
+
+    args: dict[str, Any] = {
+        "cohort_by": cohort_by,
+        "return_step": return_step,
+        "mode": mode,
+        "periods": periods,
+        "by": by,
+        "trend_period": trend_period,
+        "inactivity_days": inactivity_days,
+        "grain": grain,
+        "purchase_step": purchase_step,
+    }
+    got = view.retention(**args)
+    if got is not None:
+        return got
+    if not view.has_timestamps:
+        raise InputError(Fact("retention.note.no_dates"))
+    if not view.size()[1]:
+        raise InputError(Fact("retention.note.no_events"))
+    return view.memo(  # the view kept the failure: the same query says why, once
+        f"retention|page|{tuple(args.values())!r}", lambda: retention_summary(view, **args)
+    )
+
+
+def _jan_first(year: nw.Expr) -> nw.Expr:
+    """Days since 1970-01-01 of 1 January of ``year`` (H. Hinnant's days_from_civil for
+    month 1, day 1: plain integer arithmetic every engine runs alike)."""
+    y = year - 1
+    era = y // 400
+    yoe = y - era * 400
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + 306 - 719468
+
+
+def cohort_label(ts: nw.Expr, grain: Literal["week", "month"] = "month") -> nw.Expr:
+    """:func:`kpi.segments.cohort_of` as a narwhals expression: ``2025-03`` (month) or
+    ``2025-W11`` (the ISO week: the week's Thursday gives its year; weeks from Monday), from
+    integer arithmetic on the date's parts, so that DuckDB, Spark and polars label a user's
+    derived cohort alike at either grain of the sidebar."""
+    from kpi.engine.cohorts import _days
+
+    year = ts.dt.year().cast(nw.Int64)
+    if grain == "month":
+        month = ts.dt.month().cast(nw.Int64)
+        pad = nw.when(month < 10).then(nw.lit("0")).otherwise(nw.lit(""))
+        return nw.concat_str([year.cast(nw.String), nw.lit("-"), pad, month.cast(nw.String)])
+    days = _days(ts)
+    thursday = days - (days + 3) % 7 + 3  # 1970-01-01 was a Thursday
+    iso_year = (
+        nw.when(thursday >= _jan_first(year + 1))
+        .then(year + 1)
+        .when(thursday < _jan_first(year))
+        .then(year - 1)
+        .otherwise(year)
+    )
+    week = (thursday - _jan_first(iso_year)) // 7 + 1
+    pad = nw.when(week < 10).then(nw.lit("0")).otherwise(nw.lit(""))
+    return nw.concat_str([iso_year.cast(nw.String), nw.lit("-W"), pad, week.cast(nw.String)])

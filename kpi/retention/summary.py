@@ -22,6 +22,7 @@ from kpi.words import Fact
 __all__ = [
     "RETURN_LABELS",
     "RetentionSummary",
+    "build_summary",
     "describe_anchor",
     "describe_return",
     "retention_summary",
@@ -91,6 +92,49 @@ class RetentionSummary:
     churn: Churn | None
 
 
+def build_summary(
+    table: pl.DataFrame,
+    *,
+    empty_note: Fact | None,
+    grain: Grain,
+    cohort_by: str,
+    return_step: str | None,
+    mode: Mode,
+    purchase_step: str,
+    trend_period: int,
+    as_of: datetime | None,
+    by: str | None,
+    repeat: RepeatPurchase,
+    frequency: PurchaseFrequency,
+    churn: Churn | None,
+) -> RetentionSummary:
+    """The :class:`RetentionSummary` of a cohort table and the purchase and churn KPIs: the
+    averages, matrix, heatmap rows and period-N trend made from ``table`` and the choices in
+    words. One construction for both routes (an upload's events,
+    :func:`retention_summary`; an engine's counts, :mod:`kpi.engine.view_retention`).
+    ``empty_note``: why ``table`` is empty (:func:`cohort_table_note`; None: "no user in the
+    cohorts"), read only when it is."""
+    note = None
+    if table.height == 0:
+        note = empty_note or Fact("retention.note.no_user_in_cohorts")
+    average = weighted_average(table)
+    return RetentionSummary(
+        table=table,
+        average=average,
+        matrix=cohort_matrix(table, average),
+        long=cohort_long(table, average),
+        trend=period_n_trend(table, trend_period),
+        trend_period=trend_period,
+        note=note,
+        settings=settings_fact(grain, cohort_by, return_step, mode, purchase_step),
+        as_of=as_of,
+        by=by,
+        repeat=repeat,
+        frequency=frequency,
+        churn=churn,
+    )
+
+
 def retention_summary(
     events: pl.DataFrame,
     *,
@@ -139,15 +183,6 @@ def retention_summary(
             purchase_step=purchase_step,
         )
     )
-    note = None
-    if table.height == 0:
-        note = cohort_table_note(
-            events, cohort_by=cohort_by, return_step=return_step, purchase_step=purchase_step
-        )
-        if note is None:
-            note = Fact("retention.note.no_user_in_cohorts")
-    average = weighted_average(table)
-    settings = settings_fact(grain, cohort_by, return_step, mode, purchase_step)
     has_buys = (
         "step" in events.columns
         and events.height > 0
@@ -171,15 +206,20 @@ def retention_summary(
             activity_step=purchase_step if has_buys else None,
         )
     step = purchase_step if "step" in events.columns else None
-    return RetentionSummary(
-        table=table,
-        average=average,
-        matrix=cohort_matrix(table, average),
-        long=cohort_long(table, average),
-        trend=period_n_trend(table, trend_period),
+    empty_note = None
+    if table.height == 0:
+        empty_note = cohort_table_note(
+            events, cohort_by=cohort_by, return_step=return_step, purchase_step=purchase_step
+        )
+    return build_summary(
+        table,
+        empty_note=empty_note,
+        grain=grain,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        mode=mode,
+        purchase_step=purchase_step,
         trend_period=trend_period,
-        note=note,
-        settings=settings,
         as_of=end,
         by=by,
         repeat=repeat_purchase_rate(events, step),

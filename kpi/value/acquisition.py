@@ -35,6 +35,7 @@ __all__ = [
     "NOTE_SPEND_NO_NEW",
     "cac_by_channel",
     "clv_cac",
+    "monthly_from_counts",
     "monthly_revenue_per_customer",
     "new_customers",
     "new_customers_in_view",
@@ -228,8 +229,16 @@ def monthly_revenue_per_customer(
     span = per.select(
         (pl.col("last_purchase").max() - pl.col("first_purchase").min()).dt.total_seconds()
     ).item()
-    months = max(1.0, (span or 0) / 86400 / DAYS_PER_MONTH)
-    return float(per["revenue"].sum()) / per.height / months
+    return monthly_from_counts(float(per["revenue"].sum()), per.height, (span or 0) / 86400)
+
+
+def monthly_from_counts(revenue: float, customers: int, span_days: float) -> float | None:
+    """Revenue ÷ customers ÷ months of ``span_days`` (first to last purchase, at least one
+    month); None without customers."""
+    if customers == 0:
+        return None
+    months = max(1.0, span_days / DAYS_PER_MONTH)
+    return revenue / customers / months
 
 
 def clv_cac(

@@ -33,11 +33,15 @@ __all__ = [
     "MIN_OBSERVED_DAYS",
     "Clv",
     "ClvInputs",
+    "OrderCounts",
     "clv_by",
     "clv_classic",
     "clv_inputs",
     "extrapolation_note",
+    "inputs_from_counts",
+    "no_orders",
     "observed_clv",
+    "observed_from_counts",
     "sentences",
 ]
 
@@ -155,14 +159,7 @@ def clv_inputs(
     require_columns(events, ["ts"], what)
     per = orders_per_customer(events, purchase_step=purchase_step)
     if per.height == 0:
-        note = no_purchase_note(events, purchase_step)
-        return ClvInputs(
-            None, None, years or default_years, "default", 0, 0, 0.0, None, note,
-            notes=(note,), currency=currency,
-        )  # fmt: skip
-    customers = per.height
-    orders = int(per["orders"].sum())
-    revenue = float(per["revenue"].sum())
+        return no_orders(no_purchase_note(events, purchase_step), years, default_years, currency)
     stats = per.select(
         ((pl.col("last_purchase").max() - pl.col("first_purchase").min()).dt.total_seconds())
         .truediv(86400)
@@ -171,11 +168,62 @@ def clv_inputs(
             (pl.col("last_purchase") - pl.col("first_purchase")).dt.total_seconds().mean() / 86400
         ).alias("life"),
     ).row(0, named=True)
-    span_days = float(stats["span"] or 0.0)
-    observed_years = (stats["life"] or 0.0) / DAYS_PER_YEAR
     start, end = events.select(pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b")).row(0)
-    observed_days = (end - start).total_seconds() / 86400 if start is not None else 0.0
-    customer_years = _customer_years(per, end)
+    counts = OrderCounts(
+        customers=per.height,
+        orders=int(per["orders"].sum()),
+        revenue=float(per["revenue"].sum()),
+        span_days=float(stats["span"] or 0.0),
+        life_days=float(stats["life"] or 0.0),
+        observed_days=(end - start).total_seconds() / 86400 if start is not None else 0.0,
+        customer_years=_customer_years(per, end),
+    )
+    return inputs_from_counts(counts, years=years, default_years=default_years, currency=currency)
+
+
+@dataclass(frozen=True)
+class OrderCounts:
+    """The sums behind :class:`ClvInputs` (an upload's orders per customer, or an engine's
+    sums): customers (1+ order), orders, revenue; ``span_days``: first to last purchase of
+    all (whole seconds); ``life_days``: the mean over customers of first to last purchase
+    (whole seconds); ``observed_days``: first to last event; ``customer_years``: Σ over
+    customers of first purchase to the last event, at least :data:`MIN_OBSERVED_DAYS`, in
+    years of :data:`DAYS_PER_YEAR`."""
+
+    customers: int
+    orders: int
+    revenue: float
+    span_days: float
+    life_days: float
+    observed_days: float
+    customer_years: float
+
+
+def no_orders(
+    note: Fact,
+    years: float | None = None,
+    default_years: float = DEFAULT_YEARS,
+    currency: str | None = None,
+) -> ClvInputs:
+    """The :class:`ClvInputs` of data without orders: no factor, ``note`` says why."""
+    return ClvInputs(
+        None, None, years or default_years, "default", 0, 0, 0.0, None, note,
+        notes=(note,), currency=currency,
+    )  # fmt: skip
+
+
+def inputs_from_counts(
+    counts: OrderCounts,
+    *,
+    years: float | None = None,
+    default_years: float = DEFAULT_YEARS,
+    currency: str | None = None,
+) -> ClvInputs:
+    """:class:`ClvInputs` of the sums (the rules of :func:`clv_inputs`, for both routes)."""
+    customers, orders, revenue = counts.customers, counts.orders, counts.revenue
+    span_days, observed_days = counts.span_days, counts.observed_days
+    customer_years = counts.customer_years
+    observed_years = counts.life_days / DAYS_PER_YEAR
     notes: list[Fact] = []
     if years is not None:
         chosen, source = years, "given"
@@ -264,16 +312,7 @@ def observed_clv(
     what = Fact("value.what.observed_clv")
     need_revenue(events, what)
     require_columns(events, ["user_id", "ts"] + ([by] if by else []), what)
-    schema: dict[str, pl.DataType] = ({by: pl.String()} if by else {}) | {
-        "cohort": pl.String(),
-        "cohort_start": pl.Date(),
-        "cohort_size": pl.Int64(),
-        "period": pl.Int64(),
-        "revenue": pl.Float64(),
-        "cumulative_revenue": pl.Float64(),
-        "clv": pl.Float64(),
-        "complete": pl.Boolean(),
-    }
+    schema = _observed_schema(by)
     buys = purchase_events(events, purchase_step, what).filter(pl.col("ts").is_not_null())
     if as_of is None:
         as_of = buys["ts"].max()  # type: ignore[assignment]
@@ -297,6 +336,25 @@ def observed_clv(
         .group_by(*ckeys, (pl.col("_pidx") - pl.col("_cidx")).alias("period"))
         .agg(pl.col("revenue").sum().cast(pl.Float64))
     )
+    return observed_from_counts(sizes, revenue, as_of, grain=grain, by=by)
+
+
+def observed_from_counts(
+    sizes: pl.LazyFrame | pl.DataFrame,
+    revenue: pl.LazyFrame | pl.DataFrame,
+    as_of: datetime,
+    *,
+    grain: Grain = "month",
+    by: str | None = None,
+) -> pl.DataFrame:
+    """:func:`observed_clv`'s table from the sums (an upload's or an engine's): ``sizes``
+    ([``by``], ``_cidx``: the cohort's :func:`kpi.periods.period_index`, ``cohort_size``) and
+    ``revenue`` ([``by``], ``_cidx``, ``period``, ``revenue``: summed over the cohort's
+    purchases N periods after it); ``as_of``: the last purchase time."""
+    schema = _observed_schema(by)
+    keys = [by] if by else []
+    ckeys = [*keys, "_cidx"]
+    sizes, revenue = sizes.lazy(), revenue.lazy()
     last = pl.lit(scalar_index(as_of, grain), pl.Int64) - pl.col("_cidx")
     start_date = period_start(pl.col("_cidx"), grain)
     next_start = period_start(pl.col("_cidx") + pl.col("period") + 1, grain)
@@ -320,6 +378,19 @@ def observed_clv(
         .collect()
     )
     return out.cast(schema)  # type: ignore[arg-type]
+
+
+def _observed_schema(by: str | None) -> dict[str, pl.DataType]:
+    return ({by: pl.String()} if by else {}) | {
+        "cohort": pl.String(),
+        "cohort_start": pl.Date(),
+        "cohort_size": pl.Int64(),
+        "period": pl.Int64(),
+        "revenue": pl.Float64(),
+        "cumulative_revenue": pl.Float64(),
+        "clv": pl.Float64(),
+        "complete": pl.Boolean(),
+    }
 
 
 def clv_by(

@@ -20,9 +20,13 @@ __all__ = [
     "RevenuePerCustomer",
     "TopCustomerShare",
     "aov",
+    "aov_from_counts",
     "need_revenue",
     "revenue_per_customer",
+    "revenue_per_customer_from_counts",
     "top_customer_share",
+    "top_customers",
+    "top_share_from_counts",
 ]
 
 
@@ -54,15 +58,22 @@ def aov(
     need_revenue(events, what)
     buys = purchase_events(events, purchase_step, what)
     if buys.height == 0:
-        return Aov(0.0, 0, None, no_purchase_note(events, purchase_step))
+        return aov_from_counts(0.0, 0, no_purchase_note(events, purchase_step), currency)
     per = orders_per_customer(buys, purchase_step=None)
-    orders = int(per["orders"].sum())
-    revenue = float(per["revenue"].sum())
-    value = revenue / orders
+    return aov_from_counts(float(per["revenue"].sum()), int(per["orders"].sum()), None, currency)
+
+
+def aov_from_counts(
+    revenue: float, orders: int, note: Fact | None = None, currency: str | None = None
+) -> Aov:
+    """The :class:`Aov` of the sums (an engine sums them where the data lives); ``note``:
+    why there are no orders, when ``orders`` is 0."""
+    if orders == 0:
+        return Aov(0.0, 0, None, note or Fact("retention.note.no_customers"))
     return Aov(
         revenue,
         orders,
-        value,
+        revenue / orders,
         Fact("value.aov.explanation", revenue=revenue, orders=orders, currency=currency),
     )
 
@@ -83,18 +94,26 @@ def revenue_per_customer(
     """Revenue per customer = revenue ÷ customers with at least one order."""
     need_revenue(events, Fact("value.what.revenue_per_customer"))
     per = orders_per_customer(events, purchase_step=purchase_step)
-    if per.height == 0:
-        return RevenuePerCustomer(0.0, 0, None, no_purchase_note(events, purchase_step))
-    revenue = float(per["revenue"].sum())
-    value = revenue / per.height
+    note = no_purchase_note(events, purchase_step) if per.height == 0 else None
+    return revenue_per_customer_from_counts(
+        float(per["revenue"].sum()) if per.height else 0.0, per.height, note, currency
+    )
+
+
+def revenue_per_customer_from_counts(
+    revenue: float, customers: int, note: Fact | None = None, currency: str | None = None
+) -> RevenuePerCustomer:
+    """The :class:`RevenuePerCustomer` of the sums; ``note`` as :func:`aov_from_counts`."""
+    if customers == 0:
+        return RevenuePerCustomer(0.0, 0, None, note or Fact("retention.note.no_customers"))
     return RevenuePerCustomer(
         revenue,
-        per.height,
-        value,
+        customers,
+        revenue / customers,
         Fact(
             "value.revenue_per_customer.explanation",
             revenue=revenue,
-            customers=per.height,
+            customers=customers,
             currency=currency,
         ),
     )
@@ -126,10 +145,29 @@ def top_customer_share(
     per = orders_per_customer(events, purchase_step=purchase_step)
     n = per.height
     if n == 0:
-        return TopCustomerShare(top, 0, 0, 0.0, 0.0, None, no_purchase_note(events, purchase_step))
-    k = max(1, math.ceil(top * n - 1e-9))
+        return top_share_from_counts(top, 0, 0.0, 0.0, no_purchase_note(events, purchase_step))
+    k = top_customers(top, n)
     revenue = float(per["revenue"].sum())
     top_revenue = float(per["revenue"].top_k(k).sum())
+    return top_share_from_counts(top, n, top_revenue, revenue)
+
+
+def top_customers(top: float, customers: int) -> int:
+    """The size of the top group: ceil(top × customers), at least one."""
+    return max(1, math.ceil(top * customers - 1e-9))
+
+
+def top_share_from_counts(
+    top: float, customers: int, top_revenue: float, revenue: float, note: Fact | None = None
+) -> TopCustomerShare:
+    """The :class:`TopCustomerShare` of the sums (``top_revenue``: the revenue of the
+    :func:`top_customers` best customers); ``note`` as :func:`aov_from_counts`."""
+    if customers == 0:
+        return TopCustomerShare(
+            top, 0, 0, 0.0, 0.0, None, note or Fact("retention.note.no_customers")
+        )
+    k = top_customers(top, customers)
+    n = customers
     if revenue <= 0:
         return TopCustomerShare(
             top, k, n, top_revenue, revenue, None, Fact("value.top_customer_share.zero_revenue")

@@ -20,7 +20,14 @@ from kpi.value.order_value import (
 from kpi.value.order_value import aov as average_order_value
 from kpi.words import Fact
 
-__all__ = ["ALL_PAID", "NO_CHANNEL", "SPEND_HINT", "ValueSummary", "value_summary"]
+__all__ = [
+    "ALL_PAID",
+    "NO_CHANNEL",
+    "SPEND_HINT",
+    "ValueSummary",
+    "classic_clv",
+    "value_summary",
+]
 
 NO_CHANNEL = "(all)"  # kpi.schema's channel of a spend file without a channel column
 #: the ``channel`` of :attr:`ValueSummary.total` (a catalogue code: "All paid channels")
@@ -103,6 +110,23 @@ def _channel_table(
     return table, total
 
 
+def classic_clv(
+    inputs: ClvInputs,
+    aov: float | None = None,
+    purchases_per_year: float | None = None,
+    currency: str | None = None,
+) -> Clv | None:
+    """The classic CLV of the estimated factors with the caller's overrides (the page's
+    editable AOV and purchases per year); None without orders and without overrides."""
+    if inputs.aov is None and aov is None:
+        return None
+    a = aov if aov is not None else inputs.aov
+    f = purchases_per_year if purchases_per_year is not None else inputs.purchases_per_year
+    if a is None or f is None:
+        return None
+    return clv_classic(a, f, inputs.years, currency=currency)
+
+
 def value_summary(
     events: pl.DataFrame,
     spend: pl.DataFrame | None = None,
@@ -141,12 +165,7 @@ def value_summary(
     if clv_basis not in ("channel", "shop"):
         raise InputError(Fact("value.error.basis", basis=str(clv_basis)), Fact("value.hint.basis"))
     inputs = clv_inputs(events, purchase_step=purchase_step, years=years, currency=currency)
-    clv = None
-    if inputs.aov is not None or aov is not None:
-        a = aov if aov is not None else inputs.aov
-        f = purchases_per_year if purchases_per_year is not None else inputs.purchases_per_year
-        if a is not None and f is not None:
-            clv = clv_classic(a, f, inputs.years, currency=currency)
+    clv = classic_clv(inputs, aov, purchases_per_year, currency)
     monthly = monthly_revenue_per_customer(events, purchase_step=purchase_step)
     channels = total = None
     spend_note = channel_note = spend_reason = None

@@ -544,3 +544,45 @@ def nps_by_segment(
         height=130 + 56 * data.height,
     )
     return localised(chart)
+
+
+def value_histogram(
+    frame: pl.DataFrame, *, money: Callable[[float | None], str] | None = None
+) -> alt.TopLevelMixin:
+    """Customers per bucket of revenue per customer (:func:`kpi.engine.view_value.value_histogram`:
+    ``low``, ``high``, ``customers``): one bar per bucket, its range in the tooltip."""
+    _pct, _int, _num, *_ = _writers(current())
+    write = money or _num
+    total = int(frame["customers"].sum()) if frame.height else 0
+    data = frame.with_columns(
+        _text(frame, "low", write, "low_text"),
+        _text(frame, "high", write, "high_text"),
+        _text(frame, "customers", _int, "n_text"),
+        (pl.col("customers") / max(total, 1)).alias("share"),
+    )
+    data = data.with_columns(_text(data, "share", _pct, "share_text"))
+    customers = tx("value.chart.customers")
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=charts.PRIMARY, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("low:Q", title=tx("value.chart.revenue_per_customer"), bin="binned"),
+            x2="high:Q",
+            y=alt.Y("customers:Q", title=customers),
+            tooltip=[
+                alt.Tooltip("low_text:N", title=tx("value.chart.from")),
+                alt.Tooltip("high_text:N", title=tx("value.chart.to")),
+                alt.Tooltip("n_text:N", title=customers),
+                alt.Tooltip("share_text:N", title=tx("value.chart.share_of_customers")),
+            ],
+        )
+        .properties(
+            title=alt.Title(
+                tx("value.chart.distribution_title"),
+                subtitle=tx("value.chart.distribution_subtitle"),
+                subtitleFontSize=15,
+            ),
+            height=320,
+        )
+    )
+    return localised(chart)

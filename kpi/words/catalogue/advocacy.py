@@ -99,6 +99,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{referred:int} utilisateurs sur {customers:int} sont venus par recommandation "
         "({rate:pct}).",
     ),
+    "advocacy.connected.no_survey": (
+        "NPS, CSAT and CES need survey answers (one score per answer), which a connected event "
+        "table does not hold. To see them, use **Back to the files** in the sidebar and upload "
+        "the survey export (a 'score' column, ideally with the answer date and the user id) "
+        "with these events on the Data page. The referral rate below is counted in the engine.",
+        "Le NPS, le CSAT et le CES ont besoin des réponses à une enquête (un score par "
+        "réponse), qu'une table d'événements connectée ne contient pas. Pour les voir, "
+        "utilisez **Revenir aux fichiers** dans le volet latéral et importez l'export de "
+        "l'enquête (une colonne «\u00a0score\u00a0», idéalement avec la date de réponse et "
+        "l'identifiant utilisateur) avec ces événements sur la page Données. Le taux de "
+        "recommandation ci-dessous est calculé dans le moteur.",
+    ),
     "advocacy.survey_hint": (
         "Upload survey answers (a CSV or Excel file with a 0–10 'score' column, ideally with the "
         "answer date and the user id) to see NPS.",

@@ -144,6 +144,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value.note.no_clv": ("no CLV for this channel", "pas de CLV pour ce canal"),
     "value.all_paid_channels": ("All paid channels", "Tous les canaux payants"),
+    "value.connected.no_spend": (
+        "CAC, ROAS, CLV ÷ CAC and payback need the ad spend per channel and month, which a "
+        "connected event table does not hold. To see them, use **Back to the files** in the "
+        "sidebar and upload an export of these events with the ad-spend file on the Data page.",
+        "Le CAC, le ROAS, le ratio CLV ÷ CAC et le délai de rentabilisation ont besoin des "
+        "dépenses publicitaires par canal et par mois, qu'une table d'événements connectée ne "
+        "contient pas. Pour les voir, utilisez **Revenir aux fichiers** dans le volet latéral "
+        "et importez un export de ces événements avec le fichier des dépenses sur la page "
+        "Données.",
+    ),
     "value.spend_hint": (
         "Upload an ad-spend export with channel, month and spend columns to see CAC.",
         "Importez un export des dépenses publicitaires (colonnes canal, mois et dépense) pour "
@@ -195,6 +205,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ------------------------------------------------------------ charts
     "value.chart.channel": ("Channel", "Canal"),
+    "value.chart.customers": ("Customers", "Clients"),
+    "value.chart.revenue_per_customer": (
+        "Revenue per customer in the view",
+        "Chiffre d'affaires par client dans la vue",
+    ),
+    "value.chart.from": ("From", "De"),
+    "value.chart.to": ("To (excluded)", "À (exclu)"),
+    "value.chart.share_of_customers": ("Share of customers", "Part des clients"),
+    "value.chart.distribution_title": (
+        "How much each customer spent: customers per revenue bracket",
+        "Combien chaque client a dépensé : clients par tranche de chiffre d'affaires",
+    ),
+    "value.chart.distribution_subtitle": (
+        "Revenue of each customer over the view's period, in brackets of equal width.",
+        "Chiffre d'affaires de chaque client sur la période de la vue, par tranches de même "
+        "largeur.",
+    ),
+    "value.page.distribution": ("Spend per customer", "Dépense par client"),
+    "value.page.distribution_caption": (
+        "{customers:int} customers of the view, in brackets of {width:money} of revenue.",
+        "{customers:int} clients de la vue, par tranches de {width:money} de chiffre d'affaires.",
+    ),
     "value.chart.ratio_axis": (
         "CLV ÷ CAC (how many times a customer repays their cost)",
         "CLV ÷ CAC (combien de fois un client rembourse son coût)",
