@@ -64,10 +64,8 @@ def period_starts(
     """The calendar periods (first day, last day) that meet ``first``..``last``, the last
     ``limit`` of them, each cut to the range (a view from the 10th starts its first month on
     the 10th)."""
-    if grain == "month":
-        start = first.replace(day=1)
-    else:
-        start = first - timedelta(days=first.weekday())
+    monday = first - timedelta(days=first.weekday())
+    start = first.replace(day=1) if grain == "month" else monday
     out: list[tuple[date, date]] = []
     while start <= last:
         if grain == "month":
