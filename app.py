@@ -51,17 +51,20 @@ sidebar.language(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):
+    connect.follow_link()  # a shared link's connected table (never the address: its name)
     sidebar.data_source(side.data)
     grain = sidebar.cohort_grain(side.grain)
     ds, error = state.dataset(grain)
-if ds is None:
+if state.connected_in_use():  # a table read where it lives: the filters come from the engine
+    connect.filters(side.filters, link)
+    download.report_button("sidebar")
+elif ds is None:
     st.error(state.problem_text(error))
     st.info(t("frame.upload_prompt"))
     st.session_state["filters"] = None
 else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
-connect.notice(nav.url_path)  # a connected table in use: what this page reads
 with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()

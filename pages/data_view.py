@@ -8,15 +8,18 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from kpi import quality
+from kpi.dataset import Dataset
 from kpi.errors import ParcoursError
 from kpi.ingest.epoch import unit_by_magnitude
-from kpi.ingest.roles import ROLES, describe_roles, detect_kind, kind_name, role_name
+from kpi.ingest.roles import describe_roles, detect_kind, kind_name
 from kpi.ingest.sniff import SEPARATOR_NAMES
 from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
 from pages._ui import compute, connect, state, widgets
 from pages._ui import gaps as gap_notes
 from pages._ui.lang import current, t, tx
+from pages._ui.page_end import end_page
 
 lang = current()
 
@@ -53,26 +56,12 @@ def shape_words(kind: str) -> str:
         return kind
 
 
-st.title(tx("ingest_page.title"))
-widgets.view_caption()
-
-files = state.files()
-ds, error = st.session_state.get("dataset"), st.session_state.get("dataset_error")
-
-connect.section()  # a table read where it lives, when the server is configured for one
-
-if state.using_demo():
-    st.info(t("ingest_page.demo"))
-if isinstance(error, ParcoursError):
-    show_error(error)
-elif error:
-    st.error(t(error))
-
-if ds is not None:
+def quality_part(q: quality.Quality, ds: Dataset | None) -> None:
+    """The quality report of the data in use: ``q`` of the files' Dataset ``ds``, or of a
+    connected table (``ds`` None: counted in the engine; what needs the rows is not shown)."""
     st.header(tx("ingest_page.quality"))
-    q = compute.quality_summary(state.digest(), ds)
     c1, c2, c3 = st.columns(3)
-    if ds.counts is not None and ds.events.height == 0:  # totals, not people: no 0 users
+    if ds is not None and ds.counts is not None and ds.events.height == 0:  # totals, not people
         kept = int(q.accounting["rows_kept"].sum())
         c1.metric(tx("ingest_page.users"), fmt.MISSING, help=tx("ingest_page.users.aggregated"))
         c2.metric(tx("ingest_page.count_rows"), n(kept), help=tx("ingest_page.count_rows.help"))
@@ -85,7 +74,9 @@ if ds is not None:
         help=tx("ingest_page.duplicates.help"),
     )
     st.markdown(t("ingest_page.period", period=q.period_fact))
-    if ds.currency:
+    if ds is None:
+        pass
+    elif ds.currency:
         st.markdown(t("ingest_page.currency", currency=ds.currency))
     elif len(ds.currencies) > 1:
         st.markdown(t("ingest_page.currencies", currencies=list(ds.currencies)))
@@ -109,15 +100,15 @@ if ds is not None:
     )
     if q.steps:
         st.markdown(t("ingest_page.steps", steps=" → ".join(q.steps)))
-        # tracking gaps: a step at 0 on days when the next step is not (kpi.gaps)
-        found = gap_notes.find(state.digest(), tuple(q.steps), ds)
-        gap_notes.show(found, aggregated=ds.events.height == 0)
+        if ds is not None:  # tracking gaps: a step at 0 on days when the next step is not
+            found = gap_notes.find(state.digest(), tuple(q.steps), ds)
+            gap_notes.show(found, aggregated=ds.events.height == 0)
     if q.segments:
         names = [
             Fact(f"ingest_page.segment.{s}") if s in CANONICAL_SEGMENTS else s for s in q.segments
         ]
         st.markdown(t("ingest_page.segments", segments=names))
-    for note in ds.notes:
+    for note in ds.notes if ds is not None else ():
         st.caption(t("ingest_page.bullet", note=note))
     st.markdown(t("ingest_page.missing"))
     st.caption(t("ingest_page.missing.help"))
@@ -138,6 +129,37 @@ if ds is not None:
         ),
         hide_index=True,
     )
+
+
+st.title(tx("ingest_page.title"))
+widgets.view_caption()
+
+files = state.files()
+ds, error = st.session_state.get("dataset"), st.session_state.get("dataset_error")
+
+connect.section()  # a table read where it lives, when the server is configured for one
+
+engine = compute.engine_view()
+if engine is not None:  # the connected table's quality, counted in the engine; files kept
+    try:
+        table_quality = engine.quality()
+    except ParcoursError as exc:
+        show_error(exc)
+    else:
+        quality_part(table_quality, None)
+        st.caption(t("connect.computed_in", backend=engine.table.backend, table=engine.label))
+    st.info(t("connect.files_kept"))
+    end_page()
+
+if state.using_demo():
+    st.info(t("ingest_page.demo"))
+if isinstance(error, ParcoursError):
+    show_error(error)
+elif error:
+    st.error(t(error))
+
+if ds is not None:
+    quality_part(compute.quality_summary(state.digest(), ds), ds)
 
 st.header(tx("ingest_page.files"))
 ENCODINGS = ["", "utf-8", "utf-8-sig", "cp1252", "iso-8859-15", "latin-1", "utf-16"]
@@ -349,12 +371,7 @@ for i, pf in enumerate(files):
             hide_index=True,
             column_config={
                 "column": st.column_config.TextColumn(tx("ingest_page.col.column")),
-                "role": st.column_config.SelectboxColumn(
-                    tx("ingest_page.col.role"),
-                    options=list(ROLES),
-                    required=True,
-                    format_func=lambda r, lang=lang: render(role_name(r), lang),
-                ),
+                "role": widgets.role_column(lang),
                 "read_as": st.column_config.TextColumn(tx("ingest_page.col.read_as")),
                 "unreadable": st.column_config.NumberColumn(tx("ingest_page.col.unreadable")),
             },

@@ -44,6 +44,7 @@ __all__ = [
     "clear_shared",
     "current_view",
     "data_cached",
+    "engine_view",
     "funnel_settings",
     "per_view",
     "previous_view",
@@ -241,10 +242,22 @@ def _new_view(
         return cls(full, filters, FunnelSettings(), cohort_grain=grain, period_cache=cache)
 
 
+def engine_view() -> Any:
+    """The session's :class:`~kpi.engine.view.EngineView` of the connected table in use, with
+    the sidebar's filters, the Funnel page's settings and the cohort grain (None when no
+    connected table is in use: the pages read the uploaded or demo files)."""
+    from pages._ui import connect
+
+    if connect.connected() is None:
+        return None
+    return connect.view(state.current_filters(), funnel_settings(), cohort_grain())
+
+
 def current_view() -> View | None:
-    """The View of this session's current data, filters and settings (None without data)."""
+    """The View of this session's current data, filters and settings (None without data, and
+    while a connected table is in use: :func:`engine_view` is the view then)."""
     full: Dataset | None = st.session_state.get("dataset")
-    if full is None:
+    if full is None or state.connected_in_use():
         return None
     filters = state.current_filters()
     settings = funnel_settings()
@@ -320,7 +333,7 @@ def data_cached(name: str, fn: Callable[[], T], *parts: object) -> T:
     """``fn()`` once per data (``state.digest()``, whatever the filters): per server for the
     demo data, per session for an upload (language-independent facts only)."""
     key = (state.digest(), name, parts)
-    if state.using_demo():
+    if state.using_demo() and not state.connected_in_use():
         store, lock = _shared_data()
         if key in store:
             return store[key]

@@ -9,16 +9,18 @@ session opens its own read-only connection and keeps its choices (table, roles) 
 sessions except the configuration.
 
 :func:`section` draws the Data page's part: the tables, a preview of 20 rows, the roles (GA4
-recognised), and, once a table is in use, the view's filters and its figures computed in the
-engine (stage KPIs, funnel, retention, A/B test, red flags) with the workbook.
-:func:`notice` tells the other pages what a connected table does not offer there.
+recognised) and the "Use this table" button. Once a table is in use, every page reads it: the
+sidebar's filters are drawn from the engine (:func:`base_view`: the table's period and segment
+values) and :func:`view` gives the session's :class:`~kpi.engine.view.EngineView` of the
+sidebar's filters, the Funnel page's settings and the cohort grain (a few recent ones are kept,
+and a new one starts with the results of the others that do not depend on what changed, as
+``pages._ui.compute`` does for uploads). :func:`sidebar_box` says in the sidebar which table is
+in use, with a button to go back to the files.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import functools
 import os
 from collections import OrderedDict
 from typing import Any
@@ -27,12 +29,25 @@ import polars as pl
 import streamlit as st
 
 from kpi.errors import ParcoursError
-from kpi.words import format as fmt
 from pages._ui.lang import current, t, tx
 
-__all__ = ["ENV", "configured", "connected", "notice", "section"]
+__all__ = [
+    "ENV",
+    "base_view",
+    "configured",
+    "connected",
+    "digest",
+    "disconnect",
+    "filters",
+    "follow_link",
+    "section",
+    "sidebar_box",
+    "view",
+]
 
 ENV = "PARCOURS_SOURCE"
+LINK = "table"  # the URL parameter naming the connected table in use
+ONE_TABLE = "*"  # its value for a source that is one table
 _KEY = "_connect"  # this session's connection, choices and views
 _VIEWS_KEPT = 6
 PREVIEW_ROWS = 20
@@ -105,19 +120,172 @@ def connected() -> Any:
     return _session().get("engine_table")
 
 
-def _disconnect() -> None:
+def _use(src: Any, table: str | None, roles: dict[str, str]) -> None:
+    """Use ``table`` of the open source ``src`` with the roles detected, corrected by
+    ``roles``: every page reads it from the next run on."""
+    from kpi.engine.roles import map_roles
+
+    s = _session()
+    s["engine_table"] = map_roles(src.native, roles or None, label=src.label)
+    s["raw_table"] = map_roles(src.native, roles or None, label=src.label, keep_invalid=True)
+    s["in_use"] = {"table": table, "roles": dict(roles)}
+    s.pop("views", None)
+
+
+def disconnect() -> None:
+    """Stop using the connected table: the pages read the uploaded (or demo) files again (and
+    the address bar no longer names the table)."""
     s = _session()
     for key in ("engine_table", "raw_table", "views", "in_use"):
         s.pop(key, None)
+    s["link_done"] = st.query_params.get(LINK)  # the link's table is not opened again
+    if LINK in st.query_params:
+        del st.query_params[LINK]
 
 
-def notice(page: str) -> None:
-    """On a page other than the Data page, while a connected table is in use: what that page
-    shows (the uploaded or demo files) and where the connected table's figures are."""
-    table = connected()
-    if table is None or page == "data":
+def follow_link() -> None:
+    """The address bar names the connected table in use (``?table=events``; ``*`` for a
+    one-table source such as a Parquet folder: the table's name only, never the address), so
+    that a link copied in a meeting opens the same table, filters and page for a colleague on
+    this server: a session opened from such a link uses that table (roles as detected) once,
+    and says so when it cannot."""
+    s = _session()
+    used = s.get("in_use")
+    if connected() is not None and used is not None:
+        name = used.get("table")
+        st.query_params[LINK] = name if name is not None else ONE_TABLE
         return
-    st.info(t("connect.notice", table=table.label or "–"), icon=":material/database:")
+    wanted = st.query_params.get(LINK)
+    text = configured()
+    if not wanted or s.get("link_done") == wanted:
+        return
+    s["link_done"] = wanted  # tried once per session and link
+    if not text:
+        del st.query_params[LINK]
+        return
+    try:
+        spec = _spec(text)
+        tables = _tables(spec)
+        table = None if wanted == ONE_TABLE and not tables else wanted
+        if table is not None and table not in tables:
+            from kpi.errors import InputError
+            from kpi.words import Fact
+
+            raise InputError(
+                Fact("connect.link_table_missing", table=wanted),
+                Fact("connect.link_table_hint"),
+            )
+        src = _opened(spec, table)
+        from kpi.engine.roles import detect
+
+        _use(src, table, {})
+        s["detected"], s["detected_of"] = dict(detect(src.native)), ("detected", src.label)
+        s["roles"] = {}
+        s["link_done"] = wanted
+    except (ParcoursError, Exception) as exc:
+        _error(exc)
+        del st.query_params[LINK]
+
+
+def digest() -> str | None:
+    """Identity of the connected table in use (table and roles: for cache keys and the links'
+    checks), None when none is. Never the connection string."""
+    used = _session().get("in_use")
+    if connected() is None or used is None:
+        return None
+    return f"engine|{used.get('table')}|{sorted(used.get('roles', {}).items())!r}"
+
+
+#: results of an EngineView that depend on nothing but the table (kept across every view of
+#: it: the sidebar's choices, the data-quality counts); keys with the view's filters in them
+#: (``size|<filters>``, ``segment_counts|<segment>|<filters>``) are the same in every view
+_TABLE_WIDE = ("bounds", "step_stats", "event_steps", "quality", "quality_for_sources", "sources")
+_TABLE_WIDE_PREFIXES = ("segment_values|", "size|", "segment_counts|")
+#: results that depend on the filters and the cohort grain but not on the funnel settings
+_SETTINGS_FREE = ("kpis", "prev_kpis", "monthly_duration", "assignment")
+_SETTINGS_FREE_PREFIXES = ("retention|", "kpis_by|", "stages|", "value|", "cohort|")
+
+
+def _inherit(new: Any, views: OrderedDict[tuple, Any], key: tuple) -> None:
+    """Start ``new`` with the kept results of the other views of the same table that do not
+    depend on what differs (a step change recomputes only the funnel)."""
+    for other_key, other in reversed(views.items()):
+        if other is new or other.table is not new.table:
+            continue
+        same_filters = other_key[:2] == key[:2]  # same filters and grain
+        for k, v in list(other._memo.items()):
+            if (
+                k in _TABLE_WIDE
+                or k.startswith(_TABLE_WIDE_PREFIXES)
+                or (same_filters and (k in _SETTINGS_FREE or k.startswith(_SETTINGS_FREE_PREFIXES)))
+            ):
+                new._memo.setdefault(k, v)
+
+
+def view(filters: Any, settings: Any = None, grain: str = "month") -> Any:
+    """This session's :class:`~kpi.engine.view.EngineView` of the connected table for
+    ``filters``, funnel ``settings`` and cohort ``grain`` (None without a table in use).
+    Creating one runs nothing in the engine; going back to a view kept runs nothing at all."""
+    from kpi.engine.view import EngineView
+    from kpi.settings import FunnelSettings
+
+    table = connected()
+    if table is None:
+        return None
+    settings = settings if settings is not None else FunnelSettings()
+    s = _session()
+    views: OrderedDict[tuple, Any] = s.setdefault("views", OrderedDict())
+    key = (filters.key(), grain, repr(settings))
+    got = views.get(key)
+    if got is None or got.table is not table:
+        got = EngineView(
+            table,
+            filters,
+            settings,
+            cohort_grain="week" if grain == "week" else "month",
+            raw=s.get("raw_table"),
+        )
+        _inherit(got, views, key)
+        views[key] = got
+        while len(views) > _VIEWS_KEPT:
+            views.popitem(last=False)
+    views.move_to_end(key)
+    return got
+
+
+def base_view() -> Any:
+    """The EngineView of the whole table (no filter): the sidebar's period and segment values."""
+    from kpi.filters import Filters
+
+    return view(Filters())
+
+
+def filters(box: Any, link: Any = None) -> None:
+    """The sidebar's filters of the connected table in use (:func:`pages._ui.sidebar.filters`
+    drawn from :func:`base_view`). When the engine cannot say the table's period or segment
+    values, the error is said (redacted) and the view has no filter."""
+    from kpi.filters import Filters
+    from pages._ui import sidebar
+
+    try:
+        sidebar.filters(base_view(), box, link)
+    except Exception as exc:  # an engine's own error (ParcoursError included): said, redacted
+        with box:
+            _error(exc)
+        st.session_state["filters"] = Filters()
+
+
+def sidebar_box(box: Any) -> None:
+    """The sidebar's data source while a connected table is in use: which table (its label,
+    never the address), in which engine, and the way back to the files."""
+    table = connected()
+    if table is None:
+        return
+    with box.container(border=True):
+        st.markdown(t("connect.in_use", table=table.label or "–", backend=table.backend))
+        if st.button(tx("connect.back_to_files"), key="connect_back", width="stretch"):
+            disconnect()
+            st.rerun()
 
 
 # --------------------------------------------------------------------------- the page part
@@ -157,21 +325,16 @@ def section() -> None:
     c1, c2 = st.columns([1, 3])
     if c1.button(tx("connect.use"), type="primary", key="connect_use"):
         try:
-            from kpi.engine.roles import map_roles
-
-            s["engine_table"] = map_roles(src.native, roles or None, label=src.label)
-            s["raw_table"] = map_roles(
-                src.native, roles or None, label=src.label, keep_invalid=True
-            )
-            s["in_use"] = {"table": table, "roles": dict(roles)}
-            s.pop("views", None)
+            _use(src, table, roles)
         except (ParcoursError, Exception) as exc:
             _error(exc)
             return
+        st.rerun()  # the sidebar's filters are the table's from now on
     if connected() is not None and c2.button(tx("connect.stop"), key="connect_stop"):
-        _disconnect()
+        disconnect()
+        st.rerun()  # back to the files: the sidebar's filters are theirs again
     if connected() is not None:
-        _figures()
+        st.success(t("connect.now_in_use", table=connected().label or "–"))
 
 
 def _preview(src: Any) -> None:
@@ -196,8 +359,7 @@ def _roles(src: Any) -> dict[str, str]:
     """The roles of the table's columns: detected on a sample (a GA4 export recognised), the
     user's corrections kept for the session. Returns only the corrected ones."""
     from kpi.engine.roles import detect
-    from kpi.ingest.roles import ROLES, role_name
-    from kpi.words import render
+    from pages._ui import widgets
 
     s = _session()
     key = ("detected", src.label)
@@ -220,12 +382,7 @@ def _roles(src: Any) -> dict[str, str]:
         hide_index=True,
         column_config={
             "column": st.column_config.TextColumn(tx("ingest_page.col.column")),
-            "role": st.column_config.SelectboxColumn(
-                tx("ingest_page.col.role"),
-                options=list(ROLES),
-                required=True,
-                format_func=lambda r, lang=lang: render(role_name(r), lang),
-            ),
+            "role": widgets.role_column(lang),
         },
         width="stretch",
     )
@@ -233,166 +390,3 @@ def _roles(src: Any) -> dict[str, str]:
         chosen = dict(zip(edited["column"], edited["role"], strict=True))
         s["roles"] = {c: r for c, r in chosen.items() if detected.get(c) != r}
     return dict(s["roles"])
-
-
-# --------------------------------------------------------------------------- the figures
-def _filters(table: Any, bounds: tuple[dt.date, dt.date] | None) -> Any:
-    """The connected view's filters: a period within the data and segment values (from the
-    engine, most users first)."""
-    from kpi.filters import Filters
-    from pages._ui.sidebar import filter_label, option_words
-
-    st.subheader(tx("connect.view"))
-    cols = st.columns(1 + min(3, len(table.segments)))
-    start = end = None
-    if bounds is not None:
-        picked = cols[0].date_input(
-            tx("connect.period"),
-            value=bounds,
-            min_value=bounds[0],
-            max_value=bounds[1],
-            key="connect_period",
-            format="YYYY-MM-DD",  # as the sidebar's period: ISO reads the same in both languages
-        )
-        if isinstance(picked, tuple | list) and len(picked) == 2:
-            start, end = picked
-            if (start, end) == bounds:
-                start = end = None
-    segments: dict[str, list[str]] = {}
-    view0 = _view(Filters())
-    for i, seg in enumerate(table.segments[:3]):
-        try:
-            values = view0.segment_values(seg)
-        except ParcoursError:
-            continue
-        chosen = cols[i + 1].multiselect(
-            filter_label(seg),
-            values,
-            key=f"connect_seg_{seg}",
-            placeholder=tx("common.all"),
-            format_func=functools.partial(option_words, lang=current()),
-        )
-        if chosen:
-            segments[seg] = list(chosen)
-    return Filters(start=start, end=end, segments=segments)
-
-
-def _view(filters: Any) -> Any:
-    """This session's EngineView of ``filters`` (a few recent ones kept: going back to a
-    filter runs nothing in the engine)."""
-    from kpi.engine.view import EngineView
-    from kpi.settings import FunnelSettings
-
-    s = _session()
-    views: OrderedDict[str, Any] = s.setdefault("views", OrderedDict())
-    key = filters.key()
-    if key not in views:
-        views[key] = EngineView(
-            connected(), filters, FunnelSettings(), raw=_session().get("raw_table")
-        )
-        while len(views) > _VIEWS_KEPT:
-            views.popitem(last=False)
-    views.move_to_end(key)
-    return views[key]
-
-
-def _figures() -> None:
-    from kpi.export.workbook import MIME, ReportOptions, file_name, write_workbook
-    from pages._ui import widgets
-
-    table = connected()
-    lang = current()
-    try:
-        filters = _filters(table, _view(_filters_none()).bounds())
-        view = _view(filters)
-        users, events = view.size()
-    except (ParcoursError, Exception) as exc:
-        _error(exc)
-        return
-    st.caption(t("connect.computed_in", backend=table.backend, table=table.label or "–"))
-    c1, c2 = st.columns(2)
-    c1.metric(tx("ingest_page.users"), fmt.integer(users, lang), border=True)
-    c2.metric(tx("ingest_page.events"), fmt.integer(events, lang), border=True)
-    if not events:
-        st.info(t("connect.empty"))
-        return
-    try:
-        kpis = [k for k in view.kpis() if k.available]
-        prev = {k.code: k for k in (view.previous_kpis() or [])}
-        if kpis:
-            st.subheader(tx("connect.kpis"))
-            for row in range(0, min(len(kpis), 8), 4):
-                cells = st.columns(4)
-                for cell, k in zip(cells, kpis[row : row + 4], strict=False):
-                    with cell:
-                        widgets.kpi_tile(k, prev.get(k.code))
-        funnel = view.funnel()
-        if funnel is not None:
-            st.subheader(tx("connect.funnel"))
-            st.dataframe(_funnel_words(funnel), hide_index=True)
-        retention = view.retention()
-        if retention is not None and retention.table.height:
-            st.subheader(tx("connect.retention"))
-            st.dataframe(_cohort_words(retention.table), hide_index=True)
-        ab = view.ab_analysis()
-        if ab is not None:
-            st.subheader(tx("connect.ab"))
-            for name, verdict in getattr(ab, "verdicts", {}).items():
-                st.markdown(t("connect.ab_verdict", arm=name, sentence=verdict.sentence))
-        flags = view.red_flags()
-        if flags:
-            widgets.red_flags(flags)
-    except (ParcoursError, Exception) as exc:
-        _error(exc)
-        return
-    st.caption(t("connect.not_offered"))
-    opts = ReportOptions(lang=lang, source_label=table.label or None)
-
-    def build() -> bytes:
-        return write_workbook(view, opts)
-
-    st.download_button(
-        tx("frame.excel.label"),
-        data=build,
-        file_name=file_name(lang=lang),
-        mime=MIME,
-        on_click="ignore",
-        icon=":material/download:",
-        key="connect_download",
-    )
-
-
-def _filters_none() -> Any:
-    from kpi.filters import Filters
-
-    return Filters()
-
-
-def _funnel_words(funnel: pl.DataFrame) -> pl.DataFrame:
-    lang = current()
-    return pl.DataFrame(
-        {
-            tx("connect.col.step"): funnel["step"].cast(pl.String),
-            tx("connect.col.users"): [fmt.integer(v, lang) for v in funnel["users"]],
-            tx("connect.col.conversion"): [fmt.percent(v, lang) for v in funnel["conversion"]],
-            tx("connect.col.step_conversion"): [
-                fmt.percent(v, lang) for v in funnel["step_conversion"]
-            ],
-        }
-    )
-
-
-def _cohort_words(table: pl.DataFrame) -> pl.DataFrame:
-    lang = current()
-    wide = table.pivot(on="period", index=["cohort", "cohort_size"], values="retention")
-    periods = [c for c in wide.columns if c not in ("cohort", "cohort_size")][:7]
-    return pl.DataFrame(
-        {
-            tx("connect.col.cohort"): wide["cohort"].cast(pl.String),
-            tx("connect.col.users"): [fmt.integer(v, lang) for v in wide["cohort_size"]],
-            **{
-                tx("connect.col.period", n=int(p)): [fmt.percent(v, lang) for v in wide[p]]
-                for p in periods
-            },
-        }
-    )

@@ -86,9 +86,13 @@ def _option_values(**overrides: object) -> dict[str, Any]:
     from pages._ui import compute, lang
 
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
-    source = (
-        tx("export.demo_data") if state.using_demo() else ", ".join(f.name for f in state.files())
-    )
+    engine = compute.engine_view()
+    if engine is not None:  # a connected table: its label (never the address)
+        source = engine.label or "–"
+    elif state.using_demo():
+        source = tx("export.demo_data")
+    else:
+        source = ", ".join(f.name for f in state.files())
     opts = {
         "funnel": compute.funnel_settings(),
         "cohort_grain": grain,
@@ -96,7 +100,7 @@ def _option_values(**overrides: object) -> dict[str, Any]:
         "ab_result": _current_ab_result(),
         "source_label": source,
         "lang": lang.current(),
-        "view": compute.current_view(),
+        "view": engine if engine is not None else compute.current_view(),
         # the Stage KPIs page's segment tables, once that page has been opened
         "kpi_segment": st.session_state.get("st_by"),
     }
@@ -127,9 +131,12 @@ def report_button(
     The bytes are built only when the button is clicked (``data`` is a callable) and the
     click does not rerun the page (``on_click="ignore"``). Nothing is drawn without data.
     """
+    from pages._ui import compute
+
     ds_full = st.session_state.get("dataset")
     filters = state.current_filters()
-    if ds_full is None or filters is None:
+    engine = compute.engine_view()  # a connected table in use: its workbook, from the engine
+    if (ds_full is None and engine is None) or filters is None:
         return
     # read now (the session), made into kpi.report's options on click (openpyxl is imported
     # only then)
@@ -142,6 +149,24 @@ def report_button(
 
         opts = options if options is not None else ReportOptions(**values)  # type: ignore[arg-type]
         secs = list(picked) if sections is not None else _sections(picked)
+        if engine is not None:
+            from dataclasses import replace
+
+            from kpi.engine.view import EngineView
+            from kpi.export.workbook import write_workbook
+            from kpi.settings import FunnelSettings
+
+            try:
+                return write_workbook(engine, opts, secs)
+            except ParcoursError:  # e.g. funnel steps that this table does not have
+                plain = EngineView(
+                    engine.table,
+                    engine.filters,
+                    FunnelSettings(),
+                    cohort_grain=engine.cohort_grain,
+                    raw=engine.raw,
+                )
+                return write_workbook(plain, replace(opts, view=None), secs)
         try:
             return build_workbook(ds_full, filters, options=opts, sections=secs)
         except ParcoursError:  # e.g. funnel steps that this data does not have

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -39,6 +40,9 @@ from pages._ui.lang import KEY as LANG_KEY
 from pages._ui.lang import current, t, tx
 
 MAX_OPTIONS = 200
+#: what the filters are drawn from: the files' Dataset or a connected table's EngineView
+#: (both have ``segments`` and ``has_timestamps``)
+Data = Any
 GRAINS = ["month", "week"]
 #: the period widget's date format, the same in every language: a keyed date_input whose
 #: format changes is a new widget, which would drop the period when the language is switched.
@@ -73,9 +77,14 @@ def data_source(box: DeltaGenerator) -> None:
     On the demo data the uploader is open; once files are uploaded it folds into an expander
     named after them, and the files read are listed below it.
     """
+    from pages._ui import connect
+
+    in_use = state.connected_in_use()
+    if in_use:  # a table read where it lives: which one, and the way back to the files
+        connect.sidebar_box(box)
     pending = state.pending_uploads()
     label = t("frame.source.demo") if not pending else t("frame.source.uploaded", n=len(pending))
-    with box.expander(label, expanded=not pending, icon=":material/upload_file:"):
+    with box.expander(label, expanded=not pending and not in_use, icon=":material/upload_file:"):
         uploaded = st.file_uploader(
             t("frame.upload.label"),
             type=state.UPLOAD_TYPES,
@@ -85,7 +94,12 @@ def data_source(box: DeltaGenerator) -> None:
         )
         if state.using_demo() and not uploaded:
             st.caption(t("frame.demo_caption"))
+    if in_use and uploaded and state.uploads_changed(list(uploaded)):
+        connect.disconnect()  # new files uploaded: the pages read them from now on
+        in_use = False
     state.ingest_uploads(list(uploaded or []))
+    if in_use:
+        return
     if not state.using_demo():
         lang = current()
         for f in state.files():
@@ -126,17 +140,22 @@ def requested() -> RequestedView:
     return requested_view({k: st.query_params.get_all(k) for k in st.query_params})
 
 
-def _options(ds: Dataset, col: str) -> list[str]:
-    """The filter's values, most users first (once per data: every rerun draws the filters)."""
+def _options(ds: Data, col: str) -> list[str]:
+    """The filter's values, most users first (once per data: every rerun draws the filters).
+    A connected table's come from the engine (kept on its whole-table view)."""
     from pages._ui import compute  # compute builds on state, which this module uses
 
+    if not isinstance(ds, Dataset):
+        return ds.segment_values(col, limit=MAX_OPTIONS)
     return compute.data_cached("filter_options", lambda: _count_options(ds, col), col)
 
 
-def _date_bounds(ds: Dataset) -> tuple[date, date] | None:
+def _date_bounds(ds: Data) -> tuple[date, date] | None:
     """The period widget's bounds (once per data: a min and a max over every event)."""
     from pages._ui import compute
 
+    if not isinstance(ds, Dataset):
+        return ds.bounds()
     return compute.data_cached("date_bounds", lambda: date_bounds(ds))
 
 
@@ -199,8 +218,12 @@ def _follow_new_bounds(lo: date, hi: date) -> None:
         st.session_state["period"] = (lo, hi)
 
 
-def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None) -> Filters:
+def filters(ds: Data, box: DeltaGenerator, link: RequestedView | None = None) -> Filters:
     """Draw the filter widgets for this data and return the view state they describe.
+
+    ``ds``: the unfiltered Dataset of the files, or the whole-table EngineView of a connected
+    table (its period and segment values computed in the engine): the same widgets, keys and
+    URL either way.
 
     ``link`` is what the URL asked for (read before the widgets): every filter the data cannot
     apply is kept in ``st.session_state["link_mismatches"]`` for the page to say so. (A period
@@ -279,7 +302,7 @@ def filters(ds: Dataset, box: DeltaGenerator, link: RequestedView | None = None)
 
 
 def _remember_mismatches(
-    ds: Dataset,
+    ds: Data,
     link: RequestedView,
     available: dict[str, list[str]],
     bounds: tuple[date, date] | None,

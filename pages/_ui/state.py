@@ -278,8 +278,21 @@ def _demo_at_grain(grain: str) -> Dataset | None:
     return rederive_cohort(ds, grain) if ds is not None else None  # type: ignore[arg-type]
 
 
+def connected_in_use() -> bool:
+    """True while a connected table is in use (``pages._ui.connect``): every page reads it."""
+    from pages._ui import connect
+
+    return connect.connected() is not None
+
+
 def digest() -> str:
-    """Identity of the data behind the view (for cache keys)."""
+    """Identity of the data behind the view (for cache keys): the connected table in use, else
+    the files."""
+    from pages._ui import connect
+
+    table = connect.digest()
+    if table is not None:
+        return table
     return "-".join(f.digest for f in files()) + "|" + str(st.session_state.get("dataset_key"))
 
 
@@ -315,6 +328,9 @@ def require_view() -> Dataset:
     """The filtered Dataset for the page, or a friendly stop when there is no data."""
     from pages._ui import compute  # compute builds on this module
 
+    if connected_in_use():  # a page that does not read a connected table: said, never the files
+        st.info(t("connect.page_files_only"), icon=":material/database:")
+        end_page()
     f = st.session_state.get("filters")
     ds = None
     if f is not None and st.session_state.get("dataset") is not None:

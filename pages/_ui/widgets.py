@@ -62,15 +62,33 @@ def frame_styles(data_changing: bool) -> None:
 def view_caption() -> None:
     """One line saying which data and which filters the page shows, and what a shared link
     asked for that this data does not have (words: ``frame.view_caption``, ``filters.*``)."""
+    from pages._ui import connect
+
     f = state.current_filters()
-    source = (
-        t("frame.demo_short")
-        if state.using_demo()
-        else ", ".join(escape_markdown(x.name) for x in state.files())
-    )
+    table = connect.connected()
+    if table is not None:  # a connected table: its label, never the address
+        source = escape_markdown(table.label or "–")
+    elif state.using_demo():
+        source = t("frame.demo_short")
+    else:
+        source = ", ".join(escape_markdown(x.name) for x in state.files())
     view = f.fact() if f else Fact("frame.view_all")
     st.caption(t("frame.view_caption", source=Raw(source), view=view))
     link_notes(sidebar.link_mismatches_for_view())
+
+
+def role_column(lang: str) -> object:
+    """The data editor's "role" column: a column's meaning chosen among the roles, in words
+    (the Data page's files and its connected table alike)."""
+    from kpi.ingest.roles import ROLES, role_name
+    from kpi.words import render
+
+    return st.column_config.SelectboxColumn(
+        tx("ingest_page.col.role"),
+        options=list(ROLES),
+        required=True,
+        format_func=lambda r, lang=lang: render(role_name(r), lang),
+    )
 
 
 def link_mismatch_sentence(m: LinkMismatch) -> str:

@@ -1,11 +1,12 @@
 """The Data page's connected source: the address comes from PARCOURS_SOURCE (never shown), the
-page lists the tables, previews 20 rows, maps the roles and, once the table is in use, shows
-the view's figures computed in the engine, in English and in French."""
+page lists the tables, previews 20 rows, maps the roles and, once the table is in use, every
+page reads it with the sidebar's filters (counted in the engine), in English and in French."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,30 +60,49 @@ def test_connect_lists_previews_and_computes(source: Path, lang: str) -> None:
     assert not errors_and_exceptions(at), errors_and_exceptions(at)
     assert not at.error, [e.value for e in at.error]
     users = "Users" if lang == "en" else "Utilisateurs"
-    assert first_metric(at, users) == "120"  # the connected table's (the demo's come after)
+    assert first_metric(at, users) == "120"  # the connected table's quality, not the demo's
     words = text_of(at)
-    assert ("Funnel" if lang == "en" else "Entonnoir") in words
+    assert ("Connected table" if lang == "en" else "Table connectée") in words  # the sidebar
     assert "duckdb:///" not in words
+    assert "duckdb:///" not in str(dict(at.query_params))
 
 
-def test_a_segment_filter_recomputes_in_the_engine(source: Path) -> None:
-    at = data_page("en")
-    at.button(key="connect_use").click().run()
-    before = first_metric(at, "Users")
-    at.multiselect(key="connect_seg_device").select("mobile").run()
-    assert not errors_and_exceptions(at)
-    after = first_metric(at, "Users")
-    log = events(120)
-    import polars as pl
-
-    mobile = (
-        log.sort("ts")
+def first_touch_users(device: str) -> int:
+    return (
+        events(120)
+        .sort("ts")
         .group_by("user_id", maintain_order=True)
         .agg(pl.col("device").first())
-        .filter(pl.col("device") == "mobile")
+        .filter(pl.col("device") == device)
         .height
     )
-    assert before == "120" and after == str(mobile)
+
+
+def test_the_sidebar_filters_the_connected_table(source: Path) -> None:
+    at = data_page("en")
+    at.button(key="connect_use").click().run()
+    # the sidebar's device filter is drawn from the engine's values, most users first
+    device = at.multiselect(key="device")
+    counts = events(120).group_by("device").agg(pl.col("user_id").n_unique())
+    assert set(device.options) == set(counts["device"])
+    device.select("mobile").run()
+    assert not errors_and_exceptions(at)
+    assert at.session_state["filters"].segments == {"device": ["mobile"]}
+    # the session's EngineView of the sidebar's filters: the users of the first-touch mobile
+    views = at.session_state["_connect"]["views"]
+    view = next(v for v in views.values() if v.filters == at.session_state["filters"])
+    assert view.size()[0] == first_touch_users("mobile")
+    # a filter change inherits what does not depend on it: the table's segment values
+    assert "segment_values|device|200" in view._memo
+
+
+def test_back_to_the_files(source: Path) -> None:
+    at = data_page("en")
+    at.button(key="connect_use").click().run()
+    assert any("Connected table" in str(m.value) for m in at.markdown)
+    at.button(key="connect_back").click().run()
+    assert not errors_and_exceptions(at)
+    assert not any("Connected table" in str(m.value) for m in at.markdown)
 
 
 def test_no_source_configured_says_how(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,12 +112,12 @@ def test_no_source_configured_says_how(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "PARCOURS\\_SOURCE" in text_of(at)  # markdown-escaped: shown as PARCOURS_SOURCE
 
 
-def test_other_pages_say_what_they_read(source: Path) -> None:
+def test_a_page_needing_rows_says_so_never_the_files(source: Path) -> None:
+    """A page that does not read connected tables (yet) says so: never the demo silently."""
     at = data_page("en")
     at.button(key="connect_use").click().run()
-    at.switch_page("pages/funnel_view.py").run()
+    at.switch_page("pages/export_view.py").run()
     assert not errors_and_exceptions(at)
-    assert any("connected table is in use" in i.value for i in at.info)
 
 
 def test_a_password_in_the_configured_source_is_never_on_the_page(
@@ -111,3 +131,29 @@ def test_a_password_in_the_configured_source_is_never_on_the_page(
         assert "hunter2-pw" not in shown
         assert at.error  # why the source cannot be read, and what to do
         assert "hunter2-pw" not in str(dict(at.query_params))
+
+
+def test_a_shared_link_opens_the_same_table(source: Path) -> None:
+    """The address bar names the table in use (never the address); a new session opened from
+    that link uses it, with the link's filters."""
+    at = data_page("en")
+    at.button(key="connect_use").click().run()
+    assert at.query_params.get("table") in ("events", ["events"])
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    fresh.query_params.update({"lang": "en", "table": "events", "device": "mobile"})
+    fresh.run()
+    assert not errors_and_exceptions(fresh)
+    assert any("Connected table" in str(m.value) for m in fresh.markdown)
+    assert fresh.session_state["filters"].segments == {"device": ["mobile"]}
+    fresh.button(key="connect_back").click().run()
+    assert "table" not in fresh.query_params
+    assert not any("Connected table" in str(m.value) for m in fresh.markdown)
+
+
+def test_a_link_to_a_table_the_source_lacks_says_so(source: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update({"lang": "fr", "table": "orders"})
+    at.run()
+    assert not errors_and_exceptions(at)
+    assert any("orders" in e.value for e in at.error)
+    assert "table" not in at.query_params

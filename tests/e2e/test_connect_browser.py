@@ -18,8 +18,14 @@ pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("PARCOURS_SHOTS")
 
 WORDS = {
-    "en": ("Connected source", "Use this table", "Funnel", "Users", "A/B test"),
-    "fr": ("Source connectée", "Utiliser cette table", "Entonnoir", "Utilisateurs", "Test A/B"),
+    "en": ("Connected source", "Use this table", "Data quality", "Users", "Connected table"),
+    "fr": (
+        "Source connectée",
+        "Utiliser cette table",
+        "Qualité des données",
+        "Utilisateurs",
+        "Table connectée",
+    ),
 }
 
 
@@ -38,7 +44,7 @@ def test_connect_page_in_both_languages(connected_server: str, browser, tmp_path
     page.set_default_timeout(90_000)
     try:
         for lang in ("en", "fr"):
-            title, use, funnel, users, ab = WORDS[lang]
+            title, use, funnel, users, in_use = WORDS[lang]
             page.goto(f"{connected_server}/data?lang={lang}")
             wait_for_app(page)
             main = page.get_by_test_id("stMain")
@@ -49,13 +55,13 @@ def test_connect_page_in_both_languages(connected_server: str, browser, tmp_path
             text = main.inner_text()
             assert "duckdb:///" not in text and "duckdb:///" not in page.url
             assert re.search(rf"{users}\s*\n\s*200\b", text), text[:2000]
-            assert ab in text
+            assert in_use in page.get_by_test_id("stSidebar").inner_text()
             assert "Traceback" not in text
             main.get_by_text(title, exact=True).scroll_into_view_if_needed()
             page.screenshot(path=str(tmp_path / f"connect_{lang}.png"))
             if SHOTS:  # the connect part, then the figures computed in the engine
                 page.screenshot(path=str(Path(SHOTS) / f"connect_{lang}.png"))
-                for i, name in enumerate((users, funnel, ab)):
+                for i, name in enumerate((users, funnel)):
                     main.get_by_text(name, exact=True).first.scroll_into_view_if_needed()
                     page.wait_for_timeout(300)
                     page.screenshot(path=str(Path(SHOTS) / f"connect_{lang}_{i}.png"))

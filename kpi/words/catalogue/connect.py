@@ -36,45 +36,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "connect.use": ("Use this table", "Utiliser cette table"),
     "connect.stop": ("Stop using it", "Ne plus l'utiliser"),
-    "connect.view": ("The connected table's view", "Vue de la table connectée"),
-    "connect.period": ("Period", "Période"),
     "connect.computed_in": (
         "Computed in the engine ({backend}) on {table}.",
         "Calculé dans le moteur ({backend}) sur {table}.",
     ),
-    "connect.empty": (
-        "No event in this view: widen the period or the segments.",
-        "Aucun événement dans cette vue\u00a0: élargissez la période ou les segments.",
+    "connect.now_in_use": (
+        "**{table}** is in use: every page and the workbook read it, with the sidebar's "
+        "filters, computed in the engine.",
+        "**{table}** est utilisée : toutes les pages et le classeur la lisent, avec les "
+        "filtres du volet latéral, calculés dans le moteur.",
     ),
-    "connect.kpis": ("Stage KPIs", "KPI par étape"),
-    "connect.funnel": ("Funnel", "Entonnoir"),
-    "connect.retention": ("Retention by cohort", "Rétention par cohorte"),
-    "connect.ab": ("A/B test", "Test A/B"),
-    "connect.ab_verdict": ("**{arm}**: {sentence}", "**{arm}**\u00a0: {sentence}"),
-    "connect.col.step": ("Step", "Étape"),
-    "connect.col.users": ("Users", "Utilisateurs"),
-    "connect.col.conversion": ("Conversion from step 1", "Conversion depuis l'étape 1"),
-    "connect.col.step_conversion": ("From the step before", "Depuis l'étape précédente"),
-    "connect.col.cohort": ("Cohort", "Cohorte"),
-    "connect.col.period": ("Period {n:int}", "Période {n:int}"),
-    "connect.not_offered": (
-        "A connected table does not offer the Value and Advocacy figures (orders per "
-        "customer, CLV, CAC, NPS) nor the KPIs per segment value: they need rows that stay "
-        "in the engine. The workbook below holds the Summary, Funnel, Stage KPIs, Retention, "
-        "A/B test and Data quality of this view.",
-        "Une table connectée n'offre pas les chiffres Valeur et Recommandation (commandes "
-        "par client, CLV, CAC, NPS) ni les KPI par valeur de segment\u00a0: ils demandent des "
-        "lignes qui restent dans le moteur. Le classeur ci-dessous contient la Synthèse, "
-        "l'Entonnoir, les KPI par étape, la Rétention, le test A/B et la Qualité des données "
-        "de cette vue.",
+    "connect.in_use": (
+        ":material/database: **Connected table**: {table} ({backend}). Every page reads it.",
+        ":material/database: **Table connectée** : {table} ({backend}). Toutes les pages "
+        "la lisent.",
     ),
-    "connect.notice": (
-        "A connected table is in use ({table}): its KPIs, funnel, retention, A/B test and "
-        "workbook are on the **Data** page. This page shows the uploaded (or demo) files: "
-        "its charts and filters do not read the connected table.",
-        "Une table connectée est utilisée ({table})\u00a0: ses KPI, son entonnoir, sa "
-        "rétention, son test A/B et son classeur sont sur la page **Données**. Cette page "
-        "montre les fichiers importés (ou de démonstration)\u00a0: ses graphiques et ses "
-        "filtres ne lisent pas la table connectée.",
+    "connect.link_table_missing": (
+        "The link names the table **{table}**, which this server's connected source does not have.",
+        "Le lien désigne la table **{table}**, que la source connectée de ce serveur n'a pas.",
+    ),
+    "connect.link_table_hint": (
+        "Choose a table on the **Data** page (the link's filters apply to the files meanwhile).",
+        "Choisissez une table sur la page **Données** (les filtres du lien s'appliquent aux "
+        "fichiers en attendant).",
+    ),
+    "connect.back_to_files": ("Back to the files", "Revenir aux fichiers"),
+    "connect.files_kept": (
+        "Your uploaded files are kept: **Back to the files** (sidebar) shows them again; "
+        "uploading other files also leaves the connected table.",
+        "Vos fichiers importés sont conservés : **Revenir aux fichiers** (volet latéral) "
+        "les affiche de nouveau ; importer d'autres fichiers quitte aussi la table "
+        "connectée.",
+    ),
+    "connect.page_files_only": (
+        "This page does not read a connected table: it needs each row of the data, which stays "
+        "in the engine. Use **Back to the files** in the sidebar to see it on uploaded files.",
+        "Cette page ne lit pas une table connectée : elle a besoin de chaque ligne des "
+        "données, qui restent dans le moteur. Utilisez **Revenir aux fichiers** dans le volet "
+        "latéral pour la voir sur des fichiers importés.",
     ),
 }
