@@ -249,6 +249,7 @@ Periods = list[tuple[dt.date, dt.date, list[stages.Kpi]]]
 def _over_time_choice() -> str | None:
     """The grain of the over-time section (None: not shown; computing it runs the KPIs once
     per period, so it is asked for)."""
+    st.subheader(tx("stages.page.over_time_title"))
     on = st.toggle(
         tx("stages.page.over_time"), key="st_over_time", help=tx("stages.page.over_time_help")
     )
@@ -329,7 +330,7 @@ def _line(frame: pl.DataFrame, title: str, unit: str) -> alt.Chart:
         alt.Chart(frame, height=260)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:N", sort=None, title=None),
+            x=alt.X("period:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=title, axis=axis),
             tooltip=[alt.Tooltip("period:N", title=tx("stages.page.period")),
                      alt.Tooltip("text:N", title=title)],

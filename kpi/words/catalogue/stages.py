@@ -266,6 +266,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "seuls les totaux derrière les KPI ont été rapatriés. Le segment d'un utilisateur est "
         "celui de son premier contact sur toute la table.",
     ),
+    "stages.page.over_time_title": ("Over time", "Dans le temps"),
     "stages.page.over_time": ("Show the KPIs over time", "Afficher les KPI dans le temps"),
     "stages.page.over_time_help": (
         "Every KPI of this view computed for each month (or week) of its period, with the "
