@@ -382,13 +382,14 @@ def _connected(engine: object) -> None:
         with st.spinner(tx("stages.page.computing")):
             kpis = e.kpis(strict=True)
             prev = e.previous_kpis(strict=True)
+            users = e.size()[0]
     except Exception as exc:
         err = engine_error(exc)
         st.error(t(err.message))
         if err.hint is not None:
             st.info(t(err.hint))
         end_page()
-    if not e.size()[0]:
+    if not users:
         st.info(t("stages.page.engine_no_users"))
     try:
         flags = e.red_flags(fc.current_thresholds())
