@@ -8,13 +8,15 @@ pages). The thresholds chosen here also drive the red flags shown on the other p
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import streamlit as st
 
+from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.export.text import window_text
 from kpi.report import SECTIONS
-from kpi.words import LANGS, render
+from kpi.words import LANGS, Fact, Raw, escape_markdown, render
 from pages._ui import compute, download, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
@@ -28,15 +30,19 @@ def _codes(values: list[str]) -> list[str]:
     return list(dict.fromkeys(c for c in out if c))
 
 
-st.title(tx("nav.export"))
-widgets.view_caption()
-ds = state.require_view()
-lang = current()
+#: the sheets whose contents differ for a connected table (``export.sheet_contents_engine.*``)
+ENGINE_CONTENTS = ("summary", "stages", "value", "quality")
 
-st.markdown(t("export.page.intro"))
 
-left, right = st.columns([1.4, 1])
-with left:
+def _contents(code: str, connected: bool) -> str:
+    """What a sheet holds, for a file upload or for a connected table."""
+    if connected and code in ENGINE_CONTENTS:
+        return tx(f"export.sheet_contents_engine.{code}")
+    return tx(f"export.sheet_contents.{code}")
+
+
+def _sheets(connected: bool) -> list[str]:
+    """The sheet picker (bound to the URL) and what each picked sheet holds."""
     st.subheader(t("export.page.sheets"))
     picked = st.multiselect(
         tx("export.page.sheets_label"),
@@ -53,10 +59,13 @@ with left:
     for code in picked:
         st.markdown(
             t("export.page.sheet_line", sheet=tx(f"export.sheet.{code}"),
-              contents=tx(f"export.sheet_contents.{code}"))
+              contents=_contents(code, connected))
         )  # fmt: skip
+    return picked
 
-with right:
+
+def _thresholds() -> alerts.Thresholds:
+    """The red-flag thresholds (bound to the URL), kept in the session for the other pages."""
     st.subheader(t("export.page.thresholds"))
     t0 = fc.current_thresholds()  # the ones set on the Funnel / Stage KPIs pages, if any
     min_conv = st.number_input(
@@ -89,27 +98,73 @@ with right:
             max_session_duration_drop=max_drop / 100,
         )
     except ParcoursError as exc:
-        st.error(exc.text(lang, markdown=True))
+        st.error(exc.text(current(), markdown=True))
         end_page()
     st.session_state["thresholds"] = thresholds
+    return thresholds
 
-flags = compute.red_flags(ds, thresholds)
-st.subheader(t("export.page.flags", n=len(flags)) if flags else t("export.page.no_flags"))
-if flags:
-    widgets.red_flags(flags)
 
-if not picked:
-    st.info(t("export.page.pick_one"))
-    end_page()
-options = download.current_options(thresholds=thresholds)
-settings = options.settings
-st.caption(
-    t(
-        "export.page.funnel_caption",
-        steps=" → ".join(settings.steps) if settings.steps else tx("export.page.data_steps"),
-        order=tx(f"export.order.{settings.order}"),
-        window=window_text(settings.window, lang),
-        segment=settings.segment or tx("export.page.first_segment"),
+def _flags(flags: list) -> None:
+    st.subheader(t("export.page.flags", n=len(flags)) if flags else t("export.page.no_flags"))
+    if flags:
+        widgets.red_flags(flags)
+
+
+def _download(picked: list[str], thresholds: alerts.Thresholds) -> None:
+    """The funnel settings the workbook uses, in words, and the download button."""
+    if not picked:
+        st.info(t("export.page.pick_one"))
+        end_page()
+    options = download.current_options(thresholds=thresholds)
+    settings = options.settings
+    st.caption(
+        t(
+            "export.page.funnel_caption",
+            steps=" → ".join(settings.steps) if settings.steps else tx("export.page.data_steps"),
+            order=tx(f"export.order.{settings.order}"),
+            window=window_text(settings.window, current()),
+            segment=settings.segment or tx("export.page.first_segment"),
+        )
     )
-)
-download.report_button("main", sections=picked, options=options, key="ex_download")
+    download.report_button("main", sections=picked, options=options, key="ex_download")
+
+
+def _page(connected: bool) -> tuple[list[str], alerts.Thresholds]:
+    left, right = st.columns([1.4, 1])
+    with left:
+        picked = _sheets(connected)
+    with right:
+        thresholds = _thresholds()
+    return picked, thresholds
+
+
+def _connected(engine: object) -> None:
+    """The Export page of a connected table: its workbook, from the engine."""
+    from kpi.engine.view import engine_error
+
+    e: Any = engine
+    label = Raw(escape_markdown(e.label or "–"))
+    st.markdown(t("export.page.engine_intro", table=label))
+    picked, thresholds = _page(connected=True)
+    try:
+        flags = e.red_flags(thresholds)
+    except Exception as exc:  # the engine's own error, without the address
+        st.warning(t(Fact("export.flags_failed", why=engine_error(exc).message)))
+        flags = []
+    _flags(flags)
+    _download(picked, thresholds)
+    st.caption(t("export.page.engine_note"))
+
+
+st.title(tx("nav.export"))
+widgets.view_caption()
+engine = compute.engine_view()
+if engine is not None:
+    _connected(engine)
+    end_page()
+ds = state.require_view()
+
+st.markdown(t("export.page.intro"))
+picked, thresholds = _page(connected=False)
+_flags(compute.red_flags(ds, thresholds))
+_download(picked, thresholds)

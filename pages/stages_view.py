@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from dataclasses import replace
+from typing import Any
 
+import altair as alt
 import polars as pl
 import streamlit as st
 
 from kpi import pipeline, stages
 from kpi.dataset import Dataset
+from kpi.engine.view_stages import period_starts
 from kpi.errors import ParcoursError
+from kpi.filters import Filters
 from kpi.segments import NONE, OTHER
-from kpi.words import Fact, Lang, render
+from kpi.view import View
+from kpi.words import Fact, Lang, Raw, escape_markdown, render
 from kpi.words import format as wf
 from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
-from pages._ui import compute, state, widgets
+from pages._ui import compute, kpi_figures, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
@@ -171,8 +178,254 @@ def _shown_table(
     return shown
 
 
+def _flags_and_previous(flags: list, has_previous: bool) -> None:
+    if flags:
+        widgets.red_flags(flags)
+    else:
+        st.success(t("stages.page.no_flag"), icon=":material/check:")
+    if has_previous:
+        widgets.previous_period_caption()
+    else:
+        st.caption(t("stages.page.no_previous"))
+
+
+def _segment_picker(segments: tuple[str, ...]) -> str | None:
+    """The segment of the per-segment tables (bound to the URL; the workbook's too)."""
+    if not segments:
+        return None
+    default = "channel" if "channel" in segments else segments[0]
+    if st.session_state.get("st_by") not in (None, *segments):
+        st.session_state["st_by"] = default  # new data without the segment chosen before
+    return st.selectbox(
+        tx("stages.page.segment"),
+        list(segments),
+        index=list(segments).index(default),
+        key="st_by",
+        bind="query-params",
+        format_func=functools.partial(_segment_name, lang=current()),  # the view's language
+        help=tx("stages.page.segment_help", n=8),
+    )
+
+
+def _stage_sections(
+    kpis: list[stages.Kpi],
+    prev_kpis: dict[str, stages.Kpi],
+    by_frame: pl.DataFrame | None,
+    segment: str | None,
+    crm: pipeline.PipelineSummary | None = None,
+) -> None:
+    """Each stage's cards (with the previous period's change), then its per-segment table."""
+    for stage in STAGES:
+        stage_kpis = [k for k in kpis if k.stage == stage]
+        if not stage_kpis:
+            continue
+        title = tx(f"stages.stage.{stage}")
+        st.subheader(title)
+        st.caption(t(f"stages.blurb.{stage}"))
+        available = [k for k in stage_kpis if k.available]
+        missing = [k for k in stage_kpis if not k.available]
+        cards = [*available, *missing]
+        for start in range(0, len(cards), PER_ROW):
+            cols = st.columns(PER_ROW)
+            for col, k in zip(cols, cards[start : start + PER_ROW], strict=False):
+                with col:
+                    if k.available:
+                        widgets.kpi_tile(
+                            k, prev_kpis.get(k.code), lower_is_better=k.code in LOWER_IS_BETTER
+                        )
+                    else:
+                        widgets.unavailable_card(k)
+        if crm is not None and stage == "decision":
+            _pipeline_section(crm)
+        if by_frame is not None and segment is not None and available:
+            label = tx("stages.page.by_segment", stage=title, segment=_segment_name(segment))
+            with st.expander(label, expanded=stage == "decision"):
+                _segment_table(by_frame, segment, available)
+
+
+Periods = list[tuple[dt.date, dt.date, list[stages.Kpi]]]
+
+
+def _over_time_choice() -> str | None:
+    """The grain of the over-time section (None: not shown; computing it runs the KPIs once
+    per period, so it is asked for)."""
+    st.subheader(tx("stages.page.over_time_title"))
+    on = st.toggle(
+        tx("stages.page.over_time"), key="st_over_time", help=tx("stages.page.over_time_help")
+    )
+    if not on:
+        return None
+    return (
+        st.segmented_control(
+            tx("stages.page.grain"),
+            ["month", "week"],
+            default="month",
+            key="st_grain",
+            format_func=lambda g: tx(f"stages.page.grain.{g}"),
+            required=True,
+        )
+        or "month"
+    )
+
+
+def _period_name(start: dt.date, grain: str) -> str:
+    return kpi_figures.cohort_name(start, grain)
+
+
+def _over_time(periods: Periods, kpis: list[stages.Kpi], grain: str) -> None:
+    """One KPI's line over the periods (picked among the view's), and every KPI per period."""
+    if not periods:
+        st.caption(t("stages.page.over_time_none"))
+        return
+    shown = [k for k in kpis if k.available and k.unit != "text"]
+    lang = current()
+    if not shown:
+        return
+    codes = [k.code for k in shown]
+    default = "conversion_rate" if "conversion_rate" in codes else codes[0]
+    code = st.selectbox(
+        tx("stages.page.over_time_kpi"),
+        codes,
+        index=codes.index(default),
+        key="st_over_time_kpi",
+        format_func=lambda c: next(k for k in shown if k.code == c).label(lang),
+    )
+    unit = next(k for k in shown if k.code == code)
+    values = []
+    for _, _, ks in periods:
+        got = next((k for k in ks if k.code == code and k.available), None)
+        values.append(None if got is None else got.value)
+    frame = pl.DataFrame(
+        {
+            "period": [_period_name(s, grain) for s, _, _ in periods],
+            "start": [s for s, _, _ in periods],
+            "value": values,
+            "text": _text_column(values, unit.unit, unit.currency),
+        },
+        schema={"period": pl.String, "start": pl.Date, "value": pl.Float64, "text": pl.String},
+    )
+    st.altair_chart(_line(frame, unit.label(lang), unit.unit), width="stretch")
+    table: dict[str, list[str]] = {tx("stages.page.period"): frame["period"].to_list()}
+    for k in shown:
+        vals = [
+            next((x.value for x in ks if x.code == k.code and x.available), None)
+            for _, _, ks in periods
+        ]
+        table[k.label(lang)] = _text_column(vals, k.unit, k.currency)
+    st.dataframe(pl.DataFrame(table), hide_index=True, width="stretch")
+    first, last = periods[0], periods[-1]
+    st.caption(
+        t(
+            "stages.page.over_time_caption",
+            first=first[0],
+            last=last[1],
+            n=len(periods),
+        )
+    )
+
+
+def _line(frame: pl.DataFrame, title: str, unit: str) -> alt.Chart:
+    axis = alt.Axis(format="%") if unit == "rate" else alt.Axis()
+    return (
+        alt.Chart(frame, height=260)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=title, axis=axis),
+            tooltip=[alt.Tooltip("period:N", title=tx("stages.page.period")),
+                     alt.Tooltip("text:N", title=title)],
+        )
+    )  # fmt: skip
+
+
+def _after() -> None:
+    st.subheader(tx("stages.page.after"))
+    c1, c2 = st.columns(2)
+    for col, (page, name, blurb) in zip(
+        (c1, c2),
+        [
+            ("pages/retention_view.py", "nav.retention", "stages.page.retention_blurb"),
+            ("pages/advocacy_view.py", "nav.advocacy", "stages.page.advocacy_blurb"),
+        ],
+        strict=True,
+    ):
+        with col.container(border=True):
+            try:
+                st.page_link(page, label=f"**{t(name)}**", icon=":material/arrow_forward:")
+            except Exception:  # the page is not part of this build yet
+                st.markdown(t("stages.page.not_in_build", page=Fact(name)))
+            st.caption(t(blurb))
+
+
+@compute.per_view
+def _upload_over_time(key: str, grain: str, _full: Dataset, _f: Filters) -> Periods:
+    """The stage KPIs of each period of the view (the upload's View of each period)."""
+    ts = _full.events["ts"] if "ts" in _full.events.columns else None
+    if ts is None or ts.null_count() == ts.len():
+        return []
+    lo, hi = ts.min().date(), ts.max().date()  # type: ignore[union-attr]
+    lo = max(lo, _f.start) if _f.start is not None else lo
+    hi = min(hi, _f.end) if _f.end is not None else hi
+    out: Periods = []
+    for start, end in period_starts(lo, hi, grain):  # type: ignore[arg-type]
+        out.append((start, end, View(_full, replace(_f, start=start, end=end)).kpis()))
+    return out
+
+
+def _connected(engine: object) -> None:
+    """The page of a connected table: the same cards, tables and chart, from the engine."""
+    from kpi.engine.view import engine_error
+    from kpi.engine.view_stages import kpis_by, kpis_over_time
+
+    e: Any = engine
+    try:
+        with st.spinner(tx("stages.page.computing")):
+            kpis = e.kpis(strict=True)
+            prev = e.previous_kpis(strict=True)
+            users = e.size()[0]
+    except Exception as exc:
+        err = engine_error(exc)
+        st.error(t(err.message))
+        if err.hint is not None:
+            st.info(t(err.hint))
+        end_page()
+    if not users:
+        st.info(t("stages.page.engine_no_users"))
+    try:
+        flags = e.red_flags(fc.current_thresholds())
+    except Exception as exc:
+        st.warning(t(Fact("export.flags_failed", why=engine_error(exc).message)))
+        flags = []
+    _flags_and_previous(flags, prev is not None)
+    segment = _segment_picker(tuple(s for s in e.segments))
+    by_frame = None
+    if segment is not None:
+        try:
+            with st.spinner(tx("stages.page.computing_by")):
+                by_frame = kpis_by(e, segment)
+        except Exception as exc:
+            err = engine_error(exc)
+            st.warning(t(err.message) + ("" if err.hint is None else " " + t(err.hint)))
+    _stage_sections(kpis, {k.code: k for k in prev or []}, by_frame, segment)
+    st.caption(t("stages.page.engine_note", table=Raw(escape_markdown(e.label or "–"))))
+    grain = _over_time_choice()
+    if grain is not None:
+        try:
+            with st.spinner(tx("stages.page.computing_over_time")):
+                periods = kpis_over_time(e, grain)  # type: ignore[arg-type]
+            _over_time(periods, kpis, grain)
+        except Exception as exc:
+            st.warning(t(engine_error(exc).message))
+    _after()
+    fc.thresholds_editor("st_")
+
+
 st.title(tx("nav.stages"))
 widgets.view_caption()
+engine = compute.engine_view()
+if engine is not None:
+    _connected(engine)
+    end_page()
 ds = state.require_view()
 widgets.stop_on_aggregated_counts(ds, Fact("stages.page.what"))
 key = state.view_key()
@@ -187,30 +440,8 @@ except ParcoursError as exc:
         st.info(t(exc.hint))
     end_page()
 
-flags = compute.red_flags(ds, fc.current_thresholds())
-if flags:
-    widgets.red_flags(flags)
-else:
-    st.success(t("stages.page.no_flag"), icon=":material/check:")
-if prev:
-    widgets.previous_period_caption()
-else:
-    st.caption(t("stages.page.no_previous"))
-
-segment = None
-if ds.segments:
-    default = "channel" if "channel" in ds.segments else ds.segments[0]
-    if st.session_state.get("st_by") not in (None, *ds.segments):
-        st.session_state["st_by"] = default  # new data without the segment chosen before
-    segment = st.selectbox(
-        tx("stages.page.segment"),
-        list(ds.segments),
-        index=list(ds.segments).index(default),
-        key="st_by",
-        bind="query-params",
-        format_func=functools.partial(_segment_name, lang=current()),  # the view's language
-        help=tx("stages.page.segment_help", n=8),
-    )
+_flags_and_previous(compute.red_flags(ds, fc.current_thresholds()), bool(prev))
+segment = _segment_picker(tuple(ds.segments))
 by_frame: pl.DataFrame | None = None
 if segment is not None:
     try:
@@ -222,49 +453,16 @@ if segment is not None:
     except ParcoursError as exc:
         st.warning(t(exc.message) + ("" if exc.hint is None else " " + t(exc.hint)))
 
-for stage in STAGES:
-    stage_kpis = [k for k in kpis if k.stage == stage]
-    if not stage_kpis:
-        continue
-    title = tx(f"stages.stage.{stage}")
-    st.subheader(title)
-    st.caption(t(f"stages.blurb.{stage}"))
-    available = [k for k in stage_kpis if k.available]
-    missing = [k for k in stage_kpis if not k.available]
-    cards = [*available, *missing]
-    for start in range(0, len(cards), PER_ROW):
-        cols = st.columns(PER_ROW)
-        for col, k in zip(cols, cards[start : start + PER_ROW], strict=False):
-            with col:
-                if k.available:
-                    widgets.kpi_tile(
-                        k, prev_kpis.get(k.code), lower_is_better=k.code in LOWER_IS_BETTER
-                    )
-                else:
-                    widgets.unavailable_card(k)
-    crm = _pipeline(key, ds) if stage == "decision" and pipeline.is_contacts(ds) else None
-    if crm is not None:
-        _pipeline_section(crm)
-    if by_frame is not None and segment is not None and available:
-        label = tx("stages.page.by_segment", stage=title, segment=_segment_name(segment))
-        with st.expander(label, expanded=stage == "decision"):
-            _segment_table(by_frame, segment, available)
-
-st.subheader(tx("stages.page.after"))
-c1, c2 = st.columns(2)
-for col, (page, name, blurb) in zip(
-    (c1, c2),
-    [
-        ("pages/retention_view.py", "nav.retention", "stages.page.retention_blurb"),
-        ("pages/advocacy_view.py", "nav.advocacy", "stages.page.advocacy_blurb"),
-    ],
-    strict=True,
-):
-    with col.container(border=True):
-        try:
-            st.page_link(page, label=f"**{t(name)}**", icon=":material/arrow_forward:")
-        except Exception:  # the page is not part of this build yet
-            st.markdown(t("stages.page.not_in_build", page=Fact(name)))
-        st.caption(t(blurb))
-
+crm = _pipeline(key, ds) if pipeline.is_contacts(ds) else None
+_stage_sections(kpis, prev_kpis, by_frame, segment, crm)
+grain = _over_time_choice()
+full = st.session_state.get("dataset")
+if grain is not None and full is not None:
+    try:
+        with st.spinner(tx("stages.page.computing_over_time")):
+            periods = _upload_over_time(key, grain, full, state.current_filters())
+        _over_time(periods, kpis, grain)
+    except ParcoursError as exc:
+        st.warning(t(exc.message))
+_after()
 fc.thresholds_editor("st_")

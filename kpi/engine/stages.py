@@ -34,6 +34,7 @@ from kpi.journey.awareness import ORGANIC, _spend_kpis
 from kpi.journey.decision import decision_from_counts, time_kpis_from_stats
 from kpi.journey.inputs import GA4_MARKERS
 from kpi.journey.kpi import Kpi, empty, missing, needs, not_applicable, ok, rate
+from kpi.segments import NONE, OTHER
 from kpi.words import Fact
 
 __all__ = ["stage_kpis", "step_roles", "view_events"]
@@ -87,18 +88,67 @@ def _flag(cond: nw.Expr) -> nw.Expr:
     return nw.when(cond).then(1).otherwise(0).cast(nw.Int64)
 
 
+#: the group of the whole view (no segment)
+WHOLE = ""
+
+
 def stage_kpis(
     table: EngineTable, *, filters: Filters | None = None, currency: str | None = None
 ) -> list[Kpi]:
     """The stage KPIs of the view, in journey order: equal to ``View(ds, filters).kpis()``
     of an upload of the same events (see the module docstring for what an engine changes).
     ``currency``: the data's ISO currency for the money KPIs, when known."""
+    return grouped_stage_kpis(table, filters=filters, currency=currency)[WHOLE]
+
+
+def segment_groups(table: EngineTable, filters: Filters | None, by: str, n: int = 8) -> list[str]:
+    """The kept values of ``by`` among the view's users (first touch over the whole table,
+    a missing value as ``"(none)"``): the ``n`` with most users (ties by name), as
+    :func:`kpi.segments.top_values` ranks them for an upload."""
+    import polars as pl
+
+    from kpi.segments import top_values
+
+    table = kept_table(table)
+    ev, users = view_events(table, filters, [by])
+    value = nw.col(by).cast(nw.String).fill_null(NONE).alias(by)
+    seen = ev.select("user_id").unique().join(users.select("user_id", value), on="user_id")
+    counts = collect(seen.group_by(by).agg(nw.len().cast(nw.Int64).alias("n")))
+    counts = counts.with_columns(pl.col(by).cast(pl.String))
+    return top_values(counts, by, n, weight="n")
+
+
+def grouped_stage_kpis(
+    table: EngineTable,
+    *,
+    filters: Filters | None = None,
+    currency: str | None = None,
+    by: str | None = None,
+    keep: Sequence[str] = (),
+) -> dict[str, list[Kpi]]:
+    """The stage KPIs of the view (``{WHOLE: kpis}``), or of each group of users by ``by``
+    (first touch; a missing value is ``"(none)"``, the values not in ``keep`` are "Other"):
+    ``{value: kpis}`` for every group that has events. The sums are grouped in the engine
+    (one query per kind of sum for every group); the per-view rules are the upload's, and the
+    choices made for the whole view (the purchase marker, an orders-only file, the period's
+    first day for new users) hold for every group, as the upload's per-segment table."""
     table = kept_table(table)  # the rows an upload keeps
     roles = step_roles(table)
     cols = set(table.columns)
     has_ts, has_session = "ts" in cols, "session_id" in cols
     has_channel = "channel" in table.segments
-    ev, users = view_events(table, filters, ["channel"] if has_channel else [])
+    if by is not None and by not in table.segments:
+        raise SchemaError(
+            Fact("stages.error.no_segment", segment=by), Fact("stages.hint.pick_segment")
+        )
+    extra = [c for c in ("channel", by) if c is not None and (c != "channel" or has_channel)]
+    ev, users = view_events(table, filters, extra)
+    if by is None:
+        ev = ev.with_columns(nw.lit(WHOLE).alias("_g"))
+    else:
+        value = nw.col(by).cast(nw.String).fill_null(NONE)
+        group = nw.when(value.is_in(list(keep))).then(value).otherwise(nw.lit(OTHER))
+        ev = ev.join(users.select("user_id", group.alias("_g")), on="user_id", how="inner")
     ps = roles["purchase"]
     step = nw.col("step")
 
@@ -146,11 +196,11 @@ def stage_kpis(
 
     sessions = None
     if has_session:
-        grouped = ev.group_by("user_id", "session_id").agg(
+        grouped = ev.group_by("user_id", "session_id", "_g").agg(
             *base, *([ts.max().alias("last_ts")] if has_ts else [])
         )
         sid = ~nw.col("session_id").is_null()
-        per_user = grouped.group_by("user_id").agg(
+        per_user = grouped.group_by("user_id", "_g").agg(
             nw.col("n").sum(),
             *(nw.col(c).sum() for c in sums),
             *(nw.col(c).max() for c in anys),
@@ -161,7 +211,7 @@ def stage_kpis(
         sessions = grouped.filter(sid)
     else:
         per_user = (
-            ev.group_by("user_id").agg(*base).with_columns(nw.lit(0, nw.Int64).alias("n_sid"))
+            ev.group_by("user_id", "_g").agg(*base).with_columns(nw.lit(0, nw.Int64).alias("n_sid"))
         )
     if has_channel:
         organic = users.select(
@@ -172,7 +222,7 @@ def stage_kpis(
         )
         per_user = per_user.join(organic, on="user_id", how="left")
 
-    # ---- per-user sums (one row)
+    # ---- per-user sums (one row per group)
     u_aggs = [
         nw.len().cast(nw.Int64).alias("visitors"),
         nw.col("n").sum().cast(nw.Int64).alias("events"),
@@ -206,25 +256,22 @@ def stage_kpis(
             nw.col("_delay").mean().cast(nw.Float64).alias("delay_mean"),
             nw.col("_delay").median().cast(nw.Float64).alias("delay_median"),
         ]
-    u = _row(per_user.select(*u_aggs))
-    visitors = float(u["visitors"] or 0)
-    n_ts = int(u.get("n_ts") or 0)
-    first_ts = u.get("first_ts") if n_ts else None
+    u_by = _rows(per_user, u_aggs)
+    groups = [WHOLE] if by is None else [g for g in [*keep, OTHER] if g in u_by]
+    # the view's first day and whether it is an orders file: the whole view's, for every group
+    firsts = [r["first_ts"] for r in u_by.values() if r.get("first_ts") is not None]
+    first_ts = min(firsts) if has_ts and firsts else None
     start = (
         datetime.combine(_naive(first_ts).date(), datetime.min.time())
         if first_ts is not None
         else None
     )
-    n_events = int(u["events"] or 0)
-    only_orders = n_events > 0 and int(u["buy_events"] or 0) == n_events
-    timed = has_ts and visitors > 0 and n_ts > 0
-    with_sessions = has_session and visitors > 0 and int(u["n_sid"] or 0) > 0
+    n_events = sum(int(r["events"] or 0) for r in u_by.values())
+    only_orders = n_events > 0 and sum(int(r["buy_events"] or 0) for r in u_by.values()) == n_events
 
-    # ---- awareness
-    out: list[Kpi] = []
-    s: dict[str, object] = {}
-    if with_sessions:
-        assert sessions is not None
+    # ---- per-session sums
+    s_by: dict[str, dict] = {}
+    if has_session and sessions is not None:
         if has_channel:
             sessions = sessions.join(
                 per_user.select("user_id", "_organic"), on="user_id", how="left"
@@ -236,23 +283,80 @@ def stage_kpis(
         ]
         if has_channel:
             s_aggs.append(nw.col("_organic").fill_null(0).sum().cast(nw.Int64).alias("organic"))
-        if timed:
+        if has_ts:
             sessions = sessions.with_columns(_seconds_between("first_ts", "last_ts").alias("_dur"))
             s_aggs += [
                 nw.col("_dur").count().cast(nw.Int64).alias("timed"),
                 nw.col("_dur").sum().cast(nw.Float64).alias("duration"),
             ]
-        s = _row(sessions.select(*s_aggs))
-        if timed and roles["landing"] is not None:
-            s |= _landing(ev, sessions, str(roles["landing"]))
-        n_sessions = float(s["sessions"] or 0)  # type: ignore[arg-type]
+        if any(int(r["n_sid"] or 0) for r in u_by.values()):
+            s_by = _rows(sessions, s_aggs)
+            if has_ts and roles["landing"] is not None:
+                landing = _landing(ev, sessions, str(roles["landing"]))
+                for g, row in s_by.items():
+                    row |= landing.get(g, {"landing": 0, "landing_bounced": 0})
+    new_by = _new_users(per_user, users, start) if has_ts and start is not None else None
+    orders_by = _orders(ev, bought, cols) if bought is not None else {}
+
+    out: dict[str, list[Kpi]] = {}
+    for g in groups:
+        u = _Sums(u_by.get(g) or {})
+        kpis = _kpis_of(
+            u,
+            s_by.get(g, {}),
+            None if new_by is None else new_by.get(g, 0),
+            orders_by.get(g, (0.0, 0.0 if "revenue" in cols else None)),
+            roles=roles,
+            has_ts=has_ts,
+            has_session=has_session,
+            has_channel=has_channel,
+            bought=bought is not None,
+            only_orders=only_orders,
+        )
+        if currency:
+            kpis = [
+                dataclasses.replace(k, currency=currency) if k.unit == "currency" else k
+                for k in kpis
+            ]
+        out[g] = kpis
+    return out
+
+
+def _kpis_of(
+    u: dict,
+    s: dict,
+    new: float | None,
+    orders: tuple[float, float | None],
+    *,
+    roles: dict[str, str | None],
+    has_ts: bool,
+    has_session: bool,
+    has_channel: bool,
+    bought: bool,
+    only_orders: bool,
+) -> list[Kpi]:
+    """The KPIs of one group from its per-user sums ``u``, per-session sums ``s``, new users
+    (None: no first-seen dates) and (orders, revenue), by the upload's rules."""
+    visitors = float(u["visitors"] or 0)
+    n_ts = int(u.get("n_ts") or 0)
+    timed = has_ts and visitors > 0 and n_ts > 0
+    with_sessions = has_session and visitors > 0 and int(u["n_sid"] or 0) > 0 and bool(s)
+
+    # ---- awareness
+    out: list[Kpi] = []
+    if with_sessions:
+        n_sessions = float(s["sessions"] or 0)
         out.append(ok("sessions", n_sessions))
     else:
         out.append(missing("sessions", needs("sessions")))
     out.append(ok("users", visitors))
-    out.append(_new_users(per_user, users, start, visitors, has_ts))
+    if new is None or not timed:
+        notes = (Fact("stages.note.no_first_seen"),)
+        out.append(ok("new_users", visitors, visitors, visitors, notes=notes))
+    else:
+        out.append(ok("new_users", float(new), float(new), visitors))
     if with_sessions:
-        out.append(rate("bounce_rate", float(s["bounced"] or 0), n_sessions, empty("sessions")))  # type: ignore[arg-type]
+        out.append(rate("bounce_rate", float(s["bounced"] or 0), n_sessions, empty("sessions")))
         if not timed:
             out.append(missing("bounce_rate_landing", needs("ts")))
         elif roles["landing"] is None:
@@ -261,18 +365,16 @@ def stage_kpis(
             out.append(
                 rate(
                     "bounce_rate_landing",
-                    float(s["landing_bounced"] or 0),  # type: ignore[arg-type]
-                    float(s["landing"] or 0),  # type: ignore[arg-type]
+                    float(s.get("landing_bounced") or 0),
+                    float(s.get("landing") or 0),
                     empty("landing_sessions"),
                 )
             )
-        out.append(
-            rate("pages_per_session", float(s["pages"] or 0), n_sessions, empty("sessions"))  # type: ignore[arg-type]
-        )
+        out.append(rate("pages_per_session", float(s["pages"] or 0), n_sessions, empty("sessions")))
         if timed:
-            count = int(s["timed"] or 0)  # type: ignore[call-overload]
+            count = int(s.get("timed") or 0)
             if count:
-                total = float(s["duration"])  # type: ignore[arg-type]
+                total = float(s["duration"])
                 out.append(ok("avg_time_on_site", total / count, total, float(count)))
             else:
                 out.append(missing("avg_time_on_site", empty("timed_sessions")))
@@ -288,10 +390,8 @@ def stage_kpis(
         out.append(missing("organic_share", needs("channel")))
     else:
         unit = s if with_sessions else u
-        n_unit = float((s["sessions"] if with_sessions else u["visitors"]) or 0)  # type: ignore[arg-type]
-        out.append(
-            rate("organic_share", float(unit["organic"] or 0), n_unit, empty("traffic"))  # type: ignore[arg-type]
-        )
+        n_unit = float((s["sessions"] if with_sessions else u["visitors"]) or 0)
+        out.append(rate("organic_share", float(unit["organic"] or 0), n_unit, empty("traffic")))
 
     # ---- consideration
     if roles["product"] is None:
@@ -311,45 +411,48 @@ def stage_kpis(
         out.append(missing("lead_conversion", needs("lead")))
 
     # ---- decision
-    if bought is None:
+    if not bought:
         codes = ("conversion_rate", "purchasers", "orders", "revenue", "aov", "cart_abandonment")
         out += [
             missing(c, needs("purchase")) for c in (*codes, "revenue_per_visitor", *_TIME_CODES)
         ]
+        return out
+    n_orders, revenue = orders
+    cart = (
+        (float(u["abandoned"] or 0), float(u["carts"] or 0)) if roles["cart"] is not None else None
+    )
+    out += decision_from_counts(
+        n_buyers=float(u["buyers"] or 0),
+        n_orders=n_orders,
+        revenue=revenue,
+        cart=cart,
+        visitors=visitors,
+        only_orders=only_orders,
+    )
+    if not timed:
+        out += [missing(c, needs("ts")) for c in _TIME_CODES]
     else:
-        n_orders, revenue = _orders(ev, bought, cols)
-        cart = (
-            (float(u["abandoned"] or 0), float(u["carts"] or 0))
-            if roles["cart"] is not None
-            else None
+        out += time_kpis_from_stats(
+            int(u.get("timed_buyers") or 0),
+            int(u.get("delays") or 0),
+            u.get("delay_median"),
+            u.get("delay_mean"),
+            u.get("delay_sum"),
         )
-        out += decision_from_counts(
-            n_buyers=float(u["buyers"] or 0),
-            n_orders=n_orders,
-            revenue=revenue,
-            cart=cart,
-            visitors=visitors,
-            only_orders=only_orders,
-        )
-        if not timed:
-            out += [missing(c, needs("ts")) for c in _TIME_CODES]
-        else:
-            out += time_kpis_from_stats(
-                int(u["timed_buyers"] or 0),
-                int(u["delays"] or 0),
-                u["delay_median"],
-                u["delay_mean"],
-                u["delay_sum"],
-            )
-    if currency:
-        out = [
-            dataclasses.replace(k, currency=currency) if k.unit == "currency" else k for k in out
-        ]
     return out
 
 
-def _row(frame: nw.LazyFrame) -> dict:
-    return collect(frame).row(0, named=True)
+class _Sums(dict):
+    """A group's sums; a sum the group has no row for reads None (as an empty total)."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
+def _rows(frame: nw.LazyFrame, aggs: list[nw.Expr]) -> dict[str, dict]:
+    """The sums ``aggs`` of ``frame`` per group ``_g``: {group: {name: value}}."""
+    got = collect(frame.group_by("_g").agg(*aggs))
+    return {str(r.pop("_g")): r for r in got.iter_rows(named=True)}
 
 
 def _naive(moment: datetime) -> datetime:
@@ -361,69 +464,62 @@ def _any_value(ev: nw.LazyFrame, column: str) -> bool:
     return bool(got)
 
 
-def _new_users(
-    per_user: nw.LazyFrame,
-    users: nw.LazyFrame,
-    start: datetime | None,
-    visitors: float,
-    has_ts: bool,
-) -> Kpi:
+def _new_users(per_user: nw.LazyFrame, users: nw.LazyFrame, start: datetime) -> dict[str, float]:
     """Users whose first event of the whole table is on or after the view's first day (or
-    unknown), as the View reads ``first_seen``."""
-    if not has_ts or start is None:
-        notes = (Fact("stages.note.no_first_seen"),)
-        return ok("new_users", visitors, visitors, visitors, notes=notes)
-    seen = per_user.select("user_id").join(
+    unknown), as the View reads ``first_seen``, per group."""
+    seen = per_user.select("user_id", "_g").join(
         users.select("user_id", "first_seen"), on="user_id", how="left"
     )
     fs = nw.col("first_seen")
-    new = collect(seen.select(_flag(fs.is_null() | (fs >= start)).sum().alias("n"))).item()
-    new = float(new or 0)
-    return ok("new_users", new, new, visitors)
+    got = _rows(seen, [_flag(fs.is_null() | (fs >= start)).sum().alias("n")])
+    return {g: float(r["n"] or 0) for g, r in got.items()}
 
 
-def _landing(ev: nw.LazyFrame, sessions: nw.LazyFrame, landing: str) -> dict:
-    """Sessions that start on the landing step, and those of them that bounced: a session's
-    first step is the smallest step name among its events at its first time."""
+def _landing(ev: nw.LazyFrame, sessions: nw.LazyFrame, landing: str) -> dict[str, dict]:
+    """Sessions that start on the landing step, and those of them that bounced, per group:
+    a session's first step is the smallest step name among its events at its first time."""
     keys = ["user_id", "session_id"]
     starts = sessions.select(*keys, nw.col("first_ts").alias("_start"), "_page")
     first = (
         ev.filter(~nw.col("session_id").is_null())
-        .select(*keys, "ts", "step")
+        .select(*keys, "_g", "ts", "step")
         .join(starts, on=keys, how="inner")
         .filter(nw.col("ts") == nw.col("_start"))
-        .group_by(*keys)
+        .group_by(*keys, "_g")
         .agg(nw.col("step").min().alias("_first"), nw.col("_page").min())
         .filter(nw.col("_first") == landing)
     )
-    got = _row(
-        first.select(
+    return _rows(
+        first,
+        [
             nw.len().cast(nw.Int64).alias("landing"),
             _flag(nw.col("_page") <= 1).sum().alias("landing_bounced"),
-        )
+        ],
     )
-    return got
 
 
-def _orders(ev: nw.LazyFrame, bought: nw.Expr, cols: set[str]) -> tuple[float, float | None]:
-    """(orders, revenue) of the purchase events: distinct order ids plus the purchases without
-    one (one per purchase without order ids), Σ revenue (None without a revenue column)."""
+def _orders(
+    ev: nw.LazyFrame, bought: nw.Expr, cols: set[str]
+) -> dict[str, tuple[float, float | None]]:
+    """(orders, revenue) of the purchase events per group: distinct order ids plus the
+    purchases without one, Σ revenue (None without a revenue column)."""
     buys = ev.filter(bought)
     aggs = [nw.len().cast(nw.Int64).alias("n")]
     if "order_id" in cols:
         aggs.append(nw.col("order_id").count().cast(nw.Int64).alias("with_id"))
     if "revenue" in cols:
         aggs.append(nw.col("revenue").cast(nw.Float64).fill_null(0.0).sum().alias("revenue"))
-    got = _row(buys.select(*aggs))
-    n, with_id = int(got["n"] or 0), int(got.get("with_id") or 0)
-    if with_id:
-        distinct = collect(
-            buys.filter(~nw.col("order_id").is_null()).select(
-                nw.col("order_id").n_unique().cast(nw.Int64).alias("d")
-            )
-        ).item()
-        orders = float(int(distinct) + n - with_id)
-    else:
-        orders = float(n)
-    revenue = float(got["revenue"] or 0.0) if "revenue" in cols else None
-    return orders, revenue
+    got = _rows(buys, aggs)
+    distinct: dict[str, dict] = {}
+    if "order_id" in cols and any(int(r.get("with_id") or 0) for r in got.values()):
+        distinct = _rows(
+            buys.filter(~nw.col("order_id").is_null()),
+            [nw.col("order_id").n_unique().cast(nw.Int64).alias("d")],
+        )
+    out: dict[str, tuple[float, float | None]] = {}
+    for g, r in got.items():
+        n, with_id = int(r["n"] or 0), int(r.get("with_id") or 0)
+        d = int(distinct.get(g, {}).get("d") or 0)
+        orders = float(d + n - with_id) if with_id else float(n)
+        out[g] = (orders, float(r["revenue"] or 0.0) if "revenue" in cols else None)
+    return out

@@ -347,9 +347,14 @@ class EngineView:
         return next((k for k in self.kpis() if k.code == code), None)
 
     def kpis_by(self, segment: str) -> pl.DataFrame | None:
-        """Not offered on an engine table (the KPIs per segment value need each user's rows):
-        None, and the workbook says so (:data:`NOT_OFFERED`)."""
-        return None
+        """The stage KPIs per value of ``segment`` (top values + Other), from sums grouped in
+        the engine (:func:`kpi.engine.view_stages.kpis_by`); None when they cannot be split."""
+        from kpi.engine.view_stages import kpis_by
+
+        try:
+            return kpis_by(self, segment)
+        except ParcoursError:
+            return None
 
     # ------------------------------------------------------------------ funnel
     def _funnel_args(self) -> dict[str, Any]:

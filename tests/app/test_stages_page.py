@@ -175,3 +175,28 @@ def test_orders_only_upload_says_conversion_does_not_apply(app):
     assert errors_and_exceptions(app) == []
     assert "Conversion rate" not in _metrics(app)
     assert "the data holds purchases only" in _captions(app)
+
+
+def test_demo_kpis_over_time_equal_the_view_per_month(app):
+    """The upload route's over-time table (the toggle): each month's KPIs are the View's."""
+    from datetime import date
+
+    from kpi.filters import Filters
+    from kpi.view import View
+
+    app.run()
+    app.switch_page(PAGE).run()
+    app.date_input(key="period").set_value((date(2025, 7, 1), date(2025, 8, 31))).run()
+    app.toggle(key="st_over_time").set_value(True).run()
+    assert errors_and_exceptions(app) == []
+    table = next(d.value for d in app.dataframe if "Period" in d.value.columns)
+    assert len(table) == 2
+    ds = app.session_state["dataset"]
+    for row, (start, end) in zip(
+        table.to_dict("records"),
+        [(date(2025, 7, 1), date(2025, 7, 31)), (date(2025, 8, 1), date(2025, 8, 31))],
+        strict=True,
+    ):
+        kpis = {k.code: k for k in View(ds, Filters(start=start, end=end)).kpis()}
+        assert row["Users"] == wf.integer(kpis["users"].value, "en")
+        assert row["Conversion rate"] == wf.percent(kpis["conversion_rate"].value, "en")

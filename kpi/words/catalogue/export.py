@@ -69,6 +69,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "lignes lues, conservées et écartées par motif et par fichier, valeurs manquantes",
     ),
     "export.demo_data": ("demo data set", "jeu de données de démonstration"),
+    # ---- the Export page of a connected table (what its workbook holds)
+    "export.page.engine_intro": (
+        "Download an **Excel summary of this view of the connected table {table}**: the same "
+        "sheets and options as for uploaded files, every figure computed in the engine from "
+        "aggregates (the numbers of the pages), numbers kept as numbers, formulas written out "
+        "in words. The table's rows are not copied into the workbook, and neither is the "
+        "source's address.",
+        "Téléchargez une **synthèse Excel de cette vue de la table connectée {table}**\u00a0: "
+        "les mêmes onglets et options que pour des fichiers importés, chaque chiffre calculé "
+        "dans le moteur à partir d'agrégats (les chiffres des pages), les nombres restent des "
+        "nombres, les formules sont écrites en toutes lettres. Les lignes de la table ne sont "
+        "pas copiées dans le classeur, ni l'adresse de la source.",
+    ),
+    "export.page.engine_note": (
+        "The workbook is built from the connected table when you click (a few queries in the "
+        "engine; the results the pages already computed are reused).",
+        "Le classeur est construit à partir de la table connectée au clic (quelques requêtes "
+        "dans le moteur\u00a0; les résultats déjà calculés par les pages sont réutilisés).",
+    ),
+    "export.sheet_contents_engine.summary": (
+        "title, period vs previous period, filters in words, the connected table's name "
+        "(never its address), users and events of the view, headline KPIs with their change, "
+        "every red flag",
+        "titre, période et période précédente, filtres en clair, nom de la table connectée "
+        "(jamais son adresse), utilisateurs et événements de la vue, KPI principaux et leur "
+        "évolution, chaque alerte",
+    ),
+    "export.sheet_contents_engine.stages": (
+        "every journey KPI with value, previous value, change, formula, what is missing (ad "
+        "spend KPIs: not in an event table); the per-segment table is on the Stage KPIs page, "
+        "not in this sheet for a connected table",
+        "chaque KPI du parcours avec sa valeur, celle de la période précédente, l'évolution, "
+        "la formule et ce qui manque (KPI de dépenses publicitaires\u00a0: absents d'une table "
+        "d'événements)\u00a0; le tableau par segment est sur la page KPI par étape, pas dans "
+        "cet onglet pour une table connectée",
+    ),
+    "export.sheet_contents_engine.value": (
+        "not offered for a connected table: the sheet says why (orders per customer, CLV, CAC "
+        "and NPS need the order, spend and survey rows, which stay in the engine)",
+        "non disponible pour une table connectée\u00a0: l'onglet dit pourquoi (commandes par "
+        "client, CLV, CAC et NPS demandent les lignes de commandes, de dépenses et d'enquête, "
+        "qui restent dans le moteur)",
+    ),
+    "export.sheet_contents_engine.quality": (
+        "users, events and period of the whole table, exact duplicates, rows kept and dropped "
+        "by reason, missing values per column: all counted in the engine",
+        "utilisateurs, événements et période de toute la table, doublons exacts, lignes "
+        "conservées et écartées par motif, valeurs manquantes par colonne\u00a0: tout compté "
+        "dans le moteur",
+    ),
     # ------------------------------------------------------------------ the Export page
     "export.page.intro": (
         "Download an **Excel summary of this view** to forward before a meeting: numbers stay "

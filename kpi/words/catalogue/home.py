@@ -63,4 +63,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "What was read, and every dropped row.",
         "Ce qui a été lu, et chaque ligne écartée.",
     ),
+    "home.engine.computing": (
+        "Computing the KPIs in the engine…",
+        "Calcul des KPI dans le moteur…",
+    ),
+    "home.engine.no_users": (
+        "No user of the connected table has an event in this view: widen the Period or the "
+        "segments in the sidebar.",
+        "Aucun utilisateur de la table connectée n'a d'événement dans cette vue : "
+        "élargissez la Période ou les segments dans la barre latérale.",
+    ),
+    "home.engine.computed_in": (
+        "Summed in the engine on the connected table {table}: only the totals behind the KPIs "
+        "were brought back.",
+        "Sommé dans le moteur sur la table connectée {table} : seuls les totaux derrière "
+        "les KPI ont été rapatriés.",
+    ),
 }

@@ -248,6 +248,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**{page}** (not available in this build)",
         "**{page}** (non disponible dans cette version)",
     ),
+    "stages.page.computing": (
+        "Computing the stage KPIs in the engine…",
+        "Calcul des KPI par étape dans le moteur…",
+    ),
+    "stages.page.engine_no_users": (
+        "No user of the connected table has an event in this view: widen the Period or the "
+        "segments in the sidebar.",
+        "Aucun utilisateur de la table connectée n'a d'événement dans cette vue\u00a0: "
+        "élargissez la Période ou les segments dans la barre latérale.",
+    ),
+    "stages.page.engine_note": (
+        "Summed in the engine on the connected table {table}, per segment value too: only the "
+        "totals behind the KPIs were brought back. A user's segment is their first touch over "
+        "the whole table.",
+        "Sommé dans le moteur sur la table connectée {table}, par valeur de segment aussi\u00a0: "
+        "seuls les totaux derrière les KPI ont été rapatriés. Le segment d'un utilisateur est "
+        "celui de son premier contact sur toute la table.",
+    ),
+    "stages.page.over_time_title": ("Over time", "Dans le temps"),
+    "stages.page.over_time": ("Show the KPIs over time", "Afficher les KPI dans le temps"),
+    "stages.page.over_time_help": (
+        "Every KPI of this view computed for each month (or week) of its period, with the "
+        "sidebar's segments.",
+        "Chaque KPI de cette vue calculé pour chaque mois (ou semaine) de sa période, avec les "
+        "segments de la barre latérale.",
+    ),
+    "stages.page.computing_over_time": (
+        "Computing the KPIs of each period…",
+        "Calcul des KPI de chaque période…",
+    ),
+    "stages.page.grain": ("Periods", "Périodes"),
+    "stages.page.grain.month": ("Months", "Mois"),
+    "stages.page.grain.week": ("Weeks", "Semaines"),
+    "stages.page.over_time_kpi": ("KPI on the chart", "KPI du graphique"),
+    "stages.page.period": ("Period", "Période"),
+    "stages.page.over_time_none": (
+        "No dates in this data: the KPIs cannot be shown over time.",
+        "Pas de dates dans ces données\u00a0: les KPI ne peuvent pas être montrés dans le temps.",
+    ),
+    "stages.page.over_time_caption": (
+        "{n:int} periods from {first:date} to {last:date} (at most the last 24; the first and "
+        "last are cut to the view's dates). Each period's KPIs are computed on its own: a user "
+        "active in two months counts in both, so the periods' users do not add up to the view's.",
+        "{n:int}\u00a0périodes du {first:date} au {last:date} (au plus les 24 dernières\u00a0; la "
+        "première et la dernière sont coupées aux dates de la vue). Les KPI de chaque période sont "
+        "calculés sur elle seule\u00a0: un utilisateur actif deux mois compte dans les deux, les "
+        "utilisateurs des périodes ne s'additionnent donc pas à ceux de la vue.",
+    ),
     # canonical segment names (a column of the file keeps its own header)
     "stages.segment.device": ("device", "appareil"),
     "stages.segment.channel": ("channel", "canal"),
