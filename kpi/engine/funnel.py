@@ -448,27 +448,30 @@ def _best_attempts(
     ev: nw.LazyFrame, k: int, w: int | None, *, with_others: bool = False
 ) -> nw.LazyFrame:
     """One row per user with a funnel event (``with_others``: with any event of ``ev``, at
-    level 0 when it has no chain): ``user_id``, ``_lvl`` (steps reached) and ``_ts0``..
-    ``_ts{k-1}`` (when each step was reached in the best attempt, null from ``_lvl`` on), for
-    ``k`` distinct steps, in one window per step over the rows of two adjacent steps.
+    level 0 when it reached no step): ``user_id``, ``_lvl`` (steps reached) and ``_ts0``..
+    ``_ts{k-1}`` (when each step was reached in the best attempt, null from ``_lvl`` on; only
+    their differences mean something), for ``k`` distinct steps, in one window per step
+    over the rows of two adjacent steps.
 
     A chain at step j is a start (a step-1 event) and T_1..T_j: T_i(s) is the earliest event
-    of step i among those a chain starting at s or later reaches (so T_i(s) = min t over the
-    step-i events with start >= s, the definition of :func:`_timed_counts`). One row per
-    (user, start) holds a chain, at the time T_j. Step j's window (user, time, step) runs on
-    the chains at step j-1 and the later events: an event of step j continues the latest start
-    before it (running maximum, kept when within the window), and its T_i are the running
-    maxima of those chains' T_i (a user's chains come in time order with growing starts and
-    T_i, so the maximum is the latest chain's). A group-by then keeps one row per new chain
-    (its earliest event: T_j). Chains at step j-1 become the user's done row of level j-1
-    (the maxima: the latest chain's T_i), which rides along. Every intermediate result is
-    used once: a lazy engine would compute it again for a second use.
+    of step i among those that a chain starting at s or later reaches (so T_i(s) = min t over
+    the step-i events with start >= s, the definition of :func:`_timed_counts`). One row per
+    (user, start) holds a chain, at the time T_j. Step j's window (user; time, step) runs on
+    the chains at step j-1, the later steps' events and the done rows: an event of step j
+    continues the latest start before it (running maximum, kept within the window), and its
+    T_i are the running maxima of those chains' T_i (a user's chains come in time order with
+    growing starts and T_i, so the maximum is the latest chain's). A group-by then keeps one
+    row per new chain (its earliest event: T_j). The chains at step j-1 become the user's
+    done row of level j-1 (their maxima: the latest chain's T_i), which rides along, last in
+    the user's rows, until a chain of the next level replaces it. Every intermediate result
+    is used once: a lazy engine would compute it again for a second use. The users who
+    reached step 1 (and, ``with_others``, every user) come from a second read of ``ev``.
 
     Rows: ``_p`` = the step of an event (the chains at j-1 have j-1), or -(level+2) for a done
-    row (-1: no chain); ``_t`` its time; ``_s`` the start; ``_v{i}`` T_i (1 <= i < j); ``_x``
-    the last T of a done row."""
-    order_by = ["_t", "_p"]
+    row; ``_t`` its time (:data:`NO_END` for a done row); ``_s`` the start; ``_v{i}`` T_i
+    (1 <= i < j); ``_x`` the last T of a done row."""
     first = nw.col("_p") == 0
+    ds = [f"_d{lvl}_{i}" for lvl in range(1, k) for i in range(lvl + 1)]
     rows = ev.filter(nw.col("_p") < k).select(
         nw.col(_U),
         nw.col("_p").cast(nw.Int64),
@@ -477,89 +480,30 @@ def _best_attempts(
         nw.lit(NO_START, dtype=nw.Int64).alias("_x"),
     )
     for j in range(1, k):
-        vs = [f"_v{i}" for i in range(1, j - 1)]  # the chains' T_1..T_{j-2}
-        prev = nw.col("_p") == j - 1
-        carried = {"_m0": "_s"} | {f"_m{i}": f"_v{i}" for i in range(1, j - 1)}
-        if j > 1:
-            carried[f"_m{j - 1}"] = "_t"
-        rows = rows.with_columns(
-            nw.when(prev).then(nw.col(c)).otherwise(NO_START).alias(m) for m, c in carried.items()
-        )
-        rows = rows.with_columns(nw.col(m).cum_max().over(_U, order_by=order_by) for m in carried)
-        event = nw.col("_p") == j
-        here = event & (nw.col("_m0") >= 0)
-        if w is not None:
-            here = here & ((nw.col("_t") - nw.col("_m0")) <= w)
-        lost = event & ~here
-        if not with_others:
-            rows = rows.filter(~lost)
-
-        def pick(
-            cont: nw.Expr | int,
-            done: nw.Expr | int,
-            keep: nw.Expr | int,
-            here: nw.Expr = here,
-            prev: nw.Expr = prev,
-            lost: nw.Expr = lost,
-        ) -> nw.Expr:
-            """The value for an event continuing a chain, a chain at j-1, a lost event (no
-            chain: the user's done row of level -1, holding nothing), any other row."""
-            e = nw.when(here).then(cont).when(prev).then(done).when(lost).then(NO_START)
-            return e.otherwise(keep).cast(nw.Int64)
-
-        level = -(j - 1 + 2)
-        p = nw.when(here).then(j).when(prev).then(level).when(lost).then(-1)
-        rows = rows.select(
-            nw.col(_U),
-            p.otherwise(nw.col("_p")).cast(nw.Int64).alias("_p"),
-            pick(nw.col("_t"), 0, nw.col("_t")).alias("_t"),
-            pick(nw.col("_m0"), nw.col("_s"), nw.col("_s")).alias("_s"),
-            pick(NO_START, nw.col("_t"), nw.col("_x")).alias("_x"),
-            *(pick(nw.col(f"_m{i}"), nw.col(v), nw.col(v)).alias(v) for i, v in enumerate(vs, 1)),
-            *(
-                [pick(nw.col(f"_m{j - 1}"), NO_START, NO_START).alias(f"_v{j - 1}")]
-                if j > 1
-                else []
-            ),
-        )
-        # one row per new chain (user, start), per later event, per done row
-        g = nw.when(nw.col("_p") == j).then(nw.col("_s"))
-        g = g.when(nw.col("_p") > j).then(nw.col("_t")).otherwise(0).cast(nw.Int64)
-        names = rows.collect_schema().names()
-        rows = (
-            rows.with_columns(g.alias("_g"))
-            .group_by(_U, "_p", "_g")
-            .agg(
-                nw.col("_t").min(),
-                *(nw.col(c).max() for c in names if c not in (_U, "_p", "_t")),
-            )
-            .select(names)
-        )
+        rows = _next_step(rows, j, w)
     # the chains at the last step are its done rows; each done row into its level's columns
+    last = nw.col("_p") == k - 1
     rows = rows.with_columns(
-        nw.when(nw.col("_p") == k - 1).then(-(k - 1 + 2)).otherwise(nw.col("_p")).alias("_p"),
-        nw.when(nw.col("_p") == k - 1).then(nw.col("_t")).otherwise(nw.col("_x")).alias("_x"),
+        nw.when(last).then(-(k - 1 + 2)).otherwise(nw.col("_p")).alias("_p"),
+        nw.when(last).then(nw.col("_t")).otherwise(nw.col("_x")).alias("_x"),
     )
-    names = rows.collect_schema().names()
-    cols: list[nw.Expr] = []
-    for lvl in range(k):
+    cols: list[nw.Expr] = [nw.lit(NO_START, dtype=nw.Int64).alias("_d0_0")]
+    for lvl in range(1, k):
         at = nw.col("_p") == -(lvl + 2)
         for i in range(lvl + 1):
-            src = "_x" if i == lvl else "_s" if i == 0 else f"_v{i}"
+            src = nw.col("_x" if i == lvl else "_s" if i == 0 else f"_v{i}")
             cols.append(
-                nw.when(at)
-                .then(nw.col(src))
-                .otherwise(NO_START)
-                .cast(nw.Int64)
-                .alias(f"_d{lvl}_{i}")
+                nw.when(at).then(src).otherwise(NO_START).cast(nw.Int64).alias(f"_d{lvl}_{i}")
             )
-    rows = rows.select(nw.col(_U), *cols)
-    ds = [f"_d{lvl}_{i}" for lvl in range(k) for i in range(lvl + 1)]
-    if with_others:  # the users of the other steps' events, at level 0
-        users = ev.filter(nw.col("_p") >= k).group_by(_U).agg(nw.len().alias("_n"))
-        empty = [nw.lit(NO_START, dtype=nw.Int64).alias(c) for c in ds]
-        rows = nw.concat([rows, users.select(nw.col(_U), *empty)], how="vertical")
-    per = rows.group_by(_U).agg(*(nw.col(c).max() for c in ds))
+    rows = rows.select(nw.col(_U), *cols) if k > 1 else None
+    # the users who reached step 1 (the time of level 1 is only a placeholder: its step
+    # times are 0), with the other users when asked
+    users = ev if with_others else ev.filter(first)
+    reached = nw.when(first).then(0).otherwise(NO_START).cast(nw.Int64).alias("_d0_0")
+    empty = [nw.lit(NO_START, dtype=nw.Int64).alias(c) for c in ds]
+    users = users.group_by(_U).agg(reached.max()).select(nw.col(_U), "_d0_0", *empty)
+    rows = users if rows is None else nw.concat([rows, users], how="vertical")
+    per = rows.group_by(_U).agg(*(nw.col(c).max() for c in ["_d0_0", *ds]))
     lvl_: nw.Expr = nw.lit(0, dtype=nw.Int64)
     for n in range(k):
         lvl_ = nw.when(nw.col(f"_d{n}_0") >= 0).then(n + 1).otherwise(lvl_)
@@ -571,6 +515,55 @@ def _best_attempts(
             t = nw.when(nw.col("_lvl") == n + 1).then(nw.col(f"_d{n}_{i}")).otherwise(t)
         times.append(t.alias(f"_ts{i}"))
     return per.select(_U, "_lvl", *times)
+
+
+def _next_step(rows: nw.LazyFrame, j: int, w: int | None) -> nw.LazyFrame:
+    """Step j of :func:`_best_attempts`: the chains at step j-1 and the events of step j
+    give the chains at step j; the chains at j-1 become done rows (from level 1 on) and
+    replace the older done rows of their users."""
+    prev = nw.col("_p") == j - 1
+    done = nw.col("_p") < 0
+    vs = [f"_v{i}" for i in range(1, j - 1)]  # the chains' T_1..T_{j-2}
+    carried = {"_m0": "_s"} | {f"_m{i}": v for i, v in enumerate(vs, 1)}
+    if j > 1:
+        carried[f"_m{j - 1}"] = "_t"
+    rows = rows.with_columns(
+        nw.when(prev).then(nw.col(c)).otherwise(NO_START).alias(m) for m, c in carried.items()
+    )
+    rows = rows.with_columns(nw.col(m).cum_max().over(_U, order_by=["_t", "_p"]) for m in carried)
+    event = nw.col("_p") == j
+    here = event & (nw.col("_m0") >= 0)
+    if w is not None:
+        here = here & ((nw.col("_t") - nw.col("_m0")) <= w)
+    # a done row is last in its user's rows: its _m0 says whether the user has a chain at j-1
+    drop = (event & ~here) | (done & (nw.col("_m0") >= 0))
+    if j == 1:  # the users who reached step 1 are counted apart
+        drop = drop | prev
+    rows = rows.filter(~drop)
+
+    def pick(cont: nw.Expr | int, fin: nw.Expr | int, keep: nw.Expr | int) -> nw.Expr:
+        """The value for an event continuing a chain, a chain at j-1, any other row."""
+        return nw.when(here).then(cont).when(prev).then(fin).otherwise(keep).cast(nw.Int64)
+
+    rows = rows.select(
+        nw.col(_U),
+        pick(j, -(j - 1 + 2), nw.col("_p")).alias("_p"),
+        pick(nw.col("_t"), NO_END, nw.col("_t")).alias("_t"),
+        pick(nw.col("_m0"), nw.col("_s"), nw.col("_s")).alias("_s"),
+        pick(NO_START, nw.col("_t"), nw.col("_x")).alias("_x"),
+        *(pick(nw.col(f"_m{i}"), nw.col(v), nw.col(v)).alias(v) for i, v in enumerate(vs, 1)),
+        *([pick(nw.col(f"_m{j - 1}"), NO_START, NO_START).alias(f"_v{j - 1}")] if j > 1 else []),
+    )
+    # one row per new chain (user, start), per later event, per user's done row
+    g = nw.when(nw.col("_p") == j).then(nw.col("_s"))
+    g = g.when(nw.col("_p") > j).then(nw.col("_t")).otherwise(0).cast(nw.Int64)
+    names = rows.collect_schema().names()
+    return (
+        rows.with_columns(g.alias("_g"))
+        .group_by(_U, "_p", "_g")
+        .agg(nw.col("_t").min(), *(nw.col(c).max() for c in names if c not in (_U, "_p", "_t")))
+        .select(names)
+    )
 
 
 def _level_counts(
