@@ -18,6 +18,10 @@ time), so that every engine runs it as a few sorts, never a join per step:
   maximum of ``_s{j-1}`` over the user's earlier events, kept when the event is step j and
   within the window of that start. One running maximum per step. At equal times events come
   in step order, which is the order that serves a chain best.
+- **Step times (sequential closed funnel with timestamps, no step listed twice)**: the same
+  running maxima, but step j's window runs only on the chains at step j-1 (one row per user
+  and start) and the events not yet used, not on all the events: :func:`_best_attempts`
+  (each engine result is used once, since a lazy engine computes a reused one again).
 - **Sequential, a step listed twice**: events at the same (user, time) are first collapsed into
   one row counting each step (a tie group, in any order). A chain reaches step j in a group G
   when it reached some i < j in an earlier group (running maximum up to the previous row) and
