@@ -189,6 +189,16 @@ def compute(what: str, table: Any) -> pl.DataFrame | list:
     raise SystemExit(f"unknown computation {what!r}")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process (all its threads) and its ended children: on a shared
+    machine, what the computation cost whatever the other jobs took."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_one(args: argparse.Namespace) -> None:
     dog = Watchdog(int(args.kill_gb * 2**30))
     dog.start()
@@ -198,9 +208,9 @@ def run_one(args: argparse.Namespace) -> None:
         table = _spark_table(source, args.spark_gb)
     else:
         table = _duckdb_table(source, args.duckdb_gb, Path(args.tmp))
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     result = compute(args.what, table)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     rows = result.height if isinstance(result, pl.DataFrame) else len(result)
     dog.stop = True
     print(
@@ -211,6 +221,7 @@ def run_one(args: argparse.Namespace) -> None:
                 "source": source.name,
                 "open_s": round(t1 - t0, 2),
                 "seconds": round(t2 - t1, 2),
+                "cpu_s": round(c2 - c1, 2),
                 "peak_gb": round(dog.peak / 2**30, 2),
                 "rows": rows,
             }

@@ -14,6 +14,7 @@ same local code as for uploads, makes the table (:func:`cohort_table`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 import narwhals as nw
 import polars as pl
@@ -27,7 +28,13 @@ from kpi.retention.cohorts import Mode, tabulate_counts
 from kpi.segments import NONE, OTHER
 from kpi.words import Fact
 
-__all__ = ["ACTIVITY_SCHEMA", "cohort_activity", "cohort_table", "period_index"]
+__all__ = [
+    "ACTIVITY_SCHEMA",
+    "CohortOptions",
+    "cohort_activity",
+    "cohort_table",
+    "period_index",
+]
 
 #: the columns of :func:`cohort_activity` (after the optional ``by`` column)
 ACTIVITY_SCHEMA: dict[str, pl.DataType] = {
@@ -198,33 +205,35 @@ def _activity_frame(got: pl.DataFrame, by: str | None, top: int) -> pl.DataFrame
     return out
 
 
+class CohortOptions(TypedDict, total=False):
+    """The choices of :func:`cohort_activity` that :func:`cohort_table` passes on (their
+    defaults and meaning are :func:`cohort_activity`'s)."""
+
+    grain: Grain
+    filters: Filters | None
+    by: str | None
+    cohort_by: str
+    return_step: str | None
+    purchase_step: str
+    top: int
+
+
 def cohort_table(
     table: EngineTable,
     *,
-    grain: Grain = "month",
-    filters: Filters | None = None,
-    by: str | None = None,
-    cohort_by: str = "first_event",
-    return_step: str | None = None,
-    purchase_step: str = "purchase",
     mode: Mode = "on",
     periods: int | None = 12,
-    top: int = 6,
+    **options: Unpack[CohortOptions],
 ) -> pl.DataFrame:
     """The cohort table (:data:`kpi.retention.cohorts.TABLE_SCHEMA`, [``by``] first) of
-    :func:`cohort_activity`, made by the local :func:`kpi.retention.tabulate_counts`: equal to
-    ``View(ds, filters).retention(...).table`` of an upload of the same events."""
-    activity = cohort_activity(
-        table,
-        grain=grain,
-        filters=filters,
-        by=by,
-        cohort_by=cohort_by,
-        return_step=return_step,
-        purchase_step=purchase_step,
-        top=top,
+    :func:`cohort_activity` (``options``), made by the local
+    :func:`kpi.retention.tabulate_counts`: equal to ``View(ds, filters).retention(...).table``
+    of an upload of the same events."""
+    activity = cohort_activity(table, **options)
+    grain = options.get("grain", "month")
+    return table_from_activity(
+        activity, grain=grain, by=options.get("by"), mode=mode, periods=periods
     )
-    return table_from_activity(activity, grain=grain, by=by, mode=mode, periods=periods)
 
 
 def table_from_activity(

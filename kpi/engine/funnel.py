@@ -18,6 +18,10 @@ time), so that every engine runs it as a few sorts, never a join per step:
   maximum of ``_s{j-1}`` over the user's earlier events, kept when the event is step j and
   within the window of that start. One running maximum per step. At equal times events come
   in step order, which is the order that serves a chain best.
+- **Step times (sequential closed funnel with timestamps, no step listed twice)**: the same
+  running maxima, but step j's window runs only on the chains at step j-1 (one row per user
+  and start) and the events not yet used, not on all the events: :func:`_best_attempts`
+  (each engine result is used once, since a lazy engine computes a reused one again).
 - **Sequential, a step listed twice**: events at the same (user, time) are first collapsed into
   one row counting each step (a tie group, in any order). A chain reaches step j in a group G
   when it reached some i < j in an earlier group (running maximum up to the previous row) and
@@ -439,6 +443,133 @@ def _per_user(f: nw.LazyFrame, open_funnel: bool) -> nw.LazyFrame:
     return per.with_columns(_e=nw.lit(0, dtype=nw.Int64))
 
 
+# --------------------------------------------------------------------------------------------
+# Sequential closed funnel with step times, no step listed twice (module docstring)
+# --------------------------------------------------------------------------------------------
+
+
+def _best_attempts(
+    ev: nw.LazyFrame, k: int, w: int | None, *, with_others: bool = False
+) -> nw.LazyFrame:
+    """One row per user with a funnel event (``with_others``: with any event of ``ev``, at
+    level 0 when it reached no step): ``user_id``, ``_lvl`` (steps reached) and ``_ts0``..
+    ``_ts{k-1}`` (when each step was reached in the best attempt, null from ``_lvl`` on; only
+    their differences mean something), for ``k`` distinct steps, in one window per step
+    over the rows of two adjacent steps.
+
+    A chain at step j is a start (a step-1 event) and T_1..T_j: T_i(s) is the earliest event
+    of step i among those that a chain starting at s or later reaches (so T_i(s) = min t over
+    the step-i events with start >= s, the definition of :func:`_timed_counts`). One row per
+    (user, start) holds a chain, at the time T_j. Step j's window (user; time, step) runs on
+    the chains at step j-1, the later steps' events and the done rows: an event of step j
+    continues the latest start before it (running maximum, kept within the window), and its
+    T_i are the running maxima of those chains' T_i (a user's chains come in time order with
+    growing starts and T_i, so the maximum is the latest chain's). A group-by then keeps one
+    row per new chain (its earliest event: T_j). The chains at step j-1 become the user's
+    done row of level j-1 (their maxima: the latest chain's T_i), which rides along, last in
+    the user's rows, until a chain of the next level replaces it. Every intermediate result
+    is used once: a lazy engine would compute it again for a second use. The users who
+    reached step 1 (and, ``with_others``, every user) come from a second read of ``ev``.
+
+    Rows: ``_p`` = the step of an event (the chains at j-1 have j-1), or -(level+2) for a done
+    row; ``_t`` its time (:data:`NO_END` for a done row); ``_s`` the start; ``_v{i}`` T_i
+    (1 <= i < j); ``_x`` the last T of a done row."""
+    first = nw.col("_p") == 0
+    ds = [f"_d{lvl}_{i}" for lvl in range(1, k) for i in range(lvl + 1)]
+    rows = ev.filter(nw.col("_p") < k).select(
+        nw.col(_U),
+        nw.col("_p").cast(nw.Int64),
+        nw.col("_t").cast(nw.Int64),
+        nw.when(first).then(nw.col("_t")).otherwise(NO_START).cast(nw.Int64).alias("_s"),
+        nw.lit(NO_START, dtype=nw.Int64).alias("_x"),
+    )
+    for j in range(1, k):
+        rows = _next_step(rows, j, w)
+    # the chains at the last step are its done rows; each done row into its level's columns
+    last = nw.col("_p") == k - 1
+    rows = rows.with_columns(
+        nw.when(last).then(-(k - 1 + 2)).otherwise(nw.col("_p")).alias("_p"),
+        nw.when(last).then(nw.col("_t")).otherwise(nw.col("_x")).alias("_x"),
+    )
+    cols: list[nw.Expr] = [nw.lit(NO_START, dtype=nw.Int64).alias("_d0_0")]
+    for lvl in range(1, k):
+        at = nw.col("_p") == -(lvl + 2)
+        for i in range(lvl + 1):
+            src = nw.col("_x" if i == lvl else "_s" if i == 0 else f"_v{i}")
+            cols.append(
+                nw.when(at).then(src).otherwise(NO_START).cast(nw.Int64).alias(f"_d{lvl}_{i}")
+            )
+    rows = rows.select(nw.col(_U), *cols) if k > 1 else None
+    # the users who reached step 1 (the time of level 1 is only a placeholder: its step
+    # times are 0), with the other users when asked
+    users = ev if with_others else ev.filter(first)
+    reached = nw.when(first).then(0).otherwise(NO_START).cast(nw.Int64).alias("_d0_0")
+    empty = [nw.lit(NO_START, dtype=nw.Int64).alias(c) for c in ds]
+    users = users.group_by(_U).agg(reached.max()).select(nw.col(_U), "_d0_0", *empty)
+    rows = users if rows is None else nw.concat([rows, users], how="vertical")
+    per = rows.group_by(_U).agg(*(nw.col(c).max() for c in ["_d0_0", *ds]))
+    lvl_: nw.Expr = nw.lit(0, dtype=nw.Int64)
+    for n in range(k):
+        lvl_ = nw.when(nw.col(f"_d{n}_0") >= 0).then(n + 1).otherwise(lvl_)
+    per = per.with_columns(lvl_.alias("_lvl"))
+    times = []
+    for i in range(k):
+        t: nw.Expr = nw.lit(None, dtype=nw.Int64)
+        for n in range(i, k):
+            t = nw.when(nw.col("_lvl") == n + 1).then(nw.col(f"_d{n}_{i}")).otherwise(t)
+        times.append(t.alias(f"_ts{i}"))
+    return per.select(_U, "_lvl", *times)
+
+
+def _next_step(rows: nw.LazyFrame, j: int, w: int | None) -> nw.LazyFrame:
+    """Step j of :func:`_best_attempts`: the chains at step j-1 and the events of step j
+    give the chains at step j; the chains at j-1 become done rows (from level 1 on) and
+    replace the older done rows of their users."""
+    prev = nw.col("_p") == j - 1
+    done = nw.col("_p") < 0
+    vs = [f"_v{i}" for i in range(1, j - 1)]  # the chains' T_1..T_{j-2}
+    carried = {"_m0": "_s"} | {f"_m{i}": v for i, v in enumerate(vs, 1)}
+    if j > 1:
+        carried[f"_m{j - 1}"] = "_t"
+    rows = rows.with_columns(
+        nw.when(prev).then(nw.col(c)).otherwise(NO_START).alias(m) for m, c in carried.items()
+    )
+    rows = rows.with_columns(nw.col(m).cum_max().over(_U, order_by=["_t", "_p"]) for m in carried)
+    event = nw.col("_p") == j
+    here = event & (nw.col("_m0") >= 0)
+    if w is not None:
+        here = here & ((nw.col("_t") - nw.col("_m0")) <= w)
+    # a done row is last in its user's rows: its _m0 says whether the user has a chain at j-1
+    drop = (event & ~here) | (done & (nw.col("_m0") >= 0))
+    if j == 1:  # the users who reached step 1 are counted apart
+        drop = drop | prev
+    rows = rows.filter(~drop)
+
+    def pick(cont: nw.Expr | int, fin: nw.Expr | int, keep: nw.Expr | int) -> nw.Expr:
+        """The value for an event continuing a chain, a chain at j-1, any other row."""
+        return nw.when(here).then(cont).when(prev).then(fin).otherwise(keep).cast(nw.Int64)
+
+    rows = rows.select(
+        nw.col(_U),
+        pick(j, -(j - 1 + 2), nw.col("_p")).alias("_p"),
+        pick(nw.col("_t"), NO_END, nw.col("_t")).alias("_t"),
+        pick(nw.col("_m0"), nw.col("_s"), nw.col("_s")).alias("_s"),
+        pick(NO_START, nw.col("_t"), nw.col("_x")).alias("_x"),
+        *(pick(nw.col(f"_m{i}"), nw.col(v), nw.col(v)).alias(v) for i, v in enumerate(vs, 1)),
+        *([pick(nw.col(f"_m{j - 1}"), NO_START, NO_START).alias(f"_v{j - 1}")] if j > 1 else []),
+    )
+    # one row per new chain (user, start), per later event, per user's done row
+    g = nw.when(nw.col("_p") == j).then(nw.col("_s"))
+    g = g.when(nw.col("_p") > j).then(nw.col("_t")).otherwise(0).cast(nw.Int64)
+    names = rows.collect_schema().names()
+    return (
+        rows.with_columns(g.alias("_g"))
+        .group_by(_U, "_p", "_g")
+        .agg(nw.col("_t").min(), *(nw.col(c).max() for c in names if c not in (_U, "_p", "_t")))
+        .select(names)
+    )
+
+
 def _level_counts(
     ev: nw.LazyFrame,
     users: nw.LazyFrame | None,
@@ -481,23 +612,10 @@ def _timed_counts(
     when the engine has no median or quantile: the table then has no time columns, as for a
     funnel whose step times do not apply)."""
     k = len(codes)
-    f = _sequential(ev, codes, w, open_funnel=False)
-    f = f.with_columns(_row_level(k).alias("_r"))
-    f = f.with_columns(_L=nw.col("_r").max().over(_U))
-    last: nw.Expr = nw.lit(NO_START, dtype=nw.Int64)
-    for j in range(k):
-        last = nw.when(nw.col("_L") == j + 1).then(nw.col(f"_s{j}")).otherwise(last)
-    f = f.with_columns(_star=last.max().over(_U))
-    per = f.group_by(_U).agg(
-        nw.col("_L").max().alias("_lvl"),
-        *(
-            nw.when((nw.col(f"_s{j}") >= 0) & (nw.col(f"_s{j}") >= nw.col("_star")))
-            .then(nw.col("_t"))
-            .min()
-            .alias(f"_ts{j}")
-            for j in range(k)
-        ),
-    )
+    if len(set(codes)) == k:
+        per = _best_attempts(ev, k, w, with_others=bool(by))
+    else:
+        per = _repeated_attempts(ev, codes, w)
     secs = []
     for j in range(k):
         prev = nw.col(f"_ts{j}") - nw.col(f"_ts{j - 1}" if j else "_ts0")
@@ -523,6 +641,30 @@ def _timed_counts(
         q = per.group_by(*by).agg(total, *counts) if by else per.select(total, *counts)
         wide = collect(q)
     return _counts_from_reached(wide, k, by), _time_rows(wide, steps, by)
+
+
+def _repeated_attempts(ev: nw.LazyFrame, codes: list[int], w: int | None) -> nw.LazyFrame:
+    """:func:`_best_attempts` when a step is listed twice: the tie groups of
+    :func:`_sequential` over all the user's events, then the best attempt (the latest start
+    reaching the user's last step) in two window passes."""
+    k = len(codes)
+    f = _sequential(ev, codes, w, open_funnel=False)
+    f = f.with_columns(_row_level(k).alias("_r"))
+    f = f.with_columns(_L=nw.col("_r").max().over(_U))
+    last: nw.Expr = nw.lit(NO_START, dtype=nw.Int64)
+    for j in range(k):
+        last = nw.when(nw.col("_L") == j + 1).then(nw.col(f"_s{j}")).otherwise(last)
+    f = f.with_columns(_star=last.max().over(_U))
+    return f.group_by(_U).agg(
+        nw.col("_L").max().alias("_lvl"),
+        *(
+            nw.when((nw.col(f"_s{j}") >= 0) & (nw.col(f"_s{j}") >= nw.col("_star")))
+            .then(nw.col("_t"))
+            .min()
+            .alias(f"_ts{j}")
+            for j in range(k)
+        ),
+    )
 
 
 def _time_stats(k: int) -> list[nw.Expr]:

@@ -5,6 +5,10 @@ started once and stopped at the end. Without Java (or pyspark) the Spark tests s
 when ``PARCOURS_REQUIRE_SPARK`` is set (``.ci/run`` sets it and installs Debian's
 ``openjdk-17-jre-headless``): then a missing Java is a failure.
 
+``shop`` (12,000 users) and ``spark_shop`` (6,000, for the slower Spark tests): the generated
+shop log, its upload and its canonical events (:class:`tests.engine.engine_data.Shop`), made
+once per run for every module that compares an aggregate with the upload's.
+
 ``to_native(frame, backend)`` puts a polars DataFrame in an engine: ``"polars"`` (a
 LazyFrame), ``"duckdb"`` (a relation of an in-memory connection), ``"spark"`` (a DataFrame
 made from Arrow, no pandas in between).
@@ -47,6 +51,22 @@ def spark() -> Iterator[Any]:
     session = local_session("local[1]", app_name="parcours-tests")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def shop() -> Any:
+    """The generated shop of 12,000 users (module docstring)."""
+    from tests.engine.engine_data import shop
+
+    return shop(12_000)
+
+
+@pytest.fixture(scope="session")
+def spark_shop() -> Any:
+    """The generated shop of 6,000 users for the Spark tests (module docstring)."""
+    from tests.engine.engine_data import shop
+
+    return shop(6_000)
 
 
 @pytest.fixture

@@ -7,12 +7,41 @@ import datetime as dt
 import io
 import random
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import duckdb
 import openpyxl
 import polars as pl
 
 STEPS = ["visit", "product", "cart", "purchase"]
+#: a segment value that would change a query pasted into SQL text: it must filter on itself
+INJECTION = "x' OR '1'='1"
+
+
+class Shop(NamedTuple):
+    """A generated shop log (``tests.engine.aggregates_support.generated_log``): the frame,
+    its upload (a Dataset) and its canonical events (what an engine table holds)."""
+
+    frame: pl.DataFrame
+    ds: Any
+    events: pl.DataFrame
+
+
+def shop(n_users: int) -> Shop:
+    """The generated shop of ``n_users`` users as a :class:`Shop`."""
+    from tests.engine.aggregates_support import canonical, generated_log, upload
+
+    frame = generated_log(n_users)
+    return Shop(frame, upload(frame), canonical(frame))
+
+
+def spark_table(events: pl.DataFrame, spark: Any) -> Any:
+    """``events`` (canonical) as a Spark EngineTable (checked to be one)."""
+    from tests.engine.aggregates_support import engine_tables
+
+    table = list(engine_tables(events, spark))[-1][1]
+    assert table.backend == "spark"
+    return table
 
 
 def events(n_users: int = 400, seed: int = 1) -> pl.DataFrame:

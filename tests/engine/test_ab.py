@@ -21,19 +21,9 @@ from tests.engine.aggregates_support import (
     FIXTURES,
     SHARED,
     assert_close_frames,
-    canonical,
     engine_tables,
-    generated_log,
-    upload,
 )
-
-INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="module")
-def shop():
-    frame = generated_log(12_000)
-    return upload(frame), canonical(frame)
+from tests.engine.engine_data import INJECTION, spark_table
 
 
 def _tiny() -> pl.DataFrame:
@@ -110,7 +100,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[str(i) for i in range(len(CASES))])
 def test_generated_log_equals_the_upload(shop, case) -> None:
-    ds, events = shop
+    _, ds, events = shop
     f, seg = case
     v = View(ds, f).view
     want = abtest.ab_counts(
@@ -247,9 +237,8 @@ def test_cookie_cats_counts_and_welch_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(spark) -> None:
-    frame = generated_log(6_000)
-    ds, events = upload(frame), canonical(frame)
+def test_spark_equals_the_upload(spark, spark_shop) -> None:
+    _, ds, events = spark_shop
     f = Filters(
         start=date(2025, 7, 1),
         end=date(2025, 10, 31),
@@ -265,12 +254,11 @@ def test_spark_equals_the_upload(spark) -> None:
         by="device",
         revenue=True,
     )
-    spark_table = list(engine_tables(events, spark))[-1][1]
-    assert spark_table.backend == "spark"
-    got = ab.ab_variant_counts(spark_table, step="purchase", segment="device", filters=f)
+    table = spark_table(events, spark)
+    got = ab.ab_variant_counts(table, step="purchase", segment="device", filters=f)
     assert_close_frames(got.table, want.table)
     assert got.rows_read == want.rows_read
-    tiny = list(engine_tables(_tiny(), spark))[-1][1]
+    tiny = spark_table(_tiny(), spark)
     only = ab.ab_counts(tiny, step="purchase", filters=Filters(segments={"device": [INJECTION]}))
     assert only.select("variant", "visitors", "conversions").rows() == [("B", 1, 0)]
 

@@ -20,21 +20,12 @@ from tests.engine.aggregates_support import (
     FIXTURES,
     SHARED,
     assert_close_frames,
-    canonical,
     engine_tables,
-    generated_log,
     read_retail,
     retail_events,
     upload,
 )
-
-INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="module")
-def shop():
-    frame = generated_log(12_000)
-    return frame, upload(frame), canonical(frame)
+from tests.engine.engine_data import INJECTION, spark_table
 
 
 def _month_log() -> pl.DataFrame:
@@ -285,13 +276,11 @@ def test_online_retail_full_cohorts_in_duckdb() -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(spark) -> None:
+def test_spark_equals_the_upload(spark, spark_shop) -> None:
     """One view on Spark (a segment filter with an injection-looking value, a period, weeks,
     on-or-after) equals the upload's; the injection value filters on itself."""
-    frame = generated_log(6_000)
-    ds, events = upload(frame), canonical(frame)
-    spark_table = list(engine_tables(events, spark))[-1][1]
-    assert spark_table.backend == "spark"
+    _, ds, events = spark_shop
+    table = spark_table(events, spark)
     f = Filters(
         start=date(2025, 7, 1), end=date(2025, 9, 30), segments={"channel": ["email", INJECTION]}
     )
@@ -302,7 +291,7 @@ def test_spark_equals_the_upload(spark) -> None:
         )
         .table
     )
-    got = cohorts.cohort_table(spark_table, filters=f, grain="week", mode="on_or_after")
+    got = cohorts.cohort_table(table, filters=f, grain="week", mode="on_or_after")
     assert want.height > 0
     assert_close_frames(got, want)
     log = _month_log().with_columns(
@@ -311,7 +300,7 @@ def test_spark_equals_the_upload(spark) -> None:
         .otherwise(pl.col("device"))
         .alias("device")
     )
-    table = list(engine_tables(log, spark))[-1][1]
+    table = spark_table(log, spark)
     got = cohorts.cohort_table(table, filters=Filters(segments={"device": [INJECTION]}))
     assert got.select("cohort", "cohort_size", "period", "retained").rows()[0] == (
         "2025-01",

@@ -143,6 +143,55 @@ def test_hand_checked_ties_and_best_attempt(con) -> None:
         assert unlimited["median_from_start_s"].to_list() == [0.0, 300.0, 750.0]
 
 
+def test_hand_checked_best_attempt_times_and_users_outside_the_funnel(con) -> None:
+    """The step times come from each user's best attempt (latest start reaching the user's
+    last step, earliest event of each step in it), chains start by start. Window 30 min.
+    u1 (mobile): A0 B5 A10 B12 C20 A50 B52: the chains from 0 and 10 reach C at 20 (from 10:
+    latest start, its B is at 12), the one from 50 only B: level 3, times B-A 2 min, C-B 8 min.
+    u2 (mobile): A0 B40 (too late): level 1. u3 (tablet): B0 C1 (no A): level 0.
+    u4 (tv): X0 only (not a funnel step): the tv row with 0 users. u5 (tablet): A0 A1 B2 C3
+    A4 B5: best attempt from 1 (latest reaching C), B-A 1 min, C-B 1 min."""
+    t = [T0 + i * MIN for i in range(60)]
+    rows = [
+        ("u1", "A", t[0], "mobile"),
+        ("u1", "B", t[5], "mobile"),
+        ("u1", "A", t[10], "mobile"),
+        ("u1", "B", t[12], "mobile"),
+        ("u1", "C", t[20], "mobile"),
+        ("u1", "A", t[50], "mobile"),
+        ("u1", "B", t[52], "mobile"),
+        ("u2", "A", t[0], "mobile"),
+        ("u2", "B", t[40], "mobile"),
+        ("u3", "B", t[0], "tablet"),
+        ("u3", "C", t[1], "tablet"),
+        ("u4", "X", t[0], "tv"),
+        ("u5", "A", t[0], "tablet"),
+        ("u5", "A", t[1], "tablet"),
+        ("u5", "B", t[2], "tablet"),
+        ("u5", "C", t[3], "tablet"),
+        ("u5", "A", t[4], "tablet"),
+        ("u5", "B", t[5], "tablet"),
+    ]
+    events = pl.DataFrame(rows, schema=["user_id", "step", "ts", "device"], orient="row")
+    window = dt.timedelta(minutes=30)
+    want = polars_route(events, ["A", "B", "C"], by=["device"], window=window)
+    for backend in BACKENDS:
+        table = engine(events, backend, con)
+        got = funnel_table(table, ["A", "B", "C"], by=["device"], window=window)
+        assert_frame_equal(got, want)
+        users = {(d, s): u for d, s, u in got.select("device", "step", "users").iter_rows()}
+        assert users == {
+            ("mobile", "A"): 2, ("mobile", "B"): 1, ("mobile", "C"): 1,
+            ("tablet", "A"): 1, ("tablet", "B"): 1, ("tablet", "C"): 1,
+            ("tv", "A"): 0, ("tv", "B"): 0, ("tv", "C"): 0,
+        }  # fmt: skip
+        mobile = got.filter(pl.col("device") == "mobile")
+        assert mobile["median_from_previous_s"].to_list() == [0.0, 120.0, 480.0]
+        assert mobile["median_from_start_s"].to_list() == [0.0, 120.0, 600.0]
+        tablet = got.filter(pl.col("device") == "tablet")
+        assert tablet["median_from_previous_s"].to_list() == [0.0, 60.0, 60.0]
+
+
 def test_errors_are_explained(con) -> None:
     events = generated_log(2, 20)
     table = engine(events, "duckdb", con)

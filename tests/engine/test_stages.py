@@ -21,20 +21,12 @@ from tests.engine.aggregates_support import (
     assert_same_kpis,
     canonical,
     engine_tables,
-    generated_log,
     messy_log,
     read_retail,
     retail_events,
     upload,
 )
-
-INJECTION = "x' OR '1'='1"
-
-
-@pytest.fixture(scope="module")
-def shop():
-    frame = generated_log(12_000)
-    return frame, upload(frame), canonical(frame)
+from tests.engine.engine_data import INJECTION, spark_table
 
 
 def _kpi(kpis: list, code: str):
@@ -213,14 +205,12 @@ def test_random_logs_equal_the_upload(log, split) -> None:
 # ----------------------------------------------------------------- Spark
 
 
-def test_spark_equals_the_upload(spark) -> None:
-    frame = generated_log(6_000)
-    ds, events = upload(frame), canonical(frame)
+def test_spark_equals_the_upload(spark, spark_shop) -> None:
+    _, ds, events = spark_shop
     f = Filters(
         start=date(2025, 8, 1),
         end=date(2025, 10, 31),
         segments={"channel": ["email", "paid_search", INJECTION]},
     )
-    spark_table = list(engine_tables(events, spark))[-1][1]
-    assert spark_table.backend == "spark"
-    assert_same_kpis(stages.stage_kpis(spark_table, filters=f), View(ds, f).kpis(strict=True))
+    table = spark_table(events, spark)
+    assert_same_kpis(stages.stage_kpis(table, filters=f), View(ds, f).kpis(strict=True))
