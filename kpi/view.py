@@ -566,15 +566,37 @@ class View:
 
         def build() -> Any:
             ev = period.events if timed else period.events.drop("ts", strict=False)
+            base = self.funnel_base(f, timed=timed)
             return make(
                 ev,
                 self.steps,
                 window=s.window if timed else None,  # membership: no window
                 order=s.order if timed else "sequential",
                 open_funnel=s.open_funnel,
+                **({"base": base} if base is not None else {}),
             )
 
         return self._shared(key, build)
+
+    def funnel_base(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
+        """The events of ``filters``' period (default: the view's) encoded and sorted once for
+        every funnel over them (:func:`kpi.funnel.funnel_base`: a step change, another window
+        or order reads it instead of sorting the events again), shared through the period
+        cache; None when it does not apply (or before kpi.funnel has it)."""
+        make = getattr(funnel, "funnel_base", None)
+        if make is None:
+            return None
+        f = filters or self.filters
+        period = self.period_dataset(f)
+
+        def build() -> Any:
+            ev = period.events if timed else period.events.drop("ts", strict=False)
+            try:
+                return make(ev)
+            except ParcoursError:
+                return None
+
+        return self._shared(("funnel_base", f.start, f.end, timed), build)
 
     def funnel_by(
         self,

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
-from kpi.funnel.kernel import Order, _progress_rows, _reach, _users_per_step
+from kpi.funnel.kernel import Order, _progress_rows, _reach, _reach_prepared, _users_per_step
+from kpi.funnel.prepare import _check, _prepare, _Prepared, _window_us
 from kpi.funnel.table import _with_drop_off
 from kpi.funnel.timing import _seconds, _time_rows
 from kpi.segments import NONE
@@ -106,6 +107,86 @@ class FunnelProgress:
         return _with_drop_off(res, times, by)
 
 
+@dataclass(frozen=True)
+class FunnelBase:
+    """The events of a period encoded and sorted once for any funnel over them
+    (:func:`funnel_base`): a step change, another window, order or open funnel re-reads it
+    instead of hashing and sorting the events again.
+
+    ``prep`` is :func:`~kpi.funnel.prepare._prepare`'s result with every step name of the
+    events as the "steps" (``names``, in first-appearance order): its frame holds every event
+    with a user (and a time) and a step, sorted by (user, time, name code), and its users are
+    the first touch (which does not depend on the steps). ``ties`` is True on the rows that
+    share their (user, time) with another row (a ``_tie`` column, only when some do): a
+    funnel re-sorts those by its own step codes, as the direct computation sorts them.
+    Without times the order of a user's rows is not read (membership and any-order counts).
+    """
+
+    names: tuple[str, ...]
+    prep: _Prepared
+    ties: bool
+    use_ts: bool
+    height: int
+
+    def prepared(self, steps: Sequence[str]) -> _Prepared:
+        """What :func:`~kpi.funnel.prepare._prepare` gives for ``steps`` (with ``keep_ids``):
+        the same rows (funnel events, sorted by user, time and step code) and users."""
+        first_pos: dict[str, int] = {}
+        for i, name in enumerate(steps):
+            first_pos.setdefault(str(name), i)
+        codes = [first_pos[str(name)] for name in steps]
+        k = len(steps)
+        dtype = pl.Int8 if k < 127 else pl.Int32
+        lookup = {i: first_pos.get(name, k) for i, name in enumerate(self.names)}
+        frame = self.prep.frame.with_columns(
+            pl.col("_p").replace_strict(lookup, default=k, return_dtype=dtype)
+        ).filter(pl.col("_p") < k)
+        if self.ties:
+            keys = ["_u", "_t", "_p"]
+            pos = frame.select(pl.arg_where(pl.col("_tie"))).to_series()
+            if pos.len():
+                fixed = frame[pos].sort(keys)
+                frame = pl.DataFrame(
+                    [frame.get_column(c).scatter(pos, fixed.get_column(c)) for c in frame.columns]
+                )
+        frame = frame.drop("_tie", strict=False)
+        p = self.prep
+        return _Prepared(frame, p.users, codes, p.scale, p.t0, aligned=False)
+
+    def fits(self, events: pl.DataFrame) -> bool:
+        """True when ``events`` may be the frame this base was built from (same rows, times
+        or not): the caller keeps the base with its events (a view's period cache)."""
+        return events.height == self.height and ("ts" in events.columns) == self.use_ts
+
+
+def funnel_base(events: pl.DataFrame) -> FunnelBase | None:
+    """The :class:`FunnelBase` of ``events`` (``user_id``, ``step``, optional ``ts``); None
+    when it would not help (no step names, or integer ids long enough to be chunked)."""
+    _check(events, ["_"], (), "sequential")
+    use_ts = "ts" in events.columns
+    if events.height == 0 or (
+        events.schema["user_id"].is_integer() and events.height > CHUNK_EVENTS
+    ):
+        return None
+    step = pl.col("step") if events.schema["step"] == pl.String else pl.col("step").cast(pl.String)
+    names = tuple(
+        events.select(step.unique(maintain_order=True).drop_nulls()).to_series().to_list()
+    )
+    if not names:
+        return None
+    prep = _prepare(events, names, (), use_ts=use_ts, keep_ids=True)
+    f = prep.frame
+    frame, ties = f, False
+    if use_ts:  # without times the passes do not read the order of a user's rows
+        u, t = pl.col("_u"), pl.col("_t")
+        tie = ((u == u.shift(1)) & (t == t.shift(1))).fill_null(False)
+        marked = f.with_columns(_tie=tie | tie.shift(-1, fill_value=False))
+        ties = bool(marked.select(pl.col("_tie").any()).item())
+        frame = marked if ties else f
+    prep = _Prepared(frame, prep.users, prep.codes, prep.scale, prep.t0, prep.aligned)
+    return FunnelBase(names, prep, ties, use_ts, events.height)
+
+
 #: events per pass of :func:`funnel_progress` on integer user ids (the streaming route's codes):
 #: above it the users are split into groups (code modulo the number of groups) computed one
 #: after the other, so that the passes' working memory (about 200 bytes per event) stays bounded
@@ -120,6 +201,7 @@ def funnel_progress(
     order: Order = "sequential",
     open_funnel: bool = False,
     chunk_events: int | None = None,
+    base: FunnelBase | None = None,
 ) -> FunnelProgress:
     """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
     ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
@@ -129,7 +211,10 @@ def funnel_progress(
     With integer user ids and more than ``chunk_events`` events (default :data:`CHUNK_EVENTS`;
     0: never), the users are split into groups computed one after the other (a user's progress
     depends only on their own events): the same rows, in the same order (by user id), with a
-    bounded working memory."""
+    bounded working memory.
+
+    ``base``: :func:`funnel_base` of the same ``events`` (a view keeps one per period), read
+    instead of encoding and sorting the events again; the same rows."""
     timed = "ts" in events.columns and order == "sequential" and not open_funnel
     ts_dtype = events.schema.get("ts")
     parts = 1
@@ -143,7 +228,9 @@ def funnel_progress(
         and events.schema.get("user_id", pl.Null()).is_integer()
     ):
         parts = -(-events.height // chunk_events)
-    if parts == 1:
+    if parts == 1 and base is not None and base.fits(events):
+        rows = _progress_from_base(base, events, steps, window, order, open_funnel, timed, ts_dtype)
+    elif parts == 1:
         rows = _progress(events, steps, window, order, open_funnel, timed, ts_dtype)
     else:
         cols = [c for c in ("user_id", "step", "ts") if c in events.columns]
@@ -169,6 +256,32 @@ def _progress(
     ts_dtype: pl.DataType | None,
 ) -> pl.DataFrame:
     per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
+    rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
+    del per_user, f, prep
+    if timed:
+        rows = rows.with_columns(_seconds(rows, len(steps))).drop(
+            [f"ts_{j + 1}" for j in range(len(steps))]
+        )
+    return rows
+
+
+def _progress_from_base(
+    base: FunnelBase,
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    window: dt.timedelta | None,
+    order: Order,
+    open_funnel: bool,
+    timed: bool,
+    ts_dtype: pl.DataType | None,
+) -> pl.DataFrame:
+    """:func:`_progress` from the events' :class:`FunnelBase` (the same checks and rows)."""
+    _check(events, steps, (), order)
+    w = _window_us(window)
+    if w is not None and not base.use_ts:
+        raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
+    prep = base.prepared(steps)
+    per_user, f = _reach_prepared(prep, steps, w, order, open_funnel, base.use_ts)
     rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
     del per_user, f, prep
     if timed:

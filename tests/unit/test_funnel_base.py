@@ -1,0 +1,182 @@
+"""kpi.funnel.funnel_base: a period's events encoded and sorted once, read by every funnel over
+them (a step added or removed, another window, order or open funnel). A progress computed from
+the base equals a fresh computation (``funnel_progress`` without it: the same rows) and the
+event-level reference (``funnel_table`` / ``funnel`` on the events); the best attempt's times
+without a join equal the join and group-by they replace (kept as the reference)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from kpi import funnel
+from kpi.dataset import Dataset
+from kpi.filters import Filters
+from kpi.funnel import funnel_base, funnel_progress, funnel_table
+from kpi.funnel import kernel as kernel_mod
+from kpi.funnel.progress import FunnelBase
+from kpi.schema import TableInput, build_dataset
+from kpi.settings import FunnelSettings
+from kpi.view import PeriodCache, View
+from tests.unit.test_funnel_progress import _frames, cases, reference
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("user_id", nulls_last=True)
+
+
+def same_as_fresh(events: pl.DataFrame, base: FunnelBase, steps, users, by, **kw) -> None:
+    fresh = funnel_progress(events, steps, **kw)
+    reused = funnel_progress(events, steps, base=base, **kw)
+    assert_frame_equal(_sorted(reused.per_user), _sorted(fresh.per_user), check_exact=True)
+    want_table, want_funnel = reference(events, users, by, steps, **kw)
+    assert_frame_equal(reused.table(users, by), want_table, check_exact=True)
+    assert_frame_equal(reused.funnel(users, by), want_funnel, check_exact=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=cases(), extra=st.sampled_from("ABCDX"))
+def test_progress_from_the_base_equals_a_fresh_computation(case, extra) -> None:
+    """Small logs with ties at one minute, steps listed twice, steps not in the funnel, missing
+    users, times and steps; the case's steps, the steps without the last one, and the steps
+    with one more at the end (the step changes of the Funnel page), from one base."""
+    (rows, steps, order, with_ts, ts_kind, window, open_funnel, string_ids, kept, devices,
+     plans, by, all_users) = case  # fmt: skip
+    rows = [*rows, (0, None, 3)]  # an event without a step: first touch, never a step
+    events, users = _frames(rows, with_ts, ts_kind, string_ids, kept, devices, plans)
+    w = None if window is None else dt.timedelta(minutes=window)
+    kw = {"window": w, "order": order, "open_funnel": open_funnel}
+    base = funnel_base(events)
+    if base is None:  # no step name in the events
+        assert events["step"].drop_nulls().len() == 0
+        return
+    for s in (steps, steps[:-1], [*steps, extra]):
+        if s:
+            same_as_fresh(events, base, s, None if all_users else users, by, **kw)
+
+
+def _shop(n_events: int = 20_000) -> pl.DataFrame:
+    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "bench" / "gen.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    return gen.event_log(n_events).with_columns(
+        pl.col("event_time").str.to_datetime("%Y-%m-%d %H:%M:%S")
+    )
+
+
+@pytest.fixture(scope="module")
+def shop() -> pl.DataFrame:
+    return _shop()
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"window": timedelta(days=14)},
+        {"window": None},
+        {"order": "any", "window": timedelta(days=1)},
+        {"open_funnel": True},
+    ],
+)
+def test_one_base_serves_the_step_changes_of_a_generated_shop(shop, kw) -> None:
+    """The Funnel page's step changes (the last step removed and put back, a middle step
+    removed then appended, another order), timestamps rounded to the hour (many ties)."""
+    events = shop.select(
+        "user_id",
+        pl.col("event_name").alias("step"),
+        pl.col("event_time").dt.truncate("1h").alias("ts"),
+    )
+    base = funnel_base(events)
+    assert base is not None and base.ties  # rounded times: users with events at one time
+    steps = events["step"].unique(maintain_order=True).to_list()
+    users = shop.select("user_id", "device").unique("user_id")
+    for s in (steps, steps[:-1], steps, [x for x in steps if x != steps[-2]],
+              [*[x for x in steps if x != steps[-2]], steps[-2]], steps[::-1], steps[:1]):  # fmt: skip
+        same_as_fresh(events, base, s, users, ["device"], **kw)
+
+
+def test_a_base_of_other_events_is_not_read(shop) -> None:
+    events = shop.select("user_id", pl.col("event_name").alias("step"), pl.col("event_time").alias("ts"))  # fmt: skip
+    base = funnel_base(events.head(1000))
+    assert base is not None and not base.fits(events)
+    steps = events["step"].unique(maintain_order=True).to_list()
+    got = funnel_progress(events, steps, base=base)  # the base does not fit: computed afresh
+    assert_frame_equal(got.table(), funnel_table(events, steps), check_exact=True)
+    no_ts = funnel_base(events.drop("ts"))
+    assert no_ts is not None and not no_ts.fits(events)
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=cases())
+def test_best_attempt_times_without_a_join_equal_the_join(case) -> None:
+    (rows, steps, _, _, ts_kind, window, _, string_ids, kept, devices, plans, _, _) = case
+    events, _ = _frames(rows, True, ts_kind, string_ids, kept, devices, plans)
+    w = None if window is None else dt.timedelta(minutes=window)
+    per_user, f, prep = kernel_mod._reach(events, steps, (), w, "sequential", False, keep_ids=True)
+    assert f is not None
+    got = kernel_mod._attempt_times(f, per_user, len(steps), prep).sort("_u")
+    want = kernel_mod._attempt_times_joined(f, per_user, len(steps), prep).sort("_u")
+    assert_frame_equal(got, want, check_exact=True, check_column_order=False)
+
+
+def test_best_attempt_times_of_a_generated_shop(shop) -> None:
+    events = shop.select("user_id", pl.col("event_name").alias("step"), pl.col("event_time").alias("ts"))  # fmt: skip
+    steps = events["step"].unique(maintain_order=True).to_list()
+    for s, w in ((steps, timedelta(days=14)), (steps[::-1], None), ([steps[0], steps[2], steps[0]], None)):  # fmt: skip
+        per_user, f, prep = kernel_mod._reach(events, s, (), w, "sequential", False, keep_ids=True)
+        got = kernel_mod._attempt_times(f, per_user, len(s), prep).sort("_u")
+        want = kernel_mod._attempt_times_joined(f, per_user, len(s), prep).sort("_u")
+        assert_frame_equal(got, want, check_exact=True)
+        assert got.height == per_user.height
+
+
+def _dataset(shop: pl.DataFrame) -> Dataset:
+    return build_dataset([TableInput("events.csv", shop)])
+
+
+def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -> None:
+    """Views of one period with other steps share the period's base (one sort), and each
+    funnel equals funnel_table on the period's events (the reference)."""
+    ds = _dataset(shop)
+    calls = {"base": 0}
+    real = funnel.funnel_base
+
+    def counted(*a, **k):  # type: ignore[no-untyped-def]
+        calls["base"] += 1
+        return real(*a, **k)
+
+    monkeypatch.setattr(funnel, "funnel_base", counted)
+    cache = PeriodCache()
+    steps = list(ds.steps)
+    last_day = ds.events["ts"].max().date()  # type: ignore[union-attr]
+    period = Filters(start=last_day - timedelta(days=13), end=last_day)
+    for f in (Filters(), period):
+        before = calls["base"]
+        for s in (steps, steps[:-1], [x for x in steps if x != steps[1]], steps[::-1]):
+            view = View(ds, f, FunnelSettings(steps=tuple(s)), period_cache=cache)
+            events = f.apply(ds).events
+            assert_frame_equal(
+                view.funnel(),  # type: ignore[arg-type]
+                funnel_table(events, s, window=FunnelSettings().window),
+                check_exact=True,
+            )
+            device = View(ds, Filters(start=f.start, end=f.end, segments={"device": ("mobile",)}),
+                          FunnelSettings(steps=tuple(s)), period_cache=cache)  # fmt: skip
+            mobile = Filters(start=f.start, end=f.end, segments={"device": ("mobile",)}).apply(ds)
+            assert_frame_equal(
+                device.funnel(),  # type: ignore[arg-type]
+                funnel_table(mobile.events, s, window=FunnelSettings().window),
+                check_exact=True,
+            )
+        assert calls["base"] == before + 1  # one base per period (with times)
