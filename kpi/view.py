@@ -885,6 +885,100 @@ class View:
 
         return self.memo(f"advocacy|{by}|{kind}", compute)
 
+    # ------------------------------------------------------------------ A/B test
+    def ab_counts(
+        self,
+        *,
+        variant: str,
+        flag: str | None = None,
+        step: str | None = None,
+        window: timedelta | None = None,
+        by: str | None = None,
+        revenue: bool = False,
+        top: int = 8,
+    ) -> Any:
+        """:func:`kpi.abtest.ab_counts` of the view's users and events (the A/B test page's
+        counts, the funnel being the data's steps), each user's progress read from the
+        period's funnel progress (its sorted base shared with the Funnel page, no times) and
+        the revenue per user from one pass over the period's events: a user's progress and
+        revenue depend on their own events only, so every segment filter of the period
+        reads them."""
+        from kpi import abtest
+
+        ds = self.view
+        args = (variant, flag, step, window, by, revenue, top)
+
+        def compute() -> Any:
+            progress = rev = None
+            covered = self.view_ds is None and self.loader is None and ds.events.height > 0
+            if covered and step is not None and step in ds.steps:
+                got = self._ab_progress(tuple(ds.steps), window)
+                progress = None if got is None else got.per_user
+            if covered and revenue and "revenue" in ds.events.columns:
+                rev = self._revenue_per_user()
+            return abtest.ab_counts(
+                ds.users,
+                ds.events,
+                variant=variant,
+                flag=flag,
+                step=step,
+                steps=ds.steps,
+                window=window,
+                by=by,
+                top=top,
+                revenue=revenue,
+                progress=progress,
+                revenue_per_user=rev,
+            )
+
+        return self.memo(f"ab_counts|{args!r}", compute)
+
+    def _ab_progress(self, steps: tuple[str, ...], window: timedelta | None) -> Any:
+        """The period's progress through ``steps`` (sequential, ``window``, no times)."""
+        make = getattr(funnel, "funnel_progress", None)
+        if make is None:
+            return None
+        f = self.filters
+        period = self.period_dataset(f)
+
+        def build() -> Any:
+            try:
+                return make(
+                    period.events,
+                    list(steps),
+                    window=window,
+                    base=self.funnel_base(f, timed="ts" in period.events.columns),
+                    with_times=False,
+                )
+            except ParcoursError:
+                return None
+
+        return self._shared(("ab_progress", f.start, f.end, steps, window), build)
+
+    def _revenue_per_user(self) -> pl.DataFrame:
+        """``user_id``, ``revenue_per_user``: Σ revenue of each user's events in the period
+        (:func:`kpi.abtest.with_revenue`'s sums), grouped on the users' rows."""
+        f = self.filters
+        period = self.period_dataset(f)
+
+        def build() -> pl.DataFrame:
+            ev = period.events
+            amount = pl.col("revenue").cast(pl.Float64).fill_null(0.0)
+            rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
+            if rows is None or rows.null_count() or rows.len() != ev.height:
+                return ev.group_by("user_id").agg(amount.sum().alias("revenue_per_user"))
+            sums = (
+                ev.select(amount, _row=rows)
+                .group_by("_row")
+                .agg(pl.col("revenue").sum().alias("revenue_per_user"))
+            )
+            return sums.select(
+                period.users.get_column("user_id").gather(sums.get_column("_row")),
+                "revenue_per_user",
+            )
+
+        return self._shared(("revenue_per_user", f.start, f.end), build)
+
     def matches(self, filters: Filters, settings: FunnelSettings, cohort_grain: str) -> bool:
         """True when this view is the one of ``filters`` and ``settings`` (same data)."""
         return (

@@ -202,6 +202,7 @@ def funnel_progress(
     open_funnel: bool = False,
     chunk_events: int | None = None,
     base: FunnelBase | None = None,
+    with_times: bool = True,
 ) -> FunnelProgress:
     """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
     ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
@@ -214,8 +215,9 @@ def funnel_progress(
     bounded working memory.
 
     ``base``: :func:`funnel_base` of the same ``events`` (a view keeps one per period), read
-    instead of encoding and sorting the events again; the same rows."""
-    timed = "ts" in events.columns and order == "sequential" and not open_funnel
+    instead of encoding and sorting the events again; the same rows. ``with_times=False``
+    leaves out the step times (who reached which step only: an A/B test's outcome)."""
+    timed = with_times and "ts" in events.columns and order == "sequential" and not open_funnel
     ts_dtype = events.schema.get("ts")
     parts = 1
     if chunk_events is None:

@@ -180,3 +180,50 @@ def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -
                 check_exact=True,
             )
         assert calls["base"] == before + 1  # one base per period (with times)
+
+
+@pytest.mark.parametrize("window", [None, timedelta(days=7)])
+@pytest.mark.parametrize("by", [None, "channel"])
+def test_the_ab_counts_of_a_view_equal_the_pages_direct_counts(shop, window, by) -> None:
+    """View.ab_counts (progress from the period's funnel progress, revenue per user grouped
+    once per period) equals kpi.abtest.ab_counts on the view's users and events (the A/B
+    page's computation) for every segment filter and period of a session; revenue sums to
+    the last bits of a float (polars' parallel sums vary there from run to run)."""
+    from kpi import abtest
+
+    ds = _dataset(shop)
+    cache = PeriodCache()
+    steps = list(ds.steps)
+    last_day = ds.events["ts"].max().date()  # type: ignore[union-attr]
+    month = {"start": last_day - timedelta(days=29), "end": last_day}
+    for f in (
+        Filters(),
+        Filters(segments={"device": ("mobile",)}),
+        Filters(**month),
+        Filters(**month, segments={"device": ("desktop",), "channel": ("email",)}),
+    ):
+        view = View(ds, f, FunnelSettings(), period_cache=cache)
+        for step in (steps[-1], steps[1]):
+            kw = {"variant": "variant", "step": step, "window": window, "by": by}
+            got = view.ab_counts(**kw, revenue=True)
+            v = view.view
+            want = abtest.ab_counts(v.users, v.events, steps=v.steps, **kw, revenue=True)
+            assert_frame_equal(got.table, want.table, check_exact=False, rel_tol=1e-12)
+            assert (got.rows_read, got.rows_kept, got.dropped, got.notes) == (
+                want.rows_read, want.rows_kept, want.dropped, want.notes,
+            )  # fmt: skip
+            assert got.table["visitors"].sum() == v.users.filter(pl.col("variant").is_not_null()).height  # fmt: skip
+        flag = view.ab_counts(variant="variant", flag=None, step=steps[2], revenue=False)
+        assert flag.table.equals(
+            abtest.ab_counts(v.users, v.events, variant="variant", step=steps[2], steps=v.steps).table
+        )  # fmt: skip
+
+
+def test_ab_counts_from_a_progress_still_checks_the_step(shop) -> None:
+    from kpi import abtest
+    from kpi.errors import InputError
+
+    ds = _dataset(shop)
+    progress = pl.DataFrame({"user_id": ["x"], "steps_reached": [1]})
+    with pytest.raises(InputError):
+        abtest.ab_counts(ds.users, ds.events, variant="variant", step="nope", steps=ds.steps, progress=progress)  # fmt: skip
