@@ -181,6 +181,14 @@ class PeriodCache:
             for c in cols
         )
 
+    def kept(self, full: Dataset) -> list[tuple[Hashable, Any]]:
+        """(key, result) of every entry kept for ``full``, the most recent first."""
+        try:
+            entries = list(self._entries.items())
+        except RuntimeError:  # changed meanwhile by another thread (the shared demo cache)
+            return []
+        return [(k[1], e[1]) for k, e in reversed(entries) if e[0] is full]
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -567,6 +575,9 @@ class View:
         def build() -> Any:
             ev = period.events if timed else period.events.drop("ts", strict=False)
             base = self.funnel_base(f, timed=timed)
+            reused = self._progress_from_previous(key, base, ev)
+            if reused is not None:
+                return reused
             return make(
                 ev,
                 self.steps,
@@ -577,6 +588,47 @@ class View:
             )
 
         return self._shared(key, build)
+
+    def _progress_from_previous(self, key: tuple, base: Any, events: pl.DataFrame) -> Any:
+        """The progress of ``key`` (:meth:`funnel_progress`'s) from a kept progress of the
+        same period and settings whose steps start the same way (a step added or removed at
+        the end: :func:`kpi.funnel.progress_from_previous`), the one sharing the most steps;
+        None when none applies."""
+        reuse = getattr(funnel, "progress_from_previous", None)
+        s = self.settings
+        if reuse is None or base is None or s.open_funnel:
+            return None
+        assert self.period_cache is not None
+        steps = key[3]
+        best: tuple[int, Any] | None = None
+        for other, result in self.period_cache.kept(self.full):
+            if not (
+                isinstance(other, tuple)
+                and len(other) == len(key)
+                and other[0] == "funnel_progress"
+                and other[:3] == key[:3]
+                and other[4:] == key[4:]
+                and other[3] != steps
+            ):
+                continue
+            c = 0
+            while c < min(len(other[3]), len(steps)) and other[3][c] == steps[c]:
+                c += 1
+            if c and (best is None or c > best[0]):
+                best = (c, result)
+        if best is None:
+            return None
+        try:
+            return reuse(
+                best[1],
+                base,
+                events,
+                list(steps),
+                window=s.window if key[-1] else None,
+                order=s.order if key[-1] else "sequential",
+            )
+        except ParcoursError:
+            return None
 
     def funnel_base(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
         """The events of ``filters``' period (default: the view's) encoded and sorted once for

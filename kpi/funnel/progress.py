@@ -291,3 +291,74 @@ def _progress_from_base(
             [f"ts_{j + 1}" for j in range(len(steps))]
         )
     return rows
+
+
+#: above this share of the users to recompute, :func:`progress_from_previous` declines (a
+#: fresh pass is then about as cheap)
+REDO_SHARE = 0.5
+
+
+def progress_from_previous(
+    previous: FunnelProgress,
+    base: FunnelBase,
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    *,
+    window: dt.timedelta | None = None,
+    order: Order = "sequential",
+    with_times: bool = True,
+) -> FunnelProgress | None:
+    """:func:`funnel_progress` of ``events`` through ``steps`` (closed funnel) from the
+    progress ``previous`` of the same events, window and order through other steps that
+    start with the same ``c`` steps (a step removed or added at the end, or after step c).
+
+    Reaching step j <= c depends only on steps 1..j, so a user who stopped before step c in
+    ``previous`` (or at step c or before when ``steps`` is that common start itself) has
+    the same row: same steps reached, same best attempt (the latest start among those that
+    reach their last step), same times. Only the others (those who reached step c, usually
+    few) are computed again, from the base's rows of those users. None when it does not
+    apply (open funnel, nothing in common, other settings, or more than :data:`REDO_SHARE`
+    of the users to redo); the caller computes afresh."""
+    new = tuple(str(s) for s in steps)
+    old = previous.steps
+    timed = with_times and "ts" in events.columns and order == "sequential"
+    if previous.open_funnel or previous.timed != timed or not base.fits(events) or not new:
+        return None
+    c = 0
+    while c < min(len(old), len(new)) and old[c] == new[c]:
+        c += 1
+    if c == 0:
+        return None
+    _check(events, new, (), order)
+    w = _window_us(window)
+    if w is not None and not base.use_ts:
+        raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
+    per = previous.per_user
+    reached = pl.col("steps_reached")
+    same = reached <= c if c == len(new) else reached < c
+    kept = per.filter(same)
+    redo = per.filter(~same).select("user_id")
+    if redo.height > REDO_SHARE * max(per.height, 1):
+        return None
+    k = len(new)
+    times = [n for j in range(k) for n in (f"_prev{j}", f"_first{j}")] if timed else []
+    have = set(per.columns)
+    kept = kept.select(
+        "user_id",
+        "steps_reached",
+        *[pl.col(n) if n in have else pl.lit(None, dtype=pl.Float64).alias(n) for n in times],
+    )
+    if redo.height == 0:
+        return FunnelProgress(new, kept, False, timed)
+    prep = base.prepared(new)
+    assert prep.users is not None
+    users = prep.users.join(redo, on="user_id", how="semi")
+    frame = prep.frame.filter(pl.col("_u").is_in(users.get_column("_u").implode()))
+    sub = _Prepared(frame, users, prep.codes, prep.scale, prep.t0, aligned=False)
+    per_user, f = _reach_prepared(sub, new, w, order, False, base.use_ts)
+    ts_dtype = events.schema.get("ts")
+    rows = _progress_rows(per_user, f, sub, k, ts_dtype, False, timed)
+    if timed:
+        rows = rows.with_columns(_seconds(rows, k)).drop([f"ts_{j + 1}" for j in range(k)])
+    rows = rows.select(kept.columns)
+    return FunnelProgress(new, pl.concat([kept, rows], how="vertical"), False, timed)

@@ -22,7 +22,7 @@ from kpi.dataset import Dataset
 from kpi.filters import Filters
 from kpi.funnel import funnel_base, funnel_progress, funnel_table
 from kpi.funnel import kernel as kernel_mod
-from kpi.funnel.progress import FunnelBase
+from kpi.funnel.progress import FunnelBase, progress_from_previous
 from kpi.schema import TableInput, build_dataset
 from kpi.settings import FunnelSettings
 from kpi.view import PeriodCache, View
@@ -146,8 +146,9 @@ def _dataset(shop: pl.DataFrame) -> Dataset:
 
 
 def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -> None:
-    """Views of one period with other steps share the period's base (one sort), and each
-    funnel equals funnel_table on the period's events (the reference)."""
+    """Views of one period with other steps share the period's base (one sort), a step
+    removed at the end reuses the previous progress, and each funnel equals funnel_table on
+    the period's events (the reference), with a segment filter too."""
     ds = _dataset(shop)
     calls = {"base": 0}
     real = funnel.funnel_base
@@ -157,6 +158,16 @@ def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -
         return real(*a, **k)
 
     monkeypatch.setattr(funnel, "funnel_base", counted)
+    real_reuse = funnel.progress_from_previous
+    reused: list[tuple[str, ...]] = []
+
+    def reuse(*a, **k):  # type: ignore[no-untyped-def]
+        got = real_reuse(*a, **k)
+        if got is not None:
+            reused.append(got.steps)
+        return got
+
+    monkeypatch.setattr(funnel, "progress_from_previous", reuse)
     cache = PeriodCache()
     steps = list(ds.steps)
     last_day = ds.events["ts"].max().date()  # type: ignore[union-attr]
@@ -180,6 +191,8 @@ def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -
                 check_exact=True,
             )
         assert calls["base"] == before + 1  # one base per period (with times)
+    # the last step removed: from the whole funnel's progress (in both periods)
+    assert reused.count(tuple(steps[:-1])) == 2
 
 
 @pytest.mark.parametrize("window", [None, timedelta(days=7)])
@@ -227,3 +240,62 @@ def test_ab_counts_from_a_progress_still_checks_the_step(shop) -> None:
     progress = pl.DataFrame({"user_id": ["x"], "steps_reached": [1]})
     with pytest.raises(InputError):
         abtest.ab_counts(ds.users, ds.events, variant="variant", step="nope", steps=ds.steps, progress=progress)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    case=cases(),
+    change=st.sampled_from(["-last", "+end", "other tail"]),
+    extra=st.lists(st.sampled_from("ABCDX"), min_size=1, max_size=3),
+)
+def test_progress_from_the_previous_steps_equals_a_fresh_computation(case, change, extra):
+    """A step removed at the end, steps added at the end, or another tail after the first
+    steps: the users who stopped before the common steps keep their rows, the others are
+    computed again; the same rows as a fresh computation and the same tables as the
+    event-level reference (closed funnels: an open funnel's entry depends on every step)."""
+    (rows, steps, order, with_ts, ts_kind, window, _, string_ids, kept, devices, plans, by,
+     all_users) = case  # fmt: skip
+    events, users = _frames(rows, with_ts, ts_kind, string_ids, kept, devices, plans)
+    base = funnel_base(events)
+    if base is None:
+        return
+    w = None if window is None else dt.timedelta(minutes=window)
+    new = {"-last": steps[:-1], "+end": [*steps, *extra], "other tail": [*steps[:1], *extra]}[
+        change
+    ]
+    if not new:
+        return
+    previous = funnel_progress(events, steps, window=w, order=order, base=base)
+    got = progress_from_previous(previous, base, events, new, window=w, order=order)
+    if got is None:  # more than half of the users to redo: the caller computes afresh
+        return
+    fresh = funnel_progress(events, new, window=w, order=order)
+    assert got.timed == fresh.timed and got.steps == fresh.steps
+    assert_frame_equal(_sorted(got.per_user), _sorted(fresh.per_user), check_exact=True)
+    sel = None if all_users else users
+    want_table, want_funnel = reference(events, sel, by, new, window=w, order=order)
+    assert_frame_equal(got.table(sel, by), want_table, check_exact=True)
+    assert_frame_equal(got.funnel(sel, by), want_funnel, check_exact=True)
+
+
+@pytest.mark.parametrize("window", [timedelta(days=14), None])
+def test_step_changes_of_a_generated_shop_from_the_previous_progress(shop, window) -> None:
+    events = shop.select("user_id", pl.col("event_name").alias("step"), pl.col("event_time").alias("ts"))  # fmt: skip
+    base = funnel_base(events)
+    assert base is not None
+    steps = events["step"].unique(maintain_order=True).to_list()
+    mid = [x for x in steps if x != steps[-2]]
+    previous = funnel_progress(events, steps, window=window, base=base)
+    for new in (steps[:-1], mid, [*mid, steps[-2]], steps[:2], [*steps[:2], steps[0]]):
+        got = progress_from_previous(previous, base, events, new, window=window)
+        if new[-1] == steps[0]:  # from steps[:2]: every user who viewed a product to redo
+            assert got is None
+            continue
+        assert got is not None  # few users reach the later steps
+        fresh = funnel_progress(events, new, window=window)
+        assert_frame_equal(_sorted(got.per_user), _sorted(fresh.per_user), check_exact=True)
+        assert_frame_equal(got.table(), funnel_table(events, new, window=window), check_exact=True)
+        previous = got  # the page's next click starts from this one
+    assert progress_from_previous(previous, base, events, steps[::-1], window=window) is None
+    opened = funnel_progress(events, steps, open_funnel=True, base=base)
+    assert progress_from_previous(opened, base, events, steps[:-1]) is None
