@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 import polars as pl
@@ -180,6 +180,11 @@ class PeriodCache:
             else users[c].gather(rows)
             for c in cols
         )
+
+    def kept_value(self, full: Dataset, key: Hashable) -> Any:
+        """The result kept for (``full``, ``key``), None when there is none (not computed)."""
+        entry = self._entries.get((id(full), key))
+        return entry[1] if entry is not None and entry[0] is full else None
 
     def kept(self, full: Dataset) -> list[tuple[Hashable, Any]]:
         """(key, result) of every entry kept for ``full``, the most recent first."""
@@ -643,6 +648,14 @@ class View:
 
         def build() -> Any:
             ev = period.events if timed else period.events.drop("ts", strict=False)
+            whole = self.period_cache.kept_value(self.full, ("funnel_base", None, None, timed))  # type: ignore[union-attr]
+            if whole is not None and (f.start is not None or f.end is not None):
+                # the period as Filters.apply reads it: start <= ts < the day after the end
+                lo = None if f.start is None else datetime.combine(f.start, time())
+                hi = None if f.end is None else datetime.combine(f.end + timedelta(days=1), time())
+                derived = whole.within(lo, hi, ev)
+                if derived is not None:
+                    return derived
             try:
                 return make(ev)
             except ParcoursError:

@@ -153,6 +153,36 @@ class FunnelBase:
         p = self.prep
         return _Prepared(frame, p.users, codes, p.scale, p.t0, aligned=False)
 
+    def within(
+        self, start: dt.datetime | None, end: dt.datetime | None, events: pl.DataFrame
+    ) -> FunnelBase | None:
+        """The base of ``events``, the events of this base's with ``start <= ts < end``
+        (a period of the data: :meth:`kpi.filters.Filters.apply`), from this one's rows
+        (a time filter keeps the sort) instead of a new sort; None when it cannot be
+        told apart from a fresh one (times with a time zone or not Datetime/Date, events
+        without a step that only a fresh base would count as a user's)."""
+        if not self.use_ts or "ts" not in events.columns or not self.prep.aligned:
+            return None
+        dtype = events.schema["ts"]
+        if not (dtype == pl.Date or (isinstance(dtype, pl.Datetime) and dtype.time_zone is None)):
+            return None
+        p = self.prep
+        epoch = dt.datetime(1970, 1, 1)
+        t_us = pl.col("_t") * p.scale + p.t0
+        keep = pl.lit(True)
+        if start is not None:
+            keep &= t_us >= (start - epoch) // dt.timedelta(microseconds=1)
+        if end is not None:
+            keep &= t_us < (end - epoch) // dt.timedelta(microseconds=1)
+        frame = p.frame.filter(keep)
+        assert p.users is not None
+        users = p.users.join(frame.select(pl.col("_u").unique()), on="_u", how="semi")
+        ties = self.ties and bool(frame.select(pl.col("_tie").any()).item())
+        if self.ties and not ties:
+            frame = frame.drop("_tie")
+        prep = _Prepared(frame, users, p.codes, p.scale, p.t0, p.aligned)
+        return FunnelBase(self.names, prep, ties, True, events.height)
+
     def fits(self, events: pl.DataFrame) -> bool:
         """True when ``events`` may be the frame this base was built from (same rows, times
         or not): the caller keeps the base with its events (a view's period cache)."""

@@ -26,7 +26,7 @@ from kpi.funnel.progress import FunnelBase, progress_from_previous
 from kpi.schema import TableInput, build_dataset
 from kpi.settings import FunnelSettings
 from kpi.view import PeriodCache, View
-from tests.unit.test_funnel_progress import _frames, cases, reference
+from tests.unit.test_funnel_progress import T0, _frames, cases, reference
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,7 +146,8 @@ def _dataset(shop: pl.DataFrame) -> Dataset:
 
 
 def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -> None:
-    """Views of one period with other steps share the period's base (one sort), a step
+    """Views of one period with other steps share the period's base (one sort, the period's
+    taken from the whole data's), a step
     removed at the end reuses the previous progress, and each funnel equals funnel_table on
     the period's events (the reference), with a segment filter too."""
     ds = _dataset(shop)
@@ -190,7 +191,8 @@ def test_a_view_sorts_the_period_once_for_every_step_change(shop, monkeypatch) -
                 funnel_table(mobile.events, s, window=FunnelSettings().window),
                 check_exact=True,
             )
-        assert calls["base"] == before + 1  # one base per period (with times)
+        # one base: the whole data's, the period's taken from it (a time filter keeps the sort)
+        assert calls["base"] == (1 if f.start is None else before)
     # the last step removed: from the whole funnel's progress (in both periods)
     assert reused.count(tuple(steps[:-1])) == 2
 
@@ -299,3 +301,38 @@ def test_step_changes_of_a_generated_shop_from_the_previous_progress(shop, windo
     assert progress_from_previous(previous, base, events, steps[::-1], window=window) is None
     opened = funnel_progress(events, steps, open_funnel=True, base=base)
     assert progress_from_previous(opened, base, events, steps[:-1]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=cases(), lo=st.one_of(st.none(), st.integers(0, 30)), span=st.integers(0, 31))
+def test_the_base_of_a_period_from_the_whole_base_equals_a_fresh_one(case, lo, span) -> None:
+    """The events of a period (start <= ts < end, as Filters.apply) read from the whole
+    data's base give the same progress as a fresh base of the period's events."""
+    (rows, steps, order, _, _, window, open_funnel, string_ids, kept, devices, plans, by,
+     all_users) = case  # fmt: skip
+    events, users = _frames(rows, True, "datetime", string_ids, kept, devices, plans)
+    whole = funnel_base(events)
+    if whole is None:
+        return
+    start = None if lo is None else T0 + dt.timedelta(minutes=lo)
+    end = (T0 if start is None else start) + dt.timedelta(minutes=span)
+    ts = pl.col("ts")
+    period = events.filter((ts >= start) & (ts < end) if start is not None else ts < end)
+    derived = whole.within(start, end, period)
+    assert derived is not None
+    if period.height == 0:
+        return
+    w = None if window is None else dt.timedelta(minutes=window)
+    kw = {"window": w, "order": order, "open_funnel": open_funnel}
+    same_as_fresh(period, derived, steps, None if all_users else users, by, **kw)
+
+
+def test_no_period_base_from_events_without_a_step_or_with_a_time_zone(shop) -> None:
+    events = shop.select("user_id", pl.col("event_name").alias("step"), pl.col("event_time").alias("ts"))  # fmt: skip
+    start, end = dt.datetime(2025, 1, 1), dt.datetime(2030, 1, 1)
+    with_null = events.with_columns(step=pl.when(pl.int_range(pl.len()) == 3).then(None).otherwise("step"))  # fmt: skip
+    base = funnel_base(with_null)
+    assert base is not None and base.within(start, end, with_null) is None
+    zoned = events.with_columns(pl.col("ts").dt.replace_time_zone("Europe/Paris"))
+    base = funnel_base(zoned)
+    assert base is not None and base.within(start, end, zoned) is None
