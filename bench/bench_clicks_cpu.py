@@ -26,6 +26,12 @@ Usage::
     python bench/gen.py --events 1e6 --out /tmp/x/events_1m.csv
     git archive <commit> kpi | tar -x -C /tmp/x/old          # the code before, to compare
     python bench/bench_clicks_cpu.py --data /tmp/x/events_1m.csv --old /tmp/x/old --repeat 5
+    git archive <commit> | tar -x -C /tmp/x/old_app           # a whole checkout
+    python bench/bench_clicks_cpu.py --app --data /tmp/x/events_1m.csv --old /tmp/x/old_app
+
+``--app`` makes the same clicks in the app (``AppTest`` from an upload of the CSV: the whole
+rerun's CPU, the page's elements included, no browser; the A/B page's first render as the
+pages compute it, which reads ``View.ab_counts`` only once the page calls it).
 
 Each session runs in a fresh process (the Dataset unpickled before the clock starts), the old
 and this checkout alternating; prints the median CPU seconds per click, old / new, and the load
@@ -159,9 +165,47 @@ def worker(data: Path) -> dict[str, dict]:
     return out
 
 
-def _run(repo: Path, data: Path) -> dict[str, dict]:
+def app_worker(csv: Path) -> dict[str, dict]:
+    """The same clicks made in the app itself (``AppTest``, no browser): CPU seconds of the
+    whole rerun (the page's elements too; AppTest compiles the page's script on every run,
+    which the server does not), from an upload of ``csv``."""
+    import datetime as dt
+
+    import scipy.stats  # noqa: F401
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path.cwd() / "app.py"), default_timeout=900)
+    at.run()
+    at.sidebar.file_uploader[0].set_value((csv.name, csv.read_bytes(), "text/csv")).run()
+    at.switch_page("pages/funnel_view.py").run()
+    at.selectbox(key="fn_by").set_value("device").run()
+    out: dict[str, dict] = {}
+
+    def click(name: str, fn) -> None:
+        t = time.process_time()
+        fn()
+        out[name] = {"cpu": time.process_time() - t, "digest": ""}
+        assert not at.exception, [e.value for e in at.exception]
+
+    device, channel = at.sidebar.multiselect(key="device"), at.sidebar.multiselect(key="channel")
+    click("device", lambda: device.set_value(["mobile"]).run())
+    click("channel", lambda: (at.sidebar.multiselect(key="device").set_value([]).run(), at.sidebar.multiselect(key="channel").set_value([channel.options[0]]).run()))  # fmt: skip
+    click("breakdown", lambda: at.selectbox(key="fn_by").set_value("channel").run())
+    steps = list(at.multiselect(key="fn_steps").value)
+    mid = [x for x in steps if x != steps[-2]]
+    for name, s in (("step_-last", steps[:-1]), ("step_-mid", mid), ("step_+mid_end", [*mid, steps[-2]])):  # fmt: skip
+        click(name, lambda s=s: at.multiselect(key="fn_steps").set_value(s).run())
+    _, hi = at.date_input(key="period").value
+    click("period", lambda: at.date_input(key="period").set_value((hi - dt.timedelta(days=13), hi)).run())  # fmt: skip
+    click("ab_first", lambda: at.switch_page("pages/abtest_view.py").run())
+    return out
+
+
+def _run(repo: Path, data: Path, app: Path | None = None) -> dict[str, dict]:
     env = {**os.environ, "PYTHONPATH": str(repo)}
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--data", str(data)]
+    if app is not None:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--app-worker", "--data", str(app)]
     res = subprocess.run(cmd, env=env, cwd=repo, capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
@@ -171,12 +215,24 @@ def main() -> None:
     p.add_argument("--data", type=Path, required=True, help="events CSV/Parquet or a pickle")
     p.add_argument("--old", type=Path, help="another checkout to time in the same run")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument(
+        "--app",
+        action="store_true",
+        help="the clicks in the app (AppTest, a CSV --data; --old: a whole checkout)",
+    )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--app-worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
         print(json.dumps(worker(args.data)))
         return
-    if args.data.suffix != ".pkl":  # load once, pickle, so that each process starts fast
+    if args.app_worker:
+        print(json.dumps(app_worker(args.data)))
+        return
+    csv = args.data if args.app else None
+    if (
+        csv is None and args.data.suffix != ".pkl"
+    ):  # load once, pickle, so that each process starts fast
         sys.path.insert(0, str(ROOT))
         pkl = Path("/tmp") / f"bench_clicks_{os.getpid()}.pkl"
         with pkl.open("wb") as fh:
@@ -186,11 +242,12 @@ def main() -> None:
     load = [os.getloadavg()[0]]
     for _ in range(args.repeat):
         if args.old:
-            runs["old"].append(_run(args.old, args.data))
-        runs["new"].append(_run(ROOT, args.data))
+            runs["old"].append(_run(args.old, args.data, csv))
+        runs["new"].append(_run(ROOT, args.data, csv))
         load.append(os.getloadavg()[0])
     clicks = list(runs["new"][0])
-    print(f"CPU seconds of the View per click, medians of {args.repeat} sessions")
+    what = "the app's rerun (AppTest)" if csv else "the View"
+    print(f"CPU seconds of {what} per click, medians of {args.repeat} sessions")
     print(f"load average during the run: {min(load):.1f} to {max(load):.1f} (1 min)")
     print("| click | before | after | before / after | same results |")
     print("|---|---|---|---|---|")
@@ -201,6 +258,9 @@ def main() -> None:
             old = statistics.median(r[c]["cpu"] for r in runs["old"])
             same = all(r[c]["digest"] == runs["new"][0][c]["digest"] for r in runs["old"])
             same_all &= same
+            if csv is not None:  # the app's clicks: the results are the View's (compared above)
+                print(f"| {c} | {old:.3f} s | {new:.3f} s | {old / new:.2f}× | – |")
+                continue
             print(f"| {c} | {old:.3f} s | {new:.3f} s | {old / new:.2f}× | {'yes' if same else 'NO'} |")  # fmt: skip
         else:
             print(f"| {c} | – | {new:.3f} s | – | – |")
