@@ -965,38 +965,34 @@ class View:
         """:func:`kpi.abtest.ab_counts` of the view's users and events (the A/B test page's
         counts, the funnel being the data's steps), each user's progress read from the
         period's funnel progress (its sorted base shared with the Funnel page, no times) and
-        the revenue per user from one pass over the period's events: a user's progress and
-        revenue depend on their own events only, so every segment filter of the period
-        reads them."""
+        the revenue per user from one pass over the period's events (both kept in the
+        period cache): a user's progress and revenue depend on their own events only, so
+        every segment filter of the period reads them."""
         from kpi import abtest
 
         ds = self.view
-        args = (variant, flag, step, window, by, revenue, top)
-
-        def compute() -> Any:
-            progress = rev = None
-            covered = self.view_ds is None and self.loader is None and ds.events.height > 0
-            if covered and step is not None and step in ds.steps:
-                got = self._ab_progress(tuple(ds.steps), window)
-                progress = None if got is None else got.per_user
-            if covered and revenue and "revenue" in ds.events.columns:
-                rev = self._revenue_per_user()
-            return abtest.ab_counts(
-                ds.users,
-                ds.events,
-                variant=variant,
-                flag=flag,
-                step=step,
-                steps=ds.steps,
-                window=window,
-                by=by,
-                top=top,
-                revenue=revenue,
-                progress=progress,
-                revenue_per_user=rev,
-            )
-
-        return self.memo(f"ab_counts|{args!r}", compute)
+        # not kept on the View (the page keeps its counts): what costs is kept per period
+        progress = rev = None
+        covered = self.view_ds is None and self.loader is None and ds.events.height > 0
+        if covered and step is not None and step in ds.steps:
+            got = self._ab_progress(tuple(ds.steps), window)
+            progress = None if got is None else got.per_user
+        if covered and revenue and "revenue" in ds.events.columns:
+            rev = self._revenue_per_user()
+        return abtest.ab_counts(
+            ds.users,
+            ds.events,
+            variant=variant,
+            flag=flag,
+            step=step,
+            steps=ds.steps,
+            window=window,
+            by=by,
+            top=top,
+            revenue=revenue,
+            progress=progress,
+            revenue_per_user=rev,
+        )
 
     def _ab_progress(self, steps: tuple[str, ...], window: timedelta | None) -> Any:
         """The period's progress through ``steps`` (sequential, ``window``, no times)."""
