@@ -204,6 +204,8 @@ def funnel_base(events: pl.DataFrame) -> FunnelBase | None:
     )
     if not names:
         return None
+    if _costlier_sort(events, len(names), use_ts):
+        return None
     prep = _prepare(events, names, (), use_ts=use_ts, keep_ids=True)
     f = prep.frame
     frame, ties = f, False
@@ -215,6 +217,31 @@ def funnel_base(events: pl.DataFrame) -> FunnelBase | None:
         frame = marked if ties else f
     prep = _Prepared(frame, prep.users, prep.codes, prep.scale, prep.t0, prep.aligned)
     return FunnelBase(names, prep, ties, use_ts, events.height)
+
+
+def _costlier_sort(events: pl.DataFrame, n_names: int, use_ts: bool) -> bool:
+    """True when the base's sort key (every step name's code) would leave text ids too few
+    hash bits to sort on (:data:`~kpi.funnel.prepare.HASH_BITS_MIN`: the slower exact
+    dictionary codes) where a funnel of a few steps would not: many step names with a long
+    span of fine times. The base is then not worth it."""
+    from kpi.funnel.prepare import HASH_BITS_MIN, _bits, _ts_us
+
+    dtype = events.schema["user_id"]
+    if dtype.is_integer() or isinstance(dtype, (pl.Categorical, pl.Enum)) or not use_ts:
+        return False
+    ts = _ts_us(events)
+    stats = events.select(
+        ts.min().alias("lo"),
+        ts.max().alias("hi"),
+        (ts % 1_000_000 == 0).all().alias("s"),
+        (ts % 1_000 == 0).all().alias("ms"),
+    ).row(0, named=True)
+    if stats["lo"] is None:
+        return False
+    scale = 1_000_000 if stats["s"] else 1_000 if stats["ms"] else 1
+    tbits = _bits((stats["hi"] - stats["lo"]) // scale)
+    few = 62 - tbits - _bits(8) >= HASH_BITS_MIN  # a funnel of up to 8 steps hashes
+    return few and 62 - tbits - _bits(n_names) < HASH_BITS_MIN
 
 
 #: events per pass of :func:`funnel_progress` on integer user ids (the streaming route's codes):

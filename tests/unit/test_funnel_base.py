@@ -336,3 +336,25 @@ def test_no_period_base_from_events_without_a_step_or_with_a_time_zone(shop) -> 
     zoned = events.with_columns(pl.col("ts").dt.replace_time_zone("Europe/Paris"))
     base = funnel_base(zoned)
     assert base is not None and base.within(start, end, zoned) is None
+
+
+def test_no_base_when_its_sort_would_be_the_slower_exact_one() -> None:
+    """A thousand step names and millisecond times over ten days: the base's key would leave
+    text ids too few hash bits (the exact dictionary sort), a 5-step funnel's would not: no
+    base, the funnel is computed as before."""
+    n = 1000
+    events = pl.DataFrame(
+        {
+            "user_id": [f"u{i % 50}" for i in range(n)],
+            "step": [f"s{i}" for i in range(n)],
+            "ts": [
+                dt.datetime(2020, 1, 1) + dt.timedelta(milliseconds=864_000 * i + 1)
+                for i in range(n)
+            ],
+        }
+    )
+    assert funnel_base(events) is None
+    few = events.with_columns(pl.format("s{}", pl.int_range(pl.len()) % 5).alias("step"))
+    base = funnel_base(few)
+    assert base is not None
+    same_as_fresh(few, base, ["s0", "s1", "s2"], None, [], window=timedelta(days=1))
