@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Literal
 
 import polars as pl
@@ -180,6 +180,19 @@ class PeriodCache:
             else users[c].gather(rows)
             for c in cols
         )
+
+    def kept_value(self, full: Dataset, key: Hashable) -> Any:
+        """The result kept for (``full``, ``key``), None when there is none (not computed)."""
+        entry = self._entries.get((id(full), key))
+        return entry[1] if entry is not None and entry[0] is full else None
+
+    def kept(self, full: Dataset) -> list[tuple[Hashable, Any]]:
+        """(key, result) of every entry kept for ``full``, the most recent first."""
+        try:
+            entries = list(self._entries.items())
+        except RuntimeError:  # changed meanwhile by another thread (the shared demo cache)
+            return []
+        return [(k[1], e[1]) for k, e in reversed(entries) if e[0] is full]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -566,15 +579,89 @@ class View:
 
         def build() -> Any:
             ev = period.events if timed else period.events.drop("ts", strict=False)
+            base = self.funnel_base(f, timed=timed)
+            reused = self._progress_from_previous(key, base, ev)
+            if reused is not None:
+                return reused
             return make(
                 ev,
                 self.steps,
                 window=s.window if timed else None,  # membership: no window
                 order=s.order if timed else "sequential",
                 open_funnel=s.open_funnel,
+                **({"base": base} if base is not None else {}),
             )
 
         return self._shared(key, build)
+
+    def _progress_from_previous(self, key: tuple, base: Any, events: pl.DataFrame) -> Any:
+        """The progress of ``key`` (:meth:`funnel_progress`'s) from a kept progress of the
+        same period and settings whose steps start the same way (a step added or removed at
+        the end: :func:`kpi.funnel.progress_from_previous`), the one sharing the most steps;
+        None when none applies."""
+        reuse = getattr(funnel, "progress_from_previous", None)
+        s = self.settings
+        if reuse is None or base is None or s.open_funnel:
+            return None
+        assert self.period_cache is not None
+        steps = key[3]
+        best: tuple[int, Any] | None = None
+        for other, result in self.period_cache.kept(self.full):
+            if not (
+                isinstance(other, tuple)
+                and len(other) == len(key)
+                and other[0] == "funnel_progress"
+                and other[:3] == key[:3]
+                and other[4:] == key[4:]
+                and other[3] != steps
+            ):
+                continue
+            c = 0
+            while c < min(len(other[3]), len(steps)) and other[3][c] == steps[c]:
+                c += 1
+            if c and (best is None or c > best[0]):
+                best = (c, result)
+        if best is None:
+            return None
+        try:
+            return reuse(
+                best[1],
+                base,
+                events,
+                list(steps),
+                window=s.window if key[-1] else None,
+                order=s.order if key[-1] else "sequential",
+            )
+        except ParcoursError:
+            return None
+
+    def funnel_base(self, filters: Filters | None = None, *, timed: bool = True) -> Any:
+        """The events of ``filters``' period (default: the view's) encoded and sorted once for
+        every funnel over them (:func:`kpi.funnel.funnel_base`: a step change, another window
+        or order reads it instead of sorting the events again), shared through the period
+        cache; None when it does not apply (or before kpi.funnel has it)."""
+        make = getattr(funnel, "funnel_base", None)
+        if make is None:
+            return None
+        f = filters or self.filters
+        period = self.period_dataset(f)
+
+        def build() -> Any:
+            ev = period.events if timed else period.events.drop("ts", strict=False)
+            whole = self.period_cache.kept_value(self.full, ("funnel_base", None, None, timed))  # type: ignore[union-attr]
+            if whole is not None and (f.start is not None or f.end is not None):
+                # the period as Filters.apply reads it: start <= ts < the day after the end
+                lo = None if f.start is None else datetime.combine(f.start, time())
+                hi = None if f.end is None else datetime.combine(f.end + timedelta(days=1), time())
+                derived = whole.within(lo, hi, ev)
+                if derived is not None:
+                    return derived
+            try:
+                return make(ev)
+            except ParcoursError:
+                return None
+
+        return self._shared(("funnel_base", f.start, f.end, timed), build)
 
     def funnel_by(
         self,
@@ -862,6 +949,96 @@ class View:
             )
 
         return self.memo(f"advocacy|{by}|{kind}", compute)
+
+    # ------------------------------------------------------------------ A/B test
+    def ab_counts(
+        self,
+        *,
+        variant: str,
+        flag: str | None = None,
+        step: str | None = None,
+        window: timedelta | None = None,
+        by: str | None = None,
+        revenue: bool = False,
+        top: int = 8,
+    ) -> Any:
+        """:func:`kpi.abtest.ab_counts` of the view's users and events (the A/B test page's
+        counts, the funnel being the data's steps), each user's progress read from the
+        period's funnel progress (its sorted base shared with the Funnel page, no times) and
+        the revenue per user from one pass over the period's events (both kept in the
+        period cache): a user's progress and revenue depend on their own events only, so
+        every segment filter of the period reads them."""
+        from kpi import abtest
+
+        ds = self.view
+        # not kept on the View (the page keeps its counts): what costs is kept per period
+        progress = rev = None
+        covered = self.view_ds is None and self.loader is None and ds.events.height > 0
+        if covered and step is not None and step in ds.steps:
+            got = self._ab_progress(tuple(ds.steps), window)
+            progress = None if got is None else got.per_user
+        if covered and revenue and "revenue" in ds.events.columns:
+            rev = self._revenue_per_user()
+        return abtest.ab_counts(
+            ds.users,
+            ds.events,
+            variant=variant,
+            flag=flag,
+            step=step,
+            steps=ds.steps,
+            window=window,
+            by=by,
+            top=top,
+            revenue=revenue,
+            progress=progress,
+            revenue_per_user=rev,
+        )
+
+    def _ab_progress(self, steps: tuple[str, ...], window: timedelta | None) -> Any:
+        """The period's progress through ``steps`` (sequential, ``window``, no times)."""
+        make = getattr(funnel, "funnel_progress", None)
+        if make is None:
+            return None
+        f = self.filters
+        period = self.period_dataset(f)
+
+        def build() -> Any:
+            try:
+                return make(
+                    period.events,
+                    list(steps),
+                    window=window,
+                    base=self.funnel_base(f, timed="ts" in period.events.columns),
+                    with_times=False,
+                )
+            except ParcoursError:
+                return None
+
+        return self._shared(("ab_progress", f.start, f.end, steps, window), build)
+
+    def _revenue_per_user(self) -> pl.DataFrame:
+        """``user_id``, ``revenue_per_user``: Σ revenue of each user's events in the period
+        (:func:`kpi.abtest.with_revenue`'s sums), grouped on the users' rows."""
+        f = self.filters
+        period = self.period_dataset(f)
+
+        def build() -> pl.DataFrame:
+            ev = period.events
+            amount = pl.col("revenue").cast(pl.Float64).fill_null(0.0)
+            rows = self.period_cache.user_rows(self.full, f)  # type: ignore[union-attr]
+            if rows is None or rows.null_count() or rows.len() != ev.height:
+                return ev.group_by("user_id").agg(amount.sum().alias("revenue_per_user"))
+            sums = (
+                ev.select(amount, _row=rows)
+                .group_by("_row")
+                .agg(pl.col("revenue").sum().alias("revenue_per_user"))
+            )
+            return sums.select(
+                period.users.get_column("user_id").gather(sums.get_column("_row")),
+                "revenue_per_user",
+            )
+
+        return self._shared(("revenue_per_user", f.start, f.end), build)
 
     def matches(self, filters: Filters, settings: FunnelSettings, cohort_grain: str) -> bool:
         """True when this view is the one of ``filters`` and ``settings`` (same data)."""

@@ -425,6 +425,18 @@ def with_revenue(
     )
 
 
+def _joined_revenue(users: pl.DataFrame, per_user: pl.DataFrame, column: str) -> pl.DataFrame:
+    """:func:`with_revenue` from the users' sums already computed (``revenue_per_user``)."""
+    per_user = per_user.select(
+        pl.col("user_id").cast(users.schema["user_id"]), pl.col("revenue_per_user").alias(column)
+    )
+    return (
+        users.drop(column, strict=False)
+        .join(per_user, on="user_id", how="left")
+        .with_columns(pl.col(column).fill_null(0.0))
+    )
+
+
 def ab_counts(
     users: pl.DataFrame,
     events: pl.DataFrame | None = None,
@@ -437,6 +449,8 @@ def ab_counts(
     by: str | None = None,
     top: int = 8,
     revenue: bool = False,
+    progress: pl.DataFrame | None = None,
+    revenue_per_user: pl.DataFrame | None = None,
 ) -> VariantCounts:
     """Counts per variant (and segment) for a conversion defined by a flag or a funnel step.
 
@@ -444,6 +458,12 @@ def ab_counts(
     ``steps`` (:func:`with_reached_step`, sequential order, ``window`` from step 1). ``by``
     keeps its ``top`` values and groups the rest as "Other" (totals reconcile). With
     ``revenue``, Σ revenue per user from ``events`` gives ``revenue_sum``/``revenue_sumsq``.
+
+    ``progress`` (``user_id``, ``steps_reached`` of the funnel ``steps`` with the same
+    window, sequential: :func:`kpi.funnel.user_progress` of these events, or of a period's
+    events holding them, since a user's progress depends on their own events only) and
+    ``revenue_per_user`` (``user_id``, ``revenue_per_user``: Σ revenue of each user's events)
+    may be given when already computed (:meth:`kpi.view.View.ab_counts`); the same counts.
     """
     if (flag is None) == (step is None):
         raise InputError(Fact("ab.data.choose_goal"))
@@ -451,13 +471,24 @@ def ab_counts(
     if step is not None:
         if events is None:
             raise SchemaError(Fact("ab.data.step_needs_events"), Fact("ab.data.hint_events"))
-        frame = with_reached_step(frame, events, steps, step, window=window, column="_reached")
+        if progress is None:
+            frame = with_reached_step(frame, events, steps, step, window=window, column="_reached")
+        else:
+            if step not in steps:
+                raise InputError(
+                    Fact("ab.data.unknown_step", step=step),
+                    Fact("ab.data.hint_steps", steps=list(steps)),
+                )
+            frame = mark_reached(frame, progress, list(steps).index(step) + 1, "_reached")
         outcome = "_reached"
     else:
         outcome = flag  # type: ignore[assignment]
     rev = None
     if revenue and events is not None and "revenue" in events.columns:
-        frame = with_revenue(frame, events, column="_revenue")
+        if revenue_per_user is None:
+            frame = with_revenue(frame, events, column="_revenue")
+        else:
+            frame = _joined_revenue(frame, revenue_per_user, "_revenue")
         rev = "_revenue"
     if by is not None:
         need_column(frame, by, "segment")

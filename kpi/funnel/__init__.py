@@ -53,7 +53,13 @@ from kpi.definitions import Definition
 from kpi.funnel.insights import SMALL_SEGMENT, insights
 from kpi.funnel.kernel import Order, funnel, user_progress
 from kpi.funnel.order import default_step_order
-from kpi.funnel.progress import FunnelProgress, funnel_progress
+from kpi.funnel.progress import (
+    FunnelBase,
+    FunnelProgress,
+    funnel_base,
+    funnel_progress,
+    progress_from_previous,
+)
 from kpi.funnel.rates import add_rates
 from kpi.funnel.table import funnel_table
 from kpi.funnel.timing import step_times, time_to_convert
@@ -62,6 +68,7 @@ from kpi.funnel.trends import Grain, compare_periods, conversion_over_time
 __all__ = [
     "DEFINITIONS",
     "SMALL_SEGMENT",
+    "FunnelBase",
     "FunnelProgress",
     "Grain",
     "Order",
@@ -70,9 +77,11 @@ __all__ = [
     "conversion_over_time",
     "default_step_order",
     "funnel",
+    "funnel_base",
     "funnel_progress",
     "funnel_table",
     "insights",
+    "progress_from_previous",
     "step_times",
     "time_to_convert",
     "user_progress",

@@ -266,13 +266,26 @@ def _reach(
     if w is not None and not use_ts:
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
     prep = _prepare(events, steps, by, use_ts=use_ts, keep_ids=keep_ids)
+    per_user, f = _reach_prepared(prep, steps, w, order, open_funnel, use_ts)
+    return per_user, f, prep
+
+
+def _reach_prepared(
+    prep: _Prepared,
+    steps: Sequence[str],
+    w: int | None,
+    order: str,
+    open_funnel: bool,
+    use_ts: bool,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """:func:`_reach`'s passes on events already prepared (``w``: the window in µs)."""
     units = None if w is None else w // prep.scale
     if not use_ts and open_funnel:
-        return _open_membership(prep.frame, steps, prep.codes), None, prep
+        return _open_membership(prep.frame, steps, prep.codes), None
     if order == "any" or not use_ts:
-        return _any_order(prep.frame, steps, prep.codes, units, open_funnel=open_funnel), None, prep
+        return _any_order(prep.frame, steps, prep.codes, units, open_funnel=open_funnel), None
     f = _sequential(prep.frame, prep.codes, units, open_funnel=open_funnel)
-    return _per_user_level(f, len(steps), open_funnel=open_funnel), f, prep
+    return _per_user_level(f, len(steps), open_funnel=open_funnel), f
 
 
 def _reached(j: int) -> pl.Expr:
@@ -425,7 +438,75 @@ def _attempt_times(
 ) -> pl.DataFrame:
     """Per user ``_u``, ``ts_1``..``ts_k`` (µs) of the best attempt: the latest start among
     those reaching the user's last step L, and the earliest event of each step j <= L whose
-    latest valid start is at or after it (that is the earliest such event of the attempt)."""
+    latest valid start is at or after it (that is the earliest such event of the attempt).
+
+    ``f`` is sorted by user (``_sequential``'s frame) and ``per_user`` lists its users in the
+    same order (``_per_user_level``): each user's best start and level are spread onto their
+    rows by the user's ordinal (no join), and each step's earliest time is a reverse running
+    minimum of (ordinal, time) read at the user's first row (no group-by) when both fit in
+    62 bits; otherwise the join and group-by of :func:`_attempt_times_joined`."""
+    last = (
+        f.lazy()
+        .select("_u", "_last", *[pl.col(f"_s{j}").cum_max().alias(f"_m{j}") for j in range(k)])
+        .filter(pl.col("_last"))
+        .collect()
+    )
+    t_max = f.select(pl.col("_t").max()).item() if f.height else 0
+    t_bits = _bits_of(t_max) + 1  # one more value: "no such event"
+    if (
+        last.height != per_user.height
+        or not last.get_column("_u").equals(per_user.get_column("_u"))
+        or _bits_of(last.height) + t_bits > 62
+    ):
+        return _attempt_times_joined(f, per_user, k, prep)
+    lvl = per_user.get_column("_lvl")
+    star = pl.lit(-1, dtype=pl.Int64)
+    for j in range(k):
+        star = pl.when(pl.col("_lvl") == j + 1).then(pl.col(f"_m{j}")).otherwise(star)
+    stars = last.with_columns(_lvl=lvl).select(star.alias("_star")).to_series()
+    first = pl.col("_r") == pl.col("_us")
+    ordinal = first.cast(pl.Int64).cum_sum() - 1
+    none = 2**t_bits - 1
+    scale = 2**t_bits
+    g = (
+        f.lazy()
+        .with_columns(_o=ordinal)
+        .with_columns(
+            _star=pl.lit(stars).gather(pl.col("_o")),
+            _lv=pl.lit(lvl).gather(pl.col("_o")),
+        )
+    )
+    mins = []
+    for j in range(k):
+        ok = (pl.col(f"_s{j}") >= 0) & (pl.col(f"_s{j}") >= pl.col("_star")) & (pl.col("_lv") > j)
+        packed = pl.col("_o") * scale + pl.when(ok).then(pl.col("_t")).otherwise(none)
+        mins.append(packed.cum_min(reverse=True).alias(f"_q{j}"))
+    out = (
+        g.with_columns(mins)
+        .filter(first)
+        .select(
+            "_u",
+            *[
+                pl.when((pl.col(f"_q{j}") - pl.col("_o") * scale) != none)
+                .then((pl.col(f"_q{j}") - pl.col("_o") * scale) * prep.scale + prep.t0)
+                .otherwise(None)
+                .alias(f"ts_{j + 1}")
+                for j in range(k)
+            ],
+        )
+    )
+    return out.collect()
+
+
+def _bits_of(n: int) -> int:
+    return max(int(n), 0).bit_length()
+
+
+def _attempt_times_joined(
+    f: pl.DataFrame, per_user: pl.DataFrame, k: int, prep: _Prepared
+) -> pl.DataFrame:
+    """:func:`_attempt_times` by a join of every row with its user's best start and a
+    group-by per user (any frame order)."""
     f = f.with_columns(pl.col(f"_s{j}").cum_max().alias(f"_m{j}") for j in range(k))
     last = f.filter(pl.col("_last")).select("_u", *[f"_m{j}" for j in range(k)])
     star = pl.lit(-1, dtype=pl.Int64)
