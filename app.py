@@ -51,6 +51,7 @@ sidebar.language(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):
+    connect.follow_link()  # a shared link's connected table (never the address: its name)
     sidebar.data_source(side.data)
     grain = sidebar.cohort_grain(side.grain)
     ds, error = state.dataset(grain)

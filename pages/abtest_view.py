@@ -8,6 +8,11 @@ column, a yes/no outcome or "reached step X", control, optional segment:
 into a typed :class:`kpi.abtest.ABAnalysis` that this page draws and stores for the workbook
 (``st.session_state["ab_result_export"]``, with the test plan and how the counts were made);
 ``ab_result_view_key`` says which view it belongs to (None: typed-in numbers hold for any).
+
+On a connected table (``compute.engine_view()``, the Data page's "Use this table"), "From
+data" counts the users of the table's view in its engine (:func:`pages._ui.ab_data.from_engine`,
+:mod:`kpi.engine.view_ab`: visitors, conversions, Σ and Σ² revenue per arm × segment) and
+the page goes on as for an upload: the same statistics, drawn by the same functions.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pages._ui import (
     ab_settings,
     ab_trust,
     ab_verdict,
+    compute,
     state,
 )
 from pages._ui.lang import current, t, tx
@@ -47,20 +53,32 @@ def _no_result() -> None:
 st.title(tx("ab_page.title"))
 st.markdown(t("ab_page.intro"))
 
-# uploaded data with an A/B assignment column (or an A/B summary file) opens on it; the demo
-# data and the URL (?ab_mode=) keep their say. New files reset the mode to their default.
-loaded = st.session_state.get("dataset")
-summary = ab_data.summary_file()
-has_test = summary is not None or (
-    loaded is not None
-    and bool(loaded.flags or loaded.steps)
-    and bool(abtest.assignment_columns(loaded.users, loaded.segments))
-)
-mode_default = ab_settings.DATA if not state.using_demo() and has_test else ab_settings.QUICK
-files_id = "-".join(f.digest for f in state.files())
+# a connected table (the Data page's "Use this table") is counted in its engine; the rest of
+# the page (settings, analysis, every chart, table and sentence) is the same for both routes
+engine = compute.engine_view()
+if engine is not None:
+    summary = None
+    has_test = ab_data.engine_has_test(engine)
+    mode_default = ab_settings.DATA if has_test else ab_settings.QUICK
+    files_id = state.digest()  # the connected table
+else:
+    # uploaded data with an A/B assignment column (or an A/B summary file) opens on it; the
+    # demo data and the URL (?ab_mode=) keep their say. New files reset the mode to their
+    # default.
+    loaded = st.session_state.get("dataset")
+    summary = ab_data.summary_file()
+    has_test = summary is not None or (
+        loaded is not None
+        and bool(loaded.flags or loaded.steps)
+        and bool(abtest.assignment_columns(loaded.users, loaded.segments))
+    )
+    mode_default = ab_settings.DATA if not state.using_demo() and has_test else ab_settings.QUICK
+    files_id = "-".join(f.digest for f in state.files())
 seen = st.session_state.get("ab_mode_files")
 st.session_state["ab_mode_files"] = files_id
-mode = ab_settings.mode_choice(mode_default, reset=seen is not None and seen != files_id)
+mode = ab_settings.mode_choice(
+    mode_default, reset=seen is not None and seen != files_id, connected=engine is not None
+)
 verdict_area = st.container()
 stats = ab_settings.statistics()
 
@@ -76,7 +94,12 @@ if mode == ab_settings.QUICK:
     variant_column, observational, by, outcome, flags, window = "variant", False, None, None, (), 0
     example = typed.is_example
 else:
-    data = ab_data.from_summary(*summary) if summary is not None else ab_data.from_users(_no_result)
+    if engine is not None:
+        data = ab_data.from_engine(engine, _no_result)
+    elif summary is not None:
+        data = ab_data.from_summary(*summary)
+    else:
+        data = ab_data.from_users(_no_result)
     counts, source, control = data.counts, data.source, data.control
     variant_column, observational, by = data.variant_column, data.observational, data.segment
     outcome, flags, window = data.outcome, data.flags, data.window_days
@@ -120,7 +143,7 @@ ab_trust.traffic_split(a, shown_column)
 ab_trust.segments(a, scale, from_data=from_data)
 if stats.peeked:
     ab_peeking.show(a)
-ab_revenue.show(a, from_data=from_data)
+ab_revenue.show(a, from_data=from_data, connected=engine is not None)
 plan = ab_planning.show(a, stats, a.arms.height)
 ab_planning.methods()
 

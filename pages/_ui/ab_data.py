@@ -1,11 +1,12 @@
 """From data: the counts of a test from an A/B summary file, or from the users of the data
 (variant column, what counts as a conversion, window, breakdown, control), with every row
-accounted for."""
+accounted for. The users are the upload's view (:func:`from_users`) or a connected table's
+view, counted in its engine (:func:`from_engine`): the same choices and words for both."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -14,6 +15,8 @@ import streamlit as st
 from kpi import abtest
 from kpi.abtest import ABSource, Assignment, SummaryCounts, VariantCounts
 from kpi.dataset import Dataset
+from kpi.engine import view_ab
+from kpi.engine.view import EngineView
 from kpi.errors import ParcoursError
 from pages._ui import ab_settings, compute, state, widgets
 from pages._ui.ab_text import code
@@ -152,20 +155,119 @@ def from_summary(file_name: str, summary: SummaryCounts) -> FromData:
     )
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """What the choices of "From data" are made from: the upload's view or a connected
+    table's :class:`~kpi.engine.view.EngineView` (the same widgets and words for both)."""
+
+    segments: Sequence[str]
+    found: dict[str, Assignment]
+    flags: Sequence[str]
+    steps: Sequence[str]
+    has_timestamps: bool
+    files: tuple[str, ...]
+    values: Callable[[str], tuple[int, list[str]]]
+    """(number of values, the first few sorted) of a column among the view's users"""
+    count: Callable[[str, str | None, str | None, float, str | None], VariantCounts]
+    """(variant, flag, step, window days, breakdown) -> the counts and the row account"""
+    engine: str | None = None
+    """the engine that counts a connected table (``duckdb``, ``spark``…), None for an upload"""
+
+    def words(self, code: str) -> str:
+        """``code``, or its connected-table wording (``<code>.engine``)."""
+        return f"{code}.engine" if self.engine is not None else code
+
+
+def _upload_choices(ds: Dataset) -> _Choices:
+    def values(column: str) -> tuple[int, list[str]]:
+        found = [str(v) for v in ds.users[column].drop_nulls().unique().sort().to_list()]
+        return len(found), found
+
+    def count(
+        variant: str, flag: str | None, step: str | None, window_days: float, by: str | None
+    ) -> VariantCounts:
+        return _counts(state.view_key(), variant, flag, step, window_days, by, ds.has_revenue, ds)
+
+    return _Choices(
+        segments=tuple(ds.segments),
+        found={a.column: a for a in _assignments(state.view_key(), ds)},
+        flags=tuple(ds.flags),
+        steps=tuple(ds.steps),
+        has_timestamps=ds.has_timestamps,
+        files=() if state.using_demo() else tuple(f.name for f in state.files()),
+        values=values,
+        count=count,
+    )
+
+
 def from_users(stop: Callable[[], None]) -> FromData:
-    """The counts from the users of the view: the choices, the account of every row."""
+    """The counts from the users of the upload's view: the choices, the account of every row."""
     widgets.view_caption()
-    ds = state.require_view()
-    if not ds.segments:
-        st.info(t("ab_page.data.no_segments"))
+    return _from(_upload_choices(state.require_view()), stop)
+
+
+def engine_choices(view: EngineView) -> _Choices:
+    """The choices on a connected table: its segments (first touch), the assignments found
+    in the view's users, its steps; the counts made in the engine (:mod:`kpi.engine.view_ab`).
+    An engine table has no yes/no columns: a conversion is reaching a step."""
+
+    def count(
+        variant: str, flag: str | None, step: str | None, window_days: float, by: str | None
+    ) -> VariantCounts:
+        return view_ab.page_counts(
+            view, variant=variant, step=str(step), window_days=window_days, by=by
+        )
+
+    return _Choices(
+        segments=tuple(view.table.user_segments),
+        found={a.column: a for a in view_ab.assignments(view)},
+        flags=(),
+        steps=tuple(view_ab.steps(view)),
+        has_timestamps=view.has_timestamps,
+        files=(view.label,) if view.label else (),
+        values=lambda column: view_ab.column_values(view, column, limit=_SHOWN_VALUES),
+        count=count,
+        engine=view.table.backend,
+    )
+
+
+def from_engine(view: EngineView, stop: Callable[[], None]) -> FromData:
+    """The counts from the users of a connected table's view (computed in the engine)."""
+    widgets.view_caption()  # the connected table's label, never its address
+    try:
+        choices = engine_choices(view)
+    except ParcoursError as exc:
+        st.error(exc.text(current(), markdown=True), icon="✋")
         stop()
-    outcomes_possible = bool(ds.flags) or bool(ds.steps)
+        raise
+    return _from(choices, stop)
+
+
+def engine_has_test(view: EngineView) -> bool:
+    """True when the connected table's view holds a test: an assignment column and a step
+    (an engine failure here says False; "From data" then shows the error)."""
+    try:
+        return bool(view_ab.steps(view)) and bool(view_ab.assignments(view))
+    except ParcoursError:
+        return False
+
+
+#: values of an observational column named in its warning (more: only how many)
+_SHOWN_VALUES = 6
+
+
+def _from(data: _Choices, stop: Callable[[], None]) -> FromData:
+    """The choices (variant, goal, window, breakdown, control) and the counts."""
+    if not data.segments:
+        st.info(t(data.words("ab_page.data.no_segments")))
+        stop()
+    outcomes_possible = bool(data.flags) or bool(data.steps)
     if not outcomes_possible:
         st.info(t("ab_page.data.no_outcome"))
         stop()
-    found = {a.column: a for a in _assignments(state.view_key(), ds)}
+    found = data.found
     # detected assignments first; any other segment only when the user picks it
-    options = list(found) + [c for c in ds.segments if c not in found]
+    options = list(found) + [c for c in data.segments if c not in found]
     c1, c2, c3, c4 = st.columns([2, 3, 2, 2])
     variant = c1.selectbox(
         tx("ab_page.data.variant"),
@@ -177,28 +279,35 @@ def from_users(stop: Callable[[], None]) -> FromData:
         help=tx("ab_page.data.variant_help"),
     )
     if not found:
-        st.info(t("ab_page.data.no_assignment", columns=list(ds.segments[:4])))
+        st.info(t("ab_page.data.no_assignment", columns=list(data.segments[:4])))
     if variant is None:
         stop()
     observational = variant not in found
     if not observational:
         st.caption(t("ab_page.data.assignment", column=code(variant), why=found[variant].reason))
     else:
-        values = [str(v) for v in ds.users[variant].drop_nulls().unique().sort().to_list()]
+        try:
+            count, values = data.values(variant)
+        except ParcoursError as exc:
+            st.error(exc.text(current(), markdown=True), icon="✋")
+            stop()
+            raise
         st.warning(
             t(
-                "ab_page.data.observational" + (".values" if len(values) <= 6 else ""),
+                "ab_page.data.observational" + (".values" if count <= _SHOWN_VALUES else ""),
                 column=code(variant),
-                count=len(values),
-                values=values[:6],
+                count=count,
+                values=values[:_SHOWN_VALUES],
             ),
             icon="⚠️",
         )
-    outcome = ab_settings.goal(c2, ds.flags, ds.steps)
-    step = outcome[len(ab_settings.REACHED) :] if outcome not in ds.flags else None
+    outcome = ab_settings.goal(
+        c2, data.flags, data.steps, help_code=data.words("ab_page.data.goal_help")
+    )
+    step = outcome[len(ab_settings.REACHED) :] if outcome not in data.flags else None
     flag = outcome if step is None else None
     window_days = 0.0
-    if step is not None and ds.has_timestamps:
+    if step is not None and data.has_timestamps:
         window_days = c3.number_input(
             tx("ab_page.data.window"),
             min_value=0.0,
@@ -210,12 +319,10 @@ def from_users(stop: Callable[[], None]) -> FromData:
             help=tx("ab_page.data.window_help"),
         )
     by = ab_settings.breakdown(
-        c4, [s for s in ds.segments if s != variant], "ab_page.data.by_help_top"
+        c4, [s for s in data.segments if s != variant], "ab_page.data.by_help_top"
     )
     try:
-        account = _counts(
-            state.view_key(), variant, flag, step, float(window_days), by, ds.has_revenue, ds
-        )
+        account = data.count(variant, flag, step, float(window_days), by)
     except ParcoursError as exc:
         st.error(exc.text(current(), markdown=True), icon="✋")
         stop()
@@ -226,7 +333,12 @@ def from_users(stop: Callable[[], None]) -> FromData:
         st.warning(t("ab_page.data.one_value", column=code(variant), count=len(names), names=names))
         stop()
     control = _control(names)
-    caption = t("ab_page.data.account", kept=account.rows_kept, read=account.rows_read)
+    caption = t(
+        data.words("ab_page.data.account"),
+        kept=account.rows_kept,
+        read=account.rows_read,
+        engine=data.engine or "",
+    )
     left_out = _rows(dict(account.dropped))
     if left_out:
         caption += t("ab_page.left_out", rows=left_out)
@@ -236,7 +348,7 @@ def from_users(stop: Callable[[], None]) -> FromData:
     st.caption(caption)
     source = ABSource(
         kind="data",
-        files=() if state.using_demo() else tuple(f.name for f in state.files()),
+        files=data.files,
         variant_column=variant,
         assignment="chosen" if observational else "detected",
         window_days=window_days or None,
@@ -253,7 +365,7 @@ def from_users(stop: Callable[[], None]) -> FromData:
         control=control,
         segment=by,
         outcome=outcome,
-        flags=tuple(ds.flags),
+        flags=tuple(data.flags),
         window_days=float(window_days or 0.0),
         observational=observational,
     )

@@ -11,11 +11,11 @@ from pages._ui.ab_text import ci_text, figures
 from pages._ui.lang import t, tx
 
 
-def show(a: ABAnalysis, *, from_data: bool) -> None:
-    """Welch's t-test per variant, or how to get it."""
+def show(a: ABAnalysis, *, from_data: bool, connected: bool = False) -> None:
+    """Welch's t-test per variant, or how to get it (``connected``: from a connected table)."""
     if not a.revenue:
         if from_data:
-            st.caption(t("ab_page.revenue.how"))
+            st.caption(t("ab_page.revenue.how" + (".engine" if connected else "")))
         return
     st.subheader(tx("ab_page.revenue.title"))
     h = {

@@ -40,8 +40,9 @@ def _number(x: float) -> str:
     return fmt.number(x, current())
 
 
-def mode_choice(default: str, *, reset: bool) -> str:
-    """Quick check or from data (``?ab_mode=``); ``reset``: new files chose the default."""
+def mode_choice(default: str, *, reset: bool, connected: bool = False) -> str:
+    """Quick check or from data (``?ab_mode=``); ``reset``: new files chose the default;
+    ``connected``: "From data" is the connected table."""
     if reset:
         st.session_state["ab_mode"] = default
     return choice(
@@ -52,7 +53,7 @@ def mode_choice(default: str, *, reset: bool) -> str:
         key="ab_mode",
         default=default,
         format_func=lambda m: tx(f"ab_page.mode.{MODES[m]}"),
-        help=tx("ab_page.mode.help"),
+        help=tx("ab_page.mode.help" + (".engine" if connected else "")),
     )
 
 
@@ -191,7 +192,13 @@ def breakdown(box: DeltaGenerator | Any, segments: Sequence[str], help_code: str
     return None if value == NO_SEGMENT else value
 
 
-def goal(box: DeltaGenerator | Any, flags: Sequence[str], steps: Sequence[str]) -> str:
+def goal(
+    box: DeltaGenerator | Any,
+    flags: Sequence[str],
+    steps: Sequence[str],
+    *,
+    help_code: str = "ab_page.data.goal_help",
+) -> str:
     """Counts as a conversion (``?ab_outcome=``): a yes/no column or ``reached <step>``."""
     options = [*flags, *(f"{REACHED}{s}" for s in steps)]
     return choice(
@@ -204,7 +211,7 @@ def goal(box: DeltaGenerator | Any, flags: Sequence[str], steps: Sequence[str]) 
         format_func=lambda o: (
             tx("ab_page.data.reached", step=o[len(REACHED) :]) if o not in flags else o
         ),
-        help=tx("ab_page.data.goal_help"),
+        help=tx(help_code),
     )
 
 

@@ -10,7 +10,7 @@ from kpi.abtest import ABAnalysis, with_names
 from kpi.abtest.verdict import level_percent
 from kpi.definitions import formula
 from pages._ui import ab_charts, charts
-from pages._ui.ab_text import ci_text, code
+from pages._ui.ab_text import ci_text, code, figures
 from pages._ui.lang import current, t, tx
 
 _BOX = {"alert": st.error, "warn": st.warning, "too_few": st.info}
@@ -95,19 +95,14 @@ def segments(a: ABAnalysis, scale: object, *, from_data: bool) -> None:
     if a.observational:
         view = view.drop(h["sig"])
     family = tx(f"ab_page.family.{a.family.replace(' ', '_')}")
+    kinds = {h["vis_c"]: "int", h["vis_v"]: "int", h["rate_c"]: "pct100", h["rate_v"]: "pct100"}
+    kinds |= {h["diff"]: "snum2", h["p"]: "p", h["p_adj"]: "p"}
     st.dataframe(
-        view,
+        figures(view, kinds),  # numbers in the view's language (``20,41 %``)
         hide_index=True,
         width="stretch",
         column_config={
-            h["vis_c"]: st.column_config.NumberColumn(format="localized"),
-            h["vis_v"]: st.column_config.NumberColumn(format="localized"),
-            h["rate_c"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["rate_v"]: st.column_config.NumberColumn(format="%.2f %%"),
-            h["diff"]: st.column_config.NumberColumn(format="%+.2f"),
-            h["p"]: st.column_config.NumberColumn(format="%.3g"),
             h["p_adj"]: st.column_config.NumberColumn(
-                format="%.3g",
                 help=tx(
                     "ab_page.segments.corrected_help."
                     + ("variants" if a.family == "variants" else "all"),
@@ -166,14 +161,10 @@ def segments(a: ABAnalysis, scale: object, *, from_data: bool) -> None:
         },
     ).rename(headers)
     st.dataframe(
-        frame,
+        figures(frame, {headers["naive"]: "p", headers["cmh"]: "p", headers["odds"]: "num3"}),
         hide_index=True,
         width="stretch",
         column_config={
-            headers["naive"]: st.column_config.NumberColumn(format="%.3g"),
-            headers["cmh"]: st.column_config.NumberColumn(
-                format="%.3g", help=tx("ab_page.col.cmh_help")
-            ),
-            headers["odds"]: st.column_config.NumberColumn(format="%.3f"),
+            headers["cmh"]: st.column_config.NumberColumn(help=tx("ab_page.col.cmh_help")),
         },
     )

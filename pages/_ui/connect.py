@@ -39,12 +39,15 @@ __all__ = [
     "digest",
     "disconnect",
     "filters",
+    "follow_link",
     "section",
     "sidebar_box",
     "view",
 ]
 
 ENV = "PARCOURS_SOURCE"
+LINK = "table"  # the URL parameter naming the connected table in use
+ONE_TABLE = "*"  # its value for a source that is one table
 _KEY = "_connect"  # this session's connection, choices and views
 _VIEWS_KEPT = 6
 PREVIEW_ROWS = 20
@@ -117,11 +120,71 @@ def connected() -> Any:
     return _session().get("engine_table")
 
 
+def _use(src: Any, table: str | None, roles: dict[str, str]) -> None:
+    """Use ``table`` of the open source ``src`` with the roles detected, corrected by
+    ``roles``: every page reads it from the next run on."""
+    from kpi.engine.roles import map_roles
+
+    s = _session()
+    s["engine_table"] = map_roles(src.native, roles or None, label=src.label)
+    s["raw_table"] = map_roles(src.native, roles or None, label=src.label, keep_invalid=True)
+    s["in_use"] = {"table": table, "roles": dict(roles)}
+    s.pop("views", None)
+
+
 def disconnect() -> None:
-    """Stop using the connected table: the pages read the uploaded (or demo) files again."""
+    """Stop using the connected table: the pages read the uploaded (or demo) files again (and
+    the address bar no longer names the table)."""
     s = _session()
     for key in ("engine_table", "raw_table", "views", "in_use"):
         s.pop(key, None)
+    s["link_done"] = st.query_params.get(LINK)  # the link's table is not opened again
+    if LINK in st.query_params:
+        del st.query_params[LINK]
+
+
+def follow_link() -> None:
+    """The address bar names the connected table in use (``?table=events``; ``*`` for a
+    one-table source such as a Parquet folder: the table's name only, never the address), so
+    that a link copied in a meeting opens the same table, filters and page for a colleague on
+    this server: a session opened from such a link uses that table (roles as detected) once,
+    and says so when it cannot."""
+    s = _session()
+    used = s.get("in_use")
+    if connected() is not None and used is not None:
+        name = used.get("table")
+        st.query_params[LINK] = name if name is not None else ONE_TABLE
+        return
+    wanted = st.query_params.get(LINK)
+    text = configured()
+    if not wanted or s.get("link_done") == wanted:
+        return
+    s["link_done"] = wanted  # tried once per session and link
+    if not text:
+        del st.query_params[LINK]
+        return
+    try:
+        spec = _spec(text)
+        tables = _tables(spec)
+        table = None if wanted == ONE_TABLE and not tables else wanted
+        if table is not None and table not in tables:
+            from kpi.errors import InputError
+            from kpi.words import Fact
+
+            raise InputError(
+                Fact("connect.link_table_missing", table=wanted),
+                Fact("connect.link_table_hint"),
+            )
+        src = _opened(spec, table)
+        from kpi.engine.roles import detect
+
+        _use(src, table, {})
+        s["detected"], s["detected_of"] = dict(detect(src.native)), ("detected", src.label)
+        s["roles"] = {}
+        s["link_done"] = wanted
+    except (ParcoursError, Exception) as exc:
+        _error(exc)
+        del st.query_params[LINK]
 
 
 def digest() -> str | None:
@@ -136,11 +199,27 @@ def digest() -> str | None:
 #: results of an EngineView that depend on nothing but the table (kept across every view of
 #: it: the sidebar's choices, the data-quality counts); keys with the view's filters in them
 #: (``size|<filters>``, ``segment_counts|<segment>|<filters>``) are the same in every view
-_TABLE_WIDE = ("bounds", "step_stats", "event_steps", "quality", "quality_for_sources", "sources")
+_TABLE_WIDE = (
+    "bounds",
+    "step_stats",
+    "event_steps",
+    "quality",
+    "quality_for_sources",
+    "sources",
+    "ab_assignments",
+)
 _TABLE_WIDE_PREFIXES = ("segment_values|", "size|", "segment_counts|")
 #: results that depend on the filters and the cohort grain but not on the funnel settings
 _SETTINGS_FREE = ("kpis", "prev_kpis", "monthly_duration", "assignment")
-_SETTINGS_FREE_PREFIXES = ("retention|", "kpis_by|", "stages|", "value|", "cohort|")
+_SETTINGS_FREE_PREFIXES = (
+    "retention|",
+    "kpis_by|",
+    "stages|",
+    "value|",
+    "cohort|",
+    "ab_page|",  # the A/B page's counts name their own step, window and breakdown
+    "ab_values|",
+)
 
 
 def _inherit(new: Any, views: OrderedDict[tuple, Any], key: tuple) -> None:
@@ -262,14 +341,7 @@ def section() -> None:
     c1, c2 = st.columns([1, 3])
     if c1.button(tx("connect.use"), type="primary", key="connect_use"):
         try:
-            from kpi.engine.roles import map_roles
-
-            s["engine_table"] = map_roles(src.native, roles or None, label=src.label)
-            s["raw_table"] = map_roles(
-                src.native, roles or None, label=src.label, keep_invalid=True
-            )
-            s["in_use"] = {"table": table, "roles": dict(roles)}
-            s.pop("views", None)
+            _use(src, table, roles)
         except (ParcoursError, Exception) as exc:
             _error(exc)
             return

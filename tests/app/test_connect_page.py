@@ -131,3 +131,29 @@ def test_a_password_in_the_configured_source_is_never_on_the_page(
         assert "hunter2-pw" not in shown
         assert at.error  # why the source cannot be read, and what to do
         assert "hunter2-pw" not in str(dict(at.query_params))
+
+
+def test_a_shared_link_opens_the_same_table(source: Path) -> None:
+    """The address bar names the table in use (never the address); a new session opened from
+    that link uses it, with the link's filters."""
+    at = data_page("en")
+    at.button(key="connect_use").click().run()
+    assert at.query_params.get("table") in ("events", ["events"])
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    fresh.query_params.update({"lang": "en", "table": "events", "device": "mobile"})
+    fresh.run()
+    assert not errors_and_exceptions(fresh)
+    assert any("Connected table" in str(m.value) for m in fresh.markdown)
+    assert fresh.session_state["filters"].segments == {"device": ["mobile"]}
+    fresh.button(key="connect_back").click().run()
+    assert "table" not in fresh.query_params
+    assert not any("Connected table" in str(m.value) for m in fresh.markdown)
+
+
+def test_a_link_to_a_table_the_source_lacks_says_so(source: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update({"lang": "fr", "table": "orders"})
+    at.run()
+    assert not errors_and_exceptions(at)
+    assert any("orders" in e.value for e in at.error)
+    assert "table" not in at.query_params

@@ -23,6 +23,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vérification rapide\u00a0: quatre nombres, sans fichier. À partir des "
         "données\u00a0: les données importées (ou de démonstration).",
     ),
+    "ab_page.mode.help.engine": (
+        "Quick check: four numbers, no file needed. From data: the connected table, counted "
+        "where it lives.",
+        "Vérification rapide\u00a0: quatre nombres, sans fichier. À partir des "
+        "données\u00a0: la table connectée, comptée là où elle se trouve.",
+    ),
     # settings
     "ab_page.settings.title": (
         "Settings: confidence, corrections, planned split, smallest effect",
@@ -188,6 +194,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(par exemple `variant`, `groupe`, `version`). Importez une table d'utilisateurs qui "
         "en a une, ou utilisez la **Vérification rapide**.",
     ),
+    "ab_page.data.no_segments.engine": (
+        "The connected table has no column saying which variant each user saw (e.g. "
+        "`variant`, `group`, `version`). Give that column the role *A/B variant (segment)* "
+        "on the **Data** page, or use the **Quick check**.",
+        "La table connectée n'a aucune colonne indiquant la variante vue par chaque "
+        "utilisateur (par exemple `variant`, `groupe`, `version`). Donnez à cette colonne le "
+        "rôle *Variante A/B (segment)* sur la page **Données**, ou utilisez la "
+        "**Vérification rapide**.",
+    ),
     "ab_page.data.no_outcome": (
         "Nothing in the data says who converted: upload a yes/no column (e.g. `converted`, "
         "`retention_7`) or an event log with funnel steps, or use the **Quick check**.",
@@ -244,6 +259,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "l'utilisateur a franchi dans l'ordre les étapes de l'entonnoir jusqu'à X (dans la "
         "fenêtre, depuis la première étape).",
     ),
+    "ab_page.data.goal_help.engine": (
+        "'Reached X': the user did the table's steps up to X in order (within the window, from "
+        "the first step), counted in the engine. A yes/no column of a users table is read from "
+        "uploaded files only.",
+        "«\u00a0A atteint X\u00a0»\u00a0: l'utilisateur a franchi dans l'ordre les étapes de "
+        "la table jusqu'à X (dans la fenêtre, depuis la première étape), compté dans le "
+        "moteur. Une colonne oui/non d'une table d'utilisateurs n'est lue que dans les "
+        "fichiers importés.",
+    ),
     "ab_page.data.reached": ("reached {step}", "a atteint {step}"),
     "ab_page.data.window": ("Window (days, 0 = none)", "Fenêtre (jours, 0 = aucune)"),
     "ab_page.data.window_help": (
@@ -278,6 +302,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ab_page.data.account": (
         "{kept:int} of {read:int} users counted",
         "{kept:int} utilisateurs comptés sur {read:int}",
+    ),
+    "ab_page.data.account.engine": (
+        "{kept:int} of {read:int} users counted, in the engine ({engine}): only the counts per "
+        "group came back",
+        "{kept:int} utilisateurs comptés sur {read:int}, dans le moteur ({engine})\u00a0: "
+        "seuls les comptes par groupe sont revenus",
     ),
     "ab_page.left_out": (" · left out: {rows:list}", " · écartées\u00a0: {rows:list}"),
     "ab_page.filled_in": (" · {rows:list}", " · {rows:list}"),
@@ -571,6 +601,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "compare it with Welch's t-test.",
         "Revenu par visiteur\u00a0: importez des événements ou des commandes avec une colonne "
         "de montant (revenu) pour le comparer avec le test t de Welch.",
+    ),
+    "ab_page.revenue.how.engine": (
+        "Revenue per visitor: the connected table has no amount column. Give one the role "
+        "*Revenue / amount* on the **Data** page to compare it with Welch's t-test (from the "
+        "sums and sums of squares per group, counted in the engine).",
+        "Revenu par visiteur\u00a0: la table connectée n'a pas de colonne de montant. Donnez "
+        "à l'une d'elles le rôle *Chiffre d'affaires / montant* sur la page **Données** pour "
+        "le comparer avec le test t de Welch (à partir des sommes et sommes des carrés par "
+        "groupe, comptées dans le moteur).",
     ),
     # planning
     "ab_page.plan.title": (

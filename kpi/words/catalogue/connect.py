@@ -51,6 +51,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ":material/database: **Table connectée** : {table} ({backend}). Toutes les pages "
         "la lisent.",
     ),
+    "connect.link_table_missing": (
+        "The link names the table **{table}**, which this server's connected source does not have.",
+        "Le lien désigne la table **{table}**, que la source connectée de ce serveur n'a pas.",
+    ),
+    "connect.link_table_hint": (
+        "Choose a table on the **Data** page (the link's filters apply to the files meanwhile).",
+        "Choisissez une table sur la page **Données** (les filtres du lien s'appliquent aux "
+        "fichiers en attendant).",
+    ),
     "connect.back_to_files": ("Back to the files", "Revenir aux fichiers"),
     "connect.files_kept": (
         "Your uploaded files are kept: **Back to the files** (sidebar) shows them again; "
