@@ -72,6 +72,11 @@ def _counts(
     _ds: Dataset,
 ) -> VariantCounts:
     window = dt.timedelta(days=window_days) if window_days and window_days > 0 else None
+    view = compute.current_view()
+    if view is not None and view.view is _ds:  # from the period's funnel progress, kept
+        return view.ab_counts(
+            variant=variant, flag=flag, step=step, window=window, by=by, revenue=revenue
+        )
     return abtest.ab_counts(
         _ds.users,
         _ds.events,
