@@ -8,9 +8,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import pipeline
 from kpi.export.cells import COUNT, RATE, SIGNED_RATE, Col, SheetWriter, unit_format
-from kpi.export.context import Context, currency_of, is_engine, not_offered
+from kpi.export.context import Context, currency_of, is_engine
 from kpi.export.kpi_table import apply_signed, kpi_rows
-from kpi.export.text import kpi_label, say, view_text, words
+from kpi.export.text import kpi_label, say, view_text
 
 __all__ = ["write"]
 
@@ -50,17 +50,15 @@ def write(ws: Worksheet, ctx: Context) -> None:
     apply_signed(ws, first, 5, formats["signed"])
     ws.freeze_panes = ws.cell(top + 1, 3)
     w.note(say("export.stages.durations_note", lang))
-    if is_engine(ctx):
-        if ctx.options.kpi_segment is not None:
-            w.note(words(not_offered("kpis_by_segment"), lang))
-        w.finish()
-        return
-    if pipeline.is_contacts(ctx.view):
+    engine = is_engine(ctx)
+    if not engine and pipeline.is_contacts(ctx.view):
         crm = pipeline.pipeline_summary(ctx.view)
         if crm is not None:
             _pipeline_rows(w, crm, ctx)
     segment = ctx.options.kpi_segment
-    if segment is not None and segment in ctx.view.users.columns:
+    # an engine table's KPIs per segment are summed in the engine (kpi.engine.view_stages)
+    columns = ctx.results.segments if engine else ctx.view.users.columns
+    if segment is not None and segment in columns:
         _by_segment(w, ctx, segment)
     w.finish()
 

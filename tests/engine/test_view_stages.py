@@ -118,3 +118,31 @@ def test_no_dates_no_periods() -> None:
     from kpi.engine.frame import from_native
 
     assert kpis_over_time(EngineView(from_native(frame.lazy()), Filters())) == []
+
+
+def test_the_workbook_holds_the_kpis_per_segment_of_a_connected_table(shop) -> None:
+    """The Stage KPIs sheet's per-segment table of a connected table is the upload's."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from kpi.export.workbook import ReportOptions, write_workbook
+
+    ds, events = shop
+    opts = ReportOptions(kpi_segment="device")
+
+    def segment_table(book: bytes) -> list[tuple]:
+        wb = load_workbook(io.BytesIO(book))
+        for ws in wb.worksheets:
+            if "tblKpisBySegment" in ws.tables:
+                ref = ws.tables["tblKpisBySegment"].ref
+                return [tuple(c.value for c in row) for row in ws[ref]]
+        raise AssertionError("no per-segment table")
+
+    want = segment_table(write_workbook(View(ds, Filters()), opts, ["stages"]))
+    _, table = next(engine_tables(events))
+    got = segment_table(write_workbook(EngineView(table, Filters()), opts, ["stages"]))
+    assert got[0] == want[0] and [r[0] for r in got] == [r[0] for r in want]
+    for g, w in zip(got[1:], want[1:], strict=True):
+        for a, b in zip(g[1:], w[1:], strict=True):
+            assert a == b or a == pytest.approx(b, rel=1e-9), (g, w)

@@ -33,10 +33,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "commandes, de dépenses et d'enquête, qui restent dans le moteur. Importez ces "
         "exports en fichiers pour les obtenir.",
     ),
-    "engine_view.not_offered.kpis_by_segment": (
-        "Not offered for a connected table: the stage KPIs per segment value need each "
-        "user's rows, which stay in the engine.",
-        "Non disponible pour une table connectée\u00a0: les KPI par étape pour chaque valeur "
-        "de segment demandent les lignes de chaque utilisateur, qui restent dans le moteur.",
-    ),
 }

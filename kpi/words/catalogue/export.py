@@ -98,12 +98,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "export.sheet_contents_engine.stages": (
         "every journey KPI with value, previous value, change, formula, what is missing (ad "
-        "spend KPIs: not in an event table); the per-segment table is on the Stage KPIs page, "
-        "not in this sheet for a connected table",
+        "spend KPIs: not in an event table), and the KPIs per value of the segment chosen on "
+        "the Stage KPIs page, summed in the engine",
         "chaque KPI du parcours avec sa valeur, celle de la période précédente, l'évolution, "
-        "la formule et ce qui manque (KPI de dépenses publicitaires\u00a0: absents d'une table "
-        "d'événements)\u00a0; le tableau par segment est sur la page KPI par étape, pas dans "
-        "cet onglet pour une table connectée",
+        "la formule et ce qui manque (KPI de dépenses publicitaires : absents d'une table "
+        "d'événements), et les KPI par valeur du segment choisi sur la page KPI par étape, "
+        "sommés dans le moteur",
     ),
     "export.sheet_contents_engine.value": (
         "not offered for a connected table: the sheet says why (orders per customer, CLV, CAC "
