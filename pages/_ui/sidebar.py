@@ -84,6 +84,8 @@ def data_source(box: DeltaGenerator) -> None:
         connect.sidebar_box(box)
     pending = state.pending_uploads()
     label = t("frame.source.demo") if not pending else t("frame.source.uploaded", n=len(pending))
+    if in_use:  # the files wait: the connected table is what every page reads
+        label = t("frame.source.files_instead")
     with box.expander(label, expanded=not pending and not in_use, icon=":material/upload_file:"):
         uploaded = st.file_uploader(
             t("frame.upload.label"),

@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # the data source
     "frame.source.demo": ("Data: demo data set", "Données\u00a0: jeu de démonstration"),
+    "frame.source.files_instead": (
+        "Upload files instead (not in use)",
+        "Importer des fichiers à la place (non utilisés)",
+    ),
     "frame.source.uploaded": (
         "Data: {n:int} {n:plural:file|files} uploaded",
         "Données\u00a0: {n:int} {n:plural:fichier importé|fichiers importés}",
