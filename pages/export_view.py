@@ -7,6 +7,7 @@ pages). The thresholds chosen here also drive the red flags shown on the other p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +22,11 @@ from pages._ui import compute, download, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
+
+
+def _sheet_name(code: str, lang: str) -> str:
+    """A sheet's name in ``lang`` (plain text)."""
+    return render(f"export.sheet.{code}", lang)
 
 
 def _codes(values: list[str]) -> list[str]:
@@ -48,7 +54,9 @@ def _sheets(connected: bool) -> list[str]:
         tx("export.page.sheets_label"),
         list(SECTIONS),
         default=list(SECTIONS),
-        format_func=lambda code: tx(f"export.sheet.{code}"),
+        # the language fixed now: Streamlit may call it outside the script run (the URL's
+        # binding), where the view's language is unknown and English names would not match
+        format_func=functools.partial(_sheet_name, lang=current()),
         key="ex_sheets",
         bind="query-params",
         help=tx("export.page.sheets_help"),

@@ -123,3 +123,14 @@ def test_pages_and_workbook_share_one_computation(app, monkeypatch):
     users = next(k for k in view.kpis() if k.code == "users").value
     ws = openpyxl.load_workbook(io.BytesIO(data))["Summary"]
     assert {c.value: ws.cell(c.row, 2).value for c in ws["A"]}["Users in view"] == users
+
+
+def test_french_sheets_stay_picked_when_a_threshold_changes(app):
+    """In French, another widget's change keeps every sheet picked (the sheet names were
+    rendered in English outside the script run, so none matched and the download vanished)."""
+    app.query_params["lang"] = "fr"
+    _open_export(app)
+    app.number_input(key="ex_min_conversion").increment().run()
+    assert errors_and_exceptions(app) == []
+    assert app.multiselect(key="ex_sheets").value == list(SECTIONS)
+    assert [b.label for b in app.main.download_button] == ["Synthèse Excel"]
