@@ -42,9 +42,6 @@ from kpi.words import Fact
 
 __all__ = ["EngineSource", "EngineView", "engine_error"]
 
-#: the A/B arms' names looked at when detecting the assignment column
-_ARMS_LOOKED_AT = 12
-
 
 @dataclass(frozen=True)
 class EngineSource:
@@ -522,28 +519,12 @@ class EngineView:
 
     # ------------------------------------------------------------------ A/B test
     def assignment(self) -> str | None:
-        """The segment that is the A/B assignment (:func:`kpi.abtest.assignment_columns` on
-        a few distinct values of each segment), None when none is."""
-        from kpi.abtest import assignment_columns
+        """The segment that is the A/B assignment, best first
+        (:func:`kpi.engine.view_ab.assignments`), None when none is."""
+        from kpi.engine import view_ab
 
         def compute() -> str | None:
-            if not self.segments:
-                return None
-            columns: dict[str, list[str]] = {}
-            for s in self.segments:
-                got = collect(
-                    self.table.events.filter(~nw.col(s).is_null())
-                    .select(s)
-                    .unique()
-                    .head(_ARMS_LOOKED_AT)
-                )
-                columns[s] = sorted(str(v) for v in got[s].to_list())
-            n = max((len(v) for v in columns.values()), default=0)
-            frame = pl.DataFrame(
-                {c: v + [None] * (n - len(v)) for c, v in columns.items()},
-                schema={c: pl.String for c in columns},
-            )
-            found = assignment_columns(frame, list(self.segments))
+            found = view_ab.assignments(self)
             return found[0].column if found else None
 
         return self._quiet("assignment", compute)

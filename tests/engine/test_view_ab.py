@@ -264,6 +264,8 @@ def test_a_column_with_too_many_arms_is_no_assignment() -> None:
         for name, table in engine_tables(log):
             got = view_ab.assignments(EngineView(table))
             assert [a.column for a in got] == expected, (name, arms)
+            # the workbook's headless A/B reads the same detection
+            assert EngineView(table).assignment() == (expected[0] if expected else None)
 
 
 def test_results_are_kept_and_errors_explained(shop) -> None:
