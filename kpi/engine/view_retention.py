@@ -288,35 +288,47 @@ def page_summary(
 
 
 def _jan_first(year: nw.Expr) -> nw.Expr:
-    """Days since 1970-01-01 of 1 January of ``year`` (H. Hinnant's days_from_civil for
-    month 1, day 1: plain integer arithmetic every engine runs alike)."""
-    y = year - 1
-    era = y // 400
-    yoe = y - era * 400
-    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + 306 - 719468
+    """Days since 1970-01-01 of 1 January of ``year`` (a year after 1600): 365 a year plus the
+    leap days before it, plain integer arithmetic every engine runs alike. ``year`` appears
+    four times: keep it a small expression (each use copies it into the engine's query)."""
+    return (year - 1970) * 365 + (year - 1969) // 4 - (year - 1901) // 100 + (year - 1601) // 400
+
+
+def _iso_weeks(year: nw.Expr) -> nw.Expr:
+    """52 or 53: the ISO weeks of ``year`` (53 when 1 January is a Thursday, or a Wednesday
+    in a leap year: ``p(y) == 4 or p(y - 1) == 3``)."""
+
+    def p(y: nw.Expr) -> nw.Expr:
+        return (y + y // 4 - y // 100 + y // 400) % 7
+
+    return nw.when((p(year) == 4) | (p(year - 1) == 3)).then(53).otherwise(52)
+
+
+def _two_digits(n: nw.Expr) -> nw.Expr:
+    """``n`` (0–99) as two digits: one use of ``n`` (a padding test would copy it twice)."""
+    return (n + 100).cast(nw.String).str.slice(1, 2)
 
 
 def cohort_label(ts: nw.Expr, grain: Literal["week", "month"] = "month") -> nw.Expr:
     """:func:`kpi.segments.cohort_of` as a narwhals expression: ``2025-03`` (month) or
-    ``2025-W11`` (the ISO week: the week's Thursday gives its year; weeks from Monday), from
-    integer arithmetic on the date's parts, so that DuckDB, Spark and polars label a user's
-    derived cohort alike at either grain of the sidebar."""
+    ``2025-W11`` (the ISO week: weeks from Monday, week 1 holding the year's first Thursday),
+    so that DuckDB, Spark and polars label a user's derived cohort alike at either grain of
+    the sidebar.
+
+    Each use of a sub-expression copies it into the engine's query, so the week is built from
+    small parts (the day of the year from the date's days since 1970 minus 1 January's, the
+    ISO weekday) and each is used as few times as possible: a formulation that nested the
+    whole date arithmetic into itself made a 12 MB query on DuckDB."""
     from kpi.engine.cohorts import _days
 
     year = ts.dt.year().cast(nw.Int64)
     if grain == "month":
         month = ts.dt.month().cast(nw.Int64)
-        pad = nw.when(month < 10).then(nw.lit("0")).otherwise(nw.lit(""))
-        return nw.concat_str([year.cast(nw.String), nw.lit("-"), pad, month.cast(nw.String)])
-    days = _days(ts)
-    thursday = days - (days + 3) % 7 + 3  # 1970-01-01 was a Thursday
-    iso_year = (
-        nw.when(thursday >= _jan_first(year + 1))
-        .then(year + 1)
-        .when(thursday < _jan_first(year))
-        .then(year - 1)
-        .otherwise(year)
-    )
-    week = (thursday - _jan_first(iso_year)) // 7 + 1
-    pad = nw.when(week < 10).then(nw.lit("0")).otherwise(nw.lit(""))
-    return nw.concat_str([iso_year.cast(nw.String), nw.lit("-W"), pad, week.cast(nw.String)])
+        return nw.concat_str([year.cast(nw.String), nw.lit("-"), _two_digits(month)])
+    ordinal = _days(ts) - _jan_first(year) + 1  # 1 January is day 1
+    weekday = ts.dt.weekday().cast(nw.Int64)  # Monday 1 … Sunday 7
+    w = (ordinal - weekday + 10) // 7  # 0: the last week of the year before; 53: maybe week 1
+    before, after = w < 1, w > _iso_weeks(year)
+    iso_year = nw.when(before).then(year - 1).when(after).then(year + 1).otherwise(year)
+    week = nw.when(before).then(_iso_weeks(year - 1)).when(after).then(1).otherwise(w)
+    return nw.concat_str([iso_year.cast(nw.String), nw.lit("-W"), _two_digits(week)])
