@@ -67,3 +67,39 @@ def test_connect_page_in_both_languages(connected_server: str, browser, tmp_path
                     page.screenshot(path=str(Path(SHOTS) / f"connect_{lang}_{i}.png"))
     finally:
         context.close()
+
+
+PAGES = ("home", "funnel", "stages", "retention", "value", "advocacy", "ab-test", "export")
+NOT_READ = {
+    "en": "This page does not read a connected table",
+    "fr": "Cette page ne lit pas une table connectée",
+}
+
+
+def test_every_page_reads_the_connected_table(
+    connected_server: str, browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Once the table is in use, every page draws from it (with the sidebar's filters and the
+    table in the address bar), in both languages, on a 1280×720 projector too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        page.goto(f"{connected_server}/data?lang=en")
+        wait_for_app(page)
+        main = page.get_by_test_id("stMain")
+        main.get_by_role("button", name="Use this table").click()
+        wait_for_app(page)
+        assert "table=events" in page.url
+        for lang in ("en", "fr"):
+            for name in PAGES:
+                page.goto(f"{connected_server}/{name}?lang={lang}&table=events&device=mobile")
+                wait_for_app(page)
+                text = page.get_by_test_id("stMain").inner_text()
+                assert "Traceback" not in text and "duckdb:///" not in text, (name, text[:1500])
+                assert NOT_READ[lang] not in text, (name, lang)
+                assert "duckdb:///" not in page.url
+                if SHOTS:
+                    page.screenshot(path=str(Path(SHOTS) / f"connected_{name}_{lang}.png"))
+    finally:
+        context.close()
