@@ -216,6 +216,7 @@ _SETTINGS_FREE_PREFIXES = (
     "kpis_by|",
     "stages|",
     "value|",
+    "advocacy|",
     "cohort|",
     "ab_page|",  # the A/B page's counts name their own step, window and breakdown
     "ab_values|",
