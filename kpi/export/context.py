@@ -6,8 +6,8 @@ give the same names the sheets read (``filters``, ``previous_filters``, ``previo
 ``steps``, ``segment``, ``window``, ``kpis()``, ``previous_kpis()``, ``funnel()``,
 ``retention()``, ``red_flags()``, ``memo()``); what only a View holds (the filtered Dataset,
 ``ctx.view``) is read through the accessors below, which give the engine's counts for an
-EngineView. A sheet that needs raw rows the engine does not bring back says so
-(:func:`not_offered`).
+EngineView. A sheet that needs rows an engine table does not hold (ad spend, survey
+answers) says so.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kpi.view import View
-from kpi.words import Fact, Lang
+from kpi.words import Lang
 
 if TYPE_CHECKING:
     from kpi.engine.view import EngineView
@@ -30,7 +30,6 @@ __all__ = [
     "data_notes",
     "has_events",
     "is_engine",
-    "not_offered",
     "source_rows",
     "view_size",
     "view_timed",
@@ -105,12 +104,6 @@ def data_notes(ctx: Context) -> tuple[Any, ...]:
     if is_engine(ctx):
         return ctx.results.notes()  # type: ignore[union-attr]
     return tuple(ctx.full.notes)
-
-
-def not_offered(what: str) -> Fact:
-    """What a connected engine table does not offer in the workbook (``engine_view.not_offered.*``):
-    the rows it needs stay in the engine."""
-    return Fact(f"engine_view.not_offered.{what}")
 
 
 def currency_of(ctx: Context) -> str | None:

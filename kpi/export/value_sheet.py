@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi import pipeline, reasons, value
 from kpi.errors import ParcoursError
 from kpi.export.cells import COUNT, NUMBER, RATE, Col, SheetWriter, money_format, unit_format
-from kpi.export.context import Context, currency_of, is_engine, not_offered
+from kpi.export.context import Context, currency_of, is_engine
 from kpi.export.text import kpi_label, say, sentence, view_text, words
 
 __all__ = ["NPS_POINTS", "write"]
@@ -27,8 +27,10 @@ def write(ws: Worksheet, ctx: Context) -> None:
     money = money_format(currency_of(ctx), lang)
     w.title(say("export.sheet.value", lang))
     w.note(say("export.value.note", lang, view=view_text(ctx.filters, lang)))
-    if is_engine(ctx):  # orders per customer, spend and survey rows stay in the engine
-        w.note(words(not_offered("value"), lang))
+    if is_engine(ctx):  # the engine's sums per customer; spend and survey rows are not there
+        _engine(w, ctx, money)
+        w.fixed[1] = 46
+        w.fixed[2] = 16
         w.finish()
         return
     if pipeline.is_contacts(ctx.view):
@@ -51,7 +53,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
         w.note(err or say("export.value.no_orders", lang))
     else:
         _orders(w, ctx, s, money)
-        _clv(w, ctx, s, money)
+        _clv(w, ctx, s, money, ctx.results.value_inputs())
         _acquisition(w, ctx, s, money)
     _advocacy(w, ctx)
     w.fixed[1] = 46
@@ -81,7 +83,41 @@ def _orders(w: SheetWriter, ctx: Context, s: value.ValueSummary, money: str) -> 
     w.skip()
 
 
-def _clv(w: SheetWriter, ctx: Context, s: value.ValueSummary, money: str) -> None:
+def _engine(w: SheetWriter, ctx: Context, money: str) -> None:
+    """A connected table: the Value page's figures from the engine's sums per customer
+    (:mod:`kpi.engine.view_value`) and its referral counts (:mod:`kpi.engine.view_advocacy`),
+    as the pages show them; ad spend and survey answers are not in an event table (said)."""
+    from kpi.engine import view_advocacy, view_value
+
+    lang, engine = ctx.lang, ctx.results
+    purchase = engine.purchase()  # type: ignore[union-attr]
+    try:
+        s = view_value.value_summary(engine, purchase_step=purchase)  # type: ignore[arg-type]
+    except ParcoursError as exc:
+        w.section(say("export.value.orders", lang))
+        w.note(exc.text(lang))
+        s = None
+    if s is not None:
+        _orders(w, ctx, s, money)
+        _clv(w, ctx, s, money, s.inputs)  # the engine's own estimate: no factor given
+        _acquisition(w, ctx, s, money)
+    got = view_advocacy.advocacy_counts(engine, purchase_step=purchase)  # type: ignore[arg-type]
+    w.section(say("export.nps.title", lang))
+    w.note(_join_words(got.notes, lang))
+    if got.referral is not None:
+        _referral(w, got.referral, lang)
+
+
+def _join_words(facts: tuple[Any, ...], lang: str) -> str:
+    """The facts as one cell's text (the page's bold marks dropped: a cell is plain text)."""
+    return " ".join(words(f, lang) for f in facts).replace("**", "")
+
+
+def _clv(
+    w: SheetWriter, ctx: Context, s: value.ValueSummary, money: str, est: value.ClvInputs
+) -> None:
+    """The CLV section; ``est`` is the data's own estimate of the factors (the page's
+    defaults), whose source and explanation the sheet says."""
     lang = ctx.lang
     w.section(say("export.value.clv_title", lang))
     inputs, clv = s.inputs, s.clv
@@ -97,7 +133,6 @@ def _clv(w: SheetWriter, ctx: Context, s: value.ValueSummary, money: str) -> Non
     w.pair(say("export.value.factor_aov", lang), clv.aov, money)
     w.pair(say("export.value.factor_frequency", lang), clv.purchases_per_year, NUMBER)
     w.pair(say("export.value.factor_years", lang), clv.years, "0.00")
-    est = ctx.results.value_inputs()  # the data's own estimate (the page's default factors)
     w.pair(say("export.value.years_source", lang), _years_source(est.years_source, lang))
     w.pair(say("export.value.how", lang), sentence(est.explanation, lang), wrap_chars=90)
     w.skip()
@@ -225,11 +260,15 @@ def _advocacy(w: SheetWriter, ctx: Context) -> None:
         w.pair(kpi_label("ces", lang), a.ces.ces, "0.00")
         w.pair(say("export.value.in_words", lang), sentence(a.ces.explanation, lang), wrap_chars=90)
     if a.referral is not None:
-        r = a.referral
-        w.skip()
-        w.section(say("export.referral.title", lang))
-        w.pair(kpi_label("referral_rate", lang), r.rate, RATE)
-        w.pair(say("export.referral.referred", lang), r.referred, COUNT)
-        w.pair(say("export.referral.all", lang), r.customers, COUNT)
-        w.pair(say("export.value.in_words", lang), sentence(r.explanation, lang), wrap_chars=90)
-        w.pair(say("export.referral.rule", lang), sentence(r.rule, lang), wrap_chars=90)
+        _referral(w, a.referral, lang)
+
+
+def _referral(w: SheetWriter, r: Any, lang: str) -> None:
+    """The referral section (an upload's users or a connected table's counts)."""
+    w.skip()
+    w.section(say("export.referral.title", lang))
+    w.pair(kpi_label("referral_rate", lang), r.rate, RATE)
+    w.pair(say("export.referral.referred", lang), r.referred, COUNT)
+    w.pair(say("export.referral.all", lang), r.customers, COUNT)
+    w.pair(say("export.value.in_words", lang), sentence(r.explanation, lang), wrap_chars=90)
+    w.pair(say("export.referral.rule", lang), sentence(r.rule, lang), wrap_chars=90)

@@ -95,4 +95,7 @@ def test_the_workbook_is_the_views(monkeypatch, tmp_path, log, buttons) -> None:
     assert any(v.startswith("Thresholds: conversion below 40.0%") for v in flags)
     assert any("below the 40.0% minimum" in v for v in flags)  # the red flag it raises
     value = " ".join(str(v) for row in book["Value"].iter_rows(values_only=True) for v in row if v)
-    assert render("engine_view.not_offered.value", "en") in value
+    assert (
+        render("advocacy.connected.no_survey", "en").replace("**", "") in value
+    )  # no survey in an event table
+    assert "Average order value" in value

@@ -179,13 +179,24 @@ def test_a_hostile_segment_value_filters_on_itself(tmp_path: Path) -> None:
     assert engine_view(db, Filters(segments={"device": ["x"]}), FunnelSettings()).size() == (0, 0)
 
 
-def test_what_an_engine_does_not_offer_is_said(db: Path) -> None:
-    view = engine_view(db, Filters(), FunnelSettings())
-    for lang in ("en", "fr"):
-        wb = write_workbook(view, ReportOptions(lang=lang, kpi_segment="device"))
-        value = cells(wb, "Valeur" if lang == "fr" else "Value")
-        text = " ".join(str(v) for row in value for v in row if v)
-        assert render("engine_view.not_offered.value", lang) in text
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_value_sheet_equals_the_uploads(log: pl.DataFrame, db: Path, lang: str) -> None:
+    """Orders, CLV and acquisition, cell for cell as the upload's (summed in the engine); the
+    survey part says that an event table holds no answers, in the workbook's language."""
+    filters, settings = Filters(segments={"device": ["mobile", "tablet"]}), FunnelSettings()
+    options = ReportOptions(
+        funnel=settings, generated_at=GENERATED, lang=lang, kpi_segment="device"
+    )
+    sheet = "Valeur" if lang == "fr" else "Value"
+    up = cells(upload_workbook(log, filters, options), sheet)
+    view = engine_view(db, filters, settings)
+    eng = cells(write_workbook(view, options), sheet)
+    nps = render("export.nps.title", lang)
+    cut = next(i for i, r in enumerate(eng) if r and r[0] == nps)
+    assert len(up) <= cut and eng[: len(up)] == up  # the upload has no survey section
+    assert any(isinstance(v, float) and v > 0 for r in eng[:cut] for v in r)  # figures, not words
+    text = " ".join(str(v) for r in eng[cut:] for v in r if v)
+    assert render("advocacy.connected.no_survey", lang).replace("**", "") in text
     assert view.kpis_by("device") is not None  # grouped in the engine (kpi.engine.view_stages)
 
 

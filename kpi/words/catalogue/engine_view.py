@@ -24,13 +24,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no user id ({n:int} rows)",
         "sans identifiant d'utilisateur ({n:int}\u00a0lignes)",
     ),
-    "engine_view.not_offered.value": (
-        "Not offered for a connected table: the Value and Advocacy figures (orders per "
-        "customer, CLV, CAC, NPS) need the order, spend and survey rows, which stay in the "
-        "engine. Upload these exports as files to get them.",
-        "Non disponible pour une table connectée\u00a0: les chiffres Valeur et "
-        "Recommandation (commandes par client, CLV, CAC, NPS) demandent les lignes de "
-        "commandes, de dépenses et d'enquête, qui restent dans le moteur. Importez ces "
-        "exports en fichiers pour les obtenir.",
-    ),
 }

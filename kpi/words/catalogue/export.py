@@ -106,11 +106,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sommés dans le moteur",
     ),
     "export.sheet_contents_engine.value": (
-        "not offered for a connected table: the sheet says why (orders per customer, CLV, CAC "
-        "and NPS need the order, spend and survey rows, which stay in the engine)",
-        "non disponible pour une table connectée\u00a0: l'onglet dit pourquoi (commandes par "
-        "client, CLV, CAC et NPS demandent les lignes de commandes, de dépenses et d'enquête, "
-        "qui restent dans le moteur)",
+        "AOV, revenue per customer, the top customers' share, repeat purchases, CLV with its "
+        "factors, and the referral rate, summed in the engine; CAC, ROAS and NPS need ad spend "
+        "and survey answers, which an event table does not hold (the sheet says so)",
+        "panier moyen, revenu par client, part des meilleurs clients, réachat, CLV et ses "
+        "facteurs, et taux de recommandation, sommés dans le moteur ; CAC, ROAS et NPS "
+        "demandent les dépenses publicitaires et les réponses d'enquête, absentes d'une table "
+        "d'événements (l'onglet le dit)",
     ),
     "export.sheet_contents_engine.quality": (
         "users, events and period of the whole table, exact duplicates, rows kept and dropped "
