@@ -7,7 +7,9 @@ costs for a click on this machine, with no data and no computation, so that the 
 - ``bare``: a sidebar multiselect and one line of text;
 - ``page``: the same filter and a page of the app's size made of constant content (a title,
   a caption, 4 metrics, 3 Altair charts of 200 points, 2 tables of 20 rows, 30 lines of
-  Markdown, an expander, a download button): what the Funnel page draws, minus its numbers.
+  Markdown, an expander, a download button): what the Funnel page draws, minus its numbers;
+- the page without its charts, and each part of the page alone (with the same filter): where
+  its time goes.
 
 Each app is started with ``python -m streamlit run`` (same server options as bench_app.py) in a
 temporary folder; a multiselect click (add a value, then remove it, alternating) is timed
@@ -46,9 +48,7 @@ st.write("Devices:", ", ".join(picked) or "all")
 """
 )
 
-PAGE = (
-    FILTER
-    + """
+HEAD = """
 import altair as alt
 import polars as pl
 
@@ -57,22 +57,42 @@ st.title("Funnel")
 st.caption(f"Demo data · {n} device(s)")
 for col, label in zip(st.columns(4), ["Users", "Conversion", "Cart", "Purchase"]):
     col.metric(label, f"{1234 + n}", delta="+1.2 %", border=True)
+"""
+
+CHARTS = """
 frame = pl.DataFrame({"x": list(range(200)), "y": [(i * 37 + n) % 101 for i in range(200)]})
 for i in range(3):
     st.altair_chart(
         alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q").properties(height=220),
         width="stretch",
     )
+"""
+
+TABLES = """
 table = pl.DataFrame({f"c{j}": [f"{i * j + n}" for i in range(20)] for j in range(6)})
 st.dataframe(table, hide_index=True)
 st.table(table.head(8))
+"""
+
+TEXT = """
 for i in range(30):
     st.markdown(f"**Line {i}**: step {i} keeps {50 + (i + n) % 40} % of the step before.")
 with st.expander("How it is computed"):
     st.markdown("Each user's best attempt within the window.")
 st.download_button("Excel summary", data=b"x", file_name="x.xlsx", on_click="ignore")
 """
-)
+
+PAGE = FILTER + HEAD + CHARTS + TABLES + TEXT
+#: the page in parts (each with the filter), to say where its time goes
+APPS = {
+    "bare": BARE,
+    "page": PAGE,
+    "page without charts": FILTER + HEAD + TABLES + TEXT,
+    "title, caption and 4 metrics": FILTER + HEAD,
+    "3 charts": FILTER + HEAD.split("n = len")[0] + "n = len(picked)\n" + CHARTS,
+    "2 tables": FILTER + HEAD.split("n = len")[0] + "n = len(picked)\n" + TABLES,
+    "30 lines of text, an expander, a button": FILTER + "n = len(picked)\n" + TEXT,
+}
 
 
 def measure(app: str, name: str, port: int, reps: int, quiet: float) -> dict[str, float]:
@@ -117,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"load before: {ba.load()}")
     rows = []
-    for name, app in (("bare", BARE), ("page", PAGE)):
+    for name, app in APPS.items():
         got = measure(app, name, args.port, args.reps, args.quiet)
         rows.append((name, got))
     print(f"load after: {ba.load()}")
