@@ -11,7 +11,7 @@ come back from the database).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import polars as pl
 import streamlit as st
@@ -21,9 +21,9 @@ from kpi.errors import ParcoursError
 from kpi.export.audience_csv import SEPARATORS, audience_csv, file_name
 from kpi.export.text import view_text, window_text
 from kpi.settings import FunnelSettings
-from kpi.words import Fact, render
+from kpi.words import Fact, Lang, render
+from kpi.words import format as fmt
 from pages._ui import compute, state
-from pages._ui.kpi_figures import cohort_name
 from pages._ui.lang import current, t, tx
 
 __all__ = ["funnel_section", "retention_section"]
@@ -46,6 +46,18 @@ def _view_lines() -> list[tuple[Fact | str, Fact | str]]:
         (Fact("export.summary.view"), view_text(f, lang)),
         (Fact("audience.csv.segments"), Fact("audience.csv.first_touch")),
     ]
+
+
+def _cohort_label(start: date | None, grain: str, lang: Lang) -> str:
+    """A cohort as :func:`pages._ui.kpi_figures.cohort_name` names it, in ``lang`` (a
+    format_func may be called outside the run, where the language cannot be read)."""
+    if start is None:
+        return fmt.MISSING
+    if grain == "month":
+        return fmt.month(start, lang)
+    if grain == "week":
+        return render(Fact("retention.page.week_of", start=start), lang)
+    return fmt.date(start, lang)
 
 
 def _header_checkbox(key: str) -> bool:
@@ -179,7 +191,7 @@ def retention_section(
         cohort = c1.selectbox(
             t("audience.page.cohort"),
             list(starts),
-            format_func=lambda c: cohort_name(starts.get(c), grain) if c in starts else str(c),
+            format_func=lambda c: _cohort_label(starts.get(c), grain, lang),
             key="au_rt_cohort",
         )
         periods = table.filter(pl.col("cohort") == cohort)["period"].sort().to_list()
@@ -200,7 +212,7 @@ def retention_section(
                 mode=mode,  # type: ignore[arg-type]
                 purchase_step=purchase_step,
                 grain=grain,  # type: ignore[arg-type]
-                cohort=cohort_name(starts[cohort], grain),
+                cohort=_cohort_label(starts[cohort], grain, lang),
             )
         except ParcoursError as exc:
             st.info(exc.text(lang, markdown=True))

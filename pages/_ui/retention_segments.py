@@ -24,13 +24,9 @@ from pages._ui.lang import current, t, tx
 __all__ = ["section"]
 
 
-def _shown(value: str) -> str:
-    """A segment value as shown: "Other" and the total in words, any other value as it is."""
-    if value == OTHER:
-        return tx("common.other")
-    if value == retention.ALL_SERIES:
-        return tx("retention_segments.sheet.all")
-    return value
+def _names() -> dict[str, str]:
+    """ "Other" and the total's row in words (any other value is shown as it is)."""
+    return {OTHER: tx("common.other"), retention.ALL_SERIES: tx("retention_segments.sheet.all")}
 
 
 def section(
@@ -71,8 +67,9 @@ def _curves(seg: SegmentRetention, by: str, name: str, grain: str) -> None:
     if lines.height == 0:
         st.info(t("retention_segments.page.nothing"))
         return
-    shown = list(dict.fromkeys(seg.sizes[by].to_list()))
-    lines = lines.with_columns(pl.lit(True).alias("complete"))
+    names = _names()
+    shown = [names.get(v, v) for v in dict.fromkeys(seg.sizes[by].to_list())]
+    lines = lines.with_columns(pl.col("series").replace(names), pl.lit(True).alias("complete"))
     total = seg.curves.filter(pl.col("is_total")).drop("is_total")
     charts.draw(
         cohort_charts.curves,
@@ -92,7 +89,7 @@ def _table(seg: SegmentRetention, name: str, grain: str) -> None:
     period_cols = [c for c in seg.matrix.columns if c.startswith("P")]
     shares = dict(seg.sizes.select(by, "share").iter_rows())
     rows = seg.matrix.with_columns(
-        pl.col(by).map_elements(_shown, return_dtype=pl.String),
+        pl.col(by).replace(_names()),
         pl.col(by)
         .map_elements(
             lambda v: fmt.percent(shares.get(v), lang) if v in shares else fmt.percent(1.0, lang),
