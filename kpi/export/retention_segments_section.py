@@ -11,6 +11,7 @@ from kpi.errors import ParcoursError
 from kpi.export.cells import COUNT, Col, SheetWriter
 from kpi.export.context import Context
 from kpi.export.text import say, sentence
+from kpi.filters import segment_name
 from kpi.retention.by_segment import segment_retention
 from kpi.retention.curves import ALL_SERIES
 from kpi.segments import OTHER
@@ -32,7 +33,7 @@ def write(w: SheetWriter, ctx: Context, summary: Any) -> None:
         return
     seg = segment_retention(by_summary.table, summary.table, grain=ctx.options.cohort_grain)
     w.skip()
-    w.section(say("retention_segments.sheet.section", lang, segment=segment))
+    w.section(say("retention_segments.sheet.section", lang, segment=segment_name(segment)))
     word = say(f"export.grain.{ctx.options.cohort_grain}", lang)
     names = {
         OTHER: say("common.other", lang),

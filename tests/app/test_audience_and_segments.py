@@ -145,12 +145,12 @@ def test_the_users_of_a_retention_cell(app, demo, files, lang) -> None:  # type:
         assert head["# Users"] == f"{len(want):,}"
         assert head["# Page"] == "Retention"
         assert "Cohort = month of the first visit" in head["# Cohorts"]
-        assert head["# Data"] == "demo data"
+        assert head["# Data"] == "demo data set"
     else:
         assert head["# Chiffre"] == "cohorte juin 2025, actifs le mois 1 après leur début"
         assert head["# Utilisateurs"] == f"{len(want):,}".replace(",", "\u202f")
         assert head["# Page"] == "Rétention"
-        assert head["# Données"] == "données de démonstration"
+        assert head["# Données"] == "jeu de données de démonstration"
     # another cell: the July cohort in month 2
     app.selectbox(key="au_rt_cohort").set_value("2025-07").run()
     app.selectbox(key="au_rt_period").set_value(2).run()

@@ -195,3 +195,38 @@ def test_a_cohort_table_without_a_segment_is_refused() -> None:
     t = cohort_table(log)
     with pytest.raises(InputError):
         segment_retention(t, t)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_workbook_retention_sheet_has_the_section(shop, lang) -> None:  # type: ignore[no-untyped-def]
+    """The Retention sheet's "Retention by device" table holds the weighted averages of
+    segment_retention (the page's numbers), the total's row last; values, not formulas."""
+    import io
+
+    import openpyxl
+
+    from kpi.export.workbook import ReportOptions, build_workbook
+
+    _, ds = shop
+    options = ReportOptions(segment="device", lang=lang)
+    data = build_workbook(ds, Filters(), options=options, sections=["retention"])
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book["Retention" if lang == "en" else "Rétention"]
+    assert "tblRetentionBySegment" in ws.tables
+    ref = ws.tables["tblRetentionBySegment"].ref
+    rows = [[c.value for c in r] for r in ws[ref]]
+    header, body = rows[0], rows[1:]
+    view = View(ds, Filters())
+    by_summary, summary = view.retention(by="device"), view.retention()
+    assert by_summary is not None and summary is not None
+    seg = segment_retention(by_summary.table, summary.table)
+    all_users = "All users" if lang == "en" else "Tous les utilisateurs"
+    assert [r[0] for r in body] == [*seg.sizes["device"].to_list(), all_users]
+    assert [r[1] for r in body] == seg.matrix["users"].to_list()
+    assert header[:2] == (
+        ["Segment value", "Users"] if lang == "en" else ["Valeur du segment", "Utilisateurs"]
+    )
+    for got, want in zip(body, seg.matrix.iter_rows(), strict=True):
+        assert got[2:] == pytest.approx(list(want[2:]), nan_ok=True)
+    title = "Retention by device" if lang == "en" else "Rétention par appareil"
+    assert any(str(c.value).startswith(title) for c in ws["A"] if c.value)
