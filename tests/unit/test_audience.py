@@ -236,3 +236,27 @@ def test_formula_like_ids_are_written_as_text() -> None:
     rows = _read(audience_csv(ids, lang="en", header=False), ",")
     assert rows == [["user_id"], ["'=1+1"], ["ok"]]
     assert file_name("funnel", "dropped", WHEN) == "parcours-users-funnel-dropped-2026-12-02.csv"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        FunnelSettings(steps=STEPS, order="any", window=WINDOW),
+        FunnelSettings(steps=STEPS, open_funnel=True, window=WINDOW),
+        FunnelSettings(steps=STEPS, window=None),
+    ],
+    ids=["any_order", "open", "no_window"],
+)
+def test_every_funnel_setting_lists_the_tables_counts(shop, settings) -> None:  # type: ignore[no-untyped-def]
+    """Any order, an open funnel (users enter at any step) and no window: the ids behind a
+    step are as many as the funnel table's users, the drop-offs as the difference."""
+    _, ds = shop
+    view = View(ds, Filters(segments={"device": ["tablet"]}), settings)
+    table = view.funnel()
+    assert table is not None
+    users = table["users"].to_list()
+    for k in range(1, len(STEPS) + 1):
+        assert audience.funnel_audience(view, k).total == users[k - 1], k
+    if not settings.open_funnel:
+        for k in range(1, len(STEPS)):
+            assert audience.funnel_audience(view, k, "dropped").total == users[k - 1] - users[k]
