@@ -406,6 +406,24 @@ class View:
         """(events, cohort table) of :func:`kpi.retention.cohort_view` from every user's
         anchor and returns (:func:`kpi.retention.cohort_activity`, once per data and cohort
         setting); None when it does not apply (the caller computes as before)."""
+        got = self.cohort_activity(cohort_by, return_step, purchase_step, grain)
+        if got is None:
+            return None
+        activity, selected, rows = got
+        events = self.full.events.filter(selected.gather(rows))
+        return events, activity.table(selected, periods=periods, mode=mode)
+
+    def cohort_activity(
+        self,
+        cohort_by: str,
+        return_step: str | None,
+        purchase_step: str,
+        grain: Literal["day", "week", "month"],
+    ) -> tuple[retention.CohortActivity, pl.Series, pl.Series] | None:
+        """Every user's cohort anchor and returns (:func:`kpi.retention.cohort_activity`, kept
+        once per data and cohort setting), the mask of the users rows of the view's cohorts
+        (:meth:`~kpi.retention.CohortActivity.users_in`) and each event's users row; None when
+        it does not apply (a signup anchor, ids that cannot be matched, no dates)."""
         if self.view_ds is not None:
             return None
         assert self.period_cache is not None
@@ -434,9 +452,7 @@ class View:
         if f.active_segments:
             users = full.users
             mask = f.user_mask(users)
-        selected = activity.users_in(mask, f.start, f.end)
-        events = full.events.filter(selected.gather(rows))
-        return events, activity.table(selected, periods=periods, mode=mode)
+        return activity, activity.users_in(mask, f.start, f.end), rows
 
     def events_with(self, columns: list[str] | tuple[str, ...]) -> pl.DataFrame:
         """The view's events with the users' ``columns`` (:meth:`Dataset.events_with`)."""

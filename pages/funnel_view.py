@@ -19,7 +19,7 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS, FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import charts, compute, funnel_counts, state, widgets
+from pages._ui import audience, charts, compute, funnel_counts, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -604,6 +604,8 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
                         reached=reached_last,
                     )
                 )
+
+    audience.funnel_section(table, settings, counts_mode=counts_mode)  # the users behind a step
 
     # ---- Breakdown, trends, previous period, time to convert (only the open view) -----------
     fs.seed_from_url("fn_tab", TABS, "segments")

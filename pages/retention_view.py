@@ -14,7 +14,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, compute, state, widgets
+from pages._ui import audience, charts, cohort_charts, compute, retention_segments, state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
@@ -278,30 +278,7 @@ def draw_summary(
                 key="rt_curves",
             )
     with tabs[1]:
-        if by_summary is None:
-            st.info(t("retention.page.choose_breakdown"))
-        else:
-            seg_curve = retention.retention_curve(by_summary.table, per="segment")
-            shown = seg_curve["series"].unique().sort().to_list()
-            segment_name = segment_words(by, in_sentence=True)
-            charts.draw(
-                cohort_charts.curves,
-                seg_curve,
-                grain=grain,
-                title=tx("retention.page.by_segment_title", segment=segment_name),
-                colour=charts.segment_scale(by, shown),
-                series_title=segment_words(by),
-                key="rt_seg_curves",
-            )
-            charts.draw(
-                cohort_charts.retention_heatmap,
-                retention.average_long(by_summary.table, by_summary.average),
-                grain=grain,
-                title=tx("retention.page.by_segment_heatmap", segment=segment_name),
-                subtitle=tx("retention.page.by_segment_rows"),
-                key="rt_seg_heatmap",
-            )
-            st.caption(t("retention.page.first_touch"))
+        retention_segments.section(by_summary, summary, by=by, grain=grain)
 
     # ---------------------------------------------------------------- period-N trend
     st.subheader(tx(f"retention.page.trend_title.{grain}", n=trend_n))
@@ -499,4 +476,12 @@ except ParcoursError as exc:
 
 draw_summary(
     summary, by_summary, filters, grain=grain, cohort_by=cohort_by, by=by, inactive=inactive
+)
+audience.retention_section(
+    summary,
+    cohort_by=cohort_by,
+    return_step=return_step,
+    mode=mode,
+    grain=grain,
+    purchase_step=PURCHASE,
 )

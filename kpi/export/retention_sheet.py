@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi.export import retention_segments_section
 from kpi.export.cells import COUNT, LABEL_FONT, NUMBER, RATE, Col, SheetWriter, put
 from kpi.export.context import Context, has_events, view_timed
 from kpi.export.text import kpi_label, say, sentence
@@ -122,6 +123,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.row = r + 2
     w.note(say(f"export.retention.average_note.{grain}", lang))
     w.note(say(f"export.retention.grey_note.{grain}", lang))
+    retention_segments_section.write(w, ctx, s)  # the breakdown segment's weighted averages
     w.fixed[1] = 42
     w.finish()
     for j in range(periods + 1):
