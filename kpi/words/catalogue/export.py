@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet.summary": ("Summary", "Synthèse"),
     "export.sheet.funnel": ("Funnel", "Entonnoir"),
     "export.sheet.stages": ("Stage KPIs", "KPI par étape"),
+    "export.sheet.why": ("Why they drop", "Pourquoi ils abandonnent"),
     "export.sheet.retention": ("Retention", "Rétention"),
     "export.sheet.value": ("Value", "Valeur"),
     "export.sheet.ab": ("AB test", "Test AB"),
