@@ -16,8 +16,8 @@ funnel (did it at least once in the period vs did not), a 2 × 2 table::
   ("2.3× more likely to convert" compares these odds);
 - its **95 % confidence interval** by Woolf's log method: exp(ln OR ± 1.96·√(1/a + 1/b + 1/c
   + 1/d)). When a cell is 0, 0.5 is added to all four cells first (the Haldane–Anscombe
-  correction, as ``statsmodels``' ``Table2x2(shift_zeros=True)``) for the ratio and its
-  interval; the counts shown stay the real ones;
+  correction; ``statsmodels``' ``Table2x2(shift_zeros=True)`` instead puts 0.5 in the zero
+  cells only) for the ratio and its interval; the counts shown stay the real ones;
 - a two-sided **p-value**: Pearson's chi-square test (1 degree of freedom, no continuity
   correction) when every expected cell is at least 5, else Fisher's exact test (the rule of
   the A/B test page);
@@ -286,7 +286,10 @@ def drivers(
         ci_high=pl.Series(res["ci_high"]).fill_nan(None),
         corrected=pl.Series(res["corrected"], dtype=pl.Boolean),
         p_value=pl.Series(p).fill_nan(None),
-        test=pl.Series(np.where(tested, res["test"], None), dtype=pl.String),
+        test=pl.Series(
+            [str(x) if ok else None for x, ok in zip(res["test"], tested, strict=True)],
+            dtype=pl.String,
+        ),
         p_adjusted=pl.Series(adjusted).fill_nan(None),
         small=pl.Series(small, dtype=pl.Boolean),
     )

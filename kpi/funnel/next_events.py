@@ -95,8 +95,11 @@ def next_events(
         keep = users.select(pl.col("user_id").cast(dropped.schema["user_id"]))
         dropped = dropped.join(keep, on="user_id", how="semi")
     n = dropped.height
-    ev = events.select("user_id", "step", "ts").join(dropped, on="user_id", how="semi")
-    ev = ev.with_row_index("_row")
+    ev = (
+        events.select("user_id", "step", "ts")
+        .with_row_index("_row")  # the data's order, for equal times
+        .join(dropped, on="user_id", how="semi")
+    )
     if n == 0:
         table = _table(pl.DataFrame(schema={"event": pl.String, "users": pl.Int64}), 0)
         return NextEvents(step, steps[step - 1], steps[step], 0, table, window)
