@@ -794,7 +794,7 @@ def _connected_page(engine: EngineView) -> NoReturn:
     except ParcoursError as exc:
         _failed(exc)
     _draw(route, settings)
-    funnel_why.section(None, settings, connected=True)
+    funnel_why.section(view, settings, connected=True)
     fc.thresholds_editor("fn_")
     end_page()
 

@@ -32,16 +32,12 @@ def write(ws: Worksheet, ctx: Context) -> None:
     lang = ctx.lang
     w = SheetWriter(ws, max_width=40, lang=lang)
     w.title(say("funnel_why.page.title", lang))
-    if is_engine(ctx):
-        w.note(say("funnel_why.page.connected", lang))
-        w.finish()
-        return
     steps = list(ctx.steps)
     if len(steps) < 2:
         w.note(say("funnel_why.page.two_steps", lang))
         w.finish()
         return
-    if ctx.view.counts is not None and ctx.view.events.height == 0:
+    if not is_engine(ctx) and ctx.view.counts is not None and ctx.view.events.height == 0:
         w.note(say("funnel_why.page.counts", lang))
         w.finish()
         return
@@ -56,7 +52,12 @@ def write(ws: Worksheet, ctx: Context) -> None:
         )
     )
     w.skip()
-    _next_events(w, ctx, step)
+    if is_engine(ctx):  # an engine's aggregates: the segment values' tests only
+        w.section(say("funnel_why.page.next_title", lang))
+        w.note(say("funnel_why.page.next_connected", lang))
+        w.skip()
+    else:
+        _next_events(w, ctx, step)
     _drivers(w, ctx, step)
     w.finish()
 
@@ -114,10 +115,15 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
     lang = ctx.lang
     w.section(say("funnel_why.page.diff_title", lang))
     try:
-        d = why.drivers_of(ctx.results, step)
+        if is_engine(ctx):
+            d = why.engine_drivers_of(ctx.results, step)
+        else:
+            d = why.drivers_of(ctx.results, step)
     except ParcoursError as exc:
         w.note(words(exc, lang))
         return
+    if is_engine(ctx):
+        w.note(say("funnel_why.page.engine_events", lang))
     w.note(
         say(
             "funnel_why.page.diff_intro",

@@ -256,6 +256,36 @@ def drivers(
         [p.cast(_SCHEMA) for p in parts] or [pl.DataFrame(schema=_SCHEMA)],  # type: ignore[arg-type]
         how="vertical",
     )
+    return drivers_from_counts(steps, step, conv_n, drop_n, frame, untested=untested, alpha=alpha)
+
+
+def limit_values(counts: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, int]:
+    """The ``limit`` most common rows of ``counts`` (``value``, ``converters_with``,
+    ``dropped_with``: most users first, then by value) and how many were left out."""
+    ranked = counts.sort(
+        [pl.col("converters_with") + pl.col("dropped_with"), "value"],
+        descending=[True, False],
+    )
+    return ranked.head(limit), max(ranked.height - limit, 0)
+
+
+def drivers_from_counts(
+    steps: Sequence[str],
+    step: int,
+    conv_n: int,
+    drop_n: int,
+    frame: pl.DataFrame,
+    *,
+    untested: dict[str, int] | None = None,
+    alpha: float = 0.05,
+) -> Drivers:
+    """The tests of ``step`` from counts: ``conv_n`` converters and ``drop_n`` drop-offs in
+    the population, and per row of ``frame`` (``kind``, ``column``, ``value``) the converters
+    and drop-offs with the value (``converters_with``, ``dropped_with``): what an engine's
+    aggregates give (:func:`kpi.funnel.why.engine_drivers_of`) as well as :func:`drivers`."""
+    steps = list(steps)
+    untested = dict(untested or {})
+    frame = frame.select(list(_SCHEMA)).cast(_SCHEMA)  # type: ignore[arg-type]
     frame = frame.with_columns(
         converters_without=conv_n - pl.col("converters_with"),
         dropped_without=drop_n - pl.col("dropped_with"),

@@ -14,11 +14,18 @@ from typing import Any
 import polars as pl
 
 from kpi.errors import InputError, ParcoursError
-from kpi.funnel.drivers import Drivers, drivers
+from kpi.funnel.drivers import (
+    MAX_VALUES,
+    Drivers,
+    drivers,
+    drivers_from_counts,
+    limit_values,
+)
 from kpi.funnel.next_events import NextEvents, next_events
+from kpi.segments import NONE
 from kpi.words import Fact
 
-__all__ = ["default_step", "drivers_of", "next_events_of", "steps_of"]
+__all__ = ["default_step", "drivers_of", "engine_drivers_of", "next_events_of", "steps_of"]
 
 
 def steps_of(view: Any) -> list[str]:
@@ -99,3 +106,63 @@ def drivers_of(view: Any, step: int, *, alpha: float = 0.05) -> Drivers:
         )
 
     return _kept(view, f"why:drivers|{step}|{alpha}", compute)
+
+
+def engine_drivers_of(engine: Any, step: int, *, alpha: float = 0.05) -> Drivers:
+    """The segment values' tests of ``step`` on a connected table
+    (:class:`kpi.engine.view.EngineView`), from the engine's funnel by each segment (users
+    per segment value and step: only these counts come back). Events are not tested there:
+    which user did which event stays in the engine. Not offered for an open funnel (a user
+    may enter after step k there, so the last step's users are not all step k's)."""
+
+    def compute() -> Drivers:
+        steps = list(engine.steps)
+        if not 1 <= step < len(steps):
+            raise InputError(
+                Fact("funnel_why.error.step", step=step, steps=len(steps)),
+                Fact("funnel_why.hint.step"),
+            )
+        if engine.settings.open_funnel:
+            raise InputError(
+                Fact("funnel_why.error.engine_open"), Fact("funnel_why.hint.needs_sequential")
+            )
+        table = engine.funnel()
+        if table is None:
+            raise InputError(Fact("funnel_why.error.no_events"), Fact("funnel_why.hint.no_events"))
+        users = [int(u or 0) for u in table["users"].to_list()]
+        pop, conv = users[step - 1], users[-1]
+        parts: list[pl.DataFrame] = []
+        untested: dict[str, int] = {}
+        for seg in engine.segments:
+            raw = engine.funnel_by_raw(seg)
+            if raw is None or seg not in raw.columns:
+                continue
+            value = pl.col(seg).cast(pl.String).fill_null(NONE)
+            rows = raw.with_columns(value.alias("value"), pl.col("users").cast(pl.Int64))
+            rows = rows.with_columns(_j=pl.int_range(pl.len()).over("value"))
+            counts = rows.group_by("value").agg(
+                pl.col("users").filter(pl.col("_j") == len(steps) - 1).sum().alias("_c"),
+                pl.col("users").filter(pl.col("_j") == step - 1).sum().alias("_p"),
+            )
+            counts = counts.select(
+                "value",
+                pl.col("_c").alias("converters_with"),
+                (pl.col("_p") - pl.col("_c")).alias("dropped_with"),
+            )
+            counts, left = limit_values(counts, MAX_VALUES)
+            if left:
+                untested[seg] = left
+            parts.append(
+                counts.select(
+                    pl.lit("segment").alias("kind"), pl.lit(seg).alias("column"), pl.all()
+                )
+            )
+        frame = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame(
+            schema={"kind": pl.String, "column": pl.String, "value": pl.String,
+                    "converters_with": pl.Int64, "dropped_with": pl.Int64}
+        )  # fmt: skip
+        return drivers_from_counts(
+            steps, step, conv, pop - conv, frame, untested=untested, alpha=alpha
+        )
+
+    return _kept(engine, f"why:engine_drivers|{step}|{alpha}", compute)

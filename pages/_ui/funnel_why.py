@@ -9,6 +9,7 @@ of its users.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -60,7 +61,8 @@ def section(
     view: Any, settings: FunnelSettings, *, connected: bool = False, counts_mode: bool = False
 ) -> None:
     """The section: a toggle; while on, the step picker and both parts. ``view``: the
-    session's :class:`kpi.view.View` of these funnel settings (None on a connected table)."""
+    session's :class:`kpi.view.View` of these funnel settings, or with ``connected`` its
+    :class:`kpi.engine.view.EngineView` (the segment values' tests from the engine)."""
     st.subheader(t("funnel_why.page.title"))
     on = st.toggle(
         tx("funnel_why.page.toggle"),
@@ -69,9 +71,6 @@ def section(
         help=t("funnel_why.page.toggle_help"),
     )
     if not on:
-        return
-    if connected:
-        st.info(t("funnel_why.page.connected"), icon=":material/info:")
         return
     if view is None:
         return
@@ -96,8 +95,13 @@ def section(
     )
     fs.write_url(STEP, str(default))
     step = int(picked or default)
+    if connected:  # an engine's aggregates: the segment values' tests only
+        st.markdown(f"#### {t('funnel_why.page.next_title')}")
+        st.info(t("funnel_why.page.next_connected"), icon=":material/info:")
+        _what_differs(lambda: why.engine_drivers_of(view, step), connected=True)
+        return
     _where_they_went(view, settings, step)
-    _what_differs(view, step)
+    _what_differs(lambda: why.drivers_of(view, step))
 
 
 def _window_words(settings: FunnelSettings) -> Fact:
@@ -210,10 +214,10 @@ def _driver_config() -> dict:
     return {n: st.column_config.Column(tx(f"funnel_why.col.{n}")) for n in names}
 
 
-def _what_differs(view: Any, step: int) -> None:
+def _what_differs(compute: Callable[[], Drivers], *, connected: bool = False) -> None:
     st.markdown(f"#### {t('funnel_why.page.diff_title')}")
     try:
-        d = why.drivers_of(view, step)
+        d = compute()
     except ParcoursError as exc:
         st.info(exc.text(current(), markdown=True), icon=":material/info:")
         return
@@ -227,6 +231,8 @@ def _what_differs(view: Any, step: int) -> None:
             dropped=d.dropped,
         )
     )
+    if connected:
+        st.caption(t("funnel_why.page.engine_events"))
     for note in d.notes:
         st.warning(t(note), icon=":material/warning:")
     if d.population == 0 or d.converters == 0 or d.dropped == 0:

@@ -205,14 +205,29 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "Not a finding ({n:int})",
             "Pas un constat ({n:int})",
         ),
-        "funnel_why.page.connected": (
-            "“Why they drop” is not offered on a connected table: it needs each user's "
-            "moment at each step and the events that followed, rows that stay in the engine "
-            "(only aggregates come back). Upload an export of the table to see it.",
-            "« Pourquoi ils abandonnent » n'est pas proposé sur une table connectée : il faut "
-            "le moment de chaque étape de chaque utilisateur et les événements qui ont suivi, "
-            "des lignes qui restent dans le moteur (seuls des agrégats reviennent). Importez un "
-            "export de la table pour le voir.",
+        "funnel_why.page.next_connected": (
+            "Where the dropped users went next is not offered on a connected table: it needs "
+            "each user's moment at each step and the events that followed, rows that stay in "
+            "the engine (only aggregates come back). Upload an export of the table to see it.",
+            "Savoir où sont allés les utilisateurs qui ont abandonné n'est pas proposé sur une "
+            "table connectée : il faut le moment de chaque étape de chaque utilisateur et les "
+            "événements qui ont suivi, des lignes qui restent dans le moteur (seuls des "
+            "agrégats reviennent). Importez un export de la table pour le voir.",
+        ),
+        "funnel_why.page.engine_events": (
+            "On a connected table only the segment values are compared (from the engine's "
+            "funnel by segment); events are not: which user did which event stays in the "
+            "engine.",
+            "Sur une table connectée, seules les valeurs de segment sont comparées (à partir "
+            "de l'entonnoir par segment du moteur) ; les événements ne le sont pas : qui a fait "
+            "quel événement reste dans le moteur.",
+        ),
+        "funnel_why.error.engine_open": (
+            "On a connected table the comparison of converters is offered for a closed "
+            "funnel: in an open funnel a user may enter after the chosen step.",
+            "Sur une table connectée, la comparaison des convertis est proposée pour un "
+            "entonnoir fermé : dans un entonnoir ouvert, un utilisateur peut entrer après "
+            "l'étape choisie.",
         ),
         "funnel_why.page.counts": (
             "“Why they drop” needs one row per user and event; aggregated counts do not say "
