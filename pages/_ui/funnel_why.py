@@ -22,6 +22,7 @@ from kpi.funnel.drivers import MAX_EVENTS, MAX_VALUES, Drivers
 from kpi.funnel.next_events import NextEvents
 from kpi.settings import FunnelSettings
 from kpi.words import Fact
+from kpi.words import format as wf
 from pages._ui import charts
 from pages._ui import funnel_charts as fc
 from pages._ui import settings as fs
@@ -39,12 +40,26 @@ FORMATS = {
     "dropped_with": "integer",
     "conversion_with": "percent",
     "conversion_without": "percent",
-    "odds_ratio": "number",
-    "ci_low": "number",
-    "ci_high": "number",
+    "odds_ratio": "number2",
+    "ci_low": "number2",
+    "ci_high": "number2",
     "p_value": "p_value",
     "p_adjusted": "p_value",
 }
+
+
+def in_words(frame: pl.DataFrame, formats: dict[str, str]) -> Any:
+    """:func:`pages._ui.funnel_charts.in_words`, with ``number2``: two fixed decimals
+    (odds ratios and their bounds line up: 1.60, not 1.6)."""
+    lang = current()
+    plain = {c: f for c, f in formats.items() if f != "number2"}
+    styled = fc.in_words(frame, plain)
+    fixed = [c for c, f in formats.items() if f == "number2" and c in frame.columns]
+
+    def two(v: Any) -> str:
+        return wf.MISSING if v is None or v != v else wf.number(v, lang, 2)
+
+    return styled.format({c: two for c in fixed})
 
 
 def chosen_step(n_steps: int, default: int) -> int:
@@ -136,7 +151,7 @@ def _where_they_went(view: Any, settings: FunnelSettings, step: int) -> None:
     shown = named_rows(got)
     charts.draw(next_event_bars, shown.head(CHART_ROWS), got.step_name, key="fn_why_chart")
     st.dataframe(
-        fc.in_words(shown, FORMATS),
+        in_words(shown, FORMATS),
         column_config={
             "event": st.column_config.TextColumn(tx("funnel_why.col.event")),
             "users": st.column_config.NumberColumn(tx("funnel_why.col.users")),
@@ -158,8 +173,11 @@ def named_rows(got: NextEvents) -> pl.DataFrame:
 def next_event_bars(rows: pl.DataFrame, step: str) -> alt.Chart:
     """Horizontal bars: the share of the dropped users per next event, in ranking order."""
     order = rows["event"].to_list()
+    head = tx("funnel_why.page.chart", step=step)
+    # the height holds the title and the axes too (Streamlit's "fit" sizing)
+    height = 130 + 44 * max(len(order), 1) + charts.title_extra_height(head, width=60)
     return (
-        alt.Chart(rows.to_pandas(), title=charts.title(tx("funnel_why.page.chart", step=step)))
+        alt.Chart(rows.to_pandas(), title=charts.title(head, width=60))
         .mark_bar(color=charts.PRIMARY)
         .encode(
             y=alt.Y("event:N", sort=order, title=None),
@@ -170,7 +188,7 @@ def next_event_bars(rows: pl.DataFrame, step: str) -> alt.Chart:
                 charts.tooltip("share:Q", "funnel_why.col.share", format=".1%"),
             ],
         )
-        .properties(height=max(120, 34 * len(order)))
+        .properties(height=height)
     )
 
 
@@ -243,7 +261,7 @@ def _what_differs(compute: Callable[[], Drivers], *, connected: bool = False) ->
     if facts:
         st.markdown("\n".join(f"- {t(f)}" for f in facts))
         st.dataframe(
-            fc.in_words(driver_rows(d, d.findings), FORMATS),
+            in_words(driver_rows(d, d.findings), FORMATS),
             column_config=_driver_config(),
             hide_index=True,
             width="stretch",
@@ -255,7 +273,7 @@ def _what_differs(compute: Callable[[], Drivers], *, connected: bool = False) ->
     if others.height:
         with st.expander(tx("funnel_why.page.others", n=others.height)):
             st.dataframe(
-                fc.in_words(driver_rows(d, others), FORMATS),
+                in_words(driver_rows(d, others), FORMATS),
                 column_config=_driver_config(),
                 hide_index=True,
                 width="stretch",

@@ -42,6 +42,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "chaque KPI du parcours avec sa valeur, celle de la période précédente, l'évolution, "
         "la formule et ce qui manque",
     ),
+    "export.sheet_contents.why": (
+        "for one funnel step: where the dropped users went next, and the segment values and "
+        "events over- or under-represented among converters (odds ratios, BH-adjusted p)",
+        "pour une étape de l'entonnoir : où sont allés ceux qui ont abandonné, et les "
+        "valeurs de segment et événements sur- ou sous-représentés chez les convertis "
+        "(rapports des cotes, p ajustées BH)",
+    ),
     "export.sheet_contents.retention": (
         "repeat purchase, purchase frequency, churn and retention rate; monthly (or weekly) "
         "cohort table with a colour scale and the weighted average",
