@@ -24,7 +24,6 @@ from kpi.settings import FunnelSettings
 from kpi.words import Fact
 from kpi.words import format as wf
 from pages._ui import charts
-from pages._ui import funnel_charts as fc
 from pages._ui import settings as fs
 from pages._ui.lang import current, t, tx
 
@@ -49,17 +48,18 @@ FORMATS = {
 
 
 def in_words(frame: pl.DataFrame, formats: dict[str, str]) -> Any:
-    """:func:`pages._ui.funnel_charts.in_words`, with ``number2``: two fixed decimals
+    """As :func:`pages._ui.funnel_charts.in_words`, with ``number2``: two fixed decimals
     (odds ratios and their bounds line up: 1.60, not 1.6)."""
     lang = current()
-    plain = {c: f for c, f in formats.items() if f != "number2"}
-    styled = fc.in_words(frame, plain)
-    fixed = [c for c, f in formats.items() if f == "number2" and c in frame.columns]
 
-    def two(v: Any) -> str:
-        return wf.MISSING if v is None or v != v else wf.number(v, lang, 2)
+    def word(kind: str) -> Callable[[Any], str]:
+        if kind == "number2":
+            return lambda v: wf.MISSING if v is None or v != v else wf.number(v, lang, 2)
+        writer = getattr(wf, kind)
+        return lambda v: wf.MISSING if v is None or v != v else writer(v, lang)
 
-    return styled.format({c: two for c in fixed})
+    shown = {c: word(f) for c, f in formats.items() if c in frame.columns}
+    return frame.to_pandas().style.format(shown)
 
 
 def chosen_step(n_steps: int, default: int) -> int:
