@@ -106,8 +106,10 @@ def next_events(
     ts_dtype = ev.schema["ts"]
     if ts_dtype == pl.Date:
         ev = ev.with_columns(pl.col("ts").cast(pl.Datetime("us")))
-    times = user_progress(
-        ev.select("user_id", "step", "ts"),
+    times = user_progress(  # only the steps up to k decide when step k was reached
+        ev.filter(pl.col("step").cast(pl.String).is_in(steps[:step])).select(
+            "user_id", "step", "ts"
+        ),
         steps[:step],
         window=window,
         order="sequential",
