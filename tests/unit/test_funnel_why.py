@@ -305,3 +305,29 @@ def test_ecommerce_funnel_mobile_users_convert_more(ecommerce) -> None:
     assert mobile["p_value"] == pytest.approx(ref, rel=1e-9)
     assert any("Mobile are 4.0× more likely" in str(f) for f in d.finding_facts())
     assert why.drivers_of(view, 1) is d  # kept on the View
+
+
+def test_command_line_writes_the_sheet_for_the_step_asked(tmp_path) -> None:
+    """``python -m kpi report … --why-step 3 --sheets why --lang fr``: the sheet of step 3
+    (add_to_cart → checkout), in French, with the same dropped users as the View's."""
+    import io
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    root = Path(__file__).resolve().parents[2]
+    demo = sorted(str(p) for p in (root / "data" / "demo").iterdir() if p.is_file())
+    out = tmp_path / "why.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "kpi", "report", *demo, "-o", str(out), "--why-step", "3",
+         "--sheets", "why", "--lang", "fr", "-q"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    ws = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))["Pourquoi ils abandonnent"]
+    text = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert text[0] == "Pourquoi ils abandonnent"
+    assert text[1].startswith("Étape add_to_cart → checkout\u00a0;")
+    assert any(s.startswith("3\u202f556 utilisateurs ont atteint add_to_cart") for s in text)
+    assert "(aucun autre événement)" in text
