@@ -202,6 +202,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     )
     g.add_argument("--open-funnel", action="store_true", help=h("open_funnel"))
     g.add_argument("--segment", metavar="NAME", help=h("segment"))
+    g.add_argument("--why-step", type=int, metavar="N", help=h("why_step"))
     g = r.add_argument_group(render("cli.help.group.view", lang))
     g.add_argument(
         "--filter",
@@ -333,6 +334,7 @@ def view_request(
         title=args.title,
         source_label=source_label,
         lang=lang,
+        why_step=getattr(args, "why_step", None),
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)

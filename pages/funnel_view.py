@@ -19,7 +19,7 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS, FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import audience, charts, compute, funnel_counts, state, widgets
+from pages._ui import audience, charts, compute, funnel_counts, funnel_why, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -796,6 +796,7 @@ def _connected_page(engine: EngineView) -> NoReturn:
     except ParcoursError as exc:
         _failed(exc)
     _draw(route, settings)
+    funnel_why.section(view, settings, connected=True)
     fc.thresholds_editor("fn_")
     end_page()
 
@@ -830,4 +831,5 @@ if not settings.steps:
     st.info(t("funnel.page.pick_steps"))
     end_page()
 _draw(_upload_route(ds, key, settings, full), settings)
+funnel_why.section(compute.current_view(), settings, counts_mode=counts_mode)
 fc.thresholds_editor("fn_")

@@ -55,6 +55,7 @@ SECTIONS: dict[str, str] = {
     "summary": "Summary",
     "funnel": "Funnel",
     "stages": "Stage KPIs",
+    "why": "Why they drop",
     "retention": "Retention",
     "value": "Value",
     "ab": "AB test",
@@ -81,6 +82,8 @@ class ReportOptions:
     ``view``: the app's computed :class:`~kpi.view.View` of this view, reused when it matches.
     ``kpi_segment``: also write the stage KPIs per value of this segment (the Stage KPIs
     page's tables) on the Stage KPIs sheet; None: not written.
+    ``why_step``: the step of the "Why they drop" sheet (the Funnel page's choice, 1-based);
+    None: the step that loses the largest share of its users.
     """
 
     steps: tuple[str, ...] | None = None
@@ -98,6 +101,7 @@ class ReportOptions:
     funnel: FunnelSettings | None = None
     lang: Lang = "en"
     kpi_segment: str | None = None
+    why_step: int | None = None
     view: View | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -188,12 +192,14 @@ def _writers() -> dict[str, Callable[[Worksheet, Context], None]]:
         stages_sheet,
         summary,
         value_sheet,
+        why_sheet,
     )
 
     return {
         "summary": summary.write,
         "funnel": funnel_sheet.write,
         "stages": stages_sheet.write,
+        "why": why_sheet.write,
         "retention": retention_sheet.write,
         "value": value_sheet.write,
         "ab": _ab_functions()[1],

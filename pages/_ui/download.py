@@ -103,9 +103,19 @@ def _option_values(**overrides: object) -> dict[str, Any]:
         "view": engine if engine is not None else compute.current_view(),
         # the Stage KPIs page's segment tables, once that page has been opened
         "kpi_segment": st.session_state.get("st_by"),
+        # the Funnel page's "Why they drop" step, once chosen there
+        "why_step": _why_step(),
     }
     opts.update(overrides)
     return opts
+
+
+def _why_step() -> int | None:
+    value = st.session_state.get("fn_why_step") or _param("fn_why_step")
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def chosen_sections() -> list[str]:

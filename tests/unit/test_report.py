@@ -348,7 +348,7 @@ def test_french_workbook_reads_back(octobre: bytes, october: bytes) -> None:
     fr = openpyxl.load_workbook(io.BytesIO(octobre))
     en = openpyxl.load_workbook(io.BytesIO(october))
     assert fr.sheetnames == [
-        "Synthèse", "Entonnoir", "KPI par étape", "Rétention", "Valeur", "Test AB",
+        "Synthèse", "Entonnoir", "KPI par étape", "Pourquoi ils abandonnent", "Rétention", "Valeur", "Test AB",
         "Définitions", "Qualité des données",
     ]  # fmt: skip
     ws = fr["Synthèse"]

@@ -192,6 +192,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "les utilisateurs peuvent entrer à n'importe quelle étape (entonnoir ouvert de GA4)"
         "\u00a0; par défaut\u00a0: fermé, depuis l'étape 1",
     ),
+    "cli.help.why_step": (
+        "the step of the Why they drop sheet, 1-based (2: step 2 → step 3; default: the step "
+        "that loses the largest share of its users)",
+        "l'étape de l'onglet Pourquoi ils abandonnent, à partir de 1 (2\u00a0: étape 2 → étape 3\u00a0; "
+        "par défaut, l'étape qui perd la plus grande part de ses utilisateurs)",
+    ),
     "cli.help.segment": (
         "breakdown segment (e.g. device, channel)",
         "segment de ventilation (par exemple device, channel)",

@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet.summary": ("Summary", "Synthèse"),
     "export.sheet.funnel": ("Funnel", "Entonnoir"),
     "export.sheet.stages": ("Stage KPIs", "KPI par étape"),
+    "export.sheet.why": ("Why they drop", "Pourquoi ils abandonnent"),
     "export.sheet.retention": ("Retention", "Rétention"),
     "export.sheet.value": ("Value", "Valeur"),
     "export.sheet.ab": ("AB test", "Test AB"),
@@ -40,6 +41,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "every journey KPI with value, previous value, change, formula, what is missing",
         "chaque KPI du parcours avec sa valeur, celle de la période précédente, l'évolution, "
         "la formule et ce qui manque",
+    ),
+    "export.sheet_contents.why": (
+        "for one funnel step: where the dropped users went next, and the segment values and "
+        "events over- or under-represented among converters (odds ratios, BH-adjusted p)",
+        "pour une étape de l'entonnoir : où sont allés ceux qui ont abandonné, et les "
+        "valeurs de segment et événements sur- ou sous-représentés chez les convertis "
+        "(rapports des cotes, p ajustées BH)",
     ),
     "export.sheet_contents.retention": (
         "repeat purchase, purchase frequency, churn and retention rate; monthly (or weekly) "
