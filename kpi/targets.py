@@ -33,10 +33,12 @@ from kpi.errors import InputError
 from kpi.words import Fact
 
 __all__ = [
+    "BENCHMARKS",
     "CLOSE",
     "LOWER_IS_BETTER",
     "MAX_RETENTION_PERIOD",
     "Assessment",
+    "Benchmark",
     "Targets",
     "TargetsFile",
     "assess",
@@ -538,3 +540,25 @@ def _num(v: object) -> float | None:
     if isinstance(v, int | float) and math.isfinite(float(v)):
         return float(v)
     return None
+
+
+# ------------------------------------------------------------------------------ benchmarks
+@dataclass(frozen=True)
+class Benchmark:
+    """A generic e-commerce benchmark of the articles Parcours is built on (not a target):
+    a typical range ``low``–``high`` (``high`` None: a floor such as CLV/CAC 3:1), and
+    ``best``, the level of the best sites, when the articles give one."""
+
+    kpi: str
+    low: float
+    high: float | None = None
+    best: float | None = None
+
+
+#: conversion 1–3 % typical, above 5 % for the best; cart abandonment 60–80 %; CLV/CAC 3:1
+BENCHMARKS: dict[str, Benchmark] = {
+    "conversion_rate": Benchmark("conversion_rate", 0.01, 0.03, best=0.05),
+    "conversion": Benchmark("conversion", 0.01, 0.03, best=0.05),
+    "cart_abandonment": Benchmark("cart_abandonment", 0.60, 0.80),
+    "clv_cac": Benchmark("clv_cac", 3.0),
+}

@@ -43,8 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         "targets.gap.number.relative": ("{gap:num2} ({rel:spct})", "{gap:num2} ({rel:spct})"),
         # ---- on a KPI card ----------------------------------------------------------------
         "targets.card": (
-            "Target {target} · gap {gap} · **{status}**",
-            "Objectif {target} · écart {gap} · **{status}**",
+            "Target {target} · gap {gap} · {status}",
+            "Objectif {target} · écart {gap} · {status}",
         ),
         "targets.card.no_value": (
             "Target {target} · no value in this view",
@@ -155,10 +155,10 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "In the KPI's unit: 0.025 for a 2.5% rate, 45 for 45 € (decimal comma or point).",
             "Dans l'unité de l'indicateur : 0,025 pour un taux de 2,5\u00a0%, 45 pour 45 €.",
         ),
-        "targets.editor.shown": ("Reads as", "Se lit"),
-        "targets.editor.direction": ("Better when", "Mieux quand"),
-        "targets.editor.higher": ("higher", "plus haut"),
-        "targets.editor.lower": ("lower", "plus bas"),
+        "targets.editor.set_now": ("**In force:**", "**En vigueur :**"),
+        "targets.editor.set_one": ("{kpi} {target} ({better})", "{kpi} {target} ({better})"),
+        "targets.editor.higher": ("higher is better", "plus haut vaut mieux"),
+        "targets.editor.lower": ("lower is better", "plus bas vaut mieux"),
         "targets.editor.upload": (
             "Load a targets file (CSV)",
             "Charger un fichier d'objectifs (CSV)",
