@@ -43,8 +43,21 @@ def layers(kpi: str) -> list[alt.Chart]:
     return out
 
 
+_LIKE: dict[str, Any] = {}  # the y title and axis of the chart being marked (set by `on`)
+
+
 def _y(field: str) -> alt.Y:
-    return alt.Y(f"{field}:Q", title=None)
+    """A y encoding with the chart's own y title and axis, so that the layered chart keeps
+    them (Vega-Lite merges the layers' axes: another title, or none, would change it)."""
+    return alt.Y(f"{field}:Q", **_LIKE)
+
+
+def _like(chart: Any) -> dict[str, Any]:
+    y = getattr(getattr(chart, "encoding", alt.Undefined), "y", alt.Undefined)
+    if y is alt.Undefined or not hasattr(y, "to_dict"):
+        return {}
+    spec = y.to_dict(validate=False)
+    return {name: spec[name] for name in ("title", "axis") if name in spec}
 
 
 def _band(b: tg.Benchmark) -> list[alt.Chart]:
@@ -54,20 +67,26 @@ def _band(b: tg.Benchmark) -> list[alt.Chart]:
         base = alt.Chart(data)
         rule = base.mark_rule(color=BAND_COLOUR, strokeWidth=2, opacity=0.8).encode(y=_y("y"))
         return [rule, _label(base, "y", BAND_COLOUR)]
-    label = tx("targets.chart.benchmark", low=b.low, high=b.high)
+    label = (
+        tx("targets.chart.benchmark", low=b.low * 100, high=b.high * 100)
+        if b.best is None
+        else tx(
+            "targets.chart.benchmark_best", low=b.low * 100, high=b.high * 100, best=b.best * 100
+        )
+    )
     data = pl.DataFrame({"low": [b.low], "high": [b.high], "label": [label]})
     base = alt.Chart(data)
     band = base.mark_rect(color=BAND_COLOUR, opacity=0.15).encode(
         y=_y("low"), y2=alt.Y2("high:Q"), tooltip=[alt.Tooltip("label:N", title=None)]
     )
-    out = [band, _label(base, "high", "#616161")]
+    out = [band, _label(base, "high", "#616161", inside=True)]
     if b.best is not None:
-        best = pl.DataFrame({"y": [b.best], "label": [tx("targets.chart.best", best=b.best)]})
-        bb = alt.Chart(best)
+        bb = alt.Chart(pl.DataFrame({"y": [b.best], "label": [label]}))
         out.append(
-            bb.mark_rule(color=BAND_COLOUR, strokeDash=[2, 3], opacity=0.8).encode(y=_y("y"))
+            bb.mark_rule(color=BAND_COLOUR, strokeDash=[2, 3], opacity=0.8).encode(
+                y=_y("y"), tooltip=[alt.Tooltip("label:N", title=None)]
+            )
         )
-        out.append(_label(bb, "y", "#616161"))
     return out
 
 
@@ -85,10 +104,16 @@ def _rule(kpi: str, target: float) -> list[alt.Chart]:
 
 def _label(
     base: alt.Chart, field: str, colour: str, *, dx: int = 4, align: str = "left",
-    x_end: bool = False,
+    x_end: bool = False, inside: bool = False,
 ) -> alt.Chart:  # fmt: skip
+    """A layer's words at its line: above it, or just inside a band's top edge."""
     return base.mark_text(
-        align=align, baseline="bottom", dx=dx, dy=-3, color=colour, fontSize=13
+        align=align,
+        baseline="top" if inside else "bottom",
+        dx=dx,
+        dy=4 if inside else -3,
+        color=colour,
+        fontSize=13,
     ).encode(
         y=_y(field),
         x=alt.value(0) if not x_end else alt.value("width"),  # type: ignore[arg-type]
@@ -99,7 +124,10 @@ def _label(
 def on(chart: Any, kpi: str) -> Any:
     """``chart`` with the benchmark band under it and the target rule over it (unchanged
     when ``kpi`` has neither)."""
+    _LIKE.clear()
+    _LIKE.update(_like(chart))
     extra = layers(kpi)
+    _LIKE.clear()
     if not extra:
         return chart
     bands = [c for c in extra if _is_band(c)]

@@ -224,16 +224,17 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         ),
         # ---- charts -----------------------------------------------------------------------
         "targets.chart.benchmark": (
-            "Generic e-commerce benchmark {low:pct}–{high:pct}",
-            "Repère e-commerce générique {low:pct}–{high:pct}",
+            "Generic e-commerce benchmark: {low:num0}–{high:num0}%",
+            "Repère e-commerce générique : {low:num0}–{high:num0}\u00a0%",
+        ),
+        "targets.chart.benchmark_best": (
+            "Generic e-commerce benchmark: {low:num0}–{high:num0}%, best sites above {best:num0}%",
+            "Repère e-commerce générique : {low:num0}–{high:num0}\u00a0%, meilleurs sites "
+            "au-dessus de {best:num0}\u00a0%",
         ),
         "targets.chart.benchmark_ratio": (
-            "Generic e-commerce benchmark {ratio:num0}:1",
-            "Repère e-commerce générique {ratio:num0}:1",
-        ),
-        "targets.chart.best": (
-            "Best sites: above {best:pct}",
-            "Meilleurs sites : au-dessus de {best:pct}",
+            "Generic e-commerce benchmark: {ratio:num0}:1",
+            "Repère e-commerce générique : {ratio:num0}:1",
         ),
         "targets.chart.target": ("Your target {target}", "Votre objectif {target}"),
         "targets.chart.caption": (
