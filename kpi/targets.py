@@ -68,7 +68,6 @@ LOWER_IS_BETTER = frozenset(
         "churn",
         "cac",
         "payback",
-        "time_to_convert",
         "time_to_convert_median",
         "time_to_convert_mean",
         "top_customer_share",
@@ -76,8 +75,17 @@ LOWER_IS_BETTER = frozenset(
 )
 
 # KPIs with one value per step, cohort cell or test: no single figure to hold against a target
+# (the funnel's ``conversion`` is per step: the view's conversion is ``conversion_rate``)
 _NOT_TARGETED = frozenset(
-    {"step_conversion", "drop_off", "cohort_retention", "weighted_retention", "observed_clv"}
+    {
+        "conversion",
+        "step_conversion",
+        "drop_off",
+        "time_to_convert",
+        "cohort_retention",
+        "weighted_retention",
+        "observed_clv",
+    }
 )
 
 
