@@ -120,17 +120,17 @@ def test_comma_file_with_unquoted_decimal_commas_and_a_bom() -> None:
 
 def test_every_ignored_row_is_counted_and_said() -> None:
     data = (
-        "KPI;Target\n"
-        "conversion_rate;0,025\n"  # line 2: kept
-        "conversion;1\n"  # line 3: the funnel's per-step conversion: not an id
-        "foo;1\n"  # line 4: unknown
-        "conversion_rate;0,03\n"  # line 5: a duplicate (the first is kept)
-        "aov;beaucoup\n"  # line 6: not a number
-        "bounce_rate;45\n"  # line 7: a rate above 1
-        "cac;-5\n"  # line 8: negative money
-        "nps;150\n"  # line 9: an NPS beyond +100
-        "cart_abandonment;0.7\n"  # line 10: kept
-    ).encode()
+        b"KPI;Target\n"
+        b"conversion_rate;0,025\n"  # line 2: kept
+        b"conversion;1\n"  # line 3: the funnel's per-step conversion: not an id
+        b"foo;1\n"  # line 4: unknown
+        b"conversion_rate;0,03\n"  # line 5: a duplicate (the first is kept)
+        b"aov;beaucoup\n"  # line 6: not a number
+        b"bounce_rate;45\n"  # line 7: a rate above 1
+        b"cac;-5\n"  # line 8: negative money
+        b"nps;150\n"  # line 9: an NPS beyond +100
+        b"cart_abandonment;0.7\n"  # line 10: kept
+    )
     read = tg.read_csv(data)
     assert read.targets.as_dict() == {"conversion_rate": 0.025, "cart_abandonment": 0.7}
     assert read.rows_read == 9 and read.ignored == 7
@@ -265,8 +265,10 @@ def test_summary_sheet_value_target_gap_status(lang: str) -> None:
     aov = rows["Average order value" if lang == "en" else "Panier moyen"]
     assert aov[status_col] == on and aov[6] == 0
     nps = rows["Net Promoter Score (NPS)"]  # a target without a value in this view
-    assert nps[1] is None and nps[2] == 30 and nps[status_col] == (
-        "No value" if lang == "en" else "Pas de valeur"
+    assert (
+        nps[1] is None
+        and nps[2] == 30
+        and nps[status_col] == ("No value" if lang == "en" else "Pas de valeur")
     )
     users = rows["Users" if lang == "en" else "Utilisateurs"]
     assert users[2] is None and users[status_col] is None  # no target: nothing invented
