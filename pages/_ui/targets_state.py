@@ -40,6 +40,7 @@ def set_targets(targets: tg.Targets, left_out: tuple[Fact, ...] = ()) -> None:
     st.session_state[_KEY] = targets
     st.session_state[_PROBLEMS] = left_out
     _on_thresholds(targets)
+    url.keep(PARAM, targets.to_url())  # the link says them at once
 
 
 def _on_thresholds(targets: tg.Targets) -> None:
