@@ -9,7 +9,7 @@ import streamlit as st
 from kpi import targets as tg
 from kpi.errors import ParcoursError
 from kpi.words import Fact, render
-from pages._ui import targets_state
+from pages._ui import targets_state, targets_table
 from pages._ui.lang import current, t, tx
 
 __all__ = ["section"]
@@ -161,6 +161,7 @@ def section(prefix: str = "") -> None:
             args=(key, ids, values, labels),
         )
         _set_now(targets)
+        targets_table.table()  # value, target, gap and status of each
         for problem in targets_state.problems():
             st.warning(t("targets.editor.invalid", why=problem))
         st.caption(t("targets.editor.rules"))

@@ -44,6 +44,14 @@ def test_a_shared_link_sets_the_targets_in_english(app):
     ), flags
     assert any("“bogus” is left out" in w for w in flags)  # the link's unknown id, said
     assert at.expander[0].label == "Targets (2 set)"
+    table = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    assert table.to_dict("list") == {
+        "kpi": ["Conversion rate", "Cart abandonment rate"],
+        "value": ["4.09%", "70.5%"],
+        "target": ["5.00%", "65.0%"],
+        "gap": ["-0.91 pp", "+5.54 pp"],
+        "status": ["○ Off target", "◐ Close"],
+    }
     # the URL keeps the targets (neutral values), without the one left out
     assert at.query_params["target"] == ["conversion_rate:0.05", "cart_abandonment:0.65"]
     at.switch_page(STAGES).run()

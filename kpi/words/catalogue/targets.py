@@ -198,6 +198,7 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         ),
         # ---- the workbook -----------------------------------------------------------------
         "targets.col.target": ("Target", "Objectif"),
+        "targets.col.value": ("Value in this view", "Valeur dans cette vue"),
         "targets.col.gap": ("Gap to target", "Écart à l'objectif"),
         "targets.col.status": ("Status", "Statut"),
         "targets.sheet.note": (
