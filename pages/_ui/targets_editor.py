@@ -122,7 +122,7 @@ def section(prefix: str = "") -> None:
     targets = targets_state.current()
     n = len(targets)
     title = tx("targets.editor.title_n", n=n) if n else tx("targets.editor.title")
-    with st.expander(title, icon=":material/flag_circle:"):
+    with st.expander(title, icon=":material/flag_circle:", key=f"{prefix}targets_section"):
         st.caption(t("targets.editor.intro"))
         _upload(prefix)
         loaded = st.session_state.get(_LOADED)
