@@ -138,7 +138,8 @@ def on(chart: Any, kpi: str) -> Any:
         if value is not alt.Undefined:
             props[name] = value
             setattr(chart, name, alt.Undefined)
-    layered = alt.layer(*bands, chart, *rest)
+    # the chart first: its data stays the first dataset sent to the browser (and its axes)
+    layered = alt.layer(chart, *bands, *rest)
     return layered.properties(**props) if props else layered
 
 
