@@ -219,6 +219,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--max-bounce", type=rate, default=0.50, help=h("max_bounce"))
     g.add_argument("--max-duration-drop", type=rate, default=0.20, help=h("max_duration_drop"))
     g.add_argument("--fail-on-red-flags", action="store_true", help=h("fail_on_red_flags"))
+    g.add_argument("--targets", metavar="FILE", help=render("targets.cli.help", lang))
     g = r.add_argument_group(render("cli.help.group.workbook", lang))
     g.add_argument("--lang", choices=["en", "fr"], default="en", help=h("lang"))
     g.add_argument("--sheets", help=h("sheets"))
@@ -318,6 +319,7 @@ def view_request(
         max_cart_abandonment=args.max_cart_abandonment,
         max_bounce=args.max_bounce,
         max_session_duration_drop=args.max_duration_drop,
+        targets=_targets(args, lang),
     )
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip()) if args.steps else None
     window = None if args.window.strip().lower() in ("", "none") else parse_window(args.window)
@@ -340,6 +342,24 @@ def view_request(
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
     )
     return filters, options, sections
+
+
+def _targets(args: argparse.Namespace, lang: Lang) -> Any:
+    """The ``--targets FILE`` (:func:`kpi.targets.read_csv`): what was read and every row
+    ignored said on stderr; no file: no targets."""
+    from kpi import targets as tg
+
+    path = getattr(args, "targets", None)
+    if not path:
+        return tg.Targets()
+    p = Path(path)
+    if not p.is_file():
+        raise _Fail(Fact("cli.no_such_file", path=str(p)))
+    read = tg.read_csv(p.read_bytes())
+    _say(args, "targets.cli.read", summary=read.summary())
+    for problem in read.problems:
+        _say(args, "targets.cli.problem", problem=problem)
+    return read.targets
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -10,13 +10,14 @@ defaults for the README (English docs; the app shows the catalogue's ``alerts.do
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import polars as pl
 
 from kpi.errors import InputError, ParcoursError
 from kpi.stages import Kpi
+from kpi.targets import Targets
 from kpi.words import Fact
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "step_changes",
     "step_drop_flags",
     "step_test",
+    "target_flags",
     "thresholds_table",
 ]
 
@@ -48,6 +50,8 @@ class Thresholds:
       two-proportion test p-value below this is an alert.
     - ``min_step_conversion``: optional floor on every funnel step's step conversion (off when
       None): a step below it is a warning.
+    - ``targets``: the user's targets (:class:`kpi.targets.Targets`): a KPI "off" its target
+      is a warning (:func:`target_flags`).
     """
 
     min_conversion: float = 0.02
@@ -56,6 +60,7 @@ class Thresholds:
     max_session_duration_drop: float = 0.20
     funnel_alpha: float = 0.05
     min_step_conversion: float | None = None
+    targets: Targets = field(default_factory=Targets)
 
     def __post_init__(self) -> None:
         for name in ("min_conversion", "max_cart_abandonment", "max_bounce"):
@@ -522,4 +527,36 @@ def view_red_flags(view: Any, thresholds: Thresholds | None = None) -> list[RedF
         funnel_previous=prev.select(cols) if prev is not None else None,
         monthly_duration=view.monthly_duration(),
         thresholds=t,
-    )
+    ) + target_flags(view, t.targets)
+
+
+def target_flags(view: Any, targets: Targets) -> list[RedFlag]:
+    """A warning for each KPI "off" its target (:mod:`kpi.targets`), in the targets' order."""
+    from kpi import targets as tg
+
+    if not len(targets):
+        return []
+    values = tg.values_of(view, [k for k, _ in targets])
+    flags: list[RedFlag] = []
+    for kpi, a in tg.assess_all(targets, values).items():
+        if a is None or a.status != "off":
+            continue
+        name = tg.label_fact(kpi)
+        flags.append(
+            RedFlag(
+                f"target_{kpi}",
+                "warning",
+                Fact("targets.flag.title", kpi=name),
+                Fact(
+                    "targets.flag",
+                    kpi=name,
+                    value=tg.value_fact(kpi, a.value),
+                    target=tg.value_fact(kpi, a.target),
+                    gap=tg.gap_fact(a),
+                ),
+                a.value,
+                a.target,
+                "stages",
+            )
+        )
+    return flags

@@ -11,7 +11,7 @@ from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, compute, state, widgets
+from pages._ui import charts, cohort_charts, compute, state, target_card, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
@@ -192,6 +192,8 @@ if s.nps is not None:
                 high=advocacy.points(n.ci_high, 1),
             )
         )
+    with cards[0]:  # the NPS target (in points), its gap and status
+        target_card.line("nps", None if n.nps is None else n.nps * 100)
     cards[1].metric(
         tx("advocacy.chart.promoters"), fmt.percent(n.promoter_share, lang), border=True
     )

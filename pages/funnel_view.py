@@ -19,7 +19,16 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS, FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import audience, charts, compute, funnel_counts, funnel_why, state, widgets
+from pages._ui import (
+    audience,
+    charts,
+    compute,
+    funnel_counts,
+    funnel_why,
+    state,
+    target_marks,
+    widgets,
+)
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -701,7 +710,7 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
     if trend.height == 0:
         st.info(t("funnel.page.no_entries"))
     else:
-        charts.draw(fc.trend_lines, trend, grain, key="fn_trend")
+        charts.draw(target_marks.marked(fc.trend_lines, "conversion"), trend, grain, key="fn_trend")
         st.caption(t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption"))
 
 

@@ -13,7 +13,7 @@ from kpi import alerts, pipeline
 from kpi.errors import ParcoursError
 from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
-from pages._ui import compute, state, widgets
+from pages._ui import compute, state, targets_editor, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import end_page
 
@@ -115,6 +115,7 @@ def _connected(engine: object) -> None:
 st.title(tx("home.title"))
 st.markdown(t("home.intro"))
 widgets.view_caption()
+targets_editor.section("home_")
 engine = compute.engine_view()
 if engine is not None:
     _connected(engine)

@@ -22,7 +22,7 @@ from kpi.words import Fact, Lang, Raw, escape_markdown, render
 from kpi.words import format as wf
 from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
-from pages._ui import compute, kpi_figures, state, widgets
+from pages._ui import compute, kpi_figures, state, target_marks, targets_editor, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
@@ -304,7 +304,9 @@ def _over_time(periods: Periods, kpis: list[stages.Kpi], grain: str) -> None:
         },
         schema={"period": pl.String, "start": pl.Date, "value": pl.Float64, "text": pl.String},
     )
-    st.altair_chart(_line(frame, unit.label(lang), unit.unit), width="stretch")
+    st.altair_chart(
+        target_marks.on(_line(frame, unit.label(lang), unit.unit), code), width="stretch"
+    )
     table: dict[str, list[str]] = {tx("stages.page.period"): frame["period"].to_list()}
     for k in shown:
         vals = [
@@ -422,6 +424,7 @@ def _connected(engine: object) -> None:
 
 st.title(tx("nav.stages"))
 widgets.view_caption()
+targets_editor.section("st_")
 engine = compute.engine_view()
 if engine is not None:
     _connected(engine)

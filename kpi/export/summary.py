@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.export.cells import ALERT_FONT, COUNT, SIGNED_RATE, WARN_FONT, Col, SheetWriter, put
+from kpi.export.cells import ALERT_FONT, COUNT, WARN_FONT, Col, SheetWriter, put
 from kpi.export.context import Context, data_bounds, data_notes, source_rows, view_size
-from kpi.export.kpi_table import apply_signed, kpi_rows
+from kpi.export.summary_targets import headline_table
 from kpi.export.text import (
     kpi_label,
     period_text,
@@ -98,23 +98,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.skip()
 
     w.section(say("export.summary.headline", lang))
-    rows, formats = kpi_rows(ctx, list(HEADLINE))
-    if rows.height:
-        first, _ = w.table(
-            rows,
-            [
-                Col("label", say("export.col.kpi", lang)),
-                Col("value", say("export.col.value", lang)),
-                Col("previous", say("export.col.previous", lang)),
-                Col("abs_change", say("export.col.change", lang)),
-                Col("rel_change", say("export.col.change_pct", lang), SIGNED_RATE),
-            ],
-            name="tblHeadline",
-            row_formats=formats["value"],
-            format_columns=("value", "previous"),
-        )
-        apply_signed(ws, first, 4, formats["signed"])
-        w.row -= 1
+    if headline_table(w, ctx, HEADLINE):  # KPI, value, target, previous, change, status
         w.note(say("export.summary.change_note", lang))
         for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
             if k.code in HEADLINE and k.reason:

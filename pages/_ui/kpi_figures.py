@@ -15,6 +15,7 @@ from kpi.definitions import formula, label
 from kpi.filters import segment_label, segment_name
 from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
+from pages._ui import target_card
 from pages._ui.lang import current
 
 __all__ = ["card", "cohort_name", "currency_of", "figure"]
@@ -62,6 +63,7 @@ def card(
         help=formula(code, lang),
         border=True,
     )
+    target_card.line(code, value, currency=currency)  # target, gap and status
 
 
 def cohort_name(start: dt.date | None, grain: str) -> str:

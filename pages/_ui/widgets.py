@@ -13,7 +13,7 @@ from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
 from kpi.words import format as wf
 from kpi.words.render import duration
-from pages._ui import sidebar, state
+from pages._ui import sidebar, state, target_card
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
 
@@ -191,6 +191,7 @@ def kpi_tile(k: Kpi, previous: Kpi | None = None, *, lower_is_better: bool = Fal
         lower_is_better=lower_is_better,
         currency=k.currency,
     )
+    target_card.line(k.code, k.value, currency=k.currency)  # target, gap and status
 
 
 def unavailable_card(k: Kpi) -> None:

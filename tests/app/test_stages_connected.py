@@ -113,5 +113,7 @@ def test_kpis_over_time_equal_the_upload_per_month(monkeypatch, tmp_path, log, l
     import json
 
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    line = next(sp for sp in specs if sp.get("mark", {}).get("type") == "line")
+    # each chart's layers (the target and benchmark layers of pages/_ui/target_marks.py)
+    layers = [lay for sp in specs for lay in sp.get("layer", [sp])]
+    line = next(sp for sp in layers if sp.get("mark", {}).get("type") == "line")
     assert line["encoding"]["x"]["field"] == "period"
