@@ -9,6 +9,7 @@ table names) are escaped for Slack's mrkdwn (``<!channel>`` stays text).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +134,8 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """Line breaks and runs of spaces as one space (French no-break spaces stay)."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", str(text)).strip()
 
 
 def figure_value(kpi: Any, lang: Lang) -> str:
@@ -145,15 +147,17 @@ def figure_value(kpi: Any, lang: Lang) -> str:
 _UNITS = ("rate", "count", "currency", "seconds", "days", "months", "ratio", "number")
 
 
-def _figures(view: Any, lang: Lang) -> tuple[tuple[str, str], ...]:
+def _figures(view: Any, lang: Lang) -> tuple[tuple[tuple[str, str], ...], bool]:
+    """(KPI name, value) of the headline KPIs the view has, and whether any has a previous
+    value (said in brackets)."""
     from kpi.export.text import kpi_label
 
     try:
         current = {k.code: k for k in view.kpis()}
         previous = {k.code: k for k in (view.previous_kpis() or [])}
     except Exception:  # a view whose KPIs cannot be computed: the flags are still sent
-        return ()
-    out = []
+        return (), False
+    out, had_previous = [], False
     for code in FIGURES:
         k = current.get(code)
         if k is None or not k.available or k.value is None:
@@ -161,12 +165,13 @@ def _figures(view: Any, lang: Lang) -> tuple[tuple[str, str], ...]:
         value = figure_value(k, lang)
         p = previous.get(code)
         if p is not None and p.available and p.value is not None:
+            had_previous = True
             value = render(
                 Fact("notify.figure.with_previous", value=value, previous=figure_value(p, lang)),
                 lang,
             )
         out.append((kpi_label(code, lang), value))
-    return tuple(out)
+    return tuple(out), had_previous
 
 
 def build_alert(
@@ -228,15 +233,14 @@ def build_alert(
         ),
         lang,
     )
+    figures, had_previous = _figures(view, lang)
     return Alert(
         lang=lang,
         title=title,
         subject=_one_line(subject)[:250],
         facts=tuple((label, _one_line(value)) for label, value in facts),
         flags=lines,
-        figures=_figures(view, lang),
+        figures=figures,
         workbook=workbook,
-        figures_title=render(
-            "notify.figures.previous" if prev is not None else "notify.figures", lang
-        ),
+        figures_title=render("notify.figures.previous" if had_previous else "notify.figures", lang),
     )
