@@ -179,8 +179,8 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "configuration.",
         ),
         "notify.target.bad_security": (
-            "Alert target {target}: security {value} is not one of {choices:orlist}.",
-            "Cible d'alerte {target} : la sécurité {value} n'est pas {choices:orlist}.",
+            "Alert target {target}: security {value} is unknown; choose {choices:orlist}.",
+            "Cible d'alerte {target} : la sécurité {value} est inconnue ; choisissez {choices:orlist}.",
         ),
         "notify.target.bad_port": (
             "Alert target {target}: the SMTP port is not a number.",
