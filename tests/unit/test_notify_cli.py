@@ -327,3 +327,28 @@ class _nothing:
 
     def __exit__(self, *args: object) -> None:
         return None
+
+
+def test_a_connected_table_is_named_never_its_connection_string(
+    events: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """``--source duckdb:///…`` (issue 13): the same flags, the table's label as the data (the
+    workbook's), never the connection string."""
+    duckdb = pytest.importorskip("duckdb")
+    db = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute(f"CREATE TABLE web_events AS SELECT * FROM read_csv_auto('{events}')")
+    con.close()
+    monkeypatch.setenv("PARCOURS_SLACK_TEAM_URL", hook_url())
+    out = tmp_path / "r.xlsx"
+    with srv.webhook() as hook:
+        code, stdout, stderr = run(capsys, "--source", f"duckdb:///{db}", "--table", "web_events",
+                                   "-o", str(out), *TWO_FLAGS, "--notify", "slack:team")  # fmt: skip
+    assert code == 0, stderr
+    text = hook.bodies[0]["text"]
+    assert text.startswith("Parcours: 2 red flags\n")
+    assert "Data: warehouse.duckdb · web_events\n" in text  # the workbook's label
+    assert "Conversion rate is 10.0%, below the 20.0% minimum." in text
+    assert "Cart abandonment is 75.0%, above the 70.0% threshold." in text
+    assert "duckdb://" not in str(hook.bodies[0]) and str(tmp_path) not in str(hook.bodies[0])
+    assert_secret_absent(TOKEN, stdout, stderr, workbook_text(out))
