@@ -136,6 +136,13 @@ def test_webhook_gets_the_flags_in_english(
     fields = {f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in blocks[4]["fields"]}
     assert fields["*Users*"] == "10" and fields["*Cart abandonment rate*"] == "75.0%"
     assert "alert sent to slack:team (2 red flags)" in stderr
+    summary = openpyxl.load_workbook(out)["Summary"]
+    listed = [(r[0], r[1]) for r in summary.iter_rows(values_only=True) if r[0] in
+              ("Low conversion rate", "High cart abandonment")]  # fmt: skip
+    assert listed == [  # the workbook's flags are the message's, word for word
+        ("Low conversion rate", "Alert: Conversion rate is 10.0%, below the 20.0% minimum."),
+        ("High cart abandonment", "Warning: Cart abandonment is 75.0%, above the 70.0% threshold."),
+    ]
     assert_secret_absent(TOKEN, stdout, stderr, caplog.text, workbook_text(out))
 
 
