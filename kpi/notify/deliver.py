@@ -74,4 +74,8 @@ def _attempt(
             if not exc.retry or attempt == ATTEMPTS:
                 return Outcome(name, False, attempt, why)
             sleep(pause)
+        except Exception as exc:  # never a traceback, never the exception's text (a URL)
+            return Outcome(
+                name, False, attempt, Fact("notify.why.network", detail=type(exc).__name__)
+            )
     return Outcome(name, False, ATTEMPTS, why)

@@ -152,6 +152,8 @@ def _timeout(value: Any, target: str) -> float:
 def resolve(spec: str, config: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Target:
     """The target ``spec`` names (``slack:team``, ``email:managers``, ``ENV_NAME``)."""
     env = os.environ if env is None else env
+    if "://" in spec or "@" in spec:  # a secret typed on the command line: never echoed
+        raise NotifyConfigError(Fact("notify.target.secret_given"), Fact("notify.target.syntax"))
     default_timeout = config.get("timeout", DEFAULT_TIMEOUT)
     m = _NAMED.match(spec.strip())
     if m:

@@ -7,6 +7,7 @@ status, "refused", "no answer within 5 s"), never the URL (the token is in it).
 
 from __future__ import annotations
 
+import http.client
 import json
 import ssl
 import urllib.error
@@ -56,7 +57,7 @@ def send_webhook(target: WebhookTarget, payload: dict[str, Any]) -> None:
         ) from None
     except urllib.error.URLError as exc:
         raise network_error(exc.reason, target.timeout, target.secrets()) from None
-    except (TimeoutError, OSError, ValueError) as exc:
+    except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
         raise network_error(exc, target.timeout, target.secrets()) from None
 
 

@@ -306,6 +306,9 @@ def test_a_target_without_its_secret_is_said_before_reading(
         "error: Alert target slack:team has no webhook URL: set the environment variable "
         "PARCOURS_SLACK_TEAM_URL, or url in the [slack.team] table of the config file."
     )
+    code, _, stderr = run(capsys, str(events), "-o", str(out), "--notify", hook_url())
+    assert code == 2 and not out.exists() and "not a URL" in stderr
+    assert_secret_absent(TOKEN, stderr)
     code, _, stderr = run(capsys, str(events), "-o", str(out), "--notify-always")
     assert code == 2 and "--notify-always needs a --notify TARGET" in stderr
 

@@ -97,6 +97,22 @@ def test_configuration_errors_name_the_target_never_the_secret(spec, config, env
     assert spec in err.value.text("en")
 
 
+@pytest.mark.parametrize("spec", [URL, "smtp://bot:SECRETpw@smtp.example.org", "a@SECRET.org"])
+def test_a_secret_on_the_command_line_is_refused_and_not_echoed(spec: str) -> None:
+    with pytest.raises(NotifyConfigError) as err:
+        resolve(spec, {}, {})
+    for lang in ("en", "fr"):
+        assert "SECRET" not in err.value.text(lang) and "not a URL" in err.value.text("en")
+
+
+def test_an_unexpected_failure_is_an_outcome_not_a_traceback() -> None:
+    def broken() -> None:
+        raise RuntimeError("https://hooks.slack.com/services/SECRET")
+
+    o = _attempt("slack:t", broken, 0, lambda s: None)
+    assert o == Outcome("slack:t", False, 1, Fact("notify.why.network", detail="RuntimeError"))
+
+
 def test_config_file(tmp_path: Path) -> None:
     path = tmp_path / "notify.toml"
     assert config_path(None, {"XDG_CONFIG_HOME": str(tmp_path)}) == (

@@ -152,6 +152,12 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "Alert target {target}: {kind} is not a kind of target.",
             "Cible d'alerte {target} : {kind} n'est pas un type de cible.",
         ),
+        "notify.target.secret_given": (
+            "A --notify target is a name, not a URL or an address: the command line is kept in "
+            "the shell's history and in the list of processes.",
+            "Une cible --notify est un nom, pas une URL ni une adresse : la ligne de commande "
+            "reste dans l'historique du shell et dans la liste des processus.",
+        ),
         "notify.target.bad_name": (
             "Alert target {target} is not a target name.",
             "La cible d'alerte {target} n'est pas un nom de cible.",
