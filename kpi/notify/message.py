@@ -186,12 +186,19 @@ def build_alert(
     """The alert of ``view`` (a ``kpi.view.View`` or an ``EngineView``) written with
     ``options`` (``ReportOptions``: its source label, title and thresholds) and its ``flags``
     (``kpi.alerts.RedFlag``)."""
-    from kpi.export.context import Context
+    from kpi.export.context import Context, data_bounds
     from kpi.export.summary import period_lines
     from kpi.export.text import period_text, view_text, words
 
     ctx = Context(view, options, lang)
     period, _ = period_lines(ctx)
+    f = view.filters
+    if f.start is None and f.end is None:  # "Mar 1, 2025 to Mar 5, 2025 (whole period…)"
+        bounds = data_bounds(ctx)
+        if bounds:
+            period = render(
+                Fact("notify.period.whole", period=period_text(bounds[0], bounds[1], lang)), lang
+            )
     prev = view.previous_filters
     heading = options.title or render("notify.parcours", lang)
     n = len(flags)

@@ -22,6 +22,10 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "{heading} : aucune alerte – {about}",
         ),
         "notify.label.view": ("View", "Vue"),
+        "notify.period.whole": (
+            "{period} (the whole period in the data)",
+            "{period} (toute la période des données)",
+        ),
         "notify.figures": ("Figures", "Chiffres"),
         "notify.figures.previous": (
             "Figures (previous period in brackets)",
