@@ -216,7 +216,7 @@ def test_email_with_the_workbook_attached(events: Path, tmp_path: Path, capsys, 
     body = msg.get_body(("plain",)).get_content()
     assert "Le taux d'abandon de panier est de 75,0\u00a0%" in body
     assert "Le classeur synthese.xlsx est joint." in body
-    assert "Période\u00a0: du 1 mars 2025 au 5 mars 2025 (toute la période des données)\n" in body
+    assert "Période\u00a0: du 1 mars 2025 au 5 mars 2025 (toute la période des données)\r\n" in body
     (attachment,) = list(msg.iter_attachments())
     assert attachment.get_filename() == "synthese.xlsx"
     assert attachment.get_content_type() == (
