@@ -18,7 +18,7 @@ from typing import Any
 
 HOST = "127.0.0.1"
 WEBHOOK_PORT, FAILING_PORT, SILENT_PORT, CLOSED_PORT = 8761, 8762, 8763, 8764
-SMTP_PORT, SMTP_TLS_PORT, SMTP_AUTH_PORT = 8765, 8766, 8767
+SMTP_PORT, SMTP_TLS_PORT, SMTP_AUTH_PORT, SMTP_SSL_PORT = 8765, 8766, 8767, 8768
 
 
 @dataclass
@@ -108,9 +108,11 @@ def smtp(
     *,
     tls: tuple[Path, Path] | None = None,
     login: tuple[str, str] | None = None,
+    implicit_tls: tuple[Path, Path] | None = None,
 ) -> Iterator[Recorder]:
     """An SMTP server (aiosmtpd) recording each message; ``tls``: STARTTLS with this
-    certificate and key, required; ``login``: AUTH with this user and password, required."""
+    certificate and key, required; ``implicit_tls``: TLS from the first byte (SMTPS);
+    ``login``: AUTH with this user and password, required."""
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -133,6 +135,10 @@ def smtp(
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(tls[0]), str(tls[1]))
         kwargs.update(tls_context=context, require_starttls=True)
+    if implicit_tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(str(implicit_tls[0]), str(implicit_tls[1]))
+        kwargs.update(ssl_context=context)
     if login:
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(tls))
     controller = Controller(Handler(), hostname=HOST, port=port, **kwargs)

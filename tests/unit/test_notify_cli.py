@@ -255,6 +255,22 @@ def test_email_by_environment_variables_and_starttls(events: Path, tmp_path: Pat
     assert msg["Subject"] == "Parcours: 2 red flags – events.csv"
 
 
+def test_email_over_ssl_from_one_url(events: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the test's certificate")
+    cert, key = srv.self_signed(tmp_path)
+    url = f"smtps://127.0.0.1:{srv.SMTP_SSL_PORT}?to=ana@example.org&ca_file={cert}"
+    monkeypatch.setenv("OPS_MAIL", url)
+    out = tmp_path / "r.xlsx"
+    with srv.smtp(srv.SMTP_SSL_PORT, implicit_tls=(cert, key)) as rec:
+        code, _, stderr = run(capsys, str(events), "-o", str(out), *NO_FLAG, "--notify", "OPS_MAIL",
+                              "--notify-always")  # fmt: skip
+    assert code == 0, stderr
+    msg = email.message_from_bytes(rec.messages[0], policy=email.policy.default)
+    assert msg["Subject"] == "Parcours: no red flag – events.csv"
+    assert rec.envelopes == [("parcours@127.0.0.1", ["ana@example.org"])]
+
+
 @pytest.mark.parametrize("case", ["refused", "silent", "error500"])
 def test_failed_delivery_keeps_the_report_and_exits_4(
     case: str, events: Path, tmp_path: Path, capsys, monkeypatch, caplog
