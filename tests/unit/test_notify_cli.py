@@ -167,6 +167,20 @@ def test_webhook_in_french_with_a_filter_and_a_period(
     )
     assert f"Chiffres\n- Utilisateurs{nb}: 10\n" in text  # nothing before 1 March
     assert "alerte envoyée à HOOK_VENTES (2 alertes)" in stderr
+    assert english_pieces(text + stderr) == []
+
+
+def english_pieces(text: str) -> list[str]:
+    """English literal parts (four words or more) of the catalogue found in ``text``."""
+    from kpi.words.catalogue import catalogue
+
+    found = []
+    for en, fr in catalogue().values():
+        for part in re.split(r"\{[^}]*\}", en):
+            part = part.strip(" :;,.()–-")
+            if len(part.split()) > 3 and part not in fr and part in text:
+                found.append(part)
+    return found
 
 
 def test_no_flag_sends_nothing_unless_always(
