@@ -396,3 +396,17 @@ def test_a_connected_table_is_named_never_its_connection_string(
     assert "Cart abandonment is 75.0%, above the 70.0% threshold." in text
     assert "duckdb://" not in str(hook.bodies[0]) and str(tmp_path) not in str(hook.bodies[0])
     assert_secret_absent(TOKEN, stdout, stderr, workbook_text(out))
+
+
+def test_failed_delivery_said_in_french(events: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("PARCOURS_SLACK_EQUIPE_URL", hook_url(srv.CLOSED_PORT))
+    out = tmp_path / "r.xlsx"
+    code, _, stderr = run(capsys, str(events), "-o", str(out), *TWO_FLAGS, "--lang", "fr", "-q",
+                          "--notify", "slack:equipe")  # fmt: skip
+    assert code == 4 and out.exists()
+    nb = "\u00a0"
+    assert stderr.strip() == (
+        f"erreur{nb}: alerte NON remise à slack:equipe{nb}: le serveur a refusé la connexion "
+        f"(rien n'écoute sur ce port, ou un pare-feu) (2 tentatives). Le classeur {out} est "
+        "bien écrit."
+    )
