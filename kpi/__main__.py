@@ -7,6 +7,8 @@ Progress goes to stderr; a problem is one line on stderr and exit code 2; with
 ``--fail-on-red-flags`` the exit code is 3 when a red flag fires (each flag listed on stderr).
 ``--lang fr|en`` (default en) writes the workbook and every message in that language (the
 words are in :mod:`kpi.words.catalogue.cli` and ``export``).
+``--notify TARGET`` sends the red flags to a webhook or by e-mail (:mod:`kpi.notify`); exit
+code 4 when an alert was not delivered.
 ``--source SOURCE [--table NAME] [--role COLUMN=ROLE …]`` reads a table where it lives (DuckDB,
 Parquet, Spark, a warehouse) instead of files: :mod:`kpi.engine.cli`, imported only then.
 """
@@ -220,6 +222,9 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--max-duration-drop", type=rate, default=0.20, help=h("max_duration_drop"))
     g.add_argument("--fail-on-red-flags", action="store_true", help=h("fail_on_red_flags"))
     g.add_argument("--targets", metavar="FILE", help=render("targets.cli.help", lang))
+    from kpi.notify.cli import add_arguments as notify_arguments
+
+    notify_arguments(r, lang)
     g = r.add_argument_group(render("cli.help.group.workbook", lang))
     g.add_argument("--lang", choices=["en", "fr"], default="en", help=h("lang"))
     g.add_argument("--sheets", help=h("sheets"))
@@ -366,7 +371,9 @@ def _report(args: argparse.Namespace) -> int:
     from kpi.export.workbook import build_workbook, view_for
 
     lang = _lang(args)
+    from kpi.notify.cli import after_report, check_targets
 
+    check_targets(args)  # a --notify target without its secret: said before reading
     if getattr(args, "source", None):
         from kpi.engine.cli import engine_report
 
@@ -405,7 +412,8 @@ def _report(args: argparse.Namespace) -> int:
         kb=len(data) / 1024,
         seconds=time.perf_counter() - started,
     )
-    return exit_for_flags(args, view, options.thresholds, lang)
+    code = exit_for_flags(args, view, options.thresholds, lang)
+    return after_report(args, view, options, out, data, code)
 
 
 def _wants_stream(args: argparse.Namespace, files: Sequence[Path]) -> bool:

@@ -117,4 +117,8 @@ def _write(
     _say(
         args, "cli.wrote", path=str(out), kb=len(data) / 1024, seconds=time.perf_counter() - started
     )
-    return exit_for_flags(args, view, options.thresholds, lang)
+    from kpi.notify.cli import after_report
+
+    return after_report(
+        args, view, options, out, data, exit_for_flags(args, view, options.thresholds, lang)
+    )

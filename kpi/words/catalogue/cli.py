@@ -101,11 +101,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.report_description": (
         "Build the Excel summary (Summary, Funnel, Stage KPIs, Retention, Value, A/B test, "
         "Definitions, Data quality) from one or several exports, read and mapped exactly as "
-        "the app does. Exit codes: 0 done, 2 error, 3 red flags with --fail-on-red-flags.",
+        "the app does. Exit codes: 0 done, 2 error, 3 red flags with --fail-on-red-flags, "
+        "4 an alert of --notify not delivered.",
         "Crée la synthèse Excel (Synthèse, Entonnoir, KPI par étape, Rétention, Valeur, "
         "Test A/B, Définitions, Qualité des données) à partir d'un ou de plusieurs exports, "
         "lus et interprétés exactement comme dans l'application. Codes de sortie\u00a0: 0 "
-        "terminé, 2 erreur, 3 alertes avec --fail-on-red-flags.",
+        "terminé, 2 erreur, 3 alertes avec --fail-on-red-flags, 4 alerte de --notify non "
+        "remise.",
     ),
     "cli.help.files": ("input files (several at once)", "fichiers à lire (plusieurs à la fois)"),
     "cli.help.output": ("workbook to write", "classeur à écrire"),
