@@ -1,0 +1,128 @@
+"""Words of the calendar of events (kpi/calendar, pages/_ui/calendar_editor.py,
+pages/_ui/event_marks.py, the workbook's Events sheet and the command line)."""
+
+from __future__ import annotations
+
+from kpi.words.catalogue._typo import french
+
+_CHANGE = {
+    "rate": (
+        "{before:pct} → {after:pct}, {change:pts}",
+        "{before:pct} → {after:pct}, {change:pts}",
+    ),
+    "number": ("{before:num} → {after:num}", "{before:num} → {after:num}"),
+}
+_WHEN = {
+    "day": ("on {period:date}", "du {period:date}"),
+    "week": ("in week {week} of {year}", "de la semaine {week} de {year}"),
+    "month": ("in {period:month}", "de {period:month}"),
+}
+
+
+def _insights() -> dict[str, tuple[str, str]]:
+    out = {}
+    for unit, (c_en, c_fr) in _CHANGE.items():
+        for grain, (w_en, w_fr) in _WHEN.items():
+            out[f"calendar.insight.drop_overlaps.{grain}.{unit}"] = (
+                f"{{measure}}: the drop {w_en} ({c_en}) overlaps {{events:list}}.",
+                f"{{measure}} : la baisse {w_fr} ({c_fr}) coïncide avec {{events:list}}.",
+            )
+            out[f"calendar.insight.rise_overlaps.{grain}.{unit}"] = (
+                f"{{measure}}: the rise {w_en} ({c_en}) overlaps {{events:list}}.",
+                f"{{measure}} : la hausse {w_fr} ({c_fr}) coïncide avec {{events:list}}.",
+            )
+    return out
+
+
+MESSAGES: dict[str, tuple[str, str]] = french(
+    {
+        "calendar.quoted": ("‘{label}’", "« {label} »"),
+        "calendar.retail.winter_sales": ("Winter sales {year}", "Soldes d'hiver {year}"),
+        "calendar.retail.summer_sales": ("Summer sales {year}", "Soldes d'été {year}"),
+        "calendar.retail.black_friday": ("Black Friday {year}", "Black Friday {year}"),
+        "calendar.kind.promotion": ("Promotion", "Promotion"),
+        "calendar.kind.holiday": ("Public holiday", "Jour férié"),
+        "calendar.kind.release": ("Release", "Lancement"),
+        "calendar.kind.incident": ("Incident", "Incident"),
+        "calendar.kind.other": ("Other", "Autre"),
+        "calendar.source.typed": ("Typed in", "Saisi"),
+        "calendar.source.file": ("File", "Fichier"),
+        "calendar.source.holidays": ("Public holidays", "Jours fériés"),
+        "calendar.source.retail": ("Retail periods", "Temps forts commerciaux"),
+        "calendar.error.unknown_country": (
+            "No public holidays are known for the country {country}.",
+            "Aucun jour férié n'est connu pour le pays {country}.",
+        ),
+        "calendar.hint.country_codes": (
+            "Give the country's two-letter ISO code, e.g. {examples:orlist}.",
+            "Indiquez le code ISO à deux lettres du pays, par exemple {examples:orlist}.",
+        ),
+        "calendar.error.columns": (
+            "This calendar file has no date or no label column (its columns: {columns:list}).",
+            "Ce fichier de calendrier n'a pas de colonne de date ou de libellé (ses colonnes : "
+            "{columns:list}).",
+        ),
+        "calendar.hint.columns": (
+            "Name the columns date (or start and end), label and, optionally, kind "
+            "(promotion, holiday, release, incident); French headers (début, fin, libellé, "
+            "type) work too.",
+            "Nommez les colonnes date (ou début et fin), libellé et, si besoin, type "
+            "(promotion, jour férié, lancement, incident) ; les en-têtes anglais (start, end, "
+            "label, kind) conviennent aussi.",
+        ),
+        "calendar.error.too_many": (
+            "This file has {rows:int} rows: more than the {limit:int} events a calendar can hold.",
+            "Ce fichier compte {rows:int} lignes : plus que les {limit:int} événements qu'un "
+            "calendrier peut contenir.",
+        ),
+        "calendar.hint.too_many": (
+            "Upload a calendar of events (one row per promotion, holiday, release or "
+            "incident), not a data file.",
+            "Chargez un calendrier d'événements (une ligne par promotion, jour férié, lancement "
+            "ou incident), pas un fichier de données.",
+        ),
+        "calendar.read.summary": (
+            "{kept:int} {kept:plural:event|events} read from {read:int} {read:plural:row|rows}.",
+            "{kept:int} {kept:plural:événement lu|événements lus} sur {read:int} "
+            "{read:plural:ligne|lignes}.",
+        ),
+        "calendar.read.dropped.no_date": (
+            "{rows:int} {rows:plural:row|rows} left out: no date that can be read "
+            "(write 2025-11-28 or 28/11/2025).",
+            "{rows:int} {rows:plural:ligne écartée|lignes écartées} : pas de date lisible "
+            "(écrivez 2025-11-28 ou 28/11/2025).",
+        ),
+        "calendar.read.dropped.no_label": (
+            "{rows:int} {rows:plural:row|rows} left out: no label.",
+            "{rows:int} {rows:plural:ligne écartée|lignes écartées} : pas de libellé.",
+        ),
+        "calendar.read.dropped.end_before_start": (
+            "{rows:int} {rows:plural:row|rows} left out: the end is before the start.",
+            "{rows:int} {rows:plural:ligne écartée|lignes écartées} : la fin précède le début.",
+        ),
+        "calendar.read.dropped.duplicate": (
+            "{rows:int} {rows:plural:row|rows} left out: the same event as a row above.",
+            "{rows:int} {rows:plural:ligne écartée|lignes écartées} : le même événement "
+            "qu'une ligne précédente.",
+        ),
+        "calendar.read.kind_other": (
+            "{rows:int} {rows:plural:row has|rows have} no known kind (promotion, holiday, "
+            "release, incident): kept as “other”.",
+            "{rows:int} {rows:plural:ligne n'a|lignes n'ont} pas de type connu (promotion, jour "
+            "férié, lancement, incident) : {rows:plural:gardée|gardées} comme « autre ».",
+        ),
+        "calendar.insight.period_overlaps.current": (
+            "This period ({first:date} to {last:date}) overlaps {n:plural:an event|events} of "
+            "the calendar: {events:list}.",
+            "Cette période (du {first:date} au {last:date}) recoupe {n:plural:un événement|des "
+            "événements} du calendrier : {events:list}.",
+        ),
+        "calendar.insight.period_overlaps.previous": (
+            "The previous period ({first:date} to {last:date}) overlaps {n:plural:an event|"
+            "events} of the calendar: {events:list}.",
+            "La période précédente (du {first:date} au {last:date}) recoupe {n:plural:un "
+            "événement|des événements} du calendrier : {events:list}.",
+        ),
+        **_insights(),
+    }
+)
