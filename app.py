@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import connect, download, sidebar, state, warm, widgets
+from pages._ui import calendar_editor, connect, download, sidebar, state, warm, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import PageEnd
 
@@ -65,6 +65,7 @@ elif ds is None:
 else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
+calendar_editor.editor(st.sidebar)  # the events drawn on the charts over time
 with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()

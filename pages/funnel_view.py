@@ -19,7 +19,7 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS, FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import charts, compute, funnel_counts, state, widgets
+from pages._ui import charts, compute, event_marks, funnel_counts, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -700,6 +700,7 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
         st.info(t("funnel.page.no_entries"))
     else:
         charts.draw(fc.trend_lines, trend, grain, key="fn_trend")
+        event_marks.trend_note(trend, grain)
         st.caption(t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption"))
 
 
@@ -719,6 +720,7 @@ def _previous_tab(
         return
     before = route.previous_filters
     st.markdown(t("funnel.page.compared_with", start=before.start, end=before.end))
+    event_marks.period_note(state.current_filters(), before)
     comp = funnel.compare_periods(base, prev_base)
     comp_table, comp_config = fc.comparison_table(comp)
     st.dataframe(

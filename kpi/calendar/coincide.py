@@ -14,10 +14,12 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 
+import polars as pl
+
 from kpi.calendar.event import Event, covering, in_range
 from kpi.words import Fact
 
-__all__ = ["biggest_change", "change_overlaps", "period_overlaps"]
+__all__ = ["biggest_change", "change_overlaps", "funnel_trend_overlaps", "period_overlaps"]
 
 
 def biggest_change(
@@ -89,3 +91,17 @@ def period_overlaps(
         events=_labels(hits),
         n=len(hits),
     )
+
+
+def funnel_trend_overlaps(trend: pl.DataFrame, grain: str, events: Sequence[Event]) -> Fact | None:
+    """:func:`change_overlaps` of a :func:`kpi.funnel.conversion_over_time` result: the
+    conversion from the first step to the last one per entry period."""
+    if trend.height == 0 or not events:
+        return None
+    steps = list(dict.fromkeys(trend.get_column("step").to_list()))
+    if len(steps) < 2:
+        return None
+    last = trend.filter(pl.col("step") == steps[-1]).sort("period")
+    points = list(zip(last.get_column("period").to_list(), last.get_column("conversion").to_list(), strict=True))  # fmt: skip
+    measure = Fact("calendar.measure.conversion", first=str(steps[0]), last=str(steps[-1]))
+    return change_overlaps(points, grain, events, measure=measure)

@@ -123,6 +123,70 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "La période précédente (du {first:date} au {last:date}) recoupe {n:plural:un "
             "événement|des événements} du calendrier : {events:list}.",
         ),
+        "calendar.measure.conversion": (
+            "Conversion from {first} to {last}",
+            "Conversion de {first} à {last}",
+        ),
+        "calendar.chart.event": ("Event", "Événement"),
+        "calendar.chart.kind": ("Kind", "Type"),
+        "calendar.chart.when": ("When", "Quand"),
+        "calendar.chart.from_to": ("{first:date} to {last:date}", "du {first:date} au {last:date}"),
+        "calendar.page.title": ("Events on the charts", "Événements sur les graphiques"),
+        "calendar.page.holidays": ("Public holidays", "Jours fériés"),
+        "calendar.page.country": ("Country", "Pays"),
+        "calendar.page.retail": (
+            "French retail periods (sales, Black Friday)",
+            "Temps forts commerciaux (soldes, Black Friday)",
+        ),
+        "calendar.page.retail_help": (
+            "The national dates of the winter and summer sales (Code de commerce, with the "
+            "orders that moved them in 2020 and 2021) and Black Friday (the day after the US "
+            "Thanksgiving).",
+            "Les dates nationales des soldes d'hiver et d'été (Code de commerce, avec les "
+            "arrêtés qui les ont décalées en 2020 et 2021) et le Black Friday (le lendemain de "
+            "Thanksgiving aux États-Unis).",
+        ),
+        "calendar.page.typed_title": ("**Your events**", "**Vos événements**"),
+        "calendar.page.days": ("Day or first and last day", "Jour, ou premier et dernier jour"),
+        "calendar.page.days_help": (
+            "Pick one day for a one-day event, two for a range (both included).",
+            "Choisissez un jour pour un événement d'un jour, deux pour une période (incluses).",
+        ),
+        "calendar.page.label": ("Label", "Libellé"),
+        "calendar.page.kind": ("Kind", "Type"),
+        "calendar.page.add": ("Add the event", "Ajouter l'événement"),
+        "calendar.page.add_missing": (
+            "Give a day and a label to add an event.",
+            "Indiquez un jour et un libellé pour ajouter un événement.",
+        ),
+        "calendar.page.upload": (
+            "Or upload a calendar (CSV, xlsx)",
+            "Ou chargez un calendrier (CSV, xlsx)",
+        ),
+        "calendar.page.upload_help": (
+            "Columns date (or start and end), label, kind; French headers and dd/mm/yyyy dates "
+            "are read too.",
+            "Colonnes date (ou début et fin), libellé, type ; les en-têtes anglais et les dates "
+            "jj/mm/aaaa sont lus aussi.",
+        ),
+        "calendar.page.col.start": ("Start", "Début"),
+        "calendar.page.col.end": ("End", "Fin"),
+        "calendar.page.col.label": ("Label", "Libellé"),
+        "calendar.page.col.kind": ("Kind", "Type"),
+        "calendar.page.left_out": (
+            "{rows:int} {rows:plural:row is|rows are} left out: a start and a label are needed, "
+            "and the end cannot be before the start.",
+            "{rows:int} {rows:plural:ligne est écartée|lignes sont écartées} : il faut un début "
+            "et un libellé, et la fin ne peut précéder le début.",
+        ),
+        "calendar.page.download": ("Download the events (CSV)", "Télécharger les événements (CSV)"),
+        "calendar.page.file_name": ("parcours-events.csv", "parcours-evenements.csv"),
+        "calendar.page.url_note": (
+            "A shared link keeps the public holidays and retail periods; your own events stay "
+            "in this session: send the CSV with the link.",
+            "Un lien partagé garde les jours fériés et les temps forts commerciaux ; vos "
+            "événements restent dans cette session : joignez le CSV au lien.",
+        ),
         **_insights(),
     }
 )
