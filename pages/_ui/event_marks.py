@@ -124,18 +124,32 @@ def _x(main: Any, **changes: Any) -> Any:
     return x
 
 
-def _label_layer(data: pl.DataFrame, x: Any) -> alt.Chart:
-    return (
-        alt.Chart(data)
-        .mark_text(align="left", baseline="top", dx=4, fontSize=13, limit=_LABEL_LIMIT)
-        .encode(
-            x=x,
-            y=alt.Y("ev_y:Q", scale=None, axis=None),
-            text="ev_label:N",
-            fill=alt.Fill("ev_colour:N", scale=None),
-            tooltip=_tooltip(),
+def _label_layers(data: pl.DataFrame, x: Any) -> list[alt.Chart]:
+    """Labels at the top, left-aligned on their event; those in the right third of the chart
+    right-aligned, so that they stay inside it (``ev_right``)."""
+    out = []
+    for right, frame in ((False, data.filter(~pl.col("ev_right"))), (True, data.filter(pl.col("ev_right")))):  # fmt: skip
+        if frame.height == 0:
+            continue
+        out.append(
+            alt.Chart(frame)
+            .mark_text(
+                align="right" if right else "left",
+                baseline="top",
+                dx=-4 if right else 4,
+                fontSize=13,
+                fontWeight="bold",
+                limit=_LABEL_LIMIT,
+            )
+            .encode(
+                x=x,
+                y=alt.Y("ev_y:Q", scale=None, axis=None),
+                text="ev_label:N",
+                fill=alt.Fill("ev_colour:N", scale=None),
+                tooltip=_tooltip(),
+            )
         )
-    )
+    return out
 
 
 def _time_layers(
@@ -148,6 +162,9 @@ def _time_layers(
             field: [max(e.start, first) for e in events],
             f"{field}_ev_end": [min(e.end, last) + dt.timedelta(days=1) for e in events],
             "ev_one_day": [e.one_day for e in events],
+            "ev_right": [
+                (e.start - first).days > 0.66 * max(1, (last - first).days) for e in events
+            ],
         }
     ).with_columns(ev_y=4 + 16 * pl.col("ev_line"))
     ranges, days = frame.filter(~pl.col("ev_one_day")), frame.filter(pl.col("ev_one_day"))
@@ -169,18 +186,19 @@ def _time_layers(
             .mark_rule(strokeWidth=2.5, strokeDash=[6, 3], opacity=0.9)
             .encode(x=main, stroke=alt.Stroke("ev_colour:N", scale=None), tooltip=_tooltip())
         )
-    return behind, [_label_layer(frame, main)]
+    return behind, _label_layers(frame, main)
 
 
 def _band_layers(
     events: Sequence[Event], field: str, start: str, periods: pl.DataFrame, grain: str, main: Any
 ) -> tuple[list, list]:
-    hits: list[tuple[Event, str, dt.date, bool]] = []
+    hits: list[tuple[Event, str, dt.date, bool, bool]] = []
+    n = periods.height
     for e in events:
         first_hit = True
-        for name, begin in periods.iter_rows():
+        for i, (name, begin) in enumerate(periods.iter_rows()):
             if calendar.overlaps(e, begin, period_last_day(begin, grain)):
-                hits.append((e, name, begin, first_hit))
+                hits.append((e, name, begin, first_hit, i > 0.66 * max(1, n - 1)))
                 first_hit = False
     if not hits:
         return [], []
@@ -194,6 +212,7 @@ def _band_layers(
             start: [h[2] for h in hits],
             "ev_one_day": [h[0].one_day for h in hits],
             "ev_first": [h[3] for h in hits],
+            "ev_right": [h[4] for h in hits],
         }
     ).with_columns(ev_y=4 + 16 * pl.col("ev_line"))
     ranges, days = frame.filter(~pl.col("ev_one_day")), frame.filter(pl.col("ev_one_day"))
@@ -214,7 +233,7 @@ def _band_layers(
                 tooltip=_tooltip(),
             )
         )
-    return behind, [_label_layer(frame.filter(pl.col("ev_first")), main)]
+    return behind, _label_layers(frame.filter(pl.col("ev_first")), main)
 
 
 def _attach(chart: alt.TopLevelMixin, behind: list, front: list) -> alt.TopLevelMixin:
@@ -260,8 +279,10 @@ def add(
     if start == x:
         behind, front = _time_layers(events, x, main, first, last)
     else:
-        periods = frame.select(pl.col(x).cast(pl.String), pl.col(start).cast(pl.Date)).unique(
-            maintain_order=True
+        periods = (
+            frame.select(pl.col(x).cast(pl.String), pl.col(start).cast(pl.Date))
+            .unique(maintain_order=True)
+            .sort(start)
         )
         behind, front = _band_layers(events, x, start, periods, grain, main)
     return _attach(chart, behind, front) if behind or front else chart

@@ -187,6 +187,49 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "Un lien partagé garde les jours fériés et les temps forts commerciaux ; vos "
             "événements restent dans cette session : joignez le CSV au lien.",
         ),
+        "calendar.sheet.title": ("Events", "Événements"),
+        "calendar.sheet.period": ("Period of the view", "Période de la vue"),
+        "calendar.sheet.typed": ("Events typed or uploaded", "Événements saisis ou chargés"),
+        "calendar.sheet.holidays": ("Public holidays of", "Jours fériés de"),
+        "calendar.sheet.none": ("none", "aucun"),
+        "calendar.sheet.retail": ("French retail periods", "Temps forts commerciaux"),
+        "calendar.sheet.events": (
+            "Events in the period ({n:int})",
+            "Événements de la période ({n:int})",
+        ),
+        "calendar.sheet.source": ("Source", "Source"),
+        "calendar.sheet.no_events": (
+            "No event of the calendar falls in this period.",
+            "Aucun événement du calendrier ne tombe dans cette période.",
+        ),
+        "calendar.sheet.insights": (
+            "What coincides with the events",
+            "Ce qui coïncide avec les événements",
+        ),
+        "calendar.sheet.no_insight": (
+            "The largest weekly change of conversion overlaps no event.",
+            "La plus forte variation hebdomadaire de la conversion ne coïncide avec aucun "
+            "événement.",
+        ),
+        "calendar.cli.group": ("events on the charts", "événements sur les graphiques"),
+        "calendar.cli.events": (
+            "a calendar of events (CSV or xlsx: date or start/end, label, kind) for the "
+            "workbook's Events sheet",
+            "un calendrier d'événements (CSV ou xlsx : date ou début/fin, libellé, type) pour "
+            "l'onglet Événements du classeur",
+        ),
+        "calendar.cli.holidays": (
+            "add the public holidays of this country (ISO code, e.g. FR)",
+            "ajouter les jours fériés de ce pays (code ISO, par exemple FR)",
+        ),
+        "calendar.cli.retail": (
+            "add the French retail periods (winter and summer sales, Black Friday)",
+            "ajouter les temps forts commerciaux (soldes d'hiver et d'été, Black Friday)",
+        ),
+        "calendar.cli.no_file": (
+            "No calendar file at {path}.",
+            "Aucun fichier de calendrier à {path}.",
+        ),
         **_insights(),
     }
 )
