@@ -20,6 +20,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from kpi import calendar
 from kpi.calendar.event import KINDS, Event
+from kpi.calendar.read import parse_day
 from kpi.calendar.write import to_csv
 from kpi.errors import ParcoursError
 from kpi.words import render
@@ -69,7 +70,8 @@ def _events(frame: pl.DataFrame) -> tuple[tuple[Event, ...], int]:
     left_out = 0
     words = {render(f"calendar.kind.{k}", lang): k for k in KINDS for lang in ("en", "fr")}
     for row in frame.iter_rows(named=True):
-        start, end, label = row.get("start"), row.get("end"), (row.get("label") or "").strip()
+        start, end = parse_day(row.get("start")), parse_day(row.get("end"))
+        label = str(row.get("label") or "").strip()
         if start is None and end is None and not label:
             continue  # an empty row the editor added
         end = end or start

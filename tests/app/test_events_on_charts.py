@@ -96,3 +96,92 @@ def test_without_a_calendar_the_chart_is_unchanged(app):
     app.switch_page(FUNNEL).run()
     assert errors_and_exceptions(app) == []
     assert "rect" not in _marks(_trend_spec(app))
+
+
+def _chart_with(at, field: str) -> dict:
+    for spec in _specs(at):
+        for layer in [*_layers(spec), spec]:
+            if layer.get("encoding", {}).get("x", {}).get("field") == field:
+                return spec
+    raise AssertionError(f"no chart with x = {field}")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_typed_event_is_drawn_and_named_by_the_insight(app, lang):
+    import datetime as dt
+
+    app.query_params["lang"] = [lang]
+    app.query_params["fn_tab"] = ["time"]
+    app.run()
+    app.switch_page(FUNNEL).run()
+    # a one-week promotion typed in the sidebar's form, on the week of 14 July 2025
+    app.date_input(key="ev_add_days").set_value((dt.date(2025, 7, 14), dt.date(2025, 7, 20)))
+    app.text_input(key="ev_add_label").set_value("Promo =HYPERLINK")
+    app.selectbox(key="ev_add_kind").set_value("promotion")
+    next(b for b in app.get("button") if b.proto.is_form_submitter).click().run()
+    assert errors_and_exceptions(app) == []
+    spec = _trend_spec(app)
+    rows = _event_data(app, spec)
+    assert [r["ev_label"] for r in rows if r["ev_label"].startswith("Promo")] == ["Promo =HYPERLINK"]  # fmt: skip
+    promo = next(r for r in rows if r["ev_label"].startswith("Promo"))
+    assert promo["ev_kind"] == "Promotion" and promo["ev_colour"] == "#D55E00"
+    assert "rect" in _marks(spec)  # a range: a shaded rect
+    # the largest weekly change of conversion (landing -> purchase) of the demo data is the
+    # drop of the week of 14 July (ISO week 29): 4.83 % -> 3.80 % = -1.03 pp (the next largest,
+    # the week of 24 November: 2.81 % -> 1.81 % = -0.99 pp); it overlaps the typed promotion
+    words = [i.value for i in app.info]
+    if lang == "fr":
+        want = "la baisse de la semaine 29 de 2025 (4,83\u00a0% → 3,80\u00a0%, -1,03\u00a0pt)"
+    else:
+        want = "the drop in week 29 of 2025 (4.83% → 3.80%, -1.03 pp)"
+    assert any(want in w and "Promo" in w for w in words), words
+    # typed events are not in the URL; the CSV download carries them
+    assert not any(k.startswith("ev_") and k not in ("ev_hol", "ev_retail") for k in app.query_params)  # fmt: skip
+    assert app.session_state["calendar_settings"].events[0].label == "Promo =HYPERLINK"
+
+
+def test_stage_kpis_over_time_and_advocacy_and_retention_draw_events(app):
+    app.query_params["lang"] = ["fr"]
+    app.query_params["ev_hol"] = ["FR"]
+    app.query_params["ev_retail"] = ["1"]
+    app.run()
+    app.switch_page("pages/stages_view.py").run()
+    app.toggle(key="st_over_time").set_value(True).run()
+    assert errors_and_exceptions(app) == []
+    spec = _chart_with(app, "period")
+    labels = {r["ev_label"] for r in _event_data(app, spec)}
+    assert {"Fête nationale", "Soldes d'été 2025", "Black Friday 2025"} <= labels
+    assert "rule" in _marks(spec) and "rect" in _marks(spec)
+
+    app.switch_page("pages/advocacy_view.py").run()
+    assert errors_and_exceptions(app) == []
+    spec = _chart_with(app, "period")
+    rows = _event_data(app, spec)
+    assert "Black Friday 2025" in {r["ev_label"] for r in rows}
+    # on a chart by month, a one-day event is drawn on its month
+    assert {r["period"] for r in rows if r["ev_label"] == "Fête nationale"} == {"juil. 2025"}
+
+    app.switch_page("pages/retention_view.py").run()
+    assert errors_and_exceptions(app) == []
+    spec = _chart_with(app, "cohort")
+    rows = _event_data(app, spec)
+    # the cohorts whose start month overlaps an event: the summer sales run 25 June - 22 July
+    sales = {r["cohort"] for r in rows if r["ev_label"] == "Soldes d'été 2025"}
+    assert len(sales) == 2
+
+
+def test_turning_the_holidays_off_removes_them_from_the_url(app):
+    app.query_params["ev_hol"] = ["BE"]
+    app.run()
+    assert app.selectbox(key="ev_country").value == "BE"
+    assert app.session_state["calendar_settings"].country == "BE"
+    app.toggle(key="ev_hol_on").set_value(False).run()
+    assert "ev_hol" not in app.query_params
+    assert app.session_state["calendar_settings"].country is None
+
+
+def test_an_unknown_country_in_a_link_is_not_a_traceback(app):
+    app.query_params["ev_hol"] = ["ZZ"]
+    app.run()
+    assert errors_and_exceptions(app) == []
+    assert app.session_state["ev_hol_on"] is False
