@@ -49,6 +49,7 @@ widgets.frame_styles(state.data_changing())
 side = sidebar.regions()
 sidebar.language(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
+calendar_editor.editor(st.sidebar)  # the events on the charts (before the workbook's button)
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):
     connect.follow_link()  # a shared link's connected table (never the address: its name)
@@ -65,7 +66,6 @@ elif ds is None:
 else:
     sidebar.filters(ds, side.filters, link)
     download.report_button("sidebar")
-calendar_editor.editor(st.sidebar)  # the events drawn on the charts over time
 with running.spinner(tx("frame.computing"), show_time=True):
     try:
         nav.run()
