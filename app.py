@@ -12,7 +12,16 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from pages._ui import connect, download, sidebar, state, targets_state, warm, widgets
+from pages._ui import (
+    calendar_editor,
+    connect,
+    download,
+    sidebar,
+    state,
+    targets_state,
+    warm,
+    widgets,
+)
 from pages._ui.lang import t, tx
 from pages._ui.page_end import PageEnd
 
@@ -50,6 +59,7 @@ side = sidebar.regions()
 sidebar.language(side.lang)
 link = sidebar.requested()  # before the widgets drop what they cannot take
 targets_state.sync()  # the link's targets, then the session's back into the URL
+calendar_editor.editor(st.sidebar)  # the events on the charts (before the workbook's button)
 running = st.container(key=widgets.RUNNING_KEY)
 with running.spinner(tx("frame.reading"), show_time=True):
     connect.follow_link()  # a shared link's connected table (never the address: its name)

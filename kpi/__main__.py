@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from kpi.calendar import cli as calendar_cli
 from kpi.errors import InputError, ParcoursError
 from kpi.words import Fact, Lang, render
 
@@ -229,6 +230,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--lang", choices=["en", "fr"], default="en", help=h("lang"))
     g.add_argument("--sheets", help=h("sheets"))
     g.add_argument("--title", help=h("title"))
+    calendar_cli.arguments(r, lang)  # --events, --holidays, --retail-periods
     r.add_argument("-q", "--quiet", action="store_true", help=h("quiet"))
     return parser
 
@@ -342,6 +344,7 @@ def view_request(
         source_label=source_label,
         lang=lang,
         why_step=getattr(args, "why_step", None),
+        calendar=calendar_cli.settings(args, lang),
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)

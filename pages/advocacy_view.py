@@ -11,7 +11,7 @@ from kpi.definitions import formula, label
 from kpi.errors import ParcoursError
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, compute, state, target_card, widgets
+from pages._ui import charts, cohort_charts, compute, event_marks, state, target_card, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
@@ -234,6 +234,7 @@ if s.nps is not None:
         }
         over_time = s.over_time.with_columns(pl.col("period").replace(periods))
         charts.draw(cohort_charts.nps_over_time, over_time, key="ad_over_time")
+        event_marks.series_note(over_time["period_start"].to_list(), [None if v is None else 100 * v for v in over_time["nps"].to_list()], grain, "NPS", "number")  # fmt: skip
     if s.by_segment is not None and s.by:
         charts.draw(
             cohort_charts.nps_by_segment,

@@ -23,6 +23,7 @@ from pages._ui import (
     audience,
     charts,
     compute,
+    event_marks,
     funnel_counts,
     funnel_why,
     state,
@@ -711,6 +712,7 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
         st.info(t("funnel.page.no_entries"))
     else:
         charts.draw(target_marks.marked(fc.trend_lines, "conversion"), trend, grain, key="fn_trend")
+        event_marks.trend_note(trend, grain)
         st.caption(t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption"))
 
 
@@ -730,6 +732,7 @@ def _previous_tab(
         return
     before = route.previous_filters
     st.markdown(t("funnel.page.compared_with", start=before.start, end=before.end))
+    event_marks.period_note(state.current_filters(), before)
     comp = funnel.compare_periods(base, prev_base)
     comp_table, comp_config = fc.comparison_table(comp)
     st.dataframe(

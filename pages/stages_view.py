@@ -22,7 +22,15 @@ from kpi.words import Fact, Lang, Raw, escape_markdown, render
 from kpi.words import format as wf
 from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
-from pages._ui import compute, kpi_figures, state, target_marks, targets_editor, widgets
+from pages._ui import (
+    compute,
+    event_marks,
+    kpi_figures,
+    state,
+    target_marks,
+    targets_editor,
+    widgets,
+)
 from pages._ui import funnel_charts as fc
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
@@ -307,6 +315,7 @@ def _over_time(periods: Periods, kpis: list[stages.Kpi], grain: str) -> None:
     st.altair_chart(
         target_marks.on(_line(frame, unit.label(lang), unit.unit), code), width="stretch"
     )
+    event_marks.series_note(frame["start"].to_list(), values, grain, unit.label(lang), "rate" if unit.unit == "rate" else "number")  # fmt: skip
     table: dict[str, list[str]] = {tx("stages.page.period"): frame["period"].to_list()}
     for k in shown:
         vals = [
@@ -326,6 +335,7 @@ def _over_time(periods: Periods, kpis: list[stages.Kpi], grain: str) -> None:
     )
 
 
+@event_marks.marked("period", start="start")
 def _line(frame: pl.DataFrame, title: str, unit: str) -> alt.Chart:
     axis = alt.Axis(format="%") if unit == "rate" else alt.Axis()
     return (

@@ -24,8 +24,10 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import alerts, stages
+from kpi.calendar import CalendarSettings
 from kpi.dataset import Dataset
 from kpi.errors import InputError
+from kpi.export import events_sheet
 from kpi.export.cells import BRAND
 from kpi.export.context import Context
 from kpi.export.text import say, view_text
@@ -103,6 +105,7 @@ class ReportOptions:
     kpi_segment: str | None = None
     why_step: int | None = None
     view: View | None = field(default=None, compare=False, repr=False)
+    calendar: CalendarSettings | None = None  # the events of the view (an Events sheet)
 
     def __post_init__(self) -> None:
         f = self.funnel
@@ -270,6 +273,7 @@ def write_workbook(
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         writers[code](ws, ctx)
+    events_sheet.add(wb, ctx)  # the calendar's events and what coincides with them
     generated = options.generated_at or datetime.now(UTC)
     props = wb.properties
     props.title = options.heading()

@@ -272,13 +272,14 @@ def draw(
     session: a rerun that draws the same chart (same arguments, language and data) sends the
     kept spec instead of building and validating the altair chart again (altair's schema
     validation costs tens of milliseconds per chart)."""
-    from pages._ui import state  # state builds on the language helpers this module uses
+    from pages._ui import event_marks, state  # they build on this module's language helpers
 
     ident = (
         build.__module__,
         build.__qualname__,
         ui_lang.current(),
         state.digest(),  # segment colours follow the whole data's values
+        event_marks.key(),  # the events of the calendar drawn on charts over time
         _fingerprint(args),
         _fingerprint(kwargs),
     )

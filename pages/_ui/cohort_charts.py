@@ -16,7 +16,7 @@ import polars as pl
 
 from kpi.words import Lang, render
 from kpi.words import format as fmt
-from pages._ui import charts
+from pages._ui import charts, event_marks
 from pages._ui.kpi_figures import segment_words
 from pages._ui.lang import current, tx
 
@@ -280,6 +280,7 @@ def curves(
     return localised(chart)
 
 
+@event_marks.marked("cohort", start="cohort_start")
 def period_trend(
     frame: pl.DataFrame, *, n: int, grain: str, average: float | None
 ) -> alt.TopLevelMixin:
@@ -467,6 +468,7 @@ def _nps_points(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@event_marks.marked("period", start="period_start")
 def nps_over_time(frame: pl.DataFrame) -> alt.TopLevelMixin:
     """NPS per period (points −100..100) with its 95 % confidence band."""
     data = _nps_points(frame)

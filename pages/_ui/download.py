@@ -83,7 +83,7 @@ def current_options(**overrides: object) -> ReportOptions:
 
 def _option_values(**overrides: object) -> dict[str, Any]:
     """The fields of :func:`current_options`, read from the session (in the script run)."""
-    from pages._ui import compute, lang
+    from pages._ui import calendar_editor, compute, lang
 
     grain: Literal["week", "month"] = "week" if _param("cohort_by") == "week" else "month"
     engine = compute.engine_view()
@@ -105,6 +105,7 @@ def _option_values(**overrides: object) -> dict[str, Any]:
         "kpi_segment": st.session_state.get("st_by"),
         # the Funnel page's "Why they drop" step, once chosen there
         "why_step": _why_step(),
+        "calendar": calendar_editor.settings(),  # the events of the view (an Events sheet)
     }
     opts.update(overrides)
     return opts

@@ -21,7 +21,7 @@ from kpi import alerts
 from kpi.errors import ParcoursError
 from kpi.words import format as wf
 from kpi.words.render import duration
-from pages._ui import charts
+from pages._ui import charts, event_marks
 from pages._ui.lang import current, t, tx
 
 LOST_COLOUR = "#F2B8B5"
@@ -228,6 +228,7 @@ _DATE_FORMATS = {
 }
 
 
+@event_marks.marked("period")
 def trend_lines(frame: pl.DataFrame, grain: str) -> alt.Chart:
     """Conversion from the first step per entry period, one line per later step."""
     lang = current()
