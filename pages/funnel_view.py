@@ -19,7 +19,7 @@ from kpi.segments import OTHER, with_top_values
 from kpi.settings import DEFAULT_WINDOW_UNIT, ORDERS, FunnelSettings
 from kpi.view import View
 from kpi.words import Fact, Raw, render
-from pages._ui import charts, compute, funnel_counts, state, widgets
+from pages._ui import charts, comparisons, compute, funnel_counts, state, widgets
 from pages._ui import funnel_charts as fc
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
@@ -704,6 +704,22 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
 
 
 def _previous_tab(
+    route: Route,
+    base: pl.DataFrame,
+    prev_base: pl.DataFrame | None,
+    by_res: pl.DataFrame | None,
+    changes: pl.DataFrame | None,
+    segment: str | None,
+) -> None:
+    """The chosen comparisons (``?compare=``): the previous period, the same period a year
+    before (:mod:`pages._ui.comparisons`), or both."""
+    comparisons.choice("fn")
+    if comparisons.shows("previous"):
+        _previous_period(route, base, prev_base, by_res, changes, segment)
+    comparisons.funnel_section()
+
+
+def _previous_period(
     route: Route,
     base: pl.DataFrame,
     prev_base: pl.DataFrame | None,

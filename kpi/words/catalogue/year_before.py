@@ -68,6 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ---- the view setting
     "year_before.compare.label": ("Compare with", "Comparer avec"),
+    "year_before.compare.both": ("Both", "Les deux"),
     "year_before.compare.previous": ("Previous period", "Période précédente"),
     "year_before.compare.year_before": (
         "Same period a year before",
