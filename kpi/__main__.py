@@ -222,6 +222,12 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--lang", choices=["en", "fr"], default="en", help=h("lang"))
     g.add_argument("--sheets", help=h("sheets"))
     g.add_argument("--title", help=h("title"))
+    g.add_argument(
+        "--no-year-before",
+        dest="year_before",
+        action="store_false",
+        help=render("year_before.cli.no_year_before", lang),
+    )
     r.add_argument("-q", "--quiet", action="store_true", help=h("quiet"))
     return parser
 
@@ -333,6 +339,7 @@ def view_request(
         title=args.title,
         source_label=source_label,
         lang=lang,
+        year_before=getattr(args, "year_before", True),
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi.export import year_before_sheet
 from kpi.export.cells import ALERT_FONT, COUNT, SIGNED_RATE, WARN_FONT, Col, SheetWriter, put
 from kpi.export.context import Context, data_bounds, data_notes, source_rows, view_size
 from kpi.export.kpi_table import apply_signed, kpi_rows
@@ -99,6 +100,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
 
     w.section(say("export.summary.headline", lang))
     rows, formats = kpi_rows(ctx, list(HEADLINE))
+    rows, year_before = year_before_sheet.summary_column(ctx, rows)
     if rows.height:
         first, _ = w.table(
             rows,
@@ -106,16 +108,19 @@ def write(ws: Worksheet, ctx: Context) -> None:
                 Col("label", say("export.col.kpi", lang)),
                 Col("value", say("export.col.value", lang)),
                 Col("previous", say("export.col.previous", lang)),
+                *year_before,
                 Col("abs_change", say("export.col.change", lang)),
                 Col("rel_change", say("export.col.change_pct", lang), SIGNED_RATE),
             ],
             name="tblHeadline",
             row_formats=formats["value"],
-            format_columns=("value", "previous"),
+            format_columns=("value", "previous", "year_before"),
         )
-        apply_signed(ws, first, 4, formats["signed"])
+        apply_signed(ws, first, 4 + len(year_before), formats["signed"])
         w.row -= 1
         w.note(say("export.summary.change_note", lang))
+        if year_before:
+            w.note(year_before_sheet.note(ctx) or "")
         for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
             if k.code in HEADLINE and k.reason:
                 w.note(

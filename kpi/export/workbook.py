@@ -98,6 +98,7 @@ class ReportOptions:
     funnel: FunnelSettings | None = None
     lang: Lang = "en"
     kpi_segment: str | None = None
+    year_before: bool = True  # the same period a year before on the Summary, Stage KPIs, Funnel
     view: View | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

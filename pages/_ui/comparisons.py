@@ -194,7 +194,7 @@ def kpi_section(codes: Sequence[str] | None = None, *, key: str = "cmp") -> None
     results = _results()
     if results is None:
         return
-    st.subheader(tx("year_before.section.title"))
+    st.markdown(f"**{t('year_before.section.title')}**")
     choice(key)
     _period_lines(results)
     which = [o for o in ("previous", "year_before") if shows(o)]
