@@ -232,12 +232,14 @@ def kpi_section(codes: Sequence[str] | None = None, *, key: str = "cmp") -> None
     config = {
         "kpi": st.column_config.TextColumn(tx("year_before.col.kpi")),
         "value": st.column_config.TextColumn(tx("year_before.col.value")),
-        "previous": st.column_config.TextColumn(tx("year_before.col.previous")),
-        "previous_change": st.column_config.TextColumn(tx("year_before.col.previous_change")),
-        "previous_p": st.column_config.TextColumn(tx("year_before.col.previous_p")),
-        "year_before": st.column_config.TextColumn(tx("year_before.col.year_before")),
-        "year_before_change": st.column_config.TextColumn(tx("year_before.col.change")),
-        "year_before_p": st.column_config.TextColumn(tx("year_before.col.p_value")),
+        "previous": st.column_config.TextColumn(tx("year_before.page.previous")),
+        "previous_change": st.column_config.TextColumn(tx("year_before.page.previous_change")),
+        "previous_p": st.column_config.TextColumn(tx("year_before.page.previous_p")),
+        "year_before": st.column_config.TextColumn(
+            tx("year_before.page.year_before"), help=tx("year_before.col.year_before")
+        ),
+        "year_before_change": st.column_config.TextColumn(tx("year_before.page.change")),
+        "year_before_p": st.column_config.TextColumn(tx("year_before.page.p_value")),
     }
     st.dataframe(
         frame,
@@ -246,7 +248,7 @@ def kpi_section(codes: Sequence[str] | None = None, *, key: str = "cmp") -> None
         width="stretch",
         key=f"{key}_table",
     )
-    st.caption(t("year_before.section.tests", mark=SIGNIFICANT, alpha=ALPHA))
+    st.caption(t("year_before.section.tests", mark=SIGNIFICANT, alpha=ALPHA * 100))
 
 
 def funnel_section(*, key: str = "fn_yb") -> None:

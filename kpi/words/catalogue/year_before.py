@@ -102,15 +102,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"**Même période l'année précédente**{_NB}: {{period}}.",
     ),
     "year_before.section.tests": (
-        "{mark} marks a rate whose change is statistically significant at {alpha:pct} "
+        "{mark} marks a rate whose change is statistically significant at {alpha:num0} % "
         "(two-proportion z-test of numerator out of denominator, Fisher's exact test when a "
         "count is small; each comparison tested on its own, no correction over the table). "
         "Other KPIs (amounts, durations) are compared without a test.",
         "{mark} signale un taux dont l'évolution est statistiquement significative au seuil "
-        f"de {{alpha:pct}} (test z de deux proportions, numérateur sur dénominateur{_NB}; test "
+        f"de {{alpha:num0}}{_NB}% (test z de deux proportions, numérateur sur dénominateur{_NB}; test "
         f"exact de Fisher pour les petits effectifs{_NB}; chaque comparaison testée seule, sans "
         "correction sur le tableau). Les autres KPI (montants, durées) sont comparés sans test.",
     ),
+    "year_before.page.previous": ("Previous period", "Période précédente"),
+    "year_before.page.previous_change": ("vs previous", "vs précédente"),
+    "year_before.page.previous_p": ("p vs previous", "p vs précédente"),
+    "year_before.page.year_before": ("A year before", "Un an avant"),
+    "year_before.page.change": ("vs a year before", "vs un an avant"),
+    "year_before.page.p_value": ("p vs a year before", "p vs un an avant"),
     "year_before.col.kpi": ("KPI", "KPI"),
     "year_before.col.value": ("Value", "Valeur"),
     "year_before.col.previous": ("Previous period", "Période précédente"),
@@ -135,10 +141,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "year_before.col.users_now": ("Users", "Utilisateurs"),
     "year_before.col.step": ("Step", "Étape"),
     "year_before.col.significant": ("Significant", "Significatif"),
-    "year_before.tile": (
-        "{change} vs the same period a year before",
-        "{change} vs la même période l'année précédente",
-    ),
+    "year_before.tile": ("{change} vs a year before", "{change} vs un an avant"),
     "year_before.tile_none": (
         "no value a year before",
         "pas de valeur l'année précédente",
