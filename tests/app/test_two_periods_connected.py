@@ -40,7 +40,9 @@ def _period(at, start: date, end: date):
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_stage_kpis_connected_equal_the_upload(monkeypatch, tmp_path, log, lang) -> None:
-    at = connected_app(monkeypatch, tmp_path, "pages/stages_view.py", lang=lang, log=log)
+    at = connected_app(
+        monkeypatch, tmp_path, "pages/stages_view.py", lang=lang, log=log, timeout=400
+    )
     _period(at, NOV.start, NOV.end)
     table = _kpi_table(at)
     view = View(upload(log), NOV)
@@ -58,7 +60,9 @@ def test_stage_kpis_connected_equal_the_upload(monkeypatch, tmp_path, log, lang)
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_funnel_connected_year_before(monkeypatch, tmp_path, log, lang) -> None:
-    at = connected_app(monkeypatch, tmp_path, "pages/funnel_view.py", lang=lang, log=log)
+    at = connected_app(
+        monkeypatch, tmp_path, "pages/funnel_view.py", lang=lang, log=log, timeout=400
+    )
     at.query_params["fn_tab"] = ["previous"]
     _period(at, NOV.start, NOV.end)
     at.segmented_control(key="fn_tab").set_value("previous").run()
@@ -69,7 +73,7 @@ def test_funnel_connected_year_before(monkeypatch, tmp_path, log, lang) -> None:
 
 
 def test_not_covered_connected(monkeypatch, tmp_path, log) -> None:
-    at = connected_app(monkeypatch, tmp_path, "pages/home_view.py", log=log)
+    at = connected_app(monkeypatch, tmp_path, "pages/home_view.py", log=log, timeout=400)
     _period(at, NOV_YB.start, NOV_YB.end)
     fact = View(upload(log), NOV_YB).year_before_coverage().fact()
     assert render(fact, "en", markdown=True) in [i.value for i in at.info]

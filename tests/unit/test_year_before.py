@@ -243,3 +243,21 @@ def test_two_periods_is_one_computation(ds) -> None:
     assert view.year_before_view() is view.year_before_view()
     assert view.year_before_view().period_cache is view.period_cache
     assert pl.Series(view.two_periods()["code"]).to_list() == [k.code for k in view.kpis()]
+
+
+@pytest.mark.parametrize(
+    ("x_now", "n_now", "x_before", "n_before"),
+    [(30, 100, 20, 100), (3, 40, 1, 50), (1700, 5200, 1500, 5000), (0, 10, 4, 12), (9, 9, 7, 9)],
+)
+def test_rate_test_is_the_ab_comparison(x_now, n_now, x_before, n_before) -> None:
+    """The same p-value and method as kpi.abtest.compare (z, or Fisher for small counts)."""
+    from kpi.abtest import compare
+    from kpi.journey.kpi import Kpi
+
+    now = Kpi("conversion_rate", value=x_now / n_now, numerator=x_now, denominator=n_now)
+    before = Kpi("conversion_rate", value=x_before / n_before, numerator=x_before,
+                 denominator=n_before)  # fmt: skip
+    ref = compare(x_before, n_before, x_now, n_now)
+    p, method, significant = rate_test(now, before)
+    assert (method, significant) == (ref.method, ref.significant)
+    assert p == pytest.approx(ref.p_value, rel=1e-12)
