@@ -271,12 +271,6 @@ def funnel_section(*, key: str = "fn_yb") -> None:
         return
     from pages._ui import funnel_charts as fc
 
-    comp = comp.with_columns(  # step 1 is 100 % in both periods: nothing to test
-        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col(c)).alias(c)
-        for c in ("p_value", "abs_change", "rel_change")
-    ).with_columns(
-        method=pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("none")).otherwise("method")
-    )
     table, config = fc.comparison_table(comp)
     config["users_previous"] = st.column_config.NumberColumn(tx("year_before.col.users"))
     config["conversion_previous"] = st.column_config.NumberColumn(tx("year_before.col.conversion"))
