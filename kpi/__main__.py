@@ -231,6 +231,12 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--sheets", help=h("sheets"))
     g.add_argument("--title", help=h("title"))
     calendar_cli.arguments(r, lang)  # --events, --holidays, --retail-periods
+    g.add_argument(
+        "--no-year-before",
+        dest="year_before",
+        action="store_false",
+        help=render("year_before.cli.no_year_before", lang),
+    )
     r.add_argument("-q", "--quiet", action="store_true", help=h("quiet"))
     return parser
 
@@ -345,6 +351,7 @@ def view_request(
         lang=lang,
         why_step=getattr(args, "why_step", None),
         calendar=calendar_cli.settings(args, lang),
+        year_before=getattr(args, "year_before", True),
     )
     sections = (
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)

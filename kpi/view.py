@@ -27,6 +27,7 @@ from kpi.filters import Filters
 from kpi.journey.facts import PeriodFacts, Selection
 from kpi.settings import FunnelSettings
 from kpi.words import Fact
+from kpi.year_before_view import YearBeforeResults
 
 __all__ = ["PeriodCache", "View", "preferred_segment"]
 
@@ -202,7 +203,7 @@ class PeriodCache:
 
 
 @dataclass
-class View:
+class View(YearBeforeResults):
     """The results of one view (data + filters + settings), each computed once when needed.
 
     Creating a View computes nothing: the filtered datasets, the steps and every result are

@@ -22,6 +22,7 @@ from kpi.words import Fact, Raw, render
 from pages._ui import (
     audience,
     charts,
+    comparisons,
     compute,
     event_marks,
     funnel_counts,
@@ -717,6 +718,22 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
 
 
 def _previous_tab(
+    route: Route,
+    base: pl.DataFrame,
+    prev_base: pl.DataFrame | None,
+    by_res: pl.DataFrame | None,
+    changes: pl.DataFrame | None,
+    segment: str | None,
+) -> None:
+    """The chosen comparisons (``?compare=``): the previous period, the same period a year
+    before (:mod:`pages._ui.comparisons`), or both."""
+    comparisons.choice("fn")
+    if comparisons.shows("previous"):
+        _previous_period(route, base, prev_base, by_res, changes, segment)
+    comparisons.funnel_section()
+
+
+def _previous_period(
     route: Route,
     base: pl.DataFrame,
     prev_base: pl.DataFrame | None,

@@ -13,7 +13,7 @@ from kpi import alerts, pipeline
 from kpi.errors import ParcoursError
 from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
-from pages._ui import compute, state, targets_editor, widgets
+from pages._ui import comparisons, compute, state, targets_editor, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import end_page
 
@@ -34,7 +34,9 @@ def _tiles(
     cols = st.columns(3) * 2
     for col, k in zip(cols, shown, strict=False):
         with col:
-            widgets.kpi_tile(k, prev_kpis.get(k.code), lower_is_better=k.code in LOWER_IS_BETTER)
+            previous = comparisons.previous_for_tile(prev_kpis.get(k.code))
+            widgets.kpi_tile(k, previous, lower_is_better=k.code in LOWER_IS_BETTER)
+            comparisons.tile_line(k)
     for k in not_applicable:
         label = Fact(f"def.{k.code}.label")
         st.caption(":material/block: " + t("home.not_applicable", label=label, reason=k.missing))
@@ -42,6 +44,7 @@ def _tiles(
         widgets.previous_period_caption()
     else:
         st.caption(t("home.no_previous"))
+    comparisons.kpi_section(headline, key="home_cmp")
 
 
 def _flags(flags: Sequence[alerts.RedFlag]) -> None:

@@ -23,6 +23,7 @@ from kpi.words import format as wf
 from kpi.words.catalogue import catalogue
 from kpi.words.render import duration
 from pages._ui import (
+    comparisons,
     compute,
     event_marks,
     kpi_figures,
@@ -238,9 +239,9 @@ def _stage_sections(
             for col, k in zip(cols, cards[start : start + PER_ROW], strict=False):
                 with col:
                     if k.available:
-                        widgets.kpi_tile(
-                            k, prev_kpis.get(k.code), lower_is_better=k.code in LOWER_IS_BETTER
-                        )
+                        previous = comparisons.previous_for_tile(prev_kpis.get(k.code))
+                        widgets.kpi_tile(k, previous, lower_is_better=k.code in LOWER_IS_BETTER)
+                        comparisons.tile_line(k)
                     else:
                         widgets.unavailable_card(k)
         if crm is not None and stage == "decision":
@@ -249,6 +250,7 @@ def _stage_sections(
             label = tx("stages.page.by_segment", stage=title, segment=_segment_name(segment))
             with st.expander(label, expanded=stage == "decision"):
                 _segment_table(by_frame, segment, available)
+    comparisons.kpi_section(key="st_cmp")
 
 
 Periods = list[tuple[dt.date, dt.date, list[stages.Kpi]]]

@@ -39,6 +39,7 @@ from kpi.segments import NONE, OTHER
 from kpi.settings import FunnelSettings
 from kpi.view import checked_steps
 from kpi.words import Fact
+from kpi.year_before_view import YearBeforeResults
 
 __all__ = ["EngineSource", "EngineView", "engine_error"]
 
@@ -82,7 +83,7 @@ def _cast_counts(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @dataclass
-class EngineView:
+class EngineView(YearBeforeResults):
     """The results of one view of an engine table, each computed once when needed.
 
     Creating an EngineView runs nothing in the engine. Explicit funnel steps or a breakdown

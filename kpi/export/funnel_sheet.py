@@ -9,6 +9,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.errors import ParcoursError
+from kpi.export import year_before_sheet
 from kpi.export.cells import BRAND, COUNT, DURATION, NUMBER, RATE, Col, SheetWriter
 from kpi.export.context import Context, is_engine, view_size
 from kpi.export.progress import funnel_by, view_progress
@@ -81,6 +82,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
 
     if ctx.segment is not None:
         _segment_funnel(w, ctx)
+    year_before_sheet.funnel_section(w, ctx)
     w.fixed[1] = max(14, min(30, max(len(str(s)) for s in ctx.steps) + 4))
     w.finish()
 

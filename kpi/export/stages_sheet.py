@@ -7,6 +7,7 @@ import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import pipeline
+from kpi.export import year_before_sheet
 from kpi.export.cells import COUNT, RATE, SIGNED_RATE, Col, SheetWriter, unit_format
 from kpi.export.context import Context, currency_of, is_engine
 from kpi.export.kpi_table import apply_signed, kpi_rows
@@ -25,6 +26,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
     )
     w.note(say("export.stages.note", lang, previous=prev, view=view_text(ctx.filters, lang)))
     frame, formats = kpi_rows(ctx, None)
+    frame, year_before = year_before_sheet.stage_columns(ctx, frame)
     if frame.height == 0:
         w.note(say("export.stages.no_kpi", lang))
         w.finish()
@@ -39,6 +41,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
             Col("previous", say("export.col.previous", lang)),
             Col("abs_change", say("export.col.change", lang)),
             Col("rel_change", say("export.col.change_pct", lang), SIGNED_RATE),
+            *year_before,
             Col("formula", say("export.col.formula", lang), width=60, wrap=True),
             Col("available", say("export.col.available", lang)),
             Col("missing", say("export.col.why_not", lang), width=45, wrap=True),
@@ -48,8 +51,12 @@ def write(ws: Worksheet, ctx: Context) -> None:
         format_columns=("value", "previous"),
     )
     apply_signed(ws, first, 5, formats["signed"])
+    if year_before:
+        year_before_sheet.apply_formats(ws, first, 8, 9, formats)
     ws.freeze_panes = ws.cell(top + 1, 3)
     w.note(say("export.stages.durations_note", lang))
+    if year_before:
+        w.note(year_before_sheet.note(ctx) or "")
     engine = is_engine(ctx)
     if not engine and pipeline.is_contacts(ctx.view):
         crm = pipeline.pipeline_summary(ctx.view)

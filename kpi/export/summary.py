@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi.export import year_before_sheet
 from kpi.export.cells import ALERT_FONT, COUNT, WARN_FONT, Col, SheetWriter, put
 from kpi.export.context import Context, data_bounds, data_notes, source_rows, view_size
 from kpi.export.summary_targets import headline_table
@@ -98,8 +99,11 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.skip()
 
     w.section(say("export.summary.headline", lang))
-    if headline_table(w, ctx, HEADLINE):  # KPI, value, target, previous, change, status
+    if headline_table(w, ctx, HEADLINE):  # KPI, value, target, previous, year before, status
         w.note(say("export.summary.change_note", lang))
+        dates = year_before_sheet.note(ctx)  # the year before's dates, or why there are none
+        if dates:
+            w.note(dates)
         for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
             if k.code in HEADLINE and k.reason:
                 w.note(

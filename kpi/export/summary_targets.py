@@ -34,11 +34,12 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 
 
 def after_previous(ctx: Context, rows: pl.DataFrame) -> tuple[pl.DataFrame, list[Col]]:
-    """The place for one column right after "previous period" (the same period a year
-    before, h3's). Returns the rows (with that column added) and its :class:`Col`; nothing by
-    default."""
-    del ctx
-    return rows, []
+    """The column right after "previous period": the same period a year before
+    (:func:`kpi.export.year_before_sheet.summary_column`; none when the workbook leaves it
+    out). Returns the rows (with that column added) and its :class:`Col`."""
+    from kpi.export import year_before_sheet
+
+    return year_before_sheet.summary_column(ctx, rows)
 
 
 def _rows(ctx: Context, codes: Sequence[str]) -> tuple[pl.DataFrame, dict]:

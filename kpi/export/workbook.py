@@ -104,6 +104,7 @@ class ReportOptions:
     lang: Lang = "en"
     kpi_segment: str | None = None
     why_step: int | None = None
+    year_before: bool = True  # the same period a year before on the Summary, Stage KPIs, Funnel
     view: View | None = field(default=None, compare=False, repr=False)
     calendar: CalendarSettings | None = None  # the events of the view (an Events sheet)
 
