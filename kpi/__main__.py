@@ -202,6 +202,17 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     )
     g.add_argument("--open-funnel", action="store_true", help=h("open_funnel"))
     g.add_argument("--segment", metavar="NAME", help=h("segment"))
+    for flag, metavar, code in (
+        ("--exclude", "EVENT:FROM:TO", "exclude_help"),
+        ("--step-window", "STEP=DURATION", "window_help"),
+    ):
+        g.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar=metavar,
+            help=render(f"funnel_rules.cli.{code}", lang).replace("%", "%%"),
+        )
     g = r.add_argument_group(render("cli.help.group.view", lang))
     g.add_argument(
         "--filter",
@@ -327,6 +338,7 @@ def view_request(
             window=window,
             open_funnel=args.open_funnel,
             segment=args.segment,
+            **_funnel_rules(args, steps),
         ),
         cohort_grain=args.cohort_grain,
         thresholds=thresholds,
@@ -338,6 +350,16 @@ def view_request(
         [s.strip() for s in args.sheets.split(",") if s.strip()] if args.sheets else list(SECTIONS)
     )
     return filters, options, sections
+
+
+def _funnel_rules(args: argparse.Namespace, steps: Sequence[str] | None) -> dict:
+    """``--exclude`` and ``--step-window`` as FunnelSettings fields (:mod:`kpi.funnel.options`)."""
+    from kpi.funnel.options import exclusion_of, step_window_of
+
+    return {
+        "exclusions": tuple(exclusion_of(x, steps) for x in args.exclude),
+        "step_windows": tuple(step_window_of(w, steps) for w in args.step_window),
+    }
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -88,10 +88,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "précédente).",
     ),
     "funnel_rules.no_times": (
-        "Step times, conversion over time and time to convert are computed without the "
-        "exclusions and per-step windows.",
-        "Les délais entre étapes, la conversion dans le temps et le délai de conversion sont "
-        "calculés sans les exclusions ni les fenêtres par étape.",
+        "With exclusions or per-step windows the step times are not given; conversion over "
+        "time and time to convert do not apply them.",
+        "Avec des exclusions ou des fenêtres par étape, les délais entre étapes ne sont pas "
+        "donnés" + _NB + "; la conversion dans le temps et le délai de conversion ne les "
+        "appliquent pas.",
     ),
     # ---- the Funnel page's editor ------------------------------------------------------------
     "funnel_rules.page.title": (
@@ -174,14 +175,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "an exclusion step EVENT:FROM:TO (step names or numbers, 1 = the first step): a user "
         "who does EVENT after step FROM and before step TO counts only up to the step before "
         "it (repeatable)",
-        "une étape d'exclusion ÉVÉNEMENT:DE:À (noms ou numéros d'étapes, 1 = la première) : "
+        "une étape d'exclusion ÉVÉNEMENT:DE:À (noms ou numéros d'étapes, 1 = la première)"
+        + _NB
+        + ": "
         "un utilisateur qui fait ÉVÉNEMENT après l'étape DE et avant l'étape À ne compte que "
         "jusqu'à l'étape précédente (répétable)",
     ),
     "funnel_rules.cli.window_help": (
         "a per-step window STEP=DURATION (e.g. purchase=2h, 3=30min, cart=7d): the step counts "
         "only when done at most that long after the step before (repeatable)",
-        "une fenêtre par étape ÉTAPE=DURÉE (par ex. purchase=2h, 3=30min, cart=7d) : l'étape "
+        "une fenêtre par étape ÉTAPE=DURÉE (par ex. purchase=2h, 3=30min, cart=7d)"
+        + _NB
+        + ": l'étape "
         "ne compte que si elle a lieu au plus ce délai après l'étape précédente (répétable)",
     ),
     "funnel_rules.cli.bad_exclude": (
