@@ -231,3 +231,44 @@ def test_no_reuse_of_a_progress_computed_with_other_rules() -> None:
     # the plain reuse itself still works
     again = progress_from_previous(plain, base, ev, ["view", "cart", "buy"])
     assert again is not None and again.table()["users"].to_list() == [2, 1, 1]
+
+
+def test_view_never_reads_a_progress_of_other_rules() -> None:
+    """Views sharing one period cache (the session's): a funnel without rules is kept, then
+    the same period with an exclusion and a step added. The step-change reuse must not read
+    the kept progress (u's error between view and cart changes who reaches cart)."""
+    from kpi.filters import Filters
+    from kpi.schema import TableInput, build_dataset
+    from kpi.settings import FunnelSettings
+    from kpi.view import PeriodCache, View
+
+    rows = [
+        ("u", "view", 0), ("u", "error", 1), ("u", "cart", 2), ("u", "buy", 3),
+        ("w", "view", 0), ("w", "cart", 5),
+        ("z", "view", 0),
+    ]  # fmt: skip
+    ds = build_dataset([TableInput("events.csv", log(rows).rename({"ts": "timestamp"}))])
+    cache = PeriodCache()
+    window = dt.timedelta(days=14)
+    plain = View(
+        ds, Filters(), FunnelSettings(steps=("view", "cart"), window=window), period_cache=cache
+    )
+    assert plain.funnel()["users"].to_list() == [3, 2]
+    excl = (Exclusion("error", "view", "cart"),)
+    ruled = FunnelSettings(steps=("view", "cart", "buy"), window=window, exclusions=excl)
+    view = View(ds, Filters(), ruled, period_cache=cache)
+    assert view.funnel()["users"].to_list() == [3, 1, 0]  # u stops at view: w reaches cart
+    assert view.funnel_excluded() == 1
+    # and back: a progress with rules is not read for a funnel without them
+    again = View(
+        ds,
+        Filters(),
+        FunnelSettings(steps=("view", "cart", "buy"), window=window),
+        period_cache=cache,
+    )
+    assert again.funnel()["users"].to_list() == [3, 2, 1]
+    # a per-step window change is a new progress too: cart within 3 minutes of view
+    windowed = FunnelSettings(
+        steps=("view", "cart"), window=window, step_windows=(StepWindow("cart", 3, "minutes"),)
+    )
+    assert View(ds, Filters(), windowed, period_cache=cache).funnel()["users"].to_list() == [3, 1]
