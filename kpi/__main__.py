@@ -206,6 +206,17 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     g.add_argument("--open-funnel", action="store_true", help=h("open_funnel"))
     g.add_argument("--segment", metavar="NAME", help=h("segment"))
     g.add_argument("--why-step", type=int, metavar="N", help=h("why_step"))
+    for flag, metavar, code in (
+        ("--exclude", "EVENT:FROM:TO", "exclude_help"),
+        ("--step-window", "STEP=DURATION", "window_help"),
+    ):
+        g.add_argument(
+            flag,
+            action="append",
+            default=[],
+            metavar=metavar,
+            help=render(f"funnel_rules.cli.{code}", lang).replace("%", "%%"),
+        )
     g = r.add_argument_group(render("cli.help.group.view", lang))
     g.add_argument(
         "--filter",
@@ -343,6 +354,7 @@ def view_request(
             window=window,
             open_funnel=args.open_funnel,
             segment=args.segment,
+            **_funnel_rules(args, steps),
         ),
         cohort_grain=args.cohort_grain,
         thresholds=thresholds,
@@ -375,6 +387,16 @@ def _targets(args: argparse.Namespace, lang: Lang) -> Any:
     for problem in read.problems:
         _say(args, "targets.cli.problem", problem=problem)
     return read.targets
+
+
+def _funnel_rules(args: argparse.Namespace, steps: Sequence[str] | None) -> dict:
+    """``--exclude`` and ``--step-window`` as FunnelSettings fields (:mod:`kpi.funnel.options`)."""
+    from kpi.funnel.options import exclusion_of, step_window_of
+
+    return {
+        "exclusions": tuple(exclusion_of(x, steps) for x in args.exclude),
+        "step_windows": tuple(step_window_of(w, steps) for w in args.step_window),
+    }
 
 
 def _report(args: argparse.Namespace) -> int:

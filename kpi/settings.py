@@ -15,7 +15,9 @@ __all__ = [
     "NO_WINDOW",
     "ORDERS",
     "WINDOW_UNITS",
+    "Exclusion",
     "FunnelSettings",
+    "StepWindow",
     "window_from",
 ]
 
@@ -44,11 +46,39 @@ def window_from(amount: float | None, unit: str | None) -> timedelta | None:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """An exclusion step: a user's path through the funnel that meets an ``event`` after its
+    step ``after`` and before its step ``before`` (step names of the funnel, ``after`` listed
+    first) ends at the last step it reached before that event (:mod:`kpi.funnel.rules`)."""
+
+    event: str
+    after: str
+    before: str
+
+
+@dataclass(frozen=True)
+class StepWindow:
+    """A conversion window for one step: ``step`` (a step name, not the first) counts only
+    when done at most ``amount`` ``unit`` (a unit of :data:`WINDOW_UNITS`) after the step
+    before it in the path; the overall window still bounds the whole path."""
+
+    step: str
+    amount: float
+    unit: str
+
+    @property
+    def window(self) -> timedelta:
+        """The window as a duration."""
+        return timedelta(seconds=float(self.amount) * WINDOW_UNITS[self.unit])
+
+
+@dataclass(frozen=True)
 class FunnelSettings:
     """What defines the funnel of a view: steps (None: the data's step order), order, window
     (None: no limit), open funnel, breakdown segment (None: none); ``window_amount`` and
     ``window_unit`` say the window as chosen (``14`` ``days``; unit ``none`` for no limit), for
-    the words that describe it."""
+    the words that describe it; ``exclusions`` and ``step_windows``: the exclusion steps and the
+    per-step windows (:mod:`kpi.funnel.rules`)."""
 
     steps: tuple[str, ...] | None = None
     order: Literal["sequential", "any"] = "sequential"
@@ -57,3 +87,5 @@ class FunnelSettings:
     segment: str | None = None
     window_amount: float = DEFAULT_WINDOW_AMOUNT
     window_unit: str = DEFAULT_WINDOW_UNIT
+    exclusions: tuple[Exclusion, ...] = ()
+    step_windows: tuple[StepWindow, ...] = ()

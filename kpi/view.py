@@ -591,8 +591,9 @@ class View(YearBeforeResults):
         f = filters or self.filters
         period = self.period_dataset(f)
         s = self.settings
+        rules = self.funnel_rules(timed)
         key = ("funnel_progress", f.start, f.end, tuple(self.steps), s.window, s.order,
-               s.open_funnel, timed)  # fmt: skip
+               s.open_funnel, rules.key(), timed)  # fmt: skip
 
         def build() -> Any:
             ev = period.events if timed else period.events.drop("ts", strict=False)
@@ -607,9 +608,50 @@ class View(YearBeforeResults):
                 order=s.order if timed else "sequential",
                 open_funnel=s.open_funnel,
                 **({"base": base} if base is not None else {}),
+                **(rules.kwargs() if rules.active else {}),
             )
 
         return self._shared(key, build)
+
+    def funnel_rules(self, timed: bool | None = None) -> Any:
+        """The exclusions and per-step windows the view's funnel applies
+        (:func:`kpi.funnel.rules.in_effect`: those of the settings that name its steps, when
+        it is an in-order closed funnel with times), with the notes on the others."""
+        from kpi.funnel.rules import in_effect
+
+        s = self.settings
+        has_ts = self.view.has_timestamps if timed is None else timed
+        return in_effect(
+            self.steps,
+            s.exclusions,
+            s.step_windows,
+            order=s.order,
+            open_funnel=s.open_funnel,
+            has_ts=has_ts,
+        )
+
+    def funnel_excluded(self) -> int | None:
+        """How many users of the view reach fewer steps because of the exclusions (None
+        without exclusions in effect)."""
+
+        def compute() -> int | None:
+            rules = self.funnel_rules()
+            if not rules.exclusions or len(self.steps) < 1 or self.view.events.height == 0:
+                return None
+            try:
+                progress = self.funnel_progress(self.filters, timed=True)
+                if progress is None:
+                    return None
+                users = (
+                    self.view.events.select("user_id").unique()
+                    if self.filters.active_segments or self.view_ds is not None
+                    else None
+                )
+                return int(progress.excluded(users))
+            except ParcoursError:
+                return None
+
+        return self.memo("funnel_excluded", compute)
 
     def _progress_from_previous(self, key: tuple, base: Any, events: pl.DataFrame) -> Any:
         """The progress of ``key`` (:meth:`funnel_progress`'s) from a kept progress of the
@@ -648,6 +690,7 @@ class View(YearBeforeResults):
                 list(steps),
                 window=s.window if key[-1] else None,
                 order=s.order if key[-1] else "sequential",
+                **(self.funnel_rules(key[-1]).kwargs() if key[-2] != ((), ()) else {}),
             )
         except ParcoursError:
             return None
@@ -758,6 +801,7 @@ class View(YearBeforeResults):
                 window=self.settings.window if timed else None,
                 order=self.settings.order if timed else "sequential",
                 open_funnel=self.settings.open_funnel,
+                **self.funnel_rules(timed).kwargs(),
             )
         except ParcoursError:
             return None
@@ -793,6 +837,7 @@ class View(YearBeforeResults):
                 window=self.settings.window if timed else None,  # membership: no window
                 order=self.settings.order if timed else "sequential",
                 open_funnel=self.settings.open_funnel,
+                **self.funnel_rules(timed).kwargs(),
             )
         except ParcoursError:
             return None

@@ -32,6 +32,7 @@ from pages._ui import (
     widgets,
 )
 from pages._ui import funnel_charts as fc
+from pages._ui import funnel_rules as fr
 from pages._ui import gaps as gap_notes
 from pages._ui import settings as fs
 from pages._ui.lang import current, t, tx
@@ -62,22 +63,33 @@ def _events(ds: Dataset, columns: tuple[str, ...] = ()) -> pl.DataFrame:
 # view, shared with the Overview, the red flags and the workbook; for the demo data, once per
 # server), keyed by the arguments it depends on (never the language).
 def _the_views(
-    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, ds: Dataset
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    ds: Dataset,
+    rules: fr.Rules = fr.NO_RULES,
 ) -> View | None:
-    """The session's View when its funnel is this one (same data, steps, order, window)."""
+    """The session's View when its funnel is this one (same data, steps, order, window,
+    exclusions and per-step windows)."""
     view = compute.current_view()
     if view is None or not ds.has_timestamps or view.view is not ds:
         return None
     s = view.settings
     seconds = int(s.window.total_seconds()) if s.window is not None else None
     same = (s.steps, s.order, seconds, s.open_funnel) == (steps, order, window_s, open_f)
-    return view if same else None
+    return view if same and fr.rules_of(s) == rules else None
 
 
 def _table(
-    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, ds: Dataset
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    ds: Dataset,
+    rules: fr.Rules = fr.NO_RULES,
 ) -> pl.DataFrame:
-    view = _the_views(steps, order, window_s, open_f, ds)
+    view = _the_views(steps, order, window_s, open_f, ds, rules)
     if view is not None:
         table = view.funnel()  # the View's own funnel of these settings (the red flags' too)
         if table is not None:
@@ -85,24 +97,35 @@ def _table(
     return compute.cached(
         "funnel_table",
         lambda: funnel.funnel_table(
-            _events(ds), steps, window=_window(window_s), order=order, open_funnel=open_f
-        ),  # type: ignore[arg-type]
+            _events(ds),
+            steps,
+            window=_window(window_s),
+            order=order,  # type: ignore[arg-type]
+            open_funnel=open_f,
+            **fr.kwargs(rules, steps, order, open_f, ds.has_timestamps),
+        ),
         steps,
         order,
         window_s,
         open_f,
+        rules,
     )
 
 
 def _previous_table(
-    steps: tuple[str, ...], order: str, window_s: int | None, open_f: bool, prev: Dataset
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    prev: Dataset,
+    rules: fr.Rules = fr.NO_RULES,
 ) -> pl.DataFrame:
     """The previous period's funnel (the View's, as its red flags read it)."""
     view = compute.current_view()
     if (
         view is not None
         and view.previous is prev
-        and _the_views(steps, order, window_s, open_f, view.view)
+        and _the_views(steps, order, window_s, open_f, view.view, rules)
     ):
         table = view.previous_funnel()
         if table is not None:
@@ -110,12 +133,18 @@ def _previous_table(
     return compute.cached(
         "previous_funnel",
         lambda: funnel.funnel(
-            _events(prev), steps, window=_window(window_s), order=order, open_funnel=open_f
-        ),  # type: ignore[arg-type]
+            _events(prev),
+            steps,
+            window=_window(window_s),
+            order=order,  # type: ignore[arg-type]
+            open_funnel=open_f,
+            **fr.kwargs(rules, steps, order, open_f, prev.has_timestamps),
+        ),
         steps,
         order,
         window_s,
         open_f,
+        rules,
     )
 
 
@@ -129,15 +158,16 @@ def _by_segment(
     keep: tuple[str, ...] | None = None,
     *,
     period: str = "view",
+    rules: fr.Rules = fr.NO_RULES,
 ) -> pl.DataFrame:
     """By segment: the top values + "Other", or the values ``keep`` (the previous period
     broken down into the current period's segments). The View's own (:meth:`View.funnel_by`:
     from the period's funnel progress, no pass over the events) when its funnel is this one."""
     view = compute.current_view()
     if view is not None and (
-        _the_views(steps, order, window_s, open_f, ds)
+        _the_views(steps, order, window_s, open_f, ds, rules)
         if period == "view"
-        else view.previous is ds and _the_views(steps, order, window_s, open_f, view.view)
+        else view.previous is ds and _the_views(steps, order, window_s, open_f, view.view, rules)
     ):
         by = view.funnel_by(segment, top=TOP_N, keep=keep, previous=period != "view")
         if by is not None:
@@ -150,11 +180,17 @@ def _by_segment(
         else:
             ev = funnel_view_data.with_values(ev, segment, keep)
         return funnel.funnel(
-            ev, steps, by=[segment], window=_window(window_s), order=order, open_funnel=open_f
-        )  # type: ignore[arg-type]
+            ev,
+            steps,
+            by=[segment],
+            window=_window(window_s),
+            order=order,  # type: ignore[arg-type]
+            open_funnel=open_f,
+            **fr.kwargs(rules, steps, order, open_f, ds.has_timestamps),
+        )
 
     return compute.cached(
-        "funnel_by", compute_it, period, steps, order, window_s, open_f, segment, keep
+        "funnel_by", compute_it, period, steps, order, window_s, open_f, segment, keep, rules
     )
 
 
@@ -248,6 +284,7 @@ class Route:
     trend: Callable[[str], pl.DataFrame]
     ttc: Callable[[], pl.DataFrame]
     keep: Callable[..., Any]  # keep(name, fn, *parts): fn() once per view and parts
+    excluded: Callable[[], int | None] = lambda: None  # users an exclusion took out early
 
 
 def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset) -> Route:
@@ -257,29 +294,38 @@ def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset
     segment = settings.segment
     window_s = int(settings.window.total_seconds()) if settings.window is not None else None
     prev = compute.previous_view()
+    rules = fr.rules_of(settings)
 
     def table() -> pl.DataFrame:
         if counts_mode:
             return _from_counts(steps_t, None, ds)
-        return _table(steps_t, order, window_s, open_f, ds)
+        return _table(steps_t, order, window_s, open_f, ds, rules)
 
     def by() -> pl.DataFrame | None:
         if segment is None:
             return None
         if counts_mode:
             return _from_counts(steps_t, segment, ds).select(segment, *BASE)
-        return _by_segment(steps_t, order, window_s, open_f, segment, ds)
+        return _by_segment(steps_t, order, window_s, open_f, segment, ds, rules=rules)
 
     def previous() -> pl.DataFrame | None:
         if prev is None or counts_mode:
             return None
-        return _previous_table(steps_t, order, window_s, open_f, prev[1])
+        return _previous_table(steps_t, order, window_s, open_f, prev[1], rules)
 
     def previous_by(values: tuple[str, ...]) -> pl.DataFrame | None:
         if prev is None or segment is None:
             return None
         return _by_segment(
-            steps_t, order, window_s, open_f, segment, prev[1], values, period="previous"
+            steps_t,
+            order,
+            window_s,
+            open_f,
+            segment,
+            prev[1],
+            values,
+            period="previous",
+            rules=rules,
         )
 
     def stage_kpis() -> tuple[list, list | None]:
@@ -301,6 +347,33 @@ def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset
         trend=lambda grain: _trend(steps_t, order, window_s, grain, ds),
         ttc=lambda: _time_to_convert(steps_t, window_s, ds),
         keep=compute.cached,
+        excluded=lambda: _excluded(steps_t, order, window_s, open_f, ds, rules),
+    )
+
+
+def _excluded(
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    ds: Dataset,
+    rules: fr.Rules,
+) -> int | None:
+    """How many users of the view an exclusion took out early (the View's count)."""
+    view = _the_views(steps, order, window_s, open_f, ds, rules)
+    if view is not None:
+        return view.funnel_excluded()
+    kw = fr.kwargs(rules, steps, order, open_f, ds.has_timestamps)
+    if not kw.get("exclusions"):
+        return None
+    return compute.cached(
+        "funnel_excluded",
+        lambda: funnel.funnel_progress(
+            _events(ds), steps, window=_window(window_s), **kw
+        ).excluded(),
+        steps,
+        window_s,
+        rules,
     )
 
 
@@ -359,6 +432,7 @@ def _engine_route(engine: EngineView) -> Route:
         trend=lambda grain: view_funnel.conversion_over_time(engine, grain=grain),
         ttc=lambda: view_funnel.time_to_convert(engine, bins=12),
         keep=keep,
+        excluded=engine.funnel_excluded,
     )
 
 
@@ -474,6 +548,7 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
         st.info(t("funnel.page.no_events_in_view"), icon=":material/filter_alt_off:")
         end_page()
     base = table.select(BASE)
+    fr.note(settings, timed=timed, excluded=route.excluded)
 
     users_col = table["users"]
     if counts_mode and not users_col.dtype.is_integer() and (users_col.round() != users_col).any():
@@ -512,6 +587,7 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
                     open_f,
                     segment,
                     thresholds.funnel_alpha,
+                    fr.rules_of(settings),
                 )
         except ParcoursError:
             changes = None
@@ -814,6 +890,7 @@ def _connected_page(engine: EngineView) -> NoReturn:
     )
     settings = compute.funnel_settings()  # the one reading of the controls (the workbook's)
     fs.remember(settings)
+    fr.editor(settings, options, timed=engine.has_timestamps)
     if not settings.steps:
         st.info(t("funnel.page.pick_steps"))
         end_page()
@@ -856,6 +933,7 @@ _controls(
 )
 settings = fs.funnel_settings(full)  # the one reading of the controls (also the workbook's)
 fs.remember(settings)
+fr.editor(settings, options, timed=fs.timed(ds))
 if not settings.steps:
     st.info(t("funnel.page.pick_steps"))
     end_page()

@@ -54,6 +54,7 @@ from kpi.funnel.kernel import Order, _users_per_step
 from kpi.funnel.prepare import US, _window_us
 from kpi.funnel.table import _with_drop_off
 from kpi.segments import NONE
+from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
 
 __all__ = ["TIME_COLUMNS", "funnel_by", "funnel_table", "step_names"]
@@ -90,19 +91,28 @@ def funnel_table(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     open_funnel: bool = False,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame:
     """The funnel table of ``table``'s events in the view ``filters`` (date range on ``ts``,
     segment filters on the users' first-touch values), broken down by the first-touch ``by``
     segments: what :func:`kpi.funnel.funnel_table` gives on
     ``filters.apply(ds).events_with(by)`` for the Dataset of the same events (same columns,
     dtypes and row order). Step times (sequential closed funnel with timestamps) come from
-    the engine; an engine without medians gives the table without the time columns."""
+    the engine; an engine without medians gives the table without the time columns.
+    ``exclusions`` and ``step_windows``: :mod:`kpi.engine.funnel_rules` (no step times)."""
     by = list(by)
     steps = [str(s) for s in steps]
     _check(table, steps, by, order)
     w = _window_us(window)
     if w is not None and not table.has_ts:
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
+    counts = ruled_counts(
+        table, steps, w, filters, by, order, open_funnel, exclusions, step_windows
+    )
+    if counts is not None:
+        res = _users_per_step(counts, counts.select(by) if by else None, steps, by, weight="_n")
+        return _with_drop_off(res, None, by)
     codes = _codes(steps)
     ev = _events(table, steps, filters)
     if not by:  # with a breakdown, users without funnel events still give segment values
@@ -130,6 +140,8 @@ def funnel_by(
     open_funnel: bool = False,
     top: int = 8,
     keep: Sequence[str] | None = None,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame | None:
     """The funnel (users, conversion, step_conversion: :func:`kpi.funnel.funnel`) of the view
     by ``segment``'s ``top`` values by events + "Other", or the values ``keep`` + "Other":
@@ -149,7 +161,15 @@ def funnel_by(
     w = _window_us(window)
     ev = _events(table, steps, filters)
     users = _users(table, filters, [segment])
-    counts = _level_counts(ev, users, _codes(steps), w, [segment], order, open_funnel, table.has_ts)
+    ruled = ruled_counts(
+        table, steps, w, filters, [segment], order, open_funnel, exclusions, step_windows
+    )
+    if ruled is not None:
+        counts = ruled
+    else:
+        counts = _level_counts(
+            ev, users, _codes(steps), w, [segment], order, open_funnel, table.has_ts
+        )
     if counts.height == 0:
         return None
     col = pl.col(segment).cast(pl.String)
@@ -161,6 +181,37 @@ def funnel_by(
     )
     counts = counts.group_by(segment, "_lvl", "_e").agg(pl.col("_n").sum())
     return _users_per_step(counts, counts.select(segment), steps, [segment], weight="_n")
+
+
+def ruled_counts(
+    table: EngineTable,
+    steps: list[str],
+    w: int | None,
+    filters: Filters | None,
+    by: list[str],
+    order: str,
+    open_funnel: bool,
+    exclusions: Sequence[Exclusion],
+    step_windows: Sequence[StepWindow],
+) -> pl.DataFrame | None:
+    """Users per (by…, ``_lvl``, ``_e``, ``_free``) with the exclusions and per-step windows
+    (:mod:`kpi.engine.funnel_rules`); None when there are none. An :class:`InputError` when
+    they cannot apply (:func:`kpi.funnel.rules.rules_of`)."""
+    from kpi.engine import funnel_rules
+    from kpi.funnel.rules import rules_of
+
+    rules = rules_of(
+        steps,
+        exclusions,
+        step_windows,
+        order=order,
+        open_funnel=open_funnel,
+        has_ts=table.has_ts,
+    )
+    if rules is None:
+        return None
+    users = _users(table, filters, by)
+    return funnel_rules.ruled_counts(table, steps, w, rules, filters, users, by)
 
 
 def step_names(

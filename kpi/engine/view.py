@@ -361,7 +361,51 @@ class EngineView(YearBeforeResults):
             "window": s.window if timed else None,
             "order": s.order if timed else "sequential",
             "open_funnel": s.open_funnel,
+            **self.funnel_rules().kwargs(),
         }
+
+    def funnel_rules(self) -> Any:
+        """The exclusions and per-step windows the funnel applies
+        (:func:`kpi.funnel.rules.in_effect`), as :meth:`kpi.view.View.funnel_rules`."""
+        from kpi.funnel.rules import in_effect
+
+        s = self.settings
+        return in_effect(
+            self.steps,
+            s.exclusions,
+            s.step_windows,
+            order=s.order,
+            open_funnel=s.open_funnel,
+            has_ts=self.has_timestamps,
+        )
+
+    def funnel_excluded(self) -> int | None:
+        """How many users of the view an exclusion took out early (None without one in
+        effect), counted in the engine."""
+
+        def compute() -> int | None:
+            rules = self.funnel_rules()
+            if not rules.exclusions or not self.steps:
+                return None
+            from kpi.engine.funnel import ruled_counts
+            from kpi.funnel.prepare import _window_us
+
+            counts = ruled_counts(
+                self.table,
+                [str(s) for s in self.steps],
+                _window_us(self.settings.window),
+                self.filters,
+                [],
+                "sequential",
+                False,
+                rules.exclusions,
+                rules.step_windows,
+            )
+            if counts is None:
+                return None
+            return int(counts.filter(pl.col("_free") > pl.col("_lvl"))["_n"].sum())
+
+        return self._quiet("funnel_excluded", compute)
 
     def _funnel_table(self, filters: Filters, by: Sequence[str] = ()) -> pl.DataFrame:
         from kpi.engine.funnel import funnel_table

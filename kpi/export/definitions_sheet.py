@@ -42,6 +42,9 @@ def write(ws: Worksheet, ctx: Context) -> None:
         name="tblDefinitions",
     )
     ws.freeze_panes = ws.cell(top + 1, 3)
+    w.skip()
+    w.section(say("funnel_rules.definition_label", lang))
+    w.note(say("funnel_rules.definition", lang))
     w.finish()
 
 

@@ -32,6 +32,8 @@ def write(ws: Worksheet, ctx: Context) -> None:
             view=view_text(ctx.filters, lang),
         )
     )
+    for line in rules_lines(ctx):
+        w.note(line)
     table = ctx.funnel()
     if table is None:
         w.note(no_funnel_reason(ctx))
@@ -85,6 +87,43 @@ def write(ws: Worksheet, ctx: Context) -> None:
     year_before_sheet.funnel_section(w, ctx)
     w.fixed[1] = max(14, min(30, max(len(str(s)) for s in ctx.steps) + 4))
     w.finish()
+
+
+def rules_lines(ctx: Context) -> list[str]:
+    """The exclusions and per-step windows of the funnel, how many users an exclusion took
+    out early, and the rules that do not apply, in words (none without rules)."""
+    from kpi.funnel.rules import InEffect
+    from kpi.words import Fact, render
+
+    get = getattr(ctx.results, "funnel_rules", None)
+    rules = get() if get is not None else None
+    if not isinstance(rules, InEffect) or not (rules.active or rules.notes):
+        return []
+    lang = ctx.lang
+    lines = [render(f, lang) for f in rules.notes]
+    if rules.exclusions:
+        words = [
+            Fact("funnel_rules.exclusion", event=x.event, after=x.after, before=x.before)
+            for x in rules.exclusions
+        ]
+        lines.append(render(Fact("funnel_rules.applied", exclusions=words), lang))
+        n = ctx.results.funnel_excluded()
+        if n is not None:
+            lines.append(render(Fact("funnel_rules.excluded", n=n), lang))
+    if rules.step_windows:
+        words = [
+            Fact(
+                "funnel_rules.step_window",
+                step=sw.step,
+                amount=sw.amount,
+                unit=Fact(f"funnel.unit.{sw.unit}"),
+            )
+            for sw in rules.step_windows
+        ]
+        lines.append(render(Fact("funnel_rules.applied_windows", windows=words), lang))
+    if rules.active:
+        lines.append(render(Fact("funnel_rules.no_times"), lang))
+    return lines
 
 
 def _step_columns(lang: str) -> list[Col]:

@@ -17,6 +17,8 @@ import polars as pl
 from kpi.errors import InputError
 from kpi.funnel.prepare import US, _check, _prepare, _Prepared, _window_us, _with_user_bounds
 from kpi.funnel.rates import add_rates
+from kpi.funnel.rules import Rules, reach_events, rules_of
+from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
 
 Order = Literal["sequential", "any"]
@@ -257,14 +259,19 @@ def _reach(
     open_funnel: bool,
     *,
     keep_ids: bool = False,
+    rules: Rules | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None, _Prepared]:
-    """Per-user ``_u``, ``_lvl``, ``_e`` (reached step j ⇔ ``_e <= j < _lvl``); also the
-    event frame with the ``_s{j}`` passes (sequential funnels) and the prepared data."""
+    """Per-user ``_u``, ``_lvl``, ``_e`` (reached step j ⇔ ``_e <= j < _lvl``; with
+    exclusions also ``_free``, the level without them); also the event frame with the
+    ``_s{j}`` passes (sequential funnels without ``rules``) and the prepared data."""
     _check(events, steps, by, order)
     w = _window_us(window)
     use_ts = "ts" in events.columns
     if w is not None and not use_ts:
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
+    if rules is not None:
+        per_user, prep = reach_events(events, steps, window, rules, by, keep_ids=keep_ids)
+        return per_user, None, prep
     prep = _prepare(events, steps, by, use_ts=use_ts, keep_ids=keep_ids)
     per_user, f = _reach_prepared(prep, steps, w, order, open_funnel, use_ts)
     return per_user, f, prep
@@ -305,6 +312,8 @@ def funnel(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     open_funnel: bool = False,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame:
     """Unique users per funnel step (and segment): ``by`` columns, step, users, conversion,
     step_conversion.
@@ -314,10 +323,11 @@ def funnel(
     step 1, null when the denominator is 0. One row per step and segment, steps in the given
     order, unreached steps with users = 0. Events whose step is not listed are ignored (but
     still decide a user's first-touch segment); events with a missing user or timestamp are
-    ignored.
+    ignored. ``exclusions`` and ``step_windows``: :mod:`kpi.funnel.rules`.
     """
     by = list(by)
-    per_user, _, prep = _reach(events, steps, by, window, order, open_funnel)
+    rules = _rules(events, steps, order, open_funnel, exclusions, step_windows)
+    per_user, _, prep = _reach(events, steps, by, window, order, open_funnel, rules=rules)
     users = prep.users
     if by:
         assert users is not None
@@ -327,6 +337,24 @@ def funnel(
             per_user = per_user.join(users, on="_u", how="left")
         return _users_per_step(per_user, users.select(by), steps, by)
     return _users_per_step(per_user, None, steps, by)
+
+
+def _rules(
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    order: str,
+    open_funnel: bool,
+    exclusions: Sequence[Exclusion],
+    step_windows: Sequence[StepWindow],
+) -> Rules | None:
+    return rules_of(
+        steps,
+        exclusions,
+        step_windows,
+        order=order,
+        open_funnel=open_funnel,
+        has_ts="ts" in events.columns,
+    )
 
 
 def _users_per_step(
@@ -374,6 +402,8 @@ def user_progress(
     order: Order = "sequential",
     open_funnel: bool = False,
     with_times: bool = False,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame:
     """One row per user of ``events``: ``user_id``, ``steps_reached`` (Int32, 0..k).
 
@@ -382,8 +412,13 @@ def user_progress(
     ``with_times`` (sequential, closed funnel with timestamps) adds ``ts_1``..``ts_k``: when
     each step was reached in the user's best attempt, the one with the latest start among
     those that reach ``steps_reached`` (earliest possible event of each step in it).
+    With ``exclusions`` (:mod:`kpi.funnel.rules`) also ``steps_free``: the steps reached
+    without them (step times are then not given).
     """
-    per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
+    rules = _rules(events, steps, order, open_funnel, exclusions, step_windows)
+    per_user, f, prep = _reach(
+        events, steps, (), window, order, open_funnel, keep_ids=True, rules=rules
+    )
     return _progress_rows(
         per_user, f, prep, len(steps), events.schema.get("ts"), open_funnel, with_times
     )
@@ -406,6 +441,9 @@ def _progress_rows(
     assert users is not None
     per_user = per_user.with_columns(steps_reached=pl.col("_lvl"))
     extra: list[str] = []
+    if "_free" in per_user.columns:  # exclusions: the steps reached without them
+        per_user = per_user.with_columns(steps_free=pl.col("_free"))
+        extra.append("steps_free")
     if open_funnel:
         per_user = per_user.with_columns(
             entry_step=pl.when(pl.col("_lvl") > 0).then(pl.col("_e") + 1).otherwise(None)
@@ -421,7 +459,8 @@ def _progress_rows(
         per_user = per_user.join(times, on="_u", how="left")
         extra += [f"ts_{j + 1}" for j in range(k)]
     out = users.join(per_user.select("_u", "steps_reached", *extra), on="_u", how="left")
-    out = out.with_columns(pl.col("steps_reached").fill_null(0))
+    zero = ["steps_reached", *(["steps_free"] if "steps_free" in extra else [])]
+    out = out.with_columns(pl.col(c).fill_null(0) for c in zero)
     if with_times:
         assert ts_dtype is not None
         conv = (

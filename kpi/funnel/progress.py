@@ -28,9 +28,11 @@ import polars as pl
 from kpi.errors import InputError, SchemaError
 from kpi.funnel.kernel import Order, _progress_rows, _reach, _reach_prepared, _users_per_step
 from kpi.funnel.prepare import _check, _prepare, _Prepared, _window_us
+from kpi.funnel.rules import rules_of
 from kpi.funnel.table import _with_drop_off
 from kpi.funnel.timing import _seconds, _time_rows
 from kpi.segments import NONE
+from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
 
 
@@ -43,13 +45,24 @@ class FunnelProgress:
     timestamps, time present; any step, listed or not): ``user_id``, ``steps_reached`` (Int32,
     0..k), ``entry_step`` (open funnel: 1-based, null when none reached) and, when ``timed``
     (sequential closed funnel with timestamps), each step's seconds from the previous step
-    and from step 1 in the user's best attempt (``_prev{j}``, ``_first{j}``).
+    and from step 1 in the user's best attempt (``_prev{j}``, ``_first{j}``); with exclusions,
+    ``steps_free`` (the steps reached without them). ``rules``: the exclusions and per-step
+    windows it was computed with (:mod:`kpi.funnel.rules`; empty: none).
     """
 
     steps: tuple[str, ...]
     per_user: pl.DataFrame
     open_funnel: bool
     timed: bool
+    rules: tuple[tuple[Exclusion, ...], tuple[StepWindow, ...]] = ((), ())
+
+    def excluded(self, users: pl.DataFrame | None = None) -> int:
+        """How many of ``users`` (all when None) reach fewer steps because of the
+        exclusions than without them (0 without exclusions)."""
+        rows = self._rows(users, ())
+        if "steps_free" not in rows.columns:
+            return 0
+        return int(rows.select((pl.col("steps_free") > pl.col("steps_reached")).sum()).item())
 
     def _rows(self, users: pl.DataFrame | None, by: Sequence[str]) -> pl.DataFrame:
         by = list(by)
@@ -260,6 +273,8 @@ def funnel_progress(
     chunk_events: int | None = None,
     base: FunnelBase | None = None,
     with_times: bool = True,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> FunnelProgress:
     """Each user's progress through ``steps`` in ``events`` (``user_id``, ``step``, optional
     ``ts``), same rules as :func:`~kpi.funnel.funnel`; tabulate it with
@@ -273,7 +288,12 @@ def funnel_progress(
 
     ``base``: :func:`funnel_base` of the same ``events`` (a view keeps one per period), read
     instead of encoding and sorting the events again; the same rows. ``with_times=False``
-    leaves out the step times (who reached which step only: an A/B test's outcome)."""
+    leaves out the step times (who reached which step only: an A/B test's outcome).
+
+    ``exclusions`` and ``step_windows`` (:mod:`kpi.funnel.rules`): computed from the events
+    (not the base, not in groups), without step times."""
+    if exclusions or step_windows:
+        return _ruled_progress(events, steps, window, order, open_funnel, exclusions, step_windows)
     timed = with_times and "ts" in events.columns and order == "sequential" and not open_funnel
     ts_dtype = events.schema.get("ts")
     parts = 1
@@ -303,6 +323,32 @@ def funnel_progress(
         del group
         rows = pl.concat(pieces, rechunk=False).sort("user_id")
     return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, timed)
+
+
+def _ruled_progress(
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    window: dt.timedelta | None,
+    order: Order,
+    open_funnel: bool,
+    exclusions: Sequence[Exclusion],
+    step_windows: Sequence[StepWindow],
+) -> FunnelProgress:
+    """:func:`funnel_progress` with exclusions or per-step windows."""
+    rules = rules_of(
+        steps,
+        exclusions,
+        step_windows,
+        order=order,
+        open_funnel=open_funnel,
+        has_ts="ts" in events.columns,
+    )
+    per_user, f, prep = _reach(
+        events, steps, (), window, order, open_funnel, keep_ids=True, rules=rules
+    )
+    rows = _progress_rows(per_user, f, prep, len(steps), events.schema.get("ts"), False, False)
+    given = (tuple(exclusions), tuple(step_windows))
+    return FunnelProgress(tuple(str(s) for s in steps), rows, False, False, given)
 
 
 def _progress(
@@ -364,6 +410,8 @@ def progress_from_previous(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     with_times: bool = True,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> FunnelProgress | None:
     """:func:`funnel_progress` of ``events`` through ``steps`` (closed funnel) from the
     progress ``previous`` of the same events, window and order through other steps that
@@ -375,10 +423,14 @@ def progress_from_previous(
     reach their last step), same times. Only the others (those who reached step c, usually
     few) are computed again, from the base's rows of those users. None when it does not
     apply (open funnel, nothing in common, other settings, or more than :data:`REDO_SHARE`
-    of the users to redo); the caller computes afresh."""
+    of the users to redo); the caller computes afresh. Never with exclusions or per-step
+    windows, on either side: they tie steps together (an exclusion between step 1 and a
+    later step changes who reaches step 2), so a progress with other rules is never read."""
     new = tuple(str(s) for s in steps)
     old = previous.steps
     timed = with_times and "ts" in events.columns and order == "sequential"
+    if exclusions or step_windows or previous.rules != ((), ()):
+        return None
     if previous.open_funnel or previous.timed != timed or not base.fits(events) or not new:
         return None
     c = 0

@@ -9,6 +9,7 @@ import polars as pl
 
 from kpi.funnel.kernel import Order, funnel
 from kpi.funnel.timing import step_times
+from kpi.settings import Exclusion, StepWindow
 
 
 def funnel_table(
@@ -19,14 +20,27 @@ def funnel_table(
     window: dt.timedelta | None = None,
     order: Order = "sequential",
     open_funnel: bool = False,
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame:
     """:func:`funnel` plus ``drop_off`` = users(k-1) − users(k), ``drop_off_rate`` =
     drop_off / users(k-1) (null for step 1 or when users(k-1) is 0), and, for a sequential
-    closed funnel with timestamps, the step times of :func:`step_times`."""
+    closed funnel with timestamps, the step times of :func:`step_times` (not with
+    ``exclusions`` or ``step_windows``: :mod:`kpi.funnel.rules`)."""
     by = list(by)
-    res = funnel(events, steps, by=by, window=window, order=order, open_funnel=open_funnel)
+    res = funnel(
+        events,
+        steps,
+        by=by,
+        window=window,
+        order=order,
+        open_funnel=open_funnel,
+        exclusions=exclusions,
+        step_windows=step_windows,
+    )
     times = None
-    if "ts" in events.columns and order == "sequential" and not open_funnel:
+    ruled = bool(exclusions or step_windows)
+    if "ts" in events.columns and order == "sequential" and not open_funnel and not ruled:
         times = step_times(events, steps, window=window, by=by)
     return _with_drop_off(res, times, by)
 

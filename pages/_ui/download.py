@@ -55,6 +55,8 @@ def report_fields(s: FunnelSettings) -> dict:
         "window": s.window,
         "open_funnel": s.open_funnel,
         "segment": s.segment,
+        "exclusions": s.exclusions,
+        "step_windows": s.step_windows,
     }
 
 

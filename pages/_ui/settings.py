@@ -233,11 +233,15 @@ def _data() -> Dataset | None:
 def default_funnel_settings(ds: Dataset | None) -> FunnelSettings:
     """The funnel settings of a view whose widgets, URL and Funnel page say nothing (the
     defaults :func:`funnel_settings` gives a new session), read outside any script run."""
-    return _settings(ds, None, lambda name: None)
+    return _settings(ds, None, lambda name: None, live=False)
 
 
 def _settings(
-    ds: Dataset | None, raw: tuple[str, ...] | None, _param: Callable[[str], object | None]
+    ds: Dataset | None,
+    raw: tuple[str, ...] | None,
+    _param: Callable[[str], object | None],
+    *,
+    live: bool = True,
 ) -> FunnelSettings:
     unit = str(_param(UNIT) or DEFAULT_WINDOW_UNIT)
     if unit == _LEGACY_NO_WINDOW:
@@ -264,4 +268,16 @@ def _settings(
         segment=segment,
         window_amount=amount,
         window_unit=unit,
+        **_rules(live and with_time),
     )
+
+
+def _rules(live: bool) -> dict:
+    """The exclusions and per-step windows (:mod:`pages._ui.funnel_rules`; none outside a
+    script run or without timestamps)."""
+    if not live:
+        return {}
+    from pages._ui import funnel_rules
+
+    exclusions, step_windows = funnel_rules.read()
+    return {"exclusions": exclusions, "step_windows": step_windows}

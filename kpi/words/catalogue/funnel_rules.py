@@ -1,0 +1,213 @@
+"""Exclusion steps and per-step conversion windows (kpi.funnel.rules): errors, the Funnel
+page's editor and notes, the workbook and the command line."""
+
+from __future__ import annotations
+
+_NB = "\u00a0"  # no-break space (French typography before : ; ? !)
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- errors and rules that do not apply --------------------------------------------------
+    "funnel_rules.error.needs_order": (
+        "Exclusions and per-step windows need an in-order funnel with timestamps, entered at "
+        "the first step (this funnel is {order}, open, or has no times).",
+        "Les exclusions et les fenêtres par étape nécessitent un entonnoir dans l'ordre, "
+        "horodaté, où l'on entre par la première étape (cet entonnoir est « {order} », "
+        "ouvert, ou sans horodatage).",
+    ),
+    "funnel_rules.hint.needs_order": (
+        "Choose the in-order funnel and turn the open funnel off, or remove the exclusions and "
+        "per-step windows.",
+        "Choisissez l'entonnoir dans l'ordre et désactivez l'entonnoir ouvert, ou retirez les "
+        "exclusions et les fenêtres par étape.",
+    ),
+    "funnel_rules.error.repeated_step": (
+        "Exclusions and per-step windows need each step listed once.",
+        "Les exclusions et les fenêtres par étape nécessitent que chaque étape ne figure "
+        "qu'une fois.",
+    ),
+    "funnel_rules.hint.repeated_step": (
+        "Remove the repeated step, or the exclusions and per-step windows.",
+        "Retirez l'étape répétée, ou les exclusions et les fenêtres par étape.",
+    ),
+    "funnel_rules.hint.fix_rule": (
+        "Change the exclusion or window so that it names steps of the funnel, in order.",
+        "Modifiez l'exclusion ou la fenêtre pour qu'elle désigne des étapes de l'entonnoir, "
+        "dans l'ordre.",
+    ),
+    "funnel_rules.skip.step_missing": (
+        "The exclusion of {event} is not applied: {step} is not a step of the funnel.",
+        "L'exclusion de {event} n'est pas appliquée" + _NB + ": {step} n'est pas une étape "
+        "de l'entonnoir.",
+    ),
+    "funnel_rules.skip.order": (
+        "The exclusion of {event} is not applied: {after} does not come before {before} in "
+        "the funnel.",
+        "L'exclusion de {event} n'est pas appliquée" + _NB + ": {after} ne précède pas "
+        "{before} dans l'entonnoir.",
+    ),
+    "funnel_rules.skip.event_is_step": (
+        "The exclusion of {event} is not applied: {event} is a step of the funnel.",
+        "L'exclusion de {event} n'est pas appliquée" + _NB + ": {event} est une étape de "
+        "l'entonnoir.",
+    ),
+    "funnel_rules.skip.window_step_missing": (
+        "The window of {step} is not applied: {step} is not a step of the funnel.",
+        "La fenêtre de {step} n'est pas appliquée" + _NB + ": {step} n'est pas une étape de "
+        "l'entonnoir.",
+    ),
+    "funnel_rules.skip.window_first": (
+        "The window of {step} is not applied: it is the first step (the window runs from the "
+        "step before).",
+        "La fenêtre de {step} n'est pas appliquée" + _NB + ": c'est la première étape (la "
+        "fenêtre court depuis l'étape précédente).",
+    ),
+    # ---- the rules in words ------------------------------------------------------------------
+    "funnel_rules.exclusion": (
+        "{event} between {after} and {before}",
+        "{event} entre {after} et {before}",
+    ),
+    "funnel_rules.step_window": (
+        "{step} within {amount:num} {unit} of the step before",
+        "{step} dans les {amount:num} {unit} après l'étape précédente",
+    ),
+    "funnel_rules.applied": (
+        "Exclusions: {exclusions:list}.",
+        "Exclusions" + _NB + ": {exclusions:list}.",
+    ),
+    "funnel_rules.applied_windows": (
+        "Per-step windows: {windows:list}.",
+        "Fenêtres par étape" + _NB + ": {windows:list}.",
+    ),
+    "funnel_rules.excluded": (
+        "{n:int} {n:plural:user|users} left the funnel early because of an exclusion (they "
+        "did an excluded event between two steps and are counted only up to the step before "
+        "it).",
+        "{n:int} {n:plural:utilisateur|utilisateurs} {n:plural:a|ont} quitté l'entonnoir plus "
+        "tôt à cause d'une exclusion ({n:plural:il a|ils ont} fait un événement exclu entre "
+        "deux étapes et {n:plural:n'est compté|ne sont comptés} que jusqu'à l'étape "
+        "précédente).",
+    ),
+    "funnel_rules.no_times": (
+        "With exclusions or per-step windows the step times are not given; conversion over "
+        "time and time to convert do not apply them.",
+        "Avec des exclusions ou des fenêtres par étape, les délais entre étapes ne sont pas "
+        "donnés" + _NB + "; la conversion dans le temps et le délai de conversion ne les "
+        "appliquent pas.",
+    ),
+    # ---- the Funnel page's editor ------------------------------------------------------------
+    "funnel_rules.page.title": (
+        "Exclusions and per-step windows",
+        "Exclusions et fenêtres par étape",
+    ),
+    "funnel_rules.page.title_n": (
+        "Exclusions and per-step windows ({n:int})",
+        "Exclusions et fenêtres par étape ({n:int})",
+    ),
+    "funnel_rules.page.intro": (
+        "An **exclusion** ends a user's path when they do an event between two steps: they "
+        "count up to the last step they reached before it (as Mixpanel's exclusion steps; "
+        "PostHog removes them from the whole funnel instead). A **per-step window** is the "
+        "longest time from the step before to this step; the conversion window still bounds "
+        "the whole path.",
+        "Une **exclusion** arrête le parcours d'un utilisateur qui fait un événement entre "
+        "deux étapes" + _NB + ": il compte jusqu'à la dernière étape atteinte avant cet "
+        "événement (comme les étapes d'exclusion de Mixpanel" + _NB + "; PostHog le retire de "
+        "tout l'entonnoir). Une **fenêtre par étape** est le délai maximal depuis l'étape "
+        "précédente jusqu'à cette étape" + _NB + "; la fenêtre de conversion borne toujours "
+        "tout le parcours.",
+    ),
+    "funnel_rules.page.event": ("Excluded event", "Événement exclu"),
+    "funnel_rules.page.after": ("After step", "Après l'étape"),
+    "funnel_rules.page.before": ("Before step", "Avant l'étape"),
+    "funnel_rules.page.add_exclusion": ("Add the exclusion", "Ajouter l'exclusion"),
+    "funnel_rules.page.step": ("Step", "Étape"),
+    "funnel_rules.page.amount": ("At most", "Au plus"),
+    "funnel_rules.page.unit": ("Unit", "Unité"),
+    "funnel_rules.page.add_window": ("Add the window", "Ajouter la fenêtre"),
+    "funnel_rules.page.remove": ("Remove", "Retirer"),
+    "funnel_rules.page.none": (
+        "No exclusion and no per-step window.",
+        "Aucune exclusion ni fenêtre par étape.",
+    ),
+    "funnel_rules.page.not_here": (
+        "Exclusions and per-step windows apply to an in-order funnel with timestamps, entered "
+        "at the first step, each step listed once; they are kept in the link and apply again "
+        "when the funnel allows them.",
+        "Les exclusions et les fenêtres par étape s'appliquent à un entonnoir dans l'ordre, "
+        "horodaté, où l'on entre par la première étape, chaque étape n'y figurant qu'une "
+        "fois" + _NB + "; elles restent dans le lien et s'appliquent de nouveau quand "
+        "l'entonnoir le permet.",
+    ),
+    "funnel_rules.page.two_steps": (
+        "Pick at least two steps to add an exclusion or a per-step window.",
+        "Choisissez au moins deux étapes pour ajouter une exclusion ou une fenêtre par étape.",
+    ),
+    "funnel_rules.page.no_events": (
+        "Every event of the data is a step of the funnel: there is no other event to exclude.",
+        "Tous les événements des données sont des étapes de l'entonnoir" + _NB + ": il n'y a "
+        "pas d'autre événement à exclure.",
+    ),
+    # ---- the workbook and the Definitions ----------------------------------------------------
+    "funnel_rules.sheet.exclusions": ("Exclusions", "Exclusions"),
+    "funnel_rules.sheet.step_windows": ("Per-step windows", "Fenêtres par étape"),
+    "funnel_rules.sheet.excluded": (
+        "Users who left early (exclusions)",
+        "Utilisateurs sortis plus tôt (exclusions)",
+    ),
+    "funnel_rules.sheet.none": ("none", "aucune"),
+    "funnel_rules.definition": (
+        "Exclusion step: a user who does the excluded event after step A and before step B "
+        "of their path counts only up to the last step reached before that event (a later "
+        "attempt after it may still count). Per-step window: step k counts only when done at "
+        "most that long after step k-1; the conversion window still bounds the whole path.",
+        "Étape d'exclusion" + _NB + ": un utilisateur qui fait l'événement exclu après "
+        "l'étape A et avant l'étape B de son parcours ne compte que jusqu'à la dernière étape "
+        "atteinte avant cet événement (une tentative ultérieure peut encore compter). Fenêtre "
+        "par étape" + _NB + ": l'étape k ne compte que si elle a lieu au plus ce délai après "
+        "l'étape k-1" + _NB + "; la fenêtre de conversion borne toujours tout le parcours.",
+    ),
+    "funnel_rules.definition_label": (
+        "Exclusions and per-step windows",
+        "Exclusions et fenêtres par étape",
+    ),
+    # ---- the command line --------------------------------------------------------------------
+    "funnel_rules.cli.exclude_help": (
+        "an exclusion step EVENT:FROM:TO (step names or numbers, 1 = the first step): a user "
+        "who does EVENT after step FROM and before step TO counts only up to the step before "
+        "it (repeatable)",
+        "une étape d'exclusion ÉVÉNEMENT:DE:À (noms ou numéros d'étapes, 1 = la première)"
+        + _NB
+        + ": "
+        "un utilisateur qui fait ÉVÉNEMENT après l'étape DE et avant l'étape À ne compte que "
+        "jusqu'à l'étape précédente (répétable)",
+    ),
+    "funnel_rules.cli.window_help": (
+        "a per-step window STEP=DURATION (e.g. purchase=2h, 3=30min, cart=7d): the step counts "
+        "only when done at most that long after the step before (repeatable)",
+        "une fenêtre par étape ÉTAPE=DURÉE (par ex. purchase=2h, 3=30min, cart=7d)"
+        + _NB
+        + ": l'étape "
+        "ne compte que si elle a lieu au plus ce délai après l'étape précédente (répétable)",
+    ),
+    "funnel_rules.cli.bad_exclude": (
+        "--exclude {value}: expected EVENT:FROM:TO, e.g. coupon_error:cart:purchase.",
+        "--exclude {value}" + _NB + ": attendu ÉVÉNEMENT:DE:À, par exemple "
+        "coupon_error:cart:purchase.",
+    ),
+    "funnel_rules.cli.bad_window": (
+        "--step-window {value}: expected STEP=DURATION with a number and a unit (min, h, d, "
+        "w), e.g. purchase=2h.",
+        "--step-window {value}" + _NB + ": attendu ÉTAPE=DURÉE avec un nombre et une unité "
+        "(min, h, d, w), par exemple purchase=2h.",
+    ),
+    "funnel_rules.cli.bad_step": (
+        "{value}: no step {step} in the funnel ({steps:list}).",
+        "{value}" + _NB + ": pas d'étape {step} dans l'entonnoir ({steps:list}).",
+    ),
+    # ---- a connected table -------------------------------------------------------------------
+    "funnel_rules.engine.note": (
+        "The exclusions and per-step windows are computed in the connected table's engine.",
+        "Les exclusions et les fenêtres par étape sont calculées dans le moteur de la table "
+        "connectée.",
+    ),
+}
