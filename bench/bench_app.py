@@ -593,7 +593,9 @@ def run_session(bench: Bench, url: str, reps: int, upload: Path | None, first_pa
         name = upload.name
 
         def put() -> None:
-            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+            page.locator(".st-key-upload").get_by_test_id(
+                "stFileUploaderDropzoneInput"
+            ).set_input_files(str(upload))
 
         expect = "() => document.querySelector(\"[data-testid='stMain']\").innerText.includes(%s)"
         bench.time("upload → first page", put, expect % json.dumps(name))

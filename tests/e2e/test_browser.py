@@ -29,7 +29,7 @@ def test_deep_link_first_then_upload_and_quality_report(fresh_server, page, tmp_
     wait_for_app(page)
     page.screenshot(path=str(tmp_path / "deep_link.png"), full_page=True)
     # the frame ran (uploader in the sidebar, page titles in the navigation bar) ...
-    assert page.get_by_test_id("stFileUploaderDropzone").count() == 1
+    assert page.locator(".st-key-upload").get_by_test_id("stFileUploaderDropzone").count() == 1
     nav = page.get_by_test_id("stTopNav")
     assert nav.get_by_text("Funnel").count() >= 1
     assert nav.get_by_text("funnel_view").count() == 0
@@ -47,7 +47,7 @@ def test_deep_link_first_then_upload_and_quality_report(fresh_server, page, tmp_
         pytest.skip("../shared/datasets not available")
     page.goto(f"{server}/data")
     wait_for_app(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    page.locator(".st-key-upload").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         [str(DATASETS / "ecommerce_funnel" / f) for f in KAGGLE]
     )
     page.wait_for_timeout(1500)
@@ -74,7 +74,7 @@ def test_one_sessions_upload_is_not_visible_to_another(server, browser, tmp_path
         pg.set_default_timeout(60_000)
     a.goto(f"{server}/data")
     wait_for_app(a)
-    a.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+    a.locator(".st-key-upload").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         str(DATASETS / "page_redesign_ab.csv")
     )
     a.wait_for_timeout(1500)

@@ -85,8 +85,10 @@ def test_new_data_never_shows_the_previous_files_page(server, page, tmp_path):
     path.write_bytes(_events_csv(120_000))
     page.goto(f"{server}/funnel")
     wait_for_app(page)
-    assert page.get_by_test_id("stVegaLiteChart").count() >= 1  # the demo's funnel chart
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)  # the demo funnel chart
+    page.locator(".st-key-upload").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(path)
+    )
     mixed, late_demo, pill_seen, running_samples = [], [], False, 0
     run_started: float | None = None
     mixed_before = False
@@ -147,7 +149,9 @@ def test_hostile_segment_values_show_as_typed_and_load_nothing(server, page, tmp
     page.on("request", lambda r: asked.append(r.url))
     page.goto(f"{server}/data?lang=fr")
     wait_for_app(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    page.locator(".st-key-upload").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        str(path)
+    )
     page.wait_for_timeout(1500)
     wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")

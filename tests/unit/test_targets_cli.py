@@ -38,7 +38,8 @@ def _statuses(path: Path) -> dict[str, tuple]:
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     head = next(i for i, r in enumerate(rows) if r[2] in ("Target", "Objectif"))
     table = rows[head + 1 : next(i for i in range(head + 1, len(rows)) if not rows[i][0])]
-    return {r[0]: (r[1], r[2], r[7]) for r in table if r[2] is not None}
+    status = rows[head].index("Statut" if rows[head][2] == "Objectif" else "Status")
+    return {r[0]: (r[1], r[2], r[status]) for r in table if r[2] is not None}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
