@@ -13,7 +13,7 @@ from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
 from kpi.words import format as wf
 from kpi.words.render import duration
-from pages._ui import event_marks, sidebar, state, target_card
+from pages._ui import sidebar, state, target_card
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
 
@@ -231,6 +231,8 @@ def previous_period_caption() -> None:
     prev = f.previous() if f else None
     if prev is not None:
         st.caption(t("filters.previous_period", period=period_fact(prev.start, prev.end)))
+    from pages._ui import event_marks  # altair: not imported before the first page is drawn
+
     event_marks.period_note(f, prev)  # the events each compared period overlaps
 
 

@@ -195,6 +195,7 @@ def test_the_inherited_memo_keys_are_the_views_own():
     listed_prefixes = set(compute._INHERITED_PREFIXES) - {"page:"}
     listed_prefixes |= set(compute._SAME_FUNNEL_PREFIXES)
     assert listed_prefixes <= prefixes, listed_prefixes - prefixes
-    # settings-dependent on purpose (recomputed with other funnel settings)
-    assert plain - listed == {"segment"}, plain - listed
+    # settings-dependent on purpose (recomputed with other funnel settings): the breakdown
+    # segment, and the users an exclusion step took out of the funnel
+    assert plain - listed == {"segment", "funnel_excluded"}, plain - listed
     assert prefixes - listed_prefixes == set(), prefixes - listed_prefixes
