@@ -13,7 +13,6 @@ from kpi.export.cells import COUNT, NUMBER, P_VALUE, RATE, Col, SheetWriter
 from kpi.export.context import Context, is_engine
 from kpi.export.text import say, view_text, words
 from kpi.funnel import why
-from kpi.words import Fact
 
 __all__ = ["chosen_step", "write"]
 
@@ -62,17 +61,6 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.finish()
 
 
-def _window(ctx: Context) -> Fact:
-    s = ctx.options.settings
-    if s.window is None:
-        return Fact("funnel_why.page.window_none")
-    return Fact(
-        "funnel_why.page.window_amount",
-        amount=s.window_amount,
-        unit=Fact(f"funnel.unit.{s.window_unit}"),
-    )
-
-
 def _next_events(w: SheetWriter, ctx: Context, step: int) -> None:
     lang = ctx.lang
     w.section(say("funnel_why.page.next_title", lang))
@@ -93,7 +81,7 @@ def _next_events(w: SheetWriter, ctx: Context, step: int) -> None:
             dropped=got.dropped,
             step=got.step_name,
             next=got.next_name,
-            window=_window(ctx),
+            window=why.window_fact(ctx.options.settings),
         )
     )
     rows = got.table.with_columns(pl.col("event").fill_null(say("funnel_why.page.none_row", lang)))

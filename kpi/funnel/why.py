@@ -25,7 +25,14 @@ from kpi.funnel.next_events import NextEvents, next_events
 from kpi.segments import NONE
 from kpi.words import Fact
 
-__all__ = ["default_step", "drivers_of", "engine_drivers_of", "next_events_of", "steps_of"]
+__all__ = [
+    "default_step",
+    "drivers_of",
+    "engine_drivers_of",
+    "next_events_of",
+    "steps_of",
+    "window_fact",
+]
 
 
 def steps_of(view: Any) -> list[str]:
@@ -166,3 +173,14 @@ def engine_drivers_of(engine: Any, step: int, *, alpha: float = 0.05) -> Drivers
         )
 
     return _kept(engine, f"why:engine_drivers|{step}|{alpha}", compute)
+
+
+def window_fact(settings: Any) -> Fact:
+    """The conversion window "next" is bounded by, in words (the page and the sheet)."""
+    if settings.window is None:
+        return Fact("funnel_why.page.window_none")
+    return Fact(
+        "funnel_why.page.window_amount",
+        amount=settings.window_amount,
+        unit=Fact(f"funnel.unit.{settings.window_unit}"),
+    )

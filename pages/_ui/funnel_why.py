@@ -119,16 +119,6 @@ def section(
     _what_differs(lambda: why.drivers_of(view, step))
 
 
-def _window_words(settings: FunnelSettings) -> Fact:
-    if settings.window is None:
-        return Fact("funnel_why.page.window_none")
-    return Fact(
-        "funnel_why.page.window_amount",
-        amount=settings.window_amount,
-        unit=Fact(f"funnel.unit.{settings.window_unit}"),
-    )
-
-
 def _where_they_went(view: Any, settings: FunnelSettings, step: int) -> None:
     st.markdown(f"#### {t('funnel_why.page.next_title')}")
     try:
@@ -145,7 +135,7 @@ def _where_they_went(view: Any, settings: FunnelSettings, step: int) -> None:
             dropped=got.dropped,
             step=got.step_name,
             next=got.next_name,
-            window=_window_words(settings),
+            window=why.window_fact(settings),
         )
     )
     shown = named_rows(got)
