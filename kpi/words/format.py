@@ -20,7 +20,13 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 
 from kpi.words.fact import Lang
 
@@ -31,6 +37,7 @@ __all__ = [
     "datetime",
     "decimals_for_rate",
     "first_weekday",
+    "headline_money",
     "integer",
     "join",
     "locale",
@@ -139,6 +146,31 @@ def money(x: float | None, lang: Lang, currency: str | None = None, decimals: in
     loc = locale(lang)
     pattern = _with_decimals(loc.currency_formats["standard"].pattern.split(";")[0], decimals)
     return format_currency(float(x), code, pattern, locale=loc, currency_digits=False)  # type: ignore[arg-type]
+
+
+def headline_money(x: float | None, lang: Lang, currency: str | None = None) -> str:
+    """An amount as a card's big number, short enough for a quarter of a 1280-pixel page:
+    :func:`money` below 10,000; whole units from 10,000 (fr ``980 646 €``); from a million
+    the compact form with two decimals (fr ``1,16 M €``, en ``€1.16M``). The exact amount
+    stays :func:`money`'s, for the tooltip and the workbook."""
+    if _missing(x):
+        return MISSING
+    size = abs(float(x))  # type: ignore[arg-type]
+    if size < 10_000:
+        return money(x, lang, currency)
+    if size < 1_000_000:
+        return money(x, lang, currency, decimals=0)
+    code = CURRENCY_SYMBOLS.get(currency or "", currency)
+    loc = locale(lang)
+    if not code:
+        return format_compact_decimal(float(x), format_type="short", locale=loc, fraction_digits=2)  # type: ignore[arg-type]
+    return format_compact_currency(
+        float(x),  # type: ignore[arg-type]
+        code,
+        format_type="short",
+        locale=loc,
+        fraction_digits=2,
+    )
 
 
 def date(d: dt.date | dt.datetime | None, lang: Lang) -> str:

@@ -161,12 +161,20 @@ def kpi_card(
     ``label``: the KPI's name (text, a fact, or a definition's ``label``); ``definition``: a
     :class:`~kpi.definitions.Definition` (its formula in the view's language), a fact, or
     text. ``currency``: the data's currency for money (None: no symbol)."""
+    shown = format_value(value, unit, currency)
+    help_text = _words(definition)
+    if unit == "currency":  # a short big number; the exact amount on ⓘ when it is cut
+        short = wf.headline_money(value, current(), currency)
+        if short != shown:
+            exact = t("widgets.exact", amount=shown)
+            help_text = f"{help_text}\n\n{exact}" if help_text else exact
+            shown = short
     st.metric(
         _words(label) or "",
-        format_value(value, unit, currency),
+        shown,
         delta=change_text(value, previous, unit),
         delta_color="inverse" if lower_is_better else "normal",
-        help=_words(definition),
+        help=help_text,
         border=True,
     )
 

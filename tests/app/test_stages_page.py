@@ -141,7 +141,10 @@ def test_french_crm_contacts_show_the_pipeline_not_orders(app):
     currency = getattr(app.session_state["dataset"], "currency", None)
     assert shown["Lead conversion rate"] == wf.percent(customers / leads, "en")
     assert shown["Customers"] == str(customers) and shown["Contacts"] == str(len(rows))
-    assert shown["Won deal value"] == wf.money(won, "en", currency)
+    # a big amount is written short on its card (whole units), exactly on its ⓘ
+    assert shown["Won deal value"] == wf.headline_money(won, "en", currency)
+    card = next(m for m in app.metric if m.label == "Won deal value")
+    assert f"Exactly {wf.money(won, 'en', currency)}." in card.help.replace("\\", "")
     # no conversion, purchasers or AOV on contacts: said why instead
     for label in ("Conversion rate", "Purchasers", "Average order value"):
         assert label not in shown, label

@@ -65,3 +65,25 @@ def test_words_outside_the_catalogue_fail_tests_and_never_crash_a_page(monkeypat
     assert render("**x**", "fr", markdown=True) == r"\*\*x\*\*"
     with pytest.raises(KeyError):  # a code-shaped name that the catalogue lacks is a bug
         render("funnel.no_such_message", "fr")
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "currency", "expected"),
+    [
+        (437.27, "fr", "EUR", "437,27\xa0€"),
+        (28025.02, "fr", "EUR", "28\u202f025\xa0€"),
+        (980645.75, "en", "EUR", "€980,646"),
+        (1161818.46, "fr", "EUR", "1,16\xa0M\xa0€"),
+        (1161818.46, "en", None, "1.16M"),
+        (-2_500_000, "en", "EUR", "-€2.5M"),
+        (None, "fr", "EUR", "–"),
+    ],
+)
+def test_a_cards_amount_is_short_enough_for_a_quarter_of_the_page(
+    amount: float | None, lang: str, currency: str | None, expected: str
+) -> None:
+    """Online Retail's November 2011 revenue (1,161,818.46) was cut to "1 161 81…" on a
+    1280-pixel projector: from 10,000 whole units, from a million the compact form."""
+    from kpi.words.format import headline_money
+
+    assert headline_money(amount, lang, currency) == expected

@@ -84,6 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"{_NB}: du {{start:date}} au {{end:date}}.",
     ),
     "widgets.not_available": ("Not available: {why}.", f"Non disponible{_NB}: {{why}}."),
+    "widgets.exact": ("Exactly {amount}.", f"Montant exact{_NB}: {{amount}}."),
     "widgets.here": ("Here: {num:num} / {den:num}.", f"Ici{_NB}: {{num:num}} ÷ {{den:num}}."),
     # ---- aggregated counts: no users, so no per-user KPIs
     "widgets.aggregated": (
