@@ -257,7 +257,9 @@ try:
         spread = _histogram(key, ds)
 except ParcoursError as exc:
     _stop_on(exc)
-charts.draw(cohort_charts.value_histogram, spread.frame, money=money, key="va_histogram")
+charts.draw(
+    cohort_charts.value_histogram, spread.frame, money=money, top=spread.top, key="va_histogram"
+)
 st.caption(
     t(
         "value.page.distribution_caption",
@@ -266,6 +268,11 @@ st.caption(
         currency=cur,
     )
 )
+if spread.above:  # a long tail gathered in the last bar: said with its range
+    low = float(spread.frame.filter("open")["low"][0])
+    st.caption(
+        t("value.page.distribution_tail", above=spread.above, low=low, top=spread.top, currency=cur)
+    )
 
 # ---------------------------------------------------------------- observed CLV
 st.subheader(tx("value.page.observed_title"))

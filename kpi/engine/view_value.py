@@ -312,11 +312,21 @@ def value_summary(
 @dataclass(frozen=True)
 class Histogram:
     """Customers per bucket of revenue per customer: ``frame`` has ``low``, ``high`` (the
-    bucket [low, high), the last one closed), ``customers``; ``width`` the bucket width."""
+    bucket [low, high), the last one closed), ``customers``, ``open`` (True for the last
+    bucket when it gathers a long tail: every customer from ``low`` up to ``top``); ``width``
+    the bucket width; ``above``: the customers of that open bucket (0 when there is none)."""
 
     frame: pl.DataFrame
     width: float
     customers: int
+    top: float = 0.0
+    above: int = 0
+
+
+#: the share of the biggest customers that may be gathered in one last bucket
+TAIL_SHARE = 0.01
+#: a tail is gathered when the largest revenue is above this many times the tail's lower end
+TAIL_RATIO = 2.0
 
 
 def nice_width(top: float, buckets: int = 20) -> float:
@@ -330,13 +340,28 @@ def nice_width(top: float, buckets: int = 20) -> float:
 
 def value_histogram(view: EngineView, *, purchase_step: str, buckets: int = 20) -> Histogram:
     """The distribution of revenue per customer of the view as counts per bucket, counted in
-    the engine (the largest revenue sets the width: :func:`nice_width`)."""
+    the engine. The width (:func:`nice_width`) is set by the largest revenue, or, when a few
+    customers spend far more than the others (the largest revenue is over :data:`TAIL_RATIO`
+    times the revenue of the top :data:`TAIL_SHARE` of customers, as wholesalers in a retail
+    export), by that top 1 %'s lowest revenue: its customers and everyone above share one
+    last, open bucket, so that one bar does not hold nearly every customer."""
 
     def compute() -> Histogram:
         per = per_customer(view, purchase_step)
-        top = collect(per.select(nw.col("revenue").max().alias("m")))["m"][0]
-        width = nice_width(_num(top), buckets)
+        stats = collect(per.select(nw.col("revenue").max().alias("m"), nw.len().alias("n")))
+        top, n = _num(stats["m"][0]), int(stats["n"][0] or 0)
+        k = max(1, math.ceil(n * TAIL_SHARE))
+        tail = per.sort("revenue", descending=True, nulls_last=True).head(k)
+        cut = _num(collect(tail.select(nw.col("revenue").min().alias("c")))["c"][0])
+        last: int | None = None
+        if n and cut > 0 and top > TAIL_RATIO * cut:
+            width = nice_width(cut, buckets)
+            last = math.floor(cut / width)
+        else:
+            width = nice_width(top, buckets)
         idx = (nw.col("revenue") / width).floor().cast(nw.Int64)
+        if last is not None:
+            idx = nw.when(idx > last).then(nw.lit(last, nw.Int64)).otherwise(idx)
         got = collect(per.group_by(idx.alias("b")).agg(nw.len().alias("customers")))
         got = got.with_columns(pl.col("b").cast(pl.Int64), pl.col("customers").cast(pl.Int64))
         got = got.sort("b")
@@ -344,7 +369,9 @@ def value_histogram(view: EngineView, *, purchase_step: str, buckets: int = 20) 
             (pl.col("b") * width).alias("low"),
             ((pl.col("b") + 1) * width).alias("high"),
             "customers",
+            (pl.col("b") == last if last is not None else pl.lit(False)).alias("open"),
         )
-        return Histogram(frame, width, int(frame["customers"].sum()))
+        above = int(frame.filter("open")["customers"].sum())
+        return Histogram(frame, width, int(frame["customers"].sum()), top, above)
 
     return view.memo(f"value|histogram|{purchase_step}|{buckets}|{view.filters.key()}", compute)

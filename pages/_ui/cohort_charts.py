@@ -549,16 +549,26 @@ def nps_by_segment(
 
 
 def value_histogram(
-    frame: pl.DataFrame, *, money: Callable[[float | None], str] | None = None
+    frame: pl.DataFrame,
+    *,
+    money: Callable[[float | None], str] | None = None,
+    top: float | None = None,
 ) -> alt.TopLevelMixin:
     """Customers per bucket of revenue per customer (:func:`kpi.engine.view_value.value_histogram`:
-    ``low``, ``high``, ``customers``): one bar per bucket, its range in the tooltip."""
+    ``low``, ``high``, ``customers``, ``open``): one bar per bucket, its range in the tooltip;
+    an open last bucket (a long tail) is drawn one bucket wide, its tooltip going up to ``top``."""
     _pct, _int, _num, *_ = _writers(current())
     write = money or _num
     total = int(frame["customers"].sum()) if frame.height else 0
+    if "open" not in frame.columns:
+        frame = frame.with_columns(pl.lit(False).alias("open"))
+    largest = f"{write(top)} {tx('value.chart.largest')}" if top is not None else None
     data = frame.with_columns(
         _text(frame, "low", write, "low_text"),
-        _text(frame, "high", write, "high_text"),
+        pl.when(pl.col("open") & pl.lit(largest is not None))
+        .then(pl.lit(largest))
+        .otherwise(_text(frame, "high", write, "high_text"))
+        .alias("high_text"),
         _text(frame, "customers", _int, "n_text"),
         (pl.col("customers") / max(total, 1)).alias("share"),
     )

@@ -160,3 +160,38 @@ def test_the_histogram_counts_every_customer(log, backend, to_native) -> None:  
     want = bucket.value_counts().sort(bucket.name)
     assert h.frame["customers"].to_list() == want["count"].to_list()
     assert (h.frame["low"] / h.width).cast(pl.Int64).to_list() == want[bucket.name].to_list()
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_a_long_tail_is_gathered_in_one_last_bucket(backend, to_native) -> None:  # type: ignore[no-untyped-def]
+    """199 customers spend 1..199, one wholesaler 50,000 (the Online Retail shape: one bar held
+    nearly every customer): the top 1 % (2 customers: 50,000 and 199) sets the width from 199,
+    so buckets of 10, and the last, open bucket [190, 50,000] holds the 11 customers from 190."""
+    spends = [*range(1, 200), 50_000]
+    log = pl.DataFrame(
+        {
+            "user_id": [f"u{i:03d}" for i in range(len(spends))],
+            "step": ["purchase"] * len(spends),
+            "ts": [dt.datetime(2025, 1, 1 + i % 28) for i in range(len(spends))],
+            "revenue": [float(x) for x in spends],
+        }
+    )
+    view = EngineView(map_roles(to_native(log, backend), None))
+    h = view_value.value_histogram(view, purchase_step="purchase")
+    assert (h.width, h.top, h.customers) == (10.0, 50_000.0, 200)
+    # brute force: floor(spend / 10), every bucket above 19 folded into bucket 19
+    want: dict[int, int] = {}
+    for x in spends:
+        b = min(x // 10, 19)
+        want[b] = want.get(b, 0) + 1
+    assert h.frame["customers"].to_list() == [want[b] for b in sorted(want)]
+    assert h.frame["low"].to_list() == [b * 10.0 for b in sorted(want)]
+    assert h.frame["open"].to_list() == [b == 19 for b in sorted(want)]
+    assert h.above == want[19] == 11
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_no_tail_no_open_bucket(log, backend, to_native) -> None:  # type: ignore[no-untyped-def]
+    view = EngineView(map_roles(to_native(log, backend), None))
+    h = view_value.value_histogram(view, purchase_step="purchase")
+    assert h.above == 0 and not h.frame["open"].any()

@@ -212,6 +212,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value.chart.from": ("From", "De"),
     "value.chart.to": ("To (excluded)", "À (exclu)"),
+    "value.chart.largest": ("(the largest, included)", "(le plus grand, inclus)"),
     "value.chart.share_of_customers": ("Share of customers", "Part des clients"),
     "value.chart.distribution_title": (
         "How much each customer spent: customers per revenue bracket",
@@ -223,6 +224,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "largeur.",
     ),
     "value.page.distribution": ("Spend per customer", "Dépense par client"),
+    "value.page.distribution_tail": (
+        "The last bar gathers the {above:int} biggest customers, from {low:money} up to "
+        "{top:money}: it is drawn as wide as the others, so that the rest can be read.",
+        "La dernière barre regroupe les {above:int} plus gros clients, de {low:money} jusqu'à "
+        "{top:money} : elle est dessinée aussi large que les autres pour que le reste se lise.",
+    ),
     "value.page.distribution_caption": (
         "{customers:int} customers of the view, in brackets of {width:money} of revenue.",
         "{customers:int} clients de la vue, par tranches de {width:money} de chiffre d'affaires.",
