@@ -74,6 +74,23 @@ def _writers(lang: Lang) -> tuple[Callable[[float | None], str], ...]:
     return pct, integer, num, num1, signed1
 
 
+#: the columns of :func:`pages._ui.event_marks.cells` joined onto a cohort chart's data
+_EV_COLUMNS = ("ev_label", "ev_kind", "ev_when", "ev_colour")
+
+
+def _event_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("ev_when:N", title=tx("calendar.chart.cell_days")),
+        alt.Tooltip("ev_label:N", title=tx("calendar.chart.events")),
+        alt.Tooltip("ev_kind:N", title=tx("calendar.chart.kind")),
+    ]
+
+
+def _with(subtitle: str, more: list[str]) -> str | list[str]:
+    """A subtitle with more lines (the same string without)."""
+    return [subtitle, *more] if more else subtitle
+
+
 def _period_word(grain: str) -> str:
     return grain if grain in ("month", "week", "day") else "month"
 
@@ -127,6 +144,22 @@ def retention_heatmap(
         _text(long, "cohort_size", _int, "size_text"),
         _text(long, "retained", _int, "retained_text"),
     )
+    # cells whose calendar days overlap events of the calendar: outlined, named in the tooltip
+    marks = event_marks.cells(data.filter(~pl.col("is_average")), grain)
+    if marks.height:
+        data = data.join(
+            marks.select(label, "period", *_EV_COLUMNS), on=[label, "period"], how="left"
+        )
+        lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+        subtitle = [*lines, tx("calendar.chart.cells_outlined")]
+    cell_tooltip = [
+        alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
+        alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
+        alt.Tooltip("period:Q", title=tx(f"retention.chart.periods_after.{g}")),
+        alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
+        alt.Tooltip("shown:N", title=tx("retention.chart.retention")),
+        alt.Tooltip("status:N", title=tx("retention.chart.period")),
+    ]
     base = alt.Chart(data).encode(
         x=alt.X(
             "cell:N",
@@ -135,14 +168,7 @@ def retention_heatmap(
             axis=alt.Axis(labelAngle=0, orient="top"),
         ),
         y=alt.Y("row_label:N", title=None, sort=alt.SortField("row")),
-        tooltip=[
-            alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
-            alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
-            alt.Tooltip("period:Q", title=tx(f"retention.chart.periods_after.{g}")),
-            alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
-            alt.Tooltip("shown:N", title=tx("retention.chart.retention")),
-            alt.Tooltip("status:N", title=tx("retention.chart.period")),
-        ],
+        tooltip=cell_tooltip,
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
         color=alt.condition(
@@ -175,8 +201,18 @@ def retention_heatmap(
         .mark_text(fontSize=15, fontWeight="bold")
         .encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
     )
+    layers = [rect, text.transform_filter("!datum.is_average"), avg_text]
+    if marks.height:  # on top: the whole cell answers the pointer with its events
+        layers.append(
+            base.transform_filter("isValid(datum.ev_label)")
+            .mark_rect(fill="transparent", strokeWidth=3.5)
+            .encode(
+                stroke=alt.Stroke("ev_colour:N", scale=None),
+                tooltip=[*cell_tooltip, *_event_tooltip()],
+            )
+        )
     cols = long["period"].n_unique() if long.height else 1
-    chart = (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
         height=alt.Step(38),  # a fixed height per row: one cohort is as readable as twenty
         width=max(300, min(70 * cols, 1100)),
@@ -218,7 +254,19 @@ def curves(
         _text(frame, y, write_y, "y_text"),
         _text(frame, users, _int, "users_text"),
     )
+    # points whose calendar days overlap events (a frame with the cohorts' ``cohort_start``)
+    marks = event_marks.cells(frame, grain)
+    if marks.height:
+        frame = frame.join(
+            marks.select(series, "period", *_EV_COLUMNS), on=[series, "period"], how="left"
+        )
     after = tx(f"retention.chart.periods_after.{g}")
+    point_tooltip = [
+        alt.Tooltip(f"{series}:N", title=series_title),
+        alt.Tooltip("period:Q", title=after),
+        alt.Tooltip("y_text:N", title=y_title),
+        alt.Tooltip("users_text:N", title=tx("retention.page.col.users")),
+    ]
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
@@ -243,18 +291,30 @@ def curves(
                 # below the chart in columns: 13 monthly cohorts do not fit a side legend
                 legend=alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=200),
             ),
-            tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip("period:Q", title=after),
-                alt.Tooltip("y_text:N", title=y_title),
-                alt.Tooltip("users_text:N", title=tx("retention.page.col.users")),
-            ],
+            tooltip=point_tooltip,
         )
     )
+    front: list[alt.Chart] = []
+    events_line: list[str] = []
+    if marks.height:
+        front.append(
+            alt.Chart(frame)
+            .transform_filter("isValid(datum.ev_label)")
+            .mark_point(shape="diamond", size=300, filled=False, strokeWidth=2.5, opacity=1)
+            .encode(
+                x="period:Q",
+                y=f"{y}:Q",
+                stroke=alt.Stroke("ev_colour:N", scale=None),
+                tooltip=[*point_tooltip, *_event_tooltip()],
+            )
+        )
+        events_line = [tx("calendar.chart.points_marked")]
     if average is None or average.height == 0:
-        chart = line.properties(
+        chart = alt.layer(line, *front).properties(
             title=alt.Title(
-                title, subtitle=tx("retention.chart.complete_only"), subtitleFontSize=15
+                title,
+                subtitle=_with(tx("retention.chart.complete_only"), events_line),
+                subtitleFontSize=15,
             ),
             height=380,
         )
@@ -273,8 +333,12 @@ def curves(
             ],
         )
     )
-    chart = alt.layer(line, avg).properties(
-        title=alt.Title(title, subtitle=tx("retention.chart.dashed_average"), subtitleFontSize=15),
+    chart = alt.layer(line, avg, *front).properties(
+        title=alt.Title(
+            title,
+            subtitle=_with(tx("retention.chart.dashed_average"), events_line),
+            subtitleFontSize=15,
+        ),
         height=380,
     )
     return localised(chart)

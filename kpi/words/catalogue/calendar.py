@@ -191,6 +191,20 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         "calendar.chart.event": ("Event", "Événement"),
         "calendar.chart.kind": ("Kind", "Type"),
         "calendar.chart.when": ("When", "Quand"),
+        "calendar.chart.events": ("Events", "Événements"),
+        "calendar.chart.cell_days": ("Calendar period", "Période du calendrier"),
+        "calendar.chart.cells_outlined": (
+            "Outlined: a cell whose calendar days overlap an event of the calendar (point at "
+            "it to read which).",
+            "Encadrée : une case dont les jours recoupent un événement du calendrier (pointez-la "
+            "pour savoir lequel).",
+        ),
+        "calendar.chart.points_marked": (
+            "◇ a point whose calendar days overlap an event of the calendar (point at it to "
+            "read which).",
+            "◇ un point dont les jours recoupent un événement du calendrier (pointez-le pour "
+            "savoir lequel).",
+        ),
         "calendar.chart.from_to": ("{first:date} to {last:date}", "du {first:date} au {last:date}"),
         "calendar.page.title": ("Events on the charts", "Événements sur les graphiques"),
         "calendar.page.holidays": ("Public holidays", "Jours fériés"),
