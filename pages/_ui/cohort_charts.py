@@ -16,7 +16,7 @@ import polars as pl
 
 from kpi.words import Lang, render
 from kpi.words import format as fmt
-from pages._ui import charts, event_marks
+from pages._ui import charts, event_marks, target_marks
 from pages._ui.kpi_figures import segment_words
 from pages._ui.lang import current, tx
 
@@ -411,8 +411,11 @@ def clv_cac_bars(
     channel: str = "channel",
     guide: float = 3.0,
     money: Callable[[float | None], str] | None = None,
+    target: float | None = None,
 ) -> alt.TopLevelMixin:
-    """CLV ÷ CAC per paid channel, green at or above the guide, red below, guide line at 3."""
+    """CLV ÷ CAC per paid channel, green at or above the guide (3:1), red below, with the
+    generic e-commerce benchmark's rule at 3:1 and, when ``target`` is given, the user's
+    CLV/CAC target (:mod:`pages._ui.target_marks`)."""
     _, _, _num, _num1, _ = _writers(current())
     write = money or _num
     data = frame.filter(pl.col("clv_cac").is_not_null())
@@ -442,23 +445,17 @@ def clv_cac_bars(
     labels = bars.mark_text(align="left", dx=6, fontSize=16, color="black").encode(
         text="ratio_text:N", color=alt.value("black")
     )
-    rule = (
-        alt.Chart(pl.DataFrame({"guide": [guide]}))
-        .mark_rule(color="black", strokeDash=[6, 4], strokeWidth=2)
-        .encode(x="guide:Q")
-    )
-    note = (
-        alt.Chart(pl.DataFrame({"guide": [guide], "t": [tx("value.chart.guide", guide=guide)]}))
-        .mark_text(align="left", dx=4, dy=-8, fontSize=15, baseline="bottom", y=0)
-        .encode(x="guide:Q", text="t:N")
-    )
-    chart = alt.layer(bars, labels, rule, note).properties(
+    # the 3:1 generic benchmark (a labelled grey rule) and the user's target (a dashed red
+    # rule, "Your target"): pages._ui.target_marks, labels above the plot
+    marked = target_marks.on(alt.layer(bars, labels), "clv_cac", axis="x", target=target)
+    chart = marked.properties(
         title=alt.Title(
             tx("value.chart.clv_cac_title"),
             subtitle=tx("value.chart.clv_cac_subtitle", guide=guide),
             subtitleFontSize=15,
+            offset=34,  # room for the rules' labels above the plot
         ),
-        height=130 + 52 * data.height,  # autosize fit: titles and axes included
+        height=150 + 52 * data.height,  # autosize fit: titles and axes included
     )
     return localised(chart)
 
