@@ -151,7 +151,8 @@ def retention_heatmap(
             marks.select(label, "period", *_EV_COLUMNS), on=[label, "period"], how="left"
         )
         lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-        subtitle = [*lines, tx("calendar.chart.cells_outlined")]
+        colours = event_marks.colours_fact(marks)
+        subtitle = [*lines, tx("calendar.chart.cells_outlined", colours=colours)]
     cell_tooltip = [
         alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
         alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
@@ -308,7 +309,7 @@ def curves(
                 tooltip=[*point_tooltip, *_event_tooltip()],
             )
         )
-        events_line = [tx("calendar.chart.points_marked")]
+        events_line = [tx("calendar.chart.points_marked", colours=event_marks.colours_fact(marks))]
     if average is None or average.height == 0:
         chart = alt.layer(line, *front).properties(
             title=alt.Title(

@@ -48,6 +48,7 @@ __all__ = [
     "KIND_COLOURS",
     "add",
     "cells",
+    "colours_fact",
     "events_between",
     "key",
     "marked",
@@ -367,11 +368,17 @@ def _span_words(first: dt.date, last: dt.date, grain: str) -> str:
     return tx("calendar.chart.from_to", first=first, last=last)
 
 
-def _colour(events: Sequence[Event]) -> str:
-    """One outline colour for a cell's events: the first that is not a public holiday (a
-    typed promotion says more than the holidays that fall in most months), else a holiday's."""
+def _kind(events: Sequence[Event]) -> str:
+    """The kind whose colour outlines a cell: its first event that is not a public holiday (a
+    typed promotion says more than the holidays that fall in most months), else a holiday."""
     chosen = next((e for e in events if e.kind != "holiday"), events[0])
-    return KIND_COLOURS.get(chosen.kind, KIND_COLOURS["other"])
+    return chosen.kind if chosen.kind in KIND_COLOURS else "other"
+
+
+def colours_fact(marks: pl.DataFrame) -> list[Fact]:
+    """What the outline colours of ``marks`` (:func:`cells`) mean, in the kinds' order."""
+    used = set(marks.get_column("ev_colour_kind").to_list()) if marks.height else set()
+    return [Fact(f"calendar.colour.{k}") for k in KIND_COLOURS if k in used]
 
 
 def cells(
@@ -380,9 +387,13 @@ def cells(
     """The rows of ``frame`` (cohort cells or curve points: a column of cohort starts
     ``start`` and one of period numbers ``period``) whose calendar days overlap events of the
     view's calendar, with ``ev_label`` (the events' names), ``ev_kind``, ``ev_when`` (the cell's
-    days in words) and ``ev_colour``; no row without a calendar or an overlap."""
+    days in words), ``ev_colour`` and ``ev_colour_kind`` (the kind it is the colour of); no row
+    without a calendar or an overlap."""
     empty = frame.clear().with_columns(
-        *(pl.lit(None, pl.String).alias(c) for c in ("ev_label", "ev_kind", "ev_when", "ev_colour"))
+        *(
+            pl.lit(None, pl.String).alias(c)
+            for c in ("ev_label", "ev_kind", "ev_when", "ev_colour", "ev_colour_kind")
+        )
     )
     if (
         calendar_editor.settings().empty
@@ -417,7 +428,8 @@ def cells(
                 for a, b in hits.select("span_first", "span_last").iter_rows()
             ],
         ),
-        pl.Series("ev_colour", [_colour(es) for es in found]),
+        pl.Series("ev_colour", [KIND_COLOURS[_kind(es)] for es in found]),
+        pl.Series("ev_colour_kind", [_kind(es) for es in found]),
     )
 
 

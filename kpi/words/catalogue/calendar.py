@@ -194,17 +194,22 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         "calendar.chart.events": ("Events", "Événements"),
         "calendar.chart.cell_days": ("Calendar period", "Période du calendrier"),
         "calendar.chart.cells_outlined": (
-            "Outlined: a cell whose calendar days overlap an event of the calendar (point at "
-            "it to read which).",
-            "Encadrée : une case dont les jours recoupent un événement du calendrier (pointez-la "
-            "pour savoir lequel).",
+            "Outlined: a cell whose calendar days overlap an event of the calendar "
+            "({colours:list}; point at it to read which).",
+            "Encadrée : une case dont les jours recoupent un événement du calendrier "
+            "({colours:list} ; pointez-la pour savoir lequel).",
         ),
         "calendar.chart.points_marked": (
-            "◇ a point whose calendar days overlap an event of the calendar (point at it to "
-            "read which).",
-            "◇ un point dont les jours recoupent un événement du calendrier (pointez-le pour "
-            "savoir lequel).",
+            "◇ a point whose calendar days overlap an event of the calendar ({colours:list}; "
+            "point at it to read which).",
+            "◇ un point dont les jours recoupent un événement du calendrier ({colours:list} ; "
+            "pointez-le pour savoir lequel).",
         ),
+        "calendar.colour.promotion": ("orange for promotions", "orange pour les promotions"),
+        "calendar.colour.holiday": ("green for public holidays", "vert pour les jours fériés"),
+        "calendar.colour.release": ("blue for releases", "bleu pour les lancements"),
+        "calendar.colour.incident": ("red for incidents", "rouge pour les incidents"),
+        "calendar.colour.other": ("grey for other events", "gris pour les autres événements"),
         "calendar.chart.from_to": ("{first:date} to {last:date}", "du {first:date} au {last:date}"),
         "calendar.page.title": ("Events on the charts", "Événements sur les graphiques"),
         "calendar.page.holidays": ("Public holidays", "Jours fériés"),
