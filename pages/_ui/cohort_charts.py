@@ -152,7 +152,11 @@ def retention_heatmap(
         )
         lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
         colours = event_marks.colours_fact(marks)
-        subtitle = [*lines, tx("calendar.chart.cells_outlined", colours=colours)]
+        subtitle = [
+            *lines,
+            tx("calendar.chart.cells_outlined"),
+            tx("calendar.chart.colours", colours=colours),
+        ]
     cell_tooltip = [
         alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
         alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
@@ -309,7 +313,10 @@ def curves(
                 tooltip=[*point_tooltip, *_event_tooltip()],
             )
         )
-        events_line = [tx("calendar.chart.points_marked", colours=event_marks.colours_fact(marks))]
+        events_line = [
+            tx("calendar.chart.points_marked"),
+            tx("calendar.chart.colours", colours=event_marks.colours_fact(marks)),
+        ]
     if average is None or average.height == 0:
         chart = alt.layer(line, *front).properties(
             title=alt.Title(

@@ -301,8 +301,39 @@ def add(
             .unique(maintain_order=True)
             .sort(start)
         )
+        # the layers' data differ: Vega-Lite drops a sort by another field on a shared band
+        # scale (the periods would come in the alphabet's order: août, juil., juin…), so the
+        # periods' order is pinned as the scale's domain, on the chart and on the marks
+        order = list(dict.fromkeys(periods.get_column(x).to_list()))
+        main = _pinned(main, order)
         behind, front = _band_layers(events, x, start, periods, grain, main)
+        if behind or front:
+            chart = _pin_chart(chart, x, order)
     return _attach(chart, behind, front) if behind or front else chart
+
+
+def _pinned(x: Any, order: list[str]) -> Any:
+    """The x encoding ``x`` with its band scale's domain set to ``order``."""
+    kwds = getattr(x, "_kwds", {})  # altair's attribute of the name is a setter method
+    scale = kwds.get("scale", alt.Undefined)
+    scale = _x(scale, domain=order) if isinstance(scale, alt.Scale) else alt.Scale(domain=order)
+    return _x(x, scale=scale)
+
+
+def _pin_chart(chart: alt.TopLevelMixin, field: str, order: list[str]) -> alt.TopLevelMixin:
+    """``chart`` (a copy) whose x encodings of ``field`` have the domain ``order``."""
+    chart = chart.copy(deep=True)  # type: ignore[attr-defined]
+    layers = chart.layer if isinstance(chart, alt.LayerChart) else [chart]
+    for layer in layers:
+        enc = getattr(layer, "encoding", alt.Undefined)
+        x = getattr(enc, "x", alt.Undefined) if enc is not alt.Undefined else alt.Undefined
+        kwds = getattr(x, "_kwds", {})
+        named = (
+            kwds.get("shorthand") if isinstance(kwds.get("shorthand"), str) else kwds.get("field")
+        )
+        if isinstance(named, str) and named.split(":")[0] == field:
+            enc.x = _pinned(x, order)
+    return chart
 
 
 def marked(x: str, start: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

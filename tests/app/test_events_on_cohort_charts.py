@@ -278,3 +278,32 @@ def test_every_chart_of_a_kpi_with_a_benchmark_draws_it(app):
         assert _band_labels(app, line) == {want}
         band = next(r for rows in _datasets(app, line) for r in rows if r.get("label") == want)
         assert (band["low"], band["high"]) == ((0.01, 0.03) if code == "conversion_rate" else (0.6, 0.8))  # fmt: skip
+
+
+def test_band_charts_with_events_keep_the_periods_in_calendar_order(app):
+    """The event layers carry their own data: the cohorts' (and months') order is pinned as
+    the band scale's domain, not left to Vega-Lite (which sorted them alphabetically)."""
+    app.query_params["lang"] = ["fr"]
+    app.query_params["ev_hol"] = ["FR"]
+    app.query_params["ev_retail"] = ["1"]
+    app.run()
+    app.switch_page(RETENTION).run()
+    assert errors_and_exceptions(app) == []
+    trend = _titled(app, "Rétention au mois 1 de chaque cohorte")
+    domains = {
+        json.dumps(layer["encoding"]["x"].get("scale", {}).get("domain"))
+        for layer in _layers(trend)
+        if layer.get("encoding", {}).get("x", {}).get("field") == "cohort"
+    }
+    want = ["juin 2025", "juil. 2025", "août 2025", "sept. 2025", "oct. 2025"]
+    assert domains == {json.dumps(want)}
+    app.switch_page("pages/advocacy_view.py").run()
+    assert errors_and_exceptions(app) == []
+    nps = next(s for s in _specs(app) if "period" in json.dumps(s) and _event_data(app, s))
+    months = [
+        layer["encoding"]["x"]["scale"]["domain"]
+        for layer in _layers(nps)
+        if layer.get("encoding", {}).get("x", {}).get("field") == "period"
+    ]
+    assert months and all(m == months[0] for m in months)
+    assert months[0][:3] == ["juin 2025", "juil. 2025", "août 2025"]

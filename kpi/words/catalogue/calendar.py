@@ -194,16 +194,16 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         "calendar.chart.events": ("Events", "Événements"),
         "calendar.chart.cell_days": ("Calendar period", "Période du calendrier"),
         "calendar.chart.cells_outlined": (
-            "Outlined: a cell whose calendar days overlap an event of the calendar "
-            "({colours:list}; point at it to read which).",
-            "Encadrée : une case dont les jours recoupent un événement du calendrier "
-            "({colours:list} ; pointez-la pour savoir lequel).",
+            "Outlined: a cell whose calendar days overlap an event (point at it to read which).",
+            "Encadrée : une case dont les jours recoupent un événement (pointez-la pour le lire).",
         ),
         "calendar.chart.points_marked": (
-            "◇ a point whose calendar days overlap an event of the calendar ({colours:list}; "
-            "point at it to read which).",
-            "◇ un point dont les jours recoupent un événement du calendrier ({colours:list} ; "
-            "pointez-le pour savoir lequel).",
+            "◇ a point whose calendar days overlap an event (point at it to read which).",
+            "◇ un point dont les jours recoupent un événement (pointez-le pour le lire).",
+        ),
+        "calendar.chart.colours": (
+            "Outline colours: {colours:list}.",
+            "Couleurs : {colours:list}.",
         ),
         "calendar.colour.promotion": ("orange for promotions", "orange pour les promotions"),
         "calendar.colour.holiday": ("green for public holidays", "vert pour les jours fériés"),
