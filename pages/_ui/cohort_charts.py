@@ -324,7 +324,7 @@ def curves(
                 subtitle=_with(tx("retention.chart.complete_only"), events_line),
                 subtitleFontSize=15,
             ),
-            height=380,
+            height=380 + 38 * len(events_line),  # the legend lines take from the plot
         )
         return localised(chart)
     average = average.filter(pl.col("complete").fill_null(True)) if "complete" in average.columns else average  # fmt: skip
@@ -347,7 +347,7 @@ def curves(
             subtitle=_with(tx("retention.chart.dashed_average"), events_line),
             subtitleFontSize=15,
         ),
-        height=380,
+        height=380 + 38 * len(events_line),  # the legend lines take from the plot
     )
     return localised(chart)
 
