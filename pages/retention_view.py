@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import polars as pl
 import streamlit as st
 
@@ -14,14 +12,20 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import audience, charts, cohort_charts, compute, retention_segments, state, widgets
+from pages._ui import (
+    audience,
+    charts,
+    cohort_charts,
+    compute,
+    event_marks,
+    retention_segments,
+    state,
+    widgets,
+)
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, segment_words
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
-
-if TYPE_CHECKING:
-    from kpi.engine.view import EngineView
 
 # options are what the URL carries (?rt_anchor=first+purchase, language-neutral), values what
 # kpi expects; the words shown come from the catalogue (format_func)
@@ -35,9 +39,10 @@ ANY = "any event"
 NO_SEGMENT = "none"
 
 
-@compute.per_view
-def _summary(
-    key: str,
+Choices = tuple[tuple[str, object], ...]
+
+
+def _choices(
     grain: str,
     anchor: str,
     return_step: str | None,
@@ -46,74 +51,56 @@ def _summary(
     by: str | None,
     trend_n: int,
     inactive_days: int,
-    _full: Dataset,
-    _filters: Filters,
+) -> Choices:
+    """The page's choices as the keyword arguments of every route's summary
+    (:meth:`kpi.view.View.retention`, :func:`kpi.retention.retention_summary`,
+    :func:`kpi.engine.view_retention.page_summary`), in one place."""
+    return (
+        ("cohort_by", anchor),
+        ("return_step", return_step),
+        ("mode", mode),
+        ("periods", periods),
+        ("by", by),
+        ("trend_period", trend_n),
+        ("inactivity_days", inactive_days),
+        ("grain", grain),
+        ("purchase_step", PURCHASE),
+    )
+
+
+@compute.per_view
+def _summary(
+    key: str, choices: Choices, _full: Dataset, _filters: Filters
 ) -> retention.RetentionSummary:
     # cohorts that STARTED in the period, with their whole history (before and after it);
     # churn on every user of the segment filters, over the days ending at the period's end.
     # The View's own when it is this view's (every user's cohort anchor and returns once per
     # data: kpi.retention.cohort_activity in its period cache)
+    args: dict = dict(choices)
     view = compute.current_view()
     if view is not None and view.full is _full and view.filters.key() == _filters.key():
-        got = view.retention(
-            cohort_by=anchor,
-            return_step=return_step,
-            mode=mode,  # type: ignore[arg-type]
-            periods=periods,
-            by=by,
-            trend_period=trend_n,
-            inactivity_days=inactive_days,
-            grain=grain,  # type: ignore[arg-type]
-            purchase_step=PURCHASE,
-        )
+        got = view.retention(**args)
         if got is not None:
             return got
+    anchor, by = args["cohort_by"], args["by"]
     cohorts = retention.cohort_view(_full, _filters, cohort_by=anchor, purchase_step=PURCHASE)
     everyone = Filters(segments=_filters.segments).apply(_full)
     extra = [c for c in (by, "signup" if anchor == "signup" else None) if c]  # anchor: kpi name
     return retention.retention_summary(
-        cohorts.events_with(extra),
-        grain=grain,  # type: ignore[arg-type]
-        cohort_by=anchor,
-        return_step=return_step,
-        mode=mode,  # type: ignore[arg-type]
-        periods=periods,
-        by=by,
-        trend_period=trend_n,
-        inactivity_days=inactive_days,
-        purchase_step=PURCHASE,
-        churn_events=everyone.events,
-        churn_end=_filters.end,
+        cohorts.events_with(extra), churn_events=everyone.events, churn_end=_filters.end, **args
     )
 
 
-def _engine_summary(
-    engine: EngineView,
-    grain: str,
-    anchor: str,
-    return_step: str | None,
-    mode: str,
-    periods: int,
-    by: str | None,
-    trend_n: int,
-    inactive_days: int,
-) -> retention.RetentionSummary:
-    """The summary of the connected table's view, from the engine's counts (kept by the
-    EngineView: the same choices again run nothing). Raises why it cannot be computed."""
-    from kpi.engine.view_retention import page_summary
+def summary_for(choices: Choices) -> retention.RetentionSummary:
+    """The summary of this view for ``choices``: the connected table's from the engine's
+    counts (kept by the EngineView: the same choices again run nothing), an upload's from its
+    View. Raises why it cannot be computed."""
+    if engine is not None:
+        from kpi.engine.view_retention import page_summary
 
-    return page_summary(
-        engine,
-        cohort_by=anchor,
-        return_step=return_step,
-        mode=mode,  # type: ignore[arg-type]
-        periods=periods,
-        by=by,
-        trend_period=trend_n,
-        inactivity_days=inactive_days,
-        grain=grain,
-        purchase_step=PURCHASE,
-    )
+        return page_summary(engine, **dict(choices))  # type: ignore[arg-type]
+    full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts followed past the period
+    return _summary(state.view_key(), choices, full, filters)
 
 
 def _show_error(exc: ParcoursError) -> None:
@@ -205,9 +192,12 @@ def draw_summary(
         st.info(t(summary.note))
         return
     names = _names(summary.table, grain)
+    # each cohort's first day: the calendar days of its cells (events outlined on them)
+    starts = summary.table.select("cohort", "cohort_start").unique(subset="cohort")
+    long = summary.long.join(starts, on="cohort", how="left")
     charts.draw(
         cohort_charts.retention_heatmap,
-        _renamed(summary.long, "cohort", names),
+        _renamed(long, "cohort", names),
         grain=grain,
         title=tx(f"retention.page.heatmap_title.{grain}"),
         subtitle=[
@@ -264,7 +254,10 @@ def draw_summary(
         ]
     )
     with tabs[0]:
-        curve = _renamed(retention.retention_curve(summary.table, per="cohort"), "series", names)
+        curve = retention.retention_curve(summary.table, per="cohort").with_columns(
+            summary.table.get_column("cohort_start")  # the same rows, in the same order
+        )
+        curve = _renamed(curve, "series", names)
         average = _renamed(retention.retention_curve(summary.table, per="segment"), "series", names)
         if curve.height == 0:
             st.info(t("retention.page.nothing_to_draw"))
@@ -311,6 +304,7 @@ def draw_summary(
         )
         if avg is not None:
             st.caption(t(f"retention.page.trend_average.{grain}", n=trend_n, rate=avg))
+        event_marks.retention_note(trend, trend_n, grain)
 
 
 st.title(tx("nav.retention"))
@@ -436,41 +430,16 @@ trend_n = int(
 filters = engine.filters if engine is not None else state.current_filters()
 try:
     with st.spinner(tx("retention.page.computing")):
-        if engine is not None:
-            summary = _engine_summary(
-                engine, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive
+        summary = summary_for(
+            _choices(grain, cohort_by, return_step, mode, periods, None, trend_n, inactive)
+        )
+        by_summary = (
+            summary_for(
+                _choices(grain, cohort_by, return_step, mode, periods, by, trend_n, inactive)
             )
-            by_summary = (
-                _engine_summary(
-                    engine, grain, cohort_by, return_step, mode, periods, by, trend_n, inactive
-                )
-                if by
-                else None
-            )
-        else:
-            key = state.view_key()
-            full: Dataset = st.session_state["dataset"]  # unfiltered: cohorts followed past
-            summary = _summary(
-                key, grain, cohort_by, return_step, mode, periods, None, trend_n, inactive,
-                full, filters,
-            )  # fmt: skip
-            by_summary = (
-                _summary(
-                    key,
-                    grain,
-                    cohort_by,
-                    return_step,
-                    mode,
-                    periods,
-                    by,
-                    trend_n,
-                    inactive,
-                    full,
-                    filters,
-                )
-                if by
-                else None
-            )
+            if by
+            else None
+        )
 except ParcoursError as exc:
     _show_error(exc)
 

@@ -16,7 +16,7 @@ from kpi.errors import ParcoursError
 from kpi.filters import Filters
 from kpi.words import Fact, render
 from kpi.words import format as fmt
-from pages._ui import charts, cohort_charts, compute, state, widgets
+from pages._ui import charts, cohort_charts, compute, state, targets_state, widgets
 from pages._ui.choice import choice
 from pages._ui.kpi_figures import card, cohort_name, currency_of, segment_words
 from pages._ui.lang import current, t, tx
@@ -355,8 +355,14 @@ with cards[3]:
     st.caption(t("value.page.payback_caption", monthly=s.monthly_revenue, currency=cur))
 
 charts.draw(
-    cohort_charts.clv_cac_bars, s.channels, guide=value.GUIDE_RATIO, money=money, key="va_clv_cac"
+    cohort_charts.clv_cac_bars,
+    s.channels,
+    guide=value.GUIDE_RATIO,
+    money=money,
+    target=targets_state.current().get("clv_cac"),
+    key="va_clv_cac",
 )
+st.caption(t("value.chart.benchmark_caption"))
 below = s.channels.filter(pl.col("meets_guide").not_() & pl.col("clv_cac").is_not_null())[
     "channel"
 ].to_list()

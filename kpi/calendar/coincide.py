@@ -6,6 +6,10 @@
   week 46 overlaps 'Black Friday'"). No fact when it overlaps none.
 - :func:`period_overlaps`: the events overlapping a compared period (the view's period, the
   previous one), for the "vs previous period" comparisons.
+- :func:`retention_trend_overlaps`: in the period-N retention of successive cohorts, the
+  largest change from one cohort to the next; a fact names the events overlapping the calendar
+  days where that cohort's period N was measured (its N-th month: September for the June
+  cohort's month 3), or else those of the period the cohort arrived in.
 """
 
 from __future__ import annotations
@@ -16,10 +20,17 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from kpi.calendar.cells import cell_span
 from kpi.calendar.event import Event, covering, in_range
 from kpi.words import Fact
 
-__all__ = ["biggest_change", "change_overlaps", "funnel_trend_overlaps", "period_overlaps"]
+__all__ = [
+    "biggest_change",
+    "change_overlaps",
+    "funnel_trend_overlaps",
+    "period_overlaps",
+    "retention_trend_overlaps",
+]
 
 
 def biggest_change(
@@ -105,3 +116,48 @@ def funnel_trend_overlaps(trend: pl.DataFrame, grain: str, events: Sequence[Even
     points = list(zip(last.get_column("period").to_list(), last.get_column("conversion").to_list(), strict=True))  # fmt: skip
     measure = Fact("calendar.measure.conversion", first=str(steps[0]), last=str(steps[-1]))
     return change_overlaps(points, grain, events, measure=measure)
+
+
+def retention_trend_overlaps(
+    trend: pl.DataFrame, n: int, grain: str, events: Sequence[Event]
+) -> Fact | None:
+    """``calendar.insight.retention_<drop|rise>.<grain>.<where>`` for a
+    :func:`kpi.retention.period_n_trend` result (one row per cohort: ``cohort_start``,
+    ``retention``, ``complete``): the largest change of period-``n`` retention from one cohort
+    to the next (complete periods only, the earliest on a tie), when events overlap the days
+    where that cohort's period ``n`` was measured (``where`` = "period": ``first``..``last``,
+    :func:`kpi.calendar.cells.cell_span`) or, failing that, the cohort's own period
+    (``where`` = "start": the users arrived during the events). Values: ``n``, ``cohort`` (its
+    first day), ``first``, ``last``, ``week``/``year`` (ISO week of ``first``), ``before``,
+    ``after``, ``change`` (points), ``events``, ``kinds``. None when nothing overlaps."""
+    if trend.height < 2 or not events or grain not in ("day", "week", "month"):
+        return None
+    done = trend.filter(pl.col("complete")) if "complete" in trend.columns else trend
+    points = list(zip(done.get_column("cohort_start").to_list(), done.get_column("retention").to_list(), strict=True))  # fmt: skip
+    found = biggest_change(points)
+    if found is None or found[1] == found[2]:
+        return None
+    cohort, before, after = found
+    first, last = cell_span(cohort, n, grain)  # type: ignore[arg-type]
+    where, hits = "period", in_range(events, first, last)
+    if not hits:
+        first, last = cell_span(cohort, 0, grain)  # type: ignore[arg-type]
+        where, hits = "start", in_range(events, first, last)
+    if not hits:
+        return None
+    iso = first.isocalendar()
+    direction = "drop" if after < before else "rise"
+    return Fact(
+        f"calendar.insight.retention_{direction}.{grain}.{where}",
+        n=n,
+        cohort=cohort,
+        first=first,
+        last=last,
+        week=iso.week,
+        year=str(iso.year),
+        before=before,
+        after=after,
+        change=after - before,
+        events=_labels(hits),
+        kinds=[e.kind for e in hits],
+    )

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from kpi import calendar
 from kpi.calendar import coincide
+from kpi.calendar.cells import cell_span
 from kpi.calendar.write import table
 from kpi.errors import ParcoursError
 from kpi.export.cells import DATE, Col, SheetWriter
@@ -77,7 +78,30 @@ def coincidences(ctx: Context, settings: calendar.CalendarSettings) -> list[Fact
         fact = coincide.funnel_trend_overlaps(trend, TREND_GRAIN, events)
         if fact is not None:
             out.append(fact)
+    fact = _retention_fact(ctx, settings)
+    if fact is not None:
+        out.append(fact)
     return out
+
+
+def _retention_fact(ctx: Context, settings: calendar.CalendarSettings) -> Fact | None:
+    """The Retention sheet's period-N trend (its summary, kept by the view) against the
+    events of its cohorts' calendar days (as under the page's chart)."""
+    try:
+        summary = ctx.results.retention()
+    except ParcoursError:
+        return None
+    if summary is None or summary.trend.height < 2:
+        return None
+    grain = ctx.options.cohort_grain
+    n = summary.trend_period
+    starts = sorted(summary.trend.get_column("cohort_start").drop_nulls().to_list())
+    if not starts or grain not in ("day", "week", "month"):
+        return None
+    first = cell_span(starts[0], 0, grain)[0]
+    last = cell_span(starts[-1], n, grain)[1]
+    events = calendar.events_for(settings, first, last, ctx.lang)
+    return coincide.retention_trend_overlaps(summary.trend, n, grain, events)
 
 
 def add(wb: Workbook, ctx: Context) -> None:

@@ -16,7 +16,7 @@ import polars as pl
 
 from kpi.words import Lang, render
 from kpi.words import format as fmt
-from pages._ui import charts, event_marks
+from pages._ui import charts, event_marks, target_marks
 from pages._ui.kpi_figures import segment_words
 from pages._ui.lang import current, tx
 
@@ -74,6 +74,23 @@ def _writers(lang: Lang) -> tuple[Callable[[float | None], str], ...]:
     return pct, integer, num, num1, signed1
 
 
+#: the columns of :func:`pages._ui.event_marks.cells` joined onto a cohort chart's data
+_EV_COLUMNS = ("ev_label", "ev_kind", "ev_when", "ev_colour")
+
+
+def _event_tooltip() -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("ev_when:N", title=tx("calendar.chart.cell_days")),
+        alt.Tooltip("ev_label:N", title=tx("calendar.chart.events")),
+        alt.Tooltip("ev_kind:N", title=tx("calendar.chart.kind")),
+    ]
+
+
+def _with(subtitle: str, more: list[str]) -> str | list[str]:
+    """A subtitle with more lines (the same string without)."""
+    return [subtitle, *more] if more else subtitle
+
+
 def _period_word(grain: str) -> str:
     return grain if grain in ("month", "week", "day") else "month"
 
@@ -127,6 +144,27 @@ def retention_heatmap(
         _text(long, "cohort_size", _int, "size_text"),
         _text(long, "retained", _int, "retained_text"),
     )
+    # cells whose calendar days overlap events of the calendar: outlined, named in the tooltip
+    marks = event_marks.cells(data.filter(~pl.col("is_average")), grain)
+    if marks.height:
+        data = data.join(
+            marks.select(label, "period", *_EV_COLUMNS), on=[label, "period"], how="left"
+        )
+        lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+        colours = event_marks.colours_fact(marks)
+        subtitle = [
+            *lines,
+            tx("calendar.chart.cells_outlined"),
+            tx("calendar.chart.colours", colours=colours),
+        ]
+    cell_tooltip = [
+        alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
+        alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
+        alt.Tooltip("period:Q", title=tx(f"retention.chart.periods_after.{g}")),
+        alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
+        alt.Tooltip("shown:N", title=tx("retention.chart.retention")),
+        alt.Tooltip("status:N", title=tx("retention.chart.period")),
+    ]
     base = alt.Chart(data).encode(
         x=alt.X(
             "cell:N",
@@ -135,14 +173,7 @@ def retention_heatmap(
             axis=alt.Axis(labelAngle=0, orient="top"),
         ),
         y=alt.Y("row_label:N", title=None, sort=alt.SortField("row")),
-        tooltip=[
-            alt.Tooltip(f"{label}:N", title=tx("retention.page.col.cohort")),
-            alt.Tooltip("size_text:N", title=tx("retention.chart.users_in_cohort")),
-            alt.Tooltip("period:Q", title=tx(f"retention.chart.periods_after.{g}")),
-            alt.Tooltip("retained_text:N", title=tx("retention.chart.users_retained")),
-            alt.Tooltip("shown:N", title=tx("retention.chart.retention")),
-            alt.Tooltip("status:N", title=tx("retention.chart.period")),
-        ],
+        tooltip=cell_tooltip,
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
         color=alt.condition(
@@ -175,8 +206,18 @@ def retention_heatmap(
         .mark_text(fontSize=15, fontWeight="bold")
         .encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
     )
+    layers = [rect, text.transform_filter("!datum.is_average"), avg_text]
+    if marks.height:  # on top: the whole cell answers the pointer with its events
+        layers.append(
+            base.transform_filter("isValid(datum.ev_label)")
+            .mark_rect(fill="transparent", strokeWidth=3.5)
+            .encode(
+                stroke=alt.Stroke("ev_colour:N", scale=None),
+                tooltip=[*cell_tooltip, *_event_tooltip()],
+            )
+        )
     cols = long["period"].n_unique() if long.height else 1
-    chart = (rect + text.transform_filter("!datum.is_average") + avg_text).properties(
+    chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
         height=alt.Step(38),  # a fixed height per row: one cohort is as readable as twenty
         width=max(300, min(70 * cols, 1100)),
@@ -218,7 +259,19 @@ def curves(
         _text(frame, y, write_y, "y_text"),
         _text(frame, users, _int, "users_text"),
     )
+    # points whose calendar days overlap events (a frame with the cohorts' ``cohort_start``)
+    marks = event_marks.cells(frame, grain)
+    if marks.height:
+        frame = frame.join(
+            marks.select(series, "period", *_EV_COLUMNS), on=[series, "period"], how="left"
+        )
     after = tx(f"retention.chart.periods_after.{g}")
+    point_tooltip = [
+        alt.Tooltip(f"{series}:N", title=series_title),
+        alt.Tooltip("period:Q", title=after),
+        alt.Tooltip("y_text:N", title=y_title),
+        alt.Tooltip("users_text:N", title=tx("retention.page.col.users")),
+    ]
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
@@ -243,20 +296,35 @@ def curves(
                 # below the chart in columns: 13 monthly cohorts do not fit a side legend
                 legend=alt.Legend(orient="bottom", columns=6, symbolLimit=0, labelLimit=200),
             ),
-            tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title),
-                alt.Tooltip("period:Q", title=after),
-                alt.Tooltip("y_text:N", title=y_title),
-                alt.Tooltip("users_text:N", title=tx("retention.page.col.users")),
-            ],
+            tooltip=point_tooltip,
         )
     )
+    front: list[alt.Chart] = []
+    events_line: list[str] = []
+    if marks.height:
+        front.append(
+            alt.Chart(frame)
+            .transform_filter("isValid(datum.ev_label)")
+            .mark_point(shape="diamond", size=300, filled=False, strokeWidth=2.5, opacity=1)
+            .encode(
+                x="period:Q",
+                y=f"{y}:Q",
+                stroke=alt.Stroke("ev_colour:N", scale=None),
+                tooltip=[*point_tooltip, *_event_tooltip()],
+            )
+        )
+        events_line = [
+            tx("calendar.chart.points_marked"),
+            tx("calendar.chart.colours", colours=event_marks.colours_fact(marks)),
+        ]
     if average is None or average.height == 0:
-        chart = line.properties(
+        chart = alt.layer(line, *front).properties(
             title=alt.Title(
-                title, subtitle=tx("retention.chart.complete_only"), subtitleFontSize=15
+                title,
+                subtitle=_with(tx("retention.chart.complete_only"), events_line),
+                subtitleFontSize=15,
             ),
-            height=380,
+            height=380 + 38 * len(events_line),  # the legend lines take from the plot
         )
         return localised(chart)
     average = average.filter(pl.col("complete").fill_null(True)) if "complete" in average.columns else average  # fmt: skip
@@ -273,9 +341,13 @@ def curves(
             ],
         )
     )
-    chart = alt.layer(line, avg).properties(
-        title=alt.Title(title, subtitle=tx("retention.chart.dashed_average"), subtitleFontSize=15),
-        height=380,
+    chart = alt.layer(line, avg, *front).properties(
+        title=alt.Title(
+            title,
+            subtitle=_with(tx("retention.chart.dashed_average"), events_line),
+            subtitleFontSize=15,
+        ),
+        height=380 + 38 * len(events_line),  # the legend lines take from the plot
     )
     return localised(chart)
 
@@ -347,8 +419,11 @@ def clv_cac_bars(
     channel: str = "channel",
     guide: float = 3.0,
     money: Callable[[float | None], str] | None = None,
+    target: float | None = None,
 ) -> alt.TopLevelMixin:
-    """CLV ÷ CAC per paid channel, green at or above the guide, red below, guide line at 3."""
+    """CLV ÷ CAC per paid channel, green at or above the guide (3:1), red below, with the
+    generic e-commerce benchmark's rule at 3:1 and, when ``target`` is given, the user's
+    CLV/CAC target (:mod:`pages._ui.target_marks`)."""
     _, _, _num, _num1, _ = _writers(current())
     write = money or _num
     data = frame.filter(pl.col("clv_cac").is_not_null())
@@ -378,23 +453,17 @@ def clv_cac_bars(
     labels = bars.mark_text(align="left", dx=6, fontSize=16, color="black").encode(
         text="ratio_text:N", color=alt.value("black")
     )
-    rule = (
-        alt.Chart(pl.DataFrame({"guide": [guide]}))
-        .mark_rule(color="black", strokeDash=[6, 4], strokeWidth=2)
-        .encode(x="guide:Q")
-    )
-    note = (
-        alt.Chart(pl.DataFrame({"guide": [guide], "t": [tx("value.chart.guide", guide=guide)]}))
-        .mark_text(align="left", dx=4, dy=-8, fontSize=15, baseline="bottom", y=0)
-        .encode(x="guide:Q", text="t:N")
-    )
-    chart = alt.layer(bars, labels, rule, note).properties(
+    # the 3:1 generic benchmark (a labelled grey rule) and the user's target (a dashed red
+    # rule, "Your target"): pages._ui.target_marks, labels above the plot
+    marked = target_marks.on(alt.layer(bars, labels), "clv_cac", axis="x", target=target)
+    chart = marked.properties(
         title=alt.Title(
             tx("value.chart.clv_cac_title"),
             subtitle=tx("value.chart.clv_cac_subtitle", guide=guide),
             subtitleFontSize=15,
+            offset=34,  # room for the rules' labels above the plot
         ),
-        height=130 + 52 * data.height,  # autosize fit: titles and axes included
+        height=150 + 52 * data.height,  # autosize fit: titles and axes included
     )
     return localised(chart)
 

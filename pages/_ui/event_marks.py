@@ -13,6 +13,11 @@ by kind, each labelled at the top and with a tooltip (label, kind, dates).
   cohorts whose start period overlaps the event).
 
 The chart's own x encoding (title, axis, sort) is reused, so the axis does not change.
+
+Cohort charts whose x is a period *number* (the retention heatmap, the retention and observed
+CLV curves) have no calendar axis: the calendar days of period N depend on the cohort.
+:func:`cells` gives the cells (or curve points) whose days overlap events
+(:func:`kpi.calendar.cells.cell_events`), with the events' words, for the chart to outline them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import streamlit as st
 
 from kpi import calendar
 from kpi.calendar import coincide
+from kpi.calendar.cells import cell_events, cell_span
 from kpi.calendar.event import Event, period_last_day
 from kpi.calendar.write import label_text
 from kpi.errors import ParcoursError
@@ -38,7 +44,18 @@ from kpi.words import format as wf
 from pages._ui import calendar_editor
 from pages._ui.lang import current, t, tx
 
-__all__ = ["KIND_COLOURS", "add", "events_between", "key", "marked", "note", "period_note"]
+__all__ = [
+    "KIND_COLOURS",
+    "add",
+    "cells",
+    "colours_fact",
+    "events_between",
+    "key",
+    "marked",
+    "note",
+    "period_note",
+    "retention_note",
+]
 
 #: one colour per kind (colour-blind safe hues of the charts' palette)
 KIND_COLOURS = {
@@ -284,8 +301,39 @@ def add(
             .unique(maintain_order=True)
             .sort(start)
         )
+        # the layers' data differ: Vega-Lite drops a sort by another field on a shared band
+        # scale (the periods would come in the alphabet's order: août, juil., juin…), so the
+        # periods' order is pinned as the scale's domain, on the chart and on the marks
+        order = list(dict.fromkeys(periods.get_column(x).to_list()))
+        main = _pinned(main, order)
         behind, front = _band_layers(events, x, start, periods, grain, main)
+        if behind or front:
+            chart = _pin_chart(chart, x, order)
     return _attach(chart, behind, front) if behind or front else chart
+
+
+def _pinned(x: Any, order: list[str]) -> Any:
+    """The x encoding ``x`` with its band scale's domain set to ``order``."""
+    kwds = getattr(x, "_kwds", {})  # altair's attribute of the name is a setter method
+    scale = kwds.get("scale", alt.Undefined)
+    scale = _x(scale, domain=order) if isinstance(scale, alt.Scale) else alt.Scale(domain=order)
+    return _x(x, scale=scale)
+
+
+def _pin_chart(chart: alt.TopLevelMixin, field: str, order: list[str]) -> alt.TopLevelMixin:
+    """``chart`` (a copy) whose x encodings of ``field`` have the domain ``order``."""
+    chart = chart.copy(deep=True)  # type: ignore[attr-defined]
+    layers = chart.layer if isinstance(chart, alt.LayerChart) else [chart]
+    for layer in layers:
+        enc = getattr(layer, "encoding", alt.Undefined)
+        x = getattr(enc, "x", alt.Undefined) if enc is not alt.Undefined else alt.Undefined
+        kwds = getattr(x, "_kwds", {})
+        named = (
+            kwds.get("shorthand") if isinstance(kwds.get("shorthand"), str) else kwds.get("field")
+        )
+        if isinstance(named, str) and named.split(":")[0] == field:
+            enc.x = _pinned(x, order)
+    return chart
 
 
 def marked(x: str, start: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -340,6 +388,93 @@ def series_note(
     events = events_between(days[0], period_last_day(days[-1], grain))
     points = list(zip(starts, values, strict=True))
     note(coincide.change_overlaps(points, grain, events, measure=measure, unit=unit))
+
+
+def _span_words(first: dt.date, last: dt.date, grain: str) -> str:
+    lang = current()
+    if grain == "month":
+        return wf.month(first, lang)
+    if first == last:
+        return wf.date(first, lang)
+    return tx("calendar.chart.from_to", first=first, last=last)
+
+
+def _kind(events: Sequence[Event]) -> str:
+    """The kind whose colour outlines a cell: its first event that is not a public holiday (a
+    typed promotion says more than the holidays that fall in most months), else a holiday."""
+    chosen = next((e for e in events if e.kind != "holiday"), events[0])
+    return chosen.kind if chosen.kind in KIND_COLOURS else "other"
+
+
+def colours_fact(marks: pl.DataFrame) -> list[Fact]:
+    """What the outline colours of ``marks`` (:func:`cells`) mean, in the kinds' order."""
+    used = set(marks.get_column("ev_colour_kind").to_list()) if marks.height else set()
+    return [Fact(f"calendar.colour.{k}") for k in KIND_COLOURS if k in used]
+
+
+def cells(
+    frame: pl.DataFrame, grain: str, *, start: str = "cohort_start", period: str = "period"
+) -> pl.DataFrame:
+    """The rows of ``frame`` (cohort cells or curve points: a column of cohort starts
+    ``start`` and one of period numbers ``period``) whose calendar days overlap events of the
+    view's calendar, with ``ev_label`` (the events' names), ``ev_kind``, ``ev_when`` (the cell's
+    days in words), ``ev_colour`` and ``ev_colour_kind`` (the kind it is the colour of); no row
+    without a calendar or an overlap."""
+    empty = frame.clear().with_columns(
+        *(
+            pl.lit(None, pl.String).alias(c)
+            for c in ("ev_label", "ev_kind", "ev_when", "ev_colour", "ev_colour_kind")
+        )
+    )
+    if (
+        calendar_editor.settings().empty
+        or frame.height == 0
+        or start not in frame.columns
+        or grain not in ("day", "week", "month")
+    ):
+        return empty
+    known = frame.filter(pl.col(start).is_not_null())
+    if known.height == 0:
+        return empty
+    first = cell_span(known[start].min(), 0, grain)[0]  # type: ignore[arg-type]
+    last = cell_span(known[start].max(), int(known[period].max()), grain)[1]  # type: ignore[arg-type]
+    events = events_between(first, last)
+    if not events:
+        return empty
+    hits = cell_events(frame, events, grain, start=start, period=period)  # type: ignore[arg-type]
+    if hits.height == 0:
+        return empty
+    lang = current()
+    found = [[events[i] for i in ix] for ix in hits["events"].to_list()]
+    return hits.drop("events", "span_first", "span_last").with_columns(
+        pl.Series("ev_label", [" · ".join(label_text(e, lang) for e in es) for es in found]),
+        pl.Series(
+            "ev_kind",
+            [", ".join(dict.fromkeys(tx(f"calendar.kind.{e.kind}") for e in es)) for es in found],
+        ),
+        pl.Series(
+            "ev_when",
+            [
+                _span_words(a, b, grain)
+                for a, b in hits.select("span_first", "span_last").iter_rows()
+            ],
+        ),
+        pl.Series("ev_colour", [KIND_COLOURS[_kind(es)] for es in found]),
+        pl.Series("ev_colour_kind", [_kind(es) for es in found]),
+    )
+
+
+def retention_note(trend: pl.DataFrame, n: int, grain: str) -> None:
+    """Under the period-N retention of each cohort: its largest change from one cohort to the
+    next, when that cohort's period N (or its own period) overlaps events."""
+    if calendar_editor.settings().empty or trend.height == 0 or grain not in ("day", "week", "month"):  # fmt: skip
+        return
+    starts = _days(trend.get_column("cohort_start").to_list())
+    if not starts:
+        return
+    first = cell_span(starts[0], 0, grain)[0]  # type: ignore[arg-type]
+    last = cell_span(starts[-1], n, grain)[1]  # type: ignore[arg-type]
+    note(coincide.retention_trend_overlaps(trend, n, grain, events_between(first, last)))
 
 
 def period_note(filters: Any, previous: Any = None) -> None:

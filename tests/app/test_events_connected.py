@@ -51,3 +51,41 @@ def test_connected_funnel_trend_and_workbook_show_the_events(monkeypatch, tmp_pa
     rows = list(book["Events"].iter_rows(values_only=True))
     sheet_labels = {r[2] for r in rows if r and len(r) > 2 and isinstance(r[2], str)}
     assert {"Winter sales 2025", "Easter Monday"} <= sheet_labels
+
+
+def test_connected_retention_heatmap_curves_and_insight_show_the_events(monkeypatch, tmp_path, log) -> None:  # fmt: skip
+    """The connected table's cohorts (the engine's counts) get the same marks: each cell's
+    calendar days (the cohort's month + N) against the calendar, by brute force."""
+    import datetime as dt
+
+    from kpi import calendar
+    from kpi.calendar import CalendarSettings
+    from kpi.calendar.write import label_text
+    from tests.app.test_events_on_cohort_charts import _titled
+
+    at = connected_app(monkeypatch, tmp_path, "pages/retention_view.py", log=log)
+    at.toggle(key="ev_hol_on").set_value(True).run()
+    at.toggle(key="ev_retail_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    grain = at.session_state["cohort_by"] or "month"
+    assert grain == "month"
+    heat = _titled(at, "retained")
+    rows = _event_data(at, heat)
+    marked = {(r["cohort"], r["period"]): set(r["ev_label"].split(" · ")) for r in rows if r.get("ev_label")}  # fmt: skip
+    settings = CalendarSettings(country="FR", retail=True)
+    want = {}
+    for r in rows:
+        if r["cohort_start"] is None:
+            continue
+        m = r["cohort_start"].year * 12 + r["cohort_start"].month - 1 + r["period"]
+        first = dt.date(m // 12, m % 12 + 1, 1)
+        last = dt.date(m // 12 + (m % 12 == 11), (m + 1) % 12 + 1, 1) - dt.timedelta(days=1)
+        hit = {label_text(e, "en") for e in calendar.events_for(settings, first, last, "en")}
+        if hit:
+            want[(r["cohort"], r["period"])] = hit
+    assert marked == want and marked
+    # January 2025: New Year's Day and the winter sales (8 January - 4 February)
+    assert marked[("Jan 2025", 0)] == {"New Year's Day", "Winter sales 2025"}
+    assert marked[("Jan 2025", 1)] == {"Winter sales 2025"}
+    curves = _titled(at, "Retention curve")
+    assert any(r.get("ev_label") for r in _event_data(at, curves))

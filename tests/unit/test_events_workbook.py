@@ -76,3 +76,22 @@ def test_unknown_country_is_a_one_line_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode not in (0, 1)
     assert "Atlantis" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_retention_insight_is_in_the_events_sheet(tmp_path: Path) -> None:
+    """The sentence under the page's period-N retention chart, in the workbook: month-1
+    retention falls most from the June to the July 2025 cohort (36.2 % -> 34.6 %, as on the
+    Retention page), and the July cohort's month 1, August 2025, has Assumption Day."""
+    out = tmp_path / "r.xlsx"
+    run = subprocess.run(
+        [sys.executable, "-m", "kpi", "report", *DEMO, "-o", str(out), "--holidays", "fr", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode in (0, 1), run.stderr
+    rows = _rows(openpyxl.load_workbook(out)["Events"])
+    text = [r[0] for r in rows if isinstance(r[0], str)]
+    want = (
+        "Month 1 retention: the drop from the cohort before to the Jul 2025 cohort "
+        "(36.2% → 34.6%, -1.67 pp) — its month 1 (Aug 2025) overlaps ‘Assumption Day’."
+    )
+    assert want in text, text

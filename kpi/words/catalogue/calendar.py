@@ -31,6 +31,67 @@ def _insights() -> dict[str, tuple[str, str]]:
                 f"{{measure}}: the rise {w_en} ({c_en}) overlaps {{events:list}}.",
                 f"{{measure}} : la hausse {w_fr} ({c_fr}) coïncide avec {{events:list}}.",
             )
+    out.update(_retention_insights())
+    return out
+
+
+# the retention insight (kpi.calendar.coincide.retention_trend_overlaps): measure, cohort, and
+# where the events fall (the cohort's period N, or the cohort's own period)
+_R_MEASURE = {
+    "month": ("Month {n} retention", "Rétention au mois {n}"),
+    "week": ("Week {n} retention", "Rétention à la semaine {n}"),
+    "day": ("Day {n} retention", "Rétention au jour {n}"),
+}
+_R_COHORT = {
+    "month": ("the {cohort:month} cohort", "la cohorte de {cohort:month}"),
+    "week": (
+        "the cohort of the week of {cohort:date}",
+        "la cohorte de la semaine du {cohort:date}",
+    ),
+    "day": ("the cohort of {cohort:date}", "la cohorte du {cohort:date}"),
+}
+_R_WHERE = {
+    ("month", "period"): (
+        "its month {n} ({first:month}) overlaps {events:list}",
+        "son mois {n} ({first:month}) coïncide avec {events:list}",
+    ),
+    ("week", "period"): (
+        "its week {n} (week {week} of {year}, {first:date} to {last:date}) overlaps {events:list}",
+        "sa semaine {n} (semaine {week} de {year}, du {first:date} au {last:date}) coïncide "
+        "avec {events:list}",
+    ),
+    ("day", "period"): (
+        "its day {n} ({first:date}) overlaps {events:list}",
+        "son jour {n} ({first:date}) coïncide avec {events:list}",
+    ),
+    ("month", "start"): (
+        "its users arrived in {first:month}, which overlaps {events:list}",
+        "ses utilisateurs sont arrivés en {first:month}, qui coïncide avec {events:list}",
+    ),
+    ("week", "start"): (
+        "its users arrived in week {week} of {year} ({first:date} to {last:date}), which "
+        "overlaps {events:list}",
+        "ses utilisateurs sont arrivés la semaine {week} de {year} (du {first:date} au "
+        "{last:date}), qui coïncide avec {events:list}",
+    ),
+    ("day", "start"): (
+        "its users arrived on {first:date}, which overlaps {events:list}",
+        "ses utilisateurs sont arrivés le {first:date}, qui coïncide avec {events:list}",
+    ),
+}
+
+
+def _retention_insights() -> dict[str, tuple[str, str]]:
+    out = {}
+    change = _CHANGE["rate"]
+    for (grain, where), (w_en, w_fr) in _R_WHERE.items():
+        m_en, m_fr = _R_MEASURE[grain]
+        c_en, c_fr = _R_COHORT[grain]
+        for direction, (d_en, d_fr) in {"drop": ("drop", "baisse"), "rise": ("rise", "hausse")}.items():  # fmt: skip
+            out[f"calendar.insight.retention_{direction}.{grain}.{where}"] = (
+                f"{m_en}: the {d_en} from the cohort before to {c_en} ({change[0]}) — {w_en}.",
+                f"{m_fr} : la {d_fr} de la cohorte précédente à {c_fr} ({change[1]}) — {w_fr}.",
+            )
     return out
 
 
@@ -130,6 +191,25 @@ MESSAGES: dict[str, tuple[str, str]] = french(
         "calendar.chart.event": ("Event", "Événement"),
         "calendar.chart.kind": ("Kind", "Type"),
         "calendar.chart.when": ("When", "Quand"),
+        "calendar.chart.events": ("Events", "Événements"),
+        "calendar.chart.cell_days": ("Calendar period", "Période du calendrier"),
+        "calendar.chart.cells_outlined": (
+            "Outlined: a cell whose calendar days overlap an event (point at it to read which).",
+            "Encadrée : une case dont les jours recoupent un événement (pointez-la pour le lire).",
+        ),
+        "calendar.chart.points_marked": (
+            "◇ a point whose calendar days overlap an event (point at it to read which).",
+            "◇ un point dont les jours recoupent un événement (pointez-le pour le lire).",
+        ),
+        "calendar.chart.colours": (
+            "Outline colours: {colours:list}.",
+            "Couleurs : {colours:list}.",
+        ),
+        "calendar.colour.promotion": ("orange for promotions", "orange pour les promotions"),
+        "calendar.colour.holiday": ("green for public holidays", "vert pour les jours fériés"),
+        "calendar.colour.release": ("blue for releases", "bleu pour les lancements"),
+        "calendar.colour.incident": ("red for incidents", "rouge pour les incidents"),
+        "calendar.colour.other": ("grey for other events", "gris pour les autres événements"),
         "calendar.chart.from_to": ("{first:date} to {last:date}", "du {first:date} au {last:date}"),
         "calendar.page.title": ("Events on the charts", "Événements sur les graphiques"),
         "calendar.page.holidays": ("Public holidays", "Jours fériés"),

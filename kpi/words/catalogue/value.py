@@ -238,11 +238,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CLV ÷ CAC (how many times a customer repays their cost)",
         "CLV ÷ CAC (combien de fois un client rembourse son coût)",
     ),
-    "value.chart.guide": ("{guide:num} : 1 guide", "repère {guide:num}:1"),
     "value.chart.clv_cac_title": ("CLV / CAC per paid channel", "Ratio CLV/CAC par canal payant"),
     "value.chart.clv_cac_subtitle": (
-        "Green: at least {guide:num} : 1 (the usual guide). Red: below it.",
-        "Vert\u00a0: au moins {guide:num}:1 (jugé sain). Rouge\u00a0: en dessous.",
+        "Green: at least {guide:num0}:1, the generic e-commerce benchmark. Red: below it.",
+        "Vert\u00a0: au moins {guide:num0}:1, le repère e-commerce générique. Rouge\u00a0: en "
+        "dessous.",
+    ),
+    "value.chart.benchmark_caption": (
+        "Grey line: the generic e-commerce benchmark of 3:1 from the articles Parcours is built "
+        "on, not your target. Red dashed line: your CLV/CAC target, when one is set ("
+        "Targets, on the Overview or Stage KPIs page).",
+        "Ligne grise\u00a0: le repère e-commerce générique de 3:1 tiré des articles dont "
+        "Parcours est issu, pas votre objectif. Ligne rouge en pointillés\u00a0: votre objectif "
+        "CLV/CAC, s'il est fixé (Objectifs, sur la page Vue d'ensemble ou KPI par étape).",
     ),
     # ------------------------------------------------------------ the Value page
     "value.page.title": ("Customer value", "Valeur client"),
