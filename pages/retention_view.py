@@ -343,7 +343,10 @@ anchors += ["signup date"] if signup else []
 return_options = [ANY, *([PURCHASE] if has_purchase else []), *[s for s in steps if s != PURCHASE]]
 
 
-c1, c2, c3, c4, c5 = st.columns([1.2, 1.2, 1.3, 0.8, 1.1])
+# four choices on the first row, the breakdown on the second: five in a row clipped "N ou
+# après" and "un événement quelconque" on a 1280×720 projector
+c1, c2, c3, c4 = st.columns([1.25, 1.25, 1.5, 0.8])
+k1, k2, c5 = st.columns([1, 1, 2])
 # choices in words are bound to the URL by their values (?rt_mode=on or after in French too)
 anchor = choice(
     c1,
@@ -404,7 +407,6 @@ return_step = None if returned in (None, ANY) else returned
 cohort_by = ANCHORS.get(anchor or "", "first_event")
 mode = MODES.get(mode or "on", "on")
 
-k1, k2, _ = st.columns([1, 1, 2])
 inactive = int(
     k1.number_input(
         t("retention.page.inactive_purchase" if has_purchase else "retention.page.inactive_any"),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import altair as alt
 import polars as pl
+from babel.numbers import format_percent
 
 from kpi.words import Lang, render
 from kpi.words import format as fmt
@@ -86,6 +87,21 @@ def _event_tooltip() -> list[alt.Tooltip]:
     ]
 
 
+def _whole_pct(lang: Lang) -> Callable[[float | None], str]:
+    """A rate in whole percents (fr ``37 %``, en ``37%``; ``< 1 %`` under one percent)."""
+    loc = fmt.locale(lang)
+    pattern = loc.percent_formats[None].pattern
+
+    def whole(x: float | None) -> str:
+        if x is None or x != x:
+            return fmt.MISSING
+        if 0 < x < 0.005:
+            return "< " + format_percent(0.01, pattern, locale=loc)
+        return format_percent(x, pattern, locale=loc)
+
+    return whole
+
+
 def _with(subtitle: str, more: list[str]) -> str | list[str]:
     """A subtitle with more lines (the same string without)."""
     return [subtitle, *more] if more else subtitle
@@ -116,6 +132,10 @@ def retention_heatmap(
     top = min(1.0, max(top, 0.05))
     in_progress = tx("retention.chart.in_progress")
     complete = tx("retention.chart.complete")
+    cols = long["period"].n_unique() if long.height else 1
+    # a year of months does not leave "36,6 %" room in a cell on a 1280 projector: whole
+    # percents in the cells from 9 periods on, the exact figure in the tooltip
+    cell_pct = _whole_pct(lang) if cols > 8 else _pct
     data = long.with_columns(
         pl.struct(label, "cohort_size")
         .map_elements(
@@ -137,6 +157,12 @@ def retention_heatmap(
             return_dtype=pl.String,
         )
         .alias("shown"),
+        pl.struct("retention", "complete")
+        .map_elements(
+            lambda r: cell_pct(r["retention"]) + ("" if r["complete"] else "*"),
+            return_dtype=pl.String,
+        )
+        .alias("in_cell"),
         pl.when(pl.col("complete"))
         .then(pl.lit(complete))
         .otherwise(pl.lit(in_progress))
@@ -172,7 +198,9 @@ def retention_heatmap(
             sort=alt.SortField("period"),
             axis=alt.Axis(labelAngle=0, orient="top"),
         ),
-        y=alt.Y("row_label:N", title=None, sort=alt.SortField("row")),
+        y=alt.Y(
+            "row_label:N", title=None, sort=alt.SortField("row"), axis=alt.Axis(labelLimit=300)
+        ),
         tooltip=cell_tooltip,
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1.5).encode(
@@ -197,14 +225,15 @@ def retention_heatmap(
         )
     )
     dark = f"datum.complete && datum.retention > {top * 0.6}"
-    text = base.mark_text(fontSize=15).encode(
-        text="shown:N",
+    size = 15 if cols <= 10 else 13
+    text = base.mark_text(fontSize=size).encode(
+        text="in_cell:N",
         color=alt.condition(dark, alt.value("white"), alt.value("#222222")),
     )
     avg_text = (
         base.transform_filter("datum.is_average")
-        .mark_text(fontSize=15, fontWeight="bold")
-        .encode(text="shown:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
+        .mark_text(fontSize=size, fontWeight="bold")
+        .encode(text="in_cell:N", color=alt.condition(dark, alt.value("white"), alt.value("black")))
     )
     layers = [rect, text.transform_filter("!datum.is_average"), avg_text]
     if marks.height:  # on top: the whole cell answers the pointer with its events
@@ -216,7 +245,6 @@ def retention_heatmap(
                 tooltip=[*cell_tooltip, *_event_tooltip()],
             )
         )
-    cols = long["period"].n_unique() if long.height else 1
     chart = alt.layer(*layers).properties(
         title=alt.Title(title, subtitle=subtitle, subtitleFontSize=15),
         height=alt.Step(38),  # a fixed height per row: one cohort is as readable as twenty
