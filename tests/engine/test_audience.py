@@ -104,10 +104,11 @@ def duck(shop):  # type: ignore[no-untyped-def]
 # ----------------------------------------------------------------- funnel: DuckDB
 
 
-def check_funnel(table, ds, settings: FunnelSettings, filters: Filters) -> int:  # type: ignore[no-untyped-def]
-    """Every step, reached and dropped off: the engine's ids are the upload's, sorted and
-    unique, and their number is the engine funnel table's (reached) or the users who reached
-    the step at their last step (dropped). Returns how many lists were compared non-empty."""
+def check_funnel(table, ds, settings: FunnelSettings, filters: Filters, only=None) -> int:  # type: ignore[no-untyped-def]
+    """Every step, reached and dropped off (or the (step, kind) pairs ``only``): the engine's
+    ids are the upload's, sorted and unique, and their number is the engine funnel table's
+    (reached) or the users who reached the step at their last step (dropped). Returns how
+    many lists were compared non-empty."""
     engine = _engine(table, filters, settings)
     up = View(ds, filters, settings)
     funnel = engine.funnel()
@@ -117,12 +118,16 @@ def check_funnel(table, ds, settings: FunnelSettings, filters: Filters) -> int: 
     compared = 0
     for step in range(1, k + 1):
         for kind in ("reached", "dropped") if step < k else ("reached",):
+            if only is not None and (step, kind) not in only:
+                continue
             got = audience.funnel_audience(engine, step, kind)  # type: ignore[arg-type]
             want = upload_audience.funnel_audience(up, step, kind)  # type: ignore[arg-type]
             assert got.ids.dtype == pl.String
             assert _ids(got) == _ids(want), (step, kind)
             assert _ids(got) == sorted(set(_ids(got)))
-            assert got.total == want.total == audience.funnel_count(engine, step, kind)
+            assert got.total == want.total
+            if only is None or (step, kind) == only[0]:
+                assert got.total == audience.funnel_count(engine, step, kind)
             assert (got.what, got.kind, got.cut) == (want.what, want.kind, False)
             if kind == "reached":
                 assert got.total == users[step - 1], (step, users)
@@ -141,8 +146,8 @@ def test_funnel_ids_equal_the_upload_routes_duckdb(shop, duck, name: str) -> Non
 # ----------------------------------------------------------------- retention: DuckDB
 
 
-def check_cohorts(table, ds, grain, mode, cohort_by, return_step, filters) -> int:  # type: ignore[no-untyped-def]
-    """The cells of periods 0..3 of the first three cohorts of the engine's cohort table (a
+def check_cohorts(table, ds, grain, mode, cohort_by, return_step, filters, cohorts=3) -> int:  # type: ignore[no-untyped-def]
+    """The cells of periods 0..3 of the first ``cohorts`` cohorts of the engine's cohort table (a
     cell is one engine query): the ids are the upload's, their number the cell's
     ``retained`` (and :func:`cohort_count`'s, for the first non-empty cell). Returns the
     number of non-empty cells."""
@@ -153,7 +158,7 @@ def check_cohorts(table, ds, grain, mode, cohort_by, return_step, filters) -> in
         purchase_step="purchase",
     )  # fmt: skip
     assert summary is not None and summary.table.height > 0
-    first = summary.table["cohort_start"].unique().sort().head(3)
+    first = summary.table["cohort_start"].unique().sort().head(cohorts)
     cells = summary.table.filter(pl.col("period") <= 3, pl.col("cohort_start").is_in(first))
     args = dict(
         cohort_by=cohort_by, return_step=return_step, mode=mode, grain=grain,
@@ -182,14 +187,21 @@ def test_retention_ids_equal_the_upload_routes_duckdb(shop, duck, name: str) -> 
 
 
 def test_spark_ids_equal_the_upload_routes(spark, spark_shop) -> None:  # type: ignore[no-untyped-def]
-    """On Spark: a closed funnel and its drop-offs, an open funnel, a segment filter with a
-    value that reads as SQL, the rules; retention cells monthly "on" and weekly "on or after"."""
+    """On Spark (each list is a Spark query: a few per view): a closed funnel's step and
+    drop-off, an open funnel, a segment filter with a value that reads as SQL, the rules;
+    retention cells monthly "on" and weekly "on or after" under a period and segment filter."""
     table = spark_table(spark_shop.events, spark)
-    for name in ("closed", "open", "segments", "rules"):
+    lists = {
+        "closed": [(2, "reached"), (2, "dropped"), (4, "dropped")],
+        "open": [(2, "reached"), (1, "dropped")],
+        "segments": [(3, "dropped"), (1, "reached")],
+        "rules": [(2, "dropped"), (4, "reached")],
+    }
+    for name, only in lists.items():
         settings, filters = FUNNELS[name]
-        assert check_funnel(table, spark_shop.ds, settings, filters) >= 2, name
-    for name in ("month_on", "week_after", "period_week"):
-        assert check_cohorts(table, spark_shop.ds, *COHORTS[name]) >= 1, name
+        assert check_funnel(table, spark_shop.ds, settings, filters, only) >= 1, name
+    for name in ("month_on", "period_week"):
+        assert check_cohorts(table, spark_shop.ds, *COHORTS[name], cohorts=1) >= 1, name
 
 
 # ----------------------------------------------------------------- by hand
