@@ -11,6 +11,10 @@ Read from what the view already computed (no recomputation):
   (:meth:`kpi.view.View.cohort_activity`): the users of cohort c active in period N (mode
   "on"), or in N or later ("on or after"), so the count is the cohort table's ``retained``.
 
+A connected table (:mod:`kpi.engine.audience`) lists the same users from the engine's own
+per-user progress and cohort activity, into the same :class:`Audience`. Both routes list at
+most :data:`LIMIT` ids (the first ones in sorted order) and say how many the number counts.
+
 The ids are the user's own data: nothing here keeps them (the page builds the file when asked
 and never caches it across sessions). What the number is comes back as a
 :class:`~kpi.words.Fact` (codes ``audience.…``); :mod:`kpi.export.audience_csv` writes the file.
@@ -33,16 +37,25 @@ if TYPE_CHECKING:
     from kpi.view import View
 
 __all__ = [
+    "LIMIT",
     "Audience",
     "Kind",
+    "check_step",
     "cohort_audience",
+    "cohort_fact",
     "funnel_audience",
+    "funnel_fact",
+    "listed",
     "progress_audience",
     "view_users",
 ]
 
 Kind = Literal["reached", "dropped"]
 KINDS: tuple[str, ...] = ("reached", "dropped")
+#: the most ids a file lists (both routes): a CRM import or an ad audience takes a few
+#: hundred thousand at most, and a list of millions would not leave the browser well; the
+#: file says how many the number counts and that the list is cut (``audience.csv.listed_cut``)
+LIMIT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,9 @@ class Audience:
         return self.total > self.ids.len()
 
 
-def _check_step(steps: tuple[str, ...] | list[str], step: int, kind: str) -> None:
+def check_step(steps: tuple[str, ...] | list[str], step: int, kind: str) -> None:
+    """An :class:`InputError` for a list that does not exist: an unknown ``kind``, a step
+    outside the funnel, a drop-off after the last step."""
     if kind not in KINDS:
         raise InputError(Fact("audience.error.kind", kind=str(kind)), Fact("audience.hint.kind"))
     if not 1 <= step <= len(steps):
@@ -84,7 +99,7 @@ def progress_audience(
     """The users of ``progress`` (only those of ``users`` when given: a ``user_id`` column)
     who reached ``step`` (1-based), or reached it and not the next one (``kind="dropped"``)."""
     steps = progress.steps
-    _check_step(steps, step, kind)
+    check_step(steps, step, kind)
     rows = progress.per_user
     if users is not None:
         keep = users.select("user_id")
@@ -96,14 +111,40 @@ def progress_audience(
     reached = (entry <= step) & (lvl >= step)
     chosen = reached & (lvl == step) if kind == "dropped" else reached
     ids = rows.filter(chosen.fill_null(False))["user_id"].unique().sort()
-    what = Fact(
+    return listed(ids, funnel_fact(steps, step, kind), kind)
+
+
+def funnel_fact(steps: tuple[str, ...] | list[str], step: int, kind: str) -> Fact:
+    """What the users of a funnel step (or of the drop-off after it) are, in words."""
+    return Fact(
         f"audience.what.{kind}",
         step=step,
         n=len(steps),
         name=str(steps[step - 1]),
         next=str(steps[step]) if step < len(steps) else "",
     )
-    return Audience(ids=ids, what=what, kind=kind, total=ids.len())
+
+
+def cohort_fact(cohort: str, period: int, mode: str, grain: str) -> Fact:
+    """What the users of a retention cell are, in words (``cohort``: its label)."""
+    return Fact(
+        f"audience.what.retained_{mode}",
+        cohort=cohort,
+        period=period,
+        grain=Fact(f"audience.grain.{grain}"),
+    )
+
+
+def listed(
+    ids: pl.Series, what: Fact, kind: str, total: int | None = None, limit: int = LIMIT
+) -> Audience:
+    """The :class:`Audience` of ``ids`` (sorted, unique) cut to the first ``limit`` of them;
+    ``total``: how many the number counts (default: every id given)."""
+    n = ids.len() if total is None else int(total)
+    cut = n > limit or ids.len() > limit
+    return Audience(
+        ids=ids.head(limit), what=what, kind=kind, total=n, limit=limit if cut else None
+    )
 
 
 def view_users(view: View) -> pl.DataFrame | None:
@@ -174,10 +215,5 @@ def cohort_audience(
         )
     user_ids = view.full.users["user_id"]
     ids = user_ids.gather(rows.unique().sort()).unique().sort()
-    what = Fact(
-        f"audience.what.retained_{mode}",
-        cohort=cohort or str(start.date()),
-        period=period,
-        grain=Fact(f"audience.grain.{grain_}"),
-    )
-    return Audience(ids=ids, what=what, kind="retained", total=ids.len())
+    what = cohort_fact(cohort or str(start.date()), period, mode, grain_)
+    return listed(ids, what, "retained")

@@ -32,6 +32,7 @@ __all__ = [
     "ACTIVITY_SCHEMA",
     "CohortOptions",
     "cohort_activity",
+    "cohort_frames",
     "cohort_table",
     "period_index",
 ]
@@ -93,6 +94,45 @@ def cohort_activity(
     segment, cut to its ``top`` values by users + "Other" (as the Retention page). The rules
     are :mod:`kpi.retention.cohorts`'.
     """
+    users, activity = cohort_frames(
+        table,
+        grain=grain,
+        filters=filters,
+        by=by,
+        cohort_by=cohort_by,
+        return_step=return_step,
+        purchase_step=purchase_step,
+    )
+    keys = [by] if by else []
+    ckeys = [*keys, "_cidx"]
+    sizes = users.group_by(*ckeys).agg(
+        nw.len().cast(nw.Int64).alias("cohort_size"), nw.col("_seen").max().alias("_seen")
+    )
+    # one pass over the activity: users active in N, and those for whom N is the last period
+    counts = activity.group_by(*ckeys, "period").agg(
+        nw.len().cast(nw.Int64).alias("active"),
+        nw.col("_is_last").cast(nw.Int64).sum().alias("last_active"),
+    )
+    got = collect(sizes.join(counts, on=ckeys, how="left"))
+    return _activity_frame(got, by, top)
+
+
+def cohort_frames(
+    table: EngineTable,
+    *,
+    grain: Grain = "month",
+    filters: Filters | None = None,
+    by: str | None = None,
+    cohort_by: str = "first_event",
+    return_step: str | None = None,
+    purchase_step: str = "purchase",
+) -> tuple[nw.LazyFrame, nw.LazyFrame]:
+    """The two engine frames :func:`cohort_activity` counts (nothing is run here): the
+    selected users (``user_id``, ``_anchor``, ``_seen``, [``by``], ``_cidx``: the cohort's
+    period index, null without an anchor) and their activity (one row per user and period
+    with a return at or after the anchor: ``user_id``, [``by``], ``_cidx``, ``period`` = N,
+    ``_is_last``: N is the user's last such period). :mod:`kpi.engine.audience` lists the
+    users of one cell from them."""
     table = kept_table(table)  # the rows an upload keeps
     check_grain(grain)
     if cohort_by not in ("first_event", "first_purchase"):
@@ -139,7 +179,6 @@ def cohort_activity(
     if by:
         users = users.with_columns(nw.col(by).cast(nw.String).fill_null(NONE))
     users = users.with_columns(period_index(nw.col("_anchor"), grain).alias("_cidx"))
-    ckeys = [*keys, "_cidx"]
     anchored = users.filter(~nw.col("_anchor").is_null())
     ret = ev if return_step is None else ev.filter(nw.col("step") == return_step)
     activity = (
@@ -153,16 +192,7 @@ def cohort_activity(
             (nw.col("period") == nw.col("period").max().over("user_id")).alias("_is_last")
         )
     )
-    sizes = users.group_by(*ckeys).agg(
-        nw.len().cast(nw.Int64).alias("cohort_size"), nw.col("_seen").max().alias("_seen")
-    )
-    # one pass over the activity: users active in N, and those for whom N is the last period
-    counts = activity.group_by(*ckeys, "period").agg(
-        nw.len().cast(nw.Int64).alias("active"),
-        nw.col("_is_last").cast(nw.Int64).sum().alias("last_active"),
-    )
-    got = collect(sizes.join(counts, on=ckeys, how="left"))
-    return _activity_frame(got, by, top)
+    return users, activity
 
 
 def _activity_frame(got: pl.DataFrame, by: str | None, top: int) -> pl.DataFrame:

@@ -2,22 +2,27 @@
 pages (:mod:`kpi.audience` reads the ids from the session's View, :mod:`kpi.export.audience_csv`
 writes the file).
 
+On a connected table the same section reads the engine (:mod:`kpi.engine.audience`): the
+count shown is counted there (a funnel step) or is the cohort table's cell, and the ids are
+selected in the engine only when the button is clicked.
+
 The ids are the user's own data: the picker's choices are not in the URL (a shared link
 carries no id and downloads nothing by itself), the file is built when the button is clicked
 (``data`` is a callable) and kept nowhere, neither in a cache shared across sessions nor in
-the session state. On a connected table the section says why it is not offered (only counts
-come back from the database).
+the session state. On a file of counts the section says why it is not offered (no users).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from kpi import audience as people
-from kpi.errors import ParcoursError
+from kpi.errors import InputError, ParcoursError
 from kpi.export.audience_csv import SEPARATORS, audience_csv, file_name
 from kpi.export.text import view_text, window_text
 from kpi.settings import FunnelSettings
@@ -32,7 +37,11 @@ CSV_MIME = "text/csv"
 
 
 def _source() -> str:
-    """The data's name as the workbook's Summary says it (files, demo data)."""
+    """The data's name as the workbook's Summary says it (the connected table's label, never
+    its address; files; demo data)."""
+    engine = compute.engine_view()
+    if engine is not None:
+        return str(engine.label or "–")
     if state.using_demo():
         return tx("export.demo_data")
     return ", ".join(f.name for f in state.files()) or "–"
@@ -70,24 +79,35 @@ def _header_checkbox(key: str) -> bool:
 
 
 def _download(
-    got: people.Audience, page: str, lines: list[tuple[Fact | str, Fact | str]], key: str
+    total: int,
+    what: Fact,
+    kind: str,
+    fetch: Callable[[], people.Audience],
+    page: str,
+    lines: list[tuple[Fact | str, Fact | str]],
+    key: str,
 ) -> None:
-    """The count in words, the download button (the file built on click) and the file's note."""
+    """The count in words, the download button (the ids fetched and the file built on click)
+    and the file's note."""
     lang = current()
-    if got.total == 0:
-        st.info(t("audience.page.nobody", what=got.what))
+    if total == 0:
+        st.info(t("audience.page.nobody", what=what))
         return
-    st.markdown(t("audience.page.count", n=got.total, what=got.what))
+    st.markdown(t("audience.page.count", n=total, what=what))
     header = _header_checkbox(f"{key}_header")
     when = datetime.now(UTC)
 
     def build() -> bytes:
+        try:
+            got = fetch()
+        except ParcoursError as exc:  # the engine failed on click: the file says why
+            return ("# " + exc.text(lang) + "\r\n").encode("utf-8-sig")
         return audience_csv(got, lang=lang, lines=lines, generated_at=when, header=header)
 
     st.download_button(
-        tx("audience.page.download", n=got.ids.len()),
+        tx("audience.page.download", n=min(total, people.LIMIT)),
         data=build,
-        file_name=file_name(page, got.kind, when),
+        file_name=file_name(page, kind, when),
         mime=CSV_MIME,
         key=key,
         icon=":material/download:",
@@ -96,15 +116,18 @@ def _download(
     st.caption(t("audience.page.file_note", sep=SEPARATORS.get(lang, ",")))
 
 
-def _not_here(counts_mode: bool) -> bool:
-    """Say why the section is not offered (a connected table, a file of counts); True then."""
-    if compute.engine_view() is not None:
-        st.info(t("audience.page.not_connected"), icon=":material/database:")
-        return True
+def _counts_only(counts_mode: bool) -> bool:
+    """Say why the section is not offered (a file of counts: no users); True then."""
     if counts_mode:
         st.info(t("audience.page.counts_only"))
         return True
     return False
+
+
+def _view() -> tuple[Any, Any]:
+    """(the connected table's EngineView or None, the upload's View or None)."""
+    engine = compute.engine_view()
+    return engine, (compute.current_view() if engine is None else None)
 
 
 def funnel_section(
@@ -112,9 +135,10 @@ def funnel_section(
 ) -> None:
     """On the Funnel page, under the step table: a step, reached or dropped off, the ids."""
     with st.expander(tx("audience.page.title"), icon=":material/group:"):
-        if _not_here(counts_mode):
+        if _counts_only(counts_mode):
             return
-        view = compute.current_view()
+        engine, upload = _view()
+        view = engine if engine is not None else upload
         steps = list(settings.steps or ())
         if view is None or table is None or not steps:
             st.info(t("audience.error.no_funnel"))
@@ -143,8 +167,22 @@ def funnel_section(
         )
         if kind not in kinds:
             kind = "reached"
+        k = int(step)
         try:
-            got = people.funnel_audience(view, int(step), kind)  # type: ignore[arg-type]
+            if engine is not None:
+                from kpi.engine import audience as connected
+
+                people.check_step(steps, k, kind)
+                total = connected.funnel_count(engine, k, kind)  # type: ignore[arg-type]
+
+                def fetch() -> people.Audience:
+                    return connected.funnel_audience(engine, k, kind)  # type: ignore[arg-type]
+            else:
+                got = people.funnel_audience(upload, k, kind)  # type: ignore[arg-type]
+                total = got.total
+
+                def fetch() -> people.Audience:
+                    return got
         except ParcoursError as exc:
             st.info(exc.text(lang, markdown=True))
             return
@@ -162,7 +200,8 @@ def funnel_section(
             ),
             (Fact("audience.csv.page"), Fact("audience.csv.page.funnel")),
         ]
-        _download(got, "funnel", lines, "au_fn_download")
+        what = people.funnel_fact(steps, k, kind)
+        _download(total, what, kind, fetch, "funnel", lines, "au_fn_download")
 
 
 def retention_section(
@@ -176,9 +215,9 @@ def retention_section(
 ) -> None:
     """On the Retention page: a cohort and a period of its table, the users retained there."""
     with st.expander(tx("audience.page.title"), icon=":material/group:"):
-        if _not_here(False):
-            return
-        view = compute.current_view()
+        engine, view = _view()
+        if engine is not None:
+            view = engine
         table = getattr(summary, "table", None)
         if view is None or table is None or table.height == 0:
             st.info(t("audience.page.no_cells"))
@@ -202,18 +241,40 @@ def retention_section(
             format_func=lambda n: render(f"retention.page.period_short.{grain}", lang, n=n),
             key="au_rt_period",
         )
+        label = _cohort_label(starts[cohort], grain, lang)
+        options: dict[str, Any] = {
+            "cohort_by": cohort_by,
+            "return_step": return_step,
+            "mode": mode,
+            "purchase_step": purchase_step,
+            "grain": grain,
+            "cohort": label,
+        }
         try:
-            got = people.cohort_audience(
-                view,
-                starts[cohort],
-                int(period),
-                cohort_by=cohort_by,
-                return_step=return_step,
-                mode=mode,  # type: ignore[arg-type]
-                purchase_step=purchase_step,
-                grain=grain,  # type: ignore[arg-type]
-                cohort=_cohort_label(starts[cohort], grain, lang),
-            )
+            if engine is not None:
+                from kpi.engine import audience as connected
+
+                if cohort_by not in ("first_event", "first_purchase"):
+                    raise InputError(
+                        Fact("audience.error.cohort_anchor"), Fact("audience.hint.cohort_anchor")
+                    )
+                cell = table.filter(
+                    (pl.col("cohort") == cohort) & (pl.col("period") == int(period))
+                )
+                total = int(cell["retained"].sum()) if cell.height else 0
+
+                def fetch() -> people.Audience:
+                    return connected.cohort_audience(
+                        engine, starts[cohort], int(period), total=total, **options
+                    )
+
+                what = people.cohort_fact(label, int(period), mode, grain)
+            else:
+                got = people.cohort_audience(view, starts[cohort], int(period), **options)
+                total, what = got.total, got.what
+
+                def fetch() -> people.Audience:
+                    return got
         except ParcoursError as exc:
             st.info(exc.text(lang, markdown=True))
             return
@@ -222,4 +283,4 @@ def retention_section(
             (Fact("audience.csv.cohorts"), getattr(summary, "settings", "")),
             (Fact("audience.csv.page"), Fact("audience.csv.page.retention")),
         ]
-        _download(got, "retention", lines, "au_rt_download")
+        _download(total, what, "retained", fetch, "retention", lines, "au_rt_download")

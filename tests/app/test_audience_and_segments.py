@@ -1,13 +1,12 @@
 """AppTest of "Retention by segment" (Retention page) and "The users behind a number"
 (Funnel and Retention pages), in English and French, on the demo data; the ids and the
 weighted averages checked against plain polars on the demo files (independent of kpi.load,
-kpi.schema and kpi.retention); on a connected table the ids are said not offered."""
+kpi.schema and kpi.retention). On a connected table: tests/app/test_audience_connected.py."""
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -219,17 +218,3 @@ def test_a_segment_filter_lists_only_its_users(app, files, demo) -> None:  # typ
         demo_users.filter(pl.col("device") == "tablet")["user_id"].cast(pl.String).to_list()
     )
     assert set(ids) <= tablets
-
-
-def test_on_a_connected_table_the_ids_are_not_offered(monkeypatch, tmp_path: Path, files) -> None:  # type: ignore[no-untyped-def]
-    from tests.app.connected import connected_app
-
-    at = connected_app(monkeypatch, tmp_path, RETENTION, n=150)
-    assert errors_and_exceptions(at) == []
-    text = " ".join(i.value for i in at.info)
-    assert "Not offered on a connected table" in text
-    assert "au_rt_download" not in files
-    at.switch_page(FUNNEL).run()
-    assert errors_and_exceptions(at) == []
-    assert "Not offered on a connected table" in " ".join(i.value for i in at.info)
-    assert "au_fn_download" not in files

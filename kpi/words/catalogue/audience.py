@@ -1,5 +1,5 @@
 """The users behind a number: the ids of a funnel step, a drop-off or a retention cell
-(kpi.audience, kpi.export.audience_csv and pages/_ui/audience.py)."""
+(kpi.audience, kpi.engine.audience, kpi.export.audience_csv and pages/_ui/audience.py)."""
 
 from __future__ import annotations
 
@@ -142,14 +142,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This file holds counts, not users: there are no user ids to download.",
         f"Ce fichier contient des effectifs, pas des utilisateurs{NB}: aucun identifiant à "
         "télécharger.",
-    ),
-    "audience.page.not_connected": (
-        "Not offered on a connected table: Parcours brings back only counts from the database, "
-        "never the rows of its users. Select these users in the database itself (the view's "
-        "filters and funnel settings are above).",
-        f"Non proposé sur une table connectée{NB}: Parcours ne rapporte de la base que des "
-        "effectifs, jamais les lignes de ses utilisateurs. Sélectionnez ces utilisateurs dans "
-        "la base elle-même (les filtres et réglages de la vue sont ci-dessus).",
     ),
     "audience.page.no_cells": (
         "No cohort cell to list users from in this view.",
