@@ -20,7 +20,7 @@ from kpi.engine.frame import EngineTable, collect, period_events, usable
 from kpi.filters import Filters
 from kpi.funnel.rules import Rules
 
-__all__ = ["ruled_counts"]
+__all__ = ["ruled_counts", "ruled_users"]
 
 _U = "user_id"
 NO_TIME = -1  # times are µs since year 1: never negative
@@ -104,6 +104,34 @@ def _row_level(
     return f.with_columns(level.cast(nw.Int64).alias(name)).drop(drop)
 
 
+def ruled_users(
+    table: EngineTable,
+    steps: Sequence[str],
+    w: int | None,
+    rules: Rules,
+    filters: Filters | None,
+    *,
+    every_user: bool = False,
+) -> nw.LazyFrame:
+    """One row per user (with a funnel event; ``every_user``: with any event): ``user_id``,
+    ``_lvl`` (the steps reached with the rules), ``_free`` (without the exclusions; the level
+    itself without exclusions) and ``_ev`` (their events), a lazy frame in the engine."""
+    k = len(steps)
+    ev = _events(table, steps, rules, filters)
+    if not every_user:
+        ev = ev.filter(nw.col("_p") != k)
+    f = _row_level(ev, k, w, rules, excluded=True, name="_rl")
+    free = "_rl"
+    if rules.excludes:
+        f = _row_level(f, k, w, rules, excluded=False, name="_rf")
+        free = "_rf"
+    return f.group_by(_U).agg(
+        nw.col("_rl").max().alias("_lvl"),
+        nw.col(free).max().alias("_free"),
+        nw.len().cast(nw.Int64).alias("_ev"),
+    )
+
+
 def ruled_counts(
     table: EngineTable,
     steps: Sequence[str],
@@ -115,20 +143,7 @@ def ruled_counts(
 ) -> pl.DataFrame:
     """Users per (by…, ``_lvl``, ``_e``, ``_free``) as ``_n``, their events as ``_ev``
     (``_free``: the level without the exclusions; the level itself without exclusions)."""
-    k = len(steps)
-    ev = _events(table, steps, rules, filters)
-    if not by:
-        ev = ev.filter(nw.col("_p") != k)
-    f = _row_level(ev, k, w, rules, excluded=True, name="_rl")
-    free = "_rl"
-    if rules.excludes:
-        f = _row_level(f, k, w, rules, excluded=False, name="_rf")
-        free = "_rf"
-    per = f.group_by(_U).agg(
-        nw.col("_rl").max().alias("_lvl"),
-        nw.col(free).max().alias("_free"),
-        nw.len().cast(nw.Int64).alias("_ev"),
-    )
+    per = ruled_users(table, steps, w, rules, filters, every_user=bool(by))
     if users is not None:
         per = per.join(users, on=_U, how="inner")
     agg = (
