@@ -59,6 +59,15 @@ def event_counts(
         nw.col(f"_ts{step - 1}").alias("_from"),
         nw.col(f"_ts{k - 1}").alias("_to"),
     )
+    if step == 1:  # a user at level 1: their best attempt is their latest step-1 event (the
+        # attempts' time of level 1 is only a placeholder there)
+        latest = ev.filter(nw.col("_p") == 0).group_by(_U).agg(nw.col("_t").max().alias("_t1"))
+        per = per.join(latest, on=_U, how="left").with_columns(
+            nw.when(nw.col("_best") == 1)
+            .then(nw.col("_t1"))
+            .otherwise(nw.col("_from"))
+            .alias("_from")
+        )
     if rules is not None:  # who reached which step, with the exclusions and step windows
         levels = ruled_users(table, steps, w, rules, filters).select(_U, "_lvl")
         per = per.join(levels, on=_U, how="inner")
