@@ -229,3 +229,30 @@ def test_the_view_counts_events_between_step_k_and_the_outcome() -> None:
     en, fr = render(rule, "en"), render(rule, "fr")
     assert "strictly before reaching purchase" in en and "1 day" in en
     assert "strictement avant d'atteindre purchase" in fr and "(1 jour)" in fr
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "An event counts only when done before the user's outcome"),
+        ("fr", "Un événement ne compte que s'il a été fait avant l'issue de l'utilisateur"),
+    ],
+)
+def test_the_why_sheet_states_the_rule(lang: str, said: str) -> None:
+    import io
+
+    import openpyxl
+
+    from kpi.export.workbook import ReportOptions, write_workbook
+
+    log, _ = shop_log()
+    ds = build_dataset([TableInput("events.csv", log)])
+    settings = FunnelSettings(
+        steps=tuple(STEPS), window=dt.timedelta(days=1), window_amount=1, window_unit="days"
+    )
+    view = View(ds, Filters(), settings)
+    data = write_workbook(view, ReportOptions(funnel=settings, why_step=2, lang=lang), ["why"])
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    text = [c for ws in wb for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any(isinstance(c, str) and c.startswith(said) for c in text)
+    assert "order_confirmation" in text and "account" not in text
