@@ -396,8 +396,8 @@ class EngineView(YearBeforeResults):
                 _window_us(self.settings.window),
                 self.filters,
                 [],
-                "sequential",
-                False,
+                self.settings.order,
+                self.settings.open_funnel,
                 rules.exclusions,
                 rules.step_windows,
             )

@@ -110,8 +110,6 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
     except ParcoursError as exc:
         w.note(words(exc, lang))
         return
-    if is_engine(ctx):
-        w.note(say("funnel_why.page.engine_events", lang))
     w.note(
         say(
             "funnel_why.page.diff_intro",
@@ -123,6 +121,9 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
             dropped=d.dropped,
         )
     )
+    rule = why.events_rule_fact(ctx.options.settings, d)
+    if rule is not None:
+        w.note(words(rule, lang))
     for note in d.notes:
         w.note(words(note, lang))
     if d.population == 0 or d.converters == 0 or d.dropped == 0:

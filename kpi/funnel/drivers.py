@@ -6,7 +6,8 @@ PostHog's correlation analysis, the **converters** are those of them who reached
 **last step** (they completed the funnel), the **drop-offs** the others (they stopped at step
 k or later, before the last step). For every value of every segment column (a user attribute:
 that value vs every other value of the column) and every event name that is not a step of the
-funnel (did it at least once in the period vs did not), a 2 × 2 table::
+funnel (did it at least once **before the user's outcome** vs did not, see below), a 2 × 2
+table::
 
                  with the value   without
     converters        a              b
@@ -25,6 +26,20 @@ funnel (did it at least once in the period vs did not), a 2 × 2 table::
   event tested, :func:`scipy.stats.false_discovery_control`); only a row whose adjusted
   p-value is below ``alpha`` is a **finding**.
 
+**Events count only before the outcome.** An event done *because* the user converted (an
+order confirmation, account pages after the purchase) would otherwise come out as a "driver".
+So an event counts for a user only when done strictly after the moment they reached step k
+and before their outcome: for a converter, strictly before the moment they reached the last
+step; for a drop-off, no later than the end of the conversion window counted from step k
+(their step-k time + the window, inclusive) or the period's end, whichever is first (no
+window: the period's end). The moments are those of the user's best attempt (the latest start
+among the attempts that reach their last step, as the step times; an event at the very same
+time as step k is not "after" it). This needs an ordered (sequential), closed funnel with
+timestamps: on another funnel (any order, open, no times) there is no moment at which step k
+or the outcome was reached, so events are not tested (``notes`` says why) and only the
+segment values are. Segment values are user attributes, not dated: they are tested as they
+are.
+
 A row that cannot be tested (every user, or nobody, has the value) has no p-value and is not in
 the family. Columns with more than :data:`MAX_VALUES` values keep their most common ones, and
 at most :data:`MAX_EVENTS` event names (the most done) are tested; the others are counted in
@@ -35,6 +50,7 @@ population is said (``notes``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -43,6 +59,7 @@ import polars as pl
 from scipy import stats
 
 from kpi.errors import InputError
+from kpi.funnel.kernel import user_progress
 from kpi.funnel.progress import FunnelProgress
 from kpi.segments import NONE
 from kpi.words import Fact
@@ -54,6 +71,7 @@ __all__ = [
     "SMALL_GROUP",
     "Drivers",
     "drivers",
+    "events_before_outcome",
     "odds_ratio_tests",
 ]
 
@@ -80,7 +98,8 @@ class Drivers:
     ``odds_ratio``, ``ci_low``, ``ci_high``, ``corrected`` (0.5 added), ``p_value``, ``test``
     ("chi2" / "fisher"), ``p_adjusted``, ``finding``, ``small``; findings first (smallest
     adjusted p-value first), then the others the same way. ``family``: the number of tests
-    adjusted together."""
+    adjusted together. ``events_tested``: events were compared (counted between step k and
+    the outcome, module docstring)."""
 
     step: int
     step_name: str
@@ -92,6 +111,7 @@ class Drivers:
     alpha: float
     untested: dict[str, int] = field(default_factory=dict)
     notes: tuple[Fact, ...] = ()
+    events_tested: bool = False
 
     @property
     def population(self) -> int:
@@ -174,12 +194,15 @@ def drivers(
     users: pl.DataFrame,
     segments: Sequence[str] = (),
     events: pl.DataFrame | None = None,
+    window: dt.timedelta | None = None,
+    order: str = "sequential",
     alpha: float = 0.05,
 ) -> Drivers:
     """The tests of ``step`` (1-based) for the users of ``users`` (``user_id`` and the
     ``segments`` columns, one row per user: the view's users) in ``progress``; ``events``
-    (``user_id``, ``step``) gives the event names each user did (the funnel's own steps left
-    out). See the module docstring."""
+    (``user_id``, ``step``, ``ts``: the period's events) gives the event names each user did
+    between step ``step`` and their outcome (the funnel's own steps left out; ``window`` and
+    ``order``: the funnel's, as ``progress`` was computed with). See the module docstring."""
     steps = list(progress.steps)
     if not 1 <= step < len(steps):
         raise InputError(
@@ -202,6 +225,7 @@ def drivers(
     drop_n = pop.height - conv_n
     parts: list[pl.DataFrame] = []
     untested: dict[str, int] = {}
+    notes: list[Fact] = []
     for col in segments:
         if col not in pop.columns:
             continue
@@ -210,12 +234,9 @@ def drivers(
             pl.col("_conv").sum().cast(pl.Int64).alias("converters_with"),
             (~pl.col("_conv")).sum().cast(pl.Int64).alias("dropped_with"),
         )
-        counts = counts.with_columns(_n=pl.col("converters_with") + pl.col("dropped_with")).sort(
-            ["_n", "value"], descending=[True, False]
-        )
-        if counts.height > MAX_VALUES:
-            untested[col] = counts.height - MAX_VALUES
-            counts = counts.head(MAX_VALUES)
+        counts, left = limit_values(counts, MAX_VALUES)
+        if left:
+            untested[col] = left
         parts.append(
             counts.select(
                 pl.lit("segment").alias("kind"),
@@ -225,38 +246,97 @@ def drivers(
                 "dropped_with",
             )
         )
-    if events is not None and pop.height:
-        ev = (
-            events.select("user_id", pl.col("step").cast(pl.String))
-            .filter(~pl.col("step").is_in(steps))
-            .with_columns(pl.col("user_id").cast(id_dtype))
-            .unique()
-            .join(pop.select("user_id", "_conv"), on="user_id", how="inner")
-        )
-        counts = ev.group_by("step").agg(
-            pl.col("_conv").sum().cast(pl.Int64).alias("converters_with"),
-            (~pl.col("_conv")).sum().cast(pl.Int64).alias("dropped_with"),
-        )
-        counts = counts.with_columns(_n=pl.col("converters_with") + pl.col("dropped_with")).sort(
-            ["_n", "step"], descending=[True, False]
-        )
-        if counts.height > MAX_EVENTS:
-            untested["(events)"] = counts.height - MAX_EVENTS
-            counts = counts.head(MAX_EVENTS)
-        parts.append(
-            counts.select(
-                pl.lit("event").alias("kind"),
-                pl.lit(None, dtype=pl.String).alias("column"),
-                pl.col("step").alias("value"),
-                "converters_with",
-                "dropped_with",
+    if events is not None:
+        if order != "sequential" or progress.open_funnel or "ts" not in events.columns:
+            notes.append(Fact("funnel_why.note.events_untimed"))
+        elif pop.height:
+            did = events_before_outcome(events, steps, step, pop.select("user_id"), window)
+            ev = did.join(pop.select("user_id", "_conv"), on="user_id", how="inner")
+            counts = ev.group_by("step").agg(
+                pl.col("_conv").sum().cast(pl.Int64).alias("converters_with"),
+                (~pl.col("_conv")).sum().cast(pl.Int64).alias("dropped_with"),
             )
-        )
+            counts, left = limit_values(counts.rename({"step": "value"}), MAX_EVENTS)
+            if left:
+                untested["(events)"] = left
+            parts.append(
+                counts.select(
+                    pl.lit("event").alias("kind"),
+                    pl.lit(None, dtype=pl.String).alias("column"),
+                    "value",
+                    "converters_with",
+                    "dropped_with",
+                )
+            )
     frame = pl.concat(
         [p.cast(_SCHEMA) for p in parts] or [pl.DataFrame(schema=_SCHEMA)],  # type: ignore[arg-type]
         how="vertical",
     )
-    return drivers_from_counts(steps, step, conv_n, drop_n, frame, untested=untested, alpha=alpha)
+    return drivers_from_counts(
+        steps,
+        step,
+        conv_n,
+        drop_n,
+        frame,
+        untested=untested,
+        alpha=alpha,
+        notes=notes,
+        events_tested=events is not None and not notes,
+    )
+
+
+def events_before_outcome(
+    events: pl.DataFrame,
+    steps: Sequence[str],
+    step: int,
+    users: pl.DataFrame,
+    window: dt.timedelta | None,
+) -> pl.DataFrame:
+    """The distinct (``user_id``, ``step``) of the events (not steps of the funnel) that each
+    user of ``users`` (``user_id``: users who reached ``step``) did strictly after reaching
+    ``step`` and before their outcome: strictly before reaching the last step for those who
+    reached it, else at most ``window`` after reaching ``step`` (no window: any time in
+    ``events``, the period's). The moments are those of the user's best attempt through the
+    closed, sequential funnel ``steps`` (:func:`kpi.funnel.user_progress` with times)."""
+    steps = [str(s) for s in steps]
+    last = len(steps)
+    ev = events.select("user_id", pl.col("step").cast(pl.String), "ts")
+    ids = users.select("user_id")
+    if ids.schema["user_id"] != ev.schema["user_id"]:
+        ids = ids.with_columns(pl.col("user_id").cast(ev.schema["user_id"]))
+    ev = ev.join(ids, on="user_id", how="semi")
+    if ev.schema["ts"] == pl.Date:
+        ev = ev.with_columns(pl.col("ts").cast(pl.Datetime("us")))
+    times = user_progress(
+        ev.filter(pl.col("step").is_in(steps)),
+        steps,
+        window=window,
+        order="sequential",
+        with_times=True,
+    ).filter(pl.col("steps_reached") >= step)
+    bounds = times.select(
+        "user_id",
+        _conv=pl.col("steps_reached") >= last,
+        _from=pl.col(f"ts_{step}"),
+        _to=pl.col(f"ts_{last}"),
+    )
+    t = pl.col("ts")
+    if window is None:
+        dropped_ok = pl.lit(True)
+    elif ev.schema["ts"].is_numeric():
+        dropped_ok = t <= pl.col("_from") + window.total_seconds()
+    else:
+        dropped_ok = t <= pl.col("_from") + pl.lit(window)
+    inside = (t > pl.col("_from")) & pl.when(pl.col("_conv")).then(t < pl.col("_to")).otherwise(
+        dropped_ok
+    )
+    return (
+        ev.filter(~pl.col("step").is_in(steps))
+        .join(bounds, on="user_id", how="inner")
+        .filter(inside)
+        .select("user_id", "step")
+        .unique()
+    )
 
 
 def limit_values(counts: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, int]:
@@ -278,11 +358,14 @@ def drivers_from_counts(
     *,
     untested: dict[str, int] | None = None,
     alpha: float = 0.05,
+    notes: Sequence[Fact] = (),
+    events_tested: bool = False,
 ) -> Drivers:
     """The tests of ``step`` from counts: ``conv_n`` converters and ``drop_n`` drop-offs in
     the population, and per row of ``frame`` (``kind``, ``column``, ``value``) the converters
     and drop-offs with the value (``converters_with``, ``dropped_with``): what an engine's
-    aggregates give (:func:`kpi.funnel.why.engine_drivers_of`) as well as :func:`drivers`."""
+    aggregates give (:func:`kpi.funnel.why.engine_drivers_of`) as well as :func:`drivers`;
+    ``notes``: said before the notes on the split."""
     steps = list(steps)
     untested = dict(untested or {})
     frame = frame.select(list(_SCHEMA)).cast(_SCHEMA)  # type: ignore[arg-type]
@@ -329,7 +412,7 @@ def drivers_from_counts(
         descending=[True, False, True, False, False],
         nulls_last=True,
     )
-    notes: list[Fact] = []
+    notes = list(notes)
     population = conv_n + drop_n
     if population == 0:
         notes.append(Fact("funnel_why.note.nobody", step=steps[step - 1]))
@@ -359,4 +442,5 @@ def drivers_from_counts(
         alpha=alpha,
         untested=untested,
         notes=tuple(notes),
+        events_tested=events_tested,
     )

@@ -346,9 +346,10 @@ def _ruled_progress(
     per_user, f, prep = _reach(
         events, steps, (), window, order, open_funnel, keep_ids=True, rules=rules
     )
-    rows = _progress_rows(per_user, f, prep, len(steps), events.schema.get("ts"), False, False)
+    ts = events.schema.get("ts")
+    rows = _progress_rows(per_user, f, prep, len(steps), ts, open_funnel, False)
     given = (tuple(exclusions), tuple(step_windows))
-    return FunnelProgress(tuple(str(s) for s in steps), rows, False, False, given)
+    return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, False, given)
 
 
 def _progress(

@@ -15,6 +15,7 @@ import polars as pl
 
 from kpi.errors import InputError, ParcoursError
 from kpi.funnel.drivers import (
+    MAX_EVENTS,
     MAX_VALUES,
     Drivers,
     drivers,
@@ -29,6 +30,7 @@ __all__ = [
     "default_step",
     "drivers_of",
     "engine_drivers_of",
+    "events_rule_fact",
     "next_events_of",
     "steps_of",
     "window_fact",
@@ -96,19 +98,24 @@ def next_events_of(view: Any, step: int) -> NextEvents:
 
 def drivers_of(view: Any, step: int, *, alpha: float = 0.05) -> Drivers:
     """:func:`kpi.funnel.drivers.drivers` of ``step`` for the view's users, every segment
-    of the data and every event name of the period."""
+    of the data and every event name of the period (each counted only between step ``step``
+    and the user's outcome)."""
 
     def compute() -> Drivers:
         progress = _progress(view)
         ds = view.view
         segments = [c for c in ds.segments if c in ds.users.columns]
         period = view.period_dataset()
+        s = view.settings
+        timed = ds.has_timestamps and "ts" in period.events.columns
         return drivers(
             progress,
             step,
             users=ds.users.select("user_id", *segments),
             segments=segments,
-            events=period.events.select("user_id", "step"),
+            events=period.events.select("user_id", "step", *(["ts"] if timed else [])),
+            window=s.window if timed else None,
+            order=s.order if timed else "sequential",
             alpha=alpha,
         )
 
@@ -116,10 +123,11 @@ def drivers_of(view: Any, step: int, *, alpha: float = 0.05) -> Drivers:
 
 
 def engine_drivers_of(engine: Any, step: int, *, alpha: float = 0.05) -> Drivers:
-    """The segment values' tests of ``step`` on a connected table
-    (:class:`kpi.engine.view.EngineView`), from the engine's funnel by each segment (users
-    per segment value and step: only these counts come back). Events are not tested there:
-    which user did which event stays in the engine. Not offered for an open funnel (a user
+    """The tests of ``step`` on a connected table (:class:`kpi.engine.view.EngineView`):
+    the segment values from the engine's funnel by each segment (users per segment value and
+    step), the events from :func:`kpi.engine.drivers.event_counts` (converters and drop-offs
+    per event name, each event counted between step k and the user's outcome as
+    :func:`drivers_of`); only these counts come back. Not offered for an open funnel (a user
     may enter after step k there, so the last step's users are not all step k's)."""
 
     def compute() -> Drivers:
@@ -164,15 +172,53 @@ def engine_drivers_of(engine: Any, step: int, *, alpha: float = 0.05) -> Drivers
                     pl.lit("segment").alias("kind"), pl.lit(seg).alias("column"), pl.all()
                 )
             )
+        notes: list[Fact] = []
+        s = engine.settings
+        if not engine.has_timestamps or s.order != "sequential":
+            notes.append(Fact("funnel_why.note.events_untimed"))
+        elif pop:
+            counts, left = limit_values(_engine_events(engine, steps, step), MAX_EVENTS)
+            if left:
+                untested["(events)"] = left
+            parts.append(
+                counts.select(
+                    pl.lit("event").alias("kind"), pl.lit(None, dtype=pl.String).alias("column"),
+                    "value", "converters_with", "dropped_with",
+                )
+            )  # fmt: skip
         frame = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame(
             schema={"kind": pl.String, "column": pl.String, "value": pl.String,
                     "converters_with": pl.Int64, "dropped_with": pl.Int64}
         )  # fmt: skip
         return drivers_from_counts(
-            steps, step, conv, pop - conv, frame, untested=untested, alpha=alpha
+            steps,
+            step,
+            conv,
+            pop - conv,
+            frame,
+            untested=untested,
+            alpha=alpha,
+            notes=notes,
+            events_tested=not notes,
         )
 
     return _kept(engine, f"why:engine_drivers|{step}|{alpha}", compute)
+
+
+def _engine_events(engine: Any, steps: list[str], step: int) -> pl.DataFrame:
+    """:func:`kpi.engine.drivers.event_counts` of the engine view (its rules in effect)."""
+    from kpi.engine.drivers import event_counts
+    from kpi.funnel.prepare import _window_us
+    from kpi.funnel.rules import rules_of
+
+    s = engine.settings
+    kept = engine.funnel_rules()
+    rules = (
+        rules_of(steps, kept.exclusions, kept.step_windows, order=s.order, has_ts=True)
+        if kept.active
+        else None
+    )
+    return event_counts(engine.table, steps, step, _window_us(s.window), engine.filters, rules)
 
 
 def window_fact(settings: Any) -> Fact:
@@ -184,3 +230,19 @@ def window_fact(settings: Any) -> Fact:
         amount=settings.window_amount,
         unit=Fact(f"funnel.unit.{settings.window_unit}"),
     )
+
+
+def events_rule_fact(settings: Any, d: Drivers) -> Fact | None:
+    """How the events of ``d`` were counted (between step k and the outcome), in words, for
+    the page's caption and the sheet's note; None when no event was compared."""
+    if not d.events_tested:
+        return None
+    if settings.window is None:
+        window = Fact("funnel_why.page.events_window_none")
+    else:
+        window = Fact(
+            "funnel_why.page.events_window_amount",
+            amount=settings.window_amount,
+            unit=Fact(f"funnel_why.unit.{settings.window_unit}", n=settings.window_amount),
+        )
+    return Fact("funnel_why.page.events_rule", step=d.step_name, last=d.last_name, window=window)

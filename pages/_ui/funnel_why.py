@@ -110,13 +110,13 @@ def section(
     )
     fs.write_url(STEP, str(default))
     step = int(picked or default)
-    if connected:  # an engine's aggregates: the segment values' tests only
+    if connected:  # an engine: no next events (rows stay there), the tests from aggregates
         st.markdown(f"#### {t('funnel_why.page.next_title')}")
         st.info(t("funnel_why.page.next_connected"), icon=":material/info:")
-        _what_differs(lambda: why.engine_drivers_of(view, step), connected=True)
+        _what_differs(lambda: why.engine_drivers_of(view, step), settings)
         return
     _where_they_went(view, settings, step)
-    _what_differs(lambda: why.drivers_of(view, step))
+    _what_differs(lambda: why.drivers_of(view, step), settings)
 
 
 def _where_they_went(view: Any, settings: FunnelSettings, step: int) -> None:
@@ -222,7 +222,7 @@ def _driver_config() -> dict:
     return {n: st.column_config.Column(tx(f"funnel_why.col.{n}")) for n in names}
 
 
-def _what_differs(compute: Callable[[], Drivers], *, connected: bool = False) -> None:
+def _what_differs(compute: Callable[[], Drivers], settings: FunnelSettings) -> None:
     st.markdown(f"#### {t('funnel_why.page.diff_title')}")
     try:
         d = compute()
@@ -239,8 +239,9 @@ def _what_differs(compute: Callable[[], Drivers], *, connected: bool = False) ->
             dropped=d.dropped,
         )
     )
-    if connected:
-        st.caption(t("funnel_why.page.engine_events"))
+    rule = why.events_rule_fact(settings, d)
+    if rule is not None:
+        st.caption(t(rule))
     for note in d.notes:
         st.warning(t(note), icon=":material/warning:")
     if d.population == 0 or d.converters == 0 or d.dropped == 0:

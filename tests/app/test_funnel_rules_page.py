@@ -113,10 +113,20 @@ def test_the_editor_adds_and_removes_rules(app) -> None:
     assert not app.query_params.get("fn_x")
 
 
-def test_any_order_says_the_rules_do_not_apply(app) -> None:
+def test_any_order_says_a_partial_exclusion_does_not_apply(app) -> None:
     app.query_params["fn_order"] = ["any"]
     app.query_params["fn_x"] = ["coupon_error|cart|purchase"]
     _upload(app)
     # any order within 14 days: u5 (view, purchase) has no cart: 7, 5, 4 as without rules
     assert _frame(app, "step", "users")["users"].to_list() == [7, 5, 4]
-    assert "apply to an in-order funnel with timestamps" in _text(app)
+    assert "in a funnel in any order the steps have no order" in _text(app)
+
+
+def test_any_order_applies_a_whole_funnel_exclusion(app) -> None:
+    # the error between the earliest and the latest step event: u2 (10:00 → 10:08, error
+    # 10:06) reaches view and cart only, u7 (view 10:00, error 10:01, cart 10:02) view only
+    app.query_params["fn_order"] = ["any"]
+    app.query_params["fn_x"] = ["coupon_error|view|purchase"]
+    _upload(app)
+    assert _frame(app, "step", "users")["users"].to_list() == [7, 4, 2]
+    assert "in a funnel in any order the steps have no order" not in _text(app)

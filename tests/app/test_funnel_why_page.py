@@ -118,7 +118,7 @@ def test_aggregated_counts_say_why_not(app):
     assert "aggregated counts do not say who did what" in _texts(app)
 
 
-def test_connected_table_tests_segments_and_says_next_events_are_not_offered(monkeypatch, tmp_path):
+def test_connected_table_tests_and_says_next_events_are_not_offered(monkeypatch, tmp_path):
     pytest.importorskip("kpi.engine.source")
     from tests.app.connected import connected_app
 
@@ -127,5 +127,6 @@ def test_connected_table_tests_segments_and_says_next_events_are_not_offered(mon
     assert errors_and_exceptions(at) == []
     text = _texts(at)
     assert "Where the dropped users went next is not offered on a connected table" in text
-    assert "only the segment values are compared" in text
+    # the events are compared in the engine too, each counted before the user's outcome
+    assert "An event counts only when done before the user's outcome" in text
     assert "tests adjusted together" in text or "Nobody" in text

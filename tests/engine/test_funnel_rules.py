@@ -79,6 +79,66 @@ def test_rules_equal_the_upload_route(backend, kw, to_native) -> None:
     assert_frame_equal(by, polars_route(events, STEPS, filters=f, by=["device"], **kw))
 
 
+WHOLE = (Exclusion("faq", "home", "buy"), Exclusion("error", "home", "buy"))
+MORE = [
+    {"open_funnel": True, "exclusions": EXCL},
+    {"open_funnel": True, "step_windows": WINDOWS, "window": dt.timedelta(minutes=45)},
+    {"open_funnel": True, "exclusions": EXCL, "step_windows": WINDOWS},
+    {"order": "any", "exclusions": WHOLE},
+    {"order": "any", "exclusions": WHOLE[:1], "window": dt.timedelta(minutes=30)},
+]
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+@pytest.mark.parametrize("kw", MORE)
+def test_open_and_any_order_rules_equal_the_upload_route(backend, kw, to_native) -> None:
+    """Open funnels (the rules between the steps the user did) and any order (whole-funnel
+    exclusions): the engine's counts are the upload's, overall, by segment, in a date range,
+    and the users an exclusion took out early."""
+    from kpi.engine.funnel import ruled_counts
+    from kpi.funnel import funnel_progress
+    from kpi.funnel.prepare import _window_us
+
+    events = generated_log(6)
+    table = from_native(to_native(events, backend), segments=["device"])
+    got = funnel_table(table, STEPS, **kw)
+    assert_frame_equal(got, polars_route(events, STEPS, **kw))
+    plain = {k: v for k, v in kw.items() if k in ("order", "open_funnel", "window")}
+    assert got["users"].to_list() != polars_route(events, STEPS, **plain)["users"].to_list()
+    f = Filters(start=dt.date(2024, 3, 5), end=dt.date(2024, 3, 20))
+    by = funnel_table(table, STEPS, filters=f, by=["device"], **kw)
+    assert_frame_equal(by, polars_route(events, STEPS, filters=f, by=["device"], **kw))
+    if kw.get("exclusions"):
+        counts = ruled_counts(
+            table, STEPS, _window_us(kw.get("window")), None, [], kw.get("order", "sequential"),
+            kw.get("open_funnel", False), kw["exclusions"], kw.get("step_windows", ()),
+        )  # fmt: skip
+        assert counts is not None
+        excluded = int(counts.filter(pl.col("_free") > pl.col("_lvl"))["_n"].sum())
+        progress = funnel_progress(events, STEPS, **kw)
+        assert excluded == progress.excluded() > 0
+
+
+@pytest.mark.parametrize("kw", [MORE[2], MORE[3]])
+def test_spark_open_and_any_order_rules(kw, to_native) -> None:
+    events = generated_log(7, n_users=120)
+    table = from_native(to_native(events, "spark"), segments=["device"])
+    assert_frame_equal(funnel_table(table, STEPS, **kw), polars_route(events, STEPS, **kw))
+
+
+def test_any_order_refuses_partial_exclusions_and_step_windows(to_native) -> None:
+    table = from_native(to_native(generated_log(4), "duckdb"))
+    with pytest.raises(InputError) as e:
+        funnel_table(table, STEPS, order="any", exclusions=EXCL)
+    assert e.value.message.code == "funnel_rules.skip.any_partial"
+    with pytest.raises(InputError) as e:
+        funnel_table(table, STEPS, order="any", step_windows=WINDOWS)
+    assert e.value.message.code == "funnel_rules.skip.any_window"
+    with pytest.raises(InputError) as e:
+        funnel_table(table, STEPS, order="any", open_funnel=True, exclusions=WHOLE)
+    assert e.value.message.code == "funnel_rules.error.any_open"
+
+
 def hand_log() -> pl.DataFrame:
     """a: home 0, view 1, faq 2, cart 3, buy 4 -> the faq between view and buy ends the path
     at view (2 steps). b: home 0, view 1, cart 30 (29 min after view > 20): 2 steps. c: home 0,

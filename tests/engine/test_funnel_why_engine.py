@@ -1,7 +1,7 @@
 """Why they drop on a connected table (DuckDB): the segment values' tests come from the
-engine's funnel by segment and equal the upload's (kpi.view.View on the same events as a CSV)
-to the last count and p-value; the events are not tested there and the next events are not
-offered (said in the workbook's sheet)."""
+engine's funnel by segment, the events' from kpi.engine.drivers, and equal the upload's
+(kpi.view.View on the same events as a CSV) to the last count and p-value; the next events
+are not offered (said in the workbook's sheet)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,11 @@ def test_engine_segment_tests_equal_the_uploads(db: Path, log: pl.DataFrame, ste
     )
     for x, y in zip(a.rows(), b.rows(), strict=True):
         assert x[4:] == pytest.approx(y[4:], rel=1e-12, nan_ok=True)
+    # every event of this log is a step: no event row on either route (the events' counts
+    # are compared in tests/engine/test_funnel_drivers_engine.py)
     assert engine.table.filter(pl.col("kind") == "event").height == 0
+    assert upload.table.filter(pl.col("kind") == "event").height == 0
+    assert engine.events_tested and upload.events_tested
 
 
 def test_engine_open_funnel_and_the_sheet(db: Path) -> None:

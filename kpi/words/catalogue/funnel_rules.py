@@ -8,17 +8,53 @@ _NB = "\u00a0"  # no-break space (French typography before : ; ? !)
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- errors and rules that do not apply --------------------------------------------------
     "funnel_rules.error.needs_order": (
-        "Exclusions and per-step windows need an in-order funnel with timestamps, entered at "
-        "the first step (this funnel is {order}, open, or has no times).",
-        "Les exclusions et les fenêtres par étape nécessitent un entonnoir dans l'ordre, "
-        "horodaté, où l'on entre par la première étape (cet entonnoir est « {order} », "
-        "ouvert, ou sans horodatage).",
+        "Exclusions and per-step windows need timestamps: without them there is no "
+        "“between two steps” and no time from one step to the next.",
+        "Les exclusions et les fenêtres par étape nécessitent un horodatage" + _NB + ": sans "
+        "lui, il n'y a ni «" + _NB + "entre deux étapes" + _NB + "» ni délai d'une étape à "
+        "la suivante.",
     ),
     "funnel_rules.hint.needs_order": (
-        "Choose the in-order funnel and turn the open funnel off, or remove the exclusions and "
-        "per-step windows.",
-        "Choisissez l'entonnoir dans l'ordre et désactivez l'entonnoir ouvert, ou retirez les "
+        "Map a time column of the data (page Data), or remove the exclusions and per-step windows.",
+        "Associez une colonne de date et heure des données (page Données), ou retirez les "
         "exclusions et les fenêtres par étape.",
+    ),
+    "funnel_rules.error.any_open": (
+        "Exclusions and per-step windows do not apply to an open funnel in any order: a user "
+        "enters there at the first listed step they ever did, which an exclusion cannot cut.",
+        "Les exclusions et les fenêtres par étape ne s'appliquent pas à un entonnoir ouvert "
+        "sans ordre" + _NB + ": l'utilisateur y entre par la première étape de la liste qu'il "
+        "ait jamais faite, ce qu'une exclusion ne peut pas couper.",
+    ),
+    "funnel_rules.hint.any_open": (
+        "Turn the open funnel off, or choose the in-order funnel.",
+        "Désactivez l'entonnoir ouvert, ou choisissez l'entonnoir dans l'ordre.",
+    ),
+    "funnel_rules.skip.any_partial": (
+        "The exclusion of {event} between {after} and {before} is not applied: in a funnel "
+        "in any order the steps have no order, so an exclusion can only span the whole "
+        "funnel (as in PostHog's unordered funnels).",
+        "L'exclusion de {event} entre {after} et {before} n'est pas appliquée" + _NB + ": "
+        "dans un entonnoir sans ordre, les étapes n'ont pas d'ordre, une exclusion ne peut "
+        "donc couvrir que tout l'entonnoir (comme dans les entonnoirs sans ordre de PostHog).",
+    ),
+    "funnel_rules.hint.any_partial": (
+        "Make the exclusion run from {first} to {last} (the whole funnel), or choose the "
+        "in-order funnel.",
+        "Faites courir l'exclusion de {first} à {last} (tout l'entonnoir), ou choisissez "
+        "l'entonnoir dans l'ordre.",
+    ),
+    "funnel_rules.skip.any_window": (
+        "The window of {step} is not applied: in a funnel in any order a step has no step "
+        "before it to be timed from.",
+        "La fenêtre de {step} n'est pas appliquée" + _NB + ": dans un entonnoir sans ordre, "
+        "une étape n'a pas d'étape précédente depuis laquelle compter.",
+    ),
+    "funnel_rules.hint.any_window": (
+        "Choose the in-order funnel, or use the conversion window, which bounds all the steps "
+        "in any order.",
+        "Choisissez l'entonnoir dans l'ordre, ou utilisez la fenêtre de conversion, qui borne "
+        "toutes les étapes dans n'importe quel ordre.",
     ),
     "funnel_rules.error.repeated_step": (
         "Exclusions and per-step windows need each step listed once.",
@@ -108,13 +144,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "count up to the last step they reached before it (as Mixpanel's exclusion steps; "
         "PostHog removes them from the whole funnel instead). A **per-step window** is the "
         "longest time from the step before to this step; the conversion window still bounds "
-        "the whole path.",
+        "the whole path. In an open funnel both apply between the steps the user did; in a "
+        "funnel in any order only an exclusion over the whole funnel applies (first to last "
+        "step).",
         "Une **exclusion** arrête le parcours d'un utilisateur qui fait un événement entre "
         "deux étapes" + _NB + ": il compte jusqu'à la dernière étape atteinte avant cet "
         "événement (comme les étapes d'exclusion de Mixpanel" + _NB + "; PostHog le retire de "
         "tout l'entonnoir). Une **fenêtre par étape** est le délai maximal depuis l'étape "
         "précédente jusqu'à cette étape" + _NB + "; la fenêtre de conversion borne toujours "
-        "tout le parcours.",
+        "tout le parcours. Dans un entonnoir ouvert, les deux s'appliquent entre les étapes "
+        "que l'utilisateur a faites" + _NB + "; dans un entonnoir sans ordre, seule une "
+        "exclusion sur tout l'entonnoir s'applique (de la première à la dernière étape).",
     ),
     "funnel_rules.page.event": ("Excluded event", "Événement exclu"),
     "funnel_rules.page.after": ("After step", "Après l'étape"),
@@ -130,13 +170,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Aucune exclusion ni fenêtre par étape.",
     ),
     "funnel_rules.page.not_here": (
-        "Exclusions and per-step windows apply to an in-order funnel with timestamps, entered "
-        "at the first step, each step listed once; they are kept in the link and apply again "
-        "when the funnel allows them.",
-        "Les exclusions et les fenêtres par étape s'appliquent à un entonnoir dans l'ordre, "
-        "horodaté, où l'on entre par la première étape, chaque étape n'y figurant qu'une "
-        "fois" + _NB + "; elles restent dans le lien et s'appliquent de nouveau quand "
-        "l'entonnoir le permet.",
+        "Exclusions and per-step windows apply to a funnel with timestamps, each step listed "
+        "once; they are kept in the link and apply again when the funnel allows them.",
+        "Les exclusions et les fenêtres par étape s'appliquent à un entonnoir horodaté, "
+        "chaque étape n'y figurant qu'une fois" + _NB + "; elles restent dans le lien et "
+        "s'appliquent de nouveau quand l'entonnoir le permet.",
+    ),
+    "funnel_rules.page.not_here_any_open": (
+        "Exclusions and per-step windows do not apply to an open funnel in any order (a user "
+        "enters at the first listed step they ever did); they are kept in the link and apply "
+        "again when the funnel is in order or closed.",
+        "Les exclusions et les fenêtres par étape ne s'appliquent pas à un entonnoir ouvert "
+        "sans ordre (l'utilisateur entre par la première étape de la liste qu'il ait jamais "
+        "faite)" + _NB + "; elles restent dans le lien et s'appliquent de nouveau quand "
+        "l'entonnoir est dans l'ordre ou fermé.",
     ),
     "funnel_rules.page.two_steps": (
         "Pick at least two steps to add an exclusion or a per-step window.",

@@ -164,14 +164,14 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "Among the {population:int} users who reached {step}, the converters are the "
             "{converters:int} who went on to the last step, {last} (as PostHog's correlation "
             "analysis), the drop-offs the other {dropped:int}. Each segment value is compared "
-            "with the other values of its column, each event (not a step of the funnel, done "
-            "at least once in the period) with not doing it.",
+            "with the other values of its column, each event (not a step of the funnel) done "
+            "between {step} and the user's outcome with not doing it then.",
             "Parmi les {population:int} utilisateurs qui ont atteint {step}, les convertis sont "
             "les {converters:int} qui sont allés jusqu'à la dernière étape, {last} (comme "
             "l'analyse de corrélation de PostHog), les abandons les {dropped:int} autres. "
             "Chaque valeur de segment est comparée aux autres valeurs de sa colonne, chaque "
-            "événement (hors étapes de l'entonnoir, fait au moins une fois sur la période) au "
-            "fait de ne pas l'avoir fait.",
+            "événement (hors étapes de l'entonnoir) fait entre {step} et l'issue de "
+            "l'utilisateur au fait de ne pas l'avoir fait à ce moment-là.",
         ),
         "funnel_why.page.family": (
             "{family:int} {family:plural:test|tests} adjusted together (Benjamini–Hochberg, "
@@ -185,14 +185,52 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "Odds ratio: the odds of converting with the value over the odds without it "
             "(“2× more likely” compares these odds); 95% interval by Woolf's log method, 0.5 "
             "added to every cell of a table with a 0. p-value: chi-square test when every "
-            "expected count is at least 5, else Fisher's exact test. An event can follow the "
-            "conversion rather than cause it.",
+            "expected count is at least 5, else Fisher's exact test. An event done before the "
+            "outcome may still go with converting rather than cause it.",
             "Rapport des cotes : la cote de conversion avec la valeur divisée par la cote sans "
             "elle (« 2 fois plus de chances » compare ces cotes) ; intervalle à 95\u00a0% par la "
             "méthode logarithmique de Woolf, 0,5 ajouté à chaque case d'un tableau qui contient "
             "un 0. Valeur p : test du khi-deux quand chaque effectif attendu est d'au moins 5, "
-            "sinon test exact de Fisher. Un événement peut suivre la conversion plutôt que la "
-            "causer.",
+            "sinon test exact de Fisher. Un événement fait avant l'issue peut encore aller de "
+            "pair avec la conversion plutôt que la causer.",
+        ),
+        "funnel_why.page.events_rule": (
+            "An event counts only when done before the user's outcome, so that what "
+            "converters do because they converted (an order confirmation, account pages after "
+            "the purchase) is not taken for a cause: strictly after the moment the user "
+            "reached {step} and, for a converter, strictly before reaching {last}; for a "
+            "drop-off, no later than the conversion window after {step} ({window}) or the "
+            "period's end, whichever comes first. The moments are those of the user's best "
+            "attempt.",
+            "Un événement ne compte que s'il a été fait avant l'issue de l'utilisateur, pour "
+            "que ce que font les convertis parce qu'ils ont converti (une confirmation de "
+            "commande, les pages du compte après l'achat) ne passe pas pour une cause"
+            "\u00a0: strictement après le moment où l'utilisateur a atteint {step} et, pour "
+            "un converti, strictement avant d'atteindre {last}\u00a0; pour un abandon, au "
+            "plus tard à la fin de la fenêtre de conversion après {step} ({window}) ou à la "
+            "fin de la période, selon ce qui vient en premier. Les moments sont ceux de la "
+            "meilleure tentative de l'utilisateur.",
+        ),
+        "funnel_why.page.events_window_none": ("no limit", "sans limite"),
+        "funnel_why.page.events_window_amount": (
+            "{amount:num} {unit}",
+            "{amount:num} {unit}",
+        ),
+        "funnel_why.unit.seconds": ("{n:plural:second|seconds}", "{n:plural:seconde|secondes}"),
+        "funnel_why.unit.minutes": ("{n:plural:minute|minutes}", "{n:plural:minute|minutes}"),
+        "funnel_why.unit.hours": ("{n:plural:hour|hours}", "{n:plural:heure|heures}"),
+        "funnel_why.unit.days": ("{n:plural:day|days}", "{n:plural:jour|jours}"),
+        "funnel_why.unit.weeks": ("{n:plural:week|weeks}", "{n:plural:semaine|semaines}"),
+        "funnel_why.unit.months": ("{n:plural:month|months}", "{n:plural:mois|mois}"),
+        "funnel_why.note.events_untimed": (
+            "Events are not compared here: an event counts only when done between step k and "
+            "the user's outcome, which needs an in-order, closed funnel with timestamps (this "
+            "one is in any order, open, or has no times). Only the segment values are "
+            "compared.",
+            "Les événements ne sont pas comparés ici\u00a0: un événement ne compte que s'il a "
+            "été fait entre l'étape k et l'issue de l'utilisateur, ce qui demande un entonnoir "
+            "dans l'ordre, fermé et horodaté (celui-ci est sans ordre, ouvert ou sans "
+            "horodatage). Seules les valeurs de segment sont comparées.",
         ),
         "funnel_why.page.findings": ("Findings", "Constats"),
         "funnel_why.page.no_finding": (
@@ -213,14 +251,6 @@ MESSAGES: dict[str, tuple[str, str]] = french(
             "table connectée : il faut le moment de chaque étape de chaque utilisateur et les "
             "événements qui ont suivi, des lignes qui restent dans le moteur (seuls des "
             "agrégats reviennent). Importez un export de la table pour le voir.",
-        ),
-        "funnel_why.page.engine_events": (
-            "On a connected table only the segment values are compared (from the engine's "
-            "funnel by segment); events are not: which user did which event stays in the "
-            "engine.",
-            "Sur une table connectée, seules les valeurs de segment sont comparées (à partir "
-            "de l'entonnoir par segment du moteur) ; les événements ne le sont pas : qui a fait "
-            "quel événement reste dans le moteur.",
         ),
         "funnel_why.error.engine_open": (
             "On a connected table the comparison of converters is offered for a closed "
