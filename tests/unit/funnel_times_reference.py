@@ -41,17 +41,23 @@ def reference_paths(
     out: dict[object, tuple[int, list[int]]] = {}
     for (user,), g in events.group_by(["user_id"], maintain_order=True):
         rows = [
-            (_us(ts), pos[s]) for s, ts in zip(g["step"], g["ts"], strict=True) if s in pos and ts is not None
+            (_us(ts), pos[s])
+            for s, ts in zip(g["step"], g["ts"], strict=True)
+            if s in pos and ts is not None
         ]
         rows.sort()
         xs = {
-            x: [_us(ts) for s, ts in zip(g["step"], g["ts"], strict=True) if s == x and ts is not None]
+            x: [
+                _us(ts)
+                for s, ts in zip(g["step"], g["ts"], strict=True)
+                if s == x and ts is not None
+            ]
             for x in xnames
         }
         if not rows:
             continue
 
-        def paths(length: int):
+        def paths(length: int, rows: list = rows):
             for combo in itertools.combinations(range(len(rows)), length):
                 if all(rows[r][1] == j for j, r in enumerate(combo)):
                     yield [rows[r][0] for r in combo], combo
@@ -59,7 +65,7 @@ def reference_paths(
         def in_window(times: list[int]) -> bool:
             return w is None or times[-1] - times[0] <= w
 
-        def ruled_ok(times: list[int]) -> bool:
+        def ruled_ok(times: list[int], xs: dict = xs) -> bool:
             for j in range(1, len(times)):
                 if j in gaps and times[j] - times[j - 1] > gaps[j]:
                     return False
