@@ -617,18 +617,35 @@ class View(YearBeforeResults):
         """The exclusions and per-step windows the view's funnel applies
         (:func:`kpi.funnel.rules.in_effect`: those of the settings that name its steps, when
         it is an in-order closed funnel with times), with the notes on the others."""
-        from kpi.funnel.rules import in_effect
+        from kpi.funnel.view_rules import rules_in_view
 
-        s = self.settings
         has_ts = self.view.has_timestamps if timed is None else timed
-        return in_effect(
-            self.steps,
-            s.exclusions,
-            s.step_windows,
-            order=s.order,
-            open_funnel=s.open_funnel,
-            has_ts=has_ts,
-        )
+        return rules_in_view(self.steps, self.settings, has_ts=has_ts)
+
+    def funnel_trend(self, grain: str = "week") -> pl.DataFrame | None:
+        """Conversion over time of the view's funnel (:func:`kpi.funnel.conversion_over_time`)
+        with its exclusions and per-step windows (the periods' users add up to the table's);
+        None without two steps, events or times. Raises what the funnel raises."""
+        key = f"funnel_trend|{grain}"
+        return self.memo(key, lambda: self._funnel_figure("trend", grain))
+
+    def funnel_time_to_convert(self, bins: int = 12) -> pl.DataFrame | None:
+        """The time-to-convert histogram of the view's funnel (:func:`kpi.funnel.time_to_convert`,
+        ``bins`` equal-width bins) over the users its exclusions and per-step windows keep at
+        the last step; None without two steps, events or times."""
+        key = f"funnel_ttc|{bins}"
+        return self.memo(key, lambda: self._funnel_figure("ttc", bins))
+
+    def _funnel_figure(self, which: str, arg: Any) -> pl.DataFrame | None:
+        ds = self.view
+        if len(self.steps) < 2 or ds.events.height == 0 or not ds.has_timestamps:
+            return None
+        s, kw = self.settings, self.funnel_rules(True).kwargs()
+        if which == "trend":
+            return funnel.conversion_over_time(
+                ds.events, self.steps, grain=arg, window=s.window, order=s.order, **kw
+            )
+        return funnel.time_to_convert(ds.events, self.steps, window=s.window, bins=arg, **kw)
 
     def funnel_excluded(self) -> int | None:
         """How many users of the view reach fewer steps because of the exclusions (None

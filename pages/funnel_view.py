@@ -195,26 +195,64 @@ def _by_segment(
 
 
 def _trend(
-    steps: tuple[str, ...], order: str, window_s: int | None, grain: str, ds: Dataset
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    grain: str,
+    ds: Dataset,
+    rules: fr.Rules = fr.NO_RULES,
 ) -> pl.DataFrame:
+    """Conversion over time with the funnel's exclusions and per-step windows (the periods'
+    users add up to the table's): the View's own when its funnel is this one (the workbook's)."""
+    view = _the_views(steps, order, window_s, open_f, ds, rules)
+    if view is not None:
+        got = view.funnel_trend(grain)
+        if got is not None:
+            return got
+    kw = fr.kwargs(rules, steps, order, open_f, ds.has_timestamps)
     return compute.cached(
         "funnel_trend",
         lambda: funnel.conversion_over_time(
-            _events(ds), steps, grain=grain, window=_window(window_s), order=order
-        ),  # type: ignore[arg-type]
+            _events(ds),
+            steps,
+            grain=grain,  # type: ignore[arg-type]
+            window=_window(window_s),
+            order=order,  # type: ignore[arg-type]
+            **kw,
+        ),
         steps,
         order,
         window_s,
         grain,
+        rules,
     )
 
 
-def _time_to_convert(steps: tuple[str, ...], window_s: int | None, ds: Dataset) -> pl.DataFrame:
+def _time_to_convert(
+    steps: tuple[str, ...],
+    order: str,
+    window_s: int | None,
+    open_f: bool,
+    ds: Dataset,
+    rules: fr.Rules = fr.NO_RULES,
+) -> pl.DataFrame:
+    """Time to convert over the users the funnel's rules keep at the last step (the View's
+    own when its funnel is this one)."""
+    view = _the_views(steps, order, window_s, open_f, ds, rules)
+    if view is not None:
+        got = view.funnel_time_to_convert(12)
+        if got is not None:
+            return got
+    kw = fr.kwargs(rules, steps, order, open_f, ds.has_timestamps)
     return compute.cached(
         "funnel_ttc",
-        lambda: funnel.time_to_convert(_events(ds), steps, window=_window(window_s), bins=12),
+        lambda: funnel.time_to_convert(_events(ds), steps, window=_window(window_s), bins=12, **kw),
         steps,
+        order,
         window_s,
+        open_f,
+        rules,
     )
 
 
@@ -285,6 +323,7 @@ class Route:
     ttc: Callable[[], pl.DataFrame]
     keep: Callable[..., Any]  # keep(name, fn, *parts): fn() once per view and parts
     excluded: Callable[[], int | None] = lambda: None  # users an exclusion took out early
+    rules_on: bool = False  # exclusions or per-step windows apply (every figure uses them)
 
 
 def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset) -> Route:
@@ -344,8 +383,9 @@ def _upload_route(ds: Dataset, key: str, settings: FunnelSettings, full: Dataset
         stage_kpis=stage_kpis,
         gaps=lambda: gap_notes.find(key, steps_t, ds),
         did_last=lambda last, before: _did_last(last, before, ds),
-        trend=lambda grain: _trend(steps_t, order, window_s, grain, ds),
-        ttc=lambda: _time_to_convert(steps_t, window_s, ds),
+        trend=lambda grain: _trend(steps_t, order, window_s, open_f, grain, ds, rules),
+        ttc=lambda: _time_to_convert(steps_t, order, window_s, open_f, ds, rules),
+        rules_on=bool(fr.kwargs(rules, steps_t, order, open_f, fs.timed(ds))),
         keep=compute.cached,
         excluded=lambda: _excluded(steps_t, order, window_s, open_f, ds, rules),
     )
@@ -433,6 +473,7 @@ def _engine_route(engine: EngineView) -> Route:
         ttc=lambda: view_funnel.time_to_convert(engine, bins=12),
         keep=keep,
         excluded=engine.funnel_excluded,
+        rules_on=engine.funnel_rules().active,
     )
 
 
@@ -639,6 +680,8 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
             st.caption(t("funnel.page.times_not_offered"))  # an engine without medians
         else:
             st.caption(t("funnel.page.times_caption"))
+            if route.rules_on:
+                st.caption(t("funnel.page.times_rules"))
     elif timed:
         st.caption(t("funnel.page.times_closed_only"))
     with st.popover(tx("funnel.page.definitions"), icon=":material/help:"):
@@ -791,6 +834,8 @@ def _time_tab(route: Route, steps: list[str], open_f: bool) -> None:
         charts.draw(target_marks.marked(fc.trend_lines, "conversion"), trend, grain, key="fn_trend")
         event_marks.trend_note(trend, grain)
         st.caption(t("funnel.page.trend_caption_open" if open_f else "funnel.page.trend_caption"))
+        if route.rules_on:
+            st.caption(t("funnel.page.trend_rules"))
 
 
 def _previous_tab(
@@ -866,6 +911,8 @@ def _ttc_tab(route: Route, steps: list[str]) -> None:
     else:
         charts.draw(fc.time_to_convert_bars, ttc, steps[0], steps[-1], key="fn_ttc")
         st.caption(t("funnel.page.ttc_caption", first=steps[0], last=steps[-1]))
+        if route.rules_on:
+            st.caption(t("funnel.page.ttc_rules", last=steps[-1]))
 
 
 def _connected_page(engine: EngineView) -> NoReturn:

@@ -52,6 +52,7 @@ from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel.kernel import Order, _users_per_step
 from kpi.funnel.prepare import US, _window_us
+from kpi.funnel.rules import Rules
 from kpi.funnel.table import _with_drop_off
 from kpi.segments import NONE
 from kpi.settings import Exclusion, StepWindow
@@ -100,25 +101,39 @@ def funnel_table(
     ``filters.apply(ds).events_with(by)`` for the Dataset of the same events (same columns,
     dtypes and row order). Step times (sequential closed funnel with timestamps) come from
     the engine; an engine without medians gives the table without the time columns.
-    ``exclusions`` and ``step_windows``: :mod:`kpi.engine.funnel_rules` (no step times)."""
+    ``exclusions`` and ``step_windows``: :mod:`kpi.engine.funnel_rules`, the step times of
+    the path the rules accept (:mod:`kpi.engine.ruled_times`)."""
     by = list(by)
     steps = [str(s) for s in steps]
     _check(table, steps, by, order)
     w = _window_us(window)
     if w is not None and not table.has_ts:
         raise InputError(Fact("funnel.error.window_needs_ts"), Fact("funnel.hint.window_needs_ts"))
-    counts = ruled_counts(
-        table, steps, w, filters, by, order, open_funnel, exclusions, step_windows
-    )
-    if counts is not None:
-        res = _users_per_step(counts, counts.select(by) if by else None, steps, by, weight="_n")
-        return _with_drop_off(res, None, by)
+    timed = table.has_ts and order == "sequential" and not open_funnel
+    if exclusions or step_windows:
+        times = None
+        if timed:  # users per level and step times from the path the rules accept
+            from kpi.engine.ruled_times import ruled_attempts
+
+            rules = _rules_of(table, steps, order, open_funnel, exclusions, step_windows)
+            if rules is not None:
+                per = ruled_attempts(table, steps, w, rules, filters, with_others=bool(by))
+                counts, times = _time_table(per, _users(table, filters, by), steps, by)
+                res = _users_per_step(
+                    counts, counts.select(by) if by else None, steps, by, weight="_n"
+                )
+                return _with_drop_off(res, times, by)
+        counts = ruled_counts(
+            table, steps, w, filters, by, order, open_funnel, exclusions, step_windows
+        )
+        if counts is not None:
+            res = _users_per_step(counts, counts.select(by) if by else None, steps, by, weight="_n")
+            return _with_drop_off(res, None, by)
     codes = _codes(steps)
     ev = _events(table, steps, filters)
     if not by:  # with a breakdown, users without funnel events still give segment values
         ev = ev.filter(nw.col("_p") < len(steps))
     users = _users(table, filters, by)
-    timed = table.has_ts and order == "sequential" and not open_funnel
     times = None
     if timed:
         counts, times = _timed_counts(ev, users, steps, codes, w, by)
@@ -198,20 +213,29 @@ def ruled_counts(
     (:mod:`kpi.engine.funnel_rules`); None when there are none. An :class:`InputError` when
     they cannot apply (:func:`kpi.funnel.rules.rules_of`)."""
     from kpi.engine import funnel_rules
-    from kpi.funnel.rules import rules_of
 
-    rules = rules_of(
-        steps,
-        exclusions,
-        step_windows,
-        order=order,
-        open_funnel=open_funnel,
-        has_ts=table.has_ts,
-    )
+    rules = _rules_of(table, steps, order, open_funnel, exclusions, step_windows)
     if rules is None:
         return None
     users = _users(table, filters, by)
     return funnel_rules.ruled_counts(table, steps, w, rules, filters, users, by)
+
+
+def _rules_of(
+    table: EngineTable,
+    steps: Sequence[str],
+    order: str,
+    open_funnel: bool,
+    exclusions: Sequence[Exclusion],
+    step_windows: Sequence[StepWindow],
+) -> Rules | None:
+    """:func:`kpi.funnel.rules.rules_of` for ``table`` (None without rules; an
+    :class:`InputError` when they cannot apply)."""
+    from kpi.funnel.rules import rules_of
+
+    return rules_of(
+        steps, exclusions, step_windows, order=order, open_funnel=open_funnel, has_ts=table.has_ts
+    )
 
 
 def step_names(
@@ -667,6 +691,15 @@ def _timed_counts(
         per = _best_attempts(ev, k, w, with_others=bool(by))
     else:
         per = _repeated_attempts(ev, codes, w)
+    return _time_table(per, users, steps, by)
+
+
+def _time_table(
+    per: nw.LazyFrame, users: nw.LazyFrame | None, steps: list[str], by: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """:func:`_timed_counts`'s result from one row per user (``user_id``, ``_lvl``,
+    ``_ts0``..``_ts{k-1}``): the users per level and the step-time rows, in one query."""
+    k = len(steps)
     secs = []
     for j in range(k):
         prev = nw.col(f"_ts{j}") - nw.col(f"_ts{j - 1}" if j else "_ts0")

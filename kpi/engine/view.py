@@ -367,17 +367,9 @@ class EngineView(YearBeforeResults):
     def funnel_rules(self) -> Any:
         """The exclusions and per-step windows the funnel applies
         (:func:`kpi.funnel.rules.in_effect`), as :meth:`kpi.view.View.funnel_rules`."""
-        from kpi.funnel.rules import in_effect
+        from kpi.funnel.view_rules import rules_in_view
 
-        s = self.settings
-        return in_effect(
-            self.steps,
-            s.exclusions,
-            s.step_windows,
-            order=s.order,
-            open_funnel=s.open_funnel,
-            has_ts=self.has_timestamps,
-        )
+        return rules_in_view(self.steps, self.settings, has_ts=self.has_timestamps)
 
     def funnel_excluded(self) -> int | None:
         """How many users of the view an exclusion took out early (None without one in

@@ -2,13 +2,16 @@
 and its breakdowns: aggregates computed in the engine, with the rules of the upload route.
 
 - :func:`conversion_over_time`: :func:`kpi.funnel.conversion_over_time` (entry-period
-  cohorts: users reaching each step by the period of their first step-1 event);
+  cohorts: users reaching each step by the period of their first step-1 event), with the
+  view's exclusions and per-step windows (:mod:`kpi.engine.funnel_rules`);
 - :func:`did_last`: :func:`pages._ui.funnel_counts.did_last` (users who did the last step at
   all, and those of them who also did the step before it);
 - :func:`time_to_convert`: :func:`kpi.funnel.time_to_convert` (the histogram of the seconds
-  from step 1 to the last step of each converting user's best attempt, sequential);
+  from step 1 to the last step of each converting user's best attempt, sequential; with the
+  view's exclusions and per-step windows, the path they accept: :mod:`kpi.engine.ruled_times`);
 - :func:`daily_step_users`: :func:`kpi.ingest.gaps.daily_counts_from_events` of the view's
-  events (the tracking gaps are found locally from these daily counts);
+  events (the tracking gaps are found locally from these daily counts; events as recorded,
+  not funnel progress, so the funnel's exclusions and windows do not enter);
 - :func:`step_options`: the step choices of the table (whatever the filters).
 
 Each result is kept on the view (``view.memo``), keyed by what it depends on. Only aggregates
@@ -31,6 +34,7 @@ from kpi.engine.frame import collect, first_touch, in_view, period_events, usabl
 from kpi.errors import InputError, SchemaError
 from kpi.filters import Filters
 from kpi.funnel.prepare import US
+from kpi.funnel.rules import Rules
 from kpi.words import Fact
 
 if TYPE_CHECKING:
@@ -110,6 +114,7 @@ def conversion_over_time(
     names = [str(s) for s in (view.steps if steps is None else steps)]
     order = view.settings.order
     window = view.window
+    rules = _rules(view, names)
 
     def compute() -> pl.DataFrame:
         _check(view.table, names, [], order)
@@ -122,13 +127,33 @@ def conversion_over_time(
         users = _segment_users(view, f)
         if users is not None:
             entry = entry.join(users, on="user_id", how="semi")
+        if rules is not None:  # the funnel's exclusions and per-step windows
+            from kpi.engine.funnel_rules import ruled_counts
+
+            counts = ruled_counts(
+                view.table, names, _window_us(window), rules, f, entry, ["_period"]
+            )
+            return _cohort_rows(counts, names, grain)
         ev = _events(view.table, names, f).filter(nw.col("_p") < len(names))
         counts = _level_counts(
             ev, entry, _codes(names), _window_us(window), ["_period"], order, False, True
         )
         return _cohort_rows(counts, names, grain)
 
-    return view.memo(_key(view, "trend", tuple(names), order, window, grain), compute)
+    return view.memo(_key(view, "trend", tuple(names), order, window, grain, rules), compute)
+
+
+def _rules(view: EngineView, steps: list[str]) -> Rules | None:
+    """The view's exclusions and per-step windows that apply to ``steps``, resolved
+    (:func:`kpi.funnel.rules.rules_of`); None when none apply (an open or any-order funnel
+    takes none: the page and the sheet say so)."""
+    from kpi.funnel.rules import rules_of
+    from kpi.funnel.view_rules import rules_in_view
+
+    got = rules_in_view(steps, view.settings, has_ts=view.has_timestamps)
+    if not got.active:
+        return None
+    return rules_of(steps, got.exclusions, got.step_windows, has_ts=view.has_timestamps)
 
 
 def _cohort_rows(counts: pl.DataFrame, steps: list[str], grain: str) -> pl.DataFrame:
@@ -207,6 +232,18 @@ def _seconds_to_convert(view: EngineView, steps: list[str]) -> nw.LazyFrame:
     from kpi.funnel.prepare import _window_us
 
     k = len(steps)
+    users = _segment_users(view, view.filters)
+    rules = _rules(view, steps)
+    if rules is not None:  # the users the rules keep, on the path they accept
+        from kpi.engine.ruled_times import ruled_attempts
+
+        got = ruled_attempts(view.table, steps, _window_us(view.window), rules, view.filters)
+        got = got.filter(nw.col("_lvl") == k)
+        if users is not None:
+            got = got.join(users, on="user_id", how="semi")
+        return got.select(
+            ((nw.col(f"_ts{k - 1}") - nw.col("_ts0")).cast(nw.Float64) / US).alias("_x")
+        )
     ev = _events(view.table, steps, view.filters).filter(nw.col("_p") < k)
     f = _sequential(ev, _codes(steps), _window_us(view.window), open_funnel=False)
     f = f.with_columns(_row_level(k).alias("_r"))
@@ -219,7 +256,6 @@ def _seconds_to_convert(view: EngineView, steps: list[str]) -> nw.LazyFrame:
         return nw.when((s >= 0) & (s >= nw.col("_star"))).then(nw.col("_t")).min()
 
     per = f.group_by("user_id").agg(earliest(0).alias("_a"), earliest(k - 1).alias("_z"))
-    users = _segment_users(view, view.filters)
     if users is not None:
         per = per.join(users, on="user_id", how="semi")
     return per.select(((nw.col("_z") - nw.col("_a")).cast(nw.Float64) / US).alias("_x"))
@@ -239,6 +275,7 @@ def time_to_convert(
         raise InputError(Fact("funnel.error.bins"))
     names = [str(s) for s in (view.steps if steps is None else steps)]
     window = view.window
+    rules = _rules(view, names)
 
     def compute() -> pl.DataFrame:
         from kpi.engine.funnel import _check
@@ -274,7 +311,7 @@ def time_to_convert(
             }
         ).with_columns(pl.col("share").fill_nan(None))
 
-    return view.memo(_key(view, "ttc", tuple(names), window, bins), compute)
+    return view.memo(_key(view, "ttc", tuple(names), window, bins, rules), compute)
 
 
 # --------------------------------------------------------------------------------------------

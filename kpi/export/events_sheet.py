@@ -42,6 +42,9 @@ def _trend(ctx: Context) -> Any:
         from kpi.engine import view_funnel
 
         return view_funnel.conversion_over_time(ctx.results, grain=TREND_GRAIN)  # type: ignore[arg-type]
+    view_trend = getattr(ctx.results, "funnel_trend", None)
+    if view_trend is not None:  # the View's, with the funnel's exclusions and step windows
+        return view_trend(TREND_GRAIN)
     settings = ctx.options.settings
     return ctx.results.memo(
         f"calendar_trend_{TREND_GRAIN}",

@@ -122,7 +122,7 @@ def rules_lines(ctx: Context) -> list[str]:
         ]
         lines.append(render(Fact("funnel_rules.applied_windows", windows=words), lang))
     if rules.active:
-        lines.append(render(Fact("funnel_rules.no_times"), lang))
+        lines.append(render(Fact("funnel.rules.everywhere"), lang))
     return lines
 
 

@@ -26,11 +26,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from kpi.errors import InputError, SchemaError
-from kpi.funnel.kernel import Order, _progress_rows, _reach, _reach_prepared, _users_per_step
+from kpi.funnel.kernel import (
+    Order,
+    _progress_rows,
+    _reach,
+    _reach_prepared,
+    _rules,
+    _users_per_step,
+)
 from kpi.funnel.prepare import _check, _prepare, _Prepared, _window_us
-from kpi.funnel.rules import rules_of
 from kpi.funnel.table import _with_drop_off
-from kpi.funnel.timing import _seconds, _time_rows
+from kpi.funnel.timing import _seconds, _time_rows, ruled_progress_rows
 from kpi.segments import NONE
 from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
@@ -291,10 +297,13 @@ def funnel_progress(
     leaves out the step times (who reached which step only: an A/B test's outcome).
 
     ``exclusions`` and ``step_windows`` (:mod:`kpi.funnel.rules`): computed from the events
-    (not the base, not in groups), without step times."""
-    if exclusions or step_windows:
-        return _ruled_progress(events, steps, window, order, open_funnel, exclusions, step_windows)
+    (not the base, not in groups), the step times those of the path the rules accept
+    (:mod:`kpi.funnel.timing`)."""
     timed = with_times and "ts" in events.columns and order == "sequential" and not open_funnel
+    if exclusions or step_windows:
+        return _ruled_progress(
+            events, steps, window, order, open_funnel, exclusions, step_windows, timed
+        )
     ts_dtype = events.schema.get("ts")
     parts = 1
     if chunk_events is None:
@@ -333,23 +342,33 @@ def _ruled_progress(
     open_funnel: bool,
     exclusions: Sequence[Exclusion],
     step_windows: Sequence[StepWindow],
+    with_times: bool,
 ) -> FunnelProgress:
-    """:func:`funnel_progress` with exclusions or per-step windows."""
-    rules = rules_of(
-        steps,
-        exclusions,
-        step_windows,
-        order=order,
-        open_funnel=open_funnel,
-        has_ts="ts" in events.columns,
-    )
+    """:func:`funnel_progress` with exclusions or per-step windows: the step times (when
+    ``with_times``) of the path the rules accept (:func:`kpi.funnel.timing.ruled_progress_rows`)."""
+    rules = _rules(events, steps, order, open_funnel, exclusions, step_windows)
+    assert rules is not None  # exclusions or step windows given, and they apply
+    given = (tuple(exclusions), tuple(step_windows))
+    names = tuple(str(s) for s in steps)
+    if with_times and not open_funnel and order == "sequential":  # the timed path: in order, closed
+        rows = ruled_progress_rows(events, steps, window, rules)
+        rows = _with_seconds(rows, len(steps), True)
+        return FunnelProgress(names, rows, False, True, given)
     per_user, f, prep = _reach(
         events, steps, (), window, order, open_funnel, keep_ids=True, rules=rules
     )
-    ts = events.schema.get("ts")
-    rows = _progress_rows(per_user, f, prep, len(steps), ts, open_funnel, False)
-    given = (tuple(exclusions), tuple(step_windows))
-    return FunnelProgress(tuple(str(s) for s in steps), rows, open_funnel, False, given)
+    rows = _progress_rows(
+        per_user, f, prep, len(steps), events.schema.get("ts"), open_funnel, False
+    )
+    return FunnelProgress(names, rows, open_funnel, False, given)
+
+
+def _with_seconds(rows: pl.DataFrame, k: int, timed: bool) -> pl.DataFrame:
+    """``rows`` of :func:`_progress_rows` with the seconds of :func:`_seconds` in place of the
+    times ``ts_1``..``ts_k`` (when ``timed``)."""
+    if not timed:
+        return rows
+    return rows.with_columns(_seconds(rows, k)).drop([f"ts_{j + 1}" for j in range(k)])
 
 
 def _progress(
@@ -364,11 +383,7 @@ def _progress(
     per_user, f, prep = _reach(events, steps, (), window, order, open_funnel, keep_ids=True)
     rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
     del per_user, f, prep
-    if timed:
-        rows = rows.with_columns(_seconds(rows, len(steps))).drop(
-            [f"ts_{j + 1}" for j in range(len(steps))]
-        )
-    return rows
+    return _with_seconds(rows, len(steps), timed)
 
 
 def _progress_from_base(
@@ -390,11 +405,7 @@ def _progress_from_base(
     per_user, f = _reach_prepared(prep, steps, w, order, open_funnel, base.use_ts)
     rows = _progress_rows(per_user, f, prep, len(steps), ts_dtype, open_funnel, timed)
     del per_user, f, prep
-    if timed:
-        rows = rows.with_columns(_seconds(rows, len(steps))).drop(
-            [f"ts_{j + 1}" for j in range(len(steps))]
-        )
-    return rows
+    return _with_seconds(rows, len(steps), timed)
 
 
 #: above this share of the users to recompute, :func:`progress_from_previous` declines (a
@@ -467,8 +478,6 @@ def progress_from_previous(
     sub = _Prepared(frame, users, prep.codes, prep.scale, prep.t0, aligned=False)
     per_user, f = _reach_prepared(sub, new, w, order, False, base.use_ts)
     ts_dtype = events.schema.get("ts")
-    rows = _progress_rows(per_user, f, sub, k, ts_dtype, False, timed)
-    if timed:
-        rows = rows.with_columns(_seconds(rows, k)).drop([f"ts_{j + 1}" for j in range(k)])
+    rows = _with_seconds(_progress_rows(per_user, f, sub, k, ts_dtype, False, timed), k, timed)
     rows = rows.select(kept.columns)
     return FunnelProgress(new, pl.concat([kept, rows], how="vertical"), False, timed)

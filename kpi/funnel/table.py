@@ -25,8 +25,8 @@ def funnel_table(
 ) -> pl.DataFrame:
     """:func:`funnel` plus ``drop_off`` = users(k-1) − users(k), ``drop_off_rate`` =
     drop_off / users(k-1) (null for step 1 or when users(k-1) is 0), and, for a sequential
-    closed funnel with timestamps, the step times of :func:`step_times` (not with
-    ``exclusions`` or ``step_windows``: :mod:`kpi.funnel.rules`)."""
+    closed funnel with timestamps, the step times of :func:`step_times` (with the same
+    ``exclusions`` and ``step_windows``: :mod:`kpi.funnel.rules`)."""
     by = list(by)
     res = funnel(
         events,
@@ -39,9 +39,10 @@ def funnel_table(
         step_windows=step_windows,
     )
     times = None
-    ruled = bool(exclusions or step_windows)
-    if "ts" in events.columns and order == "sequential" and not open_funnel and not ruled:
-        times = step_times(events, steps, window=window, by=by)
+    if "ts" in events.columns and order == "sequential" and not open_funnel:
+        times = step_times(
+            events, steps, window=window, by=by, exclusions=exclusions, step_windows=step_windows
+        )
     return _with_drop_off(res, times, by)
 
 

@@ -10,6 +10,7 @@ import polars as pl
 
 from kpi.errors import InputError, SchemaError
 from kpi.funnel.kernel import Order, user_progress
+from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
 
 Grain = Literal["day", "week", "month"]
@@ -22,10 +23,14 @@ def conversion_over_time(
     grain: Grain = "day",
     window: dt.timedelta | None = None,
     order: Order = "sequential",
+    exclusions: Sequence[Exclusion] = (),
+    step_windows: Sequence[StepWindow] = (),
 ) -> pl.DataFrame:
     """Entry-period cohorts: ``period`` (Date, first day of the day/week/month of the user's
-    first step-1 event), ``step``, ``users`` (reaching the step, same rules as :func:`funnel`)
-    and ``conversion`` = users ÷ users entering (users at step 1) in that period."""
+    first step-1 event), ``step``, ``users`` (reaching the step, same rules as :func:`funnel`,
+    with the same ``exclusions`` and ``step_windows``: :mod:`kpi.funnel.rules`) and
+    ``conversion`` = users ÷ users entering (users at step 1) in that period. The periods'
+    users add up to the funnel's (every user at step 1 has a first step-1 event)."""
     if grain not in ("day", "week", "month"):
         raise InputError(
             Fact("funnel.error.unknown_grain", grain=str(grain)), Fact("funnel.hint.grains")
@@ -41,7 +46,14 @@ def conversion_over_time(
             pl.col("ts").min().cast(pl.Datetime("us")).dt.truncate(every).dt.date().alias("period")
         )
     )
-    prog = user_progress(events, steps, window=window, order=order)
+    prog = user_progress(
+        events,
+        steps,
+        window=window,
+        order=order,
+        exclusions=exclusions,
+        step_windows=step_windows,
+    )
     prog = prog.join(entry, on="user_id", how="inner")
     k = len(steps)
     agg = prog.group_by("period").agg(

@@ -93,9 +93,10 @@ _INHERITED = (
 )
 _INHERITED_PREFIXES = ("kpis_by|", "retention|", "value|", "advocacy|", "page:", "facts_for|")
 #: results that depend on the funnel settings but not on the breakdown segment (``funnel_by|``
-#: keys name their segment, ``flags|`` read the funnel)
+#: keys name their segment, ``flags|`` read the funnel; the trend and time to convert apply
+#: the funnel's exclusions and per-step windows)
 _SAME_FUNNEL = ("steps", "funnel", "prev_funnel")
-_SAME_FUNNEL_PREFIXES = ("flags|", "funnel_by|")
+_SAME_FUNNEL_PREFIXES = ("flags|", "funnel_by|", "funnel_trend|", "funnel_ttc|")
 _SHARED_KEEP = 24  # demo Views kept per server (a few filtered copies of the demo each)
 
 

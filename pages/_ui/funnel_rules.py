@@ -273,7 +273,7 @@ def editor(settings: FunnelSettings, events: Sequence[str], *, timed: bool) -> N
 # ---- the note under the funnel -------------------------------------------------------------
 def note(settings: FunnelSettings, *, timed: bool, excluded: Callable[[], int | None]) -> None:
     """Which exclusions and per-step windows the funnel applies, how many users an exclusion
-    took out early (``excluded``), and that the step times do not use them."""
+    took out early (``excluded``), and that every figure of the funnel applies them."""
     got = in_effect(
         [str(s) for s in settings.steps or ()],
         settings.exclusions,
@@ -297,5 +297,5 @@ def note(settings: FunnelSettings, *, timed: bool, excluded: Callable[[], int | 
     if got.step_windows:
         words = [_words_of_window(w) for w in got.step_windows]
         lines.append(t("funnel_rules.applied_windows", windows=words))
-    lines.append(t("funnel_rules.no_times"))
+    lines.append(t("funnel.rules.everywhere"))
     st.info("  \n".join(lines), icon=":material/filter_alt:")

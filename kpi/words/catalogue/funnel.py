@@ -289,6 +289,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tardif qui atteint sa dernière étape)" + _NB + ": médiane et 90e centile sur les "
         "utilisateurs ayant atteint l'étape.",
     ),
+    "funnel.page.times_rules": (
+        "With the exclusions and per-step windows: only the users the rules keep at each "
+        "step, on a path the rules accept (the best attempt when they accept it, else the "
+        "latest start and the tightest path to the user's last step).",
+        "Avec les exclusions et les fenêtres par étape" + _NB + ": seulement les utilisateurs "
+        "que les règles gardent à chaque étape, sur un parcours que les règles acceptent (la "
+        "meilleure tentative quand elles l'acceptent, sinon le départ le plus tardif et le "
+        "parcours le plus serré jusqu'à la dernière étape de l'utilisateur).",
+    ),
+    "funnel.page.trend_rules": (
+        "The exclusions and per-step windows apply here as in the table: the periods' users "
+        "add up to the table's.",
+        "Les exclusions et les fenêtres par étape s'appliquent ici comme dans le "
+        "tableau" + _NB + ": la somme des utilisateurs des périodes est celle du tableau.",
+    ),
+    "funnel.page.ttc_rules": (
+        "Only the users the exclusions and per-step windows keep at {last}, on a path the "
+        "rules accept.",
+        "Seulement les utilisateurs que les exclusions et les fenêtres par étape gardent à "
+        "l'étape {last}, sur un parcours que les règles acceptent.",
+    ),
+    "funnel.rules.everywhere": (
+        "Every figure of the funnel applies them: the table, the breakdown, the previous "
+        "period, the step times, conversion over time and time to convert.",
+        "Tous les chiffres de l'entonnoir les appliquent" + _NB + ": le tableau, la "
+        "répartition, la période précédente, les délais entre étapes, la conversion dans le "
+        "temps et le délai de conversion.",
+    ),
     "funnel.page.times_closed_only": (
         "Times between steps are shown for the in-order (closed) funnel only.",
         "Les délais entre étapes ne sont affichés que pour l'entonnoir dans l'ordre (fermé).",
