@@ -87,6 +87,33 @@ SIGNED_UNIT_FORMAT: dict[str, str] = {
 
 
 _UNIT_WORDS: dict[str, tuple[str, str]] = {"days": ("days", "jours"), "months": ("months", "mois")}
+_POINTS_WORD: dict[str, str] = {"en": "pp", "fr": "pt"}  # as the pages write points
+
+#: a change of rate is written in percentage points: the fraction times this
+POINTS_SCALE = 100.0
+
+
+def points_format(lang: Lang = "en") -> str:
+    """A signed change in percentage points (the cell holds points: 0.51 for 0.0051), the
+    unit as the pages write it: en ``+0.51 pp``, fr ``+0,51 pt`` (never a ``%``, which reads
+    as a relative change)."""
+    unit = _POINTS_WORD.get(lang, "pp")
+    return f'+0.00" {unit}";-0.00" {unit}";0.00" {unit}"'
+
+
+def change_scale(unit: str) -> float:
+    """What a difference of a KPI of ``unit`` is multiplied by before it is written
+    (:data:`POINTS_SCALE` for a rate: points; 1 for money, counts, durations…)."""
+    return POINTS_SCALE if unit == "rate" else 1.0
+
+
+def change_format(unit: str, lang: Lang = "en", *, currency: str | None = None) -> str:
+    """The Excel format of a difference of a KPI of ``unit`` (a change, a gap to target):
+    points for a rate (:func:`points_format`, the value scaled by :func:`change_scale`), the
+    KPI's own unit, signed, for money, counts and durations."""
+    if unit == "rate":
+        return points_format(lang)
+    return unit_format(unit, lang, signed=True, currency=currency)
 
 
 def unit_format(unit: str, lang: Lang = "en", *, signed: bool = False, currency: str | None = None
