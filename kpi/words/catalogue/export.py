@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet.ab": ("AB test", "Test AB"),
     "export.sheet.definitions": ("Definitions", "Définitions"),
     "export.sheet.quality": ("Data quality", "Qualité des données"),
+    "export.sheet.events": ("Events", "Événements"),
     "export.sheet_contents.summary": (
         "title, period vs previous period, filters in words, source files, headline KPIs with "
         "their change, every red flag",
@@ -75,6 +76,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet_contents.quality": (
         "rows read, kept and dropped by reason per file, missing values",
         "lignes lues, conservées et écartées par motif et par fichier, valeurs manquantes",
+    ),
+    "export.sheet_contents.events": (
+        "the calendar's events in the view's period (typed, uploaded, public holidays, retail "
+        "periods) and the changes that coincide with them",
+        "les événements du calendrier sur la période de la vue (saisis, importés, jours "
+        "fériés, temps forts commerciaux) et les évolutions qui coïncident avec eux",
+    ),
+    "export.sheet_contents.events_none": (
+        "no calendar for this view (set events, holidays or retail periods in the sidebar's "
+        "calendar): the sheet is left out",
+        "pas de calendrier pour cette vue (saisissez des événements, des jours fériés ou les "
+        "temps forts commerciaux dans le calendrier de la barre latérale) : l'onglet "
+        "n'est pas créé",
     ),
     "export.demo_data": ("demo data set", "jeu de données de démonstration"),
     # ---- the Export page of a connected table (what its workbook holds)
