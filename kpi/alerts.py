@@ -93,6 +93,17 @@ class Thresholds:
                 Fact("alerts.hint.step_floor"),
             )
 
+    def limits(self) -> dict[str, float]:
+        """The thresholds every view is checked against, by name (for the words that list
+        them: the README's table, the workbook's note)."""
+        return {
+            "min_conversion": self.min_conversion,
+            "max_cart_abandonment": self.max_cart_abandonment,
+            "max_bounce": self.max_bounce,
+            "max_session_duration_drop": self.max_session_duration_drop,
+            "funnel_alpha": self.funnel_alpha,
+        }
+
 
 DEFAULT_THRESHOLDS_DOC = """\
 Red flags and their default thresholds (all configurable):
@@ -120,15 +131,7 @@ def thresholds_table(thresholds: Thresholds | None = None) -> Fact:
         if t.min_step_conversion is not None
         else Fact("alerts.doc.off")
     )
-    return Fact(
-        "alerts.doc.table",
-        min_conversion=t.min_conversion,
-        max_cart_abandonment=t.max_cart_abandonment,
-        max_bounce=t.max_bounce,
-        max_session_duration_drop=t.max_session_duration_drop,
-        funnel_alpha=t.funnel_alpha,
-        floor=floor,
-    )
+    return Fact("alerts.doc.table", **t.limits(), floor=floor)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.words import Lang, render
+from kpi.words import Fact, Lang, render
 
 #: Characters that make a spreadsheet read a cell as a formula (or DDE command).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -269,6 +269,11 @@ class SheetWriter:
     def note(self, text: str, col: int = 1) -> None:
         put(self.ws, self.row, col, text, font=NOTE_FONT)
         self.row += 1
+
+    def say(self, code: str, /, **values: Any) -> None:
+        """A note of the catalogue message ``code`` with ``values``, in the sheet's language
+        (``w.say("export.summary.no_kpi")``)."""
+        self.note(render(Fact(code, **values), self.lang))
 
     def pair(
         self,

@@ -100,22 +100,19 @@ def write(ws: Worksheet, ctx: Context) -> None:
 
     w.section(say("export.summary.headline", lang))
     if headline_table(w, ctx, HEADLINE):  # KPI, value, target, previous, year before, status
-        w.note(say("export.summary.change_note", lang))
+        w.say("export.summary.change_note")
         dates = year_before_sheet.note(ctx)  # the year before's dates, or why there are none
         if dates:
             w.note(dates)
         for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
             if k.code in HEADLINE and k.reason:
-                w.note(
-                    say(
-                        "export.kpi.does_not_apply",
-                        lang,
-                        kpi=kpi_label(k.code, lang),
-                        why=words(k.missing, lang),
-                    )
+                w.say(
+                    "export.kpi.does_not_apply",
+                    kpi=kpi_label(k.code, lang),
+                    why=words(k.missing, lang),
                 )
     else:
-        w.note(say("export.summary.no_kpi", lang))
+        w.say("export.summary.no_kpi")
     w.skip()
 
     flags = ctx.flags()
@@ -138,19 +135,8 @@ def write(ws: Worksheet, ctx: Context) -> None:
             )
             w.row += 1
     else:
-        w.note(say("export.flags.all_within", lang))
-    t = o.thresholds
-    w.note(
-        say(
-            "export.flags.thresholds",
-            lang,
-            conversion=t.min_conversion,
-            cart=t.max_cart_abandonment,
-            bounce=t.max_bounce,
-            drop=t.max_session_duration_drop,
-            alpha=t.funnel_alpha,
-        )
-    )
+        w.say("export.flags.all_within")
+    w.say("export.flags.thresholds", **o.thresholds.limits())
     w.skip()
 
     w.section(say("export.summary.sources", lang))

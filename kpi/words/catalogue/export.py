@@ -390,13 +390,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tous les KPI respectent leur seuil pour cette vue.",
     ),
     "export.flags.thresholds": (
-        "Thresholds: conversion below {conversion:pct}, cart abandonment above {cart:pct}, "
-        "bounce above {bounce:pct}, session duration drop above {drop:pct}, funnel step drop "
-        "at p < {alpha:num}.",
-        "Seuils\u00a0: taux de conversion sous {conversion:pct}, taux d'abandon de panier "
-        "au-dessus de {cart:pct}, taux de rebond au-dessus de {bounce:pct}, baisse de la durée "
-        "des sessions de plus de {drop:pct}, baisse d'une étape de l'entonnoir à "
-        "p < {alpha:num}.",
+        "Thresholds: conversion below {min_conversion:pct}, cart abandonment above "
+        "{max_cart_abandonment:pct}, bounce above {max_bounce:pct}, session duration drop "
+        "above {max_session_duration_drop:pct}, funnel step drop (vs the previous period or "
+        "the same period a year before) at p < {funnel_alpha:num}.",
+        "Seuils\u00a0: taux de conversion sous {min_conversion:pct}, taux d'abandon de panier "
+        "au-dessus de {max_cart_abandonment:pct}, taux de rebond au-dessus de "
+        "{max_bounce:pct}, baisse de la durée des sessions de plus de "
+        "{max_session_duration_drop:pct}, baisse d'une étape de l'entonnoir (par rapport à la "
+        "période précédente ou à la même période un an plus tôt) à p < {funnel_alpha:num}.",
     ),
     # ------------------------------------------------------------------ Funnel
     "export.funnel.note": (
