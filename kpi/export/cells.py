@@ -325,8 +325,8 @@ class SheetWriter:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             if c.width is not None:
                 self.fixed[first_col + j] = c.width
-        if any(len(h) > HEADER_WIDTH for h in headers):
-            ws.row_dimensions[top].height = 30
+        if any(len(h) > HEADER_WIDTH for h in headers):  # wrapped: as many lines as it takes
+            ws.row_dimensions[top].height = 15 * max(2, *(header_lines(h) for h in headers))
         data = frame.select([c.name for c in columns]) if frame.width else frame
         for i, values in enumerate(data.iter_rows()):
             r = top + 1 + i
@@ -366,6 +366,14 @@ class SheetWriter:
             self.ws.column_dimensions[get_column_letter(col)].width = width
         for col, w in self.fixed.items():
             self.ws.column_dimensions[get_column_letter(col)].width = w
+
+
+def header_lines(header: str, width: int = HEADER_WIDTH) -> int:
+    """Lines a header takes, wrapped at words in a column about ``width`` characters wide
+    ("Même période l'année précédente": 3)."""
+    import textwrap
+
+    return max(1, len(textwrap.wrap(header, max(width - 2, 8))))
 
 
 def lines(text: str, width: int) -> int:
