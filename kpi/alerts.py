@@ -53,6 +53,9 @@ class Thresholds:
       None): a step below it is a warning.
     - ``targets``: the user's targets (:class:`kpi.targets.Targets`): a KPI "off" its target
       is a warning (:func:`target_flags`).
+    - ``year_before``: the funnel steps are also tested against the same period a year before
+      (:func:`year_before_flags`); off with the workbook's year-before columns
+      (``--no-year-before``).
     """
 
     min_conversion: float = 0.02
@@ -62,6 +65,7 @@ class Thresholds:
     funnel_alpha: float = 0.05
     min_step_conversion: float | None = None
     targets: Targets = field(default_factory=Targets)
+    year_before: bool = True
 
     def __post_init__(self) -> None:
         for name in ("min_conversion", "max_cart_abandonment", "max_bounce"):
@@ -115,7 +119,7 @@ Red flags and their default thresholds (all configurable):
 | High bounce rate | warning | bounce rate on landing pages (all sessions if no landing step) is above the maximum | 50 % |
 | Session duration drop | warning | average session duration fell by more than this from the previous month to the latest | 20 % |
 | Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test, p Holm-corrected over every step (× segment) compared < alpha | alpha 0.05 |
-| Funnel step drop vs a year before | alert | the same test and correction against the same period a year before (its dates said), when the data covers all of it | alpha 0.05 |
+| Funnel step drop vs a year before | alert | the same test and correction against the same period a year before (its dates said), when the data covers all of it; off with `--no-year-before` | alpha 0.05 |
 | Weak funnel step | warning | a step's conversion from the previous step is below a floor (off by default) | off |
 
 A value exactly at a threshold does not fire.
@@ -574,6 +578,8 @@ def year_before_flags(view: Any, thresholds: Thresholds | None = None) -> list[R
     from kpi.year_before import dates_fact
 
     t = thresholds or Thresholds()
+    if not t.year_before:
+        return []
     try:
         coverage = view.year_before_coverage()
         if not coverage.available or coverage.filters is None:

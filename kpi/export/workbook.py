@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -125,6 +125,9 @@ class ReportOptions:
                 object.__setattr__(self, name, getattr(f, name))
         if self.lang not in ("en", "fr"):
             object.__setattr__(self, "lang", "en")
+        if not self.year_before and self.thresholds.year_before:
+            # no year before in the workbook: none in its red flags (nor the alert, the exit code)
+            object.__setattr__(self, "thresholds", replace(self.thresholds, year_before=False))
 
     @property
     def settings(self) -> FunnelSettings:

@@ -200,3 +200,20 @@ def test_notify_sends_the_year_before_flag(tmp_path: Path, capsys, monkeypatch) 
     text = hook.bodies[0]["text"]
     assert "Baisse sur un an à une étape de l'entonnoir\u00a0: cart" in text
     assert "un an plus tôt (du 1er au 31 mars 2024) à 40,0\u00a0%" in text
+
+
+def test_off_with_the_workbook_year_before_columns() -> None:
+    view = _view()
+    off = alerts.Thresholds(year_before=False)
+    assert "funnel_step_drop_year_before" not in [f.code for f in view.red_flags(off)]
+    # --no-year-before (ReportOptions.year_before=False): no column, and no flag either
+    options = ReportOptions(funnel=FunnelSettings(steps=STEPS), year_before=False, view=view)
+    assert options.thresholds.year_before is False
+    data = build_workbook(view.full, view.filters, options=options, sections=["summary"], view=view)
+    cells = [
+        c
+        for r in openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)
+        for c in r
+    ]
+    assert "Funnel step dropped vs a year before: cart" not in cells
+    assert "Same period a year before" not in cells
