@@ -274,6 +274,6 @@ def test_parse_reads_both_locales():
     assert parse("$1,234.56")[0] == pytest.approx(1234.56)
     assert parse("3 min 20 s")[0] == pytest.approx(200.5 / 86400)  # 200 s to 201 s
     assert parse("–") is None
-    assert parse("+0.07 pp")[0] == pytest.approx(0.0007)
-    assert parse("+0,51\u00a0pt", "fr")[0] == pytest.approx(0.0051)
+    assert parse("+0.07 pp")[0] == pytest.approx(0.07)  # points, as the workbook writes them
+    assert parse("+0,51\u00a0pt", "fr")[0] == pytest.approx(0.51)
     assert parse("−3,40\u00a0%", "fr")[0] == pytest.approx(-0.034)
