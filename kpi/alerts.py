@@ -30,6 +30,7 @@ __all__ = [
     "step_test",
     "target_flags",
     "thresholds_table",
+    "year_before_flags",
 ]
 
 _EPS = 1e-12  # a value exactly at a threshold does not fire, whatever the float rounding
@@ -52,6 +53,9 @@ class Thresholds:
       None): a step below it is a warning.
     - ``targets``: the user's targets (:class:`kpi.targets.Targets`): a KPI "off" its target
       is a warning (:func:`target_flags`).
+    - ``year_before``: the funnel steps are also tested against the same period a year before
+      (:func:`year_before_flags`); off with the workbook's year-before columns
+      (``--no-year-before``).
     """
 
     min_conversion: float = 0.02
@@ -61,6 +65,7 @@ class Thresholds:
     funnel_alpha: float = 0.05
     min_step_conversion: float | None = None
     targets: Targets = field(default_factory=Targets)
+    year_before: bool = True
 
     def __post_init__(self) -> None:
         for name in ("min_conversion", "max_cart_abandonment", "max_bounce"):
@@ -92,6 +97,17 @@ class Thresholds:
                 Fact("alerts.hint.step_floor"),
             )
 
+    def limits(self) -> dict[str, float]:
+        """The thresholds every view is checked against, by name (for the words that list
+        them: the README's table, the workbook's note)."""
+        return {
+            "min_conversion": self.min_conversion,
+            "max_cart_abandonment": self.max_cart_abandonment,
+            "max_bounce": self.max_bounce,
+            "max_session_duration_drop": self.max_session_duration_drop,
+            "funnel_alpha": self.funnel_alpha,
+        }
+
 
 DEFAULT_THRESHOLDS_DOC = """\
 Red flags and their default thresholds (all configurable):
@@ -103,6 +119,7 @@ Red flags and their default thresholds (all configurable):
 | High bounce rate | warning | bounce rate on landing pages (all sessions if no landing step) is above the maximum | 50 % |
 | Session duration drop | warning | average session duration fell by more than this from the previous month to the latest | 20 % |
 | Funnel step drop | alert | a step's conversion from the previous step fell vs the previous period, two-proportion test, p Holm-corrected over every step (× segment) compared < alpha | alpha 0.05 |
+| Funnel step drop vs a year before | alert | the same test and correction against the same period a year before (its dates said), when the data covers all of it; off with `--no-year-before` | alpha 0.05 |
 | Weak funnel step | warning | a step's conversion from the previous step is below a floor (off by default) | off |
 
 A value exactly at a threshold does not fire.
@@ -118,15 +135,7 @@ def thresholds_table(thresholds: Thresholds | None = None) -> Fact:
         if t.min_step_conversion is not None
         else Fact("alerts.doc.off")
     )
-    return Fact(
-        "alerts.doc.table",
-        min_conversion=t.min_conversion,
-        max_cart_abandonment=t.max_cart_abandonment,
-        max_bounce=t.max_bounce,
-        max_session_duration_drop=t.max_session_duration_drop,
-        funnel_alpha=t.funnel_alpha,
-        floor=floor,
-    )
+    return Fact("alerts.doc.table", **t.limits(), floor=floor)
 
 
 @dataclass(frozen=True)
@@ -452,9 +461,25 @@ def step_changes(
     return out.select(*keys, *_CHANGE_COLUMNS)
 
 
-def step_drop_flags(changes: pl.DataFrame, thresholds: Thresholds = Thresholds()) -> list[RedFlag]:
-    """One "funnel step dropped" alert per row of :func:`step_changes` marked ``dropped``."""
+def step_drop_flags(
+    changes: pl.DataFrame,
+    thresholds: Thresholds = Thresholds(),
+    *,
+    year_before: Fact | None = None,
+) -> list[RedFlag]:
+    """One "funnel step dropped" alert per row of :func:`step_changes` marked ``dropped``.
+
+    ``year_before``: the changes are against the same period a year before, whose dates are
+    this fact (:func:`kpi.year_before.dates_fact`); the flags then say so (code
+    ``funnel_step_drop_year_before``, messages ``alerts.step_drop_year.*``)."""
     keys = [c for c in changes.columns if c not in _CHANGE_COLUMNS]
+    code, words, dates = "funnel_step_drop", "alerts.step_drop", {}
+    if year_before is not None:
+        code, words, dates = (
+            "funnel_step_drop_year_before",
+            "alerts.step_drop_year",
+            {"period": year_before},
+        )
     family = int(changes["p_value"].is_not_null().sum())
     flags = []
     for row in changes.filter(pl.col("dropped")).iter_rows(named=True):
@@ -468,16 +493,17 @@ def step_drop_flags(changes: pl.DataFrame, thresholds: Thresholds = Thresholds()
         before, now = row["step_conversion_previous"], row["step_conversion_current"]
         flags.append(
             RedFlag(
-                "funnel_step_drop",
+                code,
                 "alert",
-                Fact("alerts.step_drop.title", step=str(row["step"])),
+                Fact(f"{words}.title", step=str(row["step"])),
                 Fact(
-                    "alerts.step_drop.by" if keys else "alerts.step_drop",
+                    f"{words}.by" if keys else words,
                     from_step=str(row["from_step"]),
                     step=str(row["step"]),
                     before=before,
                     now=now,
                     test=test,
+                    **dates,
                     **_segments(row, keys),
                 ),
                 now,
@@ -516,18 +542,60 @@ def _segments(row: dict[str, object], keys: list[str]) -> dict[str, list[Fact]]:
 
 def view_red_flags(view: Any, thresholds: Thresholds | None = None) -> list[RedFlag]:
     """Every red flag of a view (``kpi.view.View`` or ``kpi.engine.view.EngineView``: its
-    KPIs, funnel and monthly durations, vs the previous period when there is one)."""
+    KPIs, funnel and monthly durations, vs the previous period when there is one, its funnel
+    vs the same period a year before when the data covers it (:func:`year_before_flags`),
+    its missed targets), alerts first."""
     t = thresholds or Thresholds()
     cols = ["step", "users", "conversion", "step_conversion"]
     current, prev = view.funnel(), view.previous_funnel()
-    return red_flags(
+    flags = red_flags(
         view.kpis(),
         view.previous_kpis(),
         funnel_current=current.select(cols) if current is not None else None,
         funnel_previous=prev.select(cols) if prev is not None else None,
         monthly_duration=view.monthly_duration(),
         thresholds=t,
-    ) + target_flags(view, t.targets)
+    )
+    return (
+        flags[: _alerts_end(flags)]
+        + year_before_flags(view, t)  # alerts, after the previous period's
+        + flags[_alerts_end(flags) :]
+        + target_flags(view, t.targets)
+    )
+
+
+def _alerts_end(flags: list[RedFlag]) -> int:
+    """Where the alerts of a list sorted alerts first end."""
+    return next((i for i, f in enumerate(flags) if f.level != "alert"), len(flags))
+
+
+def year_before_flags(view: Any, thresholds: Thresholds | None = None) -> list[RedFlag]:
+    """A "funnel step dropped vs a year before" alert for each step whose conversion from the
+    previous step fell against the same period a year before, with the previous period's rule
+    (:func:`step_changes`: two-proportion test, Holm over the steps compared, p < ``funnel_alpha``).
+    None when the data does not cover the year before (``view.year_before_coverage()``, said on
+    the pages and in the workbook) or the view has no funnel."""
+    from kpi.year_before import dates_fact
+
+    t = thresholds or Thresholds()
+    if not t.year_before:
+        return []
+    try:
+        coverage = view.year_before_coverage()
+        if not coverage.available or coverage.filters is None:
+            return []
+        current, before = view.funnel(), view.year_before_funnel()
+    except ParcoursError:
+        return []
+    if current is None or before is None:
+        return []
+    cols = ["step", "users", "conversion", "step_conversion"]
+    try:
+        changes = step_changes(current.select(cols), before.select(cols), alpha=t.funnel_alpha)
+    except ParcoursError:
+        return []
+    f = coverage.filters
+    return step_drop_flags(changes, t, year_before=dates_fact(f.start, f.end))
 
 
 def target_flags(view: Any, targets: Targets) -> list[RedFlag]:

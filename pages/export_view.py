@@ -41,7 +41,13 @@ ENGINE_CONTENTS = ("summary", "stages", "value", "quality")
 
 
 def _contents(code: str, connected: bool) -> str:
-    """What a sheet holds, for a file upload or for a connected table."""
+    """What a sheet holds, for a file upload or for a connected table (the Events sheet:
+    whether the view has a calendar to write)."""
+    if code == "events":
+        from pages._ui import calendar_editor
+
+        empty = calendar_editor.settings().empty
+        return tx("export.sheet_contents.events_none" if empty else "export.sheet_contents.events")
     if connected and code in ENGINE_CONTENTS:
         return tx(f"export.sheet_contents_engine.{code}")
     return tx(f"export.sheet_contents.{code}")

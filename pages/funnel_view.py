@@ -571,6 +571,18 @@ def _failed(exc: ParcoursError) -> NoReturn:
     end_page()
 
 
+def _year_before_flags(thresholds: alerts.Thresholds) -> list[alerts.RedFlag]:
+    """The view's steps that fell vs the same period a year before (the View's, the same as
+    the Overview's and the workbook's); none when the data does not cover it."""
+    view = compute.engine_view() or compute.current_view()
+    if view is None:
+        return []
+    try:
+        return alerts.year_before_flags(view, thresholds)
+    except ParcoursError:
+        return []
+
+
 # ---- The page (one drawing path for both routes) --------------------------------------------
 def _draw(route: Route, settings: FunnelSettings) -> None:
     lang = current()
@@ -651,6 +663,7 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
     ]
     if changes is not None:  # the breakdown's own flags, e.g. mobile checkout → purchase
         flags += alerts.step_drop_flags(changes, thresholds)
+    flags += _year_before_flags(thresholds)
     fc.red_flags(flags)
     try:
         gap_notes.show(route.gaps(), aggregated=counts_mode)

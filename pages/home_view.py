@@ -13,7 +13,7 @@ from kpi import alerts, pipeline
 from kpi.errors import ParcoursError
 from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
-from pages._ui import comparisons, compute, state, targets_editor, widgets
+from pages._ui import comparisons, compute, state, target_card, targets_editor, widgets
 from pages._ui.lang import t, tx
 from pages._ui.page_end import end_page
 
@@ -31,12 +31,13 @@ def _tiles(
     not_applicable = [kpis[c] for c in headline if c in kpis and kpis[c].reason]
     if not shown:
         return
-    cols = st.columns(3) * 2
-    for col, k in zip(cols, shown, strict=False):
-        with col:
-            previous = comparisons.previous_for_tile(prev_kpis.get(k.code))
-            widgets.kpi_tile(k, previous, lower_is_better=k.code in LOWER_IS_BETTER)
-            comparisons.tile_line(k)
+
+    def card(k: Kpi) -> None:  # the number, its target line and its year-before line
+        previous = comparisons.previous_for_tile(prev_kpis.get(k.code))
+        widgets.kpi_tile(k, previous, lower_is_better=k.code in LOWER_IS_BETTER, border=False)
+        comparisons.tile_line(k)
+
+    target_card.grid(shown, card)  # rows of even cards, with or without a target line
     for k in not_applicable:
         label = Fact(f"def.{k.code}.label")
         st.caption(":material/block: " + t("home.not_applicable", label=label, reason=k.missing))

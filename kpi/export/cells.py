@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.words import Lang, render
+from kpi.words import Fact, Lang, render
 
 #: Characters that make a spreadsheet read a cell as a formula (or DDE command).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,6 +87,33 @@ SIGNED_UNIT_FORMAT: dict[str, str] = {
 
 
 _UNIT_WORDS: dict[str, tuple[str, str]] = {"days": ("days", "jours"), "months": ("months", "mois")}
+_POINTS_WORD: dict[str, str] = {"en": "pp", "fr": "pt"}  # as the pages write points
+
+#: a change of rate is written in percentage points: the fraction times this
+POINTS_SCALE = 100.0
+
+
+def points_format(lang: Lang = "en") -> str:
+    """A signed change in percentage points (the cell holds points: 0.51 for 0.0051), the
+    unit as the pages write it: en ``+0.51 pp``, fr ``+0,51 pt`` (never a ``%``, which reads
+    as a relative change)."""
+    unit = _POINTS_WORD.get(lang, "pp")
+    return f'+0.00" {unit}";-0.00" {unit}";0.00" {unit}"'
+
+
+def change_scale(unit: str) -> float:
+    """What a difference of a KPI of ``unit`` is multiplied by before it is written
+    (:data:`POINTS_SCALE` for a rate: points; 1 for money, counts, durations…)."""
+    return POINTS_SCALE if unit == "rate" else 1.0
+
+
+def change_format(unit: str, lang: Lang = "en", *, currency: str | None = None) -> str:
+    """The Excel format of a difference of a KPI of ``unit`` (a change, a gap to target):
+    points for a rate (:func:`points_format`, the value scaled by :func:`change_scale`), the
+    KPI's own unit, signed, for money, counts and durations."""
+    if unit == "rate":
+        return points_format(lang)
+    return unit_format(unit, lang, signed=True, currency=currency)
 
 
 def unit_format(unit: str, lang: Lang = "en", *, signed: bool = False, currency: str | None = None
@@ -243,6 +270,11 @@ class SheetWriter:
         put(self.ws, self.row, col, text, font=NOTE_FONT)
         self.row += 1
 
+    def say(self, code: str, /, **values: Any) -> None:
+        """A note of the catalogue message ``code`` with ``values``, in the sheet's language
+        (``w.say("export.summary.no_kpi")``)."""
+        self.note(render(Fact(code, **values), self.lang))
+
     def pair(
         self,
         label: str,
@@ -293,8 +325,8 @@ class SheetWriter:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             if c.width is not None:
                 self.fixed[first_col + j] = c.width
-        if any(len(h) > HEADER_WIDTH for h in headers):
-            ws.row_dimensions[top].height = 30
+        if any(len(h) > HEADER_WIDTH for h in headers):  # wrapped: as many lines as it takes
+            ws.row_dimensions[top].height = 15 * max(2, *(header_lines(h) for h in headers))
         data = frame.select([c.name for c in columns]) if frame.width else frame
         for i, values in enumerate(data.iter_rows()):
             r = top + 1 + i
@@ -334,6 +366,14 @@ class SheetWriter:
             self.ws.column_dimensions[get_column_letter(col)].width = width
         for col, w in self.fixed.items():
             self.ws.column_dimensions[get_column_letter(col)].width = w
+
+
+def header_lines(header: str, width: int = HEADER_WIDTH) -> int:
+    """Lines a header takes, wrapped at words in a column about ``width`` characters wide
+    ("Même période l'année précédente": 3)."""
+    import textwrap
+
+    return max(1, len(textwrap.wrap(header, max(width - 2, 8))))
 
 
 def lines(text: str, width: int) -> int:

@@ -1,12 +1,14 @@
 """The Events sheet: the calendar's events that fall in the view's period, and the insight
-sentences that say when a change coincides with one (written when the view has a calendar)."""
+sentences that say when a change coincides with one. One of the workbook's sheets (code
+``events`` of :data:`kpi.export.workbook.SECTIONS`, picked on the Export page and by
+``--sheets``), written when the view has a calendar (:func:`applies`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import calendar
 from kpi.calendar import coincide
@@ -18,7 +20,7 @@ from kpi.export.context import Context, data_bounds, is_engine
 from kpi.export.text import period_text, say
 from kpi.words import Fact
 
-__all__ = ["add", "coincidences", "view_range"]
+__all__ = ["applies", "coincidences", "view_range", "write"]
 
 #: the grain of the conversion trend whose largest change is checked against the events
 TREND_GRAIN = "week"
@@ -107,13 +109,18 @@ def _retention_fact(ctx: Context, settings: calendar.CalendarSettings) -> Fact |
     return coincide.retention_trend_overlaps(summary.trend, n, grain, events)
 
 
-def add(wb: Workbook, ctx: Context) -> None:
-    """Append the Events sheet when the options carry a calendar."""
+def applies(ctx: Context) -> bool:
+    """True when the options carry a calendar (typed events, a country's holidays or the
+    retail periods): the Events sheet has something to say."""
     settings = getattr(ctx.options, "calendar", None)
-    if settings is None or settings.empty:
-        return
+    return settings is not None and not settings.empty
+
+
+def write(ws: Worksheet, ctx: Context) -> None:
+    """The Events sheet of the view's calendar (:func:`applies` first)."""
+    settings = ctx.options.calendar
+    assert settings is not None
     lang = ctx.lang
-    ws = wb.create_sheet(say("calendar.sheet.title", lang))
     w = SheetWriter(ws, max_width=60, lang=lang)
     w.title(say("calendar.sheet.title", lang))
     span = view_range(ctx)

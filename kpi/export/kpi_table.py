@@ -8,7 +8,7 @@ import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi import stages
-from kpi.export.cells import unit_format
+from kpi.export.cells import POINTS_SCALE, change_format, unit_format
 from kpi.export.context import Context, currency_of
 from kpi.export.text import kpi_formula, kpi_label, say, stage_name, words
 from kpi.words import Lang
@@ -20,7 +20,10 @@ def kpi_rows(ctx: Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame, d
     """KPI value/previous/changes with one Excel format per row (by unit), in ``ctx.lang``.
 
     ``codes``: only these KPIs, when available, in this order; None: every KPI of the view.
-    Durations are written in days (Excel's time unit).
+    Durations are written in days (Excel's time unit); the change of a rate in percentage
+    points (``abs_change`` times :data:`~kpi.export.cells.POINTS_SCALE`, format "+0.51 pp"),
+    never with a ``%`` that reads as a relative change. ``formats["signed"]``: the change's
+    format per row (:func:`~kpi.export.cells.change_format`).
     """
     lang = ctx.lang
     kpis = ctx.kpis()
@@ -57,10 +60,14 @@ def kpi_rows(ctx: Context, codes: Sequence[str] | None) -> tuple[pl.DataFrame, d
         pl.when(secs).then(pl.col(c) / 86_400).otherwise(pl.col(c)).alias(c)
         for c in ("value", "previous", "abs_change")
     )
+    rates = pl.Series("u", units, dtype=pl.String) == "rate"
+    frame = frame.with_columns(
+        pl.when(rates).then(pl.col("abs_change") * POINTS_SCALE).otherwise(pl.col("abs_change"))
+    )
     money = currency_of(ctx)
     return frame, {
         "value": [unit_format(u, lang, currency=money) for u in units],
-        "signed": [unit_format(u, lang, signed=True, currency=money) for u in units],
+        "signed": [change_format(u, lang, currency=money) for u in units],
         "unit": units,
     }
 

@@ -8,7 +8,7 @@ import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.export import year_before_sheet
-from kpi.export.cells import ALERT_FONT, COUNT, WARN_FONT, Col, SheetWriter, put
+from kpi.export.cells import ALERT_FONT, COUNT, TOP, WARN_FONT, WRAP, Col, SheetWriter, lines, put
 from kpi.export.context import Context, data_bounds, data_notes, source_rows, view_size
 from kpi.export.summary_targets import headline_table
 from kpi.export.text import (
@@ -43,6 +43,7 @@ HEADLINE = (
     "avg_deal_value",
 )
 LOWER_IS_BETTER = {"bounce_rate", "bounce_rate_landing", "cart_abandonment"}
+TITLE_WIDTH = 32  # column A: labels, KPI names, red-flag titles (wrapped)
 
 
 def period_lines(ctx: Context) -> tuple[str, str]:
@@ -100,22 +101,19 @@ def write(ws: Worksheet, ctx: Context) -> None:
 
     w.section(say("export.summary.headline", lang))
     if headline_table(w, ctx, HEADLINE):  # KPI, value, target, previous, year before, status
-        w.note(say("export.summary.change_note", lang))
+        w.say("export.summary.change_note")
         dates = year_before_sheet.note(ctx)  # the year before's dates, or why there are none
         if dates:
             w.note(dates)
         for k in ctx.kpis():  # headline KPIs that do not apply: said, never a 100 % or a 0
             if k.code in HEADLINE and k.reason:
-                w.note(
-                    say(
-                        "export.kpi.does_not_apply",
-                        lang,
-                        kpi=kpi_label(k.code, lang),
-                        why=words(k.missing, lang),
-                    )
+                w.say(
+                    "export.kpi.does_not_apply",
+                    kpi=kpi_label(k.code, lang),
+                    why=words(k.missing, lang),
                 )
     else:
-        w.note(say("export.summary.no_kpi", lang))
+        w.say("export.summary.no_kpi")
     w.skip()
 
     flags = ctx.flags()
@@ -125,7 +123,10 @@ def write(ws: Worksheet, ctx: Context) -> None:
     if flags:
         for f in flags:
             font = ALERT_FONT if f.level == "alert" else WARN_FONT
-            put(ws, w.row, 1, words(f.title, lang), font=font)
+            title = words(f.title, lang)  # wrapped in column A, never cut by column B
+            put(ws, w.row, 1, title, font=font, align=WRAP)
+            if lines(title, TITLE_WIDTH) > 1:
+                ws.row_dimensions[w.row].height = 15 * lines(title, TITLE_WIDTH)
             put(
                 ws,
                 w.row,
@@ -135,22 +136,12 @@ def write(ws: Worksheet, ctx: Context) -> None:
                     lang,
                     message=sentence(f.message, lang),
                 ),
+                align=TOP,
             )
             w.row += 1
     else:
-        w.note(say("export.flags.all_within", lang))
-    t = o.thresholds
-    w.note(
-        say(
-            "export.flags.thresholds",
-            lang,
-            conversion=t.min_conversion,
-            cart=t.max_cart_abandonment,
-            bounce=t.max_bounce,
-            drop=t.max_session_duration_drop,
-            alpha=t.funnel_alpha,
-        )
-    )
+        w.say("export.flags.all_within")
+    w.say("export.flags.thresholds", **o.thresholds.limits())
     w.skip()
 
     w.section(say("export.summary.sources", lang))
@@ -195,7 +186,7 @@ def write(ws: Worksheet, ctx: Context) -> None:
     )
     for note in data_notes(ctx):
         w.note(words(note, lang))
-    w.fixed[1] = 32
+    w.fixed[1] = TITLE_WIDTH
     for col in range(2, 9):
         w.fixed[col] = 20 if col == 2 else 16
     w.finish()

@@ -17,7 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kpi import targets as tg
-from kpi.export.cells import SIGNED_RATE, Col, SheetWriter, unit_format
+from kpi.export.cells import SIGNED_RATE, Col, SheetWriter, change_format, change_scale, unit_format
 from kpi.export.context import Context, currency_of
 from kpi.export.kpi_table import apply_signed, kpi_rows
 from kpi.export.text import say, words
@@ -71,7 +71,7 @@ def _rows(ctx: Context, codes: Sequence[str]) -> tuple[pl.DataFrame, dict]:
         formats = {
             "value": formats["value"] + [unit_format(u, lang, currency=money) for u in extra_units],
             "signed": formats["signed"]
-            + [unit_format(u, lang, signed=True, currency=money) for u in extra_units],
+            + [change_format(u, lang, currency=money) for u in extra_units],
             "unit": units,
         }
     target_col, gap_col, status_col = [], [], []
@@ -82,7 +82,8 @@ def _rows(ctx: Context, codes: Sequence[str]) -> tuple[pl.DataFrame, dict]:
         scale = 1 / 86_400 if unit == "seconds" else 1.0  # durations in days, as the value
         a = tg.assess(code, None if value is None else value / scale, target)
         target_col.append(None if target is None else target * scale)
-        gap_col.append(None if a is None else a.gap * scale)
+        # a rate's gap in points (+0.51 pp), money and counts in their unit
+        gap_col.append(None if a is None else a.gap * scale * change_scale(unit))
         status_col.append(
             None if target is None else say(f"targets.status.{a.status if a else 'none'}", lang)  # type: ignore[arg-type]
         )

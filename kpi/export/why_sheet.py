@@ -33,27 +33,24 @@ def write(ws: Worksheet, ctx: Context) -> None:
     w.title(say("funnel_why.page.title", lang))
     steps = list(ctx.steps)
     if len(steps) < 2:
-        w.note(say("funnel_why.page.two_steps", lang))
+        w.say("funnel_why.page.two_steps")
         w.finish()
         return
     if not is_engine(ctx) and ctx.view.counts is not None and ctx.view.events.height == 0:
-        w.note(say("funnel_why.page.counts", lang))
+        w.say("funnel_why.page.counts")
         w.finish()
         return
     step = chosen_step(ctx)
-    w.note(
-        say(
-            "funnel_why.sheet.note",
-            lang,
-            step=steps[step - 1],
-            next=steps[step],
-            view=view_text(ctx.filters, lang),
-        )
+    w.say(
+        "funnel_why.sheet.note",
+        step=steps[step - 1],
+        next=steps[step],
+        view=view_text(ctx.filters, lang),
     )
     w.skip()
     if is_engine(ctx):  # an engine's aggregates: the segment values' tests only
         w.section(say("funnel_why.page.next_title", lang))
-        w.note(say("funnel_why.page.next_connected", lang))
+        w.say("funnel_why.page.next_connected")
         w.skip()
     else:
         _next_events(w, ctx, step)
@@ -71,18 +68,15 @@ def _next_events(w: SheetWriter, ctx: Context, step: int) -> None:
         w.skip()
         return
     if got.dropped == 0:
-        w.note(say("funnel_why.page.no_dropped", lang, step=got.step_name, next=got.next_name))
+        w.say("funnel_why.page.no_dropped", step=got.step_name, next=got.next_name)
         w.skip()
         return
-    w.note(
-        say(
-            "funnel_why.page.next_intro",
-            lang,
-            dropped=got.dropped,
-            step=got.step_name,
-            next=got.next_name,
-            window=why.window_fact(ctx.options.settings),
-        )
+    w.say(
+        "funnel_why.page.next_intro",
+        dropped=got.dropped,
+        step=got.step_name,
+        next=got.next_name,
+        window=why.window_fact(ctx.options.settings),
     )
     rows = got.table.with_columns(pl.col("event").fill_null(say("funnel_why.page.none_row", lang)))
     w.table(
@@ -95,7 +89,7 @@ def _next_events(w: SheetWriter, ctx: Context, step: int) -> None:
         name="tblNextEvents",
     )
     w.row -= 1
-    w.note(say("funnel_why.page.ties", lang, dropped=got.dropped))
+    w.say("funnel_why.page.ties", dropped=got.dropped)
     w.skip()
 
 
@@ -110,16 +104,13 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
     except ParcoursError as exc:
         w.note(words(exc, lang))
         return
-    w.note(
-        say(
-            "funnel_why.page.diff_intro",
-            lang,
-            population=d.population,
-            step=d.step_name,
-            converters=d.converters,
-            last=d.last_name,
-            dropped=d.dropped,
-        )
+    w.say(
+        "funnel_why.page.diff_intro",
+        population=d.population,
+        step=d.step_name,
+        converters=d.converters,
+        last=d.last_name,
+        dropped=d.dropped,
     )
     rule = why.events_rule_fact(ctx.options.settings, d)
     if rule is not None:
@@ -128,13 +119,13 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
         w.note(words(note, lang))
     if d.population == 0 or d.converters == 0 or d.dropped == 0:
         return
-    w.note(say("funnel_why.page.family", lang, family=d.family, alpha=d.alpha))
+    w.say("funnel_why.page.family", family=d.family, alpha=d.alpha)
     facts = d.finding_facts()
     if facts:
         for f in facts:
             w.note(words(f, lang))
     else:
-        w.note(say("funnel_why.page.no_finding", lang, family=d.family))
+        w.say("funnel_why.page.no_finding", family=d.family)
     kind = {k: say(f"funnel_why.kind.{k}", lang) for k in ("segment", "event")}
     test = {k: say(f"funnel_why.test.{k}", lang) for k in ("chi2", "fisher")}
     yes, no = say("common.yes", lang), say("common.no", lang)
@@ -176,4 +167,4 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
         name="tblDrivers",
     )
     w.row -= 1
-    w.note(say("funnel_why.page.method", lang))
+    w.say("funnel_why.page.method")

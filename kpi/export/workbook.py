@@ -8,15 +8,15 @@ Values are written, never formulas; every string that comes from the data goes t
 titles, headers, definitions and notes are in the options' language (``lang``); numbers stay
 numbers.
 
-Sheets: Summary, Funnel, Stage KPIs, Retention, Value, A/B test (when there is one),
-Definitions, Data quality (:data:`SECTIONS`).
+Sheets: Summary, Funnel, Stage KPIs, Why they drop, Retention, Value, A/B test (when there is
+one), Definitions, Data quality, Events (when the view has a calendar) (:data:`SECTIONS`).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -63,6 +63,7 @@ SECTIONS: dict[str, str] = {
     "ab": "AB test",
     "definitions": "Definitions",
     "quality": "Data quality",
+    "events": "Events",  # written when the view has a calendar (ReportOptions.calendar)
 }
 
 
@@ -124,6 +125,9 @@ class ReportOptions:
                 object.__setattr__(self, name, getattr(f, name))
         if self.lang not in ("en", "fr"):
             object.__setattr__(self, "lang", "en")
+        if not self.year_before and self.thresholds.year_before:
+            # no year before in the workbook: none in its red flags (nor the alert, the exit code)
+            object.__setattr__(self, "thresholds", replace(self.thresholds, year_before=False))
 
     @property
     def settings(self) -> FunnelSettings:
@@ -209,6 +213,7 @@ def _writers() -> dict[str, Callable[[Worksheet, Context], None]]:
         "ab": _ab_functions()[1],
         "definitions": definitions_sheet.write,
         "quality": quality_sheet.write,
+        "events": events_sheet.write,
     }
 
 
@@ -267,6 +272,8 @@ def write_workbook(
             continue
         if code == "ab" and ab_rows(ctx) is None:
             continue  # no test in this data and none passed by the app: no empty sheet
+        if code == "events" and not events_sheet.applies(ctx):
+            continue  # no calendar for this view: no empty sheet
         ws = wb.create_sheet(sheet_title(code, lang))
         ws.sheet_properties.tabColor = BRAND if code == "summary" else None
         ws.page_setup.orientation = "landscape"
@@ -274,7 +281,6 @@ def write_workbook(
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         writers[code](ws, ctx)
-    events_sheet.add(wb, ctx)  # the calendar's events and what coincides with them
     generated = options.generated_at or datetime.now(UTC)
     props = wb.properties
     props.title = options.heading()

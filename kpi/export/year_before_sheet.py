@@ -12,7 +12,16 @@ from __future__ import annotations
 import polars as pl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi.export.cells import COUNT, P_VALUE, RATE, SIGNED_RATE, Col, SheetWriter
+from kpi.export.cells import (
+    COUNT,
+    P_VALUE,
+    POINTS_SCALE,
+    RATE,
+    SIGNED_RATE,
+    Col,
+    SheetWriter,
+    points_format,
+)
 from kpi.export.context import Context
 from kpi.export.text import say, words
 from kpi.year_before import dates_fact
@@ -34,15 +43,19 @@ def wanted(ctx: Context) -> bool:
 
 def _values(ctx: Context, frame: pl.DataFrame) -> pl.DataFrame:
     """The year-before columns of the view's two-period table, by KPI code, durations in days
-    (Excel's time unit, as :func:`kpi.export.kpi_table.kpi_rows` writes them)."""
+    (Excel's time unit), a rate's change in points (as :func:`kpi.export.kpi_table.kpi_rows`
+    writes them)."""
     table = ctx.results.two_periods(alpha=ALPHA)
     days = pl.col("unit") == "seconds"
+    rate = pl.col("unit") == "rate"
     part = table.select(
         "code",
-        *(
-            pl.when(days).then(pl.col(c) / 86_400).otherwise(pl.col(c)).alias(c)
-            for c in ("year_before", "year_before_abs_change")
-        ),
+        pl.when(days).then(pl.col("year_before") / 86_400).otherwise(pl.col("year_before")),
+        pl.when(days)
+        .then(pl.col("year_before_abs_change") / 86_400)
+        .when(rate)
+        .then(pl.col("year_before_abs_change") * POINTS_SCALE)
+        .otherwise(pl.col("year_before_abs_change")),
         "year_before_rel_change",
         "year_before_p_value",
         "previous_p_value",
@@ -120,12 +133,13 @@ def funnel_section(w: SheetWriter, ctx: Context) -> None:
         pl.when(first).then(None).otherwise(pl.col(c)).alias(c)
         for c in ("abs_change", "rel_change", "p_value")
     ).with_columns(
+        (pl.col("abs_change") * POINTS_SCALE).alias("abs_change"),  # points: +0.51 pp
         pl.when(first | pl.col("p_value").is_null())
         .then(None)
         .when(pl.col("significant"))
         .then(pl.lit(yes))
         .otherwise(pl.lit(no))
-        .alias("significant")
+        .alias("significant"),
     )
     w.table(
         table,
@@ -135,7 +149,7 @@ def funnel_section(w: SheetWriter, ctx: Context) -> None:
             Col("users_previous", say("year_before.col.users", lang), COUNT),
             Col("conversion_current", say("year_before.col.conversion_now", lang), RATE),
             Col("conversion_previous", say("year_before.col.conversion", lang), RATE),
-            Col("abs_change", say("year_before.col.change", lang), SIGNED_RATE),
+            Col("abs_change", say("year_before.col.change", lang), points_format(lang)),
             Col("p_value", say("year_before.col.p_value", lang), P_VALUE),
             Col("significant", say("year_before.col.significant", lang)),
         ],

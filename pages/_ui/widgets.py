@@ -155,12 +155,14 @@ def kpi_card(
     definition: Definition | Fact | str | None = None,
     lower_is_better: bool = False,
     currency: str | None = None,
+    border: bool = True,
 ) -> None:
     """A big number with its change vs the previous period and its definition on hover.
 
     ``label``: the KPI's name (text, a fact, or a definition's ``label``); ``definition``: a
     :class:`~kpi.definitions.Definition` (its formula in the view's language), a fact, or
-    text. ``currency``: the data's currency for money (None: no symbol)."""
+    text. ``currency``: the data's currency for money (None: no symbol). ``border=False``
+    inside a card's frame (:func:`pages._ui.target_card.box`) that holds its lines too."""
     shown = format_value(value, unit, currency)
     help_text = _words(definition)
     if unit == "currency":  # a short big number; the exact amount on ⓘ when it is cut
@@ -175,7 +177,7 @@ def kpi_card(
         delta=change_text(value, previous, unit),
         delta_color="inverse" if lower_is_better else "normal",
         help=help_text,
-        border=True,
+        border=border,
     )
 
 
@@ -188,8 +190,11 @@ def kpi_help(k: Kpi) -> str:
     return text
 
 
-def kpi_tile(k: Kpi, previous: Kpi | None = None, *, lower_is_better: bool = False) -> None:
-    """A stage KPI's card (:func:`kpi_card`) with its name, currency and definition."""
+def kpi_tile(
+    k: Kpi, previous: Kpi | None = None, *, lower_is_better: bool = False, border: bool = True
+) -> None:
+    """A stage KPI's card (:func:`kpi_card`) with its name, currency and definition, then its
+    target line."""
     kpi_card(
         k.label(current()),
         k.value,
@@ -198,6 +203,7 @@ def kpi_tile(k: Kpi, previous: Kpi | None = None, *, lower_is_better: bool = Fal
         definition=kpi_help(k),
         lower_is_better=lower_is_better,
         currency=k.currency,
+        border=border,
     )
     target_card.line(k.code, k.value, currency=k.currency)  # target, gap and status
 

@@ -49,7 +49,8 @@ _NUMBER = re.compile(r"[+\-−]?\d[\d,.\u00a0\u202f ]*")
 
 def parse(text: str, lang: str = "en") -> tuple[float, float] | None:
     """(value, tolerance) of a figure as a page writes it, in the workbook's unit: rates as
-    fractions (``12.5 %`` -> 0.125), durations in days (Excel's unit), NPS in points, money
+    fractions (``12.5 %`` -> 0.125), a change of rate in points (``+0.51 pp`` -> 0.51, as the
+    workbook writes it), durations in days (Excel's unit), NPS in points, money
     and counts as numbers. None for a text that is not a figure (``–``)."""
     t = text.strip().replace("−", "-")
     if t in ("", "–", "-", "—"):
@@ -72,8 +73,10 @@ def parse(text: str, lang: str = "en") -> tuple[float, float] | None:
     decimals = len(raw.split(".")[1]) if "." in raw else 0
     value = float(raw)
     tol = 0.5 * 10**-decimals + 1e-9
-    if "%" in t[m.end() :] or t.endswith("%") or re.search(r"\d\s*(pp|pt|pts)$", t):
-        return value / 100, tol / 100  # a percentage, or percentage points: a fraction
+    if re.search(r"\d\s*(pp|pt|pts)$", t):
+        return value, tol  # percentage points: the workbook writes points too (+0.51 pp)
+    if "%" in t[m.end() :] or t.endswith("%"):
+        return value / 100, tol / 100  # a percentage: a fraction
     return value, tol
 
 
@@ -271,6 +274,6 @@ def test_parse_reads_both_locales():
     assert parse("$1,234.56")[0] == pytest.approx(1234.56)
     assert parse("3 min 20 s")[0] == pytest.approx(200.5 / 86400)  # 200 s to 201 s
     assert parse("–") is None
-    assert parse("+0.07 pp")[0] == pytest.approx(0.0007)
-    assert parse("+0,51\u00a0pt", "fr")[0] == pytest.approx(0.0051)
+    assert parse("+0.07 pp")[0] == pytest.approx(0.07)  # points, as the workbook writes them
+    assert parse("+0,51\u00a0pt", "fr")[0] == pytest.approx(0.51)
     assert parse("−3,40\u00a0%", "fr")[0] == pytest.approx(-0.034)

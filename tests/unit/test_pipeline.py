@@ -22,6 +22,9 @@ from kpi.report import build_workbook
 from kpi.schema import TableInput, build_dataset, detect_kind, detect_roles
 from kpi.stages import stage_kpis, stage_kpis_by
 from kpi.words import Fact, render
+from tests.unit.sheet_columns import table
+
+WHY_NOT = "Why not shown (what is missing, or why it does not apply)"  # a header
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -221,15 +224,16 @@ def test_a_stage_column_with_step_events_is_not_a_pipeline_of_orders() -> None:
 def test_workbook_stage_sheet_has_the_pipeline_and_no_order_kpis() -> None:
     ds, _ = _dataset(FRENCH)
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ds, Filters())))
-    ws = wb["Stage KPIs"]
-    rows = [[c.value for c in r] for r in ws.iter_rows()]
-    by_label = {r[1]: r for r in rows if r[1]}
-    conv, head = by_label["Conversion rate"], by_label["KPI"]  # columns by name
-    assert conv[2] is None and conv[head.index("Available")] == "does not apply"
-    assert "contacts table" in conv[len(head) - 1]
-    assert by_label["Average order value"][2] is None
-    assert by_label["Lead conversion rate"][2] == pytest.approx(6 / 33)
-    assert by_label["Won deal value"][2] == pytest.approx(1250 + 3480.50 + 12400 + 890.90 + 2015.35)
+    rows = [[c.value for c in r] for r in wb["Stage KPIs"].iter_rows()]
+    by_label = table(wb["Stage KPIs"], "KPI")  # columns by name
+    conv = by_label["Conversion rate"]
+    assert conv["Value"] is None and conv["Available"] == "does not apply"
+    assert "contacts table" in conv[WHY_NOT]
+    assert by_label["Average order value"]["Value"] is None
+    assert by_label["Lead conversion rate"]["Value"] == pytest.approx(6 / 33)
+    assert by_label["Won deal value"]["Value"] == pytest.approx(
+        1250 + 3480.50 + 12400 + 890.90 + 2015.35
+    )
     stages_rows = {r[0]: r for r in rows if r[0] in FR_ORDER}
     assert [stages_rows[s][3] for s in FR_ORDER] == [42, 33, 22, 15, 10, 6]
     assert [stages_rows[s][1] for s in FR_ORDER] == [9, 11, 7, 5, 4, 6]

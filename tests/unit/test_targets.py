@@ -20,6 +20,7 @@ from kpi.schema import TableInput, build_dataset
 from kpi.settings import FunnelSettings
 from kpi.view import View
 from kpi.words import render
+from tests.unit.sheet_columns import header_row, table
 
 
 # ------------------------------------------------------------------------------ status rules
@@ -223,6 +224,13 @@ def test_values_of_a_view_and_the_missed_target_flag() -> None:
     assert not any(f.code.startswith("target_") for f in view.red_flags(alerts.Thresholds()))
 
 
+def _where(ws: openpyxl.worksheet.worksheet.Worksheet, label: str, header: str) -> tuple[int, int]:
+    """(row, column) of the cell of KPI ``label`` under ``header`` in the KPI table."""
+    top, columns = header_row(ws, ("KPI", "Indicateur"))
+    row = next(r for r in range(top + 1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+    return row, columns[header]
+
+
 def _summary(lang: str) -> openpyxl.worksheet.worksheet.Worksheet:
     view = _tiny()
     data = build_workbook(
@@ -242,8 +250,8 @@ def _summary(lang: str) -> openpyxl.worksheet.worksheet.Worksheet:
 def test_summary_sheet_value_target_gap_status(lang: str) -> None:
     ws = _summary(lang)
     cells = [[c.value for c in row] for row in ws.iter_rows()]
-    head_at = next(i for i, r in enumerate(cells) if r[0] in ("KPI", "Indicateur") and r[2])
-    header = [h for h in cells[head_at] if h is not None]
+    _, columns = header_row(ws, ("KPI", "Indicateur"))
+    header = list(columns)
     if lang == "en":
         assert header == [
             "KPI", "Value", "Target", "Previous period", "Same period a year before", "Change",
@@ -251,27 +259,32 @@ def test_summary_sheet_value_target_gap_status(lang: str) -> None:
         ]  # fmt: skip
     else:
         assert header[2] == "Objectif" and header[-1] == "Statut"
-    status_col = header.index(header[-1])
-    rows = {r[0]: r for r in cells[head_at + 1 :] if r[0]}
+    rows = table(ws, ("KPI", "Indicateur"))
+    status, gap = header[-1], header[-2]  # found by name, whatever columns come before
     conv = rows["Conversion rate" if lang == "en" else "Taux de conversion"]
-    assert conv[1] == pytest.approx(0.2) and conv[2] == pytest.approx(0.25)
-    assert conv[header.index(header[-2])] == pytest.approx(-0.05)  # the gap: 0.2 − 0.25
+    assert conv[header[1]] == pytest.approx(0.2) and conv[header[2]] == pytest.approx(0.25)
+    # a rate's gap in percentage points: 0.2 − 0.25 = −5 pp (never "−5 %", a relative change)
+    assert conv[gap] == pytest.approx(-5.0)
+    unit = "pp" if lang == "en" else "pt"
+    gap_cell = ws.cell(*_where(ws, conv[header[0]], gap))
+    assert gap_cell.number_format == f'+0.00" {unit}";-0.00" {unit}";0.00" {unit}"'
     off = "Off target" if lang == "en" else "Objectif manqué"
     close = "Close" if lang == "en" else "Proche"
     on = "On target" if lang == "en" else "Objectif atteint"
-    assert conv[status_col] == off
+    assert conv[status] == off
     cart = rows["Cart abandonment rate" if lang == "en" else "Taux d'abandon de panier"]
-    assert cart[status_col] == close and cart[status_col - 1] == pytest.approx(0.02)
+    assert cart[status] == close and cart[gap] == pytest.approx(2.0)  # +2 points
     aov = rows["Average order value" if lang == "en" else "Panier moyen"]
-    assert aov[status_col] == on and aov[status_col - 1] == 0
+    assert aov[status] == on and aov[gap] == 0  # money: the gap in money, not in points
+    assert "%" not in ws.cell(*_where(ws, aov[header[0]], gap)).number_format
     nps = rows["Net Promoter Score (NPS)"]  # a target without a value in this view
     assert (
-        nps[1] is None
-        and nps[2] == 30
-        and nps[status_col] == ("No value" if lang == "en" else "Pas de valeur")
+        nps[header[1]] is None
+        and nps[header[2]] == 30
+        and nps[status] == ("No value" if lang == "en" else "Pas de valeur")
     )
     users = rows["Users" if lang == "en" else "Utilisateurs"]
-    assert users[2] is None and users[status_col] is None  # no target: nothing invented
+    assert users[header[2]] is None and users[status] is None  # no target: nothing invented
     # the header: when it was made, the view's period and filters
     labels = [r[0] for r in cells[:12]]
     assert ("Generated" if lang == "en" else "Généré le") in labels
@@ -279,8 +292,9 @@ def test_summary_sheet_value_target_gap_status(lang: str) -> None:
     flat = " ".join(str(v) for r in cells for v in r if v is not None)
     assert ("Target missed: Conversion rate" if lang == "en" else "Objectif manqué") in flat
     # conditional formatting on the status cells: one rule per status, on its own words
-    letter = openpyxl.utils.get_column_letter(status_col + 1)
-    first, last = head_at + 2, head_at + 1 + len([r for r in cells[head_at + 1 :] if r[0]])
+    top, _ = header_row(ws, ("KPI", "Indicateur"))
+    letter = openpyxl.utils.get_column_letter(columns[status])
+    first, last = top + 1, top + len(rows)
     found = {}
     for rng in ws.conditional_formatting:
         for rule in rng.rules:

@@ -88,6 +88,9 @@ def test_summary_and_stage_kpis_columns(ds, lang) -> None:
                 else got.hour * 3600 + got.minute * 60 + got.second + got.microsecond / 1e6
             )
         assert got == pytest.approx(o.value, abs=1e-3), code
+        if k.unit == "rate":  # the change of a rate in percentage points (0.51 for +0.51 pp)
+            change = row[render("year_before.col.change", lang)]
+            assert change == pytest.approx((k.value - o.value) * 100), code
         p = row[render("year_before.col.p_value", lang)]
         if k.unit == "rate" and p is not None and 5 < o.numerator < o.denominator - 5:
             _, ref = proportions_ztest([k.numerator, o.numerator], [k.denominator, o.denominator])
@@ -112,6 +115,9 @@ def test_funnel_sheet_section(ds, lang) -> None:
             [now["users"][j], before["users"][j]], [now["users"][0], before["users"][0]]
         )
         assert rows[j][p_col] == pytest.approx(ref, rel=1e-9)
+        # the change of conversion from step 1 in points
+        change = (now["conversion"][j] - before["conversion"][j]) * 100
+        assert rows[j][render("year_before.col.change", lang)] == pytest.approx(change)
 
 
 def test_left_out_on_request(ds, tmp_path) -> None:

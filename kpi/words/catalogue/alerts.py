@@ -80,6 +80,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "La conversion de {from_step} à {step} pour {segments:list} est passée de {before:pct} "
         "à {now:pct} par rapport à la période précédente ({test}).",
     ),
+    "alerts.step_drop_year.title": (
+        "Funnel step dropped vs a year before: {step}",
+        "Baisse sur un an à une étape de l'entonnoir" + _NB + ": {step}",
+    ),
+    "alerts.step_drop_year": (
+        "Conversion from {from_step} to {step} fell from {before:pct} in the same period a "
+        "year before ({period}) to {now:pct} ({test}).",
+        "La conversion de {from_step} à {step} est passée de {before:pct} sur la même période "
+        "un an plus tôt ({period}) à {now:pct} ({test}).",
+    ),
+    "alerts.step_drop_year.by": (
+        "Conversion from {from_step} to {step} for {segments:list} fell from {before:pct} in "
+        "the same period a year before ({period}) to {now:pct} ({test}).",
+        "La conversion de {from_step} à {step} pour {segments:list} est passée de "
+        "{before:pct} sur la même période un an plus tôt ({period}) à {now:pct} ({test}).",
+    ),
     "alerts.test.single": (
         "p = {p:p}, below {alpha:num3}",
         "p = {p:p}, sous le seuil de {alpha:num3}",
@@ -193,6 +209,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "| Funnel step drop | alert | a step's conversion from the previous step fell vs the "
         "previous period, two-proportion test, p Holm-corrected over every step (× segment) "
         "compared < alpha | alpha {funnel_alpha:num3} |\n"
+        "| Funnel step drop vs a year before | alert | the same test and correction against the "
+        "same period a year before (its dates said), when the data covers all of it | "
+        "alpha {funnel_alpha:num3} |\n"
         "| Weak funnel step | warning | a step's conversion from the previous step is below a "
         "floor | {floor} |\n\n"
         "A value exactly at a threshold does not fire.",
@@ -213,6 +232,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "précédente a baissé par rapport à la période précédente, test de deux proportions, "
         "p corrigée par Holm sur toutes les étapes (× segments) comparées < alpha | "
         "alpha {funnel_alpha:num3} |\n"
+        "| Baisse sur un an à une étape de l'entonnoir | alerte | le même test et la même "
+        "correction par rapport à la même période un an plus tôt (ses dates indiquées), quand "
+        "les données la couvrent entièrement | alpha {funnel_alpha:num3} |\n"
         "| Étape faible | avertissement | la conversion depuis l'étape précédente est sous un "
         "plancher | {floor} |\n\n"
         "Une valeur exactement égale au seuil ne déclenche pas d'alerte.",

@@ -241,10 +241,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nombres",
     ),
     "cli.help.sheets": (
-        "comma-separated sheet codes (default: all): summary, funnel, stages, retention, "
-        "value, ab, definitions, quality",
+        "comma-separated sheet codes (default: all): summary, funnel, stages, why, "
+        "retention, value, ab, definitions, quality, events (written when there is a "
+        "calendar: --events, --holidays, --retail-periods)",
         "codes des onglets, séparés par des virgules (par défaut\u00a0: tous)\u00a0: summary, "
-        "funnel, stages, retention, value, ab, definitions, quality",
+        "funnel, stages, why, retention, value, ab, definitions, quality, events (créé s'il "
+        "y a un calendrier\u00a0: --events, --holidays, --retail-periods)",
     ),
     "cli.help.title": (
         "title on the Summary sheet (default: Parcours summary / Synthèse Parcours)",

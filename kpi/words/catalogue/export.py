@@ -26,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet.ab": ("AB test", "Test AB"),
     "export.sheet.definitions": ("Definitions", "Définitions"),
     "export.sheet.quality": ("Data quality", "Qualité des données"),
+    "export.sheet.events": ("Events", "Événements"),
     "export.sheet_contents.summary": (
         "title, period vs previous period, filters in words, source files, headline KPIs with "
         "their change, every red flag",
@@ -75,6 +76,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.sheet_contents.quality": (
         "rows read, kept and dropped by reason per file, missing values",
         "lignes lues, conservées et écartées par motif et par fichier, valeurs manquantes",
+    ),
+    "export.sheet_contents.events": (
+        "the calendar's events in the view's period (typed, uploaded, public holidays, retail "
+        "periods) and the changes that coincide with them",
+        "les événements du calendrier sur la période de la vue (saisis, importés, jours "
+        "fériés, temps forts commerciaux) et les évolutions qui coïncident avec eux",
+    ),
+    "export.sheet_contents.events_none": (
+        "no calendar for this view (set events, holidays or retail periods in the sidebar's "
+        "calendar): the sheet is left out",
+        "pas de calendrier pour cette vue (saisissez des événements, des jours fériés ou les "
+        "temps forts commerciaux dans le calendrier de la barre latérale) : l'onglet "
+        "n'est pas créé",
     ),
     "export.demo_data": ("demo data set", "jeu de données de démonstration"),
     # ---- the Export page of a connected table (what its workbook holds)
@@ -376,13 +390,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tous les KPI respectent leur seuil pour cette vue.",
     ),
     "export.flags.thresholds": (
-        "Thresholds: conversion below {conversion:pct}, cart abandonment above {cart:pct}, "
-        "bounce above {bounce:pct}, session duration drop above {drop:pct}, funnel step drop "
-        "at p < {alpha:num}.",
-        "Seuils\u00a0: taux de conversion sous {conversion:pct}, taux d'abandon de panier "
-        "au-dessus de {cart:pct}, taux de rebond au-dessus de {bounce:pct}, baisse de la durée "
-        "des sessions de plus de {drop:pct}, baisse d'une étape de l'entonnoir à "
-        "p < {alpha:num}.",
+        "Thresholds: conversion below {min_conversion:pct}, cart abandonment above "
+        "{max_cart_abandonment:pct}, bounce above {max_bounce:pct}, session duration drop "
+        "above {max_session_duration_drop:pct}, funnel step drop (vs the previous period or "
+        "the same period a year before) at p < {funnel_alpha:num}.",
+        "Seuils\u00a0: taux de conversion sous {min_conversion:pct}, taux d'abandon de panier "
+        "au-dessus de {max_cart_abandonment:pct}, taux de rebond au-dessus de "
+        "{max_bounce:pct}, baisse de la durée des sessions de plus de "
+        "{max_session_duration_drop:pct}, baisse d'une étape de l'entonnoir (par rapport à la "
+        "période précédente ou à la même période un an plus tôt) à p < {funnel_alpha:num}.",
     ),
     # ------------------------------------------------------------------ Funnel
     "export.funnel.note": (
