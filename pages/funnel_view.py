@@ -711,7 +711,9 @@ def _draw(route: Route, settings: FunnelSettings) -> None:
                 t(
                     "funnel.page.window_definition",
                     amount=settings.window_amount,
-                    unit=Fact(f"funnel.unit.{settings.window_unit}"),
+                    unit=Fact(
+                        f"funnel_rules.unit.{settings.window_unit}", n=settings.window_amount
+                    ),
                 )
             )
 

@@ -116,7 +116,7 @@ def rules_lines(ctx: Context) -> list[str]:
                 "funnel_rules.step_window",
                 step=sw.step,
                 amount=sw.amount,
-                unit=Fact(f"funnel.unit.{sw.unit}"),
+                unit=Fact(f"funnel_rules.unit.{sw.unit}", n=sw.amount),
             )
             for sw in rules.step_windows
         ]

@@ -228,7 +228,7 @@ def window_fact(settings: Any) -> Fact:
     return Fact(
         "funnel_why.page.window_amount",
         amount=settings.window_amount,
-        unit=Fact(f"funnel.unit.{settings.window_unit}"),
+        unit=Fact(f"funnel_rules.unit.{settings.window_unit}", n=settings.window_amount),
     )
 
 

@@ -171,7 +171,7 @@ def _words_of_window(w: StepWindow) -> Fact:
         "funnel_rules.step_window",
         step=w.step,
         amount=w.amount,
-        unit=Fact(f"funnel.unit.{w.unit}"),
+        unit=Fact(f"funnel_rules.unit.{w.unit}", n=w.amount),
     )
 
 

@@ -83,7 +83,7 @@ def test_rules_from_a_link(app, lang) -> None:
     else:
         assert "Exclusions\u00a0: coupon\\_error entre cart et purchase" in text
         assert "1 utilisateur a quitté l'entonnoir plus tôt à cause d'une exclusion" in text
-        assert "cart dans les 2 heures après l'étape précédente" in text
+        assert "cart au plus 2 heures après l'étape précédente" in text
     # the workbook's settings: the same rules
     settings = app.session_state["fn_settings"]
     assert settings.exclusions == (EXCL,) and settings.step_windows == (WINDOW,)

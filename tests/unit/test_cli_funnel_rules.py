@@ -57,7 +57,7 @@ def test_report_with_exclusion_and_step_window(tmp_path: Path, lang: str) -> Non
     else:
         assert "Exclusions\u00a0: coupon_error entre cart et purchase." in notes
         assert "1 utilisateur a quitté l'entonnoir plus tôt" in notes
-        assert "Fenêtres par étape\u00a0: cart dans les 2 heures après l'étape précédente." in notes
+        assert "Fenêtres par étape\u00a0: cart au plus 2 heures après l'étape précédente." in notes
     definitions = "Definitions" if lang == "en" else "Définitions"
     words = "\n".join(str(v) for row in _sheet(out, definitions) for v in row if v)
     assert ("Exclusion step:" if lang == "en" else "Étape d'exclusion") in words

@@ -87,3 +87,24 @@ def test_a_cards_amount_is_short_enough_for_a_quarter_of_the_page(
     from kpi.words.format import headline_money
 
     assert headline_money(amount, lang, currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "expected"),
+    [
+        (1, "en", "cart within 1 hour of the step before"),
+        (2, "en", "cart within 2 hours of the step before"),
+        (1, "fr", "cart au plus 1 heure après l'étape précédente"),
+        (1.5, "fr", "cart au plus 1,5 heure après l'étape précédente"),
+        (3, "fr", "cart au plus 3 heures après l'étape précédente"),
+    ],
+)
+def test_a_per_step_window_says_its_unit_in_the_singular_or_plural(
+    amount: float, lang: str, expected: str
+) -> None:
+    """ "1 hours" / "1 heures" were written before (French: 0 to 2 exclusive are singular)."""
+    from kpi.words import Fact, render
+
+    unit = Fact("funnel_rules.unit.hours", n=amount)
+    words = Fact("funnel_rules.step_window", step="cart", amount=amount, unit=unit)
+    assert render(words, lang) == expected

@@ -104,8 +104,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "funnel_rules.step_window": (
         "{step} within {amount:num} {unit} of the step before",
-        "{step} dans les {amount:num} {unit} après l'étape précédente",
+        "{step} au plus {amount:num} {unit} après l'étape précédente",
     ),
+    # a per-step window's unit, by the plural rule of its amount ("1 hour", "2 heures")
+    "funnel_rules.unit.minutes": ("{n:plural:minute|minutes}", "{n:plural:minute|minutes}"),
+    "funnel_rules.unit.hours": ("{n:plural:hour|hours}", "{n:plural:heure|heures}"),
+    "funnel_rules.unit.days": ("{n:plural:day|days}", "{n:plural:jour|jours}"),
+    "funnel_rules.unit.weeks": ("{n:plural:week|weeks}", "{n:plural:semaine|semaines}"),
+    "funnel_rules.unit.months": ("{n:plural:month|months}", "{n:plural:mois|mois}"),
     "funnel_rules.applied": (
         "Exclusions: {exclusions:list}.",
         "Exclusions" + _NB + ": {exclusions:list}.",
@@ -122,13 +128,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tôt à cause d'une exclusion ({n:plural:il a|ils ont} fait un événement exclu entre "
         "deux étapes et {n:plural:n'est compté|ne sont comptés} que jusqu'à l'étape "
         "précédente).",
-    ),
-    "funnel_rules.no_times": (
-        "With exclusions or per-step windows the step times are not given; conversion over "
-        "time and time to convert do not apply them.",
-        "Avec des exclusions ou des fenêtres par étape, les délais entre étapes ne sont pas "
-        "donnés" + _NB + "; la conversion dans le temps et le délai de conversion ne les "
-        "appliquent pas.",
     ),
     # ---- the Funnel page's editor ------------------------------------------------------------
     "funnel_rules.page.title": (
