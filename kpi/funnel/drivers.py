@@ -59,6 +59,7 @@ import polars as pl
 from scipy import stats
 
 from kpi.errors import InputError
+from kpi.filters import segment_name, value_word
 from kpi.funnel.kernel import user_progress
 from kpi.funnel.progress import FunnelProgress
 from kpi.segments import NONE
@@ -132,7 +133,11 @@ class Drivers:
         for r in self.findings.iter_rows(named=True):
             more = r["odds_ratio"] >= 1
             who = (
-                Fact("funnel_why.who.segment", column=r["column"], value=r["value"])
+                Fact(
+                    "funnel_why.who.segment",
+                    column=segment_name(r["column"]),
+                    value=value_word(r["value"]),
+                )
                 if r["kind"] == "segment"
                 else Fact("funnel_why.who.event", event=r["value"])
             )

@@ -21,7 +21,7 @@ import polars as pl
 from kpi.errors import InputError, SchemaError
 from kpi.funnel.kernel import _progress_rows, _reach, _rules
 from kpi.funnel.prepare import US, _check, _Prepared, _ts_us, _window_us, _with_user_bounds
-from kpi.funnel.rules import Rules, _row_levels
+from kpi.funnel.rules import Rules, _polars_ops, row_levels
 from kpi.funnel.rules import prepare as _prepare_ruled
 from kpi.settings import Exclusion, StepWindow
 from kpi.words import Fact
@@ -175,7 +175,7 @@ def _ruled_attempts(prep: _Prepared, k: int, window_us: int | None, rules: Rules
     ``steps_free`` (with exclusions) and ``ts_1``..``ts_k`` (µs) of the path of the module
     docstring.
 
-    :func:`kpi.funnel.rules._row_levels` marks each row that a valid path reaches (``_rl`` =
+    :func:`kpi.funnel.rules.row_levels` marks each row that a valid path reaches (``_rl`` =
     j + 1 at a valid step-j event). The path the rules validated at a valid step-j row is
     made of the latest valid step-(j-1) row before it and that row's own path; its times only
     grow along the user's valid step-(j-1) rows, so each earlier step's time is a running
@@ -189,9 +189,9 @@ def _ruled_attempts(prep: _Prepared, k: int, window_us: int | None, rules: Rules
         tuple(None if g is None else g // prep.scale for g in rules.gaps),
     )
     f = _with_user_bounds(prep.frame.lazy())
-    f = _row_levels(f, k, units, scaled, excluded=True, name="_rl")
+    f = row_levels(f, k, units, scaled, _polars_ops(k), excluded=True, name="_rl")
     if rules.excludes:
-        f = _row_levels(f, k, units, scaled, excluded=False, name="_rf")
+        f = row_levels(f, k, units, scaled, _polars_ops(k), excluded=False, name="_rf")
     t, rl = pl.col("_t"), pl.col("_rl")
     for j in range(1, k):  # the path's times at the valid step-(j-1) rows, carried forward
         f = f.with_columns(
