@@ -79,10 +79,7 @@ def _progress(view: EngineView) -> nw.LazyFrame:
         has_ts=table.has_ts,
     )
     if rules is not None:  # as funnel_rules.ruled_counts: the level with the rules
-        ev = er._events(table, steps, rules, f).filter(nw.col("_p") != k)
-        rows = er._row_level(ev, k, w, rules, excluded=True, name="_rl")
-        per = rows.group_by(_U).agg(nw.col("_rl").max().alias("_lvl"))
-        per = per.with_columns(_e=nw.lit(0, dtype=nw.Int64))
+        per = er.ruled_users(table, steps, w, rules, f).select(_U, "_lvl", "_e")
     else:
         ev = ef._events(table, steps, f).filter(nw.col("_p") < k)
         codes = ef._codes(steps)

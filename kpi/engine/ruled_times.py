@@ -5,7 +5,7 @@ with the rules when the rules accept it, else the tightest path they accept), as
 functions partitioned by user and ordered by (time, step position), the excluded events after
 the steps at equal times, as in :mod:`kpi.engine.funnel_rules`:
 
-- :func:`kpi.engine.funnel_rules._row_level` marks the rows a valid path reaches (``_rl`` =
+- :func:`kpi.funnel.rules.row_levels` marks the rows a valid path reaches (``_rl`` =
   j + 1 at a valid step-j event);
 - the path the rules validated at a valid step-j row: the latest valid step-(j-1) row before
   it and that row's own path. Its times only grow along the user's valid rows of a step, so
@@ -29,7 +29,7 @@ import narwhals as nw
 
 from kpi.engine.frame import EngineTable, period_events, usable
 from kpi.filters import Filters
-from kpi.funnel.rules import Rules
+from kpi.funnel.rules import Rules, row_levels
 
 __all__ = ["ruled_attempts"]
 
@@ -57,7 +57,7 @@ def ruled_attempts(
     ev = funnel_rules._events(table, names, rules, filters)
     if not with_others:
         ev = ev.filter(nw.col("_p") != k)
-    f = funnel_rules._row_level(ev, k, w, rules, excluded=True, name="_rl")
+    f = row_levels(ev, k, w, rules, funnel_rules._engine_ops(k), excluded=True, name="_rl")
     t, rl = nw.col("_t"), nw.col("_rl")
     order_by = ["_t", "_p"]
     for j in range(1, k):
