@@ -129,7 +129,9 @@ def test_french_crm_contacts_in_french(app):
     text = _french(at)
     shown = {m.label: m.value for m in at.metric}
     assert {"Contacts", "Clients", "Valeur des affaires gagnées"} <= set(shown)
-    assert re.fullmatch(r"\d+\u202f\d{3}\xa0€", shown["Valeur des affaires gagnées"])  # short: whole euros
+    assert re.fullmatch(
+        r"\d+\u202f\d{3}\xa0€", shown["Valeur des affaires gagnées"]
+    )  # short: whole euros
 
 
 def test_shopify_orders_in_french(app):
