@@ -562,13 +562,15 @@ def calendar_day(page, day_label: re.Pattern) -> Callable[[], None]:
 
 
 def open_calendar(page) -> None:
-    sidebar(page).get_by_test_id("stDateInputCalendarButton").click()
+    sidebar(page).get_by_test_id(
+        "stDateInputCalendarButton"
+    ).first.click()  # the period (the calendar editor has one too)
     page.get_by_role("dialog").get_by_role("gridcell").first.wait_for()
 
 
 def month_of_period(page) -> tuple[int, int]:
     """(year, month) of the period's start, read from the hidden ISO date input."""
-    iso = sidebar(page).get_by_test_id("stDateInput").locator("input[type=date]").first
+    iso = sidebar(page).get_by_test_id("stDateInput").first.locator("input[type=date]").first
     y, m, _ = iso.input_value().split("-")
     return int(y), int(m)
 
