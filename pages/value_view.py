@@ -269,9 +269,14 @@ st.caption(
     )
 )
 if spread.above:  # a long tail gathered in the last bar: said with its range
-    low = float(spread.frame.filter("open")["low"][0])
     st.caption(
-        t("value.page.distribution_tail", above=spread.above, low=low, top=spread.top, currency=cur)
+        t(
+            "value.page.distribution_tail",
+            above=spread.above,
+            low=spread.above_from,
+            top=spread.top,
+            currency=cur,
+        )
     )
 
 # ---------------------------------------------------------------- observed CLV

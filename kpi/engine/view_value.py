@@ -314,13 +314,15 @@ class Histogram:
     """Customers per bucket of revenue per customer: ``frame`` has ``low``, ``high`` (the
     bucket [low, high), the last one closed), ``customers``, ``open`` (True for the last
     bucket when it gathers a long tail: every customer from ``low`` up to ``top``); ``width``
-    the bucket width; ``above``: the customers of that open bucket (0 when there is none)."""
+    the bucket width; ``above``: the customers of that open bucket (0 when there is none),
+    ``above_from`` its lower end (None when there is none)."""
 
     frame: pl.DataFrame
     width: float
     customers: int
     top: float = 0.0
     above: int = 0
+    above_from: float | None = None
 
 
 #: the share of the biggest customers that may be gathered in one last bucket
@@ -371,7 +373,9 @@ def value_histogram(view: EngineView, *, purchase_step: str, buckets: int = 20) 
             "customers",
             (pl.col("b") == last if last is not None else pl.lit(False)).alias("open"),
         )
-        above = int(frame.filter("open")["customers"].sum())
-        return Histogram(frame, width, int(frame["customers"].sum()), top, above)
+        tail = frame.filter("open")
+        above = int(tail["customers"].sum())
+        low = float(tail["low"][0]) if tail.height else None
+        return Histogram(frame, width, int(frame["customers"].sum()), top, above, low)
 
     return view.memo(f"value|histogram|{purchase_step}|{buckets}|{view.filters.key()}", compute)

@@ -104,14 +104,7 @@ def _drivers(w: SheetWriter, ctx: Context, step: int) -> None:
     except ParcoursError as exc:
         w.note(words(exc, lang))
         return
-    w.say(
-        "funnel_why.page.diff_intro",
-        population=d.population,
-        step=d.step_name,
-        converters=d.converters,
-        last=d.last_name,
-        dropped=d.dropped,
-    )
+    w.note(words(why.intro_fact(d), lang))
     rule = why.events_rule_fact(ctx.options.settings, d)
     if rule is not None:
         w.note(words(rule, lang))

@@ -232,6 +232,18 @@ def window_fact(settings: Any) -> Fact:
     )
 
 
+def intro_fact(d: Drivers) -> Fact:
+    """Who the converters and the drop-offs of ``d`` are, in words (the page and the sheet)."""
+    return Fact(
+        "funnel_why.page.diff_intro",
+        population=d.population,
+        step=d.step_name,
+        converters=d.converters,
+        last=d.last_name,
+        dropped=d.dropped,
+    )
+
+
 def events_rule_fact(settings: Any, d: Drivers) -> Fact | None:
     """How the events of ``d`` were counted (between step k and the outcome), in words, for
     the page's caption and the sheet's note; None when no event was compared."""

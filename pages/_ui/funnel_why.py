@@ -229,16 +229,7 @@ def _what_differs(compute: Callable[[], Drivers], settings: FunnelSettings) -> N
     except ParcoursError as exc:
         st.info(exc.text(current(), markdown=True), icon=":material/info:")
         return
-    st.markdown(
-        t(
-            "funnel_why.page.diff_intro",
-            population=d.population,
-            step=d.step_name,
-            converters=d.converters,
-            last=d.last_name,
-            dropped=d.dropped,
-        )
-    )
+    st.markdown(t(why.intro_fact(d)))
     rule = why.events_rule_fact(settings, d)
     if rule is not None:
         st.caption(t(rule))

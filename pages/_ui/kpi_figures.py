@@ -16,9 +16,9 @@ from kpi.filters import segment_label, segment_name
 from kpi.words import Fact, Lang, render
 from kpi.words import format as fmt
 from pages._ui import target_card
-from pages._ui.lang import current
+from pages._ui.lang import current, t
 
-__all__ = ["card", "cohort_name", "currency_of", "figure"]
+__all__ = ["card", "cohort_name", "currency_of", "figure", "short_amount"]
 
 
 def currency_of(ds: object) -> str | None:
@@ -45,6 +45,20 @@ def figure(value: float | None, unit: str, *, currency: str | None = None) -> st
     return fmt.number(value, lang, 2)
 
 
+def short_amount(
+    shown: str, value: float | None, unit: str, currency: str | None, help_text: str | None
+) -> tuple[str, str | None]:
+    """A card's big number and its ⓘ: an amount too long for a quarter of a 1280-pixel page
+    written short (:func:`kpi.words.format.headline_money`), its exact ``shown`` on ⓘ."""
+    if unit != "currency":
+        return shown, help_text
+    short = fmt.headline_money(value, current(), currency)
+    if short == shown:
+        return shown, help_text
+    exact = t("widgets.exact", amount=shown)
+    return short, f"{help_text}\n\n{exact}" if help_text else exact
+
+
 def card(
     code: str,
     value: float | None,
@@ -57,12 +71,10 @@ def card(
     """A big number named by the KPI's catalogue label (or ``name``), its definition on ⓘ."""
     lang = current()
     del lower_is_better  # no change to colour on these pages (no previous period)
-    st.metric(
-        name or label(code, lang),
-        figure(value, unit, currency=currency),
-        help=formula(code, lang),
-        border=True,
+    shown, help_text = short_amount(
+        figure(value, unit, currency=currency), value, unit, currency, formula(code, lang)
     )
+    st.metric(name or label(code, lang), shown, help=help_text, border=True)
     target_card.line(code, value, currency=currency)  # target, gap and status
 
 

@@ -13,7 +13,7 @@ from kpi.journey.kpi import Kpi
 from kpi.words import Fact, Raw, escape_markdown
 from kpi.words import format as wf
 from kpi.words.render import duration
-from pages._ui import sidebar, state, target_card
+from pages._ui import kpi_figures, sidebar, state, target_card
 from pages._ui.lang import current, t, tx
 from pages._ui.page_end import end_page
 
@@ -163,14 +163,9 @@ def kpi_card(
     :class:`~kpi.definitions.Definition` (its formula in the view's language), a fact, or
     text. ``currency``: the data's currency for money (None: no symbol). ``border=False``
     inside a card's frame (:func:`pages._ui.target_card.box`) that holds its lines too."""
-    shown = format_value(value, unit, currency)
-    help_text = _words(definition)
-    if unit == "currency":  # a short big number; the exact amount on ⓘ when it is cut
-        short = wf.headline_money(value, current(), currency)
-        if short != shown:
-            exact = t("widgets.exact", amount=shown)
-            help_text = f"{help_text}\n\n{exact}" if help_text else exact
-            shown = short
+    shown, help_text = kpi_figures.short_amount(
+        format_value(value, unit, currency), value, unit, currency, _words(definition)
+    )
     st.metric(
         _words(label) or "",
         shown,

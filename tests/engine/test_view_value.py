@@ -187,7 +187,7 @@ def test_a_long_tail_is_gathered_in_one_last_bucket(backend, to_native) -> None:
     assert h.frame["customers"].to_list() == [want[b] for b in sorted(want)]
     assert h.frame["low"].to_list() == [b * 10.0 for b in sorted(want)]
     assert h.frame["open"].to_list() == [b == 19 for b in sorted(want)]
-    assert h.above == want[19] == 11
+    assert h.above == want[19] == 11 and h.above_from == 190.0
 
 
 @pytest.mark.parametrize("backend", ["polars", "duckdb"])
